@@ -1,0 +1,463 @@
+//! One X.509 certificate as trustpath handles it: the DER bytes exactly as they were found (served,
+//! stored or read from a file), and a summary parsed from them on first use.
+//!
+//! The DER is never re-encoded, so a certificate read from a keystore and written back is byte-identical,
+//! and its SHA-256 fingerprint is the one keytool and openssl print.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use sha2::{Digest, Sha256};
+use x509_parser::prelude::*;
+
+/// The largest certificate trustpath accepts (real certificates are a few KiB; 64 KiB bounds hostile input).
+pub const MAX_CERT_LEN: usize = 64 * 1024;
+
+/// A parsed-on-demand X.509 certificate. Cloning is cheap (the bytes are shared).
+#[derive(Clone)]
+pub struct Certificate {
+    der: Arc<[u8]>,
+    info: Arc<OnceLock<CertInfo>>,
+}
+
+/// Why bytes are not a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CertError {
+    /// The input was empty.
+    #[error("empty certificate")]
+    Empty,
+    /// Larger than [`MAX_CERT_LEN`].
+    #[error("certificate of {0} bytes is larger than the {MAX_CERT_LEN}-byte limit")]
+    TooLarge(usize),
+    /// Not a DER X.509 certificate.
+    #[error("not an X.509 certificate: {0}")]
+    Parse(String),
+    /// DER certificate followed by other bytes.
+    #[error("{0} unexpected bytes after the certificate")]
+    Trailing(usize),
+}
+
+/// What trustpath reads out of a certificate for reports, store listings and chain building.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertInfo {
+    /// Subject distinguished name, RFC 4514 style (`CN=…, O=…`).
+    pub subject: String,
+    /// Issuer distinguished name, RFC 4514 style.
+    pub issuer: String,
+    /// Raw DER of the subject name (for exact issuer/subject matching).
+    pub subject_raw: Vec<u8>,
+    /// Raw DER of the issuer name.
+    pub issuer_raw: Vec<u8>,
+    /// The subject's common name, when there is one.
+    pub common_name: Option<String>,
+    /// Serial number, lower-case hex.
+    pub serial_hex: String,
+    /// Start of validity, seconds since the Unix epoch.
+    pub not_before: i64,
+    /// End of validity, seconds since the Unix epoch.
+    pub not_after: i64,
+    /// X.509 version as written (1, 2 or 3).
+    pub version: u32,
+    /// basicConstraints cA flag (false when the extension is absent).
+    pub is_ca: bool,
+    /// basicConstraints pathLenConstraint.
+    pub path_len: Option<u32>,
+    /// Whether a basicConstraints extension is present at all.
+    pub has_basic_constraints: bool,
+    /// keyUsage bits, when the extension is present (bit 0 = digitalSignature … bit 8 = decipherOnly).
+    pub key_usage: Option<u16>,
+    /// extendedKeyUsage OIDs in dotted form, when the extension is present.
+    pub extended_key_usage: Option<Vec<String>>,
+    /// DNS subjectAltNames.
+    pub dns_names: Vec<String>,
+    /// IP subjectAltNames, as text (`10.0.0.1`, `::1`).
+    pub ip_addresses: Vec<String>,
+    /// subjectKeyIdentifier, hex.
+    pub subject_key_id: Option<String>,
+    /// authorityKeyIdentifier keyIdentifier, hex.
+    pub authority_key_id: Option<String>,
+    /// caIssuers URLs from the authorityInfoAccess extension.
+    pub ca_issuers_urls: Vec<String>,
+    /// OCSP responder URLs from the authorityInfoAccess extension.
+    pub ocsp_urls: Vec<String>,
+    /// The public key, as algorithm and size.
+    pub key: KeyInfo,
+    /// The signature algorithm the issuer used, in Java's naming (`SHA256withRSA`).
+    pub signature_algorithm: String,
+    /// Dotted OID of the signature algorithm.
+    pub signature_algorithm_oid: String,
+    /// Whether subject and issuer names are identical.
+    pub self_issued: bool,
+}
+
+/// A public key's algorithm and strength.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyInfo {
+    /// RSA with its modulus size in bits.
+    Rsa { bits: u32 },
+    /// Elliptic curve with its named curve (`P-256`, `P-384`, `P-521`, or an OID).
+    Ec { curve: String, bits: u32 },
+    /// Ed25519.
+    Ed25519,
+    /// Ed448.
+    Ed448,
+    /// DSA with its prime size in bits (0 when unknown).
+    Dsa { bits: u32 },
+    /// Anything else, by OID.
+    Other { oid: String },
+}
+
+impl fmt::Display for KeyInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyInfo::Rsa { bits } => write!(f, "RSA {bits}"),
+            KeyInfo::Ec { curve, .. } => write!(f, "EC {curve}"),
+            KeyInfo::Ed25519 => f.write_str("Ed25519"),
+            KeyInfo::Ed448 => f.write_str("Ed448"),
+            KeyInfo::Dsa { bits } => write!(f, "DSA {bits}"),
+            KeyInfo::Other { oid } => write!(f, "key {oid}"),
+        }
+    }
+}
+
+impl Certificate {
+    /// Takes DER bytes that must hold exactly one parseable X.509 certificate.
+    pub fn from_der(der: impl Into<Vec<u8>>) -> Result<Self, CertError> {
+        let der: Vec<u8> = der.into();
+        if der.is_empty() {
+            return Err(CertError::Empty);
+        }
+        if der.len() > MAX_CERT_LEN {
+            return Err(CertError::TooLarge(der.len()));
+        }
+        let info = {
+            let (rest, parsed) =
+                X509Certificate::from_der(&der).map_err(|e| CertError::Parse(e.to_string()))?;
+            if !rest.is_empty() {
+                return Err(CertError::Trailing(rest.len()));
+            }
+            CertInfo::from_parsed(&parsed)
+        };
+        let cell = OnceLock::new();
+        let _ = cell.set(info);
+        Ok(Certificate {
+            der: der.into(),
+            info: Arc::new(cell),
+        })
+    }
+
+    /// Takes DER bytes without parsing them now. Used by keystore codecs so that listing the fingerprints of
+    /// a 10,000-entry store does not parse 10,000 certificates; [`Certificate::info`] parses on first use
+    /// and [`Certificate::try_info`] reports a parse failure.
+    pub fn from_der_lazy(der: impl Into<Vec<u8>>) -> Self {
+        Certificate {
+            der: der.into().into(),
+            info: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// The certificate exactly as it was found.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// SHA-256 of the DER.
+    pub fn sha256(&self) -> [u8; 32] {
+        Sha256::digest(&self.der).into()
+    }
+
+    /// SHA-256 as lower-case hex without separators (the JSON form).
+    pub fn sha256_hex(&self) -> String {
+        hex::encode(self.sha256())
+    }
+
+    /// SHA-256 as upper-case colon-separated hex (the form keytool and openssl print).
+    pub fn sha256_colons(&self) -> String {
+        colon_hex(&self.sha256())
+    }
+
+    /// The parsed summary, or why the bytes do not parse.
+    pub fn try_info(&self) -> Result<&CertInfo, CertError> {
+        if let Some(info) = self.info.get() {
+            return Ok(info);
+        }
+        let (_, parsed) =
+            X509Certificate::from_der(&self.der).map_err(|e| CertError::Parse(e.to_string()))?;
+        let info = CertInfo::from_parsed(&parsed);
+        Ok(self.info.get_or_init(|| info))
+    }
+
+    /// The parsed summary. A certificate that does not parse (only possible for one made with
+    /// [`Certificate::from_der_lazy`]) yields a placeholder summary naming the parse error.
+    pub fn info(&self) -> &CertInfo {
+        match self.try_info() {
+            Ok(info) => info,
+            Err(e) => self.info.get_or_init(|| CertInfo::unparseable(&e)),
+        }
+    }
+
+    /// Parses the certificate with x509-parser for checks that need more than [`CertInfo`].
+    pub fn parsed(&self) -> Result<X509Certificate<'_>, CertError> {
+        X509Certificate::from_der(&self.der)
+            .map(|(_, c)| c)
+            .map_err(|e| CertError::Parse(e.to_string()))
+    }
+
+    /// PEM encoding (`-----BEGIN CERTIFICATE-----`, 64-column base64, trailing newline).
+    pub fn to_pem(&self) -> String {
+        crate::pem::encode("CERTIFICATE", &self.der)
+    }
+}
+
+impl PartialEq for Certificate {
+    fn eq(&self, other: &Self) -> bool {
+        self.der == other.der
+    }
+}
+
+impl Eq for Certificate {}
+
+impl std::hash::Hash for Certificate {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.der.hash(state);
+    }
+}
+
+impl fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.try_info() {
+            Ok(info) => write!(f, "Certificate({:?})", info.subject),
+            Err(_) => write!(f, "Certificate(<unparseable {} bytes>)", self.der.len()),
+        }
+    }
+}
+
+/// Upper-case hex with colons between bytes.
+pub fn colon_hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            s.push(':');
+        }
+        s.push_str(&format!("{b:02X}"));
+    }
+    s
+}
+
+impl CertInfo {
+    fn unparseable(e: &CertError) -> CertInfo {
+        CertInfo {
+            subject: format!("<{e}>"),
+            issuer: String::new(),
+            subject_raw: Vec::new(),
+            issuer_raw: Vec::new(),
+            common_name: None,
+            serial_hex: String::new(),
+            not_before: 0,
+            not_after: 0,
+            version: 0,
+            is_ca: false,
+            path_len: None,
+            has_basic_constraints: false,
+            key_usage: None,
+            extended_key_usage: None,
+            dns_names: Vec::new(),
+            ip_addresses: Vec::new(),
+            subject_key_id: None,
+            authority_key_id: None,
+            ca_issuers_urls: Vec::new(),
+            ocsp_urls: Vec::new(),
+            key: KeyInfo::Other {
+                oid: String::new(),
+            },
+            signature_algorithm: String::new(),
+            signature_algorithm_oid: String::new(),
+            self_issued: false,
+        }
+    }
+
+    fn from_parsed(c: &X509Certificate<'_>) -> CertInfo {
+        let tbs = &c.tbs_certificate;
+        let mut info = CertInfo {
+            subject: tbs.subject.to_string(),
+            issuer: tbs.issuer.to_string(),
+            subject_raw: tbs.subject.as_raw().to_vec(),
+            issuer_raw: tbs.issuer.as_raw().to_vec(),
+            common_name: tbs
+                .subject
+                .iter_common_name()
+                .next()
+                .and_then(|cn| cn.as_str().ok())
+                .map(str::to_owned),
+            serial_hex: hex::encode(tbs.raw_serial()),
+            not_before: tbs.validity.not_before.timestamp(),
+            not_after: tbs.validity.not_after.timestamp(),
+            version: tbs.version.0 + 1,
+            is_ca: false,
+            path_len: None,
+            has_basic_constraints: false,
+            key_usage: None,
+            extended_key_usage: None,
+            dns_names: Vec::new(),
+            ip_addresses: Vec::new(),
+            subject_key_id: None,
+            authority_key_id: None,
+            ca_issuers_urls: Vec::new(),
+            ocsp_urls: Vec::new(),
+            key: key_info(&tbs.subject_pki),
+            signature_algorithm: String::new(),
+            signature_algorithm_oid: c.signature_algorithm.algorithm.to_id_string(),
+            self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
+        };
+        info.signature_algorithm = java_signature_name(c);
+        for ext in tbs.extensions() {
+            match ext.parsed_extension() {
+                ParsedExtension::BasicConstraints(bc) => {
+                    info.has_basic_constraints = true;
+                    info.is_ca = bc.ca;
+                    info.path_len = bc.path_len_constraint;
+                }
+                ParsedExtension::KeyUsage(ku) => info.key_usage = Some(ku.flags),
+                ParsedExtension::ExtendedKeyUsage(eku) => {
+                    let mut oids = Vec::new();
+                    if eku.any {
+                        oids.push("2.5.29.37.0".to_owned());
+                    }
+                    if eku.server_auth {
+                        oids.push("1.3.6.1.5.5.7.3.1".to_owned());
+                    }
+                    if eku.client_auth {
+                        oids.push("1.3.6.1.5.5.7.3.2".to_owned());
+                    }
+                    if eku.code_signing {
+                        oids.push("1.3.6.1.5.5.7.3.3".to_owned());
+                    }
+                    if eku.email_protection {
+                        oids.push("1.3.6.1.5.5.7.3.4".to_owned());
+                    }
+                    if eku.time_stamping {
+                        oids.push("1.3.6.1.5.5.7.3.8".to_owned());
+                    }
+                    if eku.ocsp_signing {
+                        oids.push("1.3.6.1.5.5.7.3.9".to_owned());
+                    }
+                    oids.extend(eku.other.iter().map(|o| o.to_id_string()));
+                    info.extended_key_usage = Some(oids);
+                }
+                ParsedExtension::SubjectAlternativeName(san) => {
+                    for name in &san.general_names {
+                        match name {
+                            GeneralName::DNSName(d) => info.dns_names.push((*d).to_owned()),
+                            GeneralName::IPAddress(ip) => {
+                                if let Some(text) = ip_text(ip) {
+                                    info.ip_addresses.push(text);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                ParsedExtension::SubjectKeyIdentifier(ski) => {
+                    info.subject_key_id = Some(hex::encode(ski.0));
+                }
+                ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                    info.authority_key_id = aki.key_identifier.as_ref().map(|k| hex::encode(k.0));
+                }
+                ParsedExtension::AuthorityInfoAccess(aia) => {
+                    for desc in &aia.accessdescs {
+                        if let GeneralName::URI(uri) = desc.access_location {
+                            let oid = desc.access_method.to_id_string();
+                            if oid == "1.3.6.1.5.5.7.48.2" {
+                                info.ca_issuers_urls.push(uri.to_owned());
+                            } else if oid == "1.3.6.1.5.5.7.48.1" {
+                                info.ocsp_urls.push(uri.to_owned());
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        info
+    }
+
+    /// A one-line description of the key (`RSA 2048`, `EC P-256`).
+    pub fn key_description(&self) -> String {
+        self.key.to_string()
+    }
+}
+
+fn ip_text(bytes: &[u8]) -> Option<String> {
+    match bytes.len() {
+        4 => {
+            let a: [u8; 4] = bytes.try_into().ok()?;
+            Some(std::net::Ipv4Addr::from(a).to_string())
+        }
+        16 => {
+            let a: [u8; 16] = bytes.try_into().ok()?;
+            Some(std::net::Ipv6Addr::from(a).to_string())
+        }
+        _ => None,
+    }
+}
+
+fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> KeyInfo {
+    use x509_parser::public_key::PublicKey;
+    let oid = spki.algorithm.algorithm.to_id_string();
+    match spki.parsed() {
+        Ok(PublicKey::RSA(rsa)) => KeyInfo::Rsa {
+            bits: rsa.key_size() as u32,
+        },
+        Ok(PublicKey::EC(point)) => {
+            let curve_oid = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string())
+                .unwrap_or_default();
+            let (curve, bits) = match curve_oid.as_str() {
+                "1.2.840.10045.3.1.7" => ("P-256".to_owned(), 256),
+                "1.3.132.0.34" => ("P-384".to_owned(), 384),
+                "1.3.132.0.35" => ("P-521".to_owned(), 521),
+                other => (other.to_owned(), point.key_size() as u32),
+            };
+            KeyInfo::Ec { curve, bits }
+        }
+        Ok(PublicKey::DSA(p)) => KeyInfo::Dsa {
+            bits: (p.len() * 8) as u32,
+        },
+        _ => match oid.as_str() {
+            "1.3.101.112" => KeyInfo::Ed25519,
+            "1.3.101.113" => KeyInfo::Ed448,
+            "1.2.840.10040.4.1" => KeyInfo::Dsa { bits: 0 },
+            _ => KeyInfo::Other { oid },
+        },
+    }
+}
+
+/// The signature algorithm in the JDK's naming, which is also what `jdk.certpath.disabledAlgorithms` matches.
+fn java_signature_name(c: &X509Certificate<'_>) -> String {
+    let oid = c.signature_algorithm.algorithm.to_id_string();
+    let name = match oid.as_str() {
+        "1.2.840.113549.1.1.2" => "MD2withRSA",
+        "1.2.840.113549.1.1.4" => "MD5withRSA",
+        "1.2.840.113549.1.1.5" => "SHA1withRSA",
+        "1.2.840.113549.1.1.14" => "SHA224withRSA",
+        "1.2.840.113549.1.1.11" => "SHA256withRSA",
+        "1.2.840.113549.1.1.12" => "SHA384withRSA",
+        "1.2.840.113549.1.1.13" => "SHA512withRSA",
+        "1.2.840.113549.1.1.10" => "RSASSA-PSS",
+        "1.2.840.10045.4.1" => "SHA1withECDSA",
+        "1.2.840.10045.4.3.1" => "SHA224withECDSA",
+        "1.2.840.10045.4.3.2" => "SHA256withECDSA",
+        "1.2.840.10045.4.3.3" => "SHA384withECDSA",
+        "1.2.840.10045.4.3.4" => "SHA512withECDSA",
+        "1.2.840.10040.4.3" => "SHA1withDSA",
+        "2.16.840.1.101.3.4.3.2" => "SHA256withDSA",
+        "1.3.101.112" => "Ed25519",
+        "1.3.101.113" => "Ed448",
+        _ => return oid,
+    };
+    name.to_owned()
+}

@@ -1,0 +1,1 @@
+//! Placeholder for the pure diagnosis core (being written).

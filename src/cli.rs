@@ -1,0 +1,44 @@
+//! The command line: one clap-derived struct per subcommand, each defined next to the code that runs it
+//! (`cmd::*`). Every subcommand's help ends with worked examples.
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+/// trustpath: see whether the JVM trusts your endpoints, why not, and fix it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "trustpath",
+    version,
+    about = "TLS trust and certificate toolkit for Java app servers behind proxies",
+    long_about = "trustpath captures the certificate chains that an app, its reverse proxy and its real-time \
+collaboration port serve, judges them exactly as the JVM would with the app's own truststore, names each gap \
+with its fix, and edits Java truststores (JKS, JCEKS, PKCS#12) safely.\n\n\
+Exit codes: 0 success, 1 the check found problems, 2 the job could not be done.",
+    after_help = "Examples:\n  \
+$ trustpath demo\n  \
+$ trustpath probe https://confluence.example.test --cacerts\n  \
+$ trustpath store import --cacerts corp-root-ca.pem"
+)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every subcommand.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, import, export, remove, diff and convert Java truststore entries.
+    Store(cmd::store::StoreArgs),
+    /// Capture the chains endpoints serve and judge them as the JVM would.
+    Probe(cmd::probe::ProbeArgs),
+    /// Judge chain files (PEM fullchain, PKCS#12, JKS) offline, as the JVM would.
+    Verify(cmd::verify::VerifyArgs),
+    /// Generate lab PKIs: CA, intermediate, server certificates, keystores and truststores.
+    Gen(cmd::generate::GenArgs),
+    /// Serve a certificate chain, or a named fault, on a local TLS endpoint.
+    Serve(cmd::serve::ServeArgs),
+    /// Run the main job on a throwaway lab deployment: probe, diagnose, fix, probe again.
+    Demo(cmd::demo::DemoArgs),
+}

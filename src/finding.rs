@@ -1,0 +1,178 @@
+//! A trust or deployment problem found on an endpoint or a chain: data with a stable kebab-case code, a
+//! severity, a message naming what was expected and what was found, and a one-line remediation.
+//!
+//! A `Finding` is never an error of trustpath itself: an endpoint that refuses connections is a finding on
+//! that endpoint, while an unreadable truststore is an `Error` that stops the job.
+
+use serde::Serialize;
+
+/// How bad a finding is. `Error` means the JVM would refuse the connection (or it could not be made).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The JVM would refuse, or the endpoint could not be reached.
+    Error,
+    /// Accepted by the JVM but wrong or risky.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+impl Severity {
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Every finding code trustpath emits. The kebab-case names are a stable interface (JSON, docs, CI scripts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    /// TCP connect failed (refused, unreachable, DNS).
+    ConnectFailed,
+    /// Connect or handshake did not finish in time.
+    Timeout,
+    /// The TLS handshake failed for a reason other than trust.
+    HandshakeFailed,
+    /// The port answered a ClientHello with plain HTTP.
+    PlaintextHttp,
+    /// The server only speaks TLS 1.0/1.1 or legacy suites.
+    LegacyTls,
+    /// The chain ends at a root no truststore holds.
+    UntrustedRoot,
+    /// An intermediate needed to reach an anchor was not served.
+    MissingIntermediate,
+    /// Certificates served out of order.
+    WrongOrder,
+    /// The root itself was served.
+    ServedRoot,
+    /// A served certificate is not part of the path.
+    ExtraCert,
+    /// The same certificate was served twice.
+    DuplicateCert,
+    /// A certificate has expired.
+    Expired,
+    /// A certificate is not valid yet.
+    NotYetValid,
+    /// A certificate expires within the warning window.
+    ExpiresSoon,
+    /// The leaf does not cover the host name.
+    HostnameMismatch,
+    /// The leaf is self-signed.
+    SelfSigned,
+    /// A signature algorithm that is disabled or weak.
+    WeakSignature,
+    /// A key that is disabled or weak.
+    WeakKey,
+    /// extendedKeyUsage does not allow serverAuth.
+    BadEku,
+    /// keyUsage does not allow what the certificate is used for.
+    BadKeyUsage,
+    /// An issuer that is not a CA.
+    NotACa,
+    /// pathLenConstraint exceeded.
+    PathLenExceeded,
+    /// A name outside an issuer's name constraints.
+    NameConstraintViolation,
+    /// A signature that does not verify.
+    BadSignature,
+    /// The private key does not belong to the leaf.
+    KeyMismatch,
+    /// A trust anchor in the store has expired (the JVM still uses it).
+    ExpiredAnchor,
+    /// The chain could not be judged for another reason (malformed certificate, unsupported critical
+    /// extension, path-building budget exhausted).
+    InvalidChain,
+}
+
+impl Code {
+    /// The stable kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Code::ConnectFailed => "connect-failed",
+            Code::Timeout => "timeout",
+            Code::HandshakeFailed => "handshake-failed",
+            Code::PlaintextHttp => "plaintext-http",
+            Code::LegacyTls => "legacy-tls",
+            Code::UntrustedRoot => "untrusted-root",
+            Code::MissingIntermediate => "missing-intermediate",
+            Code::WrongOrder => "wrong-order",
+            Code::ServedRoot => "served-root",
+            Code::ExtraCert => "extra-cert",
+            Code::DuplicateCert => "duplicate-cert",
+            Code::Expired => "expired",
+            Code::NotYetValid => "not-yet-valid",
+            Code::ExpiresSoon => "expires-soon",
+            Code::HostnameMismatch => "hostname-mismatch",
+            Code::SelfSigned => "self-signed",
+            Code::WeakSignature => "weak-signature",
+            Code::WeakKey => "weak-key",
+            Code::BadEku => "bad-eku",
+            Code::BadKeyUsage => "bad-key-usage",
+            Code::NotACa => "not-a-ca",
+            Code::PathLenExceeded => "path-len-exceeded",
+            Code::NameConstraintViolation => "name-constraint-violation",
+            Code::BadSignature => "bad-signature",
+            Code::KeyMismatch => "key-mismatch",
+            Code::ExpiredAnchor => "expired-anchor",
+            Code::InvalidChain => "invalid-chain",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One problem, with its fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable code.
+    pub code: Code,
+    /// How bad.
+    pub severity: Severity,
+    /// What was expected and what was found.
+    pub message: String,
+    /// Index in the served chain (0 = leaf) of the certificate concerned, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cert: Option<usize>,
+    /// One line saying what to do.
+    pub remediation: String,
+}
+
+impl Finding {
+    /// A finding not tied to one certificate.
+    pub fn new(
+        code: Code,
+        severity: Severity,
+        message: impl Into<String>,
+        remediation: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            code,
+            severity,
+            message: message.into(),
+            cert: None,
+            remediation: remediation.into(),
+        }
+    }
+
+    /// The same finding, about served certificate `index`.
+    pub fn at(mut self, index: usize) -> Finding {
+        self.cert = Some(index);
+        self
+    }
+}
+
+/// Sorts findings so that the first is the real problem: by severity, then in the given order (callers
+/// push the most specific reason first).
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| f.severity);
+}

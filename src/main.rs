@@ -1,0 +1,39 @@
+//! The `trustpath` binary: parse, run, exit. A closed stdout (`trustpath store list … | head`) is not an
+//! error.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match trustpath::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                trustpath::error::exit::FAILED
+            } else {
+                trustpath::error::exit::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match trustpath::cmd::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(trustpath::error::exit::OK);
+            }
+            eprintln!("trustpath: error: {err:#}");
+            ExitCode::from(trustpath::error::exit::FAILED)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,395 @@
+//! The truststore model and its codecs: bytes (and a password) in, a [`TrustStore`] out, and back.
+//!
+//! Codecs never open paths or prompt; the file layer (`crate::storefile`) does I/O, locking and atomic
+//! writes. The format is always detected from content ([`detect`]), never from a file name.
+
+pub mod jceks;
+pub mod jks;
+pub mod keyprotect;
+pub mod pem_bundle;
+pub mod pkcs12;
+
+use std::fmt;
+
+use crate::cert::Certificate;
+
+/// Most entries a keystore may declare (the JDK's cacerts has ~150; 100,000 bounds hostile input).
+pub const MAX_ENTRIES: usize = 100_000;
+/// Largest private-key or secret-key blob accepted.
+pub const MAX_KEY_LEN: usize = 64 * 1024;
+/// Longest certificate chain accepted in one private-key entry.
+pub const MAX_CHAIN_LEN: usize = 64;
+/// Longest alias accepted (in bytes of its encoding).
+pub const MAX_ALIAS_LEN: usize = 4096;
+
+/// The message the JDK gives for a failed integrity check, which admins search for.
+pub const WRONG_PASSWORD: &str = "keystore was tampered with, or password was incorrect";
+
+/// The on-disk form of a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreFormat {
+    /// Sun JKS (magic `FEEDFEED`).
+    Jks,
+    /// SunJCE JCEKS (magic `CECECECE`).
+    Jceks,
+    /// PKCS#12, protected or password-less.
+    Pkcs12,
+    /// One or more PEM blocks.
+    Pem,
+    /// One DER certificate.
+    Der,
+    /// A directory of PEM/DER certificate files (as `/etc/ssl/certs`).
+    Directory,
+}
+
+impl StoreFormat {
+    /// Lower-case name, as shown in listings and accepted by `--to`.
+    pub fn name(self) -> &'static str {
+        match self {
+            StoreFormat::Jks => "jks",
+            StoreFormat::Jceks => "jceks",
+            StoreFormat::Pkcs12 => "pkcs12",
+            StoreFormat::Pem => "pem",
+            StoreFormat::Der => "der",
+            StoreFormat::Directory => "directory",
+        }
+    }
+}
+
+impl fmt::Display for StoreFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How a PKCS#12 file is protected; kept on read so that a rewrite keeps the same scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pkcs12Protection {
+    /// No MAC and certificate bags in clear: the JDK 18+ `cacerts` form, loadable without a password.
+    PasswordLess,
+    /// Certificate bags in clear, with a MAC under the store password: loadable by a JVM with or without
+    /// `trustStorePassword` (with one, its integrity is checked).
+    ClearCertsWithMac(Pkcs12Mac),
+    /// Certificate bags encrypted and a MAC (keytool's default for a store made with `-storepass`).
+    Encrypted {
+        /// How certificate bags are encrypted.
+        cert_encryption: Pkcs12Cipher,
+        /// The MAC.
+        mac: Pkcs12Mac,
+    },
+}
+
+/// A PKCS#12 MAC scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pkcs12Mac {
+    /// Digest: `SHA-1`, `SHA-256`, …
+    pub digest: String,
+    /// Iteration count.
+    pub iterations: u32,
+}
+
+/// A PKCS#12 bag encryption scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pkcs12Cipher {
+    /// PBES2 with AES-256-CBC and PBKDF2-HmacSHA256 (keytool 12+ default).
+    Pbes2Aes256 {
+        /// PBKDF2 iteration count.
+        iterations: u32,
+    },
+    /// PBEWithSHA1AndRC2_40 (keytool 8 default for certificates).
+    Rc2_40 {
+        /// Iteration count.
+        iterations: u32,
+    },
+    /// PBEWithSHA1AndDESede (keytool 8 default for keys).
+    TripleDes {
+        /// Iteration count.
+        iterations: u32,
+    },
+}
+
+/// A whole keystore or certificate collection, in entry order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustStore {
+    /// Where it came from.
+    pub format: StoreFormat,
+    /// Entries in file order.
+    pub entries: Vec<Entry>,
+    /// PKCS#12 only: the protection read, to be kept on rewrite.
+    pub pkcs12_protection: Option<Pkcs12Protection>,
+}
+
+/// One alias of a keystore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The alias. keytool folds JKS aliases to lower case; trustpath keeps what the file holds.
+    pub alias: String,
+    /// Creation time in milliseconds since the epoch, where the format records one (JKS, JCEKS).
+    pub created_ms: Option<i64>,
+    /// What the alias holds.
+    pub body: EntryBody,
+}
+
+/// The three kinds of keystore entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryBody {
+    /// A trusted certificate: a trust anchor for the JVM.
+    TrustedCert(Certificate),
+    /// A private key with its certificate chain (leaf first).
+    PrivateKey(PrivateKeyEntry),
+    /// A symmetric key (JCEKS, PKCS#12), preserved opaquely.
+    SecretKey(OpaqueKey),
+}
+
+/// The kind of an entry, as shown to users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    /// trustedCertEntry.
+    TrustedCert,
+    /// PrivateKeyEntry.
+    PrivateKey,
+    /// SecretKeyEntry.
+    SecretKey,
+}
+
+impl EntryKind {
+    /// The kebab-case name used in listings and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntryKind::TrustedCert => "trusted-cert",
+            EntryKind::PrivateKey => "private-key",
+            EntryKind::SecretKey => "secret-key",
+        }
+    }
+}
+
+/// A private key and its chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateKeyEntry {
+    /// The key as the source format holds it.
+    pub key: KeyMaterial,
+    /// The certificate chain, leaf first.
+    pub chain: Vec<Certificate>,
+    /// PKCS#12 only: the localKeyId attribute tying key and certificate bags, kept on rewrite.
+    pub local_key_id: Option<Vec<u8>>,
+}
+
+/// A private key, in whichever form its source gave it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum KeyMaterial {
+    /// A JKS/JCEKS-protected key: the DER `EncryptedPrivateKeyInfo` exactly as stored (JKS uses Sun's
+    /// proprietary key protector, OID 1.3.6.1.4.1.42.2.17.1.1; JCEKS uses PBEWithMD5AndTripleDES,
+    /// 1.3.6.1.4.1.42.2.19.1). Written back byte-for-byte.
+    JavaProtected(Vec<u8>),
+    /// A plain PKCS#8 `PrivateKeyInfo` (decrypted from PKCS#12, or freshly generated).
+    Pkcs8(Vec<u8>),
+}
+
+impl fmt::Debug for KeyMaterial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyMaterial::JavaProtected(b) => write!(f, "JavaProtected({} bytes)", b.len()),
+            KeyMaterial::Pkcs8(b) => write!(f, "Pkcs8({} bytes, redacted)", b.len()),
+        }
+    }
+}
+
+/// A key that trustpath does not interpret, kept byte-for-byte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpaqueKey {
+    /// The format-specific bytes (JCEKS: the serialized `javax.crypto.SealedObject`).
+    pub blob: Vec<u8>,
+    /// Human-readable algorithm, when known (`AES`).
+    pub algorithm: Option<String>,
+}
+
+impl Entry {
+    /// A trusted-certificate entry.
+    pub fn trusted(alias: impl Into<String>, cert: Certificate, created_ms: Option<i64>) -> Entry {
+        Entry {
+            alias: alias.into(),
+            created_ms,
+            body: EntryBody::TrustedCert(cert),
+        }
+    }
+
+    /// The entry's kind.
+    pub fn kind(&self) -> EntryKind {
+        match self.body {
+            EntryBody::TrustedCert(_) => EntryKind::TrustedCert,
+            EntryBody::PrivateKey(_) => EntryKind::PrivateKey,
+            EntryBody::SecretKey(_) => EntryKind::SecretKey,
+        }
+    }
+
+    /// The certificate that identifies the entry: the trusted certificate, or a key's leaf.
+    pub fn certificate(&self) -> Option<&Certificate> {
+        match &self.body {
+            EntryBody::TrustedCert(c) => Some(c),
+            EntryBody::PrivateKey(k) => k.chain.first(),
+            EntryBody::SecretKey(_) => None,
+        }
+    }
+}
+
+impl TrustStore {
+    /// An empty store of the given format.
+    pub fn new(format: StoreFormat) -> TrustStore {
+        TrustStore {
+            format,
+            entries: Vec::new(),
+            pkcs12_protection: None,
+        }
+    }
+
+    /// The certificates of trusted-certificate entries, with their aliases: the JVM's trust anchors.
+    pub fn anchors(&self) -> impl Iterator<Item = (&str, &Certificate)> {
+        self.entries.iter().filter_map(|e| match &e.body {
+            EntryBody::TrustedCert(c) => Some((e.alias.as_str(), c)),
+            _ => None,
+        })
+    }
+
+    /// The entry with this alias. JKS, JCEKS and PKCS#12 compare aliases case-insensitively in the JDK.
+    pub fn find_alias(&self, alias: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.alias.eq_ignore_ascii_case(alias) || e.alias.to_lowercase() == alias.to_lowercase())
+    }
+
+    /// The first trusted-certificate entry holding exactly this certificate (same SHA-256).
+    pub fn find_cert(&self, cert: &Certificate) -> Option<&Entry> {
+        let want = cert.sha256();
+        self.entries.iter().find(|e| match &e.body {
+            EntryBody::TrustedCert(c) => c.sha256() == want,
+            _ => false,
+        })
+    }
+
+    /// Whether any entry holds a private or secret key.
+    pub fn has_keys(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|e| !matches!(e.body, EntryBody::TrustedCert(_)))
+    }
+}
+
+/// Why a store could not be read or written. The file layer adds the file name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The integrity check failed.
+    #[error("{WRONG_PASSWORD}")]
+    WrongPassword,
+    /// The bytes are not in any format trustpath reads.
+    #[error("unknown format: {0}")]
+    UnknownFormat(String),
+    /// A structural problem at a known place.
+    #[error("{}{what}", entry.map(|i| format!("entry {i}: ")).unwrap_or_default())]
+    Malformed {
+        /// 0-based index of the entry where it went wrong, if inside an entry.
+        entry: Option<usize>,
+        /// What was wrong, with the offending values.
+        what: String,
+    },
+    /// The format can hold this, but trustpath will not write it (the message says why and what to do).
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+impl StoreError {
+    /// A malformed-input error outside any entry.
+    pub fn malformed(what: impl Into<String>) -> StoreError {
+        StoreError::Malformed {
+            entry: None,
+            what: what.into(),
+        }
+    }
+
+    /// A malformed-input error inside entry `index`.
+    pub fn in_entry(index: usize, what: impl Into<String>) -> StoreError {
+        StoreError::Malformed {
+            entry: Some(index),
+            what: what.into(),
+        }
+    }
+}
+
+/// Detects a single file's format from its first bytes.
+pub fn detect(bytes: &[u8]) -> Result<StoreFormat, StoreError> {
+    match bytes {
+        [0xFE, 0xED, 0xFE, 0xED, ..] => return Ok(StoreFormat::Jks),
+        [0xCE, 0xCE, 0xCE, 0xCE, ..] => return Ok(StoreFormat::Jceks),
+        _ => {}
+    }
+    if crate::pem::looks_like_pem(bytes) {
+        return Ok(StoreFormat::Pem);
+    }
+    if bytes.first() == Some(&0x30) {
+        // Both PKCS#12 PFX and an X.509 certificate are DER SEQUENCEs. A PFX opens with INTEGER 3
+        // (the version); a certificate opens with the tbsCertificate SEQUENCE.
+        if let Some(first) = first_inner_tag(bytes) {
+            return match first {
+                0x02 => Ok(StoreFormat::Pkcs12),
+                0x30 => Ok(StoreFormat::Der),
+                t => Err(StoreError::UnknownFormat(format!(
+                    "a DER SEQUENCE whose first element has tag 0x{t:02x}: neither a PKCS#12 file nor an X.509 certificate"
+                ))),
+            };
+        }
+        return Err(StoreError::UnknownFormat(
+            "a truncated DER SEQUENCE".to_owned(),
+        ));
+    }
+    if bytes.is_empty() {
+        return Err(StoreError::UnknownFormat("the file is empty".to_owned()));
+    }
+    Err(StoreError::UnknownFormat(format!(
+        "starts with {}: not JKS (FEEDFEED), JCEKS (CECECECE), PKCS#12, PEM or DER",
+        hex::encode(&bytes[..bytes.len().min(4)])
+    )))
+}
+
+/// The tag of the first element inside a DER SEQUENCE, if the header is well formed.
+fn first_inner_tag(bytes: &[u8]) -> Option<u8> {
+    let len_byte = *bytes.get(1)?;
+    let header = if len_byte < 0x80 {
+        2
+    } else {
+        let n = (len_byte & 0x7f) as usize;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        2 + n
+    };
+    bytes.get(header).copied()
+}
+
+/// Reads a single-file store of any format. `password` is the store password (ignored by PEM/DER and by
+/// password-less PKCS#12).
+pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
+    match detect(bytes)? {
+        StoreFormat::Jks => jks::read(bytes, password),
+        StoreFormat::Jceks => jceks::read(bytes, password),
+        StoreFormat::Pkcs12 => pkcs12::read(bytes, password),
+        StoreFormat::Pem => pem_bundle::read_pem(bytes),
+        StoreFormat::Der => pem_bundle::read_der(bytes),
+        StoreFormat::Directory => Err(StoreError::UnknownFormat(
+            "a directory is not a single file".to_owned(),
+        )),
+    }
+}
+
+/// Writes a store in `format` (`jks`, `jceks`, `pkcs12` or `pem`).
+pub fn write(store: &TrustStore, format: StoreFormat, password: &str) -> Result<Vec<u8>, StoreError> {
+    match format {
+        StoreFormat::Jks => jks::write(store, password),
+        StoreFormat::Jceks => jceks::write(store, password),
+        StoreFormat::Pkcs12 => pkcs12::write(store, password),
+        StoreFormat::Pem => pem_bundle::write_pem(store),
+        StoreFormat::Der | StoreFormat::Directory => Err(StoreError::Unsupported(format!(
+            "trustpath does not write a {format} store; convert it to jks, pkcs12 or pem"
+        ))),
+    }
+}
