@@ -1,0 +1,142 @@
+//! The data a diagnosis is made of: its inputs (anchors, policy, served chain) and its output (verdicts per
+//! client profile, the path found, findings with fixes, and the corrected chain when one can be built).
+//!
+//! These types are the contract between `chain` (which fills them), and `probe`, `report` and the commands
+//! (which pass them in and print them).
+
+use serde::Serialize;
+
+use crate::cert::Certificate;
+use crate::finding::Finding;
+
+/// One trust anchor: a trusted-certificate entry, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// The anchor certificate.
+    pub cert: Certificate,
+    /// Label of the store it came from (its path, or `webpki-roots`).
+    pub store: String,
+    /// The alias in that store.
+    pub alias: String,
+    /// Whether this certificate is one of the JDK's own bundled roots (the JDK's SHA-1 rule for
+    /// `jdk.certpath.disabledAlgorithms` `SHA1 jdkCA` applies only to chains anchored at those).
+    pub jdk_bundled: bool,
+}
+
+/// The anchors each client profile trusts.
+#[derive(Debug, Clone, Default)]
+pub struct TrustAnchors {
+    /// The JVM's anchors: every trusted-certificate entry of the given truststores.
+    pub java: Vec<Anchor>,
+    /// A browser's anchors: Mozilla's root program (webpki-root-certs).
+    pub browser: Vec<Anchor>,
+}
+
+/// Which client a verdict models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// The JVM (JDK 17+) with the given truststore: the verdict `trusted`.
+    Java,
+    /// A browser with the Web PKI's rules and Mozilla's roots.
+    Browser,
+}
+
+/// What the caller asks to be checked.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Warn about certificates expiring within this many days (`expires-soon`).
+    pub warn_days: u32,
+    /// The JVM's `jdk.certpath.disabledAlgorithms` value (the text after `=`), as read from
+    /// `$JAVA_HOME/conf/security/java.security`; `None` = the JDK 17 default.
+    pub java_disabled_algorithms: Option<String>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            warn_days: 30,
+            java_disabled_algorithms: None,
+        }
+    }
+}
+
+/// The chain to judge.
+#[derive(Debug, Clone, Default)]
+pub struct ChainInput {
+    /// Certificates in the order the server sent them (index 0 = what the server presented as its leaf).
+    pub served: Vec<Certificate>,
+    /// The name the client connects to: a DNS name or an IP literal; `None` skips the name check.
+    pub host: Option<String>,
+    /// Certificates known from elsewhere (`--extra-certs`), used only to build fixes, never as trust.
+    pub extra: Vec<Certificate>,
+}
+
+/// Where a certificate on a path came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "source", rename_all = "kebab-case")]
+pub enum PathSource {
+    /// Served by the endpoint, at this index.
+    Served {
+        /// Index in the served chain.
+        index: usize,
+    },
+    /// A trust anchor.
+    Anchor {
+        /// Store label.
+        store: String,
+        /// Alias in that store.
+        alias: String,
+    },
+    /// From `--extra-certs`.
+    Extra,
+}
+
+/// One certificate on a path, leaf first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathStep {
+    /// The certificate.
+    pub cert: Certificate,
+    /// Where it came from.
+    pub source: PathSource,
+}
+
+/// One profile's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The profile.
+    pub profile: Profile,
+    /// Whether this client would accept the chain.
+    pub trusted: bool,
+    /// The path built (leaf first, ending at the anchor when trusted; the best failing candidate
+    /// otherwise).
+    pub path: Vec<PathStep>,
+    /// The most specific reason when not trusted, one line.
+    pub reason: Option<String>,
+}
+
+/// What to change so that the JVM trusts the endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Fix {
+    /// The chain to serve: leaf first, intermediates in order, no root. Empty when it cannot be built.
+    pub fullchain: Vec<Certificate>,
+    /// Whether `fullchain` is complete up to (not including) an anchor.
+    pub fullchain_complete: bool,
+    /// CA certificates the truststore lacks and that would make the chain trusted if imported.
+    pub import: Vec<Certificate>,
+}
+
+/// Everything known about one chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnosis {
+    /// The JVM's verdict (`verdicts[Java].trusted`): the answer to "will the app trust this endpoint".
+    pub trusted: bool,
+    /// The java verdict.
+    pub java: Verdict,
+    /// The browser verdict.
+    pub browser: Verdict,
+    /// Findings, most important first (errors, then warnings, then info).
+    pub findings: Vec<Finding>,
+    /// The fix, when there is something to fix.
+    pub fix: Option<Fix>,
+}
