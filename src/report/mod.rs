@@ -1,1 +1,62 @@
-//! Placeholder (being written).
+//! Every byte trustpath prints about a diagnosis: one [`Printer`] with a human and a JSON variant, as
+//! ripgrep's printer does. Logic builds a [`Run`]; this module formats it.
+//!
+//! The human printer always writes ANSI styles; the caller's stream decides whether they reach the
+//! terminal (`anstream::AutoStream` strips them for pipes and when `NO_COLOR` is set).
+
+mod human;
+mod json;
+mod model;
+mod progress;
+
+use std::io::{self, Write};
+
+pub use human::Human;
+pub use json::Json;
+pub use model::{EndpointReport, Run, StoreOrigin, StoreSummary};
+pub use progress::Progress;
+
+/// Prints runs in the chosen format.
+#[derive(Debug)]
+pub enum Printer<W: Write> {
+    /// For people: verdict lines, indented chains, findings with fixes, a summary table.
+    Human(Human<W>),
+    /// For programs: one JSON document (its shape is documented in the README).
+    Json(Json<W>),
+}
+
+impl<W: Write> Printer<W> {
+    /// A human printer on `out`.
+    pub fn human(out: W) -> Printer<W> {
+        Printer::Human(Human::new(out))
+    }
+
+    /// A JSON printer on `out`.
+    pub fn json(out: W) -> Printer<W> {
+        Printer::Json(Json::new(out))
+    }
+
+    /// Prints a whole run.
+    pub fn print_run(&mut self, run: &Run) -> io::Result<()> {
+        match self {
+            Printer::Human(p) => p.print_run(run),
+            Printer::Json(p) => p.print_run(run),
+        }
+    }
+}
+
+/// `2026-11-23` (UTC) for a Unix time.
+pub(crate) fn date(unix: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(unix) {
+        Ok(t) => format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()),
+        Err(_) => unix.to_string(),
+    }
+}
+
+/// RFC 3339 (UTC, `Z`) for a Unix time.
+pub(crate) fn rfc3339(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_else(|| unix.to_string())
+}

@@ -1,0 +1,96 @@
+//! The capture-only certificate verifier: it records the chain a server presents and accepts it without
+//! judging trust, because judging is `chain::diagnose`'s job, done afterwards with the JVM's rules and the
+//! app's own truststore. It still checks the server's handshake signature with the provider's algorithms,
+//! so a captured chain is the one whose key the server actually holds.
+//!
+//! Never use this verifier for a connection that carries data: it trusts any certificate.
+//!
+//! One `ClientConfig` (and so one verifier) is shared by every probe; each probe's handshake runs inside
+//! [`CAPTURE`]'s scope, a tokio task-local slot that the verifier fills. A verifier call outside any scope
+//! records nothing.
+
+use std::sync::{Arc, Mutex};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+
+/// What the server presented, as the verifier saw it.
+#[derive(Debug, Clone, Default)]
+pub struct Presented {
+    /// DER certificates in served order (end entity first).
+    pub chain: Vec<Vec<u8>>,
+    /// The stapled OCSP response, when one was sent (empty = none).
+    pub ocsp: Vec<u8>,
+}
+
+/// A per-handshake slot the verifier writes to.
+pub type Slot = Arc<Mutex<Option<Presented>>>;
+
+tokio::task_local! {
+    /// The slot of the handshake being driven by the current task.
+    pub static CAPTURE: Slot;
+}
+
+/// Accepts every server certificate after recording it; verifies handshake signatures.
+#[derive(Debug)]
+pub struct CaptureVerifier {
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl CaptureVerifier {
+    /// A verifier checking signatures with `provider`'s algorithms.
+    pub fn new(provider: &CryptoProvider) -> CaptureVerifier {
+        CaptureVerifier {
+            algorithms: provider.signature_verification_algorithms,
+        }
+    }
+}
+
+impl ServerCertVerifier for CaptureVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let presented = Presented {
+            chain: std::iter::once(end_entity)
+                .chain(intermediates)
+                .map(|c| c.as_ref().to_vec())
+                .collect(),
+            ocsp: ocsp_response.to_vec(),
+        };
+        let _ = CAPTURE.try_with(|slot| {
+            if let Ok(mut guard) = slot.lock() {
+                *guard = Some(presented);
+            }
+        });
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}

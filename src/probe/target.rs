@@ -1,0 +1,256 @@
+//! What to probe: parsing `host`, `host:port`, `https://host[:port][/path]`, `wss://…`, IPv4 and
+//! `[IPv6]:port` targets, target files with `#` comments, and curl-style `--resolve HOST:PORT:ADDR`
+//! overrides.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+
+/// The port probed when a target names none.
+pub const DEFAULT_PORT: u16 = 443;
+
+/// One endpoint to probe, as the user wrote it and as parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The text as given (reported back verbatim).
+    pub input: String,
+    /// Host name or IP literal (without brackets), lower-cased when it is a name.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+}
+
+/// Why a target or `--resolve` value does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    /// The text was empty.
+    #[error("empty target")]
+    Empty,
+    /// A scheme trustpath does not probe.
+    #[error("target '{input}': unsupported scheme '{scheme}' (use https://, wss:// or host:port)")]
+    Scheme {
+        /// The target.
+        input: String,
+        /// Its scheme.
+        scheme: String,
+    },
+    /// The port is not a number from 1 to 65535.
+    #[error("target '{input}': port '{port}' is not a number from 1 to 65535")]
+    Port {
+        /// The target.
+        input: String,
+        /// The port text.
+        port: String,
+    },
+    /// Something else is wrong with the host part.
+    #[error("target '{input}': {reason}")]
+    Host {
+        /// The target.
+        input: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A `--resolve` value not of the form `HOST:PORT:ADDR`.
+    #[error("--resolve '{0}': expected HOST:PORT:ADDR, as curl takes it (e.g. wiki.example.test:443:127.0.0.1)")]
+    Resolve(String),
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+impl Target {
+    /// Parses one target.
+    pub fn parse(input: &str) -> Result<Target, TargetError> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(TargetError::Empty);
+        }
+        let (rest, scheme_port) = match text.split_once("://") {
+            Some((scheme, rest)) => {
+                let port = match scheme.to_ascii_lowercase().as_str() {
+                    "https" | "wss" | "tls" => DEFAULT_PORT,
+                    "ldaps" => 636,
+                    _ => {
+                        return Err(TargetError::Scheme {
+                            input: text.to_owned(),
+                            scheme: scheme.to_owned(),
+                        });
+                    }
+                };
+                (rest, port)
+            }
+            None => (text, DEFAULT_PORT),
+        };
+        // Authority ends at the first '/', '?' or '#'.
+        let authority = rest
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or_default();
+        // Drop any user info.
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+        let (host, port) = split_host_port(text, authority, scheme_port)?;
+        Ok(Target {
+            input: text.to_owned(),
+            host,
+            port,
+        })
+    }
+
+    /// Whether the host is an IP literal (no SNI is sent, and the name check is against IP SANs).
+    pub fn is_ip(&self) -> bool {
+        self.host.parse::<IpAddr>().is_ok()
+    }
+}
+
+/// Splits `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 literal.
+fn split_host_port(input: &str, authority: &str, default_port: u16) -> Result<(String, u16), TargetError> {
+    let host_err = |reason: &str| TargetError::Host {
+        input: input.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let parse_port = |p: &str| -> Result<u16, TargetError> {
+        match p.parse::<u16>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(TargetError::Port {
+                input: input.to_owned(),
+                port: p.to_owned(),
+            }),
+        }
+    };
+    if let Some(inner) = authority.strip_prefix('[') {
+        let (addr, after) = inner
+            .split_once(']')
+            .ok_or_else(|| host_err("'[' without a closing ']'"))?;
+        if addr.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(host_err("the text in brackets is not an IPv6 address"));
+        }
+        let port = match after.strip_prefix(':') {
+            Some(p) => parse_port(p)?,
+            None if after.is_empty() => default_port,
+            None => return Err(host_err("unexpected text after ']'")),
+        };
+        return Ok((addr.to_owned(), port));
+    }
+    if authority.matches(':').count() > 1 {
+        // A bare IPv6 literal (no port can be given without brackets).
+        if authority.parse::<std::net::Ipv6Addr>().is_ok() {
+            return Ok((authority.to_owned(), default_port));
+        }
+        return Err(host_err("an IPv6 address with a port must be written [ADDR]:PORT"));
+    }
+    let (host, port) = match authority.split_once(':') {
+        Some((h, p)) => (h, parse_port(p)?),
+        None => (authority, default_port),
+    };
+    if host.is_empty() {
+        return Err(host_err("no host name"));
+    }
+    if host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(host_err("the host name contains white space"));
+    }
+    Ok((host.trim_end_matches('.').to_ascii_lowercase(), port))
+}
+
+/// Reads a targets file: one target per line; blank lines and text after `#` are ignored.
+pub fn parse_list(text: &str) -> Result<Vec<Target>, TargetError> {
+    text.lines()
+        .map(|line| line.split('#').next().unwrap_or_default().trim())
+        .filter(|line| !line.is_empty())
+        .map(Target::parse)
+        .collect()
+}
+
+/// A curl-style `--resolve HOST:PORT:ADDR`: connect to ADDR when probing HOST:PORT, while SNI and the name
+/// check still use HOST.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolve {
+    /// The host name, lower-cased.
+    pub host: String,
+    /// The port.
+    pub port: u16,
+    /// Where to connect instead.
+    pub addr: IpAddr,
+}
+
+impl Resolve {
+    /// Parses `HOST:PORT:ADDR`; ADDR may be an IPv6 literal, bracketed or not.
+    pub fn parse(text: &str) -> Result<Resolve, TargetError> {
+        let err = || TargetError::Resolve(text.to_owned());
+        let (host, rest) = text.split_once(':').ok_or_else(err)?;
+        let (port, addr) = rest.split_once(':').ok_or_else(err)?;
+        let port: u16 = port.parse().map_err(|_| err())?;
+        let addr = addr.trim_start_matches('[').trim_end_matches(']');
+        let addr: IpAddr = addr.parse().map_err(|_| err())?;
+        if host.is_empty() {
+            return Err(err());
+        }
+        Ok(Resolve {
+            host: host.trim_end_matches('.').to_ascii_lowercase(),
+            port,
+            addr,
+        })
+    }
+
+    /// The socket address to use for `target`, when this override applies to it.
+    pub fn applies_to(&self, target: &Target) -> Option<SocketAddr> {
+        (self.host == target.host && self.port == target.port)
+            .then(|| SocketAddr::new(self.addr, self.port))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hp(s: &str) -> (String, u16) {
+        let t = Target::parse(s).unwrap();
+        (t.host, t.port)
+    }
+
+    #[test]
+    fn every_documented_target_form_parses_to_host_and_port() {
+        assert_eq!(hp("example.test"), ("example.test".into(), 443));
+        assert_eq!(hp("Example.TEST:8443"), ("example.test".into(), 8443));
+        assert_eq!(hp("https://wiki.example.test/confluence"), ("wiki.example.test".into(), 443));
+        assert_eq!(hp("https://wiki.example.test:8443/x?y#z"), ("wiki.example.test".into(), 8443));
+        assert_eq!(hp("wss://collab.example.test/synchrony"), ("collab.example.test".into(), 443));
+        assert_eq!(hp("10.0.0.1:8443"), ("10.0.0.1".into(), 8443));
+        assert_eq!(hp("[::1]:8443"), ("::1".into(), 8443));
+        assert_eq!(hp("[::1]"), ("::1".into(), 443));
+        assert_eq!(hp("::1"), ("::1".into(), 443));
+        assert_eq!(hp("https://user@host.test"), ("host.test".into(), 443));
+    }
+
+    #[test]
+    fn bad_targets_are_refused_with_the_reason() {
+        assert!(matches!(Target::parse("http://x"), Err(TargetError::Scheme { .. })));
+        assert!(matches!(Target::parse("x:0"), Err(TargetError::Port { .. })));
+        assert!(matches!(Target::parse("x:99999"), Err(TargetError::Port { .. })));
+        assert!(matches!(Target::parse("fe80::1:443"), Err(TargetError::Host { .. })));
+        assert!(matches!(Target::parse("  "), Err(TargetError::Empty)));
+    }
+
+    #[test]
+    fn target_files_skip_comments_and_blank_lines_and_keep_order() {
+        let list = parse_list("# proxies\nb.test\n\n  a.test:8443 # app\n#c.test\n").unwrap();
+        let hosts: Vec<_> = list.iter().map(|t| t.to_string()).collect();
+        assert_eq!(hosts, ["b.test:443", "a.test:8443"]);
+    }
+
+    #[test]
+    fn resolve_takes_curl_syntax_including_ipv6() {
+        let r = Resolve::parse("wiki.example.test:443:127.0.0.1").unwrap();
+        let t = Target::parse("https://wiki.example.test").unwrap();
+        assert_eq!(r.applies_to(&t), Some("127.0.0.1:443".parse().unwrap()));
+        let r6 = Resolve::parse("h:8443:[::1]").unwrap();
+        assert_eq!(r6.addr, "::1".parse::<IpAddr>().unwrap());
+        assert!(Resolve::parse("h:443").is_err());
+        assert!(Resolve::parse("h:x:1.2.3.4").is_err());
+    }
+}

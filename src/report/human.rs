@@ -1,0 +1,314 @@
+//! The human report: per endpoint a ✓/✗ verdict line, the TLS parameters, the served chain as an indented
+//! list, the path to the anchor (store and alias), the browser's verdict, and the findings by severity
+//! with their fixes; then a summary table when there are several endpoints.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use super::model::{EndpointReport, Run, StoreOrigin};
+use super::date;
+use crate::cert::Certificate;
+use crate::chain::{PathSource, Verdict};
+use crate::finding::{Finding, Severity};
+use crate::probe::Handshake;
+
+const GOOD: Style = AnsiColor::Green.on_default().bold();
+const BAD: Style = AnsiColor::Red.on_default().bold();
+const WARN: Style = AnsiColor::Yellow.on_default().bold();
+const INFO: Style = AnsiColor::Cyan.on_default();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+
+/// Writes runs for people.
+#[derive(Debug)]
+pub struct Human<W: Write> {
+    out: W,
+}
+
+impl<W: Write> Human<W> {
+    /// A human printer on `out` (styles are always written; see the module docs of `report`).
+    pub fn new(out: W) -> Human<W> {
+        Human { out }
+    }
+
+    /// Writes the whole run.
+    pub fn print_run(&mut self, run: &Run) -> io::Result<()> {
+        self.truststores(run)?;
+        for (i, e) in run.endpoints.iter().enumerate() {
+            if i > 0 || !run.truststores.is_empty() {
+                writeln!(self.out)?;
+            }
+            self.endpoint(e, run.now)?;
+        }
+        if run.endpoints.len() > 1 {
+            writeln!(self.out)?;
+            self.summary(run)?;
+        }
+        self.out.flush()
+    }
+
+    fn truststores(&mut self, run: &Run) -> io::Result<()> {
+        for s in &run.truststores {
+            let origin = match s.origin {
+                StoreOrigin::Option => "truststore",
+                StoreOrigin::JvmCacerts => "JVM cacerts",
+                StoreOrigin::Mozilla => "Mozilla roots (no JVM found)",
+            };
+            writeln!(
+                self.out,
+                "{DIM}judging with {origin} {} ({}, {} trusted certificates){DIM:#}",
+                s.label, s.format, s.anchors
+            )?;
+        }
+        Ok(())
+    }
+
+    fn endpoint(&mut self, e: &EndpointReport, now: i64) -> io::Result<()> {
+        let name = endpoint_name(e);
+        let (mark, style) = if e.ok() { ("✓", GOOD) } else { ("✗", BAD) };
+        write!(self.out, "{style}{mark}{style:#} {BOLD}{name}{BOLD:#}")?;
+        if let Some(addr) = e.address {
+            write!(self.out, " ({addr})")?;
+        }
+        writeln!(self.out, "  {}", headline(e))?;
+
+        if let Some(tls) = &e.tls {
+            let mut parts = Vec::new();
+            if let Some(v) = &tls.version {
+                parts.push(v.clone());
+            }
+            if let Some(s) = &tls.cipher_suite {
+                parts.push(s.clone());
+            }
+            if let Some(k) = &tls.key_exchange {
+                parts.push(k.clone());
+            }
+            if let Some(a) = &tls.alpn {
+                parts.push(format!("ALPN {a}"));
+            }
+            if tls.ocsp_stapled {
+                parts.push("OCSP stapled".to_owned());
+            }
+            match tls.handshake {
+                Handshake::Complete => {}
+                Handshake::Incomplete => parts.push("handshake not completed".to_owned()),
+                Handshake::LegacyHello => parts.push("read from a legacy ClientHello".to_owned()),
+            }
+            if tls.retried_without_pq {
+                parts.push("after a retry without the post-quantum key share".to_owned());
+            }
+            writeln!(self.out, "  tls      {}", parts.join(", "))?;
+        }
+
+        if !e.chain.is_empty() {
+            let what = if e.tls.is_some() { "served" } else { "chain" };
+            writeln!(self.out, "  {what}   {} certificate{}", e.chain.len(), plural(e.chain.len()))?;
+            for (i, c) in e.chain.iter().enumerate() {
+                self.cert(i, c, now)?;
+            }
+        }
+
+        if let Some(d) = &e.diagnosis {
+            self.path("java", &d.java)?;
+            self.browser(&d.browser)?;
+        }
+
+        if !e.findings.is_empty() {
+            writeln!(self.out, "  findings")?;
+            for f in &e.findings {
+                self.finding(f)?;
+            }
+        }
+
+        if let Some(fix) = e.diagnosis.as_ref().and_then(|d| d.fix.as_ref()) {
+            if !fix.import.is_empty() {
+                for c in &fix.import {
+                    writeln!(self.out, "  import   {} (sha256 {})", c.info().subject, short_fp(c))?;
+                }
+            }
+        }
+        for path in &e.written {
+            writeln!(self.out, "  wrote    {}", path.display())?;
+        }
+        Ok(())
+    }
+
+    fn cert(&mut self, index: usize, c: &Certificate, now: i64) -> io::Result<()> {
+        let info = match c.try_info() {
+            Ok(info) => info,
+            Err(e) => {
+                return writeln!(self.out, "    [{index}] {BAD}unreadable certificate{BAD:#}: {e}");
+            }
+        };
+        writeln!(self.out, "    [{index}] {BOLD}{}{BOLD:#}", info.subject)?;
+        writeln!(self.out, "        issuer  {}", info.issuer)?;
+        let left = (info.not_after - now).div_euclid(86_400);
+        let (note, style) = if now > info.not_after {
+            (format!("expired {} day{} ago", -left, plural((-left) as usize)), BAD)
+        } else if now < info.not_before {
+            ("not valid yet".to_owned(), BAD)
+        } else {
+            (format!("{left} day{} left", plural(left as usize)), DIM)
+        };
+        writeln!(
+            self.out,
+            "        valid   {} → {} {style}({note}){style:#}",
+            date(info.not_before),
+            date(info.not_after)
+        )?;
+        writeln!(
+            self.out,
+            "        key     {}, signed with {}",
+            info.key_description(),
+            info.signature_algorithm
+        )?;
+        if !info.dns_names.is_empty() || !info.ip_addresses.is_empty() {
+            let names: Vec<&str> = info
+                .dns_names
+                .iter()
+                .chain(&info.ip_addresses)
+                .map(String::as_str)
+                .collect();
+            writeln!(self.out, "        names   {}", names.join(", "))?;
+        }
+        Ok(())
+    }
+
+    fn path(&mut self, label: &str, v: &Verdict) -> io::Result<()> {
+        if v.path.is_empty() {
+            return Ok(());
+        }
+        let steps: Vec<String> = v
+            .path
+            .iter()
+            .map(|s| {
+                let cn = short_name(&s.cert);
+                match &s.source {
+                    PathSource::Served { index } => format!("[{index}] {cn}"),
+                    PathSource::Anchor { store, alias } => format!("{cn} (anchor '{alias}' in {store})"),
+                    PathSource::Extra => format!("{cn} (from --extra-certs)"),
+                }
+            })
+            .collect();
+        let tail = if v.trusted { "" } else { " … no anchor" };
+        writeln!(self.out, "  path     {}{tail}", steps.join(" → "))?;
+        let _ = label;
+        Ok(())
+    }
+
+    fn browser(&mut self, v: &Verdict) -> io::Result<()> {
+        if v.trusted {
+            writeln!(self.out, "  browser  {GOOD}trusted{GOOD:#} (Mozilla roots)")
+        } else {
+            let reason = v.reason.as_deref().unwrap_or("no path to a Mozilla root");
+            writeln!(self.out, "  browser  {WARN}not trusted{WARN:#}: {reason}")
+        }
+    }
+
+    fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        let style = severity_style(f.severity);
+        let at = f.cert.map(|i| format!(" [{i}]")).unwrap_or_default();
+        writeln!(
+            self.out,
+            "    {style}{:<7}{style:#} {BOLD}{}{BOLD:#}{at}: {}",
+            f.severity.name(),
+            f.code,
+            f.message
+        )?;
+        writeln!(self.out, "            fix: {}", f.remediation)
+    }
+
+    fn summary(&mut self, run: &Run) -> io::Result<()> {
+        let mut table = comfy_table::Table::new();
+        table
+            .load_preset(comfy_table::presets::UTF8_HORIZONTAL_ONLY)
+            .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+            .force_no_tty()
+            .set_header(["", "endpoint", "java", "browser", "expires", "first problem"]);
+        for e in &run.endpoints {
+            let browser = e.diagnosis.as_ref().map_or("-", |d| {
+                if d.browser.trusted { "trusted" } else { "no" }
+            });
+            let expires = e
+                .chain
+                .first()
+                .and_then(|c| c.try_info().ok())
+                .map_or_else(|| "-".to_owned(), |i| date(i.not_after));
+            let problem = e
+                .findings
+                .first()
+                .map_or_else(|| "-".to_owned(), |f| f.code.name().to_owned());
+            table.add_row([
+                if e.ok() { "✓" } else { "✗" }.to_owned(),
+                endpoint_name(e),
+                if e.trusted() { "trusted" } else { "no" }.to_owned(),
+                browser.to_owned(),
+                expires,
+                problem,
+            ]);
+        }
+        writeln!(self.out, "{table}")?;
+        let failing = run.endpoints.iter().filter(|e| !e.ok()).count();
+        writeln!(
+            self.out,
+            "{} endpoint{}, {failing} with problems",
+            run.endpoints.len(),
+            plural(run.endpoints.len())
+        )
+    }
+}
+
+fn endpoint_name(e: &EndpointReport) -> String {
+    match (&e.host, e.port) {
+        (Some(h), Some(p)) if h.contains(':') => format!("[{h}]:{p}"),
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        _ => e.target.clone(),
+    }
+}
+
+/// The verdict line's text.
+fn headline(e: &EndpointReport) -> String {
+    match &e.diagnosis {
+        Some(d) if d.trusted => {
+            let errors = e.findings.iter().filter(|f| f.severity == Severity::Error).count();
+            if errors == 0 {
+                "trusted by Java".to_owned()
+            } else {
+                format!("trusted by Java, but {errors} error{}", plural(errors))
+            }
+        }
+        Some(d) => match &d.java.reason {
+            Some(r) => format!("not trusted by Java: {r}"),
+            None => "not trusted by Java".to_owned(),
+        },
+        None => match e.findings.first() {
+            Some(f) => format!("no chain: {}", f.code),
+            None => "no chain".to_owned(),
+        },
+    }
+}
+
+fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Error => BAD,
+        Severity::Warning => WARN,
+        Severity::Info => INFO,
+    }
+}
+
+fn short_name(c: &Certificate) -> String {
+    let info = c.info();
+    info.common_name
+        .clone()
+        .unwrap_or_else(|| info.subject.clone())
+}
+
+fn short_fp(c: &Certificate) -> String {
+    let hex = c.sha256_hex();
+    hex[..16.min(hex.len())].to_owned()
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
