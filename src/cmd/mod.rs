@@ -6,6 +6,7 @@ pub mod generate;
 pub mod probe;
 pub mod serve;
 pub mod store;
+pub mod trust;
 pub mod verify;
 
 use crate::cli::{Cli, Command};

@@ -1,0 +1,452 @@
+//! Options and loading shared by `trustpath probe` and `trustpath verify`: which truststores the JVM
+//! verdict uses (`--truststore`, `--cacerts`, the default JVM's cacerts, else Mozilla's roots), the store
+//! password, the JVM's `java.security` policy, `--extra-certs`, and writing `--write-fixes` files.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::cert::Certificate;
+use crate::chain::{Anchor, Policy, TrustAnchors};
+use crate::error::Result;
+use crate::report::{EndpointReport, StoreOrigin, StoreSummary};
+use crate::truststore::{self, TrustStore};
+
+/// The store password used when none is given (the JDK's cacerts default).
+pub const DEFAULT_STOREPASS: &str = "changeit";
+/// The label of Mozilla's root program as a store.
+pub const MOZILLA_LABEL: &str = "mozilla-roots";
+
+/// Truststore options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TrustArgs {
+    /// A truststore the JVM verdict uses: JKS, JCEKS, PKCS#12, a PEM bundle or a directory of PEM/DER
+    /// files. Repeat for several; their trusted-certificate entries are all anchors.
+    #[arg(long = "truststore", value_name = "FILE")]
+    pub truststores: Vec<PathBuf>,
+    /// Also use the default JVM's cacerts (found from JAVA_HOME, else the `java` on PATH). Without any
+    /// --truststore this is the default when a JVM is found; otherwise Mozilla's roots are used.
+    #[arg(long)]
+    pub cacerts: bool,
+    /// The JVM whose cacerts and java.security apply. Defaults to JAVA_HOME, else the `java` on PATH.
+    #[arg(long, value_name = "DIR")]
+    pub java_home: Option<PathBuf>,
+    /// The truststore password. Defaults to changeit; prefer --storepass-env or --storepass-file, which
+    /// keep it out of the process list.
+    #[arg(long, value_name = "PASS", conflicts_with_all = ["storepass_env", "storepass_file"])]
+    pub storepass: Option<String>,
+    /// Read the truststore password from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "storepass_file")]
+    pub storepass_env: Option<String>,
+    /// Read the truststore password from the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    pub storepass_file: Option<PathBuf>,
+}
+
+/// Options about the diagnosis and its fixes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FixArgs {
+    /// Warn about certificates that expire within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warn_days: u32,
+    /// Write fixes into DIR: a corrected fullchain (leaf first, intermediates in order, no root) when the
+    /// needed certificates are known, and the PEM of each CA the truststore lacks.
+    #[arg(long, value_name = "DIR")]
+    pub write_fixes: Option<PathBuf>,
+    /// A PEM bundle of certificates known from elsewhere (e.g. the CA's intermediates), used to build
+    /// the corrected fullchain, never as trust anchors.
+    #[arg(long, value_name = "FILE")]
+    pub extra_certs: Option<PathBuf>,
+}
+
+/// The anchors, their summaries and the policy, ready for `chain::diagnose`.
+#[derive(Debug, Clone)]
+pub struct Trust {
+    /// Java and browser anchors.
+    pub anchors: TrustAnchors,
+    /// The stores, for the report.
+    pub summaries: Vec<StoreSummary>,
+    /// The policy (warning window, the JVM's disabled algorithms).
+    pub policy: Policy,
+}
+
+impl TrustArgs {
+    /// The store password: --storepass, --storepass-env, --storepass-file, else `changeit`.
+    pub fn password(&self) -> Result<String> {
+        if let Some(p) = &self.storepass {
+            return Ok(p.clone());
+        }
+        if let Some(var) = &self.storepass_env {
+            return std::env::var(var)
+                .with_context(|| format!("--storepass-env: environment variable {var} is not set"));
+        }
+        if let Some(file) = &self.storepass_file {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("--storepass-file {}", file.display()))?;
+            return Ok(text.lines().next().unwrap_or_default().to_owned());
+        }
+        Ok(DEFAULT_STOREPASS.to_owned())
+    }
+
+    /// Loads every store and the policy.
+    pub fn load(&self, warn_days: u32) -> Result<Trust> {
+        let password = self.password()?;
+        let java_home = self.java_home.clone().or_else(default_java_home);
+        let jvm_cacerts = java_home.as_deref().and_then(cacerts_path);
+        let mut anchors = TrustAnchors::default();
+        let mut summaries = Vec::new();
+
+        let mut stores: Vec<(PathBuf, StoreOrigin)> = self
+            .truststores
+            .iter()
+            .map(|p| (p.clone(), StoreOrigin::Option))
+            .collect();
+        if self.cacerts || self.truststores.is_empty() {
+            match &jvm_cacerts {
+                Some(path) => stores.push((path.clone(), StoreOrigin::JvmCacerts)),
+                None if self.cacerts => anyhow::bail!(
+                    "--cacerts: no JVM found (set JAVA_HOME or --java-home, or put java on PATH)"
+                ),
+                None => {}
+            }
+        }
+        let bundled = jvm_cacerts.as_deref().and_then(|p| std::fs::canonicalize(p).ok());
+        for (path, origin) in stores {
+            let store = load_store(&path, &password)
+                .with_context(|| format!("cannot read truststore {}", path.display()))?;
+            let label = path.display().to_string();
+            let jdk_bundled = std::fs::canonicalize(&path).ok() == bundled && bundled.is_some();
+            let before = anchors.java.len();
+            anchors.java.extend(store.anchors().map(|(alias, cert)| Anchor {
+                cert: cert.clone(),
+                store: label.clone(),
+                alias: alias.to_owned(),
+                jdk_bundled,
+            }));
+            summaries.push(StoreSummary {
+                label,
+                format: store.format.name().to_owned(),
+                anchors: anchors.java.len() - before,
+                origin,
+            });
+        }
+
+        anchors.browser = mozilla_anchors();
+        if summaries.is_empty() {
+            anchors.java = anchors.browser.clone();
+            summaries.push(StoreSummary {
+                label: MOZILLA_LABEL.to_owned(),
+                format: "builtin".to_owned(),
+                anchors: anchors.java.len(),
+                origin: StoreOrigin::Mozilla,
+            });
+        }
+
+        let java_disabled_algorithms = match java_home.as_deref().and_then(java_security_path) {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                disabled_algorithms(&text)
+            }
+            None => None,
+        };
+        Ok(Trust {
+            anchors,
+            summaries,
+            policy: Policy {
+                warn_days,
+                java_disabled_algorithms,
+            },
+        })
+    }
+}
+
+/// Reads a store file or a directory of certificate files.
+///
+/// Interim: the lead's `crate::storefile::load(path, &password)` replaces this function.
+fn load_store(path: &Path, password: &str) -> Result<TrustStore> {
+    if path.is_dir() {
+        let mut store = TrustStore::new(truststore::StoreFormat::Directory);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        for file in files {
+            let bytes = std::fs::read(&file)?;
+            if let Ok(one) = truststore::read(&bytes, password) {
+                let stem = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                for (i, (_, cert)) in one.anchors().enumerate() {
+                    let alias = if i == 0 { stem.clone() } else { format!("{stem}#{i}") };
+                    store.entries.push(truststore::Entry::trusted(alias, cert.clone(), None));
+                }
+            }
+        }
+        return Ok(store);
+    }
+    let bytes = std::fs::read(path)?;
+    Ok(truststore::read(&bytes, password)?)
+}
+
+/// Mozilla's roots (webpki-root-certs) as anchors, aliased by common name.
+pub fn mozilla_anchors() -> Vec<Anchor> {
+    webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|der| {
+            let cert = Certificate::from_der_lazy(der.as_ref().to_vec());
+            let alias = cert
+                .info()
+                .common_name
+                .clone()
+                .unwrap_or_else(|| cert.info().subject.clone());
+            Anchor {
+                cert,
+                store: MOZILLA_LABEL.to_owned(),
+                alias,
+                jdk_bundled: false,
+            }
+        })
+        .collect()
+}
+
+/// The default JVM: `JAVA_HOME`, else the `java` on PATH (symlinks resolved).
+///
+/// Interim: the lead's `crate::locate` replaces this.
+pub fn default_java_home() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("JAVA_HOME").filter(|h| !h.is_empty()) {
+        return Some(PathBuf::from(home));
+    }
+    let path = std::env::var_os("PATH")?;
+    let java = std::env::split_paths(&path)
+        .map(|d| d.join("java"))
+        .find(|p| p.is_file())?;
+    let real = std::fs::canonicalize(java).ok()?;
+    Some(real.parent()?.parent()?.to_path_buf())
+}
+
+/// `lib/security/cacerts` (JDK 9+) or `jre/lib/security/cacerts` (JDK 8) under a Java home.
+pub fn cacerts_path(java_home: &Path) -> Option<PathBuf> {
+    ["lib/security/cacerts", "jre/lib/security/cacerts"]
+        .iter()
+        .map(|rel| java_home.join(rel))
+        .find(|p| p.is_file())
+}
+
+/// `conf/security/java.security` (JDK 9+) or `jre/lib/security/java.security` (JDK 8).
+pub fn java_security_path(java_home: &Path) -> Option<PathBuf> {
+    ["conf/security/java.security", "jre/lib/security/java.security"]
+        .iter()
+        .map(|rel| java_home.join(rel))
+        .find(|p| p.is_file())
+}
+
+/// The value of `jdk.certpath.disabledAlgorithms` in java.security text (Java properties syntax: `#`/`!`
+/// comments, `=`, `:` or white space as separator, backslash line continuations).
+pub fn disabled_algorithms(text: &str) -> Option<String> {
+    const KEY: &str = "jdk.certpath.disabledAlgorithms";
+    let mut logical = String::new();
+    let mut found = None;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        if logical.is_empty() && (trimmed.starts_with('#') || trimmed.starts_with('!')) {
+            continue;
+        }
+        let continued = trimmed.chars().rev().take_while(|c| *c == '\\').count() % 2 == 1;
+        logical.push_str(if continued { &trimmed[..trimmed.len() - 1] } else { trimmed });
+        if continued {
+            continue;
+        }
+        let entry = std::mem::take(&mut logical);
+        if let Some(rest) = entry.strip_prefix(KEY) {
+            let rest = rest.trim_start();
+            let rest = rest
+                .strip_prefix('=')
+                .or_else(|| rest.strip_prefix(':'))
+                .unwrap_or(rest);
+            found = Some(rest.trim().to_owned());
+        }
+        let _ = &mut lines;
+    }
+    found
+}
+
+/// Reads `--extra-certs`.
+pub fn extra_certs(args: &FixArgs) -> Result<Vec<Certificate>> {
+    let Some(path) = &args.extra_certs else {
+        return Ok(Vec::new());
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("--extra-certs {}", path.display()))?;
+    let store = truststore::read(&bytes, DEFAULT_STOREPASS)
+        .with_context(|| format!("--extra-certs {}", path.display()))?;
+    Ok(store.entries.iter().filter_map(|e| e.certificate().cloned()).collect())
+}
+
+/// Writes the fixes of one endpoint into `dir` and records the paths in the report: `NAME-fullchain.pem`
+/// (leaf first, intermediates in order, no root) and `NAME-ca-N.pem` per CA to import.
+pub fn write_fixes(dir: &Path, name: &str, report: &mut EndpointReport) -> Result<()> {
+    let Some(fix) = report.diagnosis.as_ref().and_then(|d| d.fix.clone()) else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("--write-fixes {}", dir.display()))?;
+    let stem = file_stem(name);
+    if !fix.fullchain.is_empty() {
+        let path = dir.join(format!("{stem}-fullchain.pem"));
+        let pem: String = fix.fullchain.iter().map(Certificate::to_pem).collect();
+        std::fs::write(&path, pem).with_context(|| format!("cannot write {}", path.display()))?;
+        report.written.push(path);
+    }
+    for (i, cert) in fix.import.iter().enumerate() {
+        let path = dir.join(format!("{stem}-ca-{}.pem", i + 1));
+        std::fs::write(&path, cert.to_pem()).with_context(|| format!("cannot write {}", path.display()))?;
+        report.written.push(path);
+    }
+    Ok(())
+}
+
+/// A file-name-safe stem for an endpoint or chain file name.
+pub fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .collect();
+    stem.trim_matches('_').to_owned()
+}
+
+/// The current time in seconds since the epoch.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disabled_algorithms_follow_line_continuations_and_skip_comments() {
+        let text = "# jdk.certpath.disabledAlgorithms=commented\n\
+jdk.certpath.disabledAlgorithms=MD2, MD5, SHA1 jdkCA & usage TLSServer, \\\n    RSA keySize < 1024, \\\n    SHA1 usage SignedJAR & denyAfter 2019-01-01\n\
+jdk.security.legacyAlgorithms=SHA1\n";
+        assert_eq!(
+            disabled_algorithms(text).as_deref(),
+            Some("MD2, MD5, SHA1 jdkCA & usage TLSServer, RSA keySize < 1024, SHA1 usage SignedJAR & denyAfter 2019-01-01")
+        );
+        assert_eq!(disabled_algorithms("other=1\n"), None);
+    }
+
+    #[test]
+    fn file_stems_keep_names_readable_and_safe() {
+        assert_eq!(file_stem("wiki.example.test:443"), "wiki.example.test_443");
+        assert_eq!(file_stem("[::1]:8443"), "1__8443");
+    }
+}
+
+/// Judges a chain. Calls `chain::diagnose` once it lands; until then a deliberately simple interim judge
+/// (issuer-name matching, validity, no signature checks) so that the commands run end to end.
+pub fn diagnose(
+    input: &crate::chain::ChainInput,
+    anchors: &TrustAnchors,
+    policy: &Policy,
+    now: i64,
+) -> crate::chain::Diagnosis {
+    interim::diagnose(input, anchors, policy, now)
+}
+
+/// The interim judge; removed when `chain::diagnose` is merged.
+mod interim {
+    use crate::cert::Certificate;
+    use crate::chain::{Anchor, ChainInput, Diagnosis, Fix, PathSource, PathStep, Policy, Profile, TrustAnchors, Verdict};
+    use crate::finding::{self, Code, Finding, Severity};
+
+    pub fn diagnose(input: &ChainInput, anchors: &TrustAnchors, _policy: &Policy, now: i64) -> Diagnosis {
+        let java = verdict(Profile::Java, &input.served, &anchors.java);
+        let browser = verdict(Profile::Browser, &input.served, &anchors.browser);
+        let mut findings = Vec::new();
+        for (i, c) in input.served.iter().enumerate() {
+            let info = c.info();
+            if now > info.not_after {
+                findings.push(
+                    Finding::new(Code::Expired, Severity::Error, format!("{} expired", info.subject), "renew it").at(i),
+                );
+            }
+        }
+        if !java.trusted {
+            let code = if input.served.last().is_some_and(|c| c.info().self_issued) {
+                Code::UntrustedRoot
+            } else {
+                Code::MissingIntermediate
+            };
+            findings.push(Finding::new(
+                code,
+                Severity::Error,
+                java.reason.clone().unwrap_or_default(),
+                "serve the full chain or import the CA",
+            ));
+        }
+        finding::sort(&mut findings);
+        let fix = (!java.trusted).then(|| Fix {
+            fullchain: java
+                .path
+                .iter()
+                .filter(|s| !s.cert.info().self_issued)
+                .map(|s| s.cert.clone())
+                .collect(),
+            fullchain_complete: false,
+            import: java
+                .path
+                .last()
+                .filter(|s| s.cert.info().self_issued)
+                .map(|s| vec![s.cert.clone()])
+                .unwrap_or_default(),
+        });
+        Diagnosis {
+            trusted: java.trusted && findings.iter().all(|f| f.severity != Severity::Error),
+            java,
+            browser,
+            findings,
+            fix,
+        }
+    }
+
+    fn verdict(profile: Profile, served: &[Certificate], anchors: &[Anchor]) -> Verdict {
+        let mut path = Vec::new();
+        let mut used = vec![false; served.len()];
+        let Some(mut current) = served.first().cloned() else {
+            return Verdict { profile, trusted: false, path, reason: Some("no certificate".to_owned()) };
+        };
+        used[0] = true;
+        path.push(PathStep { cert: current.clone(), source: PathSource::Served { index: 0 } });
+        for _ in 0..16 {
+            let issuer = current.info().issuer_raw.clone();
+            let anchor = anchors
+                .iter()
+                .find(|a| a.cert == current)
+                .or_else(|| anchors.iter().find(|a| a.cert.info().subject_raw == issuer));
+            if let Some(a) = anchor {
+                if a.cert != current {
+                    path.push(PathStep {
+                        cert: a.cert.clone(),
+                        source: PathSource::Anchor { store: a.store.clone(), alias: a.alias.clone() },
+                    });
+                }
+                return Verdict { profile, trusted: true, path, reason: None };
+            }
+            let next = served
+                .iter()
+                .enumerate()
+                .find(|(i, c)| !used[*i] && c.info().subject_raw == issuer);
+            match next {
+                Some((i, c)) => {
+                    used[i] = true;
+                    current = c.clone();
+                    path.push(PathStep { cert: current.clone(), source: PathSource::Served { index: i } });
+                }
+                None => break,
+            }
+        }
+        let reason = format!("no trust anchor for issuer \"{}\"", current.info().issuer);
+        Verdict { profile, trusted: false, path, reason: Some(reason) }
+    }
+}
