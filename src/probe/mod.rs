@@ -145,9 +145,14 @@ impl Prober {
     /// Builds the shared TLS client configurations.
     pub fn new(options: ProbeOptions) -> Result<Prober, rustls::Error> {
         let base = rustls::crypto::aws_lc_rs::default_provider();
+        // Offer the hybrid post-quantum share first, as current browsers do (rustls only does so with
+        // its `prefer-post-quantum` feature): a server or middlebox that chokes on it is then noticed.
+        let mut kx_groups = rustls::crypto::aws_lc_rs::ALL_KX_GROUPS.to_vec();
+        kx_groups.sort_by_key(|g| format!("{:?}", g.name()) != "X25519MLKEM768");
         let full = CryptoProvider {
             cipher_suites: rustls::crypto::aws_lc_rs::ALL_CIPHER_SUITES.to_vec(),
-            ..base.clone()
+            kx_groups,
+            ..base
         };
         let mut classic = full.clone();
         classic
@@ -442,7 +447,18 @@ impl Prober {
             Ok(Ok(hello)) if !hello.chain.is_empty() => {
                 let version = legacy::version_name(hello.version);
                 let suite = legacy::suite_name(hello.suite);
-                out.findings.push(legacy_finding(&version, &suite, &first));
+                if hello.version == 0x0303 && rustls_accepts(&suite) {
+                    // The server is not legacy: rustls failed for another reason (an oversized
+                    // Certificate message, say) and only the raw hello got the chain.
+                    out.findings.push(Finding::new(
+                        Code::HandshakeFailed,
+                        Severity::Error,
+                        format!("the TLS handshake failed: {first}; the chain was read from a plain TLS 1.2 ClientHello instead ({suite})"),
+                        "check the server's TLS configuration: the JVM may fail the same way",
+                    ));
+                } else {
+                    out.findings.push(legacy_finding(&version, &suite, &first));
+                }
                 out.tls = Some(TlsInfo {
                     handshake: Handshake::LegacyHello,
                     version: Some(version),
@@ -493,6 +509,11 @@ fn certificates(chain: &[Vec<u8>]) -> Vec<Certificate> {
         .iter()
         .map(|der| Certificate::from_der(der.clone()).unwrap_or_else(|_| Certificate::from_der_lazy(der.clone())))
         .collect()
+}
+
+/// Whether rustls implements a TLS 1.2 suite (ECDHE with an AEAD cipher).
+fn rustls_accepts(suite: &str) -> bool {
+    suite.starts_with("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("CHACHA20"))
 }
 
 fn is_http(head: &[u8]) -> bool {

@@ -1,0 +1,373 @@
+//! Capture against real servers on 127.0.0.1: in-process rustls servers with rcgen chains, `openssl
+//! s_server` speaking only TLS 1.0 or only RSA key exchange, and hostile servers (silent, dripping,
+//! oversized chains, resets, plain HTTP). Every probe ends within a short timeout with a finding.
+
+mod support;
+
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use trustpath::finding::Code;
+use trustpath::probe::{CapturedChain, Handshake, ProbeOptions, Prober, Resolve, Target};
+
+const TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A root → intermediate → leaf chain for `localhost`.
+struct Pki {
+    root: CertificateDer<'static>,
+    intermediate: CertificateDer<'static>,
+    leaf: CertificateDer<'static>,
+    leaf_key: PrivatePkcs8KeyDer<'static>,
+    leaf_pem: String,
+    int_pem: String,
+    key_pem: String,
+}
+
+fn pki(alg: &'static rcgen::SignatureAlgorithm) -> Pki {
+    let ca = |cn: &str| {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.distinguished_name.push(DnType::CommonName, cn);
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p
+    };
+    let root_key = KeyPair::generate().unwrap();
+    let root = rcgen::CertifiedIssuer::self_signed(ca("Probe Test Root"), root_key).unwrap();
+    let int_key = KeyPair::generate().unwrap();
+    let int = rcgen::CertifiedIssuer::signed_by(ca("Probe Test Intermediate"), int_key, &root).unwrap();
+    let mut leaf_params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+    leaf_params.distinguished_name.push(DnType::CommonName, "localhost");
+    let leaf_key = KeyPair::generate_for(alg).unwrap();
+    let leaf = leaf_params.signed_by(&leaf_key, &int).unwrap();
+    Pki {
+        root: root.der().clone(),
+        intermediate: int.der().clone(),
+        leaf: leaf.der().clone(),
+        leaf_key: PrivatePkcs8KeyDer::from(leaf_key.serialize_der()),
+        leaf_pem: leaf.pem(),
+        int_pem: int.pem(),
+        key_pem: leaf_key.serialize_pem(),
+    }
+}
+
+fn ec_pki() -> &'static Pki {
+    static PKI: std::sync::OnceLock<Pki> = std::sync::OnceLock::new();
+    PKI.get_or_init(|| pki(&rcgen::PKCS_ECDSA_P256_SHA256))
+}
+
+/// An in-process rustls server serving `chain` until the test ends.
+async fn rustls_server(chain: Vec<CertificateDer<'static>>, key: PrivatePkcs8KeyDer<'static>) -> SocketAddr {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, PrivateKeyDer::Pkcs8(key))
+        .unwrap();
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(tcp).await {
+                    let _ = tls.shutdown().await;
+                }
+            });
+        }
+    });
+    addr
+}
+
+/// A raw TCP server running `behave` on each connection.
+async fn raw_server<F, Fut>(behave: F) -> SocketAddr
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let behave = Arc::new(behave);
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            tokio::spawn(behave(tcp));
+        }
+    });
+    addr
+}
+
+/// Makes the next close send a TCP reset.
+#[allow(deprecated)] // SO_LINGER 0 is exactly what this hostile server wants.
+fn reset(tcp: &tokio::net::TcpStream) {
+    let _ = tcp.set_linger(Some(Duration::ZERO));
+}
+
+async fn probe_one(target: &str, addr: SocketAddr) -> CapturedChain {
+    let target = Target::parse(target).unwrap();
+    let prober = Prober::new(ProbeOptions {
+        timeout: TIMEOUT,
+        resolve: vec![Resolve {
+            host: target.host.clone(),
+            port: target.port,
+            addr: addr.ip(),
+        }],
+        sni: None,
+    })
+    .unwrap();
+    let mut t = target;
+    t.port = addr.port();
+    prober.probe(t).await
+}
+
+fn codes(c: &CapturedChain) -> Vec<Code> {
+    c.findings.iter().map(|f| f.code).collect()
+}
+
+#[tokio::test]
+async fn a_rustls_server_chain_is_captured_in_served_order_with_tls_parameters() {
+    let pki = ec_pki();
+    // Served out of order on purpose: the capture must keep the server's order.
+    let addr = rustls_server(
+        vec![pki.leaf.clone(), pki.root.clone(), pki.intermediate.clone()],
+        pki.leaf_key.clone_key(),
+    )
+    .await;
+    let got = probe_one("localhost", addr).await;
+    assert!(got.findings.is_empty(), "{:?}", got.findings);
+    let ders: Vec<&[u8]> = got.chain.iter().map(|c| c.der()).collect();
+    assert_eq!(ders, [pki.leaf.as_ref(), pki.root.as_ref(), pki.intermediate.as_ref()]);
+    let tls = got.tls.unwrap();
+    assert_eq!(tls.handshake, Handshake::Complete);
+    assert_eq!(tls.version.as_deref(), Some("TLSv1.3"));
+    assert_eq!(tls.alpn.as_deref(), Some("h2"));
+    assert!(tls.cipher_suite.unwrap().starts_with("TLS_"));
+    assert_eq!(got.address, Some(addr));
+    assert_eq!(got.sni.as_deref(), Some("localhost"));
+}
+
+#[tokio::test]
+async fn many_targets_come_back_in_input_order_whatever_finishes_first() {
+    let pki = ec_pki();
+    let good = rustls_server(vec![pki.leaf.clone()], pki.leaf_key.clone_key()).await;
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let targets: Vec<Target> = [good, refused, good, refused, good]
+        .iter()
+        .map(|a| Target::parse(&a.to_string()).unwrap())
+        .collect();
+    let prober = Arc::new(Prober::new(ProbeOptions { timeout: TIMEOUT, ..ProbeOptions::default() }).unwrap());
+    let got = prober.probe_all(targets, 2, Arc::new(|_| {})).await;
+    let ports: Vec<u16> = got.iter().map(|c| c.target.port).collect();
+    assert_eq!(ports, [good.port(), refused.port(), good.port(), refused.port(), good.port()]);
+    assert_eq!(codes(&got[1]), [Code::ConnectFailed]);
+    assert_eq!(got[0].chain.len(), 1);
+    // An IP literal target sends no SNI.
+    assert_eq!(got[0].sni, None);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_connect_failed_finding() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let got = probe_one("localhost", SocketAddr::from(([127, 0, 0, 1], port))).await;
+    assert_eq!(codes(&got), [Code::ConnectFailed]);
+    assert!(got.findings[0].message.contains("cannot connect to 127.0.0.1:"), "{}", got.findings[0].message);
+    assert!(got.chain.is_empty());
+}
+
+#[tokio::test]
+async fn a_plain_http_answer_is_a_plaintext_http_finding() {
+    let addr = raw_server(|mut tcp| async move {
+        let mut buf = [0u8; 2048];
+        let _ = tcp.read(&mut buf).await;
+        let _ = tcp.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n").await;
+    })
+    .await;
+    let got = probe_one("localhost", addr).await;
+    assert_eq!(codes(&got), [Code::PlaintextHttp]);
+    assert!(got.findings[0].message.contains("HTTP/1.1 400 Bad Request"));
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out_with_a_finding() {
+    let addr = raw_server(|tcp| async move {
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        drop(tcp);
+    })
+    .await;
+    let got = probe_one("localhost", addr).await;
+    assert_eq!(codes(&got), [Code::Timeout]);
+}
+
+#[tokio::test]
+async fn a_server_dripping_one_byte_a_second_times_out_with_a_finding() {
+    let addr = raw_server(|mut tcp| async move {
+        let mut buf = [0u8; 2048];
+        let _ = tcp.read(&mut buf).await;
+        for b in [0x16u8, 3, 3, 0x40, 0].iter().cycle().take(20) {
+            if tcp.write_all(&[*b]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    })
+    .await;
+    let got = probe_one("localhost", addr).await;
+    assert_eq!(codes(&got), [Code::Timeout]);
+}
+
+#[tokio::test]
+async fn a_reset_mid_handshake_is_a_handshake_failed_finding() {
+    let addr = raw_server(|mut tcp| async move {
+        let mut buf = [0u8; 64];
+        let _ = tcp.read(&mut buf).await;
+        reset(&tcp);
+        drop(tcp);
+    })
+    .await;
+    let got = probe_one("localhost", addr).await;
+    assert_eq!(codes(&got), [Code::HandshakeFailed]);
+    assert!(got.chain.is_empty());
+}
+
+#[tokio::test]
+async fn two_hundred_certificates_are_refused_by_rustls_and_read_by_the_legacy_hello() {
+    let pki = ec_pki();
+    let mut chain = vec![pki.leaf.clone()];
+    chain.extend(std::iter::repeat_n(pki.intermediate.clone(), 199));
+    let addr = rustls_server(chain, pki.leaf_key.clone_key()).await;
+    let got = probe_one("localhost", addr).await;
+    // rustls refuses a Certificate message over 64 KiB; the raw TLS 1.2 hello still reads the chain, and
+    // the finding says rustls failed rather than blaming a legacy protocol.
+    assert_eq!(codes(&got), [Code::HandshakeFailed], "{:?}", got.findings);
+    assert_eq!(got.chain.len(), 200);
+    assert_eq!(got.tls.unwrap().handshake, Handshake::LegacyHello);
+}
+
+#[tokio::test]
+async fn a_five_megabyte_chain_ends_with_a_finding_and_no_chain() {
+    let pki = ec_pki();
+    let copies = 5 * 1024 * 1024 / pki.intermediate.len();
+    let mut chain = vec![pki.leaf.clone()];
+    chain.extend(std::iter::repeat_n(pki.intermediate.clone(), copies));
+    let addr = rustls_server(chain, pki.leaf_key.clone_key()).await;
+    let got = probe_one("localhost", addr).await;
+    assert_eq!(codes(&got), [Code::HandshakeFailed], "{:?}", got.findings);
+    assert!(got.chain.is_empty());
+}
+
+#[tokio::test]
+async fn a_middlebox_dropping_large_client_hellos_gets_a_retry_without_the_post_quantum_share() {
+    let pki = ec_pki();
+    let backend = rustls_server(vec![pki.leaf.clone()], pki.leaf_key.clone_key()).await;
+    let addr = raw_server(move |mut tcp| async move {
+        let mut header = [0u8; 5];
+        if tcp.read_exact(&mut header).await.is_err() {
+            return;
+        }
+        let len = u16::from_be_bytes([header[3], header[4]]);
+        if len > 1000 {
+            reset(&tcp);
+            return;
+        }
+        let Ok(mut up) = tokio::net::TcpStream::connect(backend).await else { return };
+        if up.write_all(&header).await.is_ok() {
+            let _ = tokio::io::copy_bidirectional(&mut tcp, &mut up).await;
+        }
+    })
+    .await;
+    let got = probe_one("localhost", addr).await;
+    assert!(got.findings.is_empty(), "{:?}", got.findings);
+    let tls = got.tls.unwrap();
+    assert!(tls.retried_without_pq, "{tls:?}");
+    assert_eq!(got.chain.len(), 1);
+}
+
+/// `openssl s_server` on a free loopback port; killed on drop.
+struct OpensslServer {
+    child: Child,
+    addr: SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for OpensslServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn openssl_server(pki: &Pki, args: &[&str]) -> OpensslServer {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cert.pem"), &pki.leaf_pem).unwrap();
+    std::fs::write(dir.path().join("chain.pem"), &pki.int_pem).unwrap();
+    std::fs::write(dir.path().join("key.pem"), &pki.key_pem).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-cert")
+        .arg(dir.path().join("cert.pem"))
+        .arg("-cert_chain")
+        .arg(dir.path().join("chain.pem"))
+        .arg("-key")
+        .arg(dir.path().join("key.pem"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(addr).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    OpensslServer { child, addr, _dir: dir }
+}
+
+#[tokio::test]
+async fn a_tls_1_0_only_server_still_has_its_chain_captured_with_a_legacy_tls_error() {
+    if !support::have_tool("openssl") {
+        return;
+    }
+    let pki = ec_pki();
+    let server = openssl_server(pki, &["-tls1", "-cipher", "DEFAULT:@SECLEVEL=0"]);
+    let got = probe_one("localhost", server.addr).await;
+    assert_eq!(codes(&got), [Code::LegacyTls], "{:?}", got.findings);
+    assert_eq!(got.findings[0].severity, trustpath::finding::Severity::Error);
+    assert!(got.findings[0].message.contains("TLSv1 "), "{}", got.findings[0].message);
+    let ders: Vec<&[u8]> = got.chain.iter().map(|c| c.der()).collect();
+    assert_eq!(ders, [pki.leaf.as_ref(), pki.intermediate.as_ref()]);
+    let tls = got.tls.unwrap();
+    assert_eq!(tls.handshake, Handshake::LegacyHello);
+    assert_eq!(tls.version.as_deref(), Some("TLSv1"));
+}
+
+#[tokio::test]
+async fn an_rsa_key_exchange_cbc_only_server_is_captured_with_a_legacy_tls_warning() {
+    if !support::have_tool("openssl") {
+        return;
+    }
+    let pki = pki(&rcgen::PKCS_RSA_SHA256);
+    let server = openssl_server(&pki, &["-tls1_2", "-cipher", "AES128-SHA:@SECLEVEL=0"]);
+    let got = probe_one("localhost", server.addr).await;
+    assert_eq!(codes(&got), [Code::LegacyTls], "{:?}", got.findings);
+    assert_eq!(got.findings[0].severity, trustpath::finding::Severity::Warning);
+    let tls = got.tls.unwrap();
+    assert_eq!(tls.version.as_deref(), Some("TLSv1.2"));
+    assert_eq!(tls.cipher_suite.as_deref(), Some("TLS_RSA_WITH_AES_128_CBC_SHA"));
+    assert_eq!(got.chain.len(), 2);
+}
