@@ -19,6 +19,8 @@ const WARN: Style = AnsiColor::Yellow.on_default().bold();
 const INFO: Style = AnsiColor::Cyan.on_default();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
+/// comfy-table preset: no borders, a rule under the header only.
+const TABLE_STYLE: &str = "     ──            ";
 
 /// Writes runs for people.
 #[derive(Debug)]
@@ -57,8 +59,11 @@ impl<W: Write> Human<W> {
             };
             writeln!(
                 self.out,
-                "{DIM}judging with {origin} {} ({}, {} trusted certificates){DIM:#}",
-                s.label, s.format, s.anchors
+                "{DIM}judging with {origin} {} ({}, {} trusted certificate{}){DIM:#}",
+                s.label,
+                s.format,
+                s.anchors,
+                plural(s.anchors)
             )?;
         }
         Ok(())
@@ -222,7 +227,7 @@ impl<W: Write> Human<W> {
     fn summary(&mut self, run: &Run) -> io::Result<()> {
         let mut table = comfy_table::Table::new();
         table
-            .load_preset(comfy_table::presets::UTF8_HORIZONTAL_ONLY)
+            .load_preset(TABLE_STYLE)
             .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
             .force_no_tty()
             .set_header(["", "endpoint", "java", "browser", "expires", "first problem"]);
@@ -248,7 +253,9 @@ impl<W: Write> Human<W> {
                 problem,
             ]);
         }
-        writeln!(self.out, "{table}")?;
+        for line in table.lines() {
+            writeln!(self.out, "{}", line.trim_end())?;
+        }
         let failing = run.endpoints.iter().filter(|e| !e.ok()).count();
         writeln!(
             self.out,
