@@ -39,9 +39,12 @@ fn pki(alg: &'static rcgen::SignatureAlgorithm) -> Pki {
     let root_key = KeyPair::generate().unwrap();
     let root = rcgen::CertifiedIssuer::self_signed(ca("Probe Test Root"), root_key).unwrap();
     let int_key = KeyPair::generate().unwrap();
-    let int = rcgen::CertifiedIssuer::signed_by(ca("Probe Test Intermediate"), int_key, &root).unwrap();
+    let int =
+        rcgen::CertifiedIssuer::signed_by(ca("Probe Test Intermediate"), int_key, &root).unwrap();
     let mut leaf_params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
-    leaf_params.distinguished_name.push(DnType::CommonName, "localhost");
+    leaf_params
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
     let leaf_key = KeyPair::generate_for(alg).unwrap();
     let leaf = leaf_params.signed_by(&leaf_key, &int).unwrap();
     Pki {
@@ -61,7 +64,10 @@ fn ec_pki() -> &'static Pki {
 }
 
 /// An in-process rustls server serving `chain` until the test ends.
-async fn rustls_server(chain: Vec<CertificateDer<'static>>, key: PrivatePkcs8KeyDer<'static>) -> SocketAddr {
+async fn rustls_server(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivatePkcs8KeyDer<'static>,
+) -> SocketAddr {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -142,7 +148,14 @@ async fn a_rustls_server_chain_is_captured_in_served_order_with_tls_parameters()
     let got = probe_one("localhost", addr).await;
     assert!(got.findings.is_empty(), "{:?}", got.findings);
     let ders: Vec<&[u8]> = got.chain.iter().map(|c| c.der()).collect();
-    assert_eq!(ders, [pki.leaf.as_ref(), pki.root.as_ref(), pki.intermediate.as_ref()]);
+    assert_eq!(
+        ders,
+        [
+            pki.leaf.as_ref(),
+            pki.root.as_ref(),
+            pki.intermediate.as_ref()
+        ]
+    );
     let tls = got.tls.unwrap();
     assert_eq!(tls.handshake, Handshake::Complete);
     assert_eq!(tls.version.as_deref(), Some("TLSv1.3"));
@@ -164,10 +177,25 @@ async fn many_targets_come_back_in_input_order_whatever_finishes_first() {
         .iter()
         .map(|a| Target::parse(&a.to_string()).unwrap())
         .collect();
-    let prober = Arc::new(Prober::new(ProbeOptions { timeout: TIMEOUT, ..ProbeOptions::default() }).unwrap());
+    let prober = Arc::new(
+        Prober::new(ProbeOptions {
+            timeout: TIMEOUT,
+            ..ProbeOptions::default()
+        })
+        .unwrap(),
+    );
     let got = prober.probe_all(targets, 2, Arc::new(|_| {})).await;
     let ports: Vec<u16> = got.iter().map(|c| c.target.port).collect();
-    assert_eq!(ports, [good.port(), refused.port(), good.port(), refused.port(), good.port()]);
+    assert_eq!(
+        ports,
+        [
+            good.port(),
+            refused.port(),
+            good.port(),
+            refused.port(),
+            good.port()
+        ]
+    );
     assert_eq!(codes(&got[1]), [Code::ConnectFailed]);
     assert_eq!(got[0].chain.len(), 1);
     // An IP literal target sends no SNI.
@@ -182,7 +210,13 @@ async fn a_refused_connection_is_a_connect_failed_finding() {
     };
     let got = probe_one("localhost", SocketAddr::from(([127, 0, 0, 1], port))).await;
     assert_eq!(codes(&got), [Code::ConnectFailed]);
-    assert!(got.findings[0].message.contains("cannot connect to 127.0.0.1:"), "{}", got.findings[0].message);
+    assert!(
+        got.findings[0]
+            .message
+            .contains("cannot connect to 127.0.0.1:"),
+        "{}",
+        got.findings[0].message
+    );
     assert!(got.chain.is_empty());
 }
 
@@ -191,7 +225,9 @@ async fn a_plain_http_answer_is_a_plaintext_http_finding() {
     let addr = raw_server(|mut tcp| async move {
         let mut buf = [0u8; 2048];
         let _ = tcp.read(&mut buf).await;
-        let _ = tcp.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n").await;
+        let _ = tcp
+            .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            .await;
     })
     .await;
     let got = probe_one("localhost", addr).await;
@@ -281,7 +317,9 @@ async fn a_middlebox_dropping_large_client_hellos_gets_a_retry_without_the_post_
             reset(&tcp);
             return;
         }
-        let Ok(mut up) = tokio::net::TcpStream::connect(backend).await else { return };
+        let Ok(mut up) = tokio::net::TcpStream::connect(backend).await else {
+            return;
+        };
         if up.write_all(&header).await.is_ok() {
             let _ = tokio::io::copy_bidirectional(&mut tcp, &mut up).await;
         }
@@ -313,7 +351,11 @@ fn openssl_server(pki: &Pki, args: &[&str]) -> OpensslServer {
     std::fs::write(dir.path().join("cert.pem"), &pki.leaf_pem).unwrap();
     std::fs::write(dir.path().join("chain.pem"), &pki.int_pem).unwrap();
     std::fs::write(dir.path().join("key.pem"), &pki.key_pem).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new("openssl")
         .args(["s_server", "-quiet", "-www", "-accept"])
         .arg(format!("127.0.0.1:{port}"))
@@ -335,7 +377,11 @@ fn openssl_server(pki: &Pki, args: &[&str]) -> OpensslServer {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    OpensslServer { child, addr, _dir: dir }
+    OpensslServer {
+        child,
+        addr,
+        _dir: dir,
+    }
 }
 
 #[tokio::test]
@@ -347,8 +393,15 @@ async fn a_tls_1_0_only_server_still_has_its_chain_captured_with_a_legacy_tls_er
     let server = openssl_server(pki, &["-tls1", "-cipher", "DEFAULT:@SECLEVEL=0"]);
     let got = probe_one("localhost", server.addr).await;
     assert_eq!(codes(&got), [Code::LegacyTls], "{:?}", got.findings);
-    assert_eq!(got.findings[0].severity, trustpath::finding::Severity::Error);
-    assert!(got.findings[0].message.contains("TLSv1 "), "{}", got.findings[0].message);
+    assert_eq!(
+        got.findings[0].severity,
+        trustpath::finding::Severity::Error
+    );
+    assert!(
+        got.findings[0].message.contains("TLSv1 "),
+        "{}",
+        got.findings[0].message
+    );
     let ders: Vec<&[u8]> = got.chain.iter().map(|c| c.der()).collect();
     assert_eq!(ders, [pki.leaf.as_ref(), pki.intermediate.as_ref()]);
     let tls = got.tls.unwrap();
@@ -365,9 +418,15 @@ async fn an_rsa_key_exchange_cbc_only_server_is_captured_with_a_legacy_tls_warni
     let server = openssl_server(&pki, &["-tls1_2", "-cipher", "AES128-SHA:@SECLEVEL=0"]);
     let got = probe_one("localhost", server.addr).await;
     assert_eq!(codes(&got), [Code::LegacyTls], "{:?}", got.findings);
-    assert_eq!(got.findings[0].severity, trustpath::finding::Severity::Warning);
+    assert_eq!(
+        got.findings[0].severity,
+        trustpath::finding::Severity::Warning
+    );
     let tls = got.tls.unwrap();
     assert_eq!(tls.version.as_deref(), Some("TLSv1.2"));
-    assert_eq!(tls.cipher_suite.as_deref(), Some("TLS_RSA_WITH_AES_128_CBC_SHA"));
+    assert_eq!(
+        tls.cipher_suite.as_deref(),
+        Some("TLS_RSA_WITH_AES_128_CBC_SHA")
+    );
     assert_eq!(got.chain.len(), 2);
 }

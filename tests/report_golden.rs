@@ -18,7 +18,10 @@ fn fixtures_hold_the_documented_pki() {
     let root = golden::cert("root.pem");
     let int = golden::cert("intermediate.pem");
     let leaf = golden::cert("leaf.pem");
-    assert_eq!(root.info().subject, "CN=Golden Test Root CA, O=trustpath tests");
+    assert_eq!(
+        root.info().subject,
+        "CN=Golden Test Root CA, O=trustpath tests"
+    );
     assert_eq!(int.info().issuer, root.info().subject);
     assert_eq!(leaf.info().issuer, int.info().subject);
     assert_eq!(leaf.info().dns_names, ["wiki.example.test", "localhost"]);
@@ -83,7 +86,9 @@ fn run() -> Run {
             profile: Profile::Java,
             trusted: false,
             path: vec![served(&leaf, 0)],
-            reason: Some("missing intermediate \"CN=Golden Test Issuing CA, O=trustpath tests\"".into()),
+            reason: Some(
+                "missing intermediate \"CN=Golden Test Issuing CA, O=trustpath tests\"".into(),
+            ),
         },
         browser: Verdict {
             profile: Profile::Browser,
@@ -154,7 +159,10 @@ fn run() -> Run {
 fn the_human_report_of_three_endpoints_matches_its_golden() {
     let mut out = anstream::StripStream::new(Vec::new());
     Printer::human(&mut out).print_run(&run()).unwrap();
-    golden::check("report-three-endpoints.txt", &String::from_utf8(out.into_inner()).unwrap());
+    golden::check(
+        "report-three-endpoints.txt",
+        &String::from_utf8(out.into_inner()).unwrap(),
+    );
 }
 
 #[test]
@@ -162,7 +170,10 @@ fn the_human_report_is_styled_for_terminals_and_plain_once_stripped() {
     let mut raw = Vec::new();
     Printer::human(&mut raw).print_run(&run()).unwrap();
     let text = String::from_utf8(raw).unwrap();
-    assert!(text.contains("\u{1b}[1m\u{1b}[32m✓") || text.contains("\u{1b}[32m"), "no colour in {text}");
+    assert!(
+        text.contains("\u{1b}[1m\u{1b}[32m✓") || text.contains("\u{1b}[32m"),
+        "no colour in {text}"
+    );
 }
 
 #[test]
@@ -171,8 +182,14 @@ fn the_json_report_of_three_endpoints_matches_its_golden() {
     Printer::json(&mut out).print_run(&run()).unwrap();
     let text = String::from_utf8(out).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(doc["endpoints"][1]["findings"][0]["code"], "missing-intermediate");
-    assert_eq!(doc["endpoints"][0]["verdicts"]["java"]["path"][2]["source"], "anchor");
+    assert_eq!(
+        doc["endpoints"][1]["findings"][0]["code"],
+        "missing-intermediate"
+    );
+    assert_eq!(
+        doc["endpoints"][0]["verdicts"]["java"]["path"][2]["source"],
+        "anchor"
+    );
     assert_eq!(doc["endpoints"][2]["chain"], serde_json::json!([]));
     golden::check("report-three-endpoints.json", &text);
 }
@@ -183,6 +200,8 @@ fn the_exit_code_is_zero_only_when_every_endpoint_is_trusted_without_errors() {
     assert_eq!(all.exit_code(), 1);
     all.endpoints.truncate(1);
     assert_eq!(all.exit_code(), 0);
-    all.endpoints[0].findings.push(Finding::new(Code::LegacyTls, Severity::Error, "m", "r"));
+    all.endpoints[0]
+        .findings
+        .push(Finding::new(Code::LegacyTls, Severity::Error, "m", "r"));
     assert_eq!(all.exit_code(), 1);
 }

@@ -80,8 +80,13 @@ pub fn run(args: ProbeArgs) -> Result<u8> {
 
     let progress = Progress::new(targets.len());
     let tick = progress.clone();
-    let captures = probe::probe_blocking(prober, targets, args.concurrency, Arc::new(move |_| tick.inc()))
-        .context("cannot start the async runtime")?;
+    let captures = probe::probe_blocking(
+        prober,
+        targets,
+        args.concurrency,
+        Arc::new(move |_| tick.inc()),
+    )
+    .context("cannot start the async runtime")?;
     progress.finish();
 
     let now = trust::now_unix();
@@ -93,7 +98,11 @@ pub fn run(args: ProbeArgs) -> Result<u8> {
     for captured in captures {
         let mut report = judge(captured, &trust, &extra, now);
         if let Some(dir) = &args.fix.write_fixes {
-            let name = format!("{}_{}", report.host.clone().unwrap_or_default(), report.port.unwrap_or(0));
+            let name = format!(
+                "{}_{}",
+                report.host.clone().unwrap_or_default(),
+                report.port.unwrap_or(0)
+            );
             trust::write_fixes(dir, &name, &mut report)?;
         }
         run.endpoints.push(report);
@@ -110,8 +119,12 @@ fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
         .map(|t| Target::parse(t))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(file) = &args.targets_file {
-        let text = std::fs::read_to_string(file).with_context(|| format!("--targets {}", file.display()))?;
-        out.extend(probe::target::parse_list(&text).with_context(|| format!("--targets {}", file.display()))?);
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("--targets {}", file.display()))?;
+        out.extend(
+            probe::target::parse_list(&text)
+                .with_context(|| format!("--targets {}", file.display()))?,
+        );
     }
     if out.is_empty() {
         anyhow::bail!("no target given (name endpoints as arguments or with --targets FILE)");
@@ -120,8 +133,16 @@ fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
 }
 
 /// Turns a capture into a report entry, with a diagnosis when a chain was captured.
-fn judge(captured: CapturedChain, trust: &trust::Trust, extra: &[crate::cert::Certificate], now: i64) -> EndpointReport {
-    let host = captured.sni.clone().unwrap_or_else(|| captured.target.host.clone());
+fn judge(
+    captured: CapturedChain,
+    trust: &trust::Trust,
+    extra: &[crate::cert::Certificate],
+    now: i64,
+) -> EndpointReport {
+    let host = captured
+        .sni
+        .clone()
+        .unwrap_or_else(|| captured.target.host.clone());
     let diagnosis = (!captured.chain.is_empty()).then(|| {
         let input = ChainInput {
             served: captured.chain.clone(),

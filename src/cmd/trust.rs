@@ -77,8 +77,9 @@ impl TrustArgs {
             return Ok(p.clone());
         }
         if let Some(var) = &self.storepass_env {
-            return std::env::var(var)
-                .with_context(|| format!("--storepass-env: environment variable {var} is not set"));
+            return std::env::var(var).with_context(|| {
+                format!("--storepass-env: environment variable {var} is not set")
+            });
         }
         if let Some(file) = &self.storepass_file {
             let text = std::fs::read_to_string(file)
@@ -110,19 +111,23 @@ impl TrustArgs {
                 None => {}
             }
         }
-        let bundled = jvm_cacerts.as_deref().and_then(|p| std::fs::canonicalize(p).ok());
+        let bundled = jvm_cacerts
+            .as_deref()
+            .and_then(|p| std::fs::canonicalize(p).ok());
         for (path, origin) in stores {
             let store = load_store(&path, &password)
                 .with_context(|| format!("cannot read truststore {}", path.display()))?;
             let label = path.display().to_string();
             let jdk_bundled = std::fs::canonicalize(&path).ok() == bundled && bundled.is_some();
             let before = anchors.java.len();
-            anchors.java.extend(store.anchors().map(|(alias, cert)| Anchor {
-                cert: cert.clone(),
-                store: label.clone(),
-                alias: alias.to_owned(),
-                jdk_bundled,
-            }));
+            anchors
+                .java
+                .extend(store.anchors().map(|(alias, cert)| Anchor {
+                    cert: cert.clone(),
+                    store: label.clone(),
+                    alias: alias.to_owned(),
+                    jdk_bundled,
+                }));
             summaries.push(StoreSummary {
                 label,
                 format: store.format.name().to_owned(),
@@ -175,10 +180,19 @@ fn load_store(path: &Path, password: &str) -> Result<TrustStore> {
         for file in files {
             let bytes = std::fs::read(&file)?;
             if let Ok(one) = truststore::read(&bytes, password) {
-                let stem = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let stem = file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 for (i, (_, cert)) in one.anchors().enumerate() {
-                    let alias = if i == 0 { stem.clone() } else { format!("{stem}#{i}") };
-                    store.entries.push(truststore::Entry::trusted(alias, cert.clone(), None));
+                    let alias = if i == 0 {
+                        stem.clone()
+                    } else {
+                        format!("{stem}#{i}")
+                    };
+                    store
+                        .entries
+                        .push(truststore::Entry::trusted(alias, cert.clone(), None));
                 }
             }
         }
@@ -234,10 +248,13 @@ pub fn cacerts_path(java_home: &Path) -> Option<PathBuf> {
 
 /// `conf/security/java.security` (JDK 9+) or `jre/lib/security/java.security` (JDK 8).
 pub fn java_security_path(java_home: &Path) -> Option<PathBuf> {
-    ["conf/security/java.security", "jre/lib/security/java.security"]
-        .iter()
-        .map(|rel| java_home.join(rel))
-        .find(|p| p.is_file())
+    [
+        "conf/security/java.security",
+        "jre/lib/security/java.security",
+    ]
+    .iter()
+    .map(|rel| java_home.join(rel))
+    .find(|p| p.is_file())
 }
 
 /// The value of `jdk.certpath.disabledAlgorithms` in java.security text (Java properties syntax: `#`/`!`
@@ -253,7 +270,11 @@ pub fn disabled_algorithms(text: &str) -> Option<String> {
             continue;
         }
         let continued = trimmed.chars().rev().take_while(|c| *c == '\\').count() % 2 == 1;
-        logical.push_str(if continued { &trimmed[..trimmed.len() - 1] } else { trimmed });
+        logical.push_str(if continued {
+            &trimmed[..trimmed.len() - 1]
+        } else {
+            trimmed
+        });
         if continued {
             continue;
         }
@@ -279,7 +300,11 @@ pub fn extra_certs(args: &FixArgs) -> Result<Vec<Certificate>> {
     let bytes = std::fs::read(path).with_context(|| format!("--extra-certs {}", path.display()))?;
     let store = truststore::read(&bytes, DEFAULT_STOREPASS)
         .with_context(|| format!("--extra-certs {}", path.display()))?;
-    Ok(store.entries.iter().filter_map(|e| e.certificate().cloned()).collect())
+    Ok(store
+        .entries
+        .iter()
+        .filter_map(|e| e.certificate().cloned())
+        .collect())
 }
 
 /// Writes the fixes of one endpoint into `dir` and records the paths in the report: `NAME-fullchain.pem`
@@ -298,7 +323,8 @@ pub fn write_fixes(dir: &Path, name: &str, report: &mut EndpointReport) -> Resul
     }
     for (i, cert) in fix.import.iter().enumerate() {
         let path = dir.join(format!("{stem}-ca-{}.pem", i + 1));
-        std::fs::write(&path, cert.to_pem()).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, cert.to_pem())
+            .with_context(|| format!("cannot write {}", path.display()))?;
         report.written.push(path);
     }
     Ok(())
@@ -308,7 +334,13 @@ pub fn write_fixes(dir: &Path, name: &str, report: &mut EndpointReport) -> Resul
 pub fn file_stem(name: &str) -> String {
     let stem: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     stem.trim_matches('_').to_owned()
 }
@@ -331,7 +363,9 @@ jdk.certpath.disabledAlgorithms=MD2, MD5, SHA1 jdkCA & usage TLSServer, \\\n    
 jdk.security.legacyAlgorithms=SHA1\n";
         assert_eq!(
             disabled_algorithms(text).as_deref(),
-            Some("MD2, MD5, SHA1 jdkCA & usage TLSServer, RSA keySize < 1024, SHA1 usage SignedJAR & denyAfter 2019-01-01")
+            Some(
+                "MD2, MD5, SHA1 jdkCA & usage TLSServer, RSA keySize < 1024, SHA1 usage SignedJAR & denyAfter 2019-01-01"
+            )
         );
         assert_eq!(disabled_algorithms("other=1\n"), None);
     }
@@ -357,10 +391,18 @@ pub fn diagnose(
 /// The interim judge; removed when `chain::diagnose` is merged.
 mod interim {
     use crate::cert::Certificate;
-    use crate::chain::{Anchor, ChainInput, Diagnosis, Fix, PathSource, PathStep, Policy, Profile, TrustAnchors, Verdict};
+    use crate::chain::{
+        Anchor, ChainInput, Diagnosis, Fix, PathSource, PathStep, Policy, Profile, TrustAnchors,
+        Verdict,
+    };
     use crate::finding::{self, Code, Finding, Severity};
 
-    pub fn diagnose(input: &ChainInput, anchors: &TrustAnchors, _policy: &Policy, now: i64) -> Diagnosis {
+    pub fn diagnose(
+        input: &ChainInput,
+        anchors: &TrustAnchors,
+        _policy: &Policy,
+        now: i64,
+    ) -> Diagnosis {
         let java = verdict(Profile::Java, &input.served, &anchors.java);
         let browser = verdict(Profile::Browser, &input.served, &anchors.browser);
         let mut findings = Vec::new();
@@ -368,7 +410,13 @@ mod interim {
             let info = c.info();
             if now > info.not_after {
                 findings.push(
-                    Finding::new(Code::Expired, Severity::Error, format!("{} expired", info.subject), "renew it").at(i),
+                    Finding::new(
+                        Code::Expired,
+                        Severity::Error,
+                        format!("{} expired", info.subject),
+                        "renew it",
+                    )
+                    .at(i),
                 );
             }
         }
@@ -414,10 +462,18 @@ mod interim {
         let mut path = Vec::new();
         let mut used = vec![false; served.len()];
         let Some(mut current) = served.first().cloned() else {
-            return Verdict { profile, trusted: false, path, reason: Some("no certificate".to_owned()) };
+            return Verdict {
+                profile,
+                trusted: false,
+                path,
+                reason: Some("no certificate".to_owned()),
+            };
         };
         used[0] = true;
-        path.push(PathStep { cert: current.clone(), source: PathSource::Served { index: 0 } });
+        path.push(PathStep {
+            cert: current.clone(),
+            source: PathSource::Served { index: 0 },
+        });
         for _ in 0..16 {
             let issuer = current.info().issuer_raw.clone();
             let anchor = anchors
@@ -428,10 +484,18 @@ mod interim {
                 if a.cert != current {
                     path.push(PathStep {
                         cert: a.cert.clone(),
-                        source: PathSource::Anchor { store: a.store.clone(), alias: a.alias.clone() },
+                        source: PathSource::Anchor {
+                            store: a.store.clone(),
+                            alias: a.alias.clone(),
+                        },
                     });
                 }
-                return Verdict { profile, trusted: true, path, reason: None };
+                return Verdict {
+                    profile,
+                    trusted: true,
+                    path,
+                    reason: None,
+                };
             }
             let next = served
                 .iter()
@@ -441,12 +505,20 @@ mod interim {
                 Some((i, c)) => {
                     used[i] = true;
                     current = c.clone();
-                    path.push(PathStep { cert: current.clone(), source: PathSource::Served { index: i } });
+                    path.push(PathStep {
+                        cert: current.clone(),
+                        source: PathSource::Served { index: i },
+                    });
                 }
                 None => break,
             }
         }
         let reason = format!("no trust anchor for issuer \"{}\"", current.info().issuer);
-        Verdict { profile, trusted: false, path, reason: Some(reason) }
+        Verdict {
+            profile,
+            trusted: false,
+            path,
+            reason: Some(reason),
+        }
     }
 }

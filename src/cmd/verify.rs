@@ -102,7 +102,9 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
             ..EndpointReport::default()
         };
         if let Some(dir) = &args.fix.write_fixes {
-            let name = file.file_name().map_or_else(|| "chain".into(), |n| n.to_string_lossy().into_owned());
+            let name = file
+                .file_name()
+                .map_or_else(|| "chain".into(), |n| n.to_string_lossy().into_owned());
             trust::write_fixes(dir, &name, &mut report)?;
         }
         run.endpoints.push(report);
@@ -125,28 +127,32 @@ struct ChainFile {
 
 fn read_chain(path: &Path, password: &str) -> Result<ChainFile> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let store = truststore::read(&bytes, password).with_context(|| format!("cannot read {}", path.display()))?;
+    let store = truststore::read(&bytes, password)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let mut keys = Vec::new();
     let certs = match store.entries.iter().find_map(|e| match &e.body {
         EntryBody::PrivateKey(k) => Some(k),
         _ => None,
     }) {
         Some(entry) => {
-            if let truststore::KeyMaterial::Pkcs8(der) = &entry.key {
-                if let Ok(spki) = public_key_bits(&PrivateKeyDer::Pkcs8(der.clone().into())) {
-                    keys.push((format!("the key entry in {}", path.display()), spki));
-                }
+            if let truststore::KeyMaterial::Pkcs8(der) = &entry.key
+                && let Ok(spki) = public_key_bits(&PrivateKeyDer::Pkcs8(der.clone().into()))
+            {
+                keys.push((format!("the key entry in {}", path.display()), spki));
             }
             entry.chain.clone()
         }
-        None => store.entries.iter().filter_map(|e| e.certificate().cloned()).collect(),
+        None => store
+            .entries
+            .iter()
+            .filter_map(|e| e.certificate().cloned())
+            .collect(),
     };
-    if crate::pem::looks_like_pem(&bytes) {
-        if let Ok(key) = PrivateKeyDer::from_pem_slice(&bytes) {
-            if let Ok(spki) = public_key_bits(&key) {
-                keys.push((format!("the private key in {}", path.display()), spki));
-            }
-        }
+    if crate::pem::looks_like_pem(&bytes)
+        && let Ok(key) = PrivateKeyDer::from_pem_slice(&bytes)
+        && let Ok(spki) = public_key_bits(&key)
+    {
+        keys.push((format!("the private key in {}", path.display()), spki));
     }
     if certs.is_empty() {
         anyhow::bail!("{}: no certificate", path.display());
@@ -158,7 +164,10 @@ fn read_chain(path: &Path, password: &str) -> Result<ChainFile> {
 fn read_key(path: &Path) -> Result<(String, Vec<u8>)> {
     let bytes = std::fs::read(path).with_context(|| format!("--key {}", path.display()))?;
     let key = PrivateKeyDer::from_pem_slice(&bytes).map_err(|e| {
-        anyhow::anyhow!("--key {}: no PEM private key (PKCS#8, SEC1 EC or PKCS#1 RSA): {e}", path.display())
+        anyhow::anyhow!(
+            "--key {}: no PEM private key (PKCS#8, SEC1 EC or PKCS#1 RSA): {e}",
+            path.display()
+        )
     })?;
     let bits = public_key_bits(&key).with_context(|| format!("--key {}", path.display()))?;
     Ok((path.display().to_string(), bits))
@@ -179,15 +188,32 @@ fn public_key_bits(key: &PrivateKeyDer<'_>) -> Result<Vec<u8>> {
 fn key_mismatch(label: &str, bits: &[u8], chain: &[Certificate]) -> Option<Finding> {
     let leaf = chain.first()?;
     let parsed = leaf.parsed().ok()?;
-    if parsed.tbs_certificate.subject_pki.subject_public_key.data.as_ref() == bits {
+    if parsed
+        .tbs_certificate
+        .subject_pki
+        .subject_public_key
+        .data
+        .as_ref()
+        == bits
+    {
         return None;
     }
     let other = chain[1..].iter().position(|c| {
-        c.parsed()
-            .is_ok_and(|p| p.tbs_certificate.subject_pki.subject_public_key.data.as_ref() == bits)
+        c.parsed().is_ok_and(|p| {
+            p.tbs_certificate
+                .subject_pki
+                .subject_public_key
+                .data
+                .as_ref()
+                == bits
+        })
     });
     let hint = match other {
-        Some(i) => format!("; it belongs to certificate [{}] ({}) — is the chain out of order?", i + 1, chain[i + 1].info().subject),
+        Some(i) => format!(
+            "; it belongs to certificate [{}] ({}) — is the chain out of order?",
+            i + 1,
+            chain[i + 1].info().subject
+        ),
         None => String::new(),
     };
     Some(

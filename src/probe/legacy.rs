@@ -139,7 +139,11 @@ pub fn client_hello(sni: Option<&str>, random: [u8; 32]) -> Vec<u8> {
         extension(&mut ext, 0x0000, &with_u16_len(&list));
     }
     // supported_groups: secp256r1, secp384r1, secp521r1, x25519.
-    extension(&mut ext, 0x000a, &with_u16_len(&[0, 0x17, 0, 0x18, 0, 0x19, 0, 0x1d]));
+    extension(
+        &mut ext,
+        0x000a,
+        &with_u16_len(&[0, 0x17, 0, 0x18, 0, 0x19, 0, 0x1d]),
+    );
     // ec_point_formats: uncompressed.
     extension(&mut ext, 0x000b, &[1, 0]);
     // signature_algorithms, SHA-1 included.
@@ -169,12 +173,19 @@ pub fn client_hello(sni: Option<&str>, random: [u8; 32]) -> Vec<u8> {
 
 /// Sends the legacy ClientHello on `stream` and reads up to the server's Certificate message. The caller
 /// bounds the time.
-pub async fn exchange<S>(stream: &mut S, sni: Option<&str>, random: [u8; 32]) -> Result<LegacyHello, LegacyError>
+pub async fn exchange<S>(
+    stream: &mut S,
+    sni: Option<&str>,
+    random: [u8; 32],
+) -> Result<LegacyHello, LegacyError>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let io = |e: std::io::Error| LegacyError::Io(e.to_string());
-    stream.write_all(&client_hello(sni, random)).await.map_err(io)?;
+    stream
+        .write_all(&client_hello(sni, random))
+        .await
+        .map_err(io)?;
     stream.flush().await.map_err(io)?;
 
     let mut reader = Reader::default();
@@ -207,8 +218,14 @@ impl Reader {
         }
         self.raw.extend_from_slice(bytes);
         if self.raw.starts_with(b"HTTP/") {
-            let line = self.raw.split(|b| *b == b'\r' || *b == b'\n').next().unwrap_or_default();
-            return Err(LegacyError::PlainHttp(String::from_utf8_lossy(line).into_owned()));
+            let line = self
+                .raw
+                .split(|b| *b == b'\r' || *b == b'\n')
+                .next()
+                .unwrap_or_default();
+            return Err(LegacyError::PlainHttp(
+                String::from_utf8_lossy(line).into_owned(),
+            ));
         }
         // Records.
         while self.raw.len() >= 5 {
@@ -276,10 +293,16 @@ impl Reader {
 
 fn parse_server_hello(msg: &[u8]) -> Result<(u16, u16), LegacyError> {
     let short = || LegacyError::Malformed("ServerHello too short".to_owned());
-    let version = u16::from_be_bytes([*msg.first().ok_or_else(short)?, *msg.get(1).ok_or_else(short)?]);
+    let version = u16::from_be_bytes([
+        *msg.first().ok_or_else(short)?,
+        *msg.get(1).ok_or_else(short)?,
+    ]);
     let sid_len = *msg.get(34).ok_or_else(short)? as usize;
     let at = 35 + sid_len;
-    let suite = u16::from_be_bytes([*msg.get(at).ok_or_else(short)?, *msg.get(at + 1).ok_or_else(short)?]);
+    let suite = u16::from_be_bytes([
+        *msg.get(at).ok_or_else(short)?,
+        *msg.get(at + 1).ok_or_else(short)?,
+    ]);
     Ok((version, suite))
 }
 
@@ -289,11 +312,15 @@ fn parse_certificate_list(msg: &[u8]) -> Result<Vec<Vec<u8>>, LegacyError> {
         return Err(bad("too short"));
     }
     let total = u24(&msg[..3]);
-    let list = msg.get(3..3 + total).ok_or_else(|| bad("list longer than the message"))?;
+    let list = msg
+        .get(3..3 + total)
+        .ok_or_else(|| bad("list longer than the message"))?;
     let mut certs = Vec::new();
     let mut at = 0;
     while at < list.len() {
-        let len = u24(list.get(at..at + 3).ok_or_else(|| bad("truncated length"))?);
+        let len = u24(list
+            .get(at..at + 3)
+            .ok_or_else(|| bad("truncated length"))?);
         let der = list
             .get(at + 3..at + 3 + len)
             .ok_or_else(|| bad("certificate longer than the list"))?;
@@ -388,7 +415,10 @@ mod tests {
     #[test]
     fn an_alert_and_plain_http_are_told_apart() {
         let mut reader = Reader::default();
-        assert_eq!(reader.feed(&record(0x15, &[2, 40])), Err(LegacyError::Alert(40)));
+        assert_eq!(
+            reader.feed(&record(0x15, &[2, 40])),
+            Err(LegacyError::Alert(40))
+        );
         let mut reader = Reader::default();
         assert!(matches!(
             reader.feed(b"HTTP/1.1 400 Bad Request\r\n\r\n"),
@@ -400,7 +430,10 @@ mod tests {
     fn the_client_hello_is_a_well_formed_record_with_sni() {
         let hello = client_hello(Some("wiki.example.test"), [0; 32]);
         assert_eq!(&hello[..3], &[0x16, 3, 1]);
-        assert_eq!(u16::from_be_bytes([hello[3], hello[4]]) as usize, hello.len() - 5);
+        assert_eq!(
+            u16::from_be_bytes([hello[3], hello[4]]) as usize,
+            hello.len() - 5
+        );
         assert_eq!(u24(&hello[6..9]), hello.len() - 9);
         assert!(hello.windows(17).any(|w| w == b"wiki.example.test"));
     }

@@ -251,7 +251,12 @@ impl Prober {
                 ref head,
             } if !is_http(head) && chokes(error) => {
                 match self
-                    .attempt(&self.without_pq, &addrs, server_name.clone(), &mut out.address)
+                    .attempt(
+                        &self.without_pq,
+                        &addrs,
+                        server_name.clone(),
+                        &mut out.address,
+                    )
                     .await
                 {
                     Attempt::Done { mut tls, presented } => {
@@ -284,7 +289,9 @@ impl Prober {
                     "check that the service listens on this address and port and that no firewall blocks it",
                 ));
             }
-            Attempt::TimedOut { connected } => out.findings.push(timeout_finding(connected, timeout)),
+            Attempt::TimedOut { connected } => {
+                out.findings.push(timeout_finding(connected, timeout))
+            }
             Attempt::Failed {
                 error,
                 presented: Some(presented),
@@ -339,7 +346,12 @@ impl Prober {
     }
 
     async fn addresses(&self, target: &Target) -> std::io::Result<Vec<SocketAddr>> {
-        if let Some(addr) = self.options.resolve.iter().find_map(|r| r.applies_to(target)) {
+        if let Some(addr) = self
+            .options
+            .resolve
+            .iter()
+            .find_map(|r| r.applies_to(target))
+        {
             return Ok(vec![addr]);
         }
         if let Ok(ip) = target.host.parse() {
@@ -362,7 +374,10 @@ impl Prober {
     }
 
     /// Connects to the first address that accepts, within the timeout.
-    async fn connect(addrs: &[SocketAddr], chosen: &mut Option<SocketAddr>) -> std::io::Result<TcpStream> {
+    async fn connect(
+        addrs: &[SocketAddr],
+        chosen: &mut Option<SocketAddr>,
+    ) -> std::io::Result<TcpStream> {
         let mut last = None;
         for addr in addrs {
             *chosen = Some(*addr);
@@ -393,7 +408,8 @@ impl Prober {
         let (tcp, peek) = stream::Recorder::new(tcp, MAX_HANDSHAKE_BYTES);
         let slot: danger::Slot = Arc::new(Mutex::new(None));
         let connector = tokio_rustls::TlsConnector::from(Arc::clone(config));
-        let handshake = danger::CAPTURE.scope(Arc::clone(&slot), connector.connect(server_name, tcp));
+        let handshake =
+            danger::CAPTURE.scope(Arc::clone(&slot), connector.connect(server_name, tcp));
         let result = tokio::time::timeout_at(deadline, handshake).await;
         let presented = slot.lock().ok().and_then(|mut s| s.take());
         match result {
@@ -402,19 +418,30 @@ impl Prober {
                 let (_, conn) = tls.get_ref();
                 let info = TlsInfo {
                     handshake: Handshake::Complete,
-                    version: conn.protocol_version().map(|v| java_version_name(&format!("{v:?}"))),
+                    version: conn
+                        .protocol_version()
+                        .map(|v| java_version_name(&format!("{v:?}"))),
                     cipher_suite: conn
                         .negotiated_cipher_suite()
                         .map(|s| iana_suite_name(&format!("{:?}", s.suite()))),
-                    key_exchange: conn.negotiated_key_exchange_group().map(|g| format!("{:?}", g.name())),
-                    alpn: conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned()),
+                    key_exchange: conn
+                        .negotiated_key_exchange_group()
+                        .map(|g| format!("{:?}", g.name())),
+                    alpn: conn
+                        .alpn_protocol()
+                        .map(|p| String::from_utf8_lossy(p).into_owned()),
                     ocsp_stapled: false,
                     retried_without_pq: false,
                 };
                 match presented {
-                    Some(presented) => Attempt::Done { tls: info, presented },
+                    Some(presented) => Attempt::Done {
+                        tls: info,
+                        presented,
+                    },
                     None => Attempt::Failed {
-                        error: std::io::Error::other("the handshake completed without a server certificate"),
+                        error: std::io::Error::other(
+                            "the handshake completed without a server certificate",
+                        ),
                         presented: None,
                         head: Vec::new(),
                     },
@@ -429,7 +456,12 @@ impl Prober {
     }
 
     /// The raw TLS ≤ 1.2 fallback; records `legacy-tls` with the chain, or `handshake-failed`.
-    async fn legacy(&self, out: &mut CapturedChain, addrs: &[SocketAddr], first_error: &std::io::Error) {
+    async fn legacy(
+        &self,
+        out: &mut CapturedChain,
+        addrs: &[SocketAddr],
+        first_error: &std::io::Error,
+    ) {
         let mut random = [0u8; 32];
         let _ = rustls::crypto::aws_lc_rs::default_provider()
             .secure_random
@@ -471,13 +503,21 @@ impl Prober {
                 out.chain = certificates(&hello.chain);
             }
             Ok(Err(legacy::LegacyError::PlainHttp(line))) => {
-                out.findings.push(plaintext_finding(&out.target, line.as_bytes()));
+                out.findings
+                    .push(plaintext_finding(&out.target, line.as_bytes()));
             }
             other => {
                 let legacy_note = match other {
-                    Ok(Ok(_)) => "it sent no certificate to a legacy ClientHello either (anonymous suite)".to_owned(),
-                    Ok(Err(e)) => format!("a TLS 1.0–1.2 ClientHello offering legacy suites failed too: {e}"),
-                    Err(_) => "a TLS 1.0–1.2 ClientHello offering legacy suites timed out".to_owned(),
+                    Ok(Ok(_)) => {
+                        "it sent no certificate to a legacy ClientHello either (anonymous suite)"
+                            .to_owned()
+                    }
+                    Ok(Err(e)) => {
+                        format!("a TLS 1.0–1.2 ClientHello offering legacy suites failed too: {e}")
+                    }
+                    Err(_) => {
+                        "a TLS 1.0–1.2 ClientHello offering legacy suites timed out".to_owned()
+                    }
                 };
                 out.findings.push(Finding::new(
                     Code::HandshakeFailed,
@@ -507,7 +547,10 @@ fn client_config(provider: CryptoProvider) -> Result<ClientConfig, rustls::Error
 fn certificates(chain: &[Vec<u8>]) -> Vec<Certificate> {
     chain
         .iter()
-        .map(|der| Certificate::from_der(der.clone()).unwrap_or_else(|_| Certificate::from_der_lazy(der.clone())))
+        .map(|der| {
+            Certificate::from_der(der.clone())
+                .unwrap_or_else(|_| Certificate::from_der_lazy(der.clone()))
+        })
         .collect()
 }
 
@@ -526,18 +569,30 @@ fn chokes(error: &std::io::Error) -> bool {
     use rustls::AlertDescription as A;
     match rustls_error(error) {
         Some(rustls::Error::AlertReceived(a)) => {
-            matches!(a, A::DecodeError | A::IllegalParameter | A::RecordOverflow | A::HandshakeFailure | A::InternalError)
+            matches!(
+                a,
+                A::DecodeError
+                    | A::IllegalParameter
+                    | A::RecordOverflow
+                    | A::HandshakeFailure
+                    | A::InternalError
+            )
         }
         Some(_) => false,
         None => matches!(
             error.kind(),
-            std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionAborted
+            std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::BrokenPipe
+                | std::io::ErrorKind::ConnectionAborted
         ),
     }
 }
 
 fn rustls_error(error: &std::io::Error) -> Option<&rustls::Error> {
-    error.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
 }
 
 /// A one-line description of a handshake failure.
@@ -557,7 +612,9 @@ fn timeout_finding(connected: bool, timeout: Duration) -> Finding {
     let secs = timeout.as_secs_f64();
     let (message, fix) = if connected {
         (
-            format!("the TLS handshake did not finish within {secs} s (the server accepted the connection but did not complete the handshake)"),
+            format!(
+                "the TLS handshake did not finish within {secs} s (the server accepted the connection but did not complete the handshake)"
+            ),
             "check that this port serves TLS (not a protocol that waits for the client) and that nothing in between holds packets; raise --timeout for slow links",
         )
     } else {
@@ -570,7 +627,10 @@ fn timeout_finding(connected: bool, timeout: Duration) -> Finding {
 }
 
 fn plaintext_finding(target: &Target, head: &[u8]) -> Finding {
-    let line = head.split(|b| *b == b'\r' || *b == b'\n').next().unwrap_or_default();
+    let line = head
+        .split(|b| *b == b'\r' || *b == b'\n')
+        .next()
+        .unwrap_or_default();
     Finding::new(
         Code::PlaintextHttp,
         Severity::Error,
@@ -592,7 +652,9 @@ fn legacy_finding(version: &str, suite: &str, first: &str) -> Finding {
         Severity::Warning
     };
     let why = if old_protocol {
-        format!("the JDK disables {version} by default (jdk.tls.disabledAlgorithms, since 8u291 and 11.0.11)")
+        format!(
+            "the JDK disables {version} by default (jdk.tls.disabledAlgorithms, since 8u291 and 11.0.11)"
+        )
     } else if broken_suite {
         "the JDK disables RC4 and 3DES suites (jdk.tls.disabledAlgorithms)".to_owned()
     } else {
@@ -601,7 +663,9 @@ fn legacy_finding(version: &str, suite: &str, first: &str) -> Finding {
     Finding::new(
         Code::LegacyTls,
         severity,
-        format!("the server negotiated only {version} with {suite} when offered TLS 1.2 and legacy suites ({first}); {why}"),
+        format!(
+            "the server negotiated only {version} with {suite} when offered TLS 1.2 and legacy suites ({first}); {why}"
+        ),
         "enable TLS 1.2 and 1.3 with ECDHE and AES-GCM suites (Tomcat: protocols=\"TLSv1.2+TLSv1.3\"; nginx: ssl_protocols TLSv1.2 TLSv1.3; Apache: SSLProtocol -all +TLSv1.2 +TLSv1.3)",
     )
 }

@@ -61,7 +61,10 @@ impl<S: AsyncRead + Unpin> AsyncRead for Recorder<S> {
                 if peek.total > self.limit {
                     return Poll::Ready(Err(io::Error::new(
                         io::ErrorKind::InvalidData,
-                        format!("the server sent more than {} bytes during the handshake", self.limit),
+                        format!(
+                            "the server sent more than {} bytes during the handshake",
+                            self.limit
+                        ),
                     )));
                 }
             }
@@ -71,7 +74,11 @@ impl<S: AsyncRead + Unpin> AsyncRead for Recorder<S> {
 }
 
 impl<S: AsyncWrite + Unpin> AsyncWrite for Recorder<S> {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.inner).poll_write(cx, buf)
     }
 

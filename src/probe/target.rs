@@ -50,7 +50,9 @@ pub enum TargetError {
         reason: String,
     },
     /// A `--resolve` value not of the form `HOST:PORT:ADDR`.
-    #[error("--resolve '{0}': expected HOST:PORT:ADDR, as curl takes it (e.g. wiki.example.test:443:127.0.0.1)")]
+    #[error(
+        "--resolve '{0}': expected HOST:PORT:ADDR, as curl takes it (e.g. wiki.example.test:443:127.0.0.1)"
+    )]
     Resolve(String),
 }
 
@@ -88,10 +90,7 @@ impl Target {
             None => (text, DEFAULT_PORT),
         };
         // Authority ends at the first '/', '?' or '#'.
-        let authority = rest
-            .split(['/', '?', '#'])
-            .next()
-            .unwrap_or_default();
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
         // Drop any user info.
         let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
         let (host, port) = split_host_port(text, authority, scheme_port)?;
@@ -109,7 +108,11 @@ impl Target {
 }
 
 /// Splits `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 literal.
-fn split_host_port(input: &str, authority: &str, default_port: u16) -> Result<(String, u16), TargetError> {
+fn split_host_port(
+    input: &str,
+    authority: &str,
+    default_port: u16,
+) -> Result<(String, u16), TargetError> {
     let host_err = |reason: &str| TargetError::Host {
         input: input.to_owned(),
         reason: reason.to_owned(),
@@ -142,7 +145,9 @@ fn split_host_port(input: &str, authority: &str, default_port: u16) -> Result<(S
         if authority.parse::<std::net::Ipv6Addr>().is_ok() {
             return Ok((authority.to_owned(), default_port));
         }
-        return Err(host_err("an IPv6 address with a port must be written [ADDR]:PORT"));
+        return Err(host_err(
+            "an IPv6 address with a port must be written [ADDR]:PORT",
+        ));
     }
     let (host, port) = match authority.split_once(':') {
         Some((h, p)) => (h, parse_port(p)?),
@@ -217,9 +222,18 @@ mod tests {
     fn every_documented_target_form_parses_to_host_and_port() {
         assert_eq!(hp("example.test"), ("example.test".into(), 443));
         assert_eq!(hp("Example.TEST:8443"), ("example.test".into(), 8443));
-        assert_eq!(hp("https://wiki.example.test/confluence"), ("wiki.example.test".into(), 443));
-        assert_eq!(hp("https://wiki.example.test:8443/x?y#z"), ("wiki.example.test".into(), 8443));
-        assert_eq!(hp("wss://collab.example.test/synchrony"), ("collab.example.test".into(), 443));
+        assert_eq!(
+            hp("https://wiki.example.test/confluence"),
+            ("wiki.example.test".into(), 443)
+        );
+        assert_eq!(
+            hp("https://wiki.example.test:8443/x?y#z"),
+            ("wiki.example.test".into(), 8443)
+        );
+        assert_eq!(
+            hp("wss://collab.example.test/synchrony"),
+            ("collab.example.test".into(), 443)
+        );
         assert_eq!(hp("10.0.0.1:8443"), ("10.0.0.1".into(), 8443));
         assert_eq!(hp("[::1]:8443"), ("::1".into(), 8443));
         assert_eq!(hp("[::1]"), ("::1".into(), 443));
@@ -229,10 +243,22 @@ mod tests {
 
     #[test]
     fn bad_targets_are_refused_with_the_reason() {
-        assert!(matches!(Target::parse("http://x"), Err(TargetError::Scheme { .. })));
-        assert!(matches!(Target::parse("x:0"), Err(TargetError::Port { .. })));
-        assert!(matches!(Target::parse("x:99999"), Err(TargetError::Port { .. })));
-        assert!(matches!(Target::parse("fe80::1:443"), Err(TargetError::Host { .. })));
+        assert!(matches!(
+            Target::parse("http://x"),
+            Err(TargetError::Scheme { .. })
+        ));
+        assert!(matches!(
+            Target::parse("x:0"),
+            Err(TargetError::Port { .. })
+        ));
+        assert!(matches!(
+            Target::parse("x:99999"),
+            Err(TargetError::Port { .. })
+        ));
+        assert!(matches!(
+            Target::parse("fe80::1:443"),
+            Err(TargetError::Host { .. })
+        ));
         assert!(matches!(Target::parse("  "), Err(TargetError::Empty)));
     }
 

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::model::{EndpointReport, Run, StoreOrigin};
 use super::date;
+use super::model::{EndpointReport, Run, StoreOrigin};
 use crate::cert::Certificate;
 use crate::chain::{PathSource, Verdict};
 use crate::finding::{Finding, Severity};
@@ -108,7 +108,12 @@ impl<W: Write> Human<W> {
 
         if !e.chain.is_empty() {
             let what = if e.tls.is_some() { "served" } else { "chain" };
-            writeln!(self.out, "  {what}   {} certificate{}", e.chain.len(), plural(e.chain.len()))?;
+            writeln!(
+                self.out,
+                "  {what:<8} {} certificate{}",
+                e.chain.len(),
+                plural(e.chain.len())
+            )?;
             for (i, c) in e.chain.iter().enumerate() {
                 self.cert(i, c, now)?;
             }
@@ -127,10 +132,13 @@ impl<W: Write> Human<W> {
         }
 
         if let Some(fix) = e.diagnosis.as_ref().and_then(|d| d.fix.as_ref()) {
-            if !fix.import.is_empty() {
-                for c in &fix.import {
-                    writeln!(self.out, "  import   {} (sha256 {})", c.info().subject, short_fp(c))?;
-                }
+            for c in &fix.import {
+                writeln!(
+                    self.out,
+                    "  import   {} (sha256 {})",
+                    c.info().subject,
+                    short_fp(c)
+                )?;
             }
         }
         for path in &e.written {
@@ -143,14 +151,20 @@ impl<W: Write> Human<W> {
         let info = match c.try_info() {
             Ok(info) => info,
             Err(e) => {
-                return writeln!(self.out, "    [{index}] {BAD}unreadable certificate{BAD:#}: {e}");
+                return writeln!(
+                    self.out,
+                    "    [{index}] {BAD}unreadable certificate{BAD:#}: {e}"
+                );
             }
         };
         writeln!(self.out, "    [{index}] {BOLD}{}{BOLD:#}", info.subject)?;
         writeln!(self.out, "        issuer  {}", info.issuer)?;
         let left = (info.not_after - now).div_euclid(86_400);
         let (note, style) = if now > info.not_after {
-            (format!("expired {} day{} ago", -left, plural((-left) as usize)), BAD)
+            (
+                format!("expired {} day{} ago", -left, plural((-left) as usize)),
+                BAD,
+            )
         } else if now < info.not_before {
             ("not valid yet".to_owned(), BAD)
         } else {
@@ -191,7 +205,9 @@ impl<W: Write> Human<W> {
                 let cn = short_name(&s.cert);
                 match &s.source {
                     PathSource::Served { index } => format!("[{index}] {cn}"),
-                    PathSource::Anchor { store, alias } => format!("{cn} (anchor '{alias}' in {store})"),
+                    PathSource::Anchor { store, alias } => {
+                        format!("{cn} (anchor '{alias}' in {store})")
+                    }
                     PathSource::Extra => format!("{cn} (from --extra-certs)"),
                 }
             })
@@ -230,11 +246,19 @@ impl<W: Write> Human<W> {
             .load_preset(TABLE_STYLE)
             .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
             .force_no_tty()
-            .set_header(["", "endpoint", "java", "browser", "expires", "first problem"]);
+            .set_header([
+                "",
+                "endpoint",
+                "java",
+                "browser",
+                "expires",
+                "first problem",
+            ]);
         for e in &run.endpoints {
-            let browser = e.diagnosis.as_ref().map_or("-", |d| {
-                if d.browser.trusted { "trusted" } else { "no" }
-            });
+            let browser = e
+                .diagnosis
+                .as_ref()
+                .map_or("-", |d| if d.browser.trusted { "trusted" } else { "no" });
             let expires = e
                 .chain
                 .first()
@@ -278,7 +302,11 @@ fn endpoint_name(e: &EndpointReport) -> String {
 fn headline(e: &EndpointReport) -> String {
     match &e.diagnosis {
         Some(d) if d.trusted => {
-            let errors = e.findings.iter().filter(|f| f.severity == Severity::Error).count();
+            let errors = e
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
             if errors == 0 {
                 "trusted by Java".to_owned()
             } else {

@@ -120,7 +120,12 @@ fn endpoint(e: &EndpointReport) -> Endpoint<'_> {
         sni: e.sni.as_deref(),
         address: e.address.map(|a| a.to_string()),
         tls: e.tls.as_ref(),
-        chain: e.chain.iter().enumerate().map(|(i, c)| cert(i, c)).collect(),
+        chain: e
+            .chain
+            .iter()
+            .enumerate()
+            .map(|(i, c)| cert(i, c))
+            .collect(),
         trusted: e.trusted(),
         ok: e.ok(),
         verdicts: e.diagnosis.as_ref().map(|d| Verdicts {

@@ -21,7 +21,9 @@ impl Progress {
             return Progress { bar: None };
         }
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} probing {pos}/{len} {wide_bar} {elapsed}") {
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} probing {pos}/{len} {wide_bar} {elapsed}")
+        {
             bar.set_style(style);
         }
         Progress { bar: Some(bar) }

@@ -38,8 +38,12 @@ pub fn check(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
+            path.display()
+        )
+    });
     if expected == actual {
         return;
     }
@@ -74,17 +78,29 @@ pub fn generate_fixtures() {
     };
     let ca = |cn: &str| {
         let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
-        p.distinguished_name.push(DnType::OrganizationName, "trustpath tests");
+        p.distinguished_name
+            .push(DnType::OrganizationName, "trustpath tests");
         p.distinguished_name.push(DnType::CommonName, cn);
         p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         validity(&mut p);
         p
     };
-    let root = rcgen::CertifiedIssuer::self_signed(ca("Golden Test Root CA"), KeyPair::generate().unwrap()).unwrap();
-    let int = rcgen::CertifiedIssuer::signed_by(ca("Golden Test Issuing CA"), KeyPair::generate().unwrap(), &root)
-        .unwrap();
-    let mut leaf = CertificateParams::new(vec!["wiki.example.test".to_owned(), "localhost".to_owned()]).unwrap();
-    leaf.distinguished_name.push(DnType::CommonName, "wiki.example.test");
+    let root = rcgen::CertifiedIssuer::self_signed(
+        ca("Golden Test Root CA"),
+        KeyPair::generate().unwrap(),
+    )
+    .unwrap();
+    let int = rcgen::CertifiedIssuer::signed_by(
+        ca("Golden Test Issuing CA"),
+        KeyPair::generate().unwrap(),
+        &root,
+    )
+    .unwrap();
+    let mut leaf =
+        CertificateParams::new(vec!["wiki.example.test".to_owned(), "localhost".to_owned()])
+            .unwrap();
+    leaf.distinguished_name
+        .push(DnType::CommonName, "wiki.example.test");
     validity(&mut leaf);
     let leaf_key = KeyPair::generate().unwrap();
     let leaf = leaf.signed_by(&leaf_key, &int).unwrap();

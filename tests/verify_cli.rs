@@ -1,0 +1,217 @@
+//! `trustpath verify` end to end through the binary: verdicts and exit codes, golden output at a fixed
+//! instant, private-key matching in every PEM key format, `--write-fixes`, and usage errors (exit 2).
+
+mod golden;
+mod support;
+
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+
+fn trustpath() -> Command {
+    let mut cmd = Command::cargo_bin("trustpath").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+const FIX: &str = "tests/golden/fixtures";
+
+fn verify(args: &[&str]) -> (i32, String, String) {
+    let out = trustpath()
+        .arg("verify")
+        .args(args)
+        .args(["--at", golden::AT])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_complete_fullchain_anchored_in_the_truststore_passes_with_exit_0() {
+    let (code, out, err) = verify(&[
+        &format!("{FIX}/fullchain.pem"),
+        "--truststore",
+        &format!("{FIX}/root.pem"),
+        "--host",
+        "wiki.example.test",
+        "--key",
+        &format!("{FIX}/leaf-key.pem"),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    golden::check("verify-fullchain.txt", &out);
+}
+
+#[test]
+fn a_leaf_without_its_intermediate_fails_with_exit_1_and_json_names_the_gap() {
+    let (code, out, err) = verify(&[
+        &format!("{FIX}/leaf.pem"),
+        "--truststore",
+        &format!("{FIX}/root.pem"),
+        "--host",
+        "wiki.example.test",
+        "--json",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let e = &doc["endpoints"][0];
+    assert_eq!(e["trusted"], false);
+    assert_eq!(e["target"], format!("{FIX}/leaf.pem"));
+    assert_eq!(e["tls"], serde_json::Value::Null);
+    assert_eq!(doc["truststores"][0]["origin"], "option");
+    assert!(
+        e["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["severity"] == "error")
+    );
+}
+
+#[test]
+fn a_key_that_is_not_the_leafs_is_a_key_mismatch() {
+    let (code, out, _) = verify(&[
+        &format!("{FIX}/fullchain.pem"),
+        "--truststore",
+        &format!("{FIX}/root.pem"),
+        "--key",
+        &format!("{FIX}/other-key.pem"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.contains("key-mismatch [0]: tests/golden/fixtures/other-key.pem does not belong to the leaf CN=wiki.example.test"), "{out}");
+}
+
+#[test]
+fn sec1_and_pkcs1_keys_are_compared_by_public_key() {
+    if !support::have_tool("openssl") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // SEC1 ("EC PRIVATE KEY") form of the fixture leaf key.
+    let sec1 = dir.path().join("leaf-sec1.pem");
+    support::run_ok(
+        Command::new("openssl")
+            .args(["pkey", "-traditional", "-in"])
+            .arg(golden::fixture("leaf-key.pem"))
+            .arg("-out")
+            .arg(&sec1),
+    );
+    assert!(
+        std::fs::read_to_string(&sec1)
+            .unwrap()
+            .contains("BEGIN EC PRIVATE KEY")
+    );
+    let (code, out, err) = verify(&[
+        &format!("{FIX}/fullchain.pem"),
+        "--truststore",
+        &format!("{FIX}/root.pem"),
+        "--key",
+        sec1.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    // PKCS#1 ("RSA PRIVATE KEY") for a self-signed RSA certificate.
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["rsa.example.test".to_owned()]).unwrap();
+    params.not_before = time::macros::datetime!(2026-01-01 00:00 UTC);
+    params.not_after = time::macros::datetime!(2027-01-01 00:00 UTC);
+    let cert = params.self_signed(&key).unwrap();
+    let cert_path = dir.path().join("rsa.pem");
+    std::fs::write(&cert_path, cert.pem()).unwrap();
+    let pkcs8 = dir.path().join("rsa-pkcs8.pem");
+    std::fs::write(&pkcs8, key.serialize_pem()).unwrap();
+    let pkcs1 = dir.path().join("rsa-pkcs1.pem");
+    support::run_ok(
+        Command::new("openssl")
+            .args(["rsa", "-traditional", "-in"])
+            .arg(&pkcs8)
+            .arg("-out")
+            .arg(&pkcs1),
+    );
+    assert!(
+        std::fs::read_to_string(&pkcs1)
+            .unwrap()
+            .contains("BEGIN RSA PRIVATE KEY")
+    );
+    let (code, out, err) = verify(&[
+        cert_path.to_str().unwrap(),
+        "--truststore",
+        cert_path.to_str().unwrap(),
+        "--key",
+        pkcs1.to_str().unwrap(),
+    ]);
+    assert!(!out.contains("key-mismatch"), "{out}{err}");
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn write_fixes_writes_the_fullchain_leaf_first_without_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    // The truststore lacks the root: the chain is untrusted, and a fix is written.
+    let (code, out, err) = verify(&[
+        &format!("{FIX}/fullchain.pem"),
+        "--truststore",
+        &format!("{FIX}/intermediate.pem"),
+        "--write-fixes",
+        dir.path().to_str().unwrap(),
+        "--extra-certs",
+        &format!("{FIX}/root.pem"),
+    ]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    let written: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    if code == 1 {
+        assert!(
+            written.iter().any(|n| n.ends_with("-fullchain.pem")),
+            "{written:?}\n{out}"
+        );
+        let text = std::fs::read(dir.path().join("fullchain.pem-fullchain.pem")).unwrap();
+        let blocks = trustpath::pem::parse_all(&text).unwrap();
+        assert_eq!(blocks[0].contents, golden::cert("leaf.pem").der());
+        assert!(
+            blocks
+                .iter()
+                .all(|b| b.contents != golden::cert("root.pem").der())
+        );
+        assert!(out.contains("wrote"), "{out}");
+    }
+}
+
+#[test]
+fn usage_and_input_errors_exit_2_with_a_message() {
+    let (code, _, err) = verify(&[
+        "tests/golden/fixtures/absent.pem",
+        "--truststore",
+        &format!("{FIX}/root.pem"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot read tests/golden/fixtures/absent.pem"),
+        "{err}"
+    );
+    let out = trustpath()
+        .args(["verify", &format!("{FIX}/leaf.pem"), "--at", "yesterday"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--at 'yesterday'"));
+    let out = trustpath().args(["verify"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_ends_with_worked_examples() {
+    for sub in ["verify", "probe"] {
+        let out = trustpath().args([sub, "--help"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let examples = text.rsplit("Examples:").next().unwrap();
+        assert!(examples.matches("$ trustpath ").count() >= 2, "{text}");
+    }
+}
