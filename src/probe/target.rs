@@ -256,7 +256,7 @@ mod tests {
             Err(TargetError::Port { .. })
         ));
         assert!(matches!(
-            Target::parse("fe80::1:443"),
+            Target::parse("wiki.example.test:443:1"),
             Err(TargetError::Host { .. })
         ));
         assert!(matches!(Target::parse("  "), Err(TargetError::Empty)));
