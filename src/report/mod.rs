@@ -1,5 +1,8 @@
-//! Every byte trustpath prints about a diagnosis: one [`Printer`] with a human and a JSON variant, as
-//! ripgrep's printer does. Logic builds a [`Run`]; this module formats it.
+//! All output: every byte trustpath prints to stdout comes from here. Logic builds data; `report` formats
+//! it for people (aligned text, colour on a terminal, `NO_COLOR` honoured) or as JSON.
+//!
+//! Diagnoses (`probe`, `verify`) go through one [`Printer`] with a human and a JSON variant, as ripgrep's
+//! printer does: commands build a [`Run`] and this module formats it. Store listings live in [`store`].
 //!
 //! The human printer always writes ANSI styles; the caller's stream decides whether they reach the
 //! terminal (`anstream::AutoStream` strips them for pipes and when `NO_COLOR` is set).
@@ -8,6 +11,7 @@ mod human;
 mod json;
 mod model;
 mod progress;
+pub mod store;
 
 use std::io::{self, Write};
 
