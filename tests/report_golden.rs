@@ -20,7 +20,7 @@ fn fixtures_hold_the_documented_pki() {
     let leaf = golden::cert("leaf.pem");
     assert_eq!(
         root.info().subject,
-        "CN=Golden Test Root CA, O=trustpath tests"
+        "O=trustpath tests, CN=Golden Test Root CA"
     );
     assert_eq!(int.info().issuer, root.info().subject);
     assert_eq!(leaf.info().issuer, int.info().subject);
@@ -68,7 +68,7 @@ fn run() -> Run {
             profile: Profile::Browser,
             trusted: false,
             path: vec![served(&leaf, 0), served(&int, 1)],
-            reason: Some("no path to a Mozilla root: \"CN=Golden Test Root CA, O=trustpath tests\" is not one".into()),
+            reason: Some("no path to a Mozilla root: \"O=trustpath tests, CN=Golden Test Root CA\" is not one".into()),
         },
         findings: vec![],
         fix: None,
@@ -76,7 +76,7 @@ fn run() -> Run {
     let missing = Finding::new(
         Code::MissingIntermediate,
         Severity::Error,
-        "the server sent only its leaf; the issuer \"CN=Golden Test Issuing CA, O=trustpath tests\" was not served and no truststore holds it",
+        "the server sent only its leaf; the issuer \"O=trustpath tests, CN=Golden Test Issuing CA\" was not served and no truststore holds it",
         "serve the fullchain: leaf, then \"Golden Test Issuing CA\" (nginx: ssl_certificate fullchain.pem)",
     )
     .at(0);
@@ -87,7 +87,7 @@ fn run() -> Run {
             trusted: false,
             path: vec![served(&leaf, 0)],
             reason: Some(
-                "missing intermediate \"CN=Golden Test Issuing CA, O=trustpath tests\"".into(),
+                "missing intermediate \"O=trustpath tests, CN=Golden Test Issuing CA\"".into(),
             ),
         },
         browser: Verdict {

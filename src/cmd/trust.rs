@@ -10,10 +10,7 @@ use crate::cert::Certificate;
 use crate::chain::{Anchor, Policy, TrustAnchors};
 use crate::error::Result;
 use crate::report::{EndpointReport, StoreOrigin, StoreSummary};
-use crate::truststore::{self, TrustStore};
 
-/// The store password used when none is given (the JDK's cacerts default).
-pub const DEFAULT_STOREPASS: &str = "changeit";
 /// The label of Mozilla's root program as a store.
 pub const MOZILLA_LABEL: &str = "mozilla-roots";
 
@@ -31,16 +28,9 @@ pub struct TrustArgs {
     /// The JVM whose cacerts and java.security apply. Defaults to JAVA_HOME, else the `java` on PATH.
     #[arg(long, value_name = "DIR")]
     pub java_home: Option<PathBuf>,
-    /// The truststore password. Defaults to changeit; prefer --storepass-env or --storepass-file, which
-    /// keep it out of the process list.
-    #[arg(long, value_name = "PASS", conflicts_with_all = ["storepass_env", "storepass_file"])]
-    pub storepass: Option<String>,
-    /// Read the truststore password from this environment variable.
-    #[arg(long, value_name = "VAR", conflicts_with = "storepass_file")]
-    pub storepass_env: Option<String>,
-    /// Read the truststore password from the first line of this file.
-    #[arg(long, value_name = "FILE")]
-    pub storepass_file: Option<PathBuf>,
+    /// The truststore password.
+    #[command(flatten)]
+    pub storepass: crate::password::StorePassArgs,
 }
 
 /// Options about the diagnosis and its fixes.
@@ -73,27 +63,20 @@ pub struct Trust {
 impl TrustArgs {
     /// The store password: --storepass, --storepass-env, --storepass-file, else `changeit`.
     pub fn password(&self) -> Result<String> {
-        if let Some(p) = &self.storepass {
-            return Ok(p.clone());
-        }
-        if let Some(var) = &self.storepass_env {
-            return std::env::var(var).with_context(|| {
-                format!("--storepass-env: environment variable {var} is not set")
-            });
-        }
-        if let Some(file) = &self.storepass_file {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("--storepass-file {}", file.display()))?;
-            return Ok(text.lines().next().unwrap_or_default().to_owned());
-        }
-        Ok(DEFAULT_STOREPASS.to_owned())
+        self.storepass.resolve()
     }
 
     /// Loads every store and the policy.
     pub fn load(&self, warn_days: u32) -> Result<Trust> {
         let password = self.password()?;
-        let java_home = self.java_home.clone().or_else(default_java_home);
-        let jvm_cacerts = java_home.as_deref().and_then(cacerts_path);
+        let env = crate::locate::LocateEnv::from_process(self.java_home.clone());
+        let default = crate::locate::default_cacerts(&env);
+        let java_home = default
+            .as_ref()
+            .and_then(|c| c.java_home.clone())
+            .or_else(|| env.java_home_flag.clone())
+            .or_else(|| env.java_home_env.clone())
+            .or_else(|| crate::locate::java_home_on_path(env.path_env.as_deref()));
         let mut anchors = TrustAnchors::default();
         let mut summaries = Vec::new();
 
@@ -103,31 +86,27 @@ impl TrustArgs {
             .map(|p| (p.clone(), StoreOrigin::Option))
             .collect();
         if self.cacerts || self.truststores.is_empty() {
-            match &jvm_cacerts {
-                Some(path) => stores.push((path.clone(), StoreOrigin::JvmCacerts)),
+            match &default {
+                Some(c) => stores.push((c.path.clone(), StoreOrigin::JvmCacerts)),
                 None if self.cacerts => anyhow::bail!(
                     "--cacerts: no JVM found (set JAVA_HOME or --java-home, or put java on PATH)"
                 ),
                 None => {}
             }
         }
-        let bundled = jvm_cacerts
-            .as_deref()
-            .and_then(|p| std::fs::canonicalize(p).ok());
+        let bundled = default.as_ref().map(|c| c.real_path.clone());
         for (path, origin) in stores {
-            let store = load_store(&path, &password)
+            let store = crate::storefile::load(&path, &password)
                 .with_context(|| format!("cannot read truststore {}", path.display()))?;
             let label = path.display().to_string();
-            let jdk_bundled = std::fs::canonicalize(&path).ok() == bundled && bundled.is_some();
+            let jdk_bundled = bundled.is_some() && std::fs::canonicalize(&path).ok() == bundled;
             let before = anchors.java.len();
-            anchors
-                .java
-                .extend(store.anchors().map(|(alias, cert)| Anchor {
-                    cert: cert.clone(),
-                    store: label.clone(),
-                    alias: alias.to_owned(),
-                    jdk_bundled,
-                }));
+            anchors.java.extend(store.anchors().map(|(alias, cert)| Anchor {
+                cert: cert.clone(),
+                store: label.clone(),
+                alias: alias.to_owned(),
+                jdk_bundled,
+            }));
             summaries.push(StoreSummary {
                 label,
                 format: store.format.name().to_owned(),
@@ -147,14 +126,15 @@ impl TrustArgs {
             });
         }
 
-        let java_disabled_algorithms = match java_home.as_deref().and_then(java_security_path) {
-            Some(path) => {
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                disabled_algorithms(&text)
-            }
-            None => None,
-        };
+        let java_disabled_algorithms =
+            match java_home.as_deref().and_then(crate::locate::java_security_in) {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    disabled_algorithms(&text)
+                }
+                None => None,
+            };
         Ok(Trust {
             anchors,
             summaries,
@@ -164,42 +144,6 @@ impl TrustArgs {
             },
         })
     }
-}
-
-/// Reads a store file or a directory of certificate files.
-///
-/// Interim: the lead's `crate::storefile::load(path, &password)` replaces this function.
-fn load_store(path: &Path, password: &str) -> Result<TrustStore> {
-    if path.is_dir() {
-        let mut store = TrustStore::new(truststore::StoreFormat::Directory);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file())
-            .collect();
-        files.sort();
-        for file in files {
-            let bytes = std::fs::read(&file)?;
-            if let Ok(one) = truststore::read(&bytes, password) {
-                let stem = file
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                for (i, (_, cert)) in one.anchors().enumerate() {
-                    let alias = if i == 0 {
-                        stem.clone()
-                    } else {
-                        format!("{stem}#{i}")
-                    };
-                    store
-                        .entries
-                        .push(truststore::Entry::trusted(alias, cert.clone(), None));
-                }
-            }
-        }
-        return Ok(store);
-    }
-    let bytes = std::fs::read(path)?;
-    Ok(truststore::read(&bytes, password)?)
 }
 
 /// Mozilla's roots (webpki-root-certs) as anchors, aliased by common name.
@@ -221,40 +165,6 @@ pub fn mozilla_anchors() -> Vec<Anchor> {
             }
         })
         .collect()
-}
-
-/// The default JVM: `JAVA_HOME`, else the `java` on PATH (symlinks resolved).
-///
-/// Interim: the lead's `crate::locate` replaces this.
-pub fn default_java_home() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("JAVA_HOME").filter(|h| !h.is_empty()) {
-        return Some(PathBuf::from(home));
-    }
-    let path = std::env::var_os("PATH")?;
-    let java = std::env::split_paths(&path)
-        .map(|d| d.join("java"))
-        .find(|p| p.is_file())?;
-    let real = std::fs::canonicalize(java).ok()?;
-    Some(real.parent()?.parent()?.to_path_buf())
-}
-
-/// `lib/security/cacerts` (JDK 9+) or `jre/lib/security/cacerts` (JDK 8) under a Java home.
-pub fn cacerts_path(java_home: &Path) -> Option<PathBuf> {
-    ["lib/security/cacerts", "jre/lib/security/cacerts"]
-        .iter()
-        .map(|rel| java_home.join(rel))
-        .find(|p| p.is_file())
-}
-
-/// `conf/security/java.security` (JDK 9+) or `jre/lib/security/java.security` (JDK 8).
-pub fn java_security_path(java_home: &Path) -> Option<PathBuf> {
-    [
-        "conf/security/java.security",
-        "jre/lib/security/java.security",
-    ]
-    .iter()
-    .map(|rel| java_home.join(rel))
-    .find(|p| p.is_file())
 }
 
 /// The value of `jdk.certpath.disabledAlgorithms` in java.security text (Java properties syntax: `#`/`!`
@@ -292,19 +202,12 @@ pub fn disabled_algorithms(text: &str) -> Option<String> {
     found
 }
 
-/// Reads `--extra-certs`.
+/// Reads `--extra-certs` (a PEM bundle or a DER certificate).
 pub fn extra_certs(args: &FixArgs) -> Result<Vec<Certificate>> {
-    let Some(path) = &args.extra_certs else {
-        return Ok(Vec::new());
-    };
-    let bytes = std::fs::read(path).with_context(|| format!("--extra-certs {}", path.display()))?;
-    let store = truststore::read(&bytes, DEFAULT_STOREPASS)
-        .with_context(|| format!("--extra-certs {}", path.display()))?;
-    Ok(store
-        .entries
-        .iter()
-        .filter_map(|e| e.certificate().cloned())
-        .collect())
+    match &args.extra_certs {
+        Some(path) => crate::storefile::read_cert_file(path).context("--extra-certs"),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// Writes the fixes of one endpoint into `dir` and records the paths in the report: `NAME-fullchain.pem`
