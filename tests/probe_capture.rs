@@ -430,3 +430,46 @@ async fn an_rsa_key_exchange_cbc_only_server_is_captured_with_a_legacy_tls_warni
     );
     assert_eq!(got.chain.len(), 2);
 }
+
+#[tokio::test]
+async fn an_ipv6_literal_target_is_probed_without_sni() {
+    let Ok(probe) = std::net::TcpListener::bind("[::1]:0") else {
+        eprintln!("SKIPPED: no IPv6 loopback");
+        return;
+    };
+    drop(probe);
+    let pki = ec_pki();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![pki.leaf.clone()],
+            PrivateKeyDer::Pkcs8(pki.leaf_key.clone_key()),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("[::1]:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let _ = acceptor.accept(tcp).await;
+        }
+    });
+    let prober = Prober::new(ProbeOptions {
+        timeout: TIMEOUT,
+        ..ProbeOptions::default()
+    })
+    .unwrap();
+    let got = prober
+        .probe(Target::parse(&format!("[::1]:{port}")).unwrap())
+        .await;
+    assert!(got.findings.is_empty(), "{:?}", got.findings);
+    assert_eq!(got.sni, None);
+    assert_eq!(got.chain.len(), 1);
+    assert_eq!(
+        got.address,
+        Some(SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port)))
+    );
+}

@@ -215,3 +215,78 @@ fn help_ends_with_worked_examples() {
         assert!(examples.matches("$ trustpath ").count() >= 2, "{text}");
     }
 }
+
+#[test]
+fn a_jks_keystore_is_judged_by_its_key_entrys_chain_and_its_key_is_checked() {
+    if !support::have_tool("keytool") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ks = dir.path().join("server.jks");
+    support::run_ok(
+        Command::new("keytool")
+            .args(["-genkeypair", "-keystore"])
+            .arg(&ks)
+            .args([
+                "-storetype",
+                "JKS",
+                "-storepass",
+                "s3cret!",
+                "-keypass",
+                "s3cret!",
+                "-alias",
+                "tomcat",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=jks.example.test",
+                "-ext",
+                "SAN=dns:jks.example.test",
+                "-startdate",
+                "2026/01/01 00:00:00",
+                "-validity",
+                "3650",
+            ]),
+    );
+    let cert = dir.path().join("tomcat.pem");
+    support::run_ok(
+        Command::new("keytool")
+            .args([
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "tomcat",
+                "-storepass",
+                "s3cret!",
+                "-keystore",
+            ])
+            .arg(&ks)
+            .arg("-file")
+            .arg(&cert),
+    );
+    let (code, out, err) = verify(&[
+        ks.to_str().unwrap(),
+        "--chain-pass",
+        "s3cret!",
+        "--truststore",
+        cert.to_str().unwrap(),
+        "--host",
+        "jks.example.test",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("[0] CN=jks.example.test"), "{out}");
+    // The other fixture key does not belong to it.
+    let (code, out, _) = verify(&[
+        ks.to_str().unwrap(),
+        "--chain-pass",
+        "s3cret!",
+        "--truststore",
+        cert.to_str().unwrap(),
+        "--key",
+        &format!("{FIX}/leaf-key.pem"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.contains("key-mismatch"), "{out}");
+}

@@ -101,12 +101,14 @@ impl TrustArgs {
             let label = path.display().to_string();
             let jdk_bundled = bundled.is_some() && std::fs::canonicalize(&path).ok() == bundled;
             let before = anchors.java.len();
-            anchors.java.extend(store.anchors().map(|(alias, cert)| Anchor {
-                cert: cert.clone(),
-                store: label.clone(),
-                alias: alias.to_owned(),
-                jdk_bundled,
-            }));
+            anchors
+                .java
+                .extend(store.anchors().map(|(alias, cert)| Anchor {
+                    cert: cert.clone(),
+                    store: label.clone(),
+                    alias: alias.to_owned(),
+                    jdk_bundled,
+                }));
             summaries.push(StoreSummary {
                 label,
                 format: store.format.name().to_owned(),
@@ -126,15 +128,17 @@ impl TrustArgs {
             });
         }
 
-        let java_disabled_algorithms =
-            match java_home.as_deref().and_then(crate::locate::java_security_in) {
-                Some(path) => {
-                    let text = std::fs::read_to_string(&path)
-                        .with_context(|| format!("cannot read {}", path.display()))?;
-                    disabled_algorithms(&text)
-                }
-                None => None,
-            };
+        let java_disabled_algorithms = match java_home
+            .as_deref()
+            .and_then(crate::locate::java_security_in)
+        {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                disabled_algorithms(&text)
+            }
+            None => None,
+        };
         Ok(Trust {
             anchors,
             summaries,

@@ -135,8 +135,15 @@ fn read_chain(path: &Path, password: &str) -> Result<ChainFile> {
         _ => None,
     }) {
         Some(entry) => {
-            if let truststore::KeyMaterial::Pkcs8(der) = &entry.key
-                && let Ok(spki) = public_key_bits(&PrivateKeyDer::Pkcs8(der.clone().into()))
+            // A JKS/JCEKS key is recovered with the store password, as keytool does by default.
+            let pkcs8 = match &entry.key {
+                truststore::KeyMaterial::Pkcs8(der) => Some(der.clone()),
+                truststore::KeyMaterial::JavaProtected(epki) => {
+                    truststore::keyprotect::recover(epki, password).ok()
+                }
+            };
+            if let Some(der) = pkcs8
+                && let Ok(spki) = public_key_bits(&PrivateKeyDer::Pkcs8(der.into()))
             {
                 keys.push((format!("the key entry in {}", path.display()), spki));
             }

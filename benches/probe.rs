@@ -1,0 +1,119 @@
+//! Whole-process benchmark of `trustpath probe` over 1,000 targets against one loopback rustls server
+//! (in this process, on its own runtime), with the default concurrency.
+//!
+//! Run with `cargo bench --bench probe`. Reports the median wall time of several runs and the child's
+//! peak RSS (from `/usr/bin/time -f %M` when present). Goals: ≤ 1.0 s wall, ≤ 64 MiB peak RSS.
+//! `TRUSTPATH_BIN=target/debug/trustpath cargo bench --bench probe` measures another build.
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rcgen::{CertificateParams, DnType, KeyPair};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+const TARGETS: usize = 1000;
+const RUNS: usize = 5;
+
+/// Starts a TLS server on 127.0.0.1 on its own threads; returns its port and the CA PEM.
+fn server() -> (u16, String) {
+    let mut params = CertificateParams::new(vec!["bench.example.test".to_owned()]).expect("params");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "bench.example.test");
+    let key = KeyPair::generate().expect("key");
+    let cert = params.self_signed(&key).expect("cert");
+    let pem = cert.pem();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from(cert.der().to_vec())],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        )
+        .expect("config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    listener.set_nonblocking(true).expect("nonblocking");
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            while let Ok((tcp, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    if let Ok(mut tls) = acceptor.accept(tcp).await {
+                        let _ = tokio::io::AsyncWriteExt::shutdown(&mut tls).await;
+                    }
+                });
+            }
+        });
+    });
+    (port, pem)
+}
+
+fn main() {
+    let bin = std::env::var("TRUSTPATH_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_trustpath").to_owned());
+    let (port, ca) = server();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let targets = dir.path().join("targets.txt");
+    let list: String = (0..TARGETS)
+        .map(|_| format!("127.0.0.1:{port}\n"))
+        .collect();
+    std::fs::write(&targets, list).expect("targets");
+    let store = dir.path().join("ca.pem");
+    std::fs::write(&store, ca).expect("store");
+    let args = |cmd: &mut Command| {
+        cmd.arg("probe")
+            .arg("--targets")
+            .arg(&targets)
+            .arg("--truststore")
+            .arg(&store)
+            .args(["--sni", "bench.example.test", "--json", "--timeout", "5"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+    };
+
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        let mut cmd = Command::new(&bin);
+        args(&mut cmd);
+        let t = Instant::now();
+        let out = cmd.output().expect("run trustpath");
+        times.push(t.elapsed());
+        assert!(
+            out.status.code() == Some(0),
+            "probe failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    times.sort();
+    let median: Duration = times[times.len() / 2];
+
+    let rss = if std::path::Path::new("/usr/bin/time").is_file() {
+        let mut cmd = Command::new("/usr/bin/time");
+        cmd.args(["-f", "%M"]).arg(&bin);
+        args(&mut cmd);
+        let out = cmd.output().expect("run /usr/bin/time");
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse::<u64>().ok())
+            .map(|kib| format!("{:.1} MiB", kib as f64 / 1024.0))
+            .unwrap_or_else(|| "unknown".to_owned())
+    } else {
+        "unknown (no /usr/bin/time)".to_owned()
+    };
+    println!(
+        "probe {TARGETS} targets on 127.0.0.1: median {:.3} s over {RUNS} runs (goal ≤ 1.0 s), peak RSS {rss} (goal ≤ 64 MiB)",
+        median.as_secs_f64()
+    );
+}
