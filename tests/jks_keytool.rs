@@ -5,7 +5,10 @@
 mod javastore;
 mod support;
 
-use javastore::{Listed, key_check, keytool, keytool_chain_store, list_ours, parse_list_rfc, rcgen_key_and_cert, scratch};
+use javastore::{
+    Listed, key_check, keytool, keytool_chain_store, list_ours, parse_list_rfc, rcgen_key_and_cert,
+    scratch,
+};
 use trustpath::truststore::keyprotect::{self, Protector};
 use trustpath::truststore::{
     Entry, EntryBody, KeyMaterial, PrivateKeyEntry, StoreError, StoreFormat, TrustStore, jceks, jks,
@@ -14,8 +17,17 @@ use trustpath::truststore::{
 const PASSWORD: &str = "pässwörd";
 
 fn java_protected(store: &TrustStore, alias: &str) -> Vec<u8> {
-    match &store.entries.iter().find(|e| e.alias == alias).unwrap().body {
-        EntryBody::PrivateKey(PrivateKeyEntry { key: KeyMaterial::JavaProtected(b), .. }) => b.clone(),
+    match &store
+        .entries
+        .iter()
+        .find(|e| e.alias == alias)
+        .unwrap()
+        .body
+    {
+        EntryBody::PrivateKey(PrivateKeyEntry {
+            key: KeyMaterial::JavaProtected(b),
+            ..
+        }) => b.clone(),
         other => panic!("{alias} is {other:?}"),
     }
 }
@@ -29,7 +41,17 @@ fn keytool_made_jks_reads_as_keytool_lists_it_and_our_rewrite_is_accepted_by_the
         let dir = scratch("jks", major);
         let made = dir.join("made.jks");
         keytool_chain_store(&home, &dir, &made, "JKS", PASSWORD, "zürich-ca");
-        let listed = parse_list_rfc(&keytool(&home, &["-list", "-rfc", "-keystore", made.to_str().unwrap(), "-storepass", PASSWORD]));
+        let listed = parse_list_rfc(&keytool(
+            &home,
+            &[
+                "-list",
+                "-rfc",
+                "-keystore",
+                made.to_str().unwrap(),
+                "-storepass",
+                PASSWORD,
+            ],
+        ));
 
         // Read: the same aliases, kinds and certificates as keytool lists.
         let bytes = std::fs::read(&made).unwrap();
@@ -37,13 +59,25 @@ fn keytool_made_jks_reads_as_keytool_lists_it_and_our_rewrite_is_accepted_by_the
         assert_eq!(store.format, StoreFormat::Jks);
         assert_eq!(list_ours(&store), listed, "JDK {major}");
         assert_eq!(listed.len(), 3);
-        assert_eq!(listed.iter().find(|l| l.alias == "server").unwrap().certs.len(), 2);
+        assert_eq!(
+            listed
+                .iter()
+                .find(|l| l.alias == "server")
+                .unwrap()
+                .certs
+                .len(),
+            2
+        );
 
         // Rewrite with a new trusted certificate and a freshly generated (PKCS#8) key.
         let (root, _) = rcgen_key_and_cert("New Root");
         let (gen_cert, gen_key) = rcgen_key_and_cert("Generated");
         let mut edited = store.clone();
-        edited.entries.push(Entry::trusted("New-Root", root.clone(), Some(1_750_000_000_000)));
+        edited.entries.push(Entry::trusted(
+            "New-Root",
+            root.clone(),
+            Some(1_750_000_000_000),
+        ));
         edited.entries.push(Entry {
             alias: "Generated".to_owned(),
             created_ms: Some(1_750_000_000_000),
@@ -59,20 +93,71 @@ fn keytool_made_jks_reads_as_keytool_lists_it_and_our_rewrite_is_accepted_by_the
 
         // keytool lists what we wrote, with aliases lower-cased as the JDK itself would store them.
         let mut want: Vec<Listed> = listed.clone();
-        want.push(Listed { alias: "generated".into(), kind: "PrivateKeyEntry".into(), certs: vec![gen_cert.sha256_hex()] });
-        want.push(Listed { alias: "new-root".into(), kind: "trustedCertEntry".into(), certs: vec![root.sha256_hex()] });
+        want.push(Listed {
+            alias: "generated".into(),
+            kind: "PrivateKeyEntry".into(),
+            certs: vec![gen_cert.sha256_hex()],
+        });
+        want.push(Listed {
+            alias: "new-root".into(),
+            kind: "trustedCertEntry".into(),
+            certs: vec![root.sha256_hex()],
+        });
         want.sort_by(|a, b| a.alias.cmp(&b.alias));
-        let relisted = parse_list_rfc(&keytool(&home, &["-list", "-rfc", "-keystore", ours_s, "-storepass", PASSWORD]));
+        let relisted = parse_list_rfc(&keytool(
+            &home,
+            &["-list", "-rfc", "-keystore", ours_s, "-storepass", PASSWORD],
+        ));
         assert_eq!(relisted, want, "JDK {major}");
-        let one = keytool(&home, &["-list", "-alias", "New-Root", "-keystore", ours_s, "-storepass", PASSWORD]);
+        let one = keytool(
+            &home,
+            &[
+                "-list",
+                "-alias",
+                "New-Root",
+                "-keystore",
+                ours_s,
+                "-storepass",
+                PASSWORD,
+            ],
+        );
         assert!(one.contains("trustedCertEntry"), "JDK {major}: {one}");
-        let exported = keytool(&home, &["-exportcert", "-rfc", "-alias", "ZÜRICH-CA", "-keystore", ours_s, "-storepass", PASSWORD]);
+        let exported = keytool(
+            &home,
+            &[
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "ZÜRICH-CA",
+                "-keystore",
+                ours_s,
+                "-storepass",
+                PASSWORD,
+            ],
+        );
         let exported = trustpath::pem::parse_all(exported.as_bytes()).unwrap();
-        assert_eq!(exported[0].contents, store.entries.iter().find(|e| e.alias == "zürich-ca").unwrap().certificate().unwrap().der());
+        assert_eq!(
+            exported[0].contents,
+            store
+                .entries
+                .iter()
+                .find(|e| e.alias == "zürich-ca")
+                .unwrap()
+                .certificate()
+                .unwrap()
+                .der()
+        );
 
         // The JVM recovers every private key with the store password, and each signs what its leaf verifies;
         // aliases are found whatever their case.
-        let lines = key_check(&home, &dir, &ours, "JKS", PASSWORD, &["New-Root", "ZÜRICH-CA", "GENERATED"]);
+        let lines = key_check(
+            &home,
+            &dir,
+            &ours,
+            "JKS",
+            PASSWORD,
+            &["New-Root", "ZÜRICH-CA", "GENERATED"],
+        );
         assert_eq!(
             lines,
             [
@@ -91,7 +176,10 @@ fn keytool_made_jks_reads_as_keytool_lists_it_and_our_rewrite_is_accepted_by_the
         // Keytool's private keys survive read → write → read byte-for-byte; ours came out JKS-protected.
         let back = jks::read(&std::fs::read(&ours).unwrap(), PASSWORD).unwrap();
         for alias in ["server", "test-ca"] {
-            assert!(java_protected(&back, alias) == java_protected(&store, alias), "{alias}");
+            assert!(
+                java_protected(&back, alias) == java_protected(&store, alias),
+                "{alias}"
+            );
         }
         let generated = java_protected(&back, "generated");
         assert_eq!(keyprotect::protector(&generated).unwrap(), Protector::Jks);
@@ -107,7 +195,10 @@ fn the_system_cacerts_reads_as_keytool_lists_it() {
         return;
     }
     let (_, home) = support::jdks().into_iter().next().unwrap();
-    let listed = parse_list_rfc(&keytool(&home, &["-list", "-rfc", "-keystore", path, "-storepass", "changeit"]));
+    let listed = parse_list_rfc(&keytool(
+        &home,
+        &["-list", "-rfc", "-keystore", path, "-storepass", "changeit"],
+    ));
     let store = jks::read(&std::fs::read(path).unwrap(), "changeit").unwrap();
     assert!(listed.len() > 100);
     assert_eq!(list_ours(&store), listed);
@@ -118,7 +209,8 @@ fn a_jceks_protected_key_is_reprotected_for_jks_and_the_jdk_recovers_it() {
     if !support::have_tool("keytool") {
         return;
     }
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testcerts/keytool/small.jceks");
+    let src =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testcerts/keytool/small.jceks");
     let mut store = jceks::read(&std::fs::read(src).unwrap(), "changeit").unwrap();
 
     let err = jks::write(&store, "changeit").unwrap_err();
@@ -131,16 +223,26 @@ fn a_jceks_protected_key_is_reprotected_for_jks_and_the_jdk_recovers_it() {
     // The keys are protected under "changeit": another store password cannot re-protect them.
     let err = jks::write(&store, "other").unwrap_err();
     assert!(matches!(err, StoreError::Unsupported(_)), "{err:?}");
-    assert!(err.to_string().starts_with("entry 'ca': its jceks-protected key must be re-protected for jks"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("entry 'ca': its jceks-protected key must be re-protected for jks"),
+        "{err}"
+    );
 
     let bytes = jks::write(&store, "changeit").unwrap();
     let back = jks::read(&bytes, "changeit").unwrap();
     for alias in ["ca", "server"] {
         let before = java_protected(&store, alias);
         let after = java_protected(&back, alias);
-        assert!(matches!(keyprotect::protector(&before).unwrap(), Protector::Jceks { .. }));
+        assert!(matches!(
+            keyprotect::protector(&before).unwrap(),
+            Protector::Jceks { .. }
+        ));
         assert_eq!(keyprotect::protector(&after).unwrap(), Protector::Jks);
-        assert_eq!(keyprotect::recover(&after, "changeit").unwrap(), keyprotect::recover(&before, "changeit").unwrap());
+        assert_eq!(
+            keyprotect::recover(&after, "changeit").unwrap(),
+            keyprotect::recover(&before, "changeit").unwrap()
+        );
     }
     for (major, home) in support::jdks() {
         let dir = scratch("jks-from-jceks", major);
@@ -149,7 +251,11 @@ fn a_jceks_protected_key_is_reprotected_for_jks_and_the_jdk_recovers_it() {
         let lines = key_check(&home, &dir, &path, "JKS", "changeit", &[]);
         assert_eq!(
             lines,
-            ["ca\tPrivateKeyEntry\tkey-ok", "server\tPrivateKeyEntry\tkey-ok", "zürich-ca\ttrustedCertEntry\t-"],
+            [
+                "ca\tPrivateKeyEntry\tkey-ok",
+                "server\tPrivateKeyEntry\tkey-ok",
+                "zürich-ca\ttrustedCertEntry\t-"
+            ],
             "JDK {major}"
         );
         let _ = std::fs::remove_dir_all(&dir);

@@ -35,7 +35,11 @@ pub fn jdk_tool(home: &Path, tool: &str) -> Command {
             cmd.arg(prop);
         }
     } else {
-        cmd.args(["-Duser.language=en", "-Dstdout.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8"]);
+        cmd.args([
+            "-Duser.language=en",
+            "-Dstdout.encoding=UTF-8",
+            "-Dsun.stdout.encoding=UTF-8",
+        ]);
     }
     cmd
 }
@@ -139,14 +143,28 @@ public class KeyCheck {
 "#;
 
 /// Runs the key checker (`java KeyCheck.java`, source launch) from `home` on a store; returns its lines.
-pub fn key_check(home: &Path, dir: &Path, store: &Path, store_type: &str, password: &str, lookups: &[&str]) -> Vec<String> {
+pub fn key_check(
+    home: &Path,
+    dir: &Path,
+    store: &Path,
+    store_type: &str,
+    password: &str,
+    lookups: &[&str],
+) -> Vec<String> {
     let src = dir.join("KeyCheck.java");
     if !src.exists() {
         std::fs::write(&src, KEY_CHECK_JAVA).unwrap();
     }
     let mut cmd = jdk_tool(home, "java");
-    cmd.arg(&src).arg(store).arg(store_type).arg(password).args(lookups);
-    crate::support::run_ok(&mut cmd).lines().map(str::to_owned).collect()
+    cmd.arg(&src)
+        .arg(store)
+        .arg(store_type)
+        .arg(password)
+        .args(lookups);
+    crate::support::run_ok(&mut cmd)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// A fresh scratch directory for one JDK's files.
@@ -161,28 +179,113 @@ pub fn scratch(name: &str, major: u32) -> PathBuf {
 pub fn rcgen_key_and_cert(cn: &str) -> (Certificate, Vec<u8>) {
     let key = rcgen::KeyPair::generate().unwrap();
     let mut params = rcgen::CertificateParams::new(vec![format!("{cn}.test")]).unwrap();
-    params.distinguished_name.push(rcgen::DnType::CommonName, cn);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, cn);
     params.not_before = rcgen::date_time_ymd(2025, 1, 1);
     params.not_after = rcgen::date_time_ymd(2045, 1, 1);
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     let cert = params.self_signed(&key).unwrap();
-    (Certificate::from_der(cert.der().to_vec()).unwrap(), key.serialize_der())
+    (
+        Certificate::from_der(cert.der().to_vec()).unwrap(),
+        key.serialize_der(),
+    )
 }
 
 /// Makes, with keytool, a CA key pair, a server key pair whose chain is server ← ca, and a trusted copy of
 /// the CA certificate under `trusted_alias`, in `store` of `store_type`.
-pub fn keytool_chain_store(home: &Path, dir: &Path, store: &Path, store_type: &str, password: &str, trusted_alias: &str) {
+pub fn keytool_chain_store(
+    home: &Path,
+    dir: &Path,
+    store: &Path,
+    store_type: &str,
+    password: &str,
+    trusted_alias: &str,
+) {
     let s = store.to_str().unwrap();
-    let base = ["-keystore", s, "-storetype", store_type, "-storepass", password, "-keypass", password];
+    let base = [
+        "-keystore",
+        s,
+        "-storetype",
+        store_type,
+        "-storepass",
+        password,
+        "-keypass",
+        password,
+    ];
     let kt = |extra: &[&str]| keytool(home, &[extra, &base].concat());
     let ca_pem = dir.join("ca.pem");
     let csr = dir.join("server.csr");
     let server_pem = dir.join("server.pem");
-    kt(&["-genkeypair", "-alias", "Test-CA", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=Keytool Test CA", "-ext", "bc:c", "-validity", "7300"]);
-    kt(&["-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=server.test", "-validity", "7300"]);
-    kt(&["-exportcert", "-rfc", "-alias", "test-ca", "-file", ca_pem.to_str().unwrap()]);
-    kt(&["-certreq", "-alias", "server", "-file", csr.to_str().unwrap()]);
-    kt(&["-gencert", "-alias", "test-ca", "-infile", csr.to_str().unwrap(), "-outfile", server_pem.to_str().unwrap(), "-rfc", "-ext", "san=dns:server.test"]);
-    kt(&["-importcert", "-alias", "server", "-file", server_pem.to_str().unwrap(), "-noprompt"]);
-    kt(&["-importcert", "-alias", trusted_alias, "-file", ca_pem.to_str().unwrap(), "-noprompt"]);
+    kt(&[
+        "-genkeypair",
+        "-alias",
+        "Test-CA",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=Keytool Test CA",
+        "-ext",
+        "bc:c",
+        "-validity",
+        "7300",
+    ]);
+    kt(&[
+        "-genkeypair",
+        "-alias",
+        "server",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-dname",
+        "CN=server.test",
+        "-validity",
+        "7300",
+    ]);
+    kt(&[
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "test-ca",
+        "-file",
+        ca_pem.to_str().unwrap(),
+    ]);
+    kt(&[
+        "-certreq",
+        "-alias",
+        "server",
+        "-file",
+        csr.to_str().unwrap(),
+    ]);
+    kt(&[
+        "-gencert",
+        "-alias",
+        "test-ca",
+        "-infile",
+        csr.to_str().unwrap(),
+        "-outfile",
+        server_pem.to_str().unwrap(),
+        "-rfc",
+        "-ext",
+        "san=dns:server.test",
+    ]);
+    kt(&[
+        "-importcert",
+        "-alias",
+        "server",
+        "-file",
+        server_pem.to_str().unwrap(),
+        "-noprompt",
+    ]);
+    kt(&[
+        "-importcert",
+        "-alias",
+        trusted_alias,
+        "-file",
+        ca_pem.to_str().unwrap(),
+        "-noprompt",
+    ]);
 }
