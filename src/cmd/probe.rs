@@ -1,6 +1,7 @@
 //! `trustpath probe`: capture what each endpoint serves, judge it as the JVM would with the given
 //! truststores, report, and optionally write fixes.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::trust::{self, FixArgs, TrustArgs};
-use crate::chain::ChainInput;
+use crate::chain::{ChainInput, Diagnosis};
 use crate::error::Result;
 use crate::finding;
 use crate::probe::{self, CapturedChain, ProbeOptions, Prober, Resolve, Target};
@@ -95,8 +96,9 @@ pub fn run(args: ProbeArgs) -> Result<u8> {
         endpoints: Vec::with_capacity(captures.len()),
         now,
     };
+    let mut memo = Memo::new();
     for captured in captures {
-        let mut report = judge(captured, &trust, &extra, now);
+        let mut report = judge(captured, &trust, &extra, now, &mut memo);
         if let Some(dir) = &args.fix.write_fixes {
             let name = format!(
                 "{}_{}",
@@ -132,24 +134,37 @@ fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
     Ok(out)
 }
 
+/// Diagnoses already made in this run, by served chain (SHA-256 of each certificate) and host name: the
+/// diagnosis is a pure function of them, and fleets behind one load balancer serve the same chain.
+type Memo = HashMap<(Vec<[u8; 32]>, String), Diagnosis>;
+
 /// Turns a capture into a report entry, with a diagnosis when a chain was captured.
 fn judge(
     captured: CapturedChain,
     trust: &trust::Trust,
     extra: &[crate::cert::Certificate],
     now: i64,
+    memo: &mut Memo,
 ) -> EndpointReport {
     let host = captured
         .sni
         .clone()
         .unwrap_or_else(|| captured.target.host.clone());
     let diagnosis = (!captured.chain.is_empty()).then(|| {
-        let input = ChainInput {
-            served: captured.chain.clone(),
-            host: Some(host),
-            extra: extra.to_vec(),
-        };
-        trust::diagnose(&input, &trust.anchors, &trust.policy, now)
+        let key = (
+            captured.chain.iter().map(|c| c.sha256()).collect(),
+            host.clone(),
+        );
+        memo.entry(key)
+            .or_insert_with(|| {
+                let input = ChainInput {
+                    served: captured.chain.clone(),
+                    host: Some(host),
+                    extra: extra.to_vec(),
+                };
+                trust::diagnose(&input, &trust.anchors, &trust.policy, now)
+            })
+            .clone()
     });
     let mut findings = captured.findings;
     if let Some(d) = &diagnosis {
@@ -174,9 +189,9 @@ fn judge(
 /// `NO_COLOR` is unset.
 pub(crate) fn print(run: &Run, json: bool) -> Result<()> {
     if json {
-        Printer::json(std::io::stdout().lock()).print_run(run)?;
+        Printer::json(std::io::BufWriter::new(std::io::stdout().lock())).print_run(run)?;
     } else {
-        Printer::human(anstream::stdout().lock()).print_run(run)?;
+        Printer::human(std::io::BufWriter::new(anstream::stdout().lock())).print_run(run)?;
     }
     Ok(())
 }
