@@ -473,3 +473,23 @@ async fn an_ipv6_literal_target_is_probed_without_sni() {
         Some(SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port)))
     );
 }
+
+#[tokio::test]
+async fn a_name_that_does_not_resolve_is_a_connect_failed_finding() {
+    let prober = Prober::new(ProbeOptions {
+        timeout: TIMEOUT,
+        ..ProbeOptions::default()
+    })
+    .unwrap();
+    // `.invalid` never resolves (RFC 6761); a resolver that cannot answer times out into the same code.
+    let got = prober
+        .probe(Target::parse("no-such-host.invalid").unwrap())
+        .await;
+    assert_eq!(codes(&got), [Code::ConnectFailed]);
+    assert!(
+        got.findings[0]
+            .message
+            .starts_with("cannot resolve no-such-host.invalid")
+    );
+    assert_eq!(got.address, None);
+}
