@@ -183,7 +183,7 @@ pub fn diagnose(input: &ChainInput, anchors: &TrustAnchors, policy: &Policy, now
                 let dup = found.iter().any(|f| f.code == p.code);
                 let relevant = matches!(
                     p.code,
-                    Code::WeakSignature | Code::WeakKey | Code::BadEku | Code::MissingIntermediate
+                    Code::WeakSignature | Code::WeakKey | Code::BadEku
                 );
                 if !dup && relevant {
                     let mut f = Finding::new(
