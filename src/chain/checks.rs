@@ -13,6 +13,7 @@ use super::name_constraints;
 use super::pool::Pool;
 use super::problem::Problem;
 use super::signature::SigCheck;
+use super::structure::{self, Role};
 use crate::cert::{CertInfo, KeyInfo};
 use crate::finding::Code;
 
@@ -118,6 +119,11 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
             check_issuer(&mut out, pos, info, java, anchored && pos == chain_len - 1);
         }
         check_critical_extensions(&mut out, pos, &item.parsed);
+        let role = if pos == 0 { Role::Leaf } else { Role::Intermediate };
+        structure::check(&mut out, pos, &item.parsed, role, !java);
+    }
+    if anchored && !java && chain_len > 0 {
+        check_critical_extensions(&mut out, chain_len, &pool.items[last].parsed);
     }
     // The anchor's key signs the first certificate below it: key-size constraints apply to it.
     if anchored && chain_len > 0 {
@@ -344,7 +350,7 @@ fn check_name_constraints(
             if pos > 0 && item.info.self_issued {
                 continue;
             }
-            if let Some(why) = name_constraints::check(&ca.parsed, &item.parsed) {
+            if let Some(why) = name_constraints::check(&ca.parsed, &item.parsed, java) {
                 out.push(Problem::fatal(
                     Code::NameConstraintViolation,
                     pos,

@@ -70,7 +70,13 @@ pub fn diagnose(input: &ChainInput, anchors: &TrustAnchors, policy: &Policy, now
         .served
         .iter()
         .enumerate()
-        .map(|(i, c)| bpool.add(c, Origin::Served(i), None))
+        .map(|(i, c)| {
+            if i == 0 {
+                bpool.add_distinct(c, Origin::Served(i))
+            } else {
+                bpool.add(c, Origin::Served(i), None)
+            }
+        })
         .collect();
     let bsearch = browser::search(&bpool, bserved.first().copied().flatten(), &browser_rules);
 

@@ -24,6 +24,7 @@ mod path;
 mod pool;
 mod problem;
 mod signature;
+mod structure;
 
 pub use algorithms::{DisabledAlgorithms, JDK17_DISABLED_ALGORITHMS};
 pub use diagnose::diagnose;

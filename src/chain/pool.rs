@@ -30,6 +30,9 @@ pub(crate) struct Item<'a> {
     pub origin: Origin,
     /// The anchor record, for anchors.
     pub anchor: Option<&'a Anchor>,
+    /// Subject and issuer in the RFC 5280 7.1 / `X500Principal` comparison form.
+    subject_norm: Vec<(String, String)>,
+    issuer_norm: Vec<(String, String)>,
 }
 
 impl Item<'_> {
@@ -59,7 +62,23 @@ impl<'a> Pool<'a> {
     /// Adds a certificate unless the same DER is already there (a served copy of an anchor is the anchor).
     /// Returns its index, or `None` when it does not parse.
     pub fn add(&mut self, cert: &'a Certificate, origin: Origin, anchor: Option<&'a Anchor>) -> Option<usize> {
-        if let Some(i) = self.items.iter().position(|it| it.cert == cert) {
+        self.add_inner(cert, origin, anchor, true)
+    }
+
+    /// Adds a certificate as its own item even when an anchor has the same DER (the browser profile's
+    /// leaf: browsers do not accept an end entity because it is also a root).
+    pub fn add_distinct(&mut self, cert: &'a Certificate, origin: Origin) -> Option<usize> {
+        self.add_inner(cert, origin, None, false)
+    }
+
+    fn add_inner(
+        &mut self,
+        cert: &'a Certificate,
+        origin: Origin,
+        anchor: Option<&'a Anchor>,
+        dedupe: bool,
+    ) -> Option<usize> {
+        if let Some(i) = self.items.iter().position(|it| dedupe && it.cert == cert) {
             if anchor.is_some() && self.items[i].anchor.is_none() {
                 self.items[i].anchor = anchor;
                 self.items[i].origin = origin;
@@ -68,12 +87,16 @@ impl<'a> Pool<'a> {
         }
         let info = cert.try_info().ok()?;
         let parsed = cert.parsed().ok()?;
+        let subject_norm = normalized(&parsed.tbs_certificate.subject);
+        let issuer_norm = normalized(&parsed.tbs_certificate.issuer);
         self.items.push(Item {
             cert,
             info,
             parsed,
             origin,
             anchor,
+            subject_norm,
+            issuer_norm,
         });
         Some(self.items.len() - 1)
     }
@@ -83,7 +106,8 @@ impl<'a> Pool<'a> {
     pub fn names_chain(&self, child: usize, issuer: usize) -> bool {
         let c = self.items[child].info;
         let i = self.items[issuer].info;
-        c.issuer_raw == i.subject_raw || c.issuer.eq_ignore_ascii_case(&i.subject)
+        c.issuer_raw == i.subject_raw
+            || self.items[child].issuer_norm == self.items[issuer].subject_norm
     }
 
     /// Pool items named as `child`'s issuer: anchors first, then those whose subjectKeyIdentifier matches
@@ -126,7 +150,22 @@ impl<'a> Pool<'a> {
     /// with the subject and key of a trusted one as trusted).
     pub fn same_subject_and_key(&self, a: usize, b: usize) -> bool {
         let (a, b) = (&self.items[a], &self.items[b]);
-        (a.info.subject_raw == b.info.subject_raw || a.info.subject.eq_ignore_ascii_case(&b.info.subject))
+        (a.info.subject_raw == b.info.subject_raw || a.subject_norm == b.subject_norm)
             && a.parsed.tbs_certificate.subject_pki.raw == b.parsed.tbs_certificate.subject_pki.raw
     }
+}
+
+/// A name as (attribute OID, value) pairs with values case-folded, trimmed and inner whitespace collapsed
+/// (RFC 5280 7.1 via RFC 4518; the JDK's canonical `X500Principal` form does the same), so that names
+/// differing only in case, spacing or string type chain.
+pub(crate) fn normalized(name: &X509Name<'_>) -> Vec<(String, String)> {
+    name.iter_attributes()
+        .map(|a| {
+            let value = match a.as_str() {
+                Ok(s) => s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
+                Err(_) => hex::encode(a.attr_value().data),
+            };
+            (a.attr_type().to_id_string(), value)
+        })
+        .collect()
 }
