@@ -238,9 +238,31 @@ const SHA1_RSA_OID: [u8; 9] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0
 /// `sha1` (the algorithm OID is swapped in place, same length) — textbook RSA with EMSA-PKCS1-v1_5
 /// padding, deterministic like any PKCS#1 v1.5 signature.
 fn resign(cert: &[u8], signer_pem: &str, sha1: bool) -> Vec<u8> {
+    resign_tbs(cert, signer_pem, sha1, false)
+}
+
+/// Makes an X.509 v1 certificate from an rcgen-made one: drops the version and the extensions from the
+/// TBS and re-signs it (SHA-256) with `signer_pem`.
+fn make_v1(cert: &[u8], signer_pem: &str) -> Vec<u8> {
+    resign_tbs(cert, signer_pem, false, true)
+}
+
+fn resign_tbs(cert: &[u8], signer_pem: &str, sha1: bool, v1: bool) -> Vec<u8> {
     let (_, _, body) = read_tlv(cert);
-    let (_, tbs_len, _) = read_tlv(body);
+    let (_, tbs_len, tbs_content) = read_tlv(body);
     let mut tbs = body[..tbs_len].to_vec();
+    if v1 {
+        let mut fields = Vec::new();
+        let mut rest = tbs_content;
+        while !rest.is_empty() {
+            let (tag, len, _) = read_tlv(rest);
+            if tag != 0xa0 && tag != 0xa3 {
+                fields.extend_from_slice(&rest[..len]);
+            }
+            rest = &rest[len..];
+        }
+        tbs = tlv(0x30, &fields);
+    }
     let (_, alg_len, _) = read_tlv(&body[tbs_len..]);
     let mut alg = body[tbs_len..tbs_len + alg_len].to_vec();
     if sha1 {
@@ -560,6 +582,75 @@ pub fn scenarios() -> Vec<Scenario> {
         host: HOST,
         java_trusted: false,
         codes: vec!["name-constraint-violation"],
+    });
+
+    let v1_root_s = ca("trustpath v1 Root CA", 4);
+    let v1_root = make_v1(&v1_root_s.self_signed(&other_k), OTHER_ROOT_KEY);
+    let v1r_int_s = ca("trustpath Intermediate under a v1 Root", 20);
+    let v1r_int = v1r_int_s.signed(&int_k, &v1_root_s, &other_k);
+    out.push(Scenario {
+        name: "v1-anchor",
+        what: "the store's root is an X.509 v1 certificate (no extensions): the JVM accepts it as an anchor",
+        served: vec![leaf(HOST, 121).signed(&leaf_k, &v1r_int_s, &int_k), v1r_int],
+        trust: vec![v1_root],
+        host: HOST,
+        java_trusted: true,
+        codes: vec![],
+    });
+
+    let v1_int_s = ca("trustpath v1 Intermediate CA", 21);
+    let v1_int = make_v1(&v1_int_s.signed(&int_k, &root_s, &root_k), ROOT_KEY);
+    out.push(Scenario {
+        name: "v1-intermediate",
+        what: "the intermediate is an X.509 v1 certificate: the JVM refuses it as a CA",
+        served: vec![leaf(HOST, 122).signed(&leaf_k, &v1_int_s, &int_k), v1_int],
+        trust: vec![root.clone()],
+        host: HOST,
+        java_trusted: false,
+        codes: vec!["not-a-ca"],
+    });
+
+    let mut pinned = leaf(HOST, 123);
+    (pinned.from, pinned.until) = EXPIRED;
+    pinned.aia = None;
+    let pinned = pinned.self_signed(&leaf_k);
+    out.push(Scenario {
+        name: "pinned-expired-leaf",
+        what: "an expired self-signed leaf that is itself in the store: the JVM trusts a trusted leaf without checking it",
+        served: vec![pinned.clone()],
+        trust: vec![pinned],
+        host: HOST,
+        java_trusted: true,
+        codes: vec!["expired"],
+    });
+
+    // One intermediate name and key, certified twice: by the other (untrusted) root and by the root.
+    let x_s = ca("trustpath Cross-signed Intermediate CA", 24);
+    let x_by_other = x_s.signed(&sub_k, &other_s, &other_k);
+    let x_by_root = x_s.signed(&sub_k, &root_s, &root_k);
+    out.push(Scenario {
+        name: "cross-signed",
+        what: "the intermediate is served twice, cross-signed by an untrusted root first: the path goes through the other",
+        served: vec![leaf(HOST, 124).signed(&leaf_k, &x_s, &sub_k), x_by_other, x_by_root],
+        trust: vec![root.clone()],
+        host: HOST,
+        java_trusted: true,
+        codes: vec!["extra-cert"],
+    });
+
+    // Two CAs that certify each other: path building must stop.
+    let a_s = ca("trustpath Loop CA A", 25);
+    let b_s = ca("trustpath Loop CA B", 26);
+    let a_by_b = a_s.signed(&int_k, &b_s, &sub_k);
+    let b_by_a = b_s.signed(&sub_k, &a_s, &int_k);
+    out.push(Scenario {
+        name: "issuer-loop",
+        what: "two CAs certify each other and neither reaches the store: path building stops",
+        served: vec![leaf(HOST, 125).signed(&leaf_k, &a_s, &int_k), a_by_b, b_by_a],
+        trust: vec![root.clone()],
+        host: HOST,
+        java_trusted: false,
+        codes: vec!["missing-intermediate"],
     });
 
     out.push(Scenario {

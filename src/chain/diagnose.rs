@@ -295,8 +295,29 @@ fn validity_notes(
     for (pos, &i) in c.path.iter().enumerate() {
         let item = &pool.items[i];
         let info = item.info;
+        if item.is_anchor() && pos == 0 {
+            // The leaf is itself a trusted entry: the JVM accepts it without any check.
+            if info.not_after < now {
+                let mut f = Finding::new(
+                    Code::Expired,
+                    Severity::Warning,
+                    format!(
+                        "{} expired on {}; the JVM accepts it only because this very certificate is in the truststore (alias '{}'), other clients refuse it",
+                        label(info),
+                        super::checks::date(info.not_after),
+                        item.anchor.map(|a| a.alias.as_str()).unwrap_or_default()
+                    ),
+                    format!("renew {} and import the new certificate", label(info)),
+                );
+                if let Some(s) = findings::served_index(pool, served, i) {
+                    f = f.at(s);
+                }
+                out.push(f);
+            }
+            continue;
+        }
         if item.is_anchor() {
-            if info.not_after < now && !(pos == 0 && c.path.len() == 1 && c.anchored && false) {
+            if info.not_after < now {
                 let mut f = Finding::new(
                     Code::ExpiredAnchor,
                     Severity::Warning,
