@@ -38,6 +38,7 @@ pub const WEAK_KEY: &str = include_str!("keys/weak-1024.key");
 pub const HOST: &str = "www.trustpath.test";
 
 /// One scenario: what is served, what the store trusts, and what is expected.
+#[derive(Clone)]
 pub struct Scenario {
     /// Folder name under `testcerts/scenarios/`.
     pub name: &'static str,
@@ -305,8 +306,15 @@ fn resign_tbs(cert: &[u8], signer_pem: &str, sha1: bool, v1: bool) -> Vec<u8> {
     tlv(0x30, &[tbs, alg, tlv(0x03, &bits)].concat())
 }
 
-/// Every scenario, in a fixed order.
+/// Every scenario, in a fixed order (generated once per test binary: the textbook RSA re-signing is slow
+/// in debug builds).
 pub fn scenarios() -> Vec<Scenario> {
+    static ALL: std::sync::OnceLock<Vec<Scenario>> = std::sync::OnceLock::new();
+    ALL.get_or_init(fresh_scenarios).clone()
+}
+
+/// Generates every scenario anew (uncached).
+pub fn fresh_scenarios() -> Vec<Scenario> {
     let root_k = key(ROOT_KEY);
     let other_k = key(OTHER_ROOT_KEY);
     let int_k = key(INTERMEDIATE_KEY);
