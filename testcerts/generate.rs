@@ -661,6 +661,34 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
         codes: vec!["missing-intermediate"],
     });
 
+    let mut ncr_s = ca("trustpath Name-constrained Root CA", 5);
+    ncr_s.permitted_dns = Some("allowed.test");
+    let ncr = ncr_s.self_signed(&other_k);
+    let ncr_int_s = ca("trustpath Intermediate under a Name-constrained Root", 27);
+    let ncr_int = ncr_int_s.signed(&int_k, &ncr_s, &other_k);
+    out.push(Scenario {
+        name: "name-constrained-root",
+        what: "the store's root permits allowed.test only: the JVM ignores an anchor's own name constraints, browsers apply them",
+        served: vec![leaf(HOST, 126).signed(&leaf_k, &ncr_int_s, &int_k), ncr_int],
+        trust: vec![ncr],
+        host: HOST,
+        java_trusted: true,
+        codes: vec![],
+    });
+
+    let mut ceku_s = ca("trustpath clientAuth-only Intermediate CA", 28);
+    ceku_s.eku = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let ceku = ceku_s.signed(&int_k, &root_s, &root_k);
+    out.push(Scenario {
+        name: "intermediate-eku-client-auth",
+        what: "the intermediate's EKU is clientAuth only: the JVM does not chain EKUs, browsers do",
+        served: vec![leaf(HOST, 127).signed(&leaf_k, &ceku_s, &int_k), ceku],
+        trust: vec![root.clone()],
+        host: HOST,
+        java_trusted: true,
+        codes: vec!["bad-eku"],
+    });
+
     out.push(Scenario {
         name: "bad-signature",
         what: "the leaf names the intermediate as issuer but was signed by another key",

@@ -87,49 +87,74 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
     }
 
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let mut disagreements = Vec::new();
-    let mut log = Vec::new();
-    for s in &scenarios {
-        let (port, task) = rt.block_on(serve(s.served.clone()));
-        let store = &stores[&s.trust];
-        let jvm = support::java_handshake(
-            None,
-            support::JavaTrust::SystemProperty {
-                path: store,
-                password: Some("changeit"),
-            },
-            port,
-            s.host,
-        );
-        task.abort();
-        let anchors = TrustAnchors {
-            java: s
-                .trust
-                .iter()
-                .enumerate()
-                .map(|(i, d)| Anchor {
-                    cert: Certificate::from_der(d.clone()).unwrap(),
-                    store: store.display().to_string(),
-                    alias: format!("anchor{i}"),
-                    jdk_bundled: false,
+    // Two JVMs at a time: each start costs ~0.5 s of mostly single-threaded work.
+    let results: Vec<(String, Vec<String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|w| {
+                let (rt, stores, scenarios) = (&rt, &stores, &scenarios);
+                scope.spawn(move || {
+                    scenarios
+                        .iter()
+                        .skip(w)
+                        .step_by(2)
+                        .map(|s| judge(rt, s, &stores[&s.trust]))
+                        .collect::<Vec<_>>()
                 })
-                .collect(),
-            browser: Vec::new(),
-        };
-        let input = ChainInput {
-            served: s.served.iter().map(|d| Certificate::from_der(d.clone()).unwrap()).collect(),
-            host: Some(s.host.to_owned()),
-            extra: Vec::new(),
-        };
-        let ours = diagnose(&input, &anchors, &Policy::default(), now());
-        log.push(format!("{:<26} jvm={:<5} ours={:<5} {:?}", s.name, jvm.trusted(), ours.trusted, jvm));
-        if ours.trusted != jvm.trusted() {
-            disagreements.push(format!("{}: JVM {:?}, trustpath {} ({:?})", s.name, jvm, ours.trusted, ours.java.reason));
-        }
-        if jvm.trusted() != s.java_trusted {
-            disagreements.push(format!("{}: the fixture expects java_trusted={} but the JVM says {:?}", s.name, s.java_trusted, jvm));
-        }
+            })
+            .collect();
+        workers.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let mut log = Vec::new();
+    let mut disagreements = Vec::new();
+    for (line, mut d) in results {
+        log.push(line);
+        disagreements.append(&mut d);
     }
+    log.sort();
     println!("{}", log.join("\n"));
     assert!(disagreements.is_empty(), "{disagreements:#?}");
+}
+
+/// Serves one scenario, asks the JVM, and compares: (log line, disagreements).
+fn judge(rt: &tokio::runtime::Runtime, s: &generate::Scenario, store: &std::path::Path) -> (String, Vec<String>) {
+    let (port, task) = rt.block_on(serve(s.served.clone()));
+    let jvm = support::java_handshake(
+        None,
+        support::JavaTrust::SystemProperty {
+            path: store,
+            password: Some("changeit"),
+        },
+        port,
+        s.host,
+    );
+    task.abort();
+    let anchors = TrustAnchors {
+        java: s
+            .trust
+            .iter()
+            .enumerate()
+            .map(|(i, d)| Anchor {
+                cert: Certificate::from_der(d.clone()).unwrap(),
+                store: store.display().to_string(),
+                alias: format!("anchor{i}"),
+                jdk_bundled: false,
+            })
+            .collect(),
+        browser: Vec::new(),
+    };
+    let input = ChainInput {
+        served: s.served.iter().map(|d| Certificate::from_der(d.clone()).unwrap()).collect(),
+        host: Some(s.host.to_owned()),
+        extra: Vec::new(),
+    };
+    let ours = diagnose(&input, &anchors, &Policy::default(), now());
+    let mut disagreements = Vec::new();
+    if ours.trusted != jvm.trusted() {
+        disagreements.push(format!("{}: JVM {:?}, trustpath {} ({:?})", s.name, jvm, ours.trusted, ours.java.reason));
+    }
+    if jvm.trusted() != s.java_trusted {
+        disagreements.push(format!("{}: the fixture expects java_trusted={} but the JVM says {:?}", s.name, s.java_trusted, jvm));
+    }
+    let line = format!("{:<30} jvm={:<5} ours={:<5} {:?}", s.name, jvm.trusted(), ours.trusted, jvm);
+    (line, disagreements)
 }
