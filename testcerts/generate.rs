@@ -101,7 +101,10 @@ fn leaf(cn: &'static str, serial: u64) -> Spec {
         dns: vec![HOST],
         ips: vec![],
         ca: IsCa::ExplicitNoCa,
-        ku: vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment],
+        ku: vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::KeyEncipherment,
+        ],
         eku: vec![ExtendedKeyUsagePurpose::ServerAuth],
         serial,
         from: VALID.0,
@@ -138,8 +141,10 @@ impl Spec {
             });
         }
         if let Some(url) = self.aia {
-            p.custom_extensions
-                .push(CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], aia(url)));
+            p.custom_extensions.push(CustomExtension::from_oid_content(
+                &[1, 3, 6, 1, 5, 5, 7, 1, 1],
+                aia(url),
+            ));
         }
         p
     }
@@ -280,7 +285,10 @@ fn resign_tbs(cert: &[u8], signer_pem: &str, sha1: bool, v1: bool) -> Vec<u8> {
     let digest_info = if sha1 {
         let h = sha1::Sha1::digest(&tbs);
         [
-            &[0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14][..],
+            &[
+                0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04,
+                0x14,
+            ][..],
             &h[..],
         ]
         .concat()
@@ -330,7 +338,11 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
     let leaf_s = leaf(HOST, 100);
     let good_leaf = leaf_s.signed(&leaf_k, &int_s, &int_k);
 
-    let with_leaf = |name: &'static str, what: &'static str, l: Spec, trusted: bool, codes: Vec<&'static str>| {
+    let with_leaf = |name: &'static str,
+                     what: &'static str,
+                     l: Spec,
+                     trusted: bool,
+                     codes: Vec<&'static str>| {
         Scenario {
             name,
             what,
@@ -402,7 +414,13 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
     });
     let mut l = leaf(HOST, 102);
     (l.from, l.until) = EXPIRED;
-    out.push(with_leaf("expired-leaf", "the leaf expired in 2021", l, false, vec!["expired"]));
+    out.push(with_leaf(
+        "expired-leaf",
+        "the leaf expired in 2021",
+        l,
+        false,
+        vec!["expired"],
+    ));
 
     let mut ei_s = ca("trustpath Expired Intermediate CA", 12);
     (ei_s.from, ei_s.until) = EXPIRED;
@@ -433,15 +451,33 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
     });
     let mut l = leaf(HOST, 105);
     (l.from, l.until) = ((2034, 1, 1), (2035, 1, 1));
-    out.push(with_leaf("not-yet-valid", "the leaf is valid from 2034", l, false, vec!["not-yet-valid"]));
+    out.push(with_leaf(
+        "not-yet-valid",
+        "the leaf is valid from 2034",
+        l,
+        false,
+        vec!["not-yet-valid"],
+    ));
 
     let mut l = leaf("other.trustpath.test", 106);
     l.dns = vec!["other.trustpath.test"];
-    out.push(with_leaf("hostname-mismatch", "the leaf names other.trustpath.test only", l, false, vec!["hostname-mismatch"]));
+    out.push(with_leaf(
+        "hostname-mismatch",
+        "the leaf names other.trustpath.test only",
+        l,
+        false,
+        vec!["hostname-mismatch"],
+    ));
 
     let mut l = leaf("*.trustpath.test", 107);
     l.dns = vec!["*.trustpath.test"];
-    out.push(with_leaf("wildcard", "a *.trustpath.test leaf for www.trustpath.test", l, true, vec![]));
+    out.push(with_leaf(
+        "wildcard",
+        "a *.trustpath.test leaf for www.trustpath.test",
+        l,
+        true,
+        vec![],
+    ));
 
     let mut l = leaf("partial wildcard", 108);
     l.dns = vec!["w*.trustpath.test"];
@@ -468,7 +504,13 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
     let mut l = leaf("127.0.0.1", 110);
     l.dns = vec![];
     l.ips = vec![IpAddr::from([127, 0, 0, 1])];
-    let mut s = with_leaf("ip-san", "an IP subjectAltName 127.0.0.1, connected by IP", l, true, vec![]);
+    let mut s = with_leaf(
+        "ip-san",
+        "an IP subjectAltName 127.0.0.1, connected by IP",
+        l,
+        true,
+        vec![],
+    );
     s.host = "127.0.0.1";
     out.push(s);
 
@@ -503,7 +545,11 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
         codes: vec!["untrusted-root"],
     });
 
-    let sha1_leaf = resign(&leaf(HOST, 113).signed(&leaf_k, &int_s, &int_k), INTERMEDIATE_KEY, true);
+    let sha1_leaf = resign(
+        &leaf(HOST, 113).signed(&leaf_k, &int_s, &int_k),
+        INTERMEDIATE_KEY,
+        true,
+    );
     out.push(Scenario {
         name: "sha1",
         what: "the leaf is signed with SHA1withRSA under a private root",
@@ -523,7 +569,11 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
         .der()
         .to_vec();
     // Signed by the 1024-bit key: made with the intermediate key, then re-signed.
-    let weak_leaf = resign(&leaf(HOST, 114).signed(&leaf_k, &weak_s, &int_k), WEAK_KEY, false);
+    let weak_leaf = resign(
+        &leaf(HOST, 114).signed(&leaf_k, &weak_s, &int_k),
+        WEAK_KEY,
+        false,
+    );
     out.push(Scenario {
         name: "rsa-1024",
         what: "the intermediate has a 1024-bit RSA key",
@@ -536,7 +586,13 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
 
     let mut l = leaf(HOST, 115);
     l.eku = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    out.push(with_leaf("eku-client-auth", "the leaf's EKU is clientAuth only", l, false, vec!["bad-eku"]));
+    out.push(with_leaf(
+        "eku-client-auth",
+        "the leaf's EKU is clientAuth only",
+        l,
+        false,
+        vec!["bad-eku"],
+    ));
 
     let mut nk_s = ca("trustpath Intermediate without keyCertSign", 15);
     nk_s.ku = vec![KeyUsagePurpose::DigitalSignature];
@@ -654,7 +710,11 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
     out.push(Scenario {
         name: "issuer-loop",
         what: "two CAs certify each other and neither reaches the store: path building stops",
-        served: vec![leaf(HOST, 125).signed(&leaf_k, &a_s, &int_k), a_by_b, b_by_a],
+        served: vec![
+            leaf(HOST, 125).signed(&leaf_k, &a_s, &int_k),
+            a_by_b,
+            b_by_a,
+        ],
         trust: vec![root.clone()],
         host: HOST,
         java_trusted: false,
@@ -692,7 +752,10 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
     out.push(Scenario {
         name: "bad-signature",
         what: "the leaf names the intermediate as issuer but was signed by another key",
-        served: vec![leaf(HOST, 120).signed(&leaf_k, &int_s, &other_k), int.clone()],
+        served: vec![
+            leaf(HOST, 120).signed(&leaf_k, &int_s, &other_k),
+            int.clone(),
+        ],
         trust: vec![root.clone()],
         host: HOST,
         java_trusted: false,
@@ -706,12 +769,16 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
 /// (`name host java=trusted|untrusted codes... # what`).
 pub fn files() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    let mut index = String::from("# name host java-verdict expected-codes # what (generated by testcerts/generate.rs)\n");
+    let mut index = String::from(
+        "# name host java-verdict expected-codes # what (generated by testcerts/generate.rs)\n",
+    );
     for s in scenarios() {
         let pem_of = |certs: &[Vec<u8>]| -> Vec<u8> {
             certs
                 .iter()
-                .map(|d| pem::encode(&pem::Pem::new("CERTIFICATE", d.clone())).replace("\r\n", "\n"))
+                .map(|d| {
+                    pem::encode(&pem::Pem::new("CERTIFICATE", d.clone())).replace("\r\n", "\n")
+                })
                 .collect::<String>()
                 .into_bytes()
         };
@@ -721,8 +788,16 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
             "{} {} java={} {} # {}\n",
             s.name,
             s.host,
-            if s.java_trusted { "trusted" } else { "untrusted" },
-            if s.codes.is_empty() { "-".to_owned() } else { s.codes.join(",") },
+            if s.java_trusted {
+                "trusted"
+            } else {
+                "untrusted"
+            },
+            if s.codes.is_empty() {
+                "-".to_owned()
+            } else {
+                s.codes.join(",")
+            },
             s.what
         ));
     }

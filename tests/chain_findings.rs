@@ -20,7 +20,9 @@ fn scenario(name: &str) -> generate::Scenario {
 }
 
 fn certs(ders: &[Vec<u8>]) -> Vec<Certificate> {
-    ders.iter().map(|d| Certificate::from_der(d.clone()).unwrap()).collect()
+    ders.iter()
+        .map(|d| Certificate::from_der(d.clone()).unwrap())
+        .collect()
 }
 
 fn anchors_of(trust: &[Vec<u8>], jdk_bundled: bool) -> Vec<Anchor> {
@@ -55,14 +57,34 @@ fn codes(d: &Diagnosis) -> Vec<Code> {
 
 #[test]
 fn missing_intermediate_is_reported_with_the_issuer_name_and_its_aia_url() {
-    let d = run(&scenario("missing-intermediate"), &[], &Policy::default(), false);
+    let d = run(
+        &scenario("missing-intermediate"),
+        &[],
+        &Policy::default(),
+        false,
+    );
     assert!(!d.trusted);
     let f = &d.findings[0];
-    assert_eq!((f.code, f.severity), (Code::MissingIntermediate, Severity::Error));
-    assert!(f.message.contains("trustpath Test Intermediate CA"), "{}", f.message);
-    assert!(f.message.contains("http://pki.trustpath.test/intermediate.crt"), "{}", f.message);
+    assert_eq!(
+        (f.code, f.severity),
+        (Code::MissingIntermediate, Severity::Error)
+    );
+    assert!(
+        f.message.contains("trustpath Test Intermediate CA"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.message
+            .contains("http://pki.trustpath.test/intermediate.crt"),
+        "{}",
+        f.message
+    );
     assert!(f.remediation.contains("as fullchain"), "{}", f.remediation);
-    assert_eq!(d.java.reason.as_deref(), Some(f.message.split("; its AIA").next().unwrap()));
+    assert_eq!(
+        d.java.reason.as_deref(),
+        Some(f.message.split("; its AIA").next().unwrap())
+    );
 }
 
 #[test]
@@ -74,7 +96,11 @@ fn a_missing_intermediate_known_from_extra_certs_gives_a_complete_fullchain() {
     assert!(fix.fullchain_complete);
     assert_eq!(fix.fullchain, certs(&good.served));
     assert!(fix.import.is_empty());
-    assert!(d.findings[0].remediation.contains("a certificate with that subject is known"));
+    assert!(
+        d.findings[0]
+            .remediation
+            .contains("a certificate with that subject is known")
+    );
 }
 
 #[test]
@@ -84,7 +110,12 @@ fn a_served_root_the_store_lacks_is_offered_for_import_with_the_store_label() {
     assert!(!d.trusted);
     let f = &d.findings[0];
     assert_eq!(f.code, Code::UntrustedRoot);
-    assert!(f.remediation.contains("trustpath store import /srv/app/truststore.p12 CA.pem"), "{}", f.remediation);
+    assert!(
+        f.remediation
+            .contains("trustpath store import /srv/app/truststore.p12 CA.pem"),
+        "{}",
+        f.remediation
+    );
     let fix = d.fix.expect("a fix");
     assert_eq!(fix.import, certs(&s.served[2..]));
     assert_eq!(fix.fullchain, certs(&s.served[..2]));
@@ -100,7 +131,10 @@ fn a_wrongly_ordered_chain_is_trusted_with_a_warning_and_a_fullchain_in_path_ord
     assert_eq!(d.findings[0].severity, Severity::Warning);
     let fix = d.fix.expect("a fix");
     let served = certs(&s.served);
-    assert_eq!(fix.fullchain, vec![served[0].clone(), served[2].clone(), served[1].clone()]);
+    assert_eq!(
+        fix.fullchain,
+        vec![served[0].clone(), served[2].clone(), served[1].clone()]
+    );
 }
 
 #[test]
@@ -120,20 +154,35 @@ fn duplicates_extras_and_served_roots_do_not_stop_the_jvm() {
 
 #[test]
 fn certificates_expiring_within_the_warning_window_are_reported() {
-    let policy = Policy { warn_days: 4000, ..Policy::default() };
+    let policy = Policy {
+        warn_days: 4000,
+        ..Policy::default()
+    };
     let d = run(&scenario("good"), &[], &policy, false);
     assert!(d.trusted);
-    let soon: Vec<_> = d.findings.iter().filter(|f| f.code == Code::ExpiresSoon).collect();
+    let soon: Vec<_> = d
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::ExpiresSoon)
+        .collect();
     assert_eq!(soon.len(), 2, "{:?}", d.findings);
     assert!(soon[0].message.contains("2035-01-01"));
-    assert!(run(&scenario("good"), &[], &Policy::default(), false).findings.is_empty());
+    assert!(
+        run(&scenario("good"), &[], &Policy::default(), false)
+            .findings
+            .is_empty()
+    );
 }
 
 #[test]
 fn an_expired_anchor_is_a_warning_and_the_jvm_still_trusts_it() {
     let d = run(&scenario("expired-anchor"), &[], &Policy::default(), false);
     assert!(d.trusted);
-    let f = d.findings.iter().find(|f| f.code == Code::ExpiredAnchor).unwrap();
+    let f = d
+        .findings
+        .iter()
+        .find(|f| f.code == Code::ExpiredAnchor)
+        .unwrap();
     assert_eq!(f.severity, Severity::Warning);
     assert!(f.message.contains("2021-01-01"));
 }
@@ -144,13 +193,21 @@ fn sha1_is_a_warning_under_a_private_root_and_an_error_under_a_jdk_bundled_root(
     let private = run(&s, &[], &Policy::default(), false);
     assert!(private.trusted);
     assert!(!private.browser.trusted);
-    let f = private.findings.iter().find(|f| f.code == Code::WeakSignature).unwrap();
+    let f = private
+        .findings
+        .iter()
+        .find(|f| f.code == Code::WeakSignature)
+        .unwrap();
     assert_eq!(f.severity, Severity::Warning);
     let bundled = run(&s, &[], &Policy::default(), true);
     assert!(!bundled.trusted);
     assert_eq!(bundled.findings[0].code, Code::WeakSignature);
     assert_eq!(bundled.findings[0].severity, Severity::Error);
-    assert!(bundled.findings[0].message.contains("SHA1 jdkCA & usage TLSServer"));
+    assert!(
+        bundled.findings[0]
+            .message
+            .contains("SHA1 jdkCA & usage TLSServer")
+    );
 }
 
 #[test]
@@ -158,13 +215,19 @@ fn a_disabled_algorithms_value_from_java_security_is_applied() {
     let s = scenario("rsa-1024");
     assert!(run(&s, &[], &Policy::default(), false).trusted);
     let policy = Policy {
-        java_disabled_algorithms: Some("MD2, MD5, SHA1 jdkCA & usage TLSServer, \\\n    RSA keySize < 2048".into()),
+        java_disabled_algorithms: Some(
+            "MD2, MD5, SHA1 jdkCA & usage TLSServer, \\\n    RSA keySize < 2048".into(),
+        ),
         ..Policy::default()
     };
     let d = run(&s, &[], &policy, false);
     assert!(!d.trusted);
     assert_eq!(d.findings[0].code, Code::WeakKey);
-    assert!(d.findings[0].message.contains("RSA keySize < 2048"), "{}", d.findings[0].message);
+    assert!(
+        d.findings[0].message.contains("RSA keySize < 2048"),
+        "{}",
+        d.findings[0].message
+    );
 }
 
 #[test]
@@ -173,22 +236,38 @@ fn cn_only_and_partial_wildcards_are_java_matches_but_browser_warnings() {
         let d = run(&scenario(name), &[], &Policy::default(), false);
         assert!(d.trusted, "{name}");
         assert!(!d.browser.trusted, "{name}");
-        let f = d.findings.iter().find(|f| f.code == Code::HostnameMismatch).unwrap();
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == Code::HostnameMismatch)
+            .unwrap();
         assert_eq!(f.severity, Severity::Warning, "{name}");
     }
 }
 
 #[test]
 fn a_hostname_mismatch_names_what_the_certificate_covers() {
-    let d = run(&scenario("hostname-mismatch"), &[], &Policy::default(), false);
+    let d = run(
+        &scenario("hostname-mismatch"),
+        &[],
+        &Policy::default(),
+        false,
+    );
     let f = &d.findings[0];
-    assert_eq!((f.code, f.severity), (Code::HostnameMismatch, Severity::Error));
+    assert_eq!(
+        (f.code, f.severity),
+        (Code::HostnameMismatch, Severity::Error)
+    );
     assert!(f.message.contains("other.trustpath.test") && f.message.contains("www.trustpath.test"));
 }
 
 #[test]
 fn the_browser_profile_trusts_a_clean_chain_and_refuses_what_the_web_pki_refuses() {
-    assert!(run(&scenario("good"), &[], &Policy::default(), false).browser.trusted);
+    assert!(
+        run(&scenario("good"), &[], &Policy::default(), false)
+            .browser
+            .trusted
+    );
     for name in ["rsa-1024", "sha1", "cn-only", "expired-anchor"] {
         let d = run(&scenario(name), &[], &Policy::default(), false);
         assert!(d.trusted, "{name}");
@@ -207,7 +286,10 @@ fn the_path_is_reported_leaf_first_ending_at_the_anchor() {
     let path: Vec<&Certificate> = d.java.path.iter().map(|p| &p.cert).collect();
     assert_eq!(path[0], &served[0]);
     assert_eq!(path[1], &served[2]);
-    assert!(matches!(d.java.path[2].source, trustpath::chain::PathSource::Anchor { .. }));
+    assert!(matches!(
+        d.java.path[2].source,
+        trustpath::chain::PathSource::Anchor { .. }
+    ));
 }
 
 #[test]
@@ -219,7 +301,12 @@ fn an_issuer_loop_ends_with_a_missing_intermediate() {
 
 #[test]
 fn nothing_served_is_an_invalid_chain() {
-    let d = diagnose(&ChainInput::default(), &TrustAnchors::default(), &Policy::default(), NOW);
+    let d = diagnose(
+        &ChainInput::default(),
+        &TrustAnchors::default(),
+        &Policy::default(),
+        NOW,
+    );
     assert!(!d.trusted);
     assert_eq!(d.findings[0].code, Code::InvalidChain);
 }
@@ -228,13 +315,42 @@ fn nothing_served_is_an_invalid_chain() {
 fn every_chain_finding_code_is_shown_by_some_scenario() {
     let mut seen = std::collections::BTreeSet::new();
     for s in generate::scenarios() {
-        seen.extend(run(&s, &[], &Policy { warn_days: 4000, ..Policy::default() }, false).findings.iter().map(|f| f.code));
+        seen.extend(
+            run(
+                &s,
+                &[],
+                &Policy {
+                    warn_days: 4000,
+                    ..Policy::default()
+                },
+                false,
+            )
+            .findings
+            .iter()
+            .map(|f| f.code),
+        );
     }
     for code in [
-        Code::UntrustedRoot, Code::MissingIntermediate, Code::WrongOrder, Code::ServedRoot, Code::ExtraCert,
-        Code::DuplicateCert, Code::Expired, Code::NotYetValid, Code::ExpiresSoon, Code::HostnameMismatch,
-        Code::SelfSigned, Code::WeakSignature, Code::WeakKey, Code::BadEku, Code::BadKeyUsage, Code::NotACa,
-        Code::PathLenExceeded, Code::NameConstraintViolation, Code::BadSignature, Code::ExpiredAnchor,
+        Code::UntrustedRoot,
+        Code::MissingIntermediate,
+        Code::WrongOrder,
+        Code::ServedRoot,
+        Code::ExtraCert,
+        Code::DuplicateCert,
+        Code::Expired,
+        Code::NotYetValid,
+        Code::ExpiresSoon,
+        Code::HostnameMismatch,
+        Code::SelfSigned,
+        Code::WeakSignature,
+        Code::WeakKey,
+        Code::BadEku,
+        Code::BadKeyUsage,
+        Code::NotACa,
+        Code::PathLenExceeded,
+        Code::NameConstraintViolation,
+        Code::BadSignature,
+        Code::ExpiredAnchor,
     ] {
         assert!(seen.contains(&code), "no scenario shows {code}");
     }

@@ -70,14 +70,21 @@ fn every_scenario_gets_its_verdict_and_findings() {
     let mut failures = Vec::new();
     for s in generate::scenarios() {
         let input = ChainInput {
-            served: s.served.iter().map(|d| Certificate::from_der(d.clone()).unwrap()).collect(),
+            served: s
+                .served
+                .iter()
+                .map(|d| Certificate::from_der(d.clone()).unwrap())
+                .collect(),
             host: Some(s.host.to_owned()),
             extra: Vec::new(),
         };
         let d = diagnose(&input, &anchors(&s.trust), &Policy::default(), NOW);
         let codes: Vec<&str> = d.findings.iter().map(|f| f.code.name()).collect();
         if d.trusted != s.java_trusted {
-            failures.push(format!("{}: trusted={} expected {} ({:?})", s.name, d.trusted, s.java_trusted, d.java.reason));
+            failures.push(format!(
+                "{}: trusted={} expected {} ({:?})",
+                s.name, d.trusted, s.java_trusted, d.java.reason
+            ));
         }
         for c in &s.codes {
             if !codes.contains(c) {
@@ -90,7 +97,10 @@ fn every_scenario_gets_its_verdict_and_findings() {
         if !d.trusted {
             let first = &d.findings[0];
             if first.severity != trustpath::finding::Severity::Error {
-                failures.push(format!("{}: first finding is not an error: {first:?}", s.name));
+                failures.push(format!(
+                    "{}: first finding is not an error: {first:?}",
+                    s.name
+                ));
             }
         }
     }

@@ -27,7 +27,10 @@ fn data_dir() -> Option<PathBuf> {
     ];
     let found = candidates.into_iter().flatten().find(|d| d.is_dir());
     if found.is_none() {
-        eprintln!("SKIPPED: conformance data not found at {}", root.join("../shared/conformance").display());
+        eprintln!(
+            "SKIPPED: conformance data not found at {}",
+            root.join("../shared/conformance").display()
+        );
     }
     found
 }
@@ -66,8 +69,12 @@ fn rfc3339(t: &str) -> i64 {
 fn utc_time(t: &str) -> i64 {
     let n = |a: usize| t[a..a + 2].parse::<u8>().expect("digits");
     let year = 2000 + i32::from(n(0));
-    let date = time::Date::from_calendar_date(year, time::Month::try_from(n(2)).unwrap(), n(4)).unwrap();
-    date.with_hms(n(6), n(8), n(10)).unwrap().assume_utc().unix_timestamp()
+    let date =
+        time::Date::from_calendar_date(year, time::Month::try_from(n(2)).unwrap(), n(4)).unwrap();
+    date.with_hms(n(6), n(8), n(10))
+        .unwrap()
+        .assume_utc()
+        .unix_timestamp()
 }
 
 /// One suite's outcome.
@@ -86,7 +93,14 @@ impl Tally {
         *self.skipped.entry(why.to_owned()).or_default() += 1;
     }
 
-    fn record(&mut self, id: &str, expected: bool, got: bool, reason: Option<&str>, known: &BTreeMap<String, String>) {
+    fn record(
+        &mut self,
+        id: &str,
+        expected: bool,
+        got: bool,
+        reason: Option<&str>,
+        known: &BTreeMap<String, String>,
+    ) {
         self.total += 1;
         let agrees = expected == got;
         if agrees {
@@ -120,8 +134,16 @@ impl Tally {
         if std::env::var("CONFORMANCE_DUMP").is_ok_and(|v| v == "1") {
             println!("{}", serde_json::to_string_pretty(&self.dump).unwrap());
         }
-        let mut problems: Vec<String> = self.unexpected.iter().map(|u| format!("{suite}: unexpected disagreement {u}")).collect();
-        problems.extend(self.stale.iter().map(|s| format!("{suite}: exception {s} now agrees; remove it")));
+        let mut problems: Vec<String> = self
+            .unexpected
+            .iter()
+            .map(|u| format!("{suite}: unexpected disagreement {u}"))
+            .collect();
+        problems.extend(
+            self.stale
+                .iter()
+                .map(|s| format!("{suite}: exception {s} now agrees; remove it")),
+        );
         problems
     }
 }
@@ -133,7 +155,8 @@ fn verdict(d: &Diagnosis, browser: bool) -> (bool, Option<String>) {
 
 fn limbo(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
     let mut t = Tally::default();
-    let text = std::fs::read_to_string(dir.join("x509-limbo/limbo-2023-12-02-ddc40b4.json")).unwrap();
+    let text =
+        std::fs::read_to_string(dir.join("x509-limbo/limbo-2023-12-02-ddc40b4.json")).unwrap();
     let doc: Value = serde_json::from_str(&text).unwrap();
     for case in doc["testcases"].as_array().unwrap() {
         let id = case["id"].as_str().unwrap();
@@ -175,7 +198,13 @@ fn limbo(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
             .collect();
         let mut served = pem_certs(case["peer_certificate"].as_str().unwrap());
         if served.is_empty() {
-            t.record(id, case["expected_result"] == "SUCCESS", false, Some("leaf does not parse"), known);
+            t.record(
+                id,
+                case["expected_result"] == "SUCCESS",
+                false,
+                Some("leaf does not parse"),
+                known,
+            );
             continue;
         }
         served.extend(
@@ -185,18 +214,32 @@ fn limbo(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
                 .iter()
                 .flat_map(|p| pem_certs(p.as_str().unwrap())),
         );
-        let host = case["expected_peer_name"]["value"].as_str().map(str::to_owned);
+        let host = case["expected_peer_name"]["value"]
+            .as_str()
+            .map(str::to_owned);
         // limbo's default validation time is "now"; its certificates are valid from generation
         // (2023) for years, so a fixed instant after generation stands in for it.
-        let now = case["validation_time"].as_str().map_or(rfc3339("2024-06-01T00:00:00Z"), rfc3339);
+        let now = case["validation_time"]
+            .as_str()
+            .map_or(rfc3339("2024-06-01T00:00:00Z"), rfc3339);
         let anchors = TrustAnchors {
             java: Vec::new(),
             browser: trusted.into_iter().map(anchor).collect(),
         };
-        let input = ChainInput { served, host, extra: Vec::new() };
+        let input = ChainInput {
+            served,
+            host,
+            extra: Vec::new(),
+        };
         let d = diagnose(&input, &anchors, &Policy::default(), now);
         let (ok, reason) = verdict(&d, true);
-        t.record(id, case["expected_result"] == "SUCCESS", ok, reason.as_deref(), known);
+        t.record(
+            id,
+            case["expected_result"] == "SUCCESS",
+            ok,
+            reason.as_deref(),
+            known,
+        );
     }
     t
 }
@@ -221,7 +264,8 @@ fn boringssl(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
         let folder = base
             .join("verify_certificate_chain_unittest")
             .join(Path::new(id).parent().unwrap());
-        let chain_text = std::fs::read_to_string(folder.join(case["chain"].as_str().unwrap())).unwrap();
+        let chain_text =
+            std::fs::read_to_string(folder.join(case["chain"].as_str().unwrap())).unwrap();
         let mut certs = pem_certs(&chain_text);
         let Some(root) = certs.pop() else {
             t.skip("no certificates");
@@ -240,7 +284,11 @@ fn boringssl(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
             t.skip("the target is the anchor");
             continue;
         }
-        let input = ChainInput { served: certs, host: None, extra: Vec::new() };
+        let input = ChainInput {
+            served: certs,
+            host: None,
+            extra: Vec::new(),
+        };
         let d = diagnose(&input, &anchors, &Policy::default(), now);
         let (ok, reason) = verdict(&d, true);
         t.record(id, expected, ok, reason.as_deref(), known);
@@ -277,7 +325,12 @@ fn pkits(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
             t.skip("policy settings");
             continue;
         }
-        let names: Vec<&str> = case["certs_root_first"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        let names: Vec<&str> = case["certs_root_first"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
         let load = |n: &str| {
             std::fs::read(base.join("certs").join(format!("{n}.crt")))
                 .ok()
@@ -300,10 +353,20 @@ fn pkits(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
             java: vec![anchor(root)],
             browser: Vec::new(),
         };
-        let input = ChainInput { served: certs, host: None, extra: Vec::new() };
+        let input = ChainInput {
+            served: certs,
+            host: None,
+            extra: Vec::new(),
+        };
         let d = diagnose(&input, &anchors, &Policy::default(), now);
         let (ok, reason) = verdict(&d, false);
-        t.record(id, case["should_validate"].as_bool().unwrap(), ok, reason.as_deref(), known);
+        t.record(
+            id,
+            case["should_validate"].as_bool().unwrap(),
+            ok,
+            reason.as_deref(),
+            known,
+        );
     }
     t
 }
@@ -314,8 +377,16 @@ fn conformance_suites_agree_except_for_reviewed_exceptions() {
     let known = exceptions();
     let empty = BTreeMap::new();
     let mut problems = Vec::new();
-    problems.extend(limbo(&dir, known.get("limbo").unwrap_or(&empty)).report("x509-limbo (browser profile)"));
-    problems.extend(boringssl(&dir, known.get("boringssl").unwrap_or(&empty)).report("boringssl verify_certificate_chain (browser profile)"));
-    problems.extend(pkits(&dir, known.get("pkits").unwrap_or(&empty)).report("pkits without CRL/policy sections (java profile)"));
+    problems.extend(
+        limbo(&dir, known.get("limbo").unwrap_or(&empty)).report("x509-limbo (browser profile)"),
+    );
+    problems.extend(
+        boringssl(&dir, known.get("boringssl").unwrap_or(&empty))
+            .report("boringssl verify_certificate_chain (browser profile)"),
+    );
+    problems.extend(
+        pkits(&dir, known.get("pkits").unwrap_or(&empty))
+            .report("pkits without CRL/policy sections (java profile)"),
+    );
     assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -42,7 +42,9 @@ async fn serve(chain: Vec<Vec<u8>>) -> (u16, tokio::task::JoinHandle<()>) {
     let task = tokio::spawn(async move {
         // Bounded: the JVM makes one connection per scenario.
         for _ in 0..4 {
-            let Ok((tcp, _)) = listener.accept().await else { return };
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
                 if let Ok(mut tls) = acceptor.accept(tcp).await {
@@ -71,10 +73,21 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
         let path = dir.path().join(format!("store{}.p12", stores.len()));
         for (i, der) in s.trust.iter().enumerate() {
             let pem_path = dir.path().join(format!("anchor{}-{i}.pem", stores.len()));
-            std::fs::write(&pem_path, Certificate::from_der(der.clone()).unwrap().to_pem()).unwrap();
+            std::fs::write(
+                &pem_path,
+                Certificate::from_der(der.clone()).unwrap().to_pem(),
+            )
+            .unwrap();
             support::run_ok(
                 std::process::Command::new("keytool")
-                    .args(["-importcert", "-noprompt", "-storetype", "PKCS12", "-storepass", "changeit"])
+                    .args([
+                        "-importcert",
+                        "-noprompt",
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        "changeit",
+                    ])
                     .arg("-alias")
                     .arg(format!("anchor{i}"))
                     .arg("-keystore")
@@ -102,7 +115,10 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        workers
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
     });
     let mut log = Vec::new();
     let mut disagreements = Vec::new();
@@ -116,7 +132,11 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
 }
 
 /// Serves one scenario, asks the JVM, and compares: (log line, disagreements).
-fn judge(rt: &tokio::runtime::Runtime, s: &generate::Scenario, store: &std::path::Path) -> (String, Vec<String>) {
+fn judge(
+    rt: &tokio::runtime::Runtime,
+    s: &generate::Scenario,
+    store: &std::path::Path,
+) -> (String, Vec<String>) {
     let (port, task) = rt.block_on(serve(s.served.clone()));
     let jvm = support::java_handshake(
         None,
@@ -143,18 +163,34 @@ fn judge(rt: &tokio::runtime::Runtime, s: &generate::Scenario, store: &std::path
         browser: Vec::new(),
     };
     let input = ChainInput {
-        served: s.served.iter().map(|d| Certificate::from_der(d.clone()).unwrap()).collect(),
+        served: s
+            .served
+            .iter()
+            .map(|d| Certificate::from_der(d.clone()).unwrap())
+            .collect(),
         host: Some(s.host.to_owned()),
         extra: Vec::new(),
     };
     let ours = diagnose(&input, &anchors, &Policy::default(), now());
     let mut disagreements = Vec::new();
     if ours.trusted != jvm.trusted() {
-        disagreements.push(format!("{}: JVM {:?}, trustpath {} ({:?})", s.name, jvm, ours.trusted, ours.java.reason));
+        disagreements.push(format!(
+            "{}: JVM {:?}, trustpath {} ({:?})",
+            s.name, jvm, ours.trusted, ours.java.reason
+        ));
     }
     if jvm.trusted() != s.java_trusted {
-        disagreements.push(format!("{}: the fixture expects java_trusted={} but the JVM says {:?}", s.name, s.java_trusted, jvm));
+        disagreements.push(format!(
+            "{}: the fixture expects java_trusted={} but the JVM says {:?}",
+            s.name, s.java_trusted, jvm
+        ));
     }
-    let line = format!("{:<30} jvm={:<5} ours={:<5} {:?}", s.name, jvm.trusted(), ours.trusted, jvm);
+    let line = format!(
+        "{:<30} jvm={:<5} ours={:<5} {:?}",
+        s.name,
+        jvm.trusted(),
+        ours.trusted,
+        jvm
+    );
     (line, disagreements)
 }

@@ -72,7 +72,13 @@ impl DisabledAlgorithms {
     pub fn parse(text: &str) -> Self {
         let cleaned: String = text
             .chars()
-            .map(|c| if c == '\\' || c == '\n' || c == '\r' { ' ' } else { c })
+            .map(|c| {
+                if c == '\\' || c == '\n' || c == '\r' {
+                    ' '
+                } else {
+                    c
+                }
+            })
             .collect();
         let mut entries = Vec::new();
         for raw in cleaned.split(',') {
@@ -87,7 +93,9 @@ impl DisabledAlgorithms {
             let constraints = if rest.is_empty() {
                 Vec::new()
             } else {
-                rest.split('&').map(|c| parse_constraint(c.trim())).collect()
+                rest.split('&')
+                    .map(|c| parse_constraint(c.trim()))
+                    .collect()
             };
             entries.push(Entry {
                 text: raw.to_owned(),
@@ -113,7 +121,10 @@ impl DisabledAlgorithms {
                 // Key-size entries are applied to each key on its own (`key_disabled`), the anchor's
                 // included, so they are not reported a second time as a signature problem.
                 let name_hit = e.name == sig_alg.to_ascii_uppercase() || parts.contains(&e.name);
-                let key_entry = e.constraints.iter().any(|c| matches!(c, Constraint::KeySize(..)));
+                let key_entry = e
+                    .constraints
+                    .iter()
+                    .any(|c| matches!(c, Constraint::KeySize(..)));
                 name_hit && !key_entry && e.applies(Some(signer_key), ctx, true)
             })
             .map(|e| e.text.as_str())
@@ -180,7 +191,8 @@ fn parse_constraint(c: &str) -> Constraint {
                 "!=" => Op::Ne,
                 _ => return Constraint::Unknown,
             };
-            n.parse().map_or(Constraint::Unknown, |n| Constraint::KeySize(op, n))
+            n.parse()
+                .map_or(Constraint::Unknown, |n| Constraint::KeySize(op, n))
         }
         ["jdkCA"] => Constraint::JdkCa,
         ["usage", rest @ ..] if !rest.is_empty() => {
@@ -252,7 +264,9 @@ pub(crate) fn browser_refuses_signature(sig_alg: &str) -> bool {
 /// Why browsers refuse this key, if they do: RSA below 2048 bits, DSA, curves other than P-256/384/521.
 pub(crate) fn browser_refuses_key(key: &KeyInfo) -> Option<String> {
     match key {
-        KeyInfo::Rsa { bits } if *bits < 2048 => Some(format!("RSA {bits}-bit key (browsers need 2048)")),
+        KeyInfo::Rsa { bits } if *bits < 2048 => {
+            Some(format!("RSA {bits}-bit key (browsers need 2048)"))
+        }
         KeyInfo::Dsa { .. } => Some("DSA key (browsers accept RSA and ECDSA only)".to_owned()),
         KeyInfo::Ec { curve, .. } if !matches!(curve.as_str(), "P-256" | "P-384" | "P-521") => {
             Some(format!("EC key on curve {curve}"))
@@ -270,9 +284,15 @@ mod tests {
     #[test]
     fn the_jdk17_default_refuses_md5_and_small_rsa_but_not_sha1_under_a_private_root() {
         let d = DisabledAlgorithms::jdk17_default();
-        let ctx = AlgContext { jdk_ca: false, now: NOW };
+        let ctx = AlgContext {
+            jdk_ca: false,
+            now: NOW,
+        };
         let rsa2048 = KeyInfo::Rsa { bits: 2048 };
-        assert_eq!(d.signature_disabled("MD5withRSA", &rsa2048, ctx), Some("MD5"));
+        assert_eq!(
+            d.signature_disabled("MD5withRSA", &rsa2048, ctx),
+            Some("MD5")
+        );
         assert_eq!(d.signature_disabled("SHA1withRSA", &rsa2048, ctx), None);
         assert_eq!(d.signature_disabled("SHA256withRSA", &rsa2048, ctx), None);
         let rsa512 = KeyInfo::Rsa { bits: 512 };
@@ -284,7 +304,10 @@ mod tests {
     #[test]
     fn sha1_is_refused_under_a_jdk_bundled_root() {
         let d = DisabledAlgorithms::jdk17_default();
-        let ctx = AlgContext { jdk_ca: true, now: NOW };
+        let ctx = AlgContext {
+            jdk_ca: true,
+            now: NOW,
+        };
         assert_eq!(
             d.signature_disabled("SHA1withRSA", &KeyInfo::Rsa { bits: 2048 }, ctx),
             Some("SHA1 jdkCA & usage TLSServer")
@@ -294,11 +317,24 @@ mod tests {
     #[test]
     fn a_custom_value_with_line_continuations_is_parsed() {
         let d = DisabledAlgorithms::parse("MD2, SHA1, \\\n    RSA keySize < 2048");
-        let ctx = AlgContext { jdk_ca: false, now: NOW };
+        let ctx = AlgContext {
+            jdk_ca: false,
+            now: NOW,
+        };
         assert_eq!(
-            d.signature_disabled("SHA1withECDSA", &KeyInfo::Ec { curve: "P-256".into(), bits: 256 }, ctx),
+            d.signature_disabled(
+                "SHA1withECDSA",
+                &KeyInfo::Ec {
+                    curve: "P-256".into(),
+                    bits: 256
+                },
+                ctx
+            ),
             Some("SHA1")
         );
-        assert_eq!(d.key_disabled(&KeyInfo::Rsa { bits: 1024 }, ctx), Some("RSA keySize < 2048"));
+        assert_eq!(
+            d.key_disabled(&KeyInfo::Rsa { bits: 1024 }, ctx),
+            Some("RSA keySize < 2048")
+        );
     }
 }

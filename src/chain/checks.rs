@@ -78,14 +78,22 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
             out.push(Problem::fatal(
                 Code::NotYetValid,
                 pos,
-                format!("{who} is not valid before {} (checked at {})", date(info.not_before), date(rules.now)),
+                format!(
+                    "{who} is not valid before {} (checked at {})",
+                    date(info.not_before),
+                    date(rules.now)
+                ),
             ));
         }
         if rules.now > info.not_after {
             out.push(Problem::fatal(
                 Code::Expired,
                 pos,
-                format!("{who} expired on {} (checked at {})", date(info.not_after), date(rules.now)),
+                format!(
+                    "{who} expired on {} (checked at {})",
+                    date(info.not_after),
+                    date(rules.now)
+                ),
             ));
         }
         if let Some(&next) = path.get(pos + 1) {
@@ -119,7 +127,11 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
             check_issuer(&mut out, pos, info, java, anchored && pos == chain_len - 1);
         }
         check_critical_extensions(&mut out, pos, &item.parsed);
-        let role = if pos == 0 { Role::Leaf } else { Role::Intermediate };
+        let role = if pos == 0 {
+            Role::Leaf
+        } else {
+            Role::Intermediate
+        };
         structure::check(&mut out, pos, &item.parsed, role, !java);
     }
     if anchored && !java && chain_len > 0 {
@@ -168,7 +180,11 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
             out.push(Problem::fatal(
                 Code::MissingIntermediate,
                 top,
-                format!("no certificate for the issuer '{}' of {} was found", info.issuer, label(info)),
+                format!(
+                    "no certificate for the issuer '{}' of {} was found",
+                    info.issuer,
+                    label(info)
+                ),
             ));
         }
     }
@@ -210,14 +226,24 @@ fn check_signature_algorithm(
     }
 }
 
-fn check_key(out: &mut Vec<Problem>, pos: usize, info: &CertInfo, java: bool, rules: &Rules<'_>, ctx: AlgContext) {
+fn check_key(
+    out: &mut Vec<Problem>,
+    pos: usize,
+    info: &CertInfo,
+    java: bool,
+    rules: &Rules<'_>,
+    ctx: AlgContext,
+) {
     let who = label(info);
     if java {
         if let Some(entry) = rules.disabled.key_disabled(&info.key, ctx) {
             out.push(Problem::fatal(
                 Code::WeakKey,
                 pos,
-                format!("{who} has a {} key, disabled by jdk.certpath.disabledAlgorithms ({entry})", info.key),
+                format!(
+                    "{who} has a {} key, disabled by jdk.certpath.disabledAlgorithms ({entry})",
+                    info.key
+                ),
             ));
         } else if let Some(why) = algorithms::browser_refuses_key(&info.key) {
             out.push(Problem::warn(
@@ -227,12 +253,22 @@ fn check_key(out: &mut Vec<Problem>, pos: usize, info: &CertInfo, java: bool, ru
             ));
         }
     } else if let Some(why) = algorithms::browser_refuses_key(&info.key) {
-        out.push(Problem::fatal(Code::WeakKey, pos, format!("{who} has a {why}")));
+        out.push(Problem::fatal(
+            Code::WeakKey,
+            pos,
+            format!("{who} has a {why}"),
+        ));
     }
 }
 
 /// An issuer on the path (not the anchor) must be a CA allowed to sign certificates.
-fn check_issuer(out: &mut Vec<Problem>, pos: usize, info: &CertInfo, java: bool, issued_by_anchor: bool) {
+fn check_issuer(
+    out: &mut Vec<Problem>,
+    pos: usize,
+    info: &CertInfo,
+    java: bool,
+    issued_by_anchor: bool,
+) {
     let who = label(info);
     if info.version < 3 {
         // JDK ConstraintsChecker: version 1/2 intermediates are refused unless self-issued and issued
@@ -266,7 +302,9 @@ fn check_issuer(out: &mut Vec<Problem>, pos: usize, info: &CertInfo, java: bool,
             out.push(Problem::fatal(
                 Code::BadKeyUsage,
                 pos,
-                format!("{who} issues a certificate on the path but its keyUsage lacks keyCertSign"),
+                format!(
+                    "{who} issues a certificate on the path but its keyUsage lacks keyCertSign"
+                ),
             ));
         }
     }
@@ -311,7 +349,9 @@ fn check_path_len(
         };
         if !info.self_issued {
             if max <= 0 {
-                let by = limiter.map(|p| label(pool.items[path[p]].info)).unwrap_or_default();
+                let by = limiter
+                    .map(|p| label(pool.items[path[p]].info))
+                    .unwrap_or_default();
                 out.push(Problem::fatal(
                     Code::PathLenExceeded,
                     pos,
@@ -342,7 +382,11 @@ fn check_name_constraints(
     java: bool,
     anchored: bool,
 ) {
-    let top = if anchored && !java { chain_len } else { chain_len.saturating_sub(1) };
+    let top = if anchored && !java {
+        chain_len
+    } else {
+        chain_len.saturating_sub(1)
+    };
     for ca_pos in 1..=top {
         let ca = &pool.items[path[ca_pos]];
         for pos in 0..ca_pos {

@@ -16,7 +16,12 @@ use crate::finding::{self, Code, Finding, Severity};
 
 /// Judges a served chain for the JVM (the verdict `trusted`) and for a browser, at `now_unix` (seconds
 /// since the Unix epoch).
-pub fn diagnose(input: &ChainInput, anchors: &TrustAnchors, policy: &Policy, now_unix: i64) -> Diagnosis {
+pub fn diagnose(
+    input: &ChainInput,
+    anchors: &TrustAnchors,
+    policy: &Policy,
+    now_unix: i64,
+) -> Diagnosis {
     let disabled = policy
         .java_disabled_algorithms
         .as_deref()
@@ -156,7 +161,13 @@ pub fn diagnose(input: &ChainInput, anchors: &TrustAnchors, policy: &Policy, now
         ))
     };
 
-    let java_verdict = verdict(Profile::Java, &jpool, &jsearch, java_host_error.as_deref(), input.served.is_empty());
+    let java_verdict = verdict(
+        Profile::Java,
+        &jpool,
+        &jsearch,
+        java_host_error.as_deref(),
+        input.served.is_empty(),
+    );
     let browser_verdict = verdict(
         Profile::Browser,
         &bpool,
@@ -171,7 +182,13 @@ pub fn diagnose(input: &ChainInput, anchors: &TrustAnchors, policy: &Policy, now
         if best.anchored {
             found.append(&mut findings::deployment(&jpool, &input.served, best));
         }
-        found.append(&mut validity_notes(&jpool, &input.served, best, policy, now_unix));
+        found.append(&mut validity_notes(
+            &jpool,
+            &input.served,
+            best,
+            policy,
+            now_unix,
+        ));
     }
     if jsearch.exhausted {
         found.push(Finding::new(
@@ -187,10 +204,7 @@ pub fn diagnose(input: &ChainInput, anchors: &TrustAnchors, policy: &Policy, now
         if let Some(best) = bsearch.best() {
             for p in best.problems.iter().filter(|p| p.fatal) {
                 let dup = found.iter().any(|f| f.code == p.code);
-                let relevant = matches!(
-                    p.code,
-                    Code::WeakSignature | Code::WeakKey | Code::BadEku
-                );
+                let relevant = matches!(p.code, Code::WeakSignature | Code::WeakKey | Code::BadEku);
                 if !dup && relevant {
                     let mut f = Finding::new(
                         p.code,
@@ -198,7 +212,8 @@ pub fn diagnose(input: &ChainInput, anchors: &TrustAnchors, policy: &Policy, now
                         format!("{}: browsers refuse this, the JVM accepts it", p.message),
                         "fix it for browsers too (see the message)",
                     );
-                    if let Some(i) = findings::served_index(&bpool, &input.served, best.path[p.pos]) {
+                    if let Some(i) = findings::served_index(&bpool, &input.served, best.path[p.pos])
+                    {
                         f = f.at(i);
                     }
                     found.push(f);
@@ -238,7 +253,13 @@ fn most_specific_cn(pool: &Pool<'_>, item: usize) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn verdict(profile: Profile, pool: &Pool<'_>, search: &Search, host_error: Option<&str>, empty: bool) -> Verdict {
+fn verdict(
+    profile: Profile,
+    pool: &Pool<'_>,
+    search: &Search,
+    host_error: Option<&str>,
+    empty: bool,
+) -> Verdict {
     let best = search.best();
     let path = best.map(|c| steps(pool, c)).unwrap_or_default();
     let path_ok = best.is_some_and(Candidate::ok) && !search.exhausted;
@@ -327,7 +348,10 @@ fn validity_notes(
                         item.anchor.map(|a| a.alias.as_str()).unwrap_or_default(),
                         super::checks::date(info.not_after)
                     ),
-                    format!("replace the anchor with the CA's current root certificate in {}", item.anchor.map(|a| a.store.as_str()).unwrap_or_default()),
+                    format!(
+                        "replace the anchor with the CA's current root certificate in {}",
+                        item.anchor.map(|a| a.store.as_str()).unwrap_or_default()
+                    ),
                 );
                 if let Some(s) = findings::served_index(pool, served, i) {
                     f = f.at(s);
@@ -347,7 +371,11 @@ fn validity_notes(
                     super::checks::date(info.not_after),
                     policy.warn_days
                 ),
-                format!("renew {} before {}", label(info), super::checks::date(info.not_after)),
+                format!(
+                    "renew {} before {}",
+                    label(info),
+                    super::checks::date(info.not_after)
+                ),
             );
             if let Some(s) = findings::served_index(pool, served, i) {
                 f = f.at(s);

@@ -48,7 +48,11 @@ pub(crate) fn from_problems(
     for p in &cand.problems {
         let item = cand.path[p.pos];
         let info = pool.items[item].info;
-        let severity = if p.fatal { Severity::Error } else { Severity::Warning };
+        let severity = if p.fatal {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
         let (code, message, remediation) = match p.code {
             Code::UntrustedRoot if p.pos == 0 => (
                 Code::SelfSigned,
@@ -76,7 +80,10 @@ pub(crate) fn from_problems(
                         "; its AIA caIssuers URL is {url} (browsers fetch it from there, the JVM does not)"
                     ));
                 }
-                let mut rem = format!("serve {leaf} + the intermediate '{}' as fullchain", info.issuer);
+                let mut rem = format!(
+                    "serve {leaf} + the intermediate '{}' as fullchain",
+                    info.issuer
+                );
                 if let Some(h) = extra_help(info) {
                     rem.push_str(&format!(" ({h})"));
                 } else if let Some(url) = info.ca_issuers_urls.first() {
@@ -99,16 +106,29 @@ fn remediation_for(p: &Problem, info: &CertInfo) -> String {
     let who = label(info);
     match p.code {
         Code::Expired => format!("renew {who} and serve the new certificate"),
-        Code::NotYetValid => format!("check the clock, or serve a certificate for {who} that is valid now"),
-        Code::BadSignature => format!("serve the genuine issuer of {who}; this one's key does not match its signature"),
+        Code::NotYetValid => {
+            format!("check the clock, or serve a certificate for {who} that is valid now")
+        }
+        Code::BadSignature => format!(
+            "serve the genuine issuer of {who}; this one's key does not match its signature"
+        ),
         Code::WeakSignature => format!("reissue {who} with SHA-256 or better"),
-        Code::WeakKey => format!("reissue {who} with an RSA key of 2048 bits or more, or an EC P-256 key"),
+        Code::WeakKey => {
+            format!("reissue {who} with an RSA key of 2048 bits or more, or an EC P-256 key")
+        }
         Code::BadEku => format!("reissue {who} with extendedKeyUsage serverAuth"),
         Code::BadKeyUsage if p.pos == 0 => format!("reissue {who} with keyUsage digitalSignature"),
         Code::BadKeyUsage => format!("reissue the CA {who} with keyUsage keyCertSign"),
-        Code::NotACa => format!("issue the certificate below {who} from a real CA (basicConstraints cA=true)"),
-        Code::PathLenExceeded => "shorten the chain, or reissue the constraining CA with a larger pathLenConstraint".to_owned(),
-        Code::NameConstraintViolation => format!("reissue {who} with names its CA is allowed to certify"),
+        Code::NotACa => {
+            format!("issue the certificate below {who} from a real CA (basicConstraints cA=true)")
+        }
+        Code::PathLenExceeded => {
+            "shorten the chain, or reissue the constraining CA with a larger pathLenConstraint"
+                .to_owned()
+        }
+        Code::NameConstraintViolation => {
+            format!("reissue {who} with names its CA is allowed to certify")
+        }
         _ => "fix the chain".to_owned(),
     }
 }
@@ -141,9 +161,17 @@ pub(crate) fn cert_label(c: &Certificate) -> String {
 }
 
 /// Order, extra and served-root findings for an accepted (or anchored) java path.
-pub(crate) fn deployment(pool: &Pool<'_>, served: &[Certificate], cand: &Candidate) -> Vec<Finding> {
+pub(crate) fn deployment(
+    pool: &Pool<'_>,
+    served: &[Certificate],
+    cand: &Candidate,
+) -> Vec<Finding> {
     let mut out = Vec::new();
-    let on_path: Vec<Option<usize>> = cand.path.iter().map(|&i| served_index(pool, served, i)).collect();
+    let on_path: Vec<Option<usize>> = cand
+        .path
+        .iter()
+        .map(|&i| served_index(pool, served, i))
+        .collect();
     // Wrong order: the served intermediates of the path must follow the leaf in path order.
     let served_positions: Vec<usize> = on_path.iter().skip(1).flatten().copied().collect();
     let expected: Vec<usize> = (1..=served_positions.len()).collect();
@@ -171,7 +199,8 @@ pub(crate) fn deployment(pool: &Pool<'_>, served: &[Certificate], cand: &Candida
         }
         let in_path = on_path.contains(&Some(i));
         let self_signed = c.info().self_issued && c.info().is_ca;
-        if self_signed && (in_path || cand.path.last().is_some_and(|&l| *pool.items[l].cert == *c)) {
+        if self_signed && (in_path || cand.path.last().is_some_and(|&l| *pool.items[l].cert == *c))
+        {
             out.push(
                 Finding::new(
                     Code::ServedRoot,

@@ -23,7 +23,12 @@ pub(crate) fn find(pool: &Pool<'_>, leaf: usize, rules: &Rules<'_>) -> Fix {
         };
     }
     let only_root = search.candidates.iter().find(|c| {
-        let fatal: Vec<Code> = c.problems.iter().filter(|p| p.fatal).map(|p| p.code).collect();
+        let fatal: Vec<Code> = c
+            .problems
+            .iter()
+            .filter(|p| p.fatal)
+            .map(|p| p.code)
+            .collect();
         fatal == [Code::UntrustedRoot] && c.path.len() > 1
     });
     if let Some(c) = only_root {

@@ -52,7 +52,12 @@ pub(crate) fn offered_names(info: &CertInfo, with_cn: bool) -> String {
 
 /// Java's rule. `cn` is the most specific (last) CN of the subject; `public_ca` says whether the chain is
 /// anchored at a JDK-bundled root.
-pub(crate) fn java_matches(host: &Host, info: &CertInfo, cn: Option<&str>, public_ca: bool) -> bool {
+pub(crate) fn java_matches(
+    host: &Host,
+    info: &CertInfo,
+    cn: Option<&str>,
+    public_ca: bool,
+) -> bool {
     match host {
         Host::Ip(ip) => ip_matches(ip, &info.ip_addresses),
         Host::Dns(name) => {
@@ -79,7 +84,8 @@ pub(crate) fn browser_matches(host: &Host, info: &CertInfo) -> bool {
 }
 
 fn ip_matches(ip: &IpAddr, sans: &[String]) -> bool {
-    sans.iter().any(|s| s.parse::<IpAddr>().is_ok_and(|a| a == *ip))
+    sans.iter()
+        .any(|s| s.parse::<IpAddr>().is_ok_and(|a| a == *ip))
 }
 
 fn java_template_matches(name: &str, template: &str, public_ca: bool) -> bool {
@@ -91,9 +97,13 @@ fn java_template_matches(name: &str, template: &str, public_ca: bool) -> bool {
     let probe = template.replace('*', "z");
     if probe.is_empty()
         || probe.ends_with('.')
-        || probe
-            .split('.')
-            .any(|l| l.is_empty() || l.len() > 63 || !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        || probe.split('.').any(|l| {
+            l.is_empty()
+                || l.len() > 63
+                || !l
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
     {
         return false;
     }
@@ -125,8 +135,8 @@ fn java_illegal_wildcard(template: &str, public_ca: bool) -> bool {
 /// two-label registries. Only used for chains anchored at public roots, which do not issue such wildcards.
 fn is_public_suffix(domain: &str) -> bool {
     const TWO_LABEL: &[&str] = &[
-        "co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "net.au", "org.au", "co.jp", "ne.jp", "or.jp",
-        "co.nz", "com.br", "com.cn", "com.mx", "co.in", "co.za", "com.tr", "co.kr",
+        "co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "net.au", "org.au", "co.jp", "ne.jp",
+        "or.jp", "co.nz", "com.br", "com.cn", "com.mx", "co.in", "co.za", "com.tr", "co.kr",
     ];
     !domain.contains('.') || TWO_LABEL.contains(&domain)
 }
@@ -203,8 +213,14 @@ mod tests {
     #[test]
     fn browsers_accept_only_a_whole_left_most_wildcard_label() {
         assert!(browser_template_matches("www.example.com", "*.example.com"));
-        assert!(!browser_template_matches("foo1.example.com", "foo*.example.com"));
-        assert!(!browser_template_matches("www.bar.example.com", "www.*.example.com"));
+        assert!(!browser_template_matches(
+            "foo1.example.com",
+            "foo*.example.com"
+        ));
+        assert!(!browser_template_matches(
+            "www.bar.example.com",
+            "www.*.example.com"
+        ));
         assert!(!browser_template_matches("example.com", "*.com"));
     }
 }

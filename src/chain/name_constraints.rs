@@ -23,11 +23,19 @@ const MAX_COMPARISONS: usize = 1 << 20;
 
 /// Checks `cert`'s names against `ca`'s nameConstraints extension; returns a description of the first
 /// violation (`DNS name evil.test is outside the permitted example.com`).
-pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>, mail_and_uri: bool) -> Option<String> {
-    let nc = ca.tbs_certificate.extensions().iter().find_map(|e| match e.parsed_extension() {
-        ParsedExtension::NameConstraints(nc) => Some(nc),
-        _ => None,
-    })?;
+pub(crate) fn check(
+    ca: &X509Certificate<'_>,
+    cert: &X509Certificate<'_>,
+    mail_and_uri: bool,
+) -> Option<String> {
+    let nc = ca
+        .tbs_certificate
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::NameConstraints(nc) => Some(nc),
+            _ => None,
+        })?;
     let mut names = names(cert);
     if !mail_and_uri {
         names.emails.clear();
@@ -35,7 +43,10 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>, mail_a
     }
     // BoringSSL counts dNSName, iPAddress and directoryName entries only.
     let counted = |g: &GeneralName<'_>| {
-        matches!(g, GeneralName::DNSName(_) | GeneralName::IPAddress(_) | GeneralName::DirectoryName(_))
+        matches!(
+            g,
+            GeneralName::DNSName(_) | GeneralName::IPAddress(_) | GeneralName::DirectoryName(_)
+        )
     };
     let subtrees = nc
         .permitted_subtrees
@@ -69,12 +80,18 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>, mail_a
         .any(|s| matches!(s.base, GeneralName::DNSName(_)));
     if has_dns_constraint {
         if let Some(bad) = names.dns.iter().find(|n| !valid_dns_name(n)) {
-            return Some(format!("DNS name {bad:?} is malformed and cannot be checked against the constraints"));
+            return Some(format!(
+                "DNS name {bad:?} is malformed and cannot be checked against the constraints"
+            ));
         }
     }
     if let Some(permitted) = &nc.permitted_subtrees {
         for (kind, list, matcher) in [
-            ("email address", &names.emails, email_matches as fn(&str, &str) -> bool),
+            (
+                "email address",
+                &names.emails,
+                email_matches as fn(&str, &str) -> bool,
+            ),
             ("URI", &names.uris, uri_matches as fn(&str, &str) -> bool),
         ] {
             let cs: Vec<&str> = permitted
@@ -87,7 +104,10 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>, mail_a
                 .collect();
             if !cs.is_empty() {
                 if let Some(n) = list.iter().find(|n| !cs.iter().any(|c| matcher(n, c))) {
-                    return Some(format!("{kind} {n} is outside the permitted {}", cs.join(", ")));
+                    return Some(format!(
+                        "{kind} {n} is outside the permitted {}",
+                        cs.join(", ")
+                    ));
                 }
             }
         }
@@ -101,7 +121,10 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>, mail_a
         if !dns.is_empty() {
             for n in &names.dns {
                 if !dns.iter().any(|c| dns_matches(n, c)) {
-                    return Some(format!("DNS name {n} is outside the permitted {}", dns.join(", ")));
+                    return Some(format!(
+                        "DNS name {n} is outside the permitted {}",
+                        dns.join(", ")
+                    ));
                 }
             }
         }
@@ -118,7 +141,10 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>, mail_a
                     return Some(format!(
                         "IP address {} is outside the permitted {}",
                         ip_text(ip),
-                        ips.iter().map(|c| subnet_text(c)).collect::<Vec<_>>().join(", ")
+                        ips.iter()
+                            .map(|c| subnet_text(c))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ));
                 }
             }
@@ -133,7 +159,10 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>, mail_a
         if !dirs.is_empty() {
             for d in &names.dirs {
                 if !dirs.iter().any(|c| d.starts_with(c)) {
-                    return Some(format!("directory name {} is outside the permitted subtrees", dn_text(d)));
+                    return Some(format!(
+                        "directory name {} is outside the permitted subtrees",
+                        dn_text(d)
+                    ));
                 }
             }
         }
@@ -158,7 +187,10 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>, mail_a
                 GeneralName::DirectoryName(c) => {
                     let c = rdns(c);
                     if let Some(d) = names.dirs.iter().find(|d| d.starts_with(&c)) {
-                        return Some(format!("directory name {} is inside an excluded subtree", dn_text(d)));
+                        return Some(format!(
+                            "directory name {} is inside an excluded subtree",
+                            dn_text(d)
+                        ));
                     }
                 }
                 GeneralName::RFC822Name(c) => {
@@ -242,8 +274,12 @@ fn ip_matches(ip: &[u8], constraint: &[u8]) -> bool {
 
 fn ip_text(ip: &[u8]) -> String {
     match ip.len() {
-        4 => <[u8; 4]>::try_from(ip).map(|a| IpAddr::from(a).to_string()).unwrap_or_default(),
-        16 => <[u8; 16]>::try_from(ip).map(|a| IpAddr::from(a).to_string()).unwrap_or_default(),
+        4 => <[u8; 4]>::try_from(ip)
+            .map(|a| IpAddr::from(a).to_string())
+            .unwrap_or_default(),
+        16 => <[u8; 16]>::try_from(ip)
+            .map(|a| IpAddr::from(a).to_string())
+            .unwrap_or_default(),
         _ => hex::encode(ip),
     }
 }
@@ -269,7 +305,10 @@ fn rdns(name: &X509Name<'_>) -> Vec<(String, String)> {
 }
 
 fn dn_text(d: &[(String, String)]) -> String {
-    d.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+    d.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// RFC 5280: `user@host` is one mailbox, `host` every mailbox on that host, `.domain` every mailbox on a
@@ -295,7 +334,11 @@ fn uri_matches(uri: &str, constraint: &str) -> bool {
     let rest = uri.split_once("://").map_or(uri, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = host_port.split(':').next().unwrap_or_default().to_ascii_lowercase();
+    let host = host_port
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let c = constraint.to_ascii_lowercase();
     if host.is_empty() {
         return false;
@@ -316,6 +359,7 @@ fn valid_dns_name(name: &str) -> bool {
                 && l.len() <= 63
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
 }

@@ -38,7 +38,11 @@ impl Candidate {
     }
 
     fn score(&self) -> (bool, bool, u32, std::cmp::Reverse<usize>) {
-        let top = self.problems.iter().find(|p| p.fatal).map_or(u32::MAX, |p| problem::rank(p.code));
+        let top = self
+            .problems
+            .iter()
+            .find(|p| p.fatal)
+            .map_or(u32::MAX, |p| problem::rank(p.code));
         let fatal = self.problems.iter().filter(|p| p.fatal).count();
         (self.ok(), self.anchored, top, std::cmp::Reverse(fatal))
     }
@@ -87,22 +91,29 @@ fn walk(pool: &Pool<'_>, path: &mut Vec<usize>, rules: &Rules<'_>, out: &mut Sea
     let issuers: Vec<usize> = pool
         .issuers_of(cur)
         .into_iter()
-        .filter(|&j| !path.iter().any(|&p| p == j || pool.same_subject_and_key(p, j)))
+        .filter(|&j| {
+            !path
+                .iter()
+                .any(|&p| p == j || pool.same_subject_and_key(p, j))
+        })
         .collect();
     if issuers.is_empty() {
-        out.candidates.push(Candidate::evaluate(pool, path.clone(), rules));
+        out.candidates
+            .push(Candidate::evaluate(pool, path.clone(), rules));
         return false;
     }
     for j in issuers {
         path.push(j);
-        let stop = if pool.items[j].is_anchor() || path.len() > MAX_PATH_LEN || pool.self_signed(j) {
+        let stop = if pool.items[j].is_anchor() || path.len() > MAX_PATH_LEN || pool.self_signed(j)
+        {
             let c = Candidate::evaluate(pool, path.clone(), rules);
             let ok = c.ok();
             out.candidates.push(c);
             ok
         } else if pool.signature(cur, j) != Some(SigCheck::Valid) {
             // A link whose signature fails goes no further; it stays as a candidate for the report.
-            out.candidates.push(Candidate::evaluate(pool, path.clone(), rules));
+            out.candidates
+                .push(Candidate::evaluate(pool, path.clone(), rules));
             false
         } else {
             walk(pool, path, rules, out)

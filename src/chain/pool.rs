@@ -61,7 +61,12 @@ impl<'a> Pool<'a> {
 
     /// Adds a certificate unless the same DER is already there (a served copy of an anchor is the anchor).
     /// Returns its index, or `None` when it does not parse.
-    pub fn add(&mut self, cert: &'a Certificate, origin: Origin, anchor: Option<&'a Anchor>) -> Option<usize> {
+    pub fn add(
+        &mut self,
+        cert: &'a Certificate,
+        origin: Origin,
+        anchor: Option<&'a Anchor>,
+    ) -> Option<usize> {
         self.add_inner(cert, origin, anchor, true)
     }
 
@@ -162,7 +167,11 @@ pub(crate) fn normalized(name: &X509Name<'_>) -> Vec<(String, String)> {
     name.iter_attributes()
         .map(|a| {
             let value = match a.as_str() {
-                Ok(s) => s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
+                Ok(s) => s
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase(),
                 Err(_) => hex::encode(a.attr_value().data),
             };
             (a.attr_type().to_id_string(), value)

@@ -21,7 +21,10 @@ const EC: &str = "1.2.840.10045.2.1";
 const ED25519: &str = "1.3.101.112";
 
 /// Checks `cert`'s signature with the public key in `issuer_spki`.
-pub(crate) fn verify(cert: &X509Certificate<'_>, issuer_spki: &SubjectPublicKeyInfo<'_>) -> SigCheck {
+pub(crate) fn verify(
+    cert: &X509Certificate<'_>,
+    issuer_spki: &SubjectPublicKeyInfo<'_>,
+) -> SigCheck {
     let sig_oid = cert.signature_algorithm.algorithm.to_id_string();
     // The outer and the TBS signature algorithms must agree (RFC 5280 4.1.1.2).
     if cert.signature_algorithm.algorithm != cert.tbs_certificate.signature.algorithm {
@@ -37,9 +40,13 @@ pub(crate) fn verify(cert: &X509Certificate<'_>, issuer_spki: &SubjectPublicKeyI
         .unwrap_or_default();
     let alg: &'static dyn VerificationAlgorithm = match (key_oid.as_str(), sig_oid.as_str()) {
         (RSA, "1.2.840.113549.1.1.5") => &signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
-        (RSA, "1.2.840.113549.1.1.11") => &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+        (RSA, "1.2.840.113549.1.1.11") => {
+            &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
+        }
         (RSA, "1.2.840.113549.1.1.12") => &signature::RSA_PKCS1_2048_8192_SHA384,
-        (RSA, "1.2.840.113549.1.1.13") => &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+        (RSA, "1.2.840.113549.1.1.13") => {
+            &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY
+        }
         (RSA, "1.2.840.113549.1.1.10") | ("1.2.840.113549.1.1.10", "1.2.840.113549.1.1.10") => {
             match pss_hash(cert) {
                 Some("2.16.840.1.101.3.4.2.1") => &signature::RSA_PSS_2048_8192_SHA256,
@@ -92,9 +99,18 @@ fn pss_hash<'a>(cert: &'a X509Certificate<'_>) -> Option<&'static str> {
     // Find the first hash OID inside the parameters; the mask generation hash must match and is not
     // checked separately here.
     for (needle, name) in [
-        (&[0x60u8, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01][..], "2.16.840.1.101.3.4.2.1"),
-        (&[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02][..], "2.16.840.1.101.3.4.2.2"),
-        (&[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03][..], "2.16.840.1.101.3.4.2.3"),
+        (
+            &[0x60u8, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01][..],
+            "2.16.840.1.101.3.4.2.1",
+        ),
+        (
+            &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02][..],
+            "2.16.840.1.101.3.4.2.2",
+        ),
+        (
+            &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03][..],
+            "2.16.840.1.101.3.4.2.3",
+        ),
     ] {
         if der.windows(needle.len()).any(|w| w == needle) {
             return Some(name);

@@ -28,16 +28,29 @@ pub(crate) enum Role {
 }
 
 /// Checks `cert` (at path position `pos`) and pushes what is wrong.
-pub(crate) fn check(out: &mut Vec<Problem>, pos: usize, cert: &X509Certificate<'_>, role: Role, browser: bool) {
+pub(crate) fn check(
+    out: &mut Vec<Problem>,
+    pos: usize,
+    cert: &X509Certificate<'_>,
+    role: Role,
+    browser: bool,
+) {
     let tbs = &cert.tbs_certificate;
     let name = tbs.subject.to_string();
     let mut bad = |why: String| {
-        out.push(Problem::fatal(Code::InvalidChain, pos, format!("'{name}' {why}")));
+        out.push(Problem::fatal(
+            Code::InvalidChain,
+            pos,
+            format!("'{name}' {why}"),
+        ));
     };
     let mut seen = HashSet::new();
     for ext in tbs.extensions() {
         if !seen.insert(ext.oid.to_id_string()) {
-            bad(format!("has the extension {} twice (RFC 5280 4.2)", ext.oid.to_id_string()));
+            bad(format!(
+                "has the extension {} twice (RFC 5280 4.2)",
+                ext.oid.to_id_string()
+            ));
             return;
         }
     }
@@ -54,7 +67,10 @@ pub(crate) fn check(out: &mut Vec<Problem>, pos: usize, cert: &X509Certificate<'
     } else if serial[0] & 0x80 != 0 {
         bad("has a negative serial number (RFC 5280 4.1.2.2)".into());
     } else if serial.len() > 20 {
-        bad(format!("has a {}-byte serial number; RFC 5280 allows 20", serial.len()));
+        bad(format!(
+            "has a {}-byte serial number; RFC 5280 allows 20",
+            serial.len()
+        ));
     }
     if tbs.issuer.iter_attributes().next().is_none() {
         bad("has an empty issuer name (RFC 5280 4.1.2.4)".into());
@@ -66,10 +82,12 @@ pub(crate) fn check(out: &mut Vec<Problem>, pos: usize, cert: &X509Certificate<'
     for ext in tbs.extensions() {
         let oid = ext.oid.to_id_string();
         match oid.as_str() {
-            AKI | SKI if ext.critical => bad(format!("marks {oid} critical (RFC 5280 4.2.1.1/4.2.1.2)")),
-            SAN if subject_empty && !ext.critical => {
-                bad("has an empty subject but a non-critical subjectAltName (RFC 5280 4.2.1.6)".into())
+            AKI | SKI if ext.critical => {
+                bad(format!("marks {oid} critical (RFC 5280 4.2.1.1/4.2.1.2)"))
             }
+            SAN if subject_empty && !ext.critical => bad(
+                "has an empty subject but a non-critical subjectAltName (RFC 5280 4.2.1.6)".into(),
+            ),
             SAN if !subject_empty && ext.critical => {
                 bad("has a subject and a critical subjectAltName (CA/B Forum BR 7.1.2.7.12)".into())
             }
@@ -79,7 +97,8 @@ pub(crate) fn check(out: &mut Vec<Problem>, pos: usize, cert: &X509Certificate<'
                 } else if !ext.critical {
                     bad("has non-critical nameConstraints (RFC 5280 4.2.1.10)".into());
                 } else if let ParsedExtension::NameConstraints(nc) = ext.parsed_extension() {
-                    let empty = |s: &Option<Vec<GeneralSubtree<'_>>>| s.as_ref().is_none_or(Vec::is_empty);
+                    let empty =
+                        |s: &Option<Vec<GeneralSubtree<'_>>>| s.as_ref().is_none_or(Vec::is_empty);
                     if empty(&nc.permitted_subtrees) && empty(&nc.excluded_subtrees) {
                         bad("has nameConstraints with neither permitted nor excluded subtrees (RFC 5280 4.2.1.10)".into());
                     }
