@@ -127,7 +127,7 @@ impl Spec {
             .map(|d| SanType::DnsName((*d).try_into().expect("ia5 name")))
             .chain(self.ips.iter().map(|ip| SanType::IpAddress(*ip)))
             .collect();
-        p.is_ca = self.ca.clone();
+        p.is_ca = self.ca;
         p.key_usages = self.ku.clone();
         p.extended_key_usages = self.eku.clone();
         p.serial_number = Some(SerialNumber::from(self.serial));

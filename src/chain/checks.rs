@@ -297,28 +297,26 @@ fn check_issuer(
             ),
         ));
     }
-    if let Some(ku) = info.key_usage {
-        if ku & KU_KEY_CERT_SIGN == 0 {
-            out.push(Problem::fatal(
-                Code::BadKeyUsage,
-                pos,
-                format!(
-                    "{who} issues a certificate on the path but its keyUsage lacks keyCertSign"
-                ),
-            ));
-        }
+    if let Some(ku) = info.key_usage
+        && ku & KU_KEY_CERT_SIGN == 0
+    {
+        out.push(Problem::fatal(
+            Code::BadKeyUsage,
+            pos,
+            format!("{who} issues a certificate on the path but its keyUsage lacks keyCertSign"),
+        ));
     }
     if !java {
         // The Web PKI (Chrome, webpki's EKU chaining): an intermediate's EKU, when present, constrains the
         // leaf. The JDK does not look at intermediates' EKU.
-        if let Some(eku) = &info.extended_key_usage {
-            if !eku.iter().any(|o| o == SERVER_AUTH || o == ANY_EKU) {
-                out.push(Problem::fatal(
-                    Code::BadEku,
-                    pos,
-                    format!("the intermediate {who} has an extendedKeyUsage without serverAuth"),
-                ));
-            }
+        if let Some(eku) = &info.extended_key_usage
+            && !eku.iter().any(|o| o == SERVER_AUTH || o == ANY_EKU)
+        {
+            out.push(Problem::fatal(
+                Code::BadEku,
+                pos,
+                format!("the intermediate {who} has an extendedKeyUsage without serverAuth"),
+            ));
         }
     }
 }
@@ -389,8 +387,8 @@ fn check_name_constraints(
     };
     for ca_pos in 1..=top {
         let ca = &pool.items[path[ca_pos]];
-        for pos in 0..ca_pos {
-            let item = &pool.items[path[pos]];
+        for (pos, &below) in path[..ca_pos].iter().enumerate() {
+            let item = &pool.items[below];
             if pos > 0 && item.info.self_issued {
                 continue;
             }
@@ -439,26 +437,27 @@ fn check_critical_extensions(out: &mut Vec<Problem>, pos: usize, cert: &X509Cert
 /// every TLS 1.3 and ECDHE handshake needs.
 fn check_leaf(out: &mut Vec<Problem>, info: &CertInfo, java: bool) {
     let who = label(info);
-    if let Some(eku) = &info.extended_key_usage {
-        if !eku.iter().any(|o| o == SERVER_AUTH || o == ANY_EKU) {
-            out.push(Problem::fatal(
-                Code::BadEku,
-                0,
-                format!(
-                    "{who} has extendedKeyUsage {} but a TLS server needs serverAuth ({SERVER_AUTH})",
-                    eku_names(eku)
-                ),
-            ));
-        }
+    if let Some(eku) = &info.extended_key_usage
+        && !eku.iter().any(|o| o == SERVER_AUTH || o == ANY_EKU)
+    {
+        out.push(Problem::fatal(
+            Code::BadEku,
+            0,
+            format!(
+                "{who} has extendedKeyUsage {} but a TLS server needs serverAuth ({SERVER_AUTH})",
+                eku_names(eku)
+            ),
+        ));
     }
-    if let Some(ku) = info.key_usage {
-        if ku & KU_DIGITAL_SIGNATURE == 0 && java {
-            out.push(Problem::fatal(
+    if let Some(ku) = info.key_usage
+        && ku & KU_DIGITAL_SIGNATURE == 0
+        && java
+    {
+        out.push(Problem::fatal(
                 Code::BadKeyUsage,
                 0,
                 format!("{who} has a keyUsage without digitalSignature, which a TLS 1.3 or ECDHE server needs"),
             ));
-        }
     }
 }
 

@@ -200,24 +200,24 @@ pub fn diagnose(
     }
     found.append(&mut findings::duplicates(&input.served));
     // What browsers refuse and the JVM accepts, when the JVM path did not already say so.
-    if java_verdict.trusted && !browser_verdict.trusted {
-        if let Some(best) = bsearch.best() {
-            for p in best.problems.iter().filter(|p| p.fatal) {
-                let dup = found.iter().any(|f| f.code == p.code);
-                let relevant = matches!(p.code, Code::WeakSignature | Code::WeakKey | Code::BadEku);
-                if !dup && relevant {
-                    let mut f = Finding::new(
-                        p.code,
-                        Severity::Warning,
-                        format!("{}: browsers refuse this, the JVM accepts it", p.message),
-                        "fix it for browsers too (see the message)",
-                    );
-                    if let Some(i) = findings::served_index(&bpool, &input.served, best.path[p.pos])
-                    {
-                        f = f.at(i);
-                    }
-                    found.push(f);
+    if java_verdict.trusted
+        && !browser_verdict.trusted
+        && let Some(best) = bsearch.best()
+    {
+        for p in best.problems.iter().filter(|p| p.fatal) {
+            let dup = found.iter().any(|f| f.code == p.code);
+            let relevant = matches!(p.code, Code::WeakSignature | Code::WeakKey | Code::BadEku);
+            if !dup && relevant {
+                let mut f = Finding::new(
+                    p.code,
+                    Severity::Warning,
+                    format!("{}: browsers refuse this, the JVM accepts it", p.message),
+                    "fix it for browsers too (see the message)",
+                );
+                if let Some(i) = findings::served_index(&bpool, &input.served, best.path[p.pos]) {
+                    f = f.at(i);
                 }
+                found.push(f);
             }
         }
     }

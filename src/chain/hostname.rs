@@ -38,10 +38,11 @@ impl Host {
 pub(crate) fn offered_names(info: &CertInfo, with_cn: bool) -> String {
     let mut names: Vec<String> = info.dns_names.clone();
     names.extend(info.ip_addresses.iter().cloned());
-    if with_cn && info.dns_names.is_empty() {
-        if let Some(cn) = &info.common_name {
-            names.push(format!("CN={cn}"));
-        }
+    if with_cn
+        && info.dns_names.is_empty()
+        && let Some(cn) = &info.common_name
+    {
+        names.push(format!("CN={cn}"));
     }
     if names.is_empty() {
         "no names".to_owned()

@@ -78,12 +78,10 @@ pub(crate) fn check(
         .chain(nc.excluded_subtrees.iter())
         .flatten()
         .any(|s| matches!(s.base, GeneralName::DNSName(_)));
-    if has_dns_constraint {
-        if let Some(bad) = names.dns.iter().find(|n| !valid_dns_name(n)) {
-            return Some(format!(
-                "DNS name {bad:?} is malformed and cannot be checked against the constraints"
-            ));
-        }
+    if has_dns_constraint && let Some(bad) = names.dns.iter().find(|n| !valid_dns_name(n)) {
+        return Some(format!(
+            "DNS name {bad:?} is malformed and cannot be checked against the constraints"
+        ));
     }
     if let Some(permitted) = &nc.permitted_subtrees {
         for (kind, list, matcher) in [
@@ -102,13 +100,13 @@ pub(crate) fn check(
                     _ => None,
                 })
                 .collect();
-            if !cs.is_empty() {
-                if let Some(n) = list.iter().find(|n| !cs.iter().any(|c| matcher(n, c))) {
-                    return Some(format!(
-                        "{kind} {n} is outside the permitted {}",
-                        cs.join(", ")
-                    ));
-                }
+            if !cs.is_empty()
+                && let Some(n) = list.iter().find(|n| !cs.iter().any(|c| matcher(n, c)))
+            {
+                return Some(format!(
+                    "{kind} {n} is outside the permitted {}",
+                    cs.join(", ")
+                ));
             }
         }
         let dns: Vec<&str> = permitted
@@ -219,10 +217,10 @@ fn names<'a>(cert: &'a X509Certificate<'_>) -> Names<'a> {
         uris: Vec::new(),
     };
     for a in cert.tbs_certificate.subject.iter_attributes() {
-        if a.attr_type().to_id_string() == "1.2.840.113549.1.9.1" {
-            if let Ok(e) = a.as_str() {
-                names.emails.push(e.to_owned());
-            }
+        if a.attr_type().to_id_string() == "1.2.840.113549.1.9.1"
+            && let Ok(e) = a.as_str()
+        {
+            names.emails.push(e.to_owned());
         }
     }
     let subject = rdns(&cert.tbs_certificate.subject);
@@ -262,7 +260,7 @@ fn dns_matches(name: &str, constraint: &str) -> bool {
 
 fn ip_matches(ip: &[u8], constraint: &[u8]) -> bool {
     let half = constraint.len() / 2;
-    if constraint.len() % 2 != 0 || ip.len() != half {
+    if !constraint.len().is_multiple_of(2) || ip.len() != half {
         return false;
     }
     let (addr, mask) = constraint.split_at(half);

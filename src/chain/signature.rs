@@ -93,7 +93,7 @@ pub(crate) fn verify(
 }
 
 /// The hash OID of an RSASSA-PSS signature's parameters (SHA-1 when absent, per RFC 4055).
-fn pss_hash<'a>(cert: &'a X509Certificate<'_>) -> Option<&'static str> {
+fn pss_hash(cert: &X509Certificate<'_>) -> Option<&'static str> {
     let params = cert.signature_algorithm.parameters.as_ref()?;
     let der = params.as_bytes();
     // Find the first hash OID inside the parameters; the mask generation hash must match and is not

@@ -104,10 +104,8 @@ pub(crate) fn check(
                     }
                 }
             }
-            EKU if role == Role::Leaf => {
-                if ext.critical {
-                    bad("marks extendedKeyUsage critical (CA/B Forum BR 7.1.2.7.10)".into());
-                }
+            EKU if role == Role::Leaf && ext.critical => {
+                bad("marks extendedKeyUsage critical (CA/B Forum BR 7.1.2.7.10)".into());
             }
             _ => {}
         }
