@@ -81,7 +81,7 @@ pub(crate) fn build(pool: &Pool<'_>, leaf: usize, rules: &Rules<'_>) -> Search {
 
 /// Returns true to stop the search (found, or out of budget).
 fn walk(pool: &Pool<'_>, path: &mut Vec<usize>, rules: &Rules<'_>, out: &mut Search) -> bool {
-    if !pool.budget.borrow_mut().take_call() {
+    if !pool.budget.borrow_mut().take_call() || pool.budget.borrow().signatures == 0 {
         out.exhausted = true;
         return true;
     }
@@ -119,9 +119,63 @@ fn walk(pool: &Pool<'_>, path: &mut Vec<usize>, rules: &Rules<'_>, out: &mut Sea
             walk(pool, path, rules, out)
         };
         path.pop();
+        if pool.budget.borrow().signatures == 0 {
+            out.exhausted = true;
+        }
         if stop || out.exhausted {
             return true;
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cert::Certificate;
+    use crate::chain::algorithms::DisabledAlgorithms;
+    use crate::chain::diagnosis::Profile;
+    use crate::chain::pool::Origin;
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+
+    fn params(cn: &str, ca: bool) -> CertificateParams {
+        let mut p = CertificateParams::new(vec!["www.example.test".to_owned()]).unwrap();
+        p.distinguished_name.push(DnType::CommonName, cn);
+        p.not_before = rcgen::date_time_ymd(2025, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2035, 1, 1);
+        if ca {
+            p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        }
+        p
+    }
+
+    #[test]
+    fn a_mesh_of_cross_signed_cas_exhausts_the_budget_instead_of_running_for_ever() {
+        // Eight keys under one CA name, each certified by every other: n! paths, none to an anchor.
+        let keys: Vec<KeyPair> = (0..8).map(|_| KeyPair::generate().unwrap()).collect();
+        let mut certs = Vec::new();
+        for (i, subject_key) in keys.iter().enumerate() {
+            for (j, issuer_key) in keys.iter().enumerate() {
+                if i != j {
+                    let issuer = Issuer::new(params("Mesh CA", true), issuer_key);
+                    let der = params("Mesh CA", true).signed_by(subject_key, &issuer).unwrap();
+                    certs.push(Certificate::from_der(der.der().to_vec()).unwrap());
+                }
+            }
+        }
+        let leaf_key = KeyPair::generate().unwrap();
+        let issuer = Issuer::new(params("Mesh CA", true), &keys[0]);
+        let leaf = params("leaf", false).signed_by(&leaf_key, &issuer).unwrap();
+        let leaf = Certificate::from_der(leaf.der().to_vec()).unwrap();
+        let mut pool = Pool::new();
+        let l = pool.add(&leaf, Origin::Served(0), None).unwrap();
+        for (i, c) in certs.iter().enumerate() {
+            pool.add(c, Origin::Served(i + 1), None);
+        }
+        let disabled = DisabledAlgorithms::jdk17_default();
+        let rules = Rules { profile: Profile::Java, now: 1_767_225_600, disabled: &disabled };
+        let search = build(&pool, l, &rules);
+        assert!(search.exhausted);
+        assert!(!search.best().unwrap().ok());
+    }
 }
