@@ -457,3 +457,73 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf(s: &str) -> Vec<u8> {
+        let mut v = (s.len() as u16).to_be_bytes().to_vec();
+        v.extend_from_slice(s.as_bytes());
+        v
+    }
+
+    /// An object of class `class` with one `Object[] a` field, whose value nests `depth` arrays deep.
+    fn nested(class: &str, depth: usize) -> Vec<u8> {
+        let mut v = STREAM_MAGIC.to_vec();
+        v.push(TC_OBJECT);
+        v.push(TC_CLASSDESC);
+        v.extend(utf(class));
+        v.extend([0; 8]);
+        v.extend([SC_SERIALIZABLE, 0, 1, b'[']);
+        v.extend(utf("a"));
+        v.push(TC_STRING);
+        v.extend(utf("[Ljava.lang.Object;"));
+        v.extend([TC_ENDBLOCKDATA, TC_NULL]);
+        // handles: 0 class desc, 1 string, 2 the object; the first array's descriptor is handle 3
+        v.push(TC_ARRAY);
+        v.push(TC_CLASSDESC);
+        v.extend(utf("[Ljava.lang.Object;"));
+        v.extend([0; 8]);
+        v.extend([SC_SERIALIZABLE, 0, 0, TC_ENDBLOCKDATA, TC_NULL]);
+        v.extend(1u32.to_be_bytes());
+        for _ in 1..depth {
+            v.push(TC_ARRAY);
+            v.push(TC_REFERENCE);
+            v.extend((BASE_HANDLE + 3).to_be_bytes());
+            v.extend(1u32.to_be_bytes());
+        }
+        v.push(TC_NULL);
+        v
+    }
+
+    #[test]
+    fn a_stream_is_sized_exactly_and_its_class_checked() {
+        let mut bytes = nested(SEALED_KEY_CLASS, 3);
+        let len = bytes.len();
+        bytes.extend([0xde, 0xad]);
+        assert_eq!(sealed_object_len(&bytes), Ok(len));
+        let other = nested("java.util.HashMap", 3);
+        let err = sealed_object_len(&other).unwrap_err();
+        assert!(err.contains("holds a java.util.HashMap"), "{err}");
+        for cut in 0..len {
+            assert!(sealed_object_len(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let err = sealed_object_len(&nested(SEALED_KEY_CLASS, 1000)).unwrap_err();
+        assert!(err.contains("nest deeper than 32 levels"), "{err}");
+    }
+
+    #[test]
+    fn a_reference_to_an_unknown_handle_is_refused() {
+        let mut v = STREAM_MAGIC.to_vec();
+        v.push(TC_OBJECT);
+        v.push(TC_REFERENCE);
+        v.extend((BASE_HANDLE + 9).to_be_bytes());
+        let err = sealed_object_len(&v).unwrap_err();
+        assert!(err.contains("reference to unknown handle 0x007e0009"), "{err}");
+    }
+}
