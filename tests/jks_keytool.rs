@@ -125,6 +125,19 @@ fn keytool_made_jks_reads_as_keytool_lists_it_and_our_rewrite_is_accepted_by_the
                     ],
                 );
                 assert!(one.contains("trustedCertEntry"), "JDK {major}: {one}");
+                let key = keytool(
+                    &home,
+                    &[
+                        "-list",
+                        "-alias",
+                        "Generated",
+                        "-keystore",
+                        ours_s,
+                        "-storepass",
+                        PASSWORD,
+                    ],
+                );
+                assert!(key.contains("PrivateKeyEntry"), "JDK {major}: {key}");
                 let exported = keytool(
                     &home,
                     &[
