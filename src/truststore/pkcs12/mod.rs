@@ -29,8 +29,9 @@ use std::borrow::Cow;
 use self::der::{CONTEXT_0, Reader, oid_to_string, seq, tlv};
 use self::pbe::PbeError;
 use super::{
-    Entry, EntryBody, KeyMaterial, MAX_CHAIN_LEN, MAX_ENTRIES, MAX_KEY_LEN, OpaqueKey, Pkcs12Cipher, Pkcs12Mac,
-    Pkcs12Protection, PrivateKeyEntry, StoreError, StoreFormat, TrustStore,
+    Entry, EntryBody, KeyMaterial, MAX_CHAIN_LEN, MAX_ENTRIES, MAX_KEY_LEN, OpaqueKey,
+    Pkcs12Cipher, Pkcs12Mac, Pkcs12Protection, PrivateKeyEntry, StoreError, StoreFormat,
+    TrustStore,
 };
 use crate::cert::Certificate;
 
@@ -76,7 +77,9 @@ pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
             top.remaining()
         )));
     }
-    let version = pfx.small_uint("PFX version").map_err(StoreError::malformed)?;
+    let version = pfx
+        .small_uint("PFX version")
+        .map_err(StoreError::malformed)?;
     if version != 3 {
         return Err(StoreError::malformed(format!(
             "PFX version {version}; the JDK reads only version 3"
@@ -87,7 +90,10 @@ pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
         None
     } else {
         let mac_data = pfx.element("MacData").map_err(StoreError::malformed)?;
-        Some(pbe::verify_mac(mac_data.whole, &auth_safe, password).map_err(|e| pbe_error(e, None, "MAC"))?)
+        Some(
+            pbe::verify_mac(mac_data.whole, &auth_safe, password)
+                .map_err(|e| pbe_error(e, None, "MAC"))?,
+        )
     };
     if !pfx.is_empty() {
         return Err(StoreError::malformed(format!(
@@ -112,7 +118,9 @@ pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
         let mut content_info = safes.sequence(&what).map_err(StoreError::malformed)?;
         let content_type = content_info.oid(&what).map_err(StoreError::malformed)?;
         let contents: Cow<'_, [u8]> = if content_type == oid::DATA {
-            let mut inner = content_info.explicit0(&what).map_err(StoreError::malformed)?;
+            let mut inner = content_info
+                .explicit0(&what)
+                .map_err(StoreError::malformed)?;
             inner.octet_string(&what).map_err(StoreError::malformed)?
         } else if content_type == oid::ENCRYPTED_DATA {
             let (plain, cipher) = decrypt_encrypted_data(&mut content_info, &what, password)?;
@@ -131,7 +139,10 @@ pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
     let protection = match (mac, cert_cipher) {
         (None, None) => Pkcs12Protection::PasswordLess,
         (Some(mac), None) => Pkcs12Protection::ClearCertsWithMac(mac),
-        (Some(mac), Some(cert_encryption)) => Pkcs12Protection::Encrypted { cert_encryption, mac },
+        (Some(mac), Some(cert_encryption)) => Pkcs12Protection::Encrypted {
+            cert_encryption,
+            mac,
+        },
         // Encrypted certificates without a MAC: not something keytool writes. A rewrite adds keytool's
         // default MAC.
         (None, Some(cert_encryption)) => Pkcs12Protection::Encrypted {
@@ -168,15 +179,20 @@ fn decrypt_encrypted_data(
 ) -> Result<(Vec<u8>, Pkcs12Cipher), StoreError> {
     let m = StoreError::malformed;
     let mut outer = content_info.explicit0(what).map_err(m)?;
-    let mut encrypted_data = outer.sequence(&format!("{what}: EncryptedData")).map_err(m)?;
+    let mut encrypted_data = outer
+        .sequence(&format!("{what}: EncryptedData"))
+        .map_err(m)?;
     encrypted_data
         .small_uint(&format!("{what}: EncryptedData version"))
         .map_err(m)?;
     let mut info = encrypted_data
         .sequence(&format!("{what}: EncryptedContentInfo"))
         .map_err(m)?;
-    info.oid(&format!("{what}: encrypted content type")).map_err(m)?;
-    let alg = info.element(&format!("{what}: encryption algorithm")).map_err(m)?;
+    info.oid(&format!("{what}: encrypted content type"))
+        .map_err(m)?;
+    let alg = info
+        .element(&format!("{what}: encryption algorithm"))
+        .map_err(m)?;
     let content = match info.peek_tag() {
         Some(der::CONTEXT_0_PRIMITIVE) => Cow::Borrowed(info.element(what).map_err(m)?.content),
         Some(CONTEXT_0) => {
@@ -209,7 +225,9 @@ fn pbe_error(e: PbeError, entry: Option<usize>, what: &str) -> StoreError {
             entry,
             what: format!("{what}: {m}"),
         },
-        PbeError::Unsupported(m) => StoreError::Unsupported(format!("{what} uses {m}, which trustpath does not read")),
+        PbeError::Unsupported(m) => {
+            StoreError::Unsupported(format!("{what} uses {m}, which trustpath does not read"))
+        }
     }
 }
 
@@ -275,13 +293,17 @@ impl Loader {
     }
 
     fn load_safe_contents(&mut self, data: &[u8], password: &str) -> Result<(), StoreError> {
-        let mut bags = Reader::new(data).sequence("SafeContents").map_err(StoreError::malformed)?;
+        let mut bags = Reader::new(data)
+            .sequence("SafeContents")
+            .map_err(StoreError::malformed)?;
         let mut i = 0usize;
         while !bags.is_empty() {
             let index = self.bag_index;
             self.bag_index += 1;
             if index >= MAX_ENTRIES {
-                return Err(StoreError::malformed(format!("more than {MAX_ENTRIES} bags")));
+                return Err(StoreError::malformed(format!(
+                    "more than {MAX_ENTRIES} bags"
+                )));
             }
             self.load_bag(&mut bags, index, i, password)?;
             i += 1;
@@ -290,7 +312,13 @@ impl Loader {
     }
 
     /// Reads bag `index` (the `i`-th of its SafeContents) and applies the JDK's rules to it.
-    fn load_bag(&mut self, bags: &mut Reader<'_>, index: usize, i: usize, password: &str) -> Result<(), StoreError> {
+    fn load_bag(
+        &mut self,
+        bags: &mut Reader<'_>,
+        index: usize,
+        i: usize,
+        password: &str,
+    ) -> Result<(), StoreError> {
         let e = |m: String| StoreError::in_entry(index, m);
         let mut bag = bags.sequence("SafeBag").map_err(e)?;
         let bag_id = bag.oid("bag type").map_err(e)?;
@@ -303,8 +331,10 @@ impl Loader {
 
         let item = if bag_id == oid::SHROUDED_KEY_BAG {
             let epki = value.element("EncryptedPrivateKeyInfo").map_err(e)?;
-            let key = decrypt_epki(epki.whole, password).map_err(|err| pbe_error(err, Some(index), "private key"))?;
-            check_pkcs8(&key).map_err(|m| StoreError::in_entry(index, format!("decrypted private key: {m}")))?;
+            let key = decrypt_epki(epki.whole, password)
+                .map_err(|err| pbe_error(err, Some(index), "private key"))?;
+            check_pkcs8(&key)
+                .map_err(|m| StoreError::in_entry(index, format!("decrypted private key: {m}")))?;
             self.private_key_count += 1;
             BagItem::PrivateKey(key)
         } else if bag_id == oid::CERT_BAG {
@@ -314,7 +344,8 @@ impl Loader {
                 .explicit0("certificate value")
                 .and_then(|mut v| v.octet_string("certificate value"))
                 .map_err(e)?;
-            let cert = Certificate::from_der(der.into_owned()).map_err(|err| e(format!("certificate bag: {err}")))?;
+            let cert = Certificate::from_der(der.into_owned())
+                .map_err(|err| e(format!("certificate bag: {err}")))?;
             BagItem::Cert(cert)
         } else if bag_id == oid::SECRET_BAG {
             let mut secret_bag = value.sequence("SecretBag").map_err(e)?;
@@ -323,7 +354,8 @@ impl Loader {
                 .explicit0("secret value")
                 .and_then(|mut v| v.octet_string("secret value"))
                 .map_err(e)?;
-            let plain = decrypt_epki(&sealed, password).map_err(|err| pbe_error(err, Some(index), "secret key"))?;
+            let plain = decrypt_epki(&sealed, password)
+                .map_err(|err| pbe_error(err, Some(index), "secret key"))?;
             let algorithm = secret_key_algorithm(&plain)
                 .map_err(|m| StoreError::in_entry(index, format!("decrypted secret key: {m}")))?;
             BagItem::SecretKey(OpaqueKey {
@@ -371,11 +403,16 @@ impl Loader {
                     body,
                 });
                 if is_private {
-                    self.keys.push(PendingKey { serial, key_id, alias });
+                    self.keys.push(PendingKey {
+                        serial,
+                        key_id,
+                        alias,
+                    });
                 }
             }
             BagItem::Cert(cert) => {
-                let key_id = local_key_id.or_else(|| (self.private_key_count == 1 && i == 0).then(|| b"01".to_vec()));
+                let key_id = local_key_id
+                    .or_else(|| (self.private_key_count == 1 && i == 0).then(|| b"01".to_vec()));
                 if trusted_key_usage.is_some() {
                     let alias = match friendly_name {
                         Some(a) => a,
@@ -400,10 +437,17 @@ impl Loader {
         let keys = std::mem::take(&mut self.keys);
         for key in keys {
             let chain = self.chain_for(&key);
-            if let Some((_, _, entry)) = self.entries.iter_mut().find(|(_, s, _)| *s == key.serial) {
-                if let EntryBody::PrivateKey(pk) = &mut entry.body {
-                    pk.chain = chain;
-                }
+            let slot = self.entries.iter_mut().find(|(_, s, _)| *s == key.serial);
+            if let Some((
+                _,
+                _,
+                Entry {
+                    body: EntryBody::PrivateKey(pk),
+                    ..
+                },
+            )) = slot
+            {
+                pk.chain = chain;
             }
         }
         self.entries.into_iter().map(|(_, _, e)| e).collect()
@@ -415,7 +459,10 @@ impl Loader {
         let mut alias_match = None;
         let mut full_match = None;
         for c in &self.candidates {
-            let alias_eq = c.alias.as_deref().is_some_and(|a| a.to_lowercase() == key.alias.to_lowercase());
+            let alias_eq = c
+                .alias
+                .as_deref()
+                .is_some_and(|a| a.to_lowercase() == key.alias.to_lowercase());
             if c.key_id.as_deref() == Some(key.key_id.as_slice()) {
                 key_id_match = Some(&c.cert);
                 if alias_eq {
@@ -464,7 +511,11 @@ impl Loader {
 
 /// The creation time keytool encodes in a localKeyId ("Time 1700000000000").
 fn created_from_key_id(key_id: &[u8]) -> Option<i64> {
-    std::str::from_utf8(key_id).ok()?.strip_prefix("Time ")?.parse().ok()
+    std::str::from_utf8(key_id)
+        .ok()?
+        .strip_prefix("Time ")?
+        .parse()
+        .ok()
 }
 
 fn read_attributes(mut set: Reader<'_>) -> Result<BagAttributes, String> {
@@ -474,11 +525,15 @@ fn read_attributes(mut set: Reader<'_>) -> Result<BagAttributes, String> {
         let attr_oid = attribute.oid("bag attribute type")?;
         let mut values = attribute.set("bag attribute values")?;
         if values.is_empty() {
-            return Err(format!("attribute {} has no value", oid_to_string(attr_oid)));
+            return Err(format!(
+                "attribute {} has no value",
+                oid_to_string(attr_oid)
+            ));
         }
         if attr_oid == oid::FRIENDLY_NAME {
             let name = values.expect(der::BMP_STRING, "friendlyName")?;
-            out.friendly_name = Some(der::bmp_to_string(name).map_err(|m| format!("friendlyName: {m}"))?);
+            out.friendly_name =
+                Some(der::bmp_to_string(name).map_err(|m| format!("friendlyName: {m}"))?);
         } else if attr_oid == oid::LOCAL_KEY_ID {
             out.local_key_id = Some(values.octet_string("localKeyId")?.into_owned());
         } else if attr_oid == oid::ORACLE_TRUSTED_KEY_USAGE {
@@ -517,7 +572,10 @@ fn key_algorithm(key: &[u8]) -> Result<Vec<u8>, String> {
     let mut outer = Reader::new(key);
     let mut info = outer.sequence("PrivateKeyInfo")?;
     if !outer.is_empty() {
-        return Err(format!("{} bytes after the PrivateKeyInfo", outer.remaining()));
+        return Err(format!(
+            "{} bytes after the PrivateKeyInfo",
+            outer.remaining()
+        ));
     }
     info.small_uint("PrivateKeyInfo version")?;
     let mut alg = info.sequence("key algorithm")?;
@@ -588,8 +646,14 @@ pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> 
                         )));
                     }
                 };
-                check_pkcs8(pkcs8).map_err(|m| StoreError::in_entry(index, format!("private key: {m}")))?;
-                let key_id = unique_key_id(pk.local_key_id.clone(), entry.created_ms, now_ms, &mut used_key_ids);
+                check_pkcs8(pkcs8)
+                    .map_err(|m| StoreError::in_entry(index, format!("private key: {m}")))?;
+                let key_id = unique_key_id(
+                    pk.local_key_id.clone(),
+                    entry.created_ms,
+                    now_ms,
+                    &mut used_key_ids,
+                );
                 let (alg, encrypted) = pbe::encrypt(&key_cipher, pkcs8, password)?;
                 let epki = seq(&[&alg, &tlv(der::OCTET_STRING, &encrypted)]);
                 let attrs = bag_attributes(Some(&entry.alias), Some(&key_id), false);
@@ -634,7 +698,9 @@ pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> 
             Pkcs12Protection::PasswordLess | Pkcs12Protection::ClearCertsWithMac(_) => {
                 safes.push(data_content_info(&contents));
             }
-            Pkcs12Protection::Encrypted { cert_encryption, .. } => {
+            Pkcs12Protection::Encrypted {
+                cert_encryption, ..
+            } => {
                 let (alg, encrypted) = pbe::encrypt(cert_encryption, &contents, password)?;
                 let info = seq(&[
                     &tlv(der::OID, oid::DATA),
@@ -672,7 +738,8 @@ fn key_cipher_for(protection: &Pkcs12Protection) -> Pkcs12Cipher {
             iterations: *iterations,
         },
         Pkcs12Protection::Encrypted {
-            cert_encryption: Pkcs12Cipher::Rc2_40 { iterations } | Pkcs12Cipher::TripleDes { iterations },
+            cert_encryption:
+                Pkcs12Cipher::Rc2_40 { iterations } | Pkcs12Cipher::TripleDes { iterations },
             ..
         } => Pkcs12Cipher::TripleDes {
             iterations: *iterations,
@@ -698,12 +765,17 @@ fn check_aliases(store: &TrustStore) -> Result<(), StoreError> {
 }
 
 /// A localKeyId for a key: the one read, else keytool's "Time <ms>", made unique within the store.
-fn unique_key_id(read: Option<Vec<u8>>, created_ms: Option<i64>, now_ms: i64, used: &mut Vec<Vec<u8>>) -> Vec<u8> {
-    if let Some(id) = read {
-        if !used.contains(&id) {
-            used.push(id.clone());
-            return id;
-        }
+fn unique_key_id(
+    read: Option<Vec<u8>>,
+    created_ms: Option<i64>,
+    now_ms: i64,
+    used: &mut Vec<Vec<u8>>,
+) -> Vec<u8> {
+    if let Some(id) = read
+        && !used.contains(&id)
+    {
+        used.push(id.clone());
+        return id;
     }
     let mut ms = created_ms.unwrap_or(now_ms);
     loop {
@@ -729,7 +801,10 @@ fn slices(parts: &[Vec<u8>]) -> Vec<&[u8]> {
 
 /// `ContentInfo { data, [0] OCTET STRING content }`.
 fn data_content_info(content: &[u8]) -> Vec<u8> {
-    seq(&[&tlv(der::OID, oid::DATA), &tlv(CONTEXT_0, &tlv(der::OCTET_STRING, content))])
+    seq(&[
+        &tlv(der::OID, oid::DATA),
+        &tlv(CONTEXT_0, &tlv(der::OCTET_STRING, content)),
+    ])
 }
 
 /// `SafeBag { bagId, [0] value, attributes }`.
@@ -747,7 +822,11 @@ fn cert_bag(cert: &Certificate, attributes: &[u8]) -> Vec<u8> {
 
 /// The bag attribute SET in keytool's order: friendlyName, localKeyId, trustedKeyUsage (anyExtendedKeyUsage).
 /// Empty (no SET at all) when there is nothing to say, as keytool writes it.
-fn bag_attributes(friendly_name: Option<&str>, local_key_id: Option<&[u8]>, trusted: bool) -> Vec<u8> {
+fn bag_attributes(
+    friendly_name: Option<&str>,
+    local_key_id: Option<&[u8]>,
+    trusted: bool,
+) -> Vec<u8> {
     let mut attrs: Vec<Vec<u8>> = Vec::new();
     if let Some(name) = friendly_name {
         attrs.push(seq(&[
@@ -831,8 +910,12 @@ mod tests {
     fn ca_cert(name: &str) -> Certificate {
         let key = rcgen::KeyPair::generate().unwrap();
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.distinguished_name.push(rcgen::DnType::CommonName, name);
-        params.distinguished_name.push(rcgen::DnType::OrganizationName, "Lab, Inc.");
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, name);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::OrganizationName, "Lab, Inc.");
         params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
         let cert = params.self_signed(&key).unwrap();
         Certificate::from_der(cert.der().to_vec()).unwrap()
@@ -841,14 +924,19 @@ mod tests {
     fn trust_store(certs: &[(&str, Certificate)]) -> TrustStore {
         let mut store = TrustStore::new(StoreFormat::Pkcs12);
         for (alias, cert) in certs {
-            store.entries.push(Entry::trusted(*alias, cert.clone(), None));
+            store
+                .entries
+                .push(Entry::trusted(*alias, cert.clone(), None));
         }
         store
     }
 
     #[test]
     fn every_protection_round_trips_and_is_detected_again() {
-        let store = trust_store(&[("Lab-CA", ca_cert("Lab CA")), ("other", ca_cert("Other CA"))]);
+        let store = trust_store(&[
+            ("Lab-CA", ca_cert("Lab CA")),
+            ("other", ca_cert("Other CA")),
+        ]);
         let fast_mac = Pkcs12Mac {
             digest: "SHA-256".to_owned(),
             iterations: 100,
@@ -876,7 +964,11 @@ mod tests {
             assert_eq!(back.entries, s.entries, "{protection:?}");
             assert_eq!(back.pkcs12_protection, Some(protection.clone()));
             if protection != Pkcs12Protection::PasswordLess {
-                assert_eq!(read(&bytes, "wrong"), Err(StoreError::WrongPassword), "{protection:?}");
+                assert_eq!(
+                    read(&bytes, "wrong"),
+                    Err(StoreError::WrongPassword),
+                    "{protection:?}"
+                );
             } else {
                 assert_eq!(read(&bytes, "anything").unwrap().entries, s.entries);
             }
@@ -890,7 +982,10 @@ mod tests {
             effective_protection(&store, "changeit"),
             Pkcs12Protection::ClearCertsWithMac(keytool_default_mac())
         );
-        assert_eq!(effective_protection(&store, ""), Pkcs12Protection::PasswordLess);
+        assert_eq!(
+            effective_protection(&store, ""),
+            Pkcs12Protection::PasswordLess
+        );
     }
 
     #[test]
@@ -912,11 +1007,17 @@ mod tests {
         let cert = ca_cert("A");
         let attrs = bag_attributes(None, None, true);
         let contents = seq(&[&cert_bag(&cert, &attrs)]);
-        let pfx = seq(&[&der::uint(3), &data_content_info(&seq(&[&data_content_info(&contents)]))]);
+        let pfx = seq(&[
+            &der::uint(3),
+            &data_content_info(&seq(&[&data_content_info(&contents)])),
+        ]);
         let store = read(&pfx, "").unwrap();
         assert_eq!(store.entries.len(), 1);
         assert_eq!(store.entries[0].alias, "1");
-        assert_eq!(store.pkcs12_protection, Some(Pkcs12Protection::PasswordLess));
+        assert_eq!(
+            store.pkcs12_protection,
+            Some(Pkcs12Protection::PasswordLess)
+        );
     }
 
     #[test]
@@ -924,7 +1025,10 @@ mod tests {
         let cert = ca_cert("A");
         let attrs = bag_attributes(Some("plain"), None, false);
         let contents = seq(&[&cert_bag(&cert, &attrs)]);
-        let pfx = seq(&[&der::uint(3), &data_content_info(&seq(&[&data_content_info(&contents)]))]);
+        let pfx = seq(&[
+            &der::uint(3),
+            &data_content_info(&seq(&[&data_content_info(&contents)])),
+        ]);
         assert!(read(&pfx, "").unwrap().entries.is_empty());
     }
 }
