@@ -121,6 +121,7 @@ const FIXTURES: &[&str] = &[
     "jdk25-cacerts-style.p12",
     "openssl-certs-only.p12",
     "openssl-key-and-chain.p12",
+    "openssl-key-no-name.p12",
 ];
 
 #[test]
@@ -148,6 +149,89 @@ fn keytool_made_stores_read_with_the_aliases_kinds_and_fingerprints_keytool_list
             h.join().unwrap();
         }
     });
+}
+
+#[test]
+fn a_keytool_made_password_less_truststore_is_rewritten_byte_for_byte() {
+    let bytes = std::fs::read(fixture("jdk25-cacerts-style.p12")).unwrap();
+    let store = pkcs12::read(&bytes, "").unwrap();
+    assert_eq!(pkcs12::write(&store, "").unwrap(), bytes);
+    assert_eq!(
+        pkcs12::write(&store, PW).unwrap(),
+        bytes,
+        "the password does not matter"
+    );
+}
+
+#[test]
+fn trusted_certificate_bags_carry_keytools_oracle_trusted_key_usage_attribute() {
+    // SEQUENCE { 2.16.840.1.113894.746875.1.1, SET { 2.5.29.37.0 (anyExtendedKeyUsage) } }
+    let attribute: &[u8] = &[
+        0x30, 0x16, 0x06, 0x0c, 0x60, 0x86, 0x48, 0x01, 0x86, 0xf9, 0x66, 0xad, 0xca, 0x7b, 0x01,
+        0x01, 0x31, 0x06, 0x06, 0x04, 0x55, 0x1d, 0x25, 0x00,
+    ];
+    let contains = |hay: &[u8]| hay.windows(attribute.len()).any(|w| w == attribute);
+    assert!(contains(
+        &std::fs::read(fixture("jdk25-cacerts-style.p12")).unwrap()
+    ));
+    let mut store = TrustStore::new(StoreFormat::Pkcs12);
+    let ca = read_fixture("jdk25-cacerts-style.p12", "").unwrap().entries[0].clone();
+    store.entries.push(Entry::trusted(
+        "new-alias",
+        ca.certificate().unwrap().clone(),
+        None,
+    ));
+    assert!(contains(&pkcs12::write(&store, "").unwrap()));
+}
+
+#[test]
+fn the_systems_cacerts_made_password_less_by_keytool_reads_as_listed_and_rewrites_byte_for_byte() {
+    if !have_tool("keytool") {
+        return;
+    }
+    let cacerts = Path::new("/etc/ssl/certs/java/cacerts");
+    if !cacerts.is_file() {
+        eprintln!("SKIPPED: no {}", cacerts.display());
+        return;
+    }
+    // The newest JDK converts it the way the JDK build makes its own password-less cacerts.
+    let (_, home) = jdks().into_iter().max_by_key(|(m, _)| *m).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cacerts.p12");
+    run_ok(
+        keytool(&home.join("bin/keytool"))
+            .args([
+                "-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE",
+                "-J-Dkeystore.pkcs12.macAlgorithm=NONE",
+                "-importkeystore",
+                "-noprompt",
+                "-srcstorepass",
+                PW,
+                "-deststoretype",
+                "PKCS12",
+                "-deststorepass",
+                PW,
+            ])
+            .arg("-srckeystore")
+            .arg(cacerts)
+            .arg("-destkeystore")
+            .arg(&path),
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    let store = pkcs12::read(&bytes, "").unwrap();
+    assert!(store.entries.len() > 50, "{} entries", store.entries.len());
+    assert_eq!(
+        store.pkcs12_protection,
+        Some(Pkcs12Protection::PasswordLess)
+    );
+    assert_eq!(
+        our_listing(&store),
+        keytool_listing(Path::new("keytool"), &path, PW, None)
+    );
+    assert!(
+        pkcs12::write(&store, "").unwrap() == bytes,
+        "our rewrite differs from keytool's file"
+    );
 }
 
 #[test]
