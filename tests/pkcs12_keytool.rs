@@ -709,3 +709,39 @@ fn the_jvm_ignores_a_certificate_bag_without_the_oracle_trusted_key_usage_attrib
     );
     assert!(!verdict.trusted(), "{verdict:?}");
 }
+
+#[test]
+fn an_openssl_store_with_an_empty_password_reads_with_an_empty_password() {
+    if !have_tool("openssl") {
+        return;
+    }
+    let source = read_fixture("jdk17-default.p12", PW).unwrap();
+    let EntryBody::PrivateKey(pk) = &source.entries[source.find_alias("server").unwrap()].body
+    else {
+        panic!("server is a private key");
+    };
+    let KeyMaterial::Pkcs8(key) = &pk.key else {
+        panic!("read keys are PKCS#8");
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let pem_path = dir.path().join("server.pem");
+    let mut pem_text = pk.chain[0].to_pem();
+    pem_text.push_str(&pem::encode(&pem::Pem::new("PRIVATE KEY", key.clone())));
+    std::fs::write(&pem_path, pem_text).unwrap();
+    let path = dir.path().join("empty.p12");
+    run_ok(
+        Command::new("openssl")
+            .args([
+                "pkcs12", "-export", "-name", "server", "-passout", "pass:", "-in",
+            ])
+            .arg(&pem_path)
+            .arg("-out")
+            .arg(&path),
+    );
+    let store = pkcs12::read(&std::fs::read(&path).unwrap(), "").unwrap();
+    assert_eq!(store.entries.len(), 1);
+    let EntryBody::PrivateKey(read) = &store.entries[0].body else {
+        panic!("server is a private key");
+    };
+    assert_eq!(&read.key, &pk.key);
+}

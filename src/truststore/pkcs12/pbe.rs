@@ -43,8 +43,13 @@ impl From<der::DerError> for PbeError {
     }
 }
 
-/// The password as the PKCS#12 KDF takes it: UTF-16BE code units and a two-byte NUL terminator.
+/// The password as the PKCS#12 KDF takes it: UTF-16BE code units and a two-byte NUL terminator, except
+/// that "\0" stands for no bytes at all (the JDK's `PKCS12PBECipherCore.derive`, used by its retry of an
+/// empty password).
 fn bmp_password(password: &str) -> Vec<u8> {
+    if password == "\0" {
+        return Vec::new();
+    }
     let mut out = der::string_to_bmp(password);
     out.extend_from_slice(&[0, 0]);
     out

@@ -15,6 +15,15 @@ use crate::truststore::{
 /// as keytool does, unless it holds keys, which are always encrypted under the password. A failed MAC or
 /// decryption is [`StoreError::WrongPassword`].
 pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
+    match read_with(bytes, password) {
+        // Like the JDK (`RetryWithZero`), an empty password that fails is retried as no password bytes at
+        // all, which some tools write for an empty password.
+        Err(StoreError::WrongPassword) if password.is_empty() => read_with(bytes, "\0"),
+        result => result,
+    }
+}
+
+fn read_with(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
     let mut top = Reader::new(bytes);
     let mut pfx = top.sequence("PKCS#12 PFX").map_err(StoreError::malformed)?;
     if !top.is_empty() {
