@@ -6,7 +6,8 @@ use super::read::{check_pkcs8, key_algorithm};
 use super::{effective_protection, keytool_default_cipher, oid, pbe};
 use crate::cert::Certificate;
 use crate::truststore::{
-    EntryBody, KeyMaterial, Pkcs12Cipher, Pkcs12Protection, StoreError, TrustStore,
+    Entry, EntryBody, KeyMaterial, OpaqueKey, Pkcs12Cipher, Pkcs12Protection, PrivateKeyEntry,
+    StoreError, TrustStore,
 };
 
 /// Writes `store` as PKCS#12 under `password`, keeping the protection it was read with (see
@@ -37,8 +38,7 @@ pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> 
 
     let mut key_bags: Vec<Vec<u8>> = Vec::new();
     let mut cert_bags: Vec<Vec<u8>> = Vec::new();
-    let mut used_key_ids: Vec<Vec<u8>> = Vec::new();
-    let now_ms = now_ms();
+    let mut key_ids = KeyIds::default();
     for (index, entry) in store.entries.iter().enumerate() {
         match &entry.body {
             EntryBody::TrustedCert(cert) => {
@@ -46,31 +46,21 @@ pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> 
                 cert_bags.push(cert_bag(cert, &attrs));
             }
             EntryBody::PrivateKey(pk) => {
-                let pkcs8 = match &pk.key {
-                    KeyMaterial::Pkcs8(der) => der,
-                    KeyMaterial::JavaProtected(_) => {
-                        return Err(StoreError::Unsupported(format!(
-                            "private key {:?} is still under the JKS/JCEKS key protector; it must be decrypted \
-                             to PKCS#8 (with its key password) before it can go into a PKCS#12 store",
-                            entry.alias
-                        )));
-                    }
-                };
-                check_pkcs8(pkcs8)
-                    .map_err(|m| StoreError::in_entry(index, format!("private key: {m}")))?;
-                let key_id = unique_key_id(
-                    pk.local_key_id.clone(),
-                    entry.created_ms,
-                    now_ms,
-                    &mut used_key_ids,
-                );
-                let (alg, encrypted) = pbe::encrypt(&key_cipher, pkcs8, password)?;
-                let epki = seq(&[&alg, &tlv(der::OCTET_STRING, &encrypted)]);
+                let key_id = key_ids.assign(pk.local_key_id.clone(), entry.created_ms);
                 let attrs = bag_attributes(Some(&entry.alias), Some(&key_id), false);
-                key_bags.push(safe_bag(oid::SHROUDED_KEY_BAG, &epki, &attrs));
+                key_bags.push(shrouded_key_bag(
+                    index,
+                    entry,
+                    pk,
+                    &key_cipher,
+                    password,
+                    &attrs,
+                )?);
+                // keytool: the leaf carries the key's alias and localKeyId, the rest of the chain its
+                // subject name as friendlyName.
                 for (i, cert) in pk.chain.iter().enumerate() {
                     let attrs = if i == 0 {
-                        bag_attributes(Some(&entry.alias), Some(&key_id), false)
+                        attrs.clone()
                     } else {
                         bag_attributes(rfc2253_subject(cert).as_deref(), None, false)
                     };
@@ -78,22 +68,15 @@ pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> 
                 }
             }
             EntryBody::SecretKey(key) => {
-                if key_algorithm(&key.blob).is_err() {
-                    return Err(StoreError::Unsupported(format!(
-                        "secret key {:?} was not read from a PKCS#12 file (JCEKS seals secret keys as Java objects); \
-                         trustpath cannot re-encode it: keep the store as JCEKS or delete the entry",
-                        entry.alias
-                    )));
-                }
-                let key_id = unique_key_id(None, entry.created_ms, now_ms, &mut used_key_ids);
-                let (alg, encrypted) = pbe::encrypt(&key_cipher, &key.blob, password)?;
-                let epki = seq(&[&alg, &tlv(der::OCTET_STRING, &encrypted)]);
-                let secret = seq(&[
-                    &tlv(der::OID, oid::SHROUDED_KEY_BAG),
-                    &tlv(CONTEXT_0, &tlv(der::OCTET_STRING, &epki)),
-                ]);
+                let key_id = key_ids.assign(None, entry.created_ms);
                 let attrs = bag_attributes(Some(&entry.alias), Some(&key_id), false);
-                key_bags.push(safe_bag(oid::SECRET_BAG, &secret, &attrs));
+                key_bags.push(secret_bag(
+                    &entry.alias,
+                    key,
+                    &key_cipher,
+                    password,
+                    &attrs,
+                )?);
             }
         }
     }
@@ -103,27 +86,11 @@ pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> 
         safes.push(data_content_info(&seq(&slices(&key_bags))));
     }
     if !cert_bags.is_empty() {
-        let contents = seq(&slices(&cert_bags));
-        match &protection {
-            Pkcs12Protection::PasswordLess | Pkcs12Protection::ClearCertsWithMac(_) => {
-                safes.push(data_content_info(&contents));
-            }
-            Pkcs12Protection::Encrypted {
-                cert_encryption, ..
-            } => {
-                let (alg, encrypted) = pbe::encrypt(cert_encryption, &contents, password)?;
-                let info = seq(&[
-                    &tlv(der::OID, oid::DATA),
-                    &alg,
-                    &tlv(der::CONTEXT_0_PRIMITIVE, &encrypted),
-                ]);
-                let encrypted_data = seq(&[&der::uint(0), &info]);
-                safes.push(seq(&[
-                    &tlv(der::OID, oid::ENCRYPTED_DATA),
-                    &tlv(CONTEXT_0, &encrypted_data),
-                ]));
-            }
-        }
+        safes.push(cert_content_info(
+            &seq(&slices(&cert_bags)),
+            &protection,
+            password,
+        )?);
     }
     let auth_safe = seq(&slices(&safes));
     let mut pfx: Vec<Vec<u8>> = vec![der::uint(3), data_content_info(&auth_safe)];
@@ -134,6 +101,82 @@ pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> 
         }
     }
     Ok(seq(&slices(&pfx)))
+}
+
+/// A `pkcs8ShroudedKeyBag` for entry `index`.
+fn shrouded_key_bag(
+    index: usize,
+    entry: &Entry,
+    pk: &PrivateKeyEntry,
+    cipher: &Pkcs12Cipher,
+    password: &str,
+    attrs: &[u8],
+) -> Result<Vec<u8>, StoreError> {
+    let pkcs8 = match &pk.key {
+        KeyMaterial::Pkcs8(der) => der,
+        KeyMaterial::JavaProtected(_) => {
+            return Err(StoreError::Unsupported(format!(
+                "private key {:?} is still under the JKS/JCEKS key protector; it must be decrypted to PKCS#8 \
+                 (with its key password) before it can go into a PKCS#12 store",
+                entry.alias
+            )));
+        }
+    };
+    check_pkcs8(pkcs8).map_err(|m| StoreError::in_entry(index, format!("private key: {m}")))?;
+    let (alg, encrypted) = pbe::encrypt(cipher, pkcs8, password)?;
+    let epki = seq(&[&alg, &tlv(der::OCTET_STRING, &encrypted)]);
+    Ok(safe_bag(oid::SHROUDED_KEY_BAG, &epki, attrs))
+}
+
+/// A `secretBag` as the JDK writes it: the key sealed like a PKCS#8 key, in an `EncryptedPrivateKeyInfo`.
+fn secret_bag(
+    alias: &str,
+    key: &OpaqueKey,
+    cipher: &Pkcs12Cipher,
+    password: &str,
+    attrs: &[u8],
+) -> Result<Vec<u8>, StoreError> {
+    if key_algorithm(&key.blob).is_err() {
+        return Err(StoreError::Unsupported(format!(
+            "secret key {alias:?} was not read from a PKCS#12 file (JCEKS seals secret keys as Java objects); \
+             trustpath cannot re-encode it: keep the store as JCEKS or delete the entry"
+        )));
+    }
+    let (alg, encrypted) = pbe::encrypt(cipher, &key.blob, password)?;
+    let epki = seq(&[&alg, &tlv(der::OCTET_STRING, &encrypted)]);
+    let secret = seq(&[
+        &tlv(der::OID, oid::SHROUDED_KEY_BAG),
+        &tlv(CONTEXT_0, &tlv(der::OCTET_STRING, &epki)),
+    ]);
+    Ok(safe_bag(oid::SECRET_BAG, &secret, attrs))
+}
+
+/// The certificates' `ContentInfo`: data in clear, or `EncryptedData` under the store's cipher.
+fn cert_content_info(
+    contents: &[u8],
+    protection: &Pkcs12Protection,
+    password: &str,
+) -> Result<Vec<u8>, StoreError> {
+    match protection {
+        Pkcs12Protection::PasswordLess | Pkcs12Protection::ClearCertsWithMac(_) => {
+            Ok(data_content_info(contents))
+        }
+        Pkcs12Protection::Encrypted {
+            cert_encryption, ..
+        } => {
+            let (alg, encrypted) = pbe::encrypt(cert_encryption, contents, password)?;
+            let info = seq(&[
+                &tlv(der::OID, oid::DATA),
+                &alg,
+                &tlv(der::CONTEXT_0_PRIMITIVE, &encrypted),
+            ]);
+            let encrypted_data = seq(&[&der::uint(0), &info]);
+            Ok(seq(&[
+                &tlv(der::OID, oid::ENCRYPTED_DATA),
+                &tlv(CONTEXT_0, &encrypted_data),
+            ]))
+        }
+    }
 }
 
 /// The cipher for key bags: keytool pairs RC2-40 certificates with 3DES keys (its legacy mode) and uses
@@ -174,27 +217,30 @@ fn check_aliases(store: &TrustStore) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// A localKeyId for a key: the one read, else keytool's "Time <ms>", made unique within the store.
-fn unique_key_id(
-    read: Option<Vec<u8>>,
-    created_ms: Option<i64>,
-    now_ms: i64,
-    used: &mut Vec<Vec<u8>>,
-) -> Vec<u8> {
-    if let Some(id) = read
-        && !used.contains(&id)
-    {
-        used.push(id.clone());
-        return id;
-    }
-    let mut ms = created_ms.unwrap_or(now_ms);
-    loop {
-        let id = format!("Time {ms}").into_bytes();
-        if !used.contains(&id) {
-            used.push(id.clone());
+/// The localKeyIds given out so far: each key keeps the one it was read with, else gets keytool's
+/// "Time <creation ms>", made unique within the store.
+#[derive(Default)]
+struct KeyIds {
+    used: Vec<Vec<u8>>,
+}
+
+impl KeyIds {
+    fn assign(&mut self, read: Option<Vec<u8>>, created_ms: Option<i64>) -> Vec<u8> {
+        if let Some(id) = read
+            && !self.used.contains(&id)
+        {
+            self.used.push(id.clone());
             return id;
         }
-        ms += 1;
+        let mut ms = created_ms.unwrap_or_else(now_ms);
+        loop {
+            let id = format!("Time {ms}").into_bytes();
+            if !self.used.contains(&id) {
+                self.used.push(id.clone());
+                return id;
+            }
+            ms += 1;
+        }
     }
 }
 
