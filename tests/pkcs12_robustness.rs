@@ -1,0 +1,250 @@
+//! The PKCS#12 reader on hostile input: every truncation and byte flip of small stores yields a result or
+//! an error, never a panic or a giant allocation; errors name the entry and what was wrong; the writer
+//! refuses what it cannot write faithfully.
+
+mod support;
+
+use trustpath::cert::Certificate;
+use trustpath::truststore::{
+    Entry, EntryBody, KeyMaterial, OpaqueKey, Pkcs12Cipher, Pkcs12Mac, Pkcs12Protection,
+    PrivateKeyEntry, StoreError, StoreFormat, TrustStore, pkcs12,
+};
+
+const PW: &str = "changeit";
+
+fn self_signed(name: &str) -> (Certificate, Vec<u8>) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec![format!("{name}.lab.test")]).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, name);
+    params.not_before = rcgen::date_time_ymd(2025, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2035, 1, 1);
+    let cert = params.self_signed(&key).unwrap();
+    (
+        Certificate::from_der(cert.der().to_vec()).unwrap(),
+        key.serialize_der(),
+    )
+}
+
+fn fast_mac() -> Pkcs12Mac {
+    Pkcs12Mac {
+        digest: "SHA-256".to_owned(),
+        iterations: 100,
+    }
+}
+
+/// A password-less store of two trusted certificates.
+fn password_less_store() -> Vec<u8> {
+    let mut store = TrustStore::new(StoreFormat::Pkcs12);
+    store
+        .entries
+        .push(Entry::trusted("first", self_signed("first").0, None));
+    store
+        .entries
+        .push(Entry::trusted("second", self_signed("second").0, None));
+    store.pkcs12_protection = Some(Pkcs12Protection::PasswordLess);
+    pkcs12::write(&store, "").unwrap()
+}
+
+/// An encrypted, MAC'd store with a private key and a trusted certificate (few iterations, to stay fast).
+fn encrypted_store() -> Vec<u8> {
+    let (cert, key) = self_signed("server");
+    let mut store = TrustStore::new(StoreFormat::Pkcs12);
+    store.entries.push(Entry {
+        alias: "server".to_owned(),
+        created_ms: Some(1_700_000_000_000),
+        body: EntryBody::PrivateKey(PrivateKeyEntry {
+            key: KeyMaterial::Pkcs8(key),
+            chain: vec![cert],
+            local_key_id: None,
+        }),
+    });
+    store
+        .entries
+        .push(Entry::trusted("ca", self_signed("ca").0, None));
+    store.pkcs12_protection = Some(Pkcs12Protection::Encrypted {
+        cert_encryption: Pkcs12Cipher::Pbes2Aes256 { iterations: 100 },
+        mac: fast_mac(),
+    });
+    pkcs12::write(&store, PW).unwrap()
+}
+
+#[test]
+fn every_truncation_of_a_store_is_an_error_and_never_a_panic() {
+    for bytes in [password_less_store(), encrypted_store()] {
+        assert!(pkcs12::read(&bytes, PW).is_ok());
+        for len in 0..bytes.len() {
+            let result = pkcs12::read(&bytes[..len], PW);
+            assert!(
+                result.is_err(),
+                "a store cut to {len} of {} bytes was read",
+                bytes.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn byte_flips_in_a_password_less_store_never_panic() {
+    let bytes = password_less_store();
+    for offset in 0..bytes.len() {
+        for mask in [0x01u8, 0x80, 0xff] {
+            let mut flipped = bytes.clone();
+            flipped[offset] ^= mask;
+            // Either outcome is fine (a flipped signature byte still parses); a panic fails the test.
+            let _ = pkcs12::read(&flipped, PW);
+        }
+    }
+}
+
+#[test]
+fn every_byte_flip_in_a_maced_store_is_detected() {
+    let bytes = encrypted_store();
+    for offset in 0..bytes.len() {
+        for mask in [0x01u8, 0xff] {
+            let mut flipped = bytes.clone();
+            flipped[offset] ^= mask;
+            let result = pkcs12::read(&flipped, PW);
+            assert!(
+                result.is_err(),
+                "flipping byte {offset} with {mask:#04x} went unnoticed"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_broken_certificate_is_reported_with_its_entry_index() {
+    let bytes = password_less_store();
+    let store = pkcs12::read(&bytes, "").unwrap();
+    let second = store.entries[1].certificate().unwrap().der().to_vec();
+    let at = bytes
+        .windows(second.len())
+        .position(|w| w == second.as_slice())
+        .unwrap();
+    let mut broken = bytes.clone();
+    // The certificate's tbsCertificate SEQUENCE tag becomes a SET: no longer an X.509 certificate.
+    broken[at + 4] = 0x31;
+    let err = pkcs12::read(&broken, "").unwrap_err();
+    match &err {
+        StoreError::Malformed {
+            entry: Some(1),
+            what,
+        } => assert!(what.contains("certificate"), "{what}"),
+        other => panic!("expected a malformed entry 1, got {other:?}"),
+    }
+    assert!(err.to_string().starts_with("entry 1: "), "{err}");
+}
+
+#[test]
+fn a_length_claiming_gigabytes_is_refused_without_allocating_it() {
+    let mut bytes = vec![0x30, 0x84, 0x7f, 0xff, 0xff, 0xff];
+    bytes.extend_from_slice(&[0x02, 0x01, 0x03]);
+    let err = pkcs12::read(&bytes, PW).unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+}
+
+#[test]
+fn deeply_nested_indefinite_lengths_are_refused() {
+    let mut bytes = Vec::new();
+    for _ in 0..100_000 {
+        bytes.extend_from_slice(&[0x30, 0x80]);
+    }
+    let err = pkcs12::read(&bytes, PW).unwrap_err();
+    assert!(err.to_string().contains("deeper"), "{err}");
+}
+
+#[test]
+fn an_iteration_count_above_the_jdks_limit_is_refused_before_any_work() {
+    let mut store = TrustStore::new(StoreFormat::Pkcs12);
+    store
+        .entries
+        .push(Entry::trusted("a", self_signed("a").0, None));
+    store.pkcs12_protection = Some(Pkcs12Protection::ClearCertsWithMac(Pkcs12Mac {
+        digest: "SHA-256".to_owned(),
+        iterations: 100_000,
+    }));
+    let mut bytes = pkcs12::write(&store, PW).unwrap();
+    // The MacData ends with INTEGER 100000 (02 03 01 86 a0); make it 8,388,607.
+    let n = bytes.len();
+    assert_eq!(&bytes[n - 5..], &[0x02, 0x03, 0x01, 0x86, 0xa0]);
+    bytes[n - 3..].copy_from_slice(&[0x7f, 0xff, 0xff]);
+    let err = pkcs12::read(&bytes, PW).unwrap_err();
+    assert!(err.to_string().contains("8388607"), "{err}");
+}
+
+#[test]
+fn trailing_bytes_after_the_store_are_an_error() {
+    let mut bytes = password_less_store();
+    bytes.extend_from_slice(b"junk");
+    let err = pkcs12::read(&bytes, "").unwrap_err();
+    assert!(err.to_string().contains("4 bytes follow"), "{err}");
+}
+
+#[test]
+fn keys_still_under_the_jks_protector_are_refused_with_the_reason() {
+    let (cert, _) = self_signed("server");
+    let mut store = TrustStore::new(StoreFormat::Jks);
+    store.entries.push(Entry {
+        alias: "server".to_owned(),
+        created_ms: None,
+        body: EntryBody::PrivateKey(PrivateKeyEntry {
+            key: KeyMaterial::JavaProtected(vec![0x30, 0x00]),
+            chain: vec![cert],
+            local_key_id: None,
+        }),
+    });
+    let err = pkcs12::write(&store, PW).unwrap_err();
+    assert!(matches!(err, StoreError::Unsupported(_)), "{err:?}");
+    assert!(err.to_string().contains("key protector"), "{err}");
+}
+
+#[test]
+fn a_secret_key_sealed_by_jceks_is_refused_rather_than_written_wrong() {
+    let mut store = TrustStore::new(StoreFormat::Jceks);
+    store.entries.push(Entry {
+        alias: "aes".to_owned(),
+        created_ms: None,
+        body: EntryBody::SecretKey(OpaqueKey {
+            blob: vec![0xac, 0xed, 0x00, 0x05],
+            algorithm: Some("AES".to_owned()),
+        }),
+    });
+    let err = pkcs12::write(&store, PW).unwrap_err();
+    assert!(err.to_string().contains("JCEKS"), "{err}");
+}
+
+#[test]
+fn a_store_with_keys_needs_a_password_even_when_password_less() {
+    let (cert, key) = self_signed("server");
+    let mut store = TrustStore::new(StoreFormat::Pkcs12);
+    store.entries.push(Entry {
+        alias: "server".to_owned(),
+        created_ms: None,
+        body: EntryBody::PrivateKey(PrivateKeyEntry {
+            key: KeyMaterial::Pkcs8(key),
+            chain: vec![cert],
+            local_key_id: None,
+        }),
+    });
+    store.pkcs12_protection = Some(Pkcs12Protection::PasswordLess);
+    let err = pkcs12::write(&store, "").unwrap_err();
+    assert!(err.to_string().contains("give a store password"), "{err}");
+    // With a password the keys are encrypted and the certificates stay in clear, with no MAC.
+    let bytes = pkcs12::write(&store, PW).unwrap();
+    let back = pkcs12::read(&bytes, PW).unwrap();
+    assert_eq!(back.pkcs12_protection, Some(Pkcs12Protection::PasswordLess));
+    let (EntryBody::PrivateKey(written), EntryBody::PrivateKey(read)) =
+        (&store.entries[0].body, &back.entries[0].body)
+    else {
+        panic!("server stays a private key");
+    };
+    assert_eq!(read.key, written.key);
+    assert_eq!(read.chain, written.chain);
+    assert!(
+        read.local_key_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with(b"Time "))
+    );
+}
