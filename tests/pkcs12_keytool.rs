@@ -504,7 +504,7 @@ fn openssl_decrypts_the_private_key_we_wrote_to_the_same_pkcs8() {
     assert_eq!(block.contents(), expected.as_slice());
 }
 
-/// A CA, and a server certificate for app.lab.test that it signed, as rcgen makes them.
+/// A root CA, an intermediate and a server certificate for app.lab.test (served with the intermediate).
 struct Pki {
     ca: Certificate,
     chain: Vec<rustls_pki_types::CertificateDer<'static>>,
@@ -512,38 +512,17 @@ struct Pki {
 }
 
 fn pki() -> Pki {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "trustpath Handshake CA");
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![
-        rcgen::KeyUsagePurpose::KeyCertSign,
-        rcgen::KeyUsagePurpose::CrlSign,
-    ];
-    ca_params.not_before = rcgen::date_time_ymd(2025, 1, 1);
-    ca_params.not_after = rcgen::date_time_ymd(2035, 1, 1);
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = rcgen::Issuer::from_params(&ca_params, &ca_key);
-
-    let leaf_key = rcgen::KeyPair::generate().unwrap();
-    let mut leaf_params = rcgen::CertificateParams::new(vec!["app.lab.test".to_owned()]).unwrap();
-    leaf_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "app.lab.test");
-    leaf_params.not_before = rcgen::date_time_ymd(2025, 1, 1);
-    leaf_params.not_after = rcgen::date_time_ymd(2034, 1, 1);
-    leaf_params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-    let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
+    let root = support::pki::root("trustpath Handshake CA");
+    let intermediate = support::pki::intermediate("trustpath Handshake Intermediate", &root);
+    let leaf = support::pki::leaf(&["app.lab.test"], &intermediate);
     Pki {
-        ca: Certificate::from_der(ca.der().to_vec()).unwrap(),
-        chain: vec![leaf.der().clone()],
-        key: rustls_pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
+        ca: Certificate::from_der(root.der()).unwrap(),
+        chain: vec![leaf.cert.der().clone(), intermediate.cert.der().clone()],
+        key: rustls_pki_types::PrivateKeyDer::Pkcs8(leaf.key.serialize_der().into()),
     }
 }
 
-/// Serves `chain` on 127.0.0.1 from a background runtime until dropped; each connection is handshaken and
+/// Serves the chain on 127.0.0.1 with tokio-rustls from a background runtime until dropped; each connection is handshaken and
 /// then held until the client closes it (or 10 s pass).
 struct Server {
     port: u16,

@@ -12,18 +12,12 @@ use trustpath::truststore::{
 
 const PW: &str = "changeit";
 
+/// A self-signed certificate and its PKCS#8 key.
 fn self_signed(name: &str) -> (Certificate, Vec<u8>) {
-    let key = rcgen::KeyPair::generate().unwrap();
-    let mut params = rcgen::CertificateParams::new(vec![format!("{name}.lab.test")]).unwrap();
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, name);
-    params.not_before = rcgen::date_time_ymd(2025, 1, 1);
-    params.not_after = rcgen::date_time_ymd(2035, 1, 1);
-    let cert = params.self_signed(&key).unwrap();
+    let issued = support::pki::root(name);
     (
-        Certificate::from_der(cert.der().to_vec()).unwrap(),
-        key.serialize_der(),
+        Certificate::from_der(issued.der()).unwrap(),
+        issued.key.serialize_der(),
     )
 }
 
