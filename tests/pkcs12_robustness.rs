@@ -7,7 +7,7 @@ mod support;
 use trustpath::cert::Certificate;
 use trustpath::truststore::{
     Entry, EntryBody, KeyMaterial, OpaqueKey, Pkcs12Cipher, Pkcs12Mac, Pkcs12Protection,
-    PrivateKeyEntry, StoreError, StoreFormat, TrustStore, pkcs12,
+    PrivateKeyEntry, StoreError, StoreFormat, TrustStore, keyprotect, pkcs12,
 };
 
 const PW: &str = "changeit";
@@ -177,21 +177,28 @@ fn trailing_bytes_after_the_store_are_an_error() {
 }
 
 #[test]
-fn keys_still_under_the_jks_protector_are_refused_with_the_reason() {
-    let (cert, _) = self_signed("server");
+fn a_jks_protected_key_opens_with_the_store_password_and_is_refused_otherwise() {
+    let (cert, pkcs8) = self_signed("server");
+    let protected = keyprotect::jks_protect(&pkcs8, PW, [7u8; 20]);
     let mut store = TrustStore::new(StoreFormat::Jks);
     store.entries.push(Entry {
         alias: "server".to_owned(),
         created_ms: None,
         body: EntryBody::PrivateKey(PrivateKeyEntry {
-            key: KeyMaterial::JavaProtected(vec![0x30, 0x00]),
+            key: KeyMaterial::JavaProtected(protected),
             chain: vec![cert],
             local_key_id: None,
         }),
     });
-    let err = pkcs12::write(&store, PW).unwrap_err();
+    let back = pkcs12::read(&pkcs12::write(&store, PW).unwrap(), PW).unwrap();
+    let EntryBody::PrivateKey(read) = &back.entries[0].body else {
+        panic!("server stays a private key");
+    };
+    assert_eq!(read.key, KeyMaterial::Pkcs8(pkcs8));
+
+    let err = pkcs12::write(&store, "another-password").unwrap_err();
     assert!(matches!(err, StoreError::Unsupported(_)), "{err:?}");
-    assert!(err.to_string().contains("key protector"), "{err}");
+    assert!(err.to_string().contains("keytool -keypasswd"), "{err}");
 }
 
 #[test]
