@@ -249,3 +249,30 @@ fn a_store_with_keys_needs_a_password_even_when_password_less() {
             .is_some_and(|id| id.starts_with(b"Time "))
     );
 }
+
+/// The stores the random-damage test starts from, made once per test binary.
+fn stores() -> &'static [Vec<u8>] {
+    static STORES: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    STORES.get_or_init(|| vec![password_less_store(), encrypted_store()])
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    #[test]
+    fn random_damage_to_a_store_never_panics(
+        which in 0usize..2,
+        edits in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), 0u8..=255), 1..8),
+        cut in proptest::prelude::any::<proptest::sample::Index>(),
+        password in "[a-z]{0,8}",
+    ) {
+        let mut bytes = stores()[which].clone();
+        for (at, value) in edits {
+            let i = at.index(bytes.len());
+            bytes[i] = value;
+        }
+        let keep = bytes.len() - cut.index(bytes.len() / 4 + 1);
+        bytes.truncate(keep);
+        let _ = pkcs12::read(&bytes, &password);
+    }
+}
