@@ -163,6 +163,43 @@ fn a_keytool_made_password_less_truststore_is_rewritten_byte_for_byte() {
     );
 }
 
+/// The DER skeleton of `bytes`: `(depth, tag)` of every element, descending into constructed ones (the
+/// view `openssl asn1parse` gives; OCTET STRING contents, salts and cipher text are not compared).
+fn skeleton(bytes: &[u8], depth: usize, out: &mut Vec<(usize, u8)>) {
+    let mut rest = bytes;
+    while let [tag, len0, tail @ ..] = rest {
+        let (len, header) = if *len0 < 0x80 {
+            (*len0 as usize, 2)
+        } else {
+            let n = (*len0 & 0x7f) as usize;
+            let len = tail[..n].iter().fold(0usize, |a, b| (a << 8) | *b as usize);
+            (len, 2 + n)
+        };
+        out.push((depth, *tag));
+        if tag & 0x20 != 0 {
+            skeleton(&rest[header..header + len], depth + 1, out);
+        }
+        rest = &rest[header + len..];
+    }
+}
+
+#[test]
+fn our_rewrites_of_keytool_stores_have_keytools_structure() {
+    for name in [
+        "jdk17-default.p12",
+        "jdk17-legacy.p12",
+        "jdk17-passwordless.p12",
+        "jdk25-default.p12",
+    ] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let ours = pkcs12::write(&pkcs12::read(&bytes, PW).unwrap(), PW).unwrap();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        skeleton(&bytes, 0, &mut a);
+        skeleton(&ours, 0, &mut b);
+        assert_eq!(a, b, "{name}");
+    }
+}
+
 #[test]
 fn trusted_certificate_bags_carry_keytools_oracle_trusted_key_usage_attribute() {
     // SEQUENCE { 2.16.840.1.113894.746875.1.1, SET { 2.5.29.37.0 (anyExtendedKeyUsage) } }
