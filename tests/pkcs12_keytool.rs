@@ -761,3 +761,60 @@ fn an_openssl_store_with_an_empty_password_reads_with_an_empty_password() {
     };
     assert_eq!(&read.key, &pk.key);
 }
+
+#[test]
+fn non_ascii_aliases_read_and_write_as_keytool_shows_them() {
+    if !have_tool("keytool") {
+        return;
+    }
+    let alias = "Clé-Été😀";
+    let dir = tempfile::tempdir().unwrap();
+    let theirs = dir.path().join("theirs.p12");
+    let ca = read_fixture("jdk25-cacerts-style.p12", "").unwrap().entries[0].clone();
+    let pem_path = dir.path().join("ca.pem");
+    std::fs::write(&pem_path, ca.certificate().unwrap().to_pem()).unwrap();
+    run_ok(
+        keytool(Path::new("keytool"))
+            .env("LC_ALL", "C.UTF-8")
+            .args([
+                "-importcert",
+                "-noprompt",
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PW,
+                "-alias",
+                alias,
+            ])
+            .arg("-keystore")
+            .arg(&theirs)
+            .arg("-file")
+            .arg(&pem_path),
+    );
+    let read = read_fixture_path(&theirs);
+    assert_eq!(read.entries[0].alias, alias);
+
+    let ours = dir.path().join("ours.p12");
+    std::fs::write(&ours, pkcs12::write(&read, PW).unwrap()).unwrap();
+    let mut cmd = keytool(Path::new("keytool"));
+    cmd.env("LC_ALL", "C.UTF-8")
+        .args([
+            "-J-Duser.language=en",
+            "-list",
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            PW,
+        ])
+        .arg("-keystore")
+        .arg(&ours);
+    let listing = run_ok(&mut cmd);
+    assert!(
+        listing.contains(&format!("{}, ", alias.to_lowercase())),
+        "{listing}"
+    );
+}
+
+fn read_fixture_path(path: &Path) -> TrustStore {
+    pkcs12::read(&std::fs::read(path).unwrap(), PW).unwrap()
+}

@@ -276,3 +276,16 @@ proptest::proptest! {
         let _ = pkcs12::read(&bytes, &password);
     }
 }
+
+#[test]
+fn a_non_ascii_password_is_refused_where_the_jdk_could_not_open_the_store() {
+    let mut store = TrustStore::new(StoreFormat::Pkcs12);
+    store
+        .entries
+        .push(Entry::trusted("a", self_signed("a").0, None));
+    let err = pkcs12::write(&store, "pässwörd").unwrap_err();
+    assert!(err.to_string().contains("ASCII"), "{err}");
+    // A password-less store does not use it.
+    store.pkcs12_protection = Some(Pkcs12Protection::PasswordLess);
+    assert!(pkcs12::write(&store, "pässwörd").is_ok());
+}
