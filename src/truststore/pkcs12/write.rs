@@ -22,7 +22,7 @@ use crate::truststore::{
 /// Refused, with a message saying why: aliases that differ only in case (the JDK would keep one), keys
 /// under the JKS/JCEKS key protector that `password` does not open, secret keys that did not come
 /// from a PKCS#12 file, and any store that needs a password (a MAC, encrypted certificates, or keys)
-/// when `password` is empty.
+/// when `password` is empty or not ASCII (the JDK refuses non-ASCII PKCS#12 passwords).
 pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> {
     let protection = effective_protection(store, password);
     check_aliases(store)?;
@@ -39,6 +39,14 @@ pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> 
                     .to_owned(),
             ));
         }
+    }
+    let needs_password = !matches!(protection, Pkcs12Protection::PasswordLess) || store.has_keys();
+    if needs_password && !password.is_ascii() {
+        return Err(StoreError::Unsupported(
+            "the JDK opens PKCS#12 stores only with an ASCII password (keytool: \"Password is not ASCII\"); \
+             choose a password without accents or symbols beyond ASCII"
+                .to_owned(),
+        ));
     }
     let key_cipher = key_cipher_for(&protection);
 
