@@ -163,6 +163,43 @@ fn a_keytool_made_password_less_truststore_is_rewritten_byte_for_byte() {
     );
 }
 
+/// The DER skeleton of `bytes`: `(depth, tag)` of every element, descending into constructed ones (the
+/// view `openssl asn1parse` gives; OCTET STRING contents, salts and cipher text are not compared).
+fn skeleton(bytes: &[u8], depth: usize, out: &mut Vec<(usize, u8)>) {
+    let mut rest = bytes;
+    while let [tag, len0, tail @ ..] = rest {
+        let (len, header) = if *len0 < 0x80 {
+            (*len0 as usize, 2)
+        } else {
+            let n = (*len0 & 0x7f) as usize;
+            let len = tail[..n].iter().fold(0usize, |a, b| (a << 8) | *b as usize);
+            (len, 2 + n)
+        };
+        out.push((depth, *tag));
+        if tag & 0x20 != 0 {
+            skeleton(&rest[header..header + len], depth + 1, out);
+        }
+        rest = &rest[header + len..];
+    }
+}
+
+#[test]
+fn our_rewrites_of_keytool_stores_have_keytools_structure() {
+    for name in [
+        "jdk17-default.p12",
+        "jdk17-legacy.p12",
+        "jdk17-passwordless.p12",
+        "jdk25-default.p12",
+    ] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let ours = pkcs12::write(&pkcs12::read(&bytes, PW).unwrap(), PW).unwrap();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        skeleton(&bytes, 0, &mut a);
+        skeleton(&ours, 0, &mut b);
+        assert_eq!(a, b, "{name}");
+    }
+}
+
 #[test]
 fn trusted_certificate_bags_carry_keytools_oracle_trusted_key_usage_attribute() {
     // SEQUENCE { 2.16.840.1.113894.746875.1.1, SET { 2.5.29.37.0 (anyExtendedKeyUsage) } }
@@ -504,7 +541,7 @@ fn openssl_decrypts_the_private_key_we_wrote_to_the_same_pkcs8() {
     assert_eq!(block.contents(), expected.as_slice());
 }
 
-/// A CA, and a server certificate for app.lab.test that it signed, as rcgen makes them.
+/// A root CA, an intermediate and a server certificate for app.lab.test (served with the intermediate).
 struct Pki {
     ca: Certificate,
     chain: Vec<rustls_pki_types::CertificateDer<'static>>,
@@ -512,38 +549,17 @@ struct Pki {
 }
 
 fn pki() -> Pki {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "trustpath Handshake CA");
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![
-        rcgen::KeyUsagePurpose::KeyCertSign,
-        rcgen::KeyUsagePurpose::CrlSign,
-    ];
-    ca_params.not_before = rcgen::date_time_ymd(2025, 1, 1);
-    ca_params.not_after = rcgen::date_time_ymd(2035, 1, 1);
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = rcgen::Issuer::from_params(&ca_params, &ca_key);
-
-    let leaf_key = rcgen::KeyPair::generate().unwrap();
-    let mut leaf_params = rcgen::CertificateParams::new(vec!["app.lab.test".to_owned()]).unwrap();
-    leaf_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "app.lab.test");
-    leaf_params.not_before = rcgen::date_time_ymd(2025, 1, 1);
-    leaf_params.not_after = rcgen::date_time_ymd(2034, 1, 1);
-    leaf_params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-    let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
+    let root = support::pki::root("trustpath Handshake CA");
+    let intermediate = support::pki::intermediate("trustpath Handshake Intermediate", &root);
+    let leaf = support::pki::leaf(&["app.lab.test"], &intermediate);
     Pki {
-        ca: Certificate::from_der(ca.der().to_vec()).unwrap(),
-        chain: vec![leaf.der().clone()],
-        key: rustls_pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
+        ca: Certificate::from_der(root.der()).unwrap(),
+        chain: vec![leaf.cert.der().clone(), intermediate.cert.der().clone()],
+        key: rustls_pki_types::PrivateKeyDer::Pkcs8(leaf.key.serialize_der().into()),
     }
 }
 
-/// Serves `chain` on 127.0.0.1 from a background runtime until dropped; each connection is handshaken and
+/// Serves the chain on 127.0.0.1 with tokio-rustls from a background runtime until dropped; each connection is handshaken and
 /// then held until the client closes it (or 10 s pass).
 struct Server {
     port: u16,
@@ -744,4 +760,61 @@ fn an_openssl_store_with_an_empty_password_reads_with_an_empty_password() {
         panic!("server is a private key");
     };
     assert_eq!(&read.key, &pk.key);
+}
+
+#[test]
+fn non_ascii_aliases_read_and_write_as_keytool_shows_them() {
+    if !have_tool("keytool") {
+        return;
+    }
+    let alias = "Clé-Été😀";
+    let dir = tempfile::tempdir().unwrap();
+    let theirs = dir.path().join("theirs.p12");
+    let ca = read_fixture("jdk25-cacerts-style.p12", "").unwrap().entries[0].clone();
+    let pem_path = dir.path().join("ca.pem");
+    std::fs::write(&pem_path, ca.certificate().unwrap().to_pem()).unwrap();
+    run_ok(
+        keytool(Path::new("keytool"))
+            .env("LC_ALL", "C.UTF-8")
+            .args([
+                "-importcert",
+                "-noprompt",
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PW,
+                "-alias",
+                alias,
+            ])
+            .arg("-keystore")
+            .arg(&theirs)
+            .arg("-file")
+            .arg(&pem_path),
+    );
+    let read = read_fixture_path(&theirs);
+    assert_eq!(read.entries[0].alias, alias);
+
+    let ours = dir.path().join("ours.p12");
+    std::fs::write(&ours, pkcs12::write(&read, PW).unwrap()).unwrap();
+    let mut cmd = keytool(Path::new("keytool"));
+    cmd.env("LC_ALL", "C.UTF-8")
+        .args([
+            "-J-Duser.language=en",
+            "-list",
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            PW,
+        ])
+        .arg("-keystore")
+        .arg(&ours);
+    let listing = run_ok(&mut cmd);
+    assert!(
+        listing.contains(&format!("{}, ", alias.to_lowercase())),
+        "{listing}"
+    );
+}
+
+fn read_fixture_path(path: &Path) -> TrustStore {
+    pkcs12::read(&std::fs::read(path).unwrap(), PW).unwrap()
 }

@@ -7,23 +7,17 @@ mod support;
 use trustpath::cert::Certificate;
 use trustpath::truststore::{
     Entry, EntryBody, KeyMaterial, OpaqueKey, Pkcs12Cipher, Pkcs12Mac, Pkcs12Protection,
-    PrivateKeyEntry, StoreError, StoreFormat, TrustStore, pkcs12,
+    PrivateKeyEntry, StoreError, StoreFormat, TrustStore, keyprotect, pkcs12,
 };
 
 const PW: &str = "changeit";
 
+/// A self-signed certificate and its PKCS#8 key.
 fn self_signed(name: &str) -> (Certificate, Vec<u8>) {
-    let key = rcgen::KeyPair::generate().unwrap();
-    let mut params = rcgen::CertificateParams::new(vec![format!("{name}.lab.test")]).unwrap();
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, name);
-    params.not_before = rcgen::date_time_ymd(2025, 1, 1);
-    params.not_after = rcgen::date_time_ymd(2035, 1, 1);
-    let cert = params.self_signed(&key).unwrap();
+    let issued = support::pki::root(name);
     (
-        Certificate::from_der(cert.der().to_vec()).unwrap(),
-        key.serialize_der(),
+        Certificate::from_der(issued.der()).unwrap(),
+        issued.key.serialize_der(),
     )
 }
 
@@ -183,21 +177,28 @@ fn trailing_bytes_after_the_store_are_an_error() {
 }
 
 #[test]
-fn keys_still_under_the_jks_protector_are_refused_with_the_reason() {
-    let (cert, _) = self_signed("server");
+fn a_jks_protected_key_opens_with_the_store_password_and_is_refused_otherwise() {
+    let (cert, pkcs8) = self_signed("server");
+    let protected = keyprotect::jks_protect(&pkcs8, PW, [7u8; 20]);
     let mut store = TrustStore::new(StoreFormat::Jks);
     store.entries.push(Entry {
         alias: "server".to_owned(),
         created_ms: None,
         body: EntryBody::PrivateKey(PrivateKeyEntry {
-            key: KeyMaterial::JavaProtected(vec![0x30, 0x00]),
+            key: KeyMaterial::JavaProtected(protected),
             chain: vec![cert],
             local_key_id: None,
         }),
     });
-    let err = pkcs12::write(&store, PW).unwrap_err();
+    let back = pkcs12::read(&pkcs12::write(&store, PW).unwrap(), PW).unwrap();
+    let EntryBody::PrivateKey(read) = &back.entries[0].body else {
+        panic!("server stays a private key");
+    };
+    assert_eq!(read.key, KeyMaterial::Pkcs8(pkcs8));
+
+    let err = pkcs12::write(&store, "another-password").unwrap_err();
     assert!(matches!(err, StoreError::Unsupported(_)), "{err:?}");
-    assert!(err.to_string().contains("key protector"), "{err}");
+    assert!(err.to_string().contains("keytool -keypasswd"), "{err}");
 }
 
 #[test]
@@ -247,4 +248,44 @@ fn a_store_with_keys_needs_a_password_even_when_password_less() {
             .as_deref()
             .is_some_and(|id| id.starts_with(b"Time "))
     );
+}
+
+/// The stores the random-damage test starts from, made once per test binary.
+fn stores() -> &'static [Vec<u8>] {
+    static STORES: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    STORES.get_or_init(|| vec![password_less_store(), encrypted_store()])
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    #[test]
+    fn random_damage_to_a_store_never_panics(
+        which in 0usize..2,
+        edits in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), 0u8..=255), 1..8),
+        cut in proptest::prelude::any::<proptest::sample::Index>(),
+        password in "[a-z]{0,8}",
+    ) {
+        let mut bytes = stores()[which].clone();
+        for (at, value) in edits {
+            let i = at.index(bytes.len());
+            bytes[i] = value;
+        }
+        let keep = bytes.len() - cut.index(bytes.len() / 4 + 1);
+        bytes.truncate(keep);
+        let _ = pkcs12::read(&bytes, &password);
+    }
+}
+
+#[test]
+fn a_non_ascii_password_is_refused_where_the_jdk_could_not_open_the_store() {
+    let mut store = TrustStore::new(StoreFormat::Pkcs12);
+    store
+        .entries
+        .push(Entry::trusted("a", self_signed("a").0, None));
+    let err = pkcs12::write(&store, "pässwörd").unwrap_err();
+    assert!(err.to_string().contains("ASCII"), "{err}");
+    // A password-less store does not use it.
+    store.pkcs12_protection = Some(Pkcs12Protection::PasswordLess);
+    assert!(pkcs12::write(&store, "pässwörd").is_ok());
 }

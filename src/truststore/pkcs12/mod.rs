@@ -1,7 +1,8 @@
 //! PKCS#12 keystores, read and written the way the JDK's `sun.security.pkcs12.PKCS12KeyStore` does, so that
 //! keytool and the JVM cannot tell trustpath's files from their own.
 //!
-//! What decides what the JVM sees (all checked against `PKCS12KeyStore.java` of JDK 17 and 25):
+//! What decides what the JVM sees (read in JDK 25's `PKCS12KeyStore.java`, checked with keytool and the
+//! JVM of JDK 17 and 25 by `tests/pkcs12_keytool.rs`):
 //!
 //! - A certificate bag is a *trusted* entry only when it carries Oracle's trustedKeyUsage attribute
 //!   (2.16.840.1.113894.746875.1.1). A bag without it is not listed by keytool and is no trust anchor; it

@@ -66,7 +66,9 @@ fn random(buf: &mut [u8]) -> Result<(), StoreError> {
 }
 
 /// Decrypts `data` under the `AlgorithmIdentifier` whose whole encoding is `alg_id`; returns the plain
-/// text and the scheme, as trustpath names it.
+/// text and the scheme, as trustpath names it. Every PBKDF2-based PBES2 variant (openssl also writes
+/// AES-128 and HmacSHA1) is named [`Pkcs12Cipher::Pbes2Aes256`] with its iteration count, so a rewrite
+/// uses keytool's AES-256/HmacSHA256 at the same count; 128-bit RC2 is named `Rc2_40` likewise.
 pub fn decrypt(
     alg_id: &[u8],
     data: &[u8],
@@ -82,9 +84,7 @@ pub fn decrypt(
         let iterations = match &params.kdf {
             pkcs5::pbes2::Kdf::Pbkdf2(p) => p.iteration_count,
             _ => {
-                return Err(PbeError::Unsupported(
-                    "PBES2 with scrypt (the JDK does not read it either)".to_owned(),
-                ));
+                return Err(PbeError::Unsupported("PBES2 with scrypt".to_owned()));
             }
         };
         check_iterations(iterations)?;
@@ -312,10 +312,7 @@ pub fn verify_mac(
     let mut alg = digest_info.sequence("MacData digest algorithm")?;
     let alg_oid = alg.oid("MacData digest algorithm")?;
     if alg_oid == oid::PBMAC1 {
-        return Err(PbeError::Unsupported(
-            "PBMAC1 (RFC 9579) integrity; re-create the store with keytool's default MAC"
-                .to_owned(),
-        ));
+        return Err(PbeError::Unsupported("PBMAC1 (RFC 9579)".to_owned()));
     }
     let name = MAC_DIGESTS
         .iter()

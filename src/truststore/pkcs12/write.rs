@@ -1,10 +1,13 @@
 //! Writing PKCS#12 exactly as keytool lays it out: keys first, then certificates (encrypted or in clear),
 //! then the MAC; bag attributes in keytool's order.
 
+use std::borrow::Cow;
+
 use super::der::{self, CONTEXT_0, seq, tlv};
 use super::read::{check_pkcs8, key_algorithm};
 use super::{effective_protection, keytool_default_cipher, oid, pbe};
 use crate::cert::Certificate;
+use crate::truststore::keyprotect;
 use crate::truststore::{
     Entry, EntryBody, KeyMaterial, OpaqueKey, Pkcs12Cipher, Pkcs12Protection, PrivateKeyEntry,
     StoreError, TrustStore,
@@ -13,10 +16,13 @@ use crate::truststore::{
 /// Writes `store` as PKCS#12 under `password`, keeping the protection it was read with (see
 /// [`effective_protection`] for a new store).
 ///
+/// Keys still under the JKS/JCEKS key protector are opened with `password`, as `keytool -importkeystore`
+/// does with the source store password.
+///
 /// Refused, with a message saying why: aliases that differ only in case (the JDK would keep one), keys
-/// still under the JKS/JCEKS key protector (convert them to PKCS#8 first), secret keys that did not come
+/// under the JKS/JCEKS key protector that `password` does not open, secret keys that did not come
 /// from a PKCS#12 file, and any store that needs a password (a MAC, encrypted certificates, or keys)
-/// when `password` is empty.
+/// when `password` is empty or not ASCII (the JDK refuses non-ASCII PKCS#12 passwords).
 pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> {
     let protection = effective_protection(store, password);
     check_aliases(store)?;
@@ -33,6 +39,14 @@ pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> 
                     .to_owned(),
             ));
         }
+    }
+    let needs_password = !matches!(protection, Pkcs12Protection::PasswordLess) || store.has_keys();
+    if needs_password && !password.is_ascii() {
+        return Err(StoreError::Unsupported(
+            "the JDK opens PKCS#12 stores only with an ASCII password (keytool: \"Password is not ASCII\"); \
+             choose a password without accents or symbols beyond ASCII"
+                .to_owned(),
+        ));
     }
     let key_cipher = key_cipher_for(&protection);
 
@@ -112,16 +126,23 @@ fn shrouded_key_bag(
     password: &str,
     attrs: &[u8],
 ) -> Result<Vec<u8>, StoreError> {
-    let pkcs8 = match &pk.key {
-        KeyMaterial::Pkcs8(der) => der,
-        KeyMaterial::JavaProtected(_) => {
-            return Err(StoreError::Unsupported(format!(
-                "private key {:?} is still under the JKS/JCEKS key protector; it must be decrypted to PKCS#8 \
-                 (with its key password) before it can go into a PKCS#12 store",
-                entry.alias
-            )));
-        }
+    let pkcs8: Cow<'_, [u8]> = match &pk.key {
+        KeyMaterial::Pkcs8(der) => Cow::Borrowed(der),
+        // A JKS/JCEKS key protected with this store's password (keytool's default, and what PKCS#12
+        // requires of its keys), as `keytool -importkeystore` takes it.
+        KeyMaterial::JavaProtected(epki) => match keyprotect::recover(epki, password) {
+            Ok(der) => Cow::Owned(der),
+            Err(e) => {
+                return Err(StoreError::Unsupported(format!(
+                    "private key {:?} is under the JKS/JCEKS key protector and does not open with the PKCS#12 \
+                     store password ({e}); a PKCS#12 key must use the store password, so first change its key \
+                     password to it (keytool -keypasswd)",
+                    entry.alias
+                )));
+            }
+        },
     };
+    let pkcs8 = pkcs8.as_ref();
     check_pkcs8(pkcs8).map_err(|m| StoreError::in_entry(index, format!("private key: {m}")))?;
     let (alg, encrypted) = pbe::encrypt(cipher, pkcs8, password)?;
     let epki = seq(&[&alg, &tlv(der::OCTET_STRING, &encrypted)]);
