@@ -290,3 +290,57 @@ fn a_jks_keystore_is_judged_by_its_key_entrys_chain_and_its_key_is_checked() {
     assert_eq!(code, 1);
     assert!(out.contains("key-mismatch"), "{out}");
 }
+
+#[test]
+fn a_pkcs12_keystore_made_by_openssl_is_judged_by_its_key_entrys_chain() {
+    if !support::have_tool("openssl") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p12 = dir.path().join("server.p12");
+    support::run_ok(
+        Command::new("openssl")
+            .args([
+                "pkcs12",
+                "-export",
+                "-passout",
+                "pass:s3cret",
+                "-name",
+                "tomcat",
+                "-in",
+            ])
+            .arg(golden::fixture("leaf.pem"))
+            .arg("-inkey")
+            .arg(golden::fixture("leaf-key.pem"))
+            .arg("-certfile")
+            .arg(golden::fixture("intermediate.pem"))
+            .arg("-out")
+            .arg(&p12),
+    );
+    let (code, out, err) = verify(&[
+        p12.to_str().unwrap(),
+        "--chain-pass",
+        "s3cret",
+        "--truststore",
+        &format!("{FIX}/root.pem"),
+        "--host",
+        "wiki.example.test",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let chain = doc["endpoints"][0]["chain"].as_array().unwrap();
+    assert_eq!(chain.len(), 2, "{out}");
+    assert_eq!(chain[0]["subject"], "CN=wiki.example.test");
+    assert!(!out.contains("key-mismatch"));
+    // A wrong password is a job that cannot be done, with the JDK's words.
+    let (code, _, err) = verify(&[
+        p12.to_str().unwrap(),
+        "--chain-pass",
+        "wrong",
+        "--truststore",
+        &format!("{FIX}/root.pem"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("password was incorrect"), "{err}");
+}
