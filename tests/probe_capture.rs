@@ -332,6 +332,39 @@ async fn a_middlebox_dropping_large_client_hellos_gets_a_retry_without_the_post_
     assert_eq!(got.chain.len(), 1);
 }
 
+/// A JKS truststore holding `pki`'s root, for the JVM judge.
+fn jks_truststore(pki: &Pki, dir: &std::path::Path) -> std::path::PathBuf {
+    use trustpath::truststore::{self, Entry, StoreFormat, TrustStore};
+    let mut store = TrustStore::new(StoreFormat::Jks);
+    let root = trustpath::cert::Certificate::from_der(pki.root.to_vec()).unwrap();
+    store
+        .entries
+        .push(Entry::trusted("probe-test-root", root, Some(0)));
+    let path = dir.join("truststore.jks");
+    std::fs::write(
+        &path,
+        truststore::write(&store, StoreFormat::Jks, "changeit").unwrap(),
+    )
+    .unwrap();
+    path
+}
+
+/// What the JVM (JDK on PATH) says about `addr` with `pki`'s root as its only anchor.
+fn jvm_verdict(pki: &Pki, addr: SocketAddr) -> support::JavaVerdict {
+    let dir = tempfile::tempdir().unwrap();
+    let store = jks_truststore(pki, dir.path());
+    support::java_handshake(
+        None,
+        support::JavaTrust::Explicit {
+            path: &store,
+            store_type: "JKS",
+            password: Some("changeit"),
+        },
+        addr.port(),
+        "localhost",
+    )
+}
+
 /// `openssl s_server` on a free loopback port; killed on drop.
 struct OpensslServer {
     child: Child,
@@ -407,6 +440,14 @@ async fn a_tls_1_0_only_server_still_has_its_chain_captured_with_a_legacy_tls_er
     let tls = got.tls.unwrap();
     assert_eq!(tls.handshake, Handshake::LegacyHello);
     assert_eq!(tls.version.as_deref(), Some("TLSv1"));
+    // The error severity is the JVM's own answer: it refuses the TLS 1.0 server.
+    if support::have_tool("java") {
+        let verdict = jvm_verdict(pki, server.addr);
+        assert!(
+            matches!(&verdict, support::JavaVerdict::Untrusted(why) if why.contains("protocol")),
+            "{verdict:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -429,6 +470,11 @@ async fn an_rsa_key_exchange_cbc_only_server_is_captured_with_a_legacy_tls_warni
         Some("TLS_RSA_WITH_AES_128_CBC_SHA")
     );
     assert_eq!(got.chain.len(), 2);
+    // A warning, not an error: the JVM (JDK 17) still connects.
+    if support::have_tool("java") {
+        let verdict = jvm_verdict(&pki, server.addr);
+        assert!(verdict.trusted(), "{verdict:?}");
+    }
 }
 
 #[tokio::test]
