@@ -63,6 +63,7 @@ fn a_leaf_without_its_intermediate_fails_with_exit_1_and_json_names_the_gap() {
     assert_eq!(e["target"], format!("{FIX}/leaf.pem"));
     assert_eq!(e["tls"], serde_json::Value::Null);
     assert_eq!(doc["truststores"][0]["origin"], "option");
+    golden::check("verify-leaf-only.json", &out);
     assert!(
         e["findings"]
             .as_array()
