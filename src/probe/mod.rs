@@ -658,13 +658,13 @@ fn legacy_finding(version: &str, suite: &str, first: &str) -> Finding {
     } else if broken_suite {
         "the JDK disables RC4 and 3DES suites (jdk.tls.disabledAlgorithms)".to_owned()
     } else {
-        "rustls refuses its key exchange or CBC mode, and newer JDKs and browsers are removing such suites".to_owned()
+        "JDK 17 still accepts it, but rustls and browsers refuse RSA key exchange or CBC-only servers and newer JDKs are removing such suites".to_owned()
     };
     Finding::new(
         Code::LegacyTls,
         severity,
         format!(
-            "the server negotiated only {version} with {suite} when offered TLS 1.2 and legacy suites ({first}); {why}"
+            "the server negotiates only {version} with {suite} (offered TLS 1.2 and legacy suites; a modern handshake failed: {first}); {why}"
         ),
         "enable TLS 1.2 and 1.3 with ECDHE and AES-GCM suites (Tomcat: protocols=\"TLSv1.2+TLSv1.3\"; nginx: ssl_protocols TLSv1.2 TLSv1.3; Apache: SSLProtocol -all +TLSv1.2 +TLSv1.3)",
     )

@@ -307,10 +307,13 @@ fn headline(e: &EndpointReport) -> String {
                 .iter()
                 .filter(|f| f.severity == Severity::Error)
                 .count();
-            if errors == 0 {
-                "trusted by Java".to_owned()
-            } else {
-                format!("trusted by Java, but {errors} error{}", plural(errors))
+            match e.findings.iter().find(|f| f.severity == Severity::Error) {
+                None => "trusted by Java".to_owned(),
+                Some(first) => format!(
+                    "chain trusted by Java, but {errors} error{}: {}",
+                    plural(errors),
+                    first.code
+                ),
             }
         }
         Some(d) => match &d.java.reason {
