@@ -524,6 +524,9 @@ mod tests {
         v.push(TC_REFERENCE);
         v.extend((BASE_HANDLE + 9).to_be_bytes());
         let err = sealed_object_len(&v).unwrap_err();
-        assert!(err.contains("reference to unknown handle 0x007e0009"), "{err}");
+        assert!(
+            err.contains("reference to unknown handle 0x007e0009"),
+            "{err}"
+        );
     }
 }
