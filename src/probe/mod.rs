@@ -180,11 +180,12 @@ impl Prober {
     ) -> Vec<CapturedChain> {
         let permits = Arc::new(Semaphore::new(concurrency.max(1)));
         let mut tasks = tokio::task::JoinSet::new();
-        let count = targets.len();
+        let mut slots: Vec<Result<CapturedChain, Target>> = Vec::with_capacity(targets.len());
         for (index, target) in targets.into_iter().enumerate() {
             let prober = Arc::clone(self);
             let permits = Arc::clone(&permits);
             let on_done = Arc::clone(&on_done);
+            slots.push(Err(target.clone()));
             tasks.spawn(async move {
                 // The semaphore is never closed, so acquiring only fails if it were.
                 let _permit = permits.acquire_owned().await.ok();
@@ -193,13 +194,31 @@ impl Prober {
                 (index, captured)
             });
         }
-        let mut slots: Vec<Option<CapturedChain>> = (0..count).map(|_| None).collect();
         while let Some(joined) = tasks.join_next().await {
             if let Ok((index, captured)) = joined {
-                slots[index] = Some(captured);
+                slots[index] = Ok(captured);
             }
         }
-        slots.into_iter().flatten().collect()
+        // A probe task that panicked (a bug) still gets its line in the report, in its place.
+        slots
+            .into_iter()
+            .map(|slot| {
+                slot.unwrap_or_else(|target| CapturedChain {
+                    sni: None,
+                    address: None,
+                    tls: None,
+                    chain: Vec::new(),
+                    findings: vec![Finding::new(
+                        Code::HandshakeFailed,
+                        Severity::Error,
+                        format!("the probe of {target} stopped on an internal error"),
+                        "run trustpath probe on this target alone; please report the bug",
+                    )],
+                    ocsp: Vec::new(),
+                    target,
+                })
+            })
+            .collect()
     }
 
     /// Probes one target.
