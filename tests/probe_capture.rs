@@ -539,3 +539,26 @@ async fn a_name_that_does_not_resolve_is_a_connect_failed_finding() {
     );
     assert_eq!(got.address, None);
 }
+
+#[tokio::test]
+async fn many_targets_on_one_name_share_a_lookup_and_all_connect() {
+    let pki = ec_pki();
+    let addr = rustls_server(vec![pki.leaf.clone()], pki.leaf_key.clone_key()).await;
+    let targets: Vec<Target> = (0..20)
+        .map(|_| Target::parse(&format!("localhost:{}", addr.port())).unwrap())
+        .collect();
+    let prober = Arc::new(
+        Prober::new(ProbeOptions {
+            timeout: TIMEOUT,
+            ..ProbeOptions::default()
+        })
+        .unwrap(),
+    );
+    let got = prober.probe_all(targets, 8, Arc::new(|_| {})).await;
+    assert_eq!(got.len(), 20);
+    for c in &got {
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
+        assert_eq!(c.address, Some(addr));
+        assert_eq!(c.sni.as_deref(), Some("localhost"));
+    }
+}

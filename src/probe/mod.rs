@@ -17,6 +17,7 @@ pub mod legacy;
 pub mod stream;
 pub mod target;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -122,7 +123,12 @@ pub struct Prober {
     with_pq: Arc<ClientConfig>,
     without_pq: Arc<ClientConfig>,
     options: ProbeOptions,
+    dns: Mutex<HashMap<(String, u16), Lookup>>,
 }
+
+/// One DNS lookup shared by every probe of the same host and port (1,000 targets on one name resolve
+/// once); failures are shared too, as text.
+type Lookup = Arc<tokio::sync::OnceCell<Result<Vec<SocketAddr>, (std::io::ErrorKind, String)>>>;
 
 /// The outcome of one rustls attempt.
 enum Attempt {
@@ -162,6 +168,7 @@ impl Prober {
             with_pq: Arc::new(client_config(full)?),
             without_pq: Arc::new(client_config(classic)?),
             options,
+            dns: Mutex::new(HashMap::new()),
         })
     }
 
@@ -376,20 +383,37 @@ impl Prober {
         if let Ok(ip) = target.host.parse() {
             return Ok(vec![SocketAddr::new(ip, target.port)]);
         }
-        let found: Vec<SocketAddr> = tokio::time::timeout(
-            self.options.timeout,
-            tokio::net::lookup_host((target.host.as_str(), target.port)),
-        )
-        .await
-        .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "DNS lookup timed out"))??
-        .collect();
-        if found.is_empty() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "the name has no addresses",
-            ));
-        }
-        Ok(found)
+        let cell = match self.dns.lock() {
+            Ok(mut map) => Arc::clone(map.entry((target.host.clone(), target.port)).or_default()),
+            Err(_) => Lookup::default(),
+        };
+        let found = cell
+            .get_or_init(|| async {
+                let found: Vec<SocketAddr> = tokio::time::timeout(
+                    self.options.timeout,
+                    tokio::net::lookup_host((target.host.as_str(), target.port)),
+                )
+                .await
+                .map_err(|_| {
+                    (
+                        std::io::ErrorKind::TimedOut,
+                        "DNS lookup timed out".to_owned(),
+                    )
+                })?
+                .map_err(|e| (e.kind(), e.to_string()))?
+                .collect();
+                if found.is_empty() {
+                    return Err((
+                        std::io::ErrorKind::NotFound,
+                        "the name has no addresses".to_owned(),
+                    ));
+                }
+                Ok(found)
+            })
+            .await;
+        found
+            .clone()
+            .map_err(|(kind, text)| std::io::Error::new(kind, text))
     }
 
     /// Connects to the first address that accepts, within the timeout.
