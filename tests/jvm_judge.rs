@@ -1,7 +1,8 @@
 //! The JVM is the judge: every scenario of `testcerts/` is served by an in-process rustls server on
 //! 127.0.0.1, a real JVM TLS client (SNI + HTTPS endpoint identification, truststore via
 //! `-Djavax.net.ssl.trustStore`) connects, and `diagnose(...).trusted` at the current time must equal what
-//! the JVM decided. One keytool run per distinct truststore and one JVM per scenario.
+//! the JVM decided. One PKCS#12 truststore (written by trustpath's own codec) per distinct anchor set and one JVM per
+//! scenario, two at a time.
 
 mod support;
 
@@ -16,6 +17,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
 use tokio::io::AsyncWriteExt;
 use trustpath::cert::Certificate;
 use trustpath::chain::{Anchor, ChainInput, Policy, TrustAnchors, diagnose};
+use trustpath::truststore::{Entry, StoreFormat, TrustStore};
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -59,7 +61,7 @@ async fn serve(chain: Vec<Vec<u8>>) -> (u16, tokio::task::JoinHandle<()>) {
 
 #[test]
 fn the_java_verdict_equals_the_jvms_for_every_scenario() {
-    if !support::have_tool("keytool") || !support::have_tool("java") {
+    if !support::have_tool("java") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -70,32 +72,17 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
         if stores.contains_key(&s.trust) {
             continue;
         }
+        // Written by trustpath's own PKCS#12 codec, so the JVM also checks that writer.
         let path = dir.path().join(format!("store{}.p12", stores.len()));
+        let mut store = TrustStore::new(StoreFormat::Pkcs12);
         for (i, der) in s.trust.iter().enumerate() {
-            let pem_path = dir.path().join(format!("anchor{}-{i}.pem", stores.len()));
-            std::fs::write(
-                &pem_path,
-                Certificate::from_der(der.clone()).unwrap().to_pem(),
-            )
-            .unwrap();
-            support::run_ok(
-                std::process::Command::new("keytool")
-                    .args([
-                        "-importcert",
-                        "-noprompt",
-                        "-storetype",
-                        "PKCS12",
-                        "-storepass",
-                        "changeit",
-                    ])
-                    .arg("-alias")
-                    .arg(format!("anchor{i}"))
-                    .arg("-keystore")
-                    .arg(&path)
-                    .arg("-file")
-                    .arg(&pem_path),
-            );
+            let cert = Certificate::from_der(der.clone()).unwrap();
+            store
+                .entries
+                .push(Entry::trusted(format!("anchor{i}"), cert, Some(0)));
         }
+        let bytes = trustpath::truststore::write(&store, StoreFormat::Pkcs12, "changeit").unwrap();
+        std::fs::write(&path, bytes).unwrap();
         stores.insert(s.trust.clone(), path);
     }
 
