@@ -87,17 +87,23 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
     }
 
     let rt = tokio::runtime::Runtime::new().unwrap();
+    // Every JDK installed (17 on PATH, and a newer one such as 25 when present), each with the
+    // disabledAlgorithms of its own java.security, as the CLI passes it in.
+    let jdks = support::jdks();
+    let jobs: Vec<(&(u32, PathBuf), &generate::Scenario)> = jdks
+        .iter()
+        .flat_map(|j| scenarios.iter().map(move |s| (j, s)))
+        .collect();
     // Two JVMs at a time: each start costs ~0.5 s of mostly single-threaded work.
     let results: Vec<(String, Vec<String>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..2)
             .map(|w| {
-                let (rt, stores, scenarios) = (&rt, &stores, &scenarios);
+                let (rt, stores, jobs) = (&rt, &stores, &jobs);
                 scope.spawn(move || {
-                    scenarios
-                        .iter()
+                    jobs.iter()
                         .skip(w)
                         .step_by(2)
-                        .map(|s| judge(rt, s, &stores[&s.trust]))
+                        .map(|(jdk, s)| judge(rt, jdk, s, &stores[&s.trust]))
                         .collect::<Vec<_>>()
                 })
             })
@@ -121,12 +127,13 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
 /// Serves one scenario, asks the JVM, and compares: (log line, disagreements).
 fn judge(
     rt: &tokio::runtime::Runtime,
+    (major, home): &(u32, PathBuf),
     s: &generate::Scenario,
     store: &std::path::Path,
 ) -> (String, Vec<String>) {
     let (port, task) = rt.block_on(serve(s.served.clone()));
     let jvm = support::java_handshake(
-        None,
+        Some(home),
         support::JavaTrust::SystemProperty {
             path: store,
             password: Some("changeit"),
@@ -158,26 +165,43 @@ fn judge(
         host: Some(s.host.to_owned()),
         extra: Vec::new(),
     };
-    let ours = diagnose(&input, &anchors, &Policy::default(), now());
+    let policy = Policy {
+        java_disabled_algorithms: disabled_algorithms(home),
+        java_major: Some(*major),
+        ..Policy::default()
+    };
+    let ours = diagnose(&input, &anchors, &policy, now());
     let mut disagreements = Vec::new();
     if ours.trusted != jvm.trusted() {
         disagreements.push(format!(
-            "{}: JVM {:?}, trustpath {} ({:?})",
+            "{} (JDK {major}): JVM {:?}, trustpath {} ({:?})",
             s.name, jvm, ours.trusted, ours.java.reason
         ));
     }
-    if jvm.trusted() != s.java_trusted {
+    // The fixtures' expectations are JDK 17's; newer JDKs are compared with trustpath only.
+    if *major == 17 && jvm.trusted() != s.java_trusted {
         disagreements.push(format!(
-            "{}: the fixture expects java_trusted={} but the JVM says {:?}",
+            "{} (JDK {major}): the fixture expects java_trusted={} but the JVM says {:?}",
             s.name, s.java_trusted, jvm
         ));
     }
     let line = format!(
-        "{:<30} jvm={:<5} ours={:<5} {:?}",
+        "JDK {major} {:<30} jvm={:<5} ours={:<5} {:?}",
         s.name,
         jvm.trusted(),
         ours.trusted,
         jvm
     );
     (line, disagreements)
+}
+
+/// The `jdk.certpath.disabledAlgorithms` value of a JDK's `conf/security/java.security` (continuation
+/// lines joined), as the caller of `diagnose` reads it.
+fn disabled_algorithms(home: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(home.join("conf/security/java.security")).ok()?;
+    let joined = text.replace("\\\n", " ");
+    joined
+        .lines()
+        .find_map(|l| l.strip_prefix("jdk.certpath.disabledAlgorithms="))
+        .map(str::to_owned)
 }

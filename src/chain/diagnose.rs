@@ -103,7 +103,8 @@ pub fn diagnose(
             .flatten()
             .and_then(|l| most_specific_cn(&jpool, l));
         let names = hostname::offered_names(leaf, true);
-        if !hostname::java_matches(host, leaf, cn.as_deref(), public_ca) {
+        let leftmost_only = policy.java_major.unwrap_or(17) >= 25;
+        if !hostname::java_matches(host, leaf, cn.as_deref(), public_ca, leftmost_only) {
             let msg = format!(
                 "{} does not cover '{}': it names {names}",
                 label(leaf),

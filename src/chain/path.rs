@@ -158,7 +158,9 @@ mod tests {
             for (j, issuer_key) in keys.iter().enumerate() {
                 if i != j {
                     let issuer = Issuer::new(params("Mesh CA", true), issuer_key);
-                    let der = params("Mesh CA", true).signed_by(subject_key, &issuer).unwrap();
+                    let der = params("Mesh CA", true)
+                        .signed_by(subject_key, &issuer)
+                        .unwrap();
                     certs.push(Certificate::from_der(der.der().to_vec()).unwrap());
                 }
             }
@@ -173,7 +175,11 @@ mod tests {
             pool.add(c, Origin::Served(i + 1), None);
         }
         let disabled = DisabledAlgorithms::jdk17_default();
-        let rules = Rules { profile: Profile::Java, now: 1_767_225_600, disabled: &disabled };
+        let rules = Rules {
+            profile: Profile::Java,
+            now: 1_767_225_600,
+            disabled: &disabled,
+        };
         let search = build(&pool, l, &rules);
         assert!(search.exhausted);
         assert!(!search.best().unwrap().ok());
