@@ -749,6 +749,24 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
         codes: vec!["bad-eku"],
     });
 
+    // The Let's Encrypt "DST Root X3" shape: the served intermediate is an expired cross-sign, but the
+    // store holds a certificate with the same subject and key.
+    let isrg_s = ca("trustpath ISRG-like Root", 6);
+    let isrg_root = isrg_s.self_signed(&sub_k);
+    let mut isrg_cross_s = isrg_s.clone();
+    isrg_cross_s.serial = 29;
+    (isrg_cross_s.from, isrg_cross_s.until) = EXPIRED;
+    let isrg_cross = isrg_cross_s.signed(&sub_k, &other_s, &other_k);
+    out.push(Scenario {
+        name: "expired-cross-sign",
+        what: "the served CA is an expired cross-sign, but the store holds a root with its subject and key: the JVM stops there",
+        served: vec![leaf(HOST, 128).signed(&leaf_k, &isrg_s, &sub_k), isrg_cross],
+        trust: vec![isrg_root],
+        host: HOST,
+        java_trusted: true,
+        codes: vec!["served-root"],
+    });
+
     out.push(Scenario {
         name: "bad-signature",
         what: "the leaf names the intermediate as issuer but was signed by another key",

@@ -85,6 +85,13 @@ fn missing_intermediate_is_reported_with_the_issuer_name_and_its_aia_url() {
         d.java.reason.as_deref(),
         Some(f.message.split("; its AIA").next().unwrap())
     );
+    let browser = d.browser.reason.unwrap();
+    assert!(
+        browser.contains(
+            "a browser would fetch it from the AIA URL http://pki.trustpath.test/intermediate.crt"
+        ),
+        "{browser}"
+    );
 }
 
 #[test]

@@ -266,8 +266,16 @@ fn verdict(
     let path_ok = best.is_some_and(Candidate::ok) && !search.exhausted;
     let reason = if empty {
         Some("no certificate was served".to_owned())
-    } else if let Some(p) = best.and_then(|c| c.problems.iter().find(|p| p.fatal)) {
-        Some(p.message.clone())
+    } else if let Some((c, p)) = best.and_then(|c| Some((c, c.problems.iter().find(|p| p.fatal)?)))
+    {
+        let urls = &pool.items[c.path[p.pos]].info.ca_issuers_urls;
+        match (profile, p.code, urls.first()) {
+            (Profile::Browser, Code::MissingIntermediate, Some(url)) => Some(format!(
+                "{}; a browser would fetch it from the AIA URL {url} (the JVM does not)",
+                p.message
+            )),
+            _ => Some(p.message.clone()),
+        }
     } else if search.exhausted {
         Some("path building gave up: budget spent".to_owned())
     } else if best.is_none() {
