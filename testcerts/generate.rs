@@ -685,7 +685,7 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
         trust: vec![pinned],
         host: HOST,
         java_trusted: true,
-        codes: vec!["expired"],
+        codes: vec!["expired", "self-signed"],
     });
 
     // One intermediate name and key, certified twice: by the other (untrusted) root and by the root.

@@ -362,3 +362,34 @@ fn every_chain_finding_code_is_shown_by_some_scenario() {
         assert!(seen.contains(&code), "no scenario shows {code}");
     }
 }
+
+#[test]
+fn a_self_signed_leaf_is_refused_and_offered_for_import() {
+    let s = scenario("self-signed");
+    let d = run(&s, &[], &Policy::default(), false);
+    assert!(!d.trusted);
+    assert_eq!(d.findings[0].code, Code::SelfSigned);
+    assert_eq!(d.findings[0].severity, Severity::Error);
+    let fix = d.fix.expect("a fix");
+    assert_eq!(fix.import, certs(&s.served));
+}
+
+#[test]
+fn a_pinned_self_signed_leaf_is_trusted_with_notes() {
+    let d = run(
+        &scenario("pinned-expired-leaf"),
+        &[],
+        &Policy::default(),
+        false,
+    );
+    assert!(d.trusted);
+    assert!(!d.browser.trusted);
+    let self_signed = d
+        .findings
+        .iter()
+        .find(|f| f.code == Code::SelfSigned)
+        .unwrap();
+    assert_eq!(self_signed.severity, Severity::Info);
+    let expired = d.findings.iter().find(|f| f.code == Code::Expired).unwrap();
+    assert_eq!(expired.severity, Severity::Warning);
+}

@@ -327,6 +327,22 @@ fn validity_notes(
         let info = item.info;
         if item.is_anchor() && pos == 0 {
             // The leaf is itself a trusted entry: the JVM accepts it without any check.
+            if info.self_issued {
+                let mut f = Finding::new(
+                    Code::SelfSigned,
+                    Severity::Info,
+                    format!(
+                        "{} is self-signed; the JVM trusts it only because this very certificate is in the truststore (alias '{}'), browsers refuse it",
+                        label(info),
+                        item.anchor.map(|a| a.alias.as_str()).unwrap_or_default()
+                    ),
+                    "serve a certificate from a CA if other clients must connect too",
+                );
+                if let Some(s) = findings::served_index(pool, served, i) {
+                    f = f.at(s);
+                }
+                out.push(f);
+            }
             if info.not_after < now {
                 let mut f = Finding::new(
                     Code::Expired,
