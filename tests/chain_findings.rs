@@ -393,3 +393,27 @@ fn a_pinned_self_signed_leaf_is_trusted_with_notes() {
     let expired = d.findings.iter().find(|f| f.code == Code::Expired).unwrap();
     assert_eq!(expired.severity, Severity::Warning);
 }
+
+#[test]
+fn garbage_and_truncated_certificates_are_findings_not_panics() {
+    let good = scenario("good");
+    let der = &good.served[0];
+    for cut in [0, 1, 10, der.len() / 2, der.len() - 1] {
+        let input = ChainInput {
+            served: vec![
+                Certificate::from_der_lazy(der[..cut].to_vec()),
+                certs(&good.served[1..])[0].clone(),
+            ],
+            host: Some(generate::HOST.to_owned()),
+            extra: Vec::new(),
+        };
+        let anchors = TrustAnchors {
+            java: anchors_of(&good.trust, false),
+            browser: Vec::new(),
+        };
+        let d = diagnose(&input, &anchors, &Policy::default(), NOW);
+        assert!(!d.trusted);
+        assert_eq!(d.findings[0].code, Code::InvalidChain, "cut {cut}");
+        assert!(d.java.reason.is_some());
+    }
+}
