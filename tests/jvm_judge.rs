@@ -205,3 +205,97 @@ fn disabled_algorithms(home: &std::path::Path) -> Option<String> {
         .find_map(|l| l.strip_prefix("jdk.certpath.disabledAlgorithms="))
         .map(str::to_owned)
 }
+
+/// Runs the JVM client with `-Djava.security.properties=FILE` (an override of `java.security`), as an
+/// admin tightening `jdk.certpath.disabledAlgorithms` would.
+fn java_with_properties(props: &std::path::Path, store: &std::path::Path, port: u16) -> bool {
+    let out = std::process::Command::new("java")
+        .arg("-cp")
+        .arg(support::java_client_dir())
+        .arg(format!("-Djava.security.properties={}", props.display()))
+        .arg(format!("-Djavax.net.ssl.trustStore={}", store.display()))
+        .arg("-Djavax.net.ssl.trustStorePassword=changeit")
+        .args(["TlsClient", "127.0.0.1", &port.to_string(), generate::HOST])
+        .output()
+        .expect("run java");
+    match out.status.code() {
+        Some(0) => true,
+        Some(1) => false,
+        _ => panic!(
+            "java client failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    }
+}
+
+#[test]
+fn a_stricter_disabled_algorithms_value_is_applied_as_the_jvm_applies_it() {
+    if !support::have_tool("java") {
+        return;
+    }
+    let value = "MD2, MD5, SHA1, RSA keySize < 2048, DSA keySize < 1024, EC keySize < 224";
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("override.security");
+    std::fs::write(&props, format!("jdk.certpath.disabledAlgorithms={value}\n")).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut disagreements = Vec::new();
+    for name in ["good", "sha1", "rsa-1024"] {
+        let s = generate::scenarios()
+            .into_iter()
+            .find(|s| s.name == name)
+            .unwrap();
+        let store_path = dir.path().join(format!("{name}.p12"));
+        let mut store = TrustStore::new(StoreFormat::Pkcs12);
+        for (i, der) in s.trust.iter().enumerate() {
+            let cert = Certificate::from_der(der.clone()).unwrap();
+            store
+                .entries
+                .push(Entry::trusted(format!("anchor{i}"), cert, Some(0)));
+        }
+        let bytes = trustpath::truststore::write(&store, StoreFormat::Pkcs12, "changeit").unwrap();
+        std::fs::write(&store_path, bytes).unwrap();
+        let (port, task) = rt.block_on(serve(s.served.clone()));
+        let jvm = java_with_properties(&props, &store_path, port);
+        task.abort();
+        let anchors = TrustAnchors {
+            java: s
+                .trust
+                .iter()
+                .map(|d| Anchor {
+                    cert: Certificate::from_der(d.clone()).unwrap(),
+                    store: store_path.display().to_string(),
+                    alias: "anchor0".into(),
+                    jdk_bundled: false,
+                })
+                .collect(),
+            browser: Vec::new(),
+        };
+        let input = ChainInput {
+            served: s
+                .served
+                .iter()
+                .map(|d| Certificate::from_der(d.clone()).unwrap())
+                .collect(),
+            host: Some(s.host.to_owned()),
+            extra: Vec::new(),
+        };
+        let policy = Policy {
+            java_disabled_algorithms: Some(value.to_owned()),
+            ..Policy::default()
+        };
+        let ours = diagnose(&input, &anchors, &policy, now());
+        if ours.trusted != jvm {
+            disagreements.push(format!(
+                "{name}: JVM trusted={jvm}, trustpath {} ({:?})",
+                ours.trusted, ours.java.reason
+            ));
+        }
+        // Only the clean chain survives this value.
+        assert_eq!(
+            jvm,
+            name == "good",
+            "{name}: the JVM did not apply the override as expected"
+        );
+    }
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+}
