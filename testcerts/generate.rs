@@ -594,6 +594,16 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
         vec!["bad-eku"],
     ));
 
+    let mut l = leaf(HOST, 129);
+    l.ku = vec![KeyUsagePurpose::KeyEncipherment];
+    out.push(with_leaf(
+        "leaf-key-encipherment-only",
+        "the leaf's keyUsage is keyEncipherment only: no TLS 1.3 or ECDHE handshake can use it",
+        l,
+        false,
+        vec!["bad-key-usage"],
+    ));
+
     let mut nk_s = ca("trustpath Intermediate without keyCertSign", 15);
     nk_s.ku = vec![KeyUsagePurpose::DigitalSignature];
     let nk = nk_s.signed(&int_k, &root_s, &root_k);
