@@ -594,6 +594,16 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
         vec!["bad-eku"],
     ));
 
+    let mut l = leaf(HOST, 129);
+    l.ku = vec![KeyUsagePurpose::KeyEncipherment];
+    out.push(with_leaf(
+        "leaf-key-encipherment-only",
+        "the leaf's keyUsage is keyEncipherment only: no TLS 1.3 or ECDHE handshake can use it",
+        l,
+        false,
+        vec!["bad-key-usage"],
+    ));
+
     let mut nk_s = ca("trustpath Intermediate without keyCertSign", 15);
     nk_s.ku = vec![KeyUsagePurpose::DigitalSignature];
     let nk = nk_s.signed(&int_k, &root_s, &root_k);
@@ -685,7 +695,7 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
         trust: vec![pinned],
         host: HOST,
         java_trusted: true,
-        codes: vec!["expired"],
+        codes: vec!["expired", "self-signed"],
     });
 
     // One intermediate name and key, certified twice: by the other (untrusted) root and by the root.
@@ -747,6 +757,24 @@ pub fn fresh_scenarios() -> Vec<Scenario> {
         host: HOST,
         java_trusted: true,
         codes: vec!["bad-eku"],
+    });
+
+    // The Let's Encrypt "DST Root X3" shape: the served intermediate is an expired cross-sign, but the
+    // store holds a certificate with the same subject and key.
+    let isrg_s = ca("trustpath ISRG-like Root", 6);
+    let isrg_root = isrg_s.self_signed(&sub_k);
+    let mut isrg_cross_s = isrg_s.clone();
+    isrg_cross_s.serial = 29;
+    (isrg_cross_s.from, isrg_cross_s.until) = EXPIRED;
+    let isrg_cross = isrg_cross_s.signed(&sub_k, &other_s, &other_k);
+    out.push(Scenario {
+        name: "expired-cross-sign",
+        what: "the served CA is an expired cross-sign, but the store holds a root with its subject and key: the JVM stops there",
+        served: vec![leaf(HOST, 128).signed(&leaf_k, &isrg_s, &sub_k), isrg_cross],
+        trust: vec![isrg_root],
+        host: HOST,
+        java_trusted: true,
+        codes: vec!["served-root"],
     });
 
     out.push(Scenario {

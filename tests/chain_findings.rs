@@ -85,6 +85,13 @@ fn missing_intermediate_is_reported_with_the_issuer_name_and_its_aia_url() {
         d.java.reason.as_deref(),
         Some(f.message.split("; its AIA").next().unwrap())
     );
+    let browser = d.browser.reason.unwrap();
+    assert!(
+        browser.contains(
+            "a browser would fetch it from the AIA URL http://pki.trustpath.test/intermediate.crt"
+        ),
+        "{browser}"
+    );
 }
 
 #[test]
@@ -353,5 +360,60 @@ fn every_chain_finding_code_is_shown_by_some_scenario() {
         Code::ExpiredAnchor,
     ] {
         assert!(seen.contains(&code), "no scenario shows {code}");
+    }
+}
+
+#[test]
+fn a_self_signed_leaf_is_refused_and_offered_for_import() {
+    let s = scenario("self-signed");
+    let d = run(&s, &[], &Policy::default(), false);
+    assert!(!d.trusted);
+    assert_eq!(d.findings[0].code, Code::SelfSigned);
+    assert_eq!(d.findings[0].severity, Severity::Error);
+    let fix = d.fix.expect("a fix");
+    assert_eq!(fix.import, certs(&s.served));
+}
+
+#[test]
+fn a_pinned_self_signed_leaf_is_trusted_with_notes() {
+    let d = run(
+        &scenario("pinned-expired-leaf"),
+        &[],
+        &Policy::default(),
+        false,
+    );
+    assert!(d.trusted);
+    assert!(!d.browser.trusted);
+    let self_signed = d
+        .findings
+        .iter()
+        .find(|f| f.code == Code::SelfSigned)
+        .unwrap();
+    assert_eq!(self_signed.severity, Severity::Info);
+    let expired = d.findings.iter().find(|f| f.code == Code::Expired).unwrap();
+    assert_eq!(expired.severity, Severity::Warning);
+}
+
+#[test]
+fn garbage_and_truncated_certificates_are_findings_not_panics() {
+    let good = scenario("good");
+    let der = &good.served[0];
+    for cut in [0, 1, 10, der.len() / 2, der.len() - 1] {
+        let input = ChainInput {
+            served: vec![
+                Certificate::from_der_lazy(der[..cut].to_vec()),
+                certs(&good.served[1..])[0].clone(),
+            ],
+            host: Some(generate::HOST.to_owned()),
+            extra: Vec::new(),
+        };
+        let anchors = TrustAnchors {
+            java: anchors_of(&good.trust, false),
+            browser: Vec::new(),
+        };
+        let d = diagnose(&input, &anchors, &Policy::default(), NOW);
+        assert!(!d.trusted);
+        assert_eq!(d.findings[0].code, Code::InvalidChain, "cut {cut}");
+        assert!(d.java.reason.is_some());
     }
 }

@@ -16,6 +16,21 @@ use trustpath::truststore::{
 
 const PASSWORD: &str = "pässwörd";
 
+/// The keytool integrity digest, computed independently of the codec.
+fn integrity_digest(password: &str, body: &[u8]) -> Vec<u8> {
+    use sha1::{Digest, Sha1};
+    let mut md = Sha1::new();
+    md.update(
+        password
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect::<Vec<u8>>(),
+    );
+    md.update(b"Mighty Aphrodite");
+    md.update(body);
+    md.finalize().to_vec()
+}
+
 fn java_protected(store: &TrustStore, alias: &str) -> Vec<u8> {
     match &store
         .entries
@@ -278,4 +293,61 @@ fn a_jceks_protected_key_is_reprotected_for_jks_and_the_jdk_recovers_it() {
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+#[test]
+fn an_upper_case_alias_is_invisible_to_the_jvm_until_our_rewrite_lower_cases_it() {
+    if !support::have_tool("java") {
+        return;
+    }
+    // Another tool wrote "ZÜRICH-CA": the JDK lists it but looks names up lower-cased, so it is no trusted
+    // certificate (and no trust anchor) for the JVM.
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testcerts/keytool/small.jks");
+    let mut store = jks::read(&std::fs::read(src).unwrap(), PASSWORD).unwrap();
+    let at = store
+        .entries
+        .iter()
+        .position(|e| e.alias == "zürich-ca")
+        .unwrap();
+    store.entries[at].alias = "ZÜRICH-CA".to_owned();
+    let ours = jks::write(&store, PASSWORD).unwrap();
+    let upper = {
+        // Put the upper-case spelling back into the file as a foreign writer would, with a valid digest.
+        let (lower, upper_alias) = ("zürich-ca".as_bytes(), "ZÜRICH-CA".as_bytes());
+        let body = &ours[..ours.len() - 20];
+        let i = body.windows(lower.len()).position(|w| w == lower).unwrap();
+        let mut body = body.to_vec();
+        body[i..i + upper_alias.len()].copy_from_slice(upper_alias);
+        body.extend_from_slice(&integrity_digest(PASSWORD, &body));
+        body
+    };
+    assert_eq!(
+        jks::read(&upper, PASSWORD).unwrap().entries[at].alias,
+        "ZÜRICH-CA"
+    );
+
+    let (_, home) = support::jdks().into_iter().next().unwrap();
+    let dir = scratch("jks-upper", 0);
+    let (upper_path, ours_path) = (dir.join("upper.jks"), dir.join("ours.jks"));
+    std::fs::write(&upper_path, &upper).unwrap();
+    std::fs::write(&ours_path, &ours).unwrap();
+    let before = key_check(&home, &dir, &upper_path, "JKS", PASSWORD, &["ZÜRICH-CA"]);
+    assert!(
+        before.contains(&"ZÜRICH-CA\tinvisible\t-".to_owned()),
+        "{before:?}"
+    );
+    assert!(
+        before.contains(&"lookup\tZÜRICH-CA\tmissing".to_owned()),
+        "{before:?}"
+    );
+    let after = key_check(&home, &dir, &ours_path, "JKS", PASSWORD, &["ZÜRICH-CA"]);
+    assert!(
+        after.contains(&"zürich-ca\ttrustedCertEntry\t-".to_owned()),
+        "{after:?}"
+    );
+    assert!(
+        after.contains(&"lookup\tZÜRICH-CA\ttrustedCertEntry".to_owned()),
+        "{after:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

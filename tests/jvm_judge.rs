@@ -1,7 +1,8 @@
 //! The JVM is the judge: every scenario of `testcerts/` is served by an in-process rustls server on
 //! 127.0.0.1, a real JVM TLS client (SNI + HTTPS endpoint identification, truststore via
 //! `-Djavax.net.ssl.trustStore`) connects, and `diagnose(...).trusted` at the current time must equal what
-//! the JVM decided. One keytool run per distinct truststore and one JVM per scenario.
+//! the JVM decided. One PKCS#12 truststore (written by trustpath's own codec) per distinct anchor set and one JVM per
+//! scenario, two at a time.
 
 mod support;
 
@@ -16,6 +17,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
 use tokio::io::AsyncWriteExt;
 use trustpath::cert::Certificate;
 use trustpath::chain::{Anchor, ChainInput, Policy, TrustAnchors, diagnose};
+use trustpath::truststore::{Entry, StoreFormat, TrustStore};
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -59,7 +61,7 @@ async fn serve(chain: Vec<Vec<u8>>) -> (u16, tokio::task::JoinHandle<()>) {
 
 #[test]
 fn the_java_verdict_equals_the_jvms_for_every_scenario() {
-    if !support::have_tool("keytool") || !support::have_tool("java") {
+    if !support::have_tool("java") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -70,47 +72,38 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
         if stores.contains_key(&s.trust) {
             continue;
         }
+        // Written by trustpath's own PKCS#12 codec, so the JVM also checks that writer.
         let path = dir.path().join(format!("store{}.p12", stores.len()));
+        let mut store = TrustStore::new(StoreFormat::Pkcs12);
         for (i, der) in s.trust.iter().enumerate() {
-            let pem_path = dir.path().join(format!("anchor{}-{i}.pem", stores.len()));
-            std::fs::write(
-                &pem_path,
-                Certificate::from_der(der.clone()).unwrap().to_pem(),
-            )
-            .unwrap();
-            support::run_ok(
-                std::process::Command::new("keytool")
-                    .args([
-                        "-importcert",
-                        "-noprompt",
-                        "-storetype",
-                        "PKCS12",
-                        "-storepass",
-                        "changeit",
-                    ])
-                    .arg("-alias")
-                    .arg(format!("anchor{i}"))
-                    .arg("-keystore")
-                    .arg(&path)
-                    .arg("-file")
-                    .arg(&pem_path),
-            );
+            let cert = Certificate::from_der(der.clone()).unwrap();
+            store
+                .entries
+                .push(Entry::trusted(format!("anchor{i}"), cert, Some(0)));
         }
+        let bytes = trustpath::truststore::write(&store, StoreFormat::Pkcs12, "changeit").unwrap();
+        std::fs::write(&path, bytes).unwrap();
         stores.insert(s.trust.clone(), path);
     }
 
     let rt = tokio::runtime::Runtime::new().unwrap();
+    // Every JDK installed (17 on PATH, and a newer one such as 25 when present), each with the
+    // disabledAlgorithms of its own java.security, as the CLI passes it in.
+    let jdks = support::jdks();
+    let jobs: Vec<(&(u32, PathBuf), &generate::Scenario)> = jdks
+        .iter()
+        .flat_map(|j| scenarios.iter().map(move |s| (j, s)))
+        .collect();
     // Two JVMs at a time: each start costs ~0.5 s of mostly single-threaded work.
     let results: Vec<(String, Vec<String>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..2)
             .map(|w| {
-                let (rt, stores, scenarios) = (&rt, &stores, &scenarios);
+                let (rt, stores, jobs) = (&rt, &stores, &jobs);
                 scope.spawn(move || {
-                    scenarios
-                        .iter()
+                    jobs.iter()
                         .skip(w)
                         .step_by(2)
-                        .map(|s| judge(rt, s, &stores[&s.trust]))
+                        .map(|(jdk, s)| judge(rt, jdk, s, &stores[&s.trust]))
                         .collect::<Vec<_>>()
                 })
             })
@@ -134,12 +127,13 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
 /// Serves one scenario, asks the JVM, and compares: (log line, disagreements).
 fn judge(
     rt: &tokio::runtime::Runtime,
+    (major, home): &(u32, PathBuf),
     s: &generate::Scenario,
     store: &std::path::Path,
 ) -> (String, Vec<String>) {
     let (port, task) = rt.block_on(serve(s.served.clone()));
     let jvm = support::java_handshake(
-        None,
+        Some(home),
         support::JavaTrust::SystemProperty {
             path: store,
             password: Some("changeit"),
@@ -171,26 +165,137 @@ fn judge(
         host: Some(s.host.to_owned()),
         extra: Vec::new(),
     };
-    let ours = diagnose(&input, &anchors, &Policy::default(), now());
+    let policy = Policy {
+        java_disabled_algorithms: disabled_algorithms(home),
+        java_major: Some(*major),
+        ..Policy::default()
+    };
+    let ours = diagnose(&input, &anchors, &policy, now());
     let mut disagreements = Vec::new();
     if ours.trusted != jvm.trusted() {
         disagreements.push(format!(
-            "{}: JVM {:?}, trustpath {} ({:?})",
+            "{} (JDK {major}): JVM {:?}, trustpath {} ({:?})",
             s.name, jvm, ours.trusted, ours.java.reason
         ));
     }
-    if jvm.trusted() != s.java_trusted {
+    // The fixtures' expectations are JDK 17's; newer JDKs are compared with trustpath only.
+    if *major == 17 && jvm.trusted() != s.java_trusted {
         disagreements.push(format!(
-            "{}: the fixture expects java_trusted={} but the JVM says {:?}",
+            "{} (JDK {major}): the fixture expects java_trusted={} but the JVM says {:?}",
             s.name, s.java_trusted, jvm
         ));
     }
     let line = format!(
-        "{:<30} jvm={:<5} ours={:<5} {:?}",
+        "JDK {major} {:<30} jvm={:<5} ours={:<5} {:?}",
         s.name,
         jvm.trusted(),
         ours.trusted,
         jvm
     );
     (line, disagreements)
+}
+
+/// The `jdk.certpath.disabledAlgorithms` value of a JDK's `conf/security/java.security` (continuation
+/// lines joined), as the caller of `diagnose` reads it.
+fn disabled_algorithms(home: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(home.join("conf/security/java.security")).ok()?;
+    let joined = text.replace("\\\n", " ");
+    joined
+        .lines()
+        .find_map(|l| l.strip_prefix("jdk.certpath.disabledAlgorithms="))
+        .map(str::to_owned)
+}
+
+/// Runs the JVM client with `-Djava.security.properties=FILE` (an override of `java.security`), as an
+/// admin tightening `jdk.certpath.disabledAlgorithms` would.
+fn java_with_properties(props: &std::path::Path, store: &std::path::Path, port: u16) -> bool {
+    let out = std::process::Command::new("java")
+        .arg("-cp")
+        .arg(support::java_client_dir())
+        .arg(format!("-Djava.security.properties={}", props.display()))
+        .arg(format!("-Djavax.net.ssl.trustStore={}", store.display()))
+        .arg("-Djavax.net.ssl.trustStorePassword=changeit")
+        .args(["TlsClient", "127.0.0.1", &port.to_string(), generate::HOST])
+        .output()
+        .expect("run java");
+    match out.status.code() {
+        Some(0) => true,
+        Some(1) => false,
+        _ => panic!(
+            "java client failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    }
+}
+
+#[test]
+fn a_stricter_disabled_algorithms_value_is_applied_as_the_jvm_applies_it() {
+    if !support::have_tool("java") {
+        return;
+    }
+    let value = "MD2, MD5, SHA1, RSA keySize < 2048, DSA keySize < 1024, EC keySize < 224";
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("override.security");
+    std::fs::write(&props, format!("jdk.certpath.disabledAlgorithms={value}\n")).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut disagreements = Vec::new();
+    for name in ["good", "sha1", "rsa-1024"] {
+        let s = generate::scenarios()
+            .into_iter()
+            .find(|s| s.name == name)
+            .unwrap();
+        let store_path = dir.path().join(format!("{name}.p12"));
+        let mut store = TrustStore::new(StoreFormat::Pkcs12);
+        for (i, der) in s.trust.iter().enumerate() {
+            let cert = Certificate::from_der(der.clone()).unwrap();
+            store
+                .entries
+                .push(Entry::trusted(format!("anchor{i}"), cert, Some(0)));
+        }
+        let bytes = trustpath::truststore::write(&store, StoreFormat::Pkcs12, "changeit").unwrap();
+        std::fs::write(&store_path, bytes).unwrap();
+        let (port, task) = rt.block_on(serve(s.served.clone()));
+        let jvm = java_with_properties(&props, &store_path, port);
+        task.abort();
+        let anchors = TrustAnchors {
+            java: s
+                .trust
+                .iter()
+                .map(|d| Anchor {
+                    cert: Certificate::from_der(d.clone()).unwrap(),
+                    store: store_path.display().to_string(),
+                    alias: "anchor0".into(),
+                    jdk_bundled: false,
+                })
+                .collect(),
+            browser: Vec::new(),
+        };
+        let input = ChainInput {
+            served: s
+                .served
+                .iter()
+                .map(|d| Certificate::from_der(d.clone()).unwrap())
+                .collect(),
+            host: Some(s.host.to_owned()),
+            extra: Vec::new(),
+        };
+        let policy = Policy {
+            java_disabled_algorithms: Some(value.to_owned()),
+            ..Policy::default()
+        };
+        let ours = diagnose(&input, &anchors, &policy, now());
+        if ours.trusted != jvm {
+            disagreements.push(format!(
+                "{name}: JVM trusted={jvm}, trustpath {} ({:?})",
+                ours.trusted, ours.java.reason
+            ));
+        }
+        // Only the clean chain survives this value.
+        assert_eq!(
+            jvm,
+            name == "good",
+            "{name}: the JVM did not apply the override as expected"
+        );
+    }
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
 }

@@ -103,7 +103,8 @@ pub fn diagnose(
             .flatten()
             .and_then(|l| most_specific_cn(&jpool, l));
         let names = hostname::offered_names(leaf, true);
-        if !hostname::java_matches(host, leaf, cn.as_deref(), public_ca) {
+        let leftmost_only = policy.java_major.unwrap_or(17) >= 25;
+        if !hostname::java_matches(host, leaf, cn.as_deref(), public_ca, leftmost_only) {
             let msg = format!(
                 "{} does not cover '{}': it names {names}",
                 label(leaf),
@@ -265,8 +266,16 @@ fn verdict(
     let path_ok = best.is_some_and(Candidate::ok) && !search.exhausted;
     let reason = if empty {
         Some("no certificate was served".to_owned())
-    } else if let Some(p) = best.and_then(|c| c.problems.iter().find(|p| p.fatal)) {
-        Some(p.message.clone())
+    } else if let Some((c, p)) = best.and_then(|c| Some((c, c.problems.iter().find(|p| p.fatal)?)))
+    {
+        let urls = &pool.items[c.path[p.pos]].info.ca_issuers_urls;
+        match (profile, p.code, urls.first()) {
+            (Profile::Browser, Code::MissingIntermediate, Some(url)) => Some(format!(
+                "{}; a browser would fetch it from the AIA URL {url} (the JVM does not)",
+                p.message
+            )),
+            _ => Some(p.message.clone()),
+        }
     } else if search.exhausted {
         Some("path building gave up: budget spent".to_owned())
     } else if best.is_none() {
@@ -318,6 +327,22 @@ fn validity_notes(
         let info = item.info;
         if item.is_anchor() && pos == 0 {
             // The leaf is itself a trusted entry: the JVM accepts it without any check.
+            if info.self_issued {
+                let mut f = Finding::new(
+                    Code::SelfSigned,
+                    Severity::Info,
+                    format!(
+                        "{} is self-signed; the JVM trusts it only because this very certificate is in the truststore (alias '{}'), browsers refuse it",
+                        label(info),
+                        item.anchor.map(|a| a.alias.as_str()).unwrap_or_default()
+                    ),
+                    "serve a certificate from a CA if other clients must connect too",
+                );
+                if let Some(s) = findings::served_index(pool, served, i) {
+                    f = f.at(s);
+                }
+                out.push(f);
+            }
             if info.not_after < now {
                 let mut f = Finding::new(
                     Code::Expired,

@@ -199,6 +199,27 @@ pub(crate) fn deployment(
         }
         let in_path = on_path.contains(&Some(i));
         let self_signed = c.info().self_issued && c.info().is_ca;
+        let item = pool.items.iter().position(|it| it.cert == c);
+        let anchor_copy = match (item, cand.path.last()) {
+            (Some(it), Some(&a)) if cand.anchored && it != a => pool.same_subject_and_key(it, a),
+            _ => false,
+        };
+        if anchor_copy {
+            out.push(
+                Finding::new(
+                    Code::ServedRoot,
+                    Severity::Info,
+                    format!(
+                        "served certificate {i} {} (issued by '{}') has the subject and key of the trust anchor, so the path ends at the anchor; clients use their own copy",
+                        cert_label(c),
+                        c.info().issuer
+                    ),
+                    "serve leaf + intermediates only; drop the cross-signed copy of the root",
+                )
+                .at(i),
+            );
+            continue;
+        }
         if self_signed && (in_path || cand.path.last().is_some_and(|&l| *pool.items[l].cert == *c))
         {
             out.push(

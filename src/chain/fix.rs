@@ -4,7 +4,8 @@
 //! The fix is found by a second search over everything known — served certificates, the caller's extra
 //! certificates and the browsers' roots (as plain certificates, not as trust) — with the java rules: a
 //! path that the JVM accepts gives a complete `fullchain`; a path whose only flaw is ending at a
-//! self-signed root the store lacks gives `fullchain` plus that root to `import`.
+//! self-signed root the store lacks gives `fullchain` plus that root to `import` (for a self-signed leaf,
+//! the leaf itself: the JVM trusts a leaf that is in its truststore).
 
 use super::checks::Rules;
 use super::diagnosis::Fix;
@@ -29,7 +30,7 @@ pub(crate) fn find(pool: &Pool<'_>, leaf: usize, rules: &Rules<'_>) -> Fix {
             .filter(|p| p.fatal)
             .map(|p| p.code)
             .collect();
-        fatal == [Code::UntrustedRoot] && c.path.len() > 1
+        fatal == [Code::UntrustedRoot]
     });
     if let Some(c) = only_root {
         let root = c.path[c.path.len() - 1];

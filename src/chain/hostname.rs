@@ -3,8 +3,9 @@
 //! - **java**: `sun.security.util.HostnameChecker` with `TYPE_TLS` (what HTTPS endpoint identification
 //!   uses). An IP literal matches IP subjectAltNames only. A DNS name matches the DNS subjectAltNames; only
 //!   when there is no DNS subjectAltName at all is the most specific subject CN used. Templates are
-//!   compared label by label with the same number of labels, and `*` may appear in *any* label and inside a
-//!   label (`matchAllWildcards`: `f*.example.com`, even `www.*.example.com`); a template that is `*`, ends
+//!   compared label by label with the same number of labels, and `*` may appear inside a label
+//!   (`f*.example.com`) and, up to JDK 24, in *any* label (`matchAllWildcards`: `www.*.example.com`); JDK 25
+//!   accepts it in the left-most label only (measured with both JVMs). A template that is `*`, ends
 //!   in `.*`, has no dot after its last `*`, or — for chains anchored at a JDK-bundled root — wildcards a
 //!   public suffix (`*.com`, `*.co.uk`) never matches.
 //! - **browser**: RFC 6125 as the CA/Browser Forum applies it: subjectAltNames only (no CN fallback), a
@@ -52,12 +53,13 @@ pub(crate) fn offered_names(info: &CertInfo, with_cn: bool) -> String {
 }
 
 /// Java's rule. `cn` is the most specific (last) CN of the subject; `public_ca` says whether the chain is
-/// anchored at a JDK-bundled root.
+/// anchored at a JDK-bundled root; `leftmost_only` is JDK 25's rule for wildcards.
 pub(crate) fn java_matches(
     host: &Host,
     info: &CertInfo,
     cn: Option<&str>,
     public_ca: bool,
+    leftmost_only: bool,
 ) -> bool {
     match host {
         Host::Ip(ip) => ip_matches(ip, &info.ip_addresses),
@@ -66,9 +68,9 @@ pub(crate) fn java_matches(
                 return info
                     .dns_names
                     .iter()
-                    .any(|t| java_template_matches(name, t, public_ca));
+                    .any(|t| java_template_matches(name, t, public_ca, leftmost_only));
             }
-            cn.is_some_and(|cn| java_template_matches(name, cn, public_ca))
+            cn.is_some_and(|cn| java_template_matches(name, cn, public_ca, leftmost_only))
         }
     }
 }
@@ -89,8 +91,11 @@ fn ip_matches(ip: &IpAddr, sans: &[String]) -> bool {
         .any(|s| s.parse::<IpAddr>().is_ok_and(|a| a == *ip))
 }
 
-fn java_template_matches(name: &str, template: &str, public_ca: bool) -> bool {
+fn java_template_matches(name: &str, template: &str, public_ca: bool, leftmost_only: bool) -> bool {
     let template = template.to_ascii_lowercase();
+    if leftmost_only && template.split('.').skip(1).any(|l| l.contains('*')) {
+        return false;
+    }
     if !name.is_ascii() || !template.is_ascii() || java_illegal_wildcard(&template, public_ca) {
         return false;
     }
@@ -189,7 +194,23 @@ mod tests {
     use super::*;
 
     fn jm(name: &str, t: &str) -> bool {
-        java_template_matches(name, t, false)
+        java_template_matches(name, t, false, false)
+    }
+
+    #[test]
+    fn jdk25_accepts_wildcards_in_the_left_most_label_only() {
+        assert!(java_template_matches(
+            "foo1.example.com",
+            "foo*.example.com",
+            false,
+            true
+        ));
+        assert!(!java_template_matches(
+            "www.bar.example.com",
+            "www.*.example.com",
+            false,
+            true
+        ));
     }
 
     #[test]
@@ -206,9 +227,14 @@ mod tests {
 
     #[test]
     fn java_refuses_public_suffix_wildcards_only_under_public_roots() {
-        assert!(java_template_matches("example.com", "*.com", false));
-        assert!(!java_template_matches("example.com", "*.com", true));
-        assert!(!java_template_matches("example.co.uk", "*.co.uk", true));
+        assert!(java_template_matches("example.com", "*.com", false, false));
+        assert!(!java_template_matches("example.com", "*.com", true, false));
+        assert!(!java_template_matches(
+            "example.co.uk",
+            "*.co.uk",
+            true,
+            false
+        ));
     }
 
     #[test]

@@ -101,7 +101,8 @@ pub fn list_ours(store: &TrustStore) -> Vec<Listed> {
 
 /// Java source that loads a keystore and, per alias (sorted), prints
 /// `alias<TAB>kind<TAB>detail`: for a private key whether it signs what its leaf certificate verifies
-/// (`key-ok`), for a secret key its algorithm and length. Then, for each extra argument, looks the alias up
+/// (`key-ok`), for a secret key its algorithm and length, and `invisible` for an alias the JDK lists but
+/// cannot find by name (not lower-case in the file). Then, for each extra argument, looks the alias up
 /// by that exact spelling (the JVM's path) and prints `lookup<TAB>name<TAB>kind-or-missing`.
 const KEY_CHECK_JAVA: &str = r#"
 import java.io.FileInputStream;
@@ -132,6 +133,9 @@ public class KeyCheck {
                 v.initVerify(leaf.getPublicKey());
                 v.update("trustpath".getBytes());
                 System.out.println(alias + "\tPrivateKeyEntry\t" + (v.verify(sig) ? "key-ok" : "key-MISMATCH"));
+            } else if (!ks.isKeyEntry(alias)) {
+                // listed by aliases() yet not found by name: the JDK looks names up lower-cased
+                System.out.println(alias + "\tinvisible\t-");
             } else {
                 Key key = ks.getKey(alias, pw);
                 System.out.println(alias + "\tSecretKeyEntry\t" + key.getAlgorithm() + "/" + key.getEncoded().length);
