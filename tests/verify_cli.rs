@@ -152,36 +152,58 @@ fn sec1_and_pkcs1_keys_are_compared_by_public_key() {
 #[test]
 fn write_fixes_writes_the_fullchain_leaf_first_without_the_root() {
     let dir = tempfile::tempdir().unwrap();
-    // The truststore lacks the root: the chain is untrusted, and a fix is written.
+    // Only the leaf is given; the intermediate is known from --extra-certs.
+    let (code, out, err) = verify(&[
+        &format!("{FIX}/leaf.pem"),
+        "--truststore",
+        &format!("{FIX}/root.pem"),
+        "--write-fixes",
+        dir.path().to_str().unwrap(),
+        "--extra-certs",
+        &format!("{FIX}/intermediate.pem"),
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let path = dir.path().join("leaf.pem-fullchain.pem");
+    assert!(
+        out.contains(&format!("wrote    {}", path.display())),
+        "{out}"
+    );
+    let blocks = trustpath::pem::parse_all(&std::fs::read(&path).unwrap()).unwrap();
+    let ders: Vec<&[u8]> = blocks.iter().map(|b| b.contents.as_slice()).collect();
+    assert_eq!(
+        ders,
+        [
+            golden::cert("leaf.pem").der(),
+            golden::cert("intermediate.pem").der()
+        ]
+    );
+    // The corrected chain is trusted.
+    let (code, out, err) = verify(&[
+        path.to_str().unwrap(),
+        "--truststore",
+        &format!("{FIX}/root.pem"),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn write_fixes_writes_the_ca_the_truststore_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    // The truststore holds an unrelated certificate; the root is known from --extra-certs.
     let (code, out, err) = verify(&[
         &format!("{FIX}/fullchain.pem"),
         "--truststore",
-        &format!("{FIX}/intermediate.pem"),
+        &format!("{FIX}/other-ca.pem"),
         "--write-fixes",
         dir.path().to_str().unwrap(),
         "--extra-certs",
         &format!("{FIX}/root.pem"),
     ]);
-    assert!(code == 0 || code == 1, "{out}{err}");
-    let written: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    if code == 1 {
-        assert!(
-            written.iter().any(|n| n.ends_with("-fullchain.pem")),
-            "{written:?}\n{out}"
-        );
-        let text = std::fs::read(dir.path().join("fullchain.pem-fullchain.pem")).unwrap();
-        let blocks = trustpath::pem::parse_all(&text).unwrap();
-        assert_eq!(blocks[0].contents, golden::cert("leaf.pem").der());
-        assert!(
-            blocks
-                .iter()
-                .all(|b| b.contents != golden::cert("root.pem").der())
-        );
-        assert!(out.contains("wrote"), "{out}");
-    }
+    assert_eq!(code, 1, "{out}{err}");
+    let ca = dir.path().join("fullchain.pem-ca-1.pem");
+    let blocks = trustpath::pem::parse_all(&std::fs::read(&ca).unwrap()).unwrap();
+    assert_eq!(blocks.len(), 1);
+    assert_eq!(blocks[0].contents, golden::cert("root.pem").der());
 }
 
 #[test]

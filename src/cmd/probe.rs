@@ -162,7 +162,7 @@ fn judge(
                     host: Some(host),
                     extra: extra.to_vec(),
                 };
-                trust::diagnose(&input, &trust.anchors, &trust.policy, now)
+                crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now)
             })
             .clone()
     });

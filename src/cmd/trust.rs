@@ -145,6 +145,10 @@ impl TrustArgs {
             policy: Policy {
                 warn_days,
                 java_disabled_algorithms,
+                java_major: java_home
+                    .as_deref()
+                    .and_then(|home| std::fs::read_to_string(home.join("release")).ok())
+                    .and_then(|text| release_major(&text)),
             },
         })
     }
@@ -206,6 +210,20 @@ pub fn disabled_algorithms(text: &str) -> Option<String> {
     found
 }
 
+/// The feature version in a Java home's `release` file (`JAVA_VERSION="17.0.9"` → 17, `"1.8.0_392"` → 8).
+pub fn release_major(text: &str) -> Option<u32> {
+    let line = text.lines().find(|l| l.starts_with("JAVA_VERSION="))?;
+    let version = line
+        .trim_start_matches("JAVA_VERSION=")
+        .trim()
+        .trim_matches('"');
+    let mut parts = version.split(['.', '_', '-', '+']);
+    match parts.next()?.parse().ok()? {
+        1 => parts.next()?.parse().ok(),
+        major => Some(major),
+    }
+}
+
 /// Reads `--extra-certs` (a PEM bundle or a DER certificate).
 pub fn extra_certs(args: &FixArgs) -> Result<Vec<Certificate>> {
     match &args.extra_certs {
@@ -215,14 +233,16 @@ pub fn extra_certs(args: &FixArgs) -> Result<Vec<Certificate>> {
 }
 
 /// Writes the fixes of one endpoint into `dir` and records the paths in the report: `NAME-fullchain.pem`
-/// (leaf first, intermediates in order, no root) and `NAME-ca-N.pem` per CA to import.
+/// (leaf first, intermediates in order, no root) when the diagnosis could build it complete, and
+/// `NAME-ca-N.pem` per CA the truststore lacks.
 pub fn write_fixes(dir: &Path, name: &str, report: &mut EndpointReport) -> Result<()> {
     let Some(fix) = report.diagnosis.as_ref().and_then(|d| d.fix.clone()) else {
         return Ok(());
     };
     std::fs::create_dir_all(dir).with_context(|| format!("--write-fixes {}", dir.display()))?;
     let stem = file_stem(name);
-    if !fix.fullchain.is_empty() {
+    // Only a fullchain that reaches an anchor is a fix; a partial one would be served as broken.
+    if fix.fullchain_complete && !fix.fullchain.is_empty() {
         let path = dir.join(format!("{stem}-fullchain.pem"));
         let pem: String = fix.fullchain.iter().map(Certificate::to_pem).collect();
         std::fs::write(&path, pem).with_context(|| format!("cannot write {}", path.display()))?;
@@ -278,154 +298,19 @@ jdk.security.legacyAlgorithms=SHA1\n";
     }
 
     #[test]
+    fn the_java_feature_version_is_read_from_the_release_file() {
+        assert_eq!(
+            release_major("IMPLEMENTOR=x\nJAVA_VERSION=\"17.0.9\"\n"),
+            Some(17)
+        );
+        assert_eq!(release_major("JAVA_VERSION=\"25\"\n"), Some(25));
+        assert_eq!(release_major("JAVA_VERSION=\"1.8.0_392\"\n"), Some(8));
+        assert_eq!(release_major("OTHER=1\n"), None);
+    }
+
+    #[test]
     fn file_stems_keep_names_readable_and_safe() {
         assert_eq!(file_stem("wiki.example.test:443"), "wiki.example.test_443");
         assert_eq!(file_stem("[::1]:8443"), "1__8443");
-    }
-}
-
-/// Judges a chain. Calls `chain::diagnose` once it lands; until then a deliberately simple interim judge
-/// (issuer-name matching, validity, no signature checks) so that the commands run end to end.
-pub fn diagnose(
-    input: &crate::chain::ChainInput,
-    anchors: &TrustAnchors,
-    policy: &Policy,
-    now: i64,
-) -> crate::chain::Diagnosis {
-    interim::diagnose(input, anchors, policy, now)
-}
-
-/// The interim judge; removed when `chain::diagnose` is merged.
-mod interim {
-    use crate::cert::Certificate;
-    use crate::chain::{
-        Anchor, ChainInput, Diagnosis, Fix, PathSource, PathStep, Policy, Profile, TrustAnchors,
-        Verdict,
-    };
-    use crate::finding::{self, Code, Finding, Severity};
-
-    pub fn diagnose(
-        input: &ChainInput,
-        anchors: &TrustAnchors,
-        _policy: &Policy,
-        now: i64,
-    ) -> Diagnosis {
-        let java = verdict(Profile::Java, &input.served, &anchors.java);
-        let browser = verdict(Profile::Browser, &input.served, &anchors.browser);
-        let mut findings = Vec::new();
-        for (i, c) in input.served.iter().enumerate() {
-            let info = c.info();
-            if now > info.not_after {
-                findings.push(
-                    Finding::new(
-                        Code::Expired,
-                        Severity::Error,
-                        format!("{} expired", info.subject),
-                        "renew it",
-                    )
-                    .at(i),
-                );
-            }
-        }
-        if !java.trusted {
-            let code = if input.served.last().is_some_and(|c| c.info().self_issued) {
-                Code::UntrustedRoot
-            } else {
-                Code::MissingIntermediate
-            };
-            findings.push(Finding::new(
-                code,
-                Severity::Error,
-                java.reason.clone().unwrap_or_default(),
-                "serve the full chain or import the CA",
-            ));
-        }
-        finding::sort(&mut findings);
-        let fix = (!java.trusted).then(|| Fix {
-            fullchain: java
-                .path
-                .iter()
-                .filter(|s| !s.cert.info().self_issued)
-                .map(|s| s.cert.clone())
-                .collect(),
-            fullchain_complete: false,
-            import: java
-                .path
-                .last()
-                .filter(|s| s.cert.info().self_issued)
-                .map(|s| vec![s.cert.clone()])
-                .unwrap_or_default(),
-        });
-        Diagnosis {
-            trusted: java.trusted && findings.iter().all(|f| f.severity != Severity::Error),
-            java,
-            browser,
-            findings,
-            fix,
-        }
-    }
-
-    fn verdict(profile: Profile, served: &[Certificate], anchors: &[Anchor]) -> Verdict {
-        let mut path = Vec::new();
-        let mut used = vec![false; served.len()];
-        let Some(mut current) = served.first().cloned() else {
-            return Verdict {
-                profile,
-                trusted: false,
-                path,
-                reason: Some("no certificate".to_owned()),
-            };
-        };
-        used[0] = true;
-        path.push(PathStep {
-            cert: current.clone(),
-            source: PathSource::Served { index: 0 },
-        });
-        for _ in 0..16 {
-            let issuer = current.info().issuer_raw.clone();
-            let anchor = anchors
-                .iter()
-                .find(|a| a.cert == current)
-                .or_else(|| anchors.iter().find(|a| a.cert.info().subject_raw == issuer));
-            if let Some(a) = anchor {
-                if a.cert != current {
-                    path.push(PathStep {
-                        cert: a.cert.clone(),
-                        source: PathSource::Anchor {
-                            store: a.store.clone(),
-                            alias: a.alias.clone(),
-                        },
-                    });
-                }
-                return Verdict {
-                    profile,
-                    trusted: true,
-                    path,
-                    reason: None,
-                };
-            }
-            let next = served
-                .iter()
-                .enumerate()
-                .find(|(i, c)| !used[*i] && c.info().subject_raw == issuer);
-            match next {
-                Some((i, c)) => {
-                    used[i] = true;
-                    current = c.clone();
-                    path.push(PathStep {
-                        cert: current.clone(),
-                        source: PathSource::Served { index: i },
-                    });
-                }
-                None => break,
-            }
-        }
-        let reason = format!("no trust anchor for issuer \"{}\"", current.info().issuer);
-        Verdict {
-            profile,
-            trusted: false,
-            path,
-            reason: Some(reason),
-        }
     }
 }

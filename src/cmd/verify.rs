@@ -85,7 +85,7 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
             host: args.host.clone(),
             extra: extra.clone(),
         };
-        let diagnosis = trust::diagnose(&input, &trust.anchors, &trust.policy, now);
+        let diagnosis = crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now);
         let mut findings = diagnosis.findings.clone();
         for (label, spki) in key.iter().chain(chain.keys.iter()) {
             if let Some(f) = key_mismatch(label, spki, &chain.certs) {

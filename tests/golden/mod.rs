@@ -47,29 +47,47 @@ pub fn check(name: &str, actual: &str) {
     if expected == actual {
         return;
     }
-    let mut diff = String::new();
-    let (exp, act): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
-    for i in 0..exp.len().max(act.len()) {
-        match (exp.get(i), act.get(i)) {
-            (Some(e), Some(a)) if e == a => diff.push_str(&format!("  {e}\n")),
-            (e, a) => {
-                if let Some(e) = e {
-                    diff.push_str(&format!("- {e}\n"));
-                }
-                if let Some(a) = a {
-                    diff.push_str(&format!("+ {a}\n"));
-                }
-            }
-        }
-    }
+    let diff = line_diff(&expected, actual);
     panic!(
         "{} differs from the output (- golden, + actual); rerun with UPDATE_GOLDEN=1 if the change is intended:\n{diff}",
         path.display()
     );
 }
 
+/// A line diff (longest common subsequence): unchanged lines indented, removed `- `, added `+ `.
+fn line_diff(expected: &str, actual: &str) -> String {
+    let (a, b): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    // lcs[i][j] = length of the LCS of a[i..] and b[j..].
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, String::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push_str(&format!("  {}\n", a[i]));
+            i += 1;
+            j += 1;
+        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            out.push_str(&format!("+ {}\n", b[j]));
+            j += 1;
+        } else {
+            out.push_str(&format!("- {}\n", a[i]));
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Writes the fixture PKI: a root, an issuing CA, a leaf for wiki.example.test and localhost (all
-/// EC P-256, valid 2026-01-01 to 2046-01-01), the leaf's key, a fullchain, and an unrelated key.
+/// EC P-256, valid 2026-01-01 to 2046-01-01), the leaf's key, a fullchain, an unrelated key and an
+/// unrelated CA.
 pub fn generate_fixtures() {
     use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
     let validity = |p: &mut CertificateParams| {
@@ -105,11 +123,15 @@ pub fn generate_fixtures() {
     let leaf_key = KeyPair::generate().unwrap();
     let leaf = leaf.signed_by(&leaf_key, &int).unwrap();
     let other = KeyPair::generate().unwrap();
+    let other_ca =
+        rcgen::CertifiedIssuer::self_signed(ca("Unrelated Test CA"), KeyPair::generate().unwrap())
+            .unwrap();
     let write = |name: &str, text: String| std::fs::write(fixture(name), text).unwrap();
     write("root.pem", root.pem());
     write("intermediate.pem", int.pem());
     write("leaf.pem", leaf.pem());
     write("leaf-key.pem", leaf_key.serialize_pem());
     write("other-key.pem", other.serialize_pem());
+    write("other-ca.pem", other_ca.pem());
     write("fullchain.pem", format!("{}{}", leaf.pem(), int.pem()));
 }
