@@ -1,5 +1,6 @@
 //! Whole-process benchmark of `trustpath probe` over 1,000 targets against one loopback rustls server
-//! (in this process, on its own runtime), with the default concurrency.
+//! (in this process, on its own runtime), with the default concurrency: once as one name 1,000 times (the
+//! chain is diagnosed once), once as 1,000 names resolved with `--resolve` (1,000 diagnoses).
 //!
 //! Run with `cargo bench --bench probe`. Reports the median wall time of several runs and the child's
 //! peak RSS (from `/usr/bin/time -f %M` when present). Goals: ≤ 1.0 s wall, ≤ 64 MiB peak RSS.
@@ -17,7 +18,11 @@ const RUNS: usize = 5;
 
 /// Starts a TLS server on 127.0.0.1 on its own threads; returns its port and the CA PEM.
 fn server() -> (u16, String) {
-    let mut params = CertificateParams::new(vec!["bench.example.test".to_owned()]).expect("params");
+    let mut params = CertificateParams::new(vec![
+        "bench.example.test".to_owned(),
+        "*.bench.example.test".to_owned(),
+    ])
+    .expect("params");
     params
         .distinguished_name
         .push(DnType::CommonName, "bench.example.test");
@@ -59,35 +64,17 @@ fn server() -> (u16, String) {
     (port, pem)
 }
 
-fn main() {
-    let bin = std::env::var("TRUSTPATH_BIN")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_trustpath").to_owned());
-    let (port, ca) = server();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let targets = dir.path().join("targets.txt");
-    let list: String = (0..TARGETS)
-        .map(|_| format!("127.0.0.1:{port}\n"))
-        .collect();
-    std::fs::write(&targets, list).expect("targets");
-    let store = dir.path().join("ca.pem");
-    std::fs::write(&store, ca).expect("store");
-    let args = |cmd: &mut Command| {
-        cmd.arg("probe")
-            .arg("--targets")
-            .arg(&targets)
-            .arg("--truststore")
-            .arg(&store)
-            .args(["--sni", "bench.example.test", "--json", "--timeout", "5"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-    };
-
+/// Median wall time of `RUNS` runs and the peak RSS of one more, for `bin` with `args`.
+fn measure(bin: &str, args: &[std::ffi::OsString]) -> (Duration, String) {
     let mut times = Vec::new();
     for _ in 0..RUNS {
-        let mut cmd = Command::new(&bin);
-        args(&mut cmd);
         let t = Instant::now();
-        let out = cmd.output().expect("run trustpath");
+        let out = Command::new(bin)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run trustpath");
         times.push(t.elapsed());
         assert!(
             out.status.code() == Some(0),
@@ -96,13 +83,14 @@ fn main() {
         );
     }
     times.sort();
-    let median: Duration = times[times.len() / 2];
-
     let rss = if std::path::Path::new("/usr/bin/time").is_file() {
-        let mut cmd = Command::new("/usr/bin/time");
-        cmd.args(["-f", "%M"]).arg(&bin);
-        args(&mut cmd);
-        let out = cmd.output().expect("run /usr/bin/time");
+        let out = Command::new("/usr/bin/time")
+            .args(["-f", "%M"])
+            .arg(bin)
+            .args(args)
+            .stdout(Stdio::null())
+            .output()
+            .expect("run /usr/bin/time");
         String::from_utf8_lossy(&out.stderr)
             .lines()
             .last()
@@ -112,8 +100,62 @@ fn main() {
     } else {
         "unknown (no /usr/bin/time)".to_owned()
     };
+    (times[times.len() / 2], rss)
+}
+
+fn main() {
+    let bin = std::env::var("TRUSTPATH_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_trustpath").to_owned());
+    let (port, ca) = server();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("ca.pem");
+    std::fs::write(&store, ca).expect("store");
+    let common = |targets: &std::path::Path| -> Vec<std::ffi::OsString> {
+        let mut v: Vec<std::ffi::OsString> =
+            vec!["probe".into(), "--targets".into(), targets.into()];
+        v.extend(["--truststore".into(), store.clone().into_os_string()]);
+        v.extend(["--json", "--timeout", "5"].map(Into::into));
+        v
+    };
+
+    // One endpoint 1,000 times (the same chain: diagnosed once).
+    let same = dir.path().join("same.txt");
+    std::fs::write(
+        &same,
+        (0..TARGETS)
+            .map(|_| format!("127.0.0.1:{port}\n"))
+            .collect::<String>(),
+    )
+    .expect("targets");
+    let mut args = common(&same);
+    args.extend(["--sni", "bench.example.test"].map(Into::into));
+    let (median, rss) = measure(&bin, &args);
     println!(
-        "probe {TARGETS} targets on 127.0.0.1: median {:.3} s over {RUNS} runs (goal ≤ 1.0 s), peak RSS {rss} (goal ≤ 64 MiB)",
+        "probe {TARGETS} targets (one name) on 127.0.0.1: median {:.3} s over {RUNS} runs (goal ≤ 1.0 s), peak RSS {rss} (goal ≤ 64 MiB)",
+        median.as_secs_f64()
+    );
+
+    // 1,000 names (each checked against the leaf: 1,000 diagnoses), via --resolve.
+    let names = dir.path().join("names.txt");
+    let hosts: Vec<String> = (0..TARGETS)
+        .map(|i| format!("h{i}.bench.example.test"))
+        .collect();
+    std::fs::write(
+        &names,
+        hosts
+            .iter()
+            .map(|h| format!("{h}:{port}\n"))
+            .collect::<String>(),
+    )
+    .expect("targets");
+    let mut args = common(&names);
+    for h in &hosts {
+        args.push("--resolve".into());
+        args.push(format!("{h}:{port}:127.0.0.1").into());
+    }
+    let (median, rss) = measure(&bin, &args);
+    println!(
+        "probe {TARGETS} targets (distinct names) on 127.0.0.1: median {:.3} s over {RUNS} runs (goal ≤ 1.0 s), peak RSS {rss} (goal ≤ 64 MiB)",
         median.as_secs_f64()
     );
 }

@@ -96,9 +96,9 @@ pub fn run(args: ProbeArgs) -> Result<u8> {
         endpoints: Vec::with_capacity(captures.len()),
         now,
     };
-    let mut memo = Memo::new();
+    let memo = diagnose_all(&captures, &trust, &extra, now);
     for captured in captures {
-        let mut report = judge(captured, &trust, &extra, now, &mut memo);
+        let mut report = judge(captured, &memo);
         if let Some(dir) = &args.fix.write_fixes {
             let name = format!(
                 "{}_{}",
@@ -134,38 +134,75 @@ fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
     Ok(out)
 }
 
-/// Diagnoses already made in this run, by served chain (SHA-256 of each certificate) and host name: the
-/// diagnosis is a pure function of them, and fleets behind one load balancer serve the same chain.
+/// Diagnoses by served chain (SHA-256 of each certificate) and host name: the diagnosis is a pure
+/// function of them, and fleets behind one load balancer serve the same chain.
 type Memo = HashMap<(Vec<[u8; 32]>, String), Diagnosis>;
 
-/// Turns a capture into a report entry, with a diagnosis when a chain was captured.
-fn judge(
-    captured: CapturedChain,
+/// The host name a capture's leaf is checked against: `--sni` when given, else the target's host.
+fn checked_host(captured: &CapturedChain) -> String {
+    captured
+        .sni
+        .clone()
+        .unwrap_or_else(|| captured.target.host.clone())
+}
+
+fn memo_key(captured: &CapturedChain) -> (Vec<[u8; 32]>, String) {
+    (
+        captured.chain.iter().map(|c| c.sha256()).collect(),
+        checked_host(captured),
+    )
+}
+
+/// Diagnoses every distinct (chain, host) once, on all cores: `chain::diagnose` is pure and CPU-bound.
+fn diagnose_all(
+    captures: &[CapturedChain],
     trust: &trust::Trust,
     extra: &[crate::cert::Certificate],
     now: i64,
-    memo: &mut Memo,
-) -> EndpointReport {
-    let host = captured
-        .sni
-        .clone()
-        .unwrap_or_else(|| captured.target.host.clone());
-    let diagnosis = (!captured.chain.is_empty()).then(|| {
-        let key = (
-            captured.chain.iter().map(|c| c.sha256()).collect(),
-            host.clone(),
-        );
-        memo.entry(key)
-            .or_insert_with(|| {
-                let input = ChainInput {
-                    served: captured.chain.clone(),
-                    host: Some(host),
-                    extra: extra.to_vec(),
-                };
-                crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now)
+) -> Memo {
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<&CapturedChain> = captures
+        .iter()
+        .filter(|c| !c.chain.is_empty() && seen.insert(memo_key(c)))
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = unique.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = unique
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|c| {
+                            let input = ChainInput {
+                                served: c.chain.clone(),
+                                host: Some(checked_host(c)),
+                                extra: extra.to_vec(),
+                            };
+                            let d =
+                                crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now);
+                            (memo_key(c), d)
+                        })
+                        .collect::<Vec<_>>()
+                })
             })
-            .clone()
-    });
+            .collect();
+        // A worker only panics if diagnose does; that endpoint is then reported without a diagnosis.
+        workers
+            .into_iter()
+            .filter_map(|w| w.join().ok())
+            .flatten()
+            .collect()
+    })
+}
+
+/// Turns a capture into a report entry, with its diagnosis when a chain was captured.
+fn judge(captured: CapturedChain, memo: &Memo) -> EndpointReport {
+    let diagnosis = if captured.chain.is_empty() {
+        None
+    } else {
+        memo.get(&memo_key(&captured)).cloned()
+    };
     let mut findings = captured.findings;
     if let Some(d) = &diagnosis {
         findings.extend(d.findings.iter().cloned());
