@@ -562,3 +562,44 @@ async fn many_targets_on_one_name_share_a_lookup_and_all_connect() {
         assert_eq!(c.sni.as_deref(), Some("localhost"));
     }
 }
+
+#[tokio::test]
+async fn a_server_requiring_a_client_certificate_still_has_its_chain_captured() {
+    let pki = ec_pki();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(pki.root.clone()).unwrap();
+    let client_verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots),
+        Arc::clone(&provider),
+    )
+    .build()
+    .unwrap();
+    // TLS 1.2: the server refuses the missing client certificate before the handshake completes.
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS12])
+        .unwrap()
+        .with_client_cert_verifier(client_verifier)
+        .with_single_cert(
+            vec![pki.leaf.clone(), pki.intermediate.clone()],
+            PrivateKeyDer::Pkcs8(pki.leaf_key.clone_key()),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let _ = acceptor.accept(tcp).await;
+        }
+    });
+    let got = probe_one("localhost", addr).await;
+    assert_eq!(codes(&got), [Code::HandshakeFailed], "{:?}", got.findings);
+    assert!(
+        got.findings[0]
+            .message
+            .contains("after the server sent its certificates")
+    );
+    assert_eq!(got.chain.len(), 2);
+    assert_eq!(got.tls.unwrap().handshake, Handshake::Incomplete);
+}
