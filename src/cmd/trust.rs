@@ -103,7 +103,7 @@ impl TrustArgs {
             let before = anchors.java.len();
             anchors
                 .java
-                .extend(store.anchors().map(|(alias, cert)| Anchor {
+                .extend(store.jvm_trusted().map(|(alias, cert)| Anchor {
                     cert: cert.clone(),
                     store: label.clone(),
                     alias: alias.to_owned(),
