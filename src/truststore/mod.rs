@@ -252,11 +252,40 @@ impl TrustStore {
         })
     }
 
+    /// The certificates a JVM given this store as its truststore trusts, with their aliases, following
+    /// `sun.security.validator.TrustStoreUtil.getTrustedCerts`: every trusted-certificate entry, and the first
+    /// certificate of every private-key entry. In JKS and JCEKS the JDK looks entries up by lower-cased
+    /// alias, so an entry whose stored alias has upper-case letters (written by another tool) is invisible to
+    /// it and is left out here too (see [`TrustStore::jvm_invisible`]).
+    pub fn jvm_trusted(&self) -> impl Iterator<Item = (&str, &Certificate)> {
+        let folds = matches!(self.format, StoreFormat::Jks | StoreFormat::Jceks);
+        self.entries.iter().filter_map(move |e| {
+            if folds && e.alias.to_lowercase() != e.alias {
+                return None;
+            }
+            match &e.body {
+                EntryBody::TrustedCert(c) => Some((e.alias.as_str(), c)),
+                EntryBody::PrivateKey(k) => k.chain.first().map(|c| (e.alias.as_str(), c)),
+                EntryBody::SecretKey(_) => None,
+            }
+        })
+    }
+
+    /// Entries a JVM cannot see as trust anchors: JKS/JCEKS entries whose alias has upper-case letters.
+    /// `trustpath store import` rewrites the store with lower-cased aliases, which makes them visible.
+    pub fn jvm_invisible(&self) -> impl Iterator<Item = &Entry> {
+        let folds = matches!(self.format, StoreFormat::Jks | StoreFormat::Jceks);
+        self.entries.iter().filter(move |e| {
+            folds && e.alias.to_lowercase() != e.alias && e.certificate().is_some()
+        })
+    }
+
     /// The entry with this alias. JKS, JCEKS and PKCS#12 compare aliases case-insensitively in the JDK.
     pub fn find_alias(&self, alias: &str) -> Option<usize> {
-        self.entries.iter().position(|e| {
-            e.alias.eq_ignore_ascii_case(alias) || e.alias.to_lowercase() == alias.to_lowercase()
-        })
+        let wanted = alias.to_lowercase();
+        self.entries
+            .iter()
+            .position(|e| e.alias.to_lowercase() == wanted)
     }
 
     /// The first trusted-certificate entry holding exactly this certificate (same SHA-256).
