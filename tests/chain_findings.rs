@@ -44,10 +44,10 @@ fn run(s: &generate::Scenario, extra: &[Vec<u8>], policy: &Policy, jdk_bundled: 
         host: Some(s.host.to_owned()),
         extra: certs(extra),
     };
-    let anchors = TrustAnchors {
-        java: anchors_of(&s.trust, jdk_bundled),
-        browser: anchors_of(&s.trust, false),
-    };
+    let anchors = TrustAnchors::new(
+        anchors_of(&s.trust, jdk_bundled),
+        anchors_of(&s.trust, false),
+    );
     diagnose(&input, &anchors, policy, NOW)
 }
 
@@ -407,10 +407,7 @@ fn garbage_and_truncated_certificates_are_findings_not_panics() {
             host: Some(generate::HOST.to_owned()),
             extra: Vec::new(),
         };
-        let anchors = TrustAnchors {
-            java: anchors_of(&good.trust, false),
-            browser: Vec::new(),
-        };
+        let anchors = TrustAnchors::new(anchors_of(&good.trust, false), Vec::new());
         let d = diagnose(&input, &anchors, &Policy::default(), NOW);
         assert!(!d.trusted);
         assert_eq!(d.findings[0].code, Code::InvalidChain, "cut {cut}");

@@ -50,8 +50,8 @@ fn generating_twice_gives_identical_bytes() {
 }
 
 fn anchors(trust: &[Vec<u8>]) -> TrustAnchors {
-    TrustAnchors {
-        java: trust
+    TrustAnchors::new(
+        trust
             .iter()
             .enumerate()
             .map(|(i, d)| Anchor {
@@ -61,8 +61,8 @@ fn anchors(trust: &[Vec<u8>]) -> TrustAnchors {
                 jdk_bundled: false,
             })
             .collect(),
-        browser: Vec::new(),
-    }
+        Vec::new(),
+    )
 }
 
 #[test]

@@ -222,10 +222,7 @@ fn limbo(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
         let now = case["validation_time"]
             .as_str()
             .map_or(rfc3339("2024-06-01T00:00:00Z"), rfc3339);
-        let anchors = TrustAnchors {
-            java: Vec::new(),
-            browser: trusted.into_iter().map(anchor).collect(),
-        };
+        let anchors = TrustAnchors::new(Vec::new(), trusted.into_iter().map(anchor).collect());
         let input = ChainInput {
             served,
             host,
@@ -275,10 +272,7 @@ fn boringssl(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
             "DEFAULT" => utc_time("211005120000Z"),
             other => utc_time(other),
         };
-        let anchors = TrustAnchors {
-            java: Vec::new(),
-            browser: vec![anchor(root.clone())],
-        };
+        let anchors = TrustAnchors::new(Vec::new(), vec![anchor(root.clone())]);
         let expected = case["expect_valid"].as_bool().unwrap();
         if certs.is_empty() {
             t.skip("the target is the anchor");
@@ -349,10 +343,7 @@ fn pkits(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
         if let Some(ee) = certs.pop() {
             certs.insert(0, ee);
         }
-        let anchors = TrustAnchors {
-            java: vec![anchor(root)],
-            browser: Vec::new(),
-        };
+        let anchors = TrustAnchors::new(vec![anchor(root)], Vec::new());
         let input = ChainInput {
             served: certs,
             host: None,

@@ -142,9 +142,8 @@ fn judge(
         s.host,
     );
     task.abort();
-    let anchors = TrustAnchors {
-        java: s
-            .trust
+    let anchors = TrustAnchors::new(
+        s.trust
             .iter()
             .enumerate()
             .map(|(i, d)| Anchor {
@@ -154,8 +153,8 @@ fn judge(
                 jdk_bundled: false,
             })
             .collect(),
-        browser: Vec::new(),
-    };
+        Vec::new(),
+    );
     let input = ChainInput {
         served: s
             .served
@@ -257,9 +256,8 @@ fn a_stricter_disabled_algorithms_value_is_applied_as_the_jvm_applies_it() {
         let (port, task) = rt.block_on(serve(s.served.clone()));
         let jvm = java_with_properties(&props, &store_path, port);
         task.abort();
-        let anchors = TrustAnchors {
-            java: s
-                .trust
+        let anchors = TrustAnchors::new(
+            s.trust
                 .iter()
                 .map(|d| Anchor {
                     cert: Certificate::from_der(d.clone()).unwrap(),
@@ -268,8 +266,8 @@ fn a_stricter_disabled_algorithms_value_is_applied_as_the_jvm_applies_it() {
                     jdk_bundled: false,
                 })
                 .collect(),
-            browser: Vec::new(),
-        };
+            Vec::new(),
+        );
         let input = ChainInput {
             served: s
                 .served

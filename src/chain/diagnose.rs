@@ -2,6 +2,7 @@
 //! host name, and turns the outcome into verdicts, findings (most important first) and a fix.
 
 use super::algorithms::DisabledAlgorithms;
+use super::anchor_index::{AnchorIndex, reachable};
 use super::checks::{Rules, label};
 use super::diagnosis::{
     ChainInput, Diagnosis, Fix, PathSource, PathStep, Policy, Profile, TrustAnchors, Verdict,
@@ -9,7 +10,7 @@ use super::diagnosis::{
 use super::findings;
 use super::hostname::{self, Host};
 use super::path::{Candidate, Search};
-use super::pool::{Origin, Pool};
+use super::pool::{NormName, Origin, Pool, names_of};
 use super::{browser, fix, java};
 use crate::cert::CertInfo;
 use crate::finding::{self, Code, Finding, Severity};
@@ -54,9 +55,16 @@ pub fn diagnose(
         }
     }
 
+    // Only the anchors a path from the served certificates can reach by name join a pool (see
+    // `anchor_index.rs`); the indexes are built once per `TrustAnchors`.
+    let java_index = anchors.cache().java(&anchors.java);
+    let browser_index = anchors.cache().browser(&anchors.browser);
+    let served_names: Vec<NormName> = input.served.iter().filter_map(names_of).flatten().collect();
+
     // The java pool: anchors first, then the served certificates.
     let mut jpool = Pool::new();
-    for (i, a) in anchors.java.iter().enumerate() {
+    for &i in reachable(&served_names, &[&java_index]).concat().iter() {
+        let a = &anchors.java[i];
         jpool.add(&a.cert, Origin::Anchor(i), Some(a));
     }
     let jserved: Vec<Option<usize>> = input
@@ -68,7 +76,8 @@ pub fn diagnose(
     let jsearch = java::search(&jpool, &jserved, &java_rules);
 
     let mut bpool = Pool::new();
-    for (i, a) in anchors.browser.iter().enumerate() {
+    for &i in reachable(&served_names, &[&browser_index]).concat().iter() {
+        let a = &anchors.browser[i];
         bpool.add(&a.cert, Origin::Anchor(i), Some(a));
     }
     let bserved: Vec<Option<usize>> = input
@@ -232,7 +241,15 @@ pub fn diagnose(
     }
     finding::sort(&mut found);
 
-    let fix = compute_fix(input, anchors, &java_rules, &found, java_verdict.trusted);
+    let indexes = [&*java_index, &*browser_index];
+    let fix = compute_fix(
+        input,
+        anchors,
+        &indexes,
+        &java_rules,
+        &found,
+        java_verdict.trusted,
+    );
     Diagnosis {
         trusted: java_verdict.trusted,
         java: java_verdict,
@@ -415,6 +432,7 @@ fn validity_notes(
 fn compute_fix(
     input: &ChainInput,
     anchors: &TrustAnchors,
+    indexes: &[&AnchorIndex; 2],
     rules: &Rules<'_>,
     found: &[Finding],
     trusted: bool,
@@ -428,8 +446,18 @@ fn compute_fix(
     if trusted && !deployment {
         return None;
     }
+    let seeds: Vec<NormName> = input
+        .served
+        .iter()
+        .chain(&input.extra)
+        .filter_map(names_of)
+        .flatten()
+        .collect();
+    let [java_reach, browser_reach]: [Vec<usize>; 2] =
+        reachable(&seeds, indexes).try_into().unwrap_or_default();
     let mut pool = Pool::new();
-    for (i, a) in anchors.java.iter().enumerate() {
+    for &i in &java_reach {
+        let a = &anchors.java[i];
         pool.add(&a.cert, Origin::Anchor(i), Some(a));
     }
     let leaf = input
@@ -445,8 +473,8 @@ fn compute_fix(
     for (i, c) in input.extra.iter().enumerate() {
         pool.add(c, Origin::Extra(i), None);
     }
-    for a in &anchors.browser {
-        pool.add(&a.cert, Origin::Extra(usize::MAX), None);
+    for &i in &browser_reach {
+        pool.add(&anchors.browser[i].cert, Origin::Extra(usize::MAX), None);
     }
     let leaf = leaf?;
     let fix = fix::find(&pool, leaf, rules);

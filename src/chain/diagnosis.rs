@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::anchor_index::AnchorCache;
 use crate::cert::Certificate;
 use crate::finding::Finding;
 
@@ -24,12 +25,34 @@ pub struct Anchor {
 }
 
 /// The anchors each client profile trusts.
+///
+/// Build it once and pass it to every [`diagnose`](super::diagnose()) call: the first call indexes the
+/// anchors (parsed, by normalized subject) and later calls, on any thread, reuse that index. Changing
+/// `java` or `browser` afterwards is allowed; the next call notices and re-indexes.
 #[derive(Debug, Clone, Default)]
 pub struct TrustAnchors {
     /// The JVM's anchors: every trusted-certificate entry of the given truststores.
     pub java: Vec<Anchor>,
     /// A browser's anchors: Mozilla's root program (webpki-root-certs).
     pub browser: Vec<Anchor>,
+    /// Indexes of `java` and `browser`, built on first use and checked against them on every use.
+    cache: AnchorCache,
+}
+
+impl TrustAnchors {
+    /// The JVM's and a browser's anchors.
+    pub fn new(java: Vec<Anchor>, browser: Vec<Anchor>) -> Self {
+        TrustAnchors {
+            java,
+            browser,
+            cache: AnchorCache::default(),
+        }
+    }
+
+    /// The anchor indexes (see [`AnchorCache`]).
+    pub(crate) fn cache(&self) -> &AnchorCache {
+        &self.cache
+    }
 }
 
 /// Which client a verdict models.

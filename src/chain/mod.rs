@@ -11,6 +11,7 @@
 //! `structure.rs` beside it; `findings.rs` and `fix.rs` turn the outcome into findings and a fix.
 
 mod algorithms;
+mod anchor_index;
 mod browser;
 mod budget;
 mod checks;

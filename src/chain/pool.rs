@@ -31,8 +31,8 @@ pub(crate) struct Item<'a> {
     /// The anchor record, for anchors.
     pub anchor: Option<&'a Anchor>,
     /// Subject and issuer in the RFC 5280 7.1 / `X500Principal` comparison form.
-    subject_norm: Vec<(String, String)>,
-    issuer_norm: Vec<(String, String)>,
+    subject_norm: NormName,
+    issuer_norm: NormName,
 }
 
 impl Item<'_> {
@@ -160,10 +160,24 @@ impl<'a> Pool<'a> {
     }
 }
 
+/// A name in comparison form: (attribute OID, normalized value) pairs in encoded order.
+pub(crate) type NormName = Vec<(String, String)>;
+
+/// The subject and issuer of `cert` in comparison form, or `None` when it does not parse (such a
+/// certificate never becomes a pool item).
+pub(crate) fn names_of(cert: &Certificate) -> Option<[NormName; 2]> {
+    cert.try_info().ok()?;
+    let parsed = cert.parsed().ok()?;
+    Some([
+        normalized(&parsed.tbs_certificate.subject),
+        normalized(&parsed.tbs_certificate.issuer),
+    ])
+}
+
 /// A name as (attribute OID, value) pairs with values case-folded, trimmed and inner whitespace collapsed
 /// (RFC 5280 7.1 via RFC 4518; the JDK's canonical `X500Principal` form does the same), so that names
 /// differing only in case, spacing or string type chain.
-pub(crate) fn normalized(name: &X509Name<'_>) -> Vec<(String, String)> {
+pub(crate) fn normalized(name: &X509Name<'_>) -> NormName {
     name.iter_attributes()
         .map(|a| {
             let value = match a.as_str() {

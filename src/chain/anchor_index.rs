@@ -1,0 +1,227 @@
+//! An index of one anchor list by normalized subject name, built once per [`TrustAnchors`] and reused by
+//! every [`diagnose`](super::diagnose()) call and thread, so that a call parses only the few anchors a path
+//! from its certificates can reach by name instead of every anchor of every store.
+//!
+//! An anchor is reachable when its subject (in the comparison form of [`pool::normalized`]) is the subject
+//! or issuer name of a served or extra certificate, or the issuer name of another reachable anchor. The
+//! pool only ever looks anchors up by those names (issuer search, "same subject and key", a served copy of
+//! an anchor), so leaving the others out changes no result; the reachable ones keep their list order.
+//!
+//! [`TrustAnchors`]'s fields are public and may change after a call, so the cache checks on every use that
+//! the index was built from the very certificates now in the list (same DER allocation, which the index
+//! keeps alive, or else equal bytes) and rebuilds it when not: a stale index cannot be used.
+//!
+//! [`TrustAnchors`]: super::diagnosis::TrustAnchors
+//! [`pool::normalized`]: super::pool::normalized
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use super::diagnosis::Anchor;
+use super::pool::{NormName, normalized};
+use crate::cert::Certificate;
+
+/// One anchor list, indexed by normalized subject.
+pub(crate) struct AnchorIndex {
+    /// The certificates the index was built from (clones share the DER, and keep it alive so that an
+    /// address match below cannot be a reused allocation).
+    certs: Vec<Certificate>,
+    /// Each anchor's normalized issuer name (`None` when it does not parse).
+    issuers: Vec<Option<NormName>>,
+    /// Normalized subject → positions in the list, ascending.
+    by_subject: HashMap<NormName, Vec<usize>>,
+}
+
+impl AnchorIndex {
+    /// Parses and indexes every anchor of `anchors`.
+    fn build(anchors: &[Anchor]) -> Self {
+        let mut issuers = Vec::with_capacity(anchors.len());
+        let mut by_subject: HashMap<NormName, Vec<usize>> = HashMap::new();
+        for (i, a) in anchors.iter().enumerate() {
+            // Unparseable anchors are never pool items (`Pool::add` skips them), so they stay unindexed.
+            match a.cert.parsed() {
+                Ok(p) if a.cert.try_info().is_ok() => {
+                    by_subject
+                        .entry(normalized(&p.tbs_certificate.subject))
+                        .or_default()
+                        .push(i);
+                    issuers.push(Some(normalized(&p.tbs_certificate.issuer)));
+                }
+                _ => issuers.push(None),
+            }
+        }
+        AnchorIndex {
+            certs: anchors.iter().map(|a| a.cert.clone()).collect(),
+            issuers,
+            by_subject,
+        }
+    }
+
+    /// Whether this index was built from exactly these certificates, in this order.
+    fn is_for(&self, anchors: &[Anchor]) -> bool {
+        self.certs.len() == anchors.len()
+            && self.certs.iter().zip(anchors).all(|(c, a)| {
+                let (x, y) = (c.der(), a.cert.der());
+                (std::ptr::eq(x.as_ptr(), y.as_ptr()) && x.len() == y.len()) || x == y
+            })
+    }
+}
+
+/// The anchors of each of `lists` that certificates with the normalized names `seeds` (subjects and
+/// issuers) can reach through subject/issuer names, following anchors' issuers across all lists; per list,
+/// ascending positions.
+pub(crate) fn reachable(seeds: &[NormName], lists: &[&AnchorIndex]) -> Vec<Vec<usize>> {
+    let mut taken: Vec<Vec<bool>> = lists.iter().map(|l| vec![false; l.certs.len()]).collect();
+    let mut todo: Vec<&NormName> = seeds.iter().collect();
+    while let Some(name) = todo.pop() {
+        for (l, list) in lists.iter().enumerate() {
+            for &i in list
+                .by_subject
+                .get(name)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                if !taken[l][i] {
+                    taken[l][i] = true;
+                    if let Some(issuer) = &list.issuers[i] {
+                        todo.push(issuer);
+                    }
+                }
+            }
+        }
+    }
+    taken
+        .into_iter()
+        .map(|t| (0..t.len()).filter(|&i| t[i]).collect())
+        .collect()
+}
+
+/// The cached indexes of a [`TrustAnchors`](super::diagnosis::TrustAnchors): one per anchor list, each
+/// checked against the list on every use. Cloning shares the built indexes.
+#[derive(Default)]
+pub(crate) struct AnchorCache {
+    java: Slot,
+    browser: Slot,
+}
+
+impl AnchorCache {
+    /// The index of the java anchors, built now if absent or stale.
+    pub fn java(&self, anchors: &[Anchor]) -> Arc<AnchorIndex> {
+        self.java.get(anchors)
+    }
+
+    /// The index of the browser anchors, built now if absent or stale.
+    pub fn browser(&self, anchors: &[Anchor]) -> Arc<AnchorIndex> {
+        self.browser.get(anchors)
+    }
+}
+
+impl Clone for AnchorCache {
+    fn clone(&self) -> Self {
+        AnchorCache {
+            java: self.java.clone(),
+            browser: self.browser.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for AnchorCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AnchorCache")
+    }
+}
+
+/// One lazily built index. A lock poisoned by a panicking thread still holds a whole index or none (the
+/// index is built outside the lock and swapped in), so poisoning is ignored.
+#[derive(Default)]
+struct Slot(RwLock<Option<Arc<AnchorIndex>>>);
+
+impl Slot {
+    fn get(&self, anchors: &[Anchor]) -> Arc<AnchorIndex> {
+        if let Some(index) = self
+            .0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            && index.is_for(anchors)
+        {
+            return Arc::clone(index);
+        }
+        let index = Arc::new(AnchorIndex::build(anchors));
+        *self.0.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&index));
+        index
+    }
+}
+
+impl Clone for Slot {
+    fn clone(&self) -> Self {
+        Slot(RwLock::new(
+            self.0
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+
+    fn root(cn: &str) -> Anchor {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.distinguished_name.push(DnType::CommonName, cn);
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let key = KeyPair::generate().unwrap();
+        let der = p.self_signed(&key).unwrap().der().to_vec();
+        Anchor {
+            cert: Certificate::from_der(der).unwrap(),
+            store: "test".to_owned(),
+            alias: cn.to_owned(),
+            jdk_bundled: false,
+        }
+    }
+
+    fn subject(a: &Anchor) -> NormName {
+        normalized(&a.cert.parsed().unwrap().tbs_certificate.subject)
+    }
+
+    #[test]
+    fn an_index_is_rebuilt_when_the_anchor_list_changes_after_use() {
+        let (a, b) = (root("A Root"), root("B Root"));
+        let cache = AnchorCache::default();
+        let mut list = vec![a.clone()];
+        let first = cache.java(&list);
+        assert!(
+            Arc::ptr_eq(&first, &cache.java(&list)),
+            "reused while unchanged"
+        );
+        assert_eq!(
+            reachable(&[subject(&b)], &[&first]),
+            vec![Vec::<usize>::new()]
+        );
+        list[0] = b.clone();
+        let second = cache.java(&list);
+        assert!(!Arc::ptr_eq(&first, &second));
+        assert_eq!(reachable(&[subject(&b)], &[&second]), vec![vec![0]]);
+        list.push(a.clone());
+        assert_eq!(
+            reachable(&[subject(&a)], &[&cache.java(&list)]),
+            vec![vec![1]]
+        );
+    }
+
+    #[test]
+    fn equal_bytes_in_a_new_allocation_reuse_the_index() {
+        let a = root("A Root");
+        let cache = AnchorCache::default();
+        let first = cache.browser(std::slice::from_ref(&a));
+        let copy = Anchor {
+            cert: Certificate::from_der(a.cert.der().to_vec()).unwrap(),
+            ..a
+        };
+        assert!(Arc::ptr_eq(&first, &cache.browser(&[copy])));
+    }
+}
