@@ -10,7 +10,7 @@ use super::diagnosis::{
 use super::findings;
 use super::hostname::{self, Host};
 use super::path::{Candidate, Search};
-use super::pool::{NormName, Origin, Pool, names_of};
+use super::pool::{NormName, Origin, Pool, SigMemo, names_of};
 use super::{browser, fix, java};
 use crate::cert::CertInfo;
 use crate::finding::{self, Code, Finding, Severity};
@@ -62,7 +62,8 @@ pub fn diagnose(
     let served_names: Vec<NormName> = input.served.iter().filter_map(names_of).flatten().collect();
 
     // The java pool: anchors first, then the served certificates.
-    let mut jpool = Pool::new();
+    let memo = SigMemo::default();
+    let mut jpool = Pool::sharing(&memo);
     for &i in reachable(&served_names, &[&java_index]).concat().iter() {
         let a = &anchors.java[i];
         jpool.add(&a.cert, Origin::Anchor(i), Some(a));
@@ -75,7 +76,7 @@ pub fn diagnose(
         .collect();
     let jsearch = java::search(&jpool, &jserved, &java_rules);
 
-    let mut bpool = Pool::new();
+    let mut bpool = Pool::sharing(&memo);
     for &i in reachable(&served_names, &[&browser_index]).concat().iter() {
         let a = &anchors.browser[i];
         bpool.add(&a.cert, Origin::Anchor(i), Some(a));
@@ -246,6 +247,7 @@ pub fn diagnose(
         input,
         anchors,
         &indexes,
+        &memo,
         &java_rules,
         &found,
         java_verdict.trusted,
@@ -433,6 +435,7 @@ fn compute_fix(
     input: &ChainInput,
     anchors: &TrustAnchors,
     indexes: &[&AnchorIndex; 2],
+    memo: &SigMemo,
     rules: &Rules<'_>,
     found: &[Finding],
     trusted: bool,
@@ -455,7 +458,7 @@ fn compute_fix(
         .collect();
     let [java_reach, browser_reach]: [Vec<usize>; 2] =
         reachable(&seeds, indexes).try_into().unwrap_or_default();
-    let mut pool = Pool::new();
+    let mut pool = Pool::sharing(memo);
     for &i in &java_reach {
         let a = &anchors.java[i];
         pool.add(&a.cert, Origin::Anchor(i), Some(a));

@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use x509_parser::prelude::*;
 
@@ -42,19 +43,33 @@ impl Item<'_> {
     }
 }
 
+/// Signature outcomes shared by the pools of one diagnosis, keyed by the addresses and lengths of the
+/// signed certificate's DER and of the issuer's subjectPublicKeyInfo. Every pool borrows its certificates
+/// for the whole diagnosis, so equal addresses mean the very same bytes; each pool still charges its own
+/// [`Budget`] as if it had verified, so sharing changes no outcome, only the time spent.
+pub(crate) type SigMemo = Rc<RefCell<HashMap<[usize; 4], SigCheck>>>;
+
 /// The pool with its caches.
 pub(crate) struct Pool<'a> {
     pub items: Vec<Item<'a>>,
     sigs: RefCell<HashMap<(usize, usize), SigCheck>>,
+    memo: SigMemo,
     pub budget: RefCell<Budget>,
 }
 
 impl<'a> Pool<'a> {
-    /// An empty pool.
+    /// An empty pool with its own signature memo.
+    #[cfg(test)]
     pub fn new() -> Self {
+        Self::sharing(&SigMemo::default())
+    }
+
+    /// An empty pool that shares signature outcomes with the other pools using `memo` (see [`SigMemo`]).
+    pub fn sharing(memo: &SigMemo) -> Self {
         Pool {
             items: Vec::new(),
             sigs: RefCell::new(HashMap::new()),
+            memo: Rc::clone(memo),
             budget: RefCell::new(Budget::default()),
         }
     }
@@ -138,10 +153,25 @@ impl<'a> Pool<'a> {
         if !self.budget.borrow_mut().take_signature() {
             return None;
         }
-        let s = signature::verify(
-            &self.items[child].parsed,
-            &self.items[issuer].parsed.tbs_certificate.subject_pki,
+        let (der, spki) = (
+            self.items[child].cert.der(),
+            self.items[issuer].parsed.tbs_certificate.subject_pki.raw,
         );
+        let key = [
+            der.as_ptr() as usize,
+            der.len(),
+            spki.as_ptr() as usize,
+            spki.len(),
+        ];
+        let known = self.memo.borrow().get(&key).cloned();
+        let s = known.unwrap_or_else(|| {
+            let s = signature::verify(
+                &self.items[child].parsed,
+                &self.items[issuer].parsed.tbs_certificate.subject_pki,
+            );
+            self.memo.borrow_mut().insert(key, s.clone());
+            s
+        });
         self.sigs.borrow_mut().insert((child, issuer), s.clone());
         Some(s)
     }
