@@ -71,19 +71,22 @@ impl AnchorIndex {
 /// The anchors of each of `lists` that certificates with the normalized names `seeds` (subjects and
 /// issuers) can reach through subject/issuer names, following anchors' issuers across all lists; per list,
 /// ascending positions.
-pub(crate) fn reachable(seeds: &[NormName], lists: &[&AnchorIndex]) -> Vec<Vec<usize>> {
-    let mut taken: Vec<Vec<bool>> = lists.iter().map(|l| vec![false; l.certs.len()]).collect();
+pub(crate) fn reachable<const N: usize>(
+    seeds: &[NormName],
+    lists: [&AnchorIndex; N],
+) -> [Vec<usize>; N] {
+    let mut taken: [Vec<bool>; N] = lists.map(|l| vec![false; l.certs.len()]);
     let mut todo: Vec<&NormName> = seeds.iter().collect();
     while let Some(name) = todo.pop() {
-        for (l, list) in lists.iter().enumerate() {
+        for (list, taken) in lists.iter().zip(taken.iter_mut()) {
             for &i in list
                 .by_subject
                 .get(name)
                 .map(Vec::as_slice)
                 .unwrap_or_default()
             {
-                if !taken[l][i] {
-                    taken[l][i] = true;
+                if !taken[i] {
+                    taken[i] = true;
                     if let Some(issuer) = &list.issuers[i] {
                         todo.push(issuer);
                     }
@@ -91,10 +94,7 @@ pub(crate) fn reachable(seeds: &[NormName], lists: &[&AnchorIndex]) -> Vec<Vec<u
             }
         }
     }
-    taken
-        .into_iter()
-        .map(|t| (0..t.len()).filter(|&i| t[i]).collect())
-        .collect()
+    taken.map(|t| (0..t.len()).filter(|&i| t[i]).collect())
 }
 
 /// The cached indexes of a [`TrustAnchors`](super::diagnosis::TrustAnchors): one per anchor list, each
@@ -198,18 +198,48 @@ mod tests {
             Arc::ptr_eq(&first, &cache.java(&list)),
             "reused while unchanged"
         );
-        assert_eq!(
-            reachable(&[subject(&b)], &[&first]),
-            vec![Vec::<usize>::new()]
-        );
+        assert_eq!(reachable(&[subject(&b)], [&*first]), [Vec::<usize>::new()]);
         list[0] = b.clone();
         let second = cache.java(&list);
         assert!(!Arc::ptr_eq(&first, &second));
-        assert_eq!(reachable(&[subject(&b)], &[&second]), vec![vec![0]]);
+        assert_eq!(reachable(&[subject(&b)], [&*second]), [vec![0]]);
         list.push(a.clone());
+        assert_eq!(reachable(&[subject(&a)], [&*cache.java(&list)]), [vec![1]]);
+    }
+
+    #[test]
+    fn reachable_anchors_follow_issuers_across_lists_and_keep_list_order() {
+        let key_a = KeyPair::generate().unwrap();
+        let mut pa = CertificateParams::new(Vec::<String>::new()).unwrap();
+        pa.distinguished_name.push(DnType::CommonName, "A Root");
+        pa.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let a_der = pa.clone().self_signed(&key_a).unwrap().der().to_vec();
+        let mut pb = CertificateParams::new(Vec::<String>::new()).unwrap();
+        pb.distinguished_name.push(DnType::CommonName, "B Root");
+        pb.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let cross = pb
+            .signed_by(
+                &KeyPair::generate().unwrap(),
+                &rcgen::Issuer::new(pa, &key_a),
+            )
+            .unwrap();
+        let anchor = |der: Vec<u8>| Anchor {
+            cert: Certificate::from_der(der).unwrap(),
+            ..root("unused")
+        };
+        let java = vec![root("Other Root"), anchor(a_der)];
+        let browser = vec![anchor(cross.der().to_vec()), root("Third Root")];
+        let cache = AnchorCache::default();
+        let (j, b) = (cache.java(&java), cache.browser(&browser));
+        // A certificate issued by "B Root" reaches the cross-signed B (browser list) and, through its
+        // issuer, A (java list); the unrelated roots stay out.
         assert_eq!(
-            reachable(&[subject(&a)], &[&cache.java(&list)]),
-            vec![vec![1]]
+            reachable(&[subject(&browser[0])], [&*j, &*b]),
+            [vec![1], vec![0]]
+        );
+        assert_eq!(
+            reachable(&[subject(&browser[0])], [&*j]),
+            [Vec::<usize>::new()]
         );
     }
 

@@ -64,7 +64,8 @@ pub fn diagnose(
     // The java pool: anchors first, then the served certificates.
     let memo = SigMemo::default();
     let mut jpool = Pool::sharing(&memo);
-    for &i in reachable(&served_names, &[&java_index]).concat().iter() {
+    let [java_reach] = reachable(&served_names, [&*java_index]);
+    for &i in &java_reach {
         let a = &anchors.java[i];
         jpool.add(&a.cert, Origin::Anchor(i), Some(a));
     }
@@ -77,7 +78,8 @@ pub fn diagnose(
     let jsearch = java::search(&jpool, &jserved, &java_rules);
 
     let mut bpool = Pool::sharing(&memo);
-    for &i in reachable(&served_names, &[&browser_index]).concat().iter() {
+    let [browser_reach] = reachable(&served_names, [&*browser_index]);
+    for &i in &browser_reach {
         let a = &anchors.browser[i];
         bpool.add(&a.cert, Origin::Anchor(i), Some(a));
     }
@@ -456,8 +458,7 @@ fn compute_fix(
         .filter_map(names_of)
         .flatten()
         .collect();
-    let [java_reach, browser_reach]: [Vec<usize>; 2] =
-        reachable(&seeds, indexes).try_into().unwrap_or_default();
+    let [java_reach, browser_reach] = reachable(&seeds, *indexes);
     let mut pool = Pool::sharing(memo);
     for &i in &java_reach {
         let a = &anchors.java[i];
