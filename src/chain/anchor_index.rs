@@ -16,10 +16,11 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use super::diagnosis::Anchor;
 use super::pool::{NormName, normalized};
+use super::signature::SigCheck;
 use crate::cert::Certificate;
 
 /// One anchor list, indexed by normalized subject.
@@ -98,14 +99,54 @@ pub(crate) fn reachable<const N: usize>(
 }
 
 /// The cached indexes of a [`TrustAnchors`](super::diagnosis::TrustAnchors): one per anchor list, each
-/// checked against the list on every use. Cloning shares the built indexes.
+/// checked against the list on every use, and the outcomes of signatures checked with anchors' keys.
+/// Cloning shares what was built.
 #[derive(Default)]
 pub(crate) struct AnchorCache {
     java: Slot,
     browser: Slot,
+    signatures: Arc<AnchorSignatures>,
+}
+
+/// How many signature outcomes [`AnchorSignatures`] keeps (a few hundred bytes each); later ones are
+/// verified every time.
+const MAX_ANCHOR_SIGNATURES: usize = 4096;
+
+/// Outcomes of signatures verified with an anchor's key, kept across diagnoses: endpoints share their
+/// intermediates, and an anchor-signed intermediate would otherwise be verified once per endpoint. Keyed
+/// by content (the signed certificate and the key's subjectPublicKeyInfo), on which the outcome alone
+/// depends, so it is never stale whatever happens to the anchor lists.
+#[derive(Default)]
+pub(crate) struct AnchorSignatures(Mutex<HashMap<(Certificate, Vec<u8>), SigCheck>>);
+
+impl AnchorSignatures {
+    /// The outcome for `signed` under the key `spki`, from the cache or from `verify` (run unlocked).
+    pub fn get_or_verify(
+        &self,
+        signed: &Certificate,
+        spki: &[u8],
+        verify: impl FnOnce() -> SigCheck,
+    ) -> SigCheck {
+        let key = (signed.clone(), spki.to_vec());
+        let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(s) = lock().get(&key) {
+            return s.clone();
+        }
+        let s = verify();
+        let mut map = lock();
+        if map.len() < MAX_ANCHOR_SIGNATURES {
+            map.insert(key, s.clone());
+        }
+        s
+    }
 }
 
 impl AnchorCache {
+    /// The signature outcomes cache (see [`AnchorSignatures`]).
+    pub fn signatures(&self) -> &Arc<AnchorSignatures> {
+        &self.signatures
+    }
+
     /// The index of the java anchors, built now if absent or stale.
     pub fn java(&self, anchors: &[Anchor]) -> Arc<AnchorIndex> {
         self.java.get(anchors)
@@ -122,6 +163,7 @@ impl Clone for AnchorCache {
         AnchorCache {
             java: self.java.clone(),
             browser: self.browser.clone(),
+            signatures: Arc::clone(&self.signatures),
         }
     }
 }
@@ -241,6 +283,34 @@ mod tests {
             reachable(&[subject(&browser[0])], [&*j]),
             [Vec::<usize>::new()]
         );
+    }
+
+    #[test]
+    fn an_anchor_signature_is_verified_once_per_signed_certificate_and_key() {
+        let (a, b) = (root("A Root"), root("B Root"));
+        let store = AnchorSignatures::default();
+        let spki = |x: &Anchor| {
+            x.cert
+                .parsed()
+                .unwrap()
+                .tbs_certificate
+                .subject_pki
+                .raw
+                .to_vec()
+        };
+        let mut runs = 0;
+        for _ in 0..3 {
+            let s = store.get_or_verify(&a.cert, &spki(&a), || {
+                runs += 1;
+                SigCheck::Valid
+            });
+            assert_eq!(s, SigCheck::Valid);
+        }
+        let other = store.get_or_verify(&a.cert, &spki(&b), || {
+            runs += 1;
+            SigCheck::Invalid
+        });
+        assert_eq!((other, runs), (SigCheck::Invalid, 2));
     }
 
     #[test]

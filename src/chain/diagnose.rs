@@ -1,6 +1,8 @@
 //! [`diagnose`]: the one entry point. Builds the java and browser pools, runs both searches, checks the
 //! host name, and turns the outcome into verdicts, findings (most important first) and a fix.
 
+use std::sync::Arc;
+
 use super::algorithms::DisabledAlgorithms;
 use super::anchor_index::{AnchorIndex, reachable};
 use super::checks::{Rules, label};
@@ -63,7 +65,7 @@ pub fn diagnose(
 
     // The java pool: anchors first, then the served certificates.
     let memo = SigMemo::default();
-    let mut jpool = Pool::sharing(&memo);
+    let mut jpool = Pool::sharing(&memo, Some(Arc::clone(anchors.cache().signatures())));
     let [java_reach] = reachable(&served_names, [&*java_index]);
     for &i in &java_reach {
         let a = &anchors.java[i];
@@ -77,7 +79,7 @@ pub fn diagnose(
         .collect();
     let jsearch = java::search(&jpool, &jserved, &java_rules);
 
-    let mut bpool = Pool::sharing(&memo);
+    let mut bpool = Pool::sharing(&memo, Some(Arc::clone(anchors.cache().signatures())));
     let [browser_reach] = reachable(&served_names, [&*browser_index]);
     for &i in &browser_reach {
         let a = &anchors.browser[i];
@@ -459,7 +461,7 @@ fn compute_fix(
         .flatten()
         .collect();
     let [java_reach, browser_reach] = reachable(&seeds, *indexes);
-    let mut pool = Pool::sharing(memo);
+    let mut pool = Pool::sharing(memo, Some(Arc::clone(anchors.cache().signatures())));
     for &i in &java_reach {
         let a = &anchors.java[i];
         pool.add(&a.cert, Origin::Anchor(i), Some(a));

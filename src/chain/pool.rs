@@ -4,9 +4,11 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use x509_parser::prelude::*;
 
+use super::anchor_index::AnchorSignatures;
 use super::budget::Budget;
 use super::diagnosis::Anchor;
 use super::signature::{self, SigCheck};
@@ -54,6 +56,7 @@ pub(crate) struct Pool<'a> {
     pub items: Vec<Item<'a>>,
     sigs: RefCell<HashMap<(usize, usize), SigCheck>>,
     memo: SigMemo,
+    anchor_sigs: Option<Arc<AnchorSignatures>>,
     pub budget: RefCell<Budget>,
 }
 
@@ -61,15 +64,17 @@ impl<'a> Pool<'a> {
     /// An empty pool with its own signature memo.
     #[cfg(test)]
     pub fn new() -> Self {
-        Self::sharing(&SigMemo::default())
+        Self::sharing(&SigMemo::default(), None)
     }
 
-    /// An empty pool that shares signature outcomes with the other pools using `memo` (see [`SigMemo`]).
-    pub fn sharing(memo: &SigMemo) -> Self {
+    /// An empty pool that shares signature outcomes with the other pools using `memo` (see [`SigMemo`])
+    /// and, for signatures under an anchor's key, with other diagnoses through `anchor_sigs`.
+    pub fn sharing(memo: &SigMemo, anchor_sigs: Option<Arc<AnchorSignatures>>) -> Self {
         Pool {
             items: Vec::new(),
             sigs: RefCell::new(HashMap::new()),
             memo: Rc::clone(memo),
+            anchor_sigs,
             budget: RefCell::new(Budget::default()),
         }
     }
@@ -165,10 +170,18 @@ impl<'a> Pool<'a> {
         ];
         let known = self.memo.borrow().get(&key).cloned();
         let s = known.unwrap_or_else(|| {
-            let s = signature::verify(
-                &self.items[child].parsed,
-                &self.items[issuer].parsed.tbs_certificate.subject_pki,
-            );
+            let verify = || {
+                signature::verify(
+                    &self.items[child].parsed,
+                    &self.items[issuer].parsed.tbs_certificate.subject_pki,
+                )
+            };
+            let s = match &self.anchor_sigs {
+                Some(store) if self.items[issuer].is_anchor() => {
+                    store.get_or_verify(self.items[child].cert, spki, verify)
+                }
+                _ => verify(),
+            };
             self.memo.borrow_mut().insert(key, s.clone());
             s
         });
