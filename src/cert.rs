@@ -267,9 +267,7 @@ impl CertInfo {
             authority_key_id: None,
             ca_issuers_urls: Vec::new(),
             ocsp_urls: Vec::new(),
-            key: KeyInfo::Other {
-                oid: String::new(),
-            },
+            key: KeyInfo::Other { oid: String::new() },
             signature_algorithm: String::new(),
             signature_algorithm_oid: String::new(),
             self_issued: false,
@@ -279,8 +277,8 @@ impl CertInfo {
     fn from_parsed(c: &X509Certificate<'_>) -> CertInfo {
         let tbs = &c.tbs_certificate;
         let mut info = CertInfo {
-            subject: tbs.subject.to_string(),
-            issuer: tbs.issuer.to_string(),
+            subject: java_dn(&tbs.subject),
+            issuer: java_dn(&tbs.issuer),
             subject_raw: tbs.subject.as_raw().to_vec(),
             issuer_raw: tbs.issuer.as_raw().to_vec(),
             common_name: tbs
@@ -385,6 +383,47 @@ impl CertInfo {
     pub fn key_description(&self) -> String {
         self.key.to_string()
     }
+}
+
+/// A distinguished name as the JDK prints it (`X500Principal.toString()`): most specific RDN first
+/// (`CN=…, O=…, C=…`), which is the reverse of the encoded order.
+fn java_dn(name: &X509Name<'_>) -> String {
+    let registry = x509_parser::objects::oid_registry();
+    let mut parts = Vec::new();
+    for rdn in name.iter().collect::<Vec<_>>().into_iter().rev() {
+        let mut attrs = Vec::new();
+        for attr in rdn.iter() {
+            let key = match attr.attr_type().to_id_string().as_str() {
+                "2.5.4.3" => "CN".to_owned(),
+                "2.5.4.11" => "OU".to_owned(),
+                "2.5.4.10" => "O".to_owned(),
+                "2.5.4.7" => "L".to_owned(),
+                "2.5.4.8" => "ST".to_owned(),
+                "2.5.4.6" => "C".to_owned(),
+                "2.5.4.9" => "STREET".to_owned(),
+                "0.9.2342.19200300.100.1.25" => "DC".to_owned(),
+                "0.9.2342.19200300.100.1.1" => "UID".to_owned(),
+                "1.2.840.113549.1.9.1" => "EMAILADDRESS".to_owned(),
+                "2.5.4.5" => "SERIALNUMBER".to_owned(),
+                other => x509_parser::objects::oid2abbrev(attr.attr_type(), registry)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|_| other.to_owned()),
+            };
+            let value = attr
+                .as_str()
+                .map(|v| {
+                    if v.contains([',', '+', '"', '\\', '<', '>', ';']) {
+                        format!("\"{}\"", v.replace('"', "\\\""))
+                    } else {
+                        v.to_owned()
+                    }
+                })
+                .unwrap_or_else(|_| format!("#{}", hex::encode(attr.attr_value().data)));
+            attrs.push(format!("{key}={value}"));
+        }
+        parts.push(attrs.join(" + "));
+    }
+    parts.join(", ")
 }
 
 fn ip_text(bytes: &[u8]) -> Option<String> {

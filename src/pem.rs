@@ -61,7 +61,10 @@ pub fn parse_all(text: &[u8]) -> Result<Vec<Block>, PemError> {
 }
 
 fn count(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack.windows(needle.len()).filter(|w| *w == needle).count()
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
 }
 
 /// Encodes one block with LF line endings and 64-column lines.

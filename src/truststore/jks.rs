@@ -1,15 +1,496 @@
-//! Placeholder: being written (see the foundation issue).
+//! The Sun JKS keystore format (magic `FEEDFEED`), read and written as `sun.security.provider.JavaKeyStore`
+//! does, and the layout JCEKS shares with it.
+//!
+//! ```text
+//! magic u32 | version u32 (2) | count u32 | entries | SHA-1(password UTF-16BE ‖ "Mighty Aphrodite" ‖ all before)
+//! entry: tag u32 | alias (modified UTF-8, u16 length) | date i64 (ms) | body
+//!   tag 1 private key:  u32 length + EncryptedPrivateKeyInfo DER | u32 chain count | certificates
+//!   tag 2 trusted cert: certificate
+//!   tag 3 secret key (JCEKS only): a Java-serialized javax.crypto.SealedObject
+//! certificate: type (modified UTF-8, "X.509"; absent in version 1) | u32 length | DER
+//! ```
+//!
+//! Reading is bounded: every length is checked against what remains and against the limits in
+//! [`super`]; nothing is allocated from an untrusted count. Writing lower-cases aliases as the JDK's
+//! engines do on every `set` and lookup (an upper-case alias in a file is unreachable by name in the JVM)
+//! and keeps private keys byte-for-byte when their protection allows.
 
-#![allow(unused_variables)]
+mod mutf8;
 
-use super::{StoreError, TrustStore};
+use std::collections::HashMap;
 
-/// Reads a store.
+use sha1::{Digest, Sha1};
+
+use super::keyprotect::{self, Protector};
+use super::{
+    Entry, EntryBody, KeyMaterial, MAX_ALIAS_LEN, MAX_CHAIN_LEN, MAX_ENTRIES, MAX_KEY_LEN, OpaqueKey,
+    PrivateKeyEntry, StoreError, StoreFormat, TrustStore,
+};
+use crate::cert::{Certificate, MAX_CERT_LEN};
+
+/// The first four bytes of a JKS store.
+pub const JKS_MAGIC: u32 = 0xFEED_FEED;
+/// The first four bytes of a JCEKS store.
+pub const JCEKS_MAGIC: u32 = 0xCECE_CECE;
+/// The text the JDK mixes into the integrity digest after the password.
+const INTEGRITY_SALT: &[u8] = b"Mighty Aphrodite";
+/// Length of the SHA-1 integrity digest that ends the file.
+const DIGEST_LEN: usize = 20;
+/// The only certificate type the JDK's keystores hold in practice.
+const X509: &str = "X.509";
+
+/// Reads a JKS store, checking its integrity digest with `password` (the store password).
 pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
-    Err(StoreError::Unsupported("jks not yet implemented".to_owned()))
+    read_store(bytes, Some(password), Flavor::Jks)
 }
 
-/// Writes a store.
+/// Reads a JKS store without checking the integrity digest, as the JVM does when no
+/// `javax.net.ssl.trustStorePassword` is set. Structure is still fully checked.
+pub fn read_unverified(bytes: &[u8]) -> Result<TrustStore, StoreError> {
+    read_store(bytes, None, Flavor::Jks)
+}
+
+/// Writes a JKS store protected by `password`: aliases lower-cased, private keys kept byte-for-byte when
+/// already JKS-protected, otherwise protected under `password` (as keytool does when the key password is
+/// the store password). Secret keys and aliases that collide once lower-cased are refused.
 pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> {
-    Err(StoreError::Unsupported("jks not yet implemented".to_owned()))
+    write_store(store, password, Flavor::Jks)
+}
+
+/// Which of the two related formats is being handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    /// JKS.
+    Jks,
+    /// JCEKS.
+    Jceks,
+}
+
+impl Flavor {
+    fn magic(self) -> u32 {
+        match self {
+            Flavor::Jks => JKS_MAGIC,
+            Flavor::Jceks => JCEKS_MAGIC,
+        }
+    }
+
+    fn format(self) -> StoreFormat {
+        match self {
+            Flavor::Jks => StoreFormat::Jks,
+            Flavor::Jceks => StoreFormat::Jceks,
+        }
+    }
+}
+
+/// A bounds-checked cursor over untrusted bytes. Errors are plain text; callers add the entry index.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.pos
+    }
+
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
+        if n > self.remaining() {
+            return Err(format!(
+                "{what} is cut short: {n} bytes needed at offset {}, {} left",
+                self.pos,
+                self.remaining()
+            ));
+        }
+        let out = &self.bytes[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(out)
+    }
+
+    fn u16(&mut self, what: &str) -> Result<u16, String> {
+        let b = self.take(2, what)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+
+    fn u32(&mut self, what: &str) -> Result<u32, String> {
+        let b = self.take(4, what)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn i64(&mut self, what: &str) -> Result<i64, String> {
+        let b = self.take(8, what)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(i64::from_be_bytes(a))
+    }
+
+    /// A Java `int` length, refused when negative or above `max`.
+    fn len(&mut self, what: &str, max: usize) -> Result<usize, String> {
+        let n = self.u32(&format!("{what} length"))?;
+        if n > i32::MAX as u32 {
+            return Err(format!("{what} length {} is negative", n as i32));
+        }
+        let n = n as usize;
+        if n > max {
+            return Err(format!("{what} length {n} is over the {max}-byte limit"));
+        }
+        Ok(n)
+    }
+
+    /// A `readUTF` string.
+    fn utf(&mut self, what: &str, max: usize) -> Result<String, String> {
+        let n = usize::from(self.u16(&format!("{what} length"))?);
+        if n > max {
+            return Err(format!("{what} of {n} bytes is over the {max}-byte limit"));
+        }
+        let raw = self.take(n, what)?;
+        mutf8::decode(raw).map_err(|e| format!("{what}: {e}"))
+    }
+}
+
+/// Reads a JKS (or, with [`Flavor::Jceks`], JCEKS) store; `password: None` skips the integrity check.
+pub(crate) fn read_store(
+    bytes: &[u8],
+    password: Option<&str>,
+    flavor: Flavor,
+) -> Result<TrustStore, StoreError> {
+    let mut cur = Cursor { bytes, pos: 0 };
+    let magic = cur.u32("magic number").map_err(StoreError::malformed)?;
+    if magic != flavor.magic() {
+        return Err(StoreError::malformed(format!(
+            "magic number {magic:08X} is not {:08X} ({})",
+            flavor.magic(),
+            flavor.format()
+        )));
+    }
+    let version = cur.u32("version").map_err(StoreError::malformed)?;
+    if version != 1 && version != 2 {
+        return Err(StoreError::malformed(format!(
+            "version {version} is not 1 or 2"
+        )));
+    }
+    let count = cur.u32("entry count").map_err(StoreError::malformed)?;
+    if count as usize > MAX_ENTRIES {
+        return Err(StoreError::malformed(format!(
+            "entry count {count} is over the limit of {MAX_ENTRIES}"
+        )));
+    }
+    let mut entries = Vec::new();
+    for index in 0..count as usize {
+        let entry = read_entry(&mut cur, version, flavor, index)?;
+        entries.push(entry);
+    }
+    let body_end = cur.pos;
+    let stored = cur
+        .take(DIGEST_LEN, "integrity digest")
+        .map_err(StoreError::malformed)?;
+    // The JDK stops reading after the digest, so trailing bytes are ignored as it ignores them.
+    if let Some(password) = password {
+        if integrity_digest(password, &bytes[..body_end]).as_slice() != stored {
+            return Err(StoreError::WrongPassword);
+        }
+    }
+    Ok(TrustStore {
+        format: flavor.format(),
+        entries,
+        pkcs12_protection: None,
+    })
+}
+
+fn read_entry(
+    cur: &mut Cursor<'_>,
+    version: u32,
+    flavor: Flavor,
+    index: usize,
+) -> Result<Entry, StoreError> {
+    let err = |e: String| StoreError::in_entry(index, e);
+    let tag = cur.u32("entry tag").map_err(err)?;
+    if !(tag == 1 || tag == 2 || (tag == 3 && flavor == Flavor::Jceks)) {
+        let known = match flavor {
+            Flavor::Jks => "1 (private key) or 2 (trusted certificate)",
+            Flavor::Jceks => "1 (private key), 2 (trusted certificate) or 3 (secret key)",
+        };
+        return Err(err(format!("unknown entry tag {tag}; {} uses {known}", flavor.format())));
+    }
+    let alias = cur.utf("alias", MAX_ALIAS_LEN).map_err(err)?;
+    let in_alias = |e: String| StoreError::in_entry(index, format!("alias '{alias}': {e}"));
+    let created_ms = cur.i64("creation date").map_err(in_alias)?;
+    let body = match tag {
+        1 => {
+            let len = cur.len("private key", MAX_KEY_LEN).map_err(in_alias)?;
+            let key = cur.take(len, "private key").map_err(in_alias)?.to_vec();
+            let n = cur.u32("chain length").map_err(in_alias)?;
+            if n as usize > MAX_CHAIN_LEN {
+                return Err(in_alias(format!(
+                    "chain of {n} certificates is over the limit of {MAX_CHAIN_LEN}"
+                )));
+            }
+            let mut chain = Vec::new();
+            for j in 0..n {
+                let cert = read_cert(cur, version, &format!("chain certificate {j}")).map_err(in_alias)?;
+                chain.push(cert);
+            }
+            EntryBody::PrivateKey(PrivateKeyEntry {
+                key: KeyMaterial::JavaProtected(key),
+                chain,
+                local_key_id: None,
+            })
+        }
+        2 => EntryBody::TrustedCert(read_cert(cur, version, "certificate").map_err(in_alias)?),
+        _ => {
+            let rest = &cur.bytes[cur.pos..];
+            let len = super::jceks::sealed_object_len(rest).map_err(in_alias)?;
+            let blob = cur.take(len, "sealed secret key").map_err(in_alias)?.to_vec();
+            EntryBody::SecretKey(OpaqueKey {
+                blob,
+                algorithm: None,
+            })
+        }
+    };
+    Ok(Entry {
+        alias,
+        created_ms: Some(created_ms),
+        body,
+    })
+}
+
+fn read_cert(cur: &mut Cursor<'_>, version: u32, what: &str) -> Result<Certificate, String> {
+    if version == 2 {
+        let kind = cur.utf(&format!("{what} type"), MAX_ALIAS_LEN)?;
+        if kind != X509 {
+            return Err(format!("{what} has type '{kind}'; only X.509 is supported"));
+        }
+    }
+    let len = cur.len(what, MAX_CERT_LEN)?;
+    let der = cur.take(len, what)?;
+    match keyprotect::der_read(der) {
+        Some((0x30, _, rest)) if rest.is_empty() => Ok(Certificate::from_der_lazy(der)),
+        _ => Err(format!("{what} ({len} bytes) is not one DER SEQUENCE")),
+    }
+}
+
+/// SHA-1(password as UTF-16BE ‖ "Mighty Aphrodite" ‖ body): the keytool integrity digest.
+fn integrity_digest(password: &str, body: &[u8]) -> [u8; DIGEST_LEN] {
+    let mut md = Sha1::new();
+    md.update(keyprotect::utf16be(password));
+    md.update(INTEGRITY_SALT);
+    md.update(body);
+    md.finalize().into()
+}
+
+/// Writes a JKS or JCEKS store.
+pub(crate) fn write_store(
+    store: &TrustStore,
+    password: &str,
+    flavor: Flavor,
+) -> Result<Vec<u8>, StoreError> {
+    let fmt = flavor.format();
+    if store.entries.len() > MAX_ENTRIES {
+        return Err(StoreError::Unsupported(format!(
+            "{} entries is over the limit of {MAX_ENTRIES}",
+            store.entries.len()
+        )));
+    }
+    let mut out = Vec::new();
+    out.extend_from_slice(&flavor.magic().to_be_bytes());
+    out.extend_from_slice(&2u32.to_be_bytes());
+    out.extend_from_slice(&(store.entries.len() as u32).to_be_bytes());
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for entry in &store.entries {
+        // The JDK's String.toLowerCase(Locale.ENGLISH) is Unicode lower-casing without locale rules.
+        let alias = entry.alias.to_lowercase();
+        if let Some(first) = seen.insert(alias.clone(), &entry.alias) {
+            return Err(StoreError::Unsupported(format!(
+                "aliases '{first}' and '{}' are the same alias in {fmt}, which ignores case; rename one",
+                entry.alias
+            )));
+        }
+        let created = entry.created_ms.unwrap_or(0);
+        match &entry.body {
+            EntryBody::TrustedCert(cert) => {
+                out.extend_from_slice(&2u32.to_be_bytes());
+                write_utf(&mut out, &alias)?;
+                out.extend_from_slice(&created.to_be_bytes());
+                write_cert(&mut out, &alias, cert)?;
+            }
+            EntryBody::PrivateKey(key) => {
+                let protected = key_for_store(&alias, &key.key, password, flavor)?;
+                if protected.len() > MAX_KEY_LEN {
+                    return Err(StoreError::Unsupported(format!(
+                        "entry '{alias}': private key of {} bytes is over the {MAX_KEY_LEN}-byte limit",
+                        protected.len()
+                    )));
+                }
+                if key.chain.len() > MAX_CHAIN_LEN {
+                    return Err(StoreError::Unsupported(format!(
+                        "entry '{alias}': chain of {} certificates is over the limit of {MAX_CHAIN_LEN}",
+                        key.chain.len()
+                    )));
+                }
+                out.extend_from_slice(&1u32.to_be_bytes());
+                write_utf(&mut out, &alias)?;
+                out.extend_from_slice(&created.to_be_bytes());
+                out.extend_from_slice(&(protected.len() as u32).to_be_bytes());
+                out.extend_from_slice(&protected);
+                out.extend_from_slice(&(key.chain.len() as u32).to_be_bytes());
+                for cert in &key.chain {
+                    write_cert(&mut out, &alias, cert)?;
+                }
+            }
+            EntryBody::SecretKey(secret) => {
+                if flavor == Flavor::Jks {
+                    return Err(StoreError::Unsupported(format!(
+                        "entry '{}' is a secret key, which JKS cannot hold; convert to jceks or pkcs12",
+                        entry.alias
+                    )));
+                }
+                match super::jceks::sealed_object_len(&secret.blob) {
+                    Ok(n) if n == secret.blob.len() && n <= MAX_KEY_LEN => {}
+                    _ => {
+                        return Err(StoreError::Unsupported(format!(
+                            "entry '{}' is a secret key that did not come from a jceks store; \
+                             jceks keeps only its own sealed keys, so convert to pkcs12 instead",
+                            entry.alias
+                        )));
+                    }
+                }
+                out.extend_from_slice(&3u32.to_be_bytes());
+                write_utf(&mut out, &alias)?;
+                out.extend_from_slice(&created.to_be_bytes());
+                out.extend_from_slice(&secret.blob);
+            }
+        }
+    }
+    let digest = integrity_digest(password, &out);
+    out.extend_from_slice(&digest);
+    Ok(out)
+}
+
+/// The protected form of a private key for this store: kept byte-for-byte when the target engine can
+/// recover it, else recovered and re-protected with the JKS protector under `password`.
+fn key_for_store(
+    alias: &str,
+    key: &KeyMaterial,
+    password: &str,
+    flavor: Flavor,
+) -> Result<Vec<u8>, StoreError> {
+    let protect = |pkcs8: &[u8]| -> Result<Vec<u8>, StoreError> {
+        Ok(keyprotect::jks_protect(pkcs8, password, keyprotect::random_salt()?))
+    };
+    match key {
+        KeyMaterial::Pkcs8(pkcs8) => protect(pkcs8),
+        KeyMaterial::JavaProtected(epki) => {
+            let protector = keyprotect::protector(epki)
+                .map_err(|e| StoreError::Unsupported(format!("entry '{alias}': {e}")))?;
+            match protector {
+                Protector::Jks => Ok(epki.clone()),
+                Protector::Jceks { .. } if flavor == Flavor::Jceks => Ok(epki.clone()),
+                Protector::Jceks { .. } => {
+                    let pkcs8 = keyprotect::recover(epki, password).map_err(|e| {
+                        StoreError::Unsupported(format!(
+                            "entry '{alias}': its jceks-protected key must be re-protected for jks, \
+                             but {e}; give the key's password as the store password or convert to pkcs12"
+                        ))
+                    })?;
+                    protect(&pkcs8)
+                }
+                Protector::Other(oid) => Err(StoreError::Unsupported(format!(
+                    "entry '{alias}': private key protected with algorithm {oid}, which {} cannot recover",
+                    flavor.format()
+                ))),
+            }
+        }
+    }
+}
+
+fn write_utf(out: &mut Vec<u8>, s: &str) -> Result<(), StoreError> {
+    let encoded = mutf8::encode(s);
+    if encoded.len() > MAX_ALIAS_LEN {
+        return Err(StoreError::Unsupported(format!(
+            "alias '{s}' is {} bytes long, over the {MAX_ALIAS_LEN}-byte limit",
+            encoded.len()
+        )));
+    }
+    // MAX_ALIAS_LEN (4096) is below u16::MAX, so the length fits.
+    out.extend_from_slice(&(encoded.len() as u16).to_be_bytes());
+    out.extend_from_slice(&encoded);
+    Ok(())
+}
+
+fn write_cert(out: &mut Vec<u8>, alias: &str, cert: &Certificate) -> Result<(), StoreError> {
+    let der = cert.der();
+    if der.is_empty() || der.len() > MAX_CERT_LEN {
+        return Err(StoreError::Unsupported(format!(
+            "entry '{alias}': certificate of {} bytes is empty or over the {MAX_CERT_LEN}-byte limit",
+            der.len()
+        )));
+    }
+    write_utf(out, X509)?;
+    out.extend_from_slice(&(der.len() as u32).to_be_bytes());
+    out.extend_from_slice(der);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cert() -> Certificate {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let params = rcgen::CertificateParams::new(vec!["a.test".to_owned()]).unwrap();
+        Certificate::from_der(params.self_signed(&key).unwrap().der().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_written_store_reads_back_with_lower_cased_aliases() {
+        let c = cert();
+        let mut store = TrustStore::new(StoreFormat::Jks);
+        store.entries.push(Entry::trusted("Zürich-CA 🔒", c.clone(), Some(1_700_000_000_000)));
+        let bytes = write(&store, "pässwörd").unwrap();
+        let back = read(&bytes, "pässwörd").unwrap();
+        assert_eq!(back.format, StoreFormat::Jks);
+        assert_eq!(back.entries[0].alias, "zürich-ca 🔒");
+        assert_eq!(back.entries[0].created_ms, Some(1_700_000_000_000));
+        assert_eq!(back.entries[0].certificate().unwrap(), &c);
+        assert_eq!(read(&bytes, "password"), Err(StoreError::WrongPassword));
+        assert!(read_unverified(&bytes).is_ok());
+    }
+
+    #[test]
+    fn aliases_that_differ_only_in_case_are_refused() {
+        let c = cert();
+        let mut store = TrustStore::new(StoreFormat::Jks);
+        store.entries.push(Entry::trusted("Root", c.clone(), None));
+        store.entries.push(Entry::trusted("root", c, None));
+        let err = write(&store, "changeit").unwrap_err();
+        assert!(matches!(err, StoreError::Unsupported(_)), "{err}");
+        assert!(err.to_string().contains("'Root' and 'root'"), "{err}");
+    }
+
+    #[test]
+    fn a_secret_key_cannot_be_written_to_jks() {
+        let mut store = TrustStore::new(StoreFormat::Jceks);
+        store.entries.push(Entry {
+            alias: "x".to_owned(),
+            created_ms: None,
+            body: EntryBody::SecretKey(OpaqueKey {
+                blob: vec![1, 2, 3],
+                algorithm: None,
+            }),
+        });
+        assert_eq!(
+            write(&store, "changeit").unwrap_err().to_string(),
+            "entry 'x' is a secret key, which JKS cannot hold; convert to jceks or pkcs12"
+        );
+    }
+
+    #[test]
+    fn a_huge_entry_count_is_refused_without_allocating() {
+        let mut bytes = vec![0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0x7f, 0xff, 0xff, 0xff];
+        bytes.extend_from_slice(&[0; 20]);
+        let err = read(&bytes, "x").unwrap_err().to_string();
+        assert!(err.contains("entry count"), "{err}");
+        bytes[8..12].copy_from_slice(&3u32.to_be_bytes());
+        let err = read(&bytes, "x").unwrap_err().to_string();
+        assert!(err.starts_with("entry 0: unknown entry tag 0"), "{err}");
+    }
 }

@@ -254,9 +254,9 @@ impl TrustStore {
 
     /// The entry with this alias. JKS, JCEKS and PKCS#12 compare aliases case-insensitively in the JDK.
     pub fn find_alias(&self, alias: &str) -> Option<usize> {
-        self.entries
-            .iter()
-            .position(|e| e.alias.eq_ignore_ascii_case(alias) || e.alias.to_lowercase() == alias.to_lowercase())
+        self.entries.iter().position(|e| {
+            e.alias.eq_ignore_ascii_case(alias) || e.alias.to_lowercase() == alias.to_lowercase()
+        })
     }
 
     /// The first trusted-certificate entry holding exactly this certificate (same SHA-256).
@@ -382,7 +382,11 @@ pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
 }
 
 /// Writes a store in `format` (`jks`, `jceks`, `pkcs12` or `pem`).
-pub fn write(store: &TrustStore, format: StoreFormat, password: &str) -> Result<Vec<u8>, StoreError> {
+pub fn write(
+    store: &TrustStore,
+    format: StoreFormat,
+    password: &str,
+) -> Result<Vec<u8>, StoreError> {
     match format {
         StoreFormat::Jks => jks::write(store, password),
         StoreFormat::Jceks => jceks::write(store, password),

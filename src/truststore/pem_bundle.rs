@@ -38,9 +38,12 @@ pub fn read_pem(bytes: &[u8]) -> Result<TrustStore, StoreError> {
 
 /// Reads one DER certificate.
 pub fn read_der(bytes: &[u8]) -> Result<TrustStore, StoreError> {
-    let cert = Certificate::from_der(bytes.to_vec()).map_err(|e| StoreError::in_entry(0, e.to_string()))?;
+    let cert = Certificate::from_der(bytes.to_vec())
+        .map_err(|e| StoreError::in_entry(0, e.to_string()))?;
     let mut store = TrustStore::new(StoreFormat::Der);
-    store.entries.push(Entry::trusted(alias_for(&cert), cert, None));
+    store
+        .entries
+        .push(Entry::trusted(alias_for(&cert), cert, None));
     Ok(store)
 }
 
@@ -48,7 +51,11 @@ pub fn read_der(bytes: &[u8]) -> Result<TrustStore, StoreError> {
 /// naming its alias and subject (text between blocks, which every PEM reader skips). Refuses a store that
 /// holds keys: a PEM bundle would silently drop them.
 pub fn write_pem(store: &TrustStore) -> Result<Vec<u8>, StoreError> {
-    if let Some(e) = store.entries.iter().find(|e| !matches!(e.body, EntryBody::TrustedCert(_))) {
+    if let Some(e) = store
+        .entries
+        .iter()
+        .find(|e| !matches!(e.body, EntryBody::TrustedCert(_)))
+    {
         return Err(StoreError::Unsupported(format!(
             "entry '{}' is a {} entry and a PEM bundle holds certificates only; convert to jks or pkcs12 to keep it",
             e.alias,

@@ -1,0 +1,146 @@
+//! Whole-process benchmark of `trustpath store list` and `trustpath store import` against `keytool -list`
+//! and `keytool -importcert`, on the system cacerts and on a generated 10,000-entry JKS store.
+//!
+//! Run with `cargo bench --bench store`. Each command runs several times; the median wall time is
+//! reported with the ratio keytool / trustpath (goal: ≥ 10×). Needs keytool on PATH (skipped otherwise).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use trustpath::cert::Certificate;
+use trustpath::truststore::{self, Entry, StoreFormat, TrustStore};
+
+const RUNS: usize = 5;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time(runs: usize, mut make: impl FnMut() -> Command, mut before: impl FnMut()) -> Duration {
+    let mut v = Vec::new();
+    for _ in 0..runs {
+        before();
+        let mut cmd = make();
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        let t = Instant::now();
+        let status = cmd.status().expect("run benchmark command");
+        v.push(t.elapsed());
+        assert!(status.success(), "{cmd:?} failed");
+    }
+    median(v)
+}
+
+fn big_store(n: usize) -> Vec<u8> {
+    let mut store = TrustStore::new(StoreFormat::Jks);
+    for i in 0..n {
+        let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+        p.distinguished_name
+            .push(rcgen::DnType::CommonName, format!("Bench Root {i}"));
+        p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        p.not_before = rcgen::date_time_ymd(2025, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2035, 1, 1);
+        let key = rcgen::KeyPair::generate().expect("key");
+        let cert = p.self_signed(&key).expect("cert");
+        store.entries.push(Entry::trusted(
+            format!("bench-root-{i}"),
+            Certificate::from_der(cert.der().to_vec()).expect("der"),
+            Some(1_700_000_000_000),
+        ));
+    }
+    truststore::write(&store, StoreFormat::Jks, "changeit").expect("write jks")
+}
+
+fn report(name: &str, ours: Duration, theirs: Duration) {
+    println!(
+        "{name:<44} trustpath {:>8.1} ms   keytool {:>8.1} ms   ratio {:>6.1}×",
+        ours.as_secs_f64() * 1e3,
+        theirs.as_secs_f64() * 1e3,
+        theirs.as_secs_f64() / ours.as_secs_f64()
+    );
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_trustpath");
+    if Command::new("keytool").arg("-help").output().is_err() {
+        println!("SKIPPED: keytool not found on PATH");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let system = Path::new("/etc/ssl/certs/java/cacerts");
+    let big = dir.path().join("big.jks");
+    std::fs::write(&big, big_store(10_000)).expect("write big store");
+    let ca = dir.path().join("new-ca.pem");
+    let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    p.distinguished_name
+        .push(rcgen::DnType::CommonName, "Bench Import CA");
+    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let key = rcgen::KeyPair::generate().expect("key");
+    std::fs::write(&ca, p.self_signed(&key).expect("cert").pem()).expect("write ca");
+
+    let mut stores = vec![("10,000-entry JKS", big.clone())];
+    if system.is_file() {
+        stores.insert(0, ("system cacerts", system.to_path_buf()));
+    }
+    for (label, store) in stores {
+        let ours = time(
+            RUNS,
+            || {
+                let mut c = Command::new(bin);
+                c.args(["store", "list"]).arg(&store);
+                c
+            },
+            || {},
+        );
+        let theirs = time(
+            RUNS,
+            || {
+                let mut c = Command::new("keytool");
+                c.args(["-list", "-storepass", "changeit", "-keystore"]).arg(&store);
+                c
+            },
+            || {},
+        );
+        report(&format!("list, {label}"), ours, theirs);
+
+        let work = dir.path().join("work.jks");
+        let ours = time(
+            RUNS,
+            || {
+                let mut c = Command::new(bin);
+                c.args(["store", "import", "--no-backup"]).arg(&work).arg(&ca);
+                c
+            },
+            || {
+                std::fs::copy(&store, &work).expect("copy");
+            },
+        );
+        let theirs = time(
+            RUNS,
+            || {
+                let mut c = Command::new("keytool");
+                c.args([
+                    "-importcert",
+                    "-noprompt",
+                    "-storepass",
+                    "changeit",
+                    "-alias",
+                    "bench-import-ca",
+                    "-keystore",
+                ])
+                .arg(&work)
+                .arg("-file")
+                .arg(&ca);
+                c
+            },
+            || {
+                std::fs::copy(&store, &work).expect("copy");
+            },
+        );
+        report(&format!("import one CA, {label}"), ours, theirs);
+    }
+}

@@ -1,0 +1,417 @@
+//! Output of `trustpath store …`: listings, import/remove results, diffs, conversions and located stores.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::cert::Certificate;
+use crate::cmd::store::{ImportAction, ImportWarning, LocatedStore, StoreDiff};
+use crate::storefile::Saved;
+use crate::truststore::{Entry, EntryBody, StoreFormat, TrustStore};
+
+/// RFC 3339 UTC text for a Unix time (`2030-01-01T00:00:00Z`).
+pub fn rfc3339(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| unix.to_string())
+}
+
+/// Date only (`2030-01-01`).
+pub fn date(unix: i64) -> String {
+    let s = rfc3339(unix);
+    s.get(..10).map(str::to_owned).unwrap_or(s)
+}
+
+/// One entry as JSON.
+#[derive(Debug, Serialize)]
+pub struct EntryJson {
+    /// Alias.
+    pub alias: String,
+    /// `trusted-cert`, `private-key` or `secret-key`.
+    pub kind: &'static str,
+    /// Subject DN (of the leaf for a private-key entry); null for a secret key.
+    pub subject: Option<String>,
+    /// Issuer DN.
+    pub issuer: Option<String>,
+    /// RFC 3339.
+    pub not_before: Option<String>,
+    /// RFC 3339.
+    pub not_after: Option<String>,
+    /// Lower-case hex SHA-256 of the certificate.
+    pub sha256: Option<String>,
+    /// Whether the certificate has expired (at the time of listing).
+    pub expired: bool,
+    /// Chain length of a private-key entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain_length: Option<usize>,
+}
+
+fn entry_json(e: &Entry, now: i64) -> EntryJson {
+    let cert = e.certificate();
+    let info = cert.map(Certificate::info);
+    EntryJson {
+        alias: e.alias.clone(),
+        kind: e.kind().name(),
+        subject: info.map(|i| i.subject.clone()),
+        issuer: info.map(|i| i.issuer.clone()),
+        not_before: info.map(|i| rfc3339(i.not_before)),
+        not_after: info.map(|i| rfc3339(i.not_after)),
+        sha256: cert.map(Certificate::sha256_hex),
+        expired: info.is_some_and(|i| i.not_after < now),
+        chain_length: match &e.body {
+            EntryBody::PrivateKey(k) => Some(k.chain.len()),
+            _ => None,
+        },
+    }
+}
+
+/// `store list --json`.
+pub fn list_json(w: &mut dyn Write, path: &Path, store: &TrustStore, now: i64) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        store: String,
+        format: &'a str,
+        entries: Vec<EntryJson>,
+    }
+    let out = Out {
+        store: path.display().to_string(),
+        format: store.format.name(),
+        entries: store.entries.iter().map(|e| entry_json(e, now)).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *w, &out)?;
+    writeln!(w)
+}
+
+/// `store list`: two lines per entry, then a summary that flags expired anchors.
+pub fn list_human(w: &mut dyn Write, path: &Path, store: &TrustStore, now: i64) -> io::Result<()> {
+    let mut out = String::with_capacity(store.entries.len() * 256);
+    let n = store.entries.len();
+    out.push_str(&format!(
+        "{} ({}, {} {})\n",
+        path.display(),
+        describe_format(store),
+        n,
+        if n == 1 { "entry" } else { "entries" }
+    ));
+    let mut expired = Vec::new();
+    for e in &store.entries {
+        out.push('\n');
+        match e.certificate() {
+            Some(cert) => {
+                let info = cert.info();
+                let mark = if info.not_after < now {
+                    if e.kind() == crate::truststore::EntryKind::TrustedCert {
+                        expired.push(e.alias.as_str());
+                    }
+                    "  EXPIRED"
+                } else {
+                    ""
+                };
+                out.push_str(&format!("{}  [{}]{mark}\n", e.alias, e.kind().name()));
+                out.push_str(&format!("    subject  {}\n", info.subject));
+                if info.issuer != info.subject {
+                    out.push_str(&format!("    issuer   {}\n", info.issuer));
+                } else {
+                    out.push_str("    issuer   (self-signed)\n");
+                }
+                out.push_str(&format!(
+                    "    valid    {} → {}\n",
+                    date(info.not_before),
+                    date(info.not_after)
+                ));
+                if let EntryBody::PrivateKey(k) = &e.body {
+                    out.push_str(&format!("    chain    {} certificates\n", k.chain.len()));
+                }
+                out.push_str(&format!("    sha256   {}\n", cert.sha256_colons()));
+            }
+            None => {
+                out.push_str(&format!("{}  [{}]\n", e.alias, e.kind().name()));
+            }
+        }
+    }
+    if !expired.is_empty() {
+        out.push_str(&format!(
+            "\n{} expired trust anchor{}: {}\n  the JVM still accepts chains ending at an expired anchor, but its CA \
+             has almost certainly been replaced; remove it with `trustpath store remove STORE --alias ALIAS`\n",
+            expired.len(),
+            if expired.len() == 1 { "" } else { "s" },
+            expired.join(", ")
+        ));
+    }
+    w.write_all(out.as_bytes())
+}
+
+fn describe_format(store: &TrustStore) -> String {
+    use crate::truststore::Pkcs12Protection as P;
+    match (&store.format, &store.pkcs12_protection) {
+        (StoreFormat::Pkcs12, Some(P::PasswordLess)) => "pkcs12, password-less".to_owned(),
+        (StoreFormat::Pkcs12, Some(P::ClearCertsWithMac(_))) => {
+            "pkcs12, certificates in clear, MAC-protected".to_owned()
+        }
+        (StoreFormat::Pkcs12, Some(P::Encrypted { .. })) => "pkcs12, encrypted".to_owned(),
+        (f, _) => f.name().to_owned(),
+    }
+}
+
+fn short(cert: &Certificate) -> String {
+    let info = cert.info();
+    format!("{}  sha256 {}", info.subject, &cert.sha256_colons()[..23])
+}
+
+/// `store import`.
+pub fn import_human(
+    w: &mut dyn Write,
+    store: &Path,
+    actions: &[ImportAction],
+    warnings: &[ImportWarning],
+    dry_run: bool,
+    saved: Option<&Saved>,
+) -> io::Result<()> {
+    let verb = if dry_run { "would add" } else { "added" };
+    let mut added = 0;
+    for a in actions {
+        match a {
+            ImportAction::Added { alias, cert } => {
+                added += 1;
+                writeln!(w, "{verb} '{alias}': {}", short(cert))?;
+            }
+            ImportAction::AlreadyPresent { alias, cert } => {
+                writeln!(w, "already present as '{alias}': {}", short(cert))?;
+            }
+        }
+    }
+    for warn in warnings {
+        writeln!(w, "warning: {}", warn.message)?;
+    }
+    match saved {
+        Some(s) => {
+            writeln!(
+                w,
+                "{} {}: {added} added{}",
+                if s.created { "created" } else { "updated" },
+                store.display(),
+                s.backup
+                    .as_ref()
+                    .map(|b| format!(", backup {}", b.display()))
+                    .unwrap_or_default()
+            )?;
+        }
+        None if dry_run => writeln!(w, "dry run: {} unchanged", store.display())?,
+        None => writeln!(w, "nothing to add: {} unchanged", store.display())?,
+    }
+    Ok(())
+}
+
+/// `store remove`.
+pub fn remove_human(
+    w: &mut dyn Write,
+    store: &Path,
+    removed: &Entry,
+    saved: &Saved,
+) -> io::Result<()> {
+    let what = removed
+        .certificate()
+        .map(short)
+        .unwrap_or_else(|| removed.kind().name().to_owned());
+    writeln!(w, "removed '{}': {what}", removed.alias)?;
+    writeln!(
+        w,
+        "updated {}{}",
+        store.display(),
+        saved
+            .backup
+            .as_ref()
+            .map(|b| format!(", backup {}", b.display()))
+            .unwrap_or_default()
+    )
+}
+
+/// `store diff`.
+pub fn diff_human(w: &mut dyn Write, a: &Path, b: &Path, d: &StoreDiff) -> io::Result<()> {
+    if d.is_empty() {
+        return writeln!(
+            w,
+            "{} and {} hold the same certificates",
+            a.display(),
+            b.display()
+        );
+    }
+    writeln!(w, "--- {}\n+++ {}", a.display(), b.display())?;
+    for (alias, c) in &d.removed {
+        writeln!(w, "- {alias}: {}", short(c))?;
+    }
+    for (alias, c) in &d.added {
+        writeln!(w, "+ {alias}: {}", short(c))?;
+    }
+    for (alias, ca, cb) in &d.changed {
+        writeln!(w, "~ {alias}: {}\n      now {}", short(ca), short(cb))?;
+    }
+    for (aa, ab, c) in &d.renamed {
+        writeln!(w, "> {aa} → {ab}: {}", short(c))?;
+    }
+    writeln!(
+        w,
+        "{} added, {} removed, {} changed, {} renamed",
+        d.added.len(),
+        d.removed.len(),
+        d.changed.len(),
+        d.renamed.len()
+    )
+}
+
+/// `store diff --json`.
+pub fn diff_json(w: &mut dyn Write, d: &StoreDiff) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct One {
+        alias: String,
+        subject: String,
+        sha256: String,
+    }
+    #[derive(Serialize)]
+    struct Changed {
+        alias: String,
+        old: One,
+        new: One,
+    }
+    #[derive(Serialize)]
+    struct Renamed {
+        old_alias: String,
+        new_alias: String,
+        subject: String,
+        sha256: String,
+    }
+    #[derive(Serialize)]
+    struct Out {
+        added: Vec<One>,
+        removed: Vec<One>,
+        changed: Vec<Changed>,
+        renamed: Vec<Renamed>,
+    }
+    let one = |alias: &str, c: &Certificate| One {
+        alias: alias.to_owned(),
+        subject: c.info().subject.clone(),
+        sha256: c.sha256_hex(),
+    };
+    let out = Out {
+        added: d.added.iter().map(|(a, c)| one(a, c)).collect(),
+        removed: d.removed.iter().map(|(a, c)| one(a, c)).collect(),
+        changed: d
+            .changed
+            .iter()
+            .map(|(a, ca, cb)| Changed {
+                alias: a.clone(),
+                old: one(a, ca),
+                new: one(a, cb),
+            })
+            .collect(),
+        renamed: d
+            .renamed
+            .iter()
+            .map(|(aa, ab, c)| Renamed {
+                old_alias: aa.clone(),
+                new_alias: ab.clone(),
+                subject: c.info().subject.clone(),
+                sha256: c.sha256_hex(),
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *w, &out)?;
+    writeln!(w)
+}
+
+/// `store convert`.
+pub fn convert_human(
+    w: &mut dyn Write,
+    src: &Path,
+    dst: &Path,
+    format: StoreFormat,
+    entries: usize,
+) -> io::Result<()> {
+    writeln!(
+        w,
+        "wrote {} ({format}, {entries} entries) from {}",
+        dst.display(),
+        src.display()
+    )
+}
+
+/// `store locate`.
+pub fn locate_human(w: &mut dyn Write, found: &[LocatedStore]) -> io::Result<()> {
+    if found.is_empty() {
+        return writeln!(
+            w,
+            "no cacerts found (looked at --java-home, $JAVA_HOME, the java on PATH, /etc/ssl/certs/java/cacerts, \
+             /usr/lib/jvm/*, /opt/atlassian/*/jre)"
+        );
+    }
+    for f in found {
+        let c = &f.candidate;
+        let what = match &f.store {
+            Ok(s) => format!("{}, {} entries", describe_format(s), s.entries.len()),
+            Err(e) => format!("unreadable: {e}"),
+        };
+        writeln!(
+            w,
+            "{} {}",
+            if c.default { "*" } else { " " },
+            c.path.display()
+        )?;
+        let mut via = c.origin.clone();
+        if c.real_path != c.path {
+            via.push_str(&format!(", → {}", c.real_path.display()));
+        }
+        if let Some(h) = &c.java_home {
+            via.push_str(&format!(", java home {}", h.display()));
+        }
+        writeln!(w, "    {what} ({via})")?;
+    }
+    writeln!(
+        w,
+        "\n* = the store the default JVM uses; `--cacerts` means this one"
+    )
+}
+
+/// `store locate --json`.
+pub fn locate_json(w: &mut dyn Write, found: &[LocatedStore]) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct One {
+        path: String,
+        real_path: String,
+        origin: String,
+        java_home: Option<String>,
+        default: bool,
+        format: Option<&'static str>,
+        entries: Option<usize>,
+        error: Option<String>,
+    }
+    #[derive(Serialize)]
+    struct Out {
+        candidates: Vec<One>,
+    }
+    let out = Out {
+        candidates: found
+            .iter()
+            .map(|f| One {
+                path: f.candidate.path.display().to_string(),
+                real_path: f.candidate.real_path.display().to_string(),
+                origin: f.candidate.origin.clone(),
+                java_home: f
+                    .candidate
+                    .java_home
+                    .as_ref()
+                    .map(|h| h.display().to_string()),
+                default: f.candidate.default,
+                format: f.store.as_ref().ok().map(|s| s.format.name()),
+                entries: f.store.as_ref().ok().map(|s| s.entries.len()),
+                error: f.store.as_ref().err().cloned(),
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *w, &out)?;
+    writeln!(w)
+}

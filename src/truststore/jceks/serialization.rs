@@ -1,0 +1,402 @@
+//! Just enough of the Java Object Serialization Stream Protocol (version 5) to find where one serialized
+//! object ends, so that a JCEKS secret-key entry (a serialized `javax.crypto.SealedObject`) can be kept as
+//! an opaque blob of exactly the right length.
+//!
+//! Nothing is deserialized: the walk follows the grammar (class descriptors, field values by type code,
+//! arrays, strings, block data, back-references), checks every length against the remaining input, caps
+//! nesting depth, and errors on anything it cannot size exactly rather than guess.
+
+const STREAM_MAGIC: [u8; 4] = [0xac, 0xed, 0x00, 0x05];
+
+const TC_NULL: u8 = 0x70;
+const TC_REFERENCE: u8 = 0x71;
+const TC_CLASSDESC: u8 = 0x72;
+const TC_OBJECT: u8 = 0x73;
+const TC_STRING: u8 = 0x74;
+const TC_ARRAY: u8 = 0x75;
+const TC_CLASS: u8 = 0x76;
+const TC_BLOCKDATA: u8 = 0x77;
+const TC_ENDBLOCKDATA: u8 = 0x78;
+const TC_RESET: u8 = 0x79;
+const TC_BLOCKDATALONG: u8 = 0x7a;
+const TC_EXCEPTION: u8 = 0x7b;
+const TC_LONGSTRING: u8 = 0x7c;
+const TC_PROXYCLASSDESC: u8 = 0x7d;
+const TC_ENUM: u8 = 0x7e;
+
+const BASE_HANDLE: u32 = 0x7e_0000;
+
+const SC_WRITE_METHOD: u8 = 0x01;
+const SC_SERIALIZABLE: u8 = 0x02;
+const SC_EXTERNALIZABLE: u8 = 0x04;
+const SC_BLOCK_DATA: u8 = 0x08;
+
+/// Deepest nesting of objects followed (a SealedObject nests three deep).
+const MAX_DEPTH: u32 = 32;
+
+/// The class the JDK's JCEKS engine writes (and the only one its deserialization filter lets through).
+pub const SEALED_KEY_CLASS: &str = "com.sun.crypto.provider.SealedObjectForKeyProtector";
+
+/// The length of the serialized stream (magic, version and one `SealedObjectForKeyProtector` object) at
+/// the start of `bytes`.
+pub fn sealed_object_len(bytes: &[u8]) -> Result<usize, String> {
+    let mut p = Parser {
+        bytes,
+        pos: 0,
+        handles: Vec::new(),
+        descs: Vec::new(),
+        depth: 0,
+    };
+    walk_sealed_object(&mut p).map_err(|e| format!("sealed secret key: {e}"))?;
+    Ok(p.pos)
+}
+
+fn walk_sealed_object(p: &mut Parser<'_>) -> Result<(), String> {
+    let magic = p.take(4, "stream header")?;
+    if magic != STREAM_MAGIC {
+        return Err(format!(
+            "stream header {} is not a Java serialization header (aced0005)",
+            hex::encode(magic)
+        ));
+    }
+    if p.peek()? != TC_OBJECT {
+        return Err(format!("starts with type code 0x{:02x}, not an object", p.peek()?));
+    }
+    p.pos += 1;
+    let desc = p.class_desc()?.ok_or("object has a null class descriptor")?;
+    let name = &p.descs[desc].name;
+    if name != SEALED_KEY_CLASS {
+        return Err(format!("holds a {name}, not a {SEALED_KEY_CLASS}"));
+    }
+    p.handles.push(Handle::Other);
+    p.class_data(desc)
+}
+
+/// What a handle refers to; only class descriptors need remembering.
+enum Handle {
+    Desc(usize),
+    Other,
+}
+
+struct ClassDesc {
+    name: String,
+    flags: u8,
+    /// Field type codes in stream order.
+    fields: Vec<u8>,
+    superclass: Option<usize>,
+}
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    handles: Vec<Handle>,
+    descs: Vec<ClassDesc>,
+    depth: u32,
+}
+
+impl<'a> Parser<'a> {
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.pos
+    }
+
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
+        if n > self.remaining() {
+            return Err(format!(
+                "{what} is cut short: {n} bytes needed at offset {}, {} left",
+                self.pos,
+                self.remaining()
+            ));
+        }
+        let out = &self.bytes[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(out)
+    }
+
+    fn peek(&self) -> Result<u8, String> {
+        self.bytes
+            .get(self.pos)
+            .copied()
+            .ok_or_else(|| format!("cut short at offset {}", self.pos))
+    }
+
+    fn u8(&mut self, what: &str) -> Result<u8, String> {
+        Ok(self.take(1, what)?[0])
+    }
+
+    fn u16(&mut self, what: &str) -> Result<u16, String> {
+        let b = self.take(2, what)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+
+    fn u32(&mut self, what: &str) -> Result<u32, String> {
+        let b = self.take(4, what)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// A non-negative Java `int` count of items of `unit` bytes each, checked against what remains.
+    fn count(&mut self, what: &str, unit: usize) -> Result<usize, String> {
+        let n = self.u32(what)?;
+        if n > i32::MAX as u32 {
+            return Err(format!("{what} {} is negative", n as i32));
+        }
+        let n = n as usize;
+        if n.saturating_mul(unit) > self.remaining() {
+            return Err(format!(
+                "{what} {n} needs more than the {} bytes left",
+                self.remaining()
+            ));
+        }
+        Ok(n)
+    }
+
+    fn utf(&mut self, what: &str) -> Result<String, String> {
+        let n = usize::from(self.u16(what)?);
+        let raw = self.take(n, what)?;
+        Ok(String::from_utf8_lossy(raw).into_owned())
+    }
+
+    fn enter(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!("objects nest deeper than {MAX_DEPTH} levels"));
+        }
+        Ok(())
+    }
+
+    /// One `content` item; returns the class descriptor index when it was one.
+    fn object(&mut self) -> Result<Option<usize>, String> {
+        self.enter()?;
+        let tag = self.u8("type code")?;
+        let out = match tag {
+            TC_NULL => None,
+            TC_REFERENCE => self.reference()?,
+            TC_CLASSDESC | TC_PROXYCLASSDESC => {
+                self.pos -= 1;
+                self.class_desc()?
+            }
+            TC_OBJECT => {
+                let desc = self.class_desc()?.ok_or("object with a null class descriptor")?;
+                self.handles.push(Handle::Other);
+                self.class_data(desc)?;
+                None
+            }
+            TC_STRING => {
+                self.handles.push(Handle::Other);
+                let n = usize::from(self.u16("string length")?);
+                self.take(n, "string")?;
+                None
+            }
+            TC_LONGSTRING => {
+                self.handles.push(Handle::Other);
+                let b = self.take(8, "long string length")?;
+                let n = u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+                let n = usize::try_from(n).map_err(|_| "long string length overflows")?;
+                self.take(n, "long string")?;
+                None
+            }
+            TC_ARRAY => {
+                let desc = self.class_desc()?.ok_or("array with a null class descriptor")?;
+                self.handles.push(Handle::Other);
+                let element = self.descs[desc].name.as_bytes().get(1).copied();
+                let unit = match element {
+                    Some(b'B' | b'Z') => 1,
+                    Some(b'C' | b'S') => 2,
+                    Some(b'I' | b'F') => 4,
+                    Some(b'J' | b'D') => 8,
+                    Some(b'L' | b'[') => 0,
+                    _ => {
+                        return Err(format!(
+                            "array class '{}' is not an array type",
+                            self.descs[desc].name
+                        ));
+                    }
+                };
+                if unit == 0 {
+                    let n = self.count("array length", 1)?;
+                    for _ in 0..n {
+                        self.object()?;
+                    }
+                } else {
+                    let n = self.count("array length", unit)?;
+                    self.take(n * unit, "array elements")?;
+                }
+                None
+            }
+            TC_CLASS => {
+                self.class_desc()?;
+                self.handles.push(Handle::Other);
+                None
+            }
+            TC_ENUM => {
+                self.class_desc()?;
+                self.handles.push(Handle::Other);
+                self.object()?;
+                None
+            }
+            TC_RESET => {
+                self.handles.clear();
+                None
+            }
+            TC_EXCEPTION => return Err("stream records a serialization exception".to_owned()),
+            t => return Err(format!("unknown type code 0x{t:02x} at offset {}", self.pos - 1)),
+        };
+        self.depth -= 1;
+        Ok(out)
+    }
+
+    fn reference(&mut self) -> Result<Option<usize>, String> {
+        let h = self.u32("handle")?;
+        let index = h.wrapping_sub(BASE_HANDLE) as usize;
+        match self.handles.get(index) {
+            Some(Handle::Desc(d)) => Ok(Some(*d)),
+            Some(Handle::Other) => Ok(None),
+            None => Err(format!("reference to unknown handle 0x{h:08x}")),
+        }
+    }
+
+    /// A `classDesc`: a new or proxy descriptor, a reference to one, or null.
+    fn class_desc(&mut self) -> Result<Option<usize>, String> {
+        self.enter()?;
+        let tag = self.u8("class descriptor")?;
+        let out = match tag {
+            TC_NULL => None,
+            TC_REFERENCE => {
+                let at = self.pos;
+                let d = self.reference()?;
+                if d.is_none() {
+                    return Err(format!("handle at offset {at} is not a class descriptor"));
+                }
+                d
+            }
+            TC_CLASSDESC => {
+                let name = self.utf("class name")?;
+                self.take(8, "serialVersionUID")?;
+                let index = self.descs.len();
+                self.handles.push(Handle::Desc(index));
+                self.descs.push(ClassDesc {
+                    name,
+                    flags: 0,
+                    fields: Vec::new(),
+                    superclass: None,
+                });
+                let flags = self.u8("class flags")?;
+                let n = usize::from(self.u16("field count")?);
+                if n.saturating_mul(3) > self.remaining() {
+                    return Err(format!("field count {n} needs more than the bytes left"));
+                }
+                let mut fields = Vec::new();
+                for _ in 0..n {
+                    let code = self.u8("field type")?;
+                    self.utf("field name")?;
+                    match code {
+                        b'B' | b'C' | b'D' | b'F' | b'I' | b'J' | b'S' | b'Z' => {}
+                        b'L' | b'[' => {
+                            // the field's class name, as a string or a reference to one
+                            self.object()?;
+                        }
+                        c => return Err(format!("unknown field type code 0x{c:02x}")),
+                    }
+                    fields.push(code);
+                }
+                self.annotation()?;
+                let superclass = self.class_desc()?;
+                let desc = &mut self.descs[index];
+                desc.flags = flags;
+                desc.fields = fields;
+                desc.superclass = superclass;
+                Some(index)
+            }
+            TC_PROXYCLASSDESC => {
+                let index = self.descs.len();
+                self.handles.push(Handle::Desc(index));
+                self.descs.push(ClassDesc {
+                    name: "<proxy>".to_owned(),
+                    flags: SC_SERIALIZABLE,
+                    fields: Vec::new(),
+                    superclass: None,
+                });
+                let n = self.count("proxy interface count", 2)?;
+                for _ in 0..n {
+                    self.utf("proxy interface name")?;
+                }
+                self.annotation()?;
+                let superclass = self.class_desc()?;
+                self.descs[index].superclass = superclass;
+                Some(index)
+            }
+            t => return Err(format!("type code 0x{t:02x} where a class descriptor belongs")),
+        };
+        self.depth -= 1;
+        Ok(out)
+    }
+
+    /// `classAnnotation` / `objectAnnotation`: contents up to `TC_ENDBLOCKDATA`.
+    fn annotation(&mut self) -> Result<(), String> {
+        loop {
+            match self.peek()? {
+                TC_ENDBLOCKDATA => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                TC_BLOCKDATA => {
+                    self.pos += 1;
+                    let n = usize::from(self.u8("block length")?);
+                    self.take(n, "block data")?;
+                }
+                TC_BLOCKDATALONG => {
+                    self.pos += 1;
+                    let n = self.count("block length", 1)?;
+                    self.take(n, "block data")?;
+                }
+                _ => {
+                    self.object()?;
+                }
+            }
+        }
+    }
+
+    /// The field values of an object of class `desc`, superclass first.
+    fn class_data(&mut self, desc: usize) -> Result<(), String> {
+        let mut chain = vec![desc];
+        let mut at = desc;
+        while let Some(sup) = self.descs[at].superclass {
+            if chain.len() > self.descs.len() {
+                return Err("class descriptors form a cycle".to_owned());
+            }
+            chain.push(sup);
+            at = sup;
+        }
+        for &d in chain.iter().rev() {
+            let flags = self.descs[d].flags;
+            if flags & SC_SERIALIZABLE != 0 {
+                let fields = self.descs[d].fields.clone();
+                for code in fields {
+                    let size = match code {
+                        b'B' | b'Z' => 1,
+                        b'C' | b'S' => 2,
+                        b'I' | b'F' => 4,
+                        b'J' | b'D' => 8,
+                        _ => 0,
+                    };
+                    if size == 0 {
+                        self.object()?;
+                    } else {
+                        self.take(size, "field value")?;
+                    }
+                }
+                if flags & SC_WRITE_METHOD != 0 {
+                    self.annotation()?;
+                }
+            } else if flags & SC_EXTERNALIZABLE != 0 {
+                if flags & SC_BLOCK_DATA == 0 {
+                    return Err(format!(
+                        "externalizable class '{}' without block data cannot be sized",
+                        self.descs[d].name
+                    ));
+                }
+                self.annotation()?;
+            }
+        }
+        Ok(())
+    }
+}
