@@ -38,13 +38,13 @@ pub enum PkiError {
     #[error("a server or client certificate needs at least one name (DNS name, wildcard or IP address)")]
     NoNames,
     /// rcgen refused to build or sign a certificate.
-    #[error("cannot generate certificate: {0}")]
+    #[error("cannot generate the certificate")]
     Generate(#[from] rcgen::Error),
     /// An existing CA certificate or key could not be used.
     #[error("cannot use the existing CA: {0}")]
     Ca(String),
     /// A keystore codec refused to write a store.
-    #[error("cannot write {what}: {source}")]
+    #[error("cannot write {what}")]
     Store {
         /// Which file (`server.jks`, …).
         what: String,
