@@ -61,7 +61,8 @@ fn parse_head(bytes: &[u8]) -> Option<Head> {
     Some(Head { method, path, headers })
 }
 
-async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> std::io::Result<Option<Vec<u8>>> {
+/// Reads up to the blank line ending a request head; returns the head and any bytes read after it.
+async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> std::io::Result<Option<(Vec<u8>, Vec<u8>)>> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
     loop {
@@ -71,8 +72,9 @@ async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> std::io::Result<Opti
         }
         buf.extend_from_slice(&chunk[..n]);
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let rest = buf.split_off(end + 4);
             buf.truncate(end);
-            return Ok(Some(buf));
+            return Ok(Some((buf, rest)));
         }
         if buf.len() > MAX_HEAD {
             return Ok(None);
@@ -82,8 +84,8 @@ async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> std::io::Result<Opti
 
 /// Answers one request on `stream`. `label` names what is being served on the page.
 pub async fn handle<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, label: &str) -> std::io::Result<Outcome> {
-    let head = match tokio::time::timeout(HEAD_TIMEOUT, read_head(stream)).await {
-        Ok(Ok(Some(bytes))) => bytes,
+    let (head, rest) = match tokio::time::timeout(HEAD_TIMEOUT, read_head(stream)).await {
+        Ok(Ok(Some(read))) => read,
         Ok(Ok(None)) | Err(_) => return Ok(Outcome::Nothing),
         Ok(Err(e)) => return Err(e),
     };
@@ -101,7 +103,7 @@ pub async fn handle<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, label: &s
             );
             stream.write_all(response.as_bytes()).await?;
             stream.flush().await?;
-            let _ = tokio::time::timeout(WEBSOCKET_LIFETIME, websocket::echo(stream)).await;
+            let _ = tokio::time::timeout(WEBSOCKET_LIFETIME, websocket::echo(stream, rest)).await;
             return Ok(Outcome::WebSocket);
         }
     }

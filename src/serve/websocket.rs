@@ -55,27 +55,45 @@ fn frame(opcode: u8, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Echoes frames until the client closes, an error occurs, or a frame is too large.
-pub async fn echo<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S) -> std::io::Result<()> {
+/// Reads from `stream` until `buf` holds at least `n` bytes; false on end of stream.
+async fn fill<S: AsyncRead + Unpin>(stream: &mut S, buf: &mut Vec<u8>, n: usize) -> std::io::Result<bool> {
+    let mut chunk = [0u8; 4096];
+    while buf.len() < n {
+        let got = stream.read(&mut chunk).await?;
+        if got == 0 {
+            return Ok(false);
+        }
+        buf.extend_from_slice(&chunk[..got]);
+    }
+    Ok(true)
+}
+
+/// Echoes frames until the client closes, an error occurs, or a frame is too large. `pending` holds
+/// bytes already read after the upgrade request (a client may send its first frames right away).
+pub async fn echo<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, pending: Vec<u8>) -> std::io::Result<()> {
+    let mut buf = pending;
     loop {
-        let mut head = [0u8; 2];
-        if stream.read_exact(&mut head).await.is_err() {
+        if !fill(stream, &mut buf, 2).await? {
             return Ok(());
         }
-        let opcode = head[0] & 0x0f;
-        let masked = head[1] & 0x80 != 0;
-        let len = match head[1] & 0x7f {
+        let opcode = buf[0] & 0x0f;
+        let masked = buf[1] & 0x80 != 0;
+        let (len, mut at) = match buf[1] & 0x7f {
             126 => {
-                let mut b = [0u8; 2];
-                stream.read_exact(&mut b).await?;
-                u64::from(u16::from_be_bytes(b))
+                if !fill(stream, &mut buf, 4).await? {
+                    return Ok(());
+                }
+                (u64::from(u16::from_be_bytes([buf[2], buf[3]])), 4)
             }
             127 => {
+                if !fill(stream, &mut buf, 10).await? {
+                    return Ok(());
+                }
                 let mut b = [0u8; 8];
-                stream.read_exact(&mut b).await?;
-                u64::from_be_bytes(b)
+                b.copy_from_slice(&buf[2..10]);
+                (u64::from_be_bytes(b), 10)
             }
-            n => u64::from(n),
+            n => (u64::from(n), 2),
         };
         if len > MAX_FRAME {
             stream.write_all(&frame(0x8, &1009u16.to_be_bytes())).await?;
@@ -83,11 +101,19 @@ pub async fn echo<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S) -> std::io:
         }
         let mut mask = [0u8; 4];
         if masked {
-            stream.read_exact(&mut mask).await?;
+            if !fill(stream, &mut buf, at + 4).await? {
+                return Ok(());
+            }
+            mask.copy_from_slice(&buf[at..at + 4]);
+            at += 4;
         }
         // len <= MAX_FRAME, so it fits in usize.
-        let mut payload = vec![0u8; len as usize];
-        stream.read_exact(&mut payload).await?;
+        let end = at + len as usize;
+        if !fill(stream, &mut buf, end).await? {
+            return Ok(());
+        }
+        let mut payload: Vec<u8> = buf[at..end].to_vec();
+        buf.drain(..end);
         if masked {
             for (i, b) in payload.iter_mut().enumerate() {
                 *b ^= mask[i % 4];
@@ -113,7 +139,7 @@ mod tests {
 
     #[test]
     fn accept_key_matches_rfc_6455_example() {
-        assert_eq!(accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGAzhdv5YbDGo=");
+        assert_eq!(accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
     }
 
     #[test]
