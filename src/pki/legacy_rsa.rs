@@ -183,7 +183,6 @@ mod tests {
 
     #[test]
     fn signatures_verify_with_the_reference_verifier() {
-        use rustls_pki_types::SignatureVerificationAlgorithm;
         let pair =
             rcgen::KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048).unwrap();
         let key = LegacyRsaKey::from_pkcs8(&pair.serialize_der()).unwrap();
