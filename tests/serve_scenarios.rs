@@ -2,9 +2,9 @@
 //! thousand concurrent handshakes work; the binary prints its address first and stops by itself; the
 //! JVM judges a few scenarios as an app server would.
 
-mod support;
 #[path = "serve_support.rs"]
 mod serve_support;
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -68,19 +68,34 @@ fn every_scenario_serves_exactly_its_chain() {
 fn each_scenario_has_the_fault_its_name_promises() {
     let t = now().unix_timestamp();
     let build = |name| scenario::build(name, "localhost", now()).unwrap();
-    let issued_by = |c: &Certificate, issuer: &Certificate| c.info().issuer_raw == issuer.info().subject_raw;
+    let issued_by =
+        |c: &Certificate, issuer: &Certificate| c.info().issuer_raw == issuer.info().subject_raw;
 
     let good = build("good");
     assert_eq!(good.chain.len(), 2);
     assert!(issued_by(&good.chain[1], &good.trust_anchor));
-    assert!(good.chain[0].info().dns_names.contains(&"localhost".to_owned()));
-    assert!(good.chain[0].info().ip_addresses.contains(&"127.0.0.1".to_owned()));
+    assert!(
+        good.chain[0]
+            .info()
+            .dns_names
+            .contains(&"localhost".to_owned())
+    );
+    assert!(
+        good.chain[0]
+            .info()
+            .ip_addresses
+            .contains(&"127.0.0.1".to_owned())
+    );
 
     assert_eq!(build("missing-intermediate").chain.len(), 1);
 
     let wrong = build("wrong-order");
     assert_eq!(wrong.chain.len(), 3);
-    assert!(issued_by(&wrong.chain[0], &wrong.chain[2]), "{:?}", subjects(&wrong.chain));
+    assert!(
+        issued_by(&wrong.chain[0], &wrong.chain[2]),
+        "{:?}",
+        subjects(&wrong.chain)
+    );
     assert!(issued_by(&wrong.chain[1], &wrong.trust_anchor));
 
     let served_root = build("served-root");
@@ -90,7 +105,10 @@ fn each_scenario_has_the_fault_its_name_promises() {
     assert!(build("not-yet-valid").chain[0].info().not_before > t);
 
     let wrong_host = build("wrong-host");
-    assert_eq!(wrong_host.chain[0].info().dns_names, vec![scenario::WRONG_HOST.to_owned()]);
+    assert_eq!(
+        wrong_host.chain[0].info().dns_names,
+        vec![scenario::WRONG_HOST.to_owned()]
+    );
 
     let self_signed = build("self-signed");
     assert!(self_signed.chain[0].info().self_issued);
@@ -99,7 +117,10 @@ fn each_scenario_has_the_fault_its_name_promises() {
     let untrusted = build("untrusted-root");
     assert!(!issued_by(&untrusted.chain[1], &untrusted.trust_anchor));
 
-    assert_eq!(build("sha1").chain[0].info().signature_algorithm, "SHA1withRSA");
+    assert_eq!(
+        build("sha1").chain[0].info().signature_algorithm,
+        "SHA1withRSA"
+    );
     assert_eq!(
         build("rsa-1024").chain[1].info().key,
         trustpath::cert::KeyInfo::Rsa { bits: 1024 }
@@ -143,7 +164,12 @@ fn a_page_and_a_websocket_upgrade_are_answered_on_any_path() {
     let sc = scenario::build("good", "localhost", now()).unwrap();
     let server = serve_scenario(&sc);
     let root = sc.trust_anchor.der().to_vec();
-    let page = runtime().block_on(https_exchange(server.addr, "localhost", &root, &get("localhost", "/wiki/x")));
+    let page = runtime().block_on(https_exchange(
+        server.addr,
+        "localhost",
+        &root,
+        &get("localhost", "/wiki/x"),
+    ));
     assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
     assert!(page.contains("trustpath serve: good"), "{page}");
 
@@ -157,13 +183,29 @@ Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSoc
     request.extend(b"hi".iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
     request.extend_from_slice(&[0x88, 0x82]);
     request.extend_from_slice(&mask);
-    request.extend([0x03u8, 0xe8].iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-    let bytes = runtime().block_on(serve_support::https_exchange_bytes(server.addr, "localhost", &root, &request));
+    request.extend(
+        [0x03u8, 0xe8]
+            .iter()
+            .enumerate()
+            .map(|(i, b)| b ^ mask[i % 4]),
+    );
+    let bytes = runtime().block_on(serve_support::https_exchange_bytes(
+        server.addr,
+        "localhost",
+        &root,
+        &request,
+    ));
     let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
     let (head, frames) = bytes.split_at(split);
     let reply = String::from_utf8_lossy(head);
-    assert!(reply.starts_with("HTTP/1.1 101 Switching Protocols"), "{reply}");
-    assert!(reply.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), "{reply}");
+    assert!(
+        reply.starts_with("HTTP/1.1 101 Switching Protocols"),
+        "{reply}"
+    );
+    assert!(
+        reply.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+        "{reply}"
+    );
     assert_eq!(&frames[..4], &[0x81, 0x02, b'h', b'i'], "echoed text frame");
     assert_eq!(&frames[4..8], &[0x88, 0x02, 0x03, 0xe8], "close frame");
     let stats = server.stop();
@@ -226,7 +268,15 @@ fn the_binary_prints_its_address_first_and_the_jvm_judges_scenarios() {
     ] {
         let trust = dir.path().join(format!("{name}-{host}.jks"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_trustpath"))
-            .args(["serve", "--scenario", name, "--listen", "127.0.0.1:0", "--trust-format", "jks"])
+            .args([
+                "serve",
+                "--scenario",
+                name,
+                "--listen",
+                "127.0.0.1:0",
+                "--trust-format",
+                "jks",
+            ])
             .arg("--write-trust")
             .arg(&trust)
             .args(["--max-connections", "1", "--for", "60"])
@@ -242,7 +292,10 @@ fn the_binary_prints_its_address_first_and_the_jvm_judges_scenarios() {
             .unwrap();
         let verdict = java_handshake(
             None,
-            JavaTrust::SystemProperty { path: &trust, password: Some("changeit") },
+            JavaTrust::SystemProperty {
+                path: &trust,
+                password: Some("changeit"),
+            },
             port,
             host,
         );
@@ -250,7 +303,11 @@ fn the_binary_prints_its_address_first_and_the_jvm_judges_scenarios() {
         let status = wait_with_timeout(&mut child, Duration::from_secs(30));
         assert!(status.success(), "{name}: serve exited with {status}");
         let rest: Vec<String> = lines.map_while(Result::ok).collect();
-        assert!(rest.iter().any(|l| l.starts_with("stopped after 1 connection")), "{rest:?}");
+        assert!(
+            rest.iter()
+                .any(|l| l.starts_with("stopped after 1 connection")),
+            "{rest:?}"
+        );
     }
 }
 
@@ -266,4 +323,25 @@ fn wait_with_timeout(child: &mut std::process::Child, limit: Duration) -> std::p
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustpath"))
+        .args(["serve", "--scenario", "good", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("listening on 127.0.0.1:"), "{first}");
+    support::run_ok(Command::new("kill").arg("-INT").arg(child.id().to_string()));
+    let status = wait_with_timeout(&mut child, Duration::from_secs(20));
+    assert!(status.success(), "interrupted serve exited with {status}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        rest.iter()
+            .any(|l| l.starts_with("stopped after 0 connection")),
+        "{rest:?}"
+    );
 }

@@ -72,7 +72,11 @@ pub fn start(config: ServeConfig) -> Running {
     let handle = runtime().spawn(server.run(async move {
         let _ = rx.await;
     }));
-    Running { addr, stop: Some(tx), handle: Some(handle) }
+    Running {
+        addr,
+        stop: Some(tx),
+        handle: Some(handle),
+    }
 }
 
 /// A TLS server config serving `chain` (DER, in order) with a PKCS#8 key.
@@ -80,7 +84,10 @@ pub fn tls_config(chain: &[Vec<u8>], key_pkcs8: &[u8], label: &str) -> ServeConf
     ServeConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         tls: Some(TlsIdentity {
-            chain: chain.iter().map(|c| CertificateDer::from(c.clone())).collect(),
+            chain: chain
+                .iter()
+                .map(|c| CertificateDer::from(c.clone()))
+                .collect(),
             key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_pkcs8.to_vec())),
         }),
         label: label.to_owned(),
@@ -170,15 +177,28 @@ pub async fn served_chain(addr: SocketAddr, sni: &str) -> Vec<Vec<u8>> {
 }
 
 /// Sends `request` over TLS (trusting `root_der`, SNI `sni`) and returns the whole response as text.
-pub async fn https_exchange(addr: SocketAddr, sni: &str, root_der: &[u8], request: &[u8]) -> String {
+pub async fn https_exchange(
+    addr: SocketAddr,
+    sni: &str,
+    root_der: &[u8],
+    request: &[u8],
+) -> String {
     String::from_utf8_lossy(&https_exchange_bytes(addr, sni, root_der, request).await).into_owned()
 }
 
 /// Sends `request` over TLS (trusting `root_der`, SNI `sni`) and returns the whole response.
-pub async fn https_exchange_bytes(addr: SocketAddr, sni: &str, root_der: &[u8], request: &[u8]) -> Vec<u8> {
+pub async fn https_exchange_bytes(
+    addr: SocketAddr,
+    sni: &str,
+    root_der: &[u8],
+    request: &[u8],
+) -> Vec<u8> {
     let tcp = TcpStream::connect(addr).await.unwrap();
     let name = ServerName::try_from(sni.to_owned()).unwrap();
-    let mut tls = trusting_connector(root_der).connect(name, tcp).await.unwrap();
+    let mut tls = trusting_connector(root_der)
+        .connect(name, tcp)
+        .await
+        .unwrap();
     tls.write_all(request).await.unwrap();
     let mut out = Vec::new();
     let _ = tokio::time::timeout(Duration::from_secs(10), tls.read_to_end(&mut out)).await;
@@ -192,7 +212,11 @@ pub fn get(host: &str, path: &str) -> Vec<u8> {
 
 /// A free port on 127.0.0.1 (bound then released: a tiny race, acceptable on loopback in tests).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Waits (bounded) until something accepts TCP connections on `port`.

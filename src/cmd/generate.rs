@@ -35,13 +35,15 @@ pub struct GenArgs {
 pub enum GenCommand {
     /// A whole lab PKI: root CA, intermediate, a server certificate for every NAME, PEM files, Tomcat
     /// keystores, Java truststores and a README saying which file goes where.
-    #[command(after_help = "Writes root-ca.pem/.key, intermediate-ca.pem/.key, server.pem/.key, fullchain.pem \
+    #[command(
+        after_help = "Writes root-ca.pem/.key, intermediate-ca.pem/.key, server.pem/.key, fullchain.pem \
 (server then intermediate: for nginx and Apache), server.p12 and server.jks (alias tomcat, for Tomcat's \
 keystoreFile), truststore.jks and truststore.p12 (the root, for -Djavax.net.ssl.trustStore) and README.txt.\n\n\
 Examples:\n  \
 $ trustpath gen lab --out lab confluence.example.test '*.example.test' 127.0.0.1\n  \
 $ trustpath gen lab --out lab2 --ca lab jira.example.test      # same root: no new trust needed\n  \
-$ trustpath gen lab --out lab-rsa --key-type rsa-2048 --no-intermediate localhost")]
+$ trustpath gen lab --out lab-rsa --key-type rsa-2048 --no-intermediate localhost"
+    )]
     Lab(LabArgs),
     /// A root CA alone (root-ca.pem, root-ca.key).
     #[command(after_help = "Examples:\n  \
@@ -95,13 +97,11 @@ pub struct KeystoreArgs {
 impl KeystoreArgs {
     fn password(&self) -> Result<String> {
         let storepass = self.storepass.resolve()?;
-        if let Some(keypass) = &self.keypass {
-            if *keypass != storepass {
-                bail!(
-                    "--keypass differs from the store password: trustpath protects keys with the store \
-                     password (PKCS#12 has only one, and Tomcat assumes the same); give the same value or drop --keypass"
-                );
-            }
+        if self.keypass.as_ref().is_some_and(|k| *k != storepass) {
+            bail!(
+                "--keypass differs from the store password: trustpath protects keys with the store \
+                 password (PKCS#12 has only one, and Tomcat assumes the same); give the same value or drop --keypass"
+            );
         }
         if storepass.is_empty() {
             bail!("the store password is empty; give one with --storepass");
@@ -199,10 +199,23 @@ pub fn run(args: GenArgs) -> Result<u8> {
     let mut out = stdout.lock();
     writeln!(out, "wrote {} files to {}:", written.len(), dir.display())?;
     for f in &written {
-        writeln!(out, "  {}{}", f.name, if f.secret { "  (private, mode 0600)" } else { "" })?;
+        writeln!(
+            out,
+            "  {}{}",
+            f.name,
+            if f.secret {
+                "  (private, mode 0600)"
+            } else {
+                ""
+            }
+        )?;
     }
     if written.iter().any(|f| f.name == files::README) {
-        writeln!(out, "see {} for which file goes where", dir.join(files::README).display())?;
+        writeln!(
+            out,
+            "see {} for which file goes where",
+            dir.join(files::README).display()
+        )?;
     }
     Ok(exit::OK)
 }
@@ -251,7 +264,11 @@ fn run_leaf(a: LeafArgs, now: OffsetDateTime) -> Result<(PathBuf, Vec<LabFile>)>
     let names = SubjectName::parse_all(&a.names)?;
     let password = a.keystore.password()?;
     let ca = load_ca(&a.ca)?;
-    let usage = if a.client { LeafUsage::Client } else { LeafUsage::Server };
+    let usage = if a.client {
+        LeafUsage::Client
+    } else {
+        LeafUsage::Server
+    };
     let (issuer, intermediates) = match (&ca.intermediate, &ca.root_authority) {
         (Some(inter), _) => (inter, vec![inter.certificate().clone()]),
         (None, Some(root)) => (root, Vec::new()),
@@ -262,7 +279,14 @@ fn run_leaf(a: LeafArgs, now: OffsetDateTime) -> Result<(PathBuf, Vec<LabFile>)>
     };
     let days = a.common.days.unwrap_or(LEAF_DAYS);
     let leaf = issuer.issue_leaf(&names, usage, a.common.key_type, now, days)?;
-    let out = lab::leaf_files(usage, &leaf, &intermediates, &a.keystore.alias, &password, now)?;
+    let out = lab::leaf_files(
+        usage,
+        &leaf,
+        &intermediates,
+        &a.keystore.alias,
+        &password,
+        now,
+    )?;
     let dir = a.out.unwrap_or(a.ca);
     write_files(&dir, &out, a.common.force)?;
     Ok((dir, out))
@@ -272,8 +296,8 @@ fn run_leaf(a: LeafArgs, now: OffsetDateTime) -> Result<(PathBuf, Vec<LabFile>)>
 /// needs).
 fn load_ca(dir: &Path) -> Result<ExistingCa> {
     let root_pem = dir.join(files::ROOT_CERT);
-    let root_bytes =
-        fs::read(&root_pem).with_context(|| format!("cannot read the CA certificate {}", root_pem.display()))?;
+    let root_bytes = fs::read(&root_pem)
+        .with_context(|| format!("cannot read the CA certificate {}", root_pem.display()))?;
     let root_cert = crate::pem::parse_all(&root_bytes)
         .map_err(anyhow::Error::from)
         .and_then(|blocks| {
@@ -299,8 +323,10 @@ fn load_authority(dir: &Path, cert: &str, key: &str) -> Result<Option<Authority>
     if !cert_path.exists() || !key_path.exists() {
         return Ok(None);
     }
-    let cert_bytes = fs::read(&cert_path).with_context(|| format!("cannot read {}", cert_path.display()))?;
-    let key_bytes = fs::read(&key_path).with_context(|| format!("cannot read {}", key_path.display()))?;
+    let cert_bytes =
+        fs::read(&cert_path).with_context(|| format!("cannot read {}", cert_path.display()))?;
+    let key_bytes =
+        fs::read(&key_path).with_context(|| format!("cannot read {}", key_path.display()))?;
     let authority = Authority::from_pem(&cert_bytes, &key_bytes)
         .with_context(|| format!("{} and {}", cert_path.display(), key_path.display()))?;
     Ok(Some(authority))
@@ -332,7 +358,12 @@ pub(crate) fn write_files(dir: &Path, files: &[LabFile], force: bool) -> Result<
 
 /// Writes one new file: `create_new` unless `force` (then an existing file is removed first, so the new
 /// one gets the intended mode and no hard link or symlink target is written through).
-pub(crate) fn write_new_file(path: &Path, contents: &[u8], secret: bool, force: bool) -> Result<()> {
+pub(crate) fn write_new_file(
+    path: &Path,
+    contents: &[u8],
+    secret: bool,
+    force: bool,
+) -> Result<()> {
     if force {
         match fs::remove_file(path) {
             Ok(()) => {}
@@ -356,8 +387,9 @@ pub(crate) fn write_new_file(path: &Path, contents: &[u8], secret: bool, force: 
     // The umask may have removed bits from a public file; a secret file is never wider than 0600.
     file.set_permissions(fs::Permissions::from_mode(mode))
         .with_context(|| format!("cannot set the mode of {}", path.display()))?;
+    // No fsync: a lab lost to a crash is regenerated in a second, and twelve fsyncs cost more than the
+    // generation itself on a busy disk.
     file.write_all(contents)
-        .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

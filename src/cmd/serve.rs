@@ -25,12 +25,14 @@ const MAX_PEM_FILE: u64 = 1024 * 1024;
 
 /// Arguments of `trustpath serve`.
 #[derive(Debug, Args)]
-#[command(after_help = "The first line printed is `listening on ADDR:PORT` (useful with port 0). Ctrl-C stops \
+#[command(
+    after_help = "The first line printed is `listening on ADDR:PORT` (useful with port 0). Ctrl-C stops \
 the server; --max-connections and --for stop it in scripts.\n\n\
 Examples:\n  \
 $ trustpath serve --cert server.pem --key server.key --chain intermediate-ca.pem --listen 127.0.0.1:8443\n  \
 $ trustpath serve --scenario missing-intermediate --listen 127.0.0.1:0 --write-trust lab-trust.jks --trust-format jks\n  \
-$ trustpath serve --list-scenarios")]
+$ trustpath serve --list-scenarios"
+)]
 pub struct ServeArgs {
     /// PEM file whose certificates are served first, in file order (normally the server certificate,
     /// or a full chain).
@@ -52,7 +54,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8443")]
     pub listen: SocketAddr,
     /// Host name the scenario certificates are issued for (127.0.0.1 is always added as an IP name).
-    #[arg(long, value_name = "HOST", default_value = "localhost", requires = "scenario")]
+    #[arg(
+        long,
+        value_name = "HOST",
+        default_value = "localhost",
+        requires = "scenario"
+    )]
     pub name: String,
     /// Write a truststore trusting the scenario's lab root to this new file (never overwritten without
     /// --force).
@@ -106,7 +113,9 @@ pub fn run(args: ServeArgs) -> Result<u8> {
             let password = args.storepass.resolve()?;
             let bytes = match args.trust_format {
                 TrustFormat::Pem => sc.trust_anchor_pem().into_bytes(),
-                TrustFormat::Jks => keystores::trust_store(StoreFormat::Jks, &sc.trust_anchor, &password, now)?,
+                TrustFormat::Jks => {
+                    keystores::trust_store(StoreFormat::Jks, &sc.trust_anchor, &password, now)?
+                }
                 TrustFormat::Pkcs12 => {
                     keystores::trust_store(StoreFormat::Pkcs12, &sc.trust_anchor, &password, now)?
                 }
@@ -116,7 +125,11 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         }
         let tls = if sc.tls {
             Some(TlsIdentity {
-                chain: sc.chain.iter().map(|c| CertificateDer::from(c.der().to_vec())).collect(),
+                chain: sc
+                    .chain
+                    .iter()
+                    .map(|c| CertificateDer::from(c.der().to_vec()))
+                    .collect(),
                 key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(sc.key_pkcs8.clone())),
             })
         } else {
@@ -128,7 +141,10 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         if let Some(more) = &args.chain {
             chain.extend(read_certs(more)?);
         }
-        notes.push(format!("serving {} certificate(s) in file order", chain.len()));
+        notes.push(format!(
+            "serving {} certificate(s) in file order",
+            chain.len()
+        ));
         let key = read_key(key)?;
         (Some(TlsIdentity { chain, key }), cert.display().to_string())
     } else {
@@ -147,14 +163,16 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         .context("cannot start the async runtime")?;
     let stats = runtime.block_on(async move {
         let server = serve::bind(config).await?;
-        {
-            let mut out = stdout.lock();
-            writeln!(out, "listening on {}", server.local_addr())?;
-            for n in &notes {
-                writeln!(out, "{n}")?;
-            }
-            out.flush()?;
+        // Whoever reads stdout may stop after the first line (`| head -1`, a test harness): the server
+        // keeps serving, so stdout errors are ignored from here on.
+        let mut banner = format!("listening on {}\n", server.local_addr());
+        for n in &notes {
+            banner.push_str(n);
+            banner.push('\n');
         }
+        let mut out = stdout.lock();
+        let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
+        drop(out);
         let shutdown = async {
             // If the signal handler cannot be installed, serve until the other limits stop us.
             if tokio::signal::ctrl_c().await.is_err() {
@@ -164,16 +182,17 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         anyhow::Ok(server.run(shutdown).await)
     })?;
     let mut out = std::io::stdout().lock();
-    writeln!(
+    let _ = writeln!(
         out,
         "stopped after {} connection(s): {} page(s), {} websocket(s), {} failed handshake(s)",
         stats.connections, stats.pages, stats.websockets, stats.handshake_failures
-    )?;
+    );
     Ok(exit::OK)
 }
 
 fn read_pem_file(path: &Path) -> Result<Vec<crate::pem::Block>> {
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
     if meta.len() > MAX_PEM_FILE {
         bail!("{}: larger than {MAX_PEM_FILE} bytes", path.display());
     }
@@ -196,9 +215,19 @@ fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
 fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>> {
     for block in read_pem_file(path)? {
         match block.label.as_str() {
-            "PRIVATE KEY" => return Ok(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(block.contents))),
-            "EC PRIVATE KEY" => return Ok(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(block.contents))),
-            "RSA PRIVATE KEY" => return Ok(PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(block.contents))),
+            "PRIVATE KEY" => {
+                return Ok(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+                    block.contents,
+                )));
+            }
+            "EC PRIVATE KEY" => {
+                return Ok(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(block.contents)));
+            }
+            "RSA PRIVATE KEY" => {
+                return Ok(PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(
+                    block.contents,
+                )));
+            }
             "ENCRYPTED PRIVATE KEY" => bail!(
                 "{}: the key is encrypted; decrypt it first (openssl pkey -in {} -out plain.key)",
                 path.display(),

@@ -34,7 +34,10 @@ impl std::fmt::Debug for Issued {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Issued")
             .field("cert", &self.cert)
-            .field("key_pkcs8", &format_args!("({} bytes, redacted)", self.key_pkcs8.len()))
+            .field(
+                "key_pkcs8",
+                &format_args!("({} bytes, redacted)", self.key_pkcs8.len()),
+            )
             .finish()
     }
 }
@@ -47,7 +50,9 @@ pub struct Authority {
 
 impl std::fmt::Debug for Authority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Authority").field("cert", &self.cert).finish()
+        f.debug_struct("Authority")
+            .field("cert", &self.cert)
+            .finish()
     }
 }
 
@@ -77,7 +82,13 @@ impl Authority {
         days: u32,
         path_len: u8,
     ) -> Result<Authority, PkiError> {
-        Authority::new_root_with_key(common_name, LabKey::Modern(key_type.generate()?), now, days, path_len)
+        Authority::new_root_with_key(
+            common_name,
+            LabKey::Modern(key_type.generate()?),
+            now,
+            days,
+            path_len,
+        )
     }
 
     /// A new self-signed root CA with the given key.
@@ -113,7 +124,13 @@ impl Authority {
         days: u32,
         path_len: u8,
     ) -> Result<Authority, PkiError> {
-        self.new_intermediate_with_key(None, LabKey::Modern(key_type.generate()?), now, days, path_len)
+        self.new_intermediate_with_key(
+            None,
+            LabKey::Modern(key_type.generate()?),
+            now,
+            days,
+            path_len,
+        )
     }
 
     /// A new intermediate CA signed by this one, with the given key and optional common name.
@@ -200,7 +217,12 @@ impl Authority {
         days: u32,
     ) -> Result<Issued, PkiError> {
         let key = key_type.generate()?;
-        let params = profile::leaf(names, usage, key_type.is_rsa(), Validity::days_from(now, days)?)?;
+        let params = profile::leaf(
+            names,
+            usage,
+            key_type.is_rsa(),
+            Validity::days_from(now, days)?,
+        )?;
         let cert = sign(&params, &key, &self.issuer)?;
         Ok(Issued {
             cert,

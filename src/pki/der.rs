@@ -21,7 +21,9 @@ fn bad(what: &str) -> PkiError {
 
 /// Reads one element from the front of `input`, returning it and the rest.
 pub fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), PkiError> {
-    let tag = *input.first().ok_or_else(|| bad("unexpected end of input"))?;
+    let tag = *input
+        .first()
+        .ok_or_else(|| bad("unexpected end of input"))?;
     if tag & 0x1f == 0x1f {
         return Err(bad("multi-byte tags are not expected here"));
     }
@@ -34,7 +36,9 @@ pub fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), PkiError> {
             return Err(bad("unsupported length form"));
         }
         let bytes = input.get(2..2 + n).ok_or_else(|| bad("truncated length"))?;
-        let len = bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        let len = bytes
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
         (len, 2 + n)
     };
     let end = header
@@ -55,7 +59,10 @@ pub fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), PkiError> {
 pub fn read_exact(input: &[u8], tag: u8) -> Result<Tlv<'_>, PkiError> {
     let (tlv, rest) = read(input)?;
     if tlv.tag != tag {
-        return Err(bad(&format!("expected tag 0x{tag:02x}, found 0x{:02x}", tlv.tag)));
+        return Err(bad(&format!(
+            "expected tag 0x{tag:02x}, found 0x{:02x}",
+            tlv.tag
+        )));
     }
     if !rest.is_empty() {
         return Err(bad("trailing bytes"));

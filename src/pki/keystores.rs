@@ -6,7 +6,9 @@ use time::OffsetDateTime;
 
 use super::{Issued, PkiError};
 use crate::cert::Certificate;
-use crate::truststore::{self, Entry, EntryBody, KeyMaterial, PrivateKeyEntry, StoreFormat, TrustStore};
+use crate::truststore::{
+    self, Entry, EntryBody, KeyMaterial, PrivateKeyEntry, StoreFormat, TrustStore,
+};
 
 /// The alias of the root in a lab truststore.
 pub const TRUST_ALIAS: &str = "trustpath-lab-root";
@@ -19,7 +21,12 @@ fn millis(now: OffsetDateTime) -> i64 {
     i64::try_from(now.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
 
-fn write(store: &TrustStore, format: StoreFormat, password: &str, what: &str) -> Result<Vec<u8>, PkiError> {
+fn write(
+    store: &TrustStore,
+    format: StoreFormat,
+    password: &str,
+    what: &str,
+) -> Result<Vec<u8>, PkiError> {
     truststore::write(store, format, password).map_err(|source| PkiError::Store {
         what: what.to_owned(),
         source,
@@ -58,8 +65,15 @@ pub fn trust_store(
     now: OffsetDateTime,
 ) -> Result<Vec<u8>, PkiError> {
     let mut store = TrustStore::new(format);
-    store
-        .entries
-        .push(Entry::trusted(TRUST_ALIAS, anchor.clone(), Some(millis(now))));
-    write(&store, format, password, &format!("the {format} truststore"))
+    store.entries.push(Entry::trusted(
+        TRUST_ALIAS,
+        anchor.clone(),
+        Some(millis(now)),
+    ));
+    write(
+        &store,
+        format,
+        password,
+        &format!("the {format} truststore"),
+    )
 }

@@ -93,7 +93,13 @@ pub struct LabFile {
 
 impl std::fmt::Debug for LabFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LabFile({}, {} bytes{})", self.name, self.contents.len(), if self.secret { ", secret" } else { "" })
+        write!(
+            f,
+            "LabFile({}, {} bytes{})",
+            self.name,
+            self.contents.len(),
+            if self.secret { ", secret" } else { "" }
+        )
     }
 }
 
@@ -176,7 +182,14 @@ pub fn leaf_files(
     for c in intermediates {
         fullchain.push_str(&c.to_pem());
     }
-    let p12 = keystores::key_store(StoreFormat::Pkcs12, alias, leaf, intermediates, storepass, now)?;
+    let p12 = keystores::key_store(
+        StoreFormat::Pkcs12,
+        alias,
+        leaf,
+        intermediates,
+        storepass,
+        now,
+    )?;
     let jks = keystores::key_store(StoreFormat::Jks, alias, leaf, intermediates, storepass, now)?;
     Ok(vec![
         LabFile::public(format!("{stem}.pem"), leaf.cert_pem()),
@@ -188,7 +201,11 @@ pub fn leaf_files(
 }
 
 /// `truststore.jks` and `truststore.p12`, trusting `root`.
-pub fn trust_files(root: &Certificate, storepass: &str, now: OffsetDateTime) -> Result<Vec<LabFile>, PkiError> {
+pub fn trust_files(
+    root: &Certificate,
+    storepass: &str,
+    now: OffsetDateTime,
+) -> Result<Vec<LabFile>, PkiError> {
     Ok(vec![
         LabFile::public(
             files::TRUST_JKS,
@@ -208,7 +225,11 @@ pub fn generate(spec: &LabSpec, now: OffsetDateTime) -> Result<Lab, PkiError> {
 
 /// Generates a lab, under an existing CA when `ca` is given (only the new CA material is returned as
 /// files, plus a copy of the root certificate; existing keys are never copied).
-pub fn generate_under(spec: &LabSpec, ca: Option<&ExistingCa>, now: OffsetDateTime) -> Result<Lab, PkiError> {
+pub fn generate_under(
+    spec: &LabSpec,
+    ca: Option<&ExistingCa>,
+    now: OffsetDateTime,
+) -> Result<Lab, PkiError> {
     if spec.names.is_empty() {
         return Err(PkiError::NoNames);
     }
@@ -228,7 +249,8 @@ pub fn generate_under(spec: &LabSpec, ca: Option<&ExistingCa>, now: OffsetDateTi
             out.extend(root_files(&new_root));
             root_cert = new_root.certificate().clone();
             if spec.intermediate {
-                new_intermediate = new_root.new_intermediate(spec.key_type, now, intermediate_days, 0)?;
+                new_intermediate =
+                    new_root.new_intermediate(spec.key_type, now, intermediate_days, 0)?;
                 out.extend(intermediate_files(&new_intermediate));
                 intermediate_cert = Some(new_intermediate.certificate().clone());
                 issuer = &new_intermediate;
@@ -239,14 +261,22 @@ pub fn generate_under(spec: &LabSpec, ca: Option<&ExistingCa>, now: OffsetDateTi
         Some(existing) => {
             root_cert = existing.root.clone();
             out.push(LabFile::public(files::ROOT_CERT, root_cert.to_pem()));
-            match (&existing.intermediate, &existing.root_authority, spec.intermediate) {
+            match (
+                &existing.intermediate,
+                &existing.root_authority,
+                spec.intermediate,
+            ) {
                 (Some(inter), _, true) => {
-                    out.push(LabFile::public(files::INTERMEDIATE_CERT, inter.certificate().to_pem()));
+                    out.push(LabFile::public(
+                        files::INTERMEDIATE_CERT,
+                        inter.certificate().to_pem(),
+                    ));
                     intermediate_cert = Some(inter.certificate().clone());
                     issuer = inter;
                 }
                 (None, Some(root), true) => {
-                    new_intermediate = root.new_intermediate(spec.key_type, now, intermediate_days, 0)?;
+                    new_intermediate =
+                        root.new_intermediate(spec.key_type, now, intermediate_days, 0)?;
                     out.extend(intermediate_files(&new_intermediate));
                     intermediate_cert = Some(new_intermediate.certificate().clone());
                     issuer = &new_intermediate;
@@ -270,7 +300,14 @@ pub fn generate_under(spec: &LabSpec, ca: Option<&ExistingCa>, now: OffsetDateTi
 
     let leaf = issuer.issue_leaf(&spec.names, spec.usage, spec.key_type, now, leaf_days)?;
     let intermediates: Vec<Certificate> = intermediate_cert.iter().cloned().collect();
-    out.extend(leaf_files(spec.usage, &leaf, &intermediates, &spec.alias, &spec.storepass, now)?);
+    out.extend(leaf_files(
+        spec.usage,
+        &leaf,
+        &intermediates,
+        &spec.alias,
+        &spec.storepass,
+        now,
+    )?);
     out.extend(trust_files(&root_cert, &spec.storepass, now)?);
     out.push(LabFile::public(
         files::README,

@@ -10,8 +10,8 @@ use num_bigint::BigUint;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-use super::der::{self, INTEGER, OCTET_STRING, SEQUENCE};
 use super::PkiError;
+use super::der::{self, INTEGER, OCTET_STRING, SEQUENCE};
 
 /// A PUBLIC TEST KEY, published in trustpath's source: RSA 1024-bit, PKCS#8. It exists only so that the
 /// `rsa-1024` scenario can build a chain with a 1024-bit key, which aws-lc-rs will not generate. Anyone
@@ -95,7 +95,9 @@ impl LegacyRsaKey {
         let int = |i: usize| -> Result<&[u8], PkiError> {
             match fields.get(i) {
                 Some(t) if t.tag == INTEGER => Ok(t.content),
-                _ => Err(PkiError::Legacy(format!("RSAPrivateKey field {i} is missing"))),
+                _ => Err(PkiError::Legacy(format!(
+                    "RSAPrivateKey field {i} is missing"
+                ))),
             }
         };
         let (n_bytes, e_bytes, d_bytes) = (int(1)?, int(2)?, int(3)?);
@@ -138,7 +140,9 @@ impl LegacyRsaKey {
         }
         let k = self.modulus_len;
         if k < t.len() + 11 {
-            return Err(PkiError::Legacy("RSA modulus too short for the digest".into()));
+            return Err(PkiError::Legacy(
+                "RSA modulus too short for the digest".into(),
+            ));
         }
         // EM = 0x00 || 0x01 || PS (0xff…) || 0x00 || T
         let mut em = vec![0xffu8; k];
@@ -184,13 +188,20 @@ mod tests {
     #[test]
     fn signatures_verify_with_the_reference_verifier() {
         let pair =
-            rcgen::KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048).unwrap();
+            rcgen::KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048)
+                .unwrap();
         let key = LegacyRsaKey::from_pkcs8(&pair.serialize_der()).unwrap();
         assert_eq!(key.bits(), 2048);
         let sig = key.sign_with(LegacyDigest::Sha256, b"message").unwrap();
         let alg = webpki::aws_lc_rs::RSA_PKCS1_2048_8192_SHA256;
-        assert!(alg.verify_signature(&key.public_der, b"message", &sig).is_ok());
-        assert!(alg.verify_signature(&key.public_der, b"other", &sig).is_err());
+        assert!(
+            alg.verify_signature(&key.public_der, b"message", &sig)
+                .is_ok()
+        );
+        assert!(
+            alg.verify_signature(&key.public_der, b"other", &sig)
+                .is_err()
+        );
         // aws-lc-rs produces the same deterministic PKCS#1 v1.5 signature.
         assert_eq!(rcgen::SigningKey::sign(&pair, b"message").unwrap(), sig);
     }

@@ -35,7 +35,9 @@ pub enum PkiError {
         reason: String,
     },
     /// No subject names were given for a leaf certificate.
-    #[error("a server or client certificate needs at least one name (DNS name, wildcard or IP address)")]
+    #[error(
+        "a server or client certificate needs at least one name (DNS name, wildcard or IP address)"
+    )]
     NoNames,
     /// rcgen refused to build or sign a certificate.
     #[error("cannot generate the certificate")]

@@ -47,7 +47,10 @@ impl SubjectName {
                 "not ASCII: give internationalized names in their punycode (xn--) form",
             ));
         }
-        let name = trimmed.strip_suffix('.').unwrap_or(trimmed).to_ascii_lowercase();
+        let name = trimmed
+            .strip_suffix('.')
+            .unwrap_or(trimmed)
+            .to_ascii_lowercase();
         if name.len() > MAX_DNS_LEN {
             return Err(bad("longer than 253 characters"));
         }
@@ -57,7 +60,9 @@ impl SubjectName {
         };
         for label in rest.split('.') {
             if label.is_empty() {
-                return Err(bad("has an empty label (two dots in a row, or a leading dot)"));
+                return Err(bad(
+                    "has an empty label (two dots in a row, or a leading dot)",
+                ));
             }
             if label.len() > MAX_LABEL_LEN {
                 return Err(bad("has a label longer than 63 characters"));
@@ -67,8 +72,13 @@ impl SubjectName {
                     "a wildcard must be the whole left-most label, as in *.example.test",
                 ));
             }
-            if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-                return Err(bad("only letters, digits, '-' and '_' are allowed in DNS labels"));
+            if !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(bad(
+                    "only letters, digits, '-' and '_' are allowed in DNS labels",
+                ));
             }
             if label.starts_with('-') || label.ends_with('-') {
                 return Err(bad("a DNS label cannot start or end with '-'"));
@@ -99,7 +109,9 @@ impl SubjectName {
     /// The subjectAltName entry for this name.
     pub fn to_san(&self) -> Result<SanType, PkiError> {
         Ok(match self {
-            SubjectName::Dns(s) | SubjectName::Wildcard(s) => SanType::DnsName(s.clone().try_into()?),
+            SubjectName::Dns(s) | SubjectName::Wildcard(s) => {
+                SanType::DnsName(s.clone().try_into()?)
+            }
             SubjectName::Ip(ip) => SanType::IpAddress(*ip),
         })
     }

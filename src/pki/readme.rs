@@ -51,18 +51,40 @@ pub fn lab_readme(input: &ReadmeInput<'_>) -> String {
     );
     let _ = writeln!(s, "Files");
     let _ = writeln!(s, "-----");
-    let _ = writeln!(s, "root-ca.pem          the root CA: the one certificate clients must trust");
-    let _ = writeln!(s, "root-ca.key          its key (mode 0600): keep it to issue more with `trustpath gen leaf --ca DIR`");
+    let _ = writeln!(
+        s,
+        "root-ca.pem          the root CA: the one certificate clients must trust"
+    );
+    let _ = writeln!(
+        s,
+        "root-ca.key          its key (mode 0600): keep it to issue more with `trustpath gen leaf --ca DIR`"
+    );
     if input.has_intermediate {
-        let _ = writeln!(s, "intermediate-ca.pem  the issuing CA; servers send it after their own certificate");
+        let _ = writeln!(
+            s,
+            "intermediate-ca.pem  the issuing CA; servers send it after their own certificate"
+        );
         let _ = writeln!(s, "intermediate-ca.key  its key (mode 0600)");
     }
     let _ = writeln!(s, "{stem}.pem           the {stem} certificate alone");
-    let _ = writeln!(s, "{stem}.key           its private key, PKCS#8 PEM (mode 0600)");
-    let _ = writeln!(s, "fullchain.pem        {stem} certificate then intermediate, no root: for nginx and Apache");
-    let _ = writeln!(s, "{stem}.p12           PKCS#12 keystore, alias {:?}, key + chain: for Tomcat", input.alias);
+    let _ = writeln!(
+        s,
+        "{stem}.key           its private key, PKCS#8 PEM (mode 0600)"
+    );
+    let _ = writeln!(
+        s,
+        "fullchain.pem        {stem} certificate then intermediate, no root: for nginx and Apache"
+    );
+    let _ = writeln!(
+        s,
+        "{stem}.p12           PKCS#12 keystore, alias {:?}, key + chain: for Tomcat",
+        input.alias
+    );
     let _ = writeln!(s, "{stem}.jks           the same as a JKS keystore");
-    let _ = writeln!(s, "truststore.jks       JKS truststore holding root-ca.pem: for -Djavax.net.ssl.trustStore");
+    let _ = writeln!(
+        s,
+        "truststore.jks       JKS truststore holding root-ca.pem: for -Djavax.net.ssl.trustStore"
+    );
     let _ = writeln!(s, "truststore.p12       the same as PKCS#12\n");
     if input.usage == LeafUsage::Server {
         let _ = writeln!(s, "nginx");
@@ -88,15 +110,29 @@ pub fn lab_readme(input: &ReadmeInput<'_>) -> String {
     }
     let _ = writeln!(s, "Trusting the root");
     let _ = writeln!(s, "-----------------");
-    let _ = writeln!(s, "In the JVM's own cacerts (what Confluence, Jira and Tomcat use by default):");
+    let _ = writeln!(
+        s,
+        "In the JVM's own cacerts (what Confluence, Jira and Tomcat use by default):"
+    );
     let _ = writeln!(s, "    trustpath store import --cacerts root-ca.pem\n");
     let _ = writeln!(s, "Or point one JVM at the lab truststore:");
     let _ = writeln!(
         s,
         "    -Djavax.net.ssl.trustStore=/path/to/truststore.jks -Djavax.net.ssl.trustStorePassword={pw}\n"
     );
-    let _ = writeln!(s, "curl and openssl: --cacert root-ca.pem / -CAfile root-ca.pem");
-    let _ = writeln!(s, "Check the chain: openssl verify -CAfile root-ca.pem{} {stem}.pem", if input.has_intermediate { " -untrusted intermediate-ca.pem" } else { "" });
+    let _ = writeln!(
+        s,
+        "curl and openssl: --cacert root-ca.pem / -CAfile root-ca.pem"
+    );
+    let _ = writeln!(
+        s,
+        "Check the chain: openssl verify -CAfile root-ca.pem{} {stem}.pem",
+        if input.has_intermediate {
+            " -untrusted intermediate-ca.pem"
+        } else {
+            ""
+        }
+    );
     if pw == DEFAULT_PASSWORD {
         let _ = writeln!(
             s,

@@ -2,9 +2,9 @@
 //! `sha1` scenario takes its output, swaps the signature AlgorithmIdentifier inside the TBS for
 //! sha1WithRSAEncryption, and signs the new TBS with the issuer's RSA key (see [`super::legacy_rsa`]).
 
+use super::PkiError;
 use super::der::{self, BIT_STRING, SEQUENCE};
 use super::legacy_rsa::{LegacyDigest, LegacyRsaKey};
-use super::PkiError;
 use crate::cert::Certificate;
 
 /// DER of the AlgorithmIdentifier sha1WithRSAEncryption (1.2.840.113549.1.1.5) with NULL parameters.
@@ -22,7 +22,11 @@ pub fn resign_sha1(cert: &Certificate, issuer_key_pkcs8: &[u8]) -> Result<Certif
         .ok_or_else(|| PkiError::Legacy("certificate without a TBS".into()))?;
     let fields = der::children(tbs.content)?;
     // TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, … }
-    let alg_index = if fields.first().is_some_and(|f| f.tag == 0xa0) { 2 } else { 1 };
+    let alg_index = if fields.first().is_some_and(|f| f.tag == 0xa0) {
+        2
+    } else {
+        1
+    };
     if fields.len() <= alg_index {
         return Err(PkiError::Legacy("TBS has too few fields".into()));
     }

@@ -9,8 +9,8 @@ use time::{Duration, OffsetDateTime};
 
 use super::key::LabKey;
 use super::legacy_rsa::LegacyRsaKey;
-use super::profile::{self, Validity, INTERMEDIATE_DAYS, LEAF_DAYS, ROOT_DAYS};
-use super::{resign, Authority, Issued, KeyType, LeafUsage, PkiError, SubjectName};
+use super::profile::{self, INTERMEDIATE_DAYS, LEAF_DAYS, ROOT_DAYS, Validity};
+use super::{Authority, Issued, KeyType, LeafUsage, PkiError, SubjectName, resign};
 use crate::cert::Certificate;
 
 /// A scenario's name and what it shows.
@@ -24,19 +24,58 @@ pub struct ScenarioInfo {
 
 /// Every scenario, in the order `--list-scenarios` prints them.
 pub const SCENARIOS: &[ScenarioInfo] = &[
-    ScenarioInfo { name: "good", summary: "leaf + intermediate from the lab root: trusted everywhere the root is" },
-    ScenarioInfo { name: "missing-intermediate", summary: "leaf only: the intermediate is not sent (the classic Java PKIX path building failure)" },
-    ScenarioInfo { name: "wrong-order", summary: "leaf, then the root-side intermediate before the issuing one (two intermediates, reversed)" },
-    ScenarioInfo { name: "served-root", summary: "leaf + intermediate + the root itself (harmless but wasteful; the root is still needed in the truststore)" },
-    ScenarioInfo { name: "expired", summary: "leaf expired 30 days ago" },
-    ScenarioInfo { name: "not-yet-valid", summary: "leaf valid only from 30 days from now" },
-    ScenarioInfo { name: "wrong-host", summary: "leaf for other-host.invalid only: the host name does not match" },
-    ScenarioInfo { name: "self-signed", summary: "a self-signed leaf not issued by the lab root" },
-    ScenarioInfo { name: "untrusted-root", summary: "leaf + intermediate from a second root that the written truststore does not hold" },
-    ScenarioInfo { name: "sha1", summary: "leaf signed with SHA1withRSA by an RSA intermediate (browsers refuse; a JVM trusts it under a private root)" },
-    ScenarioInfo { name: "rsa-1024", summary: "the issuing intermediate has a 1024-bit RSA key (browsers refuse; the JDK's default limit is 1024)" },
-    ScenarioInfo { name: "client-eku", summary: "leaf whose extendedKeyUsage is clientAuth only, not serverAuth" },
-    ScenarioInfo { name: "plaintext-http", summary: "plain HTTP, no TLS at all on the port (what a client sees hitting an http:// connector with https)" },
+    ScenarioInfo {
+        name: "good",
+        summary: "leaf + intermediate from the lab root: trusted everywhere the root is",
+    },
+    ScenarioInfo {
+        name: "missing-intermediate",
+        summary: "leaf only: the intermediate is not sent (the classic Java PKIX path building failure)",
+    },
+    ScenarioInfo {
+        name: "wrong-order",
+        summary: "leaf, then the root-side intermediate before the issuing one (two intermediates, reversed)",
+    },
+    ScenarioInfo {
+        name: "served-root",
+        summary: "leaf + intermediate + the root itself (harmless but wasteful; the root is still needed in the truststore)",
+    },
+    ScenarioInfo {
+        name: "expired",
+        summary: "leaf expired 30 days ago",
+    },
+    ScenarioInfo {
+        name: "not-yet-valid",
+        summary: "leaf valid only from 30 days from now",
+    },
+    ScenarioInfo {
+        name: "wrong-host",
+        summary: "leaf for other-host.invalid only: the host name does not match",
+    },
+    ScenarioInfo {
+        name: "self-signed",
+        summary: "a self-signed leaf not issued by the lab root",
+    },
+    ScenarioInfo {
+        name: "untrusted-root",
+        summary: "leaf + intermediate from a second root that the written truststore does not hold",
+    },
+    ScenarioInfo {
+        name: "sha1",
+        summary: "leaf signed with SHA1withRSA by an RSA intermediate (browsers refuse; a JVM trusts it under a private root)",
+    },
+    ScenarioInfo {
+        name: "rsa-1024",
+        summary: "the issuing intermediate has a 1024-bit RSA key (browsers refuse; the JDK's default limit is 1024)",
+    },
+    ScenarioInfo {
+        name: "client-eku",
+        summary: "leaf whose extendedKeyUsage is clientAuth only, not serverAuth",
+    },
+    ScenarioInfo {
+        name: "plaintext-http",
+        summary: "plain HTTP, no TLS at all on the port (what a client sees hitting an http:// connector with https)",
+    },
 ];
 
 /// The host name every scenario leaf covers besides the requested one.
@@ -146,7 +185,11 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
                 "plaintext-http" => Vec::new(),
                 _ => vec![leaf.cert.clone(), inter.certificate().clone()],
             };
-            Built { chain, leaf, root: root.certificate().clone() }
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
         }
         "wrong-order" => {
             let root = Authority::new_root(
@@ -176,7 +219,11 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
                 upper.certificate().clone(),
                 issuing.certificate().clone(),
             ];
-            Built { chain, leaf, root: root.certificate().clone() }
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
         }
         "expired" | "not-yet-valid" => {
             let (root, inter) = standard(1)?;
@@ -186,24 +233,44 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
                 server_leaf(&inter, &names, now + Duration::days(30), LEAF_DAYS)?
             };
             let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
-            Built { chain, leaf, root: root.certificate().clone() }
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
         }
         "wrong-host" => {
             let (root, inter) = standard(1)?;
             let leaf = server_leaf(&inter, &[SubjectName::parse(WRONG_HOST)?], now, LEAF_DAYS)?;
             let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
-            Built { chain, leaf, root: root.certificate().clone() }
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
         }
         "self-signed" => {
             let (root, _) = standard(1)?;
             let key = ec.generate()?;
-            let params = profile::leaf(&names, LeafUsage::Server, false, Validity::days_from(now, LEAF_DAYS)?)?;
+            let params = profile::leaf(
+                &names,
+                LeafUsage::Server,
+                false,
+                Validity::days_from(now, LEAF_DAYS)?,
+            )?;
             let issuer = Issuer::from_params(&params, &key);
             let der = params.signed_by(&key, &issuer)?;
             let cert = Certificate::from_der(der.der().to_vec())
                 .map_err(|e| PkiError::Ca(e.to_string()))?;
-            let leaf = Issued { cert: cert.clone(), key_pkcs8: key.serialize_der() };
-            Built { chain: vec![cert], leaf, root: root.certificate().clone() }
+            let leaf = Issued {
+                cert: cert.clone(),
+                key_pkcs8: key.serialize_der(),
+            };
+            Built {
+                chain: vec![cert],
+                leaf,
+                root: root.certificate().clone(),
+            }
         }
         "untrusted-root" => {
             let (trusted_root, _) = standard(1)?;
@@ -223,10 +290,20 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
             )?;
             let leaf = server_leaf(&inter, &names, now, LEAF_DAYS)?;
             let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
-            Built { chain, leaf, root: trusted_root.certificate().clone() }
+            Built {
+                chain,
+                leaf,
+                root: trusted_root.certificate().clone(),
+            }
         }
         "sha1" => {
-            let root = Authority::new_root(Some("trustpath scenario sha1 root CA"), ec, ca_now, ROOT_DAYS, 1)?;
+            let root = Authority::new_root(
+                Some("trustpath scenario sha1 root CA"),
+                ec,
+                ca_now,
+                ROOT_DAYS,
+                1,
+            )?;
             let inter = root.new_intermediate_with_key(
                 Some("trustpath scenario sha1 intermediate CA (RSA)"),
                 LabKey::Modern(KeyType::Rsa2048.generate()?),
@@ -236,12 +313,25 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
             )?;
             let modern = server_leaf(&inter, &names, now, LEAF_DAYS)?;
             let cert = resign::resign_sha1(&modern.cert, &inter.key_pkcs8())?;
-            let leaf = Issued { cert, key_pkcs8: modern.key_pkcs8 };
+            let leaf = Issued {
+                cert,
+                key_pkcs8: modern.key_pkcs8,
+            };
             let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
-            Built { chain, leaf, root: root.certificate().clone() }
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
         }
         "rsa-1024" => {
-            let root = Authority::new_root(Some("trustpath scenario rsa-1024 root CA"), ec, ca_now, ROOT_DAYS, 1)?;
+            let root = Authority::new_root(
+                Some("trustpath scenario rsa-1024 root CA"),
+                ec,
+                ca_now,
+                ROOT_DAYS,
+                1,
+            )?;
             let weak = LegacyRsaKey::test_key_1024()?;
             debug_assert_eq!(weak.der_bytes().first(), Some(&0x30));
             let inter = root.new_intermediate_with_key(
@@ -253,13 +343,21 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
             )?;
             let leaf = server_leaf(&inter, &names, now, LEAF_DAYS)?;
             let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
-            Built { chain, leaf, root: root.certificate().clone() }
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
         }
         "client-eku" => {
             let (root, inter) = standard(1)?;
             let leaf = inter.issue_leaf(&names, LeafUsage::Client, ec, now, LEAF_DAYS)?;
             let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
-            Built { chain, leaf, root: root.certificate().clone() }
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
         }
         other => return Err(PkiError::UnknownScenario(other.to_owned())),
     };
@@ -268,7 +366,11 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
         info,
         names,
         chain: built.chain,
-        key_pkcs8: if tls { built.leaf.key_pkcs8 } else { Vec::new() },
+        key_pkcs8: if tls {
+            built.leaf.key_pkcs8
+        } else {
+            Vec::new()
+        },
         trust_anchor: built.root,
         tls,
     })

@@ -58,11 +58,17 @@ fn parse_head(bytes: &[u8]) -> Option<Head> {
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
         .collect();
-    Some(Head { method, path, headers })
+    Some(Head {
+        method,
+        path,
+        headers,
+    })
 }
 
 /// Reads up to the blank line ending a request head; returns the head and any bytes read after it.
-async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> std::io::Result<Option<(Vec<u8>, Vec<u8>)>> {
+async fn read_head<S: AsyncRead + Unpin>(
+    stream: &mut S,
+) -> std::io::Result<Option<(Vec<u8>, Vec<u8>)>> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
     loop {
@@ -83,7 +89,10 @@ async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> std::io::Result<Opti
 }
 
 /// Answers one request on `stream`. `label` names what is being served on the page.
-pub async fn handle<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, label: &str) -> std::io::Result<Outcome> {
+pub async fn handle<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    label: &str,
+) -> std::io::Result<Outcome> {
     let (head, rest) = match tokio::time::timeout(HEAD_TIMEOUT, read_head(stream)).await {
         Ok(Ok(Some(read))) => read,
         Ok(Ok(None)) | Err(_) => return Ok(Outcome::Nothing),
@@ -91,21 +100,24 @@ pub async fn handle<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, label: &s
     };
     let Some(head) = parse_head(&head) else {
         stream
-            .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            .write_all(
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            )
             .await?;
         return Ok(Outcome::Nothing);
     };
-    if head.header_has_token("Upgrade", "websocket") {
-        if let Some(key) = head.header("Sec-WebSocket-Key") {
-            let response = format!(
-                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
-                websocket::accept_key(key)
-            );
-            stream.write_all(response.as_bytes()).await?;
-            stream.flush().await?;
-            let _ = tokio::time::timeout(WEBSOCKET_LIFETIME, websocket::echo(stream, rest)).await;
-            return Ok(Outcome::WebSocket);
-        }
+    if let Some(key) = head
+        .header("Sec-WebSocket-Key")
+        .filter(|_| head.header_has_token("Upgrade", "websocket"))
+    {
+        let response = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
+            websocket::accept_key(key)
+        );
+        stream.write_all(response.as_bytes()).await?;
+        stream.flush().await?;
+        let _ = tokio::time::timeout(WEBSOCKET_LIFETIME, websocket::echo(stream, rest)).await;
+        return Ok(Outcome::WebSocket);
     }
     let (status, body) = match head.method.as_str() {
         "GET" | "HEAD" => (
@@ -116,7 +128,10 @@ pub async fn handle<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, label: &s
                 escape(&head.path)
             ),
         ),
-        _ => ("405 Method Not Allowed", String::from("only GET, HEAD and WebSocket upgrades are served\n")),
+        _ => (
+            "405 Method Not Allowed",
+            String::from("only GET, HEAD and WebSocket upgrades are served\n"),
+        ),
     };
     let mut response = format!(
         "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\nServer: trustpath\r\n\r\n",
@@ -131,5 +146,7 @@ pub async fn handle<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, label: &s
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -55,7 +55,11 @@ pub struct TlsIdentity {
 
 impl std::fmt::Debug for TlsIdentity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "TlsIdentity({} certificates, key redacted)", self.chain.len())
+        write!(
+            f,
+            "TlsIdentity({} certificates, key redacted)",
+            self.chain.len()
+        )
     }
 }
 
@@ -152,7 +156,10 @@ pub async fn bind(config: ServeConfig) -> Result<Server, ServeError> {
 }
 
 /// Binds and serves until `shutdown` completes (or the limits of `config` are reached).
-pub async fn run(config: ServeConfig, shutdown: impl Future<Output = ()>) -> Result<ServeStats, ServeError> {
+pub async fn run(
+    config: ServeConfig,
+    shutdown: impl Future<Output = ()>,
+) -> Result<ServeStats, ServeError> {
     Ok(bind(config).await?.run(shutdown).await)
 }
 
@@ -217,19 +224,26 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     }
 }
 
-async fn connection(stream: TcpStream, acceptor: Option<TlsAcceptor>, label: Arc<str>, counters: Arc<Counters>) {
+async fn connection(
+    stream: TcpStream,
+    acceptor: Option<TlsAcceptor>,
+    label: Arc<str>,
+    counters: Arc<Counters>,
+) {
     let outcome = match acceptor {
-        Some(acceptor) => match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
-            Ok(Ok(mut tls)) => {
-                let outcome = http::handle(&mut tls, &label).await;
-                let _ = tokio::io::AsyncWriteExt::shutdown(&mut tls).await;
-                outcome
+        Some(acceptor) => {
+            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                Ok(Ok(mut tls)) => {
+                    let outcome = http::handle(&mut tls, &label).await;
+                    let _ = tokio::io::AsyncWriteExt::shutdown(&mut tls).await;
+                    outcome
+                }
+                Ok(Err(_)) | Err(_) => {
+                    counters.handshake_failures.fetch_add(1, Ordering::Relaxed);
+                    return;
+                }
             }
-            Ok(Err(_)) | Err(_) => {
-                counters.handshake_failures.fetch_add(1, Ordering::Relaxed);
-                return;
-            }
-        },
+        }
         None => {
             let mut stream = stream;
             let outcome = http::handle(&mut stream, &label).await;

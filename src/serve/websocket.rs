@@ -23,7 +23,11 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -56,7 +60,11 @@ fn frame(opcode: u8, payload: &[u8]) -> Vec<u8> {
 }
 
 /// Reads from `stream` until `buf` holds at least `n` bytes; false on end of stream.
-async fn fill<S: AsyncRead + Unpin>(stream: &mut S, buf: &mut Vec<u8>, n: usize) -> std::io::Result<bool> {
+async fn fill<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    n: usize,
+) -> std::io::Result<bool> {
     let mut chunk = [0u8; 4096];
     while buf.len() < n {
         let got = stream.read(&mut chunk).await?;
@@ -70,7 +78,10 @@ async fn fill<S: AsyncRead + Unpin>(stream: &mut S, buf: &mut Vec<u8>, n: usize)
 
 /// Echoes frames until the client closes, an error occurs, or a frame is too large. `pending` holds
 /// bytes already read after the upgrade request (a client may send its first frames right away).
-pub async fn echo<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, pending: Vec<u8>) -> std::io::Result<()> {
+pub async fn echo<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    pending: Vec<u8>,
+) -> std::io::Result<()> {
     let mut buf = pending;
     loop {
         if !fill(stream, &mut buf, 2).await? {
@@ -96,7 +107,9 @@ pub async fn echo<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, pending: Ve
             n => (u64::from(n), 2),
         };
         if len > MAX_FRAME {
-            stream.write_all(&frame(0x8, &1009u16.to_be_bytes())).await?;
+            stream
+                .write_all(&frame(0x8, &1009u16.to_be_bytes()))
+                .await?;
             return stream.flush().await;
         }
         let mut mask = [0u8; 4];
@@ -139,7 +152,10 @@ mod tests {
 
     #[test]
     fn accept_key_matches_rfc_6455_example() {
-        assert_eq!(accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        assert_eq!(
+            accept_key("dGhlIHNhbXBsZSBub25jZQ=="),
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+        );
     }
 
     #[test]
