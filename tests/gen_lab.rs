@@ -251,17 +251,22 @@ fn the_jvm_trusts_trustpath_serve_for_every_requested_name_and_no_other() {
         !verdict.trusted(),
         "a name that was not requested must fail"
     );
-    let p12 = dir.join("truststore.p12");
-    let verdict = java_handshake(
-        None,
-        JavaTrust::SystemProperty {
-            path: &p12,
-            password: Some("changeit"),
-        },
-        port,
-        "app.lab.test",
-    );
-    assert!(verdict.trusted(), "truststore.p12: {verdict:?}");
+    // Both truststores, with every installed JDK (17 on PATH, 25 beside it).
+    for (major, home) in support::jdks() {
+        for store in ["truststore.jks", "truststore.p12"] {
+            let path = dir.join(store);
+            let verdict = java_handshake(
+                Some(&home),
+                JavaTrust::SystemProperty {
+                    path: &path,
+                    password: Some("changeit"),
+                },
+                port,
+                "app.lab.test",
+            );
+            assert!(verdict.trusted(), "JDK {major}, {store}: {verdict:?}");
+        }
+    }
     server.stop();
 }
 

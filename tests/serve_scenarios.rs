@@ -253,18 +253,27 @@ fn a_thousand_concurrent_handshakes_are_all_completed() {
 }
 
 #[test]
-fn the_binary_prints_its_address_first_and_the_jvm_judges_scenarios() {
+fn the_binary_prints_its_address_first_and_the_jvm_judges_every_scenario() {
     if !have_tool("java") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    // (scenario, name the client asks for, trusted by the JVM with the written truststore)
+    // (scenario, name the client asks for, trusted by the JVM with the written truststore). SHA-1 and
+    // RSA-1024 pass: the JDK refuses them only under its own cacerts roots (jdkCA) or below 1024 bits.
     for (name, host, trusted) in [
         ("good", "localhost", true),
         ("good", "127.0.0.1", true),
         ("missing-intermediate", "localhost", false),
+        ("wrong-order", "localhost", true),
+        ("served-root", "localhost", true),
+        ("expired", "localhost", false),
+        ("not-yet-valid", "localhost", false),
         ("wrong-host", "localhost", false),
+        ("self-signed", "localhost", false),
         ("untrusted-root", "localhost", false),
+        ("sha1", "localhost", true),
+        ("rsa-1024", "localhost", true),
+        ("client-eku", "localhost", false),
     ] {
         let trust = dir.path().join(format!("{name}-{host}.jks"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_trustpath"))
