@@ -13,12 +13,18 @@ const JCEKS_PASSWORD: &str = "changeit";
 const SYSTEM_CACERTS: &str = "/etc/ssl/certs/java/cacerts";
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testcerts/keytool").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testcerts/keytool")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 
 fn kinds(store: &trustpath::truststore::TrustStore) -> Vec<(String, EntryKind)> {
-    let mut v: Vec<_> = store.entries.iter().map(|e| (e.alias.clone(), e.kind())).collect();
+    let mut v: Vec<_> = store
+        .entries
+        .iter()
+        .map(|e| (e.alias.clone(), e.kind()))
+        .collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
     v
 }
@@ -69,7 +75,10 @@ fn rewriting_the_committed_stores_reproduces_them_byte_for_byte() {
 fn a_wrong_password_is_reported_as_keytool_words_it() {
     let err = jks::read(&fixture("small.jks"), "changeit").unwrap_err();
     assert_eq!(err, StoreError::WrongPassword);
-    assert_eq!(err.to_string(), "keystore was tampered with, or password was incorrect");
+    assert_eq!(
+        err.to_string(),
+        "keystore was tampered with, or password was incorrect"
+    );
     let err = jceks::read(&fixture("small.jceks"), "pässwörd").unwrap_err();
     assert_eq!(err, StoreError::WrongPassword);
 }
@@ -108,13 +117,20 @@ fn a_truncated_entry_is_named_by_its_index_and_alias() {
     let bytes = fixture("small.jks");
     let store = jks::read(&bytes, JKS_PASSWORD).unwrap();
     let last = store.entries.len() - 1;
-    let err = jks::read(&bytes[..bytes.len() - 40], JKS_PASSWORD).unwrap_err().to_string();
+    let err = jks::read(&bytes[..bytes.len() - 40], JKS_PASSWORD)
+        .unwrap_err()
+        .to_string();
     assert!(
-        err.starts_with(&format!("entry {last}: alias '{}': ", store.entries[last].alias)),
+        err.starts_with(&format!(
+            "entry {last}: alias '{}': ",
+            store.entries[last].alias
+        )),
         "{err}"
     );
     assert!(err.contains("cut short"), "{err}");
-    let err = jks::read(&bytes[..bytes.len() - 10], JKS_PASSWORD).unwrap_err().to_string();
+    let err = jks::read(&bytes[..bytes.len() - 10], JKS_PASSWORD)
+        .unwrap_err()
+        .to_string();
     assert!(err.starts_with("integrity digest is cut short"), "{err}");
 }
 
@@ -129,7 +145,10 @@ fn flipping_any_bit_of_a_store_is_caught() {
             let mut damaged = bytes.clone();
             damaged[at] ^= 1 << (at % 8);
             let (checked, _) = read_both(&damaged, is_jceks, password);
-            assert!(checked.is_err(), "{name} with a bit flipped at {at} still read");
+            assert!(
+                checked.is_err(),
+                "{name} with a bit flipped at {at} still read"
+            );
         }
     }
 }
@@ -143,8 +162,18 @@ fn the_system_cacerts_reads_and_survives_sampled_damage() {
     let bytes = std::fs::read(SYSTEM_CACERTS).unwrap();
     let store = jks::read(&bytes, "changeit").unwrap();
     assert!(store.entries.len() > 100, "{} entries", store.entries.len());
-    assert!(store.entries.iter().all(|e| e.kind() == EntryKind::TrustedCert));
-    assert!(store.entries.iter().all(|e| e.certificate().unwrap().try_info().is_ok()));
+    assert!(
+        store
+            .entries
+            .iter()
+            .all(|e| e.kind() == EntryKind::TrustedCert)
+    );
+    assert!(
+        store
+            .entries
+            .iter()
+            .all(|e| e.certificate().unwrap().try_info().is_ok())
+    );
     assert!(jks::write(&store, "changeit").unwrap() == bytes);
 
     // A prime stride walks through every part of every entry without trying all 165k offsets.
@@ -177,48 +206,85 @@ fn entry_head(tag: u32, alias: &str) -> Vec<u8> {
 #[test]
 fn absurd_counts_and_lengths_are_refused_with_the_limit_named() {
     let cases: Vec<(Vec<u8>, &str)> = vec![
-        (jks_with(u32::MAX, &[]), "entry count 4294967295 is over the limit"),
-        (jks_with(5, &[])[..12].to_vec(), "entry 0: entry tag is cut short"),
-        (jks_with(1, &entry_head(7, "x")), "entry 0: unknown entry tag 7"),
-        (jks_with(1, &entry_head(3, "x")), "entry 0: unknown entry tag 3; jks uses"),
         (
-            jks_with(1, &[entry_head(1, "k"), 0x7fff_ffffu32.to_be_bytes().to_vec()].concat()),
+            jks_with(u32::MAX, &[]),
+            "entry count 4294967295 is over the limit",
+        ),
+        (
+            jks_with(5, &[])[..12].to_vec(),
+            "entry 0: entry tag is cut short",
+        ),
+        (
+            jks_with(1, &entry_head(7, "x")),
+            "entry 0: unknown entry tag 7",
+        ),
+        (
+            jks_with(1, &entry_head(3, "x")),
+            "entry 0: unknown entry tag 3; jks uses",
+        ),
+        (
+            jks_with(
+                1,
+                &[entry_head(1, "k"), 0x7fff_ffffu32.to_be_bytes().to_vec()].concat(),
+            ),
             "entry 0: alias 'k': private key length 2147483647 is over the 65536-byte limit",
         ),
         (
-            jks_with(1, &[entry_head(1, "k"), 0xffff_fff0u32.to_be_bytes().to_vec()].concat()),
+            jks_with(
+                1,
+                &[entry_head(1, "k"), 0xffff_fff0u32.to_be_bytes().to_vec()].concat(),
+            ),
             "entry 0: alias 'k': private key length -16 is negative",
         ),
         (
             jks_with(
                 1,
-                &[entry_head(1, "k"), 1u32.to_be_bytes().to_vec(), vec![0x30], 1_000_000u32.to_be_bytes().to_vec()]
-                    .concat(),
+                &[
+                    entry_head(1, "k"),
+                    1u32.to_be_bytes().to_vec(),
+                    vec![0x30],
+                    1_000_000u32.to_be_bytes().to_vec(),
+                ]
+                .concat(),
             ),
             "entry 0: alias 'k': chain of 1000000 certificates is over the limit of 64",
         ),
         (
-            jks_with(1, &[entry_head(2, "c"), vec![0, 5], b"X.511".to_vec()].concat()),
+            jks_with(
+                1,
+                &[entry_head(2, "c"), vec![0, 5], b"X.511".to_vec()].concat(),
+            ),
             "entry 0: alias 'c': certificate has type 'X.511'; only X.509 is supported",
         ),
         (
             jks_with(
                 1,
-                &[entry_head(2, "c"), vec![0, 5], b"X.509".to_vec(), 0x00ff_ffffu32.to_be_bytes().to_vec()]
-                    .concat(),
+                &[
+                    entry_head(2, "c"),
+                    vec![0, 5],
+                    b"X.509".to_vec(),
+                    0x00ff_ffffu32.to_be_bytes().to_vec(),
+                ]
+                .concat(),
             ),
             "entry 0: alias 'c': certificate length 16777215 is over the 65536-byte limit",
         ),
         (
             jks_with(
                 1,
-                &[entry_head(2, "c"), vec![0, 5], b"X.509".to_vec(), 3u32.to_be_bytes().to_vec(), vec![1, 2, 3]]
-                    .concat(),
+                &[
+                    entry_head(2, "c"),
+                    vec![0, 5],
+                    b"X.509".to_vec(),
+                    3u32.to_be_bytes().to_vec(),
+                    vec![1, 2, 3],
+                ]
+                .concat(),
             ),
             "entry 0: alias 'c': certificate (3 bytes) is not one DER SEQUENCE",
         ),
         (
-            jks_with(1, &[0, 0, 0, 2, 0, 2, 0xc3, 0x28].to_vec()),
+            jks_with(1, &[0, 0, 0, 2, 0, 2, 0xc3, 0x28]),
             "entry 0: alias: malformed modified UTF-8",
         ),
     ];
@@ -237,12 +303,18 @@ fn a_damaged_sealed_secret_key_is_an_error_naming_its_entry() {
     v.extend_from_slice(&[0x75; 4096]);
     v.extend_from_slice(&[0; 20]);
     let err = jceks::read(&v, "x").unwrap_err().to_string();
-    assert!(err.starts_with("entry 0: alias 's': sealed secret key: "), "{err}");
+    assert!(
+        err.starts_with("entry 0: alias 's': sealed secret key: "),
+        "{err}"
+    );
 
     let mut v = vec![0xce, 0xce, 0xce, 0xce, 0, 0, 0, 2, 0, 0, 0, 1];
     v.extend_from_slice(&entry_head(3, "s"));
     v.extend_from_slice(&[0xac, 0xed, 0x00, 0x05, 0x74, 0x00, 0x01, b'a']);
     v.extend_from_slice(&[0; 20]);
     let err = jceks::read(&v, "x").unwrap_err().to_string();
-    assert_eq!(err, "entry 0: alias 's': sealed secret key: starts with type code 0x74, not an object");
+    assert_eq!(
+        err,
+        "entry 0: alias 's': sealed secret key: starts with type code 0x74, not an object"
+    );
 }

@@ -23,8 +23,8 @@ use sha1::{Digest, Sha1};
 
 use super::keyprotect::{self, Protector};
 use super::{
-    Entry, EntryBody, KeyMaterial, MAX_ALIAS_LEN, MAX_CHAIN_LEN, MAX_ENTRIES, MAX_KEY_LEN, OpaqueKey,
-    PrivateKeyEntry, StoreError, StoreFormat, TrustStore,
+    Entry, EntryBody, KeyMaterial, MAX_ALIAS_LEN, MAX_CHAIN_LEN, MAX_ENTRIES, MAX_KEY_LEN,
+    OpaqueKey, PrivateKeyEntry, StoreError, StoreFormat, TrustStore,
 };
 use crate::cert::{Certificate, MAX_CERT_LEN};
 
@@ -184,10 +184,10 @@ pub(crate) fn read_store(
         .take(DIGEST_LEN, "integrity digest")
         .map_err(StoreError::malformed)?;
     // The JDK stops reading after the digest, so trailing bytes are ignored as it ignores them.
-    if let Some(password) = password {
-        if integrity_digest(password, &bytes[..body_end]).as_slice() != stored {
-            return Err(StoreError::WrongPassword);
-        }
+    if let Some(password) = password
+        && integrity_digest(password, &bytes[..body_end]).as_slice() != stored
+    {
+        return Err(StoreError::WrongPassword);
     }
     Ok(TrustStore {
         format: flavor.format(),
@@ -209,7 +209,10 @@ fn read_entry(
             Flavor::Jks => "1 (private key) or 2 (trusted certificate)",
             Flavor::Jceks => "1 (private key), 2 (trusted certificate) or 3 (secret key)",
         };
-        return Err(err(format!("unknown entry tag {tag}; {} uses {known}", flavor.format())));
+        return Err(err(format!(
+            "unknown entry tag {tag}; {} uses {known}",
+            flavor.format()
+        )));
     }
     let alias = cur.utf("alias", MAX_ALIAS_LEN).map_err(err)?;
     let in_alias = |e: String| StoreError::in_entry(index, format!("alias '{alias}': {e}"));
@@ -226,7 +229,8 @@ fn read_entry(
             }
             let mut chain = Vec::new();
             for j in 0..n {
-                let cert = read_cert(cur, version, &format!("chain certificate {j}")).map_err(in_alias)?;
+                let cert =
+                    read_cert(cur, version, &format!("chain certificate {j}")).map_err(in_alias)?;
                 chain.push(cert);
             }
             EntryBody::PrivateKey(PrivateKeyEntry {
@@ -239,7 +243,10 @@ fn read_entry(
         _ => {
             let rest = &cur.bytes[cur.pos..];
             let len = super::jceks::sealed_object_len(rest).map_err(in_alias)?;
-            let blob = cur.take(len, "sealed secret key").map_err(in_alias)?.to_vec();
+            let blob = cur
+                .take(len, "sealed secret key")
+                .map_err(in_alias)?
+                .to_vec();
             EntryBody::SecretKey(OpaqueKey {
                 blob,
                 algorithm: None,
@@ -263,7 +270,7 @@ fn read_cert(cur: &mut Cursor<'_>, version: u32, what: &str) -> Result<Certifica
     let len = cur.len(what, MAX_CERT_LEN)?;
     let der = cur.take(len, what)?;
     match keyprotect::der_read(der) {
-        Some((0x30, _, rest)) if rest.is_empty() => Ok(Certificate::from_der_lazy(der)),
+        Some((0x30, _, [])) => Ok(Certificate::from_der_lazy(der)),
         _ => Err(format!("{what} ({len} bytes) is not one DER SEQUENCE")),
     }
 }
@@ -374,7 +381,11 @@ fn key_for_store(
     flavor: Flavor,
 ) -> Result<Vec<u8>, StoreError> {
     let protect = |pkcs8: &[u8]| -> Result<Vec<u8>, StoreError> {
-        Ok(keyprotect::jks_protect(pkcs8, password, keyprotect::random_salt()?))
+        Ok(keyprotect::jks_protect(
+            pkcs8,
+            password,
+            keyprotect::random_salt()?,
+        ))
     };
     match key {
         KeyMaterial::Pkcs8(pkcs8) => protect(pkcs8),
@@ -444,7 +455,11 @@ mod tests {
     fn a_written_store_reads_back_with_lower_cased_aliases() {
         let c = cert();
         let mut store = TrustStore::new(StoreFormat::Jks);
-        store.entries.push(Entry::trusted("Zürich-CA 🔒", c.clone(), Some(1_700_000_000_000)));
+        store.entries.push(Entry::trusted(
+            "Zürich-CA 🔒",
+            c.clone(),
+            Some(1_700_000_000_000),
+        ));
         let bytes = write(&store, "pässwörd").unwrap();
         let back = read(&bytes, "pässwörd").unwrap();
         assert_eq!(back.format, StoreFormat::Jks);

@@ -97,7 +97,9 @@ pub fn random_salt() -> Result<[u8; 20], StoreError> {
     rustls::crypto::aws_lc_rs::default_provider()
         .secure_random
         .fill(&mut salt)
-        .map_err(|_| StoreError::Unsupported("no secure random source for a key salt".to_owned()))?;
+        .map_err(|_| {
+            StoreError::Unsupported("no secure random source for a key salt".to_owned())
+        })?;
     Ok(salt)
 }
 
@@ -165,7 +167,7 @@ fn jceks_recover(
             "jceks-protected key has iteration count {iterations} (the JDK accepts 1 to {MAX_JCEKS_ITERATIONS})"
         )));
     }
-    if data.is_empty() || data.len() % 8 != 0 {
+    if data.is_empty() || !data.len().is_multiple_of(8) {
         return Err(StoreError::malformed(format!(
             "jceks-protected key of {} bytes is not a whole number of 8-byte blocks",
             data.len()
@@ -186,12 +188,17 @@ fn jceks_recover(
     }
     // PKCS#5 padding, then the plaintext must be exactly one DER SEQUENCE (a PrivateKeyInfo).
     let pad = usize::from(*plain.last().unwrap_or(&0));
-    if pad == 0 || pad > 8 || plain[plain.len() - pad..].iter().any(|&p| usize::from(p) != pad) {
+    if pad == 0
+        || pad > 8
+        || plain[plain.len() - pad..]
+            .iter()
+            .any(|&p| usize::from(p) != pad)
+    {
         return Err(wrong_key_password());
     }
     plain.truncate(plain.len() - pad);
     match der_read(&plain) {
-        Some((0x30, _, rest)) if rest.is_empty() => Ok(plain),
+        Some((0x30, _, [])) => Ok(plain),
         _ => Err(wrong_key_password()),
     }
 }
@@ -199,7 +206,9 @@ fn jceks_recover(
 /// Sun's PBEWithMD5AndTripleDES key derivation (`com.sun.crypto.provider.PBES1Core.deriveCipherKey`):
 /// each salt half is hashed with the password `iterations` times; 24 key bytes then 8 IV bytes.
 fn pbe_md5_tripledes_key(pw: &[u8], salt: &[u8], iterations: u32) -> [u8; 32] {
-    let mut salt: [u8; 8] = [salt[0], salt[1], salt[2], salt[3], salt[4], salt[5], salt[6], salt[7]];
+    let mut salt: [u8; 8] = [
+        salt[0], salt[1], salt[2], salt[3], salt[4], salt[5], salt[6], salt[7],
+    ];
     if salt[..4] == salt[4..] {
         // "if the 2 salt halves are the same, invert one of them" (the JDK reverses the first half)
         salt[..4].reverse();
@@ -223,11 +232,12 @@ fn pbe_md5_tripledes_key(pw: &[u8], salt: &[u8], iterations: u32) -> [u8; 32] {
 /// MD5 (RFC 1321), needed only by the JCEKS key protector's key derivation.
 fn md5(input: &[u8]) -> [u8; 16] {
     const S: [u32; 64] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14,
-        20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6,
-        10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5,
+        9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10,
+        15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
     ];
-    let k: [u32; 64] = std::array::from_fn(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32);
+    let k: [u32; 64] =
+        std::array::from_fn(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32);
     let mut state: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
     let mut msg = input.to_vec();
     let bit_len = (input.len() as u64).wrapping_mul(8);
@@ -238,7 +248,12 @@ fn md5(input: &[u8]) -> [u8; 16] {
     msg.extend_from_slice(&bit_len.to_le_bytes());
     for chunk in msg.chunks_exact(64) {
         let m: [u32; 16] = std::array::from_fn(|i| {
-            u32::from_le_bytes([chunk[4 * i], chunk[4 * i + 1], chunk[4 * i + 2], chunk[4 * i + 3]])
+            u32::from_le_bytes([
+                chunk[4 * i],
+                chunk[4 * i + 1],
+                chunk[4 * i + 2],
+                chunk[4 * i + 3],
+            ])
         });
         let [mut a, mut b, mut c, mut d] = state;
         for i in 0..64 {
@@ -315,7 +330,11 @@ fn parse_epki(epki: &[u8]) -> Result<Epki<'_>, StoreError> {
     } else {
         (Protector::Other(oid_to_string(oid)), &[][..])
     };
-    Ok(Epki { protector, salt, data })
+    Ok(Epki {
+        protector,
+        salt,
+        data,
+    })
 }
 
 fn oid_to_string(oid: &[u8]) -> String {
@@ -334,7 +353,11 @@ fn oid_to_string(oid: &[u8]) -> String {
             acc = 0;
         }
     }
-    parts.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
+    parts
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Reads one DER TLV (single-byte tag, definite length up to 4 length bytes): `(tag, content, rest)`.
@@ -349,7 +372,10 @@ pub(crate) fn der_read(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
             return None;
         }
         let bytes = input.get(2..2 + n)?;
-        (bytes.iter().fold(0usize, |l, &b| (l << 8) | usize::from(b)), 2 + n)
+        (
+            bytes.iter().fold(0usize, |l, &b| (l << 8) | usize::from(b)),
+            2 + n,
+        )
     };
     let end = header.checked_add(len)?;
     let content = input.get(header..end)?;
@@ -380,7 +406,8 @@ mod tests {
     fn md5_matches_the_rfc_1321_test_vectors() {
         assert_eq!(hex::encode(md5(b"")), "d41d8cd98f00b204e9800998ecf8427e");
         assert_eq!(hex::encode(md5(b"abc")), "900150983cd24fb0d6963f7d28e17f72");
-        let long = b"12345678901234567890123456789012345678901234567890123456789012345678901234567890";
+        let long =
+            b"12345678901234567890123456789012345678901234567890123456789012345678901234567890";
         assert_eq!(hex::encode(md5(long)), "57edf4a22be3c955ac49da2e2107b67a");
     }
 
@@ -395,7 +422,10 @@ mod tests {
 
     #[test]
     fn an_unknown_protector_is_named_by_its_oid() {
-        let mut alg = der_tlv(0x06, &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d]);
+        let mut alg = der_tlv(
+            0x06,
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d],
+        );
         alg.extend_from_slice(&[0x05, 0x00]);
         let mut body = der_tlv(0x30, &alg);
         body.extend(der_tlv(0x04, &[0; 16]));

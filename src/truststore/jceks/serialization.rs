@@ -60,10 +60,15 @@ fn walk_sealed_object(p: &mut Parser<'_>) -> Result<(), String> {
         ));
     }
     if p.peek()? != TC_OBJECT {
-        return Err(format!("starts with type code 0x{:02x}, not an object", p.peek()?));
+        return Err(format!(
+            "starts with type code 0x{:02x}, not an object",
+            p.peek()?
+        ));
     }
     p.pos += 1;
-    let desc = p.class_desc()?.ok_or("object has a null class descriptor")?;
+    let desc = p
+        .class_desc()?
+        .ok_or("object has a null class descriptor")?;
     let name = &p.descs[desc].name;
     if name != SEALED_KEY_CLASS {
         return Err(format!("holds a {name}, not a {SEALED_KEY_CLASS}"));
@@ -175,7 +180,9 @@ impl<'a> Parser<'a> {
                 self.class_desc()?
             }
             TC_OBJECT => {
-                let desc = self.class_desc()?.ok_or("object with a null class descriptor")?;
+                let desc = self
+                    .class_desc()?
+                    .ok_or("object with a null class descriptor")?;
                 self.handles.push(Handle::Other);
                 self.class_data(desc)?;
                 None
@@ -195,7 +202,9 @@ impl<'a> Parser<'a> {
                 None
             }
             TC_ARRAY => {
-                let desc = self.class_desc()?.ok_or("array with a null class descriptor")?;
+                let desc = self
+                    .class_desc()?
+                    .ok_or("array with a null class descriptor")?;
                 self.handles.push(Handle::Other);
                 let element = self.descs[desc].name.as_bytes().get(1).copied();
                 let unit = match element {
@@ -238,7 +247,12 @@ impl<'a> Parser<'a> {
                 None
             }
             TC_EXCEPTION => return Err("stream records a serialization exception".to_owned()),
-            t => return Err(format!("unknown type code 0x{t:02x} at offset {}", self.pos - 1)),
+            t => {
+                return Err(format!(
+                    "unknown type code 0x{t:02x} at offset {}",
+                    self.pos - 1
+                ));
+            }
         };
         self.depth -= 1;
         Ok(out)
@@ -324,7 +338,11 @@ impl<'a> Parser<'a> {
                 self.descs[index].superclass = superclass;
                 Some(index)
             }
-            t => return Err(format!("type code 0x{t:02x} where a class descriptor belongs")),
+            t => {
+                return Err(format!(
+                    "type code 0x{t:02x} where a class descriptor belongs"
+                ));
+            }
         };
         self.depth -= 1;
         Ok(out)

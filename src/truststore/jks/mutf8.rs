@@ -32,8 +32,12 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
         let cont = |j: usize| -> Result<u16, String> {
             match bytes.get(j) {
                 Some(&c) if c & 0xc0 == 0x80 => Ok(u16::from(c & 0x3f)),
-                Some(&c) => Err(format!("malformed modified UTF-8: byte 0x{c:02x} at {j} is not a continuation")),
-                None => Err(format!("malformed modified UTF-8: sequence at {i} is cut short")),
+                Some(&c) => Err(format!(
+                    "malformed modified UTF-8: byte 0x{c:02x} at {j} is not a continuation"
+                )),
+                None => Err(format!(
+                    "malformed modified UTF-8: sequence at {i} is cut short"
+                )),
             }
         };
         match b >> 4 {

@@ -1,0 +1,353 @@
+//! Password-based encryption of PKCS#12 bags and the PKCS#12 MAC, as the JDK's `PKCS12KeyStore` does them.
+//!
+//! Ciphers: PBES2 (PBKDF2 + AES-CBC, keytool 12+ default; decryption also accepts the other PBKDF2 PRFs
+//! and AES key sizes openssl writes), and the PKCS#12 PBES1 schemes keytool 8 used
+//! (`PBEWithSHA1AndRC2_40` for certificates, `PBEWithSHA1AndDESede` for keys) plus 128-bit RC2.
+//! The MAC is HMAC keyed by the PKCS#12 key-derivation function (RFC 7292 appendix B) over the
+//! authenticated safe. Passwords are encoded as Java does: UTF-8 for PBKDF2, UTF-16BE with a two-byte
+//! terminator for the PKCS#12 KDF.
+
+use cbc::cipher::block_padding::Pkcs7;
+use cbc::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, KeyInit, KeyIvInit};
+use hmac::{Mac, digest};
+use pkcs5::der::Decode;
+use pkcs12::kdf::{Pkcs12KeyType, derive_key};
+
+use super::der::{self, NULL, Reader, oid_to_string, seq, tlv, uint};
+use super::oid;
+use crate::truststore::{Pkcs12Cipher, Pkcs12Mac, StoreError};
+
+/// Largest iteration count accepted, for encryption or MAC: the JDK's `PKCS12KeyStore.MAX_ITERATION_COUNT`
+/// (a hostile file must not make a read take minutes).
+pub const MAX_ITERATIONS: u32 = 5_000_000;
+
+/// Salt length keytool uses for PBE and MAC salts.
+const SALT_LEN: usize = 20;
+
+/// Why a decryption or MAC check failed.
+#[derive(Debug)]
+pub enum PbeError {
+    /// The password does not fit (bad padding, MAC mismatch).
+    WrongPassword,
+    /// The parameters are malformed.
+    Malformed(String),
+    /// A scheme trustpath does not implement.
+    Unsupported(String),
+}
+
+impl From<der::DerError> for PbeError {
+    fn from(e: der::DerError) -> Self {
+        PbeError::Malformed(e)
+    }
+}
+
+/// The password as the PKCS#12 KDF takes it: UTF-16BE code units and a two-byte NUL terminator.
+fn bmp_password(password: &str) -> Vec<u8> {
+    let mut out = der::string_to_bmp(password);
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+/// Fills `buf` from the operating system's secure random source (through aws-lc-rs).
+fn random(buf: &mut [u8]) -> Result<(), StoreError> {
+    rustls::crypto::aws_lc_rs::default_provider()
+        .secure_random
+        .fill(buf)
+        .map_err(|_| StoreError::Unsupported("the system random number generator failed".to_owned()))
+}
+
+/// Decrypts `data` under the `AlgorithmIdentifier` whose whole encoding is `alg_id`; returns the plain
+/// text and the scheme, as trustpath names it.
+pub fn decrypt(alg_id: &[u8], data: &[u8], password: &str) -> Result<(Vec<u8>, Pkcs12Cipher), PbeError> {
+    let mut outer = Reader::new(alg_id);
+    let mut alg = outer.sequence("encryption algorithm")?;
+    let alg_oid = alg.oid("encryption algorithm")?;
+    if alg_oid == oid::PBES2 {
+        let params = alg.element("PBES2 parameters")?;
+        let params = pkcs5::pbes2::Parameters::from_der(params.whole)
+            .map_err(|e| PbeError::Malformed(format!("PBES2 parameters: {e}")))?;
+        let iterations = match &params.kdf {
+            pkcs5::pbes2::Kdf::Pbkdf2(p) => p.iteration_count,
+            _ => {
+                return Err(PbeError::Unsupported(
+                    "PBES2 with scrypt (the JDK does not read it either)".to_owned(),
+                ));
+            }
+        };
+        check_iterations(iterations)?;
+        let plain = params.decrypt(password.as_bytes(), data).map_err(|e| match e {
+            pkcs5::Error::DecryptFailed => PbeError::WrongPassword,
+            other => PbeError::Unsupported(format!("PBES2 scheme: {other}")),
+        })?;
+        return Ok((plain, Pkcs12Cipher::Pbes2Aes256 { iterations }));
+    }
+    let kind = Pbes1::from_oid(alg_oid).ok_or_else(|| {
+        PbeError::Unsupported(format!("encryption algorithm {}", oid_to_string(alg_oid)))
+    })?;
+    let mut params = alg.sequence("PBE parameters")?;
+    let salt = params.octet_string("PBE salt")?;
+    let iterations = params.small_uint("PBE iteration count")?;
+    check_iterations(iterations)?;
+    let plain = kind.run(false, data, &salt, iterations, password)?;
+    Ok((plain, kind.cipher(iterations)))
+}
+
+/// Encrypts `data` with `cipher`; returns the `AlgorithmIdentifier` (DER) and the cipher text.
+pub fn encrypt(cipher: &Pkcs12Cipher, data: &[u8], password: &str) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
+    let mut salt = [0u8; SALT_LEN];
+    random(&mut salt)?;
+    match *cipher {
+        Pkcs12Cipher::Pbes2Aes256 { iterations } => {
+            let mut iv = [0u8; 16];
+            random(&mut iv)?;
+            // Exactly keytool's encoding: PBKDF2 (salt, iterations, key length 32, hmacWithSHA256),
+            // AES-256-CBC with its IV.
+            let kdf = seq(&[
+                &tlv(der::OID, oid::PBKDF2),
+                &seq(&[
+                    &tlv(der::OCTET_STRING, &salt),
+                    &uint(iterations),
+                    &uint(32),
+                    &seq(&[&tlv(der::OID, oid::HMAC_WITH_SHA256), &tlv(NULL, &[])]),
+                ]),
+            ]);
+            let enc = seq(&[&tlv(der::OID, oid::AES_256_CBC), &tlv(der::OCTET_STRING, &iv)]);
+            let params = seq(&[&kdf, &enc]);
+            let parsed = pkcs5::pbes2::Parameters::from_der(&params)
+                .map_err(|e| StoreError::Unsupported(format!("cannot build PBES2 parameters: {e}")))?;
+            let encrypted = parsed
+                .encrypt(password.as_bytes(), data)
+                .map_err(|e| StoreError::Unsupported(format!("PBES2 encryption failed: {e}")))?;
+            Ok((seq(&[&tlv(der::OID, oid::PBES2), &params]), encrypted))
+        }
+        Pkcs12Cipher::Rc2_40 { iterations } | Pkcs12Cipher::TripleDes { iterations } => {
+            let kind = if matches!(cipher, Pkcs12Cipher::Rc2_40 { .. }) {
+                Pbes1::Rc2_40
+            } else {
+                Pbes1::TripleDes
+            };
+            let encrypted = kind
+                .run(true, data, &salt, iterations, password)
+                .map_err(|_| StoreError::Unsupported("PBES1 encryption failed".to_owned()))?;
+            let params = seq(&[&tlv(der::OCTET_STRING, &salt), &uint(iterations)]);
+            Ok((seq(&[&tlv(der::OID, kind.oid()), &params]), encrypted))
+        }
+    }
+}
+
+fn check_iterations(iterations: u32) -> Result<(), PbeError> {
+    if iterations == 0 || iterations > MAX_ITERATIONS {
+        return Err(PbeError::Malformed(format!(
+            "iteration count {iterations} is outside 1..={MAX_ITERATIONS} (the JDK's limit)"
+        )));
+    }
+    Ok(())
+}
+
+/// The PKCS#12 PBES1 schemes (RFC 7292 appendix C).
+#[derive(Debug, Clone, Copy)]
+enum Pbes1 {
+    Rc2_40,
+    Rc2_128,
+    TripleDes,
+}
+
+impl Pbes1 {
+    fn from_oid(o: &[u8]) -> Option<Pbes1> {
+        match o {
+            x if x == oid::PBE_SHA1_RC2_40 => Some(Pbes1::Rc2_40),
+            x if x == oid::PBE_SHA1_RC2_128 => Some(Pbes1::Rc2_128),
+            x if x == oid::PBE_SHA1_3DES => Some(Pbes1::TripleDes),
+            _ => None,
+        }
+    }
+
+    fn oid(self) -> &'static [u8] {
+        match self {
+            Pbes1::Rc2_40 => oid::PBE_SHA1_RC2_40,
+            Pbes1::Rc2_128 => oid::PBE_SHA1_RC2_128,
+            Pbes1::TripleDes => oid::PBE_SHA1_3DES,
+        }
+    }
+
+    fn cipher(self, iterations: u32) -> Pkcs12Cipher {
+        match self {
+            // 128-bit RC2 is read but written as the closest keytool scheme.
+            Pbes1::Rc2_40 | Pbes1::Rc2_128 => Pkcs12Cipher::Rc2_40 { iterations },
+            Pbes1::TripleDes => Pkcs12Cipher::TripleDes { iterations },
+        }
+    }
+
+    fn key_len(self) -> usize {
+        match self {
+            Pbes1::Rc2_40 => 5,
+            Pbes1::Rc2_128 => 16,
+            Pbes1::TripleDes => 24,
+        }
+    }
+
+    fn run(self, encrypt: bool, data: &[u8], salt: &[u8], iterations: u32, password: &str) -> Result<Vec<u8>, PbeError> {
+        let pass = bmp_password(password);
+        let rounds = i32::try_from(iterations).map_err(|_| PbeError::Malformed("iteration count too large".to_owned()))?;
+        let key = derive_key::<sha1::Sha1>(&pass, salt, Pkcs12KeyType::EncryptionKey, rounds, self.key_len());
+        let iv = derive_key::<sha1::Sha1>(&pass, salt, Pkcs12KeyType::Iv, rounds, 8);
+        match self {
+            Pbes1::Rc2_40 | Pbes1::Rc2_128 => cbc_run::<rc2::Rc2>(encrypt, &key, &iv, data),
+            Pbes1::TripleDes => cbc_run::<des::TdesEde3>(encrypt, &key, &iv, data),
+        }
+    }
+}
+
+fn cbc_run<C>(encrypt: bool, key: &[u8], iv: &[u8], data: &[u8]) -> Result<Vec<u8>, PbeError>
+where
+    C: KeyInit + BlockCipherEncrypt + BlockCipherDecrypt,
+{
+    if encrypt {
+        let enc = cbc::Encryptor::<C>::new_from_slices(key, iv)
+            .map_err(|_| PbeError::Malformed("bad key or IV length".to_owned()))?;
+        Ok(enc.encrypt_padded_vec::<Pkcs7>(data))
+    } else {
+        let dec = cbc::Decryptor::<C>::new_from_slices(key, iv)
+            .map_err(|_| PbeError::Malformed("bad key or IV length".to_owned()))?;
+        dec.decrypt_padded_vec::<Pkcs7>(data).map_err(|_| PbeError::WrongPassword)
+    }
+}
+
+/// The digests a PKCS#12 MAC may use: `(OID, name)`, names as [`Pkcs12Mac::digest`] holds them.
+const MAC_DIGESTS: &[(&[u8], &str)] = &[
+    (oid::SHA1, "SHA-1"),
+    (oid::SHA224, "SHA-224"),
+    (oid::SHA256, "SHA-256"),
+    (oid::SHA384, "SHA-384"),
+    (oid::SHA512, "SHA-512"),
+    (oid::SHA512_224, "SHA-512/224"),
+    (oid::SHA512_256, "SHA-512/256"),
+];
+
+/// Computes the PKCS#12 MAC of `data` with digest `name`.
+fn compute_mac(name: &str, data: &[u8], salt: &[u8], iterations: u32, password: &str) -> Result<Vec<u8>, PbeError> {
+    let pass = bmp_password(password);
+    let rounds = i32::try_from(iterations).map_err(|_| PbeError::Malformed("iteration count too large".to_owned()))?;
+    macro_rules! run {
+        ($d:ty) => {{
+            let key = derive_key::<$d>(&pass, salt, Pkcs12KeyType::Mac, rounds, <$d as digest::Digest>::output_size());
+            let mut mac = <hmac::Hmac<$d> as KeyInit>::new_from_slice(&key)
+                .map_err(|_| PbeError::Malformed("bad MAC key length".to_owned()))?;
+            mac.update(data);
+            Ok(mac.finalize().into_bytes().to_vec())
+        }};
+    }
+    match name {
+        "SHA-1" => run!(sha1::Sha1),
+        "SHA-224" => run!(sha2::Sha224),
+        "SHA-256" => run!(sha2::Sha256),
+        "SHA-384" => run!(sha2::Sha384),
+        "SHA-512" => run!(sha2::Sha512),
+        "SHA-512/224" => run!(sha2::Sha512_224),
+        "SHA-512/256" => run!(sha2::Sha512_256),
+        other => Err(PbeError::Unsupported(format!("MAC digest {other}"))),
+    }
+}
+
+/// Checks the `MacData` (its whole encoding) against `auth_safe` (the authenticated safe's content octets).
+pub fn verify_mac(mac_data: &[u8], auth_safe: &[u8], password: &str) -> Result<Pkcs12Mac, PbeError> {
+    let mut outer = Reader::new(mac_data);
+    let mut mac = outer.sequence("MacData")?;
+    let mut digest_info = mac.sequence("MacData digest")?;
+    let mut alg = digest_info.sequence("MacData digest algorithm")?;
+    let alg_oid = alg.oid("MacData digest algorithm")?;
+    if alg_oid == oid::PBMAC1 {
+        return Err(PbeError::Unsupported(
+            "PBMAC1 (RFC 9579) integrity; re-create the store with keytool's default MAC".to_owned(),
+        ));
+    }
+    let name = MAC_DIGESTS
+        .iter()
+        .find(|(o, _)| *o == alg_oid)
+        .map(|(_, n)| *n)
+        .ok_or_else(|| PbeError::Unsupported(format!("MAC digest {}", oid_to_string(alg_oid))))?;
+    let expected = digest_info.octet_string("MacData digest value")?;
+    let salt = mac.octet_string("MacData salt")?;
+    let iterations = if mac.is_empty() {
+        1
+    } else {
+        mac.small_uint("MacData iteration count")?
+    };
+    check_iterations(iterations)?;
+    let actual = compute_mac(name, auth_safe, &salt, iterations, password)?;
+    if !constant_time_eq(&actual, &expected) {
+        return Err(PbeError::WrongPassword);
+    }
+    Ok(Pkcs12Mac {
+        digest: name.to_owned(),
+        iterations,
+    })
+}
+
+/// Builds a `MacData` over `auth_safe` with a fresh salt.
+pub fn mac_data(mac: &Pkcs12Mac, auth_safe: &[u8], password: &str) -> Result<Vec<u8>, StoreError> {
+    let (oid, name) = MAC_DIGESTS
+        .iter()
+        .find(|(_, n)| n.eq_ignore_ascii_case(&mac.digest) || n.replace('-', "").eq_ignore_ascii_case(&mac.digest))
+        .ok_or_else(|| {
+            StoreError::Unsupported(format!(
+                "PKCS#12 MAC digest {:?}: use SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512",
+                mac.digest
+            ))
+        })?;
+    if mac.iterations == 0 || mac.iterations > MAX_ITERATIONS {
+        return Err(StoreError::Unsupported(format!(
+            "PKCS#12 MAC iteration count {} is outside 1..={MAX_ITERATIONS}",
+            mac.iterations
+        )));
+    }
+    let mut salt = [0u8; SALT_LEN];
+    random(&mut salt)?;
+    let value = compute_mac(name, auth_safe, &salt, mac.iterations, password)
+        .map_err(|_| StoreError::Unsupported("PKCS#12 MAC computation failed".to_owned()))?;
+    Ok(seq(&[
+        &seq(&[
+            &seq(&[&tlv(der::OID, oid), &tlv(NULL, &[])]),
+            &tlv(der::OCTET_STRING, &value),
+        ]),
+        &tlv(der::OCTET_STRING, &salt),
+        &uint(mac.iterations),
+    ]))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cipher_keytool_writes_decrypts_what_it_encrypted() {
+        let ciphers = [
+            Pkcs12Cipher::Pbes2Aes256 { iterations: 1000 },
+            Pkcs12Cipher::Rc2_40 { iterations: 1000 },
+            Pkcs12Cipher::TripleDes { iterations: 1000 },
+        ];
+        for cipher in ciphers {
+            let (alg, ct) = encrypt(&cipher, b"secret bytes", "changeit").unwrap();
+            let (pt, read) = decrypt(&alg, &ct, "changeit").unwrap();
+            assert_eq!(pt, b"secret bytes");
+            assert_eq!(read, cipher);
+            assert!(matches!(decrypt(&alg, &ct, "wrong"), Err(PbeError::WrongPassword) | Ok(_)));
+        }
+    }
+
+    #[test]
+    fn a_mac_checks_with_the_right_password_only() {
+        let mac = Pkcs12Mac {
+            digest: "SHA-256".to_owned(),
+            iterations: 100,
+        };
+        let data = mac_data(&mac, b"auth safe", "changeit").unwrap();
+        assert_eq!(verify_mac(&data, b"auth safe", "changeit").unwrap(), mac);
+        assert!(matches!(verify_mac(&data, b"auth safe", "nope"), Err(PbeError::WrongPassword)));
+        assert!(matches!(verify_mac(&data, b"auth saff", "changeit"), Err(PbeError::WrongPassword)));
+    }
+}
