@@ -23,18 +23,7 @@ fn now() -> OffsetDateTime {
 }
 
 fn serve_scenario(sc: &Scenario) -> serve_support::Running {
-    if sc.tls {
-        let chain: Vec<Vec<u8>> = sc.chain.iter().map(|c| c.der().to_vec()).collect();
-        start(tls_config(&chain, &sc.key_pkcs8, sc.info.name))
-    } else {
-        start(ServeConfig {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            tls: None,
-            label: sc.info.name.to_owned(),
-            max_connections: None,
-            duration: None,
-        })
-    }
+    start(ServeConfig::scenario(sc, "127.0.0.1:0".parse().unwrap()))
 }
 
 fn subjects(chain: &[Certificate]) -> Vec<String> {

@@ -123,19 +123,8 @@ pub fn run(args: ServeArgs) -> Result<u8> {
             super::generate::write_new_file(path, &bytes, false, args.force)?;
             notes.push(format!("trust anchor written to {}", path.display()));
         }
-        let tls = if sc.tls {
-            Some(TlsIdentity {
-                chain: sc
-                    .chain
-                    .iter()
-                    .map(|c| CertificateDer::from(c.der().to_vec()))
-                    .collect(),
-                key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(sc.key_pkcs8.clone())),
-            })
-        } else {
-            None
-        };
-        (tls, format!("scenario {}", sc.info.name))
+        let config = ServeConfig::scenario(&sc, args.listen);
+        (config.tls, config.label)
     } else if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
         let mut chain = read_certs(cert)?;
         if let Some(more) = &args.chain {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
@@ -76,6 +76,28 @@ pub struct ServeConfig {
     pub max_connections: Option<u64>,
     /// Stop after this long.
     pub duration: Option<Duration>,
+}
+
+impl ServeConfig {
+    /// Serves a fault scenario (`crate::pki::scenario::build`) on `listen`, with no limits: the
+    /// in-process equivalent of `trustpath serve --scenario NAME`.
+    pub fn scenario(scenario: &crate::pki::scenario::Scenario, listen: SocketAddr) -> ServeConfig {
+        let tls = scenario.tls.then(|| TlsIdentity {
+            chain: scenario
+                .chain
+                .iter()
+                .map(|c| CertificateDer::from(c.der().to_vec()))
+                .collect(),
+            key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(scenario.key_pkcs8.clone())),
+        });
+        ServeConfig {
+            listen,
+            tls,
+            label: format!("scenario {}", scenario.info.name),
+            max_connections: None,
+            duration: None,
+        }
+    }
 }
 
 /// Counters of a finished run.
