@@ -38,7 +38,9 @@ pub enum GenCommand {
     #[command(
         after_help = "Writes root-ca.pem/.key, intermediate-ca.pem/.key, server.pem/.key, fullchain.pem \
 (server then intermediate: for nginx and Apache), server.p12 and server.jks (alias tomcat, for Tomcat's \
-keystoreFile), truststore.jks and truststore.p12 (the root, for -Djavax.net.ssl.trustStore) and README.txt.\n\n\
+keystoreFile), truststore.jks and truststore.p12 (the root, for -Djavax.net.ssl.trustStore) and README.txt. \
+Keystores and truststores use the password changeit unless --storepass says otherwise: it is what Tomcat and \
+the JRE expect, fine in a lab; choose another anywhere else.\n\n\
 Examples:\n  \
 $ trustpath gen lab --out lab confluence.example.test '*.example.test' 127.0.0.1\n  \
 $ trustpath gen lab --out lab2 --ca lab jira.example.test      # same root: no new trust needed\n  \
@@ -88,8 +90,8 @@ pub struct KeystoreArgs {
     /// Store password of the keystores and truststores.
     #[command(flatten)]
     pub storepass: StorePassArgs,
-    /// Key password. trustpath protects the key with the store password (PKCS#12 allows nothing else,
-    /// and Tomcat assumes it), so this must equal the store password when given.
+    /// Key password. trustpath protects the key with the store password (the JDK's PKCS#12 keystore
+    /// requires that, and Tomcat assumes it), so this must equal the store password when given.
     #[arg(long, value_name = "PASS")]
     pub keypass: Option<String>,
 }
@@ -100,7 +102,8 @@ impl KeystoreArgs {
         if self.keypass.as_ref().is_some_and(|k| *k != storepass) {
             bail!(
                 "--keypass differs from the store password: trustpath protects keys with the store \
-                 password (PKCS#12 has only one, and Tomcat assumes the same); give the same value or drop --keypass"
+                 password (the JDK's PKCS#12 keystore requires that, and Tomcat assumes it); give the same \
+                 value or drop --keypass"
             );
         }
         if storepass.is_empty() {
