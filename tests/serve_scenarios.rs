@@ -204,6 +204,8 @@ Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSoc
 #[test]
 fn a_thousand_concurrent_handshakes_are_all_completed() {
     const CLIENTS: u64 = 1000;
+    // Client and server sockets share this process: 2,000 descriptors and more.
+    raise_open_file_limit(4096);
     let sc = scenario::build("good", "localhost", now()).unwrap();
     let chain: Vec<Vec<u8>> = sc.chain.iter().map(|c| c.der().to_vec()).collect();
     let mut config = tls_config(&chain, &sc.key_pkcs8, "load");
@@ -342,4 +344,32 @@ fn ctrl_c_stops_the_server_cleanly() {
             .any(|l| l.starts_with("stopped after 0 connection")),
         "{rest:?}"
     );
+}
+
+/// Raises this process's soft limit on open files to at least `want` (up to the hard limit), with
+/// util-linux `prlimit` on our own pid, when the current soft limit is lower (a 1024 default).
+fn raise_open_file_limit(want: u64) {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+    let Some(line) = limits.lines().find(|l| l.starts_with("Max open files")) else {
+        return;
+    };
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let (soft, hard) = (
+        fields.get(3).and_then(|s| s.parse::<u64>().ok()),
+        fields.get(4).copied(),
+    );
+    if soft.is_some_and(|s| s >= want) {
+        return;
+    }
+    let hard = hard.unwrap_or("unlimited");
+    let target = match hard.parse::<u64>() {
+        Ok(h) => h.min(65536).to_string(),
+        Err(_) => "65536".to_owned(),
+    };
+    let status = Command::new("prlimit")
+        .arg("--pid")
+        .arg(std::process::id().to_string())
+        .arg(format!("--nofile={target}:{hard}"))
+        .status();
+    eprintln!("raised the open-file limit to {target}: {status:?}");
 }
