@@ -32,20 +32,24 @@ echo "names:     ${NAMES[*]}"
 CAROOT="$WORK/mk-ca" mkcert -ecdsa -cert-file "$WORK/warm.pem" -key-file "$WORK/warm.key" warm.lab.test >/dev/null 2>&1
 
 Q=$(printf "'%s' " "${NAMES[@]}")
-TP_LAB="rm -rf $WORK/lab && $TP gen lab --out $WORK/lab $Q >/dev/null"
-MK_LAB="rm -rf $WORK/mk-fresh && CAROOT=$WORK/mk-fresh mkcert -ecdsa -cert-file $WORK/mk.pem -key-file $WORK/mk.key $Q >/dev/null 2>&1"
-TP_LEAF="$TP gen leaf --force --ca $WORK/tp-ca --out $WORK/leaf $Q >/dev/null"
-MK_LEAF="CAROOT=$WORK/mk-ca mkcert -ecdsa -cert-file $WORK/mk2.pem -key-file $WORK/mk2.key $Q >/dev/null 2>&1"
+# Commands without redirections, so hyperfine can run them without a shell (-N) and measure only them;
+# the directories are emptied by --prepare.
+TP_LAB="$TP gen lab --out $WORK/lab $Q"
+MK_LAB="env CAROOT=$WORK/mk-fresh mkcert -ecdsa -cert-file $WORK/mk.pem -key-file $WORK/mk.key $Q"
+TP_LEAF="$TP gen leaf --force --ca $WORK/tp-ca --out $WORK/leaf $Q"
+MK_LEAF="env CAROOT=$WORK/mk-ca mkcert -ecdsa -cert-file $WORK/mk2.pem -key-file $WORK/mk2.key $Q"
 
 if command -v hyperfine >/dev/null; then
-  hyperfine -N 2>/dev/null >/dev/null || true
-  hyperfine --shell=bash --warmup 2 --runs "$RUNS" -n "trustpath gen lab" "$TP_LAB" -n "mkcert (new CA + leaf)" "$MK_LAB"
-  hyperfine --shell=bash --warmup 2 --runs "$RUNS" -n "trustpath gen leaf --ca" "$TP_LEAF" -n "mkcert (existing CA)" "$MK_LEAF"
+  hyperfine -N --warmup 2 --runs "$RUNS" --output=null \
+    --prepare "rm -rf $WORK/lab $WORK/mk-fresh" \
+    -n "trustpath gen lab" "$TP_LAB" -n "mkcert (new CA + leaf)" "$MK_LAB"
+  hyperfine -N --warmup 2 --runs "$RUNS" --output=null \
+    -n "trustpath gen leaf --ca" "$TP_LEAF" -n "mkcert (existing CA)" "$MK_LEAF"
 else
   time_ms() { # command → mean milliseconds over RUNS
     local start end
     start=$(date +%s%N)
-    for _ in $(seq "$RUNS"); do bash -c "$1"; done
+    for _ in $(seq "$RUNS"); do rm -rf "$WORK/lab" "$WORK/mk-fresh"; bash -c "$1 >/dev/null 2>&1"; done
     end=$(date +%s%N)
     echo $(( (end - start) / RUNS / 1000000 ))
   }
