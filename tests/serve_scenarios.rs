@@ -160,7 +160,7 @@ fn a_page_and_a_websocket_upgrade_are_answered_on_any_path() {
         &get("localhost", "/wiki/x"),
     ));
     assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
-    assert!(page.contains("trustpath serve: good"), "{page}");
+    assert!(page.contains("trustpath serve: scenario good"), "{page}");
 
     // RFC 6455 §1.3's example key, then one masked text frame "hi" and a close frame.
     let mut request = b"GET /synchrony/v1/bayeux-sync1 HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n\
