@@ -100,7 +100,8 @@ fn main() {
             RUNS,
             || {
                 let mut c = Command::new("keytool");
-                c.args(["-list", "-storepass", "changeit", "-keystore"]).arg(&store);
+                c.args(["-list", "-storepass", "changeit", "-keystore"])
+                    .arg(&store);
                 c
             },
             || {},
@@ -112,7 +113,9 @@ fn main() {
             RUNS,
             || {
                 let mut c = Command::new(bin);
-                c.args(["store", "import", "--no-backup"]).arg(&work).arg(&ca);
+                c.args(["store", "import", "--no-backup"])
+                    .arg(&work)
+                    .arg(&ca);
                 c
             },
             || {

@@ -318,3 +318,29 @@ fn a_damaged_sealed_secret_key_is_an_error_naming_its_entry() {
         "entry 0: alias 's': sealed secret key: starts with type code 0x74, not an object"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+    /// Several bytes overwritten and the end cut at random: the unverified readers (which parse without
+    /// the digest's protection, so reach every branch) must answer, and the verified ones must refuse.
+    #[test]
+    fn random_damage_never_panics_and_is_caught_by_the_digest(
+        jceks_store in proptest::bool::ANY,
+        edits in proptest::collection::vec((proptest::num::usize::ANY, proptest::num::u8::ANY), 1..8),
+        keep in 0.5f64..=1.0,
+    ) {
+        let (name, password) = if jceks_store { ("small.jceks", JCEKS_PASSWORD) } else { ("small.jks", JKS_PASSWORD) };
+        let original = fixture(name);
+        let mut bytes = original.clone();
+        for (at, value) in edits {
+            let at = at % bytes.len();
+            bytes[at] = value;
+        }
+        bytes.truncate(((bytes.len() as f64) * keep) as usize);
+        let (checked, _) = read_both(&bytes, jceks_store, password);
+        if bytes != original {
+            proptest::prop_assert!(checked.is_err());
+        }
+    }
+}

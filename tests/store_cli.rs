@@ -73,7 +73,14 @@ const FORMATS: &[&str] = &["pem", "jks", "pkcs12"];
 
 fn new_store(lab: &Lab, format: &str) -> PathBuf {
     let store = lab.dir.path().join(format!("trust-{format}"));
-    let o = run(&[&"store", &"import", &store, &lab.root_a, &"--store-type", &format]);
+    let o = run(&[
+        &"store",
+        &"import",
+        &store,
+        &lab.root_a,
+        &"--store-type",
+        &format,
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     store
 }
@@ -105,7 +112,11 @@ fn importing_the_same_certificate_twice_adds_nothing_and_names_the_existing_alia
             "{format}: {}",
             stdout(&o)
         );
-        assert_eq!(std::fs::read(&store).unwrap(), before, "{format}: store rewritten");
+        assert_eq!(
+            std::fs::read(&store).unwrap(),
+            before,
+            "{format}: store rewritten"
+        );
         assert!(backups(&store).is_empty(), "{format}: backup for a no-op");
     }
 }
@@ -118,7 +129,11 @@ fn a_garbage_certificate_refuses_the_whole_import_and_leaves_the_store_byte_iden
         let before = std::fs::read(&store).unwrap();
         let o = run(&[&"store", &"import", &store, &lab.root_b, &lab.garbage]);
         assert_eq!(o.status.code(), Some(2), "{format}");
-        assert!(stderr(&o).contains("garbage.pem"), "{format}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("garbage.pem"),
+            "{format}: {}",
+            stderr(&o)
+        );
         assert_eq!(std::fs::read(&store).unwrap(), before, "{format}");
         assert!(backups(&store).is_empty());
     }
@@ -130,7 +145,14 @@ fn a_wrong_password_exits_2_with_the_jdk_message_and_leaves_the_keystore_byte_id
     for format in ["jks", "pkcs12"] {
         let store = new_store(&lab, format);
         let before = std::fs::read(&store).unwrap();
-        let o = run(&[&"store", &"import", &store, &lab.root_b, &"--storepass", &"wrong-password"]);
+        let o = run(&[
+            &"store",
+            &"import",
+            &store,
+            &lab.root_b,
+            &"--storepass",
+            &"wrong-password",
+        ]);
         assert_eq!(o.status.code(), Some(2), "{format}");
         assert!(
             stderr(&o).contains("keystore was tampered with, or password was incorrect"),
@@ -149,7 +171,10 @@ fn an_unknown_format_is_refused_and_left_untouched() {
     let o = run(&[&"store", &"import", &store, &lab.root_b]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown format"), "{}", stderr(&o));
-    assert_eq!(std::fs::read(&store).unwrap(), b"\x00\x01\x02 definitely not a keystore");
+    assert_eq!(
+        std::fs::read(&store).unwrap(),
+        b"\x00\x01\x02 definitely not a keystore"
+    );
 }
 
 #[test]
@@ -195,7 +220,11 @@ fn a_dry_run_reports_the_plan_and_changes_nothing() {
     let before = std::fs::read(&store).unwrap();
     let o = run(&[&"store", &"import", &store, &lab.root_b, &"--dry-run"]);
     assert!(o.status.success());
-    assert!(stdout(&o).contains("would add 'lab-root-b'"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("would add 'lab-root-b'"),
+        "{}",
+        stdout(&o)
+    );
     assert_eq!(std::fs::read(&store).unwrap(), before);
 }
 
@@ -215,7 +244,14 @@ fn an_explicit_alias_that_is_taken_by_another_certificate_is_refused() {
     let lab = lab();
     let store = new_store(&lab, "jks");
     let before = std::fs::read(&store).unwrap();
-    let o = run(&[&"store", &"import", &store, &lab.root_b, &"--alias", &"LAB-ROOT-A"]);
+    let o = run(&[
+        &"store",
+        &"import",
+        &store,
+        &lab.root_b,
+        &"--alias",
+        &"LAB-ROOT-A",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
     assert_eq!(std::fs::read(&store).unwrap(), before);
@@ -263,8 +299,17 @@ fn a_symlinked_store_is_edited_at_its_target_and_the_link_survives() {
     std::os::unix::fs::symlink(&real, &link).unwrap();
     let o = run(&[&"store", &"import", &link, &lab.root_b, &"--no-backup"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-    assert!(std::fs::read_to_string(&real).unwrap().contains("lab-root-b"));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("lab-root-b")
+    );
 }
 
 #[test]
@@ -278,7 +323,14 @@ fn export_remove_and_diff_work_by_alias_and_fingerprint() {
 
     let pem = run(&[&"store", &"export", &store, &"--alias", &"Lab-Root-B"]);
     assert!(pem.status.success(), "{}", stderr(&pem));
-    let der = run(&[&"store", &"export", &store, &"--alias", &"lab-root-b", &"--der"]);
+    let der = run(&[
+        &"store",
+        &"export",
+        &store,
+        &"--alias",
+        &"lab-root-b",
+        &"--der",
+    ]);
     assert_eq!(der.stdout, std::fs::read(&lab.root_b).unwrap());
     assert!(stdout(&pem).starts_with("-----BEGIN CERTIFICATE-----"));
 
@@ -289,7 +341,14 @@ fn export_remove_and_diff_work_by_alias_and_fingerprint() {
     let same = run(&[&"store", &"diff", &store, &copy]);
     assert_eq!(same.status.code(), Some(0), "{}", stdout(&same));
 
-    let o = run(&[&"store", &"remove", &store, &"--alias", &"lab-root-a", &"--no-backup"]);
+    let o = run(&[
+        &"store",
+        &"remove",
+        &store,
+        &"--alias",
+        &"lab-root-a",
+        &"--no-backup",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let d = run(&[&"store", &"diff", &copy, &store, &"--json"]);
     assert_eq!(d.status.code(), Some(1));
@@ -302,7 +361,11 @@ fn export_remove_and_diff_work_by_alias_and_fingerprint() {
 fn convert_round_trips_through_every_format_without_losing_an_entry() {
     let lab = lab();
     let pem = new_store(&lab, "pem");
-    assert!(run(&[&"store", &"import", &pem, &lab.root_b, &"--no-backup"]).status.success());
+    assert!(
+        run(&[&"store", &"import", &pem, &lab.root_b, &"--no-backup"])
+            .status
+            .success()
+    );
     let jks = lab.dir.path().join("c.jks");
     let p12 = lab.dir.path().join("c.p12");
     let open = lab.dir.path().join("c-open.p12");
@@ -313,7 +376,8 @@ fn convert_round_trips_through_every_format_without_losing_an_entry() {
         (&p12, &open, "pkcs12", Some("--password-less")),
         (&open, &back, "pem", None),
     ] {
-        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"store", &"convert", src, dst, &"--to", &to];
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> =
+            vec![&"store", &"convert", src, dst, &"--to", &to];
         if let Some(e) = &extra {
             args.push(e);
         }
@@ -333,7 +397,8 @@ fn list_reads_a_directory_of_certificates_and_flags_expired_anchors() {
     let good = pki::root("Fresh Root");
     std::fs::write(dir.path().join("fresh.pem"), good.pem()).unwrap();
     let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    p.distinguished_name.push(rcgen::DnType::CommonName, "Old Root");
+    p.distinguished_name
+        .push(rcgen::DnType::CommonName, "Old Root");
     p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     p.not_before = rcgen::date_time_ymd(2000, 1, 1);
     p.not_after = rcgen::date_time_ymd(2010, 1, 1);

@@ -22,7 +22,11 @@ fn trustpath(args: &[&std::ffi::OsStr]) -> std::process::Output {
 }
 
 /// alias (lower-cased) → (kind, sha256 lower hex) from `keytool -list -v`.
-fn keytool_entries(java_home: &Path, store: &Path, pass: Option<&str>) -> BTreeMap<String, (String, String)> {
+fn keytool_entries(
+    java_home: &Path,
+    store: &Path,
+    pass: Option<&str>,
+) -> BTreeMap<String, (String, String)> {
     let mut cmd = Command::new(java_home.join("bin/keytool"));
     cmd.args(["-list", "-v", "-keystore"]).arg(store);
     if let Some(p) = pass {
@@ -48,7 +52,13 @@ fn keytool_entries(java_home: &Path, store: &Path, pass: Option<&str>) -> BTreeM
             });
         } else if let (Some(sha), true) = (line.strip_prefix("SHA256: "), in_first_cert) {
             let a = alias.clone().unwrap();
-            map.insert(a, (kind.unwrap().to_owned(), sha.replace(':', "").to_lowercase()));
+            map.insert(
+                a,
+                (
+                    kind.unwrap().to_owned(),
+                    sha.replace(':', "").to_lowercase(),
+                ),
+            );
             in_first_cert = false;
         }
     }
@@ -64,7 +74,11 @@ fn trustpath_entries(store: &Path, pass: &str) -> BTreeMap<String, (String, Stri
         "--storepass".as_ref(),
         pass.as_ref(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     v["entries"]
         .as_array()
@@ -88,8 +102,18 @@ fn keytool_store(java_home: &Path, dir: &Path, kind: &str, ca_pem: &Path) -> Pat
     let keytool = java_home.join("bin/keytool");
     let mut common: Vec<String> = vec!["-keystore".into(), store.display().to_string()];
     match kind {
-        "jks" => common.extend(["-storetype".into(), "JKS".into(), "-storepass".into(), "changeit".into()]),
-        "pkcs12" => common.extend(["-storetype".into(), "PKCS12".into(), "-storepass".into(), "changeit".into()]),
+        "jks" => common.extend([
+            "-storetype".into(),
+            "JKS".into(),
+            "-storepass".into(),
+            "changeit".into(),
+        ]),
+        "pkcs12" => common.extend([
+            "-storetype".into(),
+            "PKCS12".into(),
+            "-storepass".into(),
+            "changeit".into(),
+        ]),
         "pkcs12-passwordless" => common.extend([
             "-storetype".into(),
             "PKCS12".into(),
@@ -141,7 +165,11 @@ fn keytool_made_stores_list_the_same_entries_through_trustpath() {
             let sub = dir.path().join(format!("jdk{major}"));
             std::fs::create_dir_all(&sub).unwrap();
             let store = keytool_store(&home, &sub, kind, &ca_pem);
-            let pass = if kind == "pkcs12-passwordless" { None } else { Some("changeit") };
+            let pass = if kind == "pkcs12-passwordless" {
+                None
+            } else {
+                Some("changeit")
+            };
             let want = keytool_entries(&home, &store, pass);
             let got = trustpath_entries(&store, "changeit");
             assert_eq!(got, want, "JDK {major}, {kind}");
@@ -161,7 +189,11 @@ fn the_system_cacerts_lists_as_keytool_lists_it() {
     }
     let (_, home) = support::jdks().into_iter().next().expect("a JDK");
     let want = keytool_entries(&home, system, Some("changeit"));
-    assert!(want.len() > 100, "system cacerts has {} entries", want.len());
+    assert!(
+        want.len() > 100,
+        "system cacerts has {} entries",
+        want.len()
+    );
     assert_eq!(trustpath_entries(system, "changeit"), want);
 }
 
@@ -190,13 +222,21 @@ fn after_an_import_keytool_sees_a_trusted_entry_and_the_jvm_trusts_the_server() 
         let before = keytool_entries(
             &home,
             &store,
-            if kind == "pkcs12-passwordless" { None } else { Some("changeit") },
+            if kind == "pkcs12-passwordless" {
+                None
+            } else {
+                Some("changeit")
+            },
         );
 
         // Before the import the JVM refuses: "PKIX path building failed".
         let trust = JavaTrust::SystemProperty {
             path: &store,
-            password: if kind == "pkcs12-passwordless" { None } else { Some("changeit") },
+            password: if kind == "pkcs12-passwordless" {
+                None
+            } else {
+                Some("changeit")
+            },
         };
         let v = support::java_handshake(Some(&home), trust, server.port, "app.lab.test");
         assert!(!v.trusted(), "{kind}: trusted before import");
@@ -209,11 +249,16 @@ fn after_an_import_keytool_sees_a_trusted_entry_and_the_jvm_trusts_the_server() 
             "--alias".as_ref(),
             "lab-root".as_ref(),
         ]);
-        assert!(out.status.success(), "{kind}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
 
         let keytool = home.join("bin/keytool");
         let mut list = Command::new(&keytool);
-        list.args(["-list", "-alias", "lab-root", "-keystore"]).arg(&store);
+        list.args(["-list", "-alias", "lab-root", "-keystore"])
+            .arg(&store);
         if kind != "pkcs12-passwordless" {
             list.args(["-storepass", "changeit"]);
         }
@@ -223,16 +268,28 @@ fn after_an_import_keytool_sees_a_trusted_entry_and_the_jvm_trusts_the_server() 
         let after = keytool_entries(
             &home,
             &store,
-            if kind == "pkcs12-passwordless" { None } else { Some("changeit") },
+            if kind == "pkcs12-passwordless" {
+                None
+            } else {
+                Some("changeit")
+            },
         );
         for (alias, entry) in &before {
-            assert_eq!(after.get(alias), Some(entry), "{kind}: lost or changed {alias}");
+            assert_eq!(
+                after.get(alias),
+                Some(entry),
+                "{kind}: lost or changed {alias}"
+            );
         }
         assert_eq!(after.len(), before.len() + 1);
 
         let trust = JavaTrust::SystemProperty {
             path: &store,
-            password: if kind == "pkcs12-passwordless" { None } else { Some("changeit") },
+            password: if kind == "pkcs12-passwordless" {
+                None
+            } else {
+                Some("changeit")
+            },
         };
         let v = support::java_handshake(Some(&home), trust, server.port, "app.lab.test");
         assert!(v.trusted(), "{kind}: JVM refused after import: {v:?}");

@@ -50,6 +50,10 @@ pub struct Policy {
     /// The JVM's `jdk.certpath.disabledAlgorithms` value (the text after `=`), as read from
     /// `$JAVA_HOME/conf/security/java.security`; `None` = the JDK 17 default.
     pub java_disabled_algorithms: Option<String>,
+    /// The JVM's feature version (`17`, `21`, `25`: `JAVA_VERSION` in `$JAVA_HOME/release`); `None` = 17.
+    /// It decides the host-name wildcard rule: JDK 17 accepts `*` in any label (`www.*.example.com`),
+    /// JDK 25 only in the left-most one (both measured with the real JVMs; 18–24 assumed like 17).
+    pub java_major: Option<u32>,
 }
 
 impl Default for Policy {
@@ -57,6 +61,7 @@ impl Default for Policy {
         Policy {
             warn_days: 30,
             java_disabled_algorithms: None,
+            java_major: None,
         }
     }
 }

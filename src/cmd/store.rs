@@ -355,7 +355,7 @@ pub fn plan_import(
     let mut actions = Vec::new();
     let mut warnings = Vec::new();
     let fold = |s: &str| {
-        if store.format == StoreFormat::Jks {
+        if matches!(store.format, StoreFormat::Jks | StoreFormat::Jceks) {
             s.to_lowercase()
         } else {
             s.to_owned()
@@ -625,6 +625,24 @@ fn convert(a: ConvertArgs, w: &mut dyn Write) -> Result<u8> {
     }
     if a.password_less {
         store.pkcs12_protection = Some(Pkcs12Protection::PasswordLess);
+    }
+    if dest_password != password {
+        // Keys kept in their JKS/JCEKS protection would stay under the old password, which a JVM given the
+        // new store password cannot open: take them out with the old one so the writer protects them anew.
+        for e in &mut store.entries {
+            if let EntryBody::PrivateKey(k) = &mut e.body
+                && let truststore::KeyMaterial::JavaProtected(blob) = &k.key
+            {
+                let pkcs8 =
+                    truststore::keyprotect::recover(blob, &password).with_context(|| {
+                        format!(
+                            "cannot re-protect the key of '{}' under the new password",
+                            e.alias
+                        )
+                    })?;
+                k.key = truststore::KeyMaterial::Pkcs8(pkcs8);
+            }
+        }
     }
     if format == StoreFormat::Jks {
         let mut seen = HashSet::new();

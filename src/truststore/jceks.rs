@@ -9,7 +9,9 @@
 mod serialization;
 
 use super::jks::{self, Flavor};
-use super::{StoreError, TrustStore};
+use super::keyprotect;
+use super::{OpaqueKey, StoreError, TrustStore};
+use serialization::Value;
 
 pub use serialization::SEALED_KEY_CLASS;
 
@@ -34,6 +36,49 @@ pub fn read_unverified(bytes: &[u8]) -> Result<TrustStore, StoreError> {
 /// read, plain PKCS#8 keys protected under `password`.
 pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> {
     jks::write_store(store, password, Flavor::Jceks)
+}
+
+/// Unseals a JCEKS secret key with its key password (keytool's default: the store password) and returns
+/// the key's algorithm as the JDK names it (`AES`, `HmacSHA256`, …). Reading does not do this, because
+/// unsealing costs the JDK's PBE iterations (200,000 MD5 rounds per key half): call it when shown.
+pub fn secret_key_algorithm(key: &OpaqueKey, password: &str) -> Result<String, StoreError> {
+    let bad = |what: String| StoreError::malformed(format!("sealed secret key: {what}"));
+    let fields = serialization::object_fields(&key.blob).map_err(bad)?;
+    let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+    let seal_alg = match field("sealAlg") {
+        Some(Value::Str(s)) => String::from_utf8_lossy(s).into_owned(),
+        _ => return Err(bad("no sealAlg field".to_owned())),
+    };
+    if seal_alg != "PBEWithMD5AndTripleDES" {
+        return Err(StoreError::Unsupported(format!(
+            "secret key sealed with {seal_alg}, not the JCEKS PBEWithMD5AndTripleDES"
+        )));
+    }
+    let (Some(Value::Bytes(params)), Some(Value::Bytes(content))) =
+        (field("encodedParams"), field("encryptedContent"))
+    else {
+        return Err(bad("no encodedParams or encryptedContent field".to_owned()));
+    };
+    let (salt, iterations) = keyprotect::parse_pbe_params(params)
+        .ok_or_else(|| bad("malformed PBE parameters".to_owned()))?;
+    let plain = keyprotect::pbe_md5_tripledes_decrypt(
+        content,
+        salt,
+        iterations,
+        password,
+        "sealed secret key",
+    )?
+    .ok_or_else(|| {
+        StoreError::Unsupported(
+            "cannot unseal the secret key: its key password is not the one given".to_owned(),
+        )
+    })?;
+    let inner =
+        serialization::object_fields(&plain).map_err(|e| bad(format!("unsealed content: {e}")))?;
+    match inner.iter().find(|(n, _)| n == "algorithm") {
+        Some((_, Value::Str(s))) => jks::mutf8::decode(s).map_err(bad),
+        _ => Err(bad("unsealed key names no algorithm".to_owned())),
+    }
 }
 
 /// The exact length of the serialized sealed key at the start of `bytes`, or why it cannot be sized.

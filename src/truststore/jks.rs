@@ -15,7 +15,7 @@
 //! engines do on every `set` and lookup (an upper-case alias in a file is unreachable by name in the JVM)
 //! and keeps private keys byte-for-byte when their protection allows.
 
-mod mutf8;
+pub(crate) mod mutf8;
 
 use std::collections::HashMap;
 
@@ -243,6 +243,11 @@ fn read_entry(
         _ => {
             let rest = &cur.bytes[cur.pos..];
             let len = super::jceks::sealed_object_len(rest).map_err(in_alias)?;
+            if len > MAX_KEY_LEN {
+                return Err(in_alias(format!(
+                    "sealed secret key of {len} bytes is over the {MAX_KEY_LEN}-byte limit"
+                )));
+            }
             let blob = cur
                 .take(len, "sealed secret key")
                 .map_err(in_alias)?

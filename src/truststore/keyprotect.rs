@@ -153,23 +153,41 @@ fn jceks_recover(
     iterations: u32,
     password: &str,
 ) -> Result<Vec<u8>, StoreError> {
+    let plain = pbe_md5_tripledes_decrypt(data, salt, iterations, password, "jceks-protected key")?
+        .ok_or_else(wrong_key_password)?;
+    // The plaintext must be exactly one DER SEQUENCE (a PrivateKeyInfo).
+    match der_read(&plain) {
+        Some((0x30, _, [])) => Ok(plain),
+        _ => Err(wrong_key_password()),
+    }
+}
+
+/// Decrypts with Sun's PBEWithMD5AndTripleDES (the JCEKS key protector and key sealer): `Ok(None)` when
+/// the padding is wrong, which almost always means a wrong password. `what` names the data in errors.
+pub(crate) fn pbe_md5_tripledes_decrypt(
+    data: &[u8],
+    salt: &[u8],
+    iterations: u32,
+    password: &str,
+    what: &str,
+) -> Result<Option<Vec<u8>>, StoreError> {
     use des::TdesEde3;
     use des::cipher::{BlockCipherDecrypt, KeyInit};
 
     if salt.len() != 8 {
         return Err(StoreError::malformed(format!(
-            "jceks-protected key has a {}-byte salt (PBEWithMD5AndTripleDES uses 8)",
+            "{what} has a {}-byte salt (PBEWithMD5AndTripleDES uses 8)",
             salt.len()
         )));
     }
     if iterations == 0 || iterations > MAX_JCEKS_ITERATIONS {
         return Err(StoreError::malformed(format!(
-            "jceks-protected key has iteration count {iterations} (the JDK accepts 1 to {MAX_JCEKS_ITERATIONS})"
+            "{what} has iteration count {iterations} (the JDK accepts 1 to {MAX_JCEKS_ITERATIONS})"
         )));
     }
     if data.is_empty() || !data.len().is_multiple_of(8) {
         return Err(StoreError::malformed(format!(
-            "jceks-protected key of {} bytes is not a whole number of 8-byte blocks",
+            "{what} of {} bytes is not a whole number of 8-byte blocks",
             data.len()
         )));
     }
@@ -186,21 +204,30 @@ fn jceks_recover(
         plain.extend(b.iter().zip(&prev).map(|(x, y)| x ^ y));
         prev.copy_from_slice(block);
     }
-    // PKCS#5 padding, then the plaintext must be exactly one DER SEQUENCE (a PrivateKeyInfo).
-    let pad = usize::from(*plain.last().unwrap_or(&0));
+    // PKCS#5 padding: 1 to 8 bytes, each holding the pad length.
+    let pad = usize::from(plain[plain.len() - 1]);
     if pad == 0
         || pad > 8
         || plain[plain.len() - pad..]
             .iter()
             .any(|&p| usize::from(p) != pad)
     {
-        return Err(wrong_key_password());
+        return Ok(None);
     }
     plain.truncate(plain.len() - pad);
-    match der_read(&plain) {
-        Some((0x30, _, [])) => Ok(plain),
-        _ => Err(wrong_key_password()),
+    Ok(Some(plain))
+}
+
+/// Parses DER `PBEParameter ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER }`.
+pub(crate) fn parse_pbe_params(der: &[u8]) -> Option<(&[u8], u32)> {
+    let (tag, p, _) = der_read(der)?;
+    let (stag, salt, p) = der_read(p)?;
+    let (itag, count, _) = der_read(p)?;
+    if tag != 0x30 || stag != 0x04 || itag != 0x02 || count.is_empty() || count.len() > 5 {
+        return None;
     }
+    let n = count.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
+    Some((salt, u32::try_from(n).unwrap_or(u32::MAX)))
 }
 
 /// Sun's PBEWithMD5AndTripleDES key derivation (`com.sun.crypto.provider.PBES1Core.deriveCipherKey`):
@@ -214,75 +241,99 @@ fn pbe_md5_tripledes_key(pw: &[u8], salt: &[u8], iterations: u32) -> [u8; 32] {
         salt[..4].reverse();
     }
     let mut out = [0u8; 32];
+    // Each round hashes digest ‖ password; one buffer serves every round.
+    let mut input = Vec::with_capacity(16 + pw.len());
     for half in 0..2 {
-        let mut input = salt[half * 4..half * 4 + 4].to_vec();
+        input.clear();
+        input.extend_from_slice(&salt[half * 4..half * 4 + 4]);
         input.extend_from_slice(pw);
         let mut digest = md5(&input);
+        input.clear();
+        input.extend_from_slice(&digest);
+        input.extend_from_slice(pw);
         for _ in 1..iterations {
-            input.clear();
-            input.extend_from_slice(&digest);
-            input.extend_from_slice(pw);
             digest = md5(&input);
+            input[..16].copy_from_slice(&digest);
         }
         out[half * 16..half * 16 + 16].copy_from_slice(&digest);
     }
     out
 }
 
-/// MD5 (RFC 1321), needed only by the JCEKS key protector's key derivation.
+/// MD5 (RFC 1321), needed only by the JCEKS key protector's key derivation (no MD5 crate is in the
+/// dependency set). Allocation-free, since the derivation calls it 400,000 times per key.
 fn md5(input: &[u8]) -> [u8; 16] {
-    const S: [u32; 64] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5,
-        9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10,
-        15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-    ];
-    let k: [u32; 64] =
-        std::array::from_fn(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32);
     let mut state: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
-    let mut msg = input.to_vec();
-    let bit_len = (input.len() as u64).wrapping_mul(8);
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
+    let mut blocks = input.chunks_exact(64);
+    for block in &mut blocks {
+        md5_compress(&mut state, block);
     }
-    msg.extend_from_slice(&bit_len.to_le_bytes());
-    for chunk in msg.chunks_exact(64) {
-        let m: [u32; 16] = std::array::from_fn(|i| {
-            u32::from_le_bytes([
-                chunk[4 * i],
-                chunk[4 * i + 1],
-                chunk[4 * i + 2],
-                chunk[4 * i + 3],
-            ])
-        });
-        let [mut a, mut b, mut c, mut d] = state;
-        for i in 0..64 {
-            let (f, g) = match i / 16 {
-                0 => ((b & c) | (!b & d), i),
-                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
-                2 => (b ^ c ^ d, (3 * i + 5) % 16),
-                _ => (c ^ (b | !d), (7 * i) % 16),
-            };
-            let rotated = a
-                .wrapping_add(f)
-                .wrapping_add(k[i])
-                .wrapping_add(m[g])
-                .rotate_left(S[i]);
-            a = d;
-            d = c;
-            c = b;
-            b = b.wrapping_add(rotated);
-        }
-        state[0] = state[0].wrapping_add(a);
-        state[1] = state[1].wrapping_add(b);
-        state[2] = state[2].wrapping_add(c);
-        state[3] = state[3].wrapping_add(d);
+    let tail = blocks.remainder();
+    let mut last = [0u8; 128];
+    last[..tail.len()].copy_from_slice(tail);
+    last[tail.len()] = 0x80;
+    let end = if tail.len() < 56 { 64 } else { 128 };
+    let bit_len = (input.len() as u64).wrapping_mul(8);
+    last[end - 8..end].copy_from_slice(&bit_len.to_le_bytes());
+    for block in last[..end].chunks_exact(64) {
+        md5_compress(&mut state, block);
     }
     let mut out = [0u8; 16];
     for (i, word) in state.iter().enumerate() {
         out[4 * i..4 * i + 4].copy_from_slice(&word.to_le_bytes());
     }
     out
+}
+
+fn md5_compress(state: &mut [u32; 4], block: &[u8]) {
+    const S: [u32; 64] = [
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5,
+        9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10,
+        15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+    ];
+    // floor(abs(sin(i + 1)) * 2^32)
+    const K: [u32; 64] = [
+        0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613,
+        0xfd469501, 0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193,
+        0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d,
+        0x02441453, 0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
+        0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122,
+        0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa,
+        0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244,
+        0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+        0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb,
+        0xeb86d391,
+    ];
+    let m: [u32; 16] = std::array::from_fn(|i| {
+        u32::from_le_bytes([
+            block[4 * i],
+            block[4 * i + 1],
+            block[4 * i + 2],
+            block[4 * i + 3],
+        ])
+    });
+    let [mut a, mut b, mut c, mut d] = *state;
+    for i in 0..64 {
+        let (f, g) = match i / 16 {
+            0 => ((b & c) | (!b & d), i),
+            1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
+            2 => (b ^ c ^ d, (3 * i + 5) % 16),
+            _ => (c ^ (b | !d), (7 * i) % 16),
+        };
+        let rotated = a
+            .wrapping_add(f)
+            .wrapping_add(K[i])
+            .wrapping_add(m[g])
+            .rotate_left(S[i]);
+        a = d;
+        d = c;
+        c = b;
+        b = b.wrapping_add(rotated);
+    }
+    state[0] = state[0].wrapping_add(a);
+    state[1] = state[1].wrapping_add(b);
+    state[2] = state[2].wrapping_add(c);
+    state[3] = state[3].wrapping_add(d);
 }
 
 /// A Java `char[]` password as the key protector and store digest see it: UTF-16 code units, big-endian.
@@ -317,15 +368,8 @@ fn parse_epki(epki: &[u8]) -> Result<Epki<'_>, StoreError> {
     let (protector, salt) = if oid == JKS_OID_DER {
         (Protector::Jks, &[][..])
     } else if oid == JCEKS_OID_DER {
-        // PBEParameter ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER }
-        let (tag, p, _) = der_read(params).ok_or_else(|| bad("missing PBE parameters"))?;
-        let (stag, salt, p) = der_read(p).ok_or_else(|| bad("missing PBE salt"))?;
-        let (itag, count, _) = der_read(p).ok_or_else(|| bad("missing PBE iteration count"))?;
-        if tag != 0x30 || stag != 0x04 || itag != 0x02 || count.is_empty() || count.len() > 5 {
-            return Err(bad("malformed PBE parameters"));
-        }
-        let n = count.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
-        let iterations = u32::try_from(n).unwrap_or(u32::MAX);
+        let (salt, iterations) =
+            parse_pbe_params(params).ok_or_else(|| bad("malformed PBE parameters"))?;
         (Protector::Jceks { iterations }, salt)
     } else {
         (Protector::Other(oid_to_string(oid)), &[][..])
@@ -409,6 +453,15 @@ mod tests {
         let long =
             b"12345678901234567890123456789012345678901234567890123456789012345678901234567890";
         assert_eq!(hex::encode(md5(long)), "57edf4a22be3c955ac49da2e2107b67a");
+        // Tails that need a second padding block, and an exact block.
+        assert_eq!(
+            hex::encode(md5(&[b'a'; 56])),
+            "3b0c8ac703f828b04c6c197006d17218"
+        );
+        assert_eq!(
+            hex::encode(md5(&[b'a'; 64])),
+            "014842d480b571495a4a0363793f7367"
+        );
     }
 
     #[test]

@@ -64,3 +64,6 @@ openssl pkcs12 -export -nokeys -in "$work/ca.pem" -passout pass:$PW -out openssl
 openssl pkcs12 -in "$work/leaf-only.p12" -passin pass:$PW -nodes -out "$work/leaf-key.pem" 2>/dev/null
 openssl pkcs12 -export -in "$work/leaf.pem" -inkey "$work/leaf-key.pem" -certfile "$work/ca.pem" \
    -name server -passout pass:$PW -out openssl-key-and-chain.p12
+# Without -name: no friendlyName, so the JDK names the key entry "1".
+openssl pkcs12 -export -in "$work/leaf.pem" -inkey "$work/leaf-key.pem" -certfile "$work/ca.pem" \
+   -passout pass:$PW -out openssl-key-no-name.p12

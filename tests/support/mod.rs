@@ -14,7 +14,11 @@ use std::sync::OnceLock;
 /// notice and returns false.
 pub fn have_tool(tool: &str) -> bool {
     let found = Command::new(tool)
-        .arg(if tool == "openssl" { "version" } else { "-version" })
+        .arg(if tool == "openssl" {
+            "version"
+        } else {
+            "-version"
+        })
         .output()
         .map(|o| o.status.success() || !o.stderr.is_empty() || !o.stdout.is_empty())
         .unwrap_or(false);
@@ -29,7 +33,9 @@ pub fn have_tool(tool: &str) -> bool {
 
 /// Runs a command, panicking with its output when it fails; returns stdout.
 pub fn run_ok(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     assert!(
         out.status.success(),
         "{cmd:?} failed ({}):\n{}\n{}",
@@ -44,13 +50,14 @@ pub fn run_ok(cmd: &mut Command) -> String {
 /// `/usr/lib/jvm` (e.g. a JDK 25 beside JDK 17), each as `(major version, java_home)`.
 pub fn jdks() -> Vec<(u32, PathBuf)> {
     let mut homes = Vec::new();
-    if let Ok(java) = which("java") {
-        if let Ok(real) = std::fs::canonicalize(java) {
-            if let Some(home) = real.parent().and_then(Path::parent) {
-                homes.push(home.to_path_buf());
-            }
-        }
+    if let Some(home) = which("java")
+        .ok()
+        .and_then(|java| std::fs::canonicalize(java).ok())
+        .and_then(|real| real.parent().and_then(Path::parent).map(Path::to_path_buf))
+    {
+        homes.push(home);
     }
+
     if let Ok(dir) = std::fs::read_dir("/usr/lib/jvm") {
         let mut extra: Vec<PathBuf> = dir
             .filter_map(|e| e.ok())
@@ -67,10 +74,8 @@ pub fn jdks() -> Vec<(u32, PathBuf)> {
     }
     let mut out: Vec<(u32, PathBuf)> = Vec::new();
     for home in homes {
-        if let Some(major) = java_major(&home) {
-            if !out.iter().any(|(m, _)| *m == major) {
-                out.push((major, home));
-            }
+        if let Some(major) = java_major(&home).filter(|m| !out.iter().any(|(o, _)| o == m)) {
+            out.push((major, home));
         }
     }
     out
@@ -95,15 +100,11 @@ fn which(tool: &str) -> Result<PathBuf, ()> {
 pub fn java_client_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("trustpath-java-client-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("trustpath-java-client-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/TlsClient.java");
-        run_ok(
-            Command::new("javac")
-                .arg("-d")
-                .arg(&dir)
-                .arg(&src),
-        );
+        run_ok(Command::new("javac").arg("-d").arg(&dir).arg(&src));
         dir
     })
 }
@@ -128,15 +129,29 @@ impl JavaVerdict {
 pub enum JavaTrust<'a> {
     /// `-Djavax.net.ssl.trustStore=PATH` with an optional `-Djavax.net.ssl.trustStorePassword`: exactly how
     /// an app server is configured.
-    SystemProperty { path: &'a Path, password: Option<&'a str> },
+    SystemProperty {
+        path: &'a Path,
+        password: Option<&'a str>,
+    },
     /// A `KeyStore` of the given type loaded by the client itself.
-    Explicit { path: &'a Path, store_type: &'a str, password: Option<&'a str> },
+    Explicit {
+        path: &'a Path,
+        store_type: &'a str,
+        password: Option<&'a str>,
+    },
 }
 
 /// Connects a JVM TLS client (`java` from `java_home`, or PATH when `None`) to `127.0.0.1:port` with
 /// SNI and HTTPS endpoint identification for `server_name`.
-pub fn java_handshake(java_home: Option<&Path>, trust: JavaTrust<'_>, port: u16, server_name: &str) -> JavaVerdict {
-    let java = java_home.map(|h| h.join("bin/java")).unwrap_or_else(|| PathBuf::from("java"));
+pub fn java_handshake(
+    java_home: Option<&Path>,
+    trust: JavaTrust<'_>,
+    port: u16,
+    server_name: &str,
+) -> JavaVerdict {
+    let java = java_home
+        .map(|h| h.join("bin/java"))
+        .unwrap_or_else(|| PathBuf::from("java"));
     let mut cmd = Command::new(java);
     cmd.arg("-cp").arg(java_client_dir());
     match &trust {
@@ -148,15 +163,25 @@ pub fn java_handshake(java_home: Option<&Path>, trust: JavaTrust<'_>, port: u16,
         }
         JavaTrust::Explicit { .. } => {}
     }
-    cmd.arg("TlsClient").arg("127.0.0.1").arg(port.to_string()).arg(server_name);
-    if let JavaTrust::Explicit { path, store_type, password } = &trust {
+    cmd.arg("TlsClient")
+        .arg("127.0.0.1")
+        .arg(port.to_string())
+        .arg(server_name);
+    if let JavaTrust::Explicit {
+        path,
+        store_type,
+        password,
+    } = &trust
+    {
         cmd.arg(path).arg(store_type).arg(password.unwrap_or("-"));
     }
     let out = cmd.output().expect("run java");
     let stdout = String::from_utf8_lossy(&out.stdout);
     match out.status.code() {
         Some(0) if stdout.contains("TRUSTED") => JavaVerdict::Trusted,
-        Some(1) => JavaVerdict::Untrusted(stdout.trim().trim_start_matches("UNTRUSTED ").to_owned()),
+        Some(1) => {
+            JavaVerdict::Untrusted(stdout.trim().trim_start_matches("UNTRUSTED ").to_owned())
+        }
         _ => panic!(
             "java client failed ({}):\n{stdout}\n{}",
             out.status,

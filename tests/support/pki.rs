@@ -1,7 +1,8 @@
 //! Small certificate factories for tests (rcgen, fixed validity).
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+    KeyUsagePurpose,
 };
 
 /// A certificate with its key.
@@ -34,13 +35,18 @@ fn validity(p: &mut CertificateParams) {
 pub fn root(cn: &str) -> Issued {
     let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
     p.distinguished_name.push(DnType::CommonName, cn);
-    p.distinguished_name.push(DnType::OrganizationName, "trustpath tests");
+    p.distinguished_name
+        .push(DnType::OrganizationName, "trustpath tests");
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     validity(&mut p);
     let key = KeyPair::generate().unwrap();
     let cert = p.self_signed(&key).unwrap();
-    Issued { cert, key, params: p }
+    Issued {
+        cert,
+        key,
+        params: p,
+    }
 }
 
 /// An intermediate CA signed by `issuer`.
@@ -53,12 +59,17 @@ pub fn intermediate(cn: &str, issuer: &Issued) -> Issued {
     let key = KeyPair::generate().unwrap();
     let issuer_cert = rcgen::Issuer::from_params(&issuer.params, &issuer.key);
     let cert = p.signed_by(&key, &issuer_cert).unwrap();
-    Issued { cert, key, params: p }
+    Issued {
+        cert,
+        key,
+        params: p,
+    }
 }
 
 /// A server leaf for `names` signed by `issuer`.
 pub fn leaf(names: &[&str], issuer: &Issued) -> Issued {
-    let mut p = CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    let mut p =
+        CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
     p.distinguished_name.push(DnType::CommonName, names[0]);
     p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
@@ -66,5 +77,9 @@ pub fn leaf(names: &[&str], issuer: &Issued) -> Issued {
     let key = KeyPair::generate().unwrap();
     let issuer_cert = rcgen::Issuer::from_params(&issuer.params, &issuer.key);
     let cert = p.signed_by(&key, &issuer_cert).unwrap();
-    Issued { cert, key, params: p }
+    Issued {
+        cert,
+        key,
+        params: p,
+    }
 }

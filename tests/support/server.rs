@@ -47,7 +47,9 @@ pub fn serve(chain: Vec<Vec<u8>>, key_pkcs8: Vec<u8>) -> TlsServer {
             let config = config.clone();
             std::thread::spawn(move || {
                 let _ = tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)));
-                let Ok(mut conn) = rustls::ServerConnection::new(config) else { return };
+                let Ok(mut conn) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
                 while conn.is_handshaking() {
                     if conn.complete_io(&mut tcp).is_err() {
                         return;

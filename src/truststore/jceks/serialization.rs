@@ -4,7 +4,8 @@
 //!
 //! Nothing is deserialized: the walk follows the grammar (class descriptors, field values by type code,
 //! arrays, strings, block data, back-references), checks every length against the remaining input, caps
-//! nesting depth, and errors on anything it cannot size exactly rather than guess.
+//! nesting depth, and errors on anything it cannot size exactly rather than guess. Along the way it notes
+//! the string and byte-array values of named fields, which is all that unsealing a key needs.
 
 const STREAM_MAGIC: [u8; 4] = [0xac, 0xed, 0x00, 0x05];
 
@@ -37,21 +38,32 @@ const MAX_DEPTH: u32 = 32;
 /// The class the JDK's JCEKS engine writes (and the only one its deserialization filter lets through).
 pub const SEALED_KEY_CLASS: &str = "com.sun.crypto.provider.SealedObjectForKeyProtector";
 
+/// A string or byte-array field value, as raw bytes (strings in modified UTF-8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// A `String`.
+    Str(&'a [u8]),
+    /// A `byte[]`.
+    Bytes(&'a [u8]),
+}
+
 /// The length of the serialized stream (magic, version and one `SealedObjectForKeyProtector` object) at
 /// the start of `bytes`.
 pub fn sealed_object_len(bytes: &[u8]) -> Result<usize, String> {
-    let mut p = Parser {
-        bytes,
-        pos: 0,
-        handles: Vec::new(),
-        descs: Vec::new(),
-        depth: 0,
-    };
-    walk_sealed_object(&mut p).map_err(|e| format!("sealed secret key: {e}"))?;
+    let mut p = Parser::new(bytes);
+    walk_object(&mut p, Some(SEALED_KEY_CLASS)).map_err(|e| format!("sealed secret key: {e}"))?;
     Ok(p.pos)
 }
 
-fn walk_sealed_object(p: &mut Parser<'_>) -> Result<(), String> {
+/// The string and byte-array values of the named fields of the one object serialized at the start of
+/// `bytes` (stream header included): the first value seen for each name, at any depth.
+pub fn object_fields(bytes: &[u8]) -> Result<Vec<(String, Value<'_>)>, String> {
+    let mut p = Parser::new(bytes);
+    walk_object(&mut p, None)?;
+    Ok(p.captured)
+}
+
+fn walk_object(p: &mut Parser<'_>, class: Option<&str>) -> Result<(), String> {
     let magic = p.take(4, "stream header")?;
     if magic != STREAM_MAGIC {
         return Err(format!(
@@ -70,36 +82,58 @@ fn walk_sealed_object(p: &mut Parser<'_>) -> Result<(), String> {
         .class_desc()?
         .ok_or("object has a null class descriptor")?;
     let name = &p.descs[desc].name;
-    if name != SEALED_KEY_CLASS {
-        return Err(format!("holds a {name}, not a {SEALED_KEY_CLASS}"));
+    if let Some(class) = class
+        && name != class
+    {
+        return Err(format!("holds a {name}, not a {class}"));
     }
     p.handles.push(Handle::Other);
     p.class_data(desc)
 }
 
-/// What a handle refers to; only class descriptors need remembering.
-enum Handle {
+/// What a handle refers to; class descriptors and strings need remembering.
+enum Handle<'a> {
     Desc(usize),
+    Str(&'a [u8]),
     Other,
+}
+
+/// What one `content` item was, as far as the walk cares.
+enum Item<'a> {
+    Nothing,
+    Desc(usize),
+    Value(Value<'a>),
 }
 
 struct ClassDesc {
     name: String,
     flags: u8,
-    /// Field type codes in stream order.
-    fields: Vec<u8>,
+    /// Field type codes and names in stream order.
+    fields: Vec<(u8, String)>,
     superclass: Option<usize>,
 }
 
 struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
-    handles: Vec<Handle>,
+    handles: Vec<Handle<'a>>,
     descs: Vec<ClassDesc>,
     depth: u32,
+    captured: Vec<(String, Value<'a>)>,
 }
 
 impl<'a> Parser<'a> {
+    fn new(bytes: &'a [u8]) -> Parser<'a> {
+        Parser {
+            bytes,
+            pos: 0,
+            handles: Vec::new(),
+            descs: Vec::new(),
+            depth: 0,
+            captured: Vec::new(),
+        }
+    }
+
     fn remaining(&self) -> usize {
         self.bytes.len() - self.pos
     }
@@ -154,10 +188,9 @@ impl<'a> Parser<'a> {
         Ok(n)
     }
 
-    fn utf(&mut self, what: &str) -> Result<String, String> {
+    fn utf(&mut self, what: &str) -> Result<&'a [u8], String> {
         let n = usize::from(self.u16(what)?);
-        let raw = self.take(n, what)?;
-        Ok(String::from_utf8_lossy(raw).into_owned())
+        self.take(n, what)
     }
 
     fn enter(&mut self) -> Result<(), String> {
@@ -168,16 +201,16 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// One `content` item; returns the class descriptor index when it was one.
-    fn object(&mut self) -> Result<Option<usize>, String> {
+    /// One `content` item.
+    fn object(&mut self) -> Result<Item<'a>, String> {
         self.enter()?;
         let tag = self.u8("type code")?;
         let out = match tag {
-            TC_NULL => None,
+            TC_NULL => Item::Nothing,
             TC_REFERENCE => self.reference()?,
             TC_CLASSDESC | TC_PROXYCLASSDESC => {
                 self.pos -= 1;
-                self.class_desc()?
+                self.class_desc()?.map_or(Item::Nothing, Item::Desc)
             }
             TC_OBJECT => {
                 let desc = self
@@ -185,21 +218,20 @@ impl<'a> Parser<'a> {
                     .ok_or("object with a null class descriptor")?;
                 self.handles.push(Handle::Other);
                 self.class_data(desc)?;
-                None
+                Item::Nothing
             }
             TC_STRING => {
-                self.handles.push(Handle::Other);
-                let n = usize::from(self.u16("string length")?);
-                self.take(n, "string")?;
-                None
+                let s = self.utf("string")?;
+                self.handles.push(Handle::Str(s));
+                Item::Value(Value::Str(s))
             }
             TC_LONGSTRING => {
-                self.handles.push(Handle::Other);
                 let b = self.take(8, "long string length")?;
                 let n = u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
                 let n = usize::try_from(n).map_err(|_| "long string length overflows")?;
-                self.take(n, "long string")?;
-                None
+                let s = self.take(n, "long string")?;
+                self.handles.push(Handle::Str(s));
+                Item::Value(Value::Str(s))
             }
             TC_ARRAY => {
                 let desc = self
@@ -225,26 +257,31 @@ impl<'a> Parser<'a> {
                     for _ in 0..n {
                         self.object()?;
                     }
+                    Item::Nothing
                 } else {
                     let n = self.count("array length", unit)?;
-                    self.take(n * unit, "array elements")?;
+                    let elements = self.take(n * unit, "array elements")?;
+                    if element == Some(b'B') {
+                        Item::Value(Value::Bytes(elements))
+                    } else {
+                        Item::Nothing
+                    }
                 }
-                None
             }
             TC_CLASS => {
                 self.class_desc()?;
                 self.handles.push(Handle::Other);
-                None
+                Item::Nothing
             }
             TC_ENUM => {
                 self.class_desc()?;
                 self.handles.push(Handle::Other);
                 self.object()?;
-                None
+                Item::Nothing
             }
             TC_RESET => {
                 self.handles.clear();
-                None
+                Item::Nothing
             }
             TC_EXCEPTION => return Err("stream records a serialization exception".to_owned()),
             t => {
@@ -258,12 +295,13 @@ impl<'a> Parser<'a> {
         Ok(out)
     }
 
-    fn reference(&mut self) -> Result<Option<usize>, String> {
+    fn reference(&mut self) -> Result<Item<'a>, String> {
         let h = self.u32("handle")?;
         let index = h.wrapping_sub(BASE_HANDLE) as usize;
         match self.handles.get(index) {
-            Some(Handle::Desc(d)) => Ok(Some(*d)),
-            Some(Handle::Other) => Ok(None),
+            Some(Handle::Desc(d)) => Ok(Item::Desc(*d)),
+            Some(Handle::Str(s)) => Ok(Item::Value(Value::Str(s))),
+            Some(Handle::Other) => Ok(Item::Nothing),
             None => Err(format!("reference to unknown handle 0x{h:08x}")),
         }
     }
@@ -276,14 +314,13 @@ impl<'a> Parser<'a> {
             TC_NULL => None,
             TC_REFERENCE => {
                 let at = self.pos;
-                let d = self.reference()?;
-                if d.is_none() {
-                    return Err(format!("handle at offset {at} is not a class descriptor"));
+                match self.reference()? {
+                    Item::Desc(d) => Some(d),
+                    _ => return Err(format!("handle at offset {at} is not a class descriptor")),
                 }
-                d
             }
             TC_CLASSDESC => {
-                let name = self.utf("class name")?;
+                let name = String::from_utf8_lossy(self.utf("class name")?).into_owned();
                 self.take(8, "serialVersionUID")?;
                 let index = self.descs.len();
                 self.handles.push(Handle::Desc(index));
@@ -301,7 +338,7 @@ impl<'a> Parser<'a> {
                 let mut fields = Vec::new();
                 for _ in 0..n {
                     let code = self.u8("field type")?;
-                    self.utf("field name")?;
+                    let name = String::from_utf8_lossy(self.utf("field name")?).into_owned();
                     match code {
                         b'B' | b'C' | b'D' | b'F' | b'I' | b'J' | b'S' | b'Z' => {}
                         b'L' | b'[' => {
@@ -310,7 +347,7 @@ impl<'a> Parser<'a> {
                         }
                         c => return Err(format!("unknown field type code 0x{c:02x}")),
                     }
-                    fields.push(code);
+                    fields.push((code, name));
                 }
                 self.annotation()?;
                 let superclass = self.class_desc()?;
@@ -388,7 +425,7 @@ impl<'a> Parser<'a> {
             let flags = self.descs[d].flags;
             if flags & SC_SERIALIZABLE != 0 {
                 let fields = self.descs[d].fields.clone();
-                for code in fields {
+                for (code, name) in fields {
                     let size = match code {
                         b'B' | b'Z' => 1,
                         b'C' | b'S' => 2,
@@ -396,10 +433,12 @@ impl<'a> Parser<'a> {
                         b'J' | b'D' => 8,
                         _ => 0,
                     };
-                    if size == 0 {
-                        self.object()?;
-                    } else {
+                    if size != 0 {
                         self.take(size, "field value")?;
+                    } else if let Item::Value(v) = self.object()?
+                        && !self.captured.iter().any(|(n, _)| *n == name)
+                    {
+                        self.captured.push((name, v));
                     }
                 }
                 if flags & SC_WRITE_METHOD != 0 {
@@ -416,5 +455,78 @@ impl<'a> Parser<'a> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf(s: &str) -> Vec<u8> {
+        let mut v = (s.len() as u16).to_be_bytes().to_vec();
+        v.extend_from_slice(s.as_bytes());
+        v
+    }
+
+    /// An object of class `class` with one `Object[] a` field, whose value nests `depth` arrays deep.
+    fn nested(class: &str, depth: usize) -> Vec<u8> {
+        let mut v = STREAM_MAGIC.to_vec();
+        v.push(TC_OBJECT);
+        v.push(TC_CLASSDESC);
+        v.extend(utf(class));
+        v.extend([0; 8]);
+        v.extend([SC_SERIALIZABLE, 0, 1, b'[']);
+        v.extend(utf("a"));
+        v.push(TC_STRING);
+        v.extend(utf("[Ljava.lang.Object;"));
+        v.extend([TC_ENDBLOCKDATA, TC_NULL]);
+        // handles: 0 class desc, 1 string, 2 the object; the first array's descriptor is handle 3
+        v.push(TC_ARRAY);
+        v.push(TC_CLASSDESC);
+        v.extend(utf("[Ljava.lang.Object;"));
+        v.extend([0; 8]);
+        v.extend([SC_SERIALIZABLE, 0, 0, TC_ENDBLOCKDATA, TC_NULL]);
+        v.extend(1u32.to_be_bytes());
+        for _ in 1..depth {
+            v.push(TC_ARRAY);
+            v.push(TC_REFERENCE);
+            v.extend((BASE_HANDLE + 3).to_be_bytes());
+            v.extend(1u32.to_be_bytes());
+        }
+        v.push(TC_NULL);
+        v
+    }
+
+    #[test]
+    fn a_stream_is_sized_exactly_and_its_class_checked() {
+        let mut bytes = nested(SEALED_KEY_CLASS, 3);
+        let len = bytes.len();
+        bytes.extend([0xde, 0xad]);
+        assert_eq!(sealed_object_len(&bytes), Ok(len));
+        let other = nested("java.util.HashMap", 3);
+        let err = sealed_object_len(&other).unwrap_err();
+        assert!(err.contains("holds a java.util.HashMap"), "{err}");
+        for cut in 0..len {
+            assert!(sealed_object_len(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let err = sealed_object_len(&nested(SEALED_KEY_CLASS, 1000)).unwrap_err();
+        assert!(err.contains("nest deeper than 32 levels"), "{err}");
+    }
+
+    #[test]
+    fn a_reference_to_an_unknown_handle_is_refused() {
+        let mut v = STREAM_MAGIC.to_vec();
+        v.push(TC_OBJECT);
+        v.push(TC_REFERENCE);
+        v.extend((BASE_HANDLE + 9).to_be_bytes());
+        let err = sealed_object_len(&v).unwrap_err();
+        assert!(
+            err.contains("reference to unknown handle 0x007e0009"),
+            "{err}"
+        );
     }
 }

@@ -147,23 +147,40 @@ fn uint_value(bytes: &[u8]) -> Option<u32> {
     if first & 0x80 != 0 {
         return None;
     }
-    let trimmed: &[u8] = if first == 0 && bytes.len() > 1 { &bytes[1..] } else { bytes };
+    let trimmed: &[u8] = if first == 0 && bytes.len() > 1 {
+        &bytes[1..]
+    } else {
+        bytes
+    };
     if trimmed.len() > 4 {
         return None;
     }
-    Some(trimmed.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)))
+    Some(
+        trimmed
+            .iter()
+            .fold(0u32, |acc, b| (acc << 8) | u32::from(*b)),
+    )
 }
 
 /// Joins the segments of a constructed OCTET STRING (or `[0] IMPLICIT` encrypted content).
-pub fn join_segments(mut content: &[u8], segment_tag: u8, depth: usize, out: &mut Vec<u8>) -> Result<(), DerError> {
+pub fn join_segments(
+    mut content: &[u8],
+    segment_tag: u8,
+    depth: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), DerError> {
     if depth > MAX_DEPTH {
-        return Err(format!("OCTET STRING segments nested deeper than {MAX_DEPTH}"));
+        return Err(format!(
+            "OCTET STRING segments nested deeper than {MAX_DEPTH}"
+        ));
     }
     while !content.is_empty() {
         let (element, rest) = parse_element(content, depth + 1)?;
         match element.tag {
             t if t == segment_tag => out.extend_from_slice(element.content),
-            t if t == segment_tag | 0x20 => join_segments(element.content, segment_tag, depth + 1, out)?,
+            t if t == segment_tag | 0x20 => {
+                join_segments(element.content, segment_tag, depth + 1, out)?
+            }
             t => return Err(format!("an OCTET STRING segment has tag {}", tag_name(t))),
         }
         content = rest;
@@ -182,12 +199,18 @@ fn parse_element(data: &[u8], depth: usize) -> Result<(Element<'_>, &[u8]), DerE
     if tag & 0x1f == 0x1f {
         return Err(format!("multi-byte tag 0x{tag:02x} is not used by PKCS#12"));
     }
-    let (&len0, after_len0) = after_tag
-        .split_first()
-        .ok_or_else(|| format!("{} with no length (the structure ends early)", tag_name(tag)))?;
+    let (&len0, after_len0) = after_tag.split_first().ok_or_else(|| {
+        format!(
+            "{} with no length (the structure ends early)",
+            tag_name(tag)
+        )
+    })?;
     if len0 == 0x80 {
         if tag & 0x20 == 0 {
-            return Err(format!("primitive {} with an indefinite length", tag_name(tag)));
+            return Err(format!(
+                "primitive {} with an indefinite length",
+                tag_name(tag)
+            ));
         }
         // Indefinite length (BER): members follow until an end-of-contents marker (00 00).
         let body = after_len0;
@@ -220,10 +243,15 @@ fn parse_element(data: &[u8], depth: usize) -> Result<(Element<'_>, &[u8]), DerE
         if n > 4 {
             return Err(format!("{} declares a {n}-byte length", tag_name(tag)));
         }
-        let bytes = after_len0
-            .get(..n)
-            .ok_or_else(|| format!("{} length is cut off (the structure ends early)", tag_name(tag)))?;
-        let len = bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        let bytes = after_len0.get(..n).ok_or_else(|| {
+            format!(
+                "{} length is cut off (the structure ends early)",
+                tag_name(tag)
+            )
+        })?;
+        let len = bytes
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
         (len, 2 + n)
     };
     let available = data.len() - header_len;
@@ -282,19 +310,23 @@ pub fn oid_to_string(oid: &[u8]) -> String {
             return hex::encode(oid);
         }
     }
-    arcs.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
+    arcs.iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Decodes a BMPString (UTF-16BE, surrogate pairs allowed, as Java writes them).
 pub fn bmp_to_string(bytes: &[u8]) -> Result<String, DerError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(format!("BMPString of odd length {}", bytes.len()));
     }
     let units: Vec<u16> = bytes
         .chunks_exact(2)
         .map(|c| u16::from_be_bytes([c[0], c[1]]))
         .collect();
-    String::from_utf16(&units).map_err(|_| "BMPString holds an unpaired UTF-16 surrogate".to_owned())
+    String::from_utf16(&units)
+        .map_err(|_| "BMPString holds an unpaired UTF-16 surrogate".to_owned())
 }
 
 /// Encodes a string as BMPString content (UTF-16BE code units, as Java's `putBMPString`).
@@ -347,7 +379,18 @@ mod tests {
 
     #[test]
     fn integers_round_trip_through_the_writer_and_reader() {
-        for v in [0u32, 1, 127, 128, 255, 256, 10_000, 50_000, 100_000, u32::MAX] {
+        for v in [
+            0u32,
+            1,
+            127,
+            128,
+            255,
+            256,
+            10_000,
+            50_000,
+            100_000,
+            u32::MAX,
+        ] {
             let der = uint(v);
             assert_eq!(Reader::new(&der).small_uint("n"), Ok(v), "{v}");
         }
@@ -358,7 +401,11 @@ mod tests {
     #[test]
     fn negative_and_oversized_integers_are_refused() {
         assert!(Reader::new(&[0x02, 0x01, 0xff]).small_uint("n").is_err());
-        assert!(Reader::new(&[0x02, 0x05, 0x01, 0, 0, 0, 0]).small_uint("n").is_err());
+        assert!(
+            Reader::new(&[0x02, 0x05, 0x01, 0, 0, 0, 0])
+                .small_uint("n")
+                .is_err()
+        );
         assert!(Reader::new(&[0x02, 0x00]).small_uint("n").is_err());
     }
 
@@ -376,7 +423,8 @@ mod tests {
     fn ber_indefinite_lengths_and_constructed_octet_strings_are_read() {
         // SEQUENCE (indefinite) { OCTET STRING (constructed, indefinite) { "ab", "c" } }
         let ber = [
-            0x30, 0x80, 0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0x00, 0x00, 0x00, 0x00,
+            0x30, 0x80, 0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0x00, 0x00, 0x00,
+            0x00,
         ];
         let mut outer = Reader::new(&ber);
         let mut inner = outer.sequence("outer").unwrap();
@@ -388,7 +436,11 @@ mod tests {
     #[test]
     fn truncated_and_overlong_lengths_are_errors() {
         assert!(Reader::new(&[0x30, 0x05, 0x01]).element("x").is_err());
-        assert!(Reader::new(&[0x30, 0x85, 1, 1, 1, 1, 1]).element("x").is_err());
+        assert!(
+            Reader::new(&[0x30, 0x85, 1, 1, 1, 1, 1])
+                .element("x")
+                .is_err()
+        );
         assert!(Reader::new(&[0x30, 0x80, 0x04, 0x00]).element("x").is_err());
         assert!(Reader::new(&[0x04, 0x80, 0x00, 0x00]).element("x").is_err());
     }
@@ -407,7 +459,9 @@ mod tests {
     fn oids_print_in_dotted_form() {
         assert_eq!(oid_to_string(&[0x55, 0x1d, 0x25, 0x00]), "2.5.29.37.0");
         assert_eq!(
-            oid_to_string(&[0x60, 0x86, 0x48, 0x01, 0x86, 0xf9, 0x66, 0xad, 0xca, 0x7b, 0x01, 0x01]),
+            oid_to_string(&[
+                0x60, 0x86, 0x48, 0x01, 0x86, 0xf9, 0x66, 0xad, 0xca, 0x7b, 0x01, 0x01
+            ]),
             "2.16.840.1.113894.746875.1.1"
         );
     }

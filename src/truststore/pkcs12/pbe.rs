@@ -8,7 +8,9 @@
 //! terminator for the PKCS#12 KDF.
 
 use cbc::cipher::block_padding::Pkcs7;
-use cbc::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, KeyInit, KeyIvInit};
+use cbc::cipher::{
+    BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, KeyInit, KeyIvInit,
+};
 use hmac::{Mac, digest};
 use pkcs5::der::Decode;
 use pkcs12::kdf::{Pkcs12KeyType, derive_key};
@@ -41,8 +43,13 @@ impl From<der::DerError> for PbeError {
     }
 }
 
-/// The password as the PKCS#12 KDF takes it: UTF-16BE code units and a two-byte NUL terminator.
+/// The password as the PKCS#12 KDF takes it: UTF-16BE code units and a two-byte NUL terminator, except
+/// that "\0" stands for no bytes at all (the JDK's `PKCS12PBECipherCore.derive`, used by its retry of an
+/// empty password).
 fn bmp_password(password: &str) -> Vec<u8> {
+    if password == "\0" {
+        return Vec::new();
+    }
     let mut out = der::string_to_bmp(password);
     out.extend_from_slice(&[0, 0]);
     out
@@ -53,12 +60,20 @@ fn random(buf: &mut [u8]) -> Result<(), StoreError> {
     rustls::crypto::aws_lc_rs::default_provider()
         .secure_random
         .fill(buf)
-        .map_err(|_| StoreError::Unsupported("the system random number generator failed".to_owned()))
+        .map_err(|_| {
+            StoreError::Unsupported("the system random number generator failed".to_owned())
+        })
 }
 
 /// Decrypts `data` under the `AlgorithmIdentifier` whose whole encoding is `alg_id`; returns the plain
-/// text and the scheme, as trustpath names it.
-pub fn decrypt(alg_id: &[u8], data: &[u8], password: &str) -> Result<(Vec<u8>, Pkcs12Cipher), PbeError> {
+/// text and the scheme, as trustpath names it. Every PBKDF2-based PBES2 variant (openssl also writes
+/// AES-128 and HmacSHA1) is named [`Pkcs12Cipher::Pbes2Aes256`] with its iteration count, so a rewrite
+/// uses keytool's AES-256/HmacSHA256 at the same count; 128-bit RC2 is named `Rc2_40` likewise.
+pub fn decrypt(
+    alg_id: &[u8],
+    data: &[u8],
+    password: &str,
+) -> Result<(Vec<u8>, Pkcs12Cipher), PbeError> {
     let mut outer = Reader::new(alg_id);
     let mut alg = outer.sequence("encryption algorithm")?;
     let alg_oid = alg.oid("encryption algorithm")?;
@@ -69,16 +84,16 @@ pub fn decrypt(alg_id: &[u8], data: &[u8], password: &str) -> Result<(Vec<u8>, P
         let iterations = match &params.kdf {
             pkcs5::pbes2::Kdf::Pbkdf2(p) => p.iteration_count,
             _ => {
-                return Err(PbeError::Unsupported(
-                    "PBES2 with scrypt (the JDK does not read it either)".to_owned(),
-                ));
+                return Err(PbeError::Unsupported("PBES2 with scrypt".to_owned()));
             }
         };
         check_iterations(iterations)?;
-        let plain = params.decrypt(password.as_bytes(), data).map_err(|e| match e {
-            pkcs5::Error::DecryptFailed => PbeError::WrongPassword,
-            other => PbeError::Unsupported(format!("PBES2 scheme: {other}")),
-        })?;
+        let plain = params
+            .decrypt(password.as_bytes(), data)
+            .map_err(|e| match e {
+                pkcs5::Error::DecryptFailed => PbeError::WrongPassword,
+                other => PbeError::Unsupported(format!("PBES2 scheme: {other}")),
+            })?;
         return Ok((plain, Pkcs12Cipher::Pbes2Aes256 { iterations }));
     }
     let kind = Pbes1::from_oid(alg_oid).ok_or_else(|| {
@@ -93,7 +108,11 @@ pub fn decrypt(alg_id: &[u8], data: &[u8], password: &str) -> Result<(Vec<u8>, P
 }
 
 /// Encrypts `data` with `cipher`; returns the `AlgorithmIdentifier` (DER) and the cipher text.
-pub fn encrypt(cipher: &Pkcs12Cipher, data: &[u8], password: &str) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
+pub fn encrypt(
+    cipher: &Pkcs12Cipher,
+    data: &[u8],
+    password: &str,
+) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
     let mut salt = [0u8; SALT_LEN];
     random(&mut salt)?;
     match *cipher {
@@ -111,10 +130,14 @@ pub fn encrypt(cipher: &Pkcs12Cipher, data: &[u8], password: &str) -> Result<(Ve
                     &seq(&[&tlv(der::OID, oid::HMAC_WITH_SHA256), &tlv(NULL, &[])]),
                 ]),
             ]);
-            let enc = seq(&[&tlv(der::OID, oid::AES_256_CBC), &tlv(der::OCTET_STRING, &iv)]);
+            let enc = seq(&[
+                &tlv(der::OID, oid::AES_256_CBC),
+                &tlv(der::OCTET_STRING, &iv),
+            ]);
             let params = seq(&[&kdf, &enc]);
-            let parsed = pkcs5::pbes2::Parameters::from_der(&params)
-                .map_err(|e| StoreError::Unsupported(format!("cannot build PBES2 parameters: {e}")))?;
+            let parsed = pkcs5::pbes2::Parameters::from_der(&params).map_err(|e| {
+                StoreError::Unsupported(format!("cannot build PBES2 parameters: {e}"))
+            })?;
             let encrypted = parsed
                 .encrypt(password.as_bytes(), data)
                 .map_err(|e| StoreError::Unsupported(format!("PBES2 encryption failed: {e}")))?;
@@ -186,10 +209,24 @@ impl Pbes1 {
         }
     }
 
-    fn run(self, encrypt: bool, data: &[u8], salt: &[u8], iterations: u32, password: &str) -> Result<Vec<u8>, PbeError> {
+    fn run(
+        self,
+        encrypt: bool,
+        data: &[u8],
+        salt: &[u8],
+        iterations: u32,
+        password: &str,
+    ) -> Result<Vec<u8>, PbeError> {
         let pass = bmp_password(password);
-        let rounds = i32::try_from(iterations).map_err(|_| PbeError::Malformed("iteration count too large".to_owned()))?;
-        let key = derive_key::<sha1::Sha1>(&pass, salt, Pkcs12KeyType::EncryptionKey, rounds, self.key_len());
+        let rounds = i32::try_from(iterations)
+            .map_err(|_| PbeError::Malformed("iteration count too large".to_owned()))?;
+        let key = derive_key::<sha1::Sha1>(
+            &pass,
+            salt,
+            Pkcs12KeyType::EncryptionKey,
+            rounds,
+            self.key_len(),
+        );
         let iv = derive_key::<sha1::Sha1>(&pass, salt, Pkcs12KeyType::Iv, rounds, 8);
         match self {
             Pbes1::Rc2_40 | Pbes1::Rc2_128 => cbc_run::<rc2::Rc2>(encrypt, &key, &iv, data),
@@ -209,7 +246,8 @@ where
     } else {
         let dec = cbc::Decryptor::<C>::new_from_slices(key, iv)
             .map_err(|_| PbeError::Malformed("bad key or IV length".to_owned()))?;
-        dec.decrypt_padded_vec::<Pkcs7>(data).map_err(|_| PbeError::WrongPassword)
+        dec.decrypt_padded_vec::<Pkcs7>(data)
+            .map_err(|_| PbeError::WrongPassword)
     }
 }
 
@@ -225,12 +263,25 @@ const MAC_DIGESTS: &[(&[u8], &str)] = &[
 ];
 
 /// Computes the PKCS#12 MAC of `data` with digest `name`.
-fn compute_mac(name: &str, data: &[u8], salt: &[u8], iterations: u32, password: &str) -> Result<Vec<u8>, PbeError> {
+fn compute_mac(
+    name: &str,
+    data: &[u8],
+    salt: &[u8],
+    iterations: u32,
+    password: &str,
+) -> Result<Vec<u8>, PbeError> {
     let pass = bmp_password(password);
-    let rounds = i32::try_from(iterations).map_err(|_| PbeError::Malformed("iteration count too large".to_owned()))?;
+    let rounds = i32::try_from(iterations)
+        .map_err(|_| PbeError::Malformed("iteration count too large".to_owned()))?;
     macro_rules! run {
         ($d:ty) => {{
-            let key = derive_key::<$d>(&pass, salt, Pkcs12KeyType::Mac, rounds, <$d as digest::Digest>::output_size());
+            let key = derive_key::<$d>(
+                &pass,
+                salt,
+                Pkcs12KeyType::Mac,
+                rounds,
+                <$d as digest::Digest>::output_size(),
+            );
             let mut mac = <hmac::Hmac<$d> as KeyInit>::new_from_slice(&key)
                 .map_err(|_| PbeError::Malformed("bad MAC key length".to_owned()))?;
             mac.update(data);
@@ -250,23 +301,38 @@ fn compute_mac(name: &str, data: &[u8], salt: &[u8], iterations: u32, password: 
 }
 
 /// Checks the `MacData` (its whole encoding) against `auth_safe` (the authenticated safe's content octets).
-pub fn verify_mac(mac_data: &[u8], auth_safe: &[u8], password: &str) -> Result<Pkcs12Mac, PbeError> {
+pub fn verify_mac(
+    mac_data: &[u8],
+    auth_safe: &[u8],
+    password: &str,
+) -> Result<Pkcs12Mac, PbeError> {
     let mut outer = Reader::new(mac_data);
     let mut mac = outer.sequence("MacData")?;
     let mut digest_info = mac.sequence("MacData digest")?;
     let mut alg = digest_info.sequence("MacData digest algorithm")?;
     let alg_oid = alg.oid("MacData digest algorithm")?;
     if alg_oid == oid::PBMAC1 {
-        return Err(PbeError::Unsupported(
-            "PBMAC1 (RFC 9579) integrity; re-create the store with keytool's default MAC".to_owned(),
-        ));
+        return Err(PbeError::Unsupported("PBMAC1 (RFC 9579)".to_owned()));
     }
     let name = MAC_DIGESTS
         .iter()
         .find(|(o, _)| *o == alg_oid)
         .map(|(_, n)| *n)
         .ok_or_else(|| PbeError::Unsupported(format!("MAC digest {}", oid_to_string(alg_oid))))?;
+    if !alg.is_empty() {
+        let params = alg.expect(NULL, "MacData digest algorithm parameters")?;
+        if !params.is_empty() || !alg.is_empty() {
+            return Err(PbeError::Malformed(
+                "MacData digest algorithm parameters: expected NULL or nothing".to_owned(),
+            ));
+        }
+    }
     let expected = digest_info.octet_string("MacData digest value")?;
+    if !digest_info.is_empty() {
+        return Err(PbeError::Malformed(
+            "MacData digest has unexpected members".to_owned(),
+        ));
+    }
     let salt = mac.octet_string("MacData salt")?;
     let iterations = if mac.is_empty() {
         1
@@ -274,6 +340,12 @@ pub fn verify_mac(mac_data: &[u8], auth_safe: &[u8], password: &str) -> Result<P
         mac.small_uint("MacData iteration count")?
     };
     check_iterations(iterations)?;
+    if !mac.is_empty() {
+        return Err(PbeError::Malformed(format!(
+            "{} unexpected bytes in MacData",
+            mac.remaining()
+        )));
+    }
     let actual = compute_mac(name, auth_safe, &salt, iterations, password)?;
     if !constant_time_eq(&actual, &expected) {
         return Err(PbeError::WrongPassword);
@@ -288,7 +360,10 @@ pub fn verify_mac(mac_data: &[u8], auth_safe: &[u8], password: &str) -> Result<P
 pub fn mac_data(mac: &Pkcs12Mac, auth_safe: &[u8], password: &str) -> Result<Vec<u8>, StoreError> {
     let (oid, name) = MAC_DIGESTS
         .iter()
-        .find(|(_, n)| n.eq_ignore_ascii_case(&mac.digest) || n.replace('-', "").eq_ignore_ascii_case(&mac.digest))
+        .find(|(_, n)| {
+            n.eq_ignore_ascii_case(&mac.digest)
+                || n.replace('-', "").eq_ignore_ascii_case(&mac.digest)
+        })
         .ok_or_else(|| {
             StoreError::Unsupported(format!(
                 "PKCS#12 MAC digest {:?}: use SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512",
@@ -335,7 +410,10 @@ mod tests {
             let (pt, read) = decrypt(&alg, &ct, "changeit").unwrap();
             assert_eq!(pt, b"secret bytes");
             assert_eq!(read, cipher);
-            assert!(matches!(decrypt(&alg, &ct, "wrong"), Err(PbeError::WrongPassword) | Ok(_)));
+            assert!(matches!(
+                decrypt(&alg, &ct, "wrong"),
+                Err(PbeError::WrongPassword) | Ok(_)
+            ));
         }
     }
 
@@ -347,7 +425,13 @@ mod tests {
         };
         let data = mac_data(&mac, b"auth safe", "changeit").unwrap();
         assert_eq!(verify_mac(&data, b"auth safe", "changeit").unwrap(), mac);
-        assert!(matches!(verify_mac(&data, b"auth safe", "nope"), Err(PbeError::WrongPassword)));
-        assert!(matches!(verify_mac(&data, b"auth saff", "changeit"), Err(PbeError::WrongPassword)));
+        assert!(matches!(
+            verify_mac(&data, b"auth safe", "nope"),
+            Err(PbeError::WrongPassword)
+        ));
+        assert!(matches!(
+            verify_mac(&data, b"auth saff", "changeit"),
+            Err(PbeError::WrongPassword)
+        ));
     }
 }

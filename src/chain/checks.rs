@@ -1,0 +1,482 @@
+//! The checks one client profile runs on one candidate path (leaf first, ending at an anchor when the
+//! path is complete): validity, signatures, algorithms and key sizes, CA-ness and keyCertSign, path length,
+//! name constraints, unknown critical extensions, and the leaf's extended and plain key usage.
+//!
+//! Where the JVM and the Web PKI differ, the rule used is stated in the code beside it; the host name is
+//! checked separately (the JVM checks it after choosing a path).
+
+use x509_parser::prelude::*;
+
+use super::algorithms::{self, AlgContext, DisabledAlgorithms};
+use super::diagnosis::Profile;
+use super::name_constraints;
+use super::pool::Pool;
+use super::problem::Problem;
+use super::signature::SigCheck;
+use super::structure::{self, Role};
+use crate::cert::{CertInfo, KeyInfo};
+use crate::finding::Code;
+
+const SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
+const ANY_EKU: &str = "2.5.29.37.0";
+const KU_DIGITAL_SIGNATURE: u16 = 1;
+const KU_KEY_CERT_SIGN: u16 = 1 << 5;
+
+/// The rules of one profile at one instant.
+pub(crate) struct Rules<'p> {
+    /// Which client.
+    pub profile: Profile,
+    /// The validation time.
+    pub now: i64,
+    /// The JVM's disabled algorithms (unused for browsers).
+    pub disabled: &'p DisabledAlgorithms,
+}
+
+/// A short name for a certificate in messages: its CN, else its subject.
+pub(crate) fn label(info: &CertInfo) -> String {
+    match &info.common_name {
+        Some(cn) => format!("'{cn}'"),
+        None => format!("'{}'", info.subject),
+    }
+}
+
+/// Formats a Unix time as `2025-01-01 00:00 UTC`.
+pub(crate) fn date(t: i64) -> String {
+    let fmt = ::time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    ::time::OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .and_then(|d| d.format(&fmt).ok())
+        .unwrap_or_else(|| t.to_string())
+}
+
+/// Runs the profile's checks on `path` (pool indices, leaf first).
+pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let Some(&last) = path.last() else {
+        return out;
+    };
+    let anchored = pool.items[last].is_anchor();
+    let java = rules.profile == Profile::Java;
+    // The JVM returns a leaf that is itself a trusted entry without any further check
+    // (sun.security.validator.PKIXValidator.engineValidate, and Validator.validate skips the end-entity
+    // checks for a one-certificate chain).
+    if java && anchored && path.len() == 1 {
+        return out;
+    }
+    let chain_len = if anchored { path.len() - 1 } else { path.len() };
+    let jdk_ca = anchored && pool.items[last].anchor.is_some_and(|a| a.jdk_bundled);
+    let ctx = AlgContext {
+        jdk_ca,
+        now: rules.now,
+    };
+
+    for pos in 0..chain_len {
+        let item = &pool.items[path[pos]];
+        let info = item.info;
+        let who = label(info);
+        if rules.now < info.not_before {
+            out.push(Problem::fatal(
+                Code::NotYetValid,
+                pos,
+                format!(
+                    "{who} is not valid before {} (checked at {})",
+                    date(info.not_before),
+                    date(rules.now)
+                ),
+            ));
+        }
+        if rules.now > info.not_after {
+            out.push(Problem::fatal(
+                Code::Expired,
+                pos,
+                format!(
+                    "{who} expired on {} (checked at {})",
+                    date(info.not_after),
+                    date(rules.now)
+                ),
+            ));
+        }
+        if let Some(&next) = path.get(pos + 1) {
+            let signer = pool.items[next].info;
+            match pool.signature(path[pos], next) {
+                Some(SigCheck::Valid) => {}
+                Some(SigCheck::Invalid) => out.push(Problem::fatal(
+                    Code::BadSignature,
+                    pos,
+                    format!(
+                        "the {} signature on {who} does not verify with the key of its issuer {}",
+                        info.signature_algorithm,
+                        label(signer)
+                    ),
+                )),
+                Some(SigCheck::Unsupported(what)) => out.push(Problem::fatal(
+                    Code::WeakSignature,
+                    pos,
+                    format!("the signature on {who} uses {what}, which cannot be verified"),
+                )),
+                None => out.push(Problem::fatal(
+                    Code::InvalidChain,
+                    pos,
+                    "the signature-check budget was spent before this path was checked",
+                )),
+            }
+            check_signature_algorithm(&mut out, pos, info, &signer.key, java, rules, ctx);
+        }
+        check_key(&mut out, pos, info, java, rules, ctx);
+        if pos > 0 {
+            check_issuer(&mut out, pos, info, java, anchored && pos == chain_len - 1);
+        }
+        check_critical_extensions(&mut out, pos, &item.parsed);
+        let role = if pos == 0 {
+            Role::Leaf
+        } else {
+            Role::Intermediate
+        };
+        structure::check(&mut out, pos, &item.parsed, role, !java);
+    }
+    if anchored && !java && chain_len > 0 {
+        check_critical_extensions(&mut out, chain_len, &pool.items[last].parsed);
+    }
+    // The anchor's key signs the first certificate below it: key-size constraints apply to it.
+    if anchored && chain_len > 0 {
+        let anchor = pool.items[last].info;
+        if java {
+            if let Some(entry) = rules.disabled.key_disabled(&anchor.key, ctx) {
+                out.push(Problem::fatal(
+                    Code::WeakKey,
+                    chain_len,
+                    format!(
+                        "the trust anchor {} has a {} key, disabled by jdk.certpath.disabledAlgorithms ({entry})",
+                        label(anchor),
+                        anchor.key
+                    ),
+                ));
+            }
+        } else if let Some(why) = algorithms::browser_refuses_key(&anchor.key) {
+            out.push(Problem::fatal(
+                Code::WeakKey,
+                chain_len,
+                format!("the trust anchor {} has a {why}", label(anchor)),
+            ));
+        }
+    }
+    check_path_len(&mut out, pool, path, chain_len, java, anchored);
+    check_name_constraints(&mut out, pool, path, chain_len, java, anchored);
+    check_leaf(&mut out, pool.items[path[0]].info, java);
+    if !anchored {
+        let top = chain_len - 1;
+        let info = pool.items[path[top]].info;
+        if pool.self_signed(path[top]) {
+            out.push(Problem::fatal(
+                Code::UntrustedRoot,
+                top,
+                format!(
+                    "the path ends at the self-signed {} (SHA-256 {}), which is not a trust anchor",
+                    label(info),
+                    pool.items[path[top]].cert.sha256_colons()
+                ),
+            ));
+        } else {
+            out.push(Problem::fatal(
+                Code::MissingIntermediate,
+                top,
+                format!(
+                    "no certificate for the issuer '{}' of {} was found",
+                    info.issuer,
+                    label(info)
+                ),
+            ));
+        }
+    }
+    super::problem::sort(&mut out);
+    out
+}
+
+fn check_signature_algorithm(
+    out: &mut Vec<Problem>,
+    pos: usize,
+    info: &CertInfo,
+    signer_key: &KeyInfo,
+    java: bool,
+    rules: &Rules<'_>,
+    ctx: AlgContext,
+) {
+    let alg = &info.signature_algorithm;
+    let who = label(info);
+    if java {
+        if let Some(entry) = rules.disabled.signature_disabled(alg, signer_key, ctx) {
+            out.push(Problem::fatal(
+                Code::WeakSignature,
+                pos,
+                format!("{who} is signed with {alg}, disabled by jdk.certpath.disabledAlgorithms ({entry})"),
+            ));
+        } else if algorithms::browser_refuses_signature(alg) {
+            out.push(Problem::warn(
+                Code::WeakSignature,
+                pos,
+                format!("{who} is signed with {alg}: this JVM accepts it under a private root, browsers refuse it"),
+            ));
+        }
+    } else if algorithms::browser_refuses_signature(alg) {
+        out.push(Problem::fatal(
+            Code::WeakSignature,
+            pos,
+            format!("{who} is signed with {alg}, which browsers refuse"),
+        ));
+    }
+}
+
+fn check_key(
+    out: &mut Vec<Problem>,
+    pos: usize,
+    info: &CertInfo,
+    java: bool,
+    rules: &Rules<'_>,
+    ctx: AlgContext,
+) {
+    let who = label(info);
+    if java {
+        if let Some(entry) = rules.disabled.key_disabled(&info.key, ctx) {
+            out.push(Problem::fatal(
+                Code::WeakKey,
+                pos,
+                format!(
+                    "{who} has a {} key, disabled by jdk.certpath.disabledAlgorithms ({entry})",
+                    info.key
+                ),
+            ));
+        } else if let Some(why) = algorithms::browser_refuses_key(&info.key) {
+            out.push(Problem::warn(
+                Code::WeakKey,
+                pos,
+                format!("{who} has a {why}: this JVM accepts it, browsers refuse it"),
+            ));
+        }
+    } else if let Some(why) = algorithms::browser_refuses_key(&info.key) {
+        out.push(Problem::fatal(
+            Code::WeakKey,
+            pos,
+            format!("{who} has a {why}"),
+        ));
+    }
+}
+
+/// An issuer on the path (not the anchor) must be a CA allowed to sign certificates.
+fn check_issuer(
+    out: &mut Vec<Problem>,
+    pos: usize,
+    info: &CertInfo,
+    java: bool,
+    issued_by_anchor: bool,
+) {
+    let who = label(info);
+    if info.version < 3 {
+        // JDK ConstraintsChecker: version 1/2 intermediates are refused unless self-issued and issued
+        // directly by the trust anchor (key rollover). Browsers refuse them outright.
+        if !(java && issued_by_anchor && info.self_issued) {
+            out.push(Problem::fatal(
+                Code::NotACa,
+                pos,
+                format!(
+                    "{who} issues a certificate on the path but is an X.509 v{} certificate, which cannot be a CA",
+                    info.version
+                ),
+            ));
+        }
+    } else if !info.is_ca {
+        out.push(Problem::fatal(
+            Code::NotACa,
+            pos,
+            format!(
+                "{who} issues a certificate on the path but {}",
+                if info.has_basic_constraints {
+                    "its basicConstraints say cA=false"
+                } else {
+                    "has no basicConstraints extension"
+                }
+            ),
+        ));
+    }
+    if let Some(ku) = info.key_usage
+        && ku & KU_KEY_CERT_SIGN == 0
+    {
+        out.push(Problem::fatal(
+            Code::BadKeyUsage,
+            pos,
+            format!("{who} issues a certificate on the path but its keyUsage lacks keyCertSign"),
+        ));
+    }
+    if !java {
+        // The Web PKI (Chrome, webpki's EKU chaining): an intermediate's EKU, when present, constrains the
+        // leaf. The JDK does not look at intermediates' EKU.
+        if let Some(eku) = &info.extended_key_usage
+            && !eku.iter().any(|o| o == SERVER_AUTH || o == ANY_EKU)
+        {
+            out.push(Problem::fatal(
+                Code::BadEku,
+                pos,
+                format!("the intermediate {who} has an extendedKeyUsage without serverAuth"),
+            ));
+        }
+    }
+}
+
+/// pathLenConstraint, counted as the JDK's ConstraintsChecker does: walking down from the anchor, each
+/// non-self-issued intermediate uses one, and a CA's constraint caps what is left.
+fn check_path_len(
+    out: &mut Vec<Problem>,
+    pool: &Pool<'_>,
+    path: &[usize],
+    chain_len: usize,
+    java: bool,
+    anchored: bool,
+) {
+    let mut max = chain_len as i64;
+    let mut limiter: Option<usize> = None;
+    for pos in (1..chain_len).rev() {
+        let info = pool.items[path[pos]].info;
+        let plc: Option<i64> = if info.version < 3 {
+            (java && anchored && pos == chain_len - 1 && info.self_issued).then_some(i64::MAX)
+        } else if info.is_ca {
+            Some(info.path_len.map_or(i64::MAX, i64::from))
+        } else {
+            None
+        };
+        let Some(plc) = plc else {
+            continue; // reported as not-a-ca
+        };
+        if !info.self_issued {
+            if max <= 0 {
+                let by = limiter
+                    .map(|p| label(pool.items[path[p]].info))
+                    .unwrap_or_default();
+                out.push(Problem::fatal(
+                    Code::PathLenExceeded,
+                    pos,
+                    format!(
+                        "{} is one CA too many below {by}, whose pathLenConstraint allows no further intermediate",
+                        label(info)
+                    ),
+                ));
+                return;
+            }
+            max -= 1;
+        }
+        if plc < max {
+            max = plc;
+            limiter = Some(pos);
+        }
+    }
+}
+
+/// Name constraints of every CA on the path apply to the certificates below it (self-issued
+/// intermediates excepted, RFC 5280 6.1.3 (b)). The JDK builds its TrustAnchors without name
+/// constraints, so an anchor's own nameConstraints are ignored by the JVM; browsers apply them.
+fn check_name_constraints(
+    out: &mut Vec<Problem>,
+    pool: &Pool<'_>,
+    path: &[usize],
+    chain_len: usize,
+    java: bool,
+    anchored: bool,
+) {
+    let top = if anchored && !java {
+        chain_len
+    } else {
+        chain_len.saturating_sub(1)
+    };
+    for ca_pos in 1..=top {
+        let ca = &pool.items[path[ca_pos]];
+        for (pos, &below) in path[..ca_pos].iter().enumerate() {
+            let item = &pool.items[below];
+            if pos > 0 && item.info.self_issued {
+                continue;
+            }
+            if let Some(why) = name_constraints::check(&ca.parsed, &item.parsed, java) {
+                out.push(Problem::fatal(
+                    Code::NameConstraintViolation,
+                    pos,
+                    format!("{}: {why} of {}", label(item.info), label(ca.info)),
+                ));
+                return;
+            }
+        }
+    }
+}
+
+/// Critical extensions the validators understand (both the JDK's PKIX checkers and webpki).
+fn check_critical_extensions(out: &mut Vec<Problem>, pos: usize, cert: &X509Certificate<'_>) {
+    const KNOWN: &[&str] = &[
+        "2.5.29.15", // keyUsage
+        "2.5.29.17", // subjectAltName
+        "2.5.29.19", // basicConstraints
+        "2.5.29.30", // nameConstraints
+        "2.5.29.32", // certificatePolicies
+        "2.5.29.33", // policyMappings
+        "2.5.29.36", // policyConstraints
+        "2.5.29.37", // extendedKeyUsage
+        "2.5.29.54", // inhibitAnyPolicy
+    ];
+    for ext in cert.tbs_certificate.extensions() {
+        let oid = ext.oid.to_id_string();
+        if ext.critical && !KNOWN.contains(&oid.as_str()) {
+            out.push(Problem::fatal(
+                Code::InvalidChain,
+                pos,
+                format!(
+                    "'{}' has an unrecognised critical extension {oid}",
+                    cert.tbs_certificate.subject
+                ),
+            ));
+        }
+    }
+}
+
+/// The leaf must be usable for a TLS server: EKU (when present) allows serverAuth or anyExtendedKeyUsage
+/// (the JDK's EndEntityChecker.checkTLSServer), and keyUsage (when present) allows digitalSignature, which
+/// every TLS 1.3 and ECDHE handshake needs.
+fn check_leaf(out: &mut Vec<Problem>, info: &CertInfo, java: bool) {
+    let who = label(info);
+    if let Some(eku) = &info.extended_key_usage
+        && !eku.iter().any(|o| o == SERVER_AUTH || o == ANY_EKU)
+    {
+        out.push(Problem::fatal(
+            Code::BadEku,
+            0,
+            format!(
+                "{who} has extendedKeyUsage {} but a TLS server needs serverAuth ({SERVER_AUTH})",
+                eku_names(eku)
+            ),
+        ));
+    }
+    if let Some(ku) = info.key_usage
+        && ku & KU_DIGITAL_SIGNATURE == 0
+        && java
+    {
+        out.push(Problem::fatal(
+                Code::BadKeyUsage,
+                0,
+                format!("{who} has a keyUsage without digitalSignature, which a TLS 1.3 or ECDHE server needs"),
+            ));
+    }
+}
+
+fn eku_names(eku: &[String]) -> String {
+    let names: Vec<&str> = eku
+        .iter()
+        .map(|o| match o.as_str() {
+            "1.3.6.1.5.5.7.3.1" => "serverAuth",
+            "1.3.6.1.5.5.7.3.2" => "clientAuth",
+            "1.3.6.1.5.5.7.3.3" => "codeSigning",
+            "1.3.6.1.5.5.7.3.4" => "emailProtection",
+            "1.3.6.1.5.5.7.3.8" => "timeStamping",
+            "1.3.6.1.5.5.7.3.9" => "OCSPSigning",
+            other => other,
+        })
+        .collect();
+    if names.is_empty() {
+        "(empty)".to_owned()
+    } else {
+        names.join(", ")
+    }
+}

@@ -1,0 +1,454 @@
+//! [`diagnose`]: the one entry point. Builds the java and browser pools, runs both searches, checks the
+//! host name, and turns the outcome into verdicts, findings (most important first) and a fix.
+
+use super::algorithms::DisabledAlgorithms;
+use super::checks::{Rules, label};
+use super::diagnosis::{
+    ChainInput, Diagnosis, Fix, PathSource, PathStep, Policy, Profile, TrustAnchors, Verdict,
+};
+use super::findings;
+use super::hostname::{self, Host};
+use super::path::{Candidate, Search};
+use super::pool::{Origin, Pool};
+use super::{browser, fix, java};
+use crate::cert::CertInfo;
+use crate::finding::{self, Code, Finding, Severity};
+
+/// Judges a served chain for the JVM (the verdict `trusted`) and for a browser, at `now_unix` (seconds
+/// since the Unix epoch).
+pub fn diagnose(
+    input: &ChainInput,
+    anchors: &TrustAnchors,
+    policy: &Policy,
+    now_unix: i64,
+) -> Diagnosis {
+    let disabled = policy
+        .java_disabled_algorithms
+        .as_deref()
+        .map(DisabledAlgorithms::parse)
+        .unwrap_or_else(DisabledAlgorithms::jdk17_default);
+    let java_rules = Rules {
+        profile: Profile::Java,
+        now: now_unix,
+        disabled: &disabled,
+    };
+    let browser_rules = Rules {
+        profile: Profile::Browser,
+        now: now_unix,
+        disabled: &disabled,
+    };
+    let host = input.host.as_deref().map(Host::parse);
+    let mut found: Vec<Finding> = Vec::new();
+
+    for (i, c) in input.served.iter().enumerate() {
+        if let Err(e) = c.try_info() {
+            found.push(
+                Finding::new(
+                    Code::InvalidChain,
+                    Severity::Error,
+                    format!("served certificate {i} cannot be parsed: {e}"),
+                    "serve well-formed DER certificates",
+                )
+                .at(i),
+            );
+        }
+    }
+
+    // The java pool: anchors first, then the served certificates.
+    let mut jpool = Pool::new();
+    for (i, a) in anchors.java.iter().enumerate() {
+        jpool.add(&a.cert, Origin::Anchor(i), Some(a));
+    }
+    let jserved: Vec<Option<usize>> = input
+        .served
+        .iter()
+        .enumerate()
+        .map(|(i, c)| jpool.add(c, Origin::Served(i), None))
+        .collect();
+    let jsearch = java::search(&jpool, &jserved, &java_rules);
+
+    let mut bpool = Pool::new();
+    for (i, a) in anchors.browser.iter().enumerate() {
+        bpool.add(&a.cert, Origin::Anchor(i), Some(a));
+    }
+    let bserved: Vec<Option<usize>> = input
+        .served
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i == 0 {
+                bpool.add_distinct(c, Origin::Served(i))
+            } else {
+                bpool.add(c, Origin::Served(i), None)
+            }
+        })
+        .collect();
+    let bsearch = browser::search(&bpool, bserved.first().copied().flatten(), &browser_rules);
+
+    let leaf_info: Option<&CertInfo> = input.served.first().and_then(|c| c.try_info().ok());
+    let jbest = jsearch.best();
+    let public_ca = jbest
+        .filter(|c| c.anchored)
+        .and_then(|c| c.path.last())
+        .and_then(|&l| jpool.items[l].anchor)
+        .is_some_and(|a| a.jdk_bundled);
+
+    // Host name (the JVM checks it after the path, whatever the path).
+    let mut java_host_error: Option<String> = None;
+    let mut browser_host_error: Option<String> = None;
+    if let (Some(host), Some(leaf)) = (&host, leaf_info) {
+        let cn = jserved
+            .first()
+            .copied()
+            .flatten()
+            .and_then(|l| most_specific_cn(&jpool, l));
+        let names = hostname::offered_names(leaf, true);
+        let leftmost_only = policy.java_major.unwrap_or(17) >= 25;
+        if !hostname::java_matches(host, leaf, cn.as_deref(), public_ca, leftmost_only) {
+            let msg = format!(
+                "{} does not cover '{}': it names {names}",
+                label(leaf),
+                input.host.as_deref().unwrap_or_default()
+            );
+            java_host_error = Some(msg.clone());
+            found.push(
+                Finding::new(
+                    Code::HostnameMismatch,
+                    Severity::Error,
+                    msg,
+                    format!(
+                        "reissue the certificate with subjectAltName DNS:{} (or connect with a name it covers)",
+                        input.host.as_deref().unwrap_or_default()
+                    ),
+                )
+                .at(0),
+            );
+        }
+        if !hostname::browser_matches(host, leaf) {
+            let msg = format!(
+                "{} does not cover '{}' for browsers (subjectAltName only, whole left-most wildcard label): it names {}",
+                label(leaf),
+                input.host.as_deref().unwrap_or_default(),
+                hostname::offered_names(leaf, false)
+            );
+            browser_host_error = Some(msg.clone());
+            if java_host_error.is_none() {
+                found.push(
+                    Finding::new(
+                        Code::HostnameMismatch,
+                        Severity::Warning,
+                        format!("{msg}; the JVM accepts it"),
+                        format!(
+                            "reissue the certificate with subjectAltName DNS:{}",
+                            input.host.as_deref().unwrap_or_default()
+                        ),
+                    )
+                    .at(0),
+                );
+            }
+        }
+    }
+
+    let store = findings::store_label(anchors);
+    let extras_for_help = |info: &CertInfo| -> Option<String> {
+        let hit = input
+            .extra
+            .iter()
+            .chain(anchors.browser.iter().map(|a| &a.cert))
+            .find(|c| c.try_info().is_ok_and(|i| i.subject_raw == info.issuer_raw))?;
+        Some(format!(
+            "a certificate with that subject is known: SHA-256 {}",
+            hit.sha256_colons()
+        ))
+    };
+
+    let java_verdict = verdict(
+        Profile::Java,
+        &jpool,
+        &jsearch,
+        java_host_error.as_deref(),
+        input.served.is_empty(),
+    );
+    let browser_verdict = verdict(
+        Profile::Browser,
+        &bpool,
+        &bsearch,
+        browser_host_error.as_deref(),
+        input.served.is_empty(),
+    );
+
+    if let Some(best) = jbest {
+        let mut f = findings::from_problems(&jpool, &input.served, best, &extras_for_help, &store);
+        found.append(&mut f);
+        if best.anchored {
+            found.append(&mut findings::deployment(&jpool, &input.served, best));
+        }
+        found.append(&mut validity_notes(
+            &jpool,
+            &input.served,
+            best,
+            policy,
+            now_unix,
+        ));
+    }
+    if jsearch.exhausted {
+        found.push(Finding::new(
+            Code::InvalidChain,
+            Severity::Error,
+            "path building gave up: the budget of signature checks or build steps was spent",
+            "serve only the leaf and its intermediates",
+        ));
+    }
+    found.append(&mut findings::duplicates(&input.served));
+    // What browsers refuse and the JVM accepts, when the JVM path did not already say so.
+    if java_verdict.trusted
+        && !browser_verdict.trusted
+        && let Some(best) = bsearch.best()
+    {
+        for p in best.problems.iter().filter(|p| p.fatal) {
+            let dup = found.iter().any(|f| f.code == p.code);
+            let relevant = matches!(p.code, Code::WeakSignature | Code::WeakKey | Code::BadEku);
+            if !dup && relevant {
+                let mut f = Finding::new(
+                    p.code,
+                    Severity::Warning,
+                    format!("{}: browsers refuse this, the JVM accepts it", p.message),
+                    "fix it for browsers too (see the message)",
+                );
+                if let Some(i) = findings::served_index(&bpool, &input.served, best.path[p.pos]) {
+                    f = f.at(i);
+                }
+                found.push(f);
+            }
+        }
+    }
+    if input.served.is_empty() {
+        found.push(Finding::new(
+            Code::InvalidChain,
+            Severity::Error,
+            "no certificate was served",
+            "configure the server with its certificate chain",
+        ));
+    }
+    finding::sort(&mut found);
+
+    let fix = compute_fix(input, anchors, &java_rules, &found, java_verdict.trusted);
+    Diagnosis {
+        trusted: java_verdict.trusted,
+        java: java_verdict,
+        browser: browser_verdict,
+        findings: found,
+        fix,
+    }
+}
+
+/// The subject's last (most specific) CN, as the JDK's `HostnameChecker` uses it.
+fn most_specific_cn(pool: &Pool<'_>, item: usize) -> Option<String> {
+    pool.items[item]
+        .parsed
+        .tbs_certificate
+        .subject
+        .iter_common_name()
+        .last()
+        .and_then(|cn| cn.as_str().ok())
+        .map(str::to_owned)
+}
+
+fn verdict(
+    profile: Profile,
+    pool: &Pool<'_>,
+    search: &Search,
+    host_error: Option<&str>,
+    empty: bool,
+) -> Verdict {
+    let best = search.best();
+    let path = best.map(|c| steps(pool, c)).unwrap_or_default();
+    let path_ok = best.is_some_and(Candidate::ok) && !search.exhausted;
+    let reason = if empty {
+        Some("no certificate was served".to_owned())
+    } else if let Some((c, p)) = best.and_then(|c| Some((c, c.problems.iter().find(|p| p.fatal)?)))
+    {
+        let urls = &pool.items[c.path[p.pos]].info.ca_issuers_urls;
+        match (profile, p.code, urls.first()) {
+            (Profile::Browser, Code::MissingIntermediate, Some(url)) => Some(format!(
+                "{}; a browser would fetch it from the AIA URL {url} (the JVM does not)",
+                p.message
+            )),
+            _ => Some(p.message.clone()),
+        }
+    } else if search.exhausted {
+        Some("path building gave up: budget spent".to_owned())
+    } else if best.is_none() {
+        Some("the leaf cannot be parsed".to_owned())
+    } else {
+        host_error.map(str::to_owned)
+    };
+    Verdict {
+        profile,
+        trusted: path_ok && host_error.is_none(),
+        path,
+        reason,
+    }
+}
+
+fn steps(pool: &Pool<'_>, c: &Candidate) -> Vec<PathStep> {
+    c.path
+        .iter()
+        .map(|&i| {
+            let item = &pool.items[i];
+            let source = match (item.anchor, item.origin) {
+                (Some(a), _) => PathSource::Anchor {
+                    store: a.store.clone(),
+                    alias: a.alias.clone(),
+                },
+                (None, Origin::Served(index)) => PathSource::Served { index },
+                _ => PathSource::Extra,
+            };
+            PathStep {
+                cert: item.cert.clone(),
+                source,
+            }
+        })
+        .collect()
+}
+
+/// expires-soon for path certificates, expired-anchor for the anchor.
+fn validity_notes(
+    pool: &Pool<'_>,
+    served: &[crate::cert::Certificate],
+    c: &Candidate,
+    policy: &Policy,
+    now: i64,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let window = i64::from(policy.warn_days) * 86_400;
+    for (pos, &i) in c.path.iter().enumerate() {
+        let item = &pool.items[i];
+        let info = item.info;
+        if item.is_anchor() && pos == 0 {
+            // The leaf is itself a trusted entry: the JVM accepts it without any check.
+            if info.self_issued {
+                let mut f = Finding::new(
+                    Code::SelfSigned,
+                    Severity::Info,
+                    format!(
+                        "{} is self-signed; the JVM trusts it only because this very certificate is in the truststore (alias '{}'), browsers refuse it",
+                        label(info),
+                        item.anchor.map(|a| a.alias.as_str()).unwrap_or_default()
+                    ),
+                    "serve a certificate from a CA if other clients must connect too",
+                );
+                if let Some(s) = findings::served_index(pool, served, i) {
+                    f = f.at(s);
+                }
+                out.push(f);
+            }
+            if info.not_after < now {
+                let mut f = Finding::new(
+                    Code::Expired,
+                    Severity::Warning,
+                    format!(
+                        "{} expired on {}; the JVM accepts it only because this very certificate is in the truststore (alias '{}'), other clients refuse it",
+                        label(info),
+                        super::checks::date(info.not_after),
+                        item.anchor.map(|a| a.alias.as_str()).unwrap_or_default()
+                    ),
+                    format!("renew {} and import the new certificate", label(info)),
+                );
+                if let Some(s) = findings::served_index(pool, served, i) {
+                    f = f.at(s);
+                }
+                out.push(f);
+            }
+            continue;
+        }
+        if item.is_anchor() {
+            if info.not_after < now {
+                let mut f = Finding::new(
+                    Code::ExpiredAnchor,
+                    Severity::Warning,
+                    format!(
+                        "the trust anchor {} (alias '{}') expired on {}; the JVM still accepts chains to it, other clients may not",
+                        label(info),
+                        item.anchor.map(|a| a.alias.as_str()).unwrap_or_default(),
+                        super::checks::date(info.not_after)
+                    ),
+                    format!(
+                        "replace the anchor with the CA's current root certificate in {}",
+                        item.anchor.map(|a| a.store.as_str()).unwrap_or_default()
+                    ),
+                );
+                if let Some(s) = findings::served_index(pool, served, i) {
+                    f = f.at(s);
+                }
+                out.push(f);
+            }
+            continue;
+        }
+        if info.not_after >= now && info.not_after - now < window {
+            let days = (info.not_after - now) / 86_400;
+            let mut f = Finding::new(
+                Code::ExpiresSoon,
+                Severity::Warning,
+                format!(
+                    "{} expires on {} (in {days} days, within the {}-day warning window)",
+                    label(info),
+                    super::checks::date(info.not_after),
+                    policy.warn_days
+                ),
+                format!(
+                    "renew {} before {}",
+                    label(info),
+                    super::checks::date(info.not_after)
+                ),
+            );
+            if let Some(s) = findings::served_index(pool, served, i) {
+                f = f.at(s);
+            }
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// A fix when the JVM refuses, or when the served chain has deployment mistakes.
+fn compute_fix(
+    input: &ChainInput,
+    anchors: &TrustAnchors,
+    rules: &Rules<'_>,
+    found: &[Finding],
+    trusted: bool,
+) -> Option<Fix> {
+    let deployment = found.iter().any(|f| {
+        matches!(
+            f.code,
+            Code::WrongOrder | Code::ExtraCert | Code::DuplicateCert | Code::ServedRoot
+        )
+    });
+    if trusted && !deployment {
+        return None;
+    }
+    let mut pool = Pool::new();
+    for (i, a) in anchors.java.iter().enumerate() {
+        pool.add(&a.cert, Origin::Anchor(i), Some(a));
+    }
+    let leaf = input
+        .served
+        .iter()
+        .enumerate()
+        .map(|(i, c)| pool.add(c, Origin::Served(i), None))
+        .next()
+        .flatten();
+    for (i, c) in input.served.iter().enumerate().skip(1) {
+        pool.add(c, Origin::Served(i), None);
+    }
+    for (i, c) in input.extra.iter().enumerate() {
+        pool.add(c, Origin::Extra(i), None);
+    }
+    for a in &anchors.browser {
+        pool.add(&a.cert, Origin::Extra(usize::MAX), None);
+    }
+    let leaf = leaf?;
+    let fix = fix::find(&pool, leaf, rules);
+    (!fix.fullchain.is_empty() || !fix.import.is_empty()).then_some(fix)
+}

@@ -1,0 +1,253 @@
+//! Does a leaf certificate cover the host name the client connects to? Two rule sets:
+//!
+//! - **java**: `sun.security.util.HostnameChecker` with `TYPE_TLS` (what HTTPS endpoint identification
+//!   uses). An IP literal matches IP subjectAltNames only. A DNS name matches the DNS subjectAltNames; only
+//!   when there is no DNS subjectAltName at all is the most specific subject CN used. Templates are
+//!   compared label by label with the same number of labels, and `*` may appear inside a label
+//!   (`f*.example.com`) and, up to JDK 24, in *any* label (`matchAllWildcards`: `www.*.example.com`); JDK 25
+//!   accepts it in the left-most label only (measured with both JVMs). A template that is `*`, ends
+//!   in `.*`, has no dot after its last `*`, or — for chains anchored at a JDK-bundled root — wildcards a
+//!   public suffix (`*.com`, `*.co.uk`) never matches.
+//! - **browser**: RFC 6125 as the CA/Browser Forum applies it: subjectAltNames only (no CN fallback), a
+//!   wildcard only as the whole left-most label, matching exactly one label, never for an IP address.
+
+use std::net::IpAddr;
+
+use crate::cert::CertInfo;
+
+/// A host name as the client holds it: an IP address or a DNS name (lower-case, no trailing dot).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Host {
+    /// An IP literal.
+    Ip(IpAddr),
+    /// A DNS name.
+    Dns(String),
+}
+
+impl Host {
+    /// Classifies `host` (IPv6 may be bracketed).
+    pub fn parse(host: &str) -> Host {
+        let trimmed = host.trim_start_matches('[').trim_end_matches(']');
+        match trimmed.parse::<IpAddr>() {
+            Ok(ip) => Host::Ip(ip),
+            Err(_) => Host::Dns(host.trim_end_matches('.').to_ascii_lowercase()),
+        }
+    }
+}
+
+/// The names a certificate offers, for messages: DNS SANs, IP SANs, and the CN when the rule uses it.
+pub(crate) fn offered_names(info: &CertInfo, with_cn: bool) -> String {
+    let mut names: Vec<String> = info.dns_names.clone();
+    names.extend(info.ip_addresses.iter().cloned());
+    if with_cn
+        && info.dns_names.is_empty()
+        && let Some(cn) = &info.common_name
+    {
+        names.push(format!("CN={cn}"));
+    }
+    if names.is_empty() {
+        "no names".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Java's rule. `cn` is the most specific (last) CN of the subject; `public_ca` says whether the chain is
+/// anchored at a JDK-bundled root; `leftmost_only` is JDK 25's rule for wildcards.
+pub(crate) fn java_matches(
+    host: &Host,
+    info: &CertInfo,
+    cn: Option<&str>,
+    public_ca: bool,
+    leftmost_only: bool,
+) -> bool {
+    match host {
+        Host::Ip(ip) => ip_matches(ip, &info.ip_addresses),
+        Host::Dns(name) => {
+            if !info.dns_names.is_empty() {
+                return info
+                    .dns_names
+                    .iter()
+                    .any(|t| java_template_matches(name, t, public_ca, leftmost_only));
+            }
+            cn.is_some_and(|cn| java_template_matches(name, cn, public_ca, leftmost_only))
+        }
+    }
+}
+
+/// The browser rule.
+pub(crate) fn browser_matches(host: &Host, info: &CertInfo) -> bool {
+    match host {
+        Host::Ip(ip) => ip_matches(ip, &info.ip_addresses),
+        Host::Dns(name) => info
+            .dns_names
+            .iter()
+            .any(|t| browser_template_matches(name, t)),
+    }
+}
+
+fn ip_matches(ip: &IpAddr, sans: &[String]) -> bool {
+    sans.iter()
+        .any(|s| s.parse::<IpAddr>().is_ok_and(|a| a == *ip))
+}
+
+fn java_template_matches(name: &str, template: &str, public_ca: bool, leftmost_only: bool) -> bool {
+    let template = template.to_ascii_lowercase();
+    if leftmost_only && template.split('.').skip(1).any(|l| l.contains('*')) {
+        return false;
+    }
+    if !name.is_ascii() || !template.is_ascii() || java_illegal_wildcard(&template, public_ca) {
+        return false;
+    }
+    // `new SNIHostName(template.replace('*', 'z'))` must accept the template.
+    let probe = template.replace('*', "z");
+    if probe.is_empty()
+        || probe.ends_with('.')
+        || probe.split('.').any(|l| {
+            l.is_empty()
+                || l.len() > 63
+                || !l
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+    {
+        return false;
+    }
+    // StringTokenizer drops empty tokens.
+    let n: Vec<&str> = name.split('.').filter(|l| !l.is_empty()).collect();
+    let t: Vec<&str> = template.split('.').filter(|l| !l.is_empty()).collect();
+    n.len() == t.len() && n.iter().zip(&t).all(|(n, t)| java_label_matches(n, t))
+}
+
+/// `HostnameChecker.hasIllegalWildcard`.
+fn java_illegal_wildcard(template: &str, public_ca: bool) -> bool {
+    if template == "*" || template == "*." {
+        return true;
+    }
+    let Some(last) = template.rfind('*') else {
+        return false;
+    };
+    let after = &template[last..];
+    let Some(dot) = after.find('.') else {
+        return true;
+    };
+    if !public_ca {
+        return false;
+    }
+    is_public_suffix(&after[dot + 1..])
+}
+
+/// A small stand-in for the JDK's public suffix list (`RegisteredDomain`): single-label TLDs and the common
+/// two-label registries. Only used for chains anchored at public roots, which do not issue such wildcards.
+fn is_public_suffix(domain: &str) -> bool {
+    const TWO_LABEL: &[&str] = &[
+        "co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "net.au", "org.au", "co.jp", "ne.jp",
+        "or.jp", "co.nz", "com.br", "com.cn", "com.mx", "co.in", "co.za", "com.tr", "co.kr",
+    ];
+    !domain.contains('.') || TWO_LABEL.contains(&domain)
+}
+
+/// `HostnameChecker.matchWildCards` for one label.
+fn java_label_matches(name: &str, template: &str) -> bool {
+    let Some(mut idx) = template.find('*') else {
+        return name == template;
+    };
+    let mut name = name;
+    let mut after = template;
+    let mut beginning = true;
+    loop {
+        let before = &after[..idx];
+        after = &after[idx + 1..];
+        let Some(start) = name.find(before) else {
+            return false;
+        };
+        if beginning && start != 0 {
+            return false;
+        }
+        beginning = false;
+        name = &name[start + before.len()..];
+        match after.find('*') {
+            Some(i) => idx = i,
+            None => break,
+        }
+    }
+    name.ends_with(after)
+}
+
+fn browser_template_matches(name: &str, template: &str) -> bool {
+    let template = template.trim_end_matches('.').to_ascii_lowercase();
+    if let Some(rest) = template.strip_prefix("*.") {
+        if rest.contains('*') || !rest.contains('.') {
+            return false;
+        }
+        match name.split_once('.') {
+            Some((first, tail)) => !first.is_empty() && tail == rest,
+            None => false,
+        }
+    } else {
+        !template.contains('*') && name == template
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jm(name: &str, t: &str) -> bool {
+        java_template_matches(name, t, false, false)
+    }
+
+    #[test]
+    fn jdk25_accepts_wildcards_in_the_left_most_label_only() {
+        assert!(java_template_matches(
+            "foo1.example.com",
+            "foo*.example.com",
+            false,
+            true
+        ));
+        assert!(!java_template_matches(
+            "www.bar.example.com",
+            "www.*.example.com",
+            false,
+            true
+        ));
+    }
+
+    #[test]
+    fn java_wildcards_match_one_label_anywhere_and_inside_labels() {
+        assert!(jm("www.example.com", "*.example.com"));
+        assert!(!jm("example.com", "*.example.com"));
+        assert!(!jm("a.b.example.com", "*.example.com"));
+        assert!(jm("foo1.example.com", "foo*.example.com"));
+        assert!(jm("www.bar.example.com", "www.*.example.com"));
+        assert!(!jm("www.example.com", "*"));
+        assert!(!jm("com", "*com"));
+        assert!(jm("www.example.com", "WWW.Example.COM"));
+    }
+
+    #[test]
+    fn java_refuses_public_suffix_wildcards_only_under_public_roots() {
+        assert!(java_template_matches("example.com", "*.com", false, false));
+        assert!(!java_template_matches("example.com", "*.com", true, false));
+        assert!(!java_template_matches(
+            "example.co.uk",
+            "*.co.uk",
+            true,
+            false
+        ));
+    }
+
+    #[test]
+    fn browsers_accept_only_a_whole_left_most_wildcard_label() {
+        assert!(browser_template_matches("www.example.com", "*.example.com"));
+        assert!(!browser_template_matches(
+            "foo1.example.com",
+            "foo*.example.com"
+        ));
+        assert!(!browser_template_matches(
+            "www.bar.example.com",
+            "www.*.example.com"
+        ));
+        assert!(!browser_template_matches("example.com", "*.com"));
+    }
+}
