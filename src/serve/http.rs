@@ -77,6 +77,11 @@ async fn read_head<S: AsyncRead + Unpin>(
             return Ok(None);
         }
         buf.extend_from_slice(&chunk[..n]);
+        // A request starts with a method token. Anything else (a TLS ClientHello sent to this plain-HTTP
+        // port, say) is answered at once with 400, as nginx and Tomcat do, rather than waited on.
+        if !buf[0].is_ascii_uppercase() {
+            return Ok(Some((buf, Vec::new())));
+        }
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             let rest = buf.split_off(end + 4);
             buf.truncate(end);
