@@ -198,28 +198,16 @@ pub fn run(args: GenArgs) -> Result<u8> {
         GenCommand::Intermediate(a) => run_intermediate(a, now)?,
         GenCommand::Leaf(a) => run_leaf(a, now)?,
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    writeln!(out, "wrote {} files to {}:", written.len(), dir.display())?;
-    for f in &written {
-        writeln!(
-            out,
-            "  {}{}",
-            f.name,
-            if f.secret {
-                "  (private, mode 0600)"
-            } else {
-                ""
-            }
-        )?;
-    }
-    if written.iter().any(|f| f.name == files::README) {
-        writeln!(
-            out,
-            "see {} for which file goes where",
-            dir.join(files::README).display()
-        )?;
-    }
+    let readme = written
+        .iter()
+        .any(|f| f.name == files::README)
+        .then(|| dir.join(files::README));
+    crate::report::lab::written(
+        &mut std::io::stdout().lock(),
+        &dir,
+        &written,
+        readme.as_deref(),
+    )?;
     Ok(exit::OK)
 }
 

@@ -1,7 +1,6 @@
 //! `trustpath serve`: a local TLS endpoint serving a given chain, or a named fault from a throwaway lab
 //! PKI. The first line on stdout is always `listening on ADDR:PORT`, so scripts using port 0 can read it.
 
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -95,13 +94,8 @@ pub enum TrustFormat {
 
 /// Runs `trustpath serve`.
 pub fn run(args: ServeArgs) -> Result<u8> {
-    let stdout = std::io::stdout();
     if args.list_scenarios {
-        let mut out = stdout.lock();
-        let width = SCENARIOS.iter().map(|s| s.name.len()).max().unwrap_or(0);
-        for s in SCENARIOS {
-            writeln!(out, "{:width$}  {}", s.name, s.summary)?;
-        }
+        crate::report::lab::scenarios(&mut std::io::stdout().lock(), SCENARIOS)?;
         return Ok(exit::OK);
     }
     let mut notes = Vec::new();
@@ -154,14 +148,11 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         let server = serve::bind(config).await?;
         // Whoever reads stdout may stop after the first line (`| head -1`, a test harness): the server
         // keeps serving, so stdout errors are ignored from here on.
-        let mut banner = format!("listening on {}\n", server.local_addr());
-        for n in &notes {
-            banner.push_str(n);
-            banner.push('\n');
-        }
-        let mut out = stdout.lock();
-        let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
-        drop(out);
+        let _ = crate::report::lab::listening(
+            &mut std::io::stdout().lock(),
+            server.local_addr(),
+            &notes,
+        );
         let shutdown = async {
             // If the signal handler cannot be installed, serve until the other limits stop us.
             if tokio::signal::ctrl_c().await.is_err() {
@@ -170,12 +161,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         };
         anyhow::Ok(server.run(shutdown).await)
     })?;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "stopped after {} connection(s): {} page(s), {} websocket(s), {} failed handshake(s)",
-        stats.connections, stats.pages, stats.websockets, stats.handshake_failures
-    );
+    let _ = crate::report::lab::stopped(&mut std::io::stdout().lock(), &stats);
     Ok(exit::OK)
 }
 

@@ -10,6 +10,7 @@
 pub mod demo;
 mod human;
 mod json;
+pub mod lab;
 mod model;
 mod progress;
 pub mod store;
