@@ -2,7 +2,7 @@
 //! `trustpath serve` and `openssl s_server`); profiles checked at a fixed instant; files never
 //! overwritten without `--force`.
 
-#[path = "serve_support.rs"]
+#[path = "support/serve.rs"]
 mod serve_support;
 mod support;
 

@@ -2,7 +2,7 @@
 //! proxies to `trustpath serve` over HTTP and over HTTPS (verifying the upstream against the lab root),
 //! including a WebSocket upgrade: the deployment the lab files are meant for.
 
-#[path = "serve_support.rs"]
+#[path = "support/serve.rs"]
 mod serve_support;
 mod support;
 

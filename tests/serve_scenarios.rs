@@ -2,7 +2,7 @@
 //! thousand concurrent handshakes work; the binary prints its address first and stops by itself; the
 //! JVM judges a few scenarios as an app server would.
 
-#[path = "serve_support.rs"]
+#[path = "support/serve.rs"]
 mod serve_support;
 mod support;
 
