@@ -173,6 +173,21 @@ Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n
         );
         assert!(verdict.trusted(), "{verdict:?}");
     }
+
+    // trustpath itself, through nginx, with the lab truststore: trusted, no error finding, exit 0.
+    let out = Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
+        .args(["probe", "--json", "--timeout", "5"])
+        .arg(format!("https://{HOST}:{port}/"))
+        .arg("--resolve")
+        .arg(format!("{HOST}:{port}:127.0.0.1"))
+        .arg("--truststore")
+        .arg(d.join("truststore.p12"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    assert_eq!(v["endpoints"][0]["trusted"], true, "{v:#}");
+    assert_eq!(v["endpoints"][0]["chain"].as_array().unwrap().len(), 2, "{v:#}");
 }
 
 fn log(dir: &Path) -> String {
