@@ -187,7 +187,11 @@ Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{v:#}");
     assert_eq!(v["endpoints"][0]["trusted"], true, "{v:#}");
-    assert_eq!(v["endpoints"][0]["chain"].as_array().unwrap().len(), 2, "{v:#}");
+    assert_eq!(
+        v["endpoints"][0]["chain"].as_array().unwrap().len(),
+        2,
+        "{v:#}"
+    );
 }
 
 fn log(dir: &Path) -> String {

@@ -118,6 +118,17 @@ pub fn list_human(w: &mut dyn Write, path: &Path, store: &TrustStore, now: i64) 
             }
         }
     }
+    let invisible: Vec<&str> = store.jvm_invisible().map(|e| e.alias.as_str()).collect();
+    if !invisible.is_empty() {
+        out.push_str(&format!(
+            "\n{} entr{} the JVM cannot see: {}\n  the JDK looks up JKS/JCEKS aliases in lower case, so these upper-case \
+             aliases (written by another tool) are not trust anchors; any trustpath edit of the store (import, \
+             remove, convert) rewrites them in lower case\n",
+            invisible.len(),
+            if invisible.len() == 1 { "y" } else { "ies" },
+            invisible.join(", ")
+        ));
+    }
     if !expired.is_empty() {
         out.push_str(&format!(
             "\n{} expired trust anchor{}: {}\n  the JVM still accepts chains ending at an expired anchor, but its CA \
