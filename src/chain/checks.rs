@@ -176,6 +176,19 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
                     pool.items[path[top]].cert.sha256_colons()
                 ),
             ));
+        } else if top > 0 && info.is_ca && pool.issuers_of(path[top]).is_empty() {
+            // The server sent its intermediates and the path stops at a CA whose issuer nobody has:
+            // servers do not send roots, so what is missing is (almost always) the root the truststore
+            // lacks, not another intermediate.
+            out.push(Problem::fatal(
+                Code::UntrustedRoot,
+                top,
+                format!(
+                    "the path ends at {}, whose issuer '{}' is not in the truststore (and was not served)",
+                    label(info),
+                    info.issuer
+                ),
+            ));
         } else {
             out.push(Problem::fatal(
                 Code::MissingIntermediate,

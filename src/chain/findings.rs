@@ -64,13 +64,21 @@ pub(crate) fn from_problems(
                     "serve a certificate issued by a CA the JVM trusts, or import this one: trustpath store import {store} CA.pem"
                 ),
             ),
-            Code::UntrustedRoot => (
+            Code::UntrustedRoot if pool.self_signed(item) => (
                 Code::UntrustedRoot,
                 p.message.clone(),
                 format!(
                     "import the root '{}' (SHA-256 {}) if you trust it: trustpath store import {store} CA.pem",
                     info.subject,
                     pool.items[item].cert.sha256_colons()
+                ),
+            ),
+            Code::UntrustedRoot => (
+                Code::UntrustedRoot,
+                p.message.clone(),
+                format!(
+                    "get the root CA certificate '{}' from its CA and, if you trust it, import it: trustpath store import {store} CA.pem",
+                    info.issuer
                 ),
             ),
             Code::MissingIntermediate => {

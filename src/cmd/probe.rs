@@ -90,27 +90,38 @@ pub fn run(args: ProbeArgs) -> Result<u8> {
     .context("cannot start the async runtime")?;
     progress.finish();
 
-    let now = trust::now_unix();
-    let mut run = Run {
-        truststores: trust.summaries.clone(),
-        endpoints: Vec::with_capacity(captures.len()),
-        now,
-    };
-    let memo = diagnose_all(&captures, &trust, &extra, now);
-    for captured in captures {
-        let mut report = judge(captured, &memo);
-        if let Some(dir) = &args.fix.write_fixes {
-            let name = format!(
-                "{}_{}",
-                report.host.clone().unwrap_or_default(),
-                report.port.unwrap_or(0)
-            );
-            trust::write_fixes(dir, &name, &mut report)?;
+    let mut run = judge_all(captures, &trust, &extra, trust::now_unix());
+    if let Some(dir) = &args.fix.write_fixes {
+        for report in &mut run.endpoints {
+            trust::write_fixes(dir, &fix_name(report), report)?;
         }
-        run.endpoints.push(report);
     }
     print(&run, args.json)?;
     Ok(run.exit_code())
+}
+
+/// The stem of an endpoint's `--write-fixes` files: `HOST_PORT`.
+pub fn fix_name(report: &EndpointReport) -> String {
+    format!(
+        "{}_{}",
+        report.host.clone().unwrap_or_default(),
+        report.port.unwrap_or(0)
+    )
+}
+
+/// Diagnoses every capture (each distinct chain and host once) and builds the run, in input order.
+pub fn judge_all(
+    captures: Vec<CapturedChain>,
+    trust: &trust::Trust,
+    extra: &[crate::cert::Certificate],
+    now: i64,
+) -> Run {
+    let memo = diagnose_all(&captures, trust, extra, now);
+    Run {
+        truststores: trust.summaries.clone(),
+        endpoints: captures.into_iter().map(|c| judge(c, &memo)).collect(),
+        now,
+    }
 }
 
 /// Positional targets, then those of --targets FILE, in order.

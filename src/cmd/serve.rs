@@ -1,12 +1,215 @@
-//! Placeholder for `trustpath serve` (being written).
+//! `trustpath serve`: a local TLS endpoint serving a given chain, or a named fault from a throwaway lab
+//! PKI. The first line on stdout is always `listening on ADDR:PORT`, so scripts using port 0 can read it.
 
-use crate::error::Result;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use rustls_pki_types::{
+    CertificateDer, PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer,
+};
+use time::OffsetDateTime;
+
+use crate::error::{Result, exit};
+use crate::password::StorePassArgs;
+use crate::pki::keystores;
+use crate::pki::scenario::{self, SCENARIOS};
+use crate::serve::{self, ServeConfig, TlsIdentity};
+use crate::truststore::StoreFormat;
+
+/// Largest certificate or key file read.
+const MAX_PEM_FILE: u64 = 1024 * 1024;
 
 /// Arguments of `trustpath serve`.
-#[derive(Debug, clap::Args)]
-pub struct ServeArgs {}
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The first line printed is `listening on ADDR:PORT` (useful with port 0). Ctrl-C stops \
+the server; --max-connections and --for stop it in scripts.\n\n\
+Examples:\n  \
+$ trustpath serve --cert server.pem --key server.key --chain intermediate-ca.pem --listen 127.0.0.1:8443\n  \
+$ trustpath serve --scenario missing-intermediate --listen 127.0.0.1:0 --write-trust lab-trust.jks --trust-format jks\n  \
+$ trustpath serve --list-scenarios"
+)]
+pub struct ServeArgs {
+    /// PEM file whose certificates are served first, in file order (normally the server certificate,
+    /// or a full chain).
+    #[arg(long, value_name = "FILE", requires = "key", conflicts_with_all = ["scenario", "list_scenarios"])]
+    pub cert: Option<PathBuf>,
+    /// PEM private key of the served certificate (PKCS#8, SEC1 "EC PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY").
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// PEM file of further certificates served after --cert, in file order (any order is served as is).
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub chain: Option<PathBuf>,
+    /// Serve a named fault from a throwaway lab PKI (see --list-scenarios).
+    #[arg(long, value_name = "NAME", conflicts_with = "list_scenarios")]
+    pub scenario: Option<String>,
+    /// List the scenarios with one line each, and exit.
+    #[arg(long)]
+    pub list_scenarios: bool,
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8443")]
+    pub listen: SocketAddr,
+    /// Host name the scenario certificates are issued for (127.0.0.1 is always added as an IP name).
+    #[arg(
+        long,
+        value_name = "HOST",
+        default_value = "localhost",
+        requires = "scenario"
+    )]
+    pub name: String,
+    /// Write a truststore trusting the scenario's lab root to this new file (never overwritten without
+    /// --force).
+    #[arg(long, value_name = "FILE", requires = "scenario")]
+    pub write_trust: Option<PathBuf>,
+    /// Format of --write-trust. The file name is never used to guess it.
+    #[arg(long, value_enum, default_value_t = TrustFormat::Pem, requires = "write_trust")]
+    pub trust_format: TrustFormat,
+    /// Password of a JKS or PKCS#12 --write-trust file.
+    #[command(flatten)]
+    pub storepass: StorePassArgs,
+    /// Overwrite an existing --write-trust file.
+    #[arg(long)]
+    pub force: bool,
+    /// Stop after this many connections have been accepted and answered.
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<u64>,
+    /// Stop after this many seconds.
+    #[arg(long = "for", value_name = "SECONDS")]
+    pub duration: Option<u64>,
+}
+
+/// Format of a truststore written by `--write-trust`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrustFormat {
+    /// The root certificate as PEM (for curl --cacert, openssl -CAfile, `trustpath store import`).
+    Pem,
+    /// A JKS truststore (for -Djavax.net.ssl.trustStore).
+    Jks,
+    /// A PKCS#12 truststore.
+    Pkcs12,
+}
 
 /// Runs `trustpath serve`.
-pub fn run(_args: ServeArgs) -> Result<u8> {
-    anyhow::bail!("trustpath serve is not built yet")
+pub fn run(args: ServeArgs) -> Result<u8> {
+    if args.list_scenarios {
+        crate::report::lab::scenarios(&mut std::io::stdout().lock(), SCENARIOS)?;
+        return Ok(exit::OK);
+    }
+    let mut notes = Vec::new();
+    let (tls, label) = if let Some(name) = &args.scenario {
+        let now = OffsetDateTime::now_utc();
+        let sc = scenario::build(name, &args.name, now)?;
+        notes.push(format!("scenario {}: {}", sc.info.name, sc.info.summary));
+        if let Some(path) = &args.write_trust {
+            let password = args.storepass.resolve()?;
+            let bytes = match args.trust_format {
+                TrustFormat::Pem => sc.trust_anchor_pem().into_bytes(),
+                TrustFormat::Jks => {
+                    keystores::trust_store(StoreFormat::Jks, &sc.trust_anchor, &password, now)?
+                }
+                TrustFormat::Pkcs12 => {
+                    keystores::trust_store(StoreFormat::Pkcs12, &sc.trust_anchor, &password, now)?
+                }
+            };
+            super::generate::write_new_file(path, &bytes, false, args.force)?;
+            notes.push(format!("trust anchor written to {}", path.display()));
+        }
+        let config = ServeConfig::scenario(&sc, args.listen);
+        (config.tls, config.label)
+    } else if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
+        let mut chain = read_certs(cert)?;
+        if let Some(more) = &args.chain {
+            chain.extend(read_certs(more)?);
+        }
+        notes.push(format!(
+            "serving {} certificate(s) in file order",
+            chain.len()
+        ));
+        let key = read_key(key)?;
+        (Some(TlsIdentity { chain, key }), cert.display().to_string())
+    } else {
+        bail!("give --cert and --key, or --scenario NAME (see --list-scenarios)");
+    };
+    let config = ServeConfig {
+        listen: args.listen,
+        tls,
+        label,
+        max_connections: args.max_connections,
+        duration: args.duration.map(Duration::from_secs),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let stats = runtime.block_on(async move {
+        let server = serve::bind(config).await?;
+        // Whoever reads stdout may stop after the first line (`| head -1`, a test harness): the server
+        // keeps serving, so stdout errors are ignored from here on.
+        let _ = crate::report::lab::listening(
+            &mut std::io::stdout().lock(),
+            server.local_addr(),
+            &notes,
+        );
+        let shutdown = async {
+            // If the signal handler cannot be installed, serve until the other limits stop us.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        anyhow::Ok(server.run(shutdown).await)
+    })?;
+    let _ = crate::report::lab::stopped(&mut std::io::stdout().lock(), &stats);
+    Ok(exit::OK)
+}
+
+fn read_pem_file(path: &Path) -> Result<Vec<crate::pem::Block>> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
+    if meta.len() > MAX_PEM_FILE {
+        bail!("{}: larger than {MAX_PEM_FILE} bytes", path.display());
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    crate::pem::parse_all(&bytes).with_context(|| format!("{}", path.display()))
+}
+
+fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
+    let certs: Vec<CertificateDer<'static>> = read_pem_file(path)?
+        .into_iter()
+        .filter(|b| b.label == "CERTIFICATE")
+        .map(|b| CertificateDer::from(b.contents))
+        .collect();
+    if certs.is_empty() {
+        bail!("{}: no CERTIFICATE block", path.display());
+    }
+    Ok(certs)
+}
+
+fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>> {
+    for block in read_pem_file(path)? {
+        match block.label.as_str() {
+            "PRIVATE KEY" => {
+                return Ok(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+                    block.contents,
+                )));
+            }
+            "EC PRIVATE KEY" => {
+                return Ok(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(block.contents)));
+            }
+            "RSA PRIVATE KEY" => {
+                return Ok(PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(
+                    block.contents,
+                )));
+            }
+            "ENCRYPTED PRIVATE KEY" => bail!(
+                "{}: the key is encrypted; decrypt it first (openssl pkey -in {} -out plain.key)",
+                path.display(),
+                path.display()
+            ),
+            _ => {}
+        }
+    }
+    bail!("{}: no PRIVATE KEY block", path.display())
 }

@@ -7,8 +7,10 @@
 //! The human printer always writes ANSI styles; the caller's stream decides whether they reach the
 //! terminal (`anstream::AutoStream` strips them for pipes and when `NO_COLOR` is set).
 
+pub mod demo;
 mod human;
 mod json;
+pub mod lab;
 mod model;
 mod progress;
 pub mod store;

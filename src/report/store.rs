@@ -5,27 +5,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::{date, rfc3339};
 use crate::cert::Certificate;
 use crate::cmd::store::{ImportAction, ImportWarning, LocatedStore, StoreDiff};
 use crate::storefile::Saved;
 use crate::truststore::{Entry, EntryBody, StoreFormat, TrustStore};
-
-/// RFC 3339 UTC text for a Unix time (`2030-01-01T00:00:00Z`).
-pub fn rfc3339(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| unix.to_string())
-}
-
-/// Date only (`2030-01-01`).
-pub fn date(unix: i64) -> String {
-    let s = rfc3339(unix);
-    s.get(..10).map(str::to_owned).unwrap_or(s)
-}
 
 /// One entry as JSON.
 #[derive(Debug, Serialize)]
@@ -133,6 +117,17 @@ pub fn list_human(w: &mut dyn Write, path: &Path, store: &TrustStore, now: i64) 
                 out.push_str(&format!("{}  [{}]\n", e.alias, e.kind().name()));
             }
         }
+    }
+    let invisible: Vec<&str> = store.jvm_invisible().map(|e| e.alias.as_str()).collect();
+    if !invisible.is_empty() {
+        out.push_str(&format!(
+            "\n{} entr{} the JVM cannot see: {}\n  the JDK looks up JKS/JCEKS aliases in lower case, so these upper-case \
+             aliases (written by another tool) are not trust anchors; any trustpath edit of the store (import, \
+             remove, convert) rewrites them in lower case\n",
+            invisible.len(),
+            if invisible.len() == 1 { "y" } else { "ies" },
+            invisible.join(", ")
+        ));
     }
     if !expired.is_empty() {
         out.push_str(&format!(

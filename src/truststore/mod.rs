@@ -426,3 +426,72 @@ pub fn write(
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cert(cn: &str) -> Certificate {
+        let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.distinguished_name.push(rcgen::DnType::CommonName, cn);
+        let key = rcgen::KeyPair::generate().unwrap();
+        Certificate::from_der(p.self_signed(&key).unwrap().der().to_vec()).unwrap()
+    }
+
+    fn store(format: StoreFormat) -> TrustStore {
+        let mut s = TrustStore::new(format);
+        s.entries
+            .push(Entry::trusted("Corp-Root", cert("upper"), None));
+        s.entries
+            .push(Entry::trusted("lab-root", cert("lower"), None));
+        s.entries.push(Entry {
+            alias: "tomcat".to_owned(),
+            created_ms: None,
+            body: EntryBody::PrivateKey(PrivateKeyEntry {
+                key: KeyMaterial::Pkcs8(vec![0]),
+                chain: vec![cert("leaf"), cert("issuer")],
+                local_key_id: None,
+            }),
+        });
+        s
+    }
+
+    #[test]
+    fn the_jvm_trusts_key_entry_leaves_and_misses_upper_case_jks_aliases() {
+        let jks = store(StoreFormat::Jks);
+        let trusted: Vec<&str> = jks.jvm_trusted().map(|(a, _)| a).collect();
+        assert_eq!(trusted, ["lab-root", "tomcat"]);
+        let invisible: Vec<&str> = jks.jvm_invisible().map(|e| e.alias.as_str()).collect();
+        assert_eq!(invisible, ["Corp-Root"]);
+        let (_, leaf) = jks.jvm_trusted().nth(1).unwrap();
+        assert_eq!(leaf.info().common_name.as_deref(), Some("leaf"));
+    }
+
+    #[test]
+    fn pkcs12_aliases_are_seen_whatever_their_case() {
+        let p12 = store(StoreFormat::Pkcs12);
+        assert_eq!(p12.jvm_trusted().count(), 3);
+        assert_eq!(p12.jvm_invisible().count(), 0);
+        assert_eq!(p12.find_alias("CORP-root"), Some(0));
+    }
+
+    #[test]
+    fn formats_are_detected_from_content() {
+        assert_eq!(
+            detect(&[0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2]),
+            Ok(StoreFormat::Jks)
+        );
+        assert_eq!(detect(&[0xCE, 0xCE, 0xCE, 0xCE]), Ok(StoreFormat::Jceks));
+        assert_eq!(detect(cert("x").der()), Ok(StoreFormat::Der));
+        assert_eq!(
+            detect(b"junk\n-----BEGIN CERTIFICATE-----\n"),
+            Ok(StoreFormat::Pem)
+        );
+        assert_eq!(
+            detect(&[0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03]),
+            Ok(StoreFormat::Pkcs12)
+        );
+        assert!(matches!(detect(b""), Err(StoreError::UnknownFormat(_))));
+        assert!(matches!(detect(&[0x30]), Err(StoreError::UnknownFormat(_))));
+    }
+}

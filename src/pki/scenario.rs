@@ -1,0 +1,377 @@
+//! Named faults for `trustpath serve --scenario`: each builds a throwaway lab PKI and the exact chain a
+//! misconfigured server would send, so that probes, the JVM and other clients can be tested against it.
+//!
+//! Every scenario has a lab root the client is meant to trust ([`Scenario::trust_anchor`]); the fault
+//! is in what is served. Names covered: the host (default `localhost`) and `127.0.0.1`.
+
+use rcgen::{Issuer, PublicKeyData};
+use time::{Duration, OffsetDateTime};
+
+use super::key::LabKey;
+use super::legacy_rsa::LegacyRsaKey;
+use super::profile::{self, INTERMEDIATE_DAYS, LEAF_DAYS, ROOT_DAYS, Validity};
+use super::{Authority, Issued, KeyType, LeafUsage, PkiError, SubjectName, resign};
+use crate::cert::Certificate;
+
+/// A scenario's name and what it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScenarioInfo {
+    /// The name given to `--scenario`.
+    pub name: &'static str,
+    /// One line: what is served and what a client should make of it.
+    pub summary: &'static str,
+}
+
+/// Every scenario, in the order `--list-scenarios` prints them.
+pub const SCENARIOS: &[ScenarioInfo] = &[
+    ScenarioInfo {
+        name: "good",
+        summary: "leaf + intermediate from the lab root: trusted everywhere the root is",
+    },
+    ScenarioInfo {
+        name: "missing-intermediate",
+        summary: "leaf only: the intermediate is not sent (the classic Java PKIX path building failure)",
+    },
+    ScenarioInfo {
+        name: "wrong-order",
+        summary: "leaf, then the root-side intermediate before the issuing one (two intermediates, reversed)",
+    },
+    ScenarioInfo {
+        name: "served-root",
+        summary: "leaf + intermediate + the root itself (harmless but wasteful; the root is still needed in the truststore)",
+    },
+    ScenarioInfo {
+        name: "expired",
+        summary: "leaf expired 30 days ago",
+    },
+    ScenarioInfo {
+        name: "not-yet-valid",
+        summary: "leaf valid only from 30 days from now",
+    },
+    ScenarioInfo {
+        name: "wrong-host",
+        summary: "leaf for other-host.invalid only: the host name does not match",
+    },
+    ScenarioInfo {
+        name: "self-signed",
+        summary: "a self-signed leaf not issued by the lab root",
+    },
+    ScenarioInfo {
+        name: "untrusted-root",
+        summary: "leaf + intermediate from a second root that the written truststore does not hold",
+    },
+    ScenarioInfo {
+        name: "sha1",
+        summary: "leaf signed with SHA1withRSA by an RSA intermediate (browsers refuse; a JVM trusts it under a private root)",
+    },
+    ScenarioInfo {
+        name: "rsa-1024",
+        summary: "the issuing intermediate has a 1024-bit RSA key (browsers refuse; the JDK's default limit is 1024)",
+    },
+    ScenarioInfo {
+        name: "client-eku",
+        summary: "leaf whose extendedKeyUsage is clientAuth only, not serverAuth",
+    },
+    ScenarioInfo {
+        name: "plaintext-http",
+        summary: "plain HTTP, no TLS at all on the port (what a client sees hitting an http:// connector with https)",
+    },
+];
+
+/// The host name every scenario leaf covers besides the requested one.
+pub const LOOPBACK_IP: &str = "127.0.0.1";
+/// The name the `wrong-host` leaf is issued for.
+pub const WRONG_HOST: &str = "other-host.invalid";
+/// How long before `now` scenario CAs start, so that expired leaves still nest inside their issuers.
+const CA_BACKDATE: Duration = Duration::days(365);
+
+/// A built scenario.
+#[derive(Clone)]
+pub struct Scenario {
+    /// Which scenario.
+    pub info: ScenarioInfo,
+    /// The names requested (host and loopback IP).
+    pub names: Vec<SubjectName>,
+    /// The certificates to serve, in served order (empty for `plaintext-http`).
+    pub chain: Vec<Certificate>,
+    /// PKCS#8 DER of the key of `chain[0]` (empty for `plaintext-http`).
+    pub key_pkcs8: Vec<u8>,
+    /// The root a correctly configured client trusts.
+    pub trust_anchor: Certificate,
+    /// Whether the port speaks TLS.
+    pub tls: bool,
+}
+
+impl std::fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scenario")
+            .field("name", &self.info.name)
+            .field("chain", &self.chain)
+            .field("trust_anchor", &self.trust_anchor)
+            .finish()
+    }
+}
+
+impl Scenario {
+    /// The trust anchor as PEM.
+    pub fn trust_anchor_pem(&self) -> String {
+        self.trust_anchor.to_pem()
+    }
+
+    /// The served chain as PEM, in served order.
+    pub fn chain_pem(&self) -> String {
+        self.chain.iter().map(Certificate::to_pem).collect()
+    }
+
+    /// The key as PEM.
+    pub fn key_pem(&self) -> String {
+        crate::pem::encode("PRIVATE KEY", &self.key_pkcs8)
+    }
+}
+
+/// The scenario called `name`, if there is one.
+pub fn find(name: &str) -> Option<ScenarioInfo> {
+    SCENARIOS.iter().copied().find(|s| s.name == name)
+}
+
+struct Built {
+    chain: Vec<Certificate>,
+    leaf: Issued,
+    root: Certificate,
+}
+
+/// Builds scenario `name` for `host` at `now`.
+pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, PkiError> {
+    let info = find(name).ok_or_else(|| PkiError::UnknownScenario(name.to_owned()))?;
+    let mut names = vec![SubjectName::parse(host)?];
+    let loopback = SubjectName::parse(LOOPBACK_IP)?;
+    if !names.contains(&loopback) {
+        names.push(loopback);
+    }
+    let ca_now = now - CA_BACKDATE;
+    let ec = KeyType::EcP256;
+    let standard = |root_path_len: u8| -> Result<(Authority, Authority), PkiError> {
+        let root = Authority::new_root(
+            Some(&format!("trustpath scenario {name} root CA")),
+            ec,
+            ca_now,
+            ROOT_DAYS,
+            root_path_len,
+        )?;
+        let inter = root.new_intermediate_with_key(
+            Some(&format!("trustpath scenario {name} intermediate CA")),
+            LabKey::Modern(ec.generate()?),
+            ca_now,
+            INTERMEDIATE_DAYS,
+            0,
+        )?;
+        Ok((root, inter))
+    };
+    let server_leaf = |issuer: &Authority, names: &[SubjectName], at: OffsetDateTime, days: u32| {
+        issuer.issue_leaf(names, LeafUsage::Server, ec, at, days)
+    };
+
+    let built = match name {
+        "good" | "missing-intermediate" | "served-root" | "plaintext-http" => {
+            let (root, inter) = standard(1)?;
+            let leaf = server_leaf(&inter, &names, now, LEAF_DAYS)?;
+            let chain = match name {
+                "missing-intermediate" => vec![leaf.cert.clone()],
+                "served-root" => vec![
+                    leaf.cert.clone(),
+                    inter.certificate().clone(),
+                    root.certificate().clone(),
+                ],
+                "plaintext-http" => Vec::new(),
+                _ => vec![leaf.cert.clone(), inter.certificate().clone()],
+            };
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
+        }
+        "wrong-order" => {
+            let root = Authority::new_root(
+                Some("trustpath scenario wrong-order root CA"),
+                ec,
+                ca_now,
+                ROOT_DAYS,
+                2,
+            )?;
+            let upper = root.new_intermediate_with_key(
+                Some("trustpath scenario wrong-order upper intermediate CA"),
+                LabKey::Modern(ec.generate()?),
+                ca_now,
+                INTERMEDIATE_DAYS,
+                1,
+            )?;
+            let issuing = upper.new_intermediate_with_key(
+                Some("trustpath scenario wrong-order issuing intermediate CA"),
+                LabKey::Modern(ec.generate()?),
+                ca_now,
+                INTERMEDIATE_DAYS,
+                0,
+            )?;
+            let leaf = server_leaf(&issuing, &names, now, LEAF_DAYS)?;
+            let chain = vec![
+                leaf.cert.clone(),
+                upper.certificate().clone(),
+                issuing.certificate().clone(),
+            ];
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
+        }
+        "expired" | "not-yet-valid" => {
+            let (root, inter) = standard(1)?;
+            let leaf = if name == "expired" {
+                server_leaf(&inter, &names, now - Duration::days(120), 90)?
+            } else {
+                server_leaf(&inter, &names, now + Duration::days(30), LEAF_DAYS)?
+            };
+            let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
+        }
+        "wrong-host" => {
+            let (root, inter) = standard(1)?;
+            let leaf = server_leaf(&inter, &[SubjectName::parse(WRONG_HOST)?], now, LEAF_DAYS)?;
+            let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
+        }
+        "self-signed" => {
+            let (root, _) = standard(1)?;
+            let key = ec.generate()?;
+            let params = profile::leaf(
+                &names,
+                LeafUsage::Server,
+                false,
+                Validity::days_from(now, LEAF_DAYS)?,
+            )?;
+            let issuer = Issuer::from_params(&params, &key);
+            let der = params.signed_by(&key, &issuer)?;
+            let cert = Certificate::from_der(der.der().to_vec())
+                .map_err(|e| PkiError::Ca(e.to_string()))?;
+            let leaf = Issued {
+                cert: cert.clone(),
+                key_pkcs8: key.serialize_der(),
+            };
+            Built {
+                chain: vec![cert],
+                leaf,
+                root: root.certificate().clone(),
+            }
+        }
+        "untrusted-root" => {
+            let (trusted_root, _) = standard(1)?;
+            let other_root = Authority::new_root(
+                Some("trustpath scenario untrusted-root other root CA"),
+                ec,
+                ca_now,
+                ROOT_DAYS,
+                1,
+            )?;
+            let inter = other_root.new_intermediate_with_key(
+                Some("trustpath scenario untrusted-root other intermediate CA"),
+                LabKey::Modern(ec.generate()?),
+                ca_now,
+                INTERMEDIATE_DAYS,
+                0,
+            )?;
+            let leaf = server_leaf(&inter, &names, now, LEAF_DAYS)?;
+            let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
+            Built {
+                chain,
+                leaf,
+                root: trusted_root.certificate().clone(),
+            }
+        }
+        "sha1" => {
+            let root = Authority::new_root(
+                Some("trustpath scenario sha1 root CA"),
+                ec,
+                ca_now,
+                ROOT_DAYS,
+                1,
+            )?;
+            let inter = root.new_intermediate_with_key(
+                Some("trustpath scenario sha1 intermediate CA (RSA)"),
+                LabKey::Modern(KeyType::Rsa2048.generate()?),
+                ca_now,
+                INTERMEDIATE_DAYS,
+                0,
+            )?;
+            let modern = server_leaf(&inter, &names, now, LEAF_DAYS)?;
+            let cert = resign::resign_sha1(&modern.cert, &inter.key_pkcs8())?;
+            let leaf = Issued {
+                cert,
+                key_pkcs8: modern.key_pkcs8,
+            };
+            let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
+        }
+        "rsa-1024" => {
+            let root = Authority::new_root(
+                Some("trustpath scenario rsa-1024 root CA"),
+                ec,
+                ca_now,
+                ROOT_DAYS,
+                1,
+            )?;
+            let weak = LegacyRsaKey::test_key_1024()?;
+            debug_assert_eq!(weak.der_bytes().first(), Some(&0x30));
+            let inter = root.new_intermediate_with_key(
+                Some("trustpath scenario rsa-1024 intermediate CA (RSA 1024, public test key)"),
+                LabKey::Legacy(weak),
+                ca_now,
+                INTERMEDIATE_DAYS,
+                0,
+            )?;
+            let leaf = server_leaf(&inter, &names, now, LEAF_DAYS)?;
+            let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
+        }
+        "client-eku" => {
+            let (root, inter) = standard(1)?;
+            let leaf = inter.issue_leaf(&names, LeafUsage::Client, ec, now, LEAF_DAYS)?;
+            let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
+            Built {
+                chain,
+                leaf,
+                root: root.certificate().clone(),
+            }
+        }
+        other => return Err(PkiError::UnknownScenario(other.to_owned())),
+    };
+    let tls = name != "plaintext-http";
+    Ok(Scenario {
+        info,
+        names,
+        chain: built.chain,
+        key_pkcs8: if tls {
+            built.leaf.key_pkcs8
+        } else {
+            Vec::new()
+        },
+        trust_anchor: built.root,
+        tls,
+    })
+}

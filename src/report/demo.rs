@@ -1,0 +1,98 @@
+//! Output of `trustpath demo`: what the lab deployment is, section headings, the fixes applied and the
+//! before/after table. The two probe reports themselves go through the normal [`super::Printer`].
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anstyle::{AnsiColor, Style};
+
+use super::Run;
+
+const BOLD: Style = Style::new().bold();
+const GOOD: Style = AnsiColor::Green.on_default().bold();
+const BAD: Style = AnsiColor::Red.on_default().bold();
+
+/// What the demo deployment is made of: (role, public name, address, speaks TLS).
+pub fn intro(
+    w: &mut dyn Write,
+    dir: &Path,
+    endpoints: &[(&str, &str, SocketAddr, bool)],
+) -> io::Result<()> {
+    writeln!(
+        w,
+        "{BOLD}trustpath demo{BOLD:#}: a throwaway lab deployment on loopback, judged as its JVM would judge it"
+    )?;
+    writeln!(w, "  lab PKI and truststore in {}", dir.display())?;
+    for (role, host, addr, tls) in endpoints {
+        writeln!(
+            w,
+            "  {role:<7} {host:<16} {addr}  {}",
+            if *tls { "TLS" } else { "plain HTTP" }
+        )?;
+    }
+    writeln!(
+        w,
+        "  the app's JVM trusts the lab root CA only (truststore.p12); the issuing CA's certificate came"
+    )?;
+    writeln!(
+        w,
+        "  with the server certificates (as with --extra-certs), so trustpath can build fullchains"
+    )?;
+    writeln!(w)
+}
+
+/// A section heading.
+pub fn heading(w: &mut dyn Write, title: &str) -> io::Result<()> {
+    writeln!(w, "\n{BOLD}━━ {title} ━━{BOLD:#}\n")
+}
+
+/// The fixes applied: (role, the finding fixed, what was done).
+pub fn fixes(w: &mut dyn Write, applied: &[(&str, String, String)]) -> io::Result<()> {
+    writeln!(w, "\n{BOLD}━━ Applying the fixes ━━{BOLD:#}\n")?;
+    for (role, code, action) in applied {
+        writeln!(w, "  {role:<7} {code:<22} → {action}")?;
+    }
+    writeln!(w)
+}
+
+/// One line per endpoint: its verdict and first finding before, and after.
+pub fn before_after(
+    w: &mut dyn Write,
+    roles: &[&str],
+    before: &Run,
+    after: &Run,
+) -> io::Result<()> {
+    writeln!(w, "\n{BOLD}━━ Before → after ━━{BOLD:#}\n")?;
+    for (i, role) in roles.iter().enumerate() {
+        let b = before.endpoints.get(i);
+        let a = after.endpoints.get(i);
+        let verdict = |r: Option<&super::EndpointReport>| match r {
+            Some(r) if r.ok() => ("✓ trusted".to_owned(), GOOD),
+            Some(r) => (
+                format!(
+                    "✗ {}",
+                    r.findings
+                        .first()
+                        .map(|f| f.code.name())
+                        .unwrap_or("not trusted")
+                ),
+                BAD,
+            ),
+            None => ("-".to_owned(), Style::new()),
+        };
+        let ((bt, bs), (at, as_)) = (verdict(b), verdict(a));
+        writeln!(w, "  {role:<7} {bs}{bt:<24}{bs:#} → {as_}{at}{as_:#}")?;
+    }
+    let fixed = after.endpoints.iter().filter(|e| e.ok()).count();
+    writeln!(
+        w,
+        "\n  {fixed} of {} endpoints trusted by the JVM after the fixes",
+        after.endpoints.len()
+    )
+}
+
+/// Where the kept lab directory is (`--keep`).
+pub fn kept(w: &mut dyn Write, dir: &Path) -> io::Result<()> {
+    writeln!(w, "\nlab directory kept: {}", dir.display())
+}

@@ -1,0 +1,199 @@
+//! A real nginx (non-daemon child, own prefix, 127.0.0.1 only) serves a lab's `fullchain.pem` and
+//! proxies to `trustpath serve` over HTTP and over HTTPS (verifying the upstream against the lab root),
+//! including a WebSocket upgrade: the deployment the lab files are meant for.
+
+#[path = "support/serve.rs"]
+mod serve_support;
+mod support;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use serve_support::{get, https_exchange, runtime, start, tls_config};
+use support::{JavaTrust, have_tool, java_handshake};
+use time::OffsetDateTime;
+use trustpath::pki::SubjectName;
+use trustpath::pki::lab::{self, LabSpec};
+use trustpath::serve::ServeConfig;
+
+const HOST: &str = "app.lab.test";
+
+struct Nginx(Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn write_lab(dir: &Path) -> lab::Lab {
+    let names = SubjectName::parse_all(&[HOST, "127.0.0.1"]).unwrap();
+    let lab = lab::generate(&LabSpec::new(names), OffsetDateTime::now_utc()).unwrap();
+    for f in &lab.files {
+        std::fs::write(dir.join(&f.name), &f.contents).unwrap();
+    }
+    lab
+}
+
+#[test]
+fn nginx_serves_the_lab_fullchain_and_proxies_to_trustpath_serve() {
+    if !have_tool("nginx") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lab = write_lab(d);
+
+    // Upstreams: trustpath serve over plain HTTP, and over TLS with the same lab chain.
+    let plain = start(ServeConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: None,
+        label: "plain upstream".into(),
+        max_connections: None,
+        duration: None,
+    });
+    let chain: Vec<Vec<u8>> = [
+        lab.leaf.cert.der().to_vec(),
+        lab.intermediate.as_ref().unwrap().der().to_vec(),
+    ]
+    .to_vec();
+    let tls = start(tls_config(&chain, &lab.leaf.key_pkcs8, "tls upstream"));
+
+    let port = serve_support::free_port();
+    std::fs::create_dir_all(d.join("logs")).unwrap();
+    let conf = format!(
+        r#"daemon off;
+master_process off;
+pid {d}/nginx.pid;
+error_log {d}/logs/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {d}/client_body;
+    proxy_temp_path {d}/proxy;
+    fastcgi_temp_path {d}/fastcgi;
+    uwsgi_temp_path {d}/uwsgi;
+    scgi_temp_path {d}/scgi;
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        server_name {HOST};
+        ssl_certificate {d}/fullchain.pem;
+        ssl_certificate_key {d}/server.key;
+        location / {{
+            proxy_pass http://127.0.0.1:{plain_port};
+        }}
+        location /tls/ {{
+            proxy_pass https://127.0.0.1:{tls_port}/;
+            proxy_ssl_verify on;
+            proxy_ssl_trusted_certificate {d}/root-ca.pem;
+            proxy_ssl_name {HOST};
+            proxy_ssl_server_name on;
+        }}
+        location /ws/ {{
+            proxy_pass https://127.0.0.1:{tls_port};
+            proxy_ssl_verify on;
+            proxy_ssl_trusted_certificate {d}/root-ca.pem;
+            proxy_ssl_name {HOST};
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+        }}
+    }}
+}}
+"#,
+        d = d.display(),
+        plain_port = plain.addr.port(),
+        tls_port = tls.addr.port(),
+    );
+    std::fs::write(d.join("nginx.conf"), conf).unwrap();
+    let _nginx = Nginx(
+        Command::new("nginx")
+            .arg("-p")
+            .arg(d)
+            .arg("-e")
+            .arg(d.join("logs/error.log"))
+            .arg("-c")
+            .arg(d.join("nginx.conf"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    serve_support::wait_for_port(port);
+    let addr = format!("127.0.0.1:{port}").parse().unwrap();
+    let root = lab.root.der().to_vec();
+
+    let page = runtime().block_on(https_exchange(addr, HOST, &root, &get(HOST, "/")));
+    assert!(
+        page.contains("trustpath serve: plain upstream"),
+        "{page}\n{}",
+        log(d)
+    );
+    let page = runtime().block_on(https_exchange(addr, HOST, &root, &get(HOST, "/tls/x")));
+    assert!(
+        page.contains("trustpath serve: tls upstream"),
+        "{page}\n{}",
+        log(d)
+    );
+    let upgrade = format!(
+        "GET /ws/socket HTTP/1.1\r\nHost: {HOST}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    );
+    // Close right after the upgrade: a masked close frame with code 1000.
+    let mut request = upgrade.into_bytes();
+    request.extend_from_slice(&[0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]);
+    let reply = runtime().block_on(https_exchange(addr, HOST, &root, &request));
+    assert!(reply.starts_with("HTTP/1.1 101"), "{reply}\n{}", log(d));
+    assert!(reply.contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), "{reply}");
+
+    if have_tool("openssl") {
+        let out = Command::new("openssl")
+            .args(["s_client", "-verify_return_error", "-connect"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-servername", HOST, "-verify_hostname", HOST, "-CAfile"])
+            .arg(d.join("root-ca.pem"))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Verify return code: 0 (ok)"), "{text}");
+    }
+    if have_tool("java") {
+        let jks = d.join("truststore.jks");
+        let verdict = java_handshake(
+            None,
+            JavaTrust::SystemProperty {
+                path: &jks,
+                password: Some("changeit"),
+            },
+            port,
+            HOST,
+        );
+        assert!(verdict.trusted(), "{verdict:?}");
+    }
+
+    // trustpath itself, through nginx, with the lab truststore: trusted, no error finding, exit 0.
+    let out = Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
+        .args(["probe", "--json", "--timeout", "5"])
+        .arg(format!("https://{HOST}:{port}/"))
+        .arg("--resolve")
+        .arg(format!("{HOST}:{port}:127.0.0.1"))
+        .arg("--truststore")
+        .arg(d.join("truststore.p12"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    assert_eq!(v["endpoints"][0]["trusted"], true, "{v:#}");
+    assert_eq!(
+        v["endpoints"][0]["chain"].as_array().unwrap().len(),
+        2,
+        "{v:#}"
+    );
+}
+
+fn log(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("logs/error.log")).unwrap_or_default()
+}
