@@ -267,10 +267,7 @@ fn lab_trust(path: &Path) -> Result<Trust> {
         origin: StoreOrigin::Option,
     }];
     Ok(Trust {
-        anchors: TrustAnchors {
-            java,
-            browser: trust::mozilla_anchors(),
-        },
+        anchors: TrustAnchors::new(java, trust::mozilla_anchors()),
         summaries,
         policy: Policy::default(),
     })
