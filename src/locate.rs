@@ -56,6 +56,9 @@ pub struct Candidate {
     pub java_home: Option<PathBuf>,
     /// Whether this is the store the default JVM uses (the first of the default-defining origins).
     pub default: bool,
+    /// Other places that resolve to the same file (e.g. a second JDK whose `cacerts` is a symlink to
+    /// Debian's shared store): an edit of this store changes what they trust too.
+    pub also: Vec<PathBuf>,
 }
 
 /// The `cacerts` inside a Java home, in either layout.
@@ -101,7 +104,10 @@ pub fn candidates(env: &LocateEnv) -> Vec<Candidate> {
     let push =
         |out: &mut Vec<Candidate>, path: PathBuf, origin: &str, java_home: Option<PathBuf>| {
             let real_path = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if out.iter().any(|c| c.real_path == real_path) {
+            if let Some(existing) = out.iter_mut().find(|c| c.real_path == real_path) {
+                if existing.path != path && !existing.also.contains(&path) {
+                    existing.also.push(path);
+                }
                 return;
             }
             out.push(Candidate {
@@ -110,6 +116,7 @@ pub fn candidates(env: &LocateEnv) -> Vec<Candidate> {
                 origin: origin.to_owned(),
                 java_home,
                 default: false,
+                also: Vec::new(),
             });
         };
     let homes = [
@@ -187,7 +194,15 @@ mod tests {
             jvm_dirs: vec![t.path().join("jvm")],
             atlassian_dirs: vec![t.path().join("atl")],
         };
+        let shared = t.path().join("jvm/jdk-25");
+        std::fs::create_dir_all(shared.join("lib/security")).unwrap();
+        std::os::unix::fs::symlink(
+            jdk17.join("lib/security/cacerts"),
+            shared.join("lib/security/cacerts"),
+        )
+        .unwrap();
         let c = candidates(&env);
+        assert_eq!(c[1].also, [shared.join("lib/security/cacerts")]);
         let origins: Vec<&str> = c.iter().map(|c| c.origin.as_str()).collect();
         assert_eq!(origins, ["--java-home", "$JAVA_HOME", "atlassian"]);
         assert!(c[0].default && !c[1].default);

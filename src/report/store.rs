@@ -364,6 +364,9 @@ pub fn locate_human(w: &mut dyn Write, found: &[LocatedStore]) -> io::Result<()>
             via.push_str(&format!(", java home {}", h.display()));
         }
         writeln!(w, "    {what} ({via})")?;
+        for other in &c.also {
+            writeln!(w, "    also {} (same file)", other.display())?;
+        }
     }
     writeln!(
         w,
@@ -380,6 +383,7 @@ pub fn locate_json(w: &mut dyn Write, found: &[LocatedStore]) -> io::Result<()> 
         origin: String,
         java_home: Option<String>,
         default: bool,
+        also: Vec<String>,
         format: Option<&'static str>,
         entries: Option<usize>,
         error: Option<String>,
@@ -401,6 +405,12 @@ pub fn locate_json(w: &mut dyn Write, found: &[LocatedStore]) -> io::Result<()> 
                     .as_ref()
                     .map(|h| h.display().to_string()),
                 default: f.candidate.default,
+                also: f
+                    .candidate
+                    .also
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect(),
                 format: f.store.as_ref().ok().map(|s| s.format.name()),
                 entries: f.store.as_ref().ok().map(|s| s.entries.len()),
                 error: f.store.as_ref().err().cloned(),
