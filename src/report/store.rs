@@ -329,8 +329,9 @@ pub fn convert_human(
 ) -> io::Result<()> {
     writeln!(
         w,
-        "wrote {} ({format}, {entries} entries) from {}",
+        "wrote {} ({format}, {entries} entr{}) from {}",
         dst.display(),
+        if entries == 1 { "y" } else { "ies" },
         src.display()
     )
 }
