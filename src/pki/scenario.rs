@@ -4,7 +4,7 @@
 //! Every scenario has a lab root the client is meant to trust ([`Scenario::trust_anchor`]); the fault
 //! is in what is served. Names covered: the host (default `localhost`) and `127.0.0.1`.
 
-use rcgen::{Issuer, PublicKeyData};
+use rcgen::Issuer;
 use time::{Duration, OffsetDateTime};
 
 use super::key::LabKey;
@@ -150,23 +150,32 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
     }
     let ca_now = now - CA_BACKDATE;
     let ec = KeyType::EcP256;
-    let standard = |root_path_len: u8| -> Result<(Authority, Authority), PkiError> {
+    // A root and an intermediate under it; `inter_note` qualifies the intermediate's name ("(RSA)").
+    let pair = |root_label: &str,
+                inter_note: &str,
+                inter_key: LabKey,
+                root_path_len: u8|
+     -> Result<(Authority, Authority), PkiError> {
         let root = Authority::new_root(
-            Some(&format!("trustpath scenario {name} root CA")),
+            Some(&format!("trustpath scenario {root_label} root CA")),
             ec,
             ca_now,
             ROOT_DAYS,
             root_path_len,
         )?;
         let inter = root.new_intermediate_with_key(
-            Some(&format!("trustpath scenario {name} intermediate CA")),
-            LabKey::Modern(ec.generate()?),
+            Some(&format!(
+                "trustpath scenario {root_label} intermediate CA{inter_note}"
+            )),
+            inter_key,
             ca_now,
             INTERMEDIATE_DAYS,
             0,
         )?;
         Ok((root, inter))
     };
+    let standard =
+        |root_path_len: u8| pair(name, "", LabKey::Modern(ec.generate()?), root_path_len);
     let server_leaf = |issuer: &Authority, names: &[SubjectName], at: OffsetDateTime, days: u32| {
         issuer.issue_leaf(names, LeafUsage::Server, ec, at, days)
     };
@@ -274,19 +283,11 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
         }
         "untrusted-root" => {
             let (trusted_root, _) = standard(1)?;
-            let other_root = Authority::new_root(
-                Some("trustpath scenario untrusted-root other root CA"),
-                ec,
-                ca_now,
-                ROOT_DAYS,
-                1,
-            )?;
-            let inter = other_root.new_intermediate_with_key(
-                Some("trustpath scenario untrusted-root other intermediate CA"),
+            let (_, inter) = pair(
+                "untrusted-root other",
+                "",
                 LabKey::Modern(ec.generate()?),
-                ca_now,
-                INTERMEDIATE_DAYS,
-                0,
+                1,
             )?;
             let leaf = server_leaf(&inter, &names, now, LEAF_DAYS)?;
             let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
@@ -297,19 +298,11 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
             }
         }
         "sha1" => {
-            let root = Authority::new_root(
-                Some("trustpath scenario sha1 root CA"),
-                ec,
-                ca_now,
-                ROOT_DAYS,
-                1,
-            )?;
-            let inter = root.new_intermediate_with_key(
-                Some("trustpath scenario sha1 intermediate CA (RSA)"),
+            let (root, inter) = pair(
+                "sha1",
+                " (RSA)",
                 LabKey::Modern(KeyType::Rsa2048.generate()?),
-                ca_now,
-                INTERMEDIATE_DAYS,
-                0,
+                1,
             )?;
             let modern = server_leaf(&inter, &names, now, LEAF_DAYS)?;
             let cert = resign::resign_sha1(&modern.cert, &inter.key_pkcs8())?;
@@ -325,21 +318,11 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
             }
         }
         "rsa-1024" => {
-            let root = Authority::new_root(
-                Some("trustpath scenario rsa-1024 root CA"),
-                ec,
-                ca_now,
-                ROOT_DAYS,
+            let (root, inter) = pair(
+                "rsa-1024",
+                " (RSA 1024, public test key)",
+                LabKey::Legacy(LegacyRsaKey::test_key_1024()?),
                 1,
-            )?;
-            let weak = LegacyRsaKey::test_key_1024()?;
-            debug_assert_eq!(weak.der_bytes().first(), Some(&0x30));
-            let inter = root.new_intermediate_with_key(
-                Some("trustpath scenario rsa-1024 intermediate CA (RSA 1024, public test key)"),
-                LabKey::Legacy(weak),
-                ca_now,
-                INTERMEDIATE_DAYS,
-                0,
             )?;
             let leaf = server_leaf(&inter, &names, now, LEAF_DAYS)?;
             let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
