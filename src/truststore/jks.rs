@@ -17,6 +17,7 @@
 
 pub(crate) mod mutf8;
 
+use super::cursor::Cursor;
 use std::collections::HashMap;
 
 use sha1::{Digest, Sha1};
@@ -82,47 +83,8 @@ impl Flavor {
     }
 }
 
-/// A bounds-checked cursor over untrusted bytes. Errors are plain text; callers add the entry index.
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn remaining(&self) -> usize {
-        self.bytes.len() - self.pos
-    }
-
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
-        if n > self.remaining() {
-            return Err(format!(
-                "{what} is cut short: {n} bytes needed at offset {}, {} left",
-                self.pos,
-                self.remaining()
-            ));
-        }
-        let out = &self.bytes[self.pos..self.pos + n];
-        self.pos += n;
-        Ok(out)
-    }
-
-    fn u16(&mut self, what: &str) -> Result<u16, String> {
-        let b = self.take(2, what)?;
-        Ok(u16::from_be_bytes([b[0], b[1]]))
-    }
-
-    fn u32(&mut self, what: &str) -> Result<u32, String> {
-        let b = self.take(4, what)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn i64(&mut self, what: &str) -> Result<i64, String> {
-        let b = self.take(8, what)?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(b);
-        Ok(i64::from_be_bytes(a))
-    }
-
+/// JKS-specific reads.
+impl Cursor<'_> {
     /// A Java `int` length, refused when negative or above `max`.
     fn len(&mut self, what: &str, max: usize) -> Result<usize, String> {
         let n = self.u32(&format!("{what} length"))?;
@@ -153,7 +115,7 @@ pub(crate) fn read_store(
     password: Option<&str>,
     flavor: Flavor,
 ) -> Result<TrustStore, StoreError> {
-    let mut cur = Cursor { bytes, pos: 0 };
+    let mut cur = Cursor::new(bytes);
     let magic = cur.u32("magic number").map_err(StoreError::malformed)?;
     if magic != flavor.magic() {
         return Err(StoreError::malformed(format!(

@@ -3,6 +3,7 @@
 //! Codecs never open paths or prompt; the file layer (`crate::storefile`) does I/O, locking and atomic
 //! writes. The format is always detected from content ([`detect`]), never from a file name.
 
+mod cursor;
 pub mod jceks;
 pub mod jks;
 pub mod keyprotect;

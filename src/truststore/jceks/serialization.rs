@@ -7,6 +7,8 @@
 //! nesting depth, and errors on anything it cannot size exactly rather than guess. Along the way it notes
 //! the string and byte-array values of named fields, which is all that unsealing a key needs.
 
+use crate::truststore::cursor::Cursor;
+
 const STREAM_MAGIC: [u8; 4] = [0xac, 0xed, 0x00, 0x05];
 
 const TC_NULL: u8 = 0x70;
@@ -52,7 +54,7 @@ pub enum Value<'a> {
 pub fn sealed_object_len(bytes: &[u8]) -> Result<usize, String> {
     let mut p = Parser::new(bytes);
     walk_object(&mut p, Some(SEALED_KEY_CLASS)).map_err(|e| format!("sealed secret key: {e}"))?;
-    Ok(p.pos)
+    Ok(p.cur.pos)
 }
 
 /// The string and byte-array values of the named fields of the one object serialized at the start of
@@ -64,20 +66,20 @@ pub fn object_fields(bytes: &[u8]) -> Result<Vec<(String, Value<'_>)>, String> {
 }
 
 fn walk_object(p: &mut Parser<'_>, class: Option<&str>) -> Result<(), String> {
-    let magic = p.take(4, "stream header")?;
+    let magic = p.cur.take(4, "stream header")?;
     if magic != STREAM_MAGIC {
         return Err(format!(
             "stream header {} is not a Java serialization header (aced0005)",
             hex::encode(magic)
         ));
     }
-    if p.peek()? != TC_OBJECT {
+    if p.cur.peek()? != TC_OBJECT {
         return Err(format!(
             "starts with type code 0x{:02x}, not an object",
-            p.peek()?
+            p.cur.peek()?
         ));
     }
-    p.pos += 1;
+    p.cur.pos += 1;
     let desc = p
         .class_desc()?
         .ok_or("object has a null class descriptor")?;
@@ -114,8 +116,7 @@ struct ClassDesc {
 }
 
 struct Parser<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+    cur: Cursor<'a>,
     handles: Vec<Handle<'a>>,
     descs: Vec<ClassDesc>,
     depth: u32,
@@ -125,8 +126,7 @@ struct Parser<'a> {
 impl<'a> Parser<'a> {
     fn new(bytes: &'a [u8]) -> Parser<'a> {
         Parser {
-            bytes,
-            pos: 0,
+            cur: Cursor::new(bytes),
             handles: Vec::new(),
             descs: Vec::new(),
             depth: 0,
@@ -134,63 +134,25 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn remaining(&self) -> usize {
-        self.bytes.len() - self.pos
-    }
-
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
-        if n > self.remaining() {
-            return Err(format!(
-                "{what} is cut short: {n} bytes needed at offset {}, {} left",
-                self.pos,
-                self.remaining()
-            ));
-        }
-        let out = &self.bytes[self.pos..self.pos + n];
-        self.pos += n;
-        Ok(out)
-    }
-
-    fn peek(&self) -> Result<u8, String> {
-        self.bytes
-            .get(self.pos)
-            .copied()
-            .ok_or_else(|| format!("cut short at offset {}", self.pos))
-    }
-
-    fn u8(&mut self, what: &str) -> Result<u8, String> {
-        Ok(self.take(1, what)?[0])
-    }
-
-    fn u16(&mut self, what: &str) -> Result<u16, String> {
-        let b = self.take(2, what)?;
-        Ok(u16::from_be_bytes([b[0], b[1]]))
-    }
-
-    fn u32(&mut self, what: &str) -> Result<u32, String> {
-        let b = self.take(4, what)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
     /// A non-negative Java `int` count of items of `unit` bytes each, checked against what remains.
     fn count(&mut self, what: &str, unit: usize) -> Result<usize, String> {
-        let n = self.u32(what)?;
+        let n = self.cur.u32(what)?;
         if n > i32::MAX as u32 {
             return Err(format!("{what} {} is negative", n as i32));
         }
         let n = n as usize;
-        if n.saturating_mul(unit) > self.remaining() {
+        if n.saturating_mul(unit) > self.cur.remaining() {
             return Err(format!(
                 "{what} {n} needs more than the {} bytes left",
-                self.remaining()
+                self.cur.remaining()
             ));
         }
         Ok(n)
     }
 
-    fn utf(&mut self, what: &str) -> Result<&'a [u8], String> {
-        let n = usize::from(self.u16(what)?);
-        self.take(n, what)
+    fn utf_bytes(&mut self, what: &str) -> Result<&'a [u8], String> {
+        let n = usize::from(self.cur.u16(what)?);
+        self.cur.take(n, what)
     }
 
     fn enter(&mut self) -> Result<(), String> {
@@ -204,12 +166,12 @@ impl<'a> Parser<'a> {
     /// One `content` item.
     fn object(&mut self) -> Result<Item<'a>, String> {
         self.enter()?;
-        let tag = self.u8("type code")?;
+        let tag = self.cur.u8("type code")?;
         let out = match tag {
             TC_NULL => Item::Nothing,
             TC_REFERENCE => self.reference()?,
             TC_CLASSDESC | TC_PROXYCLASSDESC => {
-                self.pos -= 1;
+                self.cur.pos -= 1;
                 self.class_desc()?.map_or(Item::Nothing, Item::Desc)
             }
             TC_OBJECT => {
@@ -221,15 +183,15 @@ impl<'a> Parser<'a> {
                 Item::Nothing
             }
             TC_STRING => {
-                let s = self.utf("string")?;
+                let s = self.utf_bytes("string")?;
                 self.handles.push(Handle::Str(s));
                 Item::Value(Value::Str(s))
             }
             TC_LONGSTRING => {
-                let b = self.take(8, "long string length")?;
+                let b = self.cur.take(8, "long string length")?;
                 let n = u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
                 let n = usize::try_from(n).map_err(|_| "long string length overflows")?;
-                let s = self.take(n, "long string")?;
+                let s = self.cur.take(n, "long string")?;
                 self.handles.push(Handle::Str(s));
                 Item::Value(Value::Str(s))
             }
@@ -260,7 +222,7 @@ impl<'a> Parser<'a> {
                     Item::Nothing
                 } else {
                     let n = self.count("array length", unit)?;
-                    let elements = self.take(n * unit, "array elements")?;
+                    let elements = self.cur.take(n * unit, "array elements")?;
                     if element == Some(b'B') {
                         Item::Value(Value::Bytes(elements))
                     } else {
@@ -287,7 +249,7 @@ impl<'a> Parser<'a> {
             t => {
                 return Err(format!(
                     "unknown type code 0x{t:02x} at offset {}",
-                    self.pos - 1
+                    self.cur.pos - 1
                 ));
             }
         };
@@ -296,7 +258,7 @@ impl<'a> Parser<'a> {
     }
 
     fn reference(&mut self) -> Result<Item<'a>, String> {
-        let h = self.u32("handle")?;
+        let h = self.cur.u32("handle")?;
         let index = h.wrapping_sub(BASE_HANDLE) as usize;
         match self.handles.get(index) {
             Some(Handle::Desc(d)) => Ok(Item::Desc(*d)),
@@ -309,19 +271,19 @@ impl<'a> Parser<'a> {
     /// A `classDesc`: a new or proxy descriptor, a reference to one, or null.
     fn class_desc(&mut self) -> Result<Option<usize>, String> {
         self.enter()?;
-        let tag = self.u8("class descriptor")?;
+        let tag = self.cur.u8("class descriptor")?;
         let out = match tag {
             TC_NULL => None,
             TC_REFERENCE => {
-                let at = self.pos;
+                let at = self.cur.pos;
                 match self.reference()? {
                     Item::Desc(d) => Some(d),
                     _ => return Err(format!("handle at offset {at} is not a class descriptor")),
                 }
             }
             TC_CLASSDESC => {
-                let name = String::from_utf8_lossy(self.utf("class name")?).into_owned();
-                self.take(8, "serialVersionUID")?;
+                let name = String::from_utf8_lossy(self.utf_bytes("class name")?).into_owned();
+                self.cur.take(8, "serialVersionUID")?;
                 let index = self.descs.len();
                 self.handles.push(Handle::Desc(index));
                 self.descs.push(ClassDesc {
@@ -330,15 +292,15 @@ impl<'a> Parser<'a> {
                     fields: Vec::new(),
                     superclass: None,
                 });
-                let flags = self.u8("class flags")?;
-                let n = usize::from(self.u16("field count")?);
-                if n.saturating_mul(3) > self.remaining() {
+                let flags = self.cur.u8("class flags")?;
+                let n = usize::from(self.cur.u16("field count")?);
+                if n.saturating_mul(3) > self.cur.remaining() {
                     return Err(format!("field count {n} needs more than the bytes left"));
                 }
                 let mut fields = Vec::new();
                 for _ in 0..n {
-                    let code = self.u8("field type")?;
-                    let name = String::from_utf8_lossy(self.utf("field name")?).into_owned();
+                    let code = self.cur.u8("field type")?;
+                    let name = String::from_utf8_lossy(self.utf_bytes("field name")?).into_owned();
                     match code {
                         b'B' | b'C' | b'D' | b'F' | b'I' | b'J' | b'S' | b'Z' => {}
                         b'L' | b'[' => {
@@ -368,7 +330,7 @@ impl<'a> Parser<'a> {
                 });
                 let n = self.count("proxy interface count", 2)?;
                 for _ in 0..n {
-                    self.utf("proxy interface name")?;
+                    self.utf_bytes("proxy interface name")?;
                 }
                 self.annotation()?;
                 let superclass = self.class_desc()?;
@@ -388,20 +350,20 @@ impl<'a> Parser<'a> {
     /// `classAnnotation` / `objectAnnotation`: contents up to `TC_ENDBLOCKDATA`.
     fn annotation(&mut self) -> Result<(), String> {
         loop {
-            match self.peek()? {
+            match self.cur.peek()? {
                 TC_ENDBLOCKDATA => {
-                    self.pos += 1;
+                    self.cur.pos += 1;
                     return Ok(());
                 }
                 TC_BLOCKDATA => {
-                    self.pos += 1;
-                    let n = usize::from(self.u8("block length")?);
-                    self.take(n, "block data")?;
+                    self.cur.pos += 1;
+                    let n = usize::from(self.cur.u8("block length")?);
+                    self.cur.take(n, "block data")?;
                 }
                 TC_BLOCKDATALONG => {
-                    self.pos += 1;
+                    self.cur.pos += 1;
                     let n = self.count("block length", 1)?;
-                    self.take(n, "block data")?;
+                    self.cur.take(n, "block data")?;
                 }
                 _ => {
                     self.object()?;
@@ -434,7 +396,7 @@ impl<'a> Parser<'a> {
                         _ => 0,
                     };
                     if size != 0 {
-                        self.take(size, "field value")?;
+                        self.cur.take(size, "field value")?;
                     } else if let Item::Value(v) = self.object()?
                         && !self.captured.iter().any(|(n, _)| *n == name)
                     {
