@@ -2,9 +2,9 @@
 //! `trustpath serve` and `openssl s_server`); profiles checked at a fixed instant; files never
 //! overwritten without `--force`.
 
-#[path = "support/serve.rs"]
-mod serve_support;
 mod support;
+
+use support::serve as serve_support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

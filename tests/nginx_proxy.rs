@@ -2,9 +2,9 @@
 //! proxies to `trustpath serve` over HTTP and over HTTPS (verifying the upstream against the lab root),
 //! including a WebSocket upgrade: the deployment the lab files are meant for.
 
-#[path = "support/serve.rs"]
-mod serve_support;
 mod support;
+
+use support::serve as serve_support;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -2,9 +2,9 @@
 //! thousand concurrent handshakes work; the binary prints its address first and stops by itself; the
 //! JVM judges a few scenarios as an app server would.
 
-#[path = "support/serve.rs"]
-mod serve_support;
 mod support;
+
+use support::serve as serve_support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

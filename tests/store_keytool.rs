@@ -206,7 +206,11 @@ fn after_an_import_keytool_sees_a_trusted_entry_and_the_jvm_trusts_the_server() 
     let root = pki::root("Lab Import Root");
     let inter = pki::intermediate("Lab Import Issuing CA", &root);
     let leaf = pki::leaf(&["app.lab.test"], &inter);
-    let server = support::server::serve(vec![leaf.der(), inter.der()], leaf.key.serialize_der());
+    let server = support::serve::start(support::serve::tls_config(
+        &[leaf.der(), inter.der()],
+        &leaf.key.serialize_der(),
+        "store import test",
+    ));
     let root_pem = dir.path().join("root.pem");
     std::fs::write(&root_pem, format!("some text before\n{}", root.pem())).unwrap();
     let (_, home) = support::jdks().into_iter().next().expect("a JDK");
@@ -238,7 +242,7 @@ fn after_an_import_keytool_sees_a_trusted_entry_and_the_jvm_trusts_the_server() 
                 Some("changeit")
             },
         };
-        let v = support::java_handshake(Some(&home), trust, server.port, "app.lab.test");
+        let v = support::java_handshake(Some(&home), trust, server.addr.port(), "app.lab.test");
         assert!(!v.trusted(), "{kind}: trusted before import");
 
         let out = trustpath(&[
@@ -291,7 +295,7 @@ fn after_an_import_keytool_sees_a_trusted_entry_and_the_jvm_trusts_the_server() 
                 Some("changeit")
             },
         };
-        let v = support::java_handshake(Some(&home), trust, server.port, "app.lab.test");
+        let v = support::java_handshake(Some(&home), trust, server.addr.port(), "app.lab.test");
         assert!(v.trusted(), "{kind}: JVM refused after import: {v:?}");
     }
 }

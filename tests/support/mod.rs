@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 pub mod pki;
-pub mod server;
+pub mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
