@@ -56,6 +56,40 @@ pub struct Scenario {
     pub codes: Vec<&'static str>,
 }
 
+impl Scenario {
+    /// The served chain, for `host`, as `chain::diagnose` takes it.
+    pub fn input(&self) -> trustpath::chain::ChainInput {
+        trustpath::chain::ChainInput {
+            served: ders_to_certs(&self.served),
+            host: Some(self.host.to_owned()),
+            extra: Vec::new(),
+        }
+    }
+
+    /// The scenario's trust anchors as entries of the store labelled `store` (aliases `root0`, `root1`, …).
+    pub fn anchors(&self, store: &str, jdk_bundled: bool) -> Vec<trustpath::chain::Anchor> {
+        ders_to_certs(&self.trust)
+            .into_iter()
+            .enumerate()
+            .map(|(i, cert)| trustpath::chain::Anchor {
+                cert,
+                store: store.to_owned(),
+                alias: format!("root{i}"),
+                jdk_bundled,
+            })
+            .collect()
+    }
+}
+
+/// DER certificates as trustpath certificates (fixtures always parse).
+pub fn ders_to_certs(ders: &[Vec<u8>]) -> Vec<trustpath::cert::Certificate> {
+    ders.iter()
+        .map(|d| {
+            trustpath::cert::Certificate::from_der(d.clone()).expect("fixture certificate parses")
+        })
+        .collect()
+}
+
 fn key(pem: &str) -> KeyPair {
     KeyPair::from_pem(pem).expect("committed key parses")
 }

@@ -6,7 +6,7 @@
 mod generate;
 
 use trustpath::cert::Certificate;
-use trustpath::chain::{Anchor, ChainInput, Diagnosis, Policy, TrustAnchors, diagnose};
+use trustpath::chain::{ChainInput, Diagnosis, Policy, TrustAnchors, diagnose};
 use trustpath::finding::{Code, Severity};
 
 /// 2026-01-01T00:00:00Z.
@@ -19,35 +19,18 @@ fn scenario(name: &str) -> generate::Scenario {
         .unwrap_or_else(|| panic!("no scenario {name}"))
 }
 
-fn certs(ders: &[Vec<u8>]) -> Vec<Certificate> {
-    ders.iter()
-        .map(|d| Certificate::from_der(d.clone()).unwrap())
-        .collect()
-}
+const STORE: &str = "/srv/app/truststore.p12";
 
-fn anchors_of(trust: &[Vec<u8>], jdk_bundled: bool) -> Vec<Anchor> {
-    certs(trust)
-        .into_iter()
-        .enumerate()
-        .map(|(i, cert)| Anchor {
-            cert,
-            store: "/srv/app/truststore.p12".into(),
-            alias: format!("root{i}"),
-            jdk_bundled,
-        })
-        .collect()
+fn certs(ders: &[Vec<u8>]) -> Vec<Certificate> {
+    generate::ders_to_certs(ders)
 }
 
 fn run(s: &generate::Scenario, extra: &[Vec<u8>], policy: &Policy, jdk_bundled: bool) -> Diagnosis {
     let input = ChainInput {
-        served: certs(&s.served),
-        host: Some(s.host.to_owned()),
         extra: certs(extra),
+        ..s.input()
     };
-    let anchors = TrustAnchors::new(
-        anchors_of(&s.trust, jdk_bundled),
-        anchors_of(&s.trust, false),
-    );
+    let anchors = TrustAnchors::new(s.anchors(STORE, jdk_bundled), s.anchors(STORE, false));
     diagnose(&input, &anchors, policy, NOW)
 }
 
@@ -407,7 +390,7 @@ fn garbage_and_truncated_certificates_are_findings_not_panics() {
             host: Some(generate::HOST.to_owned()),
             extra: Vec::new(),
         };
-        let anchors = TrustAnchors::new(anchors_of(&good.trust, false), Vec::new());
+        let anchors = TrustAnchors::new(good.anchors(STORE, false), Vec::new());
         let d = diagnose(&input, &anchors, &Policy::default(), NOW);
         assert!(!d.trusted);
         assert_eq!(d.findings[0].code, Code::InvalidChain, "cut {cut}");

@@ -6,8 +6,7 @@ mod generate;
 
 use std::path::Path;
 
-use trustpath::cert::Certificate;
-use trustpath::chain::{Anchor, ChainInput, Policy, TrustAnchors, diagnose};
+use trustpath::chain::{Policy, TrustAnchors, diagnose};
 
 /// 2026-01-01T00:00:00Z: inside every fixture's 2025–2035 window.
 const NOW: i64 = 1_767_225_600;
@@ -49,36 +48,12 @@ fn generating_twice_gives_identical_bytes() {
     }
 }
 
-fn anchors(trust: &[Vec<u8>]) -> TrustAnchors {
-    TrustAnchors::new(
-        trust
-            .iter()
-            .enumerate()
-            .map(|(i, d)| Anchor {
-                cert: Certificate::from_der(d.clone()).unwrap(),
-                store: "truststore.p12".into(),
-                alias: format!("root{i}"),
-                jdk_bundled: false,
-            })
-            .collect(),
-        Vec::new(),
-    )
-}
-
 #[test]
 fn every_scenario_gets_its_verdict_and_findings() {
     let mut failures = Vec::new();
     for s in generate::scenarios() {
-        let input = ChainInput {
-            served: s
-                .served
-                .iter()
-                .map(|d| Certificate::from_der(d.clone()).unwrap())
-                .collect(),
-            host: Some(s.host.to_owned()),
-            extra: Vec::new(),
-        };
-        let d = diagnose(&input, &anchors(&s.trust), &Policy::default(), NOW);
+        let anchors = TrustAnchors::new(s.anchors("truststore.p12", false), Vec::new());
+        let d = diagnose(&s.input(), &anchors, &Policy::default(), NOW);
         let codes: Vec<&str> = d.findings.iter().map(|f| f.code.name()).collect();
         if d.trusted != s.java_trusted {
             failures.push(format!(

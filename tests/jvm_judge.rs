@@ -16,7 +16,7 @@ use std::sync::Arc;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
 use tokio::io::AsyncWriteExt;
 use trustpath::cert::Certificate;
-use trustpath::chain::{Anchor, ChainInput, Policy, TrustAnchors, diagnose};
+use trustpath::chain::{Policy, TrustAnchors, diagnose};
 use trustpath::truststore::{Entry, StoreFormat, TrustStore};
 
 fn now() -> i64 {
@@ -142,28 +142,8 @@ fn judge(
         s.host,
     );
     task.abort();
-    let anchors = TrustAnchors::new(
-        s.trust
-            .iter()
-            .enumerate()
-            .map(|(i, d)| Anchor {
-                cert: Certificate::from_der(d.clone()).unwrap(),
-                store: store.display().to_string(),
-                alias: format!("anchor{i}"),
-                jdk_bundled: false,
-            })
-            .collect(),
-        Vec::new(),
-    );
-    let input = ChainInput {
-        served: s
-            .served
-            .iter()
-            .map(|d| Certificate::from_der(d.clone()).unwrap())
-            .collect(),
-        host: Some(s.host.to_owned()),
-        extra: Vec::new(),
-    };
+    let anchors = TrustAnchors::new(s.anchors(&store.display().to_string(), false), Vec::new());
+    let input = s.input();
     let policy = Policy {
         java_disabled_algorithms: disabled_algorithms(home),
         java_major: Some(*major),
@@ -257,26 +237,10 @@ fn a_stricter_disabled_algorithms_value_is_applied_as_the_jvm_applies_it() {
         let jvm = java_with_properties(&props, &store_path, port);
         task.abort();
         let anchors = TrustAnchors::new(
-            s.trust
-                .iter()
-                .map(|d| Anchor {
-                    cert: Certificate::from_der(d.clone()).unwrap(),
-                    store: store_path.display().to_string(),
-                    alias: "anchor0".into(),
-                    jdk_bundled: false,
-                })
-                .collect(),
+            s.anchors(&store_path.display().to_string(), false),
             Vec::new(),
         );
-        let input = ChainInput {
-            served: s
-                .served
-                .iter()
-                .map(|d| Certificate::from_der(d.clone()).unwrap())
-                .collect(),
-            host: Some(s.host.to_owned()),
-            extra: Vec::new(),
-        };
+        let input = s.input();
         let policy = Policy {
             java_disabled_algorithms: Some(value.to_owned()),
             ..Policy::default()
