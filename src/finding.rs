@@ -88,6 +88,42 @@ pub enum Code {
     /// The chain could not be judged for another reason (malformed certificate, unsupported critical
     /// extension, path-building budget exhausted).
     InvalidChain,
+    /// An HTTPS app with a real-time-collaboration or WebSocket endpoint on plain HTTP/ws (or secured
+    /// differently): browsers block the mixed content.
+    MixedScheme,
+    /// A public name of the deployment is not in the serving certificate's subjectAltName.
+    NameNotCovered,
+    /// The app's own JVM truststore does not trust the chain its public URL serves (the app cannot call
+    /// itself back through the proxy).
+    JvmDistrustsProxy,
+    /// Endpoints that serve the same public name serve different certificates.
+    ChainDiffers,
+    /// An endpoint's scheme or port disagrees with the app's base URL or the proxy configuration.
+    BaseUrlMismatch,
+    /// An HTTP request got another status than expected.
+    UnexpectedStatus,
+    /// An HTTP response body lacks the expected text.
+    UnexpectedBody,
+    /// An HTTP request could not be made or its response could not be read.
+    HttpFailed,
+    /// A path is redirected to another host that serves a login form (an authentication proxy).
+    AuthProxyRedirect,
+    /// A session cookie set without `Secure` over HTTPS, or without `HttpOnly`.
+    InsecureCookie,
+    /// A WebSocket upgrade did not get a valid `101 Switching Protocols`.
+    WebsocketUpgradeFailed,
+    /// A proxy location for WebSockets lacks the `Upgrade`/`Connection` headers (found in configuration).
+    WebsocketHeadersMissing,
+    /// A proxy read timeout shorter than a minute on a WebSocket location.
+    WebsocketIdleTimeout,
+    /// Tomcat's proxyName/proxyPort/scheme/secure disagree with what the proxy listens on.
+    ProxyMismatch,
+    /// A keystore named in configuration cannot be opened (missing file, wrong password or type).
+    KeystoreUnreadable,
+    /// The configured key alias is missing or is not a private-key entry.
+    KeyAliasMissing,
+    /// A file named in configuration cannot be read or parsed.
+    ConfigUnreadable,
 }
 
 impl Code {
@@ -121,6 +157,23 @@ impl Code {
             Code::KeyMismatch => "key-mismatch",
             Code::ExpiredAnchor => "expired-anchor",
             Code::InvalidChain => "invalid-chain",
+            Code::MixedScheme => "mixed-scheme",
+            Code::NameNotCovered => "name-not-covered",
+            Code::JvmDistrustsProxy => "jvm-distrusts-proxy",
+            Code::ChainDiffers => "chain-differs",
+            Code::BaseUrlMismatch => "base-url-mismatch",
+            Code::UnexpectedStatus => "unexpected-status",
+            Code::UnexpectedBody => "unexpected-body",
+            Code::HttpFailed => "http-failed",
+            Code::AuthProxyRedirect => "auth-proxy-redirect",
+            Code::InsecureCookie => "insecure-cookie",
+            Code::WebsocketUpgradeFailed => "websocket-upgrade-failed",
+            Code::WebsocketHeadersMissing => "websocket-headers-missing",
+            Code::WebsocketIdleTimeout => "websocket-idle-timeout",
+            Code::ProxyMismatch => "proxy-mismatch",
+            Code::KeystoreUnreadable => "keystore-unreadable",
+            Code::KeyAliasMissing => "key-alias-missing",
+            Code::ConfigUnreadable => "config-unreadable",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod cert;
 pub mod chain;
 pub mod cli;
 pub mod cmd;
+pub mod deploy;
 pub mod error;
 pub mod finding;
 pub mod locate;

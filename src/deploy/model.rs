@@ -1,0 +1,630 @@
+//! The deployment file: named endpoints with roles, the app JVM's truststore, the public names, session
+//! cookies, the server configuration files to check offline, and per-endpoint HTTP expectations.
+//!
+//! Parsing is pure (text in, [`Deployment`] out); relative paths are resolved against a base directory
+//! the caller gives (the file's directory). Every error names the file and, for syntax and type errors,
+//! the line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Session cookies checked on every deployment, besides those the file names.
+pub const DEFAULT_SESSION_COOKIES: &[&str] = &[
+    "JSESSIONID",
+    "JSESSIONIDSSO",
+    "crowd.token_key",
+    "seraph.rememberme.cookie",
+];
+
+/// Most redirects followed from one request.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// What an endpoint is in the deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// The application's public base URL (what users and the app itself call).
+    App,
+    /// The reverse proxy, when checked apart from the base URL (another port or name).
+    Proxy,
+    /// The real-time-collaboration service (Synchrony, an RTC service) as users reach it.
+    Rtc,
+    /// Another WebSocket endpoint as users reach it.
+    Websocket,
+    /// An application node reached directly, behind the proxy (e.g. `http://127.0.0.1:8090`).
+    Node,
+    /// The authentication proxy or login host.
+    Auth,
+}
+
+impl Role {
+    /// The kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::App => "app",
+            Role::Proxy => "proxy",
+            Role::Rtc => "rtc",
+            Role::Websocket => "websocket",
+            Role::Node => "node",
+            Role::Auth => "auth",
+        }
+    }
+
+    /// Whether users' browsers reach this endpoint (everything but a node behind the proxy).
+    pub fn public(self) -> bool {
+        !matches!(self, Role::Node)
+    }
+
+    /// Whether the endpoint carries WebSockets by its role.
+    pub fn websocket(self) -> bool {
+        matches!(self, Role::Rtc | Role::Websocket)
+    }
+}
+
+/// A URL scheme an endpoint may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheme {
+    /// `http://`
+    Http,
+    /// `https://`
+    Https,
+    /// `ws://`
+    Ws,
+    /// `wss://`
+    Wss,
+}
+
+impl Scheme {
+    /// Parses a scheme name, case-insensitively.
+    pub fn parse(text: &str) -> Option<Scheme> {
+        match text.to_ascii_lowercase().as_str() {
+            "http" => Some(Scheme::Http),
+            "https" => Some(Scheme::Https),
+            "ws" => Some(Scheme::Ws),
+            "wss" => Some(Scheme::Wss),
+            _ => None,
+        }
+    }
+
+    /// The lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+            Scheme::Ws => "ws",
+            Scheme::Wss => "wss",
+        }
+    }
+
+    /// Whether the scheme runs over TLS.
+    pub fn secure(self) -> bool {
+        matches!(self, Scheme::Https | Scheme::Wss)
+    }
+
+    /// Whether the scheme names a WebSocket.
+    pub fn websocket(self) -> bool {
+        matches!(self, Scheme::Ws | Scheme::Wss)
+    }
+
+    /// The port used when the URL names none.
+    pub fn default_port(self) -> u16 {
+        if self.secure() { 443 } else { 80 }
+    }
+}
+
+/// An endpoint URL, parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndpointUrl {
+    /// The URL as written.
+    pub text: String,
+    /// Its scheme.
+    pub scheme: Scheme,
+    /// The host (a DNS name, or an IP literal without brackets), lower-cased.
+    pub host: String,
+    /// The port, explicit or the scheme's default.
+    pub port: u16,
+    /// Whether the URL named the port.
+    pub explicit_port: bool,
+    /// The path and query, `/` when empty.
+    pub path: String,
+}
+
+impl EndpointUrl {
+    /// Parses `scheme://host[:port][/path]`. User info and fragments are refused.
+    pub fn parse(text: &str) -> Result<EndpointUrl, String> {
+        let uri: http::Uri = text
+            .parse()
+            .map_err(|e| format!("'{text}' is not a URL: {e}"))?;
+        let scheme = uri
+            .scheme_str()
+            .ok_or_else(|| format!("'{text}' has no scheme (write https://{text})"))?;
+        let scheme = Scheme::parse(scheme).ok_or_else(|| {
+            format!("'{text}': the scheme must be http, https, ws or wss, not '{scheme}'")
+        })?;
+        let authority = uri
+            .authority()
+            .ok_or_else(|| format!("'{text}' has no host"))?;
+        if authority.as_str().contains('@') {
+            return Err(format!(
+                "'{text}': user names or passwords in URLs are not supported"
+            ));
+        }
+        let host = authority
+            .host()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        if host.is_empty() {
+            return Err(format!("'{text}' has no host"));
+        }
+        let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
+        let path = if path.is_empty() {
+            "/".to_owned()
+        } else {
+            path
+        };
+        Ok(EndpointUrl {
+            text: text.to_owned(),
+            scheme,
+            port: authority.port_u16().unwrap_or(scheme.default_port()),
+            explicit_port: authority.port_u16().is_some(),
+            host,
+            path,
+        })
+    }
+
+    /// `host:port`, with brackets around an IPv6 literal.
+    pub fn authority(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+
+    /// The `Host` header value: the port only when it is not the scheme's default.
+    pub fn host_header(&self) -> String {
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        if self.port == self.scheme.default_port() {
+            host
+        } else {
+            format!("{host}:{}", self.port)
+        }
+    }
+
+    /// The origin (`https://host[:port]`) with `scheme` in place of the URL's own.
+    pub fn origin_with(&self, scheme: Scheme) -> String {
+        format!("{}://{}", scheme.name(), self.host_header())
+    }
+}
+
+/// The deployment file as written (every field optional where the format allows).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentFile {
+    /// A label for the report.
+    pub name: Option<String>,
+    /// The names users type (`wiki.example.com`); each must be covered by what the public endpoints serve.
+    #[serde(default)]
+    pub public_names: Vec<String>,
+    /// More session cookie names to check (JSESSIONID, JSESSIONIDSSO, crowd.token_key and
+    /// seraph.rememberme.cookie always are).
+    #[serde(default)]
+    pub session_cookies: Vec<String>,
+    /// The app JVM's truststore.
+    pub jvm: Option<JvmSpec>,
+    /// Server configuration files checked offline.
+    pub configs: Option<ConfigSpec>,
+    /// The endpoints, `[[endpoint]]` tables.
+    #[serde(default, rename = "endpoint")]
+    pub endpoints: Vec<EndpointSpec>,
+}
+
+/// `[jvm]`: which truststore the app's JVM uses.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct JvmSpec {
+    /// The truststore file (`-Djavax.net.ssl.trustStore`), JKS, JCEKS, PKCS#12 or PEM.
+    pub truststore: Option<PathBuf>,
+    /// The app's Java home: its `lib/security/cacerts` (or `jre/lib/security/cacerts`) and java.security.
+    pub java_home: Option<PathBuf>,
+    /// The truststore password (default `changeit`; not needed for certificates in most stores).
+    pub storepass: Option<String>,
+    /// An environment variable holding the password.
+    pub storepass_env: Option<String>,
+}
+
+/// `[configs]`: files read for discovery and offline checks.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigSpec {
+    /// Tomcat's `server.xml`.
+    pub tomcat: Option<PathBuf>,
+    /// The nginx configuration (includes are followed).
+    pub nginx: Option<PathBuf>,
+    /// The Apache httpd configuration (Include/IncludeOptional are followed).
+    pub apache: Option<PathBuf>,
+}
+
+/// One `[[endpoint]]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointSpec {
+    /// A unique name for the report.
+    pub name: String,
+    /// What it is.
+    pub role: Role,
+    /// `https://host[:port][/path]`, `http://…`, `wss://…` or `ws://…`.
+    pub url: String,
+    /// Connect to this address (`ADDR` or `ADDR:PORT`) instead of resolving the host; SNI, `Host` and the
+    /// name check still use the URL's host.
+    pub connect: Option<String>,
+    /// A path to open a WebSocket on (defaults to the URL's path for `ws://`/`wss://` URLs).
+    pub websocket: Option<String>,
+    /// HTTP requests to make and what to expect.
+    #[serde(default)]
+    pub http: Vec<HttpSpec>,
+}
+
+/// One `[[endpoint.http]]`: a GET and its expectations.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSpec {
+    /// The path (and query) to GET; defaults to the URL's path.
+    pub path: Option<String>,
+    /// The status expected after redirects are followed (when `follow_redirects`), else of the response.
+    pub expect_status: Option<u16>,
+    /// Text the final body must contain.
+    pub expect_body: Option<String>,
+    /// Extra request headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Follow redirects (default true; at most [`MAX_REDIRECTS`]).
+    pub follow_redirects: Option<bool>,
+}
+
+/// A deployment, checked and with paths resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    /// A label for the report.
+    pub name: String,
+    /// Public names, lower-cased.
+    pub public_names: Vec<String>,
+    /// Session cookie names (defaults first), matched case-sensitively as browsers do.
+    pub session_cookies: Vec<String>,
+    /// The app JVM's truststore, paths resolved.
+    pub jvm: JvmSpec,
+    /// Configuration files, paths resolved.
+    pub configs: ConfigSpec,
+    /// Endpoints, in file order.
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// One endpoint, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Unique name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Parsed URL.
+    pub url: EndpointUrl,
+    /// The address to connect to instead of resolving the host.
+    pub connect: Option<std::net::SocketAddr>,
+    /// The WebSocket path to upgrade, when one is checked.
+    pub websocket: Option<String>,
+    /// HTTP requests.
+    pub http: Vec<HttpCheck>,
+}
+
+/// One HTTP request, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpCheck {
+    /// Path and query, starting with `/`.
+    pub path: String,
+    /// Expected final status.
+    pub expect_status: Option<u16>,
+    /// Expected body text.
+    pub expect_body: Option<String>,
+    /// Extra request headers, in name order.
+    pub headers: Vec<(String, String)>,
+    /// Whether redirects are followed.
+    pub follow_redirects: bool,
+}
+
+impl Deployment {
+    /// The app endpoint (validation guarantees exactly one).
+    pub fn app(&self) -> &Endpoint {
+        self.endpoints
+            .iter()
+            .find(|e| e.role == Role::App)
+            .unwrap_or(&self.endpoints[0])
+    }
+
+    /// Whether `name` is a session cookie of this deployment.
+    pub fn is_session_cookie(&self, name: &str) -> bool {
+        self.session_cookies.iter().any(|c| c == name)
+    }
+}
+
+/// Parses a deployment file's text. `origin` names it in errors; relative paths are resolved against
+/// `base`.
+pub fn parse(text: &str, origin: &str, base: &Path) -> Result<Deployment, String> {
+    let file: DeploymentFile = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+    validate(file, base).map_err(|e| format!("{origin}: {e}"))
+}
+
+/// Checks a parsed file and resolves its paths against `base`.
+pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, String> {
+    if file.endpoints.is_empty() {
+        return Err("no [[endpoint]] is defined (at least the app's base URL is needed)".into());
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut endpoints = Vec::with_capacity(file.endpoints.len());
+    for spec in file.endpoints {
+        let name = spec.name.trim().to_owned();
+        if name.is_empty() {
+            return Err("an endpoint has an empty name".into());
+        }
+        if !seen.insert(name.clone()) {
+            return Err(format!("endpoint name '{name}' is used twice"));
+        }
+        let at = |e: String| format!("endpoint '{name}': {e}");
+        let url = EndpointUrl::parse(spec.url.trim()).map_err(at)?;
+        let connect = spec
+            .connect
+            .as_deref()
+            .map(|c| parse_connect(c, url.port))
+            .transpose()
+            .map_err(at)?;
+        let websocket = match spec.websocket {
+            Some(p) => Some(checked_path(&p, "websocket").map_err(at)?),
+            None if url.scheme.websocket() => Some(url.path.clone()),
+            None => None,
+        };
+        let mut http = Vec::with_capacity(spec.http.len());
+        for h in spec.http {
+            let path = match h.path {
+                Some(p) => checked_path(&p, "http.path").map_err(at)?,
+                None => url.path.clone(),
+            };
+            if let Some(s) = h.expect_status
+                && !(100..=599).contains(&s)
+            {
+                return Err(at(format!("expect_status {s} is not an HTTP status")));
+            }
+            for (k, v) in &h.headers {
+                if http::HeaderName::from_bytes(k.as_bytes()).is_err()
+                    || http::HeaderValue::from_str(v).is_err()
+                {
+                    return Err(at(format!("header '{k}: {v}' is not a valid HTTP header")));
+                }
+            }
+            http.push(HttpCheck {
+                path,
+                expect_status: h.expect_status,
+                expect_body: h.expect_body,
+                headers: h.headers.into_iter().collect(),
+                follow_redirects: h.follow_redirects.unwrap_or(true),
+            });
+        }
+        if url.scheme.websocket() && !http.is_empty() {
+            return Err(at(
+                "a ws:// or wss:// endpoint takes no [[endpoint.http]]; add an https:// endpoint for HTTP checks"
+                    .into(),
+            ));
+        }
+        endpoints.push(Endpoint {
+            name,
+            role: spec.role,
+            url,
+            connect,
+            websocket,
+            http,
+        });
+    }
+    match endpoints.iter().filter(|e| e.role == Role::App).count() {
+        1 => {}
+        0 => {
+            return Err(
+                "no endpoint has role = \"app\" (the app's base URL, as users reach it)".into(),
+            );
+        }
+        n => {
+            return Err(format!(
+                "{n} endpoints have role = \"app\"; there is one base URL (use \"node\" for the nodes behind the proxy)"
+            ));
+        }
+    }
+    let mut public_names = Vec::new();
+    for n in file.public_names {
+        let n = n.trim().trim_end_matches('.').to_ascii_lowercase();
+        if n.is_empty() || n.contains(['/', ':', ' ']) {
+            return Err(format!(
+                "public name '{n}' is not a host name (write names without scheme or port)"
+            ));
+        }
+        if !public_names.contains(&n) {
+            public_names.push(n);
+        }
+    }
+    let mut session_cookies: Vec<String> = DEFAULT_SESSION_COOKIES
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect();
+    for c in file.session_cookies {
+        if !session_cookies.contains(&c) {
+            session_cookies.push(c);
+        }
+    }
+    let resolve = |p: Option<PathBuf>| p.map(|p| base.join(p));
+    let jvm = file.jvm.unwrap_or_default();
+    let jvm = JvmSpec {
+        truststore: resolve(jvm.truststore),
+        java_home: resolve(jvm.java_home),
+        ..jvm
+    };
+    let configs = file.configs.unwrap_or_default();
+    let configs = ConfigSpec {
+        tomcat: resolve(configs.tomcat),
+        nginx: resolve(configs.nginx),
+        apache: resolve(configs.apache),
+    };
+    Ok(Deployment {
+        name: file.name.unwrap_or_else(|| "deployment".to_owned()),
+        public_names,
+        session_cookies,
+        jvm,
+        configs,
+        endpoints,
+    })
+}
+
+fn checked_path(path: &str, field: &str) -> Result<String, String> {
+    let path = path.trim();
+    if !path.starts_with('/') || path.contains(char::is_whitespace) {
+        return Err(format!(
+            "{field} '{path}' must be a path starting with / (without spaces)"
+        ));
+    }
+    Ok(path.to_owned())
+}
+
+/// `ADDR` or `ADDR:PORT` (IPv6 as `[ADDR]:PORT` or bare); the port defaults to the URL's.
+fn parse_connect(text: &str, port: u16) -> Result<std::net::SocketAddr, String> {
+    let text = text.trim();
+    if let Ok(addr) = text.parse::<std::net::SocketAddr>() {
+        return Ok(addr);
+    }
+    let bare = text.trim_start_matches('[').trim_end_matches(']');
+    bare.parse::<std::net::IpAddr>()
+        .map(|ip| std::net::SocketAddr::new(ip, port))
+        .map_err(|_| {
+            format!(
+                "connect = '{text}' is not an IP address or ADDR:PORT (names are not resolved here)"
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Deployment {
+        parse(text, "test.toml", Path::new("/etc/trustpath")).unwrap()
+    }
+
+    fn parse_err(text: &str) -> String {
+        parse(text, "test.toml", Path::new("/etc/trustpath")).unwrap_err()
+    }
+
+    #[test]
+    fn a_full_file_parses_with_defaults_and_resolved_paths() {
+        let d = parse_ok(
+            r#"
+name = "confluence"
+public_names = ["Wiki.Example.test."]
+session_cookies = ["seraph.confluence"]
+[jvm]
+truststore = "cacerts"
+[configs]
+nginx = "/etc/nginx/nginx.conf"
+[[endpoint]]
+name = "app"
+role = "app"
+url = "https://wiki.example.test/"
+connect = "127.0.0.1:8443"
+  [[endpoint.http]]
+  path = "/status"
+  expect_status = 200
+  expect_body = "RUNNING"
+  headers = { Accept = "application/json" }
+[[endpoint]]
+name = "synchrony"
+role = "rtc"
+url = "wss://wiki.example.test/synchrony/v1/bayeux-sync1"
+"#,
+        );
+        assert_eq!(d.name, "confluence");
+        assert_eq!(d.public_names, ["wiki.example.test"]);
+        assert!(d.is_session_cookie("JSESSIONID") && d.is_session_cookie("seraph.confluence"));
+        assert_eq!(
+            d.jvm.truststore.as_deref(),
+            Some(Path::new("/etc/trustpath/cacerts"))
+        );
+        assert_eq!(
+            d.configs.nginx.as_deref(),
+            Some(Path::new("/etc/nginx/nginx.conf"))
+        );
+        let app = d.app();
+        assert_eq!(app.url.port, 443);
+        assert!(!app.url.explicit_port);
+        assert_eq!(app.connect, Some("127.0.0.1:8443".parse().unwrap()));
+        assert_eq!(app.http[0].path, "/status");
+        assert!(app.http[0].follow_redirects);
+        assert_eq!(
+            app.http[0].headers,
+            [("Accept".to_owned(), "application/json".to_owned())]
+        );
+        let rtc = &d.endpoints[1];
+        assert_eq!(rtc.websocket.as_deref(), Some("/synchrony/v1/bayeux-sync1"));
+        assert_eq!(rtc.url.scheme, Scheme::Wss);
+    }
+
+    #[test]
+    fn connect_takes_the_url_port_when_it_names_none() {
+        let d = parse_ok(
+            "[[endpoint]]\nname='a'\nrole='app'\nurl='https://h.test:8443'\nconnect='::1'\n",
+        );
+        assert_eq!(d.app().connect, Some("[::1]:8443".parse().unwrap()));
+        assert_eq!(d.app().url.path, "/");
+        assert_eq!(d.app().url.host_header(), "h.test:8443");
+    }
+
+    #[test]
+    fn bad_files_get_errors_that_say_where_and_what() {
+        let e = parse_err("[[endpoint]]\nname='a'\nrole='server'\nurl='https://h'\n");
+        assert!(e.contains("test.toml") && e.contains("line 3"), "{e}");
+        assert!(
+            parse_err("[[endpoint]]\nname='a'\nrole='node'\nurl='https://h'\n")
+                .contains("role = \"app\"")
+        );
+        assert!(
+            parse_err("[[endpoint]]\nname='a'\nrole='app'\nurl='ftp://h'\n")
+                .contains("scheme must be")
+        );
+        assert!(
+            parse_err("[[endpoint]]\nname='a'\nrole='app'\nurl='h.test'\n").contains("no scheme")
+        );
+        assert!(
+            parse_err("[[endpoint]]\nname='a'\nrole='app'\nurl='https://h'\n[[endpoint]]\nname='a'\nrole='node'\nurl='http://n'\n")
+                .contains("used twice")
+        );
+        assert!(
+            parse_err("[[endpoint]]\nname='a'\nrole='app'\nurl='https://h'\nconnect='db.local'\n")
+                .contains("not an IP address")
+        );
+        assert!(
+            parse_err("[[endpoint]]\nname='a'\nrole='app'\nurl='https://h'\nbogus=1\n")
+                .contains("unknown field")
+        );
+        assert!(
+            parse_err("[[endpoint]]\nname='a'\nrole='app'\nurl='https://h'\n[[endpoint.http]]\nexpect_status=42\n")
+                .contains("not an HTTP status")
+        );
+        assert!(parse_err("name='x'\n").contains("no [[endpoint]]"));
+        assert!(
+            parse_err(
+                "public_names=['https://x']\n[[endpoint]]\nname='a'\nrole='app'\nurl='https://h'\n"
+            )
+            .contains("not a host name")
+        );
+    }
+}
