@@ -2,6 +2,7 @@
 //! returns the process exit code (see `error::exit`).
 
 pub mod demo;
+pub mod discover;
 pub mod generate;
 pub mod probe;
 pub mod serve;
@@ -21,5 +22,6 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Gen(args) => generate::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Discover(args) => discover::run(args),
     }
 }
