@@ -310,7 +310,10 @@ fn from_fronts(
         "expect_status = 200".to_owned(),
     ];
     plan.name = Some(host.clone());
-    for f in fronts.iter().filter(|f| f.tls == primary.tls || f.names.first() == primary.names.first()) {
+    let others = fronts
+        .iter()
+        .filter(|f| !std::ptr::eq(*f, primary) && f.tls == primary.tls);
+    for f in std::iter::once(primary).chain(others) {
         for n in &f.names {
             plan.add_name(n, format!("{} {}", f.source, f.subject));
         }

@@ -256,24 +256,25 @@ pub fn rewrite_path(location: Option<&str>, pattern: &str) -> String {
     }
 }
 
-fn related(a: &str, b: &str) -> bool {
-    let a = a.trim_end_matches('/');
-    let b = b.trim_end_matches('/');
-    a.is_empty() || b.is_empty() || a.starts_with(b) || b.starts_with(a)
+/// Whether a rule written for `rule` (a ProxyPass path, a Location) applies to requests under `path`.
+fn covers(rule: &str, path: &str) -> bool {
+    let rule = rule.trim_end_matches('/');
+    rule.is_empty() || path.trim_end_matches('/').starts_with(rule)
 }
 
 /// Whether an Apache VirtualHost passes WebSocket upgrades on for `path`.
 pub fn apache_websocket(v: &VirtualHost, path: &str) -> bool {
     let by_proxy = v.proxy_passes.iter().any(|p| {
         !p.reverse
-            && related(&p.path, path)
+            && covers(&p.path, path)
             && (p.url.to_ascii_lowercase().starts_with("ws")
                 || p.param("upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")))
     });
     let by_rewrite = v.websocket_rewrites().any(|r| {
         r.checks_upgrade()
-            && (related(&rewrite_path(r.location.as_deref(), &r.pattern), path)
-                || r.target.contains(path.trim_end_matches('/')))
+            && (covers(&rewrite_path(r.location.as_deref(), &r.pattern), path)
+                || (!path.trim_end_matches('/').is_empty()
+                    && r.target.contains(path.trim_end_matches('/'))))
     });
     by_proxy || by_rewrite
 }
