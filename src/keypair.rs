@@ -23,9 +23,8 @@ pub fn read_key(path: &Path, context: &str) -> Result<(String, Vec<u8>)> {
 
 /// The public-key bits of the first PEM private key in `bytes`.
 pub fn pem_key_bits(bytes: &[u8]) -> Result<Vec<u8>> {
-    let key = PrivateKeyDer::from_pem_slice(bytes).map_err(|e| {
-        anyhow::anyhow!("no PEM private key (PKCS#8, SEC1 EC or PKCS#1 RSA): {e}")
-    })?;
+    let key = PrivateKeyDer::from_pem_slice(bytes)
+        .map_err(|e| anyhow::anyhow!("no PEM private key (PKCS#8, SEC1 EC or PKCS#1 RSA): {e}"))?;
     public_key_bits(&key)
 }
 

@@ -97,7 +97,9 @@ fn tomcat(xml: &str) -> Vec<ConfigFinding> {
 }
 
 fn connector(attrs: &str) -> String {
-    format!("<Server><Service>\n<Connector port=\"8443\" SSLEnabled=\"true\" {attrs}/>\n</Service></Server>\n")
+    format!(
+        "<Server><Service>\n<Connector port=\"8443\" SSLEnabled=\"true\" {attrs}/>\n</Service></Server>\n"
+    )
 }
 
 #[test]
@@ -120,7 +122,10 @@ fn a_wrong_keystore_password_is_keystore_unreadable_at_the_connector_line() {
     assert_eq!(codes(&found), [Code::KeystoreUnreadable]);
     assert_eq!(found[0].source, "server.xml:2");
     assert_eq!(found[0].subject, "Connector port 8443");
-    assert!(found[0].finding.message.contains("keystorePass given"), "{found:#?}");
+    assert!(
+        found[0].finding.message.contains("keystorePass given"),
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -134,7 +139,10 @@ fn a_missing_alias_lists_the_aliases_that_hold_keys() {
     let m = &found[0].finding;
     assert!(m.message.contains("keyAlias=\"confluence\""), "{m:?}");
     assert!(m.message.contains("entries holding keys: tomcat"), "{m:?}");
-    assert_eq!(m.remediation, "set keyAlias=\"tomcat\" (or the alias of the key made for this server)");
+    assert_eq!(
+        m.remediation,
+        "set keyAlias=\"tomcat\" (or the alias of the key made for this server)"
+    );
 }
 
 #[test]
@@ -155,8 +163,16 @@ fn a_keystore_for_another_name_reports_the_chain_findings_with_the_keystore_as_s
 fn a_missing_keystore_and_a_type_the_file_is_not_are_both_named() {
     let found = tomcat(&connector("keystoreFile=\"conf/none.jks\""));
     assert_eq!(codes(&found), [Code::KeystoreUnreadable]);
-    assert!(found[0].finding.message.contains("keystoreFile=\"conf/none.jks\" cannot be read"));
-    assert!(found[0].finding.remediation.contains("/opt/tomcat"), "{found:#?}");
+    assert!(
+        found[0]
+            .finding
+            .message
+            .contains("keystoreFile=\"conf/none.jks\" cannot be read")
+    );
+    assert!(
+        found[0].finding.remediation.contains("/opt/tomcat"),
+        "{found:#?}"
+    );
 
     let found = tomcat(&connector(""));
     assert_eq!(codes(&found), [Code::KeystoreUnreadable]);
@@ -200,23 +216,42 @@ fn a_leaf_only_certificate_and_a_foreign_key_are_found_at_their_lines() {
     let mut c = codes(&found);
     c.sort();
     assert_eq!(c, [Code::MissingIntermediate, Code::KeyMismatch]);
-    let key = found.iter().find(|f| f.finding.code == Code::KeyMismatch).unwrap();
+    let key = found
+        .iter()
+        .find(|f| f.finding.code == Code::KeyMismatch)
+        .unwrap();
     assert_eq!(key.source, "nginx.conf:6");
-    assert_eq!(key.subject, format!("server {HOST}:443 ssl_certificate {}", path("server.pem").display()));
-    let miss = found.iter().find(|f| f.finding.code == Code::MissingIntermediate).unwrap();
+    assert_eq!(
+        key.subject,
+        format!(
+            "server {HOST}:443 ssl_certificate {}",
+            path("server.pem").display()
+        )
+    );
+    let miss = found
+        .iter()
+        .find(|f| f.finding.code == Code::MissingIntermediate)
+        .unwrap();
     assert_eq!(miss.source, "nginx.conf:5");
 }
 
 #[test]
 fn a_fullchain_that_starts_with_the_intermediate_is_named_by_the_key_check() {
     let found = nginx(&tls_server("reversed.pem", "server.key", ""));
-    let key = found.iter().find(|f| f.finding.code == Code::KeyMismatch).unwrap();
-    assert!(key.finding.message.contains("is the chain out of order?"), "{found:#?}");
+    let key = found
+        .iter()
+        .find(|f| f.finding.code == Code::KeyMismatch)
+        .unwrap();
+    assert!(
+        key.finding.message.contains("is the chain out of order?"),
+        "{found:#?}"
+    );
 }
 
 #[test]
 fn intermediates_in_the_wrong_order_are_wrong_order() {
-    let s = trustpath::pki::scenario::build("wrong-order", HOST, datetime!(2026-11-01 00:00 UTC)).unwrap();
+    let s = trustpath::pki::scenario::build("wrong-order", HOST, datetime!(2026-11-01 00:00 UTC))
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("chain.pem"), s.chain_pem()).unwrap();
     std::fs::write(dir.path().join("key.pem"), s.key_pem()).unwrap();
@@ -248,7 +283,10 @@ fn intermediates_in_the_wrong_order_are_wrong_order() {
 fn an_unreadable_certificate_file_is_config_unreadable() {
     let found = nginx(&tls_server("absent.pem", "server.key", ""));
     assert_eq!(codes(&found), [Code::ConfigUnreadable]);
-    assert!(found[0].finding.message.starts_with("ssl_certificate "), "{found:#?}");
+    assert!(
+        found[0].finding.message.starts_with("ssl_certificate "),
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -271,13 +309,16 @@ fn a_synchrony_location_without_upgrade_headers_gets_the_lines_to_add() {
 #[test]
 fn upgrade_headers_set_on_the_server_are_lost_in_a_location_with_its_own_headers() {
     // nginx inherits proxy_set_header only into levels that set none.
-    let conf = format!(
-        "http {{\n server {{\n  listen 80;\n  proxy_http_version 1.1;\n  proxy_set_header Upgrade $http_upgrade;\n  proxy_set_header Connection \"upgrade\";\n  location /rtc/ {{ proxy_pass http://127.0.0.1:9083/; }}\n  location /synchrony/ {{ proxy_pass http://127.0.0.1:8091; proxy_set_header Host $host; }}\n }}\n}}\n"
-    );
-    let found = nginx(&conf);
+    let conf = "http {\n server {\n  listen 80;\n  proxy_http_version 1.1;\n  proxy_set_header Upgrade $http_upgrade;\n  proxy_set_header Connection \"upgrade\";\n  location /rtc/ { proxy_pass http://127.0.0.1:9083/; }\n  location /synchrony/ { proxy_pass http://127.0.0.1:8091; proxy_set_header Host $host; }\n }\n}\n";
+    let found = nginx(conf);
     assert_eq!(codes(&found), [Code::WebsocketHeadersMissing]);
     assert_eq!(found[0].source, "nginx.conf:8");
-    assert!(found[0].finding.remediation.contains("proxy_set_header Upgrade"));
+    assert!(
+        found[0]
+            .finding
+            .remediation
+            .contains("proxy_set_header Upgrade")
+    );
     assert!(!found[0].finding.remediation.contains("proxy_http_version"));
 }
 
@@ -289,7 +330,10 @@ fn tomcat_proxy_attributes_that_disagree_with_nginx_are_proxy_mismatch_naming_bo
         "http {{\n  server {{\n    listen 443 ssl;\n    server_name {HOST};\n    location / {{ proxy_pass http://127.0.0.1:8090; }}\n  }}\n}}\n"
     );
     let found = check(
-        &[("/t/conf/server.xml", PROXIED_XML), ("/etc/nginx/nginx.conf", &conf)],
+        &[
+            ("/t/conf/server.xml", PROXIED_XML),
+            ("/etc/nginx/nginx.conf", &conf),
+        ],
         ConfigSpec {
             tomcat: Some("/t/conf/server.xml".into()),
             nginx: Some("/etc/nginx/nginx.conf".into()),
@@ -305,16 +349,29 @@ fn tomcat_proxy_attributes_that_disagree_with_nginx_are_proxy_mismatch_naming_bo
         assert_eq!(m.source, "server.xml:2");
         assert!(m.finding.message.contains("nginx.conf:3"), "{m:?}");
     }
-    assert!(mismatches[0].finding.message.contains("proxyName=\"intranet.example.test\""));
+    assert!(
+        mismatches[0]
+            .finding
+            .message
+            .contains("proxyName=\"intranet.example.test\"")
+    );
     assert_eq!(mismatches[1].finding.remediation, "set proxyPort=\"443\"");
-    assert_eq!(mismatches[2].finding.remediation, "set scheme=\"https\" secure=\"true\" on the Connector");
+    assert_eq!(
+        mismatches[2].finding.remediation,
+        "set scheme=\"https\" secure=\"true\" on the Connector"
+    );
 }
 
 #[test]
 fn scheme_https_without_secure_is_a_warning_even_without_a_proxy_config() {
-    let found = tomcat("<Server>\n<Connector port=\"8090\" proxyName=\"a.test\" proxyPort=\"443\" scheme=\"https\"/>\n</Server>\n");
+    let found = tomcat(
+        "<Server>\n<Connector port=\"8090\" proxyName=\"a.test\" proxyPort=\"443\" scheme=\"https\"/>\n</Server>\n",
+    );
     assert_eq!(codes(&found), [Code::ProxyMismatch]);
-    assert_eq!(found[0].finding.remediation, "add secure=\"true\" to the Connector");
+    assert_eq!(
+        found[0].finding.remediation,
+        "add secure=\"true\" to the Connector"
+    );
 }
 
 fn apache(site: &str) -> Vec<ConfigFinding> {
@@ -341,20 +398,36 @@ fn vhost(cert: &str, chain: &str, key: &str, body: &str) -> String {
 
 #[test]
 fn apache_certificate_chain_and_key_files_are_judged_together() {
-    assert!(apache(&vhost("server.pem", "intermediate-ca.pem", "server.key", "")).is_empty());
+    assert!(
+        apache(&vhost(
+            "server.pem",
+            "intermediate-ca.pem",
+            "server.key",
+            ""
+        ))
+        .is_empty()
+    );
     let found = apache(&vhost("server.pem", "root-ca.pem", "other.key", ""));
     let mut c = codes(&found);
     c.sort();
     assert!(c.contains(&Code::KeyMismatch), "{found:#?}");
     assert!(c.contains(&Code::MissingIntermediate), "{found:#?}");
-    let key = found.iter().find(|f| f.finding.code == Code::KeyMismatch).unwrap();
+    let key = found
+        .iter()
+        .find(|f| f.finding.code == Code::KeyMismatch)
+        .unwrap();
     assert_eq!(key.source, "sites/wiki.conf:6");
 }
 
 #[test]
 fn apache_synchrony_without_a_websocket_route_gets_the_rewrite_to_add() {
     let body = "  ProxyTimeout 20\n  ProxyPass /synchrony http://127.0.0.1:8091/synchrony\n  ProxyPass / http://127.0.0.1:8090/\n";
-    let found = apache(&vhost("server.pem", "intermediate-ca.pem", "server.key", body));
+    let found = apache(&vhost(
+        "server.pem",
+        "intermediate-ca.pem",
+        "server.key",
+        body,
+    ));
     assert_eq!(
         codes(&found),
         [Code::WebsocketHeadersMissing, Code::WebsocketIdleTimeout]
@@ -370,12 +443,30 @@ fn apache_synchrony_without_a_websocket_route_gets_the_rewrite_to_add() {
     assert_eq!(found[1].source, "sites/wiki.conf:7");
 
     let guarded = "  ProxyPass /synchrony http://127.0.0.1:8091/synchrony\n  <Location /synchrony>\n    RewriteEngine on\n    RewriteCond %{HTTP:Upgrade} websocket [NC]\n    RewriteRule .* ws://127.0.0.1:8091%{REQUEST_URI} [P]\n  </Location>\n";
-    assert!(apache(&vhost("server.pem", "intermediate-ca.pem", "server.key", guarded)).is_empty());
+    assert!(
+        apache(&vhost(
+            "server.pem",
+            "intermediate-ca.pem",
+            "server.key",
+            guarded
+        ))
+        .is_empty()
+    );
 
     let unguarded = "  <Location /synchrony>\n    RewriteEngine on\n    RewriteRule .* ws://127.0.0.1:8091%{REQUEST_URI} [P]\n  </Location>\n";
-    let found = apache(&vhost("server.pem", "intermediate-ca.pem", "server.key", unguarded));
+    let found = apache(&vhost(
+        "server.pem",
+        "intermediate-ca.pem",
+        "server.key",
+        unguarded,
+    ));
     assert_eq!(codes(&found), [Code::WebsocketHeadersMissing]);
-    assert!(found[0].finding.message.contains("no RewriteCond on %{HTTP:Upgrade}"));
+    assert!(
+        found[0]
+            .finding
+            .message
+            .contains("no RewriteCond on %{HTTP:Upgrade}")
+    );
 }
 
 #[test]
@@ -398,7 +489,9 @@ fn the_sample_layouts_have_no_websocket_or_proxy_findings() {
         let found = run(&config::load(&spec).unwrap());
         // The certificate paths of the samples do not exist: that, and only that, is reported.
         assert!(
-            found.iter().all(|f| f.finding.code == Code::ConfigUnreadable),
+            found
+                .iter()
+                .all(|f| f.finding.code == Code::ConfigUnreadable),
             "{layout}: {found:#?}"
         );
         assert!(!found.is_empty(), "{layout}");
@@ -412,18 +505,45 @@ fn a_keytool_made_keystore_is_opened_and_its_aliases_listed() {
     }
     let dir = tempfile::tempdir().unwrap();
     let ks = dir.path().join("tomcat.jks");
-    run_ok(Command::new("keytool").args([
-        "-genkeypair", "-alias", "confluence", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=wiki.example.test", "-ext", "SAN=dns:wiki.example.test", "-validity", "3650",
-        "-storetype", "JKS", "-storepass", "store-pw", "-keypass", "store-pw", "-keystore",
-    ]).arg(&ks));
+    run_ok(
+        Command::new("keytool")
+            .args([
+                "-genkeypair",
+                "-alias",
+                "confluence",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=wiki.example.test",
+                "-ext",
+                "SAN=dns:wiki.example.test",
+                "-validity",
+                "3650",
+                "-storetype",
+                "JKS",
+                "-storepass",
+                "store-pw",
+                "-keypass",
+                "store-pw",
+                "-keystore",
+            ])
+            .arg(&ks),
+    );
     let xml = |attrs: &str| {
-        connector(&format!("keystoreFile=\"{}\" {attrs} proxyName=\"{HOST}\"", ks.display()))
+        connector(&format!(
+            "keystoreFile=\"{}\" {attrs} proxyName=\"{HOST}\"",
+            ks.display()
+        ))
     };
     let right = tomcat(&xml("keystorePass=\"store-pw\" keyAlias=\"Confluence\""));
     // keytool's certificate is self-signed: that is the only finding; the keystore itself is fine.
     assert!(
-        right.iter().all(|f| !matches!(f.finding.code, Code::KeystoreUnreadable | Code::KeyAliasMissing)),
+        right.iter().all(|f| !matches!(
+            f.finding.code,
+            Code::KeystoreUnreadable | Code::KeyAliasMissing
+        )),
         "{right:#?}"
     );
     assert!(!right.is_empty());
@@ -432,7 +552,9 @@ fn a_keytool_made_keystore_is_opened_and_its_aliases_listed() {
         [Code::KeystoreUnreadable]
     );
     let wrong_key = tomcat(&xml("keystorePass=\"store-pw\" keyPass=\"other\""));
-    assert!(codes(&wrong_key).contains(&Code::KeystoreUnreadable), "{wrong_key:#?}");
+    assert!(
+        codes(&wrong_key).contains(&Code::KeystoreUnreadable),
+        "{wrong_key:#?}"
+    );
     assert!(wrong_key[0].finding.message.contains("keyPass given"));
 }
-

@@ -32,14 +32,25 @@ fn discover(layout: &str, configs: &Configs) -> model::Deployment {
     let parsed = model::parse(&found.text, layout, base)
         .unwrap_or_else(|e| panic!("{layout}: the discovered file does not validate: {e}"));
     let again: model::DeploymentFile = toml::from_str(&found.text).unwrap();
-    assert_eq!(again.endpoints, found.file.endpoints, "{layout}: text and model differ");
+    assert_eq!(
+        again.endpoints, found.file.endpoints,
+        "{layout}: text and model differ"
+    );
     assert_eq!(again.public_names, found.file.public_names);
     assert_eq!(again.configs, found.file.configs);
-    for path in [&parsed.configs.tomcat, &parsed.configs.nginx, &parsed.configs.apache]
-        .into_iter()
-        .flatten()
+    for path in [
+        &parsed.configs.tomcat,
+        &parsed.configs.nginx,
+        &parsed.configs.apache,
+    ]
+    .into_iter()
+    .flatten()
     {
-        assert!(path.is_file(), "{layout}: [configs] names {}", path.display());
+        assert!(
+            path.is_file(),
+            "{layout}: [configs] names {}",
+            path.display()
+        );
     }
     parsed
 }
@@ -63,7 +74,10 @@ fn plain_http_tomcat_becomes_an_app_endpoint_with_a_placeholder_name() {
 
 #[test]
 fn tls_at_nginx_gives_the_public_name_synchrony_and_the_nodes_behind() {
-    let d = discover("proxy-ssl", &load("proxy-ssl", true, Some("nginx.conf"), None));
+    let d = discover(
+        "proxy-ssl",
+        &load("proxy-ssl", true, Some("nginx.conf"), None),
+    );
     assert_eq!(d.public_names, ["wiki.example.test"]);
     assert_eq!(
         roles(&d),
@@ -79,7 +93,11 @@ fn tls_at_nginx_gives_the_public_name_synchrony_and_the_nodes_behind() {
                 Role::Rtc,
                 "https://wiki.example.test/synchrony/heartbeat".into()
             ),
-            ("node-8090".into(), Role::Node, "http://127.0.0.1:8090/".into()),
+            (
+                "node-8090".into(),
+                Role::Node,
+                "http://127.0.0.1:8090/".into()
+            ),
             (
                 "synchrony-node".into(),
                 Role::Node,
@@ -98,7 +116,10 @@ fn https_at_tomcat_uses_the_tls_connectors() {
     assert_eq!(app.connect, Some("127.0.0.1:8444".parse().unwrap()));
     assert_eq!(d.public_names, ["jira.example.test"]);
     let urls: Vec<&str> = d.endpoints.iter().map(|e| e.url.text.as_str()).collect();
-    assert!(urls.contains(&"https://jira.example.test:8443/"), "{urls:?}");
+    assert!(
+        urls.contains(&"https://jira.example.test:8443/"),
+        "{urls:?}"
+    );
     assert!(urls.contains(&"http://127.0.0.1:8080/"), "{urls:?}");
 }
 
@@ -113,7 +134,10 @@ fn nginx_on_the_same_host_resolves_upstream_blocks_to_the_loopback_tomcat() {
     assert_eq!(d.public_names, ["confluence.example.test", "confluence"]);
     let urls: Vec<&str> = d.endpoints.iter().map(|e| e.url.text.as_str()).collect();
     assert!(urls.contains(&"http://127.0.0.1:8090/"), "{urls:?}");
-    assert!(urls.contains(&"http://127.0.0.1:8091/synchrony/heartbeat"), "{urls:?}");
+    assert!(
+        urls.contains(&"http://127.0.0.1:8091/synchrony/heartbeat"),
+        "{urls:?}"
+    );
 }
 
 #[test]
@@ -173,7 +197,11 @@ fn the_command_prints_absolute_paths_and_refuses_to_overwrite() {
 fn a_syntax_error_names_the_included_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("conf.d")).unwrap();
-    std::fs::write(dir.path().join("nginx.conf"), "http {\n    include conf.d/*.conf;\n}\n").unwrap();
+    std::fs::write(
+        dir.path().join("nginx.conf"),
+        "http {\n    include conf.d/*.conf;\n}\n",
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("conf.d/site.conf"),
         "server {\n    listen 443 ssl\n}\n",
@@ -187,5 +215,8 @@ fn a_syntax_error_names_the_included_file_and_line() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("conf.d/site.conf:3: unexpected \"}\""), "{err}");
+    assert!(
+        err.contains("conf.d/site.conf:3: unexpected \"}\""),
+        "{err}"
+    );
 }

@@ -12,7 +12,8 @@ use crate::error::{Result, exit};
 
 /// Arguments of `trustpath discover`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "What is read: Tomcat <Connector>s (port, address, scheme, secure, proxyName, \
+#[command(
+    after_help = "What is read: Tomcat <Connector>s (port, address, scheme, secure, proxyName, \
 proxyPort, SSLEnabled, keystoreFile/keystorePass/keystoreType/keyAlias and <SSLHostConfig><Certificate>), \
 nginx server blocks (listen, server_name, ssl_certificate/_key, proxy_pass, WebSocket headers; includes \
 followed) and Apache VirtualHosts (SSLCertificate*, ProxyPass, RewriteRule ws://… [P]; Include and \
@@ -26,7 +27,8 @@ Examples:
       Write it to wiki.toml (refused if the file exists; add --force to replace it).
 
   $ trustpath discover --tomcat conf/server.xml -o wiki.toml && trustpath check wiki.toml
-      Tomcat alone: the base URL comes from proxyName/proxyPort/scheme, or the HTTPS connector.")]
+      Tomcat alone: the base URL comes from proxyName/proxyPort/scheme, or the HTTPS connector."
+)]
 pub struct DiscoverArgs {
     /// Tomcat's server.xml.
     #[arg(long, value_name = "SERVER_XML")]
@@ -62,8 +64,12 @@ pub fn run(args: DiscoverArgs) -> Result<u8> {
     let configs = config::load(&spec)?;
     let found = config::discover(&configs);
     // The text must be a valid deployment file: a failure here is a bug in discover, said plainly.
-    crate::deploy::model::parse(&found.text, "the discovered file", std::path::Path::new("/"))
-        .map_err(|e| anyhow::anyhow!("internal error: discover wrote an invalid file: {e}"))?;
+    crate::deploy::model::parse(
+        &found.text,
+        "the discovered file",
+        std::path::Path::new("/"),
+    )
+    .map_err(|e| anyhow::anyhow!("internal error: discover wrote an invalid file: {e}"))?;
     match &args.output {
         Some(path) => {
             if path.exists() && !args.force {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::ConfigError;
-use super::loader::{self, Located, Loader, Source};
+use super::loader::{self, Loader, Located, Source};
 
 /// One directive or section.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -291,14 +291,14 @@ impl Reader<'_> {
                     }
                     found
                 } else if self.loader.is_dir(&full) {
-                    let mut files = self
-                        .loader
-                        .list(&full)
-                        .map_err(|source| ConfigError::Read {
-                            at: Some(d.source.to_string()),
-                            path: full.clone(),
-                            source,
-                        })?;
+                    let mut files =
+                        self.loader
+                            .list(&full)
+                            .map_err(|source| ConfigError::Read {
+                                at: Some(d.source.to_string()),
+                                path: full.clone(),
+                                source,
+                            })?;
                     files.retain(|p| !self.loader.is_dir(p));
                     files.sort();
                     files
@@ -480,7 +480,10 @@ fn interpret(directives: &[Directive]) -> Result<ApacheConfig, ConfigError> {
 fn seconds(d: &Directive) -> Result<Located<u64>, ConfigError> {
     let text = d.args.first().map_or("", String::as_str);
     let value = text.parse::<u64>().map_err(|_| {
-        ConfigError::syntax(&d.source, format!("{} \"{text}\" is not a number of seconds", d.name))
+        ConfigError::syntax(
+            &d.source,
+            format!("{} \"{text}\" is not a number of seconds", d.name),
+        )
     })?;
     Ok(Located {
         value,
@@ -699,7 +702,10 @@ Timeout 300
     #[test]
     fn virtual_hosts_are_read_with_proxies_rewrites_and_certificates() {
         let mem = MemLoader::new()
-            .with("/etc/apache2/apache2.conf", "IncludeOptional sites-enabled/*.conf\n")
+            .with(
+                "/etc/apache2/apache2.conf",
+                "IncludeOptional sites-enabled/*.conf\n",
+            )
             .with("/etc/apache2/sites-enabled/wiki.conf", SITE);
         let c = load(&mem, Path::new("/etc/apache2/apache2.conf")).unwrap();
         assert_eq!(c.files.len(), 2);
@@ -707,7 +713,10 @@ Timeout 300
         assert_eq!(v.subject(), "VirtualHost wiki.example.test:443");
         assert_eq!(v.names(), ["wiki.example.test", "wiki"]);
         assert!(v.ssl_engine);
-        assert_eq!(v.certificate_file.as_ref().unwrap().value, "/etc/ssl/wiki.crt");
+        assert_eq!(
+            v.certificate_file.as_ref().unwrap().value,
+            "/etc/ssl/wiki.crt"
+        );
         assert_eq!(
             v.chain_file.as_ref().unwrap().source.to_string(),
             "sites-enabled/wiki.conf:10"
@@ -716,7 +725,10 @@ Timeout 300
         assert_eq!(v.timeout.as_ref().unwrap().value, 300);
         let pp = &v.proxy_passes;
         assert_eq!(pp[0].param("timeout"), Some("120"));
-        assert_eq!((pp[1].path.as_str(), pp[1].url.as_str()), ("/", "http://127.0.0.1:8090/"));
+        assert_eq!(
+            (pp[1].path.as_str(), pp[1].url.as_str()),
+            ("/", "http://127.0.0.1:8090/")
+        );
         assert_eq!(pp[1].source.line, 18);
         assert!(pp[2].reverse);
         let ws: Vec<_> = v.websocket_rewrites().collect();
@@ -744,7 +756,10 @@ Timeout 300
         let mem = MemLoader::new().with("/a/httpd.conf", "Include conf.d/*.conf\n");
         let e = load(&mem, Path::new("/a/httpd.conf")).unwrap_err();
         assert!(e.to_string().contains("matches no file"), "{e}");
-        let mem = MemLoader::new().with("/a/httpd.conf", "IncludeOptional conf.d/*.conf\nIncludeOptional none.conf\n");
+        let mem = MemLoader::new().with(
+            "/a/httpd.conf",
+            "IncludeOptional conf.d/*.conf\nIncludeOptional none.conf\n",
+        );
         assert!(load(&mem, Path::new("/a/httpd.conf")).is_ok());
     }
 }

@@ -108,7 +108,13 @@ pub fn discover(configs: &Configs) -> Discovered {
     let mut used_connectors: Vec<usize> = Vec::new();
 
     match primary_front(&fronts, &http_connectors) {
-        Some(primary) => from_fronts(&mut plan, &fronts, primary, &http_connectors, &mut used_connectors),
+        Some(primary) => from_fronts(
+            &mut plan,
+            &fronts,
+            primary,
+            &http_connectors,
+            &mut used_connectors,
+        ),
         None => from_tomcat(&mut plan, &http_connectors, &mut used_connectors),
     }
 
@@ -123,13 +129,22 @@ pub fn discover(configs: &Configs) -> Discovered {
             continue;
         }
         let addr = connector_ip(c);
-        let mut comments = vec![format!("{} {}{}", c.source, c.subject(), connector_notes(c))];
+        let mut comments = vec![format!(
+            "{} {}{}",
+            c.source,
+            c.subject(),
+            connector_notes(c)
+        )];
         let url = if c.ssl_enabled {
             let host = c
                 .keystores
                 .iter()
                 .filter_map(|k| k.host_name.as_deref())
-                .chain(c.pem_certificates.iter().filter_map(|p| p.host_name.as_deref()))
+                .chain(
+                    c.pem_certificates
+                        .iter()
+                        .filter_map(|p| p.host_name.as_deref()),
+                )
                 .find(|h| *h != "_default_")
                 .map(str::to_ascii_lowercase)
                 .or_else(|| app_host.clone())
@@ -154,7 +169,9 @@ pub fn discover(configs: &Configs) -> Discovered {
 }
 
 fn edit_line() -> String {
-    format!("EDIT: {PLACEHOLDER_HOST} is a placeholder: write the name users type (the certificate must cover it)")
+    format!(
+        "EDIT: {PLACEHOLDER_HOST} is a placeholder: write the name users type (the certificate must cover it)"
+    )
 }
 
 /// The address a connector is reached at from this host.
@@ -232,7 +249,11 @@ fn primary_front<'a>(fronts: &'a [Front], connectors: &[&Connector]) -> Option<&
 }
 
 fn origin(scheme: &str, host: &str, port: u16) -> String {
-    let default = if matches!(scheme, "https" | "wss") { 443 } else { 80 };
+    let default = if matches!(scheme, "https" | "wss") {
+        443
+    } else {
+        80
+    };
     if port == default {
         format!("{scheme}://{host}")
     } else {
@@ -287,7 +308,12 @@ fn from_fronts(
         .routes
         .iter()
         .find(|r| r.path == "/")
-        .or_else(|| primary.routes.iter().find(|r| !r.rtc && url_path(r).is_some()))
+        .or_else(|| {
+            primary
+                .routes
+                .iter()
+                .find(|r| !r.rtc && url_path(r).is_some())
+        })
         .and_then(url_path)
         .unwrap_or_else(|| "/".to_owned());
     let mut comments = vec![front_line(primary)];
@@ -300,7 +326,11 @@ fn from_fronts(
         format!("{}{app_path}", origin(scheme, &host, primary.port)),
         comments,
     );
-    if let Some(a) = primary.address.as_deref().filter(|a| is_ip(a) && !matches!(*a, "0.0.0.0" | "::")) {
+    if let Some(a) = primary
+        .address
+        .as_deref()
+        .filter(|a| is_ip(a) && !matches!(*a, "0.0.0.0" | "::"))
+    {
         plan.endpoints[idx].spec.connect = Some(a.to_owned());
     }
     plan.endpoints[idx].trailer = vec![
@@ -326,7 +356,17 @@ fn from_fronts(
             let Some(path) = url_path(r) else { continue };
             let ws = if f.tls { "wss" } else { "ws" };
             let http = if f.tls { "https" } else { "http" };
-            let line = format!("{} {} location {}{}", r.source, f.subject, r.path, if r.websocket { " (WebSocket upgrade headers set)" } else { " (no WebSocket upgrade headers: see the offline check)" });
+            let line = format!(
+                "{} {} location {}{}",
+                r.source,
+                f.subject,
+                r.path,
+                if r.websocket {
+                    " (WebSocket upgrade headers set)"
+                } else {
+                    " (no WebSocket upgrade headers: see the offline check)"
+                }
+            );
             if r.synchrony() {
                 let base = path.trim_end_matches('/');
                 let url = format!("{}{base}{SYNCHRONY_WEBSOCKET}", origin(ws, &f_host, f.port));
@@ -337,7 +377,10 @@ fn from_fronts(
                         "synchrony-heartbeat",
                         Role::Rtc,
                         hb,
-                        vec![format!("Synchrony answers its heartbeat with 200 OK through the proxy ({})", r.source)],
+                        vec![format!(
+                            "Synchrony answers its heartbeat with 200 OK through the proxy ({})",
+                            r.source
+                        )],
                     );
                     plan.endpoints[i].spec.http.push(HttpSpec {
                         expect_status: Some(200),
@@ -380,22 +423,41 @@ fn from_fronts(
     }
 }
 
-fn node_for(plan: &mut Plan, r: &Route, t: &Target, connectors: &[&Connector], used: &mut Vec<usize>) {
+fn node_for(
+    plan: &mut Plan,
+    r: &Route,
+    t: &Target,
+    connectors: &[&Connector],
+    used: &mut Vec<usize>,
+) {
     let scheme = t.http_scheme();
     let mut comments = vec![format!(
         "{} proxies {} to {}{}",
         r.source,
         r.path,
         r.target,
-        t.via.as_deref().map(|v| format!(" (upstream {v})")).unwrap_or_default()
+        t.via
+            .as_deref()
+            .map(|v| format!(" (upstream {v})"))
+            .unwrap_or_default()
     )];
     for (i, c) in connectors.iter().enumerate() {
         let same_host = t.loopback() && c.binds_all()
-            || c.address.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(&t.host))
-            || (t.loopback() && c.address.as_deref().is_some_and(|a| a.starts_with("127.") || a == "localhost"));
+            || c.address
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(&t.host))
+            || (t.loopback()
+                && c.address
+                    .as_deref()
+                    .is_some_and(|a| a.starts_with("127.") || a == "localhost"));
         if c.port == t.port && same_host {
             used.push(i);
-            comments.push(format!("{} {}{}", c.source, c.subject(), connector_notes(c)));
+            comments.push(format!(
+                "{} {}{}",
+                c.source,
+                c.subject(),
+                connector_notes(c)
+            ));
         }
     }
     let host = if t.host.contains(':') {
@@ -405,7 +467,11 @@ fn node_for(plan: &mut Plan, r: &Route, t: &Target, connectors: &[&Connector], u
     };
     if r.synchrony() {
         let base = url_path(r).unwrap_or_else(|| "/synchrony".to_owned());
-        let url = format!("{scheme}://{host}:{}{}/heartbeat", t.port, base.trim_end_matches('/'));
+        let url = format!(
+            "{scheme}://{host}:{}{}/heartbeat",
+            t.port,
+            base.trim_end_matches('/')
+        );
         let i = plan.push("synchrony-node", Role::Node, url, comments);
         plan.endpoints[i].spec.http.push(HttpSpec {
             expect_status: Some(200),
@@ -429,25 +495,36 @@ fn from_tomcat(plan: &mut Plan, connectors: &[&Connector], used: &mut Vec<usize>
         c.keystores
             .iter()
             .filter_map(|k| k.host_name.as_deref())
-            .chain(c.pem_certificates.iter().filter_map(|p| p.host_name.as_deref()))
+            .chain(
+                c.pem_certificates
+                    .iter()
+                    .filter_map(|p| p.host_name.as_deref()),
+            )
             .find(|h| *h != "_default_")
             .map(str::to_ascii_lowercase)
     };
     let pick = connectors
         .iter()
         .position(|c| c.proxy_name.is_some())
-        .or_else(|| connectors.iter().position(|c| c.ssl_enabled && host_name(c).is_some()))
+        .or_else(|| {
+            connectors
+                .iter()
+                .position(|c| c.ssl_enabled && host_name(c).is_some())
+        })
         .or_else(|| connectors.iter().position(|c| c.ssl_enabled))
         .or_else(|| (!connectors.is_empty()).then_some(0));
     let Some(i) = pick else {
-        plan.header.push("no HTTP connector or proxy listener was found".to_owned());
+        plan.header
+            .push("no HTTP connector or proxy listener was found".to_owned());
         let idx = plan.push(
             "app",
             Role::App,
             format!("https://{PLACEHOLDER_HOST}/"),
             vec![edit_line()],
         );
-        plan.endpoints[idx].comments.push("EDIT: no configuration gave the app's base URL".to_owned());
+        plan.endpoints[idx]
+            .comments
+            .push("EDIT: no configuration gave the app's base URL".to_owned());
         return;
     };
     let c = connectors[i];
@@ -472,7 +549,10 @@ fn from_tomcat(plan: &mut Plan, connectors: &[&Connector], used: &mut Vec<usize>
     used.push(i);
     let addr = connector_ip(c);
     let (scheme, host) = if c.ssl_enabled {
-        ("https", host_name(c).unwrap_or_else(|| PLACEHOLDER_HOST.to_owned()))
+        (
+            "https",
+            host_name(c).unwrap_or_else(|| PLACEHOLDER_HOST.to_owned()),
+        )
     } else {
         ("http", PLACEHOLDER_HOST.to_owned())
     };
@@ -483,8 +563,15 @@ fn from_tomcat(plan: &mut Plan, connectors: &[&Connector], used: &mut Vec<usize>
         plan.add_name(&host, format!("{} SSLHostConfig hostName", c.source));
         plan.name = Some(host.clone());
     }
-    comments.push(format!("connect = \"{addr}\" reaches the connector directly; remove it to resolve the name instead"));
-    let idx = plan.push("app", Role::App, format!("{}/", origin(scheme, &host, c.port)), comments);
+    comments.push(format!(
+        "connect = \"{addr}\" reaches the connector directly; remove it to resolve the name instead"
+    ));
+    let idx = plan.push(
+        "app",
+        Role::App,
+        format!("{}/", origin(scheme, &host, c.port)),
+        comments,
+    );
     plan.endpoints[idx].spec.connect = Some(addr);
     plan.endpoints[idx].trailer = vec![
         "Confluence and Jira answer GET /status with {\"state\":\"RUNNING\"}:".to_owned(),
@@ -518,7 +605,11 @@ fn render(plan: Plan, configs: &Configs) -> Discovered {
     let spec = configs.spec();
     let mut t = String::new();
     t.push_str("# Deployment file written by `trustpath discover` from:\n");
-    for (kind, path) in [("tomcat", &spec.tomcat), ("nginx", &spec.nginx), ("apache", &spec.apache)] {
+    for (kind, path) in [
+        ("tomcat", &spec.tomcat),
+        ("nginx", &spec.nginx),
+        ("apache", &spec.apache),
+    ] {
         if let Some(p) = path {
             let _ = writeln!(t, "#   {kind:<7}{}", p.display());
         }
@@ -544,7 +635,9 @@ fn render(plan: Plan, configs: &Configs) -> Discovered {
         t.push_str("]\n");
     }
     t.push('\n');
-    t.push_str("# The app's JVM: the truststore it uses to call itself back through the proxy, the\n");
+    t.push_str(
+        "# The app's JVM: the truststore it uses to call itself back through the proxy, the\n",
+    );
     t.push_str("# Synchrony service and other HTTPS services. Uncomment one line (its java_home's cacerts,\n");
     t.push_str("# or the file named by -Djavax.net.ssl.trustStore):\n");
     t.push_str("# [jvm]\n");
@@ -554,7 +647,11 @@ fn render(plan: Plan, configs: &Configs) -> Discovered {
     t.push('\n');
     t.push_str("# Configuration files checked offline by `trustpath check`.\n");
     t.push_str("[configs]\n");
-    for (kind, path) in [("tomcat", &spec.tomcat), ("nginx", &spec.nginx), ("apache", &spec.apache)] {
+    for (kind, path) in [
+        ("tomcat", &spec.tomcat),
+        ("nginx", &spec.nginx),
+        ("apache", &spec.apache),
+    ] {
         if let Some(p) = path {
             let _ = writeln!(t, "{kind} = {}", quote(&p.display().to_string()));
         }

@@ -224,10 +224,7 @@ fn nginx_fronts(config: &NginxConfig, server: &Server) -> Vec<Front> {
             listen_source: l.source.clone(),
             subject: format!(
                 "server {}:{}",
-                server
-                    .host_names()
-                    .first()
-                    .map_or("_", String::as_str),
+                server.host_names().first().map_or("_", String::as_str),
                 l.port
             ),
             names: server.host_names(),
@@ -268,7 +265,8 @@ pub fn apache_websocket(v: &VirtualHost, path: &str) -> bool {
         !p.reverse
             && covers(&p.path, path)
             && (p.url.to_ascii_lowercase().starts_with("ws")
-                || p.param("upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")))
+                || p.param("upgrade")
+                    .is_some_and(|u| u.eq_ignore_ascii_case("websocket")))
     });
     let by_rewrite = v.websocket_rewrites().any(|r| {
         r.checks_upgrade()
@@ -340,7 +338,10 @@ mod tests {
     #[test]
     fn targets_parse_with_variables_and_defaults() {
         let t = parse_target("ws://127.0.0.1:8091%{REQUEST_URI}").unwrap();
-        assert_eq!((t.host.as_str(), t.port, t.path.as_str()), ("127.0.0.1", 8091, ""));
+        assert_eq!(
+            (t.host.as_str(), t.port, t.path.as_str()),
+            ("127.0.0.1", 8091, "")
+        );
         let t = parse_target("https://App.Example.test/confluence/").unwrap();
         assert_eq!((t.port, t.path.as_str()), (443, "/confluence/"));
         let t = parse_target("http://[::1]:8090").unwrap();

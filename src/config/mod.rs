@@ -24,7 +24,7 @@ use crate::deploy::model::ConfigSpec;
 use crate::finding::Finding;
 
 pub use discover::{Discovered, discover};
-pub use loader::{FsLoader, Located, Loader, MemLoader, Source};
+pub use loader::{FsLoader, Loader, Located, MemLoader, Source};
 pub use offline::check_offline;
 
 /// The configurations of one deployment, parsed.

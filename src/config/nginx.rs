@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::ConfigError;
-use super::loader::{self, Located, Loader, Source};
+use super::loader::{self, Loader, Located, Source};
 
 /// One directive: its name, arguments, where it was written, and its block when it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,11 +92,7 @@ impl Server {
             .first()
             .cloned()
             .unwrap_or_else(|| "_".to_owned());
-        let listen = self
-            .listens
-            .iter()
-            .find(|l| l.ssl)
-            .or(self.listens.first());
+        let listen = self.listens.iter().find(|l| l.ssl).or(self.listens.first());
         match listen {
             Some(l) => format!("server {name}:{}", l.port),
             None => format!("server {name}"),
@@ -213,14 +209,11 @@ impl Reader<'_> {
                 limit: loader::MAX_INCLUDED_FILES,
             });
         }
-        let text = self
-            .loader
-            .read(path)
-            .map_err(|source| ConfigError::Read {
-                at: from.map(ToString::to_string),
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let text = self.loader.read(path).map_err(|source| ConfigError::Read {
+            at: from.map(ToString::to_string),
+            path: path.to_path_buf(),
+            source,
+        })?;
         self.files.push(path.to_path_buf());
         self.stack.push(id);
         let parsed = parse_text(&text, &Source::new(path, &self.root, 1))?;
@@ -441,7 +434,10 @@ fn block(
                 if !words.is_empty() {
                     return Err(ConfigError::syntax(
                         &source.at(*l),
-                        format!("unexpected \"}}\": \"{}\" is not terminated by \";\"", words[0].0),
+                        format!(
+                            "unexpected \"}}\": \"{}\" is not terminated by \";\"",
+                            words[0].0
+                        ),
                     ));
                 }
                 if !nested {
@@ -715,7 +711,11 @@ mod tests {
     use crate::config::loader::MemLoader;
 
     fn src() -> Source {
-        Source::new(Path::new("/etc/nginx/nginx.conf"), Path::new("/etc/nginx"), 1)
+        Source::new(
+            Path::new("/etc/nginx/nginx.conf"),
+            Path::new("/etc/nginx"),
+            1,
+        )
     }
 
     #[test]
@@ -782,7 +782,11 @@ mod tests {
         assert!(e.to_string().contains("cycle"), "{e}");
         let mem = MemLoader::new().with("/n/nginx.conf", "include missing.conf;\n");
         let e = load(&mem, Path::new("/n/nginx.conf")).unwrap_err();
-        assert!(e.to_string().starts_with("nginx.conf:1: cannot read /n/missing.conf"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("nginx.conf:1: cannot read /n/missing.conf"),
+            "{e}"
+        );
         let mem = MemLoader::new().with("/n/nginx.conf", "include none/*.conf;\n");
         assert!(load(&mem, Path::new("/n/nginx.conf")).is_ok());
     }

@@ -100,7 +100,13 @@ impl Checks<'_> {
         });
     }
 
-    fn diagnose(&mut self, source: &str, subject: &str, chain: Vec<Certificate>, host: Option<String>) {
+    fn diagnose(
+        &mut self,
+        source: &str,
+        subject: &str,
+        chain: Vec<Certificate>,
+        host: Option<String>,
+    ) {
         let input = ChainInput {
             served: chain,
             host,
@@ -194,13 +200,19 @@ impl Checks<'_> {
                     ),
                     KeystoreProblem::Format(e) => (
                         format!("{} is not a keystore Tomcat can open: {e}", path.display()),
-                        format!("point {file_attr} at a JKS or PKCS#12 keystore holding the key and its chain"),
+                        format!(
+                            "point {file_attr} at a JKS or PKCS#12 keystore holding the key and its chain"
+                        ),
                     ),
                     KeystoreProblem::Password(e) => (
                         format!(
                             "{} does not open with the {pass_attr} {}: {e}",
                             path.display(),
-                            if k.password.is_some() { "given" } else { "default (changeit; none is set)" }
+                            if k.password.is_some() {
+                                "given"
+                            } else {
+                                "default (changeit; none is set)"
+                            }
                         ),
                         format!(
                             "set {pass_attr} to the keystore's password (check it with: keytool -list -keystore {})",
@@ -249,7 +261,11 @@ impl Checks<'_> {
             .map(|e| e.alias.as_str())
             .collect();
         let entry = match &k.alias {
-            Some(a) => opened.store.entries.iter().find(|e| e.alias.eq_ignore_ascii_case(a)),
+            Some(a) => opened
+                .store
+                .entries
+                .iter()
+                .find(|e| e.alias.eq_ignore_ascii_case(a)),
             None => opened
                 .store
                 .entries
@@ -282,7 +298,12 @@ impl Checks<'_> {
             self.push(
                 at,
                 subject,
-                Finding::new(Code::KeyAliasMissing, Severity::Error, format!("{what}{holders}"), fix),
+                Finding::new(
+                    Code::KeyAliasMissing,
+                    Severity::Error,
+                    format!("{what}{holders}"),
+                    fix,
+                ),
             );
             return;
         };
@@ -302,7 +323,11 @@ impl Checks<'_> {
                         format!(
                             "the key of alias \"{alias}\" in {} does not open with {}",
                             path.display(),
-                            if k.key_password.is_some() { format!("the {attr} given") } else { format!("the keystore password ({attr} is not set)") }
+                            if k.key_password.is_some() {
+                                format!("the {attr} given")
+                            } else {
+                                format!("the keystore password ({attr} is not set)")
+                            }
                         ),
                         format!("set {attr} to the key's password"),
                     ),
@@ -341,7 +366,12 @@ impl Checks<'_> {
                 self.push(
                     at,
                     subject,
-                    unreadable(p.cert_directive, &p.cert.value, &e, "a PEM file holding the leaf, then its intermediates"),
+                    unreadable(
+                        p.cert_directive,
+                        &p.cert.value,
+                        &e,
+                        "a PEM file holding the leaf, then its intermediates",
+                    ),
                 );
                 return;
             }
@@ -353,7 +383,12 @@ impl Checks<'_> {
                 Err(e) => self.push(
                     chain.source.to_string(),
                     subject.clone(),
-                    unreadable(p.chain_directive, &chain.value, &e, "a PEM file of the intermediates"),
+                    unreadable(
+                        p.chain_directive,
+                        &chain.value,
+                        &e,
+                        "a PEM file of the intermediates",
+                    ),
                 ),
             }
         }
@@ -370,7 +405,12 @@ impl Checks<'_> {
                     Err(e) => self.push(
                         key.source.to_string(),
                         subject.clone(),
-                        unreadable(p.key_directive, &key.value, &e, "the PEM private key made with the certificate's CSR"),
+                        unreadable(
+                            p.key_directive,
+                            &key.value,
+                            &e,
+                            "the PEM private key made with the certificate's CSR",
+                        ),
                     ),
                 }
             }
@@ -398,7 +438,11 @@ impl Checks<'_> {
             if s.tls()
                 && let Some(cert) = &s.ssl_certificate
             {
-                let host = s.host_names().first().cloned().or_else(|| self.public_name.clone());
+                let host = s
+                    .host_names()
+                    .first()
+                    .cloned()
+                    .or_else(|| self.public_name.clone());
                 self.pem(PemConfig {
                     subject: s.subject(),
                     base: &base,
@@ -432,11 +476,16 @@ impl Checks<'_> {
             (None, Some(t)) => Some(t.port),
             (None, None) => None,
         };
-        let upgrade_attempted = l.header("Upgrade").is_some() || l.header("Connection").is_some_and(|h| h.value.1.to_ascii_lowercase().contains("upgrade"));
+        let upgrade_attempted = l.header("Upgrade").is_some()
+            || l.header("Connection")
+                .is_some_and(|h| h.value.1.to_ascii_lowercase().contains("upgrade"));
         let why = if front::rtc_like(&l.path) {
             format!("the path {} is a WebSocket/RTC path", l.path)
         } else if via.is_some_and(|u| front::rtc_like(&u.name)) {
-            format!("its upstream is named {}", via.map_or("", |u| u.name.as_str()))
+            format!(
+                "its upstream is named {}",
+                via.map_or("", |u| u.name.as_str())
+            )
         } else if port == Some(8091) {
             "it proxies to port 8091 (Synchrony)".to_owned()
         } else if upgrade_attempted {
@@ -500,7 +549,11 @@ impl Checks<'_> {
         if v.ssl_engine
             && let Some(cert) = &v.certificate_file
         {
-            let host = v.names().first().cloned().or_else(|| self.public_name.clone());
+            let host = v
+                .names()
+                .first()
+                .cloned()
+                .or_else(|| self.public_name.clone());
             self.pem(PemConfig {
                 subject: v.subject(),
                 base,
@@ -523,7 +576,14 @@ impl Checks<'_> {
                     || p.url.to_ascii_lowercase().starts_with("ws")
                     || front::parse_target(&p.url).is_some_and(|t| t.port == 8091)
             })
-            .map(|p| (p.path.clone(), p.url.clone(), p.source.clone(), p.param("timeout").map(str::to_owned)))
+            .map(|p| {
+                (
+                    p.path.clone(),
+                    p.url.clone(),
+                    p.source.clone(),
+                    p.param("timeout").map(str::to_owned),
+                )
+            })
             .chain(v.websocket_rewrites().map(|r| {
                 (
                     front::rewrite_path(r.location.as_deref(), &r.pattern),
@@ -543,7 +603,8 @@ impl Checks<'_> {
             if !front::apache_websocket(v, &path) {
                 let unguarded = v.websocket_rewrites().find(|r| {
                     !r.checks_upgrade()
-                        && front::rewrite_path(r.location.as_deref(), &r.pattern).trim_end_matches('/')
+                        && front::rewrite_path(r.location.as_deref(), &r.pattern)
+                            .trim_end_matches('/')
                             == path.trim_end_matches('/')
                 });
                 let backend = front::parse_target(&url)
@@ -574,7 +635,11 @@ impl Checks<'_> {
                     .proxy_timeout
                     .as_ref()
                     .map(|t| (t.value, t.source.to_string(), "ProxyTimeout "))
-                    .or_else(|| v.timeout.as_ref().map(|t| (t.value, t.source.to_string(), "Timeout "))),
+                    .or_else(|| {
+                        v.timeout
+                            .as_ref()
+                            .map(|t| (t.value, t.source.to_string(), "Timeout "))
+                    }),
             };
             if let Some((secs, at, what)) = effective
                 && secs < MIN_WEBSOCKET_IDLE_SECS
@@ -629,8 +694,14 @@ impl Checks<'_> {
             f.routes.iter().any(|r| {
                 r.upstream.as_ref().is_some_and(|u| {
                     u.port == c.port
-                        && ((u.loopback() && (c.binds_all() || c.address.as_deref().is_some_and(|a| a.starts_with("127.") || a == "localhost")))
-                            || c.address.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(&u.host))
+                        && ((u.loopback()
+                            && (c.binds_all()
+                                || c.address
+                                    .as_deref()
+                                    .is_some_and(|a| a.starts_with("127.") || a == "localhost")))
+                            || c.address
+                                .as_deref()
+                                .is_some_and(|a| a.eq_ignore_ascii_case(&u.host))
                             || !u.loopback() && c.binds_all())
                 })
             })
@@ -648,7 +719,13 @@ impl Checks<'_> {
             }
         }
         let Some(f) = best else { return };
-        let side = format!("{} ({}) listens on port {}{}", f.subject, f.listen_source, f.port, if f.tls { " with TLS" } else { " without TLS" });
+        let side = format!(
+            "{} ({}) listens on port {}{}",
+            f.subject,
+            f.listen_source,
+            f.port,
+            if f.tls { " with TLS" } else { " without TLS" }
+        );
         match &c.proxy_name {
             Some(n) if !f.names.is_empty() && !named(f) => self.push(
                 at.clone(),
@@ -670,7 +747,10 @@ impl Checks<'_> {
             if port != f.port {
                 let said = match c.proxy_port {
                     Some(p) => format!("proxyPort=\"{p}\""),
-                    None => format!("proxyPort is not set, so Tomcat reports its own port {}", c.port),
+                    None => format!(
+                        "proxyPort is not set, so Tomcat reports its own port {}",
+                        c.port
+                    ),
                 };
                 self.push(
                     at.clone(),
@@ -678,7 +758,9 @@ impl Checks<'_> {
                     Finding::new(
                         Code::ProxyMismatch,
                         Severity::Error,
-                        format!("{said} but {side}: the app builds links and redirects to port {port}"),
+                        format!(
+                            "{said} but {side}: the app builds links and redirects to port {port}"
+                        ),
                         format!("set proxyPort=\"{}\"", f.port),
                     ),
                 );

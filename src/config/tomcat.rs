@@ -229,9 +229,8 @@ fn connector(
     root: &Source,
 ) -> Result<Connector, ConfigError> {
     let source = root.at(line_of(doc, node));
-    let port_text = attr(node, "port").ok_or_else(|| {
-        ConfigError::syntax(&source, "a <Connector> without a port attribute")
-    })?;
+    let port_text = attr(node, "port")
+        .ok_or_else(|| ConfigError::syntax(&source, "a <Connector> without a port attribute"))?;
     let number = |name: &str, text: &str| {
         text.parse::<u16>().map_err(|_| {
             ConfigError::syntax(
@@ -373,11 +372,21 @@ mod tests {
 
     #[test]
     fn bad_xml_and_bad_ports_name_the_line() {
-        let e = parse_text("<Server>\n<Connector port=\"80\">\n</Server>\n", Path::new("/t/server.xml"))
-            .unwrap_err();
-        assert!(e.to_string().starts_with("server.xml:3: not well-formed XML"), "{e}");
-        let e = parse_text("<Server>\n<Connector port=\"http\"/>\n</Server>\n", Path::new("/t/server.xml"))
-            .unwrap_err();
+        let e = parse_text(
+            "<Server>\n<Connector port=\"80\">\n</Server>\n",
+            Path::new("/t/server.xml"),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("server.xml:3: not well-formed XML"),
+            "{e}"
+        );
+        let e = parse_text(
+            "<Server>\n<Connector port=\"http\"/>\n</Server>\n",
+            Path::new("/t/server.xml"),
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "server.xml:2: <Connector port=\"http\">: not a port number"
