@@ -171,8 +171,10 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigError
 /// Parses one file's text (no includes followed) into directives.
 pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigError> {
     let tokens = tokenize(text, source)?;
+    // nginx reports end-of-file errors at its line counter after the last byte.
+    let eof = source.at(1 + text.matches('\n').count());
     let mut pos = 0;
-    let out = block(&tokens, &mut pos, source, false)?;
+    let out = block(&tokens, &mut pos, source, &eof, false)?;
     Ok(out)
 }
 
@@ -264,14 +266,6 @@ enum Token {
     Close(usize),
 }
 
-impl Token {
-    fn line(&self) -> usize {
-        match self {
-            Token::Word(_, l) | Token::Semicolon(l) | Token::Open(l) | Token::Close(l) => *l,
-        }
-    }
-}
-
 fn tokenize(text: &str, source: &Source) -> Result<Vec<Token>, ConfigError> {
     let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();
@@ -310,8 +304,10 @@ fn tokenize(text: &str, source: &Source) -> Result<Vec<Token>, ConfigError> {
                 loop {
                     let Some(&ch) = chars.get(i) else {
                         return Err(ConfigError::syntax(
-                            &source.at(start),
-                            format!("unexpected end of file in a {quote}-quoted string"),
+                            &source.at(line),
+                            format!(
+                                "unexpected end of file in the {quote}-quoted string opened at line {start}"
+                            ),
                         ));
                     };
                     if ch == '\n' {
@@ -395,6 +391,7 @@ fn block(
     tokens: &[Token],
     pos: &mut usize,
     source: &Source,
+    eof: &Source,
     nested: bool,
 ) -> Result<Vec<Directive>, ConfigError> {
     let mut out = Vec::new();
@@ -422,7 +419,7 @@ fn block(
                 let (name, line) = (name.clone(), *line);
                 let args = args.iter().map(|(w, _)| w.clone()).collect();
                 words.clear();
-                let inner = block(tokens, pos, source, true)?;
+                let inner = block(tokens, pos, source, eof, true)?;
                 out.push(Directive {
                     name,
                     args,
@@ -447,16 +444,15 @@ fn block(
             }
         }
     }
-    if let Some((w, l)) = words.first() {
+    if let Some((w, _)) = words.first() {
         return Err(ConfigError::syntax(
-            &source.at(*l),
+            eof,
             format!("unexpected end of file: \"{w}\" is not terminated by \";\""),
         ));
     }
     if nested {
-        let line = tokens.last().map_or(1, Token::line);
         return Err(ConfigError::syntax(
-            &source.at(line),
+            eof,
             "unexpected end of file, expecting \"}\"",
         ));
     }
