@@ -41,6 +41,8 @@ pub struct ApacheConfig {
     pub file: PathBuf,
     /// Every file read, the main one first.
     pub files: Vec<PathBuf>,
+    /// `ServerRoot` (the main file's directory when not set): relative paths are taken from it.
+    pub server_root: PathBuf,
     /// The `<VirtualHost>`s.
     pub vhosts: Vec<VirtualHost>,
 }
@@ -200,6 +202,7 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<ApacheConfig, ConfigErro
     let mut config = interpret(&directives)?;
     config.file = path.to_path_buf();
     config.files = reader.files;
+    config.server_root = reader.server_root;
     Ok(config)
 }
 

@@ -601,7 +601,33 @@ fn quote(text: &str) -> String {
     out
 }
 
+/// Drops endpoints whose URL would not parse (a backend named by a variable, say), saying so; the app
+/// endpoint falls back to the placeholder.
+fn checked(mut plan: Plan) -> Plan {
+    let mut kept = Vec::with_capacity(plan.endpoints.len());
+    for mut e in std::mem::take(&mut plan.endpoints) {
+        if let Err(err) = crate::deploy::EndpointUrl::parse(&e.spec.url) {
+            if e.spec.role == Role::App {
+                e.comments.push(format!(
+                    "EDIT: the URL found ({}) is not usable: {err}",
+                    e.spec.url
+                ));
+                e.spec.url = format!("https://{PLACEHOLDER_HOST}/");
+                e.spec.connect = None;
+            } else {
+                plan.header
+                    .push(format!("skipped endpoint {}: {err}", e.spec.name));
+                continue;
+            }
+        }
+        kept.push(e);
+    }
+    plan.endpoints = kept;
+    plan
+}
+
 fn render(plan: Plan, configs: &Configs) -> Discovered {
+    let plan = checked(plan);
     let spec = configs.spec();
     let mut t = String::new();
     t.push_str("# Deployment file written by `trustpath discover` from:\n");
@@ -696,6 +722,25 @@ fn render(plan: Plan, configs: &Configs) -> Discovered {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_backend_named_by_a_variable_gives_no_node_and_the_file_stays_valid() {
+        use crate::config::loader::MemLoader;
+        use crate::deploy::model::ConfigSpec;
+        let mem = MemLoader::new().with(
+            "/n/nginx.conf",
+            "http { server { listen 443 ssl; server_name w.test; location / { proxy_pass http://$backend; } } }\n",
+        );
+        let spec = ConfigSpec {
+            nginx: Some("/n/nginx.conf".into()),
+            ..ConfigSpec::default()
+        };
+        let configs = crate::config::load_with(&mem, &spec).unwrap();
+        let d = discover(&configs);
+        let parsed = crate::deploy::model::parse(&d.text, "t", std::path::Path::new("/")).unwrap();
+        assert_eq!(parsed.app().url.text, "https://w.test/");
+        assert_eq!(parsed.endpoints.len(), 1);
+    }
 
     #[test]
     fn toml_strings_are_escaped() {

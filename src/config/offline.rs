@@ -57,7 +57,7 @@ pub fn check_offline(
     }
     if let Some(a) = &configs.apache {
         for v in &a.vhosts {
-            cx.apache(a.file.parent().unwrap_or(Path::new(".")), v);
+            cx.apache(&a.server_root, v);
         }
     }
     let fronts = front::fronts(configs);
