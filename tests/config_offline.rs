@@ -290,6 +290,70 @@ fn an_unreadable_certificate_file_is_config_unreadable() {
 }
 
 #[test]
+fn a_tls_listen_without_a_certificate_is_reported_at_the_listen() {
+    let found = nginx("http {\n  server {\n    listen 8443 ssl;\n  }\n}\n");
+    assert_eq!(codes(&found), [Code::ConfigUnreadable]);
+    assert_eq!(found[0].source, "nginx.conf:3");
+    assert!(found[0].finding.message.contains("no ssl_certificate"));
+}
+
+#[test]
+fn tomcat_pem_certificates_are_checked_like_the_proxies_files() {
+    let xml = |key: &str| {
+        format!(
+            "<Server><Service>\n<Connector port=\"8443\" SSLEnabled=\"true\">\n<SSLHostConfig hostName=\"{HOST}\">\n\
+             <Certificate certificateFile=\"{}\" certificateKeyFile=\"{}\" certificateChainFile=\"{}\"/>\n\
+             </SSLHostConfig>\n</Connector>\n</Service></Server>\n",
+            path("server.pem").display(),
+            path(key).display(),
+            path("intermediate-ca.pem").display()
+        )
+    };
+    assert!(tomcat(&xml("server.key")).is_empty());
+    let found = tomcat(&xml("other.key"));
+    assert_eq!(codes(&found), [Code::KeyMismatch]);
+    assert_eq!(found[0].source, "server.xml:4");
+    assert!(found[0].finding.message.starts_with("certificateKeyFile "));
+}
+
+#[test]
+fn the_deployment_gives_the_name_when_the_configuration_does_not() {
+    let conf = format!(
+        "http {{ server {{ listen 443 ssl; ssl_certificate {}; ssl_certificate_key {}; }} }}\n",
+        path("fullchain.pem").display(),
+        path("server.key").display()
+    );
+    let mem = MemLoader::new().with("/etc/nginx/nginx.conf", conf);
+    let spec = ConfigSpec {
+        nginx: Some("/etc/nginx/nginx.conf".into()),
+        ..ConfigSpec::default()
+    };
+    let configs = config::load_with(&mem, &spec).unwrap();
+    let deployment = |name: &str| {
+        trustpath::deploy::model::parse(
+            &format!("public_names = ['{name}']\n[[endpoint]]\nname = 'app'\nrole = 'app'\nurl = 'https://{name}/'\n"),
+            "d.toml",
+            Path::new("/"),
+        )
+        .unwrap()
+    };
+    let check = |name: &str| {
+        config::check_offline(
+            &configs,
+            Some(&deployment(name)),
+            &material().anchors,
+            &Policy::default(),
+            NOW,
+        )
+    };
+    assert!(check(HOST).is_empty());
+    assert_eq!(
+        codes(&check("intranet.example.test")),
+        [Code::HostnameMismatch]
+    );
+}
+
+#[test]
 fn a_synchrony_location_without_upgrade_headers_gets_the_lines_to_add() {
     let locations = "    location /synchrony {\n      proxy_pass http://127.0.0.1:8091/synchrony;\n      proxy_set_header Host $host;\n      proxy_read_timeout 30s;\n    }\n";
     let found = nginx(&tls_server("fullchain.pem", "server.key", locations));

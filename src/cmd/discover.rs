@@ -12,6 +12,12 @@ use crate::error::{Result, exit};
 
 /// Arguments of `trustpath discover`.
 #[derive(Debug, clap::Args)]
+#[command(group(
+    clap::ArgGroup::new("configs")
+        .required(true)
+        .multiple(true)
+        .args(["tomcat", "nginx", "apache"])
+))]
 #[command(
     after_help = "What is read: Tomcat <Connector>s (port, address, scheme, secure, proxyName, \
 proxyPort, SSLEnabled, keystoreFile/keystorePass/keystoreType/keyAlias and <SSLHostConfig><Certificate>), \
@@ -20,8 +26,8 @@ followed) and Apache VirtualHosts (SSLCertificate*, ProxyPass, RewriteRule ws://
 IncludeOptional followed). Names no file gives are written as replace-me.invalid, marked EDIT.
 
 Examples:
-  $ trustpath discover --tomcat /opt/atlassian/confluence/conf/server.xml --nginx /etc/nginx/nginx.conf
-      Print the deployment file of a Confluence behind nginx.
+  $ trustpath discover --tomcat conf/server.xml --nginx /etc/nginx/nginx.conf
+      Print the deployment file of a Confluence (run in its install directory) behind nginx.
 
   $ trustpath discover --tomcat conf/server.xml --apache /etc/apache2/apache2.conf -o wiki.toml
       Write it to wiki.toml (refused if the file exists; add --force to replace it).
@@ -49,9 +55,6 @@ pub struct DiscoverArgs {
 
 /// Runs `trustpath discover`.
 pub fn run(args: DiscoverArgs) -> Result<u8> {
-    if args.tomcat.is_none() && args.nginx.is_none() && args.apache.is_none() {
-        bail!("give at least one of --tomcat, --nginx or --apache");
-    }
     let absolute = |p: Option<PathBuf>| -> Result<Option<PathBuf>> {
         p.map(|p| std::path::absolute(&p).with_context(|| format!("{}", p.display())))
             .transpose()

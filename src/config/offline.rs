@@ -435,6 +435,23 @@ impl Checks<'_> {
     fn nginx(&mut self, n: &NginxConfig) {
         let base = n.file.parent().unwrap_or(Path::new(".")).to_path_buf();
         for s in &n.servers {
+            if s.ssl_certificate.is_none()
+                && let Some(listen) = s.listens.iter().find(|l| l.ssl)
+            {
+                self.push(
+                    listen.source.to_string(),
+                    s.subject(),
+                    Finding::new(
+                        Code::ConfigUnreadable,
+                        Severity::Error,
+                        format!(
+                            "listen {} ssl but no ssl_certificate is defined for this server or its http block: nginx refuses to start",
+                            listen.port
+                        ),
+                        "add ssl_certificate (the fullchain: leaf, then intermediates) and ssl_certificate_key",
+                    ),
+                );
+            }
             if s.tls()
                 && let Some(cert) = &s.ssl_certificate
             {
@@ -546,6 +563,18 @@ impl Checks<'_> {
     // ---- Apache ----
 
     fn apache(&mut self, base: &Path, v: &VirtualHost) {
+        if v.ssl_engine && v.certificate_file.is_none() {
+            self.push(
+                v.source.to_string(),
+                v.subject(),
+                Finding::new(
+                    Code::ConfigUnreadable,
+                    Severity::Error,
+                    "SSLEngine on but no SSLCertificateFile in this VirtualHost: httpd refuses to start",
+                    "add SSLCertificateFile (leaf and intermediates), SSLCertificateKeyFile",
+                ),
+            );
+        }
         if v.ssl_engine
             && let Some(cert) = &v.certificate_file
         {
