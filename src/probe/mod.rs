@@ -13,6 +13,7 @@
 //! bounded by a semaphore and every attempt by the timeout.
 
 pub mod danger;
+pub mod http;
 pub mod legacy;
 pub mod stream;
 pub mod target;
