@@ -7,5 +7,6 @@
 //! failed upgrades). All three are pure; `cmd::check` does the I/O.
 
 pub mod model;
+pub mod web;
 
 pub use model::{Deployment, Endpoint, EndpointUrl, Role, Scheme};

@@ -273,7 +273,10 @@ pub async fn websocket(
     let mut request = request(url, path)?;
     let h = request.headers_mut();
     h.insert(http::header::UPGRADE, HeaderValue::from_static("websocket"));
-    h.insert(http::header::CONNECTION, HeaderValue::from_static("Upgrade"));
+    h.insert(
+        http::header::CONNECTION,
+        HeaderValue::from_static("Upgrade"),
+    );
     h.insert(
         http::header::SEC_WEBSOCKET_VERSION,
         HeaderValue::from_static("13"),
