@@ -55,13 +55,12 @@ pub fn parse_set_cookie(header: &str) -> Option<SetCookie> {
             "samesite" => cookie.same_site = val.map(str::to_owned),
             "domain" => cookie.domain = val.map(str::to_owned),
             "path" => cookie.path = val.map(str::to_owned),
-            "max-age" => {
+            "max-age"
                 if val
                     .and_then(|v| v.parse::<i64>().ok())
-                    .is_some_and(|age| age <= 0)
-                {
-                    cookie.cleared = true;
-                }
+                    .is_some_and(|age| age <= 0) =>
+            {
+                cookie.cleared = true;
             }
             _ => {}
         }

@@ -31,7 +31,7 @@ pub fn http_findings(
     let chain = chain_text(&outcome.hops);
 
     if let Some(error) = &judged.error {
-        findings.push(failed_finding(&request, error, judged, &chain));
+        findings.push(failed_finding(&request, error, &chain));
     }
     findings.extend(auth_proxy_finding(endpoint, outcome));
     if let (Some(status), None) = (judged.status, &judged.error) {
@@ -59,27 +59,17 @@ pub fn http_findings(
     findings
 }
 
-/// ` → 302 https://b/ → 200`: the statuses and URLs after the first request, empty without redirects.
+/// ` → 302 → https://b/`: each redirect's status and the URL it led to, empty without redirects.
 fn chain_text(hops: &[Hop]) -> String {
-    if hops.len() < 2 {
-        return String::new();
-    }
     let mut out = String::new();
-    for (i, hop) in hops.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-            out.push_str(&hop.url);
-        }
-        out.push_str(" → ");
-        match hop.status {
-            Some(s) => out.push_str(&s.to_string()),
-            None => out.push_str("no answer"),
-        }
+    for pair in hops.windows(2) {
+        let status = pair[0].status.map_or("?".to_owned(), |s| s.to_string());
+        out.push_str(&format!(" → {status} → {}", pair[1].url));
     }
-    format!(" (redirected:{out})")
+    out
 }
 
-fn failed_finding(request: &str, error: &str, hop: &Hop, chain: &str) -> Finding {
+fn failed_finding(request: &str, error: &str, chain: &str) -> Finding {
     let stage = error.split(':').next().unwrap_or_default();
     let remediation = match stage {
         "connect" => {
@@ -101,15 +91,10 @@ fn failed_finding(request: &str, error: &str, hop: &Hop, chain: &str) -> Finding
             "read the proxy's and the app's error logs: the connection was closed or the answer was not HTTP/1.1 (an HTTP/2-only or non-HTTP port?)"
         }
     };
-    let url = if hop.url == request.trim_start_matches("GET ") {
-        String::new()
-    } else {
-        format!(" at {}", hop.url)
-    };
     Finding::new(
         Code::HttpFailed,
         Severity::Error,
-        format!("{request}{chain} failed{url}: {error}"),
+        format!("{request}{chain} failed: {error}"),
         remediation,
     )
 }
@@ -790,7 +775,11 @@ url = "https://sso.example.test/"
         assert_eq!(codes(&f), ["unexpected-body"]);
         assert!(f[0].message.contains("'RUNNING'"), "{}", f[0].message);
         assert!(f[0].message.contains("STARTING"), "{}", f[0].message);
-        assert!(f[0].message.contains("redirected"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("GET http://wiki.example.test/status → 301 → https://wiki.example.test/status: the 200 answer"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
