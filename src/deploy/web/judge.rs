@@ -33,7 +33,7 @@ pub fn http_findings(
     if let Some(error) = &judged.error {
         findings.push(failed_finding(&request, error, &chain));
     }
-    findings.extend(auth_proxy_finding(endpoint, outcome));
+    findings.extend(auth_proxy_finding(deployment, endpoint, outcome));
     if let (Some(status), None) = (judged.status, &judged.error) {
         findings.extend(status_finding(check, &request, &chain, judged, status));
         if let Some(expected) = &check.expect_body
@@ -169,55 +169,76 @@ fn status_remedy(status: u16) -> &'static str {
     }
 }
 
-/// A redirect from the endpoint's host to another host that shows a login page.
-fn auth_proxy_finding(endpoint: &Endpoint, outcome: &HttpOutcome) -> Option<Finding> {
+/// A redirect from the deployment's own hosts to another host that shows a login page.
+///
+/// Own hosts are the endpoint's, every non-`auth` endpoint's and the public names: a redirect to the
+/// app's canonical name and on to its own login page is normal. The login host is the first other host
+/// with evidence: a login form on its page, a typical login path, or being the deployment's `auth`
+/// endpoint.
+fn auth_proxy_finding(
+    deployment: &Deployment,
+    endpoint: &Endpoint,
+    outcome: &HttpOutcome,
+) -> Option<Finding> {
     if endpoint.role == Role::Auth {
         return None;
     }
-    let home = &endpoint.url.host;
-    // The first redirect that leaves the endpoint's host.
+    let own = |host: &str| {
+        host == endpoint.url.host
+            || deployment.public_names.iter().any(|n| n == host)
+            || deployment
+                .endpoints
+                .iter()
+                .any(|e| e.role != Role::Auth && e.url.host == host)
+    };
+    // The first redirect from an own host to another.
     let (index, leaving, target) = outcome.hops.iter().enumerate().find_map(|(i, hop)| {
         let base = EndpointUrl::parse(&hop.url).ok()?;
-        if &base.host != home || !hop.status.is_some_and(is_redirect) {
+        if !own(&base.host) || !hop.status.is_some_and(is_redirect) {
             return None;
         }
         let target = resolve(&base, hop.location.as_deref()?).ok()?;
-        (&target.host != home).then_some((i, hop, target))
+        (!own(&target.host)).then_some((i, hop, target))
     })?;
-    // Evidence: the login-looking path of the redirect target, or of a later page off the endpoint's
-    // host, and a login form on such a page.
-    let mut evidence = Vec::new();
-    let mut login_host = None;
-    if let Some(segment) = login_path_segment(&target.path) {
-        evidence.push(format!(
-            "the redirect target's path is a typical login path ({segment})"
-        ));
-        login_host = Some(target.host_header());
-    }
-    for hop in &outcome.hops[index + 1..] {
-        let Ok(url) = EndpointUrl::parse(&hop.url) else {
-            continue;
-        };
-        if &url.host == home {
-            continue;
+    // Candidates: the redirect target (fetched or not), then the pages after it on other hosts.
+    let mut candidates: Vec<(EndpointUrl, Option<&Hop>)> = Vec::new();
+    let fetched = outcome.hops.get(index + 1).filter(|h| h.url == target.text);
+    candidates.push((target.clone(), fetched));
+    for hop in outcome.hops.iter().skip(index + 2) {
+        if let Ok(url) = EndpointUrl::parse(&hop.url)
+            && !own(&url.host)
+        {
+            candidates.push((url, Some(hop)));
         }
-        if hop.login_form {
+    }
+    let evidence_of = |url: &EndpointUrl, hop: Option<&Hop>| {
+        let mut evidence = Vec::new();
+        if let Some(auth) = deployment
+            .endpoints
+            .iter()
+            .find(|e| e.role == Role::Auth && e.url.host == url.host)
+        {
+            evidence.push(format!(
+                "{} is the deployment's auth endpoint '{}'",
+                url.host, auth.name
+            ));
+        }
+        if let Some(segment) = login_path_segment(&url.path) {
+            evidence.push(format!("{} has a typical login path ({segment})", url.text));
+        }
+        if hop.is_some_and(|h| h.login_form) {
             evidence.push(format!(
                 "the page at {} holds a login form (a <form> with a password field)",
-                hop.url
+                url.text
             ));
-            login_host.get_or_insert_with(|| url.host_header());
-            break;
         }
-        if let Some(segment) = login_path_segment(&url.path)
-            && url.host != target.host
-            && login_host.is_none()
-        {
-            evidence.push(format!("{} has a typical login path ({segment})", hop.url));
-            login_host = Some(url.host_header());
-        }
-    }
-    let login_host = login_host?;
+        evidence
+    };
+    let (login_url, evidence) = candidates.iter().find_map(|(url, hop)| {
+        let evidence = evidence_of(url, *hop);
+        (!evidence.is_empty()).then_some((url, evidence))
+    })?;
+    let login_host = login_url.host_header();
     let prefix = allow_prefix(&outcome.path);
     let status = leaving.status.unwrap_or_default();
     let base_url = outcome.path.split('?').next() == Some("/") && !endpoint.role.websocket();
@@ -229,21 +250,31 @@ fn auth_proxy_finding(endpoint: &Endpoint, outcome: &HttpOutcome) -> Option<Find
     } else {
         (
             Severity::Error,
-            "an authentication proxy intercepts it, so clients that cannot log in interactively (the collaboration editor's XHR and WebSocket, the app calling itself, health checks) get a login page instead of the app",
+            "an authentication proxy intercepts this path, so clients that cannot log in interactively (the collaboration editor's XHR and WebSocket, the app calling itself, health checks) get a login page instead of the app",
         )
     };
     let first = &outcome.hops[0].url;
     let from = if leaving.url == *first {
         String::new()
     } else {
-        format!(" (at {})", leaving.url)
+        format!(" at {}", leaving.url)
+    };
+    let to = if target.host == login_url.host {
+        format!(
+            "to a login page on another host, {login_host} ({})",
+            target.text
+        )
+    } else {
+        format!(
+            "to another host ({}) and on to a login page on {login_host}",
+            target.text
+        )
     };
     Some(Finding::new(
         Code::AuthProxyRedirect,
         severity,
         format!(
-            "GET {first} is redirected ({status}){from} to another host, {login_host} ({}): {}; {consequence}",
-            target.text,
+            "GET {first} is redirected ({status}){from} {to}: {}; {consequence}",
             evidence.join("; ")
         ),
         format!(
@@ -262,18 +293,20 @@ fn nginx_location(prefix: &str) -> String {
     }
 }
 
-/// One finding per session cookie and missing attribute (first URL that set it so).
+/// One finding per session cookie, host and missing attribute (naming the first URL that set it so).
 fn cookie_findings(deployment: &Deployment, hops: &[Hop]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut seen: Vec<(String, &str)> = Vec::new();
+    let mut seen: Vec<(String, String, &str)> = Vec::new();
     for hop in hops {
-        let https = hop.url.starts_with("https://");
+        let Ok(url) = EndpointUrl::parse(&hop.url) else {
+            continue;
+        };
         for cookie in &hop.set_cookies {
             if cookie.cleared || !deployment.is_session_cookie(&cookie.name) {
                 continue;
             }
             let mut missing = Vec::new();
-            if https && !cookie.secure {
+            if url.scheme.secure() && !cookie.secure {
                 missing.push("Secure");
             }
             if !cookie.http_only {
@@ -282,11 +315,11 @@ fn cookie_findings(deployment: &Deployment, hops: &[Hop]) -> Vec<Finding> {
             for attribute in missing {
                 if seen
                     .iter()
-                    .any(|(n, a)| *n == cookie.name && *a == attribute)
+                    .any(|(n, h, a)| *n == cookie.name && *h == url.host && *a == attribute)
                 {
                     continue;
                 }
-                seen.push((cookie.name.clone(), attribute));
+                seen.push((cookie.name.clone(), url.host.clone(), attribute));
                 findings.push(cookie_finding(&cookie.name, &hop.url, attribute));
             }
         }
@@ -660,6 +693,93 @@ url = "https://sso.example.test/"
             ],
         );
         assert!(http_findings(&d, d.app(), &check("/docs/", None), &moved).is_empty());
+    }
+
+    #[test]
+    fn a_redirect_to_the_apps_canonical_name_and_its_own_login_page_is_normal() {
+        let mut d = deployment();
+        d.public_names = vec!["confluence.example.test".into()];
+        let o = outcome(
+            "/rest/api/space",
+            vec![
+                hop(
+                    "https://wiki.example.test/rest/api/space",
+                    301,
+                    Some("https://confluence.example.test/rest/api/space"),
+                    "",
+                ),
+                hop(
+                    "https://confluence.example.test/rest/api/space",
+                    302,
+                    Some("/login.action"),
+                    "",
+                ),
+                hop(
+                    "https://confluence.example.test/login.action",
+                    200,
+                    None,
+                    LOGIN_PAGE,
+                ),
+            ],
+        );
+        assert!(http_findings(&d, d.app(), &check("/rest/api/space", None), &o).is_empty());
+    }
+
+    #[test]
+    fn a_redirect_to_the_auth_endpoint_is_evidence_enough() {
+        let d = deployment();
+        let mut c = check("/synchrony/heartbeat", None);
+        c.follow_redirects = false;
+        let o = outcome(
+            "/synchrony/heartbeat",
+            vec![hop(
+                "https://wiki.example.test/synchrony/heartbeat",
+                303,
+                Some("https://sso.example.test/"),
+                "",
+            )],
+        );
+        let f = http_findings(&d, d.app(), &c, &o);
+        assert_eq!(codes(&f), ["auth-proxy-redirect"]);
+        assert!(
+            f[0].message
+                .contains("sso.example.test is the deployment's auth endpoint 'sso'"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn a_login_page_two_hosts_away_is_named_as_the_login_host() {
+        let d = deployment();
+        let o = outcome(
+            "/synchrony/heartbeat",
+            vec![
+                hop(
+                    "https://wiki.example.test/synchrony/heartbeat",
+                    302,
+                    Some("https://gate.example.test/check"),
+                    "",
+                ),
+                hop(
+                    "https://gate.example.test/check",
+                    302,
+                    Some("https://idp.example.test/u/"),
+                    "",
+                ),
+                hop("https://idp.example.test/u/", 200, None, LOGIN_PAGE),
+            ],
+        );
+        let f = http_findings(&d, d.app(), &check("/synchrony/heartbeat", None), &o);
+        assert_eq!(codes(&f), ["auth-proxy-redirect"]);
+        assert!(
+            f[0].message.contains(
+                "to another host (https://gate.example.test/check) and on to a login page on idp.example.test"
+            ),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].remediation.contains("login page on idp.example.test"));
     }
 
     #[test]
