@@ -40,9 +40,12 @@ pub fn http_findings(
             && !String::from_utf8_lossy(&judged.body).contains(expected.as_str())
         {
             let read = if judged.body_truncated {
-                " (only the first 256 KiB were read)"
+                format!(
+                    " (only the first {} KiB were read)",
+                    crate::probe::http::MAX_BODY / 1024
+                )
             } else {
-                ""
+                String::new()
             };
             findings.push(Finding::new(
                 Code::UnexpectedBody,
