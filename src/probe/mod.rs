@@ -243,16 +243,26 @@ impl Prober {
 
     /// Probes one target.
     pub async fn probe(&self, target: Target) -> CapturedChain {
-        self.capture(target, false).await.0
+        self.capture(target, None, false).await.0
     }
 
-    /// Probes one target and, when a rustls handshake completed, keeps the connection open for requests
-    /// over it (reads are then capped at [`MAX_CONNECTION_BYTES`]).
-    pub async fn open(&self, target: Target) -> (CapturedChain, Option<Box<ProbedTls>>) {
-        self.capture(target, true).await
+    /// Probes one target (at `connect` instead of its resolved addresses, when given) and, when a
+    /// rustls handshake completed, keeps the connection open for requests over it (reads are then capped
+    /// at [`MAX_CONNECTION_BYTES`]).
+    pub async fn open(
+        &self,
+        target: Target,
+        connect: Option<SocketAddr>,
+    ) -> (CapturedChain, Option<Box<ProbedTls>>) {
+        self.capture(target, connect, true).await
     }
 
-    async fn capture(&self, target: Target, keep: bool) -> (CapturedChain, Option<Box<ProbedTls>>) {
+    async fn capture(
+        &self,
+        target: Target,
+        connect: Option<SocketAddr>,
+        keep: bool,
+    ) -> (CapturedChain, Option<Box<ProbedTls>>) {
         let sni = self
             .options
             .sni
@@ -277,7 +287,11 @@ impl Prober {
         let timeout = self.options.timeout;
 
         // Where to connect.
-        let addrs = match self.addresses(&out.target).await {
+        let found = match connect {
+            Some(addr) => Ok(vec![addr]),
+            None => self.addresses(&out.target).await,
+        };
+        let addrs = match found {
             Ok(addrs) => addrs,
             Err(e) => {
                 out.findings.push(Finding::new(
