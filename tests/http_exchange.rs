@@ -251,6 +251,11 @@ fn trustpath_serve_upgrades_a_websocket_over_tls_with_a_valid_accept_key() {
     assert_eq!(outcome.status, Some(101), "{outcome:#?}");
     assert_eq!(outcome.accept, Some(AcceptCheck::Valid));
     assert!(outcome.upgraded());
+    assert!(
+        outcome.summary().ends_with(" → 101 upgraded"),
+        "{}",
+        outcome.summary()
+    );
     assert!(web::websocket_findings(rtc, &outcome).is_empty());
 }
 
@@ -418,6 +423,11 @@ fn a_page_answering_an_upgrade_request_is_a_failed_upgrade() {
     assert_eq!(outcome.status, Some(200), "{outcome:#?}");
     assert_eq!(outcome.accept, Some(AcceptCheck::Missing));
     assert_eq!(outcome.body_excerpt, "Synchrony OK");
+    assert!(
+        outcome
+            .summary()
+            .ends_with("/synchrony/v1/bayeux-sync1 → 200, not upgraded")
+    );
     let f = web::websocket_findings(rtc, &outcome);
     assert_eq!(codes(&f), ["websocket-upgrade-failed"]);
     assert!(

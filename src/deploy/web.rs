@@ -233,6 +233,21 @@ impl WebsocketOutcome {
     pub fn upgraded(&self) -> bool {
         self.status == Some(101) && self.accept == Some(AcceptCheck::Valid)
     }
+
+    /// One line for reports: `URL → 101 upgraded`, `URL → 101, Sec-WebSocket-Accept wrong`,
+    /// `URL → 200, not upgraded` or `URL failed: …`.
+    pub fn summary(&self) -> String {
+        match (self.status, &self.accept, &self.error) {
+            (_, _, Some(error)) => format!("{} failed: {error}", self.url),
+            (Some(101), Some(AcceptCheck::Valid), None) => format!("{} → 101 upgraded", self.url),
+            (Some(101), Some(AcceptCheck::Wrong { .. }), None) => {
+                format!("{} → 101, Sec-WebSocket-Accept wrong", self.url)
+            }
+            (Some(101), _, None) => format!("{} → 101, Sec-WebSocket-Accept missing", self.url),
+            (Some(status), _, None) => format!("{} → {status}, not upgraded", self.url),
+            (None, _, None) => format!("{} → no answer", self.url),
+        }
+    }
 }
 
 /// Requests a WebSocket upgrade of `path` on `endpoint` through a new connection from `open` (redirects

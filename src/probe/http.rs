@@ -27,9 +27,6 @@ pub const MAX_BODY: usize = 256 * 1024;
 pub const MAX_UPGRADE_BODY: usize = 8 * 1024;
 /// Characters kept in a body excerpt.
 pub const EXCERPT_CHARS: usize = 160;
-/// The ALPN protocols a connection opened for this module must offer: HTTP/1.1 only (a server that
-/// picked `h2` from the probe's offer would not understand an HTTP/1.1 request).
-pub const HTTP_ALPN: &[&[u8]] = &[b"http/1.1"];
 /// The `User-Agent` sent.
 pub const USER_AGENT: &str = concat!("trustpath/", env!("CARGO_PKG_VERSION"));
 

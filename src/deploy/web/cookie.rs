@@ -25,6 +25,35 @@ pub struct SetCookie {
     pub cleared: bool,
 }
 
+impl SetCookie {
+    /// One line for reports: the name and its attributes, e.g. `JSESSIONID (Secure, HttpOnly,
+    /// SameSite=Lax, Path=/)` or `JSESSIONID (no Secure, no HttpOnly)`.
+    pub fn summary(&self) -> String {
+        if self.cleared {
+            return format!("{} (cleared)", self.name);
+        }
+        let mut parts = vec![
+            if self.secure { "Secure" } else { "no Secure" }.to_owned(),
+            if self.http_only {
+                "HttpOnly"
+            } else {
+                "no HttpOnly"
+            }
+            .to_owned(),
+        ];
+        for (key, value) in [
+            ("SameSite", &self.same_site),
+            ("Domain", &self.domain),
+            ("Path", &self.path),
+        ] {
+            if let Some(v) = value {
+                parts.push(format!("{key}={v}"));
+            }
+        }
+        format!("{} ({})", self.name, parts.join(", "))
+    }
+}
+
 /// Parses a `Set-Cookie` value (RFC 6265 §5.2: a header without `=` in its first part is ignored, so
 /// `None`). Attribute names are matched case-insensitively.
 pub fn parse_set_cookie(header: &str) -> Option<SetCookie> {
@@ -83,6 +112,10 @@ mod tests {
         assert_eq!(c.same_site.as_deref(), Some("Lax"));
         assert_eq!(c.domain.as_deref(), Some(".example.test"));
         assert_eq!(c.path.as_deref(), Some("/confluence"));
+        assert_eq!(
+            c.summary(),
+            "JSESSIONID (Secure, HttpOnly, SameSite=Lax, Domain=.example.test, Path=/confluence)"
+        );
         assert!(!format!("{c:?}").contains("ABC123"));
     }
 
@@ -91,6 +124,10 @@ mod tests {
         let c = parse_set_cookie("crowd.token_key=xyz; Path=/").unwrap();
         assert_eq!(c.name, "crowd.token_key");
         assert!(!c.secure && !c.http_only);
+        assert_eq!(
+            c.summary(),
+            "crowd.token_key (no Secure, no HttpOnly, Path=/)"
+        );
     }
 
     #[test]
