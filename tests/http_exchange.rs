@@ -566,3 +566,33 @@ fn redirects_stop_after_the_maximum() {
             .contains("more than 10 redirects")
     );
 }
+
+#[test]
+fn a_proxy_that_closes_on_an_upgrade_and_a_port_that_is_not_http_are_named() {
+    let closing = canned(false, |_| Reply::Send(String::new()));
+    let d = deployment(
+        "http://wiki.test/",
+        Some(&format!("ws://rtc.test:{}/synchrony/", closing.port)),
+    );
+    let ws = websocket(&d.endpoints[1]);
+    assert_eq!(ws.status, None, "{ws:#?}");
+    let f = web::websocket_findings(&d.endpoints[1], &ws);
+    assert_eq!(codes(&f), ["websocket-upgrade-failed"]);
+    assert!(
+        f[0].message.contains("the connection was closed"),
+        "{}",
+        f[0].message
+    );
+
+    let ssh = canned(false, |_| Reply::Send("SSH-2.0-OpenSSH_9.6\r\n".into()));
+    let d = deployment(&format!("http://wiki.test:{}/", ssh.port), None);
+    let c = check("/", Some(200));
+    let f = web::http_findings(&d, d.app(), &c, &http(d.app(), &c));
+    assert_eq!(codes(&f), ["http-failed"]);
+    assert!(
+        f[0].message
+            .contains("read: the answer is not an HTTP/1.1 response"),
+        "{}",
+        f[0].message
+    );
+}
