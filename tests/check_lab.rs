@@ -288,13 +288,7 @@ fn check_passes_the_healthy_lab_deployment_and_names_each_fault_of_its_variants(
                 .unwrap()
                 .iter()
                 .flat_map(|e| e["findings"].as_array().unwrap())
-                .chain(
-                    v["configs"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|c| &c["finding"]),
-                )
+                .chain(v["configs"].as_array().unwrap().iter().map(|c| &c["finding"]))
                 .filter(|f| f["severity"] != "info")
                 .collect();
             assert!(serious.is_empty(), "{name}: {serious:#?}\n{}", nginx.log());

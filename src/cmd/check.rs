@@ -230,8 +230,7 @@ fn check_live(
                 )
             });
         }
-        let mut observed: Vec<Option<Observed>> =
-            (0..deployment.endpoints.len()).map(|_| None).collect();
+        let mut observed: Vec<Option<Observed>> = (0..deployment.endpoints.len()).map(|_| None).collect();
         while let Some(done) = tasks.join_next().await {
             // A task only fails if it panicked; that endpoint is then reported as not reached.
             if let Ok((index, o)) = done {
@@ -241,16 +240,11 @@ fn check_live(
         let observed: Vec<Observed> = observed
             .into_iter()
             .zip(&deployment.endpoints)
-            .map(|(o, e)| {
-                o.unwrap_or_else(|| Observed {
-                    capture: failed_capture(
-                        e,
-                        "the check of this endpoint stopped unexpectedly".to_owned(),
-                    ),
-                    http: Vec::new(),
-                    websocket: None,
-                })
-            })
+            .map(|(o, e)| o.unwrap_or_else(|| Observed {
+                capture: failed_capture(e, "the check of this endpoint stopped unexpectedly".to_owned()),
+                http: Vec::new(),
+                websocket: None,
+            }))
             .collect();
         let names = name_probes(&prober, &deployment, &observed).await;
         (observed, names)
@@ -439,12 +433,9 @@ async fn resolve_plain(
     if let Ok(ip) = url.host.parse() {
         return Ok(vec![SocketAddr::new(ip, url.port)]);
     }
-    let found = tokio::time::timeout(
-        timeout,
-        tokio::net::lookup_host((url.host.as_str(), url.port)),
-    )
-    .await
-    .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "DNS lookup timed out"))??;
+    let found = tokio::time::timeout(timeout, tokio::net::lookup_host((url.host.as_str(), url.port)))
+        .await
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "DNS lookup timed out"))??;
     let found: Vec<SocketAddr> = found.collect();
     if found.is_empty() {
         return Err(std::io::Error::new(
@@ -550,11 +541,7 @@ fn is_connection_failure(code: Code) -> bool {
 /// Asks the app's address for every public name that is no endpoint's own host, by SNI, and keeps the
 /// leaf served for it.
 async fn name_probes(prober: &Prober, d: &Deployment, observed: &[Observed]) -> Vec<NameProbe> {
-    let Some(app_index) = d
-        .endpoints
-        .iter()
-        .position(|e| e.role == crate::deploy::Role::App)
-    else {
+    let Some(app_index) = d.endpoints.iter().position(|e| e.role == crate::deploy::Role::App) else {
         return Vec::new();
     };
     let app = &d.endpoints[app_index];
@@ -564,10 +551,9 @@ async fn name_probes(prober: &Prober, d: &Deployment, observed: &[Observed]) -> 
     let address = observed[app_index].capture.address;
     let mut out = Vec::new();
     for name in &d.public_names {
-        let direct = d
-            .endpoints
-            .iter()
-            .any(|e| e.url.host == *name && e.url.scheme.secure() && e.role.public());
+        let direct = d.endpoints.iter().any(|e| {
+            e.url.host == *name && e.url.scheme.secure() && e.role.public()
+        });
         if direct {
             continue;
         }
@@ -593,10 +579,7 @@ async fn name_probes(prober: &Prober, d: &Deployment, observed: &[Observed]) -> 
 
 fn print(run: &DeploymentRun, json: bool) -> Result<()> {
     if json {
-        crate::report::deploy::print_json(
-            &mut std::io::BufWriter::new(std::io::stdout().lock()),
-            run,
-        )?;
+        crate::report::deploy::print_json(&mut std::io::BufWriter::new(std::io::stdout().lock()), run)?;
     } else {
         crate::report::deploy::print_human(
             &mut std::io::BufWriter::new(anstream::stdout().lock()),
