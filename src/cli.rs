@@ -43,4 +43,6 @@ pub enum Command {
     Serve(cmd::serve::ServeArgs),
     /// Run the main job on a throwaway lab deployment: probe, diagnose, fix, probe again.
     Demo(cmd::demo::DemoArgs),
+    /// Write a deployment file from Tomcat's server.xml and the nginx or Apache configuration.
+    Discover(cmd::discover::DiscoverArgs),
 }

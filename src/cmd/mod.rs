@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod demo;
+pub mod discover;
 pub mod generate;
 pub mod probe;
 pub mod serve;
@@ -23,5 +24,6 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Gen(args) => generate::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Discover(args) => discover::run(args),
     }
 }

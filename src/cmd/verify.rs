@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rustls::pki_types::PrivateKeyDer;
 use rustls::pki_types::pem::PemObject;
-use x509_parser::prelude::FromDer;
 
 use super::trust::{self, FixArgs, TrustArgs};
 use crate::cert::Certificate;
 use crate::chain::ChainInput;
 use crate::error::Result;
-use crate::finding::{self, Code, Finding, Severity};
+use crate::finding;
+use crate::keypair;
 use crate::report::{EndpointReport, Run};
 use crate::truststore::{self, EntryBody};
 
@@ -69,7 +69,7 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
         None => args.trust.password()?,
     };
     let key = match &args.key {
-        Some(path) => Some(read_key(path)?),
+        Some(path) => Some(keypair::read_key(path, "--key ")?),
         None => None,
     };
 
@@ -88,7 +88,7 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
         let diagnosis = crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now);
         let mut findings = diagnosis.findings.clone();
         for (label, spki) in key.iter().chain(chain.keys.iter()) {
-            if let Some(f) = key_mismatch(label, spki, &chain.certs) {
+            if let Some(f) = keypair::key_mismatch(label, spki, &chain.certs) {
                 findings.push(f);
             }
         }
@@ -143,7 +143,7 @@ fn read_chain(path: &Path, password: &str) -> Result<ChainFile> {
                 }
             };
             if let Some(der) = pkcs8
-                && let Ok(spki) = public_key_bits(&PrivateKeyDer::Pkcs8(der.into()))
+                && let Ok(spki) = keypair::public_key_bits(&PrivateKeyDer::Pkcs8(der.into()))
             {
                 keys.push((format!("the key entry in {}", path.display()), spki));
             }
@@ -157,7 +157,7 @@ fn read_chain(path: &Path, password: &str) -> Result<ChainFile> {
     };
     if crate::pem::looks_like_pem(&bytes)
         && let Ok(key) = PrivateKeyDer::from_pem_slice(&bytes)
-        && let Ok(spki) = public_key_bits(&key)
+        && let Ok(spki) = keypair::public_key_bits(&key)
     {
         keys.push((format!("the private key in {}", path.display()), spki));
     }
@@ -165,75 +165,4 @@ fn read_chain(path: &Path, password: &str) -> Result<ChainFile> {
         anyhow::bail!("{}: no certificate", path.display());
     }
     Ok(ChainFile { certs, keys })
-}
-
-/// Reads a PEM private key (PKCS#8, SEC1 or PKCS#1) and returns its public-key bits.
-fn read_key(path: &Path) -> Result<(String, Vec<u8>)> {
-    let bytes = std::fs::read(path).with_context(|| format!("--key {}", path.display()))?;
-    let key = PrivateKeyDer::from_pem_slice(&bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "--key {}: no PEM private key (PKCS#8, SEC1 EC or PKCS#1 RSA): {e}",
-            path.display()
-        )
-    })?;
-    let bits = public_key_bits(&key).with_context(|| format!("--key {}", path.display()))?;
-    Ok((path.display().to_string(), bits))
-}
-
-/// The subjectPublicKey bits of a private key's public half.
-fn public_key_bits(key: &PrivateKeyDer<'_>) -> Result<Vec<u8>> {
-    let signer = rustls::crypto::aws_lc_rs::sign::any_supported_type(key)
-        .map_err(|e| anyhow::anyhow!("unsupported private key: {e}"))?;
-    let spki = signer
-        .public_key()
-        .ok_or_else(|| anyhow::anyhow!("cannot derive the public key of this private key"))?;
-    let (_, parsed) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki.as_ref())
-        .map_err(|e| anyhow::anyhow!("cannot parse the derived public key: {e}"))?;
-    Ok(parsed.subject_public_key.data.to_vec())
-}
-
-fn key_mismatch(label: &str, bits: &[u8], chain: &[Certificate]) -> Option<Finding> {
-    let leaf = chain.first()?;
-    let parsed = leaf.parsed().ok()?;
-    if parsed
-        .tbs_certificate
-        .subject_pki
-        .subject_public_key
-        .data
-        .as_ref()
-        == bits
-    {
-        return None;
-    }
-    let other = chain[1..].iter().position(|c| {
-        c.parsed().is_ok_and(|p| {
-            p.tbs_certificate
-                .subject_pki
-                .subject_public_key
-                .data
-                .as_ref()
-                == bits
-        })
-    });
-    let hint = match other {
-        Some(i) => format!(
-            "; it belongs to certificate [{}] ({}) — is the chain out of order?",
-            i + 1,
-            chain[i + 1].info().subject
-        ),
-        None => String::new(),
-    };
-    Some(
-        Finding::new(
-            Code::KeyMismatch,
-            Severity::Error,
-            format!(
-                "{label} does not belong to the leaf {} ({} key){hint}",
-                leaf.info().subject,
-                leaf.info().key_description()
-            ),
-            "configure the key generated with this certificate's CSR, or the certificate issued for this key",
-        )
-        .at(0),
-    )
 }

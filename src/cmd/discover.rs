@@ -1,0 +1,91 @@
+//! `trustpath discover`: reads Tomcat's `server.xml` and the nginx or Apache configuration in front of it
+//! and prints (or writes) the deployment file they describe, commented with where each item came from.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+
+use crate::config;
+use crate::deploy::model::ConfigSpec;
+use crate::error::{Result, exit};
+
+/// Arguments of `trustpath discover`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "What is read: Tomcat <Connector>s (port, address, scheme, secure, proxyName, \
+proxyPort, SSLEnabled, keystoreFile/keystorePass/keystoreType/keyAlias and <SSLHostConfig><Certificate>), \
+nginx server blocks (listen, server_name, ssl_certificate/_key, proxy_pass, WebSocket headers; includes \
+followed) and Apache VirtualHosts (SSLCertificate*, ProxyPass, RewriteRule ws://… [P]; Include and \
+IncludeOptional followed). Names no file gives are written as replace-me.invalid, marked EDIT.
+
+Examples:
+  $ trustpath discover --tomcat /opt/atlassian/confluence/conf/server.xml --nginx /etc/nginx/nginx.conf
+      Print the deployment file of a Confluence behind nginx.
+
+  $ trustpath discover --tomcat conf/server.xml --apache /etc/apache2/apache2.conf -o wiki.toml
+      Write it to wiki.toml (refused if the file exists; add --force to replace it).
+
+  $ trustpath discover --tomcat conf/server.xml -o wiki.toml && trustpath check wiki.toml
+      Tomcat alone: the base URL comes from proxyName/proxyPort/scheme, or the HTTPS connector."
+)]
+pub struct DiscoverArgs {
+    /// Tomcat's server.xml.
+    #[arg(long, value_name = "SERVER_XML")]
+    pub tomcat: Option<PathBuf>,
+    /// The nginx configuration (nginx.conf; includes are followed relative to its directory).
+    #[arg(long, value_name = "FILE")]
+    pub nginx: Option<PathBuf>,
+    /// The Apache httpd configuration (apache2.conf, httpd.conf or one site's file).
+    #[arg(long, value_name = "FILE")]
+    pub apache: Option<PathBuf>,
+    /// Write the deployment file here instead of printing it.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the --output file if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+/// Runs `trustpath discover`.
+pub fn run(args: DiscoverArgs) -> Result<u8> {
+    if args.tomcat.is_none() && args.nginx.is_none() && args.apache.is_none() {
+        bail!("give at least one of --tomcat, --nginx or --apache");
+    }
+    let absolute = |p: Option<PathBuf>| -> Result<Option<PathBuf>> {
+        p.map(|p| std::path::absolute(&p).with_context(|| format!("{}", p.display())))
+            .transpose()
+    };
+    let spec = ConfigSpec {
+        tomcat: absolute(args.tomcat)?,
+        nginx: absolute(args.nginx)?,
+        apache: absolute(args.apache)?,
+    };
+    let configs = config::load(&spec)?;
+    let found = config::discover(&configs);
+    // The text must be a valid deployment file: a failure here is a bug in discover, said plainly.
+    crate::deploy::model::parse(
+        &found.text,
+        "the discovered file",
+        std::path::Path::new("/"),
+    )
+    .map_err(|e| anyhow::anyhow!("internal error: discover wrote an invalid file: {e}"))?;
+    match &args.output {
+        Some(path) => {
+            if path.exists() && !args.force {
+                bail!(
+                    "refusing to overwrite {} (use --force to replace it)",
+                    path.display()
+                );
+            }
+            crate::storefile::write_atomic(path, found.text.as_bytes(), 0o644)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(found.text.as_bytes())?;
+            out.flush()?;
+        }
+    }
+    Ok(exit::OK)
+}

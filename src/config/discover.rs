@@ -1,0 +1,704 @@
+//! Configurations → a deployment file, as commented TOML: every endpoint says which line of which file it
+//! came from, names no configuration gives are clear placeholders marked `EDIT`, and `[configs]` records
+//! the files read so that `trustpath check` on the output also runs the offline checks.
+//!
+//! The mapping: the proxy listener users reach (TLS and named like Tomcat's `proxyName` first) is the
+//! `app` endpoint and its names the `public_names`; locations proxied to Synchrony or carrying WebSocket
+//! upgrades are `rtc` endpoints (`wss://NAME/synchrony/v1/bayeux-sync1`, plus Synchrony's heartbeat over
+//! HTTPS); every backend the proxies pass to is a `node`, as is every Tomcat HTTP connector not already
+//! covered. Without a proxy configuration, Tomcat's `proxyName`/`proxyPort`/`scheme` give the base URL,
+//! else its HTTPS (or first HTTP) connector does.
+
+use std::fmt::Write as _;
+
+use crate::deploy::model::{DeploymentFile, EndpointSpec, HttpSpec, Role};
+
+use super::Configs;
+use super::front::{self, Front, Route, Target};
+use super::tomcat::Connector;
+
+/// The host written where no configuration gives a name.
+pub const PLACEHOLDER_HOST: &str = "replace-me.invalid";
+
+/// Synchrony's WebSocket path under its context path.
+const SYNCHRONY_WEBSOCKET: &str = "/v1/bayeux-sync1";
+
+/// A discovered deployment.
+#[derive(Debug, Clone)]
+pub struct Discovered {
+    /// The deployment file.
+    pub file: DeploymentFile,
+    /// The same, as commented TOML.
+    pub text: String,
+}
+
+/// An endpoint with the comment lines written above it and commented-out lines written after it.
+struct Planned {
+    spec: EndpointSpec,
+    comments: Vec<String>,
+    trailer: Vec<String>,
+}
+
+#[derive(Default)]
+struct Plan {
+    name: Option<String>,
+    header: Vec<String>,
+    public_names: Vec<(String, String)>,
+    endpoints: Vec<Planned>,
+}
+
+impl Plan {
+    fn unique(&self, base: &str) -> String {
+        if !self.endpoints.iter().any(|e| e.spec.name == base) {
+            return base.to_owned();
+        }
+        (2..)
+            .map(|i| format!("{base}-{i}"))
+            .find(|n| !self.endpoints.iter().any(|e| e.spec.name == *n))
+            .unwrap_or_else(|| base.to_owned())
+    }
+
+    fn has_url(&self, url: &str) -> bool {
+        self.endpoints.iter().any(|e| e.spec.url == url)
+    }
+
+    fn push(&mut self, base: &str, role: Role, url: String, comments: Vec<String>) -> usize {
+        let name = self.unique(base);
+        self.endpoints.push(Planned {
+            spec: EndpointSpec {
+                name,
+                role,
+                url,
+                connect: None,
+                websocket: None,
+                http: Vec::new(),
+            },
+            comments,
+            trailer: Vec::new(),
+        });
+        self.endpoints.len() - 1
+    }
+
+    fn add_name(&mut self, name: &str, why: String) {
+        if name != PLACEHOLDER_HOST && !self.public_names.iter().any(|(n, _)| n == name) {
+            self.public_names.push((name.to_owned(), why));
+        }
+    }
+}
+
+/// Builds the deployment file the configurations describe.
+pub fn discover(configs: &Configs) -> Discovered {
+    let fronts = front::fronts(configs);
+    let connectors: Vec<&Connector> = configs
+        .tomcat
+        .iter()
+        .flat_map(|t| t.connectors.iter())
+        .collect();
+    let mut plan = Plan::default();
+    for c in connectors.iter().filter(|c| c.is_ajp()) {
+        plan.header.push(format!(
+            "{} {} is AJP ({}): not checked",
+            c.source,
+            c.subject(),
+            c.protocol.as_deref().unwrap_or("AJP")
+        ));
+    }
+    let http_connectors: Vec<&Connector> =
+        connectors.iter().copied().filter(|c| !c.is_ajp()).collect();
+    let mut used_connectors: Vec<usize> = Vec::new();
+
+    match primary_front(&fronts, &http_connectors) {
+        Some(primary) => from_fronts(
+            &mut plan,
+            &fronts,
+            primary,
+            &http_connectors,
+            &mut used_connectors,
+        ),
+        None => from_tomcat(&mut plan, &http_connectors, &mut used_connectors),
+    }
+
+    // Tomcat connectors not yet covered are nodes.
+    let app_host = plan
+        .endpoints
+        .first()
+        .and_then(|e| crate::deploy::EndpointUrl::parse(&e.spec.url).ok())
+        .map(|u| u.host);
+    for (i, c) in http_connectors.iter().enumerate() {
+        if used_connectors.contains(&i) {
+            continue;
+        }
+        let addr = connector_ip(c);
+        let mut comments = vec![format!(
+            "{} {}{}",
+            c.source,
+            c.subject(),
+            connector_notes(c)
+        )];
+        let url = if c.ssl_enabled {
+            let host = c
+                .keystores
+                .iter()
+                .filter_map(|k| k.host_name.as_deref())
+                .chain(
+                    c.pem_certificates
+                        .iter()
+                        .filter_map(|p| p.host_name.as_deref()),
+                )
+                .find(|h| *h != "_default_")
+                .map(str::to_ascii_lowercase)
+                .or_else(|| app_host.clone())
+                .unwrap_or_else(|| PLACEHOLDER_HOST.to_owned());
+            if host == PLACEHOLDER_HOST {
+                comments.push(edit_line());
+            }
+            format!("https://{host}:{}/", c.port)
+        } else {
+            format!("http://{addr}:{}/", c.port)
+        };
+        if plan.has_url(&url) {
+            continue;
+        }
+        let idx = plan.push(&format!("node-{}", c.port), Role::Node, url, comments);
+        if c.ssl_enabled {
+            plan.endpoints[idx].spec.connect = Some(addr);
+        }
+    }
+
+    render(plan, configs)
+}
+
+fn edit_line() -> String {
+    format!(
+        "EDIT: {PLACEHOLDER_HOST} is a placeholder: write the name users type (the certificate must cover it)"
+    )
+}
+
+/// The address a connector is reached at from this host.
+fn connector_ip(c: &Connector) -> String {
+    match c.address.as_deref() {
+        Some(a) if !c.binds_all() => a.trim_start_matches('[').trim_end_matches(']').to_owned(),
+        _ => "127.0.0.1".to_owned(),
+    }
+}
+
+fn connector_notes(c: &Connector) -> String {
+    let mut notes = Vec::new();
+    if let Some(a) = &c.address {
+        notes.push(format!("address {a}"));
+    }
+    if c.ssl_enabled {
+        notes.push("SSLEnabled".to_owned());
+    }
+    for k in &c.keystores {
+        let file = k.file.as_deref().unwrap_or("${user.home}/.keystore");
+        match &k.alias {
+            Some(a) => notes.push(format!("keystore {file} alias {a}")),
+            None => notes.push(format!("keystore {file}")),
+        }
+    }
+    for p in &c.pem_certificates {
+        notes.push(format!("certificate {}", p.certificate_file));
+    }
+    if let Some(n) = &c.proxy_name {
+        notes.push(format!("proxyName {n}"));
+    }
+    if let Some(p) = c.proxy_port {
+        notes.push(format!("proxyPort {p}"));
+    }
+    if let Some(s) = &c.scheme {
+        notes.push(format!("scheme {s}"));
+    }
+    if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join(", "))
+    }
+}
+
+/// The front users reach: named like Tomcat's proxyName, TLS, proxying to a Tomcat port, named.
+fn primary_front<'a>(fronts: &'a [Front], connectors: &[&Connector]) -> Option<&'a Front> {
+    let proxy_names: Vec<&str> = connectors
+        .iter()
+        .filter_map(|c| c.proxy_name.as_deref())
+        .collect();
+    let score = |f: &Front| {
+        let named = f.names.iter().any(|n| proxy_names.contains(&n.as_str()));
+        let to_tomcat = f.routes.iter().any(|r| {
+            r.upstream
+                .as_ref()
+                .is_some_and(|u| connectors.iter().any(|c| c.port == u.port))
+        });
+        let app_route = f.routes.iter().any(|r| !r.rtc);
+        (
+            !f.routes.is_empty(),
+            named,
+            f.tls,
+            to_tomcat,
+            app_route,
+            !f.names.is_empty(),
+        )
+    };
+    let mut best: Option<&Front> = None;
+    for f in fronts {
+        if best.is_none_or(|b| score(f) > score(b)) {
+            best = Some(f);
+        }
+    }
+    best
+}
+
+fn origin(scheme: &str, host: &str, port: u16) -> String {
+    let default = if matches!(scheme, "https" | "wss") {
+        443
+    } else {
+        80
+    };
+    if port == default {
+        format!("{scheme}://{host}")
+    } else {
+        format!("{scheme}://{host}:{port}")
+    }
+}
+
+fn is_ip(text: &str) -> bool {
+    text.parse::<std::net::IpAddr>().is_ok()
+}
+
+fn front_line(f: &Front) -> String {
+    let kind = match f.kind {
+        front::ProxyKind::Nginx => "nginx",
+        front::ProxyKind::Apache => "apache",
+    };
+    format!(
+        "{} {} ({kind}{}, listen {}{})",
+        f.source,
+        f.subject,
+        f.address
+            .as_deref()
+            .map(|a| format!(" on {a}"))
+            .unwrap_or_default(),
+        f.port,
+        if f.tls { " ssl" } else { "" }
+    )
+}
+
+/// A path usable in a URL (prefix locations only).
+fn url_path(route: &Route) -> Option<String> {
+    if route.regex || !route.path.starts_with('/') || route.path.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(route.path.clone())
+}
+
+fn from_fronts(
+    plan: &mut Plan,
+    fronts: &[Front],
+    primary: &Front,
+    connectors: &[&Connector],
+    used: &mut Vec<usize>,
+) {
+    let scheme = if primary.tls { "https" } else { "http" };
+    let host = primary
+        .names
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PLACEHOLDER_HOST.to_owned());
+    let app_path = primary
+        .routes
+        .iter()
+        .find(|r| r.path == "/")
+        .or_else(|| {
+            primary
+                .routes
+                .iter()
+                .find(|r| !r.rtc && url_path(r).is_some())
+        })
+        .and_then(url_path)
+        .unwrap_or_else(|| "/".to_owned());
+    let mut comments = vec![front_line(primary)];
+    if host == PLACEHOLDER_HOST {
+        comments.push(edit_line());
+    }
+    let idx = plan.push(
+        "app",
+        Role::App,
+        format!("{}{app_path}", origin(scheme, &host, primary.port)),
+        comments,
+    );
+    if let Some(a) = primary
+        .address
+        .as_deref()
+        .filter(|a| is_ip(a) && !matches!(*a, "0.0.0.0" | "::"))
+    {
+        plan.endpoints[idx].spec.connect = Some(a.to_owned());
+    }
+    plan.endpoints[idx].trailer = vec![
+        "Confluence and Jira answer GET /status with {\"state\":\"RUNNING\"}:".to_owned(),
+        "[[endpoint.http]]".to_owned(),
+        "path = \"/status\"".to_owned(),
+        "expect_status = 200".to_owned(),
+    ];
+    plan.name = Some(host.clone());
+    let others = fronts
+        .iter()
+        .filter(|f| !std::ptr::eq(*f, primary) && f.tls == primary.tls);
+    for f in std::iter::once(primary).chain(others) {
+        for n in &f.names {
+            plan.add_name(n, format!("{} {}", f.source, f.subject));
+        }
+    }
+
+    // Other listeners: WebSocket/RTC routes, then plain proxies.
+    for f in fronts {
+        let f_host = f.names.first().cloned().unwrap_or_else(|| host.clone());
+        for r in f.routes.iter().filter(|r| r.rtc || r.websocket) {
+            let Some(path) = url_path(r) else { continue };
+            let ws = if f.tls { "wss" } else { "ws" };
+            let http = if f.tls { "https" } else { "http" };
+            let line = format!(
+                "{} {} location {}{}",
+                r.source,
+                f.subject,
+                r.path,
+                if r.websocket {
+                    " (WebSocket upgrade headers set)"
+                } else {
+                    " (no WebSocket upgrade headers: see the offline check)"
+                }
+            );
+            if r.synchrony() {
+                let base = path.trim_end_matches('/');
+                let url = format!("{}{base}{SYNCHRONY_WEBSOCKET}", origin(ws, &f_host, f.port));
+                if !plan.has_url(&url) {
+                    plan.push("synchrony", Role::Rtc, url, vec![line.clone()]);
+                    let hb = format!("{}{base}/heartbeat", origin(http, &f_host, f.port));
+                    let i = plan.push(
+                        "synchrony-heartbeat",
+                        Role::Rtc,
+                        hb,
+                        vec![format!(
+                            "Synchrony answers its heartbeat with 200 OK through the proxy ({})",
+                            r.source
+                        )],
+                    );
+                    plan.endpoints[i].spec.http.push(HttpSpec {
+                        expect_status: Some(200),
+                        ..HttpSpec::default()
+                    });
+                }
+            } else {
+                let url = format!("{}{path}", origin(ws, &f_host, f.port));
+                if !plan.has_url(&url) {
+                    let role = if r.rtc { Role::Rtc } else { Role::Websocket };
+                    let base = if r.rtc { "rtc" } else { "websocket" };
+                    plan.push(base, role, url, vec![line]);
+                }
+            }
+        }
+        if !std::ptr::eq(f, primary)
+            && f.routes.iter().any(|r| !r.rtc && !r.websocket)
+            && !(f.port == primary.port && f.names == primary.names)
+        {
+            let scheme = if f.tls { "https" } else { "http" };
+            let url = format!("{}/", origin(scheme, &f_host, f.port));
+            if !plan.has_url(&url) {
+                plan.push("proxy", Role::Proxy, url, vec![front_line(f)]);
+            }
+        }
+    }
+
+    // Backends.
+    let mut seen: Vec<(String, u16)> = Vec::new();
+    for f in fronts {
+        for r in &f.routes {
+            let Some(t) = &r.upstream else { continue };
+            let key = (t.host.clone(), t.port);
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            node_for(plan, r, t, connectors, used);
+        }
+    }
+}
+
+fn node_for(
+    plan: &mut Plan,
+    r: &Route,
+    t: &Target,
+    connectors: &[&Connector],
+    used: &mut Vec<usize>,
+) {
+    let scheme = t.http_scheme();
+    let mut comments = vec![format!(
+        "{} proxies {} to {}{}",
+        r.source,
+        r.path,
+        r.target,
+        t.via
+            .as_deref()
+            .map(|v| format!(" (upstream {v})"))
+            .unwrap_or_default()
+    )];
+    for (i, c) in connectors.iter().enumerate() {
+        let same_host = t.loopback() && c.binds_all()
+            || c.address
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(&t.host))
+            || (t.loopback()
+                && c.address
+                    .as_deref()
+                    .is_some_and(|a| a.starts_with("127.") || a == "localhost"));
+        if c.port == t.port && same_host {
+            used.push(i);
+            comments.push(format!(
+                "{} {}{}",
+                c.source,
+                c.subject(),
+                connector_notes(c)
+            ));
+        }
+    }
+    let host = if t.host.contains(':') {
+        format!("[{}]", t.host)
+    } else {
+        t.host.clone()
+    };
+    if r.synchrony() {
+        let base = url_path(r).unwrap_or_else(|| "/synchrony".to_owned());
+        let url = format!(
+            "{scheme}://{host}:{}{}/heartbeat",
+            t.port,
+            base.trim_end_matches('/')
+        );
+        let i = plan.push("synchrony-node", Role::Node, url, comments);
+        plan.endpoints[i].spec.http.push(HttpSpec {
+            expect_status: Some(200),
+            ..HttpSpec::default()
+        });
+        return;
+    }
+    let path = if t.path.starts_with('/') {
+        t.path.clone()
+    } else {
+        url_path(r).unwrap_or_else(|| "/".to_owned())
+    };
+    let url = format!("{scheme}://{host}:{}{path}", t.port);
+    if !plan.has_url(&url) {
+        plan.push(&format!("node-{}", t.port), Role::Node, url, comments);
+    }
+}
+
+fn from_tomcat(plan: &mut Plan, connectors: &[&Connector], used: &mut Vec<usize>) {
+    let host_name = |c: &Connector| {
+        c.keystores
+            .iter()
+            .filter_map(|k| k.host_name.as_deref())
+            .chain(
+                c.pem_certificates
+                    .iter()
+                    .filter_map(|p| p.host_name.as_deref()),
+            )
+            .find(|h| *h != "_default_")
+            .map(str::to_ascii_lowercase)
+    };
+    let pick = connectors
+        .iter()
+        .position(|c| c.proxy_name.is_some())
+        .or_else(|| {
+            connectors
+                .iter()
+                .position(|c| c.ssl_enabled && host_name(c).is_some())
+        })
+        .or_else(|| connectors.iter().position(|c| c.ssl_enabled))
+        .or_else(|| (!connectors.is_empty()).then_some(0));
+    let Some(i) = pick else {
+        plan.header
+            .push("no HTTP connector or proxy listener was found".to_owned());
+        let idx = plan.push(
+            "app",
+            Role::App,
+            format!("https://{PLACEHOLDER_HOST}/"),
+            vec![edit_line()],
+        );
+        plan.endpoints[idx]
+            .comments
+            .push("EDIT: no configuration gave the app's base URL".to_owned());
+        return;
+    };
+    let c = connectors[i];
+    let line = format!("{} {}{}", c.source, c.subject(), connector_notes(c));
+    if let Some(name) = &c.proxy_name {
+        let scheme = c.scheme();
+        let scheme = if scheme == "https" { "https" } else { "http" };
+        let port = c.proxy_port.unwrap_or(c.port);
+        plan.push(
+            "app",
+            Role::App,
+            format!("{}/", origin(scheme, name, port)),
+            vec![
+                line,
+                "proxyName/proxyPort/scheme say users reach the app here, through a proxy not given to discover".to_owned(),
+            ],
+        );
+        plan.add_name(name, format!("{} proxyName", c.source));
+        plan.name = Some(name.clone());
+        return;
+    }
+    used.push(i);
+    let addr = connector_ip(c);
+    let (scheme, host) = if c.ssl_enabled {
+        (
+            "https",
+            host_name(c).unwrap_or_else(|| PLACEHOLDER_HOST.to_owned()),
+        )
+    } else {
+        ("http", PLACEHOLDER_HOST.to_owned())
+    };
+    let mut comments = vec![line];
+    if host == PLACEHOLDER_HOST {
+        comments.push(edit_line());
+    } else {
+        plan.add_name(&host, format!("{} SSLHostConfig hostName", c.source));
+        plan.name = Some(host.clone());
+    }
+    comments.push(format!(
+        "connect = \"{addr}\" reaches the connector directly; remove it to resolve the name instead"
+    ));
+    let idx = plan.push(
+        "app",
+        Role::App,
+        format!("{}/", origin(scheme, &host, c.port)),
+        comments,
+    );
+    plan.endpoints[idx].spec.connect = Some(addr);
+    plan.endpoints[idx].trailer = vec![
+        "Confluence and Jira answer GET /status with {\"state\":\"RUNNING\"}:".to_owned(),
+        "[[endpoint.http]]".to_owned(),
+        "path = \"/status\"".to_owned(),
+        "expect_status = 200".to_owned(),
+    ];
+}
+
+/// A TOML basic string.
+fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn render(plan: Plan, configs: &Configs) -> Discovered {
+    let spec = configs.spec();
+    let mut t = String::new();
+    t.push_str("# Deployment file written by `trustpath discover` from:\n");
+    for (kind, path) in [
+        ("tomcat", &spec.tomcat),
+        ("nginx", &spec.nginx),
+        ("apache", &spec.apache),
+    ] {
+        if let Some(p) = path {
+            let _ = writeln!(t, "#   {kind:<7}{}", p.display());
+        }
+    }
+    t.push_str("# Each item says where it came from. Review it, fix lines marked EDIT, then run\n");
+    t.push_str("#   trustpath check THIS_FILE\n");
+    for h in &plan.header {
+        let _ = writeln!(t, "# {h}");
+    }
+    t.push('\n');
+    let name = plan.name.clone().unwrap_or_else(|| "deployment".to_owned());
+    let _ = writeln!(t, "name = {}", quote(&name));
+    t.push('\n');
+    if plan.public_names.is_empty() {
+        t.push_str("# EDIT: no configuration names the host users type; add it here.\n");
+        t.push_str("public_names = []\n");
+    } else {
+        t.push_str("# The names users type; every certificate users see must cover them.\n");
+        t.push_str("public_names = [\n");
+        for (n, why) in &plan.public_names {
+            let _ = writeln!(t, "    {}, # {why}", quote(n));
+        }
+        t.push_str("]\n");
+    }
+    t.push('\n');
+    t.push_str(
+        "# The app's JVM: the truststore it uses to call itself back through the proxy, the\n",
+    );
+    t.push_str("# Synchrony service and other HTTPS services. Uncomment one line (its java_home's cacerts,\n");
+    t.push_str("# or the file named by -Djavax.net.ssl.trustStore):\n");
+    t.push_str("# [jvm]\n");
+    t.push_str("# java_home = \"/opt/atlassian/confluence/jre\"\n");
+    t.push_str("# truststore = \"/opt/atlassian/confluence/truststore.jks\"\n");
+    t.push_str("# storepass_env = \"TRUSTSTORE_PASSWORD\"\n");
+    t.push('\n');
+    t.push_str("# Configuration files checked offline by `trustpath check`.\n");
+    t.push_str("[configs]\n");
+    for (kind, path) in [
+        ("tomcat", &spec.tomcat),
+        ("nginx", &spec.nginx),
+        ("apache", &spec.apache),
+    ] {
+        if let Some(p) = path {
+            let _ = writeln!(t, "{kind} = {}", quote(&p.display().to_string()));
+        }
+    }
+    for e in &plan.endpoints {
+        t.push('\n');
+        for c in &e.comments {
+            let _ = writeln!(t, "# {c}");
+        }
+        let s = &e.spec;
+        t.push_str("[[endpoint]]\n");
+        let _ = writeln!(t, "name = {}", quote(&s.name));
+        let _ = writeln!(t, "role = {}", quote(s.role.name()));
+        let _ = writeln!(t, "url = {}", quote(&s.url));
+        if let Some(c) = &s.connect {
+            let _ = writeln!(t, "connect = {}", quote(c));
+        }
+        for h in &s.http {
+            t.push_str("  [[endpoint.http]]\n");
+            if let Some(p) = &h.path {
+                let _ = writeln!(t, "  path = {}", quote(p));
+            }
+            if let Some(status) = h.expect_status {
+                let _ = writeln!(t, "  expect_status = {status}");
+            }
+        }
+        for line in &e.trailer {
+            let _ = writeln!(t, "  # {line}");
+        }
+    }
+    let file = DeploymentFile {
+        name: Some(name),
+        public_names: plan.public_names.iter().map(|(n, _)| n.clone()).collect(),
+        session_cookies: Vec::new(),
+        jvm: None,
+        configs: Some(spec),
+        endpoints: plan.endpoints.into_iter().map(|e| e.spec).collect(),
+    };
+    Discovered { file, text: t }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_strings_are_escaped() {
+        assert_eq!(quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+    }
+}
