@@ -33,6 +33,8 @@ pub enum Command {
     Store(cmd::store::StoreArgs),
     /// Capture the chains endpoints serve and judge them as the JVM would.
     Probe(cmd::probe::ProbeArgs),
+    /// Check a deployment as one system: app, proxy, RTC port, nodes, auth proxy and their configs.
+    Check(cmd::check::CheckArgs),
     /// Judge chain files (PEM fullchain, PKCS#12, JKS) offline, as the JVM would.
     Verify(cmd::verify::VerifyArgs),
     /// Generate lab PKIs: CA, intermediate, server certificates, keystores and truststores.

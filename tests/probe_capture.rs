@@ -125,6 +125,7 @@ async fn probe_one(target: &str, addr: SocketAddr) -> CapturedChain {
             addr: addr.ip(),
         }],
         sni: None,
+        http1_only: false,
     })
     .unwrap();
     let mut t = target;

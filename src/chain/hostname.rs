@@ -251,3 +251,14 @@ mod tests {
         assert!(!browser_template_matches("example.com", "*.com"));
     }
 }
+
+/// Whether `info`'s subjectAltNames cover `name` by the Web PKI rule (no CN fallback), as a browser
+/// reaching the deployment by that name checks it.
+pub fn san_covers(info: &CertInfo, name: &str) -> bool {
+    browser_matches(&Host::parse(name), info)
+}
+
+/// The names a certificate offers (DNS and IP subjectAltNames), for messages.
+pub fn san_names(info: &CertInfo) -> String {
+    offered_names(info, false)
+}

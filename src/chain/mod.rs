@@ -32,3 +32,4 @@ pub use algorithms::{DisabledAlgorithms, JDK17_DISABLED_ALGORITHMS};
 pub use diagnose::diagnose;
 pub use diagnosis::*;
 pub use findings::STORE_PLACEHOLDER;
+pub use hostname::{san_covers, san_names};

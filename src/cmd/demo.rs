@@ -339,6 +339,7 @@ fn probe_all(endpoints: &[Endpoint], trust: &Trust, extra: &[Certificate]) -> Re
         timeout: Duration::from_secs(5),
         resolve,
         sni: None,
+        http1_only: false,
     })
     .context("cannot set up TLS")?;
     let captures = probe::probe_blocking(prober, targets, 16, Arc::new(|_| {}))

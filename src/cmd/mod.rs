@@ -1,6 +1,7 @@
 //! Subcommand glue: each module turns its parsed arguments into calls on the library and a report, and
 //! returns the process exit code (see `error::exit`).
 
+pub mod check;
 pub mod demo;
 pub mod discover;
 pub mod generate;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Store(args) => store::run(args),
         Command::Probe(args) => probe::run(args),
+        Command::Check(args) => check::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Gen(args) => generate::run(args),
         Command::Serve(args) => serve::run(args),

@@ -76,6 +76,7 @@ pub fn run(args: ProbeArgs) -> Result<u8> {
         timeout: Duration::from_secs_f64(args.timeout),
         resolve,
         sni: args.sni.clone(),
+        http1_only: false,
     })
     .context("cannot set up TLS")?;
 

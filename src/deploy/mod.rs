@@ -6,6 +6,8 @@
 //! [`web`] judges HTTP and WebSocket exchanges (redirects to a login host, insecure session cookies,
 //! failed upgrades). All three are pure; `cmd::check` does the I/O.
 
+pub mod cross;
 pub mod model;
+pub mod web;
 
 pub use model::{Deployment, Endpoint, EndpointUrl, Role, Scheme};

@@ -13,6 +13,7 @@
 //! bounded by a semaphore and every attempt by the timeout.
 
 pub mod danger;
+pub mod http;
 pub mod legacy;
 pub mod stream;
 pub mod target;
@@ -43,6 +44,14 @@ pub const DEFAULT_CONCURRENCY: usize = 64;
 pub const MAX_HANDSHAKE_BYTES: usize = 512 * 1024;
 /// ALPN protocols offered, as a browser or a JVM HTTP client would.
 pub const ALPN: &[&[u8]] = &[b"h2", b"http/1.1"];
+/// ALPN offered when the connection is kept for HTTP/1.1 requests and WebSocket upgrades.
+pub const ALPN_HTTP1: &[&[u8]] = &[b"http/1.1"];
+/// Most bytes read on a connection kept open after the handshake (HTTP responses are capped further by
+/// their reader).
+pub const MAX_CONNECTION_BYTES: usize = 8 * 1024 * 1024;
+
+/// A TLS connection kept open after a probe, for HTTP over the probed connection.
+pub type ProbedTls = tokio_rustls::client::TlsStream<stream::Recorder<TcpStream>>;
 
 /// How to probe.
 #[derive(Debug, Clone)]
@@ -53,6 +62,8 @@ pub struct ProbeOptions {
     pub resolve: Vec<Resolve>,
     /// The SNI name to send instead of the target host.
     pub sni: Option<String>,
+    /// Offer only `http/1.1` in ALPN (connections kept for HTTP/1.1 requests and WebSocket upgrades).
+    pub http1_only: bool,
 }
 
 impl Default for ProbeOptions {
@@ -61,6 +72,7 @@ impl Default for ProbeOptions {
             timeout: DEFAULT_TIMEOUT,
             resolve: Vec::new(),
             sni: None,
+            http1_only: false,
         }
     }
 }
@@ -135,6 +147,7 @@ enum Attempt {
     Done {
         tls: TlsInfo,
         presented: danger::Presented,
+        stream: Option<Box<ProbedTls>>,
     },
     Failed {
         error: std::io::Error,
@@ -164,9 +177,10 @@ impl Prober {
         classic
             .kx_groups
             .retain(|g| !format!("{:?}", g.name()).contains("MLKEM"));
+        let alpn = if options.http1_only { ALPN_HTTP1 } else { ALPN };
         Ok(Prober {
-            with_pq: Arc::new(client_config(full)?),
-            without_pq: Arc::new(client_config(classic)?),
+            with_pq: Arc::new(client_config(full, alpn)?),
+            without_pq: Arc::new(client_config(classic, alpn)?),
             options,
             dns: Mutex::new(HashMap::new()),
         })
@@ -230,6 +244,26 @@ impl Prober {
 
     /// Probes one target.
     pub async fn probe(&self, target: Target) -> CapturedChain {
+        self.capture(target, None, false).await.0
+    }
+
+    /// Probes one target (at `connect` instead of its resolved addresses, when given) and, when a
+    /// rustls handshake completed, keeps the connection open for requests over it (reads are then capped
+    /// at [`MAX_CONNECTION_BYTES`]).
+    pub async fn open(
+        &self,
+        target: Target,
+        connect: Option<SocketAddr>,
+    ) -> (CapturedChain, Option<Box<ProbedTls>>) {
+        self.capture(target, connect, true).await
+    }
+
+    async fn capture(
+        &self,
+        target: Target,
+        connect: Option<SocketAddr>,
+        keep: bool,
+    ) -> (CapturedChain, Option<Box<ProbedTls>>) {
         let sni = self
             .options
             .sni
@@ -248,13 +282,17 @@ impl Prober {
             Ok(name) => name,
             Err(finding) => {
                 out.findings.push(finding);
-                return out;
+                return (out, None);
             }
         };
         let timeout = self.options.timeout;
 
         // Where to connect.
-        let addrs = match self.addresses(&out.target).await {
+        let found = match connect {
+            Some(addr) => Ok(vec![addr]),
+            None => self.addresses(&out.target).await,
+        };
+        let addrs = match found {
             Ok(addrs) => addrs,
             Err(e) => {
                 out.findings.push(Finding::new(
@@ -263,12 +301,18 @@ impl Prober {
                     format!("cannot resolve {}: {e}", out.target.host),
                     "check the host name, or connect elsewhere with --resolve HOST:PORT:ADDR",
                 ));
-                return out;
+                return (out, None);
             }
         };
 
         let first = self
-            .attempt(&self.with_pq, &addrs, server_name.clone(), &mut out.address)
+            .attempt(
+                &self.with_pq,
+                &addrs,
+                server_name.clone(),
+                &mut out.address,
+                keep,
+            )
             .await;
         let first = match first {
             Attempt::Failed {
@@ -282,12 +326,21 @@ impl Prober {
                         &addrs,
                         server_name.clone(),
                         &mut out.address,
+                        keep,
                     )
                     .await
                 {
-                    Attempt::Done { mut tls, presented } => {
+                    Attempt::Done {
+                        mut tls,
+                        presented,
+                        stream,
+                    } => {
                         tls.retried_without_pq = true;
-                        Attempt::Done { tls, presented }
+                        Attempt::Done {
+                            tls,
+                            presented,
+                            stream,
+                        }
                     }
                     _ => first,
                 }
@@ -295,8 +348,14 @@ impl Prober {
             other => other,
         };
 
+        let mut kept = None;
         match first {
-            Attempt::Done { tls, presented } => {
+            Attempt::Done {
+                tls,
+                presented,
+                stream,
+            } => {
+                kept = stream;
                 out.tls = Some(TlsInfo {
                     ocsp_stapled: !presented.ocsp.is_empty(),
                     ..tls
@@ -356,7 +415,7 @@ impl Prober {
                 }
             }
         }
-        out
+        (out, kept)
     }
 
     fn server_name(&self, out: &CapturedChain) -> Result<ServerName<'static>, Finding> {
@@ -441,6 +500,7 @@ impl Prober {
         addrs: &[SocketAddr],
         server_name: ServerName<'static>,
         chosen: &mut Option<SocketAddr>,
+        keep: bool,
     ) -> Attempt {
         let deadline = tokio::time::Instant::now() + self.options.timeout;
         let tcp = match tokio::time::timeout_at(deadline, Self::connect(addrs, chosen)).await {
@@ -480,6 +540,11 @@ impl Prober {
                     Some(presented) => Attempt::Done {
                         tls: info,
                         presented,
+                        stream: keep.then(|| {
+                            let mut tls = tls;
+                            tls.get_mut().0.set_limit(MAX_CONNECTION_BYTES);
+                            Box::new(tls)
+                        }),
                     },
                     None => Attempt::Failed {
                         error: std::io::Error::other(
@@ -573,14 +638,14 @@ impl Prober {
     }
 }
 
-fn client_config(provider: CryptoProvider) -> Result<ClientConfig, rustls::Error> {
+fn client_config(provider: CryptoProvider, alpn: &[&[u8]]) -> Result<ClientConfig, rustls::Error> {
     let verifier = Arc::new(danger::CaptureVerifier::new(&provider));
     let mut config = ClientConfig::builder_with_provider(Arc::new(provider))
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
         .dangerous()
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
-    config.alpn_protocols = ALPN.iter().map(|p| p.to_vec()).collect();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     // A resumed session carries no certificates: every probe must see a full handshake.
     config.resumption = Resumption::disabled();
     Ok(config)

@@ -44,6 +44,14 @@ impl<S> Recorder<S> {
     }
 }
 
+impl<S> Recorder<S> {
+    /// Sets the most bytes that may be read in total (raised once a handshake is done and the
+    /// connection is kept for HTTP).
+    pub fn set_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+}
+
 impl<S: AsyncRead + Unpin> AsyncRead for Recorder<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
@@ -62,7 +70,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Recorder<S> {
                     return Poll::Ready(Err(io::Error::new(
                         io::ErrorKind::InvalidData,
                         format!(
-                            "the server sent more than {} bytes during the handshake",
+                            "the server sent more than {} bytes on this connection",
                             self.limit
                         ),
                     )));

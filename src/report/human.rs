@@ -13,12 +13,12 @@ use crate::chain::{PathSource, Verdict};
 use crate::finding::{Finding, Severity};
 use crate::probe::Handshake;
 
-const GOOD: Style = AnsiColor::Green.on_default().bold();
-const BAD: Style = AnsiColor::Red.on_default().bold();
-const WARN: Style = AnsiColor::Yellow.on_default().bold();
+pub(super) const GOOD: Style = AnsiColor::Green.on_default().bold();
+pub(super) const BAD: Style = AnsiColor::Red.on_default().bold();
+pub(super) const WARN: Style = AnsiColor::Yellow.on_default().bold();
 const INFO: Style = AnsiColor::Cyan.on_default();
-const DIM: Style = Style::new().dimmed();
-const BOLD: Style = Style::new().bold();
+pub(super) const DIM: Style = Style::new().dimmed();
+pub(super) const BOLD: Style = Style::new().bold();
 /// comfy-table preset: no borders, a rule under the header only.
 const TABLE_STYLE: &str = "     ──            ";
 
@@ -36,7 +36,7 @@ impl<W: Write> Human<W> {
 
     /// Writes the whole run.
     pub fn print_run(&mut self, run: &Run) -> io::Result<()> {
-        self.truststores(run)?;
+        self.truststores(&run.truststores)?;
         for (i, e) in run.endpoints.iter().enumerate() {
             if i > 0 || !run.truststores.is_empty() {
                 writeln!(self.out)?;
@@ -50,8 +50,9 @@ impl<W: Write> Human<W> {
         self.out.flush()
     }
 
-    fn truststores(&mut self, run: &Run) -> io::Result<()> {
-        for s in &run.truststores {
+    /// The "judging with …" lines.
+    pub(super) fn truststores(&mut self, stores: &[super::model::StoreSummary]) -> io::Result<()> {
+        for s in stores {
             let origin = match s.origin {
                 StoreOrigin::Option => "truststore",
                 StoreOrigin::JvmCacerts => "JVM cacerts",
@@ -77,6 +78,18 @@ impl<W: Write> Human<W> {
             write!(self.out, " ({addr})")?;
         }
         writeln!(self.out, "  {}", headline(e))?;
+        self.details(e, now)?;
+        if !e.findings.is_empty() {
+            writeln!(self.out, "  findings")?;
+            for f in &e.findings {
+                self.finding(f)?;
+            }
+        }
+        self.fix_lines(e)
+    }
+
+    /// The TLS parameters, the served chain, the java path and the browser verdict of one endpoint.
+    pub(super) fn details(&mut self, e: &EndpointReport, now: i64) -> io::Result<()> {
 
         if let Some(tls) = &e.tls {
             let mut parts = Vec::new();
@@ -123,14 +136,10 @@ impl<W: Write> Human<W> {
             self.path("java", &d.java)?;
             self.browser(&d.browser)?;
         }
+        Ok(())
+    }
 
-        if !e.findings.is_empty() {
-            writeln!(self.out, "  findings")?;
-            for f in &e.findings {
-                self.finding(f)?;
-            }
-        }
-
+    fn fix_lines(&mut self, e: &EndpointReport) -> io::Result<()> {
         if let Some(fix) = e.diagnosis.as_ref().and_then(|d| d.fix.as_ref()) {
             for c in &fix.import {
                 writeln!(
@@ -228,32 +237,11 @@ impl<W: Write> Human<W> {
     }
 
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
-        let style = severity_style(f.severity);
-        let at = f.cert.map(|i| format!(" [{i}]")).unwrap_or_default();
-        writeln!(
-            self.out,
-            "    {style}{:<7}{style:#} {BOLD}{}{BOLD:#}{at}: {}",
-            f.severity.name(),
-            f.code,
-            f.message
-        )?;
-        writeln!(self.out, "            fix: {}", f.remediation)
+        write_finding(&mut self.out, f)
     }
 
     fn summary(&mut self, run: &Run) -> io::Result<()> {
-        let mut table = comfy_table::Table::new();
-        table
-            .load_preset(TABLE_STYLE)
-            .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
-            .force_no_tty()
-            .set_header([
-                "",
-                "endpoint",
-                "java",
-                "browser",
-                "expires",
-                "first problem",
-            ]);
+        let mut table = table(["", "endpoint", "java", "browser", "expires", "first problem"]);
         for e in &run.endpoints {
             let browser = e
                 .diagnosis
@@ -277,9 +265,7 @@ impl<W: Write> Human<W> {
                 problem,
             ]);
         }
-        for line in table.lines() {
-            writeln!(self.out, "{}", line.trim_end())?;
-        }
+        write_table(&mut self.out, &table)?;
         let failing = run.endpoints.iter().filter(|e| !e.ok()).count();
         writeln!(
             self.out,
@@ -288,6 +274,39 @@ impl<W: Write> Human<W> {
             plural(run.endpoints.len())
         )
     }
+}
+
+/// One finding and its fix, indented under an endpoint.
+pub(super) fn write_finding(out: &mut impl Write, f: &Finding) -> io::Result<()> {
+    let style = severity_style(f.severity);
+    let at = f.cert.map(|i| format!(" [{i}]")).unwrap_or_default();
+    writeln!(
+        out,
+        "    {style}{:<7}{style:#} {BOLD}{}{BOLD:#}{at}: {}",
+        f.severity.name(),
+        f.code,
+        f.message
+    )?;
+    writeln!(out, "            fix: {}", f.remediation)
+}
+
+/// A borderless table with a rule under its header.
+pub(super) fn table<const N: usize>(header: [&str; N]) -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(TABLE_STYLE)
+        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+        .force_no_tty()
+        .set_header(header);
+    table
+}
+
+/// Writes a table without trailing spaces.
+pub(super) fn write_table(out: &mut impl Write, table: &comfy_table::Table) -> io::Result<()> {
+    for line in table.lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
 }
 
 fn endpoint_name(e: &EndpointReport) -> String {
@@ -347,6 +366,7 @@ fn short_fp(c: &Certificate) -> String {
     hex[..16.min(hex.len())].to_owned()
 }
 
-fn plural(n: usize) -> &'static str {
+/// `"s"` unless `n` is 1.
+pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

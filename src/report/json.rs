@@ -25,8 +25,9 @@ struct Document<'a> {
     endpoints: Vec<Endpoint<'a>>,
 }
 
+/// One endpoint's capture and diagnosis, as `probe --json` prints it.
 #[derive(Serialize)]
-struct Endpoint<'a> {
+pub(super) struct Endpoint<'a> {
     target: &'a str,
     host: Option<&'a str>,
     port: Option<u16>,
@@ -112,7 +113,8 @@ impl<W: Write> Json<W> {
     }
 }
 
-fn endpoint(e: &EndpointReport) -> Endpoint<'_> {
+/// The JSON form of one endpoint.
+pub(super) fn endpoint(e: &EndpointReport) -> Endpoint<'_> {
     Endpoint {
         target: &e.target,
         host: e.host.as_deref(),

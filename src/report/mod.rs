@@ -8,6 +8,7 @@
 //! terminal (`anstream::AutoStream` strips them for pipes and when `NO_COLOR` is set).
 
 pub mod demo;
+pub mod deploy;
 mod human;
 mod json;
 pub mod lab;

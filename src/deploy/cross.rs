@@ -1,0 +1,592 @@
+//! Findings that need several endpoints at once: the app on HTTPS with its collaboration port on plain
+//! HTTP (`mixed-scheme`), a public name the serving certificate does not cover (`name-not-covered`), the
+//! app's own JVM refusing the chain of its public URL (`jvm-distrusts-proxy`), endpoints of one host
+//! serving different certificates (`chain-differs`), and redirects or ports that disagree with the base
+//! URL (`base-url-mismatch`). Also the side-by-side chain comparison and the public-name coverage table.
+//!
+//! Pure: it reads what the probes captured and diagnosed; it connects to nothing.
+
+use serde::Serialize;
+
+use super::model::{Deployment, Endpoint, EndpointUrl, Role, Scheme};
+use crate::cert::Certificate;
+use crate::chain::{Diagnosis, san_covers, san_names};
+use crate::finding::{Code, Finding, Severity};
+
+/// What was seen of one endpoint, in deployment order.
+#[derive(Debug, Clone, Copy)]
+pub struct Seen<'a> {
+    /// The endpoint.
+    pub endpoint: &'a Endpoint,
+    /// Whether a connection (TCP for http/ws, a TLS handshake for https/wss) was made.
+    pub connected: bool,
+    /// The chain served (empty for plain endpoints and failed handshakes).
+    pub chain: &'a [Certificate],
+    /// The diagnosis of that chain with the app JVM's truststore, when there was a chain.
+    pub diagnosis: Option<&'a Diagnosis>,
+    /// Absolute URLs of the `Location` headers its HTTP requests received.
+    pub redirects: &'a [String],
+}
+
+/// The leaf a server presented when asked for a public name by SNI.
+#[derive(Debug, Clone)]
+pub struct NameProbe {
+    /// The public name sent as SNI.
+    pub name: String,
+    /// The endpoint whose address was asked.
+    pub via: String,
+    /// The leaf served, when the handshake got that far.
+    pub leaf: Option<Certificate>,
+    /// Why no leaf was captured.
+    pub error: Option<String>,
+}
+
+/// Whether a public name is covered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameCoverage {
+    /// The public name.
+    pub name: String,
+    /// The endpoint that served it.
+    pub endpoint: String,
+    /// Whether the leaf's subjectAltNames cover it (`None` when nothing was captured).
+    pub covered: Option<bool>,
+    /// The names the leaf offers, or why there is no leaf.
+    pub offered: String,
+}
+
+/// One row of the side-by-side chain comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainRow {
+    /// The endpoint.
+    pub endpoint: String,
+    /// The leaf's subject.
+    pub leaf: String,
+    /// The leaf's SHA-256, hex.
+    pub leaf_sha256: String,
+    /// The leaf's issuer.
+    pub issuer: String,
+    /// How many certificates were served.
+    pub served: usize,
+    /// The leaf's notAfter (Unix seconds).
+    pub not_after: i64,
+    /// The earliest notAfter of the served certificates (Unix seconds).
+    pub chain_not_after: i64,
+    /// The first endpoint (in deployment order) serving the same leaf, when it is another one.
+    pub same_leaf_as: Option<String>,
+    /// Whether this chain is the first of the deployment to expire.
+    pub expires_first: bool,
+}
+
+/// Everything this module derives.
+#[derive(Debug, Clone, Default)]
+pub struct Cross {
+    /// Findings per endpoint, in deployment order.
+    pub per_endpoint: Vec<Vec<Finding>>,
+    /// Public-name coverage, by name.
+    pub names: Vec<NameCoverage>,
+    /// The chains side by side, for endpoints that served one.
+    pub chains: Vec<ChainRow>,
+}
+
+/// Derives the cross-endpoint findings. `store` names the app JVM's truststore in messages.
+pub fn check(
+    deployment: &Deployment,
+    seen: &[Seen<'_>],
+    names: &[NameProbe],
+    store: &str,
+) -> Cross {
+    let mut per_endpoint = vec![Vec::new(); seen.len()];
+    let app = seen.iter().position(|s| s.endpoint.role == Role::App);
+
+    if let Some(a) = app {
+        let app_seen = seen[a];
+        for (i, s) in seen.iter().enumerate() {
+            per_endpoint[i].extend(mixed_scheme(app_seen, s));
+            per_endpoint[i].extend(port_scheme(app_seen.endpoint, s.endpoint));
+        }
+        for (i, s) in seen.iter().enumerate() {
+            if matches!(s.endpoint.role, Role::App | Role::Proxy) {
+                per_endpoint[i].extend(jvm_distrusts(s, store));
+            }
+            per_endpoint[i].extend(redirect_mismatch(deployment, app_seen.endpoint, s));
+        }
+    }
+
+    let coverage = coverage(deployment, seen, names);
+    for c in &coverage {
+        if c.covered == Some(false)
+            && let Some(i) = seen.iter().position(|s| s.endpoint.name == c.endpoint)
+        {
+            per_endpoint[i].push(Finding::new(
+                Code::NameNotCovered,
+                Severity::Error,
+                format!(
+                    "public name {} is not covered by the certificate {} serves for it (it offers {})",
+                    c.name, c.endpoint, c.offered
+                ),
+                format!(
+                    "reissue the certificate with {} in its subjectAltName, or remove the name from public_names",
+                    c.name
+                ),
+            ));
+        }
+    }
+
+    let chains = chains(seen);
+    for (i, s) in seen.iter().enumerate() {
+        per_endpoint[i].extend(chain_differs(seen, s, &chains));
+    }
+    Cross {
+        per_endpoint,
+        names: coverage,
+        chains,
+    }
+}
+
+/// An HTTPS app with a collaboration or WebSocket endpoint on plain HTTP, or secured with a chain
+/// browsers refuse while the app's is accepted.
+fn mixed_scheme(app: Seen<'_>, s: &Seen<'_>) -> Option<Finding> {
+    let e = s.endpoint;
+    if !e.role.websocket() || !app.endpoint.url.scheme.secure() {
+        return None;
+    }
+    if !e.url.scheme.secure() {
+        let secure = if e.url.scheme == Scheme::Ws {
+            "wss"
+        } else {
+            "https"
+        };
+        return Some(Finding::new(
+            Code::MixedScheme,
+            Severity::Error,
+            format!(
+                "the app is served over HTTPS ({}) but {} is {}: browsers block {}:// connections from an HTTPS page as mixed content",
+                app.endpoint.url.text,
+                e.name,
+                e.url.text,
+                e.url.scheme.name()
+            ),
+            format!(
+                "serve {} over TLS ({secure}://, e.g. through the same proxy as the app) and point the app's collaboration URL at it",
+                e.name
+            ),
+        ));
+    }
+    let browser_ok = |s: &Seen<'_>| s.diagnosis.map(|d| d.browser.trusted);
+    if browser_ok(&app) == Some(true) && browser_ok(s) == Some(false) {
+        return Some(Finding::new(
+            Code::MixedScheme,
+            Severity::Error,
+            format!(
+                "browsers accept the app's chain but not the one {} serves ({}): the page loads and its collaboration connection fails",
+                e.name,
+                s.diagnosis
+                    .and_then(|d| d.browser.reason.clone())
+                    .unwrap_or_else(|| "refused".to_owned())
+            ),
+            format!(
+                "serve {} with the same certificate chain as the app, or through the same proxy",
+                e.name
+            ),
+        ));
+    }
+    None
+}
+
+/// Scheme and port that contradict each other, or a public endpoint on the app's host that the base
+/// URL does not explain.
+fn port_scheme(app: &Endpoint, e: &Endpoint) -> Option<Finding> {
+    let url = &e.url;
+    let swapped =
+        (url.scheme.secure() && url.port == 80) || (!url.scheme.secure() && url.port == 443);
+    if swapped {
+        return Some(Finding::new(
+            Code::BaseUrlMismatch,
+            Severity::Warning,
+            format!(
+                "{} uses {}:// on port {}, the usual port of {}",
+                e.name,
+                url.scheme.name(),
+                url.port,
+                if url.port == 443 {
+                    "HTTPS"
+                } else {
+                    "plain HTTP"
+                }
+            ),
+            "check the scheme and port of the URL, and of proxyPort/scheme in Tomcat's Connector",
+        ));
+    }
+    if e.role == Role::Proxy
+        && e.url.host == app.url.host
+        && e.url.scheme.secure() == app.url.scheme.secure()
+        && e.url.port != app.url.port
+    {
+        return Some(Finding::new(
+            Code::BaseUrlMismatch,
+            Severity::Warning,
+            format!(
+                "the proxy {} listens on port {} but the base URL {} names port {}",
+                e.url.text, e.url.port, app.url.text, app.url.port
+            ),
+            "make the base URL and Tomcat's proxyPort name the port users reach the proxy on",
+        ));
+    }
+    None
+}
+
+/// The app's JVM refuses the chain served at the app's (or proxy's) public URL.
+fn jvm_distrusts(s: &Seen<'_>, store: &str) -> Option<Finding> {
+    let d = s.diagnosis?;
+    if d.trusted || !s.endpoint.url.scheme.secure() {
+        return None;
+    }
+    let reason = d
+        .java
+        .reason
+        .clone()
+        .unwrap_or_else(|| "the chain is refused".to_owned());
+    let import = d.fix.as_ref().map_or(0, |f| f.import.len());
+    let remediation = if import > 0 {
+        format!(
+            "import the missing CA into the app's truststore: trustpath store import --truststore {store} CA.pem (or fix the chain the proxy serves, as the findings above say)"
+        )
+    } else {
+        "make the proxy serve a chain the app's truststore accepts (see the findings above), then restart the app".to_owned()
+    };
+    Some(Finding::new(
+        Code::JvmDistrustsProxy,
+        Severity::Error,
+        format!(
+            "the app's JVM ({store}) does not trust the chain {} serves ({reason}): the app calls itself through this URL (gadgets, application links, Synchrony) and fails with \"PKIX path building failed\"",
+            s.endpoint.url.text
+        ),
+        remediation,
+    ))
+}
+
+/// A redirect to the app's host (or a public name) with another scheme or port than the base URL:
+/// Tomcat builds absolute redirects from proxyName/proxyPort/scheme.
+fn redirect_mismatch(d: &Deployment, app: &Endpoint, s: &Seen<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut reported = std::collections::HashSet::new();
+    for location in s.redirects {
+        let Ok(url) = EndpointUrl::parse(location) else {
+            continue;
+        };
+        let same_site = url.host == app.url.host || d.public_names.contains(&url.host);
+        if !same_site || url.scheme.websocket() {
+            continue;
+        }
+        if url.scheme == app.url.scheme && url.port == app.url.port {
+            continue;
+        }
+        let origin = format!("{}://{}", url.scheme.name(), url.host_header());
+        if !reported.insert(origin.clone()) {
+            continue;
+        }
+        out.push(Finding::new(
+            Code::BaseUrlMismatch,
+            Severity::Error,
+            format!(
+                "{} redirects to {location}, but the base URL is {}: users are sent to {origin}, which is not the proxy's scheme and port",
+                s.endpoint.name,
+                app.url.origin_with(app.url.scheme)
+            ),
+            format!(
+                "set proxyName=\"{}\" proxyPort=\"{}\" scheme=\"{}\" secure=\"{}\" on Tomcat's Connector (and the app's base URL to {})",
+                app.url.host,
+                app.url.port,
+                if app.url.scheme.secure() { "https" } else { "http" },
+                app.url.scheme.secure(),
+                app.url.origin_with(app.url.scheme)
+            ),
+        ));
+    }
+    out
+}
+
+/// Every public name, checked against the leaf served for it: the endpoint whose URL host it is, else
+/// the app asked by SNI.
+fn coverage(d: &Deployment, seen: &[Seen<'_>], names: &[NameProbe]) -> Vec<NameCoverage> {
+    let mut out = Vec::new();
+    for name in &d.public_names {
+        let direct = seen.iter().find(|s| {
+            s.endpoint.url.host == *name
+                && s.endpoint.url.scheme.secure()
+                && s.endpoint.role.public()
+        });
+        let row = match direct {
+            Some(s) => match s.chain.first().and_then(|c| c.try_info().ok()) {
+                Some(info) => NameCoverage {
+                    name: name.clone(),
+                    endpoint: s.endpoint.name.clone(),
+                    covered: Some(san_covers(info, name)),
+                    offered: san_names(info),
+                },
+                None => NameCoverage {
+                    name: name.clone(),
+                    endpoint: s.endpoint.name.clone(),
+                    covered: None,
+                    offered: "no chain captured".to_owned(),
+                },
+            },
+            None => match names.iter().find(|p| p.name == *name) {
+                Some(p) => match p.leaf.as_ref().and_then(|c| c.try_info().ok()) {
+                    Some(info) => NameCoverage {
+                        name: name.clone(),
+                        endpoint: p.via.clone(),
+                        covered: Some(san_covers(info, name)),
+                        offered: san_names(info),
+                    },
+                    None => NameCoverage {
+                        name: name.clone(),
+                        endpoint: p.via.clone(),
+                        covered: None,
+                        offered: p
+                            .error
+                            .clone()
+                            .unwrap_or_else(|| "no chain captured".to_owned()),
+                    },
+                },
+                None => continue,
+            },
+        };
+        // The endpoint's own host is already checked by the diagnosis (hostname-mismatch).
+        if let Some(s) = direct
+            && row.covered == Some(false)
+            && s.endpoint.url.host == *name
+        {
+            out.push(NameCoverage {
+                covered: Some(false),
+                ..row
+            });
+            continue;
+        }
+        out.push(row);
+    }
+    out
+}
+
+/// The comparison rows.
+fn chains(seen: &[Seen<'_>]) -> Vec<ChainRow> {
+    let mut rows: Vec<ChainRow> = Vec::new();
+    for s in seen {
+        let Some(leaf) = s.chain.first() else {
+            continue;
+        };
+        let Ok(info) = leaf.try_info() else {
+            continue;
+        };
+        let sha = leaf.sha256_hex();
+        let same_leaf_as = rows
+            .iter()
+            .find(|r| r.leaf_sha256 == sha)
+            .map(|r| r.endpoint.clone());
+        let chain_not_after = s
+            .chain
+            .iter()
+            .filter_map(|c| c.try_info().ok().map(|i| i.not_after))
+            .min()
+            .unwrap_or(info.not_after);
+        rows.push(ChainRow {
+            endpoint: s.endpoint.name.clone(),
+            leaf: info.subject.clone(),
+            leaf_sha256: sha,
+            issuer: info.issuer.clone(),
+            served: s.chain.len(),
+            not_after: info.not_after,
+            chain_not_after,
+            same_leaf_as,
+            expires_first: false,
+        });
+    }
+    if rows.len() > 1
+        && let Some(min) = rows.iter().map(|r| r.chain_not_after).min()
+    {
+        for r in &mut rows {
+            r.expires_first = r.chain_not_after == min;
+        }
+    }
+    rows
+}
+
+/// Public endpoints on the same host serving different leaves (a renewal applied to one of them only).
+fn chain_differs(seen: &[Seen<'_>], s: &Seen<'_>, rows: &[ChainRow]) -> Option<Finding> {
+    let me = rows.iter().find(|r| r.endpoint == s.endpoint.name)?;
+    if !s.endpoint.role.public() {
+        return None;
+    }
+    let first = seen.iter().find(|o| {
+        o.endpoint.role.public()
+            && o.endpoint.url.host == s.endpoint.url.host
+            && rows.iter().any(|r| r.endpoint == o.endpoint.name)
+    })?;
+    if first.endpoint.name == s.endpoint.name {
+        return None;
+    }
+    let other = rows.iter().find(|r| r.endpoint == first.endpoint.name)?;
+    if other.leaf_sha256 == me.leaf_sha256 {
+        return None;
+    }
+    let expiry = if me.not_after < other.not_after {
+        format!("{}'s leaf expires first", s.endpoint.name)
+    } else if me.not_after > other.not_after {
+        format!("{}'s leaf expires first", first.endpoint.name)
+    } else {
+        "both expire at the same time".to_owned()
+    };
+    Some(Finding::new(
+        Code::ChainDiffers,
+        Severity::Info,
+        format!(
+            "{} and {} are both {} but serve different leaves ({} issued by {}; {} issued by {}); {expiry}",
+            first.endpoint.name,
+            s.endpoint.name,
+            s.endpoint.url.host,
+            other.leaf,
+            other.issuer,
+            me.leaf,
+            me.issuer
+        ),
+        "when renewing, install the new certificate on every endpoint of the host",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::model::parse;
+    use crate::pki::SubjectName;
+    use crate::pki::lab::{self, LabSpec};
+    use std::path::Path;
+    use time::OffsetDateTime;
+
+    const NOW: i64 = 1_795_000_000;
+
+    fn deployment(text: &str) -> Deployment {
+        parse(text, "t.toml", Path::new("/")).unwrap()
+    }
+
+    fn leaf(names: &[&str]) -> Vec<Certificate> {
+        let names = SubjectName::parse_all(names).unwrap();
+        let lab = lab::generate(
+            &LabSpec::new(names),
+            OffsetDateTime::from_unix_timestamp(NOW).unwrap(),
+        )
+        .unwrap();
+        vec![lab.leaf.cert.clone(), lab.intermediate.clone().unwrap()]
+    }
+
+    fn seen<'a>(
+        d: &'a Deployment,
+        chains: &'a [Vec<Certificate>],
+        redirects: &'a [String],
+    ) -> Vec<Seen<'a>> {
+        d.endpoints
+            .iter()
+            .zip(chains)
+            .map(|(e, c)| Seen {
+                endpoint: e,
+                connected: true,
+                chain: c,
+                diagnosis: None,
+                redirects,
+            })
+            .collect()
+    }
+
+    fn codes(c: &Cross, i: usize) -> Vec<&'static str> {
+        c.per_endpoint[i].iter().map(|f| f.code.name()).collect()
+    }
+
+    const TWO: &str = r#"
+public_names = ["wiki.lab.test", "www.lab.test"]
+[[endpoint]]
+name = "app"
+role = "app"
+url = "https://wiki.lab.test/"
+[[endpoint]]
+name = "synchrony"
+role = "rtc"
+url = "ws://wiki.lab.test:8091/synchrony"
+"#;
+
+    #[test]
+    fn an_rtc_endpoint_on_plain_ws_beside_an_https_app_is_mixed_scheme() {
+        let d = deployment(TWO);
+        let chains = [leaf(&["wiki.lab.test"]), Vec::new()];
+        let c = check(&d, &seen(&d, &chains, &[]), &[], "cacerts");
+        assert_eq!(codes(&c, 1), ["mixed-scheme"]);
+        assert!(c.per_endpoint[1][0].remediation.contains("wss://"));
+        assert!(codes(&c, 0).is_empty());
+    }
+
+    #[test]
+    fn a_public_name_the_leaf_lacks_is_name_not_covered_on_the_endpoint_that_served_it() {
+        let d = deployment(TWO);
+        let chains = [leaf(&["wiki.lab.test"]), Vec::new()];
+        let probe = NameProbe {
+            name: "www.lab.test".into(),
+            via: "app".into(),
+            leaf: Some(chains[0][0].clone()),
+            error: None,
+        };
+        let c = check(&d, &seen(&d, &chains, &[]), &[probe], "cacerts");
+        assert!(
+            codes(&c, 0).contains(&"name-not-covered"),
+            "{:?}",
+            codes(&c, 0)
+        );
+        assert_eq!(c.names.len(), 2);
+        assert_eq!(c.names[0].covered, Some(true));
+        assert_eq!(c.names[1].covered, Some(false));
+        assert!(c.names[1].offered.contains("wiki.lab.test"));
+    }
+
+    #[test]
+    fn a_node_redirect_to_another_port_of_the_public_host_is_base_url_mismatch() {
+        let d = deployment(TWO);
+        let chains = [leaf(&["wiki.lab.test"]), Vec::new()];
+        let redirects = ["http://wiki.lab.test:8090/login.action".to_owned()];
+        let c = check(&d, &seen(&d, &chains, &redirects), &[], "cacerts");
+        let f = c.per_endpoint[0]
+            .iter()
+            .find(|f| f.code == Code::BaseUrlMismatch)
+            .unwrap();
+        assert!(
+            f.remediation.contains("proxyPort=\"443\""),
+            "{}",
+            f.remediation
+        );
+        // A redirect that keeps the base URL's scheme and port is fine.
+        let fine = ["https://wiki.lab.test/login.action".to_owned()];
+        let c = check(&d, &seen(&d, &chains, &fine), &[], "cacerts");
+        assert!(!codes(&c, 0).contains(&"base-url-mismatch"));
+    }
+
+    #[test]
+    fn two_endpoints_of_one_host_with_different_leaves_are_compared() {
+        let d = deployment(
+            r#"
+[[endpoint]]
+name = "app"
+role = "app"
+url = "https://wiki.lab.test/"
+[[endpoint]]
+name = "synchrony"
+role = "rtc"
+url = "wss://wiki.lab.test:8091/synchrony"
+"#,
+        );
+        let chains = [leaf(&["wiki.lab.test"]), leaf(&["wiki.lab.test"])];
+        let c = check(&d, &seen(&d, &chains, &[]), &[], "cacerts");
+        assert_eq!(codes(&c, 1), ["chain-differs"]);
+        assert_eq!(c.chains.len(), 2);
+        assert!(c.chains[1].same_leaf_as.is_none());
+        let same = [chains[0].clone(), chains[0].clone()];
+        let c = check(&d, &seen(&d, &same, &[]), &[], "cacerts");
+        assert!(codes(&c, 1).is_empty());
+        assert_eq!(c.chains[1].same_leaf_as.as_deref(), Some("app"));
+    }
+}

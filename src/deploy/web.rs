@@ -1,0 +1,340 @@
+//! HTTP and WebSocket checks of a deployment's endpoints: the exchanges ([`run_http`] follows and
+//! records redirects, [`run_websocket`] attempts an RFC 6455 upgrade) and their pure judgement
+//! ([`http_findings`], [`websocket_findings`]): a path redirected to a login host
+//! (`auth-proxy-redirect`), session cookies without `Secure`/`HttpOnly` (`insecure-cookie`), statuses
+//! and bodies against expectations, requests that could not be made (`http-failed`) and failed upgrades
+//! (`websocket-upgrade-failed`).
+//!
+//! Connections come from an [`Opener`] the caller supplies (TLS with capture-only verification for
+//! `https`/`wss`, TCP for `http`/`ws`, honouring `connect` overrides), so this module does no name
+//! resolution or TLS of its own and tests can map host names to loopback servers.
+
+pub mod cookie;
+mod judge;
+pub mod location;
+pub mod login;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::deploy::model::{Endpoint, EndpointUrl, HttpCheck, MAX_REDIRECTS};
+use crate::probe::http::{self as client, AcceptCheck, BoxIo, HttpError};
+
+pub use cookie::{SetCookie, parse_set_cookie};
+pub use judge::{http_findings, websocket_findings};
+
+/// Opens a connection to a URL's host and port (TLS for `https`/`wss`), ready for HTTP.
+pub type Opener = dyn Fn(EndpointUrl) -> Pin<Box<dyn Future<Output = std::io::Result<BoxIo>> + Send>>
+    + Send
+    + Sync;
+
+/// One request of a redirect chain and what came back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    /// The URL requested.
+    pub url: String,
+    /// The status, when a response was read.
+    pub status: Option<u16>,
+    /// The `Location` header, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// The cookies set (names and attributes, never values).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub set_cookies: Vec<SetCookie>,
+    /// Whether the body holds a login form (a `<form>` with a password input).
+    pub login_form: bool,
+    /// The start of the body as one line of text.
+    pub body_excerpt: String,
+    /// Why the request failed or the chain stopped here (`connect: …`, `timeout: …`, `redirect loop: …`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The body read (at most `probe::http::MAX_BODY` bytes), kept for the body expectation.
+    #[serde(skip)]
+    pub body: Vec<u8>,
+    /// Whether the body was longer than what was read.
+    #[serde(skip)]
+    pub body_truncated: bool,
+}
+
+impl Hop {
+    fn failed(url: &EndpointUrl, error: &HttpError) -> Hop {
+        Hop {
+            url: url.text.clone(),
+            status: None,
+            location: None,
+            set_cookies: Vec::new(),
+            login_form: false,
+            body_excerpt: String::new(),
+            error: Some(error.to_string()),
+            body: Vec::new(),
+            body_truncated: false,
+        }
+    }
+
+    fn answered(url: &EndpointUrl, response: client::Response) -> Hop {
+        Hop {
+            url: url.text.clone(),
+            status: Some(response.status),
+            location: response.header("location").map(str::to_owned),
+            set_cookies: response
+                .header_all("set-cookie")
+                .filter_map(parse_set_cookie)
+                .collect(),
+            login_form: login::has_login_form(&response.body),
+            body_excerpt: client::excerpt(&response.body, client::EXCERPT_CHARS),
+            error: None,
+            body: response.body,
+            body_truncated: response.body_truncated,
+        }
+    }
+}
+
+/// The requests made for one [`HttpCheck`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HttpOutcome {
+    /// The path checked.
+    pub path: String,
+    /// Every request made, in order; the last is the final answer.
+    pub hops: Vec<Hop>,
+}
+
+/// The check made on an endpoint that names no `[[endpoint.http]]`: a GET of the URL's path, redirects
+/// followed, no expectation (only a final 5xx is reported, as a warning).
+pub fn implicit_check(endpoint: &Endpoint) -> HttpCheck {
+    HttpCheck {
+        path: endpoint.url.path.clone(),
+        expect_status: None,
+        expect_body: None,
+        headers: Vec::new(),
+        follow_redirects: true,
+    }
+}
+
+/// Whether `status` is a redirect that carries a `Location` to follow.
+pub fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// Opens a connection through `open` within `timeout`.
+async fn open_within(
+    open: &Opener,
+    url: &EndpointUrl,
+    timeout: Duration,
+) -> Result<BoxIo, HttpError> {
+    match tokio::time::timeout(timeout, open(url.clone())).await {
+        Ok(Ok(io)) => Ok(io),
+        Ok(Err(e)) => Err(HttpError::from_open(&e, timeout)),
+        Err(_) => Err(HttpError::Timeout {
+            stage: client::Stage::Connect,
+            after: timeout,
+        }),
+    }
+}
+
+/// Makes `check`'s request on `endpoint`, over `first` when the caller already has a connection to it,
+/// and follows redirects (when the check says so) through new connections from `open`, up to
+/// [`MAX_REDIRECTS`], stopping at a loop. Every step is bounded by `timeout`; failures are recorded on
+/// the hop, never returned.
+pub async fn run_http(
+    open: &Opener,
+    first: Option<BoxIo>,
+    endpoint: &Endpoint,
+    check: &HttpCheck,
+    timeout: Duration,
+) -> HttpOutcome {
+    let mut hops: Vec<Hop> = Vec::new();
+    let mut url = location::at_path(&endpoint.url, &check.path);
+    let mut first = first;
+    loop {
+        // The check's headers (credentials, say) go only to the endpoint's own host.
+        let headers: &[(String, String)] = if url.host == endpoint.url.host {
+            &check.headers
+        } else {
+            &[]
+        };
+        let io = match first.take() {
+            Some(io) => Ok(io),
+            None => open_within(open, &url, timeout).await,
+        };
+        let response = match io {
+            Ok(io) => client::get(io, &url, &url.path, headers, timeout).await,
+            Err(e) => Err(e),
+        };
+        let mut hop = match response {
+            Ok(response) => Hop::answered(&url, response),
+            Err(e) => {
+                hops.push(Hop::failed(&url, &e));
+                break;
+            }
+        };
+        let next = match (&hop.location, hop.status) {
+            (Some(location), Some(status)) if check.follow_redirects && is_redirect(status) => {
+                location::resolve(&url, location)
+            }
+            _ => {
+                hops.push(hop);
+                break;
+            }
+        };
+        match next {
+            Err(e) => hop.error = Some(format!("redirect: {e}")),
+            Ok(next) if next.text == url.text || hops.iter().any(|h| h.url == next.text) => {
+                hop.error = Some(format!(
+                    "redirect loop: {} was already requested",
+                    next.text
+                ));
+            }
+            Ok(_) if hops.len() >= MAX_REDIRECTS => {
+                hop.error = Some(format!(
+                    "redirect: more than {MAX_REDIRECTS} redirects, not followed further"
+                ));
+            }
+            Ok(next) => {
+                hops.push(hop);
+                url = next;
+                continue;
+            }
+        }
+        hops.push(hop);
+        break;
+    }
+    HttpOutcome {
+        path: check.path.clone(),
+        hops,
+    }
+}
+
+/// A WebSocket upgrade attempt and its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebsocketOutcome {
+    /// The URL the upgrade was requested on.
+    pub url: String,
+    /// The status, when an answer was read.
+    pub status: Option<u16>,
+    /// The `Sec-WebSocket-Accept` check, when an answer was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept: Option<AcceptCheck>,
+    /// The answer's headers (cookie values replaced by `…`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
+    /// The start of the body of an answer other than 101.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub body_excerpt: String,
+    /// Why no answer was read (`connect: …`, `read: the server closed the connection …`, `timeout: …`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl WebsocketOutcome {
+    /// Whether the upgrade got a `101` with a valid accept key.
+    pub fn upgraded(&self) -> bool {
+        self.status == Some(101) && self.accept == Some(AcceptCheck::Valid)
+    }
+
+    /// One line for reports: `URL → 101 upgraded`, `URL → 101, Sec-WebSocket-Accept wrong`,
+    /// `URL → 200, not upgraded` or `URL failed: …`.
+    pub fn summary(&self) -> String {
+        match (self.status, &self.accept, &self.error) {
+            (_, _, Some(error)) => format!("{} failed: {error}", self.url),
+            (Some(101), Some(AcceptCheck::Valid), None) => format!("{} → 101 upgraded", self.url),
+            (Some(101), Some(AcceptCheck::Wrong { .. }), None) => {
+                format!("{} → 101, Sec-WebSocket-Accept wrong", self.url)
+            }
+            (Some(101), _, None) => format!("{} → 101, Sec-WebSocket-Accept missing", self.url),
+            (Some(status), _, None) => format!("{} → {status}, not upgraded", self.url),
+            (None, _, None) => format!("{} → no answer", self.url),
+        }
+    }
+}
+
+/// Requests a WebSocket upgrade of `path` on `endpoint` through a new connection from `open` (redirects
+/// are not followed: browsers do not follow them for WebSockets either). Every step is bounded by
+/// `timeout`.
+pub async fn run_websocket(
+    open: &Opener,
+    endpoint: &Endpoint,
+    path: &str,
+    timeout: Duration,
+) -> WebsocketOutcome {
+    let url = location::at_path(&endpoint.url, path);
+    let answer = match open_within(open, &url, timeout).await {
+        Ok(io) => client::websocket(io, &url, path, timeout).await,
+        Err(e) => Err(e),
+    };
+    match answer {
+        Ok(upgrade) => WebsocketOutcome {
+            url: url.text,
+            status: Some(upgrade.status),
+            accept: Some(upgrade.accept),
+            headers: redact_cookies(upgrade.headers),
+            body_excerpt: upgrade.body_excerpt,
+            error: None,
+        },
+        Err(e) => WebsocketOutcome {
+            url: url.text,
+            status: None,
+            accept: None,
+            headers: Vec::new(),
+            body_excerpt: String::new(),
+            error: Some(e.to_string()),
+        },
+    }
+}
+
+/// Headers with `Set-Cookie` values reduced to the cookie name and attributes.
+fn redact_cookies(headers: Vec<(String, String)>) -> Vec<(String, String)> {
+    headers
+        .into_iter()
+        .map(|(name, value)| {
+            if name.eq_ignore_ascii_case("set-cookie") {
+                let redacted = match value.split_once('=') {
+                    Some((cookie, rest)) => {
+                        let attributes = rest.split_once(';').map_or("", |(_, a)| a);
+                        if attributes.is_empty() {
+                            format!("{cookie}=…")
+                        } else {
+                            format!("{cookie}=…;{attributes}")
+                        }
+                    }
+                    None => "…".to_owned(),
+                };
+                (name, redacted)
+            } else {
+                (name, value)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_values_are_redacted_from_recorded_headers() {
+        let h = redact_cookies(vec![
+            (
+                "set-cookie".into(),
+                "JSESSIONID=secret; Path=/; HttpOnly".into(),
+            ),
+            ("set-cookie".into(), "a=b".into()),
+            ("server".into(), "nginx".into()),
+        ]);
+        assert_eq!(h[0].1, "JSESSIONID=…; Path=/; HttpOnly");
+        assert_eq!(h[1].1, "a=…");
+        assert_eq!(h[2].1, "nginx");
+    }
+
+    #[test]
+    fn only_the_five_redirect_statuses_are_followed() {
+        for s in [301, 302, 303, 307, 308] {
+            assert!(is_redirect(s));
+        }
+        for s in [200, 300, 304, 305, 400] {
+            assert!(!is_redirect(s));
+        }
+    }
+}

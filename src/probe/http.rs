@@ -1,0 +1,506 @@
+//! HTTP/1.1 over an already-open stream: a `GET` with its response (status, headers, a capped body) and
+//! a WebSocket upgrade (RFC 6455 handshake, `Sec-WebSocket-Accept` checked) whose answer is kept whatever
+//! it is, so that a proxy's `200` page, a redirect to a login host or a wrong accept key can be named.
+//!
+//! The stream is whatever the caller opened (TCP for `http://`/`ws://`, TLS with capture-only
+//! verification for `https://`/`wss://`): this module only speaks HTTP over it, with hyper's client
+//! connection API. Every step (sending the request and reading the head, reading the body) is bounded by
+//! the timeout it is given, and bodies by [`MAX_BODY`]. Nothing here judges the answers (that is
+//! `deploy::web`).
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{HOST, HeaderName, HeaderValue};
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use serde::Serialize;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_tungstenite::tungstenite::handshake::{client::generate_key, derive_accept_key};
+
+use crate::deploy::model::{EndpointUrl, Scheme};
+
+/// Most body bytes kept from one response; the rest is not read (`body_truncated`).
+pub const MAX_BODY: usize = 256 * 1024;
+/// Most body bytes read from the answer to a WebSocket upgrade that was not `101`.
+pub const MAX_UPGRADE_BODY: usize = 8 * 1024;
+/// Characters kept in a body excerpt.
+pub const EXCERPT_CHARS: usize = 160;
+/// The `User-Agent` sent.
+pub const USER_AGENT: &str = concat!("trustpath/", env!("CARGO_PKG_VERSION"));
+
+/// A stream HTTP can be spoken over (TCP, TLS, or a test's in-memory pipe).
+pub trait Io: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
+
+impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Io for T {}
+
+/// An open stream, boxed.
+pub type BoxIo = Box<dyn Io>;
+
+/// The step of an exchange that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Opening the TCP connection (or resolving its address).
+    Connect,
+    /// The TLS handshake.
+    Tls,
+    /// Writing the request.
+    Send,
+    /// Reading the response.
+    Read,
+}
+
+impl Stage {
+    /// The stage's name as reports print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Connect => "connect",
+            Stage::Tls => "TLS",
+            Stage::Send => "send",
+            Stage::Read => "read",
+        }
+    }
+}
+
+/// Why an exchange could not be completed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HttpError {
+    /// A step failed.
+    #[error("{}: {message}", stage.name())]
+    Failed {
+        /// Which step.
+        stage: Stage,
+        /// What went wrong, lower-case.
+        message: String,
+    },
+    /// A step did not finish in time.
+    #[error("timeout: {}", timeout_text(*stage, *after))]
+    Timeout {
+        /// Which step was waited on.
+        stage: Stage,
+        /// How long was waited.
+        after: Duration,
+    },
+}
+
+fn timeout_text(stage: Stage, after: Duration) -> String {
+    let secs = after.as_secs_f64();
+    match stage {
+        Stage::Connect => format!("no connection within {secs} s"),
+        Stage::Tls => format!("the TLS handshake did not finish within {secs} s"),
+        Stage::Send => format!("the request could not be sent within {secs} s"),
+        Stage::Read => format!("no complete response within {secs} s"),
+    }
+}
+
+impl HttpError {
+    /// The stage name, or `timeout`.
+    pub fn stage_name(&self) -> &'static str {
+        match self {
+            HttpError::Failed { stage, .. } => stage.name(),
+            HttpError::Timeout { .. } => "timeout",
+        }
+    }
+
+    /// Classifies a failure to open a connection: TLS errors (rustls errors, which tokio-rustls reports
+    /// as `InvalidData`), timeouts, or else a connect failure.
+    pub fn from_open(error: &std::io::Error, timeout: Duration) -> HttpError {
+        let tls = error
+            .get_ref()
+            .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+            || error.kind() == std::io::ErrorKind::InvalidData;
+        if error.kind() == std::io::ErrorKind::TimedOut {
+            return HttpError::Timeout {
+                stage: Stage::Connect,
+                after: timeout,
+            };
+        }
+        HttpError::Failed {
+            stage: if tls { Stage::Tls } else { Stage::Connect },
+            message: error.to_string(),
+        }
+    }
+
+    fn failed(stage: Stage, message: impl Into<String>) -> HttpError {
+        HttpError::Failed {
+            stage,
+            message: message.into(),
+        }
+    }
+
+    /// A hyper error while sending the request or reading the response head.
+    fn exchange(error: &hyper::Error) -> HttpError {
+        let mut message = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        if error.is_incomplete_message() || error.is_canceled() || error.is_closed() {
+            HttpError::failed(
+                Stage::Read,
+                format!("the server closed the connection without a complete response ({message})"),
+            )
+        } else if error.is_parse() {
+            HttpError::failed(
+                Stage::Read,
+                format!("the answer is not an HTTP/1.1 response ({message})"),
+            )
+        } else {
+            HttpError::failed(Stage::Send, message)
+        }
+    }
+}
+
+/// A response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// Header names (lower-case) and values, one entry per value (repeated `Set-Cookie` kept apart).
+    pub headers: Vec<(String, String)>,
+    /// The body, at most [`MAX_BODY`] bytes.
+    pub body: Vec<u8>,
+    /// Whether the body was longer than what was kept.
+    pub body_truncated: bool,
+}
+
+impl Response {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header(&self.headers, name)
+    }
+
+    /// Every value of header `name` (case-insensitive), in order.
+    pub fn header_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The first value of header `name` (case-insensitive) in `headers`.
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// What the `Sec-WebSocket-Accept` of an answer was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "check")]
+pub enum AcceptCheck {
+    /// It matched the key sent.
+    Valid,
+    /// There was none.
+    Missing,
+    /// It did not match.
+    Wrong {
+        /// What came back.
+        got: String,
+        /// What RFC 6455 requires for the key sent.
+        expected: String,
+    },
+}
+
+/// The answer to a WebSocket upgrade request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Upgrade {
+    /// The status (`101` when the upgrade was accepted).
+    pub status: u16,
+    /// Header names (lower-case) and values.
+    pub headers: Vec<(String, String)>,
+    /// The start of the body of an answer other than `101`, as text ([`excerpt`]).
+    pub body_excerpt: String,
+    /// The `Sec-WebSocket-Accept` check.
+    pub accept: AcceptCheck,
+}
+
+/// Sends `GET path` on `io` with `Host` taken from `url` and `headers` added (a header named there
+/// replaces the default of the same name), and reads the response with its body capped at [`MAX_BODY`].
+pub async fn get(
+    io: BoxIo,
+    url: &EndpointUrl,
+    path: &str,
+    headers: &[(String, String)],
+    timeout: Duration,
+) -> Result<Response, HttpError> {
+    let mut request = request(url, path)?;
+    request
+        .headers_mut()
+        .insert(http::header::ACCEPT, HeaderValue::from_static("*/*"));
+    for (name, value) in headers {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| HttpError::failed(Stage::Send, format!("bad header name '{name}'")))?;
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| HttpError::failed(Stage::Send, format!("bad value for header {name}")))?;
+        request.headers_mut().insert(name, value);
+    }
+    let (response, connection) = exchange(io, request, timeout).await?;
+    let status = response.status().as_u16();
+    let headers = header_list(response.headers());
+    let body = read_body(response.into_body(), MAX_BODY, timeout).await;
+    connection.abort();
+    let (body, body_truncated) = body?;
+    Ok(Response {
+        status,
+        headers,
+        body,
+        body_truncated,
+    })
+}
+
+/// Sends a WebSocket upgrade request (`GET path`, a random `Sec-WebSocket-Key`, version 13, an `Origin`
+/// of the URL's `https://` or `http://` origin, as a browser does) and reads the answer: for `101` the
+/// headers and the accept-key check, for anything else also the start of the body.
+pub async fn websocket(
+    io: BoxIo,
+    url: &EndpointUrl,
+    path: &str,
+    timeout: Duration,
+) -> Result<Upgrade, HttpError> {
+    let key = generate_key();
+    let origin = url.origin_with(if url.scheme.secure() {
+        Scheme::Https
+    } else {
+        Scheme::Http
+    });
+    let mut request = request(url, path)?;
+    let h = request.headers_mut();
+    h.insert(http::header::UPGRADE, HeaderValue::from_static("websocket"));
+    h.insert(
+        http::header::CONNECTION,
+        HeaderValue::from_static("Upgrade"),
+    );
+    h.insert(
+        http::header::SEC_WEBSOCKET_VERSION,
+        HeaderValue::from_static("13"),
+    );
+    let key_value = HeaderValue::from_str(&key)
+        .map_err(|_| HttpError::failed(Stage::Send, "the generated key is not a header value"))?;
+    h.insert(http::header::SEC_WEBSOCKET_KEY, key_value);
+    let origin = HeaderValue::from_str(&origin)
+        .map_err(|_| HttpError::failed(Stage::Send, format!("bad origin '{origin}'")))?;
+    h.insert(http::header::ORIGIN, origin);
+
+    let (response, connection) = exchange(io, request, timeout).await?;
+    let status = response.status().as_u16();
+    let headers = header_list(response.headers());
+    let expected = derive_accept_key(key.as_bytes());
+    let accept = match header(&headers, "sec-websocket-accept") {
+        None => AcceptCheck::Missing,
+        Some(got) if got.trim() == expected => AcceptCheck::Valid,
+        Some(got) => AcceptCheck::Wrong {
+            got: got.to_owned(),
+            expected,
+        },
+    };
+    let body_excerpt = if status == 101 {
+        String::new()
+    } else {
+        // A body that cannot be read completely still gives an excerpt of what came.
+        match read_body(response.into_body(), MAX_UPGRADE_BODY, timeout).await {
+            Ok((body, _)) => excerpt(&body, EXCERPT_CHARS),
+            Err(_) => String::new(),
+        }
+    };
+    connection.abort();
+    Ok(Upgrade {
+        status,
+        headers,
+        body_excerpt,
+        accept,
+    })
+}
+
+/// A `GET path` request with `Host`, `User-Agent` and `Connection: close`.
+fn request(url: &EndpointUrl, path: &str) -> Result<http::Request<Empty<Bytes>>, HttpError> {
+    let host = HeaderValue::from_str(&url.host_header())
+        .map_err(|_| HttpError::failed(Stage::Send, format!("bad host '{}'", url.host)))?;
+    http::Request::builder()
+        .method(http::Method::GET)
+        .uri(path)
+        .header(HOST, host)
+        .header(http::header::USER_AGENT, USER_AGENT)
+        .header(http::header::CONNECTION, "close")
+        .body(Empty::new())
+        .map_err(|e| HttpError::failed(Stage::Send, format!("bad request path '{path}': {e}")))
+}
+
+/// Runs the HTTP/1.1 handshake on `io`, sends `request` and reads the response head, within `timeout`.
+/// The returned task drives the connection; abort it when done.
+async fn exchange(
+    io: BoxIo,
+    request: http::Request<Empty<Bytes>>,
+    timeout: Duration,
+) -> Result<(http::Response<Incoming>, tokio::task::JoinHandle<()>), HttpError> {
+    let work = async {
+        let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
+            .title_case_headers(true)
+            .handshake::<_, Empty<Bytes>>(TokioIo::new(io))
+            .await
+            .map_err(|e| HttpError::exchange(&e))?;
+        // The connection's own error is the one `send_request` reports; its result adds nothing.
+        let task = tokio::spawn(async move {
+            let _ = connection.with_upgrades().await;
+        });
+        match sender.send_request(request).await {
+            Ok(response) => Ok((response, task)),
+            Err(e) => {
+                task.abort();
+                Err(HttpError::exchange(&e))
+            }
+        }
+    };
+    tokio::time::timeout(timeout, work)
+        .await
+        .map_err(|_| HttpError::Timeout {
+            stage: Stage::Read,
+            after: timeout,
+        })?
+}
+
+/// Reads at most `cap` body bytes within `timeout`; the flag says whether more was sent.
+async fn read_body(
+    mut body: Incoming,
+    cap: usize,
+    timeout: Duration,
+) -> Result<(Vec<u8>, bool), HttpError> {
+    let work = async {
+        let mut out = Vec::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| {
+                HttpError::failed(Stage::Read, format!("the body could not be read: {e}"))
+            })?;
+            if let Ok(data) = frame.into_data() {
+                let room = cap - out.len();
+                if data.len() > room {
+                    out.extend_from_slice(&data[..room]);
+                    return Ok((out, true));
+                }
+                out.extend_from_slice(&data);
+            }
+        }
+        Ok((out, false))
+    };
+    tokio::time::timeout(timeout, work)
+        .await
+        .map_err(|_| HttpError::Timeout {
+            stage: Stage::Read,
+            after: timeout,
+        })?
+}
+
+fn header_list(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The start of a body as one line of text: tags removed (when that leaves any text), whitespace
+/// collapsed, control characters dropped, at most `max_chars` characters (then `…`).
+pub fn excerpt(body: &[u8], max_chars: usize) -> String {
+    let text = String::from_utf8_lossy(body);
+    let stripped = strip_tags(&text);
+    let source = if stripped.trim().is_empty() {
+        text.as_ref()
+    } else {
+        stripped.as_str()
+    };
+    let mut out = String::new();
+    let mut count = 0;
+    for word in source
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+            count += 1;
+        }
+        for c in word.chars() {
+            if count >= max_chars {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            count += 1;
+        }
+    }
+    out
+}
+
+/// Text outside `<…>` tags, with `<script>` and `<style>` contents dropped.
+fn strip_tags(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(open) = lower[at..].find('<').map(|i| at + i) {
+        out.push_str(&text[at..open]);
+        out.push(' ');
+        let Some(close) = lower[open..].find('>').map(|i| open + i + 1) else {
+            return out;
+        };
+        at = close;
+        for element in ["script", "style"] {
+            if lower[open + 1..].starts_with(element) {
+                let end_tag = format!("</{element}");
+                at = lower[close..]
+                    .find(&end_tag)
+                    .map_or(lower.len(), |i| close + i);
+            }
+        }
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_drops_tags_and_collapses_whitespace() {
+        let page = b"<!doctype html>\n<title>Log in</title>\n<style>p{}</style><p>Welcome,\n\n  please   log in</p>";
+        assert_eq!(excerpt(page, 100), "Log in Welcome, please log in");
+    }
+
+    #[test]
+    fn excerpt_is_cut_at_the_character_limit() {
+        assert_eq!(excerpt(b"abcdef ghi", 5), "abcde…");
+        assert_eq!(excerpt("ééé".as_bytes(), 2), "éé…");
+        assert_eq!(excerpt(b"", 5), "");
+    }
+
+    #[test]
+    fn excerpt_of_a_body_that_is_only_tags_keeps_the_markup() {
+        assert_eq!(excerpt(b"<br/>", 10), "<br/>");
+    }
+
+    #[test]
+    fn open_errors_are_classified_by_stage() {
+        let t = Duration::from_secs(3);
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert_eq!(HttpError::from_open(&refused, t).stage_name(), "connect");
+        let tls = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure),
+        );
+        assert_eq!(HttpError::from_open(&tls, t).stage_name(), "TLS");
+        let slow = std::io::Error::new(std::io::ErrorKind::TimedOut, "slow");
+        assert_eq!(
+            HttpError::from_open(&slow, t).to_string(),
+            "timeout: no connection within 3 s"
+        );
+    }
+}

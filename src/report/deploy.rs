@@ -1,0 +1,389 @@
+//! The deployment report of `trustpath check`: one table for the whole deployment (endpoint, role,
+//! scheme, verdict, leaf, expiry, findings), then per endpoint its TLS and chain details, HTTP exchanges,
+//! WebSocket upgrade and findings with fixes; then public-name coverage, the chains side by side, and the
+//! offline configuration findings. Also its JSON form.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::human::{self, BAD, BOLD, DIM, GOOD, Human, WARN};
+use super::model::{EndpointReport, StoreSummary};
+use super::{date, rfc3339};
+use crate::config::ConfigFinding;
+use crate::deploy::cross::{ChainRow, NameCoverage};
+use crate::deploy::web::{HttpOutcome, WebsocketOutcome};
+use crate::deploy::{EndpointUrl, Role};
+use crate::finding::{Finding, Severity};
+
+/// One endpoint of the deployment, as checked.
+#[derive(Debug, Clone)]
+pub struct DeployedEndpoint {
+    /// Its name in the deployment file.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// Its URL.
+    pub url: EndpointUrl,
+    /// What the probe captured and the diagnosis (for plain endpoints: the address and connection
+    /// findings only).
+    pub probe: EndpointReport,
+    /// HTTP requests made, in order.
+    pub http: Vec<HttpOutcome>,
+    /// The WebSocket upgrade, when one was tried.
+    pub websocket: Option<WebsocketOutcome>,
+    /// Every finding on this endpoint (connection, chain, HTTP, WebSocket, cross-endpoint), most
+    /// important first.
+    pub findings: Vec<Finding>,
+}
+
+impl DeployedEndpoint {
+    /// Whether the endpoint has no error finding.
+    pub fn ok(&self) -> bool {
+        !self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// The verdict column: `trusted`, `not trusted`, `plain`, or why nothing was judged.
+    pub fn verdict(&self) -> String {
+        if let Some(d) = &self.probe.diagnosis {
+            return if d.trusted { "trusted" } else { "not trusted" }.to_owned();
+        }
+        if !self.url.scheme.secure() {
+            return if self.probe.findings.is_empty() {
+                "plain".to_owned()
+            } else {
+                "unreachable".to_owned()
+            };
+        }
+        self.probe
+            .findings
+            .first()
+            .map_or_else(|| "no chain".to_owned(), |f| f.code.name().to_owned())
+    }
+}
+
+/// A whole `trustpath check`.
+#[derive(Debug, Clone, Default)]
+pub struct DeploymentRun {
+    /// The deployment's name.
+    pub name: String,
+    /// The deployment file, when one was given.
+    pub file: Option<String>,
+    /// The app JVM's truststores (the java verdicts use them).
+    pub truststores: Vec<StoreSummary>,
+    /// The validation instant (Unix seconds).
+    pub now: i64,
+    /// Endpoints in file order (empty for an offline-only check).
+    pub endpoints: Vec<DeployedEndpoint>,
+    /// Public-name coverage.
+    pub names: Vec<NameCoverage>,
+    /// The chains side by side.
+    pub chains: Vec<ChainRow>,
+    /// Configuration files read for offline checks.
+    pub config_files: Vec<String>,
+    /// Offline configuration findings.
+    pub configs: Vec<ConfigFinding>,
+}
+
+impl DeploymentRun {
+    /// Error, warning and info counts over every finding.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let all = self
+            .endpoints
+            .iter()
+            .flat_map(|e| e.findings.iter())
+            .chain(self.configs.iter().map(|c| &c.finding));
+        let mut counts = (0, 0, 0);
+        for f in all {
+            match f.severity {
+                Severity::Error => counts.0 += 1,
+                Severity::Warning => counts.1 += 1,
+                Severity::Info => counts.2 += 1,
+            }
+        }
+        counts
+    }
+
+    /// 0 when nothing is an error, 1 otherwise (as `probe`).
+    pub fn exit_code(&self) -> u8 {
+        if self.counts().0 == 0 {
+            crate::error::exit::OK
+        } else {
+            crate::error::exit::PROBLEMS
+        }
+    }
+}
+
+/// Prints the human report.
+pub fn print_human(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> {
+    let title = match &run.file {
+        Some(f) => format!("deployment {} ({f})", run.name),
+        None => format!("deployment {}", run.name),
+    };
+    writeln!(out, "{BOLD}{title}{BOLD:#}")?;
+    {
+        let mut h = Human::new(&mut *out);
+        h.truststores(&run.truststores)?;
+    }
+    if !run.endpoints.is_empty() {
+        writeln!(out)?;
+        table(out, run)?;
+    }
+    for e in &run.endpoints {
+        writeln!(out)?;
+        endpoint(out, e, run.now)?;
+    }
+    if !run.names.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{BOLD}public names{BOLD:#}")?;
+        for n in &run.names {
+            let (mark, style, what) = match n.covered {
+                Some(true) => ("✓", GOOD, "covered"),
+                Some(false) => ("✗", BAD, "not covered"),
+                None => ("?", WARN, "not checked"),
+            };
+            writeln!(
+                out,
+                "  {style}{mark}{style:#} {:<28} {what} by what {} serves {DIM}({}){DIM:#}",
+                n.name, n.endpoint, n.offered
+            )?;
+        }
+    }
+    if run.chains.len() > 1 {
+        writeln!(out)?;
+        writeln!(out, "{BOLD}chains side by side{BOLD:#}")?;
+        let mut t = human::table(["endpoint", "leaf", "issuer", "served", "expires", ""]);
+        for c in &run.chains {
+            let mut note = Vec::new();
+            if let Some(same) = &c.same_leaf_as {
+                note.push(format!("same leaf as {same}"));
+            }
+            if c.expires_first {
+                note.push("expires first".to_owned());
+            }
+            t.add_row([
+                c.endpoint.clone(),
+                c.leaf.clone(),
+                c.issuer.clone(),
+                c.served.to_string(),
+                date(c.chain_not_after),
+                note.join(", "),
+            ]);
+        }
+        human::write_table(out, &t)?;
+    }
+    if !run.config_files.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{BOLD}configuration{BOLD:#} {DIM}({}){DIM:#}",
+            run.config_files.join(", ")
+        )?;
+        if run.configs.is_empty() {
+            writeln!(out, "  {GOOD}✓{GOOD:#} no problem found")?;
+        }
+        for c in &run.configs {
+            writeln!(out, "  {} {DIM}{}{DIM:#}", c.source, c.subject)?;
+            human::write_finding(out, &c.finding)?;
+        }
+    }
+    writeln!(out)?;
+    let (errors, warnings, infos) = run.counts();
+    let failing = run.endpoints.iter().filter(|e| !e.ok()).count();
+    let style = if errors > 0 { BAD } else { GOOD };
+    writeln!(
+        out,
+        "{style}{}{style:#} {} endpoint{}, {failing} with errors; {errors} error{}, {warnings} warning{}, {infos} info",
+        if errors > 0 { "✗" } else { "✓" },
+        run.endpoints.len(),
+        human::plural(run.endpoints.len()),
+        human::plural(errors),
+        human::plural(warnings),
+    )?;
+    out.flush()
+}
+
+fn table(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> {
+    let mut t = human::table([
+        "", "endpoint", "role", "scheme", "verdict", "leaf", "expires", "findings",
+    ]);
+    for e in &run.endpoints {
+        let leaf = e.probe.chain.first().and_then(|c| c.try_info().ok());
+        let mut codes: Vec<&str> = Vec::new();
+        for f in &e.findings {
+            if !codes.contains(&f.code.name()) {
+                codes.push(f.code.name());
+            }
+        }
+        t.add_row([
+            if e.ok() { "✓" } else { "✗" }.to_owned(),
+            e.name.clone(),
+            e.role.name().to_owned(),
+            e.url.scheme.name().to_owned(),
+            e.verdict(),
+            leaf.map_or_else(
+                || "-".to_owned(),
+                |i| i.common_name.clone().unwrap_or_else(|| i.subject.clone()),
+            ),
+            leaf.map_or_else(
+                || "-".to_owned(),
+                |i| {
+                    format!(
+                        "{} ({}d)",
+                        date(i.not_after),
+                        (i.not_after - run.now).div_euclid(86_400)
+                    )
+                },
+            ),
+            if codes.is_empty() {
+                "-".to_owned()
+            } else {
+                codes.join(", ")
+            },
+        ]);
+    }
+    human::write_table(out, &t)
+}
+
+fn endpoint(out: &mut impl Write, e: &DeployedEndpoint, now: i64) -> io::Result<()> {
+    let (mark, style) = if e.ok() { ("✓", GOOD) } else { ("✗", BAD) };
+    write!(
+        out,
+        "{style}{mark}{style:#} {BOLD}{}{BOLD:#} ({}) {}",
+        e.name,
+        e.role.name(),
+        e.url.text
+    )?;
+    if let Some(addr) = e.probe.address {
+        write!(out, " {DIM}{addr}{DIM:#}")?;
+    }
+    writeln!(out)?;
+    Human::new(&mut *out).details(&e.probe, now)?;
+    for h in &e.http {
+        write_http(out, h)?;
+    }
+    if let Some(w) = &e.websocket {
+        write_websocket(out, w)?;
+    }
+    if !e.findings.is_empty() {
+        writeln!(out, "  findings")?;
+        for f in &e.findings {
+            human::write_finding(out, f)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_http(out: &mut impl Write, h: &HttpOutcome) -> io::Result<()> {
+    write!(out, "  http     GET {}", h.path)?;
+    for (i, hop) in h.hops.iter().enumerate() {
+        if i > 0 {
+            write!(out, "\n           → {}", hop.url)?;
+        }
+        match (hop.status, &hop.error) {
+            (_, Some(err)) => write!(out, " {BAD}failed{BAD:#}: {err}")?,
+            (Some(s), None) => {
+                let style = if s >= 400 { BAD } else { Style::new() };
+                write!(out, " → {style}{s}{style:#}")?;
+                if hop.login_form {
+                    write!(out, " {WARN}(login form){WARN:#}")?;
+                }
+            }
+            (None, None) => {}
+        }
+        for c in &hop.set_cookies {
+            write!(out, "\n           set-cookie {}", c.summary())?;
+        }
+    }
+    writeln!(out)
+}
+
+fn write_websocket(out: &mut impl Write, w: &WebsocketOutcome) -> io::Result<()> {
+    writeln!(out, "  ws       {}", w.summary())
+}
+
+use anstyle::Style;
+
+/// The JSON document of a `trustpath check`.
+#[derive(Serialize)]
+struct Document<'a> {
+    deployment: &'a str,
+    file: Option<&'a str>,
+    ok: bool,
+    errors: usize,
+    warnings: usize,
+    truststores: &'a [StoreSummary],
+    endpoints: Vec<EndpointJson<'a>>,
+    public_names: &'a [NameCoverage],
+    chains: Vec<ChainJson<'a>>,
+    config_files: &'a [String],
+    configs: &'a [ConfigFinding],
+}
+
+#[derive(Serialize)]
+struct EndpointJson<'a> {
+    name: &'a str,
+    role: Role,
+    url: &'a str,
+    scheme: &'a str,
+    host: &'a str,
+    port: u16,
+    verdict: String,
+    ok: bool,
+    probe: super::json::Endpoint<'a>,
+    http: &'a [HttpOutcome],
+    websocket: Option<&'a WebsocketOutcome>,
+    findings: &'a [Finding],
+}
+
+#[derive(Serialize)]
+struct ChainJson<'a> {
+    #[serde(flatten)]
+    row: &'a ChainRow,
+    not_after_rfc3339: String,
+}
+
+/// Prints the JSON document.
+pub fn print_json(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> {
+    let (errors, warnings, _) = run.counts();
+    let doc = Document {
+        deployment: &run.name,
+        file: run.file.as_deref(),
+        ok: errors == 0,
+        errors,
+        warnings,
+        truststores: &run.truststores,
+        endpoints: run
+            .endpoints
+            .iter()
+            .map(|e| EndpointJson {
+                name: &e.name,
+                role: e.role,
+                url: &e.url.text,
+                scheme: e.url.scheme.name(),
+                host: &e.url.host,
+                port: e.url.port,
+                verdict: e.verdict(),
+                ok: e.ok(),
+                probe: super::json::endpoint(&e.probe),
+                http: &e.http,
+                websocket: e.websocket.as_ref(),
+                findings: &e.findings,
+            })
+            .collect(),
+        public_names: &run.names,
+        chains: run
+            .chains
+            .iter()
+            .map(|row| ChainJson {
+                row,
+                not_after_rfc3339: rfc3339(row.chain_not_after),
+            })
+            .collect(),
+        config_files: &run.config_files,
+        configs: &run.configs,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
