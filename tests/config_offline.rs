@@ -427,6 +427,36 @@ fn tomcat_proxy_attributes_that_disagree_with_nginx_are_proxy_mismatch_naming_bo
 }
 
 #[test]
+fn a_connector_behind_a_tls_proxy_without_any_proxy_attribute_is_warned_about() {
+    let conf = format!(
+        "http {{\n  server {{\n    listen 443 ssl;\n    server_name {HOST};\n    location / {{ proxy_pass http://127.0.0.1:8090; }}\n  }}\n}}\n"
+    );
+    let xml = "<Server><Service>\n<Connector port=\"8090\"/>\n</Service></Server>\n";
+    let found = check(
+        &[
+            ("/t/conf/server.xml", xml),
+            ("/etc/nginx/nginx.conf", &conf),
+        ],
+        ConfigSpec {
+            tomcat: Some("/t/conf/server.xml".into()),
+            nginx: Some("/etc/nginx/nginx.conf".into()),
+            apache: None,
+        },
+    );
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|f| f.finding.code == Code::ProxyMismatch)
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].finding.remediation,
+        format!(
+            "add proxyName=\"{HOST}\" proxyPort=\"443\" scheme=\"https\" secure=\"true\" to the Connector"
+        )
+    );
+}
+
+#[test]
 fn scheme_https_without_secure_is_a_warning_even_without_a_proxy_config() {
     let found = tomcat(
         "<Server>\n<Connector port=\"8090\" proxyName=\"a.test\" proxyPort=\"443\" scheme=\"https\"/>\n</Server>\n",

@@ -147,12 +147,16 @@ pub fn split_host_port(authority: &str, default: u16) -> Option<(String, u16)> {
     }
 }
 
-/// Whether a path or name suggests WebSocket / real-time-collaboration traffic.
+/// Whether a path or name suggests WebSocket / real-time-collaboration traffic: it mentions Synchrony,
+/// a WebSocket or collaboration, or has a word `ws`, `rtc`, `socket` or `sockjs` (`/ws/`,
+/// `confluence_rtc`, `/socket.io/`; not `/wsdl`).
 pub fn rtc_like(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
-    ["synchrony", "rtc", "socket", "websocket", "collab", "/ws"]
+    ["synchrony", "websocket", "collab"]
         .iter()
         .any(|k| t.contains(k))
+        || t.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| matches!(w, "ws" | "rtc" | "socket" | "sockjs"))
 }
 
 /// Every front of the configurations: nginx servers (one per listen), then Apache VirtualHosts.
@@ -347,6 +351,22 @@ mod tests {
         let t = parse_target("http://[::1]:8090").unwrap();
         assert_eq!((t.host.as_str(), t.port), ("::1", 8090));
         assert!(parse_target("unix:/run/app.sock").is_none());
+    }
+
+    #[test]
+    fn rtc_paths_are_recognised_by_word() {
+        for yes in [
+            "/synchrony",
+            "/ws/",
+            "confluence_rtc",
+            "/socket.io/",
+            "/Collaboration",
+        ] {
+            assert!(rtc_like(yes), "{yes}");
+        }
+        for no in ["/", "/wsdl", "/rest/api", "/rtcp-stats"] {
+            assert!(!rtc_like(no), "{no}");
+        }
     }
 
     #[test]

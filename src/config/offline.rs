@@ -795,9 +795,27 @@ impl Checks<'_> {
                 );
             }
         }
-        if c.proxy_name.is_some() || c.proxy_port.is_some() || c.scheme.is_some() {
-            if f.tls && scheme != "https" {
-                self.push(
+        let none_set = c.proxy_name.is_none() && c.proxy_port.is_none() && c.scheme.is_none();
+        if none_set && f.tls && !c.ssl_enabled {
+            self.push(
+                    at,
+                    subject,
+                    Finding::new(
+                        Code::ProxyMismatch,
+                        Severity::Warning,
+                        format!(
+                            "the Connector sets none of proxyName, proxyPort and scheme, but {side}: the app sees http requests for port {} and may build http:// links and redirects",
+                            c.port
+                        ),
+                        format!(
+                            "add proxyName=\"{}\" proxyPort=\"{}\" scheme=\"https\" secure=\"true\" to the Connector",
+                            f.names.first().map_or("PUBLIC_NAME", String::as_str),
+                            f.port
+                        ),
+                    ),
+                );
+        } else if !none_set && f.tls && scheme != "https" {
+            self.push(
                     at,
                     subject,
                     Finding::new(
@@ -809,8 +827,8 @@ impl Checks<'_> {
                         "set scheme=\"https\" secure=\"true\" on the Connector",
                     ),
                 );
-            } else if !f.tls && scheme == "https" && !c.ssl_enabled {
-                self.push(
+        } else if !none_set && !f.tls && scheme == "https" && !c.ssl_enabled {
+            self.push(
                     at,
                     subject,
                     Finding::new(
@@ -820,7 +838,6 @@ impl Checks<'_> {
                         "set scheme=\"http\" (and remove secure=\"true\"), or terminate TLS at the proxy",
                     ),
                 );
-            }
         }
     }
 }
