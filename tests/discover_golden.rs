@@ -109,6 +109,26 @@ fn tls_at_nginx_gives_the_public_name_synchrony_and_the_nodes_behind() {
 }
 
 #[test]
+fn tomcat_alone_takes_the_base_url_from_its_proxy_attributes() {
+    let configs = load("proxy-ssl", true, None, None);
+    let found = config::discover(&configs);
+    golden::check("discover/proxy-ssl-tomcat-only.toml", &found.text);
+    let d = model::parse(&found.text, "t", Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    assert_eq!(
+        roles(&d),
+        [
+            ("app".into(), Role::App, "https://wiki.example.test/".into()),
+            (
+                "node-8090".into(),
+                Role::Node,
+                "http://127.0.0.1:8090/".into()
+            ),
+        ]
+    );
+    assert_eq!(d.app().connect, None);
+}
+
+#[test]
 fn https_at_tomcat_uses_the_tls_connectors() {
     let d = discover("https-tomcat", &load("https-tomcat", true, None, None));
     let app = d.app();

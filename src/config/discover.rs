@@ -168,6 +168,16 @@ pub fn discover(configs: &Configs) -> Discovered {
     render(plan, configs)
 }
 
+/// A commented `/status` check, for the app endpoint.
+fn status_trailer() -> Vec<String> {
+    vec![
+        "Confluence and Jira answer GET /status with {\"state\":\"RUNNING\"}:".to_owned(),
+        "[[endpoint.http]]".to_owned(),
+        "path = \"/status\"".to_owned(),
+        "expect_status = 200".to_owned(),
+    ]
+}
+
 fn edit_line() -> String {
     format!(
         "EDIT: {PLACEHOLDER_HOST} is a placeholder: write the name users type (the certificate must cover it)"
@@ -333,12 +343,7 @@ fn from_fronts(
     {
         plan.endpoints[idx].spec.connect = Some(a.to_owned());
     }
-    plan.endpoints[idx].trailer = vec![
-        "Confluence and Jira answer GET /status with {\"state\":\"RUNNING\"}:".to_owned(),
-        "[[endpoint.http]]".to_owned(),
-        "path = \"/status\"".to_owned(),
-        "expect_status = 200".to_owned(),
-    ];
+    plan.endpoints[idx].trailer = status_trailer();
     plan.name = Some(host.clone());
     let others = fronts
         .iter()
@@ -533,7 +538,7 @@ fn from_tomcat(plan: &mut Plan, connectors: &[&Connector], used: &mut Vec<usize>
         let scheme = c.scheme();
         let scheme = if scheme == "https" { "https" } else { "http" };
         let port = c.proxy_port.unwrap_or(c.port);
-        plan.push(
+        let idx = plan.push(
             "app",
             Role::App,
             format!("{}/", origin(scheme, name, port)),
@@ -542,6 +547,7 @@ fn from_tomcat(plan: &mut Plan, connectors: &[&Connector], used: &mut Vec<usize>
                 "proxyName/proxyPort/scheme say users reach the app here, through a proxy not given to discover".to_owned(),
             ],
         );
+        plan.endpoints[idx].trailer = status_trailer();
         plan.add_name(name, format!("{} proxyName", c.source));
         plan.name = Some(name.clone());
         return;
@@ -573,12 +579,7 @@ fn from_tomcat(plan: &mut Plan, connectors: &[&Connector], used: &mut Vec<usize>
         comments,
     );
     plan.endpoints[idx].spec.connect = Some(addr);
-    plan.endpoints[idx].trailer = vec![
-        "Confluence and Jira answer GET /status with {\"state\":\"RUNNING\"}:".to_owned(),
-        "[[endpoint.http]]".to_owned(),
-        "path = \"/status\"".to_owned(),
-        "expect_status = 200".to_owned(),
-    ];
+    plan.endpoints[idx].trailer = status_trailer();
 }
 
 /// A TOML basic string.
