@@ -788,6 +788,25 @@ mod tests {
     }
 
     #[test]
+    fn includes_nest_only_so_deep() {
+        let mut mem = MemLoader::new();
+        for i in 0..40 {
+            mem = mem.with(
+                format!("/n/f{i}.conf"),
+                format!("include f{}.conf;\n", i + 1),
+            );
+        }
+        let mem = mem.with("/n/f40.conf", "");
+        let e = load(&mem, Path::new("/n/f0.conf")).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("includes nest deeper than 16 levels"),
+            "{e}"
+        );
+        assert!(load(&mem, Path::new("/n/f30.conf")).is_ok());
+    }
+
+    #[test]
     fn proxy_set_header_is_inherited_only_by_levels_without_their_own() {
         let text = "http {\n proxy_http_version 1.1;\n proxy_read_timeout 30s;\n server {\n  listen 127.0.0.1:8080;\n  proxy_set_header Upgrade $http_upgrade;\n  proxy_set_header Connection \"upgrade\";\n  location /a/ { proxy_pass http://up; }\n  location /b/ { proxy_set_header Host $host; proxy_read_timeout 1h; }\n }\n}\n";
         let mem = MemLoader::new().with("/n/nginx.conf", text);
