@@ -276,21 +276,27 @@ fn is_ip(text: &str) -> bool {
 }
 
 fn front_line(f: &Front) -> String {
-    let kind = match f.kind {
-        front::ProxyKind::Nginx => "nginx",
-        front::ProxyKind::Apache => "apache",
-    };
-    format!(
-        "{} {} ({kind}{}, listen {}{})",
-        f.source,
-        f.subject,
-        f.address
-            .as_deref()
-            .map(|a| format!(" on {a}"))
-            .unwrap_or_default(),
-        f.port,
-        if f.tls { " ssl" } else { "" }
-    )
+    let on = f
+        .address
+        .as_deref()
+        .map(|a| format!(" on {a}"))
+        .unwrap_or_default();
+    match f.kind {
+        front::ProxyKind::Nginx => format!(
+            "{} {} (nginx{on}, listen {}{})",
+            f.source,
+            f.subject,
+            f.port,
+            if f.tls { " ssl" } else { "" }
+        ),
+        front::ProxyKind::Apache => format!(
+            "{} {} (apache{on}, port {}{})",
+            f.source,
+            f.subject,
+            f.port,
+            if f.tls { ", SSLEngine on" } else { "" }
+        ),
+    }
 }
 
 /// A path usable in a URL (prefix locations only).
