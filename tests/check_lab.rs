@@ -288,7 +288,13 @@ fn check_passes_the_healthy_lab_deployment_and_names_each_fault_of_its_variants(
                 .unwrap()
                 .iter()
                 .flat_map(|e| e["findings"].as_array().unwrap())
-                .chain(v["configs"].as_array().unwrap().iter().map(|c| &c["finding"]))
+                .chain(
+                    v["configs"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| &c["finding"]),
+                )
                 .filter(|f| f["severity"] != "info")
                 .collect();
             assert!(serious.is_empty(), "{name}: {serious:#?}\n{}", nginx.log());
@@ -296,7 +302,13 @@ fn check_passes_the_healthy_lab_deployment_and_names_each_fault_of_its_variants(
             let ws = &v["endpoints"][2]["websocket"];
             assert_eq!(ws["status"], 101, "{name}: {ws:#}");
         } else {
-            assert_eq!(code, Some(1), "{name}: {found:?}");
+            // insecure-cookie alone is a warning: the JVM and the browser still work, so exit 0.
+            let want_code = if name == "cookie without Secure" {
+                0
+            } else {
+                1
+            };
+            assert_eq!(code, Some(want_code), "{name}: {found:?}");
             for want in expected {
                 assert!(
                     found.iter().any(|c| c == want),

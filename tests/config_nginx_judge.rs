@@ -103,7 +103,9 @@ fn syntax_errors_are_reported_at_the_line_nginx_reports() {
         let conf = dir.path().join("nginx.conf");
         std::fs::write(&conf, text).unwrap();
         let theirs = nginx_test(dir.path(), &conf).expect_err("nginx accepted a broken case");
-        let mine = ours(&conf).expect_err("trustpath accepted a broken case").to_string();
+        let mine = ours(&conf)
+            .expect_err("trustpath accepted a broken case")
+            .to_string();
         let line = theirs.rsplit(':').next().unwrap();
         assert!(
             mine.starts_with(&format!("nginx.conf:{line}: ")),

@@ -45,7 +45,10 @@ impl Nginx {
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
-        panic!("nginx does not listen on {port} after 10 s:\n{}", nginx.log());
+        panic!(
+            "nginx does not listen on {port} after 10 s:\n{}",
+            nginx.log()
+        );
     }
 
     /// The error log so far.
