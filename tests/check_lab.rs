@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use support::have_tool;
+use support::{JavaTrust, have_tool, java_handshake};
 use support::nginx::Nginx;
 use support::serve::{free_port, start};
 use time::OffsetDateTime;
@@ -282,6 +282,25 @@ fn check_passes_the_healthy_lab_deployment_and_names_each_fault_of_its_variants(
         .unwrap();
         let (code, v) = check(d);
         let found = codes(&v);
+        // The real JVM, with the deployment's truststore, agrees with jvm-distrusts-proxy.
+        if have_tool("java") {
+            let truststore = if variant.foreign_truststore {
+                d.join("other/truststore.p12")
+            } else {
+                d.join("truststore.p12")
+            };
+            let verdict = java_handshake(
+                None,
+                JavaTrust::SystemProperty {
+                    path: &truststore,
+                    password: Some("changeit"),
+                },
+                port,
+                APP,
+            );
+            let distrusts = found.iter().any(|c| c == "jvm-distrusts-proxy");
+            assert_eq!(verdict.trusted(), !distrusts, "{name}: {verdict:?} vs {found:?}");
+        }
         if expected.is_empty() {
             let serious: Vec<&Value> = v["endpoints"]
                 .as_array()
