@@ -9,9 +9,9 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use support::{JavaTrust, have_tool, java_handshake};
 use support::nginx::Nginx;
 use support::serve::{free_port, start};
+use support::{JavaTrust, have_tool, java_handshake};
 use time::OffsetDateTime;
 use trustpath::pki::SubjectName;
 use trustpath::pki::lab::{self, LabSpec};
@@ -299,7 +299,11 @@ fn check_passes_the_healthy_lab_deployment_and_names_each_fault_of_its_variants(
                 APP,
             );
             let distrusts = found.iter().any(|c| c == "jvm-distrusts-proxy");
-            assert_eq!(verdict.trusted(), !distrusts, "{name}: {verdict:?} vs {found:?}");
+            assert_eq!(
+                verdict.trusted(),
+                !distrusts,
+                "{name}: {verdict:?} vs {found:?}"
+            );
         }
         if expected.is_empty() {
             let serious: Vec<&Value> = v["endpoints"]

@@ -26,7 +26,8 @@ fn every_finding_code_is_documented_in_the_readme() {
 
 #[test]
 fn the_readme_deployment_file_example_is_a_valid_deployment() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let section = readme
         .split("### The deployment file")
         .nth(1)

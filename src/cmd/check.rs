@@ -25,18 +25,18 @@ use crate::report::deploy::{DeployedEndpoint, DeploymentRun};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   $ trustpath check deployment.toml
-      Probe every endpoint of the deployment (app, proxy, RTC port, nodes, auth proxy), judge each
-      chain with the app JVM's truststore, make the HTTP and WebSocket checks, compare the endpoints,
-      and check the server configurations the file names.
+      Probe every endpoint of the deployment (app, proxy, RTC port, nodes, auth proxy), judge
+      each chain with the app JVM's truststore, make the HTTP and WebSocket checks, compare
+      the endpoints, and check the server configurations the file names.
 
-  $ trustpath discover --tomcat conf/server.xml --nginx /etc/nginx/nginx.conf > deployment.toml
+  $ trustpath discover --tomcat conf/server.xml --nginx nginx.conf > deployment.toml
   $ trustpath check deployment.toml --json
       Build the deployment file from the configurations, edit it, then check it; JSON for CI.
 
   $ trustpath check --tomcat conf/server.xml --nginx /etc/nginx/nginx.conf
-      Offline only: the keystore opens with keystorePass and holds keyAlias with a complete chain,
-      nginx serves a fullchain in order with its key, WebSocket locations carry the Upgrade headers,
-      and Tomcat's proxyName/proxyPort/scheme agree with what nginx listens on.")]
+      Offline only: the keystore opens with keystorePass and holds keyAlias with a complete
+      chain, nginx serves a fullchain in order with its key, WebSocket locations carry the
+      Upgrade headers, and Tomcat's proxyName/proxyPort/scheme agree with what nginx listens on.")]
 pub struct CheckArgs {
     /// The deployment file (TOML; see the README or `trustpath discover`). Without it, only the
     /// configurations given with --tomcat/--nginx/--apache are checked, offline.
