@@ -7,9 +7,10 @@ mod support;
 use support::serve as serve_support;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use serve_support::{get, https_exchange, runtime, start, tls_config};
+use support::nginx::Nginx;
 use support::{JavaTrust, have_tool, java_handshake};
 use time::OffsetDateTime;
 use trustpath::pki::SubjectName;
@@ -17,15 +18,6 @@ use trustpath::pki::lab::{self, LabSpec};
 use trustpath::serve::ServeConfig;
 
 const HOST: &str = "app.lab.test";
-
-struct Nginx(Child);
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn write_lab(dir: &Path) -> lab::Lab {
     let names = SubjectName::parse_all(&[HOST, "127.0.0.1"]).unwrap();
@@ -61,21 +53,8 @@ fn nginx_serves_the_lab_fullchain_and_proxies_to_trustpath_serve() {
     let tls = start(tls_config(&chain, &lab.leaf.key_pkcs8, "tls upstream"));
 
     let port = serve_support::free_port();
-    std::fs::create_dir_all(d.join("logs")).unwrap();
-    let conf = format!(
-        r#"daemon off;
-master_process off;
-pid {d}/nginx.pid;
-error_log {d}/logs/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {d}/client_body;
-    proxy_temp_path {d}/proxy;
-    fastcgi_temp_path {d}/fastcgi;
-    uwsgi_temp_path {d}/uwsgi;
-    scgi_temp_path {d}/scgi;
-    server {{
+    let servers = format!(
+        r#"    server {{
         listen 127.0.0.1:{port} ssl;
         server_name {HOST};
         ssl_certificate {d}/fullchain.pem;
@@ -99,29 +78,12 @@ http {{
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection "upgrade";
         }}
-    }}
-}}
-"#,
+    }}"#,
         d = d.display(),
         plain_port = plain.addr.port(),
         tls_port = tls.addr.port(),
     );
-    std::fs::write(d.join("nginx.conf"), conf).unwrap();
-    let _nginx = Nginx(
-        Command::new("nginx")
-            .arg("-p")
-            .arg(d)
-            .arg("-e")
-            .arg(d.join("logs/error.log"))
-            .arg("-c")
-            .arg(d.join("nginx.conf"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    serve_support::wait_for_port(port);
+    let nginx = Nginx::start(d, &servers, port);
     let addr = format!("127.0.0.1:{port}").parse().unwrap();
     let root = lab.root.der().to_vec();
 
@@ -129,13 +91,13 @@ http {{
     assert!(
         page.contains("trustpath serve: plain upstream"),
         "{page}\n{}",
-        log(d)
+        nginx.log()
     );
     let page = runtime().block_on(https_exchange(addr, HOST, &root, &get(HOST, "/tls/x")));
     assert!(
         page.contains("trustpath serve: tls upstream"),
         "{page}\n{}",
-        log(d)
+        nginx.log()
     );
     let upgrade = format!(
         "GET /ws/socket HTTP/1.1\r\nHost: {HOST}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
@@ -145,7 +107,11 @@ Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n
     let mut request = upgrade.into_bytes();
     request.extend_from_slice(&[0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]);
     let reply = runtime().block_on(https_exchange(addr, HOST, &root, &request));
-    assert!(reply.starts_with("HTTP/1.1 101"), "{reply}\n{}", log(d));
+    assert!(
+        reply.starts_with("HTTP/1.1 101"),
+        "{reply}\n{}",
+        nginx.log()
+    );
     assert!(reply.contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), "{reply}");
 
     if have_tool("openssl") {
@@ -192,8 +158,4 @@ Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n
         2,
         "{v:#}"
     );
-}
-
-fn log(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("logs/error.log")).unwrap_or_default()
 }

@@ -189,6 +189,17 @@ fn browser_template_matches(name: &str, template: &str) -> bool {
     }
 }
 
+/// Whether `info`'s subjectAltNames cover `name` by the Web PKI rule (no CN fallback), as a browser
+/// reaching the deployment by that name checks it.
+pub fn san_covers(info: &CertInfo, name: &str) -> bool {
+    browser_matches(&Host::parse(name), info)
+}
+
+/// The names a certificate offers (DNS and IP subjectAltNames), for messages.
+pub fn san_names(info: &CertInfo) -> String {
+    offered_names(info, false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,15 +261,4 @@ mod tests {
         ));
         assert!(!browser_template_matches("example.com", "*.com"));
     }
-}
-
-/// Whether `info`'s subjectAltNames cover `name` by the Web PKI rule (no CN fallback), as a browser
-/// reaching the deployment by that name checks it.
-pub fn san_covers(info: &CertInfo, name: &str) -> bool {
-    browser_matches(&Host::parse(name), info)
-}
-
-/// The names a certificate offers (DNS and IP subjectAltNames), for messages.
-pub fn san_names(info: &CertInfo) -> String {
-    offered_names(info, false)
 }

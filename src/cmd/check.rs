@@ -25,18 +25,18 @@ use crate::report::deploy::{DeployedEndpoint, DeploymentRun};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   $ trustpath check deployment.toml
-      Probe every endpoint of the deployment (app, proxy, RTC port, nodes, auth proxy), judge each
-      chain with the app JVM's truststore, make the HTTP and WebSocket checks, compare the endpoints,
-      and check the server configurations the file names.
+      Probe every endpoint of the deployment (app, proxy, RTC port, nodes, auth proxy), judge
+      each chain with the app JVM's truststore, make the HTTP and WebSocket checks, compare
+      the endpoints, and check the server configurations the file names.
 
-  $ trustpath discover --tomcat conf/server.xml --nginx /etc/nginx/nginx.conf > deployment.toml
+  $ trustpath discover --tomcat conf/server.xml --nginx nginx.conf > deployment.toml
   $ trustpath check deployment.toml --json
       Build the deployment file from the configurations, edit it, then check it; JSON for CI.
 
   $ trustpath check --tomcat conf/server.xml --nginx /etc/nginx/nginx.conf
-      Offline only: the keystore opens with keystorePass and holds keyAlias with a complete chain,
-      nginx serves a fullchain in order with its key, WebSocket locations carry the Upgrade headers,
-      and Tomcat's proxyName/proxyPort/scheme agree with what nginx listens on.")]
+      Offline only: the keystore opens with keystorePass and holds keyAlias with a complete
+      chain, nginx serves a fullchain in order with its key, WebSocket locations carry the
+      Upgrade headers, and Tomcat's proxyName/proxyPort/scheme agree with what nginx listens on.")]
 pub struct CheckArgs {
     /// The deployment file (TOML; see the README or `trustpath discover`). Without it, only the
     /// configurations given with --tomcat/--nginx/--apache are checked, offline.
@@ -179,13 +179,6 @@ fn trust_args(cli: &TrustArgs, deployment: Option<&Deployment>) -> TrustArgs {
     args
 }
 
-/// What the live part of a check found.
-struct Live {
-    endpoints: Vec<DeployedEndpoint>,
-    names: Vec<cross::NameCoverage>,
-    chains: Vec<cross::ChainRow>,
-}
-
 /// What one endpoint's connection, requests and upgrade gave.
 struct Observed {
     capture: CapturedChain,
@@ -230,7 +223,8 @@ fn check_live(
                 )
             });
         }
-        let mut observed: Vec<Option<Observed>> = (0..deployment.endpoints.len()).map(|_| None).collect();
+        let mut observed: Vec<Option<Observed>> =
+            (0..deployment.endpoints.len()).map(|_| None).collect();
         while let Some(done) = tasks.join_next().await {
             // A task only fails if it panicked; that endpoint is then reported as not reached.
             if let Ok((index, o)) = done {
@@ -240,11 +234,16 @@ fn check_live(
         let observed: Vec<Observed> = observed
             .into_iter()
             .zip(&deployment.endpoints)
-            .map(|(o, e)| o.unwrap_or_else(|| Observed {
-                capture: failed_capture(e, "the check of this endpoint stopped unexpectedly".to_owned()),
-                http: Vec::new(),
-                websocket: None,
-            }))
+            .map(|(o, e)| {
+                o.unwrap_or_else(|| Observed {
+                    capture: failed_capture(
+                        e,
+                        "the check of this endpoint stopped unexpectedly".to_owned(),
+                    ),
+                    http: Vec::new(),
+                    websocket: None,
+                })
+            })
             .collect();
         let names = name_probes(&prober, &deployment, &observed).await;
         (observed, names)
@@ -258,10 +257,45 @@ fn check_live(
         .map(|s| s.label.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let redirects: Vec<Vec<String>> = observed
+    let (http, websocket): (Vec<_>, Vec<_>) =
+        observed.into_iter().map(|o| (o.http, o.websocket)).unzip();
+    Ok(assemble(
+        d,
+        judged.endpoints,
+        http,
+        websocket,
+        &name_probes,
+        &store,
+    ))
+}
+
+/// Everything observed on a deployment, judged: the endpoints with all their findings, the public-name
+/// coverage and the chains side by side.
+#[derive(Debug, Clone)]
+pub struct Live {
+    /// Endpoints in file order.
+    pub endpoints: Vec<DeployedEndpoint>,
+    /// Public-name coverage.
+    pub names: Vec<cross::NameCoverage>,
+    /// The chains side by side.
+    pub chains: Vec<cross::ChainRow>,
+}
+
+/// Joins what was observed per endpoint (in file order: the probe report with its diagnosis, the HTTP
+/// outcomes of [`checks_for`], the WebSocket outcome) with the HTTP, WebSocket and cross-endpoint
+/// findings. Pure; `store` names the app JVM's truststore in messages.
+pub fn assemble(
+    d: &Deployment,
+    reports: Vec<crate::report::EndpointReport>,
+    http: Vec<Vec<HttpOutcome>>,
+    websocket: Vec<Option<WebsocketOutcome>>,
+    name_probes: &[NameProbe],
+    store: &str,
+) -> Live {
+    let redirects: Vec<Vec<String>> = http
         .iter()
-        .map(|o| {
-            o.http
+        .map(|outcomes| {
+            outcomes
                 .iter()
                 .flat_map(|h| h.hops.iter().skip(1).map(|hop| hop.url.clone()))
                 .collect()
@@ -270,7 +304,7 @@ fn check_live(
     let seen: Vec<Seen<'_>> = d
         .endpoints
         .iter()
-        .zip(&judged.endpoints)
+        .zip(&reports)
         .zip(&redirects)
         .map(|((e, r), redirects)| Seen {
             endpoint: e,
@@ -280,20 +314,20 @@ fn check_live(
             redirects,
         })
         .collect();
-    let cross = cross::check(d, &seen, &name_probes, &store);
+    let cross = cross::check(d, &seen, name_probes, store);
 
     let endpoints = d
         .endpoints
         .iter()
-        .zip(judged.endpoints)
-        .zip(observed)
+        .zip(reports)
+        .zip(http.into_iter().zip(websocket))
         .zip(cross.per_endpoint)
-        .map(|(((e, report), o), cross_findings)| {
+        .map(|(((e, report), (http, websocket)), cross_findings)| {
             let mut findings = report.findings.clone();
-            for (check, outcome) in checks_for(e).iter().zip(&o.http) {
+            for (check, outcome) in checks_for(e).iter().zip(&http) {
                 findings.extend(web::http_findings(d, e, check, outcome));
             }
-            if let Some(w) = &o.websocket {
+            if let Some(w) = &websocket {
                 findings.extend(web::websocket_findings(e, w));
             }
             findings.extend(cross_findings);
@@ -303,21 +337,21 @@ fn check_live(
                 role: e.role,
                 url: e.url.clone(),
                 probe: report,
-                http: o.http,
-                websocket: o.websocket,
+                http,
+                websocket,
                 findings,
             }
         })
         .collect();
-    Ok(Live {
+    Live {
         endpoints,
         names: cross.names,
         chains: cross.chains,
-    })
+    }
 }
 
 /// The HTTP checks made on an endpoint: its own, or the implicit GET of its URL.
-fn checks_for(e: &Endpoint) -> Vec<crate::deploy::model::HttpCheck> {
+pub fn checks_for(e: &Endpoint) -> Vec<crate::deploy::model::HttpCheck> {
     if e.url.scheme.websocket() {
         Vec::new()
     } else if e.http.is_empty() {
@@ -433,9 +467,12 @@ async fn resolve_plain(
     if let Ok(ip) = url.host.parse() {
         return Ok(vec![SocketAddr::new(ip, url.port)]);
     }
-    let found = tokio::time::timeout(timeout, tokio::net::lookup_host((url.host.as_str(), url.port)))
-        .await
-        .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "DNS lookup timed out"))??;
+    let found = tokio::time::timeout(
+        timeout,
+        tokio::net::lookup_host((url.host.as_str(), url.port)),
+    )
+    .await
+    .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "DNS lookup timed out"))??;
     let found: Vec<SocketAddr> = found.collect();
     if found.is_empty() {
         return Err(std::io::Error::new(
@@ -541,7 +578,11 @@ fn is_connection_failure(code: Code) -> bool {
 /// Asks the app's address for every public name that is no endpoint's own host, by SNI, and keeps the
 /// leaf served for it.
 async fn name_probes(prober: &Prober, d: &Deployment, observed: &[Observed]) -> Vec<NameProbe> {
-    let Some(app_index) = d.endpoints.iter().position(|e| e.role == crate::deploy::Role::App) else {
+    let Some(app_index) = d
+        .endpoints
+        .iter()
+        .position(|e| e.role == crate::deploy::Role::App)
+    else {
         return Vec::new();
     };
     let app = &d.endpoints[app_index];
@@ -551,9 +592,10 @@ async fn name_probes(prober: &Prober, d: &Deployment, observed: &[Observed]) -> 
     let address = observed[app_index].capture.address;
     let mut out = Vec::new();
     for name in &d.public_names {
-        let direct = d.endpoints.iter().any(|e| {
-            e.url.host == *name && e.url.scheme.secure() && e.role.public()
-        });
+        let direct = d
+            .endpoints
+            .iter()
+            .any(|e| e.url.host == *name && e.url.scheme.secure() && e.role.public());
         if direct {
             continue;
         }
@@ -579,7 +621,10 @@ async fn name_probes(prober: &Prober, d: &Deployment, observed: &[Observed]) -> 
 
 fn print(run: &DeploymentRun, json: bool) -> Result<()> {
     if json {
-        crate::report::deploy::print_json(&mut std::io::BufWriter::new(std::io::stdout().lock()), run)?;
+        crate::report::deploy::print_json(
+            &mut std::io::BufWriter::new(std::io::stdout().lock()),
+            run,
+        )?;
     } else {
         crate::report::deploy::print_human(
             &mut std::io::BufWriter::new(anstream::stdout().lock()),

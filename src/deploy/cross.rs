@@ -401,8 +401,10 @@ fn chains(seen: &[Seen<'_>]) -> Vec<ChainRow> {
             expires_first: false,
         });
     }
-    if rows.len() > 1
-        && let Some(min) = rows.iter().map(|r| r.chain_not_after).min()
+    let min = rows.iter().map(|r| r.chain_not_after).min();
+    let max = rows.iter().map(|r| r.chain_not_after).max();
+    if let (Some(min), Some(max)) = (min, max)
+        && min < max
     {
         for r in &mut rows {
             r.expires_first = r.chain_not_after == min;

@@ -90,7 +90,6 @@ impl<W: Write> Human<W> {
 
     /// The TLS parameters, the served chain, the java path and the browser verdict of one endpoint.
     pub(super) fn details(&mut self, e: &EndpointReport, now: i64) -> io::Result<()> {
-
         if let Some(tls) = &e.tls {
             let mut parts = Vec::new();
             if let Some(v) = &tls.version {
@@ -241,7 +240,14 @@ impl<W: Write> Human<W> {
     }
 
     fn summary(&mut self, run: &Run) -> io::Result<()> {
-        let mut table = table(["", "endpoint", "java", "browser", "expires", "first problem"]);
+        let mut table = table([
+            "",
+            "endpoint",
+            "java",
+            "browser",
+            "expires",
+            "first problem",
+        ]);
         for e in &run.endpoints {
             let browser = e
                 .diagnosis

@@ -222,18 +222,16 @@ fn auth_proxy_finding(
             .find(|e| e.role == Role::Auth && e.url.host == url.host)
         {
             evidence.push(format!(
-                "{} is the deployment's auth endpoint '{}'",
-                url.host, auth.name
+                "it is the deployment's auth endpoint '{}'",
+                auth.name
             ));
         }
         if let Some(segment) = login_path_segment(&url.path) {
-            evidence.push(format!("{} has a typical login path ({segment})", url.text));
+            evidence.push(format!("its path is a typical login path ({segment})"));
         }
         if hop.is_some_and(|h| h.login_form) {
-            evidence.push(format!(
-                "the page at {} holds a login form (a <form> with a password field)",
-                url.text
-            ));
+            evidence
+                .push("its page holds a login form (a <form> with a password field)".to_owned());
         }
         evidence
     };
@@ -263,21 +261,18 @@ fn auth_proxy_finding(
         format!(" at {}", leaving.url)
     };
     let to = if target.host == login_url.host {
-        format!(
-            "to a login page on another host, {login_host} ({})",
-            target.text
-        )
+        format!("to {} on another host, {login_host}", target.text)
     } else {
         format!(
-            "to another host ({}) and on to a login page on {login_host}",
-            target.text
+            "to another host ({}) and on to {} on {login_host}",
+            target.text, login_url.text
         )
     };
     Some(Finding::new(
         Code::AuthProxyRedirect,
         severity,
         format!(
-            "GET {first} is redirected ({status}){from} {to}: {}; {consequence}",
+            "GET {first} is redirected ({status}){from} {to}, a login page: {}; {consequence}",
             evidence.join("; ")
         ),
         format!(
@@ -746,7 +741,7 @@ url = "https://sso.example.test/"
         assert_eq!(codes(&f), ["auth-proxy-redirect"]);
         assert!(
             f[0].message
-                .contains("sso.example.test is the deployment's auth endpoint 'sso'"),
+                .contains("on another host, sso.example.test, a login page: it is the deployment's auth endpoint 'sso'"),
             "{}",
             f[0].message
         );
@@ -777,7 +772,7 @@ url = "https://sso.example.test/"
         assert_eq!(codes(&f), ["auth-proxy-redirect"]);
         assert!(
             f[0].message.contains(
-                "to another host (https://gate.example.test/check) and on to a login page on idp.example.test"
+                "to another host (https://gate.example.test/check) and on to https://idp.example.test/u/ on idp.example.test, a login page"
             ),
             "{}",
             f[0].message

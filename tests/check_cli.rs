@@ -1,0 +1,109 @@
+//! `trustpath check` without a proxy: bad input is refused with exit 2 and a message that says where;
+//! an app served by `trustpath serve` with the lab chain and a node on plain HTTP pass with exit 0; a
+//! closed port is a finding (exit 1), not an error of the run.
+
+mod support;
+
+use std::process::Command;
+
+use support::serve::{free_port, start, tls_config};
+use time::OffsetDateTime;
+use trustpath::pki::SubjectName;
+use trustpath::pki::lab::{self, LabSpec};
+use trustpath::serve::ServeConfig;
+
+fn trustpath() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
+}
+
+#[test]
+fn bad_deployment_files_are_refused_with_exit_2_and_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.toml");
+    for (text, needle) in [
+        (
+            "[[endpoint]]\nname = \"a\"\nrole = \"server\"\nurl = \"https://h.test\"\n",
+            "line 3",
+        ),
+        (
+            "[[endpoint]]\nname = \"a\"\nrole = \"node\"\nurl = \"http://h.test\"\n",
+            "role = \"app\"",
+        ),
+        ("name = \"x\"\n", "no [[endpoint]]"),
+        ("[[endpoint]\n", "TOML parse error"),
+    ] {
+        std::fs::write(&file, text).unwrap();
+        let out = trustpath().arg("check").arg(&file).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}: {err}");
+        assert!(err.contains(needle), "{text}: {err}");
+        assert!(err.contains("d.toml"), "{err}");
+    }
+    let out = trustpath().arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to check"));
+}
+
+#[test]
+fn an_app_and_a_node_without_a_proxy_pass_and_a_closed_port_is_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let names = SubjectName::parse_all(&["app.lab.test"]).unwrap();
+    let lab = lab::generate(&LabSpec::new(names), OffsetDateTime::now_utc()).unwrap();
+    for f in &lab.files {
+        std::fs::write(d.join(&f.name), &f.contents).unwrap();
+    }
+    let chain = vec![
+        lab.leaf.cert.der().to_vec(),
+        lab.intermediate.as_ref().unwrap().der().to_vec(),
+    ];
+    let app = start(tls_config(&chain, &lab.leaf.key_pkcs8, "app"));
+    let node = start(ServeConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: None,
+        label: "node".into(),
+        max_connections: None,
+        duration: None,
+    });
+    let write = |extra: &str| {
+        std::fs::write(
+            d.join("deployment.toml"),
+            format!(
+                "[jvm]\ntruststore = \"truststore.jks\"\n\
+                 [[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"https://app.lab.test:{}/\"\nconnect = \"127.0.0.1\"\n\
+                 [[endpoint.http]]\nexpect_status = 200\nexpect_body = \"trustpath serve: app\"\n\
+                 [[endpoint]]\nname = \"node\"\nrole = \"node\"\nurl = \"http://127.0.0.1:{}/\"\n{extra}",
+                app.addr.port(),
+                node.addr.port()
+            ),
+        )
+        .unwrap();
+    };
+    write("");
+    let out = trustpath()
+        .args(["check", "--json", "--timeout", "5"])
+        .arg(d.join("deployment.toml"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    assert_eq!(v["endpoints"][0]["verdict"], "trusted");
+    assert_eq!(v["endpoints"][0]["http"][0]["hops"][0]["status"], 200);
+    assert_eq!(v["endpoints"][1]["verdict"], "plain");
+    assert_eq!(v["truststores"][0]["format"], "jks");
+
+    write(&format!(
+        "[[endpoint]]\nname = \"down\"\nrole = \"node\"\nurl = \"http://127.0.0.1:{}/\"\n",
+        free_port()
+    ));
+    let out = trustpath()
+        .args(["check", "--json", "--timeout", "5"])
+        .arg(d.join("deployment.toml"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    assert_eq!(v["endpoints"][2]["findings"][0]["code"], "connect-failed");
+    assert_eq!(v["endpoints"][2]["verdict"], "unreachable");
+    assert_eq!(v["endpoints"][0]["ok"], true);
+}
