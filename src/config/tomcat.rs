@@ -94,8 +94,8 @@ pub enum KeystoreForm {
     SslHostConfig,
 }
 
-/// A keystore the connector takes its key from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A keystore the connector takes its key from (its passwords are left out of `Debug` and JSON).
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Keystore {
     /// Where it is configured (the Connector or the Certificate element).
     pub source: Source,
@@ -117,6 +117,23 @@ pub struct Keystore {
     pub key_password: Option<String>,
     /// The Certificate element's `type` (RSA, EC, UNDEFINED), when given.
     pub key_type: Option<String>,
+}
+
+impl std::fmt::Debug for Keystore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |p: &Option<String>| p.as_ref().map(|_| "(redacted)");
+        f.debug_struct("Keystore")
+            .field("source", &self.source)
+            .field("form", &self.form)
+            .field("host_name", &self.host_name)
+            .field("file", &self.file)
+            .field("password", &redacted(&self.password))
+            .field("store_type", &self.store_type)
+            .field("alias", &self.alias)
+            .field("key_password", &redacted(&self.key_password))
+            .field("key_type", &self.key_type)
+            .finish()
+    }
 }
 
 impl Keystore {
@@ -363,6 +380,8 @@ mod tests {
         assert_eq!(new.source.line, 11);
         assert_eq!(new.alias.as_deref(), Some("app"));
         assert_eq!(new.store_type.as_deref(), Some("PKCS12"));
+        assert_eq!(new.password.as_deref(), Some("pw"));
+        assert!(!format!("{new:?}").contains("\"pw\""));
         assert_eq!(
             x.resolve(new.file.as_deref().unwrap()),
             Path::new("/opt/tomcat/conf/app.p12")
