@@ -373,3 +373,34 @@ fn raise_open_file_limit(want: u64) {
         .status();
     eprintln!("raised the open-file limit to {target}: {status:?}");
 }
+
+#[test]
+fn serve_plain_stands_in_for_a_node_behind_a_proxy_with_its_label() {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
+        .args(["serve", "--plain", "--label", "synchrony node"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--max-connections",
+            "1",
+            "--for",
+            "60",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first.trim_start_matches("listening on ").to_owned();
+    let mut tcp = std::net::TcpStream::connect(&addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    use std::io::{Read, Write};
+    tcp.write_all(b"GET /synchrony/heartbeat HTTP/1.1\r\nHost: node\r\n\r\n")
+        .unwrap();
+    let mut page = String::new();
+    tcp.read_to_string(&mut page).unwrap();
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("trustpath serve: synchrony node"), "{page}");
+    let status = wait_with_timeout(&mut child, Duration::from_secs(20));
+    assert!(status.success(), "{status}");
+}

@@ -30,13 +30,22 @@ the server; --max-connections and --for stop it in scripts.\n\n\
 Examples:\n  \
 $ trustpath serve --cert server.pem --key server.key --chain intermediate-ca.pem --listen 127.0.0.1:8443\n  \
 $ trustpath serve --scenario missing-intermediate --listen 127.0.0.1:0 --write-trust lab-trust.jks --trust-format jks\n  \
-$ trustpath serve --list-scenarios"
+$ trustpath serve --list-scenarios\n  \
+$ trustpath serve --plain --label \"synchrony node\" --listen 127.0.0.1:8091"
 )]
 pub struct ServeArgs {
     /// PEM file whose certificates are served first, in file order (normally the server certificate,
     /// or a full chain).
     #[arg(long, value_name = "FILE", requires = "key", conflicts_with_all = ["scenario", "list_scenarios"])]
     pub cert: Option<PathBuf>,
+    /// Serve plain HTTP without TLS: a stand-in for an app or RTC node behind a proxy (a page for GET, a
+    /// WebSocket echo for upgrades).
+    #[arg(long, conflicts_with_all = ["cert", "scenario", "list_scenarios"])]
+    pub plain: bool,
+    /// The name the served page shows (`trustpath serve: LABEL`); defaults to the certificate file or
+    /// scenario.
+    #[arg(long, value_name = "TEXT")]
+    pub label: Option<String>,
     /// PEM private key of the served certificate (PKCS#8, SEC1 "EC PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY").
     #[arg(long, value_name = "FILE", requires = "cert")]
     pub key: Option<PathBuf>,
@@ -99,7 +108,10 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         return Ok(exit::OK);
     }
     let mut notes = Vec::new();
-    let (tls, label) = if let Some(name) = &args.scenario {
+    let (tls, label) = if args.plain {
+        notes.push("serving plain HTTP (no TLS)".to_owned());
+        (None, "plain".to_owned())
+    } else if let Some(name) = &args.scenario {
         let now = OffsetDateTime::now_utc();
         let sc = scenario::build(name, &args.name, now)?;
         notes.push(format!("scenario {}: {}", sc.info.name, sc.info.summary));
@@ -131,8 +143,9 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         let key = read_key(key)?;
         (Some(TlsIdentity { chain, key }), cert.display().to_string())
     } else {
-        bail!("give --cert and --key, or --scenario NAME (see --list-scenarios)");
+        bail!("give --cert and --key, --scenario NAME (see --list-scenarios), or --plain");
     };
+    let label = args.label.clone().unwrap_or(label);
     let config = ServeConfig {
         listen: args.listen,
         tls,

@@ -536,7 +536,7 @@ impl Checks<'_> {
                     Code::WebsocketHeadersMissing,
                     Severity::Error,
                     format!(
-                        "location {} proxies to {} and carries WebSockets ({why}) but lacks: {}; the upgrade request reaches the backend as plain HTTP and the WebSocket fails",
+                        "location {} proxies to {} and carries WebSockets ({why}) but lacks `{}`: the upgrade request reaches the backend as plain HTTP and the WebSocket fails",
                         l.path,
                         pass.value,
                         missing.join(" ")
