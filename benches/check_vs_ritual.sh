@@ -38,8 +38,8 @@ wait_port() { for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/nul
 
 "$TP" gen lab --out "$WORK" app.lab.test 127.0.0.1 >/dev/null
 APP=$(free_port); RTC=$(free_port); PORT=$(free_port)
-"$TP" serve --listen "127.0.0.1:$APP" >/dev/null 2>&1 & PIDS+=($!)
-"$TP" serve --listen "127.0.0.1:$RTC" >/dev/null 2>&1 & PIDS+=($!)
+"$TP" serve --plain --label app --listen "127.0.0.1:$APP" >/dev/null 2>&1 & PIDS+=($!)
+"$TP" serve --plain --label synchrony --listen "127.0.0.1:$RTC" >/dev/null 2>&1 & PIDS+=($!)
 mkdir -p "$WORK/logs"
 cat >"$WORK/nginx.conf" <<EOF
 daemon off;
@@ -108,14 +108,16 @@ cat >"$WORK/ritual.sh" <<EOF
 #!/usr/bin/env bash
 set -e
 R="--resolve app.lab.test:$PORT:127.0.0.1 --cacert $WORK/root-ca.pem -s -o /dev/null -w %{http_code}"
-for path in / /synchrony/heartbeat /synchrony/v1/bayeux-sync1; do
+for path in / /synchrony/heartbeat; do
   openssl s_client -connect 127.0.0.1:$PORT -servername app.lab.test -verify_hostname app.lab.test \
     -verify_return_error -CAfile $WORK/root-ca.pem </dev/null >/dev/null 2>&1
 done
 curl \$R https://app.lab.test:$PORT/ >/dev/null
 curl \$R https://app.lab.test:$PORT/synchrony/heartbeat >/dev/null
-curl \$R --max-time 2 -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
-  -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' https://app.lab.test:$PORT/synchrony/v1/bayeux-sync1 >/dev/null || true
+# The WebSocket: the upgrade request and a close frame, so that the server ends the connection.
+printf 'GET /synchrony/v1/bayeux-sync1 HTTP/1.1\\r\\nHost: app.lab.test\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n\\x88\\x82\\0\\0\\0\\0\\x03\\xe8' \\
+  | openssl s_client -quiet -connect 127.0.0.1:$PORT -servername app.lab.test -verify_return_error \\
+    -CAfile $WORK/root-ca.pem 2>/dev/null | head -c 12 | grep -q 101
 curl -s -o /dev/null http://127.0.0.1:$APP/
 curl -s -o /dev/null http://127.0.0.1:$RTC/synchrony/heartbeat
 EOF
