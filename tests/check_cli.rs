@@ -65,11 +65,11 @@ fn an_app_and_a_node_without_a_proxy_pass_and_a_closed_port_is_a_finding() {
         max_connections: None,
         duration: None,
     });
-    let write = |extra: &str| {
+    let write = |jvm: &str, extra: &str| {
         std::fs::write(
             d.join("deployment.toml"),
             format!(
-                "[jvm]\ntruststore = \"truststore.jks\"\n\
+                "[jvm]\n{jvm}\n\
                  [[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"https://app.lab.test:{}/\"\nconnect = \"127.0.0.1\"\n\
                  [[endpoint.http]]\nexpect_status = 200\nexpect_body = \"trustpath serve: app\"\n\
                  [[endpoint]]\nname = \"node\"\nrole = \"node\"\nurl = \"http://127.0.0.1:{}/\"\n{extra}",
@@ -79,7 +79,7 @@ fn an_app_and_a_node_without_a_proxy_pass_and_a_closed_port_is_a_finding() {
         )
         .unwrap();
     };
-    write("");
+    write("truststore = \"truststore.jks\"", "");
     let out = trustpath()
         .args(["check", "--json", "--timeout", "5"])
         .arg(d.join("deployment.toml"))
@@ -92,10 +92,13 @@ fn an_app_and_a_node_without_a_proxy_pass_and_a_closed_port_is_a_finding() {
     assert_eq!(v["endpoints"][1]["verdict"], "plain");
     assert_eq!(v["truststores"][0]["format"], "jks");
 
-    write(&format!(
-        "[[endpoint]]\nname = \"down\"\nrole = \"node\"\nurl = \"http://127.0.0.1:{}/\"\n",
-        free_port()
-    ));
+    write(
+        "truststore = \"truststore.jks\"",
+        &format!(
+            "[[endpoint]]\nname = \"down\"\nrole = \"node\"\nurl = \"http://127.0.0.1:{}/\"\n",
+            free_port()
+        ),
+    );
     let out = trustpath()
         .args(["check", "--json", "--timeout", "5"])
         .arg(d.join("deployment.toml"))
@@ -106,4 +109,49 @@ fn an_app_and_a_node_without_a_proxy_pass_and_a_closed_port_is_a_finding() {
     assert_eq!(v["endpoints"][2]["findings"][0]["code"], "connect-failed");
     assert_eq!(v["endpoints"][2]["verdict"], "unreachable");
     assert_eq!(v["endpoints"][0]["ok"], true);
+}
+
+#[test]
+fn a_java_home_in_the_file_judges_with_that_jvms_cacerts() {
+    if !support::have_tool("java") {
+        return;
+    }
+    let Some((_, home)) = support::jdks().into_iter().next() else {
+        panic!("java runs but no JDK home was found");
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let names = SubjectName::parse_all(&["app.lab.test"]).unwrap();
+    let lab = lab::generate(&LabSpec::new(names), OffsetDateTime::now_utc()).unwrap();
+    let chain = vec![
+        lab.leaf.cert.der().to_vec(),
+        lab.intermediate.as_ref().unwrap().der().to_vec(),
+    ];
+    let app = start(tls_config(&chain, &lab.leaf.key_pkcs8, "app"));
+    std::fs::write(
+        d.join("deployment.toml"),
+        format!(
+            "[jvm]\njava_home = \"{}\"\n[[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"https://app.lab.test:{}/\"\nconnect = \"127.0.0.1\"\n",
+            home.display(),
+            app.addr.port()
+        ),
+    )
+    .unwrap();
+    let out = trustpath()
+        .args(["check", "--json", "--timeout", "5"])
+        .arg(d.join("deployment.toml"))
+        .env_remove("JAVA_HOME")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    assert_eq!(v["truststores"][0]["origin"], "jvm-cacerts", "{v:#}");
+    let codes: Vec<&str> = v["endpoints"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"jvm-distrusts-proxy"), "{codes:?}");
+    assert!(codes.contains(&"untrusted-root"), "{codes:?}");
 }
