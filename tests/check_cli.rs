@@ -16,6 +16,20 @@ fn trustpath() -> Command {
     Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
 }
 
+/// `trustpath check --json FILE` (without JAVA_HOME, so only the file names the JVM): exit code and
+/// document.
+fn check_json(file: &std::path::Path) -> (Option<i32>, serde_json::Value) {
+    let out = trustpath()
+        .args(["check", "--json", "--timeout", "5"])
+        .arg(file)
+        .env_remove("JAVA_HOME")
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), v)
+}
+
 #[test]
 fn bad_deployment_files_are_refused_with_exit_2_and_the_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -80,13 +94,8 @@ fn an_app_and_a_node_without_a_proxy_pass_and_a_closed_port_is_a_finding() {
         .unwrap();
     };
     write("truststore = \"truststore.jks\"", "");
-    let out = trustpath()
-        .args(["check", "--json", "--timeout", "5"])
-        .arg(d.join("deployment.toml"))
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    let (code, v) = check_json(&d.join("deployment.toml"));
+    assert_eq!(code, Some(0), "{v:#}");
     assert_eq!(v["endpoints"][0]["verdict"], "trusted");
     assert_eq!(v["endpoints"][0]["http"][0]["hops"][0]["status"], 200);
     assert_eq!(v["endpoints"][1]["verdict"], "plain");
@@ -99,13 +108,8 @@ fn an_app_and_a_node_without_a_proxy_pass_and_a_closed_port_is_a_finding() {
             free_port()
         ),
     );
-    let out = trustpath()
-        .args(["check", "--json", "--timeout", "5"])
-        .arg(d.join("deployment.toml"))
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let (code, v) = check_json(&d.join("deployment.toml"));
+    assert_eq!(code, Some(1), "{v:#}");
     assert_eq!(v["endpoints"][2]["findings"][0]["code"], "connect-failed");
     assert_eq!(v["endpoints"][2]["verdict"], "unreachable");
     assert_eq!(v["endpoints"][0]["ok"], true);
@@ -137,14 +141,8 @@ fn a_java_home_in_the_file_judges_with_that_jvms_cacerts() {
         ),
     )
     .unwrap();
-    let out = trustpath()
-        .args(["check", "--json", "--timeout", "5"])
-        .arg(d.join("deployment.toml"))
-        .env_remove("JAVA_HOME")
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let (code, v) = check_json(&d.join("deployment.toml"));
+    assert_eq!(code, Some(1), "{v:#}");
     assert_eq!(v["truststores"][0]["origin"], "jvm-cacerts", "{v:#}");
     let codes: Vec<&str> = v["endpoints"][0]["findings"]
         .as_array()

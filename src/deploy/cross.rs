@@ -114,9 +114,15 @@ pub fn check(
 
     let coverage = coverage(deployment, seen, names);
     for c in &coverage {
-        if c.covered == Some(false)
-            && let Some(i) = seen.iter().position(|s| s.endpoint.name == c.endpoint)
-        {
+        let Some(i) = seen.iter().position(|s| s.endpoint.name == c.endpoint) else {
+            continue;
+        };
+        // The endpoint's own host name is already judged by its diagnosis (hostname-mismatch).
+        let own_host_reported = seen[i].endpoint.url.host == c.name
+            && seen[i]
+                .diagnosis
+                .is_some_and(|d| d.findings.iter().any(|f| f.code == Code::HostnameMismatch));
+        if c.covered == Some(false) && !own_host_reported {
             per_endpoint[i].push(Finding::new(
                 Code::NameNotCovered,
                 Severity::Error,
@@ -316,54 +322,23 @@ fn coverage(d: &Deployment, seen: &[Seen<'_>], names: &[NameProbe]) -> Vec<NameC
                 && s.endpoint.url.scheme.secure()
                 && s.endpoint.role.public()
         });
-        let row = match direct {
-            Some(s) => match s.chain.first().and_then(|c| c.try_info().ok()) {
-                Some(info) => NameCoverage {
-                    name: name.clone(),
-                    endpoint: s.endpoint.name.clone(),
-                    covered: Some(san_covers(info, name)),
-                    offered: san_names(info),
-                },
-                None => NameCoverage {
-                    name: name.clone(),
-                    endpoint: s.endpoint.name.clone(),
-                    covered: None,
-                    offered: "no chain captured".to_owned(),
-                },
-            },
+        let (endpoint, leaf, why_none) = match direct {
+            Some(s) => (&s.endpoint.name, s.chain.first(), None),
             None => match names.iter().find(|p| p.name == *name) {
-                Some(p) => match p.leaf.as_ref().and_then(|c| c.try_info().ok()) {
-                    Some(info) => NameCoverage {
-                        name: name.clone(),
-                        endpoint: p.via.clone(),
-                        covered: Some(san_covers(info, name)),
-                        offered: san_names(info),
-                    },
-                    None => NameCoverage {
-                        name: name.clone(),
-                        endpoint: p.via.clone(),
-                        covered: None,
-                        offered: p
-                            .error
-                            .clone()
-                            .unwrap_or_else(|| "no chain captured".to_owned()),
-                    },
-                },
+                Some(p) => (&p.via, p.leaf.as_ref(), p.error.clone()),
                 None => continue,
             },
         };
-        // The endpoint's own host is already checked by the diagnosis (hostname-mismatch).
-        if let Some(s) = direct
-            && row.covered == Some(false)
-            && s.endpoint.url.host == *name
-        {
-            out.push(NameCoverage {
-                covered: Some(false),
-                ..row
-            });
-            continue;
-        }
-        out.push(row);
+        let info = leaf.and_then(|c| c.try_info().ok());
+        out.push(NameCoverage {
+            name: name.clone(),
+            endpoint: endpoint.clone(),
+            covered: info.map(|i| san_covers(i, name)),
+            offered: match info {
+                Some(i) => san_names(i),
+                None => why_none.unwrap_or_else(|| "no chain captured".to_owned()),
+            },
+        });
     }
     out
 }
