@@ -137,16 +137,25 @@ pub fn print_human(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> 
         writeln!(out)?;
         writeln!(out, "{BOLD}public names{BOLD:#}")?;
         for n in &run.names {
-            let (mark, style, what) = match n.covered {
-                Some(true) => ("✓", GOOD, "covered"),
-                Some(false) => ("✗", BAD, "not covered"),
-                None => ("?", WARN, "not checked"),
-            };
-            writeln!(
-                out,
-                "  {style}{mark}{style:#} {:<28} {what} by what {} serves {DIM}({}){DIM:#}",
-                n.name, n.endpoint, n.offered
-            )?;
+            match n.covered {
+                Some(covered) => {
+                    let (mark, style, what) = if covered {
+                        ("✓", GOOD, "covered")
+                    } else {
+                        ("✗", BAD, "not covered")
+                    };
+                    writeln!(
+                        out,
+                        "  {style}{mark}{style:#} {:<28} {what} by what {} serves {DIM}({}){DIM:#}",
+                        n.name, n.endpoint, n.offered
+                    )?;
+                }
+                None => writeln!(
+                    out,
+                    "  {WARN}?{WARN:#} {:<28} not checked: {} from {}",
+                    n.name, n.offered, n.endpoint
+                )?,
+            }
         }
     }
     if run.chains.len() > 1 {
