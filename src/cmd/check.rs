@@ -370,7 +370,7 @@ async fn observe(
     timeout: Duration,
 ) -> Observed {
     let target = target_of(&e.url);
-    let connect = connect_for(d, &e.url).or(e.connect);
+    let connect = e.connect.or_else(|| connect_for(d, &e.url));
     let (capture, first): (CapturedChain, Option<BoxIo>) = if e.url.scheme.secure() {
         let (capture, stream) = prober.open(target, connect).await;
         (capture, stream.map(|s| s as BoxIo))
@@ -392,7 +392,6 @@ async fn observe(
             .http
             .push(web::run_http(opener.as_ref(), first.take(), e, &check, timeout).await);
     }
-    drop(first);
     if let Some(path) = &e.websocket {
         observed.websocket = Some(web::run_websocket(opener.as_ref(), e, path, timeout).await);
     }
@@ -406,8 +405,7 @@ async fn plain(
     connect: Option<SocketAddr>,
     timeout: Duration,
 ) -> (CapturedChain, Option<BoxIo>) {
-    let mut capture = failed_capture(e, String::new());
-    capture.findings.clear();
+    let mut capture = empty_capture(e);
     let addrs = match connect {
         Some(a) => Ok(vec![a]),
         None => resolve_plain(prober, &e.url, timeout).await,
@@ -551,21 +549,29 @@ fn target_of(url: &EndpointUrl) -> Target {
     }
 }
 
-fn failed_capture(e: &Endpoint, why: String) -> CapturedChain {
+/// A capture of `e` with nothing in it yet (plain endpoints have no chain).
+fn empty_capture(e: &Endpoint) -> CapturedChain {
     CapturedChain {
         target: target_of(&e.url),
         sni: None,
         address: None,
         tls: None,
         chain: Vec::new(),
-        findings: vec![Finding::new(
-            Code::ConnectFailed,
-            Severity::Error,
-            why,
-            "run the check again; report a bug if it persists",
-        )],
+        findings: Vec::new(),
         ocsp: Vec::new(),
     }
+}
+
+/// A capture of `e` for a check that stopped unexpectedly.
+fn failed_capture(e: &Endpoint, why: String) -> CapturedChain {
+    let mut capture = empty_capture(e);
+    capture.findings.push(Finding::new(
+        Code::ConnectFailed,
+        Severity::Error,
+        why,
+        "run the check again; report a bug if it persists",
+    ));
+    capture
 }
 
 fn is_connection_failure(code: Code) -> bool {
