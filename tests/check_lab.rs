@@ -35,6 +35,8 @@ struct Variant {
     rtc_plain: bool,
     /// The app's JVM truststore holds another lab's root.
     foreign_truststore: bool,
+    /// A public name the certificate lacks (asked of the proxy by SNI).
+    uncovered_name: bool,
 }
 
 fn write_lab(dir: &Path, names: &[&str]) -> lab::Lab {
@@ -112,9 +114,14 @@ fn deployment(d: &Path, port: u16, app: u16, rtc: u16, v: Variant) -> String {
     } else {
         format!("wss://{APP}:{port}/synchrony/v1/bayeux-sync1")
     };
+    let extra_name = if v.uncovered_name {
+        ", \"www.lab.test\""
+    } else {
+        ""
+    };
     format!(
         r#"name = "lab"
-public_names = ["{APP}"]
+public_names = ["{APP}"{extra_name}]
 
 [jvm]
 truststore = "{truststore}"
@@ -216,7 +223,7 @@ fn check_passes_the_healthy_lab_deployment_and_names_each_fault_of_its_variants(
     let rtc = node("synchrony node");
     let (app_port, rtc_port) = (app.addr.port(), rtc.addr.port());
 
-    let variants: [(&str, Variant, &[&str]); 7] = [
+    let variants: [(&str, Variant, &[&str]); 8] = [
         ("healthy", Variant::default(), &[]),
         (
             "no upgrade headers",
@@ -265,6 +272,14 @@ fn check_passes_the_healthy_lab_deployment_and_names_each_fault_of_its_variants(
                 ..Variant::default()
             },
             &["insecure-cookie"],
+        ),
+        (
+            "public name not covered",
+            Variant {
+                uncovered_name: true,
+                ..Variant::default()
+            },
+            &["name-not-covered"],
         ),
     ];
 
