@@ -118,6 +118,7 @@ impl DeploymentRun {
 pub fn print_human(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> {
     let title = match &run.file {
         Some(f) => format!("deployment {} ({f})", run.name),
+        None if run.endpoints.is_empty() => "offline check of the configuration".to_owned(),
         None => format!("deployment {}", run.name),
     };
     writeln!(out, "{BOLD}{title}{BOLD:#}")?;
@@ -200,12 +201,19 @@ pub fn print_human(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> 
     let (errors, warnings, infos) = run.counts();
     let failing = run.endpoints.iter().filter(|e| !e.ok()).count();
     let style = if errors > 0 { BAD } else { GOOD };
+    let endpoints = if run.endpoints.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{} endpoint{}, {failing} with errors; ",
+            run.endpoints.len(),
+            human::plural(run.endpoints.len())
+        )
+    };
     writeln!(
         out,
-        "{style}{}{style:#} {} endpoint{}, {failing} with errors; {errors} error{}, {warnings} warning{}, {infos} info",
+        "{style}{}{style:#} {endpoints}{errors} error{}, {warnings} warning{}, {infos} info",
         if errors > 0 { "✗" } else { "✓" },
-        run.endpoints.len(),
-        human::plural(run.endpoints.len()),
         human::plural(errors),
         human::plural(warnings),
     )?;
