@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::ConfigError;
-use super::loader::{self, Loader, Located, Source};
+use super::loader::{self, IncludeWalk, Loader, Located, Source};
 
 /// One directive or section.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,13 +195,12 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<ApacheConfig, ConfigErro
         loader,
         root: root.clone(),
         server_root: root,
-        files: Vec::new(),
-        stack: Vec::new(),
+        walk: IncludeWalk::default(),
     };
     let directives = reader.file(path, None, 0, false)?;
     let mut config = interpret(&directives)?;
     config.file = path.to_path_buf();
-    config.files = reader.files;
+    config.files = reader.walk.files;
     config.server_root = reader.server_root;
     Ok(config)
 }
@@ -210,8 +209,7 @@ struct Reader<'a> {
     loader: &'a dyn Loader,
     root: PathBuf,
     server_root: PathBuf,
-    files: Vec<PathBuf>,
-    stack: Vec<PathBuf>,
+    walk: IncludeWalk,
 }
 
 impl Reader<'_> {
@@ -222,26 +220,7 @@ impl Reader<'_> {
         depth: usize,
         optional: bool,
     ) -> Result<Vec<Directive>, ConfigError> {
-        let at = || from.map(ToString::to_string).unwrap_or_default();
-        let id = self.loader.identity(path);
-        if self.stack.contains(&id) {
-            return Err(ConfigError::IncludeCycle {
-                at: at(),
-                path: path.to_path_buf(),
-            });
-        }
-        if depth > loader::MAX_INCLUDE_DEPTH {
-            return Err(ConfigError::IncludeDepth {
-                at: at(),
-                limit: loader::MAX_INCLUDE_DEPTH,
-            });
-        }
-        if self.files.len() >= loader::MAX_INCLUDED_FILES {
-            return Err(ConfigError::TooManyFiles {
-                at: at(),
-                limit: loader::MAX_INCLUDED_FILES,
-            });
-        }
+        let id = self.walk.check(self.loader, path, from, depth)?;
         let text = match self.loader.read(path) {
             Ok(t) => t,
             Err(e) if optional && e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -253,11 +232,10 @@ impl Reader<'_> {
                 });
             }
         };
-        self.files.push(path.to_path_buf());
-        self.stack.push(id);
+        self.walk.enter(path, id);
         let parsed = parse_text(&text, &Source::new(path, &self.root, 1))?;
         let expanded = self.expand(parsed, depth);
-        self.stack.pop();
+        self.walk.leave();
         expanded
     }
 

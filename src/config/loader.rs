@@ -11,6 +11,8 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
+use super::ConfigError;
+
 /// Largest configuration file read (nginx and Apache configurations are a few KiB).
 pub const MAX_CONFIG_FILE: u64 = 4 * 1024 * 1024;
 
@@ -345,6 +347,60 @@ fn class(p: &[char], c: char) -> Option<(bool, usize)> {
         }
     }
     None
+}
+
+/// The bookkeeping of an include walk, shared by the nginx and Apache readers: the files read so far
+/// and the stack of files being read, with the cycle, depth and file-count limits.
+#[derive(Debug, Default)]
+pub struct IncludeWalk {
+    /// Every file read, in order.
+    pub files: Vec<PathBuf>,
+    stack: Vec<PathBuf>,
+}
+
+impl IncludeWalk {
+    /// Checks that `path` may be read at `depth` (included from `from`) and returns its identity, to
+    /// give to [`IncludeWalk::enter`].
+    pub fn check(
+        &self,
+        loader: &dyn Loader,
+        path: &Path,
+        from: Option<&Source>,
+        depth: usize,
+    ) -> Result<PathBuf, ConfigError> {
+        let at = || from.map(ToString::to_string).unwrap_or_default();
+        let id = loader.identity(path);
+        if self.stack.contains(&id) {
+            return Err(ConfigError::IncludeCycle {
+                at: at(),
+                path: path.to_path_buf(),
+            });
+        }
+        if depth > MAX_INCLUDE_DEPTH {
+            return Err(ConfigError::IncludeDepth {
+                at: at(),
+                limit: MAX_INCLUDE_DEPTH,
+            });
+        }
+        if self.files.len() >= MAX_INCLUDED_FILES {
+            return Err(ConfigError::TooManyFiles {
+                at: at(),
+                limit: MAX_INCLUDED_FILES,
+            });
+        }
+        Ok(id)
+    }
+
+    /// Records that `path` (identity `id`) is being read.
+    pub fn enter(&mut self, path: &Path, id: PathBuf) {
+        self.files.push(path.to_path_buf());
+        self.stack.push(id);
+    }
+
+    /// Records that the innermost file has been read.
+    pub fn leave(&mut self) {
+        self.stack.pop();
+    }
 }
 
 #[cfg(test)]

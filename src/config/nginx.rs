@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::ConfigError;
-use super::loader::{self, Loader, Located, Source};
+use super::loader::{self, IncludeWalk, Loader, Located, Source};
 
 /// One directive: its name, arguments, where it was written, and its block when it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,13 +158,12 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigError
     let mut reader = Reader {
         loader,
         root: root.clone(),
-        files: Vec::new(),
-        stack: Vec::new(),
+        walk: IncludeWalk::default(),
     };
     let directives = reader.file(path, None, 0)?;
     let mut config = interpret(&directives, &root)?;
     config.file = path.to_path_buf();
-    config.files = reader.files;
+    config.files = reader.walk.files;
     Ok(config)
 }
 
@@ -181,8 +180,7 @@ pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigE
 struct Reader<'a> {
     loader: &'a dyn Loader,
     root: PathBuf,
-    files: Vec<PathBuf>,
-    stack: Vec<PathBuf>,
+    walk: IncludeWalk,
 }
 
 impl Reader<'_> {
@@ -192,35 +190,16 @@ impl Reader<'_> {
         from: Option<&Source>,
         depth: usize,
     ) -> Result<Vec<Directive>, ConfigError> {
-        let id = self.loader.identity(path);
-        if self.stack.contains(&id) {
-            return Err(ConfigError::IncludeCycle {
-                at: from.map(ToString::to_string).unwrap_or_default(),
-                path: path.to_path_buf(),
-            });
-        }
-        if depth > loader::MAX_INCLUDE_DEPTH {
-            return Err(ConfigError::IncludeDepth {
-                at: from.map(ToString::to_string).unwrap_or_default(),
-                limit: loader::MAX_INCLUDE_DEPTH,
-            });
-        }
-        if self.files.len() >= loader::MAX_INCLUDED_FILES {
-            return Err(ConfigError::TooManyFiles {
-                at: from.map(ToString::to_string).unwrap_or_default(),
-                limit: loader::MAX_INCLUDED_FILES,
-            });
-        }
+        let id = self.walk.check(self.loader, path, from, depth)?;
         let text = self.loader.read(path).map_err(|source| ConfigError::Read {
             at: from.map(ToString::to_string),
             path: path.to_path_buf(),
             source,
         })?;
-        self.files.push(path.to_path_buf());
-        self.stack.push(id);
+        self.walk.enter(path, id);
         let parsed = parse_text(&text, &Source::new(path, &self.root, 1))?;
         let expanded = self.expand(parsed, depth);
-        self.stack.pop();
+        self.walk.leave();
         expanded
     }
 
