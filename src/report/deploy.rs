@@ -220,6 +220,9 @@ pub fn print_human(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> 
     out.flush()
 }
 
+/// Most finding codes named in a row of the deployment table (the details list them all).
+const MAX_CODES: usize = 3;
+
 fn table(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> {
     let mut t = human::table([
         "", "endpoint", "role", "scheme", "verdict", "leaf", "expires", "findings",
@@ -252,10 +255,10 @@ fn table(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> {
                     )
                 },
             ),
-            if codes.is_empty() {
-                "-".to_owned()
-            } else {
-                codes.join(", ")
+            match codes.len() {
+                0 => "-".to_owned(),
+                1..=MAX_CODES => codes.join(", "),
+                n => format!("{}, +{} more", codes[..MAX_CODES].join(", "), n - MAX_CODES),
             },
         ]);
     }
