@@ -410,3 +410,89 @@ fn the_human_report_shows_the_deployment_table_and_each_fix() {
         assert!(text.contains(needle), "{needle:?} missing:\n{text}");
     }
 }
+
+#[test]
+fn discover_on_the_lab_configs_writes_a_deployment_that_check_passes() {
+    if !have_tool("nginx") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_lab(d, &[APP, LOGIN, "127.0.0.1"]);
+    let node = |label: &str| {
+        start(ServeConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            tls: None,
+            label: label.into(),
+            max_connections: None,
+            duration: None,
+        })
+    };
+    let (app, rtc) = (node("confluence node"), node("synchrony node"));
+    let port = free_port();
+    let _nginx = Nginx::start(
+        d,
+        &nginx_servers(
+            d,
+            port,
+            app.addr.port(),
+            rtc.addr.port(),
+            Variant::default(),
+        ),
+        port,
+    );
+    std::fs::write(
+        d.join("server.xml"),
+        format!(
+            r#"<Server port="-1">
+  <Service name="Catalina">
+    <Connector port="{}" address="127.0.0.1" protocol="HTTP/1.1"
+               proxyName="{APP}" proxyPort="{port}" scheme="https" secure="true"/>
+  </Service>
+</Server>
+"#,
+            app.addr.port()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
+        .arg("discover")
+        .arg("--tomcat")
+        .arg(d.join("server.xml"))
+        .arg("--nginx")
+        .arg(d.join("nginx.conf"))
+        .arg("-o")
+        .arg(d.join("discovered.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(d.join("discovered.toml")).unwrap();
+    assert!(
+        text.contains(&format!("url = \"https://{APP}:{port}/\"")),
+        "{text}"
+    );
+    assert!(text.contains("role = \"rtc\""), "{text}");
+    let out = Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
+        .args(["check", "--json", "--timeout", "5"])
+        .arg(d.join("discovered.toml"))
+        .arg("--truststore")
+        .arg(d.join("truststore.p12"))
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}\n{:?}\n{v:#}", codes(&v));
+    let roles: Vec<&str> = v["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["role"].as_str().unwrap())
+        .collect();
+    assert!(
+        roles.contains(&"app") && roles.contains(&"rtc") && roles.contains(&"node"),
+        "{roles:?}"
+    );
+}
