@@ -1,7 +1,6 @@
 //! `trustpath discover`: reads Tomcat's `server.xml` and the nginx or Apache configuration in front of it
 //! and prints (or writes) the deployment file they describe, commented with where each item came from.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
@@ -82,13 +81,9 @@ pub fn run(args: DiscoverArgs) -> Result<u8> {
                 );
             }
             crate::storefile::write_atomic(path, found.text.as_bytes(), 0o644)?;
-            eprintln!("wrote {}", path.display());
+            crate::report::discover::wrote(&mut std::io::stdout().lock(), path)?;
         }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(found.text.as_bytes())?;
-            out.flush()?;
-        }
+        None => crate::report::discover::file(&mut std::io::stdout().lock(), &found.text)?,
     }
     Ok(exit::OK)
 }

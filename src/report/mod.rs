@@ -9,6 +9,7 @@
 
 pub mod demo;
 pub mod deploy;
+pub mod discover;
 mod human;
 mod json;
 pub mod lab;
