@@ -3,8 +3,10 @@
 //!
 //! [`model`] is the deployment file. [`cross`] derives the findings that need several endpoints at once
 //! (mixed schemes, names not covered, the app's JVM not trusting its own public URL, chains compared).
-//! [`web`] judges HTTP and WebSocket exchanges (redirects to a login host, insecure session cookies,
-//! failed upgrades). All three are pure; `cmd::check` does the I/O.
+//! [`web`] makes the HTTP requests and WebSocket upgrades over connections it is handed (an
+//! [`web::Opener`] that `cmd::check` builds on the prober: no sockets are opened here) and judges what
+//! came back (redirects to a login host, insecure session cookies, failed upgrades). The judgements,
+//! like `model` and `cross`, are pure.
 
 pub mod cross;
 pub mod model;
