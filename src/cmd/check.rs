@@ -42,7 +42,7 @@ pub struct CheckArgs {
     /// configurations given with --tomcat/--nginx/--apache are checked, offline.
     #[arg(value_name = "DEPLOYMENT.toml")]
     pub deployment: Option<PathBuf>,
-    /// Tomcat's server.xml to check offline (overrides the file's [configs] tomcat).
+    /// Tomcat's server.xml to check offline (overrides `tomcat` in the file's `[configs]`).
     #[arg(long, value_name = "FILE")]
     pub tomcat: Option<PathBuf>,
     /// The nginx configuration to check offline; includes are followed.
@@ -64,7 +64,7 @@ pub struct CheckArgs {
     /// Print one JSON document instead of the human report.
     #[arg(long)]
     pub json: bool,
-    /// The app JVM's truststore, when it is not the file's [jvm] (these options win over the file).
+    /// The app JVM's truststore, when it is not the file's `[jvm]` (these options win over the file).
     #[command(flatten)]
     pub trust: TrustArgs,
 }

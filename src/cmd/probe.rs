@@ -28,7 +28,7 @@ use crate::report::{EndpointReport, Printer, Progress, Run};
   $ trustpath probe --resolve wiki.example.test:443:10.0.0.5 https://wiki.example.test --json
       Probe one backend behind a load balancer, with SNI and the name check still for wiki.example.test.")]
 pub struct ProbeArgs {
-    /// Endpoints: host, host:port, https://host[:port][/path], wss://…, IPv4 or [IPv6]:port. The port
+    /// Endpoints: host, host:port, `https://host[:port][/path]`, `wss://…`, IPv4 or `[IPv6]:port`. The port
     /// defaults to 443.
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,

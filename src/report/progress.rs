@@ -15,7 +15,7 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A bar for `total` probes, drawn only when stderr is a terminal and `total` ≥ [`MIN_TARGETS`].
+    /// A bar for `total` probes, drawn only when stderr is a terminal and `total` ≥ `MIN_TARGETS`.
     pub fn new(total: usize) -> Progress {
         if total < MIN_TARGETS || !std::io::stderr().is_terminal() {
             return Progress { bar: None };

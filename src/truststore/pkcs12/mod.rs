@@ -54,7 +54,7 @@ pub fn keytool_default_mac() -> Pkcs12Mac {
     }
 }
 
-/// The protection [`write`] uses for `store` and `password`: the one read from the file when there is
+/// The protection [`write()`] uses for `store` and `password`: the one read from the file when there is
 /// one; for a new store, password-less when `password` is empty, certificates in clear with a
 /// SHA-256 MAC when the store holds only trusted certificates (a JVM loads it with or without
 /// `trustStorePassword`), and keytool's default otherwise.
