@@ -6,11 +6,10 @@ mod support;
 
 use std::process::Command;
 
-use support::serve::{free_port, start, tls_config};
+use support::serve::{free_port, start, start_plain, tls_config};
 use time::OffsetDateTime;
 use trustpath::pki::SubjectName;
 use trustpath::pki::lab::{self, LabSpec};
-use trustpath::serve::ServeConfig;
 
 fn trustpath() -> Command {
     Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
@@ -72,13 +71,7 @@ fn an_app_and_a_node_without_a_proxy_pass_and_a_closed_port_is_a_finding() {
         lab.intermediate.as_ref().unwrap().der().to_vec(),
     ];
     let app = start(tls_config(&chain, &lab.leaf.key_pkcs8, "app"));
-    let node = start(ServeConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: None,
-        label: "node".into(),
-        max_connections: None,
-        duration: None,
-    });
+    let node = start_plain("node");
     let write = |jvm: &str, extra: &str| {
         std::fs::write(
             d.join("deployment.toml"),

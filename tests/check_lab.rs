@@ -10,12 +10,11 @@ use std::process::Command;
 
 use serde_json::Value;
 use support::nginx::Nginx;
-use support::serve::{free_port, start};
+use support::serve::{free_port, start_plain};
 use support::{JavaTrust, have_tool, java_handshake};
 use time::OffsetDateTime;
 use trustpath::pki::SubjectName;
 use trustpath::pki::lab::{self, LabSpec};
-use trustpath::serve::ServeConfig;
 
 const APP: &str = "app.lab.test";
 const LOGIN: &str = "login.lab.test";
@@ -210,15 +209,7 @@ fn check_passes_the_healthy_lab_deployment_and_names_each_fault_of_its_variants(
     std::fs::write(d.join("leaf.pem"), lab.leaf.cert.to_pem()).unwrap();
     write_lab(&d.join("other"), &["other.lab.test"]);
 
-    let node = |label: &str| {
-        start(ServeConfig {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            tls: None,
-            label: label.into(),
-            max_connections: None,
-            duration: None,
-        })
-    };
+    let node = start_plain;
     let app = node("confluence node");
     let rtc = node("synchrony node");
     let (app_port, rtc_port) = (app.addr.port(), rtc.addr.port());
@@ -366,13 +357,7 @@ fn the_human_report_shows_the_deployment_table_and_each_fix() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write_lab(d, &[APP, LOGIN, "127.0.0.1"]);
-    let rtc = start(ServeConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: None,
-        label: "synchrony node".into(),
-        max_connections: None,
-        duration: None,
-    });
+    let rtc = start_plain("synchrony node");
     let port = free_port();
     let variant = Variant {
         rtc_plain: true,
@@ -419,15 +404,7 @@ fn discover_on_the_lab_configs_writes_a_deployment_that_check_passes() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write_lab(d, &[APP, LOGIN, "127.0.0.1"]);
-    let node = |label: &str| {
-        start(ServeConfig {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            tls: None,
-            label: label.into(),
-            max_connections: None,
-            duration: None,
-        })
-    };
+    let node = start_plain;
     let (app, rtc) = (node("confluence node"), node("synchrony node"));
     let port = free_port();
     let _nginx = Nginx::start(

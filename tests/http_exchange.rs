@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
-use support::serve::{capture_connector, free_port, runtime, start, tls_config};
+use support::serve::{capture_connector, free_port, runtime, start, start_plain, tls_config};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
@@ -20,7 +20,6 @@ use trustpath::deploy::model::{self, Deployment, Endpoint, EndpointUrl, HttpChec
 use trustpath::deploy::web::{self, HttpOutcome, Opener, WebsocketOutcome};
 use trustpath::finding::{Finding, Severity};
 use trustpath::probe::http::{AcceptCheck, BoxIo};
-use trustpath::serve::ServeConfig;
 
 /// Short enough to keep the silent-server tests quick, long enough for a loaded CI machine.
 const TIMEOUT: Duration = Duration::from_secs(2);
@@ -261,13 +260,7 @@ fn trustpath_serve_upgrades_a_websocket_over_tls_with_a_valid_accept_key() {
 
 #[test]
 fn trustpath_serve_upgrades_a_websocket_over_plain_tcp() {
-    let server = start(ServeConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: None,
-        label: "rtc over tcp".into(),
-        max_connections: None,
-        duration: None,
-    });
+    let server = start_plain("rtc over tcp");
     let d = deployment(
         "http://wiki.test/",
         Some(&format!("ws://rtc.test:{}/synchrony/", server.addr.port())),

@@ -9,13 +9,12 @@ use support::serve as serve_support;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use serve_support::{get, https_exchange, runtime, start, tls_config};
+use serve_support::{get, https_exchange, runtime, start, start_plain, tls_config};
 use support::nginx::Nginx;
 use support::{JavaTrust, have_tool, java_handshake};
 use time::OffsetDateTime;
 use trustpath::pki::SubjectName;
 use trustpath::pki::lab::{self, LabSpec};
-use trustpath::serve::ServeConfig;
 
 const HOST: &str = "app.lab.test";
 
@@ -38,13 +37,7 @@ fn nginx_serves_the_lab_fullchain_and_proxies_to_trustpath_serve() {
     let lab = write_lab(d);
 
     // Upstreams: trustpath serve over plain HTTP, and over TLS with the same lab chain.
-    let plain = start(ServeConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: None,
-        label: "plain upstream".into(),
-        max_connections: None,
-        duration: None,
-    });
+    let plain = start_plain("plain upstream");
     let chain: Vec<Vec<u8>> = [
         lab.leaf.cert.der().to_vec(),
         lab.intermediate.as_ref().unwrap().der().to_vec(),

@@ -79,6 +79,17 @@ pub fn start(config: ServeConfig) -> Running {
     }
 }
 
+/// Starts a plain-HTTP `trustpath serve` on 127.0.0.1 (a node behind a proxy) whose page names `label`.
+pub fn start_plain(label: &str) -> Running {
+    start(ServeConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: None,
+        label: label.into(),
+        max_connections: None,
+        duration: None,
+    })
+}
+
 /// A TLS server config serving `chain` (DER, in order) with a PKCS#8 key.
 pub fn tls_config(chain: &[Vec<u8>], key_pkcs8: &[u8], label: &str) -> ServeConfig {
     ServeConfig {
