@@ -297,6 +297,10 @@ fn verdict(
                 "{}; a browser would fetch it from the AIA URL {url} (the JVM does not)",
                 p.message
             )),
+            (Profile::Java, _, _) => Some(match p.rule {
+                Some(rule) => format!("{} (JDK: {rule})", p.message),
+                None => p.message.clone(),
+            }),
             _ => Some(p.message.clone()),
         }
     } else if search.exhausted {

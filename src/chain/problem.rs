@@ -16,6 +16,10 @@ pub(crate) struct Problem {
     pub fatal: bool,
     /// What was expected and what was found.
     pub message: String,
+    /// The JDK rule that decides this problem for the java profile (the class and check, e.g.
+    /// `KeyChecker: keyCertSign`), named at the end of the java verdict's reason; `None` when the
+    /// problem is the browser profile's own or no single JDK rule applies.
+    pub rule: Option<&'static str>,
 }
 
 impl Problem {
@@ -26,6 +30,7 @@ impl Problem {
             pos,
             fatal: true,
             message: message.into(),
+            rule: None,
         }
     }
 
@@ -36,7 +41,14 @@ impl Problem {
             pos,
             fatal: false,
             message: message.into(),
+            rule: None,
         }
+    }
+
+    /// Names the JDK rule that decides this problem (see [`Problem::rule`]).
+    pub fn by(mut self, rule: &'static str) -> Self {
+        self.rule = Some(rule);
+        self
     }
 }
 
