@@ -75,26 +75,32 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
         let info = item.info;
         let who = label(info);
         if rules.now < info.not_before {
-            out.push(Problem::fatal(
-                Code::NotYetValid,
-                pos,
-                format!(
-                    "{who} is not valid before {} (checked at {})",
-                    date(info.not_before),
-                    date(rules.now)
-                ),
-            ));
+            out.push(
+                Problem::fatal(
+                    Code::NotYetValid,
+                    pos,
+                    format!(
+                        "{who} is not valid before {} (checked at {})",
+                        date(info.not_before),
+                        date(rules.now)
+                    ),
+                )
+                .by("BasicChecker: validity"),
+            );
         }
         if rules.now > info.not_after {
-            out.push(Problem::fatal(
-                Code::Expired,
-                pos,
-                format!(
-                    "{who} expired on {} (checked at {})",
-                    date(info.not_after),
-                    date(rules.now)
-                ),
-            ));
+            out.push(
+                Problem::fatal(
+                    Code::Expired,
+                    pos,
+                    format!(
+                        "{who} expired on {} (checked at {})",
+                        date(info.not_after),
+                        date(rules.now)
+                    ),
+                )
+                .by("BasicChecker: validity"),
+            );
         }
         if let Some(&next) = path.get(pos + 1) {
             let signer = pool.items[next].info;
@@ -108,7 +114,8 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
                         info.signature_algorithm,
                         label(signer)
                     ),
-                )),
+                )
+                .by("BasicChecker: signature")),
                 Some(SigCheck::Unsupported(what)) => out.push(Problem::fatal(
                     Code::WeakSignature,
                     pos,
