@@ -14,6 +14,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use trustpath::finding::Code;
+use trustpath::probe::jdk_tls::TlsDisabled;
 use trustpath::probe::{CapturedChain, Handshake, ProbeOptions, Prober, Resolve, Target};
 
 const TIMEOUT: Duration = Duration::from_secs(2);
@@ -125,7 +126,7 @@ async fn probe_one(target: &str, addr: SocketAddr) -> CapturedChain {
             addr: addr.ip(),
         }],
         sni: None,
-        http1_only: false,
+        ..ProbeOptions::default()
     })
     .unwrap();
     let mut t = target;
@@ -451,30 +452,70 @@ async fn a_tls_1_0_only_server_still_has_its_chain_captured_with_a_legacy_tls_er
     }
 }
 
+/// The JVM's `jdk.tls.disabledAlgorithms`, read from `java_home`'s java.security as trustpath reads it.
+fn jdk_tls_disabled(java_home: &std::path::Path) -> TlsDisabled {
+    let text = std::fs::read_to_string(java_home.join("conf/security/java.security")).unwrap();
+    TlsDisabled::parse(
+        &trustpath::cmd::trust::security_property(&text, "jdk.tls.disabledAlgorithms").unwrap(),
+    )
+}
+
 #[tokio::test]
-async fn an_rsa_key_exchange_cbc_only_server_is_captured_with_a_legacy_tls_warning() {
-    if !support::have_tool("openssl") {
+async fn an_rsa_key_exchange_cbc_only_server_is_legacy_tls_an_error_exactly_when_the_jvm_refuses_it()
+ {
+    if !support::have_tool("openssl") || !support::have_tool("java") {
         return;
     }
     let pki = pki(&rcgen::PKCS_RSA_SHA256);
     let server = openssl_server(&pki, &["-tls1_2", "-cipher", "AES128-SHA:@SECLEVEL=0"]);
-    let got = probe_one("localhost", server.addr).await;
-    assert_eq!(codes(&got), [Code::LegacyTls], "{:?}", got.findings);
-    assert_eq!(
-        got.findings[0].severity,
-        trustpath::finding::Severity::Warning
-    );
-    let tls = got.tls.unwrap();
-    assert_eq!(tls.version.as_deref(), Some("TLSv1.2"));
-    assert_eq!(
-        tls.cipher_suite.as_deref(),
-        Some("TLS_RSA_WITH_AES_128_CBC_SHA")
-    );
-    assert_eq!(got.chain.len(), 2);
-    // A warning, not an error: the JVM (JDK 17) still connects.
-    if support::have_tool("java") {
-        let verdict = jvm_verdict(&pki, server.addr);
-        assert!(verdict.trusted(), "{verdict:?}");
+    // Each JDK decides with its own jdk.tls.disabledAlgorithms: JDK 17 before 17.0.15 and 21 still
+    // connect; TLS_RSA_* in newer defaults refuses RSA key exchange.
+    for (major, home) in support::jdks() {
+        let target = Target::parse("localhost").unwrap();
+        let prober = Prober::new(ProbeOptions {
+            timeout: TIMEOUT,
+            resolve: vec![Resolve {
+                host: target.host.clone(),
+                port: target.port,
+                addr: server.addr.ip(),
+            }],
+            jdk_tls_disabled: jdk_tls_disabled(&home),
+            ..ProbeOptions::default()
+        })
+        .unwrap();
+        let mut t = target;
+        t.port = server.addr.port();
+        let got = prober.probe(t).await;
+        assert_eq!(codes(&got), [Code::LegacyTls], "{:?}", got.findings);
+        let tls = got.tls.as_ref().unwrap();
+        assert_eq!(tls.version.as_deref(), Some("TLSv1.2"));
+        assert_eq!(
+            tls.cipher_suite.as_deref(),
+            Some("TLS_RSA_WITH_AES_128_CBC_SHA")
+        );
+        assert_eq!(got.chain.len(), 2);
+        let dir = tempfile::tempdir().unwrap();
+        let store = jks_truststore(&pki, dir.path());
+        let verdict = support::java_handshake(
+            Some(&home),
+            support::JavaTrust::Explicit {
+                path: &store,
+                store_type: "JKS",
+                password: Some("changeit"),
+            },
+            server.addr.port(),
+            "localhost",
+        );
+        let expected = if verdict.trusted() {
+            trustpath::finding::Severity::Warning
+        } else {
+            trustpath::finding::Severity::Error
+        };
+        assert_eq!(
+            got.findings[0].severity, expected,
+            "JDK {major}: {verdict:?} / {}",
+            got.findings[0].message
+        );
     }
 }
 

@@ -200,6 +200,7 @@ fn check_live(
             resolve,
             sni: None,
             http1_only: true,
+            jdk_tls_disabled: trust.tls_disabled.clone(),
         })
         .context("cannot set up TLS")?,
     );

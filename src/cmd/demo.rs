@@ -270,6 +270,7 @@ fn lab_trust(path: &Path) -> Result<Trust> {
         anchors: TrustAnchors::new(java, trust::mozilla_anchors()),
         summaries,
         policy: Policy::default(),
+        tls_disabled: Default::default(),
     })
 }
 
@@ -340,6 +341,7 @@ fn probe_all(endpoints: &[Endpoint], trust: &Trust, extra: &[Certificate]) -> Re
         resolve,
         sni: None,
         http1_only: false,
+        jdk_tls_disabled: trust.tls_disabled.clone(),
     })
     .context("cannot set up TLS")?;
     let captures = probe::probe_blocking(prober, targets, 16, Arc::new(|_| {}))

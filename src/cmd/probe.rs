@@ -77,6 +77,7 @@ pub fn run(args: ProbeArgs) -> Result<u8> {
         resolve,
         sni: args.sni.clone(),
         http1_only: false,
+        jdk_tls_disabled: trust.tls_disabled.clone(),
     })
     .context("cannot set up TLS")?;
 

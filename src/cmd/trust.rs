@@ -58,6 +58,8 @@ pub struct Trust {
     pub summaries: Vec<StoreSummary>,
     /// The policy (warning window, the JVM's disabled algorithms).
     pub policy: Policy,
+    /// The JVM's `jdk.tls.disabledAlgorithms` (the JDK default when no JVM's java.security was read).
+    pub tls_disabled: crate::probe::jdk_tls::TlsDisabled,
 }
 
 impl TrustArgs {
@@ -128,17 +130,22 @@ impl TrustArgs {
             });
         }
 
-        let java_disabled_algorithms = match java_home
+        let java_security = match java_home
             .as_deref()
             .and_then(crate::locate::java_security_in)
         {
-            Some(path) => {
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                disabled_algorithms(&text)
-            }
+            Some(path) => Some(
+                std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?,
+            ),
             None => None,
         };
+        let java_disabled_algorithms = java_security.as_deref().and_then(disabled_algorithms);
+        let tls_disabled = java_security
+            .as_deref()
+            .and_then(|text| security_property(text, TLS_DISABLED_KEY))
+            .map(|value| crate::probe::jdk_tls::TlsDisabled::parse(&value))
+            .unwrap_or_default();
         Ok(Trust {
             anchors,
             summaries,
@@ -150,6 +157,7 @@ impl TrustArgs {
                     .and_then(|home| std::fs::read_to_string(home.join("release")).ok())
                     .and_then(|text| release_major(&text)),
             },
+            tls_disabled,
         })
     }
 }
@@ -178,7 +186,14 @@ pub fn mozilla_anchors() -> Vec<Anchor> {
 /// The value of `jdk.certpath.disabledAlgorithms` in java.security text (Java properties syntax: `#`/`!`
 /// comments, `=`, `:` or white space as separator, backslash line continuations).
 pub fn disabled_algorithms(text: &str) -> Option<String> {
-    const KEY: &str = "jdk.certpath.disabledAlgorithms";
+    security_property(text, "jdk.certpath.disabledAlgorithms")
+}
+
+const TLS_DISABLED_KEY: &str = "jdk.tls.disabledAlgorithms";
+
+/// The value of property `key` in java.security text (Java properties syntax: `#`/`!` comments, `=`,
+/// `:` or white space as separator, backslash line continuations).
+pub fn security_property(text: &str, key: &str) -> Option<String> {
     let mut logical = String::new();
     let mut found = None;
     let mut lines = text.lines();
@@ -197,7 +212,10 @@ pub fn disabled_algorithms(text: &str) -> Option<String> {
             continue;
         }
         let entry = std::mem::take(&mut logical);
-        if let Some(rest) = entry.strip_prefix(KEY) {
+        if let Some(rest) = entry
+            .strip_prefix(key)
+            .filter(|rest| rest.starts_with([' ', '\t', '=', ':']))
+        {
             let rest = rest.trim_start();
             let rest = rest
                 .strip_prefix('=')

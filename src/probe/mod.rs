@@ -14,6 +14,7 @@
 
 pub mod danger;
 pub mod http;
+pub mod jdk_tls;
 pub mod legacy;
 pub mod stream;
 pub mod target;
@@ -64,6 +65,9 @@ pub struct ProbeOptions {
     pub sni: Option<String>,
     /// Offer only `http/1.1` in ALPN (connections kept for HTTP/1.1 requests and WebSocket upgrades).
     pub http1_only: bool,
+    /// The JVM's `jdk.tls.disabledAlgorithms`: whether a server that only speaks a legacy protocol or
+    /// suite is still reachable from the app's JVM (`legacy-tls` is an error when it is not).
+    pub jdk_tls_disabled: jdk_tls::TlsDisabled,
 }
 
 impl Default for ProbeOptions {
@@ -73,6 +77,7 @@ impl Default for ProbeOptions {
             resolve: Vec::new(),
             sni: None,
             http1_only: false,
+            jdk_tls_disabled: jdk_tls::TlsDisabled::default(),
         }
     }
 }
@@ -597,7 +602,12 @@ impl Prober {
                         "check the server's TLS configuration: the JVM may fail the same way",
                     ));
                 } else {
-                    out.findings.push(legacy_finding(&version, &suite, &first));
+                    out.findings.push(legacy_finding(
+                        &version,
+                        &suite,
+                        &first,
+                        &self.options.jdk_tls_disabled,
+                    ));
                 }
                 out.tls = Some(TlsInfo {
                     handshake: Handshake::LegacyHello,
@@ -751,22 +761,26 @@ fn plaintext_finding(target: &Target, head: &[u8]) -> Finding {
     )
 }
 
-fn legacy_finding(version: &str, suite: &str, first: &str) -> Finding {
-    let old_protocol = matches!(version, "SSLv3" | "TLSv1" | "TLSv1.1");
-    let broken_suite = suite.contains("RC4") || suite.contains("3DES") || suite.contains("NULL");
-    let severity = if old_protocol || broken_suite {
-        Severity::Error
-    } else {
-        Severity::Warning
-    };
-    let why = if old_protocol {
-        format!(
-            "the JDK disables {version} by default (jdk.tls.disabledAlgorithms, since 8u291 and 11.0.11)"
-        )
-    } else if broken_suite {
-        "the JDK disables RC4 and 3DES suites (jdk.tls.disabledAlgorithms)".to_owned()
-    } else {
-        "JDK 17 still accepts it, but rustls and browsers refuse RSA key exchange or CBC-only servers and newer JDKs are removing such suites".to_owned()
+fn legacy_finding(
+    version: &str,
+    suite: &str,
+    first: &str,
+    disabled: &jdk_tls::TlsDisabled,
+) -> Finding {
+    let refused = disabled
+        .refuses_protocol(version)
+        .map(|entry| format!("the JVM's jdk.tls.disabledAlgorithms disables {entry}, so the app's JVM cannot connect"))
+        .or_else(|| {
+            disabled.refuses_suite(suite).map(|entry| {
+                format!("the JVM's jdk.tls.disabledAlgorithms disables {suite} (by its entry {entry}), so the app's JVM cannot connect")
+            })
+        });
+    let (severity, why) = match refused {
+        Some(why) => (Severity::Error, why),
+        None => (
+            Severity::Warning,
+            "the JVM's jdk.tls.disabledAlgorithms still allows it, but rustls and browsers refuse RSA key exchange or CBC-only servers and newer JDKs disable more legacy suites".to_owned(),
+        ),
     };
     Finding::new(
         Code::LegacyTls,
