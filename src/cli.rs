@@ -1,9 +1,12 @@
-//! The command line: one clap-derived struct per subcommand, each defined next to the code that runs it
-//! (`cmd::*`). Every subcommand's help ends with worked examples.
+//! The command line: the clap-derived [`Cli`] with one argument struct per subcommand, each defined next
+//! to the glue that runs it (`cmd::*`), and [`run`], which dispatches. Every subcommand's help ends with
+//! worked examples.
 
 use clap::{Parser, Subcommand};
 
+use crate::clock::Clock;
 use crate::cmd;
+use crate::error::Result;
 
 /// trustpath: see whether the JVM trusts your endpoints, why not, and fix it.
 #[derive(Debug, Parser)]
@@ -45,4 +48,18 @@ pub enum Command {
     Demo(cmd::demo::DemoArgs),
     /// Write a deployment file from Tomcat's server.xml and the nginx or Apache configuration.
     Discover(cmd::discover::DiscoverArgs),
+}
+
+/// Runs the parsed command line with `clock` as "now" and returns the exit code (see `error::exit`).
+pub fn run(cli: Cli, clock: Clock) -> Result<u8> {
+    match cli.command {
+        Command::Store(args) => cmd::store::run(args, clock),
+        Command::Probe(args) => cmd::probe::run(args, clock),
+        Command::Check(args) => cmd::check::run(args, clock),
+        Command::Verify(args) => cmd::verify::run(args, clock),
+        Command::Gen(args) => cmd::generate::run(args, clock),
+        Command::Serve(args) => cmd::serve::run(args, clock),
+        Command::Demo(args) => cmd::demo::run(args, clock),
+        Command::Discover(args) => cmd::discover::run(args),
+    }
 }

@@ -9,13 +9,16 @@
 pub mod cert;
 pub mod chain;
 pub mod cli;
+pub mod clock;
 pub mod cmd;
 pub mod config;
+pub mod demo;
 pub mod deploy;
 pub mod error;
 pub mod finding;
+pub mod judge;
+pub mod jvm;
 pub mod keypair;
-pub mod locate;
 pub mod password;
 pub mod pem;
 pub mod pki;

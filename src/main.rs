@@ -18,7 +18,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match trustpath::cmd::run(cli) {
+    match trustpath::cli::run(cli, trustpath::clock::Clock::System) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             if is_broken_pipe(&err) {

@@ -15,10 +15,11 @@ use trustpath::deploy::model::parse;
 use trustpath::deploy::web::cookie::SetCookie;
 use trustpath::deploy::web::{Hop, HttpOutcome, WebsocketOutcome};
 use trustpath::finding::{Code, Finding, Severity};
+use trustpath::judge::EndpointReport;
+use trustpath::jvm::{StoreOrigin, StoreSummary};
 use trustpath::probe::http::AcceptCheck;
 use trustpath::probe::{Handshake, TlsInfo};
 use trustpath::report::deploy::{DeploymentRun, print_human, print_json};
-use trustpath::report::{EndpointReport, StoreOrigin, StoreSummary};
 
 const DEPLOYMENT: &str = r#"
 name = "confluence"

@@ -456,7 +456,7 @@ async fn a_tls_1_0_only_server_still_has_its_chain_captured_with_a_legacy_tls_er
 fn jdk_tls_disabled(java_home: &std::path::Path) -> TlsDisabled {
     let text = std::fs::read_to_string(java_home.join("conf/security/java.security")).unwrap();
     TlsDisabled::parse(
-        &trustpath::cmd::trust::security_property(&text, "jdk.tls.disabledAlgorithms").unwrap(),
+        &trustpath::jvm::security::security_property(&text, "jdk.tls.disabledAlgorithms").unwrap(),
     )
 }
 

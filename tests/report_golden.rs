@@ -7,8 +7,10 @@ use std::path::PathBuf;
 
 use trustpath::chain::{Diagnosis, Fix, PathSource, PathStep, Profile, Verdict};
 use trustpath::finding::{Code, Finding, Severity};
+use trustpath::judge::{EndpointReport, Run};
+use trustpath::jvm::{StoreOrigin, StoreSummary};
 use trustpath::probe::{Handshake, TlsInfo};
-use trustpath::report::{EndpointReport, Printer, Run, StoreOrigin, StoreSummary};
+use trustpath::report::Printer;
 
 #[test]
 fn fixtures_hold_the_documented_pki() {

@@ -10,13 +10,16 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::trust::{self, TrustArgs};
+use super::args::{self, TrustArgs};
+use crate::clock::Clock;
 use crate::deploy::cross::{self, NameProbe, Seen};
 use crate::deploy::model::{self, ConfigSpec, Deployment};
 use crate::deploy::web::{self, HttpOutcome, Opener, WebsocketOutcome};
 use crate::deploy::{Endpoint, EndpointUrl};
 use crate::error::Result;
 use crate::finding::{self, Code, Finding, Severity};
+use crate::jvm::{JvmTrust, TrustSpec};
+use crate::password::PassSource;
 use crate::probe::http::BoxIo;
 use crate::probe::{CapturedChain, ProbeOptions, Prober, Resolve, Target};
 use crate::report::deploy::{DeployedEndpoint, DeploymentRun};
@@ -70,11 +73,8 @@ pub struct CheckArgs {
 }
 
 /// Runs `trustpath check`.
-pub fn run(args: CheckArgs) -> Result<u8> {
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        anyhow::bail!("--timeout must be a positive number of seconds");
-    }
-    let timeout = Duration::from_secs_f64(args.timeout);
+pub fn run(args: CheckArgs, clock: Clock) -> Result<u8> {
+    let timeout = args::timeout(args.timeout)?;
     let deployment = match &args.deployment {
         Some(path) => Some(load_deployment(path)?),
         None => None,
@@ -85,7 +85,7 @@ pub fn run(args: CheckArgs) -> Result<u8> {
             "nothing to check: give a deployment file (trustpath discover writes one) or --tomcat/--nginx/--apache"
         );
     }
-    let trust = trust_args(&args.trust, deployment.as_ref())
+    let trust = trust_spec(args.trust.spec(), deployment.as_ref())
         .load(args.warn_days)
         .context("cannot load the app JVM's truststore")?;
     let resolve = args
@@ -93,7 +93,7 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         .iter()
         .map(|r| Resolve::parse(r))
         .collect::<Result<Vec<_>, _>>()?;
-    let now = trust::now_unix();
+    let now = clock.unix();
 
     let mut run = DeploymentRun {
         name: deployment
@@ -153,30 +153,29 @@ fn config_spec(args: &CheckArgs, deployment: Option<&Deployment>) -> ConfigSpec 
     }
 }
 
-/// The truststore options: the command line's when it names a store or a JVM, else the file's `[jvm]`.
-fn trust_args(cli: &TrustArgs, deployment: Option<&Deployment>) -> TrustArgs {
-    let mut args = cli.clone();
+/// The truststores: the command line's when it names a store or a JVM, else the file's `[jvm]`.
+fn trust_spec(cli: TrustSpec, deployment: Option<&Deployment>) -> TrustSpec {
     let Some(jvm) = deployment.map(|d| &d.jvm) else {
-        return args;
+        return cli;
     };
-    let cli_names_store = !cli.truststores.is_empty() || cli.cacerts;
-    if !cli_names_store {
+    let mut spec = cli.clone();
+    if !cli.names_store() {
         match &jvm.truststore {
-            Some(path) => args.truststores = vec![path.clone()],
-            None => args.cacerts = jvm.java_home.is_some(),
+            Some(path) => spec.truststores = vec![path.clone()],
+            None => spec.cacerts = jvm.java_home.is_some(),
         }
     }
-    if args.java_home.is_none() {
-        args.java_home = jvm.java_home.clone();
+    if spec.java_home.is_none() {
+        spec.java_home = jvm.java_home.clone();
     }
-    let cli_names_pass = cli.storepass.storepass.is_some()
-        || cli.storepass.storepass_env.is_some()
-        || cli.storepass.storepass_file.is_some();
-    if !cli_names_pass {
-        args.storepass.storepass = jvm.storepass.clone();
-        args.storepass.storepass_env = jvm.storepass_env.clone();
+    if cli.storepass.is_none() {
+        spec.storepass = jvm
+            .storepass
+            .clone()
+            .map(PassSource::Given)
+            .or_else(|| jvm.storepass_env.clone().map(PassSource::Env));
     }
-    args
+    spec
 }
 
 /// What one endpoint's connection, requests and upgrade gave.
@@ -191,7 +190,7 @@ fn check_live(
     d: &Deployment,
     resolve: Vec<Resolve>,
     timeout: Duration,
-    trust: &trust::Trust,
+    trust: &JvmTrust,
     now: i64,
 ) -> Result<Live> {
     let prober = Arc::new(
@@ -251,13 +250,8 @@ fn check_live(
     });
 
     let captures: Vec<CapturedChain> = observed.iter().map(|o| o.capture.clone()).collect();
-    let judged = super::probe::judge_all(captures, trust, &[], now);
-    let store = trust
-        .summaries
-        .iter()
-        .map(|s| s.label.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let judged = crate::judge::captures(captures, trust, &[], now);
+    let store = trust.store_labels();
     let (http, websocket): (Vec<_>, Vec<_>) =
         observed.into_iter().map(|o| (o.http, o.websocket)).unzip();
     Ok(assemble(
@@ -287,7 +281,7 @@ pub struct Live {
 /// findings. Pure; `store` names the app JVM's truststore in messages.
 pub fn assemble(
     d: &Deployment,
-    reports: Vec<crate::report::EndpointReport>,
+    reports: Vec<crate::judge::EndpointReport>,
     http: Vec<Vec<HttpOutcome>>,
     websocket: Vec<Option<WebsocketOutcome>>,
     name_probes: &[NameProbe],

@@ -1,22 +1,22 @@
-//! `trustpath gen`: lab PKIs on disk. The library (`crate::pki`) generates everything in memory; this
-//! module reads an existing CA directory when asked, and writes new files: never over an existing file
-//! unless `--force`, private keys and keystores mode 0600.
+//! `trustpath gen`: lab PKIs on disk. `crate::pki` generates everything in memory; `crate::storefile`
+//! reads an existing CA directory when asked and writes the new files (never over an existing file unless
+//! `--force`, private keys and keystores mode 0600).
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use time::OffsetDateTime;
 
+use super::args::StorePassArgs;
+use crate::clock::Clock;
 use crate::error::{Result, exit};
-use crate::password::StorePassArgs;
 use crate::pki::keystores::DEFAULT_KEY_ALIAS;
-use crate::pki::lab::{self, ExistingCa, LabFile, LabSpec, files};
+use crate::pki::lab::{self, LabFile, LabSpec, files};
 use crate::pki::profile::{INTERMEDIATE_DAYS, LEAF_DAYS, ROOT_DAYS};
 use crate::pki::{Authority, KeyType, LeafUsage, SubjectName};
+use crate::storefile::lab::{load_authority, load_ca};
+use crate::storefile::write::write_files;
 
 /// Arguments of `trustpath gen`.
 #[derive(Debug, Args)]
@@ -190,8 +190,8 @@ pub struct LeafArgs {
 }
 
 /// Runs `trustpath gen`.
-pub fn run(args: GenArgs) -> Result<u8> {
-    let now = OffsetDateTime::now_utc();
+pub fn run(args: GenArgs, clock: Clock) -> Result<u8> {
+    let now = clock.now();
     let (dir, written) = match args.command {
         GenCommand::Lab(a) => run_lab(a, now)?,
         GenCommand::Ca(a) => run_ca(a, now)?,
@@ -281,106 +281,4 @@ fn run_leaf(a: LeafArgs, now: OffsetDateTime) -> Result<(PathBuf, Vec<LabFile>)>
     let dir = a.out.unwrap_or(a.ca);
     write_files(&dir, &out, a.common.force)?;
     Ok((dir, out))
-}
-
-/// Reads a CA directory. `root-ca.pem` is required; the keys are optional (the library says which one it
-/// needs).
-fn load_ca(dir: &Path) -> Result<ExistingCa> {
-    let root_pem = dir.join(files::ROOT_CERT);
-    let root_bytes = fs::read(&root_pem)
-        .with_context(|| format!("cannot read the CA certificate {}", root_pem.display()))?;
-    let root_cert = crate::pem::parse_all(&root_bytes)
-        .map_err(anyhow::Error::from)
-        .and_then(|blocks| {
-            let block = blocks
-                .into_iter()
-                .find(|b| b.label == "CERTIFICATE")
-                .context("no CERTIFICATE block")?;
-            Ok(crate::cert::Certificate::from_der(block.contents)?)
-        })
-        .with_context(|| format!("{}", root_pem.display()))?;
-    let root_authority = load_authority(dir, files::ROOT_CERT, files::ROOT_KEY)?;
-    let intermediate = load_authority(dir, files::INTERMEDIATE_CERT, files::INTERMEDIATE_KEY)?;
-    Ok(ExistingCa {
-        root: root_cert,
-        root_authority,
-        intermediate,
-    })
-}
-
-/// Loads `cert` + `key` from `dir` as an authority, or `None` when either file is absent.
-fn load_authority(dir: &Path, cert: &str, key: &str) -> Result<Option<Authority>> {
-    let (cert_path, key_path) = (dir.join(cert), dir.join(key));
-    if !cert_path.exists() || !key_path.exists() {
-        return Ok(None);
-    }
-    let cert_bytes =
-        fs::read(&cert_path).with_context(|| format!("cannot read {}", cert_path.display()))?;
-    let key_bytes =
-        fs::read(&key_path).with_context(|| format!("cannot read {}", key_path.display()))?;
-    let authority = Authority::from_pem(&cert_bytes, &key_bytes)
-        .with_context(|| format!("{} and {}", cert_path.display(), key_path.display()))?;
-    Ok(Some(authority))
-}
-
-/// Writes every file into `dir` (created if missing). Without `force`, refuses before writing anything
-/// if any target exists. Secrets are created mode 0600, other files 0644.
-pub(crate) fn write_files(dir: &Path, files: &[LabFile], force: bool) -> Result<()> {
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    if !force {
-        let existing: Vec<String> = files
-            .iter()
-            .filter(|f| dir.join(&f.name).symlink_metadata().is_ok())
-            .map(|f| f.name.clone())
-            .collect();
-        if !existing.is_empty() {
-            bail!(
-                "refusing to overwrite {} in {} (use --force to replace them)",
-                existing.join(", "),
-                dir.display()
-            );
-        }
-    }
-    for f in files {
-        write_new_file(&dir.join(&f.name), &f.contents, f.secret, force)?;
-    }
-    Ok(())
-}
-
-/// Writes one new file: `create_new` unless `force` (then an existing file is removed first, so the new
-/// one gets the intended mode and no hard link or symlink target is written through).
-pub(crate) fn write_new_file(
-    path: &Path,
-    contents: &[u8],
-    secret: bool,
-    force: bool,
-) -> Result<()> {
-    if force {
-        match fs::remove_file(path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e).with_context(|| format!("cannot replace {}", path.display())),
-        }
-    }
-    let mode = if secret { 0o600 } else { 0o644 };
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode)
-        .open(path)
-        .with_context(|| {
-            if path.exists() {
-                format!("refusing to overwrite {} (use --force)", path.display())
-            } else {
-                format!("cannot create {}", path.display())
-            }
-        })?;
-    // The umask may have removed bits from a public file; a secret file is never wider than 0600.
-    file.set_permissions(fs::Permissions::from_mode(mode))
-        .with_context(|| format!("cannot set the mode of {}", path.display()))?;
-    // No fsync: a lab lost to a crash is regenerated in a second, and twelve fsyncs cost more than the
-    // generation itself on a busy disk.
-    file.write_all(contents)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }

@@ -1,19 +1,16 @@
 //! `trustpath probe`: capture what each endpoint serves, judge it as the JVM would with the given
 //! truststores, report, and optionally write fixes.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 
-use super::trust::{self, FixArgs, TrustArgs};
-use crate::chain::{ChainInput, Diagnosis};
+use super::args::{self, FixArgs, TrustArgs};
+use crate::clock::Clock;
 use crate::error::Result;
-use crate::finding;
-use crate::probe::{self, CapturedChain, ProbeOptions, Prober, Resolve, Target};
-use crate::report::{EndpointReport, Printer, Progress, Run};
+use crate::probe::{self, ProbeOptions, Prober, Resolve, Target};
+use crate::report::{self, Progress};
 
 /// Arguments of `trustpath probe`.
 #[derive(Debug, clap::Args)]
@@ -60,20 +57,18 @@ pub struct ProbeArgs {
 }
 
 /// Runs `trustpath probe`.
-pub fn run(args: ProbeArgs) -> Result<u8> {
+pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
     let targets = targets(&args)?;
     let resolve = args
         .resolve
         .iter()
         .map(|r| Resolve::parse(r))
         .collect::<Result<Vec<_>, _>>()?;
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        anyhow::bail!("--timeout must be a positive number of seconds");
-    }
-    let trust = args.trust.load(args.fix.warn_days)?;
-    let extra = trust::extra_certs(&args.fix)?;
+    let timeout = args::timeout(args.timeout)?;
+    let trust = args.trust.spec().load(args.fix.warn_days)?;
+    let extra = args.fix.extra_certs()?;
     let prober = Prober::new(ProbeOptions {
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout,
         resolve,
         sni: args.sni.clone(),
         http1_only: false,
@@ -92,38 +87,15 @@ pub fn run(args: ProbeArgs) -> Result<u8> {
     .context("cannot start the async runtime")?;
     progress.finish();
 
-    let mut run = judge_all(captures, &trust, &extra, trust::now_unix());
+    let mut run = crate::judge::captures(captures, &trust, &extra, clock.unix());
     if let Some(dir) = &args.fix.write_fixes {
         for report in &mut run.endpoints {
-            trust::write_fixes(dir, &fix_name(report), report)?;
+            let name = report.fix_name();
+            report.write_fixes(dir, &name)?;
         }
     }
-    print(&run, args.json)?;
+    report::print_run(&run, args.json)?;
     Ok(run.exit_code())
-}
-
-/// The stem of an endpoint's `--write-fixes` files: `HOST_PORT`.
-pub fn fix_name(report: &EndpointReport) -> String {
-    format!(
-        "{}_{}",
-        report.host.clone().unwrap_or_default(),
-        report.port.unwrap_or(0)
-    )
-}
-
-/// Diagnoses every capture (each distinct chain and host once) and builds the run, in input order.
-pub fn judge_all(
-    captures: Vec<CapturedChain>,
-    trust: &trust::Trust,
-    extra: &[crate::cert::Certificate],
-    now: i64,
-) -> Run {
-    let memo = diagnose_all(&captures, trust, extra, now);
-    Run {
-        truststores: trust.summaries.clone(),
-        endpoints: captures.into_iter().map(|c| judge(c, &memo)).collect(),
-        now,
-    }
 }
 
 /// Positional targets, then those of --targets FILE, in order.
@@ -145,103 +117,4 @@ fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
         anyhow::bail!("no target given (name endpoints as arguments or with --targets FILE)");
     }
     Ok(out)
-}
-
-/// Diagnoses by served chain (SHA-256 of each certificate) and host name: the diagnosis is a pure
-/// function of them, and fleets behind one load balancer serve the same chain.
-type Memo = HashMap<(Vec<[u8; 32]>, String), Diagnosis>;
-
-/// The host name a capture's leaf is checked against: `--sni` when given, else the target's host.
-fn checked_host(captured: &CapturedChain) -> String {
-    captured
-        .sni
-        .clone()
-        .unwrap_or_else(|| captured.target.host.clone())
-}
-
-fn memo_key(captured: &CapturedChain) -> (Vec<[u8; 32]>, String) {
-    (
-        captured.chain.iter().map(|c| c.sha256()).collect(),
-        checked_host(captured),
-    )
-}
-
-/// Diagnoses every distinct (chain, host) once, on all cores: `chain::diagnose` is pure and CPU-bound.
-fn diagnose_all(
-    captures: &[CapturedChain],
-    trust: &trust::Trust,
-    extra: &[crate::cert::Certificate],
-    now: i64,
-) -> Memo {
-    let mut seen = std::collections::HashSet::new();
-    let unique: Vec<&CapturedChain> = captures
-        .iter()
-        .filter(|c| !c.chain.is_empty() && seen.insert(memo_key(c)))
-        .collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = unique.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = unique
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|c| {
-                            let input = ChainInput {
-                                served: c.chain.clone(),
-                                host: Some(checked_host(c)),
-                                extra: extra.to_vec(),
-                            };
-                            let d =
-                                crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now);
-                            (memo_key(c), d)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        // A worker only panics if diagnose does; that endpoint is then reported without a diagnosis.
-        workers
-            .into_iter()
-            .filter_map(|w| w.join().ok())
-            .flatten()
-            .collect()
-    })
-}
-
-/// Turns a capture into a report entry, with its diagnosis when a chain was captured.
-fn judge(captured: CapturedChain, memo: &Memo) -> EndpointReport {
-    let diagnosis = if captured.chain.is_empty() {
-        None
-    } else {
-        memo.get(&memo_key(&captured)).cloned()
-    };
-    let mut findings = captured.findings;
-    if let Some(d) = &diagnosis {
-        findings.extend(d.findings.iter().cloned());
-    }
-    finding::sort(&mut findings);
-    EndpointReport {
-        target: captured.target.input.clone(),
-        host: Some(captured.target.host.clone()),
-        port: Some(captured.target.port),
-        sni: captured.sni,
-        address: captured.address,
-        tls: captured.tls,
-        chain: captured.chain,
-        diagnosis,
-        findings,
-        written: Vec::new(),
-    }
-}
-
-/// Prints the run on stdout: JSON, or the human report with colour when stdout is a terminal and
-/// `NO_COLOR` is unset.
-pub(crate) fn print(run: &Run, json: bool) -> Result<()> {
-    if json {
-        Printer::json(std::io::BufWriter::new(std::io::stdout().lock())).print_run(run)?;
-    } else {
-        Printer::human(std::io::BufWriter::new(anstream::stdout().lock())).print_run(run)?;
-    }
-    Ok(())
 }

@@ -2,25 +2,20 @@
 //! PKI. The first line on stdout is always `listening on ADDR:PORT`, so scripts using port 0 can read it.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
-use rustls_pki_types::{
-    CertificateDer, PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer,
-};
-use time::OffsetDateTime;
 
+use super::args::StorePassArgs;
+use crate::clock::Clock;
 use crate::error::{Result, exit};
-use crate::password::StorePassArgs;
 use crate::pki::keystores;
 use crate::pki::scenario::{self, SCENARIOS};
 use crate::serve::{self, ServeConfig, TlsIdentity};
+use crate::storefile;
 use crate::truststore::StoreFormat;
-
-/// Largest certificate or key file read.
-const MAX_PEM_FILE: u64 = 1024 * 1024;
 
 /// Arguments of `trustpath serve`.
 #[derive(Debug, Args)]
@@ -102,7 +97,7 @@ pub enum TrustFormat {
 }
 
 /// Runs `trustpath serve`.
-pub fn run(args: ServeArgs) -> Result<u8> {
+pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
     if args.list_scenarios {
         crate::report::lab::scenarios(&mut std::io::stdout().lock(), SCENARIOS)?;
         return Ok(exit::OK);
@@ -112,7 +107,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         notes.push("serving plain HTTP (no TLS)".to_owned());
         (None, "plain".to_owned())
     } else if let Some(name) = &args.scenario {
-        let now = OffsetDateTime::now_utc();
+        let now = clock.now();
         let sc = scenario::build(name, &args.name, now)?;
         notes.push(format!("scenario {}: {}", sc.info.name, sc.info.summary));
         if let Some(path) = &args.write_trust {
@@ -126,21 +121,21 @@ pub fn run(args: ServeArgs) -> Result<u8> {
                     keystores::trust_store(StoreFormat::Pkcs12, &sc.trust_anchor, &password, now)?
                 }
             };
-            super::generate::write_new_file(path, &bytes, false, args.force)?;
+            crate::storefile::write::write_new_file(path, &bytes, false, args.force)?;
             notes.push(format!("trust anchor written to {}", path.display()));
         }
         let config = ServeConfig::scenario(&sc, args.listen);
         (config.tls, config.label)
     } else if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
-        let mut chain = read_certs(cert)?;
+        let mut chain = storefile::read_pem_certs(cert)?;
         if let Some(more) = &args.chain {
-            chain.extend(read_certs(more)?);
+            chain.extend(storefile::read_pem_certs(more)?);
         }
         notes.push(format!(
             "serving {} certificate(s) in file order",
             chain.len()
         ));
-        let key = read_key(key)?;
+        let key = storefile::read_pem_private_key(key)?;
         (Some(TlsIdentity { chain, key }), cert.display().to_string())
     } else {
         bail!("give --cert and --key, --scenario NAME (see --list-scenarios), or --plain");
@@ -176,53 +171,4 @@ pub fn run(args: ServeArgs) -> Result<u8> {
     })?;
     let _ = crate::report::lab::stopped(&mut std::io::stdout().lock(), &stats);
     Ok(exit::OK)
-}
-
-fn read_pem_file(path: &Path) -> Result<Vec<crate::pem::Block>> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
-    if meta.len() > MAX_PEM_FILE {
-        bail!("{}: larger than {MAX_PEM_FILE} bytes", path.display());
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    crate::pem::parse_all(&bytes).with_context(|| format!("{}", path.display()))
-}
-
-fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
-    let certs: Vec<CertificateDer<'static>> = read_pem_file(path)?
-        .into_iter()
-        .filter(|b| b.label == "CERTIFICATE")
-        .map(|b| CertificateDer::from(b.contents))
-        .collect();
-    if certs.is_empty() {
-        bail!("{}: no CERTIFICATE block", path.display());
-    }
-    Ok(certs)
-}
-
-fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>> {
-    for block in read_pem_file(path)? {
-        match block.label.as_str() {
-            "PRIVATE KEY" => {
-                return Ok(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
-                    block.contents,
-                )));
-            }
-            "EC PRIVATE KEY" => {
-                return Ok(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(block.contents)));
-            }
-            "RSA PRIVATE KEY" => {
-                return Ok(PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(
-                    block.contents,
-                )));
-            }
-            "ENCRYPTED PRIVATE KEY" => bail!(
-                "{}: the key is encrypted; decrypt it first (openssl pkey -in {} -out plain.key)",
-                path.display(),
-                path.display()
-            ),
-            _ => {}
-        }
-    }
-    bail!("{}: no PRIVATE KEY block", path.display())
 }

@@ -1,21 +1,19 @@
 //! `trustpath store`: list, import, export, remove, diff, convert and locate Java truststores.
 
-use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::cert::Certificate;
+use super::args::StorePassArgs;
+use crate::clock::Clock;
 use crate::error::{Result, exit};
-use crate::locate::{self, LocateEnv};
-use crate::password::StorePassArgs;
+use crate::jvm::locate::{self, LocateEnv};
 use crate::report::store as out;
 use crate::storefile::{self, SaveOptions, StoreEdit};
-use crate::truststore::{
-    self, Entry, EntryBody, Pkcs12Protection, StoreFormat, TrustStore, pem_bundle,
-};
+use crate::truststore::StoreFormat;
+use crate::truststore::edit::{self, ConvertTo};
 
 /// Arguments of `trustpath store`.
 #[derive(Debug, Args)]
@@ -251,31 +249,23 @@ impl WriteFormat {
 }
 
 /// Runs `trustpath store`.
-pub fn run(args: StoreArgs) -> Result<u8> {
+pub fn run(args: StoreArgs, clock: Clock) -> Result<u8> {
     let stdout = std::io::stdout();
     let mut w = stdout.lock();
     match args.command {
-        StoreCommand::List(a) => list(a, &mut w),
-        StoreCommand::Import(a) => import(a, &mut w),
+        StoreCommand::List(a) => list(a, &mut w, clock),
+        StoreCommand::Import(a) => import(a, &mut w, clock),
         StoreCommand::Export(a) => export(a, &mut w),
-        StoreCommand::Remove(a) => remove(a, &mut w),
+        StoreCommand::Remove(a) => remove(a, &mut w, clock),
         StoreCommand::Diff(a) => diff(a, &mut w),
         StoreCommand::Convert(a) => convert(a, &mut w),
         StoreCommand::Locate(a) => locate_cmd(a, &mut w),
     }
 }
 
-/// The default JVM's cacerts, or an error saying where trustpath looked.
-pub fn default_cacerts(java_home: Option<PathBuf>) -> Result<PathBuf> {
-    let env = LocateEnv::from_process(java_home);
-    match locate::default_cacerts(&env) {
-        Some(c) => Ok(c.path),
-        None => bail!(
-            "no JVM truststore found (looked at --java-home, $JAVA_HOME, the java on PATH and {}); pass the \
-             store's path instead of --cacerts",
-            env.system_cacerts.display()
-        ),
-    }
+/// The default JVM's cacerts (`--cacerts`), searched from `java_home` and the environment.
+fn default_cacerts(java_home: Option<PathBuf>) -> Result<PathBuf> {
+    locate::default_cacerts_path(&LocateEnv::from_process(java_home))
 }
 
 fn chosen(store: Option<PathBuf>, choice: &StoreChoice) -> Result<PathBuf> {
@@ -287,138 +277,26 @@ fn chosen(store: Option<PathBuf>, choice: &StoreChoice) -> Result<PathBuf> {
     }
 }
 
-fn now_unix() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
-fn save_options(backup: &BackupArgs, new_format: StoreFormat) -> SaveOptions {
+fn save_options(backup: &BackupArgs, new_format: StoreFormat, clock: Clock) -> SaveOptions {
     SaveOptions {
         backup: !backup.no_backup,
-        timestamp: storefile::timestamp_now(),
+        timestamp: clock.timestamp(),
         new_format,
     }
 }
 
-fn list(a: ListArgs, w: &mut dyn Write) -> Result<u8> {
+fn list(a: ListArgs, w: &mut dyn Write, clock: Clock) -> Result<u8> {
     let path = chosen(a.store, &a.choice)?;
     let store = storefile::load(&path, &a.pass.resolve()?)?;
-    let now = now_unix();
     if a.json {
-        out::list_json(w, &path, &store, now)?;
+        out::list_json(w, &path, &store, clock.unix())?;
     } else {
-        out::list_human(w, &path, &store, now)?;
+        out::list_human(w, &path, &store, clock.unix())?;
     }
     Ok(exit::OK)
 }
 
-/// What `store import` decided for one certificate.
-#[derive(Debug, Clone)]
-pub enum ImportAction {
-    /// Added under this alias.
-    Added {
-        /// The alias written.
-        alias: String,
-        /// The certificate.
-        cert: Certificate,
-    },
-    /// Already trusted under this alias; nothing added.
-    AlreadyPresent {
-        /// The existing alias.
-        alias: String,
-        /// The certificate.
-        cert: Certificate,
-    },
-}
-
-/// A warning about something the user asked to import.
-#[derive(Debug, Clone)]
-pub struct ImportWarning {
-    /// The certificate concerned.
-    pub cert: Certificate,
-    /// What is wrong and what to do instead.
-    pub message: String,
-}
-
-/// Decides the entries to add for `certs` (deduplicated, idempotent against the store) and warnings.
-pub fn plan_import(
-    store: &TrustStore,
-    certs: &[Certificate],
-    alias: Option<&str>,
-    now: i64,
-) -> Result<(Vec<ImportAction>, Vec<ImportWarning>)> {
-    let mut taken: HashSet<String> = store
-        .entries
-        .iter()
-        .map(|e| e.alias.to_lowercase())
-        .collect();
-    let mut seen = HashSet::new();
-    let mut actions = Vec::new();
-    let mut warnings = Vec::new();
-    let fold = |s: &str| {
-        if matches!(store.format, StoreFormat::Jks | StoreFormat::Jceks) {
-            s.to_lowercase()
-        } else {
-            s.to_owned()
-        }
-    };
-    let mut n_new = 0;
-    for cert in certs {
-        if !seen.insert(cert.sha256()) {
-            continue;
-        }
-        if let Some(existing) = store.find_cert(cert) {
-            actions.push(ImportAction::AlreadyPresent {
-                alias: existing.alias.clone(),
-                cert: cert.clone(),
-            });
-            continue;
-        }
-        let info = cert.try_info().map_err(|e| anyhow::anyhow!("{e}"))?;
-        if !info.is_ca && !info.self_issued {
-            warnings.push(ImportWarning {
-                cert: cert.clone(),
-                message: format!(
-                    "'{}' is not a CA certificate: trusting a server's own certificate breaks at its next renewal; \
-                     import its issuing CA instead ({})",
-                    info.subject, info.issuer
-                ),
-            });
-        }
-        if info.not_after < now {
-            warnings.push(ImportWarning {
-                cert: cert.clone(),
-                message: format!("'{}' has expired: the JVM still uses an expired anchor, but the CA has likely been replaced", info.subject),
-            });
-        }
-        n_new += 1;
-        let alias = match alias {
-            Some(a) => {
-                let wanted = if n_new == 1 {
-                    a.to_owned()
-                } else {
-                    format!("{a}-{n_new}")
-                };
-                let wanted = fold(&wanted);
-                if taken.contains(&wanted.to_lowercase()) {
-                    bail!(
-                        "alias '{wanted}' already exists in the store with another certificate; choose another \
-                         --alias or remove the old entry first"
-                    );
-                }
-                taken.insert(wanted.to_lowercase());
-                wanted
-            }
-            None => pem_bundle::unique_alias(&fold(&pem_bundle::alias_for(cert)), &mut taken),
-        };
-        actions.push(ImportAction::Added {
-            alias,
-            cert: cert.clone(),
-        });
-    }
-    Ok((actions, warnings))
-}
-
-fn import(a: ImportArgs, w: &mut dyn Write) -> Result<u8> {
+fn import(a: ImportArgs, w: &mut dyn Write, clock: Clock) -> Result<u8> {
     let (store_path, cert_paths) = if a.choice.cacerts {
         (
             default_cacerts(a.choice.java_home.clone())?,
@@ -435,32 +313,17 @@ fn import(a: ImportArgs, w: &mut dyn Write) -> Result<u8> {
         (first.clone(), rest.to_vec())
     };
     // Read every input before touching the store: a bad certificate file refuses the whole import.
-    let mut certs = Vec::new();
-    for p in &cert_paths {
-        certs.extend(storefile::read_cert_file(p)?);
-    }
+    let certs = storefile::read_cert_files(&cert_paths)?;
     let password = a.pass.resolve()?;
     let mut edit = StoreEdit::open(&store_path, &password, a.store_type.format())?;
     if !edit.exists() && a.store_type == WriteFormat::Pem && edit.store.format != StoreFormat::Pem {
         edit.store.format = StoreFormat::Pem;
     }
-    let now = now_unix();
-    let (actions, warnings) = plan_import(&edit.store, &certs, a.alias.as_deref(), now)?;
-    for action in &actions {
-        if let ImportAction::Added { alias, cert } = action {
-            edit.store.entries.push(Entry::trusted(
-                alias.clone(),
-                cert.clone(),
-                Some(now * 1000),
-            ));
-        }
-    }
-    let added = actions
-        .iter()
-        .filter(|x| matches!(x, ImportAction::Added { .. }))
-        .count();
+    let now = clock.unix();
+    let (actions, warnings) = edit::plan_import(&edit.store, &certs, a.alias.as_deref(), now)?;
+    let added = edit::apply_import(&mut edit.store, &actions, now);
     let saved = if added > 0 && !a.dry_run {
-        Some(edit.commit(&save_options(&a.backup, a.store_type.format()))?)
+        Some(edit.commit(&save_options(&a.backup, a.store_type.format(), clock))?)
     } else {
         None
     };
@@ -496,7 +359,7 @@ fn export(a: ExportArgs, w: &mut dyn Write) -> Result<u8> {
     Ok(exit::OK)
 }
 
-fn remove(a: RemoveArgs, w: &mut dyn Write) -> Result<u8> {
+fn remove(a: RemoveArgs, w: &mut dyn Write, clock: Clock) -> Result<u8> {
     let path = chosen(a.store, &a.choice)?;
     let password = a.pass.resolve()?;
     let mut edit = StoreEdit::open(&path, &password, StoreFormat::Pkcs12)?;
@@ -508,84 +371,9 @@ fn remove(a: RemoveArgs, w: &mut dyn Write) -> Result<u8> {
         .find_alias(&a.alias)
         .with_context(|| format!("alias '{}' not found in {}", a.alias, path.display()))?;
     let removed = edit.store.entries.remove(idx);
-    let saved = edit.commit(&save_options(&a.backup, StoreFormat::Pkcs12))?;
+    let saved = edit.commit(&save_options(&a.backup, StoreFormat::Pkcs12, clock))?;
     out::remove_human(w, &path, &removed, &saved)?;
     Ok(exit::OK)
-}
-
-/// The differences between two stores, by fingerprint.
-#[derive(Debug, Clone, Default)]
-pub struct StoreDiff {
-    /// Certificates only in B: (alias in B, cert).
-    pub added: Vec<(String, Certificate)>,
-    /// Certificates only in A: (alias in A, cert).
-    pub removed: Vec<(String, Certificate)>,
-    /// Same alias, different certificate: (alias, cert in A, cert in B).
-    pub changed: Vec<(String, Certificate, Certificate)>,
-    /// Same certificate under another alias: (alias in A, alias in B, cert).
-    pub renamed: Vec<(String, String, Certificate)>,
-}
-
-impl StoreDiff {
-    /// Whether the stores hold the same certificates under the same aliases.
-    pub fn is_empty(&self) -> bool {
-        self.added.is_empty()
-            && self.removed.is_empty()
-            && self.changed.is_empty()
-            && self.renamed.is_empty()
-    }
-}
-
-fn certs_by_alias(store: &TrustStore) -> Vec<(String, Certificate)> {
-    store
-        .entries
-        .iter()
-        .filter_map(|e| e.certificate().map(|c| (e.alias.to_lowercase(), c.clone())))
-        .collect()
-}
-
-/// Compares two stores: a certificate present in both (under any alias) is unchanged or renamed; an alias
-/// present in both with different certificates is changed; the rest is added or removed.
-pub fn diff_stores(a: &TrustStore, b: &TrustStore) -> StoreDiff {
-    let ea = certs_by_alias(a);
-    let eb = certs_by_alias(b);
-    let fa: HashSet<[u8; 32]> = ea.iter().map(|(_, c)| c.sha256()).collect();
-    let fb: HashSet<[u8; 32]> = eb.iter().map(|(_, c)| c.sha256()).collect();
-    let mut d = StoreDiff::default();
-    for (alias, cert) in &ea {
-        let fp = cert.sha256();
-        if fb.contains(&fp) {
-            let kept_alias = eb.iter().any(|(ba, bc)| ba == alias && bc.sha256() == fp);
-            if let (false, Some((b_alias, _))) = (
-                kept_alias,
-                eb.iter().find(|(ba, bc)| bc.sha256() == fp && ba != alias),
-            ) {
-                d.renamed
-                    .push((alias.clone(), b_alias.clone(), cert.clone()));
-            }
-            continue;
-        }
-        match eb.iter().find(|(ba, _)| ba == alias) {
-            Some((_, bc)) if !fa.contains(&bc.sha256()) => {
-                d.changed.push((alias.clone(), cert.clone(), bc.clone()))
-            }
-            _ => d.removed.push((alias.clone(), cert.clone())),
-        }
-    }
-    for (alias, cert) in &eb {
-        let fp = cert.sha256();
-        if fa.contains(&fp) {
-            continue;
-        }
-        if d.changed
-            .iter()
-            .any(|(ca, _, cb)| ca == alias && cb.sha256() == fp)
-        {
-            continue;
-        }
-        d.added.push((alias.clone(), cert.clone()));
-    }
-    d
 }
 
 fn diff(a: DiffArgs, w: &mut dyn Write) -> Result<u8> {
@@ -593,7 +381,7 @@ fn diff(a: DiffArgs, w: &mut dyn Write) -> Result<u8> {
     let pb = a.b_storepass.clone().unwrap_or_else(|| pa.clone());
     let sa = storefile::load(&a.a, &pa)?;
     let sb = storefile::load(&a.b, &pb)?;
-    let d = diff_stores(&sa, &sb);
+    let d = edit::diff_stores(&sa, &sb);
     if a.json {
         out::diff_json(w, &d)?;
     } else {
@@ -617,88 +405,22 @@ fn convert(a: ConvertArgs, w: &mut dyn Write) -> Result<u8> {
         bail!("--password-less applies to --to pkcs12 only");
     }
     let password = a.pass.resolve()?;
-    let mut store = storefile::load(&src, &password)?;
-    let dest_password = a.dest_storepass.clone().unwrap_or_else(|| password.clone());
-    let format = a.to.format();
-    if format != StoreFormat::Pkcs12 || store.format != StoreFormat::Pkcs12 {
-        store.pkcs12_protection = None;
-    }
-    if a.password_less {
-        store.pkcs12_protection = Some(Pkcs12Protection::PasswordLess);
-    }
-    if dest_password != password {
-        // Keys kept in their JKS/JCEKS protection would stay under the old password, which a JVM given the
-        // new store password cannot open: take them out with the old one so the writer protects them anew.
-        for e in &mut store.entries {
-            if let EntryBody::PrivateKey(k) = &mut e.body
-                && let truststore::KeyMaterial::JavaProtected(blob) = &k.key
-            {
-                let pkcs8 =
-                    truststore::keyprotect::recover(blob, &password).with_context(|| {
-                        format!(
-                            "cannot re-protect the key of '{}' under the new password",
-                            e.alias
-                        )
-                    })?;
-                k.key = truststore::KeyMaterial::Pkcs8(pkcs8);
-            }
-        }
-    }
-    if format == StoreFormat::Jks {
-        let mut seen = HashSet::new();
-        for e in &store.entries {
-            if !seen.insert(e.alias.to_lowercase()) {
-                bail!(
-                    "aliases differing only in case ('{}') cannot both live in a JKS store, whose aliases the JDK \
-                     folds to lower case",
-                    e.alias
-                );
-            }
-        }
-    }
-    if format == StoreFormat::Pem && store.has_keys() {
-        let e = store
-            .entries
-            .iter()
-            .find(|e| !matches!(e.body, EntryBody::TrustedCert(_)));
-        bail!(
-            "{} holds key entries ({}) and a PEM bundle holds certificates only; convert to jks or pkcs12 to keep them",
-            src.display(),
-            e.map(|e| e.alias.as_str()).unwrap_or("")
-        );
-    }
-    store.format = format;
-    let bytes = truststore::write(&store, format, &dest_password)
-        .with_context(|| format!("cannot write {}", dst.display()))?;
-    storefile::verify_round_trip(&store, &bytes, &dest_password)
-        .with_context(|| format!("refusing to write {}", dst.display()))?;
-    if dst.exists() && !a.force {
-        bail!("{} exists; pass --force to replace it", dst.display());
-    }
-    storefile::write_atomic(&dst, &bytes, 0o644)?;
-    out::convert_human(w, &src, &dst, format, store.entries.len())?;
+    let to = ConvertTo {
+        format: a.to.format(),
+        dest_password: a.dest_storepass.clone().unwrap_or_else(|| password.clone()),
+        password,
+        password_less: a.password_less,
+    };
+    let store = storefile::load(&src, &to.password)?;
+    let store = edit::convert(store, &src.display().to_string(), &to)?;
+    storefile::write_store(&dst, &store, &to.dest_password, a.force)?;
+    out::convert_human(w, &src, &dst, to.format, store.entries.len())?;
     Ok(exit::OK)
-}
-
-/// One candidate with what reading it found.
-#[derive(Debug, Clone)]
-pub struct LocatedStore {
-    /// The candidate.
-    pub candidate: locate::Candidate,
-    /// The store, if it could be read.
-    pub store: std::result::Result<TrustStore, String>,
 }
 
 fn locate_cmd(a: LocateArgs, w: &mut dyn Write) -> Result<u8> {
     let env = LocateEnv::from_process(a.java_home.clone());
-    let password = a.pass.resolve()?;
-    let found: Vec<LocatedStore> = locate::candidates(&env)
-        .into_iter()
-        .map(|candidate| {
-            let store = storefile::load(&candidate.path, &password).map_err(|e| format!("{e:#}"));
-            LocatedStore { candidate, store }
-        })
-        .collect();
+    let found = locate::locate_all(&env, &a.pass.resolve()?);
     if a.json {
         out::locate_json(w, &found)?;
     } else {

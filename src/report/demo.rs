@@ -1,5 +1,6 @@
-//! Output of `trustpath demo`: what the lab deployment is, section headings, the fixes applied and the
-//! before/after table. The two probe reports themselves go through the normal [`super::Printer`].
+//! Output of `trustpath demo`, step by step: what the lab deployment is, the first probe's report, the
+//! fixes applied, the second report and the before/after table. The two probe reports go through the
+//! normal human printer.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -7,14 +8,37 @@ use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 
-use super::Run;
+use super::Human;
+use crate::demo::Step;
+use crate::judge::{EndpointReport, Run};
 
 const BOLD: Style = Style::new().bold();
 const GOOD: Style = AnsiColor::Green.on_default().bold();
 const BAD: Style = AnsiColor::Red.on_default().bold();
 
+/// Prints one step of the demo.
+pub fn step(w: &mut dyn Write, step: &Step<'_>) -> io::Result<()> {
+    match step {
+        Step::Intro { dir, endpoints } => intro(w, dir, endpoints),
+        Step::Before(run) => {
+            heading(w, "Before")?;
+            Human::new(&mut *w).print_run(run)
+        }
+        Step::Fixed(applied) => fixes(w, applied),
+        Step::After {
+            roles,
+            before,
+            after,
+        } => {
+            heading(w, "After")?;
+            Human::new(&mut *w).print_run(after)?;
+            before_after(w, roles, before, after)
+        }
+    }
+}
+
 /// What the demo deployment is made of: (role, public name, address, speaks TLS).
-pub fn intro(
+fn intro(
     w: &mut dyn Write,
     dir: &Path,
     endpoints: &[(&str, &str, SocketAddr, bool)],
@@ -43,12 +67,12 @@ pub fn intro(
 }
 
 /// A section heading.
-pub fn heading(w: &mut dyn Write, title: &str) -> io::Result<()> {
+fn heading(w: &mut dyn Write, title: &str) -> io::Result<()> {
     writeln!(w, "\n{BOLD}━━ {title} ━━{BOLD:#}\n")
 }
 
 /// The fixes applied: (role, the finding fixed, what was done).
-pub fn fixes(w: &mut dyn Write, applied: &[(&str, String, String)]) -> io::Result<()> {
+fn fixes(w: &mut dyn Write, applied: &[(&str, String, String)]) -> io::Result<()> {
     writeln!(w, "\n{BOLD}━━ Applying the fixes ━━{BOLD:#}\n")?;
     for (role, code, action) in applied {
         writeln!(w, "  {role:<7} {code:<22} → {action}")?;
@@ -57,17 +81,12 @@ pub fn fixes(w: &mut dyn Write, applied: &[(&str, String, String)]) -> io::Resul
 }
 
 /// One line per endpoint: its verdict and first finding before, and after.
-pub fn before_after(
-    w: &mut dyn Write,
-    roles: &[&str],
-    before: &Run,
-    after: &Run,
-) -> io::Result<()> {
+fn before_after(w: &mut dyn Write, roles: &[&str], before: &Run, after: &Run) -> io::Result<()> {
     writeln!(w, "\n{BOLD}━━ Before → after ━━{BOLD:#}\n")?;
     for (i, role) in roles.iter().enumerate() {
         let b = before.endpoints.get(i);
         let a = after.endpoints.get(i);
-        let verdict = |r: Option<&super::EndpointReport>| match r {
+        let verdict = |r: Option<&EndpointReport>| match r {
             Some(r) if r.ok() => ("✓ trusted".to_owned(), GOOD),
             Some(r) => (
                 format!(

@@ -8,13 +8,14 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::human::{self, BAD, BOLD, DIM, GOOD, Human, WARN};
-use super::model::{EndpointReport, StoreSummary};
 use super::{date, rfc3339};
 use crate::config::ConfigFinding;
 use crate::deploy::cross::{ChainRow, NameCoverage};
 use crate::deploy::web::{HttpOutcome, WebsocketOutcome};
 use crate::deploy::{EndpointUrl, Role};
 use crate::finding::{Finding, Severity};
+use crate::judge::EndpointReport;
+use crate::jvm::StoreSummary;
 
 /// One endpoint of the deployment, as checked.
 #[derive(Debug, Clone)]

@@ -7,10 +7,11 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::date;
-use super::model::{EndpointReport, Run, StoreOrigin};
 use crate::cert::Certificate;
 use crate::chain::{PathSource, Verdict};
 use crate::finding::{Finding, Severity};
+use crate::judge::{EndpointReport, Run};
+use crate::jvm::{StoreOrigin, StoreSummary};
 use crate::probe::Handshake;
 
 pub(super) const GOOD: Style = AnsiColor::Green.on_default().bold();
@@ -51,7 +52,7 @@ impl<W: Write> Human<W> {
     }
 
     /// The "judging with …" lines.
-    pub(super) fn truststores(&mut self, stores: &[super::model::StoreSummary]) -> io::Result<()> {
+    pub(super) fn truststores(&mut self, stores: &[StoreSummary]) -> io::Result<()> {
         for s in stores {
             let origin = match s.origin {
                 StoreOrigin::Option => "truststore",

@@ -6,11 +6,12 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::model::{EndpointReport, Run, StoreSummary};
 use super::rfc3339;
 use crate::cert::Certificate;
 use crate::chain::{Fix, PathSource, PathStep, Verdict};
 use crate::finding::Finding;
+use crate::judge::{EndpointReport, Run};
+use crate::jvm::StoreSummary;
 use crate::probe::TlsInfo;
 
 /// Writes runs as JSON.

@@ -13,15 +13,15 @@ pub mod discover;
 mod human;
 mod json;
 pub mod lab;
-mod model;
 mod progress;
 pub mod store;
 
 use std::io::{self, Write};
 
+use crate::judge::Run;
+
 pub use human::Human;
 pub use json::Json;
-pub use model::{EndpointReport, Run, StoreOrigin, StoreSummary};
 pub use progress::Progress;
 
 /// Prints runs in the chosen format.
@@ -50,6 +50,16 @@ impl<W: Write> Printer<W> {
             Printer::Human(p) => p.print_run(run),
             Printer::Json(p) => p.print_run(run),
         }
+    }
+}
+
+/// Prints a run on stdout: JSON, or the human report with colour when stdout is a terminal and
+/// `NO_COLOR` is unset.
+pub fn print_run(run: &Run, json: bool) -> io::Result<()> {
+    if json {
+        Printer::json(io::BufWriter::new(io::stdout().lock())).print_run(run)
+    } else {
+        Printer::human(io::BufWriter::new(anstream::stdout().lock())).print_run(run)
     }
 }
 

@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use super::{date, rfc3339};
 use crate::cert::Certificate;
-use crate::cmd::store::{ImportAction, ImportWarning, LocatedStore, StoreDiff};
+use crate::jvm::locate::LocatedStore;
 use crate::storefile::Saved;
+use crate::truststore::edit::{ImportAction, ImportWarning, StoreDiff};
 use crate::truststore::{Entry, EntryBody, StoreFormat, TrustStore};
 
 /// One entry as JSON.

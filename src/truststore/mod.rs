@@ -4,6 +4,7 @@
 //! writes. The format is always detected from content ([`detect`]), never from a file name.
 
 mod cursor;
+pub mod edit;
 pub mod jceks;
 pub mod jks;
 pub mod keyprotect;

@@ -6,8 +6,14 @@
 //! then Debian's shared `/etc/ssl/certs/java/cacerts`. Then, for the listing only, every JDK under
 //! `/usr/lib/jvm` and Atlassian's bundled JREs (`/opt/atlassian/*/jre`). Both layouts are understood:
 //! `lib/security/cacerts` (JDK 9+) and `jre/lib/security/cacerts` (JDK 8 and bundled JREs).
+//! [`locate_all`] also reads every candidate, for the listing.
 
 use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+
+use crate::error::Result;
+use crate::truststore::TrustStore;
 
 /// Where to look, so that tests can point the search at a fake file system.
 #[derive(Debug, Clone, Default)]
@@ -157,6 +163,39 @@ pub fn candidates(env: &LocateEnv) -> Vec<Candidate> {
 /// The store the default JVM uses, if one is found.
 pub fn default_cacerts(env: &LocateEnv) -> Option<Candidate> {
     candidates(env).into_iter().find(|c| c.default)
+}
+
+/// The path of the default JVM's cacerts (`--cacerts`), or an error saying where trustpath looked.
+pub fn default_cacerts_path(env: &LocateEnv) -> Result<PathBuf> {
+    match default_cacerts(env) {
+        Some(c) => Ok(c.path),
+        None => bail!(
+            "no JVM truststore found (looked at --java-home, $JAVA_HOME, the java on PATH and {}); pass the \
+             store's path instead of --cacerts",
+            env.system_cacerts.display()
+        ),
+    }
+}
+
+/// One candidate with what reading it found.
+#[derive(Debug, Clone)]
+pub struct LocatedStore {
+    /// The candidate.
+    pub candidate: Candidate,
+    /// The store, if it could be read (else why not).
+    pub store: std::result::Result<TrustStore, String>,
+}
+
+/// Every candidate, each read with `password`.
+pub fn locate_all(env: &LocateEnv, password: &str) -> Vec<LocatedStore> {
+    candidates(env)
+        .into_iter()
+        .map(|candidate| {
+            let store =
+                crate::storefile::load(&candidate.path, password).map_err(|e| format!("{e:#}"));
+            LocatedStore { candidate, store }
+        })
+        .collect()
 }
 
 fn children(dir: &Path) -> Vec<PathBuf> {

@@ -1,0 +1,109 @@
+//! Option groups shared by several subcommands: the store password, the truststores a JVM verdict uses,
+//! and the fix options of `probe` and `verify`. Each turns into the plain value the library takes.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use crate::cert::Certificate;
+use crate::error::Result;
+use crate::jvm::TrustSpec;
+use crate::password::{self, PassSource};
+
+/// The store-password options shared by every command that opens a store.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StorePassArgs {
+    /// Store password. Visible in the process list: prefer --storepass-env or --storepass-file on shared
+    /// machines. Default: changeit.
+    #[arg(long, value_name = "PASS")]
+    pub storepass: Option<String>,
+    /// Read the store password from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "storepass")]
+    pub storepass_env: Option<String>,
+    /// Read the store password from the first line of this file.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["storepass", "storepass_env"])]
+    pub storepass_file: Option<PathBuf>,
+}
+
+impl StorePassArgs {
+    /// Where the options say the password comes from, when they name one.
+    pub fn source(&self) -> Option<PassSource> {
+        if let Some(p) = &self.storepass {
+            Some(PassSource::Given(p.clone()))
+        } else if let Some(v) = &self.storepass_env {
+            Some(PassSource::Env(v.clone()))
+        } else {
+            self.storepass_file.clone().map(PassSource::File)
+        }
+    }
+
+    /// Resolves the password the options name, or the default.
+    pub fn resolve(&self) -> Result<String> {
+        password::resolve(self.source().as_ref())
+    }
+}
+
+/// Truststore options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TrustArgs {
+    /// A truststore the JVM verdict uses: JKS, JCEKS, PKCS#12, a PEM bundle or a directory of PEM/DER
+    /// files. Repeat for several; their trusted-certificate entries are all anchors.
+    #[arg(long = "truststore", value_name = "FILE")]
+    pub truststores: Vec<PathBuf>,
+    /// Also use the default JVM's cacerts (found from JAVA_HOME, else the `java` on PATH). Without any
+    /// --truststore this is the default when a JVM is found; otherwise Mozilla's roots are used.
+    #[arg(long)]
+    pub cacerts: bool,
+    /// The JVM whose cacerts and java.security apply. Defaults to JAVA_HOME, else the `java` on PATH.
+    #[arg(long, value_name = "DIR")]
+    pub java_home: Option<PathBuf>,
+    /// The truststore password.
+    #[command(flatten)]
+    pub storepass: StorePassArgs,
+}
+
+impl TrustArgs {
+    /// The truststores these options name.
+    pub fn spec(&self) -> TrustSpec {
+        TrustSpec {
+            truststores: self.truststores.clone(),
+            cacerts: self.cacerts,
+            java_home: self.java_home.clone(),
+            storepass: self.storepass.source(),
+        }
+    }
+}
+
+/// Options about the diagnosis and its fixes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FixArgs {
+    /// Warn about certificates that expire within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warn_days: u32,
+    /// Write fixes into DIR: a corrected fullchain (leaf first, intermediates in order, no root) when the
+    /// needed certificates are known, and the PEM of each CA the truststore lacks.
+    #[arg(long, value_name = "DIR")]
+    pub write_fixes: Option<PathBuf>,
+    /// A PEM bundle of certificates known from elsewhere (e.g. the CA's intermediates), used to build
+    /// the corrected fullchain, never as trust anchors.
+    #[arg(long, value_name = "FILE")]
+    pub extra_certs: Option<PathBuf>,
+}
+
+impl FixArgs {
+    /// Reads `--extra-certs` (a PEM bundle or a DER certificate).
+    pub fn extra_certs(&self) -> Result<Vec<Certificate>> {
+        match &self.extra_certs {
+            Some(path) => crate::storefile::read_cert_file(path).context("--extra-certs"),
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
+/// A `--timeout SECONDS` value, checked.
+pub fn timeout(seconds: f64) -> Result<std::time::Duration> {
+    if !(seconds > 0.0 && seconds.is_finite()) {
+        anyhow::bail!("--timeout must be a positive number of seconds");
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}

@@ -1,0 +1,254 @@
+//! Batch judging: many captured or read chains judged as the JVM would, each distinct (chain, host) once,
+//! on all cores. `probe`, `verify` and `check` all judge through here, and get a [`Run`] of
+//! [`EndpointReport`]s in input order.
+//!
+//! The diagnosis is a pure function of the served certificates and the host name (`chain::diagnose`), and
+//! fleets behind one load balancer serve the same chain, so results are memoised by the SHA-256 of each
+//! served certificate and the host.
+
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use crate::cert::Certificate;
+use crate::chain::{ChainInput, Diagnosis};
+use crate::error::Result;
+use crate::finding::{self, Finding, Severity};
+use crate::jvm::{JvmTrust, StoreSummary};
+use crate::probe::{CapturedChain, TlsInfo};
+use crate::storefile::ChainFile;
+
+/// Everything reported about one endpoint or chain file.
+#[derive(Debug, Clone, Default)]
+pub struct EndpointReport {
+    /// The target as given (`https://wiki.example.test`), or the chain file's path.
+    pub target: String,
+    /// The host name checked against the leaf, when there is one.
+    pub host: Option<String>,
+    /// The port probed (none for chain files).
+    pub port: Option<u16>,
+    /// The SNI name sent.
+    pub sni: Option<String>,
+    /// The address connected to.
+    pub address: Option<SocketAddr>,
+    /// The handshake, when probed.
+    pub tls: Option<TlsInfo>,
+    /// The chain as served (or as read from the file), leaf first.
+    pub chain: Vec<Certificate>,
+    /// The diagnosis, when there was a chain to judge.
+    pub diagnosis: Option<Diagnosis>,
+    /// Every finding (capture and diagnosis), most important first.
+    pub findings: Vec<Finding>,
+    /// Files written by `--write-fixes`.
+    pub written: Vec<PathBuf>,
+}
+
+impl EndpointReport {
+    /// The JVM's verdict: false without a chain.
+    pub fn trusted(&self) -> bool {
+        self.diagnosis.as_ref().is_some_and(|d| d.trusted)
+    }
+
+    /// Whether the endpoint passes: trusted by the JVM and no error finding.
+    pub fn ok(&self) -> bool {
+        self.trusted() && !self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// The stem of a probed endpoint's `--write-fixes` files: `HOST_PORT`.
+    pub fn fix_name(&self) -> String {
+        format!(
+            "{}_{}",
+            self.host.clone().unwrap_or_default(),
+            self.port.unwrap_or(0)
+        )
+    }
+
+    /// Writes the diagnosis's fixes into `dir` under `name` (see [`crate::storefile::write_fixes`]) and
+    /// records the files written.
+    pub fn write_fixes(&mut self, dir: &Path, name: &str) -> Result<()> {
+        if let Some(fix) = self.diagnosis.as_ref().and_then(|d| d.fix.as_ref()) {
+            self.written = crate::storefile::write_fixes(dir, name, fix)?;
+        }
+        Ok(())
+    }
+}
+
+/// A whole run: `trustpath probe` or `trustpath verify`.
+#[derive(Debug, Clone, Default)]
+pub struct Run {
+    /// The truststores the JVM verdicts used.
+    pub truststores: Vec<StoreSummary>,
+    /// One entry per target or chain file, in input order.
+    pub endpoints: Vec<EndpointReport>,
+    /// The validation instant (seconds since the epoch), for "expires in N days".
+    pub now: i64,
+}
+
+impl Run {
+    /// The process exit code: 0 when every endpoint passes, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        if self.endpoints.iter().all(EndpointReport::ok) {
+            crate::error::exit::OK
+        } else {
+            crate::error::exit::PROBLEMS
+        }
+    }
+}
+
+/// Judges every capture (each distinct chain and host once) and builds the run, in input order.
+/// `extra` are certificates known from elsewhere, used to build fixes, never as anchors.
+pub fn captures(
+    captures: Vec<CapturedChain>,
+    trust: &JvmTrust,
+    extra: &[Certificate],
+    now: i64,
+) -> Run {
+    let jobs: Vec<Job> = captures
+        .iter()
+        .map(|c| Job {
+            served: &c.chain,
+            host: Some(checked_host(c)),
+        })
+        .collect();
+    let memo = diagnose_all(&jobs, trust, extra, now);
+    Run {
+        truststores: trust.summaries.clone(),
+        endpoints: captures
+            .into_iter()
+            .map(|c| {
+                let diagnosis = memo.get(&key(&c.chain, Some(&checked_host(&c)))).cloned();
+                let mut findings = c.findings;
+                findings.extend(diagnosis.iter().flat_map(|d| d.findings.iter().cloned()));
+                finding::sort(&mut findings);
+                EndpointReport {
+                    target: c.target.input.clone(),
+                    host: Some(c.target.host.clone()),
+                    port: Some(c.target.port),
+                    sni: c.sni,
+                    address: c.address,
+                    tls: c.tls,
+                    findings,
+                    chain: c.chain,
+                    diagnosis,
+                    written: Vec::new(),
+                }
+            })
+            .collect(),
+        now,
+    }
+}
+
+/// Judges chain files (name, chain and the keys found with it) against `host`; `key` is a private key
+/// (label, public-key bits) that must belong to every leaf.
+pub fn chain_files(
+    files: Vec<(String, ChainFile)>,
+    host: Option<&str>,
+    key: Option<&(String, Vec<u8>)>,
+    trust: &JvmTrust,
+    extra: &[Certificate],
+    now: i64,
+) -> Run {
+    let host = host.map(str::to_owned);
+    let jobs: Vec<Job> = files
+        .iter()
+        .map(|(_, f)| Job {
+            served: &f.certs,
+            host: host.clone(),
+        })
+        .collect();
+    let memo = diagnose_all(&jobs, trust, extra, now);
+    Run {
+        truststores: trust.summaries.clone(),
+        endpoints: files
+            .into_iter()
+            .map(|(name, file)| {
+                let diagnosis = memo.get(&key_of(&file.certs, host.as_deref())).cloned();
+                let mut findings: Vec<Finding> = diagnosis
+                    .iter()
+                    .flat_map(|d| d.findings.iter().cloned())
+                    .collect();
+                findings.extend(key.into_iter().chain(file.keys.iter()).filter_map(
+                    |(label, spki)| crate::keypair::key_mismatch(label, spki, &file.certs),
+                ));
+                finding::sort(&mut findings);
+                EndpointReport {
+                    target: name,
+                    host: host.clone(),
+                    findings,
+                    chain: file.certs,
+                    diagnosis,
+                    ..EndpointReport::default()
+                }
+            })
+            .collect(),
+        now,
+    }
+}
+
+/// One chain to judge against a host.
+struct Job<'a> {
+    served: &'a [Certificate],
+    host: Option<String>,
+}
+
+/// Diagnoses by served chain (SHA-256 of each certificate) and host name.
+type Key = (Vec<[u8; 32]>, Option<String>);
+type Memo = HashMap<Key, Diagnosis>;
+
+/// The host name a capture's leaf is checked against: `--sni` when given, else the target's host.
+fn checked_host(captured: &CapturedChain) -> String {
+    captured
+        .sni
+        .clone()
+        .unwrap_or_else(|| captured.target.host.clone())
+}
+
+fn key_of(served: &[Certificate], host: Option<&str>) -> Key {
+    (
+        served.iter().map(Certificate::sha256).collect(),
+        host.map(str::to_owned),
+    )
+}
+
+fn key(served: &[Certificate], host: Option<&String>) -> Key {
+    key_of(served, host.map(String::as_str))
+}
+
+/// Diagnoses every distinct (chain, host) once, on all cores: `chain::diagnose` is pure and CPU-bound.
+/// Empty chains are not judged.
+fn diagnose_all(jobs: &[Job<'_>], trust: &JvmTrust, extra: &[Certificate], now: i64) -> Memo {
+    let mut seen = HashSet::new();
+    let unique: Vec<&Job<'_>> = jobs
+        .iter()
+        .filter(|j| !j.served.is_empty() && seen.insert(key(j.served, j.host.as_ref())))
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = unique.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = unique
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|j| {
+                            let input = ChainInput {
+                                served: j.served.to_vec(),
+                                host: j.host.clone(),
+                                extra: extra.to_vec(),
+                            };
+                            let d =
+                                crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now);
+                            (key(j.served, j.host.as_ref()), d)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        // A worker only panics if diagnose does; that endpoint is then reported without a diagnosis.
+        workers
+            .into_iter()
+            .filter_map(|w| w.join().ok())
+            .flatten()
+            .collect()
+    })
+}
