@@ -146,3 +146,98 @@ fn a_java_home_in_the_file_judges_with_that_jvms_cacerts() {
     assert!(codes.contains(&"jvm-distrusts-proxy"), "{codes:?}");
     assert!(codes.contains(&"untrusted-root"), "{codes:?}");
 }
+
+/// An HTTPS server on 127.0.0.1 that answers every request with `302 Found` to `location`; it stops with
+/// the test's runtime.
+fn redirecting_tls_server(chain: &[Vec<u8>], key_pkcs8: &[u8], location: String) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let identity = trustpath::serve::TlsIdentity {
+        chain: chain
+            .iter()
+            .map(|c| rustls::pki_types::CertificateDer::from(c.clone()))
+            .collect(),
+        key: rustls::pki_types::PrivateKeyDer::Pkcs8(key_pkcs8.to_vec().into()),
+    };
+    let config = trustpath::serve::tls_config(identity).unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let rt = support::serve::runtime();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    rt.spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            let location = location.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let answer = format!(
+                    "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                let _ = tls.write_all(answer.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn a_redirect_to_a_port_without_tls_fails_at_the_tls_stage_with_the_tls_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let names = SubjectName::parse_all(&["app.lab.test"]).unwrap();
+    let lab = lab::generate(&LabSpec::new(names), OffsetDateTime::now_utc()).unwrap();
+    for f in &lab.files {
+        std::fs::write(d.join(&f.name), &f.contents).unwrap();
+    }
+    let chain = vec![
+        lab.leaf.cert.der().to_vec(),
+        lab.intermediate.as_ref().unwrap().der().to_vec(),
+    ];
+    // The redirect names https:// on a port that speaks plain HTTP: the hop's TLS handshake fails.
+    let plain = start_plain("not tls");
+    let app = redirecting_tls_server(
+        &chain,
+        &lab.leaf.key_pkcs8,
+        format!("https://127.0.0.1:{}/login", plain.addr.port()),
+    );
+    std::fs::write(
+        d.join("deployment.toml"),
+        format!(
+            "[jvm]\ntruststore = \"truststore.jks\"\n\
+             [[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"https://app.lab.test:{app}/\"\nconnect = \"127.0.0.1\"\n"
+        ),
+    )
+    .unwrap();
+    let (code, v) = check_json(&d.join("deployment.toml"));
+    assert_eq!(code, Some(1), "{v:#}");
+    let hops = &v["endpoints"][0]["http"][0]["hops"];
+    assert_eq!(hops[0]["status"], 302, "{v:#}");
+    let error = hops[1]["error"].as_str().unwrap_or_default();
+    assert!(error.starts_with("TLS: "), "{error}");
+    assert!(error.contains("plain HTTP"), "{error}");
+    let failed = v["endpoints"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "http-failed")
+        .unwrap_or_else(|| panic!("no http-failed finding: {v:#}"));
+    assert!(
+        failed["remediation"]
+            .as_str()
+            .unwrap()
+            .contains("TLS configuration"),
+        "{failed:#}"
+    );
+}

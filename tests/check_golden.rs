@@ -1,7 +1,7 @@
 //! The deployment report (`trustpath check`) against golden files: a hand-built observation of a
 //! Confluence deployment at a fixed instant (a trusted app, a heartbeat redirected to a login host, a
 //! Synchrony port on plain ws://, a node whose redirects betray a wrong proxyPort, one configuration
-//! finding), judged by the real pure parts (`cmd::check::assemble`: HTTP, WebSocket and cross-endpoint
+//! finding), judged by the real pure parts (`deploy::assemble`: HTTP, WebSocket and cross-endpoint
 //! findings) and printed in both forms.
 
 mod golden;
@@ -9,9 +9,10 @@ mod golden;
 use std::path::Path;
 
 use trustpath::chain::{Diagnosis, PathSource, PathStep, Profile, Verdict};
-use trustpath::cmd::check::{Live, assemble};
 use trustpath::config::ConfigFinding;
+use trustpath::deploy::assemble::{Live, assemble};
 use trustpath::deploy::model::parse;
+use trustpath::deploy::run::DeploymentRun;
 use trustpath::deploy::web::cookie::SetCookie;
 use trustpath::deploy::web::{Hop, HttpOutcome, WebsocketOutcome};
 use trustpath::finding::{Code, Finding, Severity};
@@ -19,7 +20,7 @@ use trustpath::judge::EndpointReport;
 use trustpath::jvm::{StoreOrigin, StoreSummary};
 use trustpath::probe::http::AcceptCheck;
 use trustpath::probe::{Handshake, TlsInfo};
-use trustpath::report::deploy::{DeploymentRun, print_human, print_json};
+use trustpath::report::deploy::{print_human, print_json};
 
 const DEPLOYMENT: &str = r#"
 name = "confluence"

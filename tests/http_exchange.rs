@@ -19,7 +19,8 @@ use tokio_rustls::TlsAcceptor;
 use trustpath::deploy::model::{self, Deployment, Endpoint, EndpointUrl, HttpCheck};
 use trustpath::deploy::web::{self, HttpOutcome, Opener, WebsocketOutcome};
 use trustpath::finding::{Finding, Severity};
-use trustpath::probe::http::{AcceptCheck, BoxIo};
+use trustpath::probe::http::AcceptCheck;
+use trustpath::probe::{BoxIo, Failure};
 
 /// Short enough to keep the silent-server tests quick, long enough for a loaded CI machine.
 const TIMEOUT: Duration = Duration::from_secs(2);
@@ -69,23 +70,29 @@ fn acceptor() -> TlsAcceptor {
 fn opener() -> Box<Opener> {
     Box::new(|url: EndpointUrl| {
         Box::pin(async move {
-            if !HOSTS.contains(&url.host.as_str()) {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    format!("unknown host {}", url.host),
-                ));
-            }
-            let tcp = TcpStream::connect(("127.0.0.1", url.port)).await?;
-            if url.scheme.secure() {
-                let name = ServerName::try_from(url.host.clone())
-                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-                let tls = capture_connector().connect(name, tcp).await?;
-                Ok(Box::new(tls) as BoxIo)
-            } else {
-                Ok(Box::new(tcp) as BoxIo)
-            }
+            open(&url)
+                .await
+                .map_err(|e| Failure::from_open(&e, TIMEOUT))
         })
     })
+}
+
+async fn open(url: &EndpointUrl) -> std::io::Result<BoxIo> {
+    if !HOSTS.contains(&url.host.as_str()) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("unknown host {}", url.host),
+        ));
+    }
+    let tcp = TcpStream::connect(("127.0.0.1", url.port)).await?;
+    if url.scheme.secure() {
+        let name = ServerName::try_from(url.host.clone())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let tls = capture_connector().connect(name, tcp).await?;
+        Ok(Box::new(tls) as BoxIo)
+    } else {
+        Ok(Box::new(tcp) as BoxIo)
+    }
 }
 
 /// What a canned server does with a request head.
@@ -554,8 +561,9 @@ fn redirects_stop_after_the_maximum() {
     let last = outcome.hops.last().unwrap();
     assert!(
         last.error
-            .as_deref()
+            .as_ref()
             .unwrap()
+            .to_string()
             .contains("more than 10 redirects")
     );
 }

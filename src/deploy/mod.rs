@@ -1,15 +1,20 @@
 //! Deployment checks: the app, its proxy, its real-time-collaboration port, its nodes and its
 //! authentication proxy judged as one system.
 //!
-//! [`model`] is the deployment file. [`cross`] derives the findings that need several endpoints at once
-//! (mixed schemes, names not covered, the app's JVM not trusting its own public URL, chains compared).
-//! [`web`] makes the HTTP requests and WebSocket upgrades over connections it is handed (an
-//! [`web::Opener`] that `cmd::check` builds on the prober: no sockets are opened here) and judges what
-//! came back (redirects to a login host, insecure session cookies, failed upgrades). The judgements,
-//! like `model` and `cross`, are pure.
+//! [`model`] is the deployment file. [`check`] runs the pipeline: [`observe`] connects to every endpoint
+//! through `probe` (the only I/O here besides reading the file), makes the HTTP requests and WebSocket
+//! upgrades of [`web`] over those connections, and asks the app's address for the public names; then the
+//! pure steps judge: `judge` the chains, [`web`] the exchanges (redirects to a login host, insecure
+//! session cookies, failed upgrades), [`cross`] what needs several endpoints at once (mixed schemes, names
+//! not covered, the app's JVM not trusting its own public URL, chains compared), and [`assemble`] joins
+//! them into the [`run::DeploymentRun`] that `report` prints.
 
+pub mod assemble;
+pub mod check;
 pub mod cross;
 pub mod model;
+pub mod observe;
+pub mod run;
 pub mod web;
 
 pub use model::{Deployment, Endpoint, EndpointUrl, Role, Scheme};

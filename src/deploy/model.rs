@@ -354,6 +354,18 @@ impl Deployment {
     }
 }
 
+/// Reads and validates a deployment file; relative paths in it are relative to its directory.
+pub fn load(path: &Path) -> crate::error::Result<Deployment> {
+    use anyhow::Context;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read deployment file {}", path.display()))?;
+    let base = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parse(&text, &path.display().to_string(), base).map_err(anyhow::Error::msg)
+}
+
 /// Parses a deployment file's text. `origin` names it in errors; relative paths are resolved against
 /// `base`.
 pub fn parse(text: &str, origin: &str, base: &Path) -> Result<Deployment, String> {

@@ -21,13 +21,15 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::deploy::model::{Endpoint, EndpointUrl, HttpCheck, MAX_REDIRECTS};
-use crate::probe::http::{self as client, AcceptCheck, BoxIo, HttpError};
+use crate::probe::http::{self as client, AcceptCheck};
+use crate::probe::{BoxIo, Failure, Stage};
 
 pub use cookie::{SetCookie, parse_set_cookie};
 pub use judge::{http_findings, websocket_findings};
 
-/// Opens a connection to a URL's host and port (TLS for `https`/`wss`), ready for HTTP.
-pub type Opener = dyn Fn(EndpointUrl) -> Pin<Box<dyn Future<Output = std::io::Result<BoxIo>> + Send>>
+/// Opens a connection to a URL's host and port (TLS for `https`/`wss`), ready for HTTP, or says at which
+/// stage (connect, TLS) it could not.
+pub type Opener = dyn Fn(EndpointUrl) -> Pin<Box<dyn Future<Output = Result<BoxIo, Failure>> + Send>>
     + Send
     + Sync;
 
@@ -50,7 +52,7 @@ pub struct Hop {
     pub body_excerpt: String,
     /// Why the request failed or the chain stopped here (`connect: …`, `timeout: …`, `redirect loop: …`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<Failure>,
     /// The body read (at most `probe::http::MAX_BODY` bytes), kept for the body expectation.
     #[serde(skip)]
     pub body: Vec<u8>,
@@ -60,7 +62,7 @@ pub struct Hop {
 }
 
 impl Hop {
-    fn failed(url: &EndpointUrl, error: &HttpError) -> Hop {
+    fn failed(url: &EndpointUrl, error: Failure) -> Hop {
         Hop {
             url: url.text.clone(),
             status: None,
@@ -68,7 +70,7 @@ impl Hop {
             set_cookies: Vec::new(),
             login_form: false,
             body_excerpt: String::new(),
-            error: Some(error.to_string()),
+            error: Some(error),
             body: Vec::new(),
             body_truncated: false,
         }
@@ -123,15 +125,13 @@ async fn open_within(
     open: &Opener,
     url: &EndpointUrl,
     timeout: Duration,
-) -> Result<BoxIo, HttpError> {
-    match tokio::time::timeout(timeout, open(url.clone())).await {
-        Ok(Ok(io)) => Ok(io),
-        Ok(Err(e)) => Err(HttpError::from_open(&e, timeout)),
-        Err(_) => Err(HttpError::Timeout {
-            stage: client::Stage::Connect,
+) -> Result<BoxIo, Failure> {
+    tokio::time::timeout(timeout, open(url.clone()))
+        .await
+        .unwrap_or(Err(Failure::Timeout {
+            stage: Stage::Connect,
             after: timeout,
-        }),
-    }
+        }))
 }
 
 /// Makes `check`'s request on `endpoint`, over `first` when the caller already has a connection to it,
@@ -166,7 +166,7 @@ pub async fn run_http(
         let mut hop = match response {
             Ok(response) => Hop::answered(&url, response),
             Err(e) => {
-                hops.push(Hop::failed(&url, &e));
+                hops.push(Hop::failed(&url, e));
                 break;
             }
         };
@@ -180,16 +180,17 @@ pub async fn run_http(
             }
         };
         match next {
-            Err(e) => hop.error = Some(format!("redirect: {e}")),
+            Err(e) => hop.error = Some(Failure::failed(Stage::Redirect, e)),
             Ok(next) if next.text == url.text || hops.iter().any(|h| h.url == next.text) => {
-                hop.error = Some(format!(
-                    "redirect loop: {} was already requested",
-                    next.text
+                hop.error = Some(Failure::failed(
+                    Stage::Loop,
+                    format!("{} was already requested", next.text),
                 ));
             }
             Ok(_) if hops.len() >= MAX_REDIRECTS => {
-                hop.error = Some(format!(
-                    "redirect: more than {MAX_REDIRECTS} redirects, not followed further"
+                hop.error = Some(Failure::failed(
+                    Stage::Redirect,
+                    format!("more than {MAX_REDIRECTS} redirects, not followed further"),
                 ));
             }
             Ok(next) => {
@@ -225,7 +226,7 @@ pub struct WebsocketOutcome {
     pub body_excerpt: String,
     /// Why no answer was read (`connect: …`, `read: the server closed the connection …`, `timeout: …`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<Failure>,
 }
 
 impl WebsocketOutcome {
@@ -279,7 +280,7 @@ pub async fn run_websocket(
             accept: None,
             headers: Vec::new(),
             body_excerpt: String::new(),
-            error: Some(e.to_string()),
+            error: Some(e),
         },
     }
 }

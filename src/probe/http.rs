@@ -16,9 +16,10 @@ use http_body_util::{BodyExt, Empty};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use serde::Serialize;
-use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::handshake::{client::generate_key, derive_accept_key};
 
+use super::connect::BoxIo;
+use super::failure::{Failure, Stage};
 use crate::deploy::model::{EndpointUrl, Scheme};
 
 /// Most body bytes kept from one response; the rest is not read (`body_truncated`).
@@ -30,128 +31,27 @@ pub const EXCERPT_CHARS: usize = 160;
 /// The `User-Agent` sent.
 pub const USER_AGENT: &str = concat!("trustpath/", env!("CARGO_PKG_VERSION"));
 
-/// A stream HTTP can be spoken over (TCP, TLS, or a test's in-memory pipe).
-pub trait Io: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
-
-impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Io for T {}
-
-/// An open stream, boxed.
-pub type BoxIo = Box<dyn Io>;
-
-/// The step of an exchange that failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Stage {
-    /// Opening the TCP connection (or resolving its address).
-    Connect,
-    /// The TLS handshake.
-    Tls,
-    /// Writing the request.
-    Send,
-    /// Reading the response.
-    Read,
-}
-
-impl Stage {
-    /// The stage's name as reports print it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Stage::Connect => "connect",
-            Stage::Tls => "TLS",
-            Stage::Send => "send",
-            Stage::Read => "read",
-        }
+/// A hyper error while sending the request or reading the response head, as the stage it failed at.
+fn exchange_failure(error: &hyper::Error) -> Failure {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
     }
-}
-
-/// Why an exchange could not be completed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum HttpError {
-    /// A step failed.
-    #[error("{}: {message}", stage.name())]
-    Failed {
-        /// Which step.
-        stage: Stage,
-        /// What went wrong, lower-case.
-        message: String,
-    },
-    /// A step did not finish in time.
-    #[error("timeout: {}", timeout_text(*stage, *after))]
-    Timeout {
-        /// Which step was waited on.
-        stage: Stage,
-        /// How long was waited.
-        after: Duration,
-    },
-}
-
-fn timeout_text(stage: Stage, after: Duration) -> String {
-    let secs = after.as_secs_f64();
-    match stage {
-        Stage::Connect => format!("no connection within {secs} s"),
-        Stage::Tls => format!("the TLS handshake did not finish within {secs} s"),
-        Stage::Send => format!("the request could not be sent within {secs} s"),
-        Stage::Read => format!("no complete response within {secs} s"),
-    }
-}
-
-impl HttpError {
-    /// The stage name, or `timeout`.
-    pub fn stage_name(&self) -> &'static str {
-        match self {
-            HttpError::Failed { stage, .. } => stage.name(),
-            HttpError::Timeout { .. } => "timeout",
-        }
-    }
-
-    /// Classifies a failure to open a connection: TLS errors (rustls errors, which tokio-rustls reports
-    /// as `InvalidData`), timeouts, or else a connect failure.
-    pub fn from_open(error: &std::io::Error, timeout: Duration) -> HttpError {
-        let tls = error
-            .get_ref()
-            .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
-            || error.kind() == std::io::ErrorKind::InvalidData;
-        if error.kind() == std::io::ErrorKind::TimedOut {
-            return HttpError::Timeout {
-                stage: Stage::Connect,
-                after: timeout,
-            };
-        }
-        HttpError::Failed {
-            stage: if tls { Stage::Tls } else { Stage::Connect },
-            message: error.to_string(),
-        }
-    }
-
-    fn failed(stage: Stage, message: impl Into<String>) -> HttpError {
-        HttpError::Failed {
-            stage,
-            message: message.into(),
-        }
-    }
-
-    /// A hyper error while sending the request or reading the response head.
-    fn exchange(error: &hyper::Error) -> HttpError {
-        let mut message = error.to_string();
-        let mut source = std::error::Error::source(error);
-        while let Some(s) = source {
-            message.push_str(": ");
-            message.push_str(&s.to_string());
-            source = s.source();
-        }
-        if error.is_incomplete_message() || error.is_canceled() || error.is_closed() {
-            HttpError::failed(
-                Stage::Read,
-                format!("the server closed the connection without a complete response ({message})"),
-            )
-        } else if error.is_parse() {
-            HttpError::failed(
-                Stage::Read,
-                format!("the answer is not an HTTP/1.1 response ({message})"),
-            )
-        } else {
-            HttpError::failed(Stage::Send, message)
-        }
+    if error.is_incomplete_message() || error.is_canceled() || error.is_closed() {
+        Failure::failed(
+            Stage::Read,
+            format!("the server closed the connection without a complete response ({message})"),
+        )
+    } else if error.is_parse() {
+        Failure::failed(
+            Stage::Read,
+            format!("the answer is not an HTTP/1.1 response ({message})"),
+        )
+    } else {
+        Failure::failed(Stage::Send, message)
     }
 }
 
@@ -229,16 +129,16 @@ pub async fn get(
     path: &str,
     headers: &[(String, String)],
     timeout: Duration,
-) -> Result<Response, HttpError> {
+) -> Result<Response, Failure> {
     let mut request = request(url, path)?;
     request
         .headers_mut()
         .insert(http::header::ACCEPT, HeaderValue::from_static("*/*"));
     for (name, value) in headers {
         let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| HttpError::failed(Stage::Send, format!("bad header name '{name}'")))?;
+            .map_err(|_| Failure::failed(Stage::Send, format!("bad header name '{name}'")))?;
         let value = HeaderValue::from_str(value)
-            .map_err(|_| HttpError::failed(Stage::Send, format!("bad value for header {name}")))?;
+            .map_err(|_| Failure::failed(Stage::Send, format!("bad value for header {name}")))?;
         request.headers_mut().insert(name, value);
     }
     let (response, connection) = exchange(io, request, timeout).await?;
@@ -263,7 +163,7 @@ pub async fn websocket(
     url: &EndpointUrl,
     path: &str,
     timeout: Duration,
-) -> Result<Upgrade, HttpError> {
+) -> Result<Upgrade, Failure> {
     let key = generate_key();
     let origin = url.origin_with(if url.scheme.secure() {
         Scheme::Https
@@ -282,10 +182,10 @@ pub async fn websocket(
         HeaderValue::from_static("13"),
     );
     let key_value = HeaderValue::from_str(&key)
-        .map_err(|_| HttpError::failed(Stage::Send, "the generated key is not a header value"))?;
+        .map_err(|_| Failure::failed(Stage::Send, "the generated key is not a header value"))?;
     h.insert(http::header::SEC_WEBSOCKET_KEY, key_value);
     let origin = HeaderValue::from_str(&origin)
-        .map_err(|_| HttpError::failed(Stage::Send, format!("bad origin '{origin}'")))?;
+        .map_err(|_| Failure::failed(Stage::Send, format!("bad origin '{origin}'")))?;
     h.insert(http::header::ORIGIN, origin);
 
     let (response, connection) = exchange(io, request, timeout).await?;
@@ -319,9 +219,9 @@ pub async fn websocket(
 }
 
 /// A `GET path` request with `Host`, `User-Agent` and `Connection: close`.
-fn request(url: &EndpointUrl, path: &str) -> Result<http::Request<Empty<Bytes>>, HttpError> {
+fn request(url: &EndpointUrl, path: &str) -> Result<http::Request<Empty<Bytes>>, Failure> {
     let host = HeaderValue::from_str(&url.host_header())
-        .map_err(|_| HttpError::failed(Stage::Send, format!("bad host '{}'", url.host)))?;
+        .map_err(|_| Failure::failed(Stage::Send, format!("bad host '{}'", url.host)))?;
     http::Request::builder()
         .method(http::Method::GET)
         .uri(path)
@@ -329,7 +229,7 @@ fn request(url: &EndpointUrl, path: &str) -> Result<http::Request<Empty<Bytes>>,
         .header(http::header::USER_AGENT, USER_AGENT)
         .header(http::header::CONNECTION, "close")
         .body(Empty::new())
-        .map_err(|e| HttpError::failed(Stage::Send, format!("bad request path '{path}': {e}")))
+        .map_err(|e| Failure::failed(Stage::Send, format!("bad request path '{path}': {e}")))
 }
 
 /// Runs the HTTP/1.1 handshake on `io`, sends `request` and reads the response head, within `timeout`.
@@ -338,13 +238,13 @@ async fn exchange(
     io: BoxIo,
     request: http::Request<Empty<Bytes>>,
     timeout: Duration,
-) -> Result<(http::Response<Incoming>, tokio::task::JoinHandle<()>), HttpError> {
+) -> Result<(http::Response<Incoming>, tokio::task::JoinHandle<()>), Failure> {
     let work = async {
         let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
             .title_case_headers(true)
             .handshake::<_, Empty<Bytes>>(TokioIo::new(io))
             .await
-            .map_err(|e| HttpError::exchange(&e))?;
+            .map_err(|e| exchange_failure(&e))?;
         // The connection's own error is the one `send_request` reports; its result adds nothing.
         let task = tokio::spawn(async move {
             let _ = connection.with_upgrades().await;
@@ -353,13 +253,13 @@ async fn exchange(
             Ok(response) => Ok((response, task)),
             Err(e) => {
                 task.abort();
-                Err(HttpError::exchange(&e))
+                Err(exchange_failure(&e))
             }
         }
     };
     tokio::time::timeout(timeout, work)
         .await
-        .map_err(|_| HttpError::Timeout {
+        .map_err(|_| Failure::Timeout {
             stage: Stage::Read,
             after: timeout,
         })?
@@ -370,12 +270,12 @@ async fn read_body(
     mut body: Incoming,
     cap: usize,
     timeout: Duration,
-) -> Result<(Vec<u8>, bool), HttpError> {
+) -> Result<(Vec<u8>, bool), Failure> {
     let work = async {
         let mut out = Vec::new();
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|e| {
-                HttpError::failed(Stage::Read, format!("the body could not be read: {e}"))
+                Failure::failed(Stage::Read, format!("the body could not be read: {e}"))
             })?;
             if let Ok(data) = frame.into_data() {
                 let room = cap - out.len();
@@ -390,7 +290,7 @@ async fn read_body(
     };
     tokio::time::timeout(timeout, work)
         .await
-        .map_err(|_| HttpError::Timeout {
+        .map_err(|_| Failure::Timeout {
             stage: Stage::Read,
             after: timeout,
         })?
@@ -485,22 +385,5 @@ mod tests {
     #[test]
     fn excerpt_of_a_body_that_is_only_tags_keeps_the_markup() {
         assert_eq!(excerpt(b"<br/>", 10), "<br/>");
-    }
-
-    #[test]
-    fn open_errors_are_classified_by_stage() {
-        let t = Duration::from_secs(3);
-        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
-        assert_eq!(HttpError::from_open(&refused, t).stage_name(), "connect");
-        let tls = std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure),
-        );
-        assert_eq!(HttpError::from_open(&tls, t).stage_name(), "TLS");
-        let slow = std::io::Error::new(std::io::ErrorKind::TimedOut, "slow");
-        assert_eq!(
-            HttpError::from_open(&slow, t).to_string(),
-            "timeout: no connection within 3 s"
-        );
     }
 }

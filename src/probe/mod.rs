@@ -3,29 +3,34 @@
 //! probe that cannot connect or complete a handshake yields findings on that endpoint, never an error of
 //! the run.
 //!
-//! The path: resolve (or take `--resolve`) → TCP connect → rustls handshake with the capture-only
-//! verifier of [`danger`]. When the server chokes on the first ClientHello (reset, EOF, decode alert), the
-//! handshake is retried once without the post-quantum key share; when rustls cannot complete a handshake
-//! at all and no chain was captured, [`legacy`] reads the chain from a raw TLS ≤ 1.2 ClientHello. A
-//! plain-HTTP answer is recognised from the first bytes received.
+//! One connect path serves every connection trustpath makes, TLS or plain: [`connect`] finds the address
+//! (`--resolve`, an IP literal, or DNS through one cache) and opens TCP; then [`handshake`] runs a rustls
+//! handshake with the capture-only verifier of [`danger`]. When the server chokes on the first
+//! ClientHello (reset, EOF, decode alert), the handshake is retried once without the post-quantum key
+//! share; when rustls cannot complete a handshake at all and no chain was captured, [`legacy`] reads the
+//! chain from a raw TLS ≤ 1.2 ClientHello. A plain-HTTP answer is recognised from the first bytes
+//! received. [`Prober::open`] keeps the connection for HTTP ([`http`]) and says, as a [`Failure`], at
+//! which [`Stage`] it could not be opened.
 //!
 //! One `ClientConfig` per key-share variant is built once and shared by every probe; concurrency is
 //! bounded by a semaphore and every attempt by the timeout.
 
+pub mod connect;
 pub mod danger;
+pub mod failure;
+pub mod findings;
+mod handshake;
 pub mod http;
 pub mod jdk_tls;
 pub mod legacy;
 pub mod stream;
 pub mod target;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rustls::ClientConfig;
-use rustls::client::Resumption;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::ServerName;
 use serde::Serialize;
@@ -34,6 +39,9 @@ use tokio::sync::Semaphore;
 
 use crate::cert::Certificate;
 use crate::finding::{Code, Finding, Severity};
+pub use connect::{BoxIo, Dialer, Io, Transport};
+pub use failure::{Failure, Stage};
+use handshake::{Attempt, certificates, chokes, client_config, describe, is_http};
 pub use target::{Resolve, Target, TargetError};
 
 /// The timeout applied when none is given: connect plus handshake, per attempt.
@@ -134,35 +142,37 @@ pub struct CapturedChain {
     pub ocsp: Vec<u8>,
 }
 
+impl CapturedChain {
+    /// A capture of `target` with nothing in it yet.
+    pub fn new(target: Target, sni: Option<String>) -> CapturedChain {
+        CapturedChain {
+            target,
+            sni,
+            address: None,
+            tls: None,
+            chain: Vec::new(),
+            findings: Vec::new(),
+            ocsp: Vec::new(),
+        }
+    }
+}
+
+/// An endpoint opened for requests: what was captured on the way, and the connection or why there is
+/// none.
+pub struct Opened {
+    /// The capture (for a plain connection: the address and any connection finding).
+    pub capture: CapturedChain,
+    /// The connection, ready for HTTP, or the stage at which opening it failed.
+    pub stream: Result<BoxIo, Failure>,
+}
+
 /// Probes endpoints with shared TLS configurations.
 #[derive(Debug)]
 pub struct Prober {
     with_pq: Arc<ClientConfig>,
     without_pq: Arc<ClientConfig>,
     options: ProbeOptions,
-    dns: Mutex<HashMap<(String, u16), Lookup>>,
-}
-
-/// One DNS lookup shared by every probe of the same host and port (1,000 targets on one name resolve
-/// once); failures are shared too, as text.
-type Lookup = Arc<tokio::sync::OnceCell<Result<Vec<SocketAddr>, (std::io::ErrorKind, String)>>>;
-
-/// The outcome of one rustls attempt.
-enum Attempt {
-    Done {
-        tls: TlsInfo,
-        presented: danger::Presented,
-        stream: Option<Box<ProbedTls>>,
-    },
-    Failed {
-        error: std::io::Error,
-        presented: Option<danger::Presented>,
-        head: Vec<u8>,
-    },
-    Connect(std::io::Error),
-    TimedOut {
-        connected: bool,
-    },
+    dialer: Dialer,
 }
 
 impl Prober {
@@ -186,8 +196,8 @@ impl Prober {
         Ok(Prober {
             with_pq: Arc::new(client_config(full, alpn)?),
             without_pq: Arc::new(client_config(classic, alpn)?),
+            dialer: Dialer::new(options.resolve.clone(), options.timeout),
             options,
-            dns: Mutex::new(HashMap::new()),
         })
     }
 
@@ -229,19 +239,16 @@ impl Prober {
         slots
             .into_iter()
             .map(|slot| {
-                slot.unwrap_or_else(|target| CapturedChain {
-                    sni: None,
-                    address: None,
-                    tls: None,
-                    chain: Vec::new(),
-                    findings: vec![Finding::new(
+                slot.unwrap_or_else(|target| {
+                    let message = format!("the probe of {target} stopped on an internal error");
+                    let mut capture = CapturedChain::new(target, None);
+                    capture.findings.push(Finding::new(
                         Code::HandshakeFailed,
                         Severity::Error,
-                        format!("the probe of {target} stopped on an internal error"),
+                        message,
                         "run trustpath probe on this target alone; please report the bug",
-                    )],
-                    ocsp: Vec::new(),
-                    target,
+                    ));
+                    capture
                 })
             })
             .collect()
@@ -252,61 +259,93 @@ impl Prober {
         self.capture(target, None, false).await.0
     }
 
-    /// Probes one target (at `connect` instead of its resolved addresses, when given) and, when a
-    /// rustls handshake completed, keeps the connection open for requests over it (reads are then capped
-    /// at [`MAX_CONNECTION_BYTES`]).
+    /// Opens one target for requests (at `connect` instead of its resolved addresses, when given): with
+    /// [`Transport::Tls`] the chain is captured on the way and the connection kept when a rustls
+    /// handshake completed; with [`Transport::Plain`] the TCP connection is the stream. Reads are capped
+    /// at [`MAX_CONNECTION_BYTES`].
     pub async fn open(
         &self,
         target: Target,
         connect: Option<SocketAddr>,
-    ) -> (CapturedChain, Option<Box<ProbedTls>>) {
-        self.capture(target, connect, true).await
+        transport: Transport,
+    ) -> Opened {
+        match transport {
+            Transport::Tls => {
+                let (capture, stream) = self.capture(target, connect, true).await;
+                let stream = stream.and_then(|kept| {
+                    kept.map(|s| s as BoxIo).ok_or_else(|| {
+                        Failure::failed(Stage::Tls, "the TLS handshake did not complete")
+                    })
+                });
+                Opened { capture, stream }
+            }
+            Transport::Plain => self.open_plain(target, connect).await,
+        }
     }
 
+    /// A plain TCP connection, recorded as a capture without a chain.
+    async fn open_plain(&self, target: Target, connect: Option<SocketAddr>) -> Opened {
+        let mut capture = CapturedChain::new(target, None);
+        let timeout = self.options.timeout;
+        let addrs = match self.dialer.addresses(&capture.target, connect).await {
+            Ok(addrs) => addrs,
+            Err(e) => {
+                let finding = findings::resolve_failed(&capture.target, &e);
+                return failed(capture, finding, Stage::Connect);
+            }
+        };
+        match tokio::time::timeout(timeout, Dialer::tcp(&addrs, &mut capture.address)).await {
+            Ok(Ok(tcp)) => {
+                let (tcp, _) = stream::Recorder::new(tcp, MAX_CONNECTION_BYTES);
+                Opened {
+                    capture,
+                    stream: Ok(Box::new(tcp)),
+                }
+            }
+            Ok(Err(e)) => {
+                let finding = findings::connect_failed(&capture.target, capture.address, &e);
+                failed(capture, finding, Stage::Connect)
+            }
+            Err(_) => {
+                capture
+                    .findings
+                    .push(findings::timeout_finding(false, timeout));
+                Opened {
+                    capture,
+                    stream: Err(Failure::Timeout {
+                        stage: Stage::Connect,
+                        after: timeout,
+                    }),
+                }
+            }
+        }
+    }
+
+    /// The TLS capture: resolve, attempt a handshake (retried without the post-quantum share when the
+    /// server chokes on it), else the legacy hello. With `keep`, a completed handshake's connection is
+    /// returned; any failure is also returned as the [`Stage`] that failed.
     async fn capture(
         &self,
         target: Target,
         connect: Option<SocketAddr>,
         keep: bool,
-    ) -> (CapturedChain, Option<Box<ProbedTls>>) {
+    ) -> (CapturedChain, Result<Option<Box<ProbedTls>>, Failure>) {
         let sni = self
             .options
             .sni
             .clone()
             .or_else(|| (!target.is_ip()).then(|| target.host.clone()));
-        let mut out = CapturedChain {
-            target,
-            sni,
-            address: None,
-            tls: None,
-            chain: Vec::new(),
-            findings: Vec::new(),
-            ocsp: Vec::new(),
-        };
+        let mut out = CapturedChain::new(target, sni);
         let server_name = match self.server_name(&out) {
             Ok(name) => name,
-            Err(finding) => {
-                out.findings.push(finding);
-                return (out, None);
-            }
+            Err(finding) => return split(failed(out, finding, Stage::Tls)),
         };
         let timeout = self.options.timeout;
-
-        // Where to connect.
-        let found = match connect {
-            Some(addr) => Ok(vec![addr]),
-            None => self.addresses(&out.target).await,
-        };
-        let addrs = match found {
+        let addrs = match self.dialer.addresses(&out.target, connect).await {
             Ok(addrs) => addrs,
             Err(e) => {
-                out.findings.push(Finding::new(
-                    Code::ConnectFailed,
-                    Severity::Error,
-                    format!("cannot resolve {}: {e}", out.target.host),
-                    "check the host name, or connect elsewhere with --resolve HOST:PORT:ADDR",
-                ));
-                return (out, None);
+                let finding = findings::resolve_failed(&out.target, &e);
+                return split(failed(out, finding, Stage::Connect));
             }
         };
 
@@ -353,34 +392,40 @@ impl Prober {
             other => other,
         };
 
-        let mut kept = None;
-        match first {
+        let stage = match first {
             Attempt::Done {
                 tls,
                 presented,
                 stream,
             } => {
-                kept = stream;
                 out.tls = Some(TlsInfo {
                     ocsp_stapled: !presented.ocsp.is_empty(),
                     ..tls
                 });
                 out.chain = certificates(&presented.chain);
                 out.ocsp = presented.ocsp;
+                return (out, Ok(stream));
             }
             Attempt::Connect(e) => {
-                let address = out
-                    .address
-                    .map_or_else(|| out.target.to_string(), |a| a.to_string());
-                out.findings.push(Finding::new(
-                    Code::ConnectFailed,
-                    Severity::Error,
-                    format!("cannot connect to {address}: {e}"),
-                    "check that the service listens on this address and port and that no firewall blocks it",
-                ));
+                let finding = findings::connect_failed(&out.target, out.address, &e);
+                out.findings.push(finding);
+                Stage::Connect
             }
             Attempt::TimedOut { connected } => {
-                out.findings.push(timeout_finding(connected, timeout))
+                out.findings
+                    .push(findings::timeout_finding(connected, timeout));
+                let stage = if connected {
+                    Stage::Tls
+                } else {
+                    Stage::Connect
+                };
+                return (
+                    out,
+                    Err(Failure::Timeout {
+                        stage,
+                        after: timeout,
+                    }),
+                );
             }
             Attempt::Failed {
                 error,
@@ -407,6 +452,7 @@ impl Prober {
                     ),
                     "if the server requires a client certificate, that is expected; otherwise check the server's TLS configuration and logs",
                 ));
+                Stage::Tls
             }
             Attempt::Failed {
                 error,
@@ -414,13 +460,19 @@ impl Prober {
                 head,
             } => {
                 if is_http(&head) {
-                    out.findings.push(plaintext_finding(&out.target, &head));
+                    out.findings
+                        .push(findings::plaintext_finding(&out.target, &head));
                 } else {
                     self.legacy(&mut out, &addrs, &error).await;
                 }
+                Stage::Tls
             }
-        }
-        (out, kept)
+        };
+        let message = out.findings.first().map_or_else(
+            || "the TLS handshake did not complete".to_owned(),
+            |f| f.message.clone(),
+        );
+        (out, Err(Failure::failed(stage, message)))
     }
 
     fn server_name(&self, out: &CapturedChain) -> Result<ServerName<'static>, Finding> {
@@ -434,375 +486,21 @@ impl Prober {
             )
         })
     }
+}
 
-    async fn addresses(&self, target: &Target) -> std::io::Result<Vec<SocketAddr>> {
-        if let Some(addr) = self
-            .options
-            .resolve
-            .iter()
-            .find_map(|r| r.applies_to(target))
-        {
-            return Ok(vec![addr]);
-        }
-        if let Ok(ip) = target.host.parse() {
-            return Ok(vec![SocketAddr::new(ip, target.port)]);
-        }
-        let cell = match self.dns.lock() {
-            Ok(mut map) => Arc::clone(map.entry((target.host.clone(), target.port)).or_default()),
-            Err(_) => Lookup::default(),
-        };
-        let found = cell
-            .get_or_init(|| async {
-                let found: Vec<SocketAddr> = tokio::time::timeout(
-                    self.options.timeout,
-                    tokio::net::lookup_host((target.host.as_str(), target.port)),
-                )
-                .await
-                .map_err(|_| {
-                    (
-                        std::io::ErrorKind::TimedOut,
-                        "DNS lookup timed out".to_owned(),
-                    )
-                })?
-                .map_err(|e| (e.kind(), e.to_string()))?
-                .collect();
-                if found.is_empty() {
-                    return Err((
-                        std::io::ErrorKind::NotFound,
-                        "the name has no addresses".to_owned(),
-                    ));
-                }
-                Ok(found)
-            })
-            .await;
-        found
-            .clone()
-            .map_err(|(kind, text)| std::io::Error::new(kind, text))
-    }
-
-    /// Connects to the first address that accepts, within the timeout.
-    async fn connect(
-        addrs: &[SocketAddr],
-        chosen: &mut Option<SocketAddr>,
-    ) -> std::io::Result<TcpStream> {
-        let mut last = None;
-        for addr in addrs {
-            *chosen = Some(*addr);
-            match TcpStream::connect(addr).await {
-                Ok(tcp) => {
-                    let _ = tcp.set_nodelay(true);
-                    return Ok(tcp);
-                }
-                Err(e) => last = Some(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no address")))
-    }
-
-    async fn attempt(
-        &self,
-        config: &Arc<ClientConfig>,
-        addrs: &[SocketAddr],
-        server_name: ServerName<'static>,
-        chosen: &mut Option<SocketAddr>,
-        keep: bool,
-    ) -> Attempt {
-        let deadline = tokio::time::Instant::now() + self.options.timeout;
-        let tcp = match tokio::time::timeout_at(deadline, Self::connect(addrs, chosen)).await {
-            Ok(Ok(tcp)) => tcp,
-            Ok(Err(e)) => return Attempt::Connect(e),
-            Err(_) => return Attempt::TimedOut { connected: false },
-        };
-        let (tcp, peek) = stream::Recorder::new(tcp, MAX_HANDSHAKE_BYTES);
-        let slot: danger::Slot = Arc::new(Mutex::new(None));
-        let connector = tokio_rustls::TlsConnector::from(Arc::clone(config));
-        let handshake =
-            danger::CAPTURE.scope(Arc::clone(&slot), connector.connect(server_name, tcp));
-        let result = tokio::time::timeout_at(deadline, handshake).await;
-        let presented = slot.lock().ok().and_then(|mut s| s.take());
-        match result {
-            Err(_) => Attempt::TimedOut { connected: true },
-            Ok(Ok(tls)) => {
-                let (_, conn) = tls.get_ref();
-                let info = TlsInfo {
-                    handshake: Handshake::Complete,
-                    version: conn
-                        .protocol_version()
-                        .map(|v| java_version_name(&format!("{v:?}"))),
-                    cipher_suite: conn
-                        .negotiated_cipher_suite()
-                        .map(|s| iana_suite_name(&format!("{:?}", s.suite()))),
-                    key_exchange: conn
-                        .negotiated_key_exchange_group()
-                        .map(|g| format!("{:?}", g.name())),
-                    alpn: conn
-                        .alpn_protocol()
-                        .map(|p| String::from_utf8_lossy(p).into_owned()),
-                    ocsp_stapled: false,
-                    retried_without_pq: false,
-                };
-                match presented {
-                    Some(presented) => Attempt::Done {
-                        tls: info,
-                        presented,
-                        stream: keep.then(|| {
-                            let mut tls = tls;
-                            tls.get_mut().0.set_limit(MAX_CONNECTION_BYTES);
-                            Box::new(tls)
-                        }),
-                    },
-                    None => Attempt::Failed {
-                        error: std::io::Error::other(
-                            "the handshake completed without a server certificate",
-                        ),
-                        presented: None,
-                        head: Vec::new(),
-                    },
-                }
-            }
-            Ok(Err(error)) => Attempt::Failed {
-                error,
-                presented,
-                head: peek.lock().map(|p| p.head.clone()).unwrap_or_default(),
-            },
-        }
-    }
-
-    /// The raw TLS ≤ 1.2 fallback; records `legacy-tls` with the chain, or `handshake-failed`.
-    async fn legacy(
-        &self,
-        out: &mut CapturedChain,
-        addrs: &[SocketAddr],
-        first_error: &std::io::Error,
-    ) {
-        let mut random = [0u8; 32];
-        let _ = rustls::crypto::aws_lc_rs::default_provider()
-            .secure_random
-            .fill(&mut random);
-        let sni = out.sni.clone();
-        let work = async {
-            let tcp = Self::connect(addrs, &mut out.address)
-                .await
-                .map_err(|e| legacy::LegacyError::Io(e.to_string()))?;
-            let (mut tcp, _) = stream::Recorder::new(tcp, legacy::MAX_READ);
-            legacy::exchange(&mut tcp, sni.as_deref(), random).await
-        };
-        let first = describe(first_error);
-        match tokio::time::timeout(self.options.timeout, work).await {
-            Ok(Ok(hello)) if !hello.chain.is_empty() => {
-                let version = legacy::version_name(hello.version);
-                let suite = legacy::suite_name(hello.suite);
-                if hello.version == 0x0303 && rustls_accepts(&suite) {
-                    // The server is not legacy: rustls failed for another reason (an oversized
-                    // Certificate message, say) and only the raw hello got the chain.
-                    out.findings.push(Finding::new(
-                        Code::HandshakeFailed,
-                        Severity::Error,
-                        format!("the TLS handshake failed: {first}; the chain was read from a plain TLS 1.2 ClientHello instead ({suite})"),
-                        "check the server's TLS configuration: the JVM may fail the same way",
-                    ));
-                } else {
-                    out.findings.push(legacy_finding(
-                        &version,
-                        &suite,
-                        &first,
-                        &self.options.jdk_tls_disabled,
-                    ));
-                }
-                out.tls = Some(TlsInfo {
-                    handshake: Handshake::LegacyHello,
-                    version: Some(version),
-                    cipher_suite: Some(suite),
-                    key_exchange: None,
-                    alpn: None,
-                    ocsp_stapled: false,
-                    retried_without_pq: false,
-                });
-                out.chain = certificates(&hello.chain);
-            }
-            Ok(Err(legacy::LegacyError::PlainHttp(line))) => {
-                out.findings
-                    .push(plaintext_finding(&out.target, line.as_bytes()));
-            }
-            other => {
-                let legacy_note = match other {
-                    Ok(Ok(_)) => {
-                        "it sent no certificate to a legacy ClientHello either (anonymous suite)"
-                            .to_owned()
-                    }
-                    Ok(Err(e)) => {
-                        format!("a TLS 1.0–1.2 ClientHello offering legacy suites failed too: {e}")
-                    }
-                    Err(_) => {
-                        "a TLS 1.0–1.2 ClientHello offering legacy suites timed out".to_owned()
-                    }
-                };
-                out.findings.push(Finding::new(
-                    Code::HandshakeFailed,
-                    Severity::Error,
-                    format!("the TLS handshake failed: {first}; {legacy_note}"),
-                    "check that this port serves TLS and read the server's TLS error log; `openssl s_client -connect HOST:PORT` shows the server's side",
-                ));
-            }
-        }
+/// A capture that failed at `stage` with `finding`, whose message the failure repeats.
+fn failed(mut capture: CapturedChain, finding: Finding, stage: Stage) -> Opened {
+    let failure = Failure::failed(stage, finding.message.clone());
+    capture.findings.push(finding);
+    Opened {
+        capture,
+        stream: Err(failure),
     }
 }
 
-fn client_config(provider: CryptoProvider, alpn: &[&[u8]]) -> Result<ClientConfig, rustls::Error> {
-    let verifier = Arc::new(danger::CaptureVerifier::new(&provider));
-    let mut config = ClientConfig::builder_with_provider(Arc::new(provider))
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
-        .dangerous()
-        .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth();
-    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
-    // A resumed session carries no certificates: every probe must see a full handshake.
-    config.resumption = Resumption::disabled();
-    Ok(config)
-}
-
-/// Served DER to certificates; bytes that do not parse are kept (the report names the parse error).
-fn certificates(chain: &[Vec<u8>]) -> Vec<Certificate> {
-    chain
-        .iter()
-        .map(|der| {
-            Certificate::from_der(der.clone())
-                .unwrap_or_else(|_| Certificate::from_der_lazy(der.clone()))
-        })
-        .collect()
-}
-
-/// Whether rustls implements a TLS 1.2 suite (ECDHE with an AEAD cipher).
-fn rustls_accepts(suite: &str) -> bool {
-    suite.starts_with("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("CHACHA20"))
-}
-
-fn is_http(head: &[u8]) -> bool {
-    head.starts_with(b"HTTP/")
-}
-
-/// Whether a failure looks like a server or middlebox choking on a large ClientHello (worth one retry
-/// without the post-quantum key share).
-fn chokes(error: &std::io::Error) -> bool {
-    use rustls::AlertDescription as A;
-    match rustls_error(error) {
-        Some(rustls::Error::AlertReceived(a)) => {
-            matches!(
-                a,
-                A::DecodeError
-                    | A::IllegalParameter
-                    | A::RecordOverflow
-                    | A::HandshakeFailure
-                    | A::InternalError
-            )
-        }
-        Some(_) => false,
-        None => matches!(
-            error.kind(),
-            std::io::ErrorKind::ConnectionReset
-                | std::io::ErrorKind::UnexpectedEof
-                | std::io::ErrorKind::BrokenPipe
-                | std::io::ErrorKind::ConnectionAborted
-        ),
-    }
-}
-
-fn rustls_error(error: &std::io::Error) -> Option<&rustls::Error> {
-    error
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-}
-
-/// A one-line description of a handshake failure.
-fn describe(error: &std::io::Error) -> String {
-    match rustls_error(error) {
-        Some(rustls::Error::AlertReceived(a)) => format!("the server sent TLS alert {a:?}"),
-        Some(e) => e.to_string(),
-        None => match error.kind() {
-            std::io::ErrorKind::UnexpectedEof => "the server closed the connection".to_owned(),
-            std::io::ErrorKind::ConnectionReset => "the server reset the connection".to_owned(),
-            _ => error.to_string(),
-        },
-    }
-}
-
-fn timeout_finding(connected: bool, timeout: Duration) -> Finding {
-    let secs = timeout.as_secs_f64();
-    let (message, fix) = if connected {
-        (
-            format!(
-                "the TLS handshake did not finish within {secs} s (the server accepted the connection but did not complete the handshake)"
-            ),
-            "check that this port serves TLS (not a protocol that waits for the client) and that nothing in between holds packets; raise --timeout for slow links",
-        )
-    } else {
-        (
-            format!("no TCP connection within {secs} s"),
-            "check that the host is reachable and that no firewall drops packets; raise --timeout for slow links",
-        )
-    };
-    Finding::new(Code::Timeout, Severity::Error, message, fix)
-}
-
-fn plaintext_finding(target: &Target, head: &[u8]) -> Finding {
-    let line = head
-        .split(|b| *b == b'\r' || *b == b'\n')
-        .next()
-        .unwrap_or_default();
-    Finding::new(
-        Code::PlaintextHttp,
-        Severity::Error,
-        format!(
-            "port {} answered the TLS ClientHello with plain HTTP ({})",
-            target.port,
-            String::from_utf8_lossy(line)
-        ),
-        "probe the TLS port instead, or enable TLS on this connector (Tomcat: SSLEnabled=\"true\" with a certificate; nginx: listen … ssl)",
-    )
-}
-
-fn legacy_finding(
-    version: &str,
-    suite: &str,
-    first: &str,
-    disabled: &jdk_tls::TlsDisabled,
-) -> Finding {
-    let refused = disabled
-        .refuses_protocol(version)
-        .map(|entry| format!("the JVM's jdk.tls.disabledAlgorithms disables {entry}, so the app's JVM cannot connect"))
-        .or_else(|| {
-            disabled.refuses_suite(suite).map(|entry| {
-                format!("the JVM's jdk.tls.disabledAlgorithms disables {suite} (by its entry {entry}), so the app's JVM cannot connect")
-            })
-        });
-    let (severity, why) = match refused {
-        Some(why) => (Severity::Error, why),
-        None => (
-            Severity::Warning,
-            "the JVM's jdk.tls.disabledAlgorithms still allows it, but rustls and browsers refuse RSA key exchange or CBC-only servers and newer JDKs disable more legacy suites".to_owned(),
-        ),
-    };
-    Finding::new(
-        Code::LegacyTls,
-        severity,
-        format!(
-            "the server negotiates only {version} with {suite} (offered TLS 1.2 and legacy suites; a modern handshake failed: {first}); {why}"
-        ),
-        "enable TLS 1.2 and 1.3 with ECDHE and AES-GCM suites (Tomcat: protocols=\"TLSv1.2+TLSv1.3\"; nginx: ssl_protocols TLSv1.2 TLSv1.3; Apache: SSLProtocol -all +TLSv1.2 +TLSv1.3)",
-    )
-}
-
-/// `TLSv1_3` (rustls' Debug) → `TLSv1.3` (the JDK's name).
-fn java_version_name(debug: &str) -> String {
-    debug.replace('_', ".")
-}
-
-/// `TLS13_AES_128_GCM_SHA256` (rustls) → `TLS_AES_128_GCM_SHA256` (IANA, as the JDK names it).
-fn iana_suite_name(debug: &str) -> String {
-    match debug.strip_prefix("TLS13_") {
-        Some(rest) => format!("TLS_{rest}"),
-        None => debug.to_owned(),
-    }
+/// An [`Opened`] failure as the capture's own return value.
+fn split(opened: Opened) -> (CapturedChain, Result<Option<Box<ProbedTls>>, Failure>) {
+    (opened.capture, opened.stream.map(|_| None))
 }
 
 /// Runs `probe_all` on a fresh multi-threaded runtime (the CLI's entry point).

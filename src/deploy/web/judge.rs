@@ -4,6 +4,7 @@
 use crate::deploy::model::{Deployment, Endpoint, EndpointUrl, HttpCheck, Role};
 use crate::finding::{Code, Finding, Severity};
 use crate::probe::http::AcceptCheck;
+use crate::probe::{Failure, Stage};
 
 use super::location::{self, resolve};
 use super::login::{allow_prefix, login_path_segment};
@@ -72,27 +73,28 @@ fn chain_text(hops: &[Hop]) -> String {
     out
 }
 
-fn failed_finding(request: &str, error: &str, chain: &str) -> Finding {
-    let stage = error.split(':').next().unwrap_or_default();
-    let remediation = match stage {
-        "connect" => {
-            "check that the server listens on this address and port and that no firewall blocks it (or set `connect` on the endpoint)"
-        }
-        "TLS" => {
-            "check the TLS configuration on this port (`trustpath probe` shows the handshake and the chain)"
-        }
-        "timeout" => {
+fn failed_finding(request: &str, error: &Failure, chain: &str) -> Finding {
+    let remediation = match error {
+        Failure::Timeout { .. } => {
             "check that this port serves HTTP (not a protocol that waits for the client) and that the app is not hanging; raise --timeout for slow apps"
         }
-        "redirect loop" => {
-            "fix the redirect: behind a TLS proxy a loop usually means the app believes it is on http (Tomcat: scheme=\"https\" secure=\"true\" proxyName and proxyPort=\"443\" on the Connector; nginx: proxy_set_header X-Forwarded-Proto $scheme)"
-        }
-        "redirect" => {
-            "fix the Location the server sends, or set follow_redirects = false for this check"
-        }
-        _ => {
-            "read the proxy's and the app's error logs: the connection was closed or the answer was not HTTP/1.1 (an HTTP/2-only or non-HTTP port?)"
-        }
+        Failure::Failed { stage, .. } => match stage {
+            Stage::Connect => {
+                "check that the server listens on this address and port and that no firewall blocks it (or set `connect` on the endpoint)"
+            }
+            Stage::Tls => {
+                "check the TLS configuration on this port (`trustpath probe` shows the handshake and the chain)"
+            }
+            Stage::Loop => {
+                "fix the redirect: behind a TLS proxy a loop usually means the app believes it is on http (Tomcat: scheme=\"https\" secure=\"true\" proxyName and proxyPort=\"443\" on the Connector; nginx: proxy_set_header X-Forwarded-Proto $scheme)"
+            }
+            Stage::Redirect => {
+                "fix the Location the server sends, or set follow_redirects = false for this check"
+            }
+            Stage::Send | Stage::Read => {
+                "read the proxy's and the app's error logs: the connection was closed or the answer was not HTTP/1.1 (an HTTP/2-only or non-HTTP port?)"
+            }
+        },
     };
     Finding::new(
         Code::HttpFailed,
@@ -356,18 +358,17 @@ pub fn websocket_findings(endpoint: &Endpoint, outcome: &WebsocketOutcome) -> Ve
     let upgrade = format!("the WebSocket upgrade of {}", outcome.url);
     let (message, remediation) = match (outcome.status, &outcome.accept, &outcome.error) {
         (_, _, Some(error)) => {
-            let stage = error.split(':').next().unwrap_or_default();
-            let (what, fix) = match stage {
-                "read" => (
+            let (what, fix) = match (error.timed_out(), error.stage()) {
+                (false, Stage::Read) => (
                     "the connection was closed without a complete answer (a proxy that drops upgrade requests, or a backend that is not a WebSocket endpoint)".to_owned(),
                     proxy_fix.clone(),
                 ),
-                "timeout" => (
+                (true, _) => (
                     format!("{error} (a proxy waiting on a backend that never answers, or one that buffers the upgrade)"),
                     format!("check that the WebSocket backend runs and answers on the proxy's upstream address; {proxy_fix}"),
                 ),
                 _ => (
-                    error.clone(),
+                    error.to_string(),
                     "check that the endpoint is reachable (`trustpath probe` shows the TCP and TLS steps)".to_owned(),
                 ),
             };
@@ -927,7 +928,10 @@ url = "https://sso.example.test/"
         let d = deployment();
         let mut h = hop("https://wiki.example.test/", 0, None, "");
         h.status = None;
-        h.error = Some("timeout: no complete response within 2 s".into());
+        h.error = Some(Failure::Timeout {
+            stage: Stage::Read,
+            after: std::time::Duration::from_secs(2),
+        });
         let f = http_findings(&d, d.app(), &check("/", Some(200)), &outcome("/", vec![h]));
         assert_eq!(codes(&f), ["http-failed"]);
         assert!(
@@ -946,8 +950,10 @@ url = "https://sso.example.test/"
             Some("https://wiki.example.test/"),
             "",
         );
-        second.error =
-            Some("redirect loop: https://wiki.example.test/ was already requested".into());
+        second.error = Some(Failure::failed(
+            Stage::Loop,
+            "https://wiki.example.test/ was already requested",
+        ));
         let o = outcome(
             "/",
             vec![
@@ -1047,8 +1053,10 @@ url = "https://sso.example.test/"
         assert!(f[0].message.contains("502 Bad Gateway"));
         assert!(f[0].remediation.contains("upstream address"));
         let mut closed = ws_outcome(None, None);
-        closed.error =
-            Some("read: the server closed the connection without a complete response".into());
+        closed.error = Some(Failure::failed(
+            Stage::Read,
+            "the server closed the connection without a complete response",
+        ));
         let f = websocket_findings(&d.endpoints[1], &closed);
         assert!(
             f[0].message.contains("connection was closed"),

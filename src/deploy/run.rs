@@ -1,0 +1,109 @@
+//! A whole `trustpath check`, judged: each endpoint with its capture, diagnosis, HTTP exchanges, WebSocket
+//! upgrade and findings, the public-name coverage, the chains side by side and the offline configuration
+//! findings. `report::deploy` prints it.
+
+use crate::config::ConfigFinding;
+use crate::deploy::cross::{ChainRow, NameCoverage};
+use crate::deploy::web::{HttpOutcome, WebsocketOutcome};
+use crate::deploy::{EndpointUrl, Role};
+use crate::finding::{Finding, Severity};
+use crate::judge::EndpointReport;
+use crate::jvm::StoreSummary;
+
+/// One endpoint of the deployment, as checked.
+#[derive(Debug, Clone)]
+pub struct DeployedEndpoint {
+    /// Its name in the deployment file.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// Its URL.
+    pub url: EndpointUrl,
+    /// What the probe captured and the diagnosis (for plain endpoints: the address and connection
+    /// findings only).
+    pub probe: EndpointReport,
+    /// HTTP requests made, in order.
+    pub http: Vec<HttpOutcome>,
+    /// The WebSocket upgrade, when one was tried.
+    pub websocket: Option<WebsocketOutcome>,
+    /// Every finding on this endpoint (connection, chain, HTTP, WebSocket, cross-endpoint), most
+    /// important first.
+    pub findings: Vec<Finding>,
+}
+
+impl DeployedEndpoint {
+    /// Whether the endpoint has no error finding.
+    pub fn ok(&self) -> bool {
+        !self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// The verdict column: `trusted`, `not trusted`, `plain`, or why nothing was judged.
+    pub fn verdict(&self) -> String {
+        if let Some(d) = &self.probe.diagnosis {
+            return if d.trusted { "trusted" } else { "not trusted" }.to_owned();
+        }
+        if !self.url.scheme.secure() {
+            return if self.probe.findings.is_empty() {
+                "plain".to_owned()
+            } else {
+                "unreachable".to_owned()
+            };
+        }
+        self.probe
+            .findings
+            .first()
+            .map_or_else(|| "no chain".to_owned(), |f| f.code.name().to_owned())
+    }
+}
+
+/// A whole `trustpath check`.
+#[derive(Debug, Clone, Default)]
+pub struct DeploymentRun {
+    /// The deployment's name.
+    pub name: String,
+    /// The deployment file, when one was given.
+    pub file: Option<String>,
+    /// The app JVM's truststores (the java verdicts use them).
+    pub truststores: Vec<StoreSummary>,
+    /// The validation instant (Unix seconds).
+    pub now: i64,
+    /// Endpoints in file order (empty for an offline-only check).
+    pub endpoints: Vec<DeployedEndpoint>,
+    /// Public-name coverage.
+    pub names: Vec<NameCoverage>,
+    /// The chains side by side.
+    pub chains: Vec<ChainRow>,
+    /// Configuration files read for offline checks.
+    pub config_files: Vec<String>,
+    /// Offline configuration findings.
+    pub configs: Vec<ConfigFinding>,
+}
+
+impl DeploymentRun {
+    /// Error, warning and info counts over every finding.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let all = self
+            .endpoints
+            .iter()
+            .flat_map(|e| e.findings.iter())
+            .chain(self.configs.iter().map(|c| &c.finding));
+        let mut counts = (0, 0, 0);
+        for f in all {
+            match f.severity {
+                Severity::Error => counts.0 += 1,
+                Severity::Warning => counts.1 += 1,
+                Severity::Info => counts.2 += 1,
+            }
+        }
+        counts
+    }
+
+    /// 0 when nothing is an error, 1 otherwise (as `probe`).
+    pub fn exit_code(&self) -> u8 {
+        if self.counts().0 == 0 {
+            crate::error::exit::OK
+        } else {
+            crate::error::exit::PROBLEMS
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! The findings a probe raises on an endpoint it could not reach or that spoke no modern TLS: each names
+//! the address or port, what happened, and what to check.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use super::jdk_tls;
+use super::target::Target;
+use crate::finding::{Code, Finding, Severity};
+
+/// The host name did not resolve.
+pub fn resolve_failed(target: &Target, error: &std::io::Error) -> Finding {
+    Finding::new(
+        Code::ConnectFailed,
+        Severity::Error,
+        format!("cannot resolve {}: {error}", target.host),
+        "check the host name, or connect elsewhere with --resolve HOST:PORT:ADDR",
+    )
+}
+
+/// The TCP connection was refused or failed (`address` is the one tried last, when any was).
+pub fn connect_failed(
+    target: &Target,
+    address: Option<SocketAddr>,
+    error: &std::io::Error,
+) -> Finding {
+    let address = address.map_or_else(|| target.to_string(), |a| a.to_string());
+    Finding::new(
+        Code::ConnectFailed,
+        Severity::Error,
+        format!("cannot connect to {address}: {error}"),
+        "check that the service listens on this address and port and that no firewall blocks it",
+    )
+}
+
+/// No TCP connection (`connected` false) or no completed handshake within `timeout`.
+pub fn timeout_finding(connected: bool, timeout: Duration) -> Finding {
+    let secs = timeout.as_secs_f64();
+    let (message, fix) = if connected {
+        (
+            format!(
+                "the TLS handshake did not finish within {secs} s (the server accepted the connection but did not complete the handshake)"
+            ),
+            "check that this port serves TLS (not a protocol that waits for the client) and that nothing in between holds packets; raise --timeout for slow links",
+        )
+    } else {
+        (
+            format!("no TCP connection within {secs} s"),
+            "check that the host is reachable and that no firewall drops packets; raise --timeout for slow links",
+        )
+    };
+    Finding::new(Code::Timeout, Severity::Error, message, fix)
+}
+
+/// A port that answered the TLS ClientHello with plain HTTP.
+pub fn plaintext_finding(target: &Target, head: &[u8]) -> Finding {
+    let line = head
+        .split(|b| *b == b'\r' || *b == b'\n')
+        .next()
+        .unwrap_or_default();
+    Finding::new(
+        Code::PlaintextHttp,
+        Severity::Error,
+        format!(
+            "port {} answered the TLS ClientHello with plain HTTP ({})",
+            target.port,
+            String::from_utf8_lossy(line)
+        ),
+        "probe the TLS port instead, or enable TLS on this connector (Tomcat: SSLEnabled=\"true\" with a certificate; nginx: listen … ssl)",
+    )
+}
+
+/// A server that negotiates only a legacy protocol or suite, an error when the JVM's
+/// `jdk.tls.disabledAlgorithms` refuses it.
+pub fn legacy_finding(
+    version: &str,
+    suite: &str,
+    first: &str,
+    disabled: &jdk_tls::TlsDisabled,
+) -> Finding {
+    let refused = disabled
+        .refuses_protocol(version)
+        .map(|entry| format!("the JVM's jdk.tls.disabledAlgorithms disables {entry}, so the app's JVM cannot connect"))
+        .or_else(|| {
+            disabled.refuses_suite(suite).map(|entry| {
+                format!("the JVM's jdk.tls.disabledAlgorithms disables {suite} (by its entry {entry}), so the app's JVM cannot connect")
+            })
+        });
+    let (severity, why) = match refused {
+        Some(why) => (Severity::Error, why),
+        None => (
+            Severity::Warning,
+            "the JVM's jdk.tls.disabledAlgorithms still allows it, but rustls and browsers refuse RSA key exchange or CBC-only servers and newer JDKs disable more legacy suites".to_owned(),
+        ),
+    };
+    Finding::new(
+        Code::LegacyTls,
+        severity,
+        format!(
+            "the server negotiates only {version} with {suite} (offered TLS 1.2 and legacy suites; a modern handshake failed: {first}); {why}"
+        ),
+        "enable TLS 1.2 and 1.3 with ECDHE and AES-GCM suites (Tomcat: protocols=\"TLSv1.2+TLSv1.3\"; nginx: ssl_protocols TLSv1.2 TLSv1.3; Apache: SSLProtocol -all +TLSv1.2 +TLSv1.3)",
+    )
+}

@@ -1,0 +1,283 @@
+//! The TLS step of a probe: one rustls handshake attempt with the capture-only verifier of
+//! [`super::danger`] (bounded in bytes and time), the raw TLS ≤ 1.2 hello of [`super::legacy`] when rustls
+//! cannot complete a handshake, and what their errors mean (a server choking on the post-quantum key
+//! share, a plain-HTTP answer, an alert).
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use rustls::ClientConfig;
+use rustls::client::Resumption;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::ServerName;
+
+use super::connect::Dialer;
+use super::findings::{legacy_finding, plaintext_finding};
+use super::{
+    CapturedChain, Handshake, MAX_CONNECTION_BYTES, MAX_HANDSHAKE_BYTES, ProbedTls, Prober,
+    TlsInfo, danger, legacy, stream,
+};
+use crate::cert::Certificate;
+use crate::finding::{Code, Finding, Severity};
+
+/// The outcome of one rustls attempt.
+pub(super) enum Attempt {
+    Done {
+        tls: TlsInfo,
+        presented: danger::Presented,
+        stream: Option<Box<ProbedTls>>,
+    },
+    Failed {
+        error: std::io::Error,
+        presented: Option<danger::Presented>,
+        head: Vec<u8>,
+    },
+    Connect(std::io::Error),
+    TimedOut {
+        connected: bool,
+    },
+}
+
+impl Prober {
+    pub(super) async fn attempt(
+        &self,
+        config: &Arc<ClientConfig>,
+        addrs: &[SocketAddr],
+        server_name: ServerName<'static>,
+        chosen: &mut Option<SocketAddr>,
+        keep: bool,
+    ) -> Attempt {
+        let deadline = tokio::time::Instant::now() + self.options.timeout;
+        let tcp = match tokio::time::timeout_at(deadline, Dialer::tcp(addrs, chosen)).await {
+            Ok(Ok(tcp)) => tcp,
+            Ok(Err(e)) => return Attempt::Connect(e),
+            Err(_) => return Attempt::TimedOut { connected: false },
+        };
+        let (tcp, peek) = stream::Recorder::new(tcp, MAX_HANDSHAKE_BYTES);
+        let slot: danger::Slot = Arc::new(Mutex::new(None));
+        let connector = tokio_rustls::TlsConnector::from(Arc::clone(config));
+        let handshake =
+            danger::CAPTURE.scope(Arc::clone(&slot), connector.connect(server_name, tcp));
+        let result = tokio::time::timeout_at(deadline, handshake).await;
+        let presented = slot.lock().ok().and_then(|mut s| s.take());
+        match result {
+            Err(_) => Attempt::TimedOut { connected: true },
+            Ok(Ok(tls)) => {
+                let (_, conn) = tls.get_ref();
+                let info = TlsInfo {
+                    handshake: Handshake::Complete,
+                    version: conn
+                        .protocol_version()
+                        .map(|v| java_version_name(&format!("{v:?}"))),
+                    cipher_suite: conn
+                        .negotiated_cipher_suite()
+                        .map(|s| iana_suite_name(&format!("{:?}", s.suite()))),
+                    key_exchange: conn
+                        .negotiated_key_exchange_group()
+                        .map(|g| format!("{:?}", g.name())),
+                    alpn: conn
+                        .alpn_protocol()
+                        .map(|p| String::from_utf8_lossy(p).into_owned()),
+                    ocsp_stapled: false,
+                    retried_without_pq: false,
+                };
+                match presented {
+                    Some(presented) => Attempt::Done {
+                        tls: info,
+                        presented,
+                        stream: keep.then(|| {
+                            let mut tls = tls;
+                            tls.get_mut().0.set_limit(MAX_CONNECTION_BYTES);
+                            Box::new(tls)
+                        }),
+                    },
+                    None => Attempt::Failed {
+                        error: std::io::Error::other(
+                            "the handshake completed without a server certificate",
+                        ),
+                        presented: None,
+                        head: Vec::new(),
+                    },
+                }
+            }
+            Ok(Err(error)) => Attempt::Failed {
+                error,
+                presented,
+                head: peek.lock().map(|p| p.head.clone()).unwrap_or_default(),
+            },
+        }
+    }
+
+    /// The raw TLS ≤ 1.2 fallback; records `legacy-tls` with the chain, or `handshake-failed`.
+    pub(super) async fn legacy(
+        &self,
+        out: &mut CapturedChain,
+        addrs: &[SocketAddr],
+        first_error: &std::io::Error,
+    ) {
+        let mut random = [0u8; 32];
+        let _ = rustls::crypto::aws_lc_rs::default_provider()
+            .secure_random
+            .fill(&mut random);
+        let sni = out.sni.clone();
+        let work = async {
+            let tcp = Dialer::tcp(addrs, &mut out.address)
+                .await
+                .map_err(|e| legacy::LegacyError::Io(e.to_string()))?;
+            let (mut tcp, _) = stream::Recorder::new(tcp, legacy::MAX_READ);
+            legacy::exchange(&mut tcp, sni.as_deref(), random).await
+        };
+        let first = describe(first_error);
+        match tokio::time::timeout(self.options.timeout, work).await {
+            Ok(Ok(hello)) if !hello.chain.is_empty() => {
+                let version = legacy::version_name(hello.version);
+                let suite = legacy::suite_name(hello.suite);
+                if hello.version == 0x0303 && rustls_accepts(&suite) {
+                    // The server is not legacy: rustls failed for another reason (an oversized
+                    // Certificate message, say) and only the raw hello got the chain.
+                    out.findings.push(Finding::new(
+                        Code::HandshakeFailed,
+                        Severity::Error,
+                        format!("the TLS handshake failed: {first}; the chain was read from a plain TLS 1.2 ClientHello instead ({suite})"),
+                        "check the server's TLS configuration: the JVM may fail the same way",
+                    ));
+                } else {
+                    out.findings.push(legacy_finding(
+                        &version,
+                        &suite,
+                        &first,
+                        &self.options.jdk_tls_disabled,
+                    ));
+                }
+                out.tls = Some(TlsInfo {
+                    handshake: Handshake::LegacyHello,
+                    version: Some(version),
+                    cipher_suite: Some(suite),
+                    key_exchange: None,
+                    alpn: None,
+                    ocsp_stapled: false,
+                    retried_without_pq: false,
+                });
+                out.chain = certificates(&hello.chain);
+            }
+            Ok(Err(legacy::LegacyError::PlainHttp(line))) => {
+                out.findings
+                    .push(plaintext_finding(&out.target, line.as_bytes()));
+            }
+            other => {
+                let legacy_note = match other {
+                    Ok(Ok(_)) => {
+                        "it sent no certificate to a legacy ClientHello either (anonymous suite)"
+                            .to_owned()
+                    }
+                    Ok(Err(e)) => {
+                        format!("a TLS 1.0–1.2 ClientHello offering legacy suites failed too: {e}")
+                    }
+                    Err(_) => {
+                        "a TLS 1.0–1.2 ClientHello offering legacy suites timed out".to_owned()
+                    }
+                };
+                out.findings.push(Finding::new(
+                    Code::HandshakeFailed,
+                    Severity::Error,
+                    format!("the TLS handshake failed: {first}; {legacy_note}"),
+                    "check that this port serves TLS and read the server's TLS error log; `openssl s_client -connect HOST:PORT` shows the server's side",
+                ));
+            }
+        }
+    }
+}
+
+pub(super) fn client_config(
+    provider: CryptoProvider,
+    alpn: &[&[u8]],
+) -> Result<ClientConfig, rustls::Error> {
+    let verifier = Arc::new(danger::CaptureVerifier::new(&provider));
+    let mut config = ClientConfig::builder_with_provider(Arc::new(provider))
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    // A resumed session carries no certificates: every probe must see a full handshake.
+    config.resumption = Resumption::disabled();
+    Ok(config)
+}
+
+/// Served DER to certificates; bytes that do not parse are kept (the report names the parse error).
+pub(super) fn certificates(chain: &[Vec<u8>]) -> Vec<Certificate> {
+    chain
+        .iter()
+        .map(|der| {
+            Certificate::from_der(der.clone())
+                .unwrap_or_else(|_| Certificate::from_der_lazy(der.clone()))
+        })
+        .collect()
+}
+
+/// Whether rustls implements a TLS 1.2 suite (ECDHE with an AEAD cipher).
+pub(super) fn rustls_accepts(suite: &str) -> bool {
+    suite.starts_with("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("CHACHA20"))
+}
+
+pub(super) fn is_http(head: &[u8]) -> bool {
+    head.starts_with(b"HTTP/")
+}
+
+/// Whether a failure looks like a server or middlebox choking on a large ClientHello (worth one retry
+/// without the post-quantum key share).
+pub(super) fn chokes(error: &std::io::Error) -> bool {
+    use rustls::AlertDescription as A;
+    match rustls_error(error) {
+        Some(rustls::Error::AlertReceived(a)) => {
+            matches!(
+                a,
+                A::DecodeError
+                    | A::IllegalParameter
+                    | A::RecordOverflow
+                    | A::HandshakeFailure
+                    | A::InternalError
+            )
+        }
+        Some(_) => false,
+        None => matches!(
+            error.kind(),
+            std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::BrokenPipe
+                | std::io::ErrorKind::ConnectionAborted
+        ),
+    }
+}
+
+fn rustls_error(error: &std::io::Error) -> Option<&rustls::Error> {
+    error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+}
+
+/// A one-line description of a handshake failure.
+pub(super) fn describe(error: &std::io::Error) -> String {
+    match rustls_error(error) {
+        Some(rustls::Error::AlertReceived(a)) => format!("the server sent TLS alert {a:?}"),
+        Some(e) => e.to_string(),
+        None => match error.kind() {
+            std::io::ErrorKind::UnexpectedEof => "the server closed the connection".to_owned(),
+            std::io::ErrorKind::ConnectionReset => "the server reset the connection".to_owned(),
+            _ => error.to_string(),
+        },
+    }
+}
+
+/// `TLSv1_3` (rustls' Debug) → `TLSv1.3` (the JDK's name).
+fn java_version_name(debug: &str) -> String {
+    debug.replace('_', ".")
+}
+
+/// `TLS13_AES_128_GCM_SHA256` (rustls) → `TLS_AES_128_GCM_SHA256` (IANA, as the JDK names it).
+fn iana_suite_name(debug: &str) -> String {
+    match debug.strip_prefix("TLS13_") {
+        Some(rest) => format!("TLS_{rest}"),
+        None => debug.to_owned(),
+    }
+}
