@@ -9,9 +9,9 @@ mod golden;
 use std::path::Path;
 
 use trustpath::chain::{Diagnosis, PathSource, PathStep, Profile, Verdict};
-use trustpath::config::ConfigFinding;
 use trustpath::deploy::assemble::{Live, assemble};
 use trustpath::deploy::model::parse;
+use trustpath::deploy::offline::ConfigFinding;
 use trustpath::deploy::run::DeploymentRun;
 use trustpath::deploy::web::cookie::SetCookie;
 use trustpath::deploy::web::{Hop, HttpOutcome, WebsocketOutcome};

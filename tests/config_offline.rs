@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 use support::{have_tool, run_ok};
 use time::macros::datetime;
 use trustpath::chain::{Anchor, Policy, TrustAnchors};
-use trustpath::config::{self, ConfigFinding, Configs, MemLoader};
-use trustpath::deploy::model::ConfigSpec;
+use trustpath::config::{self, ConfigFiles, Configs, FsLoader, MemLoader};
+use trustpath::deploy::offline::{self, ConfigFinding};
 use trustpath::finding::Code;
 use trustpath::pki::SubjectName;
 use trustpath::pki::lab::{self, LabSpec};
@@ -69,7 +69,7 @@ fn path(name: &str) -> PathBuf {
 }
 
 /// Loads configuration text (held in memory) and checks it offline.
-fn check(files: &[(&str, &str)], spec: ConfigSpec) -> Vec<ConfigFinding> {
+fn check(files: &[(&str, &str)], spec: ConfigFiles) -> Vec<ConfigFinding> {
     let mut mem = MemLoader::new();
     for (p, text) in files {
         mem = mem.with(*p, *text);
@@ -79,7 +79,14 @@ fn check(files: &[(&str, &str)], spec: ConfigSpec) -> Vec<ConfigFinding> {
 }
 
 fn run(configs: &Configs) -> Vec<ConfigFinding> {
-    config::check_offline(configs, None, &material().anchors, &Policy::default(), NOW)
+    offline::check_offline(
+        &FsLoader,
+        configs,
+        None,
+        &material().anchors,
+        &Policy::default(),
+        NOW,
+    )
 }
 
 fn codes(f: &[ConfigFinding]) -> Vec<Code> {
@@ -89,9 +96,9 @@ fn codes(f: &[ConfigFinding]) -> Vec<Code> {
 fn tomcat(xml: &str) -> Vec<ConfigFinding> {
     check(
         &[("/opt/tomcat/conf/server.xml", xml)],
-        ConfigSpec {
+        ConfigFiles {
             tomcat: Some("/opt/tomcat/conf/server.xml".into()),
-            ..ConfigSpec::default()
+            ..ConfigFiles::default()
         },
     )
 }
@@ -189,9 +196,9 @@ fn a_missing_keystore_and_a_type_the_file_is_not_are_both_named() {
 fn nginx(conf: &str) -> Vec<ConfigFinding> {
     check(
         &[("/etc/nginx/nginx.conf", conf)],
-        ConfigSpec {
+        ConfigFiles {
             nginx: Some("/etc/nginx/nginx.conf".into()),
-            ..ConfigSpec::default()
+            ..ConfigFiles::default()
         },
     )
 }
@@ -261,9 +268,9 @@ fn intermediates_in_the_wrong_order_are_wrong_order() {
         dir.path().join("key.pem").display()
     );
     let mem = MemLoader::new().with("/etc/nginx/nginx.conf", conf);
-    let spec = ConfigSpec {
+    let spec = ConfigFiles {
         nginx: Some("/etc/nginx/nginx.conf".into()),
-        ..ConfigSpec::default()
+        ..ConfigFiles::default()
     };
     let configs = config::load_with(&mem, &spec).unwrap();
     let anchors = TrustAnchors::new(
@@ -275,7 +282,8 @@ fn intermediates_in_the_wrong_order_are_wrong_order() {
         }],
         Vec::new(),
     );
-    let found = config::check_offline(&configs, None, &anchors, &Policy::default(), NOW);
+    let found =
+        offline::check_offline(&FsLoader, &configs, None, &anchors, &Policy::default(), NOW);
     assert_eq!(codes(&found), [Code::WrongOrder], "{found:#?}");
 }
 
@@ -324,9 +332,9 @@ fn the_deployment_gives_the_name_when_the_configuration_does_not() {
         path("server.key").display()
     );
     let mem = MemLoader::new().with("/etc/nginx/nginx.conf", conf);
-    let spec = ConfigSpec {
+    let spec = ConfigFiles {
         nginx: Some("/etc/nginx/nginx.conf".into()),
-        ..ConfigSpec::default()
+        ..ConfigFiles::default()
     };
     let configs = config::load_with(&mem, &spec).unwrap();
     let deployment = |name: &str| {
@@ -338,7 +346,8 @@ fn the_deployment_gives_the_name_when_the_configuration_does_not() {
         .unwrap()
     };
     let check = |name: &str| {
-        config::check_offline(
+        offline::check_offline(
+            &FsLoader,
             &configs,
             Some(&deployment(name)),
             &material().anchors,
@@ -398,7 +407,7 @@ fn tomcat_proxy_attributes_that_disagree_with_nginx_are_proxy_mismatch_naming_bo
             ("/t/conf/server.xml", PROXIED_XML),
             ("/etc/nginx/nginx.conf", &conf),
         ],
-        ConfigSpec {
+        ConfigFiles {
             tomcat: Some("/t/conf/server.xml".into()),
             nginx: Some("/etc/nginx/nginx.conf".into()),
             apache: None,
@@ -437,7 +446,7 @@ fn a_connector_behind_a_tls_proxy_without_any_proxy_attribute_is_warned_about() 
             ("/t/conf/server.xml", xml),
             ("/etc/nginx/nginx.conf", &conf),
         ],
-        ConfigSpec {
+        ConfigFiles {
             tomcat: Some("/t/conf/server.xml".into()),
             nginx: Some("/etc/nginx/nginx.conf".into()),
             apache: None,
@@ -474,9 +483,9 @@ fn apache(site: &str) -> Vec<ConfigFinding> {
             ("/etc/apache2/apache2.conf", "Include sites/*.conf\n"),
             ("/etc/apache2/sites/wiki.conf", site),
         ],
-        ConfigSpec {
+        ConfigFiles {
             apache: Some("/etc/apache2/apache2.conf".into()),
-            ..ConfigSpec::default()
+            ..ConfigFiles::default()
         },
     )
 }
@@ -571,9 +580,9 @@ fn the_sample_layouts_have_no_websocket_or_proxy_findings() {
         ("same-host-apache", Some(("apache", "apache2.conf"))),
     ] {
         let dir = Path::new("tests/fixtures/configs").join(layout);
-        let mut spec = ConfigSpec {
+        let mut spec = ConfigFiles {
             tomcat: Some(dir.join("server.xml")),
-            ..ConfigSpec::default()
+            ..ConfigFiles::default()
         };
         match proxy {
             Some(("nginx", f)) => spec.nginx = Some(dir.join(f)),

@@ -6,8 +6,10 @@ mod golden;
 
 use std::path::{Path, PathBuf};
 
+use trustpath::config::ConfigFiles;
 use trustpath::config::{self, Configs};
-use trustpath::deploy::model::{self, ConfigSpec, Role};
+use trustpath::deploy::discover;
+use trustpath::deploy::model::{self, Role};
 
 fn fixture(layout: &str, file: &str) -> PathBuf {
     // Relative to the package root (the tests' working directory), so the golden files do not depend on
@@ -16,7 +18,7 @@ fn fixture(layout: &str, file: &str) -> PathBuf {
 }
 
 fn load(layout: &str, tomcat: bool, nginx: Option<&str>, apache: Option<&str>) -> Configs {
-    let spec = ConfigSpec {
+    let spec = ConfigFiles {
         tomcat: tomcat.then(|| fixture(layout, "server.xml")),
         nginx: nginx.map(|f| fixture(layout, f)),
         apache: apache.map(|f| fixture(layout, f)),
@@ -26,7 +28,7 @@ fn load(layout: &str, tomcat: bool, nginx: Option<&str>, apache: Option<&str>) -
 
 /// Discovers, compares with the golden file, parses the text back and returns the deployment.
 fn discover(layout: &str, configs: &Configs) -> model::Deployment {
-    let found = config::discover(configs);
+    let found = discover::discover(configs);
     golden::check(&format!("discover/{layout}.toml"), &found.text);
     let base = Path::new(env!("CARGO_MANIFEST_DIR"));
     let parsed = model::parse(&found.text, layout, base)
@@ -111,7 +113,7 @@ fn tls_at_nginx_gives_the_public_name_synchrony_and_the_nodes_behind() {
 #[test]
 fn tomcat_alone_takes_the_base_url_from_its_proxy_attributes() {
     let configs = load("proxy-ssl", true, None, None);
-    let found = config::discover(&configs);
+    let found = discover::discover(&configs);
     golden::check("discover/proxy-ssl-tomcat-only.toml", &found.text);
     let d = model::parse(&found.text, "t", Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     assert_eq!(

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 
 use super::args::{self, TrustArgs};
 use crate::clock::Clock;
+use crate::config::ConfigFiles;
 use crate::deploy::check::{self, CheckPlan};
-use crate::deploy::model::{self, ConfigSpec};
+use crate::deploy::model;
 use crate::error::Result;
 use crate::probe::Resolve;
 
@@ -67,7 +68,7 @@ pub fn run(args: CheckArgs, clock: Clock) -> Result<u8> {
         Some(path) => Some(model::load(path)?),
         None => None,
     };
-    let flags = ConfigSpec {
+    let flags = ConfigFiles {
         tomcat: args.tomcat.clone(),
         nginx: args.nginx.clone(),
         apache: args.apache.clone(),

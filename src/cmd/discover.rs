@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 
 use crate::config;
-use crate::deploy::model::ConfigSpec;
+use crate::config::ConfigFiles;
 use crate::error::{Result, exit};
 
 /// Arguments of `trustpath discover`.
@@ -58,13 +58,13 @@ pub fn run(args: DiscoverArgs) -> Result<u8> {
         p.map(|p| std::path::absolute(&p).with_context(|| format!("{}", p.display())))
             .transpose()
     };
-    let spec = ConfigSpec {
+    let spec = ConfigFiles {
         tomcat: absolute(args.tomcat)?,
         nginx: absolute(args.nginx)?,
         apache: absolute(args.apache)?,
     };
     let configs = config::load(&spec)?;
-    let found = config::discover(&configs);
+    let found = crate::deploy::discover::discover(&configs);
     // The text must be a valid deployment file: a failure here is a bug in discover, said plainly.
     crate::deploy::model::parse(
         &found.text,

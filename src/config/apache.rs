@@ -10,8 +10,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::ConfigError;
 use super::loader::{self, IncludeWalk, Loader, Located, Source};
 
@@ -35,7 +33,7 @@ impl Directive {
 }
 
 /// What trustpath reads from an Apache configuration.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApacheConfig {
     /// The main file.
     pub file: PathBuf,
@@ -48,7 +46,7 @@ pub struct ApacheConfig {
 }
 
 /// One `<VirtualHost>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VirtualHost {
     /// Where the section starts.
     pub source: Source,
@@ -114,7 +112,7 @@ impl VirtualHost {
 }
 
 /// A `ProxyPass` or `ProxyPassReverse`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProxyPass {
     /// Where it was written.
     pub source: Source,
@@ -139,7 +137,7 @@ impl ProxyPass {
 }
 
 /// A `RewriteRule` and the `RewriteCond`s before it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RewriteRule {
     /// Where the rule was written.
     pub source: Source,
@@ -178,7 +176,7 @@ impl RewriteRule {
 }
 
 /// A `RewriteCond`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RewriteCond {
     /// Where it was written.
     pub source: Source,

@@ -1,18 +1,17 @@
 //! The proxy-neutral view of nginx `server`s and Apache `<VirtualHost>`s: a [`Front`] is one listener
-//! (names, port, TLS or not) with its [`Route`]s (a path proxied to a backend, with or without WebSocket
-//! upgrade support). Discovery and the proxy-vs-Tomcat checks work on fronts so that they treat nginx and
-//! Apache alike.
+//! (names, port, TLS or not, the certificate files it serves) with its [`Route`]s (a path proxied to a
+//! backend, with or without WebSocket upgrade support). Discovery, the certificate checks and the
+//! proxy-vs-Tomcat checks work on fronts so that they treat nginx and Apache alike.
 
-use serde::Serialize;
+use std::path::{Path, PathBuf};
 
 use super::Configs;
 use super::apache::VirtualHost;
-use super::loader::Source;
+use super::loader::{Located, Source};
 use super::nginx::{Location, NginxConfig, Server};
 
 /// Which proxy a front comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProxyKind {
     /// nginx.
     Nginx,
@@ -20,8 +19,37 @@ pub enum ProxyKind {
     Apache,
 }
 
+impl ProxyKind {
+    /// The directives that name the certificate (the leaf first), the chain (none in nginx: its
+    /// certificate file holds the fullchain) and the private key.
+    pub fn certificate_directives(self) -> [&'static str; 3] {
+        match self {
+            ProxyKind::Nginx => ["ssl_certificate", "", "ssl_certificate_key"],
+            ProxyKind::Apache => [
+                "SSLCertificateFile",
+                "SSLCertificateChainFile",
+                "SSLCertificateKeyFile",
+            ],
+        }
+    }
+}
+
+/// The certificate files a TLS listener serves, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateFiles {
+    /// The directory relative paths are taken from (nginx: its configuration's directory; Apache:
+    /// `ServerRoot`).
+    pub base: PathBuf,
+    /// The certificate file (nginx: the fullchain).
+    pub certificate: Located<String>,
+    /// A separate chain file (Apache's `SSLCertificateChainFile`).
+    pub chain: Option<Located<String>>,
+    /// The private key file (Apache allows the key in the certificate file).
+    pub key: Option<Located<String>>,
+}
+
 /// One listener of a proxy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Front {
     /// nginx or Apache.
     pub kind: ProxyKind,
@@ -39,12 +67,14 @@ pub struct Front {
     pub port: u16,
     /// Whether the listener terminates TLS.
     pub tls: bool,
+    /// The certificate files it serves (`None` also for a TLS listener that names none).
+    pub certificate: Option<CertificateFiles>,
     /// Proxied paths.
     pub routes: Vec<Route>,
 }
 
 /// A path the front proxies to a backend.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     /// Where the proxying is configured.
     pub source: Source,
@@ -77,7 +107,7 @@ impl Route {
 }
 
 /// A backend address.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Target {
     /// `http`, `https`, `ws` or `wss`.
     pub scheme: String,
@@ -169,7 +199,7 @@ pub fn fronts(configs: &Configs) -> Vec<Front> {
     }
     if let Some(a) = &configs.apache {
         for v in &a.vhosts {
-            out.push(apache_front(v));
+            out.push(apache_front(v, &a.server_root));
         }
     }
     out
@@ -188,7 +218,18 @@ pub fn nginx_websocket(l: &Location) -> bool {
     version && upgrade && connection
 }
 
-fn nginx_fronts(config: &NginxConfig, server: &Server) -> Vec<Front> {
+/// The fronts of one nginx `server`, one per `listen`.
+pub fn nginx_fronts(config: &NginxConfig, server: &Server) -> Vec<Front> {
+    let base = config.file.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let certificate = server
+        .ssl_certificate
+        .clone()
+        .map(|certificate| CertificateFiles {
+            base,
+            certificate,
+            chain: None,
+            key: server.ssl_certificate_key.clone(),
+        });
     let routes: Vec<Route> = server
         .locations
         .iter()
@@ -235,6 +276,7 @@ fn nginx_fronts(config: &NginxConfig, server: &Server) -> Vec<Front> {
             address: l.address.clone(),
             port: l.port,
             tls: l.ssl,
+            certificate: certificate.clone(),
             routes: routes.clone(),
         })
         .collect()
@@ -281,7 +323,8 @@ pub fn apache_websocket(v: &VirtualHost, path: &str) -> bool {
     by_proxy || by_rewrite
 }
 
-fn apache_front(v: &VirtualHost) -> Front {
+/// The front of one Apache `<VirtualHost>`; relative paths are taken from `server_root`.
+pub fn apache_front(v: &VirtualHost, server_root: &Path) -> Front {
     let mut routes: Vec<Route> = Vec::new();
     for p in v.proxy_passes.iter().filter(|p| !p.reverse && p.url != "!") {
         let upstream = parse_target(&p.url);
@@ -331,6 +374,15 @@ fn apache_front(v: &VirtualHost) -> Front {
         address,
         port: v.port(),
         tls: v.ssl_engine,
+        certificate: v
+            .certificate_file
+            .clone()
+            .map(|certificate| CertificateFiles {
+                base: server_root.to_path_buf(),
+                certificate,
+                chain: v.chain_file.clone(),
+                key: v.key_file.clone(),
+            }),
         routes,
     }
 }

@@ -1,6 +1,7 @@
-//! Where configuration text comes from: a [`Loader`] reads files and lists directories, so the parsers
-//! follow `include`s without touching the file system themselves. [`FsLoader`] reads the real files;
-//! [`MemLoader`] serves text held in memory (tests, and callers that already have the text).
+//! Where configuration files come from: a [`Loader`] reads files and lists directories, so the parsers
+//! follow `include`s, and the offline checks read the keystores and certificates a configuration names,
+//! without touching the file system themselves. [`FsLoader`] reads the real files (bounded); [`MemLoader`]
+//! serves files held in memory (tests, and callers that already have the text).
 //!
 //! Also here: [`Source`] (a file and a line, printed `nginx.conf:42`) that every parsed item carries, and
 //! the glob expansion nginx and Apache apply to `include` patterns (`*`, `?`, `[a-z]`, `[!x]`, sorted,
@@ -8,8 +9,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
-
-use serde::Serialize;
 
 use super::ConfigError;
 
@@ -23,7 +22,7 @@ pub const MAX_INCLUDE_DEPTH: usize = 16;
 pub const MAX_INCLUDED_FILES: usize = 512;
 
 /// A place in a configuration file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Source {
     /// The file, as read.
     pub file: PathBuf,
@@ -73,7 +72,7 @@ pub fn label(file: &Path, root: &Path) -> String {
 }
 
 /// A value parsed from a configuration, with where it was written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located<T> {
     /// The value.
     pub value: T,
@@ -81,10 +80,16 @@ pub struct Located<T> {
     pub source: Source,
 }
 
-/// Reads configuration files and lists directories for include expansion.
+/// Reads the files of a deployment's configuration: the configuration text (and the includes it names,
+/// listing directories for include expansion) and the keystores, certificates and keys it names.
 pub trait Loader {
-    /// The text of a file.
-    fn read(&self, path: &Path) -> std::io::Result<String>;
+    /// The bytes of a file, refused when larger than `limit`.
+    fn read_bytes(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>>;
+    /// The text of a configuration file (at most [`MAX_CONFIG_FILE`] bytes; invalid UTF-8 replaced).
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        let bytes = self.read_bytes(path, MAX_CONFIG_FILE)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
     /// The entries of a directory (full paths, any order).
     fn list(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>>;
     /// Whether `path` is a directory.
@@ -100,19 +105,26 @@ pub trait Loader {
 pub struct FsLoader;
 
 impl Loader for FsLoader {
-    fn read(&self, path: &Path) -> std::io::Result<String> {
-        let meta = std::fs::metadata(path)?;
+    fn read_bytes(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+        let file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
         if meta.is_dir() {
             return Err(std::io::Error::other("is a directory"));
         }
-        if meta.len() > MAX_CONFIG_FILE {
+        if meta.len() > limit {
             return Err(std::io::Error::other(format!(
-                "{} bytes is larger than the {MAX_CONFIG_FILE}-byte limit for a configuration file",
+                "{} bytes is larger than the {limit}-byte limit",
                 meta.len()
             )));
         }
-        let bytes = std::fs::read(path)?;
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(std::io::Error::other(format!(
+                "larger than the {limit}-byte limit"
+            )));
+        }
+        Ok(bytes)
     }
 
     fn list(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
@@ -133,7 +145,7 @@ impl Loader for FsLoader {
 /// Files held in memory, by path (directories are implied by the files under them).
 #[derive(Debug, Clone, Default)]
 pub struct MemLoader {
-    files: BTreeMap<PathBuf, String>,
+    files: BTreeMap<PathBuf, Vec<u8>>,
 }
 
 impl MemLoader {
@@ -143,17 +155,24 @@ impl MemLoader {
     }
 
     /// Adds (or replaces) a file.
-    pub fn with(mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> MemLoader {
-        self.files.insert(normalize(&path.into()), text.into());
+    pub fn with(mut self, path: impl Into<PathBuf>, contents: impl Into<Vec<u8>>) -> MemLoader {
+        self.files.insert(normalize(&path.into()), contents.into());
         self
     }
 }
 
 impl Loader for MemLoader {
-    fn read(&self, path: &Path) -> std::io::Result<String> {
-        self.files.get(&normalize(path)).cloned().ok_or_else(|| {
+    fn read_bytes(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+        let bytes = self.files.get(&normalize(path)).ok_or_else(|| {
             std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory")
-        })
+        })?;
+        if bytes.len() as u64 > limit {
+            return Err(std::io::Error::other(format!(
+                "{} bytes is larger than the {limit}-byte limit",
+                bytes.len()
+            )));
+        }
+        Ok(bytes.clone())
     }
 
     fn list(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {

@@ -1,34 +1,53 @@
-//! Server configuration files: Tomcat's `server.xml`, nginx and Apache httpd configurations, read into
-//! what trustpath needs to know about them, turned into a deployment file ([`discover()`]) and checked
-//! offline ([`check_offline()`]).
+//! Server configuration files, read: Tomcat's `server.xml`, nginx and Apache httpd configurations, parsed
+//! into what trustpath needs to know about them, every item with the file and line it came from. Nothing
+//! here judges: `deploy::offline` checks what these readers return, `deploy::discover` writes a deployment
+//! file from it.
 //!
 //! The parsers ([`tomcat`], [`nginx`], [`apache`]) are pure functions of text; files (and the includes
 //! they name) are read through a [`loader::Loader`], so tests feed text. [`front`] is the proxy-neutral
-//! view (a TLS or plain listener with names and routes) that discovery and the proxy checks share.
-//! [`material`] reads the keystores, certificates and keys the configurations name.
+//! view (a TLS or plain listener with its names, certificate files and routes) of nginx servers and
+//! Apache virtual hosts.
 
 pub mod apache;
-pub mod discover;
 pub mod front;
 pub mod loader;
-pub mod material;
 pub mod nginx;
-pub mod offline;
 pub mod tomcat;
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::deploy::model::ConfigSpec;
-use crate::finding::Finding;
-
-pub use discover::{Discovered, discover};
 pub use loader::{FsLoader, Loader, Located, MemLoader, Source};
-pub use offline::check_offline;
+
+/// Which configuration files to read (a deployment file's `[configs]`, or `--tomcat`/`--nginx`/`--apache`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFiles {
+    /// Tomcat's `server.xml`.
+    pub tomcat: Option<PathBuf>,
+    /// The nginx configuration (includes are followed).
+    pub nginx: Option<PathBuf>,
+    /// The Apache httpd configuration (Include/IncludeOptional are followed).
+    pub apache: Option<PathBuf>,
+}
+
+impl ConfigFiles {
+    /// Whether no file is named.
+    pub fn is_empty(&self) -> bool {
+        *self == ConfigFiles::default()
+    }
+
+    /// The files named, in the order tomcat, nginx, apache.
+    pub fn paths(&self) -> impl Iterator<Item = &PathBuf> {
+        [&self.tomcat, &self.nginx, &self.apache]
+            .into_iter()
+            .flatten()
+    }
+}
 
 /// The configurations of one deployment, parsed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Configs {
     /// Tomcat's `server.xml`.
     pub tomcat: Option<tomcat::ServerXml>,
@@ -36,17 +55,6 @@ pub struct Configs {
     pub nginx: Option<nginx::NginxConfig>,
     /// Apache httpd's configuration, includes followed.
     pub apache: Option<apache::ApacheConfig>,
-}
-
-/// One offline finding: where in the configuration, about what, and the finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ConfigFinding {
-    /// Where: `server.xml:42`, `nginx.conf:12`, or a keystore or certificate file.
-    pub source: String,
-    /// What: `Connector port 8443`, `server wiki.example.test:443`.
-    pub subject: String,
-    /// The finding.
-    pub finding: Finding,
 }
 
 /// Why configuration files could not be read.
@@ -107,12 +115,12 @@ impl ConfigError {
 }
 
 /// Reads every configuration `spec` names from the file system.
-pub fn load(spec: &ConfigSpec) -> Result<Configs, ConfigError> {
+pub fn load(spec: &ConfigFiles) -> Result<Configs, ConfigError> {
     load_with(&FsLoader, spec)
 }
 
 /// Reads every configuration `spec` names through `loader`.
-pub fn load_with(loader: &dyn Loader, spec: &ConfigSpec) -> Result<Configs, ConfigError> {
+pub fn load_with(loader: &dyn Loader, spec: &ConfigFiles) -> Result<Configs, ConfigError> {
     Ok(Configs {
         tomcat: spec
             .tomcat
@@ -133,9 +141,9 @@ pub fn load_with(loader: &dyn Loader, spec: &ConfigSpec) -> Result<Configs, Conf
 }
 
 impl Configs {
-    /// The files these configurations came from, as a `[configs]` section.
-    pub fn spec(&self) -> ConfigSpec {
-        ConfigSpec {
+    /// The files these configurations came from.
+    pub fn files(&self) -> ConfigFiles {
+        ConfigFiles {
             tomcat: self.tomcat.as_ref().map(|t| t.file.clone()),
             nginx: self.nginx.as_ref().map(|n| n.file.clone()),
             apache: self.apache.as_ref().map(|a| a.file.clone()),

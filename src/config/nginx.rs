@@ -11,8 +11,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::ConfigError;
 use super::loader::{self, IncludeWalk, Loader, Located, Source};
 
@@ -30,7 +28,7 @@ pub struct Directive {
 }
 
 /// What trustpath reads from an nginx configuration.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NginxConfig {
     /// The main file.
     pub file: PathBuf,
@@ -43,7 +41,7 @@ pub struct NginxConfig {
 }
 
 /// An `upstream NAME { server HOST:PORT; … }` block.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upstream {
     /// The name used in `proxy_pass http://NAME`.
     pub name: String,
@@ -54,7 +52,7 @@ pub struct Upstream {
 }
 
 /// One `server { … }` block.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Server {
     /// Where the block starts.
     pub source: Source,
@@ -111,7 +109,7 @@ pub fn is_host_name(name: &str) -> bool {
 }
 
 /// One `listen`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listen {
     /// The address (`127.0.0.1`, `::`, a host name), when one is given.
     pub address: Option<String>,
@@ -124,7 +122,7 @@ pub struct Listen {
 }
 
 /// One `location`, with the settings in effect there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     /// Where the block starts.
     pub source: Source,

@@ -10,13 +10,11 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::ConfigError;
 use super::loader::{Loader, Source};
 
 /// What trustpath reads from `server.xml`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServerXml {
     /// The file.
     pub file: PathBuf,
@@ -27,7 +25,7 @@ pub struct ServerXml {
 }
 
 /// One `<Connector>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Connector {
     /// Where the element starts.
     pub source: Source,
@@ -85,8 +83,7 @@ impl Connector {
 }
 
 /// Which way a keystore was configured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeystoreForm {
     /// `keystoreFile`/`keystorePass`/`keystoreType`/`keyAlias` on the Connector.
     ConnectorAttributes,
@@ -94,8 +91,8 @@ pub enum KeystoreForm {
     SslHostConfig,
 }
 
-/// A keystore the connector takes its key from (its passwords are left out of `Debug` and JSON).
-#[derive(Clone, PartialEq, Eq, Serialize)]
+/// A keystore the connector takes its key from (its passwords are left out of `Debug`).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Keystore {
     /// Where it is configured (the Connector or the Certificate element).
     pub source: Source,
@@ -106,14 +103,12 @@ pub struct Keystore {
     /// The file as written (absent: Tomcat uses `${user.home}/.keystore`).
     pub file: Option<String>,
     /// The password (absent: `changeit`).
-    #[serde(skip)]
     pub password: Option<String>,
     /// The keystore type (absent: `JKS`).
     pub store_type: Option<String>,
     /// The key alias (absent: the first key entry).
     pub alias: Option<String>,
     /// The key password (absent: the keystore password).
-    #[serde(skip)]
     pub key_password: Option<String>,
     /// The Certificate element's `type` (RSA, EC, UNDEFINED), when given.
     pub key_type: Option<String>,
@@ -154,7 +149,7 @@ impl Keystore {
 }
 
 /// A PEM certificate of an `<SSLHostConfig>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PemCertificate {
     /// Where the Certificate element starts.
     pub source: Source,

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::model::{ConfigSpec, Deployment};
+use super::model::Deployment;
 use super::run::DeploymentRun;
 use crate::clock::Clock;
+use crate::config::ConfigFiles;
 use crate::error::Result;
 use crate::jvm::TrustSpec;
 use crate::password::PassSource;
@@ -22,7 +23,7 @@ pub struct CheckPlan {
     /// The deployment file's name, for the report.
     pub file: Option<String>,
     /// The configuration files checked offline.
-    pub configs: ConfigSpec,
+    pub configs: ConfigFiles,
     /// The app JVM's truststore (see [`trust_spec`]).
     pub trust: TrustSpec,
     /// `--resolve` overrides (an endpoint's own `connect` takes precedence).
@@ -35,7 +36,7 @@ pub struct CheckPlan {
 
 /// Runs the whole check at `clock`'s now.
 pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
-    if plan.deployment.is_none() && plan.configs == ConfigSpec::default() {
+    if plan.deployment.is_none() && plan.configs.is_empty() {
         anyhow::bail!(
             "nothing to check: give a deployment file (trustpath discover writes one) or --tomcat/--nginx/--apache"
         );
@@ -88,14 +89,12 @@ pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
     }
 
     let spec = &plan.configs;
-    if *spec != ConfigSpec::default() {
-        let configs = crate::config::load(spec)?;
-        run.config_files = [&spec.tomcat, &spec.nginx, &spec.apache]
-            .into_iter()
-            .flatten()
-            .map(|p| p.display().to_string())
-            .collect();
-        run.configs = crate::config::check_offline(
+    if !spec.is_empty() {
+        let loader = crate::config::FsLoader;
+        let configs = crate::config::load_with(&loader, spec)?;
+        run.config_files = spec.paths().map(|p| p.display().to_string()).collect();
+        run.configs = super::offline::check_offline(
+            &loader,
             &configs,
             plan.deployment.as_ref(),
             &trust.anchors,
@@ -132,9 +131,9 @@ pub fn trust_spec(cli: TrustSpec, deployment: Option<&Deployment>) -> TrustSpec 
 }
 
 /// The configuration files: those given on the command line, else the deployment file's `[configs]`.
-pub fn config_spec(flags: ConfigSpec, deployment: Option<&Deployment>) -> ConfigSpec {
+pub fn config_spec(flags: ConfigFiles, deployment: Option<&Deployment>) -> ConfigFiles {
     let file = deployment.map(|d| d.configs.clone()).unwrap_or_default();
-    ConfigSpec {
+    ConfigFiles {
         tomcat: flags.tomcat.or(file.tomcat),
         nginx: flags.nginx.or(file.nginx),
         apache: flags.apache.or(file.apache),

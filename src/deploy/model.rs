@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::ConfigFiles;
+
 /// Session cookies checked on every deployment, besides those the file names.
 pub const DEFAULT_SESSION_COOKIES: &[&str] = &[
     "JSESSIONID",
@@ -221,7 +223,7 @@ pub struct DeploymentFile {
     /// The app JVM's truststore.
     pub jvm: Option<JvmSpec>,
     /// Server configuration files checked offline.
-    pub configs: Option<ConfigSpec>,
+    pub configs: Option<ConfigFiles>,
     /// The endpoints, `[[endpoint]]` tables.
     #[serde(default, rename = "endpoint")]
     pub endpoints: Vec<EndpointSpec>,
@@ -239,18 +241,6 @@ pub struct JvmSpec {
     pub storepass: Option<String>,
     /// An environment variable holding the password.
     pub storepass_env: Option<String>,
-}
-
-/// `[configs]`: files read for discovery and offline checks.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct ConfigSpec {
-    /// Tomcat's `server.xml`.
-    pub tomcat: Option<PathBuf>,
-    /// The nginx configuration (includes are followed).
-    pub nginx: Option<PathBuf>,
-    /// The Apache httpd configuration (Include/IncludeOptional are followed).
-    pub apache: Option<PathBuf>,
 }
 
 /// One `[[endpoint]]`.
@@ -302,7 +292,7 @@ pub struct Deployment {
     /// The app JVM's truststore, paths resolved.
     pub jvm: JvmSpec,
     /// Configuration files, paths resolved.
-    pub configs: ConfigSpec,
+    pub configs: ConfigFiles,
     /// Endpoints, in file order.
     pub endpoints: Vec<Endpoint>,
 }
@@ -484,7 +474,7 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, String>
         ..jvm
     };
     let configs = file.configs.unwrap_or_default();
-    let configs = ConfigSpec {
+    let configs = ConfigFiles {
         tomcat: resolve(configs.tomcat),
         nginx: resolve(configs.nginx),
         apache: resolve(configs.apache),

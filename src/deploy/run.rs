@@ -2,8 +2,8 @@
 //! upgrade and findings, the public-name coverage, the chains side by side and the offline configuration
 //! findings. `report::deploy` prints it.
 
-use crate::config::ConfigFinding;
 use crate::deploy::cross::{ChainRow, NameCoverage};
+use crate::deploy::offline::ConfigFinding;
 use crate::deploy::web::{HttpOutcome, WebsocketOutcome};
 use crate::deploy::{EndpointUrl, Role};
 use crate::finding::{Finding, Severity};

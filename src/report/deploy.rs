@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use super::human::{self, BAD, BOLD, DIM, GOOD, Human, WARN};
 use super::{date, rfc3339};
-use crate::config::ConfigFinding;
 use crate::deploy::Role;
 use crate::deploy::cross::{ChainRow, NameCoverage};
+use crate::deploy::offline::ConfigFinding;
 use crate::deploy::run::{DeployedEndpoint, DeploymentRun};
 use crate::deploy::web::{HttpOutcome, WebsocketOutcome};
 use crate::finding::Finding;

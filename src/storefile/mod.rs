@@ -136,11 +136,15 @@ fn is_hash_link(name: &str) -> bool {
 /// Reads the certificates of a PEM or DER file (for `store import` and `--extra-certs`). Refuses keystores
 /// and files without certificates, naming the file.
 pub fn read_cert_file(path: &Path) -> Result<Vec<Certificate>> {
-    let bytes = read_bounded(path)?;
-    let format = truststore::detect(&bytes).with_context(|| format!("{}", path.display()))?;
+    certificates_in(path, &read_bounded(path)?)
+}
+
+/// The certificates of a PEM or DER file's bytes; a keystore is refused, naming the file.
+pub fn certificates_in(path: &Path, bytes: &[u8]) -> Result<Vec<Certificate>> {
+    let format = truststore::detect(bytes).with_context(|| format!("{}", path.display()))?;
     let store = match format {
-        StoreFormat::Pem => truststore::pem_bundle::read_pem(&bytes),
-        StoreFormat::Der => truststore::pem_bundle::read_der(&bytes),
+        StoreFormat::Pem => truststore::pem_bundle::read_pem(bytes),
+        StoreFormat::Der => truststore::pem_bundle::read_der(bytes),
         other => bail!(
             "{}: is a {other} keystore, not a certificate file; use `trustpath store export` to take a \
              certificate out of it",

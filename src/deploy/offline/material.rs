@@ -1,10 +1,12 @@
-//! The file-system adapter of the offline checks: reads the keystores, certificate files and private keys
-//! that configurations name. Every failure is a message (lower-case, naming the file) that the checks turn
-//! into a `keystore-unreadable` or `config-unreadable` finding; nothing here judges anything.
+//! The material a configuration names, read through the configuration's [`Loader`]: keystores,
+//! certificate files and private keys. Every failure is a message (lower-case, naming the file) that the
+//! checks turn into a `keystore-unreadable` or `config-unreadable` finding; nothing here judges anything.
 
 use std::path::Path;
 
 use crate::cert::Certificate;
+use crate::config::Loader;
+use crate::storefile::MAX_STORE_FILE;
 use crate::truststore::{self, StoreFormat, TrustStore};
 
 /// A keystore file, read and opened.
@@ -27,10 +29,20 @@ pub enum KeystoreProblem {
     Password(String),
 }
 
+/// A file's bytes, or the message naming it.
+fn read(loader: &dyn Loader, path: &Path) -> Result<Vec<u8>, String> {
+    loader
+        .read_bytes(path, MAX_STORE_FILE)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))
+}
+
 /// Reads and opens a keystore with `password`.
-pub fn open_keystore(path: &Path, password: &str) -> Result<OpenedKeystore, KeystoreProblem> {
-    let bytes = crate::storefile::read_bounded(path)
-        .map_err(|e| KeystoreProblem::Unreadable(format!("{e:#}")))?;
+pub fn open_keystore(
+    loader: &dyn Loader,
+    path: &Path,
+    password: &str,
+) -> Result<OpenedKeystore, KeystoreProblem> {
+    let bytes = read(loader, path).map_err(KeystoreProblem::Unreadable)?;
     let format = truststore::detect(&bytes).map_err(|e| KeystoreProblem::Format(e.to_string()))?;
     if !matches!(
         format,
@@ -50,17 +62,17 @@ pub fn open_keystore(path: &Path, password: &str) -> Result<OpenedKeystore, Keys
 }
 
 /// Reads the certificates of a PEM or DER file (a fullchain, a chain file).
-pub fn read_certificates(path: &Path) -> Result<Vec<Certificate>, String> {
-    let certs = crate::storefile::read_cert_file(path).map_err(|e| format!("{e:#}"))?;
+pub fn read_certificates(loader: &dyn Loader, path: &Path) -> Result<Vec<Certificate>, String> {
+    let bytes = read(loader, path)?;
+    let certs = crate::storefile::certificates_in(path, &bytes).map_err(|e| format!("{e:#}"))?;
     if certs.is_empty() {
         return Err(format!("{}: no certificate", path.display()));
     }
     Ok(certs)
 }
 
-/// The public-key bits of a PEM private key file.
-pub fn read_key_bits(path: &Path) -> Result<Vec<u8>, String> {
-    crate::keypair::read_key(path, "")
-        .map(|(_, bits)| bits)
-        .map_err(|e| format!("{e:#}"))
+/// The public-key bits of the first PEM private key in a file.
+pub fn read_key_bits(loader: &dyn Loader, path: &Path) -> Result<Vec<u8>, String> {
+    let bytes = read(loader, path)?;
+    crate::keypair::pem_key_bits(&bytes).map_err(|e| format!("{}: {e:#}", path.display()))
 }

@@ -11,11 +11,10 @@
 
 use std::fmt::Write as _;
 
-use crate::deploy::model::{DeploymentFile, EndpointSpec, HttpSpec, Role};
-
-use super::Configs;
-use super::front::{self, Front, Route, Target};
-use super::tomcat::Connector;
+use super::model::{DeploymentFile, EndpointSpec, HttpSpec, Role};
+use crate::config::Configs;
+use crate::config::front::{self, Front, Route, Target};
+use crate::config::tomcat::Connector;
 
 /// The host written where no configuration gives a name.
 pub const PLACEHOLDER_HOST: &str = "replace-me.invalid";
@@ -635,7 +634,7 @@ fn checked(mut plan: Plan) -> Plan {
 
 fn render(plan: Plan, configs: &Configs) -> Discovered {
     let plan = checked(plan);
-    let spec = configs.spec();
+    let spec = configs.files();
     let mut t = String::new();
     t.push_str("# Deployment file written by `trustpath discover` from:\n");
     for (kind, path) in [
@@ -732,15 +731,15 @@ mod tests {
 
     #[test]
     fn a_backend_named_by_a_variable_gives_no_node_and_the_file_stays_valid() {
+        use crate::config::ConfigFiles;
         use crate::config::loader::MemLoader;
-        use crate::deploy::model::ConfigSpec;
         let mem = MemLoader::new().with(
             "/n/nginx.conf",
             "http { server { listen 443 ssl; server_name w.test; location / { proxy_pass http://$backend; } } }\n",
         );
-        let spec = ConfigSpec {
+        let spec = ConfigFiles {
             nginx: Some("/n/nginx.conf".into()),
-            ..ConfigSpec::default()
+            ..ConfigFiles::default()
         };
         let configs = crate::config::load_with(&mem, &spec).unwrap();
         let d = discover(&configs);
