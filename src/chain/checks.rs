@@ -10,6 +10,7 @@ use x509_parser::prelude::*;
 use super::algorithms::{self, AlgContext, DisabledAlgorithms};
 use super::diagnosis::Profile;
 use super::name_constraints;
+use super::policy;
 use super::pool::Pool;
 use super::problem::Problem;
 use super::signature::SigCheck;
@@ -169,6 +170,14 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
     }
     check_path_len(&mut out, pool, path, chain_len, java, anchored);
     check_name_constraints(&mut out, pool, path, chain_len, java, anchored);
+    if anchored {
+        let flavor = if java {
+            policy::Flavor::Jdk
+        } else {
+            policy::Flavor::Chrome
+        };
+        policy::check(&mut out, pool, &path[..chain_len], flavor);
+    }
     check_leaf(&mut out, pool.items[path[0]].info, java);
     if !anchored {
         let top = chain_len - 1;

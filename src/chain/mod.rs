@@ -23,6 +23,7 @@ mod hostname;
 mod java;
 mod name_constraints;
 mod path;
+mod policy;
 mod pool;
 mod problem;
 mod signature;
