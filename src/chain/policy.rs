@@ -246,10 +246,11 @@ fn process(links: &[Link<'_, '_>], flavor: Flavor) -> Option<Problem> {
         // 6.1.3 (d)/(e): the certificate's policies extend the tree, or empty it.
         match (&ext.policies, tree.as_mut()) {
             (Some((critical, infos)), Some(t)) => {
-                let mut any_qualifiers: Option<&[PolicyId<'_>]> = None;
+                // The qualifiers of anyPolicy only decorate the nodes it creates; they decide nothing.
+                let mut asserts_any = false;
                 for info in infos {
                     if info.policy == ANY_POLICY {
-                        any_qualifiers = Some(&info.qualifiers);
+                        asserts_any = true;
                         continue;
                     }
                     if jdk && *critical && !info.qualifiers.is_empty() {
@@ -274,7 +275,7 @@ fn process(links: &[Link<'_, '_>], flavor: Flavor) -> Option<Problem> {
                     }
                 }
                 let any_allowed = inhibit_any > 0 || (!last && link.self_issued);
-                if any_qualifiers.is_some()
+                if asserts_any
                     && any_allowed
                     && let Err(p) = t.expand_any(depth)
                 {
@@ -283,7 +284,7 @@ fn process(links: &[Link<'_, '_>], flavor: Flavor) -> Option<Problem> {
                 t.prune(depth);
                 if t.is_empty() {
                     let listed: Vec<String> = infos.iter().map(|i| dotted(i.policy)).collect();
-                    emptied = Some(if any_qualifiers.is_some() && !any_allowed {
+                    emptied = Some(if asserts_any && !any_allowed {
                         let by = any_by.map_or_else(String::new, |p| {
                             format!(" (inhibitAnyPolicy of {})", links[p].who)
                         });
