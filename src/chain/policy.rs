@@ -73,13 +73,14 @@ type PolicyId<'a> = &'a [u8];
 /// Runs policy processing on `path` (pool indices, leaf first, without the trust anchor) and pushes what
 /// fails, at the position of the certificate where the check fails.
 pub(crate) fn check(out: &mut Vec<Problem>, pool: &Pool<'_>, path: &[usize], flavor: Flavor) {
-    let certs: Vec<&X509Certificate<'_>> = path.iter().map(|&i| &pool.items[i].parsed).collect();
-    if !certs.iter().any(|c| has_rules(c)) {
+    if !path.iter().any(|&i| has_rules(&pool.items[i].parsed)) {
         if flavor == Flavor::Chrome {
             // Nothing can fail but the parse of a policy extension, which Chrome refuses whatever its
             // criticality.
-            for (pos, c) in certs.iter().enumerate() {
-                if let Err(p) = read(c, flavor, pos, &|| label(pool.items[path[pos]].info)) {
+            for (pos, &i) in path.iter().enumerate() {
+                if let Err(p) = read(&pool.items[i].parsed, flavor, pos, &|| {
+                    label(pool.items[i].info)
+                }) {
                     out.push(p);
                     return;
                 }
