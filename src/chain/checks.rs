@@ -1,6 +1,7 @@
 //! The checks one client profile runs on one candidate path (leaf first, ending at an anchor when the
 //! path is complete): validity, signatures, algorithms and key sizes, CA-ness and keyCertSign, path length,
-//! name constraints, unknown critical extensions, and the leaf's extended and plain key usage.
+//! name constraints, certificate policies (`policy.rs`), unknown critical extensions, and the leaf's
+//! extended and plain key usage.
 //!
 //! Where the JVM and the Web PKI differ, the rule used is stated in the code beside it; the host name is
 //! checked separately (the JVM checks it after choosing a path).

@@ -1256,6 +1256,47 @@ mod tests {
     }
 
     #[test]
+    fn the_diagnosis_reports_a_policy_violation_naming_the_jdk_rule() {
+        let certs = chain(&[
+            vec![],
+            vec![cp(&[P1]), constraints(Some(0), None)],
+            vec![cp(&[P2])],
+        ]);
+        let anchor = Anchor {
+            cert: certs[2].clone(),
+            store: "test.p12".into(),
+            alias: "root".into(),
+            jdk_bundled: false,
+        };
+        let anchors = crate::chain::TrustAnchors::new(vec![anchor.clone()], vec![anchor]);
+        let input = crate::chain::ChainInput {
+            served: certs[..2].to_vec(),
+            host: None,
+            extra: Vec::new(),
+        };
+        let d = crate::chain::diagnose(&input, &anchors, &crate::chain::Policy::default(), NOW);
+        assert!(!d.trusted);
+        let reason = d.java.reason.unwrap();
+        assert!(
+            reason.ends_with("(JDK: PolicyChecker: requireExplicitPolicy)"),
+            "{reason}"
+        );
+        assert!(!d.browser.trusted);
+        let f = d
+            .findings
+            .iter()
+            .find(|f| f.code == Code::PolicyViolation)
+            .expect("a policy-violation finding");
+        assert_eq!(f.severity, crate::finding::Severity::Error);
+        assert_eq!(f.cert, Some(0));
+        assert!(
+            f.remediation.contains("reissue 'leaf'"),
+            "{}",
+            f.remediation
+        );
+    }
+
+    #[test]
     fn require_explicit_policy_skips_as_many_certificates_as_it_says() {
         // CA 1 → CA 2 → leaf without policies: the wrap-up counts the leaf too (RFC 5280 6.1.5 (a)).
         let with = |skip: u32| {
