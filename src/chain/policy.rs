@@ -18,17 +18,19 @@
 //! unparseable when the extension is critical, and is ignored when it is not.
 //!
 //! **browser** follows Chrome's verifier (BoringSSL `pki/verify_certificate_chain.cc`) with Chrome's
-//! settings, the same defaults, for an anchor whose constraints are not enforced (the Chrome Root Store's
-//! default): the same tree outcome, but anyPolicy in a mapping is an error even when the tree is empty,
+//! settings, the same defaults, for an anchor whose constraints are not enforced (BoringSSL's
+//! `TRUSTED_ANCHOR`, the Chrome Root Store's default): the same tree outcome, but anyPolicy in a mapping is an error even when the tree is empty,
 //! the final certificate's explicit-policy countdown does not spare a self-issued one, a critical
 //! certificatePolicies may carry qualifiers only of the CPS and user-notice kinds, and every policy
 //! extension must be strict DER of its RFC 5280 type (at least one policy, no duplicates, counts 0..255),
 //! whatever its criticality.
 //!
-//! Two departures from the JDK's memory use, neither of which changes a verdict: sibling nodes that a
-//! certificate listing the same policy twice would duplicate are kept once (they would grow identically),
-//! and a tree that would exceed [`MAX_POLICY_NODES`] nodes — possible only through policy mappings that
-//! fan out at every level — stops the check with `invalid-chain` instead of exhausting memory.
+//! Two departures from the JDK's memory use. Sibling nodes that a certificate listing the same policy twice
+//! would duplicate are kept once: they would grow identically, so no verdict changes, and without
+//! mappings the tree stays linear in the policies asserted. A tree that would exceed [`MAX_POLICY_NODES`]
+//! nodes — possible only through policy mappings that fan out at every level, which no real CA issues —
+//! stops the check with `invalid-chain` (not judged) where the JVM would go on building it, at a cost of
+//! hundreds of bytes per node.
 //!
 //! Most paths carry no policyConstraints, no policyMappings and no critical policy extension; nothing on
 //! them can fail, and for those the check is a scan of extension OIDs.
