@@ -79,6 +79,9 @@ pub enum Code {
     PathLenExceeded,
     /// A name outside an issuer's name constraints.
     NameConstraintViolation,
+    /// The path's certificate policies break a policy rule (RFC 5280 policy processing): an explicit
+    /// policy is required and none is valid, anyPolicy is mapped, or a critical policy is qualified.
+    PolicyViolation,
     /// A signature that does not verify.
     BadSignature,
     /// The private key does not belong to the leaf.
@@ -153,6 +156,7 @@ impl Code {
             Code::NotACa => "not-a-ca",
             Code::PathLenExceeded => "path-len-exceeded",
             Code::NameConstraintViolation => "name-constraint-violation",
+            Code::PolicyViolation => "policy-violation",
             Code::BadSignature => "bad-signature",
             Code::KeyMismatch => "key-mismatch",
             Code::ExpiredAnchor => "expired-anchor",

@@ -1,6 +1,7 @@
 //! The checks one client profile runs on one candidate path (leaf first, ending at an anchor when the
 //! path is complete): validity, signatures, algorithms and key sizes, CA-ness and keyCertSign, path length,
-//! name constraints, unknown critical extensions, and the leaf's extended and plain key usage.
+//! name constraints, certificate policies (`policy.rs`), unknown critical extensions, and the leaf's
+//! extended and plain key usage.
 //!
 //! Where the JVM and the Web PKI differ, the rule used is stated in the code beside it; the host name is
 //! checked separately (the JVM checks it after choosing a path).
@@ -10,6 +11,7 @@ use x509_parser::prelude::*;
 use super::algorithms::{self, AlgContext, DisabledAlgorithms};
 use super::diagnosis::Profile;
 use super::name_constraints;
+use super::policy;
 use super::pool::Pool;
 use super::problem::Problem;
 use super::signature::SigCheck;
@@ -169,6 +171,14 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
     }
     check_path_len(&mut out, pool, path, chain_len, java, anchored);
     check_name_constraints(&mut out, pool, path, chain_len, java, anchored);
+    if anchored {
+        let flavor = if java {
+            policy::Flavor::Jdk
+        } else {
+            policy::Flavor::Chrome
+        };
+        policy::check(&mut out, pool, &path[..chain_len], flavor);
+    }
     check_leaf(&mut out, pool.items[path[0]].info, java);
     if !anchored {
         let top = chain_len - 1;

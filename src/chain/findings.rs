@@ -137,6 +137,9 @@ fn remediation_for(p: &Problem, info: &CertInfo) -> String {
         Code::NameConstraintViolation => {
             format!("reissue {who} with names its CA is allowed to certify")
         }
+        Code::PolicyViolation => format!(
+            "reissue {who} so that the certificatePolicies on the path meet the CAs' policyConstraints, policyMappings and inhibitAnyPolicy (the message names the certificate that breaks them)"
+        ),
         _ => "fix the chain".to_owned(),
     }
 }

@@ -7,8 +7,9 @@
 //! with a bounded path builder (`path.rs`, `budget.rs`): **java** (`java.rs`, the JVM's
 //! `PKIXValidator` order rules and `SunCertPathBuilder`) gives the verdict `trusted`; **browser**
 //! (`browser.rs`) the Web PKI's. `checks.rs` holds the per-path rules, with `signature.rs`,
-//! `algorithms.rs` (`jdk.certpath.disabledAlgorithms`), `hostname.rs`, `name_constraints.rs` and
-//! `structure.rs` beside it; `findings.rs` and `fix.rs` turn the outcome into findings and a fix.
+//! `algorithms.rs` (`jdk.certpath.disabledAlgorithms`), `hostname.rs`, `name_constraints.rs`,
+//! `policy.rs` (RFC 5280 certificate policy processing) and `structure.rs` beside it; `findings.rs` and
+//! `fix.rs` turn the outcome into findings and a fix.
 
 mod algorithms;
 mod anchor_index;
@@ -23,6 +24,7 @@ mod hostname;
 mod java;
 mod name_constraints;
 mod path;
+mod policy;
 mod pool;
 mod problem;
 mod signature;

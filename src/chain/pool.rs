@@ -194,6 +194,13 @@ impl<'a> Pool<'a> {
         self.items[i].info.self_issued && self.signature(i, i) == Some(SigCheck::Valid)
     }
 
+    /// Whether an item's subject and issuer are the same name (RFC 5280 6.1 "self-issued"; the JDK's
+    /// `X509CertImpl.isSelfIssued` compares them as `X500Principal`s).
+    pub fn self_issued(&self, i: usize) -> bool {
+        let item = &self.items[i];
+        item.info.self_issued || item.subject_norm == item.issuer_norm
+    }
+
     /// Whether two items have the same subject and the same public key (the JDK treats a certificate
     /// with the subject and key of a trusted one as trusted).
     pub fn same_subject_and_key(&self, a: usize, b: usize) -> bool {

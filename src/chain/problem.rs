@@ -60,6 +60,7 @@ pub(crate) fn rank(code: Code) -> u32 {
         Code::BadSignature => 260,
         Code::BadEku => 240,
         Code::NameConstraintViolation => 230,
+        Code::PolicyViolation => 225,
         Code::PathLenExceeded => 220,
         Code::NotACa => 210,
         Code::BadKeyUsage => 200,
