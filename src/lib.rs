@@ -14,6 +14,7 @@ pub mod cmd;
 pub mod config;
 pub mod demo;
 pub mod deploy;
+pub mod endpoint_url;
 pub mod error;
 pub mod finding;
 pub mod judge;

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use trustpath::chain::{Diagnosis, PathSource, PathStep, Profile, Verdict};
 use trustpath::deploy::assemble::{Live, assemble};
-use trustpath::deploy::model::parse;
+use trustpath::deploy::model::{EndpointUrl, parse};
 use trustpath::deploy::offline::ConfigFinding;
 use trustpath::deploy::run::DeploymentRun;
 use trustpath::deploy::web::cookie::SetCookie;
@@ -53,7 +53,7 @@ url = "http://192.0.2.5:8090/"
 
 fn hop(url: &str, status: u16, location: Option<&str>, body: &str) -> Hop {
     Hop {
-        url: url.into(),
+        url: EndpointUrl::parse(url).unwrap(),
         status: Some(status),
         location: location.map(Into::into),
         set_cookies: Vec::new(),
@@ -207,7 +207,8 @@ fn observed() -> Live {
         None,
         None,
         Some(WebsocketOutcome {
-            url: "ws://wiki.example.test:8091/synchrony/v1/bayeux-sync1".into(),
+            url: EndpointUrl::parse("ws://wiki.example.test:8091/synchrony/v1/bayeux-sync1")
+                .unwrap(),
             status: Some(101),
             accept: Some(AcceptCheck::Valid),
             headers: vec![("upgrade".into(), "websocket".into())],

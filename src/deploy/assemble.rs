@@ -3,7 +3,7 @@
 //! and the chains side by side.
 
 use super::cross::{self, NameProbe, Seen};
-use super::model::{Deployment, Endpoint, HttpCheck};
+use super::model::{Deployment, Endpoint, EndpointUrl, HttpCheck};
 use super::run::DeployedEndpoint;
 use super::web::{self, HttpOutcome, WebsocketOutcome};
 use crate::finding::{self, Code};
@@ -32,7 +32,7 @@ pub fn assemble(
     name_probes: &[NameProbe],
     store: &str,
 ) -> Live {
-    let redirects: Vec<Vec<String>> = http
+    let redirects: Vec<Vec<EndpointUrl>> = http
         .iter()
         .map(|outcomes| {
             outcomes

@@ -25,7 +25,7 @@ pub struct Seen<'a> {
     /// The diagnosis of that chain with the app JVM's truststore, when there was a chain.
     pub diagnosis: Option<&'a Diagnosis>,
     /// Absolute URLs of the `Location` headers its HTTP requests received.
-    pub redirects: &'a [String],
+    pub redirects: &'a [EndpointUrl],
 }
 
 /// The leaf a server presented when asked for a public name by SNI.
@@ -276,10 +276,7 @@ fn jvm_distrusts(s: &Seen<'_>, store: &str) -> Option<Finding> {
 fn redirect_mismatch(d: &Deployment, app: &Endpoint, s: &Seen<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut reported = std::collections::HashSet::new();
-    for location in s.redirects {
-        let Ok(url) = EndpointUrl::parse(location) else {
-            continue;
-        };
+    for url in s.redirects {
         let same_site = url.host == app.url.host || d.public_names.contains(&url.host);
         if !same_site || url.scheme.websocket() {
             continue;
@@ -295,7 +292,7 @@ fn redirect_mismatch(d: &Deployment, app: &Endpoint, s: &Seen<'_>) -> Vec<Findin
             Code::BaseUrlMismatch,
             Severity::Error,
             format!(
-                "{} redirects to {location}, but the base URL is {}: users are sent to {origin}, which is not the proxy's scheme and port",
+                "{} redirects to {url}, but the base URL is {}: users are sent to {origin}, which is not the proxy's scheme and port",
                 s.endpoint.name,
                 app.url.origin_with(app.url.scheme)
             ),
@@ -458,7 +455,7 @@ mod tests {
     fn seen<'a>(
         d: &'a Deployment,
         chains: &'a [Vec<Certificate>],
-        redirects: &'a [String],
+        redirects: &'a [EndpointUrl],
     ) -> Vec<Seen<'a>> {
         d.endpoints
             .iter()
@@ -525,7 +522,7 @@ url = "ws://wiki.lab.test:8091/synchrony"
     fn a_node_redirect_to_another_port_of_the_public_host_is_base_url_mismatch() {
         let d = deployment(TWO);
         let chains = [leaf(&["wiki.lab.test"]), Vec::new()];
-        let redirects = ["http://wiki.lab.test:8090/login.action".to_owned()];
+        let redirects = [EndpointUrl::parse("http://wiki.lab.test:8090/login.action").unwrap()];
         let c = check(&d, &seen(&d, &chains, &redirects), &[], "cacerts");
         let f = c.per_endpoint[0]
             .iter()
@@ -537,7 +534,7 @@ url = "ws://wiki.lab.test:8091/synchrony"
             f.remediation
         );
         // A redirect that keeps the base URL's scheme and port is fine.
-        let fine = ["https://wiki.lab.test/login.action".to_owned()];
+        let fine = [EndpointUrl::parse("https://wiki.lab.test/login.action").unwrap()];
         let c = check(&d, &seen(&d, &chains, &fine), &[], "cacerts");
         assert!(!codes(&c, 0).contains(&"base-url-mismatch"));
     }

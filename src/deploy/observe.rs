@@ -96,7 +96,7 @@ async fn observe_one(
 ) -> Observed {
     let connect = e.connect.or_else(|| connect_for(d, &e.url));
     let opened = prober
-        .open(target_of(&e.url), connect, transport(&e.url))
+        .open(Target::from(&e.url), connect, transport(&e.url))
         .await;
     let mut observed = Observed {
         capture: opened.capture,
@@ -130,7 +130,7 @@ fn opener(prober: Arc<Prober>, d: Arc<Deployment>) -> Arc<Opener> {
         Box::pin(async move {
             let connect = connect_for(&d, &url);
             prober
-                .open(target_of(&url), connect, transport(&url))
+                .open(Target::from(&url), connect, transport(&url))
                 .await
                 .stream
         })
@@ -153,17 +153,9 @@ fn transport(url: &EndpointUrl) -> Transport {
     }
 }
 
-fn target_of(url: &EndpointUrl) -> Target {
-    Target {
-        input: url.text.clone(),
-        host: url.host.clone(),
-        port: url.port,
-    }
-}
-
 /// What is recorded for an endpoint whose check stopped unexpectedly.
 fn stopped(e: &Endpoint) -> Observed {
-    let mut capture = CapturedChain::new(target_of(&e.url), None);
+    let mut capture = CapturedChain::new(Target::from(&e.url), None);
     capture.findings.push(Finding::new(
         Code::ConnectFailed,
         Severity::Error,

@@ -11,7 +11,6 @@
 
 pub mod cookie;
 mod judge;
-pub mod location;
 pub mod login;
 
 use std::future::Future;
@@ -37,7 +36,7 @@ pub type Opener = dyn Fn(EndpointUrl) -> Pin<Box<dyn Future<Output = Result<BoxI
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Hop {
     /// The URL requested.
-    pub url: String,
+    pub url: EndpointUrl,
     /// The status, when a response was read.
     pub status: Option<u16>,
     /// The `Location` header, as sent.
@@ -64,7 +63,7 @@ pub struct Hop {
 impl Hop {
     fn failed(url: &EndpointUrl, error: Failure) -> Hop {
         Hop {
-            url: url.text.clone(),
+            url: url.clone(),
             status: None,
             location: None,
             set_cookies: Vec::new(),
@@ -78,7 +77,7 @@ impl Hop {
 
     fn answered(url: &EndpointUrl, response: client::Response) -> Hop {
         Hop {
-            url: url.text.clone(),
+            url: url.clone(),
             status: Some(response.status),
             location: response.header("location").map(str::to_owned),
             set_cookies: response
@@ -146,7 +145,7 @@ pub async fn run_http(
     timeout: Duration,
 ) -> HttpOutcome {
     let mut hops: Vec<Hop> = Vec::new();
-    let mut url = location::at_path(&endpoint.url, &check.path);
+    let mut url = endpoint.url.at_path(&check.path);
     let mut first = first;
     loop {
         // The check's headers (credentials, say) go only to the endpoint's own host.
@@ -172,7 +171,7 @@ pub async fn run_http(
         };
         let next = match (&hop.location, hop.status) {
             (Some(location), Some(status)) if check.follow_redirects && is_redirect(status) => {
-                location::resolve(&url, location)
+                url.join(location)
             }
             _ => {
                 hops.push(hop);
@@ -181,7 +180,7 @@ pub async fn run_http(
         };
         match next {
             Err(e) => hop.error = Some(Failure::failed(Stage::Redirect, e)),
-            Ok(next) if next.text == url.text || hops.iter().any(|h| h.url == next.text) => {
+            Ok(next) if next.text == url.text || hops.iter().any(|h| h.url.text == next.text) => {
                 hop.error = Some(Failure::failed(
                     Stage::Loop,
                     format!("{} was already requested", next.text),
@@ -212,7 +211,7 @@ pub async fn run_http(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WebsocketOutcome {
     /// The URL the upgrade was requested on.
-    pub url: String,
+    pub url: EndpointUrl,
     /// The status, when an answer was read.
     pub status: Option<u16>,
     /// The `Sec-WebSocket-Accept` check, when an answer was read.
@@ -260,14 +259,14 @@ pub async fn run_websocket(
     path: &str,
     timeout: Duration,
 ) -> WebsocketOutcome {
-    let url = location::at_path(&endpoint.url, path);
+    let url = endpoint.url.at_path(path);
     let answer = match open_within(open, &url, timeout).await {
         Ok(io) => client::websocket(io, &url, path, timeout).await,
         Err(e) => Err(e),
     };
     match answer {
         Ok(upgrade) => WebsocketOutcome {
-            url: url.text,
+            url,
             status: Some(upgrade.status),
             accept: Some(upgrade.accept),
             headers: redact_cookies(upgrade.headers),
@@ -275,7 +274,7 @@ pub async fn run_websocket(
             error: None,
         },
         Err(e) => WebsocketOutcome {
-            url: url.text,
+            url,
             status: None,
             accept: None,
             headers: Vec::new(),

@@ -20,7 +20,7 @@ use tokio_tungstenite::tungstenite::handshake::{client::generate_key, derive_acc
 
 use super::connect::BoxIo;
 use super::failure::{Failure, Stage};
-use crate::deploy::model::{EndpointUrl, Scheme};
+use crate::endpoint_url::EndpointUrl;
 
 /// Most body bytes kept from one response; the rest is not read (`body_truncated`).
 pub const MAX_BODY: usize = 256 * 1024;
@@ -165,11 +165,7 @@ pub async fn websocket(
     timeout: Duration,
 ) -> Result<Upgrade, Failure> {
     let key = generate_key();
-    let origin = url.origin_with(if url.scheme.secure() {
-        Scheme::Https
-    } else {
-        Scheme::Http
-    });
+    let origin = url.origin_with(url.scheme.web());
     let mut request = request(url, path)?;
     let h = request.headers_mut();
     h.insert(http::header::UPGRADE, HeaderValue::from_static("websocket"));

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
+use crate::endpoint_url::EndpointUrl;
+
 /// The port probed when a target names none.
 pub const DEFAULT_PORT: u16 = 443;
 
@@ -104,6 +106,17 @@ impl Target {
     /// Whether the host is an IP literal (no SNI is sent, and the name check is against IP SANs).
     pub fn is_ip(&self) -> bool {
         self.host.parse::<IpAddr>().is_ok()
+    }
+}
+
+impl From<&EndpointUrl> for Target {
+    /// The host and port of a URL, the URL as the input.
+    fn from(url: &EndpointUrl) -> Target {
+        Target {
+            input: url.text.clone(),
+            host: url.host.clone(),
+            port: url.port,
+        }
     }
 }
 

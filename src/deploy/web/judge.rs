@@ -6,7 +6,6 @@ use crate::finding::{Code, Finding, Severity};
 use crate::probe::http::AcceptCheck;
 use crate::probe::{Failure, Stage};
 
-use super::location::{self, resolve};
 use super::login::{allow_prefix, login_path_segment};
 use super::{Hop, HttpOutcome, WebsocketOutcome, is_redirect};
 
@@ -198,22 +197,22 @@ fn auth_proxy_finding(
     };
     // The first redirect from an own host to another.
     let (index, leaving, target) = outcome.hops.iter().enumerate().find_map(|(i, hop)| {
-        let base = EndpointUrl::parse(&hop.url).ok()?;
-        if !own(&base.host) || !hop.status.is_some_and(is_redirect) {
+        if !own(&hop.url.host) || !hop.status.is_some_and(is_redirect) {
             return None;
         }
-        let target = resolve(&base, hop.location.as_deref()?).ok()?;
+        let target = hop.url.join(hop.location.as_deref()?).ok()?;
         (!own(&target.host)).then_some((i, hop, target))
     })?;
     // Candidates: the redirect target (fetched or not), then the pages after it on other hosts.
     let mut candidates: Vec<(EndpointUrl, Option<&Hop>)> = Vec::new();
-    let fetched = outcome.hops.get(index + 1).filter(|h| h.url == target.text);
+    let fetched = outcome
+        .hops
+        .get(index + 1)
+        .filter(|h| h.url.text == target.text);
     candidates.push((target.clone(), fetched));
     for hop in outcome.hops.iter().skip(index + 2) {
-        if let Ok(url) = EndpointUrl::parse(&hop.url)
-            && !own(&url.host)
-        {
-            candidates.push((url, Some(hop)));
+        if !own(&hop.url.host) {
+            candidates.push((hop.url.clone(), Some(hop)));
         }
     }
     let evidence_of = |url: &EndpointUrl, hop: Option<&Hop>| {
@@ -257,7 +256,7 @@ fn auth_proxy_finding(
         )
     };
     let first = &outcome.hops[0].url;
-    let from = if leaving.url == *first {
+    let from = if leaving.url.text == first.text {
         String::new()
     } else {
         format!(" at {}", leaving.url)
@@ -298,9 +297,7 @@ fn cookie_findings(deployment: &Deployment, hops: &[Hop]) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut seen: Vec<(String, String, &str)> = Vec::new();
     for hop in hops {
-        let Ok(url) = EndpointUrl::parse(&hop.url) else {
-            continue;
-        };
+        let url = &hop.url;
         for cookie in &hop.set_cookies {
             if cookie.cleared || !deployment.is_session_cookie(&cookie.name) {
                 continue;
@@ -320,7 +317,7 @@ fn cookie_findings(deployment: &Deployment, hops: &[Hop]) -> Vec<Finding> {
                     continue;
                 }
                 seen.push((cookie.name.clone(), url.host.clone(), attribute));
-                findings.push(cookie_finding(&cookie.name, &hop.url, attribute));
+                findings.push(cookie_finding(&cookie.name, &hop.url.text, attribute));
             }
         }
     }
@@ -353,7 +350,7 @@ pub fn websocket_findings(endpoint: &Endpoint, outcome: &WebsocketOutcome) -> Ve
     if outcome.upgraded() {
         return Vec::new();
     }
-    let path = EndpointUrl::parse(&outcome.url).map_or_else(|_| "/".to_owned(), |u| u.path);
+    let path = outcome.url.path.clone();
     let proxy_fix = proxy_fix(&path);
     let upgrade = format!("the WebSocket upgrade of {}", outcome.url);
     let (message, remediation) = match (outcome.status, &outcome.accept, &outcome.error) {
@@ -430,8 +427,8 @@ fn upgrade_answer(
             proxy_fix.to_owned(),
         ),
         s if is_redirect(s) => {
-            let base = location::at_path(&endpoint.url, path);
-            let target = location.and_then(|l| resolve(&base, l).ok());
+            let base = endpoint.url.at_path(path);
+            let target = location.and_then(|l| base.join(l).ok());
             match (location, target) {
                 (Some(l), Some(t)) if t.host != endpoint.url.host => {
                     let login = login_path_segment(&t.path)
@@ -547,7 +544,7 @@ url = "https://sso.example.test/"
 
     fn hop(url: &str, status: u16, location: Option<&str>, body: &str) -> Hop {
         Hop {
-            url: url.to_owned(),
+            url: EndpointUrl::parse(url).unwrap(),
             status: Some(status),
             location: location.map(str::to_owned),
             set_cookies: Vec::new(),
@@ -835,7 +832,7 @@ url = "https://sso.example.test/"
         .filter_map(|c| parse_set_cookie(c))
         .collect();
         let mut again = h.clone();
-        again.url = "https://wiki.example.test/again".into();
+        again.url = EndpointUrl::parse("https://wiki.example.test/again").unwrap();
         let f = http_findings(
             &d,
             d.app(),
@@ -974,7 +971,7 @@ url = "https://sso.example.test/"
 
     fn ws_outcome(status: Option<u16>, accept: Option<AcceptCheck>) -> WebsocketOutcome {
         WebsocketOutcome {
-            url: "wss://wiki.example.test/synchrony/v1/bayeux-sync1".into(),
+            url: EndpointUrl::parse("wss://wiki.example.test/synchrony/v1/bayeux-sync1").unwrap(),
             status,
             accept,
             headers: Vec::new(),
