@@ -5,10 +5,12 @@
 //! that endpoint, while an unreadable truststore is an `Error` that stops the job.
 
 use serde::Serialize;
+use strum::{EnumIter, IntoStaticStr};
 
 /// How bad a finding is. `Error` means the JVM would refuse the connection (or it could not be made).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Severity {
     /// The JVM would refuse, or the endpoint could not be reached.
     Error,
@@ -21,17 +23,16 @@ pub enum Severity {
 impl Severity {
     /// Lower-case name.
     pub fn name(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
+        self.into()
     }
 }
 
 /// Every finding code trustpath emits. The kebab-case names are a stable interface (JSON, docs, CI scripts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, IntoStaticStr, EnumIter,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Code {
     /// TCP connect failed (refused, unreachable, DNS).
     ConnectFailed,
@@ -132,53 +133,12 @@ pub enum Code {
 impl Code {
     /// The stable kebab-case name.
     pub fn name(self) -> &'static str {
-        match self {
-            Code::ConnectFailed => "connect-failed",
-            Code::Timeout => "timeout",
-            Code::HandshakeFailed => "handshake-failed",
-            Code::PlaintextHttp => "plaintext-http",
-            Code::LegacyTls => "legacy-tls",
-            Code::UntrustedRoot => "untrusted-root",
-            Code::MissingIntermediate => "missing-intermediate",
-            Code::WrongOrder => "wrong-order",
-            Code::ServedRoot => "served-root",
-            Code::ExtraCert => "extra-cert",
-            Code::DuplicateCert => "duplicate-cert",
-            Code::Expired => "expired",
-            Code::NotYetValid => "not-yet-valid",
-            Code::ExpiresSoon => "expires-soon",
-            Code::HostnameMismatch => "hostname-mismatch",
-            Code::SelfSigned => "self-signed",
-            Code::WeakSignature => "weak-signature",
-            Code::WeakKey => "weak-key",
-            Code::BadEku => "bad-eku",
-            Code::BadKeyUsage => "bad-key-usage",
-            Code::NotACa => "not-a-ca",
-            Code::PathLenExceeded => "path-len-exceeded",
-            Code::NameConstraintViolation => "name-constraint-violation",
-            Code::PolicyViolation => "policy-violation",
-            Code::BadSignature => "bad-signature",
-            Code::KeyMismatch => "key-mismatch",
-            Code::ExpiredAnchor => "expired-anchor",
-            Code::InvalidChain => "invalid-chain",
-            Code::MixedScheme => "mixed-scheme",
-            Code::NameNotCovered => "name-not-covered",
-            Code::JvmDistrustsProxy => "jvm-distrusts-proxy",
-            Code::ChainDiffers => "chain-differs",
-            Code::BaseUrlMismatch => "base-url-mismatch",
-            Code::UnexpectedStatus => "unexpected-status",
-            Code::UnexpectedBody => "unexpected-body",
-            Code::HttpFailed => "http-failed",
-            Code::AuthProxyRedirect => "auth-proxy-redirect",
-            Code::InsecureCookie => "insecure-cookie",
-            Code::WebsocketUpgradeFailed => "websocket-upgrade-failed",
-            Code::WebsocketHeadersMissing => "websocket-headers-missing",
-            Code::WebsocketIdleTimeout => "websocket-idle-timeout",
-            Code::ProxyMismatch => "proxy-mismatch",
-            Code::KeystoreUnreadable => "keystore-unreadable",
-            Code::KeyAliasMissing => "key-alias-missing",
-            Code::ConfigUnreadable => "config-unreadable",
-        }
+        self.into()
+    }
+
+    /// Every code, in declaration order.
+    pub fn all() -> impl Iterator<Item = Code> {
+        <Code as strum::IntoEnumIterator>::iter()
     }
 }
 
@@ -232,4 +192,18 @@ impl Finding {
 /// push the most specific reason first).
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by_key(|f| f.severity);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_named_as_its_json_form() {
+        for code in Code::all() {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.name(), "{code:?}");
+        }
+        assert_eq!(Code::NotACa.name(), "not-a-ca");
+        assert_eq!(Severity::Warning.name(), "warning");
+    }
 }

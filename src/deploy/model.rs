@@ -25,8 +25,21 @@ pub const DEFAULT_SESSION_COOKIES: &[&str] = &[
 pub const MAX_REDIRECTS: usize = 10;
 
 /// What an endpoint is in the deployment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Role {
     /// The application's public base URL (what users and the app itself call).
     App,
@@ -45,14 +58,7 @@ pub enum Role {
 impl Role {
     /// The kebab-case name.
     pub fn name(self) -> &'static str {
-        match self {
-            Role::App => "app",
-            Role::Proxy => "proxy",
-            Role::Rtc => "rtc",
-            Role::Websocket => "websocket",
-            Role::Node => "node",
-            Role::Auth => "auth",
-        }
+        self.into()
     }
 
     /// Whether users' browsers reach this endpoint (everything but a node behind the proxy).

@@ -6,11 +6,13 @@ use std::fmt;
 use std::time::Duration;
 
 /// The step of reaching an endpoint and talking to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum Stage {
     /// Finding the address (DNS, `--resolve`) and opening the TCP connection.
     Connect,
     /// The TLS handshake.
+    #[strum(serialize = "TLS")]
     Tls,
     /// Writing the request.
     Send,
@@ -19,20 +21,14 @@ pub enum Stage {
     /// Following a redirect (a `Location` that cannot be followed, too many redirects).
     Redirect,
     /// A redirect back to a URL already requested.
+    #[strum(serialize = "redirect loop")]
     Loop,
 }
 
 impl Stage {
     /// The stage's name as reports print it.
     pub fn name(self) -> &'static str {
-        match self {
-            Stage::Connect => "connect",
-            Stage::Tls => "TLS",
-            Stage::Send => "send",
-            Stage::Read => "read",
-            Stage::Redirect => "redirect",
-            Stage::Loop => "redirect loop",
-        }
+        self.into()
     }
 }
 

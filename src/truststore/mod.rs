@@ -28,8 +28,9 @@ pub const MAX_ALIAS_LEN: usize = 4096;
 pub const WRONG_PASSWORD: &str = "keystore was tampered with, or password was incorrect";
 
 /// The on-disk form of a store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum StoreFormat {
     /// Sun JKS (magic `FEEDFEED`).
     Jks,
@@ -48,14 +49,7 @@ pub enum StoreFormat {
 impl StoreFormat {
     /// Lower-case name, as shown in listings and accepted by `--to`.
     pub fn name(self) -> &'static str {
-        match self {
-            StoreFormat::Jks => "jks",
-            StoreFormat::Jceks => "jceks",
-            StoreFormat::Pkcs12 => "pkcs12",
-            StoreFormat::Pem => "pem",
-            StoreFormat::Der => "der",
-            StoreFormat::Directory => "directory",
-        }
+        self.into()
     }
 }
 
@@ -145,8 +139,8 @@ pub enum EntryBody {
 }
 
 /// The kind of an entry, as shown to users.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "kebab-case")]
 pub enum EntryKind {
     /// trustedCertEntry.
     TrustedCert,
@@ -159,11 +153,7 @@ pub enum EntryKind {
 impl EntryKind {
     /// The kebab-case name used in listings and JSON.
     pub fn name(self) -> &'static str {
-        match self {
-            EntryKind::TrustedCert => "trusted-cert",
-            EntryKind::PrivateKey => "private-key",
-            EntryKind::SecretKey => "secret-key",
-        }
+        self.into()
     }
 }
 

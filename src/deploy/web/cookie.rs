@@ -1,5 +1,5 @@
-//! `Set-Cookie` headers as the judgement needs them: the cookie's name and its attributes, never its
-//! value (a session token must not end up in a report).
+//! `Set-Cookie` headers as the judgement needs them, read by the `cookie` crate: the cookie's name and its
+//! attributes, never its value (a session token must not end up in a report).
 
 use serde::Serialize;
 
@@ -54,47 +54,23 @@ impl SetCookie {
     }
 }
 
-/// Parses a `Set-Cookie` value (RFC 6265 §5.2: a header without `=` in its first part is ignored, so
-/// `None`). Attribute names are matched case-insensitively.
+/// Parses a `Set-Cookie` value with the `cookie` crate (RFC 6265 §5.2: a header without `=` in its
+/// first part, or with an empty name, is ignored, so `None`). Attribute names are matched
+/// case-insensitively; a `Domain`'s leading dot is dropped, as RFC 6265 §5.2.3 says.
 pub fn parse_set_cookie(header: &str) -> Option<SetCookie> {
-    let mut parts = header.split(';');
-    let (name, value) = parts.next()?.split_once('=')?;
-    let name = name.trim();
-    if name.is_empty() {
-        return None;
-    }
-    let value = value.trim().trim_matches('"');
-    let mut cookie = SetCookie {
-        name: name.to_owned(),
-        secure: false,
-        http_only: false,
-        same_site: None,
-        domain: None,
-        path: None,
-        cleared: value.is_empty(),
-    };
-    for attribute in parts {
-        let (key, val) = match attribute.split_once('=') {
-            Some((k, v)) => (k.trim(), Some(v.trim())),
-            None => (attribute.trim(), None),
-        };
-        match key.to_ascii_lowercase().as_str() {
-            "secure" => cookie.secure = true,
-            "httponly" => cookie.http_only = true,
-            "samesite" => cookie.same_site = val.map(str::to_owned),
-            "domain" => cookie.domain = val.map(str::to_owned),
-            "path" => cookie.path = val.map(str::to_owned),
-            "max-age"
-                if val
-                    .and_then(|v| v.parse::<i64>().ok())
-                    .is_some_and(|age| age <= 0) =>
-            {
-                cookie.cleared = true;
-            }
-            _ => {}
-        }
-    }
-    Some(cookie)
+    let cookie = cookie::Cookie::parse(header).ok()?;
+    Some(SetCookie {
+        name: cookie.name().to_owned(),
+        secure: cookie.secure().unwrap_or(false),
+        http_only: cookie.http_only().unwrap_or(false),
+        same_site: cookie.same_site().map(|s| s.to_string()),
+        domain: cookie.domain().map(str::to_owned),
+        path: cookie.path().map(str::to_owned),
+        cleared: cookie.value_trimmed().is_empty()
+            || cookie
+                .max_age()
+                .is_some_and(|age| age <= time::Duration::ZERO),
+    })
 }
 
 #[cfg(test)]
@@ -110,11 +86,11 @@ mod tests {
         assert_eq!(c.name, "JSESSIONID");
         assert!(c.secure && c.http_only && !c.cleared);
         assert_eq!(c.same_site.as_deref(), Some("Lax"));
-        assert_eq!(c.domain.as_deref(), Some(".example.test"));
+        assert_eq!(c.domain.as_deref(), Some("example.test"));
         assert_eq!(c.path.as_deref(), Some("/confluence"));
         assert_eq!(
             c.summary(),
-            "JSESSIONID (Secure, HttpOnly, SameSite=Lax, Domain=.example.test, Path=/confluence)"
+            "JSESSIONID (Secure, HttpOnly, SameSite=Lax, Domain=example.test, Path=/confluence)"
         );
         assert!(!format!("{c:?}").contains("ABC123"));
     }

@@ -9,7 +9,7 @@
 //! covered. Without a proxy configuration, Tomcat's `proxyName`/`proxyPort`/`scheme` give the base URL,
 //! else its HTTPS (or first HTTP) connector does.
 
-use std::fmt::Write as _;
+mod render;
 
 use super::model::{DeploymentFile, EndpointSpec, HttpSpec, Role};
 use crate::config::Configs;
@@ -32,18 +32,20 @@ pub struct Discovered {
 }
 
 /// An endpoint with the comment lines written above it and commented-out lines written after it.
-struct Planned {
-    spec: EndpointSpec,
-    comments: Vec<String>,
-    trailer: Vec<String>,
+pub(super) struct Planned {
+    pub(super) spec: EndpointSpec,
+    pub(super) comments: Vec<String>,
+    pub(super) trailer: Vec<String>,
 }
 
+/// The deployment being written: its name, header notes, public names (each with where it came from)
+/// and endpoints.
 #[derive(Default)]
-struct Plan {
-    name: Option<String>,
-    header: Vec<String>,
-    public_names: Vec<(String, String)>,
-    endpoints: Vec<Planned>,
+pub(super) struct Plan {
+    pub(super) name: Option<String>,
+    pub(super) header: Vec<String>,
+    pub(super) public_names: Vec<(String, String)>,
+    pub(super) endpoints: Vec<Planned>,
 }
 
 impl Plan {
@@ -587,26 +589,6 @@ fn from_tomcat(plan: &mut Plan, connectors: &[&Connector], used: &mut Vec<usize>
     plan.endpoints[idx].trailer = status_trailer();
 }
 
-/// A TOML basic string.
-fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Drops endpoints whose URL would not parse (a backend named by a variable, say), saying so; the app
 /// endpoint falls back to the placeholder.
 fn checked(mut plan: Plan) -> Plan {
@@ -635,85 +617,8 @@ fn checked(mut plan: Plan) -> Plan {
 fn render(plan: Plan, configs: &Configs) -> Discovered {
     let plan = checked(plan);
     let spec = configs.files();
-    let mut t = String::new();
-    t.push_str("# Deployment file written by `trustpath discover` from:\n");
-    for (kind, path) in [
-        ("tomcat", &spec.tomcat),
-        ("nginx", &spec.nginx),
-        ("apache", &spec.apache),
-    ] {
-        if let Some(p) = path {
-            let _ = writeln!(t, "#   {kind:<7}{}", p.display());
-        }
-    }
-    t.push_str("# Each item says where it came from. Review it, fix lines marked EDIT, then run\n");
-    t.push_str("#   trustpath check THIS_FILE\n");
-    for h in &plan.header {
-        let _ = writeln!(t, "# {h}");
-    }
-    t.push('\n');
     let name = plan.name.clone().unwrap_or_else(|| "deployment".to_owned());
-    let _ = writeln!(t, "name = {}", quote(&name));
-    t.push('\n');
-    if plan.public_names.is_empty() {
-        t.push_str("# EDIT: no configuration names the host users type; add it here.\n");
-        t.push_str("public_names = []\n");
-    } else {
-        t.push_str("# The names users type; every certificate users see must cover them.\n");
-        t.push_str("public_names = [\n");
-        for (n, why) in &plan.public_names {
-            let _ = writeln!(t, "    {}, # {why}", quote(n));
-        }
-        t.push_str("]\n");
-    }
-    t.push('\n');
-    t.push_str(
-        "# The app's JVM: the truststore it uses to call itself back through the proxy, the\n",
-    );
-    t.push_str("# Synchrony service and other HTTPS services. Uncomment one line (its java_home's cacerts,\n");
-    t.push_str("# or the file named by -Djavax.net.ssl.trustStore):\n");
-    t.push_str("# [jvm]\n");
-    t.push_str("# java_home = \"/opt/atlassian/confluence/jre\"\n");
-    t.push_str("# truststore = \"/opt/atlassian/confluence/truststore.jks\"\n");
-    t.push_str("# storepass_env = \"TRUSTSTORE_PASSWORD\"\n");
-    t.push('\n');
-    t.push_str("# Configuration files checked offline by `trustpath check`.\n");
-    t.push_str("[configs]\n");
-    for (kind, path) in [
-        ("tomcat", &spec.tomcat),
-        ("nginx", &spec.nginx),
-        ("apache", &spec.apache),
-    ] {
-        if let Some(p) = path {
-            let _ = writeln!(t, "{kind} = {}", quote(&p.display().to_string()));
-        }
-    }
-    for e in &plan.endpoints {
-        t.push('\n');
-        for c in &e.comments {
-            let _ = writeln!(t, "# {c}");
-        }
-        let s = &e.spec;
-        t.push_str("[[endpoint]]\n");
-        let _ = writeln!(t, "name = {}", quote(&s.name));
-        let _ = writeln!(t, "role = {}", quote(s.role.name()));
-        let _ = writeln!(t, "url = {}", quote(&s.url));
-        if let Some(c) = &s.connect {
-            let _ = writeln!(t, "connect = {}", quote(c));
-        }
-        for h in &s.http {
-            t.push_str("  [[endpoint.http]]\n");
-            if let Some(p) = &h.path {
-                let _ = writeln!(t, "  path = {}", quote(p));
-            }
-            if let Some(status) = h.expect_status {
-                let _ = writeln!(t, "  expect_status = {status}");
-            }
-        }
-        for line in &e.trailer {
-            let _ = writeln!(t, "  # {line}");
-        }
-    }
+    let text = render::text(&plan, &name, &spec);
     let file = DeploymentFile {
         name: Some(name),
         public_names: plan.public_names.iter().map(|(n, _)| n.clone()).collect(),
@@ -722,7 +627,7 @@ fn render(plan: Plan, configs: &Configs) -> Discovered {
         configs: Some(spec),
         endpoints: plan.endpoints.into_iter().map(|e| e.spec).collect(),
     };
-    Discovered { file, text: t }
+    Discovered { file, text }
 }
 
 #[cfg(test)]
@@ -746,10 +651,5 @@ mod tests {
         let parsed = crate::deploy::model::parse(&d.text, "t", std::path::Path::new("/")).unwrap();
         assert_eq!(parsed.app().url.text, "https://w.test/");
         assert_eq!(parsed.endpoints.len(), 1);
-    }
-
-    #[test]
-    fn toml_strings_are_escaped() {
-        assert_eq!(quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
     }
 }
