@@ -204,12 +204,6 @@ impl fmt::Display for EndpointUrl {
     }
 }
 
-impl serde::Serialize for EndpointUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ use trustpath::judge::EndpointReport;
 use trustpath::jvm::{StoreOrigin, StoreSummary};
 use trustpath::probe::http::AcceptCheck;
 use trustpath::probe::{Handshake, TlsInfo};
-use trustpath::report::deploy::{print_human, print_json};
+use trustpath::report::Printer;
 
 const DEPLOYMENT: &str = r#"
 name = "confluence"
@@ -283,7 +283,7 @@ fn the_pure_judgement_names_each_fault_on_its_endpoint() {
 #[test]
 fn the_human_deployment_report_matches_its_golden() {
     let mut out = anstream::StripStream::new(Vec::new());
-    print_human(&mut out, &run()).unwrap();
+    Printer::human(&mut out).deployment(&run()).unwrap();
     golden::check(
         "check-deployment.txt",
         &String::from_utf8(out.into_inner()).unwrap(),
@@ -293,7 +293,7 @@ fn the_human_deployment_report_matches_its_golden() {
 #[test]
 fn the_json_deployment_report_matches_its_golden() {
     let mut out = Vec::new();
-    print_json(&mut out, &run()).unwrap();
+    Printer::json(&mut out).deployment(&run()).unwrap();
     let text = String::from_utf8(out).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc["ok"], false);

@@ -387,7 +387,8 @@ fn session_cookies_without_secure_or_http_only_over_https_are_insecure_cookies()
     let c = web::implicit_check(d.app());
     let outcome = http(d.app(), &c);
     assert_eq!(outcome.hops[0].set_cookies.len(), 3, "{outcome:#?}");
-    let json = serde_json::to_string(&outcome).unwrap();
+    let json =
+        serde_json::to_string(&trustpath::report::json::deploy::HttpJson::from(&outcome)).unwrap();
     assert!(
         !json.contains("0123456789ABCDEF") && !json.contains("t0ken"),
         "{json}"

@@ -12,6 +12,7 @@ use crate::deploy::check::{self, CheckPlan};
 use crate::deploy::model;
 use crate::error::Result;
 use crate::probe::Resolve;
+use crate::report::{self, Format};
 
 /// Arguments of `trustpath check`.
 #[derive(Debug, clap::Args)]
@@ -87,6 +88,6 @@ pub fn run(args: CheckArgs, clock: Clock) -> Result<u8> {
         warn_days: args.warn_days,
     };
     let run = check::check(plan, clock)?;
-    crate::report::deploy::print(&run, args.json)?;
+    report::stdout(Format::json_if(args.json)).deployment(&run)?;
     Ok(run.exit_code())
 }

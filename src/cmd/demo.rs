@@ -25,15 +25,10 @@ pub fn run(args: DemoArgs, clock: Clock) -> Result<u8> {
         .prefix("trustpath-demo-")
         .tempdir()
         .context("cannot create a temporary directory")?;
-    let result = crate::demo::run(dir.path(), clock, &mut |step| {
-        Ok(crate::report::demo::step(
-            &mut anstream::stdout().lock(),
-            &step,
-        )?)
-    });
+    let mut out = crate::report::human_stdout();
+    let result = crate::demo::run(dir.path(), clock, &mut |step| Ok(out.demo_step(&step)?));
     if args.keep {
-        let kept = dir.keep();
-        crate::report::demo::kept(&mut std::io::stdout().lock(), &kept)?;
+        out.demo_kept(&dir.keep())?;
     }
     result
 }

@@ -81,9 +81,9 @@ pub fn run(args: DiscoverArgs) -> Result<u8> {
                 );
             }
             crate::storefile::write_atomic(path, found.text.as_bytes(), 0o644)?;
-            crate::report::discover::wrote(&mut std::io::stdout().lock(), path)?;
+            crate::report::human_stdout().discovered_written(path)?;
         }
-        None => crate::report::discover::file(&mut std::io::stdout().lock(), &found.text)?,
+        None => crate::report::data_stdout().discovered(&found.text)?,
     }
     Ok(exit::OK)
 }

@@ -202,12 +202,7 @@ pub fn run(args: GenArgs, clock: Clock) -> Result<u8> {
         .iter()
         .any(|f| f.name == files::README)
         .then(|| dir.join(files::README));
-    crate::report::lab::written(
-        &mut std::io::stdout().lock(),
-        &dir,
-        &written,
-        readme.as_deref(),
-    )?;
+    crate::report::human_stdout().lab_written(&dir, &written, readme.as_deref())?;
     Ok(exit::OK)
 }
 

@@ -10,7 +10,7 @@ use super::args::{self, FixArgs, TrustArgs};
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::probe::{self, ProbeOptions, Prober, Resolve, Target};
-use crate::report::{self, Progress};
+use crate::report::{self, Format, Progress};
 
 /// Arguments of `trustpath probe`.
 #[derive(Debug, clap::Args)]
@@ -94,7 +94,7 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
             report.write_fixes(dir, &name)?;
         }
     }
-    report::print_run(&run, args.json)?;
+    report::stdout(Format::json_if(args.json)).print_run(&run)?;
     Ok(run.exit_code())
 }
 

@@ -99,7 +99,7 @@ pub enum TrustFormat {
 /// Runs `trustpath serve`.
 pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
     if args.list_scenarios {
-        crate::report::lab::scenarios(&mut std::io::stdout().lock(), SCENARIOS)?;
+        crate::report::human_stdout().scenarios(SCENARIOS)?;
         return Ok(exit::OK);
     }
     let mut notes = Vec::new();
@@ -156,11 +156,7 @@ pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
         let server = serve::bind(config).await?;
         // Whoever reads stdout may stop after the first line (`| head -1`, a test harness): the server
         // keeps serving, so stdout errors are ignored from here on.
-        let _ = crate::report::lab::listening(
-            &mut std::io::stdout().lock(),
-            server.local_addr(),
-            &notes,
-        );
+        let _ = crate::report::human_stdout().listening(server.local_addr(), &notes);
         let shutdown = async {
             // If the signal handler cannot be installed, serve until the other limits stop us.
             if tokio::signal::ctrl_c().await.is_err() {
@@ -169,6 +165,6 @@ pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
         };
         anyhow::Ok(server.run(shutdown).await)
     })?;
-    let _ = crate::report::lab::stopped(&mut std::io::stdout().lock(), &stats);
+    let _ = crate::report::human_stdout().stopped(&stats);
     Ok(exit::OK)
 }

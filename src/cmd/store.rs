@@ -1,6 +1,5 @@
 //! `trustpath store`: list, import, export, remove, diff, convert and locate Java truststores.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
@@ -10,7 +9,7 @@ use super::args::StorePassArgs;
 use crate::clock::Clock;
 use crate::error::{Result, exit};
 use crate::jvm::locate::{self, LocateEnv};
-use crate::report::store as out;
+use crate::report::{self, Format};
 use crate::storefile::{self, SaveOptions, StoreEdit};
 use crate::truststore::StoreFormat;
 use crate::truststore::edit::{self, ConvertTo};
@@ -250,16 +249,14 @@ impl WriteFormat {
 
 /// Runs `trustpath store`.
 pub fn run(args: StoreArgs, clock: Clock) -> Result<u8> {
-    let stdout = std::io::stdout();
-    let mut w = stdout.lock();
     match args.command {
-        StoreCommand::List(a) => list(a, &mut w, clock),
-        StoreCommand::Import(a) => import(a, &mut w, clock),
-        StoreCommand::Export(a) => export(a, &mut w),
-        StoreCommand::Remove(a) => remove(a, &mut w, clock),
-        StoreCommand::Diff(a) => diff(a, &mut w),
-        StoreCommand::Convert(a) => convert(a, &mut w),
-        StoreCommand::Locate(a) => locate_cmd(a, &mut w),
+        StoreCommand::List(a) => list(a, clock),
+        StoreCommand::Import(a) => import(a, clock),
+        StoreCommand::Export(a) => export(a),
+        StoreCommand::Remove(a) => remove(a, clock),
+        StoreCommand::Diff(a) => diff(a),
+        StoreCommand::Convert(a) => convert(a),
+        StoreCommand::Locate(a) => locate_cmd(a),
     }
 }
 
@@ -285,18 +282,14 @@ fn save_options(backup: &BackupArgs, new_format: StoreFormat, clock: Clock) -> S
     }
 }
 
-fn list(a: ListArgs, w: &mut dyn Write, clock: Clock) -> Result<u8> {
+fn list(a: ListArgs, clock: Clock) -> Result<u8> {
     let path = chosen(a.store, &a.choice)?;
     let store = storefile::load(&path, &a.pass.resolve()?)?;
-    if a.json {
-        out::list_json(w, &path, &store, clock.unix())?;
-    } else {
-        out::list_human(w, &path, &store, clock.unix())?;
-    }
+    report::stdout(Format::json_if(a.json)).store_list(&path, &store, clock.unix())?;
     Ok(exit::OK)
 }
 
-fn import(a: ImportArgs, w: &mut dyn Write, clock: Clock) -> Result<u8> {
+fn import(a: ImportArgs, clock: Clock) -> Result<u8> {
     let (store_path, cert_paths) = if a.choice.cacerts {
         (
             default_cacerts(a.choice.java_home.clone())?,
@@ -327,8 +320,7 @@ fn import(a: ImportArgs, w: &mut dyn Write, clock: Clock) -> Result<u8> {
     } else {
         None
     };
-    out::import_human(
-        w,
+    report::human_stdout().store_imported(
         &store_path,
         &actions,
         &warnings,
@@ -338,7 +330,7 @@ fn import(a: ImportArgs, w: &mut dyn Write, clock: Clock) -> Result<u8> {
     Ok(exit::OK)
 }
 
-fn export(a: ExportArgs, w: &mut dyn Write) -> Result<u8> {
+fn export(a: ExportArgs) -> Result<u8> {
     let path = chosen(a.store, &a.choice)?;
     let store = storefile::load(&path, &a.pass.resolve()?)?;
     let idx = store
@@ -351,15 +343,11 @@ fn export(a: ExportArgs, w: &mut dyn Write) -> Result<u8> {
             entry.alias
         )
     })?;
-    if a.der {
-        w.write_all(cert.der())?;
-    } else {
-        w.write_all(cert.to_pem().as_bytes())?;
-    }
+    report::data_stdout().certificate(cert, a.der)?;
     Ok(exit::OK)
 }
 
-fn remove(a: RemoveArgs, w: &mut dyn Write, clock: Clock) -> Result<u8> {
+fn remove(a: RemoveArgs, clock: Clock) -> Result<u8> {
     let path = chosen(a.store, &a.choice)?;
     let password = a.pass.resolve()?;
     let mut edit = StoreEdit::open(&path, &password, StoreFormat::Pkcs12)?;
@@ -372,21 +360,17 @@ fn remove(a: RemoveArgs, w: &mut dyn Write, clock: Clock) -> Result<u8> {
         .with_context(|| format!("alias '{}' not found in {}", a.alias, path.display()))?;
     let removed = edit.store.entries.remove(idx);
     let saved = edit.commit(&save_options(&a.backup, StoreFormat::Pkcs12, clock))?;
-    out::remove_human(w, &path, &removed, &saved)?;
+    report::human_stdout().store_removed(&path, &removed, &saved)?;
     Ok(exit::OK)
 }
 
-fn diff(a: DiffArgs, w: &mut dyn Write) -> Result<u8> {
+fn diff(a: DiffArgs) -> Result<u8> {
     let pa = a.pass.resolve()?;
     let pb = a.b_storepass.clone().unwrap_or_else(|| pa.clone());
     let sa = storefile::load(&a.a, &pa)?;
     let sb = storefile::load(&a.b, &pb)?;
     let d = edit::diff_stores(&sa, &sb);
-    if a.json {
-        out::diff_json(w, &d)?;
-    } else {
-        out::diff_human(w, &a.a, &a.b, &d)?;
-    }
+    report::stdout(Format::json_if(a.json)).store_diff(&a.a, &a.b, &d)?;
     Ok(if d.is_empty() {
         exit::OK
     } else {
@@ -394,7 +378,7 @@ fn diff(a: DiffArgs, w: &mut dyn Write) -> Result<u8> {
     })
 }
 
-fn convert(a: ConvertArgs, w: &mut dyn Write) -> Result<u8> {
+fn convert(a: ConvertArgs) -> Result<u8> {
     let (src, dst) = match (a.choice.cacerts, a.paths.as_slice()) {
         (true, [dst]) => (default_cacerts(a.choice.java_home.clone())?, dst.clone()),
         (false, [src, dst]) => (src.clone(), dst.clone()),
@@ -414,18 +398,14 @@ fn convert(a: ConvertArgs, w: &mut dyn Write) -> Result<u8> {
     let store = storefile::load(&src, &to.password)?;
     let store = edit::convert(store, &src.display().to_string(), &to)?;
     storefile::write_store(&dst, &store, &to.dest_password, a.force)?;
-    out::convert_human(w, &src, &dst, to.format, store.entries.len())?;
+    report::human_stdout().store_converted(&src, &dst, to.format, store.entries.len())?;
     Ok(exit::OK)
 }
 
-fn locate_cmd(a: LocateArgs, w: &mut dyn Write) -> Result<u8> {
+fn locate_cmd(a: LocateArgs) -> Result<u8> {
     let env = LocateEnv::from_process(a.java_home.clone());
     let found = locate::locate_all(&env, &a.pass.resolve()?);
-    if a.json {
-        out::locate_json(w, &found)?;
-    } else {
-        out::locate_human(w, &found)?;
-    }
+    report::stdout(Format::json_if(a.json)).stores_located(&found)?;
     Ok(if found.is_empty() {
         exit::PROBLEMS
     } else {

@@ -8,7 +8,8 @@ use anyhow::Context;
 use super::args::{FixArgs, TrustArgs};
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::{keypair, report, storefile};
+use crate::report::{self, Format};
+use crate::{keypair, storefile};
 
 /// Arguments of `trustpath verify`.
 #[derive(Debug, clap::Args)]
@@ -93,7 +94,7 @@ pub fn run(args: VerifyArgs, clock: Clock) -> Result<u8> {
             report.write_fixes(dir, &name)?;
         }
     }
-    report::print_run(&run, args.json)?;
+    report::stdout(Format::json_if(args.json)).print_run(&run)?;
     Ok(run.exit_code())
 }
 

@@ -16,12 +16,12 @@ pub mod tomcat;
 
 use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 pub use loader::{FsLoader, Loader, Located, MemLoader, Source};
 
 /// Which configuration files to read (a deployment file's `[configs]`, or `--tomcat`/`--nginx`/`--apache`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFiles {
     /// Tomcat's `server.xml`.

@@ -74,6 +74,20 @@ impl Connector {
         format!("Connector port {}", self.port)
     }
 
+    /// The host name of its first `<SSLHostConfig>` other than `_default_`, lower-cased.
+    pub fn tls_host_name(&self) -> Option<String> {
+        self.keystores
+            .iter()
+            .filter_map(|k| k.host_name.as_deref())
+            .chain(
+                self.pem_certificates
+                    .iter()
+                    .filter_map(|p| p.host_name.as_deref()),
+            )
+            .find(|h| *h != "_default_")
+            .map(str::to_ascii_lowercase)
+    }
+
     /// Whether `address` binds all interfaces (or is absent).
     pub fn binds_all(&self) -> bool {
         self.address

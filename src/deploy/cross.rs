@@ -6,8 +6,6 @@
 //!
 //! Pure: it reads what the probes captured and diagnosed; it connects to nothing.
 
-use serde::Serialize;
-
 use super::model::{Deployment, Endpoint, EndpointUrl, Role, Scheme};
 use crate::cert::Certificate;
 use crate::chain::{Diagnosis, san_covers, san_names};
@@ -42,7 +40,7 @@ pub struct NameProbe {
 }
 
 /// Whether a public name is covered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameCoverage {
     /// The public name.
     pub name: String,
@@ -55,7 +53,7 @@ pub struct NameCoverage {
 }
 
 /// One row of the side-by-side chain comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainRow {
     /// The endpoint.
     pub endpoint: String,

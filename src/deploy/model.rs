@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::config::ConfigFiles;
 pub use crate::endpoint_url::{EndpointUrl, Scheme};
@@ -26,17 +26,7 @@ pub const MAX_REDIRECTS: usize = 10;
 
 /// What an endpoint is in the deployment.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, strum::IntoStaticStr,
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
@@ -73,7 +63,7 @@ impl Role {
 }
 
 /// The deployment file as written (every field optional where the format allows).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentFile {
     /// A label for the report.
@@ -95,7 +85,7 @@ pub struct DeploymentFile {
 }
 
 /// `[jvm]`: which truststore the app's JVM uses.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct JvmSpec {
     /// The truststore file (`-Djavax.net.ssl.trustStore`), JKS, JCEKS, PKCS#12 or PEM.
@@ -109,7 +99,7 @@ pub struct JvmSpec {
 }
 
 /// One `[[endpoint]]`.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointSpec {
     /// A unique name for the report.
@@ -129,7 +119,7 @@ pub struct EndpointSpec {
 }
 
 /// One `[[endpoint.http]]`: a GET and its expectations.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct HttpSpec {
     /// The path (and query) to GET; defaults to the URL's path.

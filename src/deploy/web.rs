@@ -17,8 +17,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use serde::Serialize;
-
 use crate::deploy::model::{Endpoint, EndpointUrl, HttpCheck, MAX_REDIRECTS};
 use crate::probe::http::{self as client, AcceptCheck};
 use crate::probe::{BoxIo, Failure, Stage};
@@ -33,30 +31,25 @@ pub type Opener = dyn Fn(EndpointUrl) -> Pin<Box<dyn Future<Output = Result<BoxI
     + Sync;
 
 /// One request of a redirect chain and what came back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hop {
     /// The URL requested.
     pub url: EndpointUrl,
     /// The status, when a response was read.
     pub status: Option<u16>,
     /// The `Location` header, as sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The cookies set (names and attributes, never values).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub set_cookies: Vec<SetCookie>,
     /// Whether the body holds a login form (a `<form>` with a password input).
     pub login_form: bool,
     /// The start of the body as one line of text.
     pub body_excerpt: String,
     /// Why the request failed or the chain stopped here (`connect: …`, `timeout: …`, `redirect loop: …`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Failure>,
     /// The body read (at most `probe::http::MAX_BODY` bytes), kept for the body expectation.
-    #[serde(skip)]
     pub body: Vec<u8>,
     /// Whether the body was longer than what was read.
-    #[serde(skip)]
     pub body_truncated: bool,
 }
 
@@ -94,7 +87,7 @@ impl Hop {
 }
 
 /// The requests made for one [`HttpCheck`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpOutcome {
     /// The path checked.
     pub path: String,
@@ -208,23 +201,19 @@ pub async fn run_http(
 }
 
 /// A WebSocket upgrade attempt and its answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebsocketOutcome {
     /// The URL the upgrade was requested on.
     pub url: EndpointUrl,
     /// The status, when an answer was read.
     pub status: Option<u16>,
     /// The `Sec-WebSocket-Accept` check, when an answer was read.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accept: Option<AcceptCheck>,
     /// The answer's headers (cookie values replaced by `…`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<(String, String)>,
     /// The start of the body of an answer other than 101.
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub body_excerpt: String,
     /// Why no answer was read (`connect: …`, `read: the server closed the connection …`, `timeout: …`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Failure>,
 }
 

@@ -11,7 +11,6 @@ pub mod security;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use serde::Serialize;
 
 use crate::cert::Certificate;
 use crate::chain::{Anchor, Policy, TrustAnchors};
@@ -62,8 +61,7 @@ impl TrustSpec {
 }
 
 /// Where a truststore in use came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreOrigin {
     /// Given with `--truststore`.
     Option,
@@ -74,7 +72,7 @@ pub enum StoreOrigin {
 }
 
 /// One truststore the judgement used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreSummary {
     /// Its label, as anchors name it (a path, or `mozilla-roots`).
     pub label: String,

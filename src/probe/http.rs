@@ -15,7 +15,6 @@ use http::header::{HOST, HeaderName, HeaderValue};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
-use serde::Serialize;
 use tokio_tungstenite::tungstenite::handshake::{client::generate_key, derive_accept_key};
 
 use super::connect::BoxIo;
@@ -56,7 +55,7 @@ fn exchange_failure(error: &hyper::Error) -> Failure {
 }
 
 /// A response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     /// The status code.
     pub status: u16,
@@ -92,8 +91,7 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
 }
 
 /// What the `Sec-WebSocket-Accept` of an answer was.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "check")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AcceptCheck {
     /// It matched the key sent.
     Valid,
@@ -109,7 +107,7 @@ pub enum AcceptCheck {
 }
 
 /// The answer to a WebSocket upgrade request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upgrade {
     /// The status (`101` when the upgrade was accepted).
     pub status: u16,

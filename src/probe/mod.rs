@@ -33,7 +33,6 @@ use std::time::Duration;
 use rustls::ClientConfig;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::ServerName;
-use serde::Serialize;
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
@@ -91,8 +90,7 @@ impl Default for ProbeOptions {
 }
 
 /// How the chain was obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Handshake {
     /// A complete rustls handshake (the server proved it holds the leaf's key).
     Complete,
@@ -104,7 +102,7 @@ pub enum Handshake {
 }
 
 /// The TLS parameters negotiated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsInfo {
     /// How the chain was obtained.
     pub handshake: Handshake,

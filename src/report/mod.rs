@@ -1,66 +1,139 @@
-//! All output: every byte trustpath prints to stdout comes from here. Logic builds data; `report` formats
-//! it for people (aligned text, colour on a terminal, `NO_COLOR` honoured) or as JSON.
+//! All output: every byte trustpath prints to stdout comes from here. Logic builds data; `report` decides
+//! its form — for people ([`human`]: aligned text, colour on a terminal, `NO_COLOR` honoured) or for
+//! programs ([`json`]: documents built from this module's own output types).
 //!
-//! Diagnoses (`probe`, `verify`) go through one [`Printer`] with a human and a JSON variant, as ripgrep's
-//! printer does: commands build a [`Run`] and this module formats it. Store listings live in [`store`].
+//! As ripgrep's printer does, one [`Printer`] enum has a variant per output format and a method per kind
+//! of run that has more than one form: a probe or verify run, a deployment check, a store listing, a
+//! store diff, the located stores. A command names the [`Format`] the user chose and hands its run to
+//! [`stdout`]'s printer. Runs with a human form only (store edits, gen, serve, the demo) go through
+//! [`human_stdout`]; data (an exported certificate, a discovered deployment file) through
+//! [`data_stdout`]. A new format (JUnit, OpenMetrics) is a new variant and one module beside
+//! [`human`] and [`json`].
 //!
-//! The human printer always writes ANSI styles; the caller's stream decides whether they reach the
-//! terminal (`anstream::AutoStream` strips them for pipes and when `NO_COLOR` is set).
+//! The human printer always writes ANSI styles; the stream decides whether they reach the terminal
+//! (`anstream::AutoStream` strips them for pipes and when `NO_COLOR` is set). Progress bars go to stderr
+//! ([`Progress`]).
 
-pub mod demo;
-pub mod deploy;
-pub mod discover;
-mod human;
-mod json;
-pub mod lab;
+pub mod human;
+pub mod json;
 mod progress;
-pub mod store;
 
 use std::io::{self, Write};
+use std::path::Path;
 
+use crate::deploy::run::DeploymentRun;
 use crate::judge::Run;
+use crate::jvm::locate::LocatedStore;
+use crate::truststore::TrustStore;
+use crate::truststore::edit::StoreDiff;
 
 pub use human::Human;
 pub use json::Json;
 pub use progress::Progress;
 
+/// The output format the user chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For people.
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+impl Format {
+    /// `Json` when `--json` was given, else `Human`.
+    pub fn json_if(json: bool) -> Format {
+        if json { Format::Json } else { Format::Human }
+    }
+}
+
 /// Prints runs in the chosen format.
 #[derive(Debug)]
 pub enum Printer<W: Write> {
-    /// For people: verdict lines, indented chains, findings with fixes, a summary table.
+    /// For people: verdict lines, indented chains, findings with fixes, tables.
     Human(Human<W>),
     /// For programs: one JSON document (its shape is documented in the README).
     Json(Json<W>),
 }
 
 impl<W: Write> Printer<W> {
+    /// A printer of `format` on `out`.
+    pub fn new(format: Format, out: W) -> Printer<W> {
+        match format {
+            Format::Human => Printer::Human(Human::new(out)),
+            Format::Json => Printer::Json(Json::new(out)),
+        }
+    }
+
     /// A human printer on `out`.
     pub fn human(out: W) -> Printer<W> {
-        Printer::Human(Human::new(out))
+        Printer::new(Format::Human, out)
     }
 
     /// A JSON printer on `out`.
     pub fn json(out: W) -> Printer<W> {
-        Printer::Json(Json::new(out))
+        Printer::new(Format::Json, out)
     }
 
-    /// Prints a whole run.
+    /// A probe or verify run.
     pub fn print_run(&mut self, run: &Run) -> io::Result<()> {
         match self {
             Printer::Human(p) => p.print_run(run),
-            Printer::Json(p) => p.print_run(run),
+            Printer::Json(p) => p.write(&json::run::RunJson::from(run)),
+        }
+    }
+
+    /// A deployment check.
+    pub fn deployment(&mut self, run: &DeploymentRun) -> io::Result<()> {
+        match self {
+            Printer::Human(p) => p.deployment(run),
+            Printer::Json(p) => p.write(&json::deploy::DeploymentJson::from(run)),
+        }
+    }
+
+    /// `store list`: the entries of `store` read from `path`, expiry judged at `now`.
+    pub fn store_list(&mut self, path: &Path, store: &TrustStore, now: i64) -> io::Result<()> {
+        match self {
+            Printer::Human(p) => p.store_list(path, store, now),
+            Printer::Json(p) => p.write(&json::store::ListingJson::new(path, store, now)),
+        }
+    }
+
+    /// `store diff` of stores `a` and `b`.
+    pub fn store_diff(&mut self, a: &Path, b: &Path, diff: &StoreDiff) -> io::Result<()> {
+        match self {
+            Printer::Human(p) => p.store_diff(a, b, diff),
+            Printer::Json(p) => p.write(&json::store::DiffJson::from(diff)),
+        }
+    }
+
+    /// `store locate`: every candidate `cacerts` and what reading it gave.
+    pub fn stores_located(&mut self, found: &[LocatedStore]) -> io::Result<()> {
+        match self {
+            Printer::Human(p) => p.stores_located(found),
+            Printer::Json(p) => p.write(&json::store::LocatedJson::from(found)),
         }
     }
 }
 
-/// Prints a run on stdout: JSON, or the human report with colour when stdout is a terminal and
-/// `NO_COLOR` is unset.
-pub fn print_run(run: &Run, json: bool) -> io::Result<()> {
-    if json {
-        Printer::json(io::BufWriter::new(io::stdout().lock())).print_run(run)
-    } else {
-        Printer::human(io::BufWriter::new(anstream::stdout().lock())).print_run(run)
+/// A printer of `format` on stdout: the human form with colour when stdout is a terminal and `NO_COLOR`
+/// is unset, JSON as it is.
+pub fn stdout(format: Format) -> Printer<Box<dyn Write>> {
+    match format {
+        Format::Human => Printer::Human(human_stdout()),
+        Format::Json => Printer::Json(Json::new(Box::new(io::BufWriter::new(io::stdout())))),
     }
+}
+
+/// The human printer on stdout (colour as for [`stdout`]), for runs that have only a human form.
+pub fn human_stdout() -> Human<Box<dyn Write>> {
+    Human::new(Box::new(io::BufWriter::new(anstream::stdout())))
+}
+
+/// The human printer on stdout as it is, never styled nor stripped: for output that is data to be
+/// redirected to a file (an exported certificate, a discovered deployment file).
+pub fn data_stdout() -> Human<Box<dyn Write>> {
+    Human::new(Box::new(io::BufWriter::new(io::stdout())))
 }
 
 /// `2026-11-23` (UTC) for a Unix time.

@@ -28,8 +28,7 @@ pub const MAX_ALIAS_LEN: usize = 4096;
 pub const WRONG_PASSWORD: &str = "keystore was tampered with, or password was incorrect";
 
 /// The on-disk form of a store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, strum::IntoStaticStr)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
 #[strum(serialize_all = "lowercase")]
 pub enum StoreFormat {
     /// Sun JKS (magic `FEEDFEED`).

@@ -138,16 +138,7 @@ pub fn discover(configs: &Configs) -> Discovered {
         )];
         let url = if c.ssl_enabled {
             let host = c
-                .keystores
-                .iter()
-                .filter_map(|k| k.host_name.as_deref())
-                .chain(
-                    c.pem_certificates
-                        .iter()
-                        .filter_map(|p| p.host_name.as_deref()),
-                )
-                .find(|h| *h != "_default_")
-                .map(str::to_ascii_lowercase)
+                .tls_host_name()
                 .or_else(|| app_host.clone())
                 .unwrap_or_else(|| PLACEHOLDER_HOST.to_owned());
             if host == PLACEHOLDER_HOST {
@@ -282,22 +273,17 @@ fn front_line(f: &Front) -> String {
         .as_deref()
         .map(|a| format!(" on {a}"))
         .unwrap_or_default();
-    match f.kind {
-        front::ProxyKind::Nginx => format!(
-            "{} {} (nginx{on}, listen {}{})",
-            f.source,
-            f.subject,
-            f.port,
-            if f.tls { " ssl" } else { "" }
-        ),
-        front::ProxyKind::Apache => format!(
-            "{} {} (apache{on}, port {}{})",
-            f.source,
-            f.subject,
-            f.port,
-            if f.tls { ", SSLEngine on" } else { "" }
-        ),
-    }
+    let (proxy, port, tls) = match f.kind {
+        front::ProxyKind::Nginx => ("nginx", "listen", " ssl"),
+        front::ProxyKind::Apache => ("apache", "port", ", SSLEngine on"),
+    };
+    format!(
+        "{} {} ({proxy}{on}, {port} {}{})",
+        f.source,
+        f.subject,
+        f.port,
+        if f.tls { tls } else { "" }
+    )
 }
 
 /// A path usable in a URL (prefix locations only).
@@ -503,18 +489,7 @@ fn node_for(
 }
 
 fn from_tomcat(plan: &mut Plan, connectors: &[&Connector], used: &mut Vec<usize>) {
-    let host_name = |c: &Connector| {
-        c.keystores
-            .iter()
-            .filter_map(|k| k.host_name.as_deref())
-            .chain(
-                c.pem_certificates
-                    .iter()
-                    .filter_map(|p| p.host_name.as_deref()),
-            )
-            .find(|h| *h != "_default_")
-            .map(str::to_ascii_lowercase)
-    };
+    let host_name = |c: &Connector| c.tls_host_name();
     let pick = connectors
         .iter()
         .position(|c| c.proxy_name.is_some())

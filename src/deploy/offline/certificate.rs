@@ -47,10 +47,13 @@ impl Checks<'_> {
                     "add SSLCertificateFile (leaf and intermediates), SSLCertificateKeyFile",
                 ),
             };
-            self.push(
+            self.raise(
                 front.listen_source.to_string(),
                 front.subject.clone(),
-                Finding::new(Code::ConfigUnreadable, Severity::Error, message, fix),
+                Code::ConfigUnreadable,
+                Severity::Error,
+                message,
+                fix,
             );
             return;
         };

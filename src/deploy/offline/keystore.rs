@@ -4,7 +4,7 @@
 
 use crate::config::Located;
 use crate::config::tomcat::{Connector, Keystore, KeystoreForm, ServerXml};
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{Code, Severity};
 use crate::truststore::{EntryBody, KeyMaterial, StoreFormat};
 
 use super::Checks;
@@ -59,18 +59,9 @@ impl Checks<'_> {
         };
         let at = k.source.to_string();
         let Some(file) = &k.file else {
-            self.push(
-                at,
-                subject,
-                Finding::new(
-                    Code::KeystoreUnreadable,
-                    Severity::Error,
-                    format!(
+            self.raise(at, subject, Code::KeystoreUnreadable, Severity::Error, format!(
                         "TLS is enabled but {file_attr} is not set: Tomcat then reads ${{user.home}}/.keystore of the user it runs as"
-                    ),
-                    format!("set {file_attr} to the keystore that holds the server's key and chain"),
-                ),
-            );
+                    ), format!("set {file_attr} to the keystore that holds the server's key and chain"));
             return;
         };
         let path = x.resolve(file);
@@ -113,10 +104,13 @@ impl Checks<'_> {
                         ),
                     ),
                 };
-                self.push(
+                self.raise(
                     at,
                     subject,
-                    Finding::new(Code::KeystoreUnreadable, Severity::Error, message, fix),
+                    Code::KeystoreUnreadable,
+                    Severity::Error,
+                    message,
+                    fix,
                 );
                 return;
             }
@@ -132,19 +126,10 @@ impl Checks<'_> {
                 StoreFormat::Pkcs12 => "PKCS12",
                 _ => "JKS",
             };
-            self.push(
-                at.clone(),
-                subject.clone(),
-                Finding::new(
-                    Code::KeystoreUnreadable,
-                    Severity::Error,
-                    format!(
+            self.raise(at.clone(), subject.clone(), Code::KeystoreUnreadable, Severity::Error, format!(
                         "{type_attr}=\"{declared}\" but {} is a {actual} keystore: the JVM cannot load it as {declared}",
                         path.display()
-                    ),
-                    format!("set {type_attr}=\"{actual}\""),
-                ),
-            );
+                    ), format!("set {type_attr}=\"{actual}\""));
         }
         let keys: Vec<&str> = opened
             .store
@@ -188,15 +173,13 @@ impl Checks<'_> {
                 Some(first) => format!("set {alias_attr}=\"{first}\" (or the alias of the key made for this server)"),
                 None => "import the server's key with its chain (keytool -importkeystore from the .p12 the CA's files were bundled into)".to_owned(),
             };
-            self.push(
+            self.raise(
                 at,
                 subject,
-                Finding::new(
-                    Code::KeyAliasMissing,
-                    Severity::Error,
-                    format!("{what}{holders}"),
-                    fix,
-                ),
+                Code::KeyAliasMissing,
+                Severity::Error,
+                format!("{what}{holders}"),
+                fix,
             );
             return;
         };
@@ -207,23 +190,21 @@ impl Checks<'_> {
                     KeystoreForm::ConnectorAttributes => "keyPass",
                     KeystoreForm::SslHostConfig => "certificateKeyPassword",
                 };
-                self.push(
+                self.raise(
                     at.clone(),
                     subject.clone(),
-                    Finding::new(
-                        Code::KeystoreUnreadable,
-                        Severity::Error,
-                        format!(
-                            "the key of alias \"{alias}\" in {} does not open with {}",
-                            path.display(),
-                            if k.key_password.is_some() {
-                                format!("the {attr} given")
-                            } else {
-                                format!("the keystore password ({attr} is not set)")
-                            }
-                        ),
-                        format!("set {attr} to the key's password"),
+                    Code::KeystoreUnreadable,
+                    Severity::Error,
+                    format!(
+                        "the key of alias \"{alias}\" in {} does not open with {}",
+                        path.display(),
+                        if k.key_password.is_some() {
+                            format!("the {attr} given")
+                        } else {
+                            format!("the keystore password ({attr} is not set)")
+                        }
                     ),
+                    format!("set {attr} to the key's password"),
                 );
             }
         }

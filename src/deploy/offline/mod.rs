@@ -17,19 +17,17 @@ mod websocket;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use serde::Serialize;
-
 use crate::cert::Certificate;
 use crate::chain::{ChainInput, Policy, TrustAnchors};
 use crate::config::front;
 use crate::config::{Configs, Loader};
 use crate::deploy::Deployment;
-use crate::finding::Finding;
+use crate::finding::{Code, Finding, Severity};
 
 pub use websocket::MIN_WEBSOCKET_IDLE_SECS;
 
 /// One offline finding: where in the configuration, about what, and the finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigFinding {
     /// Where: `server.xml:42`, `nginx.conf:12`, or a keystore or certificate file.
     pub source: String,
@@ -101,12 +99,26 @@ struct Checks<'a> {
 }
 
 impl Checks<'_> {
+    /// Records `finding` about `subject`, written at `source`.
     fn push(&mut self, source: impl Into<String>, subject: impl Into<String>, finding: Finding) {
         self.out.push(ConfigFinding {
             source: source.into(),
             subject: subject.into(),
             finding,
         });
+    }
+
+    /// Records a finding of `code` and `severity` about `subject`, written at `source`.
+    fn raise(
+        &mut self,
+        source: impl Into<String>,
+        subject: impl Into<String>,
+        code: Code,
+        severity: Severity,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) {
+        self.push(source, subject, Finding::new(code, severity, message, fix));
     }
 
     fn diagnose(

@@ -3,7 +3,7 @@
 
 use crate::config::front::Front;
 use crate::config::tomcat::Connector;
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{Code, Severity};
 
 use super::Checks;
 
@@ -17,28 +17,10 @@ impl Checks<'_> {
         let subject = c.subject();
         let scheme = c.scheme();
         if scheme == "https" && c.secure != Some(true) {
-            self.push(
-                at.clone(),
-                subject.clone(),
-                Finding::new(
-                    Code::ProxyMismatch,
-                    Severity::Warning,
-                    "scheme=\"https\" without secure=\"true\": the app sees requests as not secure (request.isSecure() is false), so it may set session cookies without Secure and redirect to http",
-                    "add secure=\"true\" to the Connector",
-                ),
-            );
+            self.raise(at.clone(), subject.clone(), Code::ProxyMismatch, Severity::Warning, "scheme=\"https\" without secure=\"true\": the app sees requests as not secure (request.isSecure() is false), so it may set session cookies without Secure and redirect to http", "add secure=\"true\" to the Connector");
         }
         if scheme == "http" && c.secure == Some(true) && !c.ssl_enabled {
-            self.push(
-                at.clone(),
-                subject.clone(),
-                Finding::new(
-                    Code::ProxyMismatch,
-                    Severity::Warning,
-                    "secure=\"true\" with scheme=\"http\": the app builds http:// links while calling requests secure",
-                    "set scheme=\"https\" when the proxy terminates TLS, else remove secure=\"true\"",
-                ),
-            );
+            self.raise(at.clone(), subject.clone(), Code::ProxyMismatch, Severity::Warning, "secure=\"true\" with scheme=\"http\": the app builds http:// links while calling requests secure", "set scheme=\"https\" when the proxy terminates TLS, else remove secure=\"true\"");
         }
         let routes_here = |f: &Front| {
             f.routes.iter().any(|r| {
@@ -77,19 +59,10 @@ impl Checks<'_> {
             if f.tls { " with TLS" } else { " without TLS" }
         );
         match &c.proxy_name {
-            Some(n) if !f.names.is_empty() && !named(f) => self.push(
-                at.clone(),
-                subject.clone(),
-                Finding::new(
-                    Code::ProxyMismatch,
-                    Severity::Error,
-                    format!(
+            Some(n) if !f.names.is_empty() && !named(f) => self.raise(at.clone(), subject.clone(), Code::ProxyMismatch, Severity::Error, format!(
                         "proxyName=\"{n}\" but the proxy that forwards here, {side}, answers to {}: the app builds links and redirects for {n}",
                         f.names.join(", ")
-                    ),
-                    format!("set proxyName=\"{}\" (or add {n} to the proxy's names)", f.names[0]),
-                ),
-            ),
+                    ), format!("set proxyName=\"{}\" (or add {n} to the proxy's names)", f.names[0])),
             _ => {}
         }
         if c.proxy_name.is_some() || c.proxy_port.is_some() {
@@ -102,63 +75,32 @@ impl Checks<'_> {
                         c.port
                     ),
                 };
-                self.push(
+                self.raise(
                     at.clone(),
                     subject.clone(),
-                    Finding::new(
-                        Code::ProxyMismatch,
-                        Severity::Error,
-                        format!(
-                            "{said} but {side}: the app builds links and redirects to port {port}"
-                        ),
-                        format!("set proxyPort=\"{}\"", f.port),
-                    ),
+                    Code::ProxyMismatch,
+                    Severity::Error,
+                    format!("{said} but {side}: the app builds links and redirects to port {port}"),
+                    format!("set proxyPort=\"{}\"", f.port),
                 );
             }
         }
         let none_set = c.proxy_name.is_none() && c.proxy_port.is_none() && c.scheme.is_none();
         if none_set && f.tls && !c.ssl_enabled {
-            self.push(
-                    at,
-                    subject,
-                    Finding::new(
-                        Code::ProxyMismatch,
-                        Severity::Warning,
-                        format!(
+            self.raise(at, subject, Code::ProxyMismatch, Severity::Warning, format!(
                             "the Connector sets none of proxyName, proxyPort and scheme, but {side}: the app sees http requests for port {} and may build http:// links and redirects",
                             c.port
-                        ),
-                        format!(
+                        ), format!(
                             "add proxyName=\"{}\" proxyPort=\"{}\" scheme=\"https\" secure=\"true\" to the Connector",
                             f.names.first().map_or("PUBLIC_NAME", String::as_str),
                             f.port
-                        ),
-                    ),
-                );
+                        ));
         } else if !none_set && f.tls && scheme != "https" {
-            self.push(
-                    at,
-                    subject,
-                    Finding::new(
-                        Code::ProxyMismatch,
-                        Severity::Error,
-                        format!(
+            self.raise(at, subject, Code::ProxyMismatch, Severity::Error, format!(
                             "scheme=\"{scheme}\" but {side}: the app builds http:// links behind an HTTPS proxy (mixed content, redirect loops)"
-                        ),
-                        "set scheme=\"https\" secure=\"true\" on the Connector",
-                    ),
-                );
+                        ), "set scheme=\"https\" secure=\"true\" on the Connector");
         } else if !none_set && !f.tls && scheme == "https" && !c.ssl_enabled {
-            self.push(
-                    at,
-                    subject,
-                    Finding::new(
-                        Code::ProxyMismatch,
-                        Severity::Error,
-                        format!("scheme=\"https\" but {side}: the app builds https:// links the proxy does not serve"),
-                        "set scheme=\"http\" (and remove secure=\"true\"), or terminate TLS at the proxy",
-                    ),
-                );
+            self.raise(at, subject, Code::ProxyMismatch, Severity::Error, format!("scheme=\"https\" but {side}: the app builds https:// links the proxy does not serve"), "set scheme=\"http\" (and remove secure=\"true\"), or terminate TLS at the proxy");
         }
     }
 }

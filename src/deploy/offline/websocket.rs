@@ -67,21 +67,12 @@ impl Checks<'_> {
             missing.push("proxy_set_header Connection \"upgrade\";");
         }
         if !missing.is_empty() {
-            self.push(
-                at.clone(),
-                subject.clone(),
-                Finding::new(
-                    Code::WebsocketHeadersMissing,
-                    Severity::Error,
-                    format!(
+            self.raise(at.clone(), subject.clone(), Code::WebsocketHeadersMissing, Severity::Error, format!(
                         "location {} proxies to {} and carries WebSockets ({why}) but lacks `{}`: the upgrade request reaches the backend as plain HTTP and the WebSocket fails",
                         l.path,
                         pass.value,
                         missing.join(" ")
-                    ),
-                    format!("add to location {} {{ … }}: {}", l.path, missing.join(" ")),
-                ),
-            );
+                    ), format!("add to location {} {{ … }}: {}", l.path, missing.join(" ")));
         }
         if let Some(t) = &l.read_timeout
             && t.value < MIN_WEBSOCKET_IDLE_SECS
@@ -157,10 +148,13 @@ impl Checks<'_> {
                         "{path} is proxied to {url} and carries WebSockets, but no ws:// ProxyPass, upgrade=websocket or RewriteRule … ws://… [P] guarded by a RewriteCond on %{{HTTP:Upgrade}} passes the upgrade on: the WebSocket fails"
                     ),
                 };
-                self.push(
+                self.raise(
                     source.to_string(),
                     subject.clone(),
-                    Finding::new(Code::WebsocketHeadersMissing, Severity::Error, message, fix),
+                    Code::WebsocketHeadersMissing,
+                    Severity::Error,
+                    message,
+                    fix,
                 );
             }
             let effective = match timeout.and_then(|t| t.parse::<u64>().ok()) {

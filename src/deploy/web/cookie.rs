@@ -1,10 +1,8 @@
 //! `Set-Cookie` headers as the judgement needs them, read by the `cookie` crate: the cookie's name and its
 //! attributes, never its value (a session token must not end up in a report).
 
-use serde::Serialize;
-
 /// One `Set-Cookie` header, without its value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetCookie {
     /// The cookie name, as sent (names are case-sensitive).
     pub name: String,
@@ -13,13 +11,10 @@ pub struct SetCookie {
     /// Whether `HttpOnly` was set.
     pub http_only: bool,
     /// The `SameSite` value, when one was given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub same_site: Option<String>,
     /// The `Domain`, when one was given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `Path`, when one was given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Whether the header deletes the cookie (an empty value or `Max-Age` ≤ 0): nothing to protect.
     pub cleared: bool,

@@ -1,40 +1,18 @@
-//! The human report: per endpoint a ✓/✗ verdict line, the TLS parameters, the served chain as an indented
-//! list, the path to the anchor (store and alias), the browser's verdict, and the findings by severity
-//! with their fixes; then a summary table when there are several endpoints.
+//! A probe or verify run for people: per endpoint a ✓/✗ verdict line, the TLS parameters, the served
+//! chain as an indented list, the path to the anchor (store and alias), the browser's verdict, and the
+//! findings by severity with their fixes; then a summary table when there are several endpoints.
 
 use std::io::{self, Write};
 
-use anstyle::{AnsiColor, Style};
-
-use super::date;
+use super::{BAD, BOLD, DIM, GOOD, Human, WARN, plural, table, write_finding, write_table};
 use crate::cert::Certificate;
 use crate::chain::{PathSource, Verdict};
 use crate::finding::{Finding, Severity};
 use crate::judge::{EndpointReport, Run};
-use crate::jvm::{StoreOrigin, StoreSummary};
 use crate::probe::Handshake;
-
-pub(super) const GOOD: Style = AnsiColor::Green.on_default().bold();
-pub(super) const BAD: Style = AnsiColor::Red.on_default().bold();
-pub(super) const WARN: Style = AnsiColor::Yellow.on_default().bold();
-const INFO: Style = AnsiColor::Cyan.on_default();
-pub(super) const DIM: Style = Style::new().dimmed();
-pub(super) const BOLD: Style = Style::new().bold();
-/// comfy-table preset: no borders, a rule under the header only.
-const TABLE_STYLE: &str = "     ──            ";
-
-/// Writes runs for people.
-#[derive(Debug)]
-pub struct Human<W: Write> {
-    out: W,
-}
+use crate::report::date;
 
 impl<W: Write> Human<W> {
-    /// A human printer on `out` (styles are always written; see the module docs of `report`).
-    pub fn new(out: W) -> Human<W> {
-        Human { out }
-    }
-
     /// Writes the whole run.
     pub fn print_run(&mut self, run: &Run) -> io::Result<()> {
         self.truststores(&run.truststores)?;
@@ -49,26 +27,6 @@ impl<W: Write> Human<W> {
             self.summary(run)?;
         }
         self.out.flush()
-    }
-
-    /// The "judging with …" lines.
-    pub(super) fn truststores(&mut self, stores: &[StoreSummary]) -> io::Result<()> {
-        for s in stores {
-            let origin = match s.origin {
-                StoreOrigin::Option => "truststore",
-                StoreOrigin::JvmCacerts => "JVM cacerts",
-                StoreOrigin::Mozilla => "Mozilla roots (no JVM found)",
-            };
-            writeln!(
-                self.out,
-                "{DIM}judging with {origin} {} ({}, {} trusted certificate{}){DIM:#}",
-                s.label,
-                s.format,
-                s.anchors,
-                plural(s.anchors)
-            )?;
-        }
-        Ok(())
     }
 
     fn endpoint(&mut self, e: &EndpointReport, now: i64) -> io::Result<()> {
@@ -283,39 +241,6 @@ impl<W: Write> Human<W> {
     }
 }
 
-/// One finding and its fix, indented under an endpoint.
-pub(super) fn write_finding(out: &mut impl Write, f: &Finding) -> io::Result<()> {
-    let style = severity_style(f.severity);
-    let at = f.cert.map(|i| format!(" [{i}]")).unwrap_or_default();
-    writeln!(
-        out,
-        "    {style}{:<7}{style:#} {BOLD}{}{BOLD:#}{at}: {}",
-        f.severity.name(),
-        f.code,
-        f.message
-    )?;
-    writeln!(out, "            fix: {}", f.remediation)
-}
-
-/// A borderless table with a rule under its header.
-pub(super) fn table<const N: usize>(header: [&str; N]) -> comfy_table::Table {
-    let mut table = comfy_table::Table::new();
-    table
-        .load_preset(TABLE_STYLE)
-        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
-        .force_no_tty()
-        .set_header(header);
-    table
-}
-
-/// Writes a table without trailing spaces.
-pub(super) fn write_table(out: &mut impl Write, table: &comfy_table::Table) -> io::Result<()> {
-    for line in table.lines() {
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
-}
-
 fn endpoint_name(e: &EndpointReport) -> String {
     match (&e.host, e.port) {
         (Some(h), Some(p)) if h.contains(':') => format!("[{h}]:{p}"),
@@ -353,14 +278,6 @@ fn headline(e: &EndpointReport) -> String {
     }
 }
 
-fn severity_style(s: Severity) -> Style {
-    match s {
-        Severity::Error => BAD,
-        Severity::Warning => WARN,
-        Severity::Info => INFO,
-    }
-}
-
 fn short_name(c: &Certificate) -> String {
     let info = c.info();
     info.common_name
@@ -371,9 +288,4 @@ fn short_name(c: &Certificate) -> String {
 fn short_fp(c: &Certificate) -> String {
     let hex = c.sha256_hex();
     hex[..16.min(hex.len())].to_owned()
-}
-
-/// `"s"` unless `n` is 1.
-pub(super) fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

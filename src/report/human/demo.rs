@@ -6,18 +6,28 @@ use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::path::Path;
 
-use anstyle::{AnsiColor, Style};
+use anstyle::Style;
 
-use super::Human;
+use super::{BAD, BOLD, GOOD, Human};
 use crate::demo::Step;
 use crate::judge::{EndpointReport, Run};
 
-const BOLD: Style = Style::new().bold();
-const GOOD: Style = AnsiColor::Green.on_default().bold();
-const BAD: Style = AnsiColor::Red.on_default().bold();
+impl<W: Write> Human<W> {
+    /// One step of the demo, as it happens.
+    pub fn demo_step(&mut self, step: &Step<'_>) -> io::Result<()> {
+        self::step(&mut self.out, step)?;
+        self.out.flush()
+    }
+
+    /// Where the kept lab directory is (`--keep`).
+    pub fn demo_kept(&mut self, dir: &Path) -> io::Result<()> {
+        writeln!(self.out, "\nlab directory kept: {}", dir.display())?;
+        self.out.flush()
+    }
+}
 
 /// Prints one step of the demo.
-pub fn step(w: &mut dyn Write, step: &Step<'_>) -> io::Result<()> {
+fn step(w: &mut dyn Write, step: &Step<'_>) -> io::Result<()> {
     match step {
         Step::Intro { dir, endpoints } => intro(w, dir, endpoints),
         Step::Before(run) => {
@@ -109,9 +119,4 @@ fn before_after(w: &mut dyn Write, roles: &[&str], before: &Run, after: &Run) ->
         "\n  {fixed} of {} endpoints trusted by the JVM after the fixes",
         after.endpoints.len()
     )
-}
-
-/// Where the kept lab directory is (`--keep`).
-pub fn kept(w: &mut dyn Write, dir: &Path) -> io::Result<()> {
-    writeln!(w, "\nlab directory kept: {}", dir.display())
 }

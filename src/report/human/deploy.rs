@@ -1,34 +1,27 @@
-//! The deployment report of `trustpath check`: one table for the whole deployment (endpoint, role,
-//! scheme, verdict, leaf, expiry, findings), then per endpoint its TLS and chain details, HTTP exchanges,
-//! WebSocket upgrade and findings with fixes; then public-name coverage, the chains side by side, and the
-//! offline configuration findings. Also its JSON form.
+//! The deployment report of `trustpath check` for people: one table for the whole deployment (endpoint,
+//! role, scheme, verdict, leaf, expiry, findings), then per endpoint its TLS and chain details, HTTP
+//! exchanges, WebSocket upgrade and findings with fixes; then public-name coverage, the chains side by
+//! side, and the offline configuration findings.
 
 use std::io::{self, Write};
 
-use serde::Serialize;
+use anstyle::Style;
 
-use super::human::{self, BAD, BOLD, DIM, GOOD, Human, WARN};
-use super::{date, rfc3339};
-use crate::deploy::Role;
-use crate::deploy::cross::{ChainRow, NameCoverage};
-use crate::deploy::offline::ConfigFinding;
+use super::{self as human, BAD, BOLD, DIM, GOOD, Human, WARN};
 use crate::deploy::run::{DeployedEndpoint, DeploymentRun};
 use crate::deploy::web::{HttpOutcome, WebsocketOutcome};
-use crate::finding::Finding;
-use crate::jvm::StoreSummary;
+use crate::report::date;
 
-/// Prints the run on stdout: JSON, or the human report with colour when stdout is a terminal and
-/// `NO_COLOR` is unset.
-pub fn print(run: &DeploymentRun, json: bool) -> io::Result<()> {
-    if json {
-        print_json(&mut io::BufWriter::new(io::stdout().lock()), run)
-    } else {
-        print_human(&mut io::BufWriter::new(anstream::stdout().lock()), run)
+impl<W: Write> Human<W> {
+    /// A deployment check: one table for the whole deployment, then per endpoint its details, HTTP
+    /// exchanges, WebSocket upgrade and findings; public names, chains side by side, the configuration
+    /// findings and a summary line.
+    pub fn deployment(&mut self, run: &DeploymentRun) -> io::Result<()> {
+        deployment(&mut self.out, run)
     }
 }
 
-/// Prints the human report.
-pub fn print_human(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> {
+fn deployment(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> {
     let title = match &run.file {
         Some(f) => format!("deployment {} ({f})", run.name),
         None if run.endpoints.is_empty() => "offline check of the configuration".to_owned(),
@@ -233,90 +226,4 @@ fn write_http(out: &mut impl Write, h: &HttpOutcome) -> io::Result<()> {
 
 fn write_websocket(out: &mut impl Write, w: &WebsocketOutcome) -> io::Result<()> {
     writeln!(out, "  ws       {}", w.summary())
-}
-
-use anstyle::Style;
-
-/// The JSON document of a `trustpath check`.
-#[derive(Serialize)]
-struct Document<'a> {
-    deployment: &'a str,
-    file: Option<&'a str>,
-    ok: bool,
-    errors: usize,
-    warnings: usize,
-    truststores: &'a [StoreSummary],
-    endpoints: Vec<EndpointJson<'a>>,
-    public_names: &'a [NameCoverage],
-    chains: Vec<ChainJson<'a>>,
-    config_files: &'a [String],
-    configs: &'a [ConfigFinding],
-}
-
-#[derive(Serialize)]
-struct EndpointJson<'a> {
-    name: &'a str,
-    role: Role,
-    url: &'a str,
-    scheme: &'a str,
-    host: &'a str,
-    port: u16,
-    verdict: String,
-    ok: bool,
-    probe: super::json::Endpoint<'a>,
-    http: &'a [HttpOutcome],
-    websocket: Option<&'a WebsocketOutcome>,
-    findings: &'a [Finding],
-}
-
-#[derive(Serialize)]
-struct ChainJson<'a> {
-    #[serde(flatten)]
-    row: &'a ChainRow,
-    not_after_rfc3339: String,
-}
-
-/// Prints the JSON document.
-pub fn print_json(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> {
-    let (errors, warnings, _) = run.counts();
-    let doc = Document {
-        deployment: &run.name,
-        file: run.file.as_deref(),
-        ok: errors == 0,
-        errors,
-        warnings,
-        truststores: &run.truststores,
-        endpoints: run
-            .endpoints
-            .iter()
-            .map(|e| EndpointJson {
-                name: &e.name,
-                role: e.role,
-                url: &e.url.text,
-                scheme: e.url.scheme.name(),
-                host: &e.url.host,
-                port: e.url.port,
-                verdict: e.verdict(),
-                ok: e.ok(),
-                probe: super::json::endpoint(&e.probe),
-                http: &e.http,
-                websocket: e.websocket.as_ref(),
-                findings: &e.findings,
-            })
-            .collect(),
-        public_names: &run.names,
-        chains: run
-            .chains
-            .iter()
-            .map(|row| ChainJson {
-                row,
-                not_after_rfc3339: rfc3339(row.chain_not_after),
-            })
-            .collect(),
-        config_files: &run.config_files,
-        configs: &run.configs,
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    out.write_all(b"\n")?;
-    out.flush()
 }

@@ -1,16 +1,47 @@
-//! Output of `trustpath gen` and `trustpath serve`: files written, scenarios, the listening banner and the
-//! closing counters.
+//! `trustpath gen` and `trustpath serve` for people: files written, scenarios, the listening banner and
+//! the closing counters.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::path::Path;
 
+use super::Human;
 use crate::pki::lab::LabFile;
 use crate::pki::scenario::ScenarioInfo;
 use crate::serve::ServeStats;
 
+impl<W: Write> Human<W> {
+    /// `gen …`: the files written, private ones marked, and where the lab README is.
+    pub fn lab_written(
+        &mut self,
+        dir: &Path,
+        files: &[LabFile],
+        readme: Option<&Path>,
+    ) -> io::Result<()> {
+        written(&mut self.out, dir, files, readme)?;
+        self.out.flush()
+    }
+
+    /// `serve --list-scenarios`: one line each.
+    pub fn scenarios(&mut self, list: &[ScenarioInfo]) -> io::Result<()> {
+        scenarios(&mut self.out, list)?;
+        self.out.flush()
+    }
+
+    /// `serve`: the first line is `listening on ADDR:PORT` (scripts read it), then notes, flushed at once.
+    pub fn listening(&mut self, addr: SocketAddr, notes: &[String]) -> io::Result<()> {
+        listening(&mut self.out, addr, notes)
+    }
+
+    /// `serve`: what happened, when it stops.
+    pub fn stopped(&mut self, stats: &ServeStats) -> io::Result<()> {
+        stopped(&mut self.out, stats)?;
+        self.out.flush()
+    }
+}
+
 /// `gen …`: the files written, private ones marked, and where the lab README is.
-pub fn written(
+fn written(
     w: &mut dyn Write,
     dir: &Path,
     files: &[LabFile],
@@ -32,7 +63,7 @@ pub fn written(
 }
 
 /// `serve --list-scenarios`: one line each.
-pub fn scenarios(w: &mut dyn Write, list: &[ScenarioInfo]) -> io::Result<()> {
+fn scenarios(w: &mut dyn Write, list: &[ScenarioInfo]) -> io::Result<()> {
     let width = list.iter().map(|s| s.name.len()).max().unwrap_or(0);
     for s in list {
         writeln!(w, "{:width$}  {}", s.name, s.summary)?;
@@ -42,7 +73,7 @@ pub fn scenarios(w: &mut dyn Write, list: &[ScenarioInfo]) -> io::Result<()> {
 
 /// `serve`: the first line is `listening on ADDR:PORT` (scripts read it), then notes. Written in one call
 /// and flushed, so a reader that stops after the first line still gets it whole.
-pub fn listening(w: &mut dyn Write, addr: SocketAddr, notes: &[String]) -> io::Result<()> {
+fn listening(w: &mut dyn Write, addr: SocketAddr, notes: &[String]) -> io::Result<()> {
     let mut banner = format!("listening on {addr}\n");
     for n in notes {
         banner.push_str(n);
@@ -53,7 +84,7 @@ pub fn listening(w: &mut dyn Write, addr: SocketAddr, notes: &[String]) -> io::R
 }
 
 /// `serve`: what happened, when it stops.
-pub fn stopped(w: &mut dyn Write, stats: &ServeStats) -> io::Result<()> {
+fn stopped(w: &mut dyn Write, stats: &ServeStats) -> io::Result<()> {
     writeln!(
         w,
         "stopped after {} connection(s): {} page(s), {} websocket(s), {} failed handshake(s)",

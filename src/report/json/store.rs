@@ -1,0 +1,209 @@
+//! The JSON documents of `store list --json`, `store diff --json` and `store locate --json`.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::cert::Certificate;
+use crate::jvm::locate::LocatedStore;
+use crate::report::rfc3339;
+use crate::truststore::edit::StoreDiff;
+use crate::truststore::{Entry, EntryBody, TrustStore};
+
+/// `store list --json`: the store, its format and its entries.
+#[derive(Debug, Serialize)]
+pub struct ListingJson {
+    store: String,
+    format: &'static str,
+    entries: Vec<EntryJson>,
+}
+
+impl ListingJson {
+    /// The listing of `store` read from `path`, expiry judged at `now`.
+    pub fn new(path: &Path, store: &TrustStore, now: i64) -> ListingJson {
+        ListingJson {
+            store: path.display().to_string(),
+            format: store.format.name(),
+            entries: store
+                .entries
+                .iter()
+                .map(|e| EntryJson::new(e, now))
+                .collect(),
+        }
+    }
+}
+
+/// One entry.
+#[derive(Debug, Serialize)]
+pub struct EntryJson {
+    /// Alias.
+    alias: String,
+    /// `trusted-cert`, `private-key` or `secret-key`.
+    kind: &'static str,
+    /// Subject DN (of the leaf for a private-key entry); null for a secret key.
+    subject: Option<String>,
+    /// Issuer DN.
+    issuer: Option<String>,
+    /// RFC 3339.
+    not_before: Option<String>,
+    /// RFC 3339.
+    not_after: Option<String>,
+    /// Lower-case hex SHA-256 of the certificate.
+    sha256: Option<String>,
+    /// Whether the certificate has expired (at the time of listing).
+    expired: bool,
+    /// Chain length of a private-key entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chain_length: Option<usize>,
+}
+
+impl EntryJson {
+    fn new(e: &Entry, now: i64) -> EntryJson {
+        let cert = e.certificate();
+        let info = cert.map(Certificate::info);
+        EntryJson {
+            alias: e.alias.clone(),
+            kind: e.kind().name(),
+            subject: info.map(|i| i.subject.clone()),
+            issuer: info.map(|i| i.issuer.clone()),
+            not_before: info.map(|i| rfc3339(i.not_before)),
+            not_after: info.map(|i| rfc3339(i.not_after)),
+            sha256: cert.map(Certificate::sha256_hex),
+            expired: info.is_some_and(|i| i.not_after < now),
+            chain_length: match &e.body {
+                EntryBody::PrivateKey(k) => Some(k.chain.len()),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// `store diff --json`: certificates added, removed, changed under an alias and renamed.
+#[derive(Debug, Serialize)]
+pub struct DiffJson {
+    added: Vec<AliasedJson>,
+    removed: Vec<AliasedJson>,
+    changed: Vec<ChangedJson>,
+    renamed: Vec<RenamedJson>,
+}
+
+/// A certificate under an alias.
+#[derive(Debug, Serialize)]
+pub struct AliasedJson {
+    alias: String,
+    subject: String,
+    sha256: String,
+}
+
+impl AliasedJson {
+    fn new(alias: &str, c: &Certificate) -> AliasedJson {
+        AliasedJson {
+            alias: alias.to_owned(),
+            subject: c.info().subject.clone(),
+            sha256: c.sha256_hex(),
+        }
+    }
+}
+
+/// An alias whose certificate changed.
+#[derive(Debug, Serialize)]
+pub struct ChangedJson {
+    alias: String,
+    old: AliasedJson,
+    new: AliasedJson,
+}
+
+/// A certificate under another alias.
+#[derive(Debug, Serialize)]
+pub struct RenamedJson {
+    old_alias: String,
+    new_alias: String,
+    subject: String,
+    sha256: String,
+}
+
+impl From<&StoreDiff> for DiffJson {
+    fn from(d: &StoreDiff) -> DiffJson {
+        DiffJson {
+            added: d
+                .added
+                .iter()
+                .map(|(a, c)| AliasedJson::new(a, c))
+                .collect(),
+            removed: d
+                .removed
+                .iter()
+                .map(|(a, c)| AliasedJson::new(a, c))
+                .collect(),
+            changed: d
+                .changed
+                .iter()
+                .map(|(a, ca, cb)| ChangedJson {
+                    alias: a.clone(),
+                    old: AliasedJson::new(a, ca),
+                    new: AliasedJson::new(a, cb),
+                })
+                .collect(),
+            renamed: d
+                .renamed
+                .iter()
+                .map(|(aa, ab, c)| RenamedJson {
+                    old_alias: aa.clone(),
+                    new_alias: ab.clone(),
+                    subject: c.info().subject.clone(),
+                    sha256: c.sha256_hex(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `store locate --json`: every candidate `cacerts`, and what reading it gave.
+#[derive(Debug, Serialize)]
+pub struct LocatedJson {
+    candidates: Vec<CandidateJson>,
+}
+
+/// One candidate `cacerts`.
+#[derive(Debug, Serialize)]
+pub struct CandidateJson {
+    path: String,
+    real_path: String,
+    origin: String,
+    java_home: Option<String>,
+    default: bool,
+    also: Vec<String>,
+    format: Option<&'static str>,
+    entries: Option<usize>,
+    error: Option<String>,
+}
+
+impl From<&[LocatedStore]> for LocatedJson {
+    fn from(found: &[LocatedStore]) -> LocatedJson {
+        LocatedJson {
+            candidates: found
+                .iter()
+                .map(|f| CandidateJson {
+                    path: f.candidate.path.display().to_string(),
+                    real_path: f.candidate.real_path.display().to_string(),
+                    origin: f.candidate.origin.clone(),
+                    java_home: f
+                        .candidate
+                        .java_home
+                        .as_ref()
+                        .map(|h| h.display().to_string()),
+                    default: f.candidate.default,
+                    also: f
+                        .candidate
+                        .also
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect(),
+                    format: f.store.as_ref().ok().map(|s| s.format.name()),
+                    entries: f.store.as_ref().ok().map(|s| s.entries.len()),
+                    error: f.store.as_ref().err().cloned(),
+                })
+                .collect(),
+        }
+    }
+}
