@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates the small keytool-made keystores used by tests/keystore_robustness.rs (and as read fixtures).
+# Regenerates the small keytool-made keystores used by tests/it/store/robustness.rs (and as read fixtures).
 # Run from this directory with a JDK's keytool on PATH: sh make.sh
 # Key material is random, so each run gives different bytes; the tests only rely on the entry list below.
 #

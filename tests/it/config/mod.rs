@@ -1,0 +1,3 @@
+//! The configuration readers against nginx itself.
+
+mod nginx_judge;

@@ -1,0 +1,6 @@
+//! Lab PKIs and fault servers: `trustpath gen`, `serve` with its scenarios, and the demo.
+
+mod demo;
+mod generate;
+mod serve_probe;
+mod serve_scenarios;

@@ -1,0 +1,6 @@
+//! Capturing and judging chains: `trustpath probe` against real servers, `verify` on files, and the report's golden files.
+
+mod capture;
+mod cli;
+mod report_golden;
+mod verify_cli;

@@ -1,0 +1,209 @@
+//! The report printers against golden files, on hand-built diagnoses at a fixed instant (so these goldens
+//! do not move when the diagnosis logic changes), and the fixtures' generator.
+
+use crate::support::golden;
+
+use std::path::PathBuf;
+
+use trustpath::chain::{Diagnosis, Fix, PathSource, PathStep, Profile, Verdict};
+use trustpath::finding::{Code, Finding, Severity};
+use trustpath::judge::{EndpointReport, Run};
+use trustpath::jvm::{StoreOrigin, StoreSummary};
+use trustpath::probe::{Handshake, TlsInfo};
+use trustpath::report::Printer;
+
+#[test]
+fn fixtures_hold_the_documented_pki() {
+    if std::env::var("UPDATE_FIXTURES").is_ok_and(|v| v == "1") {
+        crate::support::certs::golden_fixtures();
+    }
+    let root = golden::cert("root.pem");
+    let int = golden::cert("intermediate.pem");
+    let leaf = golden::cert("leaf.pem");
+    assert_eq!(
+        root.info().subject,
+        "O=trustpath tests, CN=Golden Test Root CA"
+    );
+    assert_eq!(int.info().issuer, root.info().subject);
+    assert_eq!(leaf.info().issuer, int.info().subject);
+    assert_eq!(leaf.info().dns_names, ["wiki.example.test", "localhost"]);
+    assert_eq!(leaf.info().not_after, 2_398_377_600); // 2046-01-01
+}
+
+fn served(cert: &trustpath::cert::Certificate, index: usize) -> PathStep {
+    PathStep {
+        cert: cert.clone(),
+        source: PathSource::Served { index },
+    }
+}
+
+/// Three endpoints: trusted; missing its intermediate; refusing connections.
+fn run() -> Run {
+    let root = golden::cert("root.pem");
+    let int = golden::cert("intermediate.pem");
+    let leaf = golden::cert("leaf.pem");
+    let tls = TlsInfo {
+        handshake: Handshake::Complete,
+        version: Some("TLSv1.3".into()),
+        cipher_suite: Some("TLS_AES_128_GCM_SHA256".into()),
+        key_exchange: Some("X25519MLKEM768".into()),
+        alpn: Some("h2".into()),
+        ocsp_stapled: false,
+        retried_without_pq: false,
+    };
+    let anchor = PathStep {
+        cert: root.clone(),
+        source: PathSource::Anchor {
+            store: "/opt/app/truststore.jks".into(),
+            alias: "golden-root".into(),
+        },
+    };
+    let good = Diagnosis {
+        trusted: true,
+        java: Verdict {
+            profile: Profile::Java,
+            trusted: true,
+            path: vec![served(&leaf, 0), served(&int, 1), anchor.clone()],
+            reason: None,
+        },
+        browser: Verdict {
+            profile: Profile::Browser,
+            trusted: false,
+            path: vec![served(&leaf, 0), served(&int, 1)],
+            reason: Some("no path to a Mozilla root: \"O=trustpath tests, CN=Golden Test Root CA\" is not one".into()),
+        },
+        findings: vec![],
+        fix: None,
+    };
+    let missing = Finding::new(
+        Code::MissingIntermediate,
+        Severity::Error,
+        "the server sent only its leaf; the issuer \"O=trustpath tests, CN=Golden Test Issuing CA\" was not served and no truststore holds it",
+        "serve the fullchain: leaf, then \"Golden Test Issuing CA\" (nginx: ssl_certificate fullchain.pem)",
+    )
+    .at(0);
+    let bad = Diagnosis {
+        trusted: false,
+        java: Verdict {
+            profile: Profile::Java,
+            trusted: false,
+            path: vec![served(&leaf, 0)],
+            reason: Some(
+                "missing intermediate \"O=trustpath tests, CN=Golden Test Issuing CA\"".into(),
+            ),
+        },
+        browser: Verdict {
+            profile: Profile::Browser,
+            trusted: false,
+            path: vec![served(&leaf, 0)],
+            reason: Some("missing intermediate".into()),
+        },
+        findings: vec![missing.clone()],
+        fix: Some(Fix {
+            fullchain: vec![leaf.clone(), int.clone()],
+            fullchain_complete: true,
+            import: vec![],
+        }),
+    };
+    let refused = Finding::new(
+        Code::ConnectFailed,
+        Severity::Error,
+        "cannot connect to 192.0.2.7:8091: Connection refused (os error 111)",
+        "check that the service listens on this address and port and that no firewall blocks it",
+    );
+    Run {
+        truststores: vec![StoreSummary {
+            label: "/opt/app/truststore.jks".into(),
+            format: "jks".into(),
+            anchors: 1,
+            origin: StoreOrigin::Option,
+        }],
+        endpoints: vec![
+            EndpointReport {
+                target: "https://wiki.example.test".into(),
+                host: Some("wiki.example.test".into()),
+                port: Some(443),
+                sni: Some("wiki.example.test".into()),
+                address: Some("192.0.2.7:443".parse().unwrap()),
+                tls: Some(tls.clone()),
+                chain: vec![leaf.clone(), int.clone()],
+                diagnosis: Some(good),
+                findings: vec![],
+                written: vec![],
+            },
+            EndpointReport {
+                target: "wiki.example.test:8443".into(),
+                host: Some("wiki.example.test".into()),
+                port: Some(8443),
+                sni: Some("wiki.example.test".into()),
+                address: Some("192.0.2.7:8443".parse().unwrap()),
+                tls: Some(tls),
+                chain: vec![leaf.clone()],
+                diagnosis: Some(bad),
+                findings: vec![missing],
+                written: vec![PathBuf::from("fixes/wiki.example.test_8443-fullchain.pem")],
+            },
+            EndpointReport {
+                target: "collab.example.test:8091".into(),
+                host: Some("collab.example.test".into()),
+                port: Some(8091),
+                sni: Some("collab.example.test".into()),
+                address: Some("192.0.2.7:8091".parse().unwrap()),
+                findings: vec![refused],
+                ..EndpointReport::default()
+            },
+        ],
+        now: golden::AT_UNIX,
+    }
+}
+
+#[test]
+fn the_human_report_of_three_endpoints_matches_its_golden() {
+    let mut out = anstream::StripStream::new(Vec::new());
+    Printer::human(&mut out).print_run(&run()).unwrap();
+    golden::check(
+        "report-three-endpoints.txt",
+        &String::from_utf8(out.into_inner()).unwrap(),
+    );
+}
+
+#[test]
+fn the_human_report_is_styled_for_terminals_and_plain_once_stripped() {
+    let mut raw = Vec::new();
+    Printer::human(&mut raw).print_run(&run()).unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    assert!(
+        text.contains("\u{1b}[1m\u{1b}[32m✓") || text.contains("\u{1b}[32m"),
+        "no colour in {text}"
+    );
+}
+
+#[test]
+fn the_json_report_of_three_endpoints_matches_its_golden() {
+    let mut out = Vec::new();
+    Printer::json(&mut out).print_run(&run()).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        doc["endpoints"][1]["findings"][0]["code"],
+        "missing-intermediate"
+    );
+    assert_eq!(
+        doc["endpoints"][0]["verdicts"]["java"]["path"][2]["source"],
+        "anchor"
+    );
+    assert_eq!(doc["endpoints"][2]["chain"], serde_json::json!([]));
+    golden::check("report-three-endpoints.json", &text);
+}
+
+#[test]
+fn the_exit_code_is_zero_only_when_every_endpoint_is_trusted_without_errors() {
+    let mut all = run();
+    assert_eq!(all.exit_code(), 1);
+    all.endpoints.truncate(1);
+    assert_eq!(all.exit_code(), 0);
+    all.endpoints[0]
+        .findings
+        .push(Finding::new(Code::LegacyTls, Severity::Error, "m", "r"));
+    assert_eq!(all.exit_code(), 1);
+}
