@@ -1,10 +1,15 @@
 //! trustpath: a TLS trust and certificate toolkit for Java app servers behind reverse proxies.
 //!
-//! The pipeline, with I/O at the edges:
-//! `probe` (captures served chains) and chain files feed [`chain::diagnose`], a pure function of the
-//! served certificates, the truststore anchors, a policy and a time; `report` prints the result.
-//! `truststore` turns keystore bytes into a [`truststore::TrustStore`] and back; `storefile` does the
-//! file-system side (locking, atomic writes, backups); `pki` and `serve` build and serve lab PKIs.
+//! One pipeline, I/O at the edges (ARCHITECTURE.md has the map): [`probe`] captures what endpoints serve
+//! through one connect path; [`truststore`] turns keystore bytes into a [`truststore::TrustStore`] and
+//! back, [`storefile`] does the file side; [`jvm`] finds the JVM's truststore and policy; [`judge`] runs
+//! [`chain::diagnose`] — a pure function of the served certificates, the anchors, a policy and a time —
+//! over many chains; [`deploy`] checks a deployment as one system (live, and offline on the
+//! configurations [`config`] reads); [`report`] prints every run; [`cmd`] is the glue behind [`cli`].
+//!
+//! Layers, each importing only those below it: `cli` → `cmd` → `report` → `deploy`, `demo` → `judge` →
+//! `jvm` → `storefile`, `serve` → `pki`, `probe`, `keypair`, `truststore` → `chain` → `cert`,
+//! `password`; on the ground `config` (pure readers), `endpoint_url`, `finding`, `clock`, `pem`, `error`.
 
 pub mod cert;
 pub mod chain;

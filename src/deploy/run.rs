@@ -1,6 +1,6 @@
 //! A whole `trustpath check`, judged: each endpoint with its capture, diagnosis, HTTP exchanges, WebSocket
 //! upgrade and findings, the public-name coverage, the chains side by side and the offline configuration
-//! findings. `report::deploy` prints it.
+//! findings. `report` prints it (`Printer::deployment`).
 
 use crate::deploy::cross::{ChainRow, NameCoverage};
 use crate::deploy::offline::ConfigFinding;

@@ -4,7 +4,7 @@
 //! the run.
 //!
 //! One connect path serves every connection trustpath makes, TLS or plain: [`connect`] finds the address
-//! (`--resolve`, an IP literal, or DNS through one cache) and opens TCP; then [`handshake`] runs a rustls
+//! (`--resolve`, an IP literal, or DNS through one cache) and opens TCP; then `handshake` runs a rustls
 //! handshake with the capture-only verifier of [`danger`]. When the server chokes on the first
 //! ClientHello (reset, EOF, decode alert), the handshake is retried once without the post-quantum key
 //! share; when rustls cannot complete a handshake at all and no chain was captured, [`legacy`] reads the

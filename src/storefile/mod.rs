@@ -1,7 +1,7 @@
 //! The file side: every file trustpath reads or writes outside configurations (which `config::Loader`
 //! reads). Stores are loaded from a path (a keystore or certificate file, or a directory of certificates),
 //! certificate, chain and key files are read bounded, and [`locked`] edits a store without ever losing an
-//! entry. [`write`] is the one writer of new files: atomic replacement (temp file, fsync, rename), files
+//! entry. [`mod@write`] is the one writer of new files: atomic replacement (temp file, fsync, rename), files
 //! that must not exist yet, fix files and lab files. [`lab`] reads an existing lab CA directory.
 
 pub mod lab;

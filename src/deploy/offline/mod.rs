@@ -1,8 +1,8 @@
-//! Offline checks of the configurations, before anything is probed: Tomcat keystores ([`keystore`]: open
+//! Offline checks of the configurations, before anything is probed: Tomcat keystores (`keystore`: open
 //! with the configured password and type, hold the key alias, carry a complete chain for the public
-//! name), the certificate files proxies and Tomcat serve ([`certificate`]: a fullchain in order, the key
-//! belongs to the leaf), WebSocket proxying ([`websocket`]: upgrade headers, idle timeout) and Tomcat's
-//! proxy attributes against what the proxy listens on ([`proxy`]).
+//! name), the certificate files proxies and Tomcat serve (`certificate`: a fullchain in order, the key
+//! belongs to the leaf), WebSocket proxying (`websocket`: upgrade headers, idle timeout) and Tomcat's
+//! proxy attributes against what the proxy listens on (`proxy`).
 //!
 //! The configurations are what `config` read; the keystores, certificates and keys they name are read
 //! through the same `config::Loader` ([`material`]). Chains are judged with [`crate::chain::diagnose`] at
