@@ -12,6 +12,9 @@
 pub use const_oid::ObjectIdentifier;
 pub use der::{Decode, Encode, Error, Reader, SliceReader, Tag, TagNumber, Tagged};
 
+/// The result of a DER encoding or decoding.
+pub type Result<T> = der::Result<T>;
+
 /// `[0]` constructed, context-specific: EXPLICIT tagging.
 pub const CONTEXT_0: Tag = Tag::ContextSpecific {
     constructed: true,
@@ -80,15 +83,6 @@ pub fn is_one(der: &[u8], tag: Tag) -> bool {
     der::asn1::AnyRef::from_der(der).is_ok_and(|any| any.tag() == tag)
 }
 
-/// The tag of the first element inside the constructed element at the start of `der`,
-/// judged from the headers alone (the input may be cut short after them).
-pub fn first_inner_tag(der: &[u8]) -> Option<u8> {
-    let mut reader = SliceReader::new(der).ok()?;
-    let header = der::Header::decode(&mut reader).ok()?;
-    let header_len = usize::try_from(header.encoded_len().ok()?).ok()?;
-    der.get(header_len).copied()
-}
-
 /// An OBJECT IDENTIFIER's content octets in dotted form (for messages), or hex when malformed.
 pub fn oid_to_string(content: &[u8]) -> String {
     if content.is_empty() {
@@ -106,7 +100,7 @@ pub fn utf16be(s: &str) -> Vec<u8> {
 }
 
 /// Decodes UTF-16BE (surrogate pairs allowed, as Java writes them); `what` names the data in errors.
-pub fn utf16be_to_string(bytes: &[u8], what: &str) -> Result<String, String> {
+pub fn utf16be_to_string(bytes: &[u8], what: &str) -> std::result::Result<String, String> {
     if !bytes.len().is_multiple_of(2) {
         return Err(format!("{what} of odd length {}", bytes.len()));
     }
@@ -173,16 +167,6 @@ mod tests {
         assert!(is_one(&s, Tag::Sequence));
         assert!(!is_one(&trailing, Tag::Sequence));
         assert!(!is_one(&two, Tag::Sequence));
-    }
-
-    #[test]
-    fn the_first_inner_tag_is_read_from_headers_alone() {
-        assert_eq!(
-            first_inner_tag(&[0x30, 0x82, 0x01, 0x00, 0x02, 0x01]),
-            Some(0x02)
-        );
-        assert_eq!(first_inner_tag(&[0x30]), None);
-        assert_eq!(first_inner_tag(&[0x30, 0x80, 0x02]), None);
     }
 
     #[test]
