@@ -3,8 +3,8 @@
 //! sha1WithRSAEncryption, and signs the new TBS with the issuer's RSA key (see [`super::legacy_rsa`]).
 
 use super::PkiError;
-use super::der::{self, BIT_STRING, SEQUENCE};
 use super::legacy_rsa::{LegacyDigest, LegacyRsaKey};
+use crate::asn1::{self, Tag};
 use crate::cert::Certificate;
 
 /// DER of the AlgorithmIdentifier sha1WithRSAEncryption (1.2.840.113549.1.1.5) with NULL parameters.
@@ -15,14 +15,14 @@ pub const SHA1_WITH_RSA_ALG: &[u8] = &[
 /// Re-signs `cert` (issued by the holder of `issuer_key_pkcs8`, an RSA key) with SHA-1.
 pub fn resign_sha1(cert: &Certificate, issuer_key_pkcs8: &[u8]) -> Result<Certificate, PkiError> {
     let key = LegacyRsaKey::from_pkcs8(issuer_key_pkcs8)?;
-    let outer = der::read_exact(cert.der(), SEQUENCE)?;
-    let parts = der::children(outer.content)?;
+    let bad = |e: asn1::Error| PkiError::Legacy(format!("malformed DER: {e}"));
+    let parts = asn1::sequence_members(cert.der()).map_err(bad)?;
     let tbs = parts
         .first()
         .ok_or_else(|| PkiError::Legacy("certificate without a TBS".into()))?;
-    let fields = der::children(tbs.content)?;
+    let mut fields = asn1::sequence_members(tbs).map_err(bad)?;
     // TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, … }
-    let alg_index = if fields.first().is_some_and(|f| f.tag == 0xa0) {
+    let alg_index = if fields.first().is_some_and(|f| f.first() == Some(&0xa0)) {
         2
     } else {
         1
@@ -30,22 +30,14 @@ pub fn resign_sha1(cert: &Certificate, issuer_key_pkcs8: &[u8]) -> Result<Certif
     if fields.len() <= alg_index {
         return Err(PkiError::Legacy("TBS has too few fields".into()));
     }
-    let mut new_tbs_content = Vec::with_capacity(tbs.content.len());
-    for (i, field) in fields.iter().enumerate() {
-        if i == alg_index {
-            new_tbs_content.extend_from_slice(SHA1_WITH_RSA_ALG);
-        } else {
-            new_tbs_content.extend_from_slice(field.raw);
-        }
-    }
-    let new_tbs = der::write(SEQUENCE, &new_tbs_content);
+    fields[alg_index] = SHA1_WITH_RSA_ALG;
+    let new_tbs = asn1::seq(&fields).map_err(bad)?;
     let signature = key.sign_with(LegacyDigest::Sha1, &new_tbs)?;
     let mut bits = Vec::with_capacity(signature.len() + 1);
     bits.push(0); // no unused bits
     bits.extend_from_slice(&signature);
-    let mut body = new_tbs;
-    body.extend_from_slice(SHA1_WITH_RSA_ALG);
-    body.extend(der::write(BIT_STRING, &bits));
-    Certificate::from_der(der::write(SEQUENCE, &body))
+    let signature = asn1::tlv(Tag::BitString, &bits).map_err(bad)?;
+    let der = asn1::seq(&[&new_tbs, SHA1_WITH_RSA_ALG, &signature]).map_err(bad)?;
+    Certificate::from_der(der)
         .map_err(|e| PkiError::Legacy(format!("re-signed certificate does not parse: {e}")))
 }
