@@ -25,7 +25,7 @@ use crate::truststore::{
 /// when `password` is empty or not ASCII (the JDK refuses non-ASCII PKCS#12 passwords).
 ///
 /// Salts and IVs come from the system's secure random source; nothing else varies between two writes
-/// of the same store (see [`write_with`]).
+/// of the same store.
 pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> {
     write_with(store, password, &mut super::system_random)
 }
