@@ -6,6 +6,7 @@
 //! `truststore` turns keystore bytes into a [`truststore::TrustStore`] and back; `storefile` does the
 //! file-system side (locking, atomic writes, backups); `pki` and `serve` build and serve lab PKIs.
 
+pub mod asn1;
 pub mod cert;
 pub mod chain;
 pub mod cli;

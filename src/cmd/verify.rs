@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rustls::pki_types::PrivateKeyDer;
-use rustls::pki_types::pem::PemObject;
 
 use super::trust::{self, FixArgs, TrustArgs};
 use crate::cert::Certificate;
@@ -156,7 +155,7 @@ fn read_chain(path: &Path, password: &str) -> Result<ChainFile> {
             .collect(),
     };
     if crate::pem::looks_like_pem(&bytes)
-        && let Ok(key) = PrivateKeyDer::from_pem_slice(&bytes)
+        && let Ok(key) = crate::pem::private_key(&bytes)
         && let Ok(spki) = keypair::public_key_bits(&key)
     {
         keys.push((format!("the private key in {}", path.display()), spki));
