@@ -6,7 +6,6 @@ use std::path::Path;
 
 use anyhow::Context;
 use rustls::pki_types::PrivateKeyDer;
-use rustls::pki_types::pem::PemObject;
 use x509_parser::prelude::FromDer;
 
 use crate::cert::Certificate;
@@ -23,7 +22,7 @@ pub fn read_key(path: &Path, context: &str) -> Result<(String, Vec<u8>)> {
 
 /// The public-key bits of the first PEM private key in `bytes`.
 pub fn pem_key_bits(bytes: &[u8]) -> Result<Vec<u8>> {
-    let key = PrivateKeyDer::from_pem_slice(bytes)
+    let key = crate::pem::private_key(bytes)
         .map_err(|e| anyhow::anyhow!("no PEM private key (PKCS#8, SEC1 EC or PKCS#1 RSA): {e}"))?;
     public_key_bits(&key)
 }

@@ -9,8 +9,10 @@
 //!
 //! Layers, each importing only those below it: `cli` → `cmd` → `report` → `deploy`, `demo` → `judge` →
 //! `jvm` → `storefile`, `serve` → `pki`, `probe`, `keypair`, `truststore` → `chain` → `cert`,
-//! `password`; on the ground `config` (pure readers), `endpoint_url`, `finding`, `clock`, `pem`, `error`.
+//! `password`; on the ground `config` (pure readers), `endpoint_url`, `finding`, `clock`, `asn1`, `pem`,
+//! `error`.
 
+pub mod asn1;
 pub mod cert;
 pub mod chain;
 pub mod cli;

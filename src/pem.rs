@@ -1,5 +1,8 @@
-//! PEM text: finding every block in a file (text between blocks is ignored, as in `openssl s_client`
-//! output pasted into a file) and writing blocks the way openssl does (64 columns, LF).
+//! PEM text, through the `pem` crate (the one PEM stack: rcgen uses it too): finding every block in a
+//! file (text between blocks is ignored, as in `openssl s_client` output pasted into a file), picking the
+//! private key out of them, and writing blocks the way openssl does (64 columns, LF).
+
+use rustls_pki_types::{PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer};
 
 /// One PEM block: its label (`CERTIFICATE`, `PRIVATE KEY`, …) and decoded contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +30,9 @@ pub enum PemError {
         /// 0-based index of the block in the file.
         index: usize,
     },
+    /// No block holds a private key.
+    #[error("no PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block")]
+    NoPrivateKey,
 }
 
 /// Whether the bytes look like PEM text (contain a `-----BEGIN ` marker).
@@ -37,27 +43,41 @@ pub fn looks_like_pem(bytes: &[u8]) -> bool {
 /// Every PEM block in `text`, in order.
 pub fn parse_all(text: &[u8]) -> Result<Vec<Block>, PemError> {
     let begins = count(text, b"-----BEGIN ");
-    let mut blocks = Vec::new();
-    for (index, section) in pem::parse_many(text)
+    let blocks: Vec<Block> = pem::parse_many(text)
         .map_err(|e| PemError::Block {
             index: 0,
             reason: e.to_string(),
         })?
         .into_iter()
-        .enumerate()
-    {
-        blocks.push(Block {
+        .map(|section| Block {
             label: section.tag().to_owned(),
             contents: section.into_contents(),
-        });
-        let _ = index;
-    }
+        })
+        .collect();
     if blocks.len() < begins {
         return Err(PemError::Unterminated {
             index: blocks.len(),
         });
     }
     Ok(blocks)
+}
+
+/// The first private key in `text`: a `PRIVATE KEY` (PKCS#8), `EC PRIVATE KEY` (SEC1) or `RSA PRIVATE KEY`
+/// (PKCS#1) block; other blocks (certificates, encrypted keys) are passed over.
+pub fn private_key(text: &[u8]) -> Result<PrivateKeyDer<'static>, PemError> {
+    parse_all(text)?
+        .into_iter()
+        .find_map(|block| match block.label.as_str() {
+            "PRIVATE KEY" => Some(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+                block.contents,
+            ))),
+            "EC PRIVATE KEY" => Some(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(block.contents))),
+            "RSA PRIVATE KEY" => Some(PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(
+                block.contents,
+            ))),
+            _ => None,
+        })
+        .ok_or(PemError::NoPrivateKey)
 }
 
 fn count(haystack: &[u8], needle: &[u8]) -> usize {
@@ -73,4 +93,41 @@ pub fn encode(label: &str, contents: &[u8]) -> String {
         &pem::Pem::new(label, contents),
         pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_private_key_of_any_kind_is_found_among_other_blocks() {
+        let text = [
+            encode("CERTIFICATE", b"cert"),
+            encode("ENCRYPTED PRIVATE KEY", b"sealed"),
+            encode("EC PRIVATE KEY", b"sec1"),
+            encode("PRIVATE KEY", b"pkcs8"),
+        ]
+        .concat();
+        assert_eq!(
+            private_key(text.as_bytes()).unwrap(),
+            PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(b"sec1".to_vec()))
+        );
+        let rsa = encode("RSA PRIVATE KEY", b"pkcs1");
+        assert!(matches!(
+            private_key(rsa.as_bytes()).unwrap(),
+            PrivateKeyDer::Pkcs1(_)
+        ));
+        let none = encode("CERTIFICATE", b"cert");
+        assert_eq!(private_key(none.as_bytes()), Err(PemError::NoPrivateKey));
+    }
+
+    #[test]
+    fn a_block_without_its_end_line_is_reported() {
+        let mut text = encode("CERTIFICATE", b"one");
+        text.push_str("-----BEGIN CERTIFICATE-----\nb25l\n");
+        assert_eq!(
+            parse_all(text.as_bytes()),
+            Err(PemError::Unterminated { index: 1 })
+        );
+    }
 }

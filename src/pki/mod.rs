@@ -5,7 +5,6 @@
 //! (PEM, PKCS#8, JKS, PKCS#12). Writing files is the command's job (`cmd::generate`).
 
 pub mod authority;
-pub mod der;
 pub mod key;
 pub mod keystores;
 pub mod lab;

@@ -1,14 +1,24 @@
-//! Just enough HTTP/1.1 to stand in for an application behind a proxy: a GET or HEAD gets a small page,
-//! a WebSocket upgrade on any path gets `101 Switching Protocols` and an echo socket, anything else
-//! `405`. One request per connection (`Connection: close`).
+//! HTTP/1.1 through hyper's server, enough to stand in for an application behind a proxy: a GET or HEAD
+//! gets a small page, a WebSocket upgrade on any path gets `101 Switching Protocols` and an echo socket
+//! (see [`super::websocket`]), anything else `405`. One request per connection (`Connection: close`).
+//! Bytes that are not HTTP (a TLS ClientHello sent to a plain port, say) get hyper's `400 Bad Request`
+//! at once, as nginx and Tomcat answer them.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use bytes::Bytes;
+use http::header::{self, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::upgrade::OnUpgrade;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::websocket;
 
-/// Largest request head read.
+/// Largest request head read (hyper answers a larger one with `431`).
 pub const MAX_HEAD: usize = 16 * 1024;
 /// How long a client may take to send its request head.
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
@@ -26,132 +36,215 @@ pub enum Outcome {
     Nothing,
 }
 
-/// A parsed request head.
-#[derive(Debug, Default)]
-struct Head {
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
+/// What the one request of a connection led to: a page, or an upgrade still to be completed.
+#[derive(Default)]
+enum Answered {
+    #[default]
+    Nothing,
+    Page,
+    Upgrade(OnUpgrade),
 }
 
-impl Head {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn header_has_token(&self, name: &str, token: &str) -> bool {
-        self.header(name)
-            .is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
-    }
-}
-
-fn parse_head(bytes: &[u8]) -> Option<Head> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let mut lines = text.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let method = first.next()?.to_owned();
-    let path = first.next()?.to_owned();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Some(Head {
-        method,
-        path,
-        headers,
-    })
-}
-
-/// Reads up to the blank line ending a request head; returns the head and any bytes read after it.
-async fn read_head<S: AsyncRead + Unpin>(
-    stream: &mut S,
-) -> std::io::Result<Option<(Vec<u8>, Vec<u8>)>> {
-    let mut buf = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 2048];
-    loop {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        // A request starts with a method token. Anything else (a TLS ClientHello sent to this plain-HTTP
-        // port, say) is answered at once with 400, as nginx and Tomcat do, rather than waited on.
-        if !buf[0].is_ascii_uppercase() {
-            return Ok(Some((buf, Vec::new())));
-        }
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let rest = buf.split_off(end + 4);
-            buf.truncate(end);
-            return Ok(Some((buf, rest)));
-        }
-        if buf.len() > MAX_HEAD {
-            return Ok(None);
-        }
-    }
-}
-
-/// Answers one request on `stream`. `label` names what is being served on the page.
-pub async fn handle<S: AsyncRead + AsyncWrite + Unpin>(
-    stream: &mut S,
-    label: &str,
-) -> std::io::Result<Outcome> {
-    let (head, rest) = match tokio::time::timeout(HEAD_TIMEOUT, read_head(stream)).await {
-        Ok(Ok(Some(read))) => read,
-        Ok(Ok(None)) | Err(_) => return Ok(Outcome::Nothing),
-        Ok(Err(e)) => return Err(e),
+/// Answers one request on `stream`, then closes it. `label` names what is being served on the page.
+pub async fn handle<S>(stream: S, label: Arc<str>) -> Outcome
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let answered = Arc::new(Mutex::new(Answered::Nothing));
+    let service = {
+        let answered = Arc::clone(&answered);
+        hyper::service::service_fn(move |request| {
+            let (response, outcome) = respond(request, &label);
+            // A poisoned lock only means another request of this connection panicked; keep its state.
+            *answered.lock().unwrap_or_else(|e| e.into_inner()) = outcome;
+            std::future::ready(Ok::<_, std::convert::Infallible>(response))
+        })
     };
-    let Some(head) = parse_head(&head) else {
-        stream
-            .write_all(
-                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            )
-            .await?;
-        return Ok(Outcome::Nothing);
-    };
-    if let Some(key) = head
-        .header("Sec-WebSocket-Key")
-        .filter(|_| head.header_has_token("Upgrade", "websocket"))
+    // One request per connection: every page says `Connection: close`, which hyper obeys (turning
+    // keep-alive off instead would also add `close` to the 101 of an upgrade).
+    let served = hyper::server::conn::http1::Builder::new()
+        .title_case_headers(true)
+        .auto_date_header(false)
+        .max_buf_size(MAX_HEAD)
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades()
+        .await;
+    let answered = std::mem::take(&mut *answered.lock().unwrap_or_else(|e| e.into_inner()));
+    match answered {
+        Answered::Nothing => Outcome::Nothing,
+        Answered::Page => Outcome::Page,
+        Answered::Upgrade(_) if served.is_err() => Outcome::Nothing,
+        Answered::Upgrade(upgrade) => match upgrade.await {
+            Ok(upgraded) => {
+                let socket = websocket::echo(TokioIo::new(upgraded));
+                let _ = tokio::time::timeout(WEBSOCKET_LIFETIME, socket).await;
+                Outcome::WebSocket
+            }
+            Err(_) => Outcome::Nothing,
+        },
+    }
+}
+
+/// The response to `request`, and what it amounts to.
+fn respond(mut request: Request<Incoming>, label: &str) -> (Response<Full<Bytes>>, Answered) {
+    let headers = request.headers();
+    let upgrade_to_websocket = headers
+        .get_all(header::UPGRADE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|token| token.trim().eq_ignore_ascii_case("websocket"));
+    if let Some(key) = headers
+        .get(header::SEC_WEBSOCKET_KEY)
+        .filter(|_| upgrade_to_websocket)
     {
-        let response = format!(
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
-            websocket::accept_key(key)
-        );
-        stream.write_all(response.as_bytes()).await?;
-        stream.flush().await?;
-        let _ = tokio::time::timeout(WEBSOCKET_LIFETIME, websocket::echo(stream, rest)).await;
-        return Ok(Outcome::WebSocket);
+        let accept = websocket::accept_key(key.as_bytes());
+        let mut response = Response::new(Full::new(Bytes::new()));
+        *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+        let h = response.headers_mut();
+        h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+        h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+        // The accept key is base64: always a valid header value.
+        if let Ok(accept) = HeaderValue::from_str(&accept) {
+            h.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+        }
+        let upgrade = hyper::upgrade::on(&mut request);
+        return (response, Answered::Upgrade(upgrade));
     }
-    let (status, body) = match head.method.as_str() {
-        "GET" | "HEAD" => (
-            "200 OK",
+    let (status, body) = match *request.method() {
+        Method::GET | Method::HEAD => (
+            StatusCode::OK,
             format!(
                 "<!doctype html>\n<title>trustpath serve</title>\n<p>trustpath serve: {}</p>\n<p>path: {}</p>\n",
                 escape(label),
-                escape(&head.path)
+                escape(&request.uri().to_string())
             ),
         ),
         _ => (
-            "405 Method Not Allowed",
+            StatusCode::METHOD_NOT_ALLOWED,
             String::from("only GET, HEAD and WebSocket upgrades are served\n"),
         ),
     };
-    let mut response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\nServer: trustpath\r\n\r\n",
-        body.len()
+    let length = body.len();
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    if head.method != "HEAD" {
-        response.push_str(&body);
-    }
-    stream.write_all(response.as_bytes()).await?;
-    stream.flush().await?;
-    Ok(Outcome::Page)
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    h.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    h.insert(header::SERVER, HeaderValue::from_static("trustpath"));
+    (response, Answered::Page)
 }
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// Sends `request` to [`handle`] and returns the whole answer (as text) and the outcome.
+    async fn exchange(request: &[u8]) -> (String, Outcome) {
+        let (bytes, outcome) = exchange_bytes(request).await;
+        (String::from_utf8_lossy(&bytes).into_owned(), outcome)
+    }
+
+    /// Sends `request` to [`handle`] and returns the whole answer and the outcome.
+    async fn exchange_bytes(request: &[u8]) -> (Vec<u8>, Outcome) {
+        let (mut client, server) = tokio::io::duplex(64 * 1024);
+        let served = tokio::spawn(handle(server, Arc::from("lab <x>")));
+        client.write_all(request).await.unwrap();
+        let mut out = Vec::new();
+        client.read_to_end(&mut out).await.unwrap();
+        (out, served.await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_get_gets_the_labelled_page_and_the_connection_closes() {
+        let (reply, outcome) = exchange(b"GET /wiki/x?a=1 HTTP/1.1\r\nHost: h\r\n\r\n").await;
+        assert_eq!(outcome, Outcome::Page);
+        assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+        assert!(reply.contains("\r\nConnection: close\r\n"), "{reply}");
+        assert!(reply.contains("\r\nServer: trustpath\r\n"), "{reply}");
+        assert!(
+            reply.contains("<p>trustpath serve: lab &lt;x&gt;</p>\n<p>path: /wiki/x?a=1</p>"),
+            "{reply}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_head_gets_the_length_without_the_body_and_a_post_gets_405() {
+        let (head, _) = exchange(b"HEAD / HTTP/1.1\r\nHost: h\r\n\r\n").await;
+        let (get, _) = exchange(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n").await;
+        let length = |reply: &str| {
+            reply
+                .lines()
+                .find_map(|l| l.strip_prefix("Content-Length: "))
+                .map(str::to_owned)
+        };
+        assert!(head.ends_with("\r\n\r\n"), "{head}");
+        assert_eq!(length(&head), length(&get));
+        let (post, outcome) =
+            exchange(b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n").await;
+        assert!(
+            post.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"),
+            "{post}"
+        );
+        assert_eq!(outcome, Outcome::Page);
+    }
+
+    #[tokio::test]
+    async fn a_tls_client_hello_on_a_plain_port_gets_400_at_once() {
+        // The start of a ClientHello record; the client keeps the connection open, as a TLS client does.
+        let (mut client, server) = tokio::io::duplex(64 * 1024);
+        let served = tokio::spawn(handle(server, Arc::from("plain")));
+        client
+            .write_all(&[
+                0x16, 0x03, 0x01, 0x00, 0xf4, 0x01, 0x00, 0x00, 0xf0, 0x03, 0x03,
+            ])
+            .await
+            .unwrap();
+        let mut first = [0u8; 24];
+        tokio::time::timeout(Duration::from_secs(5), client.read_exact(&mut first))
+            .await
+            .expect("an answer before the client sends more")
+            .unwrap();
+        assert_eq!(&first, b"HTTP/1.1 400 Bad Request");
+        assert_eq!(served.await.unwrap(), Outcome::Nothing);
+    }
+
+    #[tokio::test]
+    async fn an_upgrade_on_any_path_switches_to_an_echoing_websocket() {
+        let mut request = b"GET /synchrony/v1/bayeux-sync1 HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n\
+Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            .to_vec();
+        // A masked close frame (1000) sent right behind the request.
+        request.extend_from_slice(&[0x88, 0x82, 1, 2, 3, 4, 0x03 ^ 1, 0xe8 ^ 2]);
+        let (bytes, outcome) = exchange_bytes(&request).await;
+        let reply = String::from_utf8_lossy(&bytes);
+        assert_eq!(outcome, Outcome::WebSocket);
+        assert!(
+            reply.starts_with("HTTP/1.1 101 Switching Protocols\r\n"),
+            "{reply}"
+        );
+        assert!(
+            reply.contains("\r\nSec-Websocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+            "{reply}"
+        );
+        assert!(
+            reply.contains("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"),
+            "{reply}"
+        );
+        // The close frame comes back after the head.
+        assert!(bytes.ends_with(b"\r\n\r\n\x88\x02\x03\xe8"), "{reply:?}");
+    }
 }

@@ -1,6 +1,7 @@
 //! A local TLS endpoint for reproducing and testing: serves exactly the chain it is given (any order,
-//! even wrong), answers HTTP GET with a small page, and accepts WebSocket upgrades on any path, so it can
-//! stand in for an application or a real-time collaboration port behind a real proxy.
+//! even wrong), answers HTTP GET with a small page (hyper), and accepts WebSocket upgrades on any path
+//! (tungstenite), so it can stand in for an application or a real-time collaboration port behind a real
+//! proxy.
 //!
 //! Tokio tasks, not threads, per connection, and a listen backlog of [`LISTEN_BACKLOG`], so a thousand
 //! simultaneous handshakes are queued rather than refused. [`bind`] returns a [`Server`] whose address
@@ -255,31 +256,22 @@ async fn connection(
     let outcome = match acceptor {
         Some(acceptor) => {
             match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
-                Ok(Ok(mut tls)) => {
-                    let outcome = http::handle(&mut tls, &label).await;
-                    let _ = tokio::io::AsyncWriteExt::shutdown(&mut tls).await;
-                    outcome
-                }
+                Ok(Ok(tls)) => http::handle(tls, label).await,
                 Ok(Err(_)) | Err(_) => {
                     counters.handshake_failures.fetch_add(1, Ordering::Relaxed);
                     return;
                 }
             }
         }
-        None => {
-            let mut stream = stream;
-            let outcome = http::handle(&mut stream, &label).await;
-            let _ = tokio::io::AsyncWriteExt::shutdown(&mut stream).await;
-            outcome
-        }
+        None => http::handle(stream, label).await,
     };
     match outcome {
-        Ok(http::Outcome::Page) => {
+        http::Outcome::Page => {
             counters.pages.fetch_add(1, Ordering::Relaxed);
         }
-        Ok(http::Outcome::WebSocket) => {
+        http::Outcome::WebSocket => {
             counters.websockets.fetch_add(1, Ordering::Relaxed);
         }
-        _ => {}
+        http::Outcome::Nothing => {}
     }
 }

@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use rustls::pki_types::PrivateKeyDer;
-use rustls::pki_types::pem::PemObject;
 
 use crate::cert::Certificate;
 use crate::error::Result;
@@ -214,7 +213,7 @@ pub fn read_chain_file(path: &Path, password: &str) -> Result<ChainFile> {
             .collect(),
     };
     if crate::pem::looks_like_pem(&bytes)
-        && let Ok(key) = PrivateKeyDer::from_pem_slice(&bytes)
+        && let Ok(key) = crate::pem::private_key(&bytes)
         && let Ok(spki) = keypair::public_key_bits(&key)
     {
         keys.push((format!("the private key in {}", path.display()), spki));
@@ -228,14 +227,18 @@ pub fn read_chain_file(path: &Path, password: &str) -> Result<ChainFile> {
 /// Largest certificate or key file read for serving.
 const MAX_PEM_FILE: u64 = 1024 * 1024;
 
-fn read_pem_file(path: &Path) -> Result<Vec<crate::pem::Block>> {
+/// A PEM file's bytes, refused over [`MAX_PEM_FILE`].
+fn read_pem_bytes(path: &Path) -> Result<Vec<u8>> {
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
     if meta.len() > MAX_PEM_FILE {
         bail!("{}: larger than {MAX_PEM_FILE} bytes", path.display());
     }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    crate::pem::parse_all(&bytes).with_context(|| format!("{}", path.display()))
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn read_pem_file(path: &Path) -> Result<Vec<crate::pem::Block>> {
+    crate::pem::parse_all(&read_pem_bytes(path)?).with_context(|| format!("{}", path.display()))
 }
 
 /// The `CERTIFICATE` blocks of a PEM file, in file order (what `serve --cert`/`--chain` serve).
@@ -254,29 +257,20 @@ pub fn read_pem_certs(path: &Path) -> Result<Vec<rustls::pki_types::CertificateD
 /// The first private key of a PEM file: PKCS#8, SEC1 `EC PRIVATE KEY` or PKCS#1 `RSA PRIVATE KEY`; an
 /// encrypted key is refused with the command that decrypts it.
 pub fn read_pem_private_key(path: &Path) -> Result<PrivateKeyDer<'static>> {
-    use rustls::pki_types::{PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer};
-    for block in read_pem_file(path)? {
-        match block.label.as_str() {
-            "PRIVATE KEY" => {
-                return Ok(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
-                    block.contents,
-                )));
+    let bytes = read_pem_bytes(path)?;
+    match crate::pem::private_key(&bytes) {
+        Ok(key) => Ok(key),
+        Err(crate::pem::PemError::NoPrivateKey) => {
+            let blocks = crate::pem::parse_all(&bytes)?;
+            if blocks.iter().any(|b| b.label == "ENCRYPTED PRIVATE KEY") {
+                bail!(
+                    "{}: the key is encrypted; decrypt it first (openssl pkey -in {} -out plain.key)",
+                    path.display(),
+                    path.display()
+                );
             }
-            "EC PRIVATE KEY" => {
-                return Ok(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(block.contents)));
-            }
-            "RSA PRIVATE KEY" => {
-                return Ok(PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(
-                    block.contents,
-                )));
-            }
-            "ENCRYPTED PRIVATE KEY" => bail!(
-                "{}: the key is encrypted; decrypt it first (openssl pkey -in {} -out plain.key)",
-                path.display(),
-                path.display()
-            ),
-            _ => {}
+            bail!("{}: no PRIVATE KEY block", path.display())
         }
+        Err(e) => Err(e).with_context(|| format!("{}", path.display())),
     }
-    bail!("{}: no PRIVATE KEY block", path.display())
 }

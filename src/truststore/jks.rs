@@ -27,6 +27,7 @@ use super::{
     Entry, EntryBody, KeyMaterial, MAX_ALIAS_LEN, MAX_CHAIN_LEN, MAX_ENTRIES, MAX_KEY_LEN,
     OpaqueKey, PrivateKeyEntry, StoreError, StoreFormat, TrustStore,
 };
+use crate::asn1;
 use crate::cert::{Certificate, MAX_CERT_LEN};
 
 /// The first four bytes of a JKS store.
@@ -236,16 +237,17 @@ fn read_cert(cur: &mut Cursor<'_>, version: u32, what: &str) -> Result<Certifica
     }
     let len = cur.len(what, MAX_CERT_LEN)?;
     let der = cur.take(len, what)?;
-    match keyprotect::der_read(der) {
-        Some((0x30, _, [])) => Ok(Certificate::from_der_lazy(der)),
-        _ => Err(format!("{what} ({len} bytes) is not one DER SEQUENCE")),
+    if asn1::is_one(der, asn1::Tag::Sequence) {
+        Ok(Certificate::from_der_lazy(der))
+    } else {
+        Err(format!("{what} ({len} bytes) is not one DER SEQUENCE"))
     }
 }
 
 /// SHA-1(password as UTF-16BE ‖ "Mighty Aphrodite" ‖ body): the keytool integrity digest.
 fn integrity_digest(password: &str, body: &[u8]) -> [u8; DIGEST_LEN] {
     let mut md = Sha1::new();
-    md.update(keyprotect::utf16be(password));
+    md.update(asn1::utf16be(password));
     md.update(INTEGRITY_SALT);
     md.update(body);
     md.finalize().into()
@@ -348,11 +350,7 @@ fn key_for_store(
     flavor: Flavor,
 ) -> Result<Vec<u8>, StoreError> {
     let protect = |pkcs8: &[u8]| -> Result<Vec<u8>, StoreError> {
-        Ok(keyprotect::jks_protect(
-            pkcs8,
-            password,
-            keyprotect::random_salt()?,
-        ))
+        keyprotect::jks_protect(pkcs8, password, keyprotect::random_salt()?)
     };
     match key {
         KeyMaterial::Pkcs8(pkcs8) => protect(pkcs8),

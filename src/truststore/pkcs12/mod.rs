@@ -21,7 +21,7 @@
 //! and secret bags (when there are keys), then the certificate `SafeContents`, encrypted or in clear;
 //! then the MAC, unless the store is password-less.
 
-mod der;
+mod ber;
 mod oid;
 mod pbe;
 mod read;
@@ -30,7 +30,25 @@ mod write;
 pub use self::read::read;
 pub use self::write::write;
 
-use super::{Pkcs12Cipher, Pkcs12Mac, Pkcs12Protection, TrustStore};
+use super::{Pkcs12Cipher, Pkcs12Mac, Pkcs12Protection, StoreError, TrustStore};
+
+/// A source of salts and IVs: fills the buffer, or says why it could not.
+pub(crate) type Random<'a> = dyn FnMut(&mut [u8]) -> Result<(), StoreError> + 'a;
+
+/// Fills `buf` from the operating system's secure random source (through aws-lc-rs).
+pub(crate) fn system_random(buf: &mut [u8]) -> Result<(), StoreError> {
+    rustls::crypto::aws_lc_rs::default_provider()
+        .secure_random
+        .fill(buf)
+        .map_err(|_| {
+            StoreError::Unsupported("the system random number generator failed".to_owned())
+        })
+}
+
+/// A DER encoding failure (only a length beyond 4 GiB fails) as a [`StoreError`].
+fn der_error(e: crate::asn1::Error) -> StoreError {
+    StoreError::Unsupported(format!("cannot encode the PKCS#12 structure: {e}"))
+}
 
 /// keytool 12+'s default bag cipher and MAC: PBES2 with AES-256-CBC and PBKDF2-HmacSHA256, 10,000
 /// iterations; HmacPBESHA256 MAC, 10,000 iterations.
@@ -69,11 +87,11 @@ pub fn effective_protection(store: &TrustStore, password: &str) -> Pkcs12Protect
 
 #[cfg(test)]
 mod tests {
-    use super::der::{self, seq};
-    use super::write::{bag_attributes, cert_bag, data_content_info, rfc2253_subject};
+    use super::write::{bag_attributes, cert_bag, data_content_info, rfc2253_subject, write_with};
     use super::*;
+    use crate::asn1::{self, seq};
     use crate::cert::Certificate;
-    use crate::truststore::{Entry, StoreError, StoreFormat};
+    use crate::truststore::{Entry, EntryBody, KeyMaterial, PrivateKeyEntry, StoreFormat};
 
     fn ca_cert(name: &str) -> Certificate {
         let key = rcgen::KeyPair::generate().unwrap();
@@ -97,6 +115,71 @@ mod tests {
                 .push(Entry::trusted(*alias, cert.clone(), None));
         }
         store
+    }
+
+    /// A password-less PFX holding `bags` in one clear SafeContents.
+    fn password_less_pfx(bags: &[&[u8]]) -> Vec<u8> {
+        let contents = seq(bags).unwrap();
+        let auth_safe = seq(&[&data_content_info(&contents).unwrap()]).unwrap();
+        seq(&[
+            &asn1::uint(3).unwrap(),
+            &data_content_info(&auth_safe).unwrap(),
+        ])
+        .unwrap()
+    }
+
+    /// A "random" source that counts: the same sequence of bytes on every run.
+    fn counting_random() -> impl FnMut(&mut [u8]) -> Result<(), StoreError> {
+        let mut next = 0u8;
+        move |buf: &mut [u8]| {
+            for b in buf.iter_mut() {
+                *b = next;
+                next = next.wrapping_add(1);
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_same_store_password_and_random_source_write_the_same_bytes() {
+        let root = ca_cert("Lab CA");
+        let leaf_key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(vec!["app.lab.test".to_owned()]).unwrap();
+        params.not_before = rcgen::date_time_ymd(2025, 1, 2);
+        let leaf = params.self_signed(&leaf_key).unwrap();
+        let mut store = trust_store(&[("root", root)]);
+        // A key with no creation time and no localKeyId (as from a PKCS#12 file written by another tool).
+        store.entries.push(Entry {
+            alias: "server".to_owned(),
+            created_ms: None,
+            body: EntryBody::PrivateKey(PrivateKeyEntry {
+                key: KeyMaterial::Pkcs8(leaf_key.serialize_der()),
+                chain: vec![Certificate::from_der(leaf.der().to_vec()).unwrap()],
+                local_key_id: None,
+            }),
+        });
+        store.pkcs12_protection = Some(Pkcs12Protection::Encrypted {
+            cert_encryption: Pkcs12Cipher::Pbes2Aes256 { iterations: 100 },
+            mac: Pkcs12Mac {
+                digest: "SHA-256".to_owned(),
+                iterations: 100,
+            },
+        });
+        let first = write_with(&store, "changeit", &mut counting_random()).unwrap();
+        let second = write_with(&store, "changeit", &mut counting_random()).unwrap();
+        assert_eq!(first, second);
+        // The key's localKeyId is keytool's "Time <ms>" for its certificate's notBefore, not the clock.
+        let back = read(&first, "changeit").unwrap();
+        let server = &back.entries[back.find_alias("server").unwrap()];
+        let EntryBody::PrivateKey(pk) = &server.body else {
+            panic!("{server:?}");
+        };
+        assert_eq!(pk.local_key_id.as_deref(), Some(&b"Time 1735776000000"[..]));
+        assert_eq!(server.created_ms, Some(1_735_776_000_000));
+        // Password-less stores draw nothing at random: two plain writes are identical.
+        let mut clear = trust_store(&[("a", ca_cert("A"))]);
+        clear.pkcs12_protection = Some(Pkcs12Protection::PasswordLess);
+        assert_eq!(write(&clear, "").unwrap(), write(&clear, "").unwrap());
     }
 
     #[test]
@@ -184,12 +267,8 @@ mod tests {
     #[test]
     fn a_bag_without_a_friendly_name_gets_the_jdks_numbered_alias() {
         let cert = ca_cert("A");
-        let attrs = bag_attributes(None, None, true);
-        let contents = seq(&[&cert_bag(&cert, &attrs)]);
-        let pfx = seq(&[
-            &der::uint(3),
-            &data_content_info(&seq(&[&data_content_info(&contents)])),
-        ]);
+        let attrs = bag_attributes(None, None, true).unwrap();
+        let pfx = password_less_pfx(&[&cert_bag(&cert, &attrs).unwrap()]);
         let store = read(&pfx, "").unwrap();
         assert_eq!(store.entries.len(), 1);
         assert_eq!(store.entries[0].alias, "1");
@@ -202,12 +281,8 @@ mod tests {
     #[test]
     fn a_certificate_bag_without_the_oracle_attribute_is_no_entry() {
         let cert = ca_cert("A");
-        let attrs = bag_attributes(Some("plain"), None, false);
-        let contents = seq(&[&cert_bag(&cert, &attrs)]);
-        let pfx = seq(&[
-            &der::uint(3),
-            &data_content_info(&seq(&[&data_content_info(&contents)])),
-        ]);
+        let attrs = bag_attributes(Some("plain"), None, false).unwrap();
+        let pfx = password_less_pfx(&[&cert_bag(&cert, &attrs).unwrap()]);
         assert!(read(&pfx, "").unwrap().entries.is_empty());
     }
 }

@@ -1,60 +1,53 @@
-//! The object identifiers PKCS#12 uses, as DER content octets (what follows the 06 tag and length).
+//! The object identifiers PKCS#12 uses (`const-oid`; compare with what the reader returns through
+//! [`ObjectIdentifier::as_bytes`], the content octets after the 06 tag and length).
 
-/// PKCS#7 data (1.2.840.113549.1.7.1).
-pub const DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
-/// PKCS#7 encryptedData (1.2.840.113549.1.7.6).
-pub const ENCRYPTED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x06];
-/// pkcs8ShroudedKeyBag (1.2.840.113549.1.12.10.1.2).
-pub const SHROUDED_KEY_BAG: &[u8] = &[
-    0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x0a, 0x01, 0x02,
-];
-/// certBag (1.2.840.113549.1.12.10.1.3).
-pub const CERT_BAG: &[u8] = &[
-    0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x0a, 0x01, 0x03,
-];
-/// secretBag (1.2.840.113549.1.12.10.1.5).
-pub const SECRET_BAG: &[u8] = &[
-    0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x0a, 0x01, 0x05,
-];
-/// x509Certificate, the certificate type of a certBag (1.2.840.113549.1.9.22.1).
-pub const X509_CERTIFICATE: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x16, 0x01];
-/// PKCS#9 friendlyName: the alias (1.2.840.113549.1.9.20).
-pub const FRIENDLY_NAME: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x14];
-/// PKCS#9 localKeyId: ties a key to its certificate (1.2.840.113549.1.9.21).
-pub const LOCAL_KEY_ID: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x15];
-/// Oracle's trustedKeyUsage attribute: marks a trust anchor for the JDK (2.16.840.1.113894.746875.1.1).
-pub const ORACLE_TRUSTED_KEY_USAGE: &[u8] = &[
-    0x60, 0x86, 0x48, 0x01, 0x86, 0xf9, 0x66, 0xad, 0xca, 0x7b, 0x01, 0x01,
-];
-/// anyExtendedKeyUsage, the value keytool puts in trustedKeyUsage (2.5.29.37.0).
-pub const ANY_EXTENDED_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25, 0x00];
-/// PKCS#5 PBES2 (1.2.840.113549.1.5.13).
-pub const PBES2: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d];
-/// PKCS#5 PBKDF2 (1.2.840.113549.1.5.12).
-pub const PBKDF2: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0c];
-/// PKCS#5 PBMAC1 (RFC 9579) (1.2.840.113549.1.5.14).
-pub const PBMAC1: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0e];
-/// hmacWithSHA256 (1.2.840.113549.2.9).
-pub const HMAC_WITH_SHA256: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x09];
-/// AES-256-CBC (2.16.840.1.101.3.4.1.42).
-pub const AES_256_CBC: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2a];
-/// pbeWithSHAAnd128BitRC2-CBC (1.2.840.113549.1.12.1.5).
-pub const PBE_SHA1_RC2_128: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x05];
-/// pbeWithSHAAnd40BitRC2-CBC (keytool 8 certificates) (1.2.840.113549.1.12.1.6).
-pub const PBE_SHA1_RC2_40: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x06];
-/// pbeWithSHAAnd3-KeyTripleDES-CBC (keytool 8 keys) (1.2.840.113549.1.12.1.3).
-pub const PBE_SHA1_3DES: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x03];
-/// SHA-1 (1.3.14.3.2.26).
-pub const SHA1: &[u8] = &[0x2b, 0x0e, 0x03, 0x02, 0x1a];
-/// SHA-224 (2.16.840.1.101.3.4.2.4).
-pub const SHA224: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x04];
-/// SHA-256 (2.16.840.1.101.3.4.2.1).
-pub const SHA256: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];
-/// SHA-384 (2.16.840.1.101.3.4.2.2).
-pub const SHA384: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02];
-/// SHA-512 (2.16.840.1.101.3.4.2.3).
-pub const SHA512: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03];
-/// SHA-512/224 (2.16.840.1.101.3.4.2.5).
-pub const SHA512_224: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x05];
-/// SHA-512/256 (2.16.840.1.101.3.4.2.6).
-pub const SHA512_256: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x06];
+use crate::asn1::ObjectIdentifier;
+
+const fn oid(dotted: &str) -> ObjectIdentifier {
+    ObjectIdentifier::new_unwrap(dotted)
+}
+
+/// PKCS#7 data.
+pub const DATA: ObjectIdentifier = oid("1.2.840.113549.1.7.1");
+/// PKCS#7 encryptedData.
+pub const ENCRYPTED_DATA: ObjectIdentifier = oid("1.2.840.113549.1.7.6");
+/// pkcs8ShroudedKeyBag.
+pub const SHROUDED_KEY_BAG: ObjectIdentifier = oid("1.2.840.113549.1.12.10.1.2");
+/// certBag.
+pub const CERT_BAG: ObjectIdentifier = oid("1.2.840.113549.1.12.10.1.3");
+/// secretBag.
+pub const SECRET_BAG: ObjectIdentifier = oid("1.2.840.113549.1.12.10.1.5");
+/// x509Certificate, the certificate type of a certBag.
+pub const X509_CERTIFICATE: ObjectIdentifier = oid("1.2.840.113549.1.9.22.1");
+/// PKCS#9 friendlyName: the alias.
+pub const FRIENDLY_NAME: ObjectIdentifier = oid("1.2.840.113549.1.9.20");
+/// PKCS#9 localKeyId: ties a key to its certificate.
+pub const LOCAL_KEY_ID: ObjectIdentifier = oid("1.2.840.113549.1.9.21");
+/// Oracle's trustedKeyUsage attribute: marks a trust anchor for the JDK.
+pub const ORACLE_TRUSTED_KEY_USAGE: ObjectIdentifier = oid("2.16.840.1.113894.746875.1.1");
+/// anyExtendedKeyUsage, the value keytool puts in trustedKeyUsage.
+pub const ANY_EXTENDED_KEY_USAGE: ObjectIdentifier = oid("2.5.29.37.0");
+/// PKCS#5 PBES2.
+pub const PBES2: ObjectIdentifier = oid("1.2.840.113549.1.5.13");
+/// PKCS#5 PBMAC1 (RFC 9579).
+pub const PBMAC1: ObjectIdentifier = oid("1.2.840.113549.1.5.14");
+/// pbeWithSHAAnd128BitRC2-CBC.
+pub const PBE_SHA1_RC2_128: ObjectIdentifier = oid("1.2.840.113549.1.12.1.5");
+/// pbeWithSHAAnd40BitRC2-CBC (keytool 8 certificates).
+pub const PBE_SHA1_RC2_40: ObjectIdentifier = oid("1.2.840.113549.1.12.1.6");
+/// pbeWithSHAAnd3-KeyTripleDES-CBC (keytool 8 keys).
+pub const PBE_SHA1_3DES: ObjectIdentifier = oid("1.2.840.113549.1.12.1.3");
+/// SHA-1.
+pub const SHA1: ObjectIdentifier = oid("1.3.14.3.2.26");
+/// SHA-224.
+pub const SHA224: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.4");
+/// SHA-256.
+pub const SHA256: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.1");
+/// SHA-384.
+pub const SHA384: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.2");
+/// SHA-512.
+pub const SHA512: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.3");
+/// SHA-512/224.
+pub const SHA512_224: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.5");
+/// SHA-512/256.
+pub const SHA512_256: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.6");

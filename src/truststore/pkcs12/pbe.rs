@@ -12,11 +12,11 @@ use cbc::cipher::{
     BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, KeyInit, KeyIvInit,
 };
 use hmac::{Mac, digest};
-use pkcs5::der::Decode;
 use pkcs12::kdf::{Pkcs12KeyType, derive_key};
 
-use super::der::{self, NULL, Reader, oid_to_string, seq, tlv, uint};
-use super::oid;
+use super::ber::{self, NULL, Reader};
+use super::{Random, der_error, oid};
+use crate::asn1::{self, Decode, Encode, ObjectIdentifier, oid_to_string};
 use crate::truststore::{Pkcs12Cipher, Pkcs12Mac, StoreError};
 
 /// Largest iteration count accepted, for encryption or MAC: the JDK's `PKCS12KeyStore.MAX_ITERATION_COUNT`
@@ -37,8 +37,8 @@ pub enum PbeError {
     Unsupported(String),
 }
 
-impl From<der::DerError> for PbeError {
-    fn from(e: der::DerError) -> Self {
+impl From<ber::DerError> for PbeError {
+    fn from(e: ber::DerError) -> Self {
         PbeError::Malformed(e)
     }
 }
@@ -50,19 +50,9 @@ fn bmp_password(password: &str) -> Vec<u8> {
     if password == "\0" {
         return Vec::new();
     }
-    let mut out = der::string_to_bmp(password);
+    let mut out = asn1::utf16be(password);
     out.extend_from_slice(&[0, 0]);
     out
-}
-
-/// Fills `buf` from the operating system's secure random source (through aws-lc-rs).
-fn random(buf: &mut [u8]) -> Result<(), StoreError> {
-    rustls::crypto::aws_lc_rs::default_provider()
-        .secure_random
-        .fill(buf)
-        .map_err(|_| {
-            StoreError::Unsupported("the system random number generator failed".to_owned())
-        })
 }
 
 /// Decrypts `data` under the `AlgorithmIdentifier` whose whole encoding is `alg_id`; returns the plain
@@ -77,7 +67,7 @@ pub fn decrypt(
     let mut outer = Reader::new(alg_id);
     let mut alg = outer.sequence("encryption algorithm")?;
     let alg_oid = alg.oid("encryption algorithm")?;
-    if alg_oid == oid::PBES2 {
+    if alg_oid == oid::PBES2.as_bytes() {
         let params = alg.element("PBES2 parameters")?;
         let params = pkcs5::pbes2::Parameters::from_der(params.whole)
             .map_err(|e| PbeError::Malformed(format!("PBES2 parameters: {e}")))?;
@@ -107,11 +97,13 @@ pub fn decrypt(
     Ok((plain, kind.cipher(iterations)))
 }
 
-/// Encrypts `data` with `cipher`; returns the `AlgorithmIdentifier` (DER) and the cipher text.
+/// Encrypts `data` with `cipher`, salt and IV drawn from `random`; returns the `AlgorithmIdentifier` (DER)
+/// and the cipher text.
 pub fn encrypt(
     cipher: &Pkcs12Cipher,
     data: &[u8],
     password: &str,
+    random: &mut Random<'_>,
 ) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
     let mut salt = [0u8; SALT_LEN];
     random(&mut salt)?;
@@ -119,29 +111,25 @@ pub fn encrypt(
         Pkcs12Cipher::Pbes2Aes256 { iterations } => {
             let mut iv = [0u8; 16];
             random(&mut iv)?;
-            // Exactly keytool's encoding: PBKDF2 (salt, iterations, key length 32, hmacWithSHA256),
-            // AES-256-CBC with its IV.
-            let kdf = seq(&[
-                &tlv(der::OID, oid::PBKDF2),
-                &seq(&[
-                    &tlv(der::OCTET_STRING, &salt),
-                    &uint(iterations),
-                    &uint(32),
-                    &seq(&[&tlv(der::OID, oid::HMAC_WITH_SHA256), &tlv(NULL, &[])]),
-                ]),
-            ]);
-            let enc = seq(&[
-                &tlv(der::OID, oid::AES_256_CBC),
-                &tlv(der::OCTET_STRING, &iv),
-            ]);
-            let params = seq(&[&kdf, &enc]);
-            let parsed = pkcs5::pbes2::Parameters::from_der(&params).map_err(|e| {
-                StoreError::Unsupported(format!("cannot build PBES2 parameters: {e}"))
-            })?;
-            let encrypted = parsed
+            // Exactly keytool's encoding: PBKDF2 (salt, iterations, key length 32, hmacWithSHA256 with
+            // NULL parameters), AES-256-CBC with its IV.
+            let params = pkcs5::pbes2::Parameters {
+                kdf: pkcs5::pbes2::Pbkdf2Params {
+                    salt: pkcs5::pbes2::Salt::new(salt).map_err(der_error)?,
+                    iteration_count: iterations,
+                    key_length: Some(32),
+                    prf: pkcs5::pbes2::Pbkdf2Prf::HmacWithSha256,
+                }
+                .into(),
+                encryption: pkcs5::pbes2::EncryptionScheme::Aes256Cbc { iv },
+            };
+            let encrypted = params
                 .encrypt(password.as_bytes(), data)
                 .map_err(|e| StoreError::Unsupported(format!("PBES2 encryption failed: {e}")))?;
-            Ok((seq(&[&tlv(der::OID, oid::PBES2), &params]), encrypted))
+            let alg = pkcs5::EncryptionScheme::Pbes2(params)
+                .to_der()
+                .map_err(der_error)?;
+            Ok((alg, encrypted))
         }
         Pkcs12Cipher::Rc2_40 { iterations } | Pkcs12Cipher::TripleDes { iterations } => {
             let kind = if matches!(cipher, Pkcs12Cipher::Rc2_40 { .. }) {
@@ -152,8 +140,12 @@ pub fn encrypt(
             let encrypted = kind
                 .run(true, data, &salt, iterations, password)
                 .map_err(|_| StoreError::Unsupported("PBES1 encryption failed".to_owned()))?;
-            let params = seq(&[&tlv(der::OCTET_STRING, &salt), &uint(iterations)]);
-            Ok((seq(&[&tlv(der::OID, kind.oid()), &params]), encrypted))
+            let alg = (|| {
+                let params = asn1::seq(&[&asn1::octets(&salt)?, &asn1::uint(iterations)?])?;
+                asn1::seq(&[&asn1::oid(&kind.oid())?, &params])
+            })()
+            .map_err(der_error)?;
+            Ok((alg, encrypted))
         }
     }
 }
@@ -177,15 +169,12 @@ enum Pbes1 {
 
 impl Pbes1 {
     fn from_oid(o: &[u8]) -> Option<Pbes1> {
-        match o {
-            x if x == oid::PBE_SHA1_RC2_40 => Some(Pbes1::Rc2_40),
-            x if x == oid::PBE_SHA1_RC2_128 => Some(Pbes1::Rc2_128),
-            x if x == oid::PBE_SHA1_3DES => Some(Pbes1::TripleDes),
-            _ => None,
-        }
+        [Pbes1::Rc2_40, Pbes1::Rc2_128, Pbes1::TripleDes]
+            .into_iter()
+            .find(|kind| kind.oid().as_bytes() == o)
     }
 
-    fn oid(self) -> &'static [u8] {
+    fn oid(self) -> ObjectIdentifier {
         match self {
             Pbes1::Rc2_40 => oid::PBE_SHA1_RC2_40,
             Pbes1::Rc2_128 => oid::PBE_SHA1_RC2_128,
@@ -252,7 +241,7 @@ where
 }
 
 /// The digests a PKCS#12 MAC may use: `(OID, name)`, names as [`Pkcs12Mac::digest`] holds them.
-const MAC_DIGESTS: &[(&[u8], &str)] = &[
+const MAC_DIGESTS: &[(ObjectIdentifier, &str)] = &[
     (oid::SHA1, "SHA-1"),
     (oid::SHA224, "SHA-224"),
     (oid::SHA256, "SHA-256"),
@@ -311,12 +300,12 @@ pub fn verify_mac(
     let mut digest_info = mac.sequence("MacData digest")?;
     let mut alg = digest_info.sequence("MacData digest algorithm")?;
     let alg_oid = alg.oid("MacData digest algorithm")?;
-    if alg_oid == oid::PBMAC1 {
+    if alg_oid == oid::PBMAC1.as_bytes() {
         return Err(PbeError::Unsupported("PBMAC1 (RFC 9579)".to_owned()));
     }
     let name = MAC_DIGESTS
         .iter()
-        .find(|(o, _)| *o == alg_oid)
+        .find(|(o, _)| o.as_bytes() == alg_oid)
         .map(|(_, n)| *n)
         .ok_or_else(|| PbeError::Unsupported(format!("MAC digest {}", oid_to_string(alg_oid))))?;
     if !alg.is_empty() {
@@ -356,8 +345,13 @@ pub fn verify_mac(
     })
 }
 
-/// Builds a `MacData` over `auth_safe` with a fresh salt.
-pub fn mac_data(mac: &Pkcs12Mac, auth_safe: &[u8], password: &str) -> Result<Vec<u8>, StoreError> {
+/// Builds a `MacData` over `auth_safe` with a salt drawn from `random`.
+pub fn mac_data(
+    mac: &Pkcs12Mac,
+    auth_safe: &[u8],
+    password: &str,
+    random: &mut Random<'_>,
+) -> Result<Vec<u8>, StoreError> {
     let (oid, name) = MAC_DIGESTS
         .iter()
         .find(|(_, n)| {
@@ -380,14 +374,16 @@ pub fn mac_data(mac: &Pkcs12Mac, auth_safe: &[u8], password: &str) -> Result<Vec
     random(&mut salt)?;
     let value = compute_mac(name, auth_safe, &salt, mac.iterations, password)
         .map_err(|_| StoreError::Unsupported("PKCS#12 MAC computation failed".to_owned()))?;
-    Ok(seq(&[
-        &seq(&[
-            &seq(&[&tlv(der::OID, oid), &tlv(NULL, &[])]),
-            &tlv(der::OCTET_STRING, &value),
-        ]),
-        &tlv(der::OCTET_STRING, &salt),
-        &uint(mac.iterations),
-    ]))
+    // MacData ::= SEQUENCE { mac DigestInfo { AlgorithmIdentifier { OID, NULL }, digest }, salt, iterations }
+    (|| {
+        let algorithm = asn1::seq(&[&asn1::oid(oid)?, asn1::NULL])?;
+        asn1::seq(&[
+            &asn1::seq(&[&algorithm, &asn1::octets(&value)?])?,
+            &asn1::octets(&salt)?,
+            &asn1::uint(mac.iterations)?,
+        ])
+    })()
+    .map_err(der_error)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -398,6 +394,8 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    use crate::truststore::pkcs12::system_random;
+
     #[test]
     fn every_cipher_keytool_writes_decrypts_what_it_encrypted() {
         let ciphers = [
@@ -406,7 +404,8 @@ mod tests {
             Pkcs12Cipher::TripleDes { iterations: 1000 },
         ];
         for cipher in ciphers {
-            let (alg, ct) = encrypt(&cipher, b"secret bytes", "changeit").unwrap();
+            let (alg, ct) =
+                encrypt(&cipher, b"secret bytes", "changeit", &mut system_random).unwrap();
             let (pt, read) = decrypt(&alg, &ct, "changeit").unwrap();
             assert_eq!(pt, b"secret bytes");
             assert_eq!(read, cipher);
@@ -418,12 +417,41 @@ mod tests {
     }
 
     #[test]
+    fn pbes2_parameters_are_encoded_exactly_as_keytool_does() {
+        let mut next = 0u8;
+        let mut counting = |buf: &mut [u8]| {
+            for b in buf.iter_mut() {
+                *b = next;
+                next += 1;
+            }
+            Ok(())
+        };
+        let cipher = Pkcs12Cipher::Pbes2Aes256 { iterations: 10_000 };
+        let (alg, _) = encrypt(&cipher, b"data", "changeit", &mut counting).unwrap();
+        let salt: Vec<u8> = (0..20).collect();
+        let iv: Vec<u8> = (20..36).collect();
+        let oid = |dotted| asn1::oid(&ObjectIdentifier::new_unwrap(dotted)).unwrap();
+        let seq = |parts: &[&[u8]]| asn1::seq(parts).unwrap();
+        let prf = seq(&[&oid("1.2.840.113549.2.9"), asn1::NULL]);
+        let pbkdf2_params = seq(&[
+            &asn1::octets(&salt).unwrap(),
+            &asn1::uint(10_000).unwrap(),
+            &asn1::uint(32).unwrap(),
+            &prf,
+        ]);
+        let kdf = seq(&[&oid("1.2.840.113549.1.5.12"), &pbkdf2_params]);
+        let enc = seq(&[&oid("2.16.840.1.101.3.4.1.42"), &asn1::octets(&iv).unwrap()]);
+        let expected = seq(&[&oid("1.2.840.113549.1.5.13"), &seq(&[&kdf, &enc])]);
+        assert_eq!(hex::encode(alg), hex::encode(expected));
+    }
+
+    #[test]
     fn a_mac_checks_with_the_right_password_only() {
         let mac = Pkcs12Mac {
             digest: "SHA-256".to_owned(),
             iterations: 100,
         };
-        let data = mac_data(&mac, b"auth safe", "changeit").unwrap();
+        let data = mac_data(&mac, b"auth safe", "changeit", &mut system_random).unwrap();
         assert_eq!(verify_mac(&data, b"auth safe", "changeit").unwrap(), mac);
         assert!(matches!(
             verify_mac(&data, b"auth safe", "nope"),

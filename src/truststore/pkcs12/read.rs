@@ -2,9 +2,10 @@
 
 use std::borrow::Cow;
 
-use super::der::{self, CONTEXT_0, Reader, oid_to_string};
+use super::ber::{self, CONTEXT_0, Reader};
 use super::pbe::{self, PbeError};
 use super::{keytool_default_cipher, keytool_default_mac, oid};
+use crate::asn1::{self, oid_to_string};
 use crate::cert::Certificate;
 use crate::truststore::{
     Entry, EntryBody, EntryKind, KeyMaterial, MAX_CHAIN_LEN, MAX_ENTRIES, MAX_KEY_LEN, OpaqueKey,
@@ -72,12 +73,12 @@ fn read_with(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
         let what = format!("ContentInfo {index} of the authenticated safe");
         let mut content_info = safes.sequence(&what).map_err(StoreError::malformed)?;
         let content_type = content_info.oid(&what).map_err(StoreError::malformed)?;
-        let contents: Cow<'_, [u8]> = if content_type == oid::DATA {
+        let contents: Cow<'_, [u8]> = if content_type == oid::DATA.as_bytes() {
             let mut inner = content_info
                 .explicit0(&what)
                 .map_err(StoreError::malformed)?;
             inner.octet_string(&what).map_err(StoreError::malformed)?
-        } else if content_type == oid::ENCRYPTED_DATA {
+        } else if content_type == oid::ENCRYPTED_DATA.as_bytes() {
             let (plain, cipher) = decrypt_encrypted_data(&mut content_info, &what, password)?;
             cert_cipher.get_or_insert(cipher);
             Cow::Owned(plain)
@@ -128,7 +129,7 @@ fn read_with(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
 fn read_data_content_info<'a>(r: &mut Reader<'a>, what: &str) -> Result<Cow<'a, [u8]>, String> {
     let mut content_info = r.sequence(what)?;
     let content_type = content_info.oid(what)?;
-    if content_type != oid::DATA {
+    if content_type != oid::DATA.as_bytes() {
         return Err(format!(
             "{what} has content type {}, not data: public-key integrity mode is not supported (nor by the JDK)",
             oid_to_string(content_type)
@@ -161,18 +162,18 @@ fn decrypt_encrypted_data(
         .element(&format!("{what}: encryption algorithm"))
         .map_err(m)?;
     let content = match info.peek_tag() {
-        Some(der::CONTEXT_0_PRIMITIVE) => Cow::Borrowed(info.element(what).map_err(m)?.content),
+        Some(ber::CONTEXT_0_PRIMITIVE) => Cow::Borrowed(info.element(what).map_err(m)?.content),
         Some(CONTEXT_0) => {
             let element = info.element(what).map_err(m)?;
             let mut joined = Vec::with_capacity(element.content.len());
-            der::join_segments(element.content, der::OCTET_STRING, 0, &mut joined)
+            ber::join_segments(element.content, ber::OCTET_STRING, 0, &mut joined)
                 .map_err(|e| StoreError::malformed(format!("{what}: {e}")))?;
             Cow::Owned(joined)
         }
         Some(t) => {
             return Err(StoreError::malformed(format!(
                 "{what}: encrypted content has {}, expected [0]",
-                der::tag_name(t)
+                ber::tag_name(t)
             )));
         }
         None => {
@@ -296,7 +297,7 @@ impl Loader {
             read_attributes(bag.set("bag attributes").map_err(e)?).map_err(e)?
         };
 
-        let item = if bag_id == oid::SHROUDED_KEY_BAG {
+        let item = if bag_id == oid::SHROUDED_KEY_BAG.as_bytes() {
             let epki = value.element("EncryptedPrivateKeyInfo").map_err(e)?;
             let key = decrypt_epki(epki.whole, password)
                 .map_err(|err| pbe_error(err, Some(index), "private key"))?;
@@ -304,7 +305,7 @@ impl Loader {
                 .map_err(|m| StoreError::in_entry(index, format!("decrypted private key: {m}")))?;
             self.private_key_count += 1;
             BagItem::PrivateKey(key)
-        } else if bag_id == oid::CERT_BAG {
+        } else if bag_id == oid::CERT_BAG.as_bytes() {
             let mut cert_bag = value.sequence("CertBag").map_err(e)?;
             cert_bag.oid("certificate type").map_err(e)?;
             let der = cert_bag
@@ -314,7 +315,7 @@ impl Loader {
             let cert = Certificate::from_der(der.into_owned())
                 .map_err(|err| e(format!("certificate bag: {err}")))?;
             BagItem::Cert(cert)
-        } else if bag_id == oid::SECRET_BAG {
+        } else if bag_id == oid::SECRET_BAG.as_bytes() {
             let mut secret_bag = value.sequence("SecretBag").map_err(e)?;
             secret_bag.oid("secret type").map_err(e)?;
             let sealed = secret_bag
@@ -508,13 +509,15 @@ fn read_attributes(mut set: Reader<'_>) -> Result<BagAttributes, String> {
                 oid_to_string(attr_oid)
             ));
         }
-        if attr_oid == oid::FRIENDLY_NAME {
-            let name = values.expect(der::BMP_STRING, "friendlyName")?;
-            out.friendly_name =
-                Some(der::bmp_to_string(name).map_err(|m| format!("friendlyName: {m}"))?);
-        } else if attr_oid == oid::LOCAL_KEY_ID {
+        if attr_oid == oid::FRIENDLY_NAME.as_bytes() {
+            let name = values.expect(ber::BMP_STRING, "friendlyName")?;
+            out.friendly_name = Some(
+                asn1::utf16be_to_string(name, "BMPString")
+                    .map_err(|m| format!("friendlyName: {m}"))?,
+            );
+        } else if attr_oid == oid::LOCAL_KEY_ID.as_bytes() {
             out.local_key_id = Some(values.octet_string("localKeyId")?.into_owned());
-        } else if attr_oid == oid::ORACLE_TRUSTED_KEY_USAGE {
+        } else if attr_oid == oid::ORACLE_TRUSTED_KEY_USAGE.as_bytes() {
             let mut usages = Vec::new();
             while !values.is_empty() {
                 usages.push(values.oid("trustedKeyUsage")?.to_vec());

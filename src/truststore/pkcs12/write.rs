@@ -3,9 +3,9 @@
 
 use std::borrow::Cow;
 
-use super::der::{self, CONTEXT_0, seq, tlv};
 use super::read::{check_pkcs8, key_algorithm};
-use super::{effective_protection, keytool_default_cipher, oid, pbe};
+use super::{Random, der_error, effective_protection, keytool_default_cipher, oid, pbe};
+use crate::asn1::{self, CONTEXT_0, Tag, seq, tlv};
 use crate::cert::Certificate;
 use crate::truststore::keyprotect;
 use crate::truststore::{
@@ -23,7 +23,22 @@ use crate::truststore::{
 /// under the JKS/JCEKS key protector that `password` does not open, secret keys that did not come
 /// from a PKCS#12 file, and any store that needs a password (a MAC, encrypted certificates, or keys)
 /// when `password` is empty or not ASCII (the JDK refuses non-ASCII PKCS#12 passwords).
+///
+/// Salts and IVs come from the system's secure random source; nothing else varies between two writes
+/// of the same store.
 pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> {
+    write_with(store, password, &mut super::system_random)
+}
+
+/// [`write()`] with salts and IVs drawn from `random`: the output is a function of the store, the
+/// password and what `random` gives. A key entry with no creation time (read from a PKCS#12 file whose
+/// localKeyId is not keytool's "Time …") keeps its localKeyId; when it needs a new one, it is keytool's
+/// "Time <ms>" for its certificate's notBefore (a secret key: the epoch), never the clock.
+pub(crate) fn write_with(
+    store: &TrustStore,
+    password: &str,
+    random: &mut Random<'_>,
+) -> Result<Vec<u8>, StoreError> {
     let protection = effective_protection(store, password);
     check_aliases(store)?;
     if password.is_empty() {
@@ -56,18 +71,23 @@ pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> 
     for (index, entry) in store.entries.iter().enumerate() {
         match &entry.body {
             EntryBody::TrustedCert(cert) => {
-                let attrs = bag_attributes(Some(&entry.alias), None, true);
-                cert_bags.push(cert_bag(cert, &attrs));
+                let attrs = bag_attributes(Some(&entry.alias), None, true).map_err(der_error)?;
+                cert_bags.push(cert_bag(cert, &attrs).map_err(der_error)?);
             }
             EntryBody::PrivateKey(pk) => {
-                let key_id = key_ids.assign(pk.local_key_id.clone(), entry.created_ms);
-                let attrs = bag_attributes(Some(&entry.alias), Some(&key_id), false);
+                let created_ms = entry.created_ms.or_else(|| {
+                    pk.chain
+                        .first()
+                        .map(|leaf| leaf.info().not_before.saturating_mul(1000))
+                });
+                let key_id = key_ids.assign(pk.local_key_id.clone(), created_ms);
+                let attrs =
+                    bag_attributes(Some(&entry.alias), Some(&key_id), false).map_err(der_error)?;
                 key_bags.push(shrouded_key_bag(
                     index,
                     entry,
                     pk,
-                    &key_cipher,
-                    password,
+                    (&key_cipher, password, &mut *random),
                     &attrs,
                 )?);
                 // keytool: the leaf carries the key's alias and localKeyId, the rest of the chain its
@@ -77,18 +97,19 @@ pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> 
                         attrs.clone()
                     } else {
                         bag_attributes(rfc2253_subject(cert).as_deref(), None, false)
+                            .map_err(der_error)?
                     };
-                    cert_bags.push(cert_bag(cert, &attrs));
+                    cert_bags.push(cert_bag(cert, &attrs).map_err(der_error)?);
                 }
             }
             EntryBody::SecretKey(key) => {
                 let key_id = key_ids.assign(None, entry.created_ms);
-                let attrs = bag_attributes(Some(&entry.alias), Some(&key_id), false);
+                let attrs =
+                    bag_attributes(Some(&entry.alias), Some(&key_id), false).map_err(der_error)?;
                 key_bags.push(secret_bag(
                     &entry.alias,
                     key,
-                    &key_cipher,
-                    password,
+                    (&key_cipher, password, &mut *random),
                     &attrs,
                 )?);
             }
@@ -97,33 +118,36 @@ pub fn write(store: &TrustStore, password: &str) -> Result<Vec<u8>, StoreError> 
 
     let mut safes: Vec<Vec<u8>> = Vec::new();
     if !key_bags.is_empty() {
-        safes.push(data_content_info(&seq(&slices(&key_bags))));
+        let contents = seq(&slices(&key_bags)).map_err(der_error)?;
+        safes.push(data_content_info(&contents).map_err(der_error)?);
     }
     if !cert_bags.is_empty() {
-        safes.push(cert_content_info(
-            &seq(&slices(&cert_bags)),
-            &protection,
-            password,
-        )?);
+        let contents = seq(&slices(&cert_bags)).map_err(der_error)?;
+        safes.push(cert_content_info(&contents, &protection, password, random)?);
     }
-    let auth_safe = seq(&slices(&safes));
-    let mut pfx: Vec<Vec<u8>> = vec![der::uint(3), data_content_info(&auth_safe)];
+    let auth_safe = seq(&slices(&safes)).map_err(der_error)?;
+    let mut pfx: Vec<Vec<u8>> = vec![
+        asn1::uint(3).map_err(der_error)?,
+        data_content_info(&auth_safe).map_err(der_error)?,
+    ];
     match &protection {
         Pkcs12Protection::PasswordLess => {}
         Pkcs12Protection::ClearCertsWithMac(mac) | Pkcs12Protection::Encrypted { mac, .. } => {
-            pfx.push(pbe::mac_data(mac, &auth_safe, password)?);
+            pfx.push(pbe::mac_data(mac, &auth_safe, password, random)?);
         }
     }
-    Ok(seq(&slices(&pfx)))
+    seq(&slices(&pfx)).map_err(der_error)
 }
+
+/// How a bag is encrypted: the cipher, the store password and the source of salts and IVs.
+type Encryption<'a, 'r> = (&'a Pkcs12Cipher, &'a str, &'a mut Random<'r>);
 
 /// A `pkcs8ShroudedKeyBag` for entry `index`.
 fn shrouded_key_bag(
     index: usize,
     entry: &Entry,
     pk: &PrivateKeyEntry,
-    cipher: &Pkcs12Cipher,
-    password: &str,
+    (cipher, password, random): Encryption<'_, '_>,
     attrs: &[u8],
 ) -> Result<Vec<u8>, StoreError> {
     let pkcs8: Cow<'_, [u8]> = match &pk.key {
@@ -144,17 +168,19 @@ fn shrouded_key_bag(
     };
     let pkcs8 = pkcs8.as_ref();
     check_pkcs8(pkcs8).map_err(|m| StoreError::in_entry(index, format!("private key: {m}")))?;
-    let (alg, encrypted) = pbe::encrypt(cipher, pkcs8, password)?;
-    let epki = seq(&[&alg, &tlv(der::OCTET_STRING, &encrypted)]);
-    Ok(safe_bag(oid::SHROUDED_KEY_BAG, &epki, attrs))
+    let (alg, encrypted) = pbe::encrypt(cipher, pkcs8, password, random)?;
+    (|| {
+        let epki = seq(&[&alg, &asn1::octets(&encrypted)?])?;
+        safe_bag(&oid::SHROUDED_KEY_BAG, &epki, attrs)
+    })()
+    .map_err(der_error)
 }
 
 /// A `secretBag` as the JDK writes it: the key sealed like a PKCS#8 key, in an `EncryptedPrivateKeyInfo`.
 fn secret_bag(
     alias: &str,
     key: &OpaqueKey,
-    cipher: &Pkcs12Cipher,
-    password: &str,
+    (cipher, password, random): Encryption<'_, '_>,
     attrs: &[u8],
 ) -> Result<Vec<u8>, StoreError> {
     if key_algorithm(&key.blob).is_err() {
@@ -163,13 +189,16 @@ fn secret_bag(
              trustpath cannot re-encode it: keep the store as JCEKS or delete the entry"
         )));
     }
-    let (alg, encrypted) = pbe::encrypt(cipher, &key.blob, password)?;
-    let epki = seq(&[&alg, &tlv(der::OCTET_STRING, &encrypted)]);
-    let secret = seq(&[
-        &tlv(der::OID, oid::SHROUDED_KEY_BAG),
-        &tlv(CONTEXT_0, &tlv(der::OCTET_STRING, &epki)),
-    ]);
-    Ok(safe_bag(oid::SECRET_BAG, &secret, attrs))
+    let (alg, encrypted) = pbe::encrypt(cipher, &key.blob, password, random)?;
+    (|| {
+        let epki = seq(&[&alg, &asn1::octets(&encrypted)?])?;
+        let secret = seq(&[
+            &asn1::oid(&oid::SHROUDED_KEY_BAG)?,
+            &tlv(CONTEXT_0, &asn1::octets(&epki)?)?,
+        ])?;
+        safe_bag(&oid::SECRET_BAG, &secret, attrs)
+    })()
+    .map_err(der_error)
 }
 
 /// The certificates' `ContentInfo`: data in clear, or `EncryptedData` under the store's cipher.
@@ -177,25 +206,29 @@ fn cert_content_info(
     contents: &[u8],
     protection: &Pkcs12Protection,
     password: &str,
+    random: &mut Random<'_>,
 ) -> Result<Vec<u8>, StoreError> {
     match protection {
         Pkcs12Protection::PasswordLess | Pkcs12Protection::ClearCertsWithMac(_) => {
-            Ok(data_content_info(contents))
+            data_content_info(contents).map_err(der_error)
         }
         Pkcs12Protection::Encrypted {
             cert_encryption, ..
         } => {
-            let (alg, encrypted) = pbe::encrypt(cert_encryption, contents, password)?;
-            let info = seq(&[
-                &tlv(der::OID, oid::DATA),
-                &alg,
-                &tlv(der::CONTEXT_0_PRIMITIVE, &encrypted),
-            ]);
-            let encrypted_data = seq(&[&der::uint(0), &info]);
-            Ok(seq(&[
-                &tlv(der::OID, oid::ENCRYPTED_DATA),
-                &tlv(CONTEXT_0, &encrypted_data),
-            ]))
+            let (alg, encrypted) = pbe::encrypt(cert_encryption, contents, password, random)?;
+            (|| {
+                let info = seq(&[
+                    &asn1::oid(&oid::DATA)?,
+                    &alg,
+                    &tlv(asn1::CONTEXT_0_PRIMITIVE, &encrypted)?,
+                ])?;
+                let encrypted_data = seq(&[&asn1::uint(0)?, &info])?;
+                seq(&[
+                    &asn1::oid(&oid::ENCRYPTED_DATA)?,
+                    &tlv(CONTEXT_0, &encrypted_data)?,
+                ])
+            })()
+            .map_err(der_error)
         }
     }
 }
@@ -239,7 +272,7 @@ fn check_aliases(store: &TrustStore) -> Result<(), StoreError> {
 }
 
 /// The localKeyIds given out so far: each key keeps the one it was read with, else gets keytool's
-/// "Time <creation ms>", made unique within the store.
+/// "Time <creation ms>" (the epoch when the creation time is unknown), made unique within the store.
 #[derive(Default)]
 struct KeyIds {
     used: Vec<Vec<u8>>,
@@ -253,7 +286,7 @@ impl KeyIds {
             self.used.push(id.clone());
             return id;
         }
-        let mut ms = created_ms.unwrap_or_else(now_ms);
+        let mut ms = created_ms.unwrap_or(0);
         loop {
             let id = format!("Time {ms}").into_bytes();
             if !self.used.contains(&id) {
@@ -265,36 +298,33 @@ impl KeyIds {
     }
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 fn slices(parts: &[Vec<u8>]) -> Vec<&[u8]> {
     parts.iter().map(Vec::as_slice).collect()
 }
 
 /// `ContentInfo { data, [0] OCTET STRING content }`.
-pub(super) fn data_content_info(content: &[u8]) -> Vec<u8> {
+pub(super) fn data_content_info(content: &[u8]) -> asn1::Result<Vec<u8>> {
     seq(&[
-        &tlv(der::OID, oid::DATA),
-        &tlv(CONTEXT_0, &tlv(der::OCTET_STRING, content)),
+        &asn1::oid(&oid::DATA)?,
+        &tlv(CONTEXT_0, &asn1::octets(content)?)?,
     ])
 }
 
 /// `SafeBag { bagId, [0] value, attributes }`.
-fn safe_bag(bag_id: &[u8], value: &[u8], attributes: &[u8]) -> Vec<u8> {
-    seq(&[&tlv(der::OID, bag_id), &tlv(CONTEXT_0, value), attributes])
+fn safe_bag(
+    bag_id: &asn1::ObjectIdentifier,
+    value: &[u8],
+    attributes: &[u8],
+) -> asn1::Result<Vec<u8>> {
+    seq(&[&asn1::oid(bag_id)?, &tlv(CONTEXT_0, value)?, attributes])
 }
 
-pub(super) fn cert_bag(cert: &Certificate, attributes: &[u8]) -> Vec<u8> {
+pub(super) fn cert_bag(cert: &Certificate, attributes: &[u8]) -> asn1::Result<Vec<u8>> {
     let value = seq(&[
-        &tlv(der::OID, oid::X509_CERTIFICATE),
-        &tlv(CONTEXT_0, &tlv(der::OCTET_STRING, cert.der())),
-    ]);
-    safe_bag(oid::CERT_BAG, &value, attributes)
+        &asn1::oid(&oid::X509_CERTIFICATE)?,
+        &tlv(CONTEXT_0, &asn1::octets(cert.der())?)?,
+    ])?;
+    safe_bag(&oid::CERT_BAG, &value, attributes)
 }
 
 /// The bag attribute SET in keytool's order: friendlyName, localKeyId, trustedKeyUsage (anyExtendedKeyUsage).
@@ -303,30 +333,33 @@ pub(super) fn bag_attributes(
     friendly_name: Option<&str>,
     local_key_id: Option<&[u8]>,
     trusted: bool,
-) -> Vec<u8> {
+) -> asn1::Result<Vec<u8>> {
     let mut attrs: Vec<Vec<u8>> = Vec::new();
     if let Some(name) = friendly_name {
+        let value = tlv(Tag::BmpString, &asn1::utf16be(name))?;
         attrs.push(seq(&[
-            &tlv(der::OID, oid::FRIENDLY_NAME),
-            &tlv(der::SET, &tlv(der::BMP_STRING, &der::string_to_bmp(name))),
-        ]));
+            &asn1::oid(&oid::FRIENDLY_NAME)?,
+            &asn1::set(&[&value])?,
+        ])?);
     }
     if let Some(id) = local_key_id {
+        let value = asn1::octets(id)?;
         attrs.push(seq(&[
-            &tlv(der::OID, oid::LOCAL_KEY_ID),
-            &tlv(der::SET, &tlv(der::OCTET_STRING, id)),
-        ]));
+            &asn1::oid(&oid::LOCAL_KEY_ID)?,
+            &asn1::set(&[&value])?,
+        ])?);
     }
     if trusted {
+        let value = asn1::oid(&oid::ANY_EXTENDED_KEY_USAGE)?;
         attrs.push(seq(&[
-            &tlv(der::OID, oid::ORACLE_TRUSTED_KEY_USAGE),
-            &tlv(der::SET, &tlv(der::OID, oid::ANY_EXTENDED_KEY_USAGE)),
-        ]));
+            &asn1::oid(&oid::ORACLE_TRUSTED_KEY_USAGE)?,
+            &asn1::set(&[&value])?,
+        ])?);
     }
     if attrs.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    tlv(der::SET, &attrs.concat())
+    asn1::set(&slices(&attrs))
 }
 
 /// The subject in RFC 2253 form, as Java's `X500Principal.getName()` prints it (keytool's friendlyName for

@@ -191,8 +191,12 @@ Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSoc
         reply.starts_with("HTTP/1.1 101 Switching Protocols"),
         "{reply}"
     );
+    // Header names are case-insensitive (hyper writes them title-cased: Sec-Websocket-Accept).
     assert!(
-        reply.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+        reply.lines().any(
+            |l| l.to_ascii_lowercase().starts_with("sec-websocket-accept: ")
+                && l.ends_with(": s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+        ),
         "{reply}"
     );
     assert_eq!(&frames[..4], &[0x81, 0x02, b'h', b'i'], "echoed text frame");

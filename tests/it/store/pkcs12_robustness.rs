@@ -179,7 +179,7 @@ fn trailing_bytes_after_the_store_are_an_error() {
 #[test]
 fn a_jks_protected_key_opens_with_the_store_password_and_is_refused_otherwise() {
     let (cert, pkcs8) = self_signed("server");
-    let protected = keyprotect::jks_protect(&pkcs8, PW, [7u8; 20]);
+    let protected = keyprotect::jks_protect(&pkcs8, PW, [7u8; 20]).unwrap();
     let mut store = TrustStore::new(StoreFormat::Jks);
     store.entries.push(Entry {
         alias: "server".to_owned(),

@@ -5,17 +5,17 @@
 //! from it and rewrites them under `UPDATE_TESTCERTS=1`.
 //!
 //! rcgen cannot sign with SHA-1 or with a 1024-bit RSA key; for those two scenarios the certificate is
-//! made by rcgen and then re-signed here with textbook RSA (EMSA-PKCS1-v1_5), see [`resign`].
+//! made by rcgen and then re-signed here (EMSA-PKCS1-v1_5) with trustpath's legacy signer
+//! (`trustpath::pki::legacy_rsa`, RustCrypto `rsa`), see [`resign`].
 
 use std::net::IpAddr;
 
-use num_bigint::BigUint;
 use rcgen::{
     BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType,
     ExtendedKeyUsagePurpose, GeneralSubtree, IsCa, Issuer, KeyPair, KeyUsagePurpose,
     NameConstraints, SanType, SerialNumber, SubjectPublicKeyInfo,
 };
-use sha2::Digest;
+use trustpath::pki::legacy_rsa::{LegacyDigest, LegacyRsaKey};
 
 /// The fixed keys, PKCS#8 PEM.
 pub const ROOT_KEY: &str = include_str!("../../../../testcerts/keys/root.key");
@@ -230,49 +230,23 @@ fn read_tlv(d: &[u8]) -> (u8, usize, &[u8]) {
     (tag, hdr + len, &d[hdr..hdr + len])
 }
 
-/// `n` and `d` of a PKCS#8 RSA private key.
-fn rsa_private(pem_text: &str) -> (BigUint, BigUint) {
+/// A committed PKCS#8 RSA key as the legacy signer (which also signs with keys rcgen cannot load).
+fn rsa_key(pem_text: &str) -> LegacyRsaKey {
     let der = pem::parse(pem_text).expect("pem").into_contents();
-    let (_, _, pki) = read_tlv(&der);
-    let (_, l1, _) = read_tlv(pki); // version
-    let (_, l2, _) = read_tlv(&pki[l1..]); // algorithm
-    let (_, _, octets) = read_tlv(&pki[l1 + l2..]);
-    let (_, _, rsa) = read_tlv(octets);
-    let mut rest = rsa;
-    let mut ints = Vec::new();
-    for _ in 0..4 {
-        let (_, l, c) = read_tlv(rest);
-        ints.push(BigUint::from_bytes_be(c));
-        rest = &rest[l..];
-    }
-    (ints[1].clone(), ints[3].clone())
+    LegacyRsaKey::from_pkcs8(&der).expect("committed RSA key")
 }
 
 /// The SubjectPublicKeyInfo of a PKCS#8 RSA private key (for keys rcgen cannot load).
 fn rsa_spki(pem_text: &str) -> Vec<u8> {
-    let der = pem::parse(pem_text).expect("pem").into_contents();
-    let (_, _, pki) = read_tlv(&der);
-    let (_, l1, _) = read_tlv(pki);
-    let (_, l2, _) = read_tlv(&pki[l1..]);
-    let (_, _, octets) = read_tlv(&pki[l1 + l2..]);
-    let (_, _, rsa) = read_tlv(octets);
-    let (_, lv, _) = read_tlv(rsa);
-    let (_, ln, _) = read_tlv(&rsa[lv..]);
-    let (_, le, _) = read_tlv(&rsa[lv + ln..]);
-    let n_e = &rsa[lv..lv + ln + le];
-    let alg = [
-        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
-    ];
-    let bits = [&[0u8][..], &tlv(0x30, n_e)].concat();
-    tlv(0x30, &[&alg[..], &tlv(0x03, &bits)].concat())
+    rsa_key(pem_text).spki_der().expect("spki")
 }
 
 const SHA256_RSA_OID: [u8; 9] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b];
 const SHA1_RSA_OID: [u8; 9] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05];
 
 /// Re-signs an rcgen-made SHA256withRSA certificate with the RSA key `signer_pem`, using SHA-1 when
-/// `sha1` (the algorithm OID is swapped in place, same length) — textbook RSA with EMSA-PKCS1-v1_5
-/// padding, deterministic like any PKCS#1 v1.5 signature.
+/// `sha1` (the algorithm OID is swapped in place, same length) — EMSA-PKCS1-v1_5, deterministic like
+/// any PKCS#1 v1.5 signature.
 fn resign(cert: &[u8], signer_pem: &str, sha1: bool) -> Vec<u8> {
     resign_tbs(cert, signer_pem, sha1, false)
 }
@@ -310,42 +284,17 @@ fn resign_tbs(cert: &[u8], signer_pem: &str, sha1: bool, v1: bool) -> Vec<u8> {
             buf[at..at + 9].copy_from_slice(&SHA1_RSA_OID);
         }
     }
-    let (n, d) = rsa_private(signer_pem);
-    let k = (n.bits() as usize).div_ceil(8);
-    let digest_info = if sha1 {
-        let h = sha1::Sha1::digest(&tbs);
-        [
-            &[
-                0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04,
-                0x14,
-            ][..],
-            &h[..],
-        ]
-        .concat()
+    let digest = if sha1 {
+        LegacyDigest::Sha1
     } else {
-        let h = sha2::Sha256::digest(&tbs);
-        [
-            &[
-                0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                0x01, 0x05, 0x00, 0x04, 0x20,
-            ][..],
-            &h[..],
-        ]
-        .concat()
+        LegacyDigest::Sha256
     };
-    let mut em = vec![0x00, 0x01];
-    em.extend(std::iter::repeat_n(0xff, k - 3 - digest_info.len()));
-    em.push(0x00);
-    em.extend_from_slice(&digest_info);
-    let s = BigUint::from_bytes_be(&em).modpow(&d, &n).to_bytes_be();
-    let mut sig = vec![0u8; k - s.len()];
-    sig.extend(s);
+    let sig = rsa_key(signer_pem).sign_with(digest, &tbs).expect("signs");
     let bits = [&[0u8][..], &sig].concat();
     tlv(0x30, &[tbs, alg, tlv(0x03, &bits)].concat())
 }
 
-/// Every scenario, in a fixed order (generated once per test binary: the textbook RSA re-signing is slow
-/// in debug builds).
+/// Every scenario, in a fixed order (generated once per test binary).
 pub fn scenarios() -> Vec<Scenario> {
     static ALL: std::sync::OnceLock<Vec<Scenario>> = std::sync::OnceLock::new();
     ALL.get_or_init(fresh_scenarios).clone()

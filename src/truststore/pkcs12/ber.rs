@@ -1,10 +1,10 @@
-//! A small, bounded DER/BER reader and a DER writer: exactly what PKCS#12 needs, nothing more.
+//! A small, bounded BER reader: exactly what reading PKCS#12 needs, nothing more. (Writing, and everything
+//! DER-only, goes through the shared [`crate::asn1`] layer.)
 //!
 //! The reader never allocates more than its input (only constructed OCTET STRINGs are copied, to join their
 //! segments), never recurses deeper than [`MAX_DEPTH`], and reports what it expected where it failed. It
 //! accepts the BER forms found in PKCS#12 files written by Windows and NSS (indefinite lengths, constructed
-//! OCTET STRINGs), as the JDK does. The writer emits definite-length DER, with SET members in the order
-//! given, as keytool does.
+//! OCTET STRINGs), as the JDK does, which `der` (DER only) would refuse.
 
 use std::borrow::Cow;
 
@@ -288,94 +288,11 @@ pub fn tag_name(tag: u8) -> String {
     }
 }
 
-/// An OBJECT IDENTIFIER's content octets in dotted form (for messages), or hex when malformed.
-pub fn oid_to_string(oid: &[u8]) -> String {
-    let mut arcs: Vec<u64> = Vec::new();
-    let mut value: u64 = 0;
-    for (i, b) in oid.iter().enumerate() {
-        if value > (u64::MAX >> 7) {
-            return hex::encode(oid);
-        }
-        value = (value << 7) | u64::from(b & 0x7f);
-        if b & 0x80 == 0 {
-            if arcs.is_empty() {
-                let first = (value / 40).min(2);
-                arcs.push(first);
-                arcs.push(value - first * 40);
-            } else {
-                arcs.push(value);
-            }
-            value = 0;
-        } else if i == oid.len() - 1 {
-            return hex::encode(oid);
-        }
-    }
-    arcs.iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-/// Decodes a BMPString (UTF-16BE, surrogate pairs allowed, as Java writes them).
-pub fn bmp_to_string(bytes: &[u8]) -> Result<String, DerError> {
-    if !bytes.len().is_multiple_of(2) {
-        return Err(format!("BMPString of odd length {}", bytes.len()));
-    }
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| u16::from_be_bytes([c[0], c[1]]))
-        .collect();
-    String::from_utf16(&units)
-        .map_err(|_| "BMPString holds an unpaired UTF-16 surrogate".to_owned())
-}
-
-/// Encodes a string as BMPString content (UTF-16BE code units, as Java's `putBMPString`).
-pub fn string_to_bmp(s: &str) -> Vec<u8> {
-    s.encode_utf16().flat_map(u16::to_be_bytes).collect()
-}
-
-/// One DER element: tag, definite length, content.
-pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(content.len() + 6);
-    out.push(tag);
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
-    }
-    out.extend_from_slice(content);
-    out
-}
-
-/// A constructed element whose content is the concatenation of `parts`.
-pub fn constructed(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
-    tlv(tag, &parts.concat())
-}
-
-/// A SEQUENCE of `parts`.
-pub fn seq(parts: &[&[u8]]) -> Vec<u8> {
-    constructed(SEQUENCE, parts)
-}
-
-/// A DER INTEGER holding `value`.
-pub fn uint(value: u32) -> Vec<u8> {
-    let bytes = value.to_be_bytes();
-    let skip = bytes.iter().take_while(|b| **b == 0).count().min(3);
-    let mut content = Vec::with_capacity(5);
-    if bytes[skip] & 0x80 != 0 {
-        content.push(0);
-    }
-    content.extend_from_slice(&bytes[skip..]);
-    tlv(INTEGER, &content)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::asn1;
 
     #[test]
     fn integers_round_trip_through_the_writer_and_reader() {
@@ -391,11 +308,9 @@ mod tests {
             100_000,
             u32::MAX,
         ] {
-            let der = uint(v);
+            let der = asn1::uint(v).unwrap();
             assert_eq!(Reader::new(&der).small_uint("n"), Ok(v), "{v}");
         }
-        assert_eq!(uint(10_000), vec![0x02, 0x02, 0x27, 0x10]);
-        assert_eq!(uint(50_000), vec![0x02, 0x03, 0x00, 0xc3, 0x50]);
     }
 
     #[test]
@@ -410,10 +325,9 @@ mod tests {
     }
 
     #[test]
-    fn long_lengths_are_written_in_the_fewest_bytes() {
+    fn long_lengths_are_read() {
         let content = vec![7u8; 300];
-        let der = tlv(OCTET_STRING, &content);
-        assert_eq!(&der[..4], &[0x04, 0x82, 0x01, 0x2c]);
+        let der = asn1::octets(&content).unwrap();
         let mut r = Reader::new(&der);
         assert_eq!(r.octet_string("x").unwrap().len(), 300);
         assert!(r.is_empty());
@@ -453,22 +367,5 @@ mod tests {
         }
         let err = Reader::new(&ber).element("deep").unwrap_err();
         assert!(err.contains("deeper"), "{err}");
-    }
-
-    #[test]
-    fn oids_print_in_dotted_form() {
-        assert_eq!(oid_to_string(&[0x55, 0x1d, 0x25, 0x00]), "2.5.29.37.0");
-        assert_eq!(
-            oid_to_string(&[
-                0x60, 0x86, 0x48, 0x01, 0x86, 0xf9, 0x66, 0xad, 0xca, 0x7b, 0x01, 0x01
-            ]),
-            "2.16.840.1.113894.746875.1.1"
-        );
-    }
-
-    #[test]
-    fn bmp_strings_keep_characters_outside_the_basic_plane() {
-        let s = "clé-😀";
-        assert_eq!(bmp_to_string(&string_to_bmp(s)).unwrap(), s);
     }
 }
