@@ -154,13 +154,19 @@ pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
         .context("cannot start the async runtime")?;
     let stats = runtime.block_on(async move {
         let server = serve::bind(config).await?;
+        // The Ctrl-C handler is in place before the address is printed: whoever reads the first line may
+        // interrupt at once. If it cannot be installed, serve until the other limits stop us.
+        let interrupt =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
         // Whoever reads stdout may stop after the first line (`| head -1`, a test harness): the server
         // keeps serving, so stdout errors are ignored from here on.
         let _ = crate::report::human_stdout().listening(server.local_addr(), &notes);
-        let shutdown = async {
-            // If the signal handler cannot be installed, serve until the other limits stop us.
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
+        let shutdown = async move {
+            match interrupt {
+                Some(mut signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
         };
         anyhow::Ok(server.run(shutdown).await)
