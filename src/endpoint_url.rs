@@ -8,7 +8,7 @@ use std::fmt;
 use strum::{EnumString, IntoStaticStr};
 
 /// A URL scheme an endpoint may have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, IntoStaticStr)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, IntoStaticStr, strum::EnumIter)]
 #[strum(serialize_all = "lowercase", ascii_case_insensitive)]
 pub enum Scheme {
     /// `http://`

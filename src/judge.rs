@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::cert::Certificate;
 use crate::chain::{ChainInput, Diagnosis};
@@ -41,6 +42,8 @@ pub struct EndpointReport {
     pub findings: Vec<Finding>,
     /// Files written by `--write-fixes`.
     pub written: Vec<PathBuf>,
+    /// How long the probe took (none for chain files).
+    pub elapsed: Option<Duration>,
 }
 
 impl EndpointReport {
@@ -131,6 +134,7 @@ pub fn captures(
                     chain: c.chain,
                     diagnosis,
                     written: Vec::new(),
+                    elapsed: c.elapsed,
                 }
             })
             .collect(),

@@ -5,14 +5,14 @@
 
 use std::path::PathBuf;
 
-use super::args::{self, TrustArgs};
+use super::args::{self, RunFormatArgs, TrustArgs};
 use crate::clock::Clock;
 use crate::config::ConfigFiles;
 use crate::deploy::check::{self, CheckPlan};
 use crate::deploy::model;
 use crate::error::Result;
 use crate::probe::Resolve;
-use crate::report::{self, Format};
+use crate::report;
 
 /// Arguments of `trustpath check`.
 #[derive(Debug, clap::Args)]
@@ -25,6 +25,10 @@ use crate::report::{self, Format};
   $ trustpath discover --tomcat conf/server.xml --nginx nginx.conf > deployment.toml
   $ trustpath check deployment.toml --json
       Build the deployment file from the configurations, edit it, then check it; JSON for CI.
+
+  $ trustpath check deployment.toml --format junit > trustpath-junit.xml
+      A JUnit report for CI: a test case per endpoint, HTTP check, WebSocket upgrade and
+      configured place; failures carry the finding and its fix. The exit code still fails the job.
 
   $ trustpath check --tomcat conf/server.xml --nginx /etc/nginx/nginx.conf
       Offline only: the keystore opens with keystorePass and holds keyAlias with a complete
@@ -54,9 +58,9 @@ pub struct CheckArgs {
     /// Warn about certificates that expire within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub warn_days: u32,
-    /// Print one JSON document instead of the human report.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format.
+    #[command(flatten)]
+    pub output: RunFormatArgs,
     /// The app JVM's truststore, when it is not the file's `[jvm]` (these options win over the file).
     #[command(flatten)]
     pub trust: TrustArgs,
@@ -88,6 +92,6 @@ pub fn run(args: CheckArgs, clock: Clock) -> Result<u8> {
         warn_days: args.warn_days,
     };
     let run = check::check(plan, clock)?;
-    report::stdout(Format::json_if(args.json)).deployment(&run)?;
+    report::stdout(args.output.format()).deployment(&run)?;
     Ok(run.exit_code())
 }

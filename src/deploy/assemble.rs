@@ -63,13 +63,18 @@ pub fn assemble(
         .zip(http.into_iter().zip(websocket))
         .zip(cross.per_endpoint)
         .map(|(((e, report), (http, websocket)), cross_findings)| {
+            let http_findings: Vec<Vec<_>> = checks_for(e)
+                .iter()
+                .zip(&http)
+                .map(|(check, outcome)| web::http_findings(d, e, check, outcome))
+                .collect();
+            let websocket_findings = websocket
+                .as_ref()
+                .map(|w| web::websocket_findings(e, w))
+                .unwrap_or_default();
             let mut findings = report.findings.clone();
-            for (check, outcome) in checks_for(e).iter().zip(&http) {
-                findings.extend(web::http_findings(d, e, check, outcome));
-            }
-            if let Some(w) = &websocket {
-                findings.extend(web::websocket_findings(e, w));
-            }
+            findings.extend(http_findings.iter().flatten().cloned());
+            findings.extend(websocket_findings.iter().cloned());
             findings.extend(cross_findings);
             finding::sort(&mut findings);
             DeployedEndpoint {
@@ -78,7 +83,9 @@ pub fn assemble(
                 url: e.url.clone(),
                 probe: report,
                 http,
+                http_findings,
                 websocket,
+                websocket_findings,
                 findings,
             }
         })

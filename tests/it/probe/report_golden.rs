@@ -4,6 +4,7 @@
 use crate::support::golden;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use trustpath::chain::{Diagnosis, Fix, PathSource, PathStep, Profile, Verdict};
 use trustpath::finding::{Code, Finding, Severity};
@@ -130,6 +131,7 @@ fn run() -> Run {
                 diagnosis: Some(good),
                 findings: vec![],
                 written: vec![],
+                elapsed: Some(Duration::from_millis(42)),
             },
             EndpointReport {
                 target: "wiki.example.test:8443".into(),
@@ -142,6 +144,7 @@ fn run() -> Run {
                 diagnosis: Some(bad),
                 findings: vec![missing],
                 written: vec![PathBuf::from("fixes/wiki.example.test_8443-fullchain.pem")],
+                elapsed: Some(Duration::from_millis(1250)),
             },
             EndpointReport {
                 target: "collab.example.test:8091".into(),
@@ -150,6 +153,7 @@ fn run() -> Run {
                 sni: Some("collab.example.test".into()),
                 address: Some("192.0.2.7:8091".parse().unwrap()),
                 findings: vec![refused],
+                elapsed: Some(Duration::from_micros(310)),
                 ..EndpointReport::default()
             },
         ],
