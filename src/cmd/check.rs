@@ -23,12 +23,10 @@ use crate::report;
       the endpoints, and check the server configurations the file names.
 
   $ trustpath discover --tomcat conf/server.xml --nginx nginx.conf > deployment.toml
-  $ trustpath check deployment.toml --json
-      Build the deployment file from the configurations, edit it, then check it; JSON for CI.
-
   $ trustpath check deployment.toml --format junit > trustpath-junit.xml
-      A JUnit report for CI: a test case per endpoint, HTTP check, WebSocket upgrade and
-      configured place; failures carry the finding and its fix. The exit code still fails the job.
+      Build the deployment file from the configurations, edit it, then check it in CI: a JUnit
+      test case per endpoint, HTTP check, WebSocket upgrade and configured place, failures with
+      the finding and its fix (--json: one JSON document). The exit code still fails the job.
 
   $ trustpath check --tomcat conf/server.xml --nginx /etc/nginx/nginx.conf
       Offline only: the keystore opens with keystorePass and holds keyAlias with a complete

@@ -130,7 +130,7 @@ impl<W: Write> Junit<W> {
             .sum::<Duration>()
             .as_secs_f64();
         let time = format!("{time:.3}");
-        let name = clean(&suite.name);
+        let name = attr(&suite.name);
         xml.create_element("testsuites")
             .with_attributes([
                 ("name", name.as_str()),
@@ -158,7 +158,7 @@ impl<W: Write> Junit<W> {
                                         xml.create_element("property")
                                             .with_attributes([
                                                 ("name", *key),
-                                                ("value", clean(value).as_str()),
+                                                ("value", attr(value).as_str()),
                                             ])
                                             .write_empty()?;
                                     }
@@ -377,7 +377,7 @@ fn deployed_cases(e: &DeployedEndpoint) -> Vec<Case> {
 }
 
 fn write_case<W: Write>(xml: &mut Writer<W>, case: &Case) -> io::Result<()> {
-    let name = clean(&case.name);
+    let name = attr(&case.name);
     let time = case.time.map(|t| format!("{:.3}", t.as_secs_f64()));
     let mut element = xml
         .create_element("testcase")
@@ -391,8 +391,8 @@ fn write_case<W: Write>(xml: &mut Writer<W>, case: &Case) -> io::Result<()> {
     }
     element.write_inner_content(|xml| {
         if let Some((kind, message, text)) = &case.failure {
-            let message = clean(message);
-            let kind = clean(kind);
+            let message = attr(message);
+            let kind = attr(kind);
             xml.create_element("failure")
                 .with_attributes([("message", message.as_str()), ("type", kind.as_str())])
                 .write_text_content(text_content(text))?;
@@ -409,6 +409,12 @@ fn write_case<W: Write>(xml: &mut Writer<W>, case: &Case) -> io::Result<()> {
 /// Element text: cleaned, with only `<`, `>`, `&` (and `\r`) escaped, so that quotes stay readable.
 fn text_content(text: &str) -> BytesText<'static> {
     BytesText::from_escaped(quick_xml::escape::partial_escape(clean(text)).into_owned())
+}
+
+/// An attribute value: cleaned, with line breaks and tabs as spaces (what XML's attribute-value
+/// normalisation would make of them anyway).
+fn attr(text: &str) -> String {
+    clean(text).replace(['\n', '\r', '\t'], " ")
 }
 
 /// `text` with the characters XML 1.0 cannot carry replaced by U+FFFD.

@@ -3,6 +3,7 @@
 //! closed port is a finding (exit 1), not an error of the run.
 
 use crate::support;
+use crate::support::formats;
 
 use std::process::Command;
 
@@ -26,6 +27,7 @@ fn check_json(file: &std::path::Path) -> (Option<i32>, serde_json::Value) {
         .unwrap();
     let v = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    formats::check_json("check.schema.json", &v);
     (out.status.code(), v)
 }
 

@@ -2,6 +2,7 @@
 //! one is absent (a failure when `TRUSTPATH_REQUIRE_TOOLS=1`, as in CI), and running the JVM as the judge.
 
 pub mod certs;
+pub mod formats;
 pub mod golden;
 pub mod javastore;
 pub mod nginx;
