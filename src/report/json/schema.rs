@@ -77,6 +77,7 @@ fn publish<T: JsonSchema>(file: &'static str, commands: &'static str) -> Publish
     let generator = SchemaSettings::draft2020_12()
         .for_serialize()
         .with_transform(RecursiveTransform(close_objects))
+        .with_transform(RecursiveTransform(drop_rust_formats))
         .into_generator();
     let mut schema = generator.into_root_schema_for::<T>();
     schema.insert(
@@ -94,6 +95,18 @@ fn publish<T: JsonSchema>(file: &'static str, commands: &'static str) -> Publish
 fn close_objects(schema: &mut Schema) {
     if schema.get("properties").is_some() && schema.get("additionalProperties").is_none() {
         schema.insert("additionalProperties".into(), false.into());
+    }
+}
+
+/// Drops the `format` schemars gives Rust's integer types (`uint`, `uint16`, `int64`): no JSON Schema
+/// vocabulary defines them, and strict validators refuse unknown formats. `minimum`/`maximum` stay.
+fn drop_rust_formats(schema: &mut Schema) {
+    let rust = schema
+        .get("format")
+        .and_then(|f| f.as_str())
+        .is_some_and(|f| f.starts_with("int") || f.starts_with("uint"));
+    if rust {
+        schema.remove("format");
     }
 }
 
@@ -188,6 +201,14 @@ mod tests {
         }
         for p in published() {
             walk(p.schema.as_value(), p.file);
+            assert!(
+                !p.schema
+                    .as_value()
+                    .to_string()
+                    .contains("\"format\":\"uint"),
+                "{}",
+                p.file
+            );
             assert_eq!(
                 p.schema.get("$schema"),
                 Some(&"https://json-schema.org/draft/2020-12/schema".into())

@@ -142,3 +142,64 @@ fn a_missing_field_an_unknown_code_or_another_version_fails() {
         .remove("schema_version");
     assert!(!formats::schema_errors("probe.schema.json", &unversioned).is_empty());
 }
+
+/// The schemas' fingerprint: the SHA-256 of every published schema (file name and JSON) with the
+/// `description` and `title` annotations taken out, so that rewording the docs is not a change.
+fn fingerprint() -> String {
+    use sha2::Digest;
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                map.remove("description");
+                map.remove("title");
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut hash = sha2::Sha256::new();
+    for p in schema::published() {
+        let mut value = p.schema.as_value().clone();
+        strip(&mut value);
+        hash.update(p.file.as_bytes());
+        hash.update(value.to_string().as_bytes());
+    }
+    hex::encode(hash.finalize())
+}
+
+#[test]
+fn a_schema_change_raises_schema_version() {
+    // `schemas/VERSIONS` records each version's fingerprint. A change of the documents' shape under the
+    // same version fails here, even with UPDATE_GOLDEN=1: raise SCHEMA_VERSION (the minor for an
+    // additive change, the major otherwise, see the README), and UPDATE_GOLDEN=1 records the new one.
+    let path = formats::schema_dir().join("VERSIONS");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let now = fingerprint();
+    let recorded = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| l.strip_prefix(&format!("{SCHEMA_VERSION} ")));
+    match recorded {
+        Some(fp) => assert_eq!(
+            fp, now,
+            "the JSON documents changed shape but schema_version is still {SCHEMA_VERSION}: raise it \
+             (report::json::schema::SCHEMA_VERSION; minor for an additive change, major otherwise), \
+             then run with UPDATE_GOLDEN=1"
+        ),
+        None if std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1") => {
+            let header = "# schema_version, then the SHA-256 of schemas/*.schema.json without their \
+                          descriptions (tests/it/formats/schemas.rs)\n";
+            let mut text = if text.is_empty() {
+                header.to_owned()
+            } else {
+                text
+            };
+            text.push_str(&format!("{SCHEMA_VERSION} {now}\n"));
+            std::fs::write(&path, text).unwrap();
+        }
+        None => panic!(
+            "schemas/VERSIONS has no fingerprint for {SCHEMA_VERSION} (run with UPDATE_GOLDEN=1)"
+        ),
+    }
+}
