@@ -25,9 +25,11 @@ use crate::report::{self, Progress};
   $ trustpath probe --resolve wiki.example.test:443:10.0.0.5 https://wiki.example.test --json
       Probe one backend behind a load balancer, with SNI and the name check still for wiki.example.test.
 
-  $ trustpath probe --targets endpoints.txt --format openmetrics > trustpath.prom.tmp && mv trustpath.prom.tmp trustpath.prom
-      Expiry and trust of every endpoint as metrics, for node_exporter's textfile collector (written
-      beside the final file, then renamed, so that a scrape never reads half a file).")]
+  $ trustpath probe --targets endpoints.txt --format openmetrics > .trustpath.tmp; \\
+        [ $? -le 1 ] && mv .trustpath.tmp trustpath.prom
+      Expiry and trust of every endpoint as metrics for node_exporter's textfile collector, written
+      beside the final file, then renamed when the job could be done (exit 0 or 1), so that a
+      scrape never reads half a file (the README has a whole cron script).")]
 pub struct ProbeArgs {
     /// Endpoints: host, host:port, `https://host[:port][/path]`, `wss://…`, IPv4 or `[IPv6]:port`. The port
     /// defaults to 443.

@@ -8,16 +8,18 @@
 //! over the same endpoints differ only in their values. A label set appears at most once per family: a
 //! target given twice is reported once, findings are counted per code and severity.
 //!
+//! `check` puts a `deployment` label first on every endpoint series (shown as `(deployment,)`).
+//!
 //! | family | labels | value |
 //! |---|---|---|
 //! | `trustpath_deployment_ok` | deployment | 1 when no finding of the check is an error |
-//! | `trustpath_endpoint_ok` | [deployment,] endpoint | 1 when trusted (TLS) and no error finding |
-//! | `trustpath_endpoint_trusted` | [deployment,] endpoint, profile | 1 when the profile (`java`, `browser`) trusts the chain |
-//! | `trustpath_cert_not_after_seconds` | [deployment,] endpoint, index, subject, sha256 | notAfter of each served certificate |
-//! | `trustpath_chain_earliest_expiry_seconds` | [deployment,] endpoint | the earliest notAfter of the served chain |
-//! | `trustpath_finding` | [deployment,] endpoint, code, severity | how many findings of that code |
+//! | `trustpath_endpoint_ok` | (deployment,) endpoint | 1 when no error finding (probe, verify: and trusted) |
+//! | `trustpath_endpoint_trusted` | (deployment,) endpoint, profile | 1 when the profile (`java`, `browser`) trusts the chain |
+//! | `trustpath_cert_not_after_seconds` | (deployment,) endpoint, index, subject, sha256 | notAfter of each served certificate |
+//! | `trustpath_chain_earliest_expiry_seconds` | (deployment,) endpoint | the earliest notAfter of the served chain |
+//! | `trustpath_finding` | (deployment,) endpoint, code, severity | how many findings of that code |
 //! | `trustpath_config_finding` | deployment, source, subject, code, severity | how many configuration findings |
-//! | `trustpath_probe_duration_seconds` | [deployment,] endpoint | how long the probe took |
+//! | `trustpath_probe_duration_seconds` | (deployment,) endpoint | how long the probe took |
 //! | `trustpath_store_entries` | store | how many entries the store holds |
 //! | `trustpath_store_entry_not_after_seconds` | store, alias, kind | notAfter of each entry's certificate |
 
