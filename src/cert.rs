@@ -4,6 +4,8 @@
 //! The DER is never re-encoded, so a certificate read from a keystore and written back is byte-identical,
 //! and its SHA-256 fingerprint is the one keytool and openssl print.
 
+pub mod jdk;
+
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -13,11 +15,22 @@ use x509_parser::prelude::*;
 /// The largest certificate trustpath accepts (real certificates are a few KiB; 64 KiB bounds hostile input).
 pub const MAX_CERT_LEN: usize = 64 * 1024;
 
-/// A parsed-on-demand X.509 certificate. Cloning is cheap (the bytes are shared).
+/// A parsed-on-demand X.509 certificate. Cloning is cheap (the bytes and the parse results are shared).
 #[derive(Clone)]
 pub struct Certificate {
     der: Arc<[u8]>,
-    info: Arc<OnceLock<CertInfo>>,
+    cache: Arc<Cache>,
+}
+
+/// What is computed from the DER once and shared by every clone.
+#[derive(Default)]
+struct Cache {
+    /// The summary, or why the bytes do not parse (a failure is cached as a failure).
+    info: OnceLock<Result<CertInfo, CertError>>,
+    /// The stand-in [`Certificate::info`] returns for bytes that do not parse.
+    placeholder: OnceLock<CertInfo>,
+    /// The JDK parser model's outcome, per modelled JDK ([`jdk::Jdk::index`]).
+    jdk: [OnceLock<Result<(), jdk::JdkParseError>>; jdk::Jdk::ALL.len()],
 }
 
 /// Why bytes are not a certificate.
@@ -138,11 +151,11 @@ impl Certificate {
             }
             CertInfo::from_parsed(&parsed)
         };
-        let cell = OnceLock::new();
-        let _ = cell.set(info);
+        let cache = Cache::default();
+        let _ = cache.info.set(Ok(info));
         Ok(Certificate {
             der: der.into(),
-            info: Arc::new(cell),
+            cache: Arc::new(cache),
         })
     }
 
@@ -152,7 +165,7 @@ impl Certificate {
     pub fn from_der_lazy(der: impl Into<Vec<u8>>) -> Self {
         Certificate {
             der: der.into().into(),
-            info: Arc::new(OnceLock::new()),
+            cache: Arc::new(Cache::default()),
         }
     }
 
@@ -176,24 +189,42 @@ impl Certificate {
         colon_hex(&self.sha256())
     }
 
-    /// The parsed summary, or why the bytes do not parse.
+    /// The parsed summary, or why the bytes do not parse. Either outcome is computed once: a certificate
+    /// that does not parse keeps failing, whatever was asked of it before.
     pub fn try_info(&self) -> Result<&CertInfo, CertError> {
-        if let Some(info) = self.info.get() {
-            return Ok(info);
-        }
-        let (_, parsed) =
-            X509Certificate::from_der(&self.der).map_err(|e| CertError::Parse(e.to_string()))?;
-        let info = CertInfo::from_parsed(&parsed);
-        Ok(self.info.get_or_init(|| info))
+        self.cache
+            .info
+            .get_or_init(|| {
+                let (_, parsed) = X509Certificate::from_der(&self.der)
+                    .map_err(|e| CertError::Parse(e.to_string()))?;
+                Ok(CertInfo::from_parsed(&parsed))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The parsed summary. A certificate that does not parse (only possible for one made with
-    /// [`Certificate::from_der_lazy`]) yields a placeholder summary naming the parse error.
+    /// [`Certificate::from_der_lazy`]) yields a placeholder summary naming the parse error;
+    /// [`Certificate::try_info`] still reports the error afterwards.
     pub fn info(&self) -> &CertInfo {
         match self.try_info() {
             Ok(info) => info,
-            Err(e) => self.info.get_or_init(|| CertInfo::unparseable(&e)),
+            Err(e) => self
+                .cache
+                .placeholder
+                .get_or_init(|| CertInfo::unparseable(&e)),
         }
+    }
+
+    /// Whether the JDK's X.509 parser (`CertificateFactory.getInstance("X.509").generateCertificate`)
+    /// accepts these bytes, as modelled by [`jdk::parse`]; computed once per JDK and shared by clones.
+    /// A certificate it refuses fails a TLS handshake when served and fails the whole keystore it is
+    /// stored in when the JVM loads it.
+    pub fn jdk_parse(&self, jdk: jdk::Jdk) -> Result<(), &jdk::JdkParseError> {
+        self.cache.jdk[jdk.index()]
+            .get_or_init(|| jdk::parse(&self.der, jdk))
+            .as_ref()
+            .map(|_| ())
     }
 
     /// Parses the certificate with x509-parser for checks that need more than [`CertInfo`].
