@@ -531,3 +531,29 @@ fn java_signature_name(c: &X509Certificate<'_>) -> String {
     };
     name.to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_certificate_that_does_not_parse_keeps_failing_after_its_placeholder_was_shown() {
+        let c = Certificate::from_der_lazy(vec![0x30, 0x03, 0x02, 0x01, 0x01]);
+        let clone = c.clone();
+        assert!(c.info().subject.starts_with('<'), "a placeholder summary");
+        let e = c.try_info().expect_err("still unparseable after info()");
+        assert!(matches!(e, CertError::Parse(_)), "{e}");
+        assert!(clone.try_info().is_err(), "clones share the outcome");
+    }
+
+    #[test]
+    fn the_jdk_model_outcome_is_cached_per_jdk() {
+        let c = Certificate::from_der_lazy(vec![0x31, 0x00]);
+        let e = c.jdk_parse(jdk::Jdk::V17).expect_err("not a certificate");
+        assert!(std::ptr::eq(
+            e,
+            c.jdk_parse(jdk::Jdk::V17).expect_err("same")
+        ));
+        assert!(c.jdk_parse(jdk::Jdk::V25).is_err());
+    }
+}

@@ -2560,6 +2560,316 @@ pub fn cases() -> Vec<(String, Vec<u8>)> {
         )),
     );
 
+    // --- more BER and nesting ---
+    add(
+        "signature-constructed-bit-string",
+        seq([
+            base().encode(),
+            alg(ECDSA_SHA256, None),
+            tlv(0x23, bits([1])),
+        ]),
+    );
+    add(
+        "san-indefinite-length-critical",
+        with_ext(SAN, true, {
+            let mut v = vec![0x30, 0x80];
+            v.extend(ctx(2, false, b"a.test"));
+            v.extend([0, 0]);
+            v
+        }),
+    );
+    add(
+        "san-long-form-length-critical",
+        with_ext(SAN, true, {
+            let e = ctx(2, false, b"a.test");
+            let mut v = vec![0x30, 0x82, 0x00, e.len() as u8];
+            v.extend(e);
+            v
+        }),
+    );
+    add(
+        "extension-octets-nested-31",
+        with_exts(vec![seq([oid("1.2.3.4"), {
+            let mut v = octets([1]);
+            for _ in 0..30 {
+                v = tlv(0x24, v);
+            }
+            v
+        }])]),
+    );
+    add(
+        "extension-octets-nested-29",
+        with_exts(vec![seq([oid("1.2.3.4"), {
+            let mut v = octets([1]);
+            for _ in 0..28 {
+                v = tlv(0x24, v);
+            }
+            v
+        }])]),
+    );
+    add(
+        "rdn-indefinite-length",
+        base()
+            .with(|t| {
+                let mut r = vec![0x31, 0x80];
+                r.extend(seq([oid("2.5.4.3"), utf8("x")]));
+                r.extend([0, 0]);
+                t.subject = seq([r]);
+            })
+            .cert(),
+    );
+    add(
+        "eoc-without-indefinite",
+        base()
+            .with(|t| t.subject = seq([set([seq([oid("2.5.4.3"), utf8("x")])]), vec![0, 0]]))
+            .cert(),
+    );
+    add(
+        "dirname-two-sets-without-sequence",
+        with_san(
+            ctx(
+                4,
+                true,
+                cat([
+                    set([seq([oid("2.5.4.3"), utf8("x")])]),
+                    set([seq([oid("2.5.4.10"), utf8("y")])]),
+                ]),
+            ),
+            true,
+        ),
+    );
+    add(
+        "dirname-integer-content",
+        with_san(ctx(4, true, int(1)), true),
+    );
+    add(
+        "aia-other-name-location",
+        with_ext(
+            "1.3.6.1.5.5.7.1.1",
+            true,
+            seq([seq([
+                oid("1.3.6.1.5.5.7.48.2"),
+                ctx(0, true, cat([oid("1.2.3"), utf8("x")])),
+            ])]),
+        ),
+    );
+    add(
+        "policies-qualifier-without-value",
+        with_ext(
+            "2.5.29.32",
+            true,
+            seq([seq([
+                oid("1.2.3.4"),
+                seq([seq([oid("1.3.6.1.5.5.7.2.1")])]),
+            ])]),
+        ),
+    );
+    add(
+        "aki-empty-key-id",
+        with_ext("2.5.29.35", true, seq([ctx(0, false, [])])),
+    );
+    add(
+        "oaep-primitive-hash",
+        with_sig(alg(
+            "1.2.840.113549.1.1.7",
+            Some(seq([ctx(0, false, alg("2.16.840.1.101.3.4.2.1", None))])),
+        )),
+    );
+    add(
+        "oaep-trailing-after-psource",
+        with_sig(alg(
+            "1.2.840.113549.1.1.7",
+            Some(seq([
+                ctx(2, true, alg("1.2.840.113549.1.1.9", Some(octets([])))),
+                int(1),
+            ])),
+        )),
+    );
+    add(
+        "oaep-two-values-in-hash",
+        with_sig(alg(
+            "1.2.840.113549.1.1.7",
+            Some(seq([ctx(
+                0,
+                true,
+                cat([alg("2.16.840.1.101.3.4.2.1", None), int(1)]),
+            )])),
+        )),
+    );
+    add(
+        "pss-two-values-in-hash",
+        with_sig(alg(
+            "1.2.840.113549.1.1.10",
+            Some(seq([ctx(
+                0,
+                true,
+                cat([alg("2.16.840.1.101.3.4.2.1", None), int(1)]),
+            )])),
+        )),
+    );
+    add(
+        "pss-duplicate-salt",
+        with_sig(alg(
+            "1.2.840.113549.1.1.10",
+            Some(seq([ctx(2, true, int(20)), ctx(2, true, int(30))])),
+        )),
+    );
+    add(
+        "validity-generalized-fraction-no-zone",
+        base()
+            .with(|t| t.validity = seq([gen_time("20250101000000.5"), gen_time("20500101000000Z")]))
+            .cert(),
+    );
+    add(
+        "validity-generalized-offset",
+        base()
+            .with(|t| {
+                t.validity = seq([
+                    gen_time("20250101000000+0100"),
+                    gen_time("20500101000000-0030"),
+                ])
+            })
+            .cert(),
+    );
+    add(
+        "validity-generalized-fraction-offset",
+        base()
+            .with(|t| {
+                t.validity = seq([
+                    gen_time("20250101000000.25+0100"),
+                    gen_time("20500101000000Z"),
+                ])
+            })
+            .cert(),
+    );
+    add(
+        "validity-utc-offset-minutes-60",
+        base()
+            .with(|t| t.validity = seq([utc("250101000000+0060"), utc("350101000000Z")]))
+            .cert(),
+    );
+    add(
+        "validity-utc-garbage-offset",
+        base()
+            .with(|t| t.validity = seq([utc("250101000000X"), utc("350101000000Z")]))
+            .cert(),
+    );
+    add(
+        "validity-utc-offset-no-seconds",
+        base()
+            .with(|t| t.validity = seq([utc("2501010000+0100"), utc("350101000000Z")]))
+            .cert(),
+    );
+    add(
+        "validity-indefinite-length",
+        base()
+            .with(|t| {
+                let mut v = vec![0x30, 0x80];
+                v.extend(utc("250101000000Z"));
+                v.extend(utc("350101000000Z"));
+                v.extend([0, 0]);
+                t.validity = v;
+            })
+            .cert(),
+    );
+    for (i, u) in [
+        &b"http://"[..],
+        &b"http:"[..],
+        &b"//host.test/x"[..],
+        &b"http://host.test:abc/"[..],
+        &b"http://[::1"[..],
+        &b"http://user@[::1]:80/"[..],
+        &b"http://1.2.3.4.5/"[..],
+        &b"http://[fe80::1%25eth0]/"[..],
+        &b"http://[::ffff:1.2.3.4]/"[..],
+        &b"http://[1:2:3:4:5:6:7:8:9]/"[..],
+        &b"http://[1::2::3]/"[..],
+        &b"http://h.test/a b"[..],
+        &b"http://h.test/?q=\x7f"[..],
+        &b"HTTP://H.TEST/"[..],
+        &b"ht%74p://h.test/"[..],
+        &b"http://h.test:/"[..],
+        &b"http://-h.test/"[..],
+        &b"http://h_.test/"[..],
+        &b"urn:isbn:0451450523"[..],
+        &b"http://h.test#frag"[..],
+        &b"file:///etc/passwd"[..],
+        &b"http://\xff.test/"[..],
+        &b"http://1.2.3/"[..],
+        &b"http://012.0.0.1/"[..],
+        &b"http://xn--bcher-kva.test/"[..],
+        &b"http://a.b-.test/"[..],
+        &b"x://0.0.0.0:0/"[..],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        add(
+            &format!("san-uri-extra-{i}-critical"),
+            with_san(ctx(6, false, u), true),
+        );
+        add(
+            &format!("name-constraints-uri-extra-{i}-critical"),
+            with_ext(
+                "2.5.29.30",
+                true,
+                seq([ctx(0, true, seq([ctx(6, false, u)]))]),
+            ),
+        );
+    }
+    for (i, e) in [&b"\xff@x"[..], &b"a@b@c"[..], &b"@x"[..], &b"x@\xff"[..]]
+        .into_iter()
+        .enumerate()
+    {
+        add(
+            &format!("san-email-extra-{i}-critical"),
+            with_san(ctx(1, false, e), true),
+        );
+    }
+    for (n, kdf) in [
+        (
+            "key-length-and-prf",
+            seq([
+                octets([1; 8]),
+                int(1000),
+                int(32),
+                alg("1.2.840.113549.2.9", None),
+            ]),
+        ),
+        (
+            "prf-sha512-256",
+            seq([
+                octets([1; 8]),
+                int(1000),
+                alg("1.2.840.113549.2.13", Some(null())),
+            ]),
+        ),
+        (
+            "prf-extra",
+            seq([
+                octets([1; 8]),
+                int(1000),
+                seq([oid("1.2.840.113549.2.9"), null(), int(1)]),
+            ]),
+        ),
+        (
+            "prf-not-sequence",
+            seq([octets([1; 8]), int(1000), set([oid("1.2.840.113549.2.9")])]),
+        ),
+        ("salt-not-octets", seq([int(1), int(1000)])),
+    ] {
+        add(
+            &format!("sig-pbes2-{n}"),
+            with_sig(alg(
+                "1.2.840.113549.1.5.13",
+                Some(seq([
+                    seq([oid("1.2.840.113549.1.5.12"), kdf]),
+                    seq([oid("2.16.840.1.101.3.4.1.2"), octets([0; 16])]),
+                ])),
+            )),
+        );
+    }
+
     c
 }
 

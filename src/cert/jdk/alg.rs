@@ -345,21 +345,20 @@ fn oaep(encoded: &[u8], jdk: Jdk) -> R<()> {
         Jdk::V25 => {
             let outer = der::parse_exact(encoded, jdk)?;
             let mut d = outer.data();
+            // getOptionalExplicitContextSpecific(n): the next tag byte names [n] (either form); the one
+            // value inside it, and nothing more ("Extra unused bytes").
             let mut next = |n: u8| -> R<Option<Val>> {
-                if d.available() > 0 {
-                    let mut peek = d.clone();
-                    let v = peek.get_der_value()?;
-                    if v.is_context_n(n) && v.is_constructed() {
-                        d = peek;
-                        let mut inner = v.data();
+                match d.peek_tag() {
+                    Some(t) if t & 0xc0 == 0x80 && t & 0x1f == n => {
+                        let mut inner = d.get_der_value()?.data();
                         let value = inner.get_der_value()?;
                         if inner.available() != 0 {
-                            return Err(Fail::new(RULE, "Extra data at the end"));
+                            return Err(Fail::new(RULE, "Extra unused bytes"));
                         }
-                        return Ok(Some(value));
+                        Ok(Some(value))
                     }
+                    _ => Ok(None),
                 }
-                Ok(None)
             };
             if let Some(v) = next(0)? {
                 AlgorithmId::parse(&v, jdk)?;
@@ -425,45 +424,65 @@ fn pbes2(encoded: &[u8], jdk: Jdk) -> R<()> {
     salt.get_octet_string(jdk == Jdk::V17)?;
     p2.get_der_value()?.get_integer()?;
     let mut prf = None;
-    if p2.available() > 0 {
-        let mut peek = p2.clone();
-        let v = peek.get_der_value()?;
-        if v.tag == TAG_INTEGER {
-            v.get_integer()?;
-            p2 = peek;
-        } else if jdk == Jdk::V17 {
-            prf = Some(v);
-            p2 = peek;
+    match jdk {
+        Jdk::V17 => {
+            if p2.available() > 0 {
+                let v = p2.get_der_value()?;
+                if v.tag == TAG_INTEGER {
+                    v.get_integer()?;
+                } else {
+                    prf = Some(v);
+                }
+            }
+            if prf.is_none() && p2.available() > 0 {
+                prf = Some(p2.get_der_value()?);
+            }
         }
-    }
-    if prf.is_none() && p2.available() > 0 {
-        let mut peek = p2.clone();
-        let v = peek.get_der_value()?;
-        if jdk == Jdk::V17 || v.tag == TAG_SEQUENCE {
-            prf = Some(v);
+        Jdk::V25 => {
+            // getOptional(tag): taken only when the next tag byte is exactly that tag.
+            if p2.peek_tag() == Some(TAG_INTEGER) {
+                p2.get_der_value()?.get_integer()?;
+            }
+            if p2.peek_tag() == Some(TAG_SEQUENCE) {
+                prf = Some(p2.get_der_value()?);
+            }
         }
     }
     if let Some(prf) = prf {
         let mut rd = prf.data();
         let o = rd.get_oid()?.dotted();
-        if !matches!(
+        let known = matches!(
             o.as_str(),
             "1.2.840.113549.2.7"
                 | "1.2.840.113549.2.8"
                 | "1.2.840.113549.2.9"
                 | "1.2.840.113549.2.10"
                 | "1.2.840.113549.2.11"
-        ) {
+        ) || (jdk == Jdk::V25
+            && matches!(o.as_str(), "1.2.840.113549.2.12" | "1.2.840.113549.2.13"));
+        if !known {
             return Err(Fail::new(
                 RULE,
                 "PBE parameter parsing error: expecting the object identifier for a HmacSHA key derivation function",
             ));
         }
-        if rd.available() != 0 && rd.get_der_value()?.tag != TAG_NULL {
-            return Err(Fail::new(
-                RULE,
-                "PBE parameter parsing error: not an ASN.1 NULL tag",
-            ));
+        match jdk {
+            Jdk::V17 => {
+                if rd.available() != 0 && rd.get_der_value()?.tag != TAG_NULL {
+                    return Err(Fail::new(
+                        RULE,
+                        "PBE parameter parsing error: not an ASN.1 NULL tag",
+                    ));
+                }
+            }
+            Jdk::V25 => {
+                if rd.peek_tag() == Some(TAG_NULL) {
+                    rd.get_der_value()?;
+                }
+                if rd.available() != 0 {
+                    return Err(Fail::new(RULE, "Extra unused bytes"));
+                }
+            }
         }
     }
     if params.tag != TAG_SEQUENCE {

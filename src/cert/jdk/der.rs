@@ -701,6 +701,17 @@ impl Input {
         self.buf.get(p..e).map(<[u8]>::to_vec).unwrap_or_default()
     }
 
+    /// The tag byte of the next value, if any (`checkNextTag`).
+    pub fn peek_tag(&self) -> Option<u8> {
+        if self.available() > 0 {
+            usize::try_from(self.pos)
+                .ok()
+                .and_then(|p| self.buf.get(p).copied())
+        } else {
+            None
+        }
+    }
+
     /// `getDerValue()`.
     pub fn get_der_value(&mut self) -> R<Val> {
         let v = read_value(self.jdk, &self.buf, self.pos, self.end - self.pos, true)?;

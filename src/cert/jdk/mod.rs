@@ -120,3 +120,213 @@ pub fn parse(der: &[u8], jdk: Jdk) -> Result<(), JdkParseError> {
         rule: f.rule,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tlv(tag: u8, c: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        if c.len() < 0x80 {
+            out.push(c.len() as u8);
+        } else {
+            out.extend([0x82, (c.len() >> 8) as u8, c.len() as u8]);
+        }
+        out.extend_from_slice(c);
+        out
+    }
+
+    fn seq(parts: &[&[u8]]) -> Vec<u8> {
+        tlv(0x30, &parts.concat())
+    }
+
+    const ECDSA_SHA256: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
+    const SHA256_RSA: &[u8] = &[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b,
+    ];
+    const EC_KEY: &[u8] = &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    const P256: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    const UNKNOWN_CURVE: &[u8] = &[0x06, 0x03, 0x2a, 0x03, 0x04];
+    const SAN: &[u8] = &[0x06, 0x03, 0x55, 0x1d, 0x11];
+    const BC: &[u8] = &[0x06, 0x03, 0x55, 0x1d, 0x13];
+    const CRITICAL: &[u8] = &[0x01, 0x01, 0xff];
+
+    fn name(cn: &str) -> Vec<u8> {
+        if cn.is_empty() {
+            return seq(&[]);
+        }
+        let ava = seq(&[&[0x06, 0x03, 0x55, 0x04, 0x03], &tlv(0x0c, cn.as_bytes())]);
+        seq(&[&tlv(0x31, &ava)])
+    }
+
+    fn spki(curve: &[u8]) -> Vec<u8> {
+        let mut point = vec![0u8, 0x04];
+        point.extend([9u8; 64]);
+        seq(&[&seq(&[EC_KEY, curve]), &tlv(0x03, &point)])
+    }
+
+    fn ext(oid: &[u8], critical: bool, value: &[u8]) -> Vec<u8> {
+        let crit: &[u8] = if critical { CRITICAL } else { &[] };
+        seq(&[oid, crit, &tlv(0x04, value)])
+    }
+
+    fn dns_san(host: &str) -> Vec<u8> {
+        seq(&[&tlv(0x82, host.as_bytes())])
+    }
+
+    struct Cert {
+        issuer: Vec<u8>,
+        subject: Vec<u8>,
+        key: Vec<u8>,
+        exts: Vec<Vec<u8>>,
+        inner_sig: &'static [u8],
+        outer_sig: &'static [u8],
+    }
+
+    impl Default for Cert {
+        fn default() -> Self {
+            Cert {
+                issuer: name("Issuer"),
+                subject: name("leaf.test"),
+                key: spki(P256),
+                exts: vec![ext(SAN, false, &dns_san("leaf.test"))],
+                inner_sig: ECDSA_SHA256,
+                outer_sig: ECDSA_SHA256,
+            }
+        }
+    }
+
+    impl Cert {
+        fn der(&self) -> Vec<u8> {
+            let validity = seq(&[&tlv(0x17, b"250101000000Z"), &tlv(0x17, b"350101000000Z")]);
+            let exts = tlv(
+                0xa3,
+                &seq(&self.exts.iter().map(Vec::as_slice).collect::<Vec<_>>()),
+            );
+            let tbs = seq(&[
+                &tlv(0xa0, &[0x02, 0x01, 0x02]),
+                &[0x02, 0x01, 0x07],
+                &seq(&[self.inner_sig]),
+                &self.issuer,
+                &validity,
+                &self.subject,
+                &self.key,
+                &exts,
+            ]);
+            seq(&[&tbs, &seq(&[self.outer_sig]), &tlv(0x03, &[0, 1, 2])])
+        }
+    }
+
+    fn refused(c: Cert) -> JdkParseError {
+        let der = c.der();
+        let e = parse(&der, Jdk::V17).expect_err("JDK 17 refuses");
+        assert_eq!(
+            parse(&der, Jdk::V25).err(),
+            Some(e.clone()),
+            "JDK 25 agrees"
+        );
+        e
+    }
+
+    #[test]
+    fn a_well_formed_certificate_parses_in_both_jdks() {
+        let der = Cert::default().der();
+        assert_eq!(parse(&der, Jdk::V17), Ok(()));
+        assert_eq!(parse(&der, Jdk::V25), Ok(()));
+    }
+
+    #[test]
+    fn an_empty_issuer_is_refused_by_x509_cert_info() {
+        let e = refused(Cert {
+            issuer: name(""),
+            ..Cert::default()
+        });
+        assert_eq!(e.reason, "Empty issuer DN not allowed in X509Certificates");
+        assert_eq!(e.rule, "X509CertInfo: empty issuer");
+    }
+
+    #[test]
+    fn an_empty_subject_needs_a_critical_subject_alt_name() {
+        let e = refused(Cert {
+            subject: name(""),
+            ..Cert::default()
+        });
+        assert!(e.reason.contains("MUST be marked critical"), "{e}");
+        let ok = Cert {
+            subject: name(""),
+            exts: vec![ext(SAN, true, &dns_san("leaf.test"))],
+            ..Cert::default()
+        };
+        assert_eq!(parse(&ok.der(), Jdk::V17), Ok(()));
+        let e = refused(Cert {
+            subject: name(""),
+            exts: vec![ext(BC, false, &seq(&[]))],
+            ..Cert::default()
+        });
+        assert!(e.reason.contains("extension is absent"), "{e}");
+    }
+
+    #[test]
+    fn inner_and_outer_signature_algorithms_must_match() {
+        let e = refused(Cert {
+            outer_sig: SHA256_RSA,
+            ..Cert::default()
+        });
+        assert_eq!(e.reason, "Signature algorithm mismatch");
+    }
+
+    #[test]
+    fn an_ec_key_on_a_curve_the_jdk_does_not_know_is_refused() {
+        let e = refused(Cert {
+            key: spki(UNKNOWN_CURVE),
+            ..Cert::default()
+        });
+        assert_eq!(e.reason, "Unknown named curve: 1.2.3.4");
+    }
+
+    #[test]
+    fn duplicate_extensions_are_refused_but_an_unknown_critical_one_parses() {
+        let bc = ext(BC, false, &seq(&[]));
+        let e = refused(Cert {
+            exts: vec![bc.clone(), bc],
+            ..Cert::default()
+        });
+        assert_eq!(e.reason, "Duplicate extensions not allowed");
+        let unknown = ext(&[0x06, 0x03, 0x2a, 0x03, 0x04], true, &[1, 2, 3]);
+        let c = Cert {
+            exts: vec![unknown],
+            ..Cert::default()
+        };
+        assert_eq!(parse(&c.der(), Jdk::V17), Ok(()));
+    }
+
+    #[test]
+    fn a_broken_extension_fails_only_when_critical() {
+        let broken = tlv(0x02, &[1]);
+        let lenient = Cert {
+            exts: vec![ext(BC, false, &broken)],
+            ..Cert::default()
+        };
+        assert_eq!(parse(&lenient.der(), Jdk::V17), Ok(()));
+        let e = refused(Cert {
+            exts: vec![ext(BC, true, &broken)],
+            ..Cert::default()
+        });
+        assert_eq!(e.reason, "Invalid encoding of BasicConstraints");
+    }
+
+    #[test]
+    fn jdk_25_requires_an_explicit_other_name_value_and_jdk_17_does_not() {
+        let other = tlv(
+            0xa0,
+            &[&[0x06, 0x02, 0x2a, 0x03][..], &tlv(0x0c, b"x")].concat(),
+        );
+        let c = Cert {
+            exts: vec![ext(SAN, true, &seq(&[&other]))],
+            ..Cert::default()
+        };
+        assert_eq!(parse(&c.der(), Jdk::V17), Ok(()));
+        let e = parse(&c.der(), Jdk::V25).expect_err("JDK 25 refuses");
+        assert_eq!(e.rule, "OtherName");
+    }
+}
