@@ -227,6 +227,21 @@ impl Certificate {
             .map(|_| ())
     }
 
+    /// Which modelled JDKs refuse to parse this certificate, with the first refusal's reason; `None`
+    /// when every one accepts it. The guard against writing a certificate into a keystore or a fix file
+    /// that a JVM would choke on.
+    pub fn jdk_refusal(&self) -> Option<JdkRefusal> {
+        let mut jdks = Vec::new();
+        let mut first = None;
+        for j in jdk::Jdk::ALL {
+            if let Err(e) = self.jdk_parse(j) {
+                jdks.push(j);
+                first.get_or_insert_with(|| e.clone());
+            }
+        }
+        first.map(|error| JdkRefusal { jdks, error })
+    }
+
     /// Parses the certificate with x509-parser for checks that need more than [`CertInfo`].
     pub fn parsed(&self) -> Result<X509Certificate<'_>, CertError> {
         X509Certificate::from_der(&self.der)
@@ -260,6 +275,29 @@ impl fmt::Debug for Certificate {
             Ok(info) => write!(f, "Certificate({:?})", info.subject),
             Err(_) => write!(f, "Certificate(<unparseable {} bytes>)", self.der.len()),
         }
+    }
+}
+
+/// The JDKs that cannot parse a certificate, and why (see [`Certificate::jdk_refusal`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JdkRefusal {
+    /// The modelled JDKs that refuse it.
+    pub jdks: Vec<jdk::Jdk>,
+    /// The first one's reason.
+    pub error: jdk::JdkParseError,
+}
+
+impl fmt::Display for JdkRefusal {
+    /// `JDK 17 and 25: REASON (JDK: RULE)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let majors: Vec<String> = self.jdks.iter().map(|j| j.major().to_string()).collect();
+        write!(
+            f,
+            "JDK {}: {} (JDK: {})",
+            majors.join(" and "),
+            self.error.reason,
+            self.error.rule
+        )
     }
 }
 

@@ -327,6 +327,35 @@ pub(super) struct Oid(pub Vec<u8>);
 impl Oid {
     /// Dotted form, as `ObjectIdentifier.toString()`.
     pub fn dotted(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::with_capacity(self.0.len() * 3);
+        let mut acc: u64 = 0;
+        let mut first = true;
+        for &b in &self.0 {
+            if acc > u64::MAX >> 7 {
+                // A component beyond 64 bits: rare enough to take the slow road.
+                return self.dotted_big();
+            }
+            acc = (acc << 7) | u64::from(b & 0x7f);
+            if b & 0x80 == 0 {
+                if first {
+                    let (x, y) = match acc {
+                        0..40 => (0, acc),
+                        40..80 => (1, acc - 40),
+                        _ => (2, acc - 80),
+                    };
+                    let _ = write!(out, "{x}.{y}");
+                    first = false;
+                } else {
+                    let _ = write!(out, ".{acc}");
+                }
+                acc = 0;
+            }
+        }
+        out
+    }
+
+    fn dotted_big(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         let mut acc: num_bigint::BigUint = 0u32.into();
         let mut first = true;
