@@ -111,8 +111,7 @@ mod tests {
 
     fn good() -> Certificate {
         let mut p = rcgen::CertificateParams::new(vec!["a.test".to_owned()]).unwrap();
-        p.distinguished_name
-            .push(rcgen::DnType::CommonName, "good");
+        p.distinguished_name.push(rcgen::DnType::CommonName, "good");
         let key = rcgen::KeyPair::generate().unwrap();
         Certificate::from_der(p.self_signed(&key).unwrap().der().to_vec()).unwrap()
     }
