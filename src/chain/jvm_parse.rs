@@ -56,15 +56,18 @@ pub(crate) fn gate(served: &[Certificate], anchors: &TrustAnchors, jdk: Jdk) -> 
         if gate.refusal.is_none() {
             gate.refusal = Some(format!("{message} (JDK: {})", e.rule));
         }
-        gate.findings.push(
-            Finding::new(
-                Code::JvmUnparseableCert,
-                Severity::Error,
-                message,
-                remediation,
-            )
-            .at(i),
-        );
+        // Bytes trustpath cannot read either already have their `invalid-chain` finding.
+        if cert.try_info().is_ok() {
+            gate.findings.push(
+                Finding::new(
+                    Code::JvmUnparseableCert,
+                    Severity::Error,
+                    message,
+                    remediation,
+                )
+                .at(i),
+            );
+        }
     }
     for u in &anchors.unparseable {
         if u.fails_store {
