@@ -150,7 +150,7 @@ fn decode_params(kind: Params, encoded: &[u8], jdk: Jdk) -> R<()> {
                 ));
             }
             let mut d = v.data();
-            d.get_der_value()?.get_octet_string(jdk == Jdk::V17)?;
+            d.get_octet_string()?;
             d.get_der_value()?.get_integer()?;
             if d.available() != 0 {
                 return Err(Fail::new(
@@ -498,9 +498,6 @@ fn pbes2(encoded: &[u8], jdk: Jdk) -> R<()> {
             "PBE parameter parsing error: expecting the object identifier for AES cipher",
         ));
     }
-    let iv = ed.get_der_value()?;
-    if iv.tag != TAG_OCTET_STRING {
-        return Err(Fail::new(RULE, "DER input not an octet string"));
-    }
+    ed.get_octet_string()?;
     Ok(())
 }

@@ -532,7 +532,8 @@ impl Val {
                 "Nested OctetString limit reached ({MAX_CONSTRUCTED_NEST})."
             )));
         }
-        if self.tag != TAG_OCTET_STRING && self.tag != (TAG_OCTET_STRING | 0x20) {
+        // `isConstructed(tag_OctetString)` looks at the form and the number only, not the class.
+        if self.tag != TAG_OCTET_STRING && !(self.is_constructed() && self.tag & 0x1f == 4) {
             return Err(fail(format!(
                 "DerValue.getOctetString, not an Octet String: {}",
                 self.tag as i8
@@ -653,11 +654,17 @@ impl Val {
             .collect())
     }
 
-    /// `validateBMPString()`: no UTF-16 surrogate code unit, paired or not.
+    /// `validateBMPString()`: the value decoded as UTF-16BE must hold no surrogate character. Java's
+    /// decoder turns a lone surrogate into U+FFFD, so only a well-formed surrogate pair (a character
+    /// outside the BMP) is refused.
     pub fn validate_bmp_string(&self) -> R<()> {
-        for (i, unit) in self.content().chunks_exact(2).enumerate() {
-            let u = u16::from_be_bytes([unit[0], unit[1]]);
-            if (0xd800..=0xdfff).contains(&u) {
+        let units: Vec<u16> = self
+            .content()
+            .chunks_exact(2)
+            .map(|u| u16::from_be_bytes([u[0], u[1]]))
+            .collect();
+        for (i, w) in units.windows(2).enumerate() {
+            if (0xd800..=0xdbff).contains(&w[0]) && (0xdc00..=0xdfff).contains(&w[1]) {
                 return Err(Fail::new(
                     "AVA: BMPString",
                     format!("Illegal character in BMPString, index: {i}"),
@@ -764,6 +771,15 @@ impl Input {
         self.get_der_value()?.subs(TAG_SEQUENCE)
     }
 
+    /// `DerInputStream.getOctetString()`: the next value must be a primitive OCTET STRING.
+    pub fn get_octet_string(&mut self) -> R<Vec<u8>> {
+        let v = self.get_der_value()?;
+        if v.tag != TAG_OCTET_STRING {
+            return Err(fail("DER input not an octet string"));
+        }
+        Ok(v.content().to_vec())
+    }
+
     /// `getOID()`.
     pub fn get_oid(&mut self) -> R<Oid> {
         self.get_der_value()?.get_oid()
@@ -817,8 +833,10 @@ mod tests {
     }
 
     #[test]
-    fn bmp_strings_with_surrogates_are_refused() {
-        let v = parse_exact_17(&[0x1e, 0x04, 0x00, 0x41, 0xd8, 0x00]).unwrap();
-        assert!(v.validate_bmp_string().is_err());
+    fn bmp_strings_with_a_surrogate_pair_are_refused_and_lone_surrogates_are_not() {
+        let pair = parse_exact_17(&[0x1e, 0x06, 0x00, 0x41, 0xd8, 0x3d, 0xde, 0x00]).unwrap();
+        assert!(pair.validate_bmp_string().is_err());
+        let lone = parse_exact_17(&[0x1e, 0x06, 0x00, 0x41, 0xd8, 0x3d, 0xe0, 0x00]).unwrap();
+        assert!(lone.validate_bmp_string().is_ok());
     }
 }

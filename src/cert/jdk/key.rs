@@ -317,7 +317,10 @@ fn hss(alg: &AlgorithmId, bytes: &[u8], _jdk: Jdk) -> R<()> {
         return Err(invalid(RULE, "Unsupported or bad LMS type"));
     }
     if !(1..=4).contains(&int(&lms[4..8])) {
-        return Err(invalid(RULE, "Unsupported or bad LMOTS type"));
+        return Err(invalid(
+            RULE,
+            "Unsupported or bad OTS Algorithm Identifier.",
+        ));
     }
     if lms.len() != 24 + 32 {
         return Err(invalid(RULE, "Wrong LMS public key length"));
