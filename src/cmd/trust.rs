@@ -358,6 +358,62 @@ jdk.security.legacyAlgorithms=SHA1\n";
         assert_eq!(release_major("OTHER=1\n"), None);
     }
 
+    /// A self-signed certificate with an empty name (the JDK refuses its empty issuer).
+    fn unparseable() -> Certificate {
+        let mut p = rcgen::CertificateParams::new(vec!["x.test".to_owned()]).unwrap();
+        p.distinguished_name = rcgen::DistinguishedName::new();
+        let key = rcgen::KeyPair::generate().unwrap();
+        Certificate::from_der(p.self_signed(&key).unwrap().der().to_vec()).unwrap()
+    }
+
+    fn good() -> Certificate {
+        let p = rcgen::CertificateParams::new(vec!["ok.test".to_owned()]).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        Certificate::from_der(p.self_signed(&key).unwrap().der().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn write_fixes_never_writes_a_certificate_the_jvm_cannot_parse_and_says_so() {
+        use crate::chain::{Diagnosis, Fix, Profile, Verdict};
+        let verdict = |profile| Verdict {
+            profile,
+            trusted: false,
+            path: Vec::new(),
+            reason: None,
+        };
+        let mut report = EndpointReport {
+            diagnosis: Some(Diagnosis {
+                trusted: false,
+                java: verdict(Profile::Java),
+                browser: verdict(Profile::Browser),
+                findings: Vec::new(),
+                fix: Some(Fix {
+                    fullchain: vec![good(), unparseable()],
+                    fullchain_complete: true,
+                    import: vec![unparseable(), good()],
+                }),
+            }),
+            ..EndpointReport::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        write_fixes(dir.path(), "host:443", &mut report).unwrap();
+        assert_eq!(report.written, vec![dir.path().join("host_443-ca-2.pem")]);
+        assert!(!dir.path().join("host_443-fullchain.pem").exists());
+        assert!(!dir.path().join("host_443-ca-1.pem").exists());
+        let notes: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::JvmUnparseableCert)
+            .collect();
+        assert_eq!(notes.len(), 2);
+        assert!(
+            notes[0].message.contains("did not write")
+                && notes[0].message.contains("Empty issuer DN not allowed"),
+            "{}",
+            notes[0].message
+        );
+    }
+
     #[test]
     fn file_stems_keep_names_readable_and_safe() {
         assert_eq!(file_stem("wiki.example.test:443"), "wiki.example.test_443");
