@@ -11,8 +11,6 @@
 
 use std::rc::Rc;
 
-use num_bigint::BigInt;
-
 use super::{Fail, Jdk, R};
 
 pub(super) const TAG_BOOLEAN: u8 = 0x01;
@@ -82,9 +80,9 @@ fn read_value(jdk: Jdk, buf: &Rc<[u8]>, offset: isize, len: isize, allow_more: b
     let tag = at(pos)?;
     pos += 1;
     if tag & 0x1f == 0x1f {
-        return Err(fail(format!(
-            "Tag number over 30 at {offset} is not supported"
-        )));
+        // The JDK adds the offset in its buffer ("… at N is not supported"); buffers are copied at
+        // points the model does not always copy, so the reason stops before it.
+        return Err(fail("Tag number over 30"));
     }
     let mut len_byte = at(pos)?;
     pos += 1;
@@ -455,6 +453,16 @@ impl Val {
         parse_exact(&self.to_byte_array(), self.jdk)
     }
 
+    /// `new DerInputStream(v.toByteArray()).getSequence/getSet`: the children read from a copy of the
+    /// value, so that an indefinite length inside behaves as at the end of a buffer. Read in place first
+    /// (the same outcome whenever no indefinite length is met, and cheaper); copied only otherwise.
+    pub fn subs_isolated(&self, expected: u8) -> R<Vec<Val>> {
+        match self.subs(expected) {
+            Ok(children) if children.iter().all(|c| Rc::ptr_eq(&c.buf, &self.buf)) => Ok(children),
+            _ => self.reparsed()?.subs(expected),
+        }
+    }
+
     /// `subs(expectedTag)`: the children (`getSequence`/`getSet`); tag 0 accepts any.
     pub fn subs(&self, expected: u8) -> R<Vec<Val>> {
         if expected != 0 && expected != self.tag {
@@ -553,17 +561,19 @@ impl Val {
         Ok(out)
     }
 
-    /// `getBigInteger()` (BER: redundant leading zeros allowed).
-    pub fn get_big_integer(&self) -> R<BigInt> {
-        self.big_integer(TAG_INTEGER, false)
+    /// `getBigInteger()` (BER: redundant leading zeros allowed), when only its validity matters.
+    pub fn get_big_integer(&self) -> R<()> {
+        self.integer_bytes(TAG_INTEGER).map(|_| ())
     }
 
-    /// `getPositiveBigInteger()`: the content read as unsigned.
-    pub fn get_positive_big_integer(&self) -> R<BigInt> {
-        self.big_integer(TAG_INTEGER, true)
+    /// `getPositiveBigInteger()`: the content read as unsigned, as its magnitude (leading zeros off).
+    pub fn get_positive_magnitude(&self) -> R<&[u8]> {
+        let b = self.integer_bytes(TAG_INTEGER)?;
+        let skip = b.iter().take_while(|&&x| x == 0).count();
+        Ok(&b[skip..])
     }
 
-    fn big_integer(&self, expected: u8, positive: bool) -> R<BigInt> {
+    fn integer_bytes(&self, expected: u8) -> R<&[u8]> {
         if self.tag != expected {
             return Err(fail(format!(
                 "DerValue.getBigIntegerInternal, not expected {}",
@@ -573,11 +583,7 @@ impl Val {
         if self.len() == 0 {
             return Err(fail("Invalid encoding: zero length Int value"));
         }
-        Ok(if positive {
-            BigInt::from_bytes_be(num_bigint::Sign::Plus, self.content())
-        } else {
-            BigInt::from_signed_bytes_be(self.content())
-        })
+        Ok(self.content())
     }
 
     /// `getInteger()`: an INTEGER that fits a Java `int`.
@@ -591,14 +597,32 @@ impl Val {
     }
 
     fn int(&self, tag: u8) -> R<i32> {
-        let v = self.big_integer(tag, false)?;
-        if v < BigInt::from(i32::MIN) {
-            return Err(fail("Integer below minimum valid value"));
+        let b = self.integer_bytes(tag)?;
+        let negative = b[0] & 0x80 != 0;
+        // Strip sign-extension bytes, then the value fits an i32 when at most 4 bytes remain and the
+        // top one agrees with the sign.
+        let fill = if negative { 0xff } else { 0x00 };
+        let mut i = 0;
+        while i + 1 < b.len() && b[i] == fill && (b[i + 1] & 0x80 != 0) == negative {
+            i += 1;
         }
-        if v > BigInt::from(i32::MAX) {
-            return Err(fail("Integer exceeds maximum valid value"));
+        let rest = &b[i..];
+        if rest.len() > 4 {
+            return Err(fail(if negative {
+                "Integer below minimum valid value"
+            } else {
+                "Integer exceeds maximum valid value"
+            }));
         }
-        Ok(i32::try_from(v).unwrap_or_default())
+        let mut v: i64 = if negative { -1 } else { 0 };
+        for &x in rest {
+            v = (v << 8) | i64::from(x);
+        }
+        match i32::try_from(v) {
+            Ok(v) => Ok(v),
+            Err(_) if negative => Err(fail("Integer below minimum valid value")),
+            Err(_) => Err(fail("Integer exceeds maximum valid value")),
+        }
     }
 
     fn pad_bits(&self, implicit: bool) -> R<(u8, &[u8])> {

@@ -3,8 +3,6 @@
 //! ML-DSA and ML-KEM (`NamedX509Key`), HSS/LMS (JDK 25). An algorithm without a key factory becomes an
 //! opaque `X509Key` and is accepted.
 
-use num_bigint::BigInt;
-
 use super::alg::AlgorithmId;
 use super::der::{self, Input, TAG_INTEGER, TAG_SEQUENCE, Val};
 use super::{Fail, Jdk, R};
@@ -229,37 +227,42 @@ fn build(f: &Factory, alg: &AlgorithmId, key: &der::BitArray, jdk: Jdk) -> R<()>
 /// 512 bits (rounded up to a byte) and at most 16384; 3 ≤ e < n; e at most 64 bits above 3072-bit moduli.
 fn rsa(bytes: &[u8], jdk: Jdk) -> R<()> {
     const RULE: &str = "RSAPublicKeyImpl";
-    let parsed = (|| -> R<(BigInt, BigInt)> {
+    let parsed = (|| -> R<(Vec<u8>, Vec<u8>)> {
         let v = der::parse_exact(bytes, jdk)?;
         if v.tag != TAG_SEQUENCE {
             return Err(Fail::new(RULE, "Not a SEQUENCE"));
         }
         let mut d = v.data();
-        let n = d.get_der_value()?.get_positive_big_integer()?;
-        let e = d.get_der_value()?.get_positive_big_integer()?;
+        let n = d.get_der_value()?.get_positive_magnitude()?.to_vec();
+        let e = d.get_der_value()?.get_positive_magnitude()?.to_vec();
         if d.available() != 0 {
             return Err(Fail::new(RULE, "Extra data available"));
         }
         Ok((n, e))
     })();
     let (n, e) = parsed.map_err(|_| invalid(RULE, "Invalid RSA public key"))?;
-    let bits = (n.bits() as usize + 7) & !7;
+    // Magnitudes without leading zeros: compare by length, then bytes.
+    let bit_len = |m: &[u8]| {
+        m.first()
+            .map_or(0, |&b| m.len() * 8 - b.leading_zeros() as usize)
+    };
+    let bits = (bit_len(&n) + 7) & !7;
     if bits < 512 {
         return Err(invalid(RULE, "RSA keys must be at least 512 bits long"));
     }
     if bits > 16384 {
         return Err(invalid(RULE, "RSA keys must be no longer than 16384 bits"));
     }
-    if bits > 3072 && e.bits() > 64 {
+    if bits > 3072 && bit_len(&e) > 64 {
         return Err(invalid(
             RULE,
             "RSA exponents can be no longer than 64 bits  if modulus is greater than 3072 bits",
         ));
     }
-    if e >= n {
+    if (e.len(), &e[..]) >= (n.len(), &n[..]) {
         return Err(invalid(RULE, "exponent is larger than modulus"));
     }
-    if e < BigInt::from(3) {
+    if e.len() < 1 || (e.len() == 1 && e[0] < 3) {
         return Err(invalid(RULE, "exponent is smaller than 3"));
     }
     Ok(())

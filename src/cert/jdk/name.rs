@@ -46,7 +46,7 @@ pub(super) fn rdn_avas(rdn: &Val) -> R<usize> {
     if rdn.tag != TAG_SET {
         return Err(Fail::new("RDN", "X500 RDN"));
     }
-    let avas = rdn.reparsed()?.subs(TAG_SET)?;
+    let avas = rdn.subs_isolated(TAG_SET)?;
     for a in &avas {
         ava(a)?;
     }
@@ -221,7 +221,7 @@ fn rfc822(name: &[char]) -> R<()> {
 /// parsed as a value), so the standard explicit encoding is skipped. JDK 25 requires a party name.
 fn edi_party_name(v: &Val, jdk: Jdk) -> R<()> {
     const RULE: &str = "EDIPartyName";
-    let seq = v.reparsed()?.subs(TAG_SEQUENCE)?;
+    let seq = v.subs_isolated(TAG_SEQUENCE)?;
     if seq.is_empty() || seq.len() > 2 {
         return Err(Fail::new(RULE, "Invalid encoding of EDIPartyName"));
     }

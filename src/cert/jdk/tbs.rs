@@ -190,7 +190,7 @@ fn validity(input: &mut Input) -> R<()> {
     if v.data().available() == 0 {
         return Err(Fail::new(RULE, "No data encoded for CertificateValidity"));
     }
-    let seq = v.reparsed()?.subs(TAG_SEQUENCE)?;
+    let seq = v.subs_isolated(TAG_SEQUENCE)?;
     if seq.len() != 2 {
         return Err(Fail::new(RULE, "Invalid encoding for CertificateValidity"));
     }
