@@ -262,7 +262,7 @@ fn rsa(bytes: &[u8], jdk: Jdk) -> R<()> {
     if (e.len(), &e[..]) >= (n.len(), &n[..]) {
         return Err(invalid(RULE, "exponent is larger than modulus"));
     }
-    if e.len() < 1 || (e.len() == 1 && e[0] < 3) {
+    if e.is_empty() || (e.len() == 1 && e[0] < 3) {
         return Err(invalid(RULE, "exponent is smaller than 3"));
     }
     Ok(())
