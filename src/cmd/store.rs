@@ -439,6 +439,7 @@ fn import(a: ImportArgs, w: &mut dyn Write) -> Result<u8> {
     for p in &cert_paths {
         certs.extend(storefile::read_cert_file(p)?);
     }
+    truststore::jvm_load::refuse_unparseable(&certs)?;
     let password = a.pass.resolve()?;
     let mut edit = StoreEdit::open(&store_path, &password, a.store_type.format())?;
     if !edit.exists() && a.store_type == WriteFormat::Pem && edit.store.format != StoreFormat::Pem {
@@ -618,6 +619,7 @@ fn convert(a: ConvertArgs, w: &mut dyn Write) -> Result<u8> {
     }
     let password = a.pass.resolve()?;
     let mut store = storefile::load(&src, &password)?;
+    truststore::jvm_load::refuse_unparseable_store(&store)?;
     let dest_password = a.dest_storepass.clone().unwrap_or_else(|| password.clone());
     let format = a.to.format();
     if format != StoreFormat::Pkcs12 || store.format != StoreFormat::Pkcs12 {

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::cert::Certificate;
-use crate::chain::{Anchor, Policy, TrustAnchors};
+use crate::chain::{Anchor, Policy, TrustAnchors, UnparseableAnchor};
 use crate::error::Result;
+use crate::finding::{Code, Finding, Severity};
 use crate::report::{EndpointReport, StoreOrigin, StoreSummary};
 
 /// The label of Mozilla's root program as a store.
@@ -97,20 +98,48 @@ impl TrustArgs {
             }
         }
         let bundled = default.as_ref().map(|c| c.real_path.clone());
+        let java_major = java_home
+            .as_deref()
+            .and_then(|home| std::fs::read_to_string(home.join("release")).ok())
+            .and_then(|text| release_major(&text));
+        let jdk = crate::cert::jdk::Jdk::for_major(java_major);
         for (path, origin) in stores {
             let store = crate::storefile::load(&path, &password)
                 .with_context(|| format!("cannot read truststore {}", path.display()))?;
             let label = path.display().to_string();
             let jdk_bundled = bundled.is_some() && std::fs::canonicalize(&path).ok() == bundled;
             let before = anchors.java.len();
-            anchors
-                .java
-                .extend(store.jvm_trusted().map(|(alias, cert)| Anchor {
+            // A certificate this JVM cannot parse fails a keystore as a whole, and is no anchor in a PEM
+            // bundle or directory (see truststore::jvm_load and chain's parser gate).
+            let whole = crate::truststore::jvm_load::loads_as_a_whole(store.format);
+            if whole
+                && let Some((alias, _, error)) =
+                    crate::truststore::jvm_load::load_failure(&store, jdk)
+            {
+                anchors.unparseable.push(UnparseableAnchor {
+                    store: label.clone(),
+                    alias: alias.to_owned(),
+                    error: error.clone(),
+                    fails_store: true,
+                });
+            }
+            for (alias, cert) in store.jvm_trusted() {
+                if !whole && let Err(error) = cert.jdk_parse(jdk) {
+                    anchors.unparseable.push(UnparseableAnchor {
+                        store: label.clone(),
+                        alias: alias.to_owned(),
+                        error: error.clone(),
+                        fails_store: false,
+                    });
+                    continue;
+                }
+                anchors.java.push(Anchor {
                     cert: cert.clone(),
                     store: label.clone(),
                     alias: alias.to_owned(),
                     jdk_bundled,
-                }));
+                });
+            }
             summaries.push(StoreSummary {
                 label,
                 format: store.format.name().to_owned(),
@@ -152,10 +181,7 @@ impl TrustArgs {
             policy: Policy {
                 warn_days,
                 java_disabled_algorithms,
-                java_major: java_home
-                    .as_deref()
-                    .and_then(|home| std::fs::read_to_string(home.join("release")).ok())
-                    .and_then(|text| release_major(&text)),
+                java_major,
             },
             tls_disabled,
         })
@@ -259,17 +285,41 @@ pub fn write_fixes(dir: &Path, name: &str, report: &mut EndpointReport) -> Resul
     };
     std::fs::create_dir_all(dir).with_context(|| format!("--write-fixes {}", dir.display()))?;
     let stem = file_stem(name);
+    // A served chain is hostile input: a fix file never carries a certificate the JVM cannot parse (the
+    // diagnosis leaves them out; this refuses what slips through, and says so).
+    let mut refuse = |path: &Path, certs: &[Certificate]| -> bool {
+        match crate::truststore::jvm_load::refuse_unparseable(certs) {
+            Ok(()) => false,
+            Err(e) => {
+                report.findings.push(Finding::new(
+                    Code::JvmUnparseableCert,
+                    Severity::Warning,
+                    format!("--write-fixes did not write {}: {e}", path.display()),
+                    "get the certificate from its CA instead",
+                ));
+                true
+            }
+        }
+    };
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
     // Only a fullchain that reaches an anchor is a fix; a partial one would be served as broken.
     if fix.fullchain_complete && !fix.fullchain.is_empty() {
         let path = dir.join(format!("{stem}-fullchain.pem"));
-        let pem: String = fix.fullchain.iter().map(Certificate::to_pem).collect();
-        std::fs::write(&path, pem).with_context(|| format!("cannot write {}", path.display()))?;
-        report.written.push(path);
+        if !refuse(&path, &fix.fullchain) {
+            files.push((
+                path,
+                fix.fullchain.iter().map(Certificate::to_pem).collect(),
+            ));
+        }
     }
     for (i, cert) in fix.import.iter().enumerate() {
         let path = dir.join(format!("{stem}-ca-{}.pem", i + 1));
-        std::fs::write(&path, cert.to_pem())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        if !refuse(&path, std::slice::from_ref(cert)) {
+            files.push((path, cert.to_pem()));
+        }
+    }
+    for (path, pem) in files {
+        std::fs::write(&path, pem).with_context(|| format!("cannot write {}", path.display()))?;
         report.written.push(path);
     }
     Ok(())
@@ -324,6 +374,62 @@ jdk.security.legacyAlgorithms=SHA1\n";
         assert_eq!(release_major("JAVA_VERSION=\"25\"\n"), Some(25));
         assert_eq!(release_major("JAVA_VERSION=\"1.8.0_392\"\n"), Some(8));
         assert_eq!(release_major("OTHER=1\n"), None);
+    }
+
+    /// A self-signed certificate with an empty name (the JDK refuses its empty issuer).
+    fn unparseable() -> Certificate {
+        let mut p = rcgen::CertificateParams::new(vec!["x.test".to_owned()]).unwrap();
+        p.distinguished_name = rcgen::DistinguishedName::new();
+        let key = rcgen::KeyPair::generate().unwrap();
+        Certificate::from_der(p.self_signed(&key).unwrap().der().to_vec()).unwrap()
+    }
+
+    fn good() -> Certificate {
+        let p = rcgen::CertificateParams::new(vec!["ok.test".to_owned()]).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        Certificate::from_der(p.self_signed(&key).unwrap().der().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn write_fixes_never_writes_a_certificate_the_jvm_cannot_parse_and_says_so() {
+        use crate::chain::{Diagnosis, Fix, Profile, Verdict};
+        let verdict = |profile| Verdict {
+            profile,
+            trusted: false,
+            path: Vec::new(),
+            reason: None,
+        };
+        let mut report = EndpointReport {
+            diagnosis: Some(Diagnosis {
+                trusted: false,
+                java: verdict(Profile::Java),
+                browser: verdict(Profile::Browser),
+                findings: Vec::new(),
+                fix: Some(Fix {
+                    fullchain: vec![good(), unparseable()],
+                    fullchain_complete: true,
+                    import: vec![unparseable(), good()],
+                }),
+            }),
+            ..EndpointReport::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        write_fixes(dir.path(), "host:443", &mut report).unwrap();
+        assert_eq!(report.written, vec![dir.path().join("host_443-ca-2.pem")]);
+        assert!(!dir.path().join("host_443-fullchain.pem").exists());
+        assert!(!dir.path().join("host_443-ca-1.pem").exists());
+        let notes: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::JvmUnparseableCert)
+            .collect();
+        assert_eq!(notes.len(), 2);
+        assert!(
+            notes[0].message.contains("did not write")
+                && notes[0].message.contains("Empty issuer DN not allowed"),
+            "{}",
+            notes[0].message
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::{date, rfc3339};
 use crate::cert::Certificate;
 use crate::cmd::store::{ImportAction, ImportWarning, LocatedStore, StoreDiff};
 use crate::storefile::Saved;
+use crate::truststore::jvm_load::{self, Unparseable};
 use crate::truststore::{Entry, EntryBody, StoreFormat, TrustStore};
 
 /// One entry as JSON.
@@ -33,9 +34,12 @@ pub struct EntryJson {
     /// Chain length of a private-key entry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain_length: Option<usize>,
+    /// Why the JVM cannot parse a certificate of this entry (`JDK 17 and 25: REASON (JDK: RULE)`), which
+    /// makes the whole store fail to load in keytool and the JVM; null when it can.
+    pub jvm_parse_error: Option<String>,
 }
 
-fn entry_json(e: &Entry, now: i64) -> EntryJson {
+fn entry_json(e: &Entry, now: i64, bad: &[Unparseable]) -> EntryJson {
     let cert = e.certificate();
     let info = cert.map(Certificate::info);
     EntryJson {
@@ -51,6 +55,10 @@ fn entry_json(e: &Entry, now: i64) -> EntryJson {
             EntryBody::PrivateKey(k) => Some(k.chain.len()),
             _ => None,
         },
+        jvm_parse_error: bad
+            .iter()
+            .find(|u| u.alias == e.alias)
+            .map(|u| u.refusal.to_string()),
     }
 }
 
@@ -60,12 +68,20 @@ pub fn list_json(w: &mut dyn Write, path: &Path, store: &TrustStore, now: i64) -
     struct Out<'a> {
         store: String,
         format: &'a str,
+        /// Whether every certificate parses in the JVM (else keytool and the JVM fail to load the store).
+        jvm_loadable: bool,
         entries: Vec<EntryJson>,
     }
+    let bad = jvm_load::unparseable(store);
     let out = Out {
         store: path.display().to_string(),
         format: store.format.name(),
-        entries: store.entries.iter().map(|e| entry_json(e, now)).collect(),
+        jvm_loadable: bad.is_empty(),
+        entries: store
+            .entries
+            .iter()
+            .map(|e| entry_json(e, now, &bad))
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *w, &out)?;
     writeln!(w)
@@ -83,19 +99,24 @@ pub fn list_human(w: &mut dyn Write, path: &Path, store: &TrustStore, now: i64) 
         if n == 1 { "entry" } else { "entries" }
     ));
     let mut expired = Vec::new();
+    let bad = jvm_load::unparseable(store);
     for e in &store.entries {
         out.push('\n');
+        let unparseable = bad.iter().find(|u| u.alias == e.alias);
         match e.certificate() {
             Some(cert) => {
                 let info = cert.info();
-                let mark = if info.not_after < now {
+                let mut mark = if info.not_after < now {
                     if e.kind() == crate::truststore::EntryKind::TrustedCert {
                         expired.push(e.alias.as_str());
                     }
-                    "  EXPIRED"
+                    "  EXPIRED".to_owned()
                 } else {
-                    ""
+                    String::new()
                 };
+                if unparseable.is_some() {
+                    mark.push_str("  JVM CANNOT PARSE");
+                }
                 out.push_str(&format!("{}  [{}]{mark}\n", e.alias, e.kind().name()));
                 out.push_str(&format!("    subject  {}\n", info.subject));
                 if info.issuer != info.subject {
@@ -112,6 +133,9 @@ pub fn list_human(w: &mut dyn Write, path: &Path, store: &TrustStore, now: i64) 
                     out.push_str(&format!("    chain    {} certificates\n", k.chain.len()));
                 }
                 out.push_str(&format!("    sha256   {}\n", cert.sha256_colons()));
+                if let Some(u) = unparseable {
+                    out.push_str(&format!("    jvm      cannot parse: {}\n", u.refusal));
+                }
             }
             None => {
                 out.push_str(&format!("{}  [{}]\n", e.alias, e.kind().name()));
@@ -127,6 +151,22 @@ pub fn list_human(w: &mut dyn Write, path: &Path, store: &TrustStore, now: i64) 
             invisible.len(),
             if invisible.len() == 1 { "y" } else { "ies" },
             invisible.join(", ")
+        ));
+    }
+    if !bad.is_empty() {
+        let aliases: Vec<&str> = bad.iter().map(|u| u.alias.as_str()).collect();
+        let consequence = if jvm_load::loads_as_a_whole(store.format) {
+            "keytool and every JVM given this store as javax.net.ssl.trustStore fail to load it as a whole (the JVM \
+             cannot create its default SSLContext: \"problem accessing trust store\", so every TLS connection fails)"
+        } else {
+            "keytool refuses to import them and no JVM can use them as trust anchors"
+        };
+        out.push_str(&format!(
+            "\n{} entr{} the JVM cannot parse: {}\n  {consequence}; remove {} with `trustpath store remove STORE --alias ALIAS`\n",
+            bad.len(),
+            if bad.len() == 1 { "y" } else { "ies" },
+            aliases.join(", "),
+            if bad.len() == 1 { "it" } else { "them" }
         ));
     }
     if !expired.is_empty() {
