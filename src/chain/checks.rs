@@ -123,6 +123,10 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
                     pos,
                     format!("the signature on {who} uses {what}, which cannot be verified"),
                 )),
+                Some(SigCheck::Malformed(what)) => out.push(
+                    Problem::fatal(Code::InvalidChain, pos, format!("{who} is malformed: {what}"))
+                        .by("X509CertImpl: signature algorithm mismatch"),
+                ),
                 None => out.push(Problem::fatal(
                     Code::InvalidChain,
                     pos,

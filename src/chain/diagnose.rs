@@ -13,8 +13,9 @@ use super::findings;
 use super::hostname::{self, Host};
 use super::path::{Candidate, Search};
 use super::pool::{NormName, Origin, Pool, SigMemo, names_of};
-use super::{browser, fix, java};
-use crate::cert::CertInfo;
+use super::{browser, fix, java, jvm_parse};
+use crate::cert::jdk::Jdk;
+use crate::cert::{CertInfo, Certificate};
 use crate::finding::{self, Code, Finding, Severity};
 
 /// Judges a served chain for the JVM (the verdict `trusted`) and for a browser, at `now_unix` (seconds
@@ -41,7 +42,9 @@ pub fn diagnose(
         disabled: &disabled,
     };
     let host = input.host.as_deref().map(Host::parse);
-    let mut found: Vec<Finding> = Vec::new();
+    // The JVM parses every served certificate, and its truststore, before any path (jvm_parse.rs).
+    let mut gate = jvm_parse::gate(&input.served, anchors, Jdk::for_major(policy.java_major));
+    let mut found: Vec<Finding> = std::mem::take(&mut gate.findings);
 
     for (i, c) in input.served.iter().enumerate() {
         if let Err(e) = c.try_info() {
@@ -176,13 +179,14 @@ pub fn diagnose(
         ))
     };
 
-    let java_verdict = verdict(
+    let mut java_verdict = verdict(
         Profile::Java,
         &jpool,
         &jsearch,
         java_host_error.as_deref(),
         input.served.is_empty(),
     );
+    gate.apply(&mut java_verdict);
     let browser_verdict = verdict(
         Profile::Browser,
         &bpool,
@@ -470,21 +474,29 @@ fn compute_fix(
         let a = &anchors.java[i];
         pool.add(&a.cert, Origin::Anchor(i), Some(a));
     }
+    // A fix never names a certificate some JVM cannot parse: a fullchain or a CA file holding one would
+    // break every JVM it reaches (and an unparseable leaf has no fix but a new certificate).
+    let usable = |c: &Certificate| c.jdk_refusal().is_none();
     let leaf = input
         .served
-        .iter()
-        .enumerate()
-        .map(|(i, c)| pool.add(c, Origin::Served(i), None))
-        .next()
-        .flatten();
+        .first()
+        .filter(|c| usable(c))
+        .and_then(|c| pool.add(c, Origin::Served(0), None));
     for (i, c) in input.served.iter().enumerate().skip(1) {
-        pool.add(c, Origin::Served(i), None);
+        if usable(c) {
+            pool.add(c, Origin::Served(i), None);
+        }
     }
     for (i, c) in input.extra.iter().enumerate() {
-        pool.add(c, Origin::Extra(i), None);
+        if usable(c) {
+            pool.add(c, Origin::Extra(i), None);
+        }
     }
     for &i in &browser_reach {
-        pool.add(&anchors.browser[i].cert, Origin::Extra(usize::MAX), None);
+        let c = &anchors.browser[i].cert;
+        if usable(c) {
+            pool.add(c, Origin::Extra(usize::MAX), None);
+        }
     }
     let leaf = leaf?;
     let fix = fix::find(&pool, leaf, rules);

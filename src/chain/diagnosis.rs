@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::anchor_index::AnchorCache;
 use crate::cert::Certificate;
+use crate::cert::jdk::JdkParseError;
 use crate::finding::Finding;
 
 /// One trust anchor: a trusted-certificate entry, with where it came from.
@@ -35,6 +36,11 @@ pub struct TrustAnchors {
     pub java: Vec<Anchor>,
     /// A browser's anchors: Mozilla's root program (webpki-root-certs).
     pub browser: Vec<Anchor>,
+    /// Truststore certificates the JVM cannot parse (found when the stores were read, for the JVM the
+    /// policy names). One in a JKS, JCEKS or PKCS#12 store fails the whole store in the JVM, so no chain
+    /// is trusted with it; one in a PEM bundle or directory is just not an anchor (leave it out of
+    /// `java`).
+    pub unparseable: Vec<UnparseableAnchor>,
     /// Indexes of `java` and `browser`, built on first use and checked against them on every use.
     cache: AnchorCache,
 }
@@ -45,6 +51,7 @@ impl TrustAnchors {
         TrustAnchors {
             java,
             browser,
+            unparseable: Vec::new(),
             cache: AnchorCache::default(),
         }
     }
@@ -53,6 +60,20 @@ impl TrustAnchors {
     pub(crate) fn cache(&self) -> &AnchorCache {
         &self.cache
     }
+}
+
+/// A truststore certificate the JVM cannot parse (see [`TrustAnchors::unparseable`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnparseableAnchor {
+    /// Label of the store it is in.
+    pub store: String,
+    /// Its alias there.
+    pub alias: String,
+    /// The JDK's reason and rule.
+    pub error: JdkParseError,
+    /// Whether the JVM loads the store as a whole (JKS, JCEKS, PKCS#12), so that this certificate fails
+    /// it; else (a PEM bundle or directory) the certificate is only not an anchor.
+    pub fails_store: bool,
 }
 
 /// Which client a verdict models.

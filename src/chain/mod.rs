@@ -22,6 +22,7 @@ mod findings;
 mod fix;
 mod hostname;
 mod java;
+mod jvm_parse;
 mod name_constraints;
 mod path;
 mod policy;

@@ -170,12 +170,14 @@ impl<'a> Pool<'a> {
         ];
         let known = self.memo.borrow().get(&key).cloned();
         let s = known.unwrap_or_else(|| {
-            let verify = || {
-                signature::verify(
-                    &self.items[child].parsed,
-                    &self.items[issuer].parsed.tbs_certificate.subject_pki,
-                )
-            };
+            let issuer_key = &self.items[issuer].parsed.tbs_certificate.subject_pki;
+            // A trust anchor's key never inherits parameters (the JDK starts from it).
+            let inherited = (signature::is_dsa_without_params(issuer_key)
+                && !self.items[issuer].is_anchor())
+            .then(|| self.inherited_dsa_params(issuer, 0))
+            .flatten();
+            let verify =
+                || signature::verify(&self.items[child].parsed, issuer_key, inherited.as_deref());
             let s = match &self.anchor_sigs {
                 Some(store) if self.items[issuer].is_anchor() => {
                     store.get_or_verify(self.items[child].cert, spki, verify)
@@ -187,6 +189,25 @@ impl<'a> Pool<'a> {
         });
         self.sigs.borrow_mut().insert((child, issuer), s.clone());
         Some(s)
+    }
+
+    /// The DSA parameters a parameter-less DSA key of `item` inherits (the JDK's `BasicChecker` takes them
+    /// from the key that verified it): those of a pool item named as its issuer whose DSA key has them,
+    /// looking further up while the issuer's key lacks them too (at most a few levels).
+    fn inherited_dsa_params(&self, item: usize, depth: usize) -> Option<Vec<u8>> {
+        if depth > 4 {
+            return None;
+        }
+        self.issuers_of(item).into_iter().find_map(|j| {
+            let key = &self.items[j].parsed.tbs_certificate.subject_pki;
+            match signature::dsa_params(key) {
+                Some(p) => Some(p),
+                None if signature::is_dsa_without_params(key) && j != item => {
+                    self.inherited_dsa_params(j, depth + 1)
+                }
+                None => None,
+            }
+        })
     }
 
     /// Whether the certificate is self-issued and verifies with its own key.

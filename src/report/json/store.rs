@@ -8,6 +8,7 @@ use crate::cert::Certificate;
 use crate::jvm::locate::LocatedStore;
 use crate::report::rfc3339;
 use crate::truststore::edit::StoreDiff;
+use crate::truststore::jvm_load::{self, Unparseable};
 use crate::truststore::{Entry, EntryBody, TrustStore};
 
 /// `store list --json`: the store, its format and its entries.
@@ -15,19 +16,23 @@ use crate::truststore::{Entry, EntryBody, TrustStore};
 pub struct ListingJson {
     store: String,
     format: &'static str,
+    /// Whether every certificate parses in the JVM (else keytool and the JVM fail to load the store).
+    jvm_loadable: bool,
     entries: Vec<EntryJson>,
 }
 
 impl ListingJson {
     /// The listing of `store` read from `path`, expiry judged at `now`.
     pub fn new(path: &Path, store: &TrustStore, now: i64) -> ListingJson {
+        let bad = jvm_load::unparseable(store);
         ListingJson {
             store: path.display().to_string(),
             format: store.format.name(),
+            jvm_loadable: bad.is_empty(),
             entries: store
                 .entries
                 .iter()
-                .map(|e| EntryJson::new(e, now))
+                .map(|e| EntryJson::new(e, now, &bad))
                 .collect(),
         }
     }
@@ -55,10 +60,13 @@ pub struct EntryJson {
     /// Chain length of a private-key entry.
     #[serde(skip_serializing_if = "Option::is_none")]
     chain_length: Option<usize>,
+    /// Why the JVM cannot parse a certificate of this entry (`JDK 17 and 25: REASON (JDK: RULE)`), which
+    /// makes the whole store fail to load in keytool and the JVM; null when it can.
+    jvm_parse_error: Option<String>,
 }
 
 impl EntryJson {
-    fn new(e: &Entry, now: i64) -> EntryJson {
+    fn new(e: &Entry, now: i64, bad: &[Unparseable]) -> EntryJson {
         let cert = e.certificate();
         let info = cert.map(Certificate::info);
         EntryJson {
@@ -74,6 +82,10 @@ impl EntryJson {
                 EntryBody::PrivateKey(k) => Some(k.chain.len()),
                 _ => None,
             },
+            jvm_parse_error: bad
+                .iter()
+                .find(|u| u.alias == e.alias)
+                .map(|u| u.refusal.to_string()),
         }
     }
 }
