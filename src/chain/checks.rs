@@ -19,6 +19,14 @@ use crate::finding::Code;
 
 const SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
 const ANY_EKU: &str = "2.5.29.37.0";
+/// Microsoft's Server-Gated-Cryptography EKU, which the JDK's `EndEntityChecker` takes for serverAuth.
+const MS_SGC: &str = "1.3.6.1.4.1.311.10.3.3";
+/// Netscape's Server-Gated-Cryptography EKU, likewise.
+const NS_SGC: &str = "2.16.840.1.113730.4.1";
+/// The Netscape certificate type extension.
+const NETSCAPE_CERT_TYPE: &str = "2.16.840.1.113730.1.1";
+/// `EndEntityChecker.checkTLSServer`: a Netscape cert type extension must have its SSL server bit.
+pub(crate) const RULE_NETSCAPE_CERT_TYPE: &str = "EndEntityChecker: Netscape cert type";
 const KU_DIGITAL_SIGNATURE: u16 = 1;
 const KU_KEY_CERT_SIGN: u16 = 1 << 5;
 
@@ -30,6 +38,21 @@ pub(crate) struct Rules<'p> {
     pub now: i64,
     /// The JVM's disabled algorithms (unused for browsers).
     pub disabled: &'p DisabledAlgorithms,
+    /// The JVM's feature version (17, 25, …), for the rules that differ between JDKs.
+    pub java_major: u32,
+}
+
+/// `PKIXValidator.verifyTrustAnchor`: a version 3 trust anchor that issues a certificate on the path must
+/// be a CA (basicConstraints cA=true).
+pub(crate) const RULE_ANCHOR_CA: &str = "PKIXValidator: verifyTrustAnchor (basicConstraints cA)";
+/// `PKIXValidator.verifyTrustAnchor`: its keyUsage, when present, must assert keyCertSign.
+pub(crate) const RULE_ANCHOR_KEY_CERT_SIGN: &str =
+    "PKIXValidator: verifyTrustAnchor (keyUsage keyCertSign)";
+
+/// Whether the JDK makes this check only after the path has validated (`PKIXValidator` checks the trust
+/// anchor it returns): a path failing only such checks is the one the JVM settles on, and it fails.
+pub(crate) fn after_validation(p: &Problem) -> bool {
+    matches!(p.rule, Some(RULE_ANCHOR_CA | RULE_ANCHOR_KEY_CERT_SIGN))
 }
 
 /// A short name for a certificate in messages: its CN, else its subject.
@@ -131,7 +154,15 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
         }
         check_key(&mut out, pos, info, java, rules, ctx);
         if pos > 0 {
-            check_issuer(&mut out, pos, info, java, anchored && pos == chain_len - 1);
+            let self_issued = pool.self_issued(path[pos]);
+            check_issuer(
+                &mut out,
+                pos,
+                info,
+                self_issued,
+                java,
+                anchored && pos == chain_len - 1,
+            );
         }
         check_critical_extensions(&mut out, pos, &item.parsed);
         let role = if pos == 0 {
@@ -143,6 +174,9 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
     }
     if anchored && !java && chain_len > 0 {
         check_critical_extensions(&mut out, chain_len, &pool.items[last].parsed);
+    }
+    if java && anchored && chain_len > 0 {
+        check_trust_anchor(&mut out, pool, path, chain_len);
     }
     // The anchor's key signs the first certificate below it: key-size constraints apply to it.
     if anchored && chain_len > 0 {
@@ -168,8 +202,13 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
         }
     }
     check_path_len(&mut out, pool, path, chain_len, java, anchored);
-    check_name_constraints(&mut out, pool, path, chain_len, java, anchored);
-    check_leaf(&mut out, pool.items[path[0]].info, java);
+    check_name_constraints(&mut out, pool, path, chain_len, rules, anchored);
+    check_leaf(
+        &mut out,
+        &pool.items[path[0]].parsed,
+        pool.items[path[0]].info,
+        java,
+    );
     if !anchored {
         let top = chain_len - 1;
         let info = pool.items[path[top]].info;
@@ -281,11 +320,67 @@ fn check_key(
     }
 }
 
+/// `PKIXValidator.verifyTrustAnchor`, run on the anchor of a path that validated: a version 1 or 2 anchor
+/// is taken as is; a version 3 one must have basicConstraints cA=true and, when it has a keyUsage,
+/// keyCertSign. (A leaf that is itself the trusted entry never gets here.)
+fn check_trust_anchor(out: &mut Vec<Problem>, pool: &Pool<'_>, path: &[usize], pos: usize) {
+    let item = &pool.items[path[pos]];
+    let info = item.info;
+    if info.version < 3 {
+        return;
+    }
+    let alias = item.anchor.map(|a| a.alias.as_str()).unwrap_or_default();
+    let below = label(pool.items[path[pos - 1]].info);
+    let renewed = pos == 1 && pool.same_subject_and_key(path[0], path[1]);
+    let context = if renewed {
+        format!(
+            "the truststore holds {} (alias '{alias}') with the name and key of the served certificate, not the served certificate itself, so the JVM validates the served one as issued by it",
+            label(info)
+        )
+    } else {
+        format!(
+            "the trusted entry {} (alias '{alias}') issues {below}",
+            label(info)
+        )
+    };
+    if !info.is_ca {
+        out.push(
+            Problem::fatal(
+                Code::NotACa,
+                pos,
+                format!(
+                    "{context}, but it is not a CA ({}), and the JVM refuses such a trust anchor",
+                    if info.has_basic_constraints {
+                        "basicConstraints cA=false"
+                    } else {
+                        "no basicConstraints"
+                    }
+                ),
+            )
+            .by(RULE_ANCHOR_CA),
+        );
+    } else if let Some(ku) = info.key_usage
+        && ku & KU_KEY_CERT_SIGN == 0
+    {
+        out.push(
+            Problem::fatal(
+                Code::BadKeyUsage,
+                pos,
+                format!(
+                    "{context}, but its keyUsage lacks keyCertSign, and the JVM refuses such a trust anchor"
+                ),
+            )
+            .by(RULE_ANCHOR_KEY_CERT_SIGN),
+        );
+    }
+}
+
 /// An issuer on the path (not the anchor) must be a CA allowed to sign certificates.
 fn check_issuer(
     out: &mut Vec<Problem>,
     pos: usize,
     info: &CertInfo,
+    self_issued: bool,
     java: bool,
     issued_by_anchor: bool,
 ) {
@@ -293,7 +388,7 @@ fn check_issuer(
     if info.version < 3 {
         // JDK ConstraintsChecker: version 1/2 intermediates are refused unless self-issued and issued
         // directly by the trust anchor (key rollover). Browsers refuse them outright.
-        if !(java && issued_by_anchor && info.self_issued) {
+        if !(java && issued_by_anchor && self_issued) {
             out.push(Problem::fatal(
                 Code::NotACa,
                 pos,
@@ -355,8 +450,9 @@ fn check_path_len(
     let mut limiter: Option<usize> = None;
     for pos in (1..chain_len).rev() {
         let info = pool.items[path[pos]].info;
+        let self_issued = pool.self_issued(path[pos]);
         let plc: Option<i64> = if info.version < 3 {
-            (java && anchored && pos == chain_len - 1 && info.self_issued).then_some(i64::MAX)
+            (java && anchored && pos == chain_len - 1 && self_issued).then_some(i64::MAX)
         } else if info.is_ca {
             Some(info.path_len.map_or(i64::MAX, i64::from))
         } else {
@@ -365,7 +461,7 @@ fn check_path_len(
         let Some(plc) = plc else {
             continue; // reported as not-a-ca
         };
-        if !info.self_issued {
+        if !self_issued {
             if max <= 0 {
                 let by = limiter
                     .map(|p| label(pool.items[path[p]].info))
@@ -397,9 +493,10 @@ fn check_name_constraints(
     pool: &Pool<'_>,
     path: &[usize],
     chain_len: usize,
-    java: bool,
+    rules: &Rules<'_>,
     anchored: bool,
 ) {
+    let java = rules.profile == Profile::Java;
     let top = if anchored && !java {
         chain_len
     } else {
@@ -409,15 +506,25 @@ fn check_name_constraints(
         let ca = &pool.items[path[ca_pos]];
         for (pos, &below) in path[..ca_pos].iter().enumerate() {
             let item = &pool.items[below];
-            if pos > 0 && item.info.self_issued {
+            if pos > 0 && pool.self_issued(below) {
                 continue;
             }
-            if let Some(why) = name_constraints::check(&ca.parsed, &item.parsed, java) {
-                out.push(Problem::fatal(
+            let violation = if java {
+                name_constraints::check_java(&ca.parsed, &item.parsed, rules.java_major)
+            } else {
+                name_constraints::check(&ca.parsed, &item.parsed)
+            };
+            if let Some(why) = violation {
+                let p = Problem::fatal(
                     Code::NameConstraintViolation,
                     pos,
                     format!("{}: {why} of {}", label(item.info), label(ca.info)),
-                ));
+                );
+                out.push(if java {
+                    p.by("ConstraintsChecker: name constraints")
+                } else {
+                    p
+                });
                 return;
             }
         }
@@ -452,33 +559,72 @@ fn check_critical_extensions(out: &mut Vec<Problem>, pos: usize, cert: &X509Cert
     }
 }
 
-/// The leaf must be usable for a TLS server: EKU (when present) allows serverAuth or anyExtendedKeyUsage
-/// (the JDK's EndEntityChecker.checkTLSServer), and keyUsage (when present) allows digitalSignature, which
-/// every TLS 1.3 and ECDHE handshake needs.
-fn check_leaf(out: &mut Vec<Problem>, info: &CertInfo, java: bool) {
+/// The leaf must be usable for a TLS server. For the JVM, `EndEntityChecker.checkTLSServer`: EKU (when
+/// present) allows serverAuth, anyExtendedKeyUsage or one of the two Server-Gated-Cryptography EKUs;
+/// keyUsage (when present) allows digitalSignature, which every TLS 1.3 and ECDHE handshake needs; and a
+/// Netscape cert type extension (when present) has its SSL server bit. Browsers require serverAuth or
+/// anyExtendedKeyUsage.
+fn check_leaf(out: &mut Vec<Problem>, cert: &X509Certificate<'_>, info: &CertInfo, java: bool) {
     let who = label(info);
-    if let Some(eku) = &info.extended_key_usage
-        && !eku.iter().any(|o| o == SERVER_AUTH || o == ANY_EKU)
-    {
-        out.push(Problem::fatal(
-            Code::BadEku,
-            0,
-            format!(
-                "{who} has extendedKeyUsage {} but a TLS server needs serverAuth ({SERVER_AUTH})",
-                eku_names(eku)
-            ),
-        ));
+    if let Some(eku) = &info.extended_key_usage {
+        let server =
+            |o: &String| o == SERVER_AUTH || o == ANY_EKU || (java && (o == MS_SGC || o == NS_SGC));
+        if !eku.iter().any(server) {
+            let p = Problem::fatal(
+                Code::BadEku,
+                0,
+                format!(
+                    "{who} has extendedKeyUsage {} but a TLS server needs serverAuth ({SERVER_AUTH})",
+                    eku_names(eku)
+                ),
+            );
+            out.push(if java {
+                p.by("EndEntityChecker: TLS server extendedKeyUsage")
+            } else {
+                p
+            });
+        }
     }
     if let Some(ku) = info.key_usage
         && ku & KU_DIGITAL_SIGNATURE == 0
         && java
     {
-        out.push(Problem::fatal(
+        out.push(
+            Problem::fatal(
                 Code::BadKeyUsage,
                 0,
                 format!("{who} has a keyUsage without digitalSignature, which a TLS 1.3 or ECDHE server needs"),
-            ));
+            )
+            .by("EndEntityChecker: TLS server keyUsage"),
+        );
     }
+    if java && netscape_ssl_server(cert) == Some(false) {
+        out.push(
+            Problem::fatal(
+                Code::BadEku,
+                0,
+                format!("{who} has a Netscape cert type extension without the SSL server bit"),
+            )
+            .by(RULE_NETSCAPE_CERT_TYPE),
+        );
+    }
+}
+
+/// The SSL server bit (bit 1) of the Netscape cert type extension (`NetscapeCertTypeExtension`, a BIT
+/// STRING), or `None` without the extension. A malformed extension allows nothing.
+fn netscape_ssl_server(cert: &X509Certificate<'_>) -> Option<bool> {
+    let ext = cert
+        .tbs_certificate
+        .extensions()
+        .iter()
+        .find(|e| e.oid.to_id_string() == NETSCAPE_CERT_TYPE)?;
+    Some(match ext.value {
+        [0x03, len, unused, bits @ ..] if usize::from(*len) == bits.len() + 1 && *unused < 8 => {
+            let count = (bits.len() * 8).saturating_sub(usize::from(*unused));
+            count > 1 && bits[0] & 0x40 != 0
+        }
+        _ => false,
+    })
 }
 
 fn eku_names(eku: &[String]) -> String {

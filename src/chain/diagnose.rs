@@ -12,8 +12,8 @@ use super::diagnosis::{
 use super::findings;
 use super::hostname::{self, Host};
 use super::path::{Candidate, Search};
-use super::pool::{NormName, Origin, Pool, SigMemo, names_of};
-use super::{browser, fix, java};
+use super::pool::{NameKeys, NameRule, Origin, Pool, SigMemo, names_of};
+use super::{browser, fix, java, x500};
 use crate::cert::CertInfo;
 use crate::finding::{self, Code, Finding, Severity};
 
@@ -30,15 +30,18 @@ pub fn diagnose(
         .as_deref()
         .map(DisabledAlgorithms::parse)
         .unwrap_or_else(DisabledAlgorithms::jdk17_default);
+    let java_major = policy.java_major.unwrap_or(17);
     let java_rules = Rules {
         profile: Profile::Java,
         now: now_unix,
         disabled: &disabled,
+        java_major,
     };
     let browser_rules = Rules {
         profile: Profile::Browser,
         now: now_unix,
         disabled: &disabled,
+        java_major,
     };
     let host = input.host.as_deref().map(Host::parse);
     let mut found: Vec<Finding> = Vec::new();
@@ -61,11 +64,15 @@ pub fn diagnose(
     // `anchor_index.rs`); the indexes are built once per `TrustAnchors`.
     let java_index = anchors.cache().java(&anchors.java);
     let browser_index = anchors.cache().browser(&anchors.browser);
-    let served_names: Vec<NormName> = input.served.iter().filter_map(names_of).flatten().collect();
+    let served_names: Vec<NameKeys> = input.served.iter().filter_map(names_of).flatten().collect();
 
     // The java pool: anchors first, then the served certificates.
     let memo = SigMemo::default();
-    let mut jpool = Pool::sharing(&memo, Some(Arc::clone(anchors.cache().signatures())));
+    let mut jpool = Pool::sharing(
+        &memo,
+        Some(Arc::clone(anchors.cache().signatures())),
+        NameRule::Java,
+    );
     let [java_reach] = reachable(&served_names, [&*java_index]);
     for &i in &java_reach {
         let a = &anchors.java[i];
@@ -79,7 +86,11 @@ pub fn diagnose(
         .collect();
     let jsearch = java::search(&jpool, &jserved, &java_rules);
 
-    let mut bpool = Pool::sharing(&memo, Some(Arc::clone(anchors.cache().signatures())));
+    let mut bpool = Pool::sharing(
+        &memo,
+        Some(Arc::clone(anchors.cache().signatures())),
+        NameRule::Browser,
+    );
     let [browser_reach] = reachable(&served_names, [&*browser_index]);
     for &i in &browser_reach {
         let a = &anchors.browser[i];
@@ -117,7 +128,7 @@ pub fn diagnose(
             .flatten()
             .and_then(|l| most_specific_cn(&jpool, l));
         let names = hostname::offered_names(leaf, true);
-        let leftmost_only = policy.java_major.unwrap_or(17) >= 25;
+        let leftmost_only = java_major >= 25;
         if !hostname::java_matches(host, leaf, cn.as_deref(), public_ca, leftmost_only) {
             let msg = format!(
                 "{} does not cover '{}': it names {names}",
@@ -265,16 +276,13 @@ pub fn diagnose(
     }
 }
 
-/// The subject's last (most specific) CN, as the JDK's `HostnameChecker` uses it.
+/// The subject's most specific CN in any string type (`X500Name.findMostSpecificAttribute`, then
+/// `DerValue.getAsString`), as the JDK's `HostnameChecker` reads it.
 fn most_specific_cn(pool: &Pool<'_>, item: usize) -> Option<String> {
-    pool.items[item]
-        .parsed
-        .tbs_certificate
-        .subject
-        .iter_common_name()
-        .last()
-        .and_then(|cn| cn.as_str().ok())
-        .map(str::to_owned)
+    x500::most_specific(
+        &pool.items[item].parsed.tbs_certificate.subject,
+        x500::COMMON_NAME,
+    )
 }
 
 fn verdict(
@@ -390,7 +398,9 @@ fn validity_notes(
             continue;
         }
         if item.is_anchor() {
-            if info.not_after < now {
+            // When the JVM's builder refused the expired anchor, the path's problems already say so.
+            let refused = c.problems.iter().any(|p| p.code == Code::ExpiredAnchor);
+            if info.not_after < now && !refused {
                 let mut f = Finding::new(
                     Code::ExpiredAnchor,
                     Severity::Warning,
@@ -457,7 +467,7 @@ fn compute_fix(
     if trusted && !deployment {
         return None;
     }
-    let seeds: Vec<NormName> = input
+    let seeds: Vec<NameKeys> = input
         .served
         .iter()
         .chain(&input.extra)
@@ -465,7 +475,11 @@ fn compute_fix(
         .flatten()
         .collect();
     let [java_reach, browser_reach] = reachable(&seeds, *indexes);
-    let mut pool = Pool::sharing(memo, Some(Arc::clone(anchors.cache().signatures())));
+    let mut pool = Pool::sharing(
+        memo,
+        Some(Arc::clone(anchors.cache().signatures())),
+        NameRule::Java,
+    );
     for &i in &java_reach {
         let a = &anchors.java[i];
         pool.add(&a.cert, Origin::Anchor(i), Some(a));

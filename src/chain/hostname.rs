@@ -1,21 +1,32 @@
 //! Does a leaf certificate cover the host name the client connects to? Two rule sets:
 //!
 //! - **java**: `sun.security.util.HostnameChecker` with `TYPE_TLS` (what HTTPS endpoint identification
-//!   uses). An IP literal matches IP subjectAltNames only. A DNS name matches the DNS subjectAltNames; only
-//!   when there is no DNS subjectAltName at all is the most specific subject CN used. Templates are
-//!   compared label by label with the same number of labels, and `*` may appear inside a label
-//!   (`f*.example.com`) and, up to JDK 24, in *any* label (`matchAllWildcards`: `www.*.example.com`); JDK 25
-//!   accepts it in the left-most label only (measured with both JVMs). A template that is `*`, ends
-//!   in `.*`, has no dot after its last `*`, or — for chains anchored at a JDK-bundled root — wildcards a
-//!   public suffix (`*.com`, `*.co.uk`) never matches.
+//!   uses), reached through `X509TrustManagerImpl.checkIdentity`, which drops one trailing dot from the
+//!   host (`www.example.com.` is checked as `www.example.com`; `HostnameChecker` called directly would
+//!   refuse it). An IP literal matches IP subjectAltNames only. A DNS name must be a valid
+//!   `SNIHostName` (`IDN.toASCII` with the STD3 rules: letters, digits and hyphens, so no `_`). It
+//!   matches the DNS subjectAltNames; only when there is no DNS subjectAltName at all is the most specific
+//!   subject CN used — in any string type, and refused outright when it is not in Unicode NFKC. Host and
+//!   template are both compared in their `IDN.toUnicode(IDN.toASCII(…))` form (`idn.rs`), so a Unicode host
+//!   matches a punycode name and a wildcard never matches part of an A-label. Templates are compared label
+//!   by label with the same number of labels, and `*` may appear inside a label (`f*.example.com`) and, up
+//!   to JDK 24, in *any* label (`matchAllWildcards`: `www.*.example.com`); JDK 25 accepts it in the
+//!   left-most label only (measured with both JVMs). A template that is `*`, ends in `.*`, has no dot
+//!   after its last `*`, is not itself a valid `SNIHostName` once `*` is replaced by `z` (a trailing dot,
+//!   an underscore), or — for chains anchored at a JDK-bundled root — wildcards a public suffix (`*.com`,
+//!   `*.co.uk`) never matches.
 //! - **browser**: RFC 6125 as the CA/Browser Forum applies it: subjectAltNames only (no CN fallback), a
 //!   wildcard only as the whole left-most label, matching exactly one label, never for an IP address.
 
 use std::net::IpAddr;
 
+use unicode_normalization::is_nfkc;
+
+use super::idn;
 use crate::cert::CertInfo;
 
-/// A host name as the client holds it: an IP address or a DNS name (lower-case, no trailing dot).
+/// A host name as the client holds it: an IP address or a DNS name (ASCII letters lower-cased, one
+/// trailing dot dropped as JSSE drops it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Host {
     /// An IP literal.
@@ -30,7 +41,7 @@ impl Host {
         let trimmed = host.trim_start_matches('[').trim_end_matches(']');
         match trimmed.parse::<IpAddr>() {
             Ok(ip) => Host::Ip(ip),
-            Err(_) => Host::Dns(host.trim_end_matches('.').to_ascii_lowercase()),
+            Err(_) => Host::Dns(host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase()),
         }
     }
 }
@@ -64,13 +75,20 @@ pub(crate) fn java_matches(
     match host {
         Host::Ip(ip) => ip_matches(ip, &info.ip_addresses),
         Host::Dns(name) => {
+            // `new SNIHostName(expectedName)` must accept the host.
+            if !idn::valid_sni_host_name(name) {
+                return false;
+            }
             if !info.dns_names.is_empty() {
                 return info
                     .dns_names
                     .iter()
                     .any(|t| java_template_matches(name, t, public_ca, leftmost_only));
             }
-            cn.is_some_and(|cn| java_template_matches(name, cn, public_ca, leftmost_only))
+            // A CN that is not in NFKC makes the check fail ("Not a formal name").
+            cn.is_some_and(|cn| {
+                is_nfkc(cn) && java_template_matches(name, cn, public_ca, leftmost_only)
+            })
         }
     }
 }
@@ -91,27 +109,33 @@ fn ip_matches(ip: &IpAddr, sans: &[String]) -> bool {
         .any(|s| s.parse::<IpAddr>().is_ok_and(|a| a == *ip))
 }
 
-fn java_template_matches(name: &str, template: &str, public_ca: bool, leftmost_only: bool) -> bool {
-    let template = template.to_ascii_lowercase();
-    if leftmost_only && template.split('.').skip(1).any(|l| l.contains('*')) {
+/// `HostnameChecker.isMatched(name, template, chainsToPublicCA)` for `TYPE_TLS`: JDK 17 matches every
+/// label (`matchAllWildcards`), JDK 25 the left-most label only (`matchLeftmostWildcard`).
+pub(crate) fn java_template_matches(
+    name: &str,
+    template: &str,
+    public_ca: bool,
+    leftmost_only: bool,
+) -> bool {
+    // Both normalised to Unicode (the public suffix list is in Unicode); any IDN failure is no match.
+    let (Ok(name), Ok(template)) = (idn::to_ascii(name, false), idn::to_ascii(template, false))
+    else {
         return false;
-    }
-    if !name.is_ascii() || !template.is_ascii() || java_illegal_wildcard(&template, public_ca) {
+    };
+    let (name, template) = (idn::to_unicode(&name), idn::to_unicode(&template));
+    if java_illegal_wildcard(&template, public_ca) {
         return false;
     }
     // `new SNIHostName(template.replace('*', 'z'))` must accept the template.
-    let probe = template.replace('*', "z");
-    if probe.is_empty()
-        || probe.ends_with('.')
-        || probe.split('.').any(|l| {
-            l.is_empty()
-                || l.len() > 63
-                || !l
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
-    {
+    if !idn::valid_sni_host_name(&template.replace('*', "z")) {
         return false;
+    }
+    // `toLowerCase(Locale.ENGLISH)`.
+    let (name, template) = (name.to_lowercase(), template.to_lowercase());
+    if leftmost_only {
+        let t = template.find('.').unwrap_or(template.len());
+        let n = name.find('.').unwrap_or(name.len());
+        return java_label_matches(&name[..n], &template[..t]) && template[t..] == name[n..];
     }
     // StringTokenizer drops empty tokens.
     let n: Vec<&str> = name.split('.').filter(|l| !l.is_empty()).collect();

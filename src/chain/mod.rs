@@ -20,6 +20,7 @@ mod diagnosis;
 mod findings;
 mod fix;
 mod hostname;
+mod idn;
 mod java;
 mod name_constraints;
 mod path;
@@ -27,6 +28,7 @@ mod pool;
 mod problem;
 mod signature;
 mod structure;
+mod x500;
 
 pub use algorithms::{DisabledAlgorithms, JDK17_DISABLED_ALGORITHMS};
 pub use diagnose::diagnose;
