@@ -646,3 +646,198 @@ fn eku_names(eku: &[String]) -> String {
         names.join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cert::Certificate;
+    use crate::chain::testkit::{self, RawCert, judge};
+    use rcgen::{BasicConstraints, CustomExtension, ExtendedKeyUsagePurpose, IsCa, KeyPair};
+
+    const HOST: &str = "www.example.test";
+
+    fn reason(d: &crate::chain::Diagnosis) -> String {
+        d.java.reason.clone().unwrap_or_default()
+    }
+
+    /// A root made by `tweak` from a CA's parameters, and a leaf it issues.
+    fn root_and_leaf(
+        tweak: impl FnOnce(&mut rcgen::CertificateParams),
+    ) -> (Certificate, Certificate) {
+        let rk = KeyPair::generate().unwrap();
+        let mut rp = testkit::ca_params("Root");
+        tweak(&mut rp);
+        let root = testkit::self_signed(&rp, &rk);
+        let leaf = testkit::issued(
+            &testkit::leaf_params(&[HOST]),
+            &KeyPair::generate().unwrap(),
+            &rp,
+            &rk,
+        );
+        (root, leaf)
+    }
+
+    #[test]
+    fn a_trust_anchor_that_is_no_ca_makes_the_jvm_refuse_whatever_the_served_order() {
+        let stranger =
+            testkit::self_signed(&testkit::params("Stranger"), &KeyPair::generate().unwrap());
+        for (tweak, rule) in [
+            (
+                (|p: &mut rcgen::CertificateParams| {
+                    p.is_ca = IsCa::NoCa;
+                    p.key_usages.clear();
+                }) as fn(&mut rcgen::CertificateParams),
+                RULE_ANCHOR_CA,
+            ),
+            (|p| p.is_ca = IsCa::ExplicitNoCa, RULE_ANCHOR_CA),
+            (
+                |p| p.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature],
+                RULE_ANCHOR_KEY_CERT_SIGN,
+            ),
+        ] {
+            let (root, leaf) = root_and_leaf(tweak);
+            for served in [
+                vec![leaf.clone()],
+                vec![leaf.clone(), root.clone()],
+                vec![leaf.clone(), stranger.clone()],
+            ] {
+                let d = judge(&served, std::slice::from_ref(&root), Some(HOST), 17);
+                assert!(!d.trusted, "{served:?}");
+                assert!(
+                    reason(&d).ends_with(&format!("(JDK: {rule})")),
+                    "{}",
+                    reason(&d)
+                );
+            }
+        }
+        let (root, leaf) = root_and_leaf(|p| p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained));
+        assert!(judge(&[leaf], &[root], Some(HOST), 17).trusted);
+    }
+
+    #[test]
+    fn a_version_1_anchor_and_a_leaf_that_is_itself_the_trusted_entry_are_exempt() {
+        let rk = KeyPair::generate().unwrap();
+        let v1 = RawCert {
+            version: 1,
+            ..RawCert::new(testkit::cn_name("V1 Root"), testkit::cn_name("V1 Root"))
+        }
+        .sign(&rk, &rk);
+        assert_eq!(v1.info().version, 1);
+        let leaf = testkit::issued(
+            &testkit::leaf_params(&[HOST]),
+            &KeyPair::generate().unwrap(),
+            &testkit::params("V1 Root"),
+            &rk,
+        );
+        assert!(judge(&[leaf], &[v1], Some(HOST), 17).trusted);
+        let own = testkit::self_signed(
+            &testkit::leaf_params(&[HOST]),
+            &KeyPair::generate().unwrap(),
+        );
+        assert!(
+            judge(
+                std::slice::from_ref(&own),
+                std::slice::from_ref(&own),
+                Some(HOST),
+                17
+            )
+            .trusted
+        );
+    }
+
+    #[test]
+    fn a_netscape_cert_type_without_the_ssl_server_bit_is_refused_by_the_jvm_only() {
+        let rk = KeyPair::generate().unwrap();
+        let rp = testkit::ca_params("Root");
+        let root = testkit::self_signed(&rp, &rk);
+        let with_bits = |bits: u8| {
+            let mut lp = testkit::leaf_params(&[HOST]);
+            lp.custom_extensions = vec![CustomExtension::from_oid_content(
+                &[2, 16, 840, 1, 113730, 1, 1],
+                vec![0x03, 0x02, 0x00, bits],
+            )];
+            testkit::issued(&lp, &KeyPair::generate().unwrap(), &rp, &rk)
+        };
+        let client_only = judge(
+            &[with_bits(0x80)],
+            std::slice::from_ref(&root),
+            Some(HOST),
+            17,
+        );
+        assert!(!client_only.trusted);
+        assert!(reason(&client_only).contains("(JDK: EndEntityChecker: Netscape cert type)"));
+        assert!(
+            client_only.browser.trusted,
+            "browsers do not read the Netscape cert type"
+        );
+        assert!(
+            judge(
+                &[with_bits(0x40)],
+                std::slice::from_ref(&root),
+                Some(HOST),
+                25
+            )
+            .trusted
+        );
+        assert!(judge(&[with_bits(0xc0)], &[root], Some(HOST), 17).trusted);
+    }
+
+    #[test]
+    fn the_jvm_takes_the_server_gated_cryptography_ekus_for_server_auth() {
+        let rk = KeyPair::generate().unwrap();
+        let rp = testkit::ca_params("Root");
+        let root = testkit::self_signed(&rp, &rk);
+        for eku in [
+            vec![1, 3, 6, 1, 4, 1, 311, 10, 3, 3],
+            vec![2, 16, 840, 1, 113730, 4, 1],
+        ] {
+            let mut lp = testkit::leaf_params(&[HOST]);
+            lp.extended_key_usages = vec![ExtendedKeyUsagePurpose::Other(eku)];
+            let leaf = testkit::issued(&lp, &KeyPair::generate().unwrap(), &rp, &rk);
+            let d = judge(&[leaf], std::slice::from_ref(&root), Some(HOST), 17);
+            assert!(d.trusted);
+            assert!(!d.browser.trusted);
+        }
+        let mut lp = testkit::leaf_params(&[HOST]);
+        lp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        let leaf = testkit::issued(&lp, &KeyPair::generate().unwrap(), &rp, &rk);
+        let d = judge(&[leaf], &[root], Some(HOST), 17);
+        assert!(reason(&d).ends_with("(JDK: EndEntityChecker: TLS server extendedKeyUsage)"));
+    }
+
+    #[test]
+    fn the_anchors_own_signature_and_its_algorithm_are_never_judged() {
+        // An RSA root whose self-signature claims MD5 (disabled by jdk.certpath.disabledAlgorithms) and
+        // does not verify: the JDK never checks an anchor's own signature (`AlgorithmChecker` and
+        // `BasicChecker` see only the certificates below it).
+        let rk = KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+        let rp = testkit::ca_params("MD5 Root");
+        let good = testkit::self_signed(&rp, &rk);
+        let sha256_rsa = [
+            0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b,
+        ];
+        let mut der = good.der().to_vec();
+        let mut patched = 0;
+        for i in 0..der.len() - sha256_rsa.len() {
+            if der[i..i + sha256_rsa.len()] == sha256_rsa {
+                der[i + sha256_rsa.len() - 1] = 0x04; // md5WithRSAEncryption
+                patched += 1;
+            }
+        }
+        assert_eq!(patched, 2);
+        let md5_root = Certificate::from_der(der).unwrap();
+        assert_eq!(md5_root.info().signature_algorithm, "MD5withRSA");
+        let leaf = testkit::issued(
+            &testkit::leaf_params(&[HOST]),
+            &KeyPair::generate().unwrap(),
+            &rp,
+            &rk,
+        );
+        for major in [17, 25] {
+            for served in [vec![leaf.clone()], vec![leaf.clone(), md5_root.clone()]] {
+                let d = judge(&served, std::slice::from_ref(&md5_root), Some(HOST), major);
+                assert!(d.trusted, "JDK {major}: {:?}", d.java.reason);
+            }
+        }
+    }
+}

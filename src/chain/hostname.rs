@@ -273,6 +273,105 @@ mod tests {
     }
 
     #[test]
+    fn a_unicode_host_and_an_a_label_are_one_name_and_wildcards_match_the_unicode_form() {
+        assert!(jm("bücher.example", "xn--bcher-kva.example"));
+        assert!(jm("BÜCHER.example", "xn--bcher-kva.example"));
+        assert!(jm("xn--bcher-kva.example", "XN--BCHER-KVA.example"));
+        assert!(jm("faß.example", "fass.example"));
+        // A wildcard is matched against the Unicode form of an A-label, never part of the A-label.
+        assert!(!jm("xn--bcher-kva.example", "x*.example"));
+        assert!(!jm("xn--bcher-kva.example", "xn--*.example"));
+        assert!(jm("xn--bcher-kva.example", "b*.example"));
+        assert!(jm("www.bücher.example", "*.xn--bcher-kva.example"));
+        // An IDNA 2008 A-label that IDNA 2003 would spell otherwise stays an A-label.
+        assert!(!jm("xn--fa-hia.example", "fass.example"));
+    }
+
+    /// The summary of a certificate with these DNS subjectAltNames.
+    fn with_dns(dns: &[&str]) -> CertInfo {
+        let params = if dns.is_empty() {
+            crate::chain::testkit::params("x")
+        } else {
+            crate::chain::testkit::leaf_params(dns)
+        };
+        let key = rcgen::KeyPair::generate().unwrap();
+        crate::chain::testkit::self_signed(&params, &key)
+            .info()
+            .clone()
+    }
+
+    #[test]
+    fn names_that_are_not_valid_sni_host_names_never_match() {
+        let matches = |host: &str, dns: &[&str]| {
+            java_matches(&Host::parse(host), &with_dns(dns), None, false, false)
+        };
+        // JSSE's checkIdentity drops one trailing dot from the host before HostnameChecker sees it.
+        assert!(matches("www.example.test.", &["www.example.test"]));
+        // An underscore is not an LDH character: the host is refused before any name is compared.
+        assert!(!matches("foo_bar.example.test", &["foo_bar.example.test"]));
+        // A template with a trailing dot is not a valid SNIHostName either.
+        assert!(!matches("www.example.test", &["www.example.test."]));
+    }
+
+    #[test]
+    fn the_cn_fallback_refuses_a_cn_that_is_not_in_nfkc() {
+        let info = with_dns(&[]);
+        let host = Host::parse("www.example.test");
+        assert!(java_matches(
+            &host,
+            &info,
+            Some("www.example.test"),
+            false,
+            false
+        ));
+        // U+FF57 FULLWIDTH LATIN SMALL LETTER W is NFKC-normalised to "w": the CN is not a formal name.
+        assert!(!java_matches(
+            &host,
+            &info,
+            Some("ｗww.example.test"),
+            false,
+            false
+        ));
+    }
+
+    #[test]
+    fn the_cn_fallback_reads_a_cn_in_any_string_type() {
+        use crate::chain::testkit::{self, RawCert, judge, name};
+        let key = rcgen::KeyPair::generate().unwrap();
+        let root = RawCert {
+            extensions: vec![testkit::ca_extension()],
+            ..RawCert::new(testkit::cn_name("Root"), testkit::cn_name("Root"))
+        }
+        .sign(&key, &key);
+        let host = "www.example.test";
+        let bmp: Vec<u8> = host.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let universal: Vec<u8> = host
+            .chars()
+            .flat_map(|c| u32::from(c).to_be_bytes())
+            .collect();
+        for (tag, value) in [
+            (0x1e, bmp),
+            (0x1c, universal),
+            (0x14, host.as_bytes().to_vec()),
+        ] {
+            let leaf = RawCert::new(
+                testkit::cn_name("Root"),
+                name(&[&[("2.5.4.3", tag, &value)]]),
+            )
+            .sign(&rcgen::KeyPair::generate().unwrap(), &key);
+            for major in [17, 25] {
+                let d = judge(
+                    std::slice::from_ref(&leaf),
+                    std::slice::from_ref(&root),
+                    Some(host),
+                    major,
+                );
+                assert!(d.trusted, "tag {tag:#x}, JDK {major}: {:?}", d.java.reason);
+            }
+        }
+    }
+
+    #[test]
     fn browsers_accept_only_a_whole_left_most_wildcard_label() {
         assert!(browser_template_matches("www.example.com", "*.example.com"));
         assert!(!browser_template_matches(

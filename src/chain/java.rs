@@ -314,6 +314,72 @@ mod tests {
     }
 
     #[test]
+    fn an_aki_in_issuer_and_serial_form_selects_a_version_3_anchor_by_its_serial() {
+        use crate::chain::testkit::{self, tlv};
+        let rk = KeyPair::generate().unwrap();
+        let mut rp = params("Root", true);
+        rp.serial_number = Some(rcgen::SerialNumber::from(vec![0x11]));
+        let root = rp.clone().self_signed(&rk).unwrap();
+        let root_name = cert(&root).info().subject_raw.clone();
+        let ik = KeyPair::generate().unwrap();
+        let judge_serial = |serial: u8| {
+            let mut ip = params("Inter", true);
+            ip.use_authority_key_identifier_extension = false;
+            // AuthorityKeyIdentifier ::= SEQUENCE { [1] GeneralNames { [4] Name }, [2] serial }
+            let mut body = tlv(0xa1, &tlv(0xa4, &root_name));
+            body.extend([0x82, 0x01, serial]);
+            ip.custom_extensions = vec![rcgen::CustomExtension::from_oid_content(
+                &[2, 5, 29, 35],
+                tlv(0x30, &body),
+            )];
+            let inter = ip
+                .clone()
+                .signed_by(&ik, &Issuer::new(rp.clone(), &rk))
+                .unwrap();
+            let leaf = params("leaf", false)
+                .signed_by(&KeyPair::generate().unwrap(), &Issuer::new(ip, &ik))
+                .unwrap();
+            let d = testkit::judge(&[cert(&leaf), cert(&inter)], &[cert(&root)], None, 17);
+            (d.trusted, d.java.reason)
+        };
+        assert!(judge_serial(0x11).0);
+        let (trusted, reason) = judge_serial(0x77);
+        assert!(!trusted);
+        assert!(
+            reason
+                .unwrap_or_default()
+                .contains("issuer serial number 77")
+        );
+    }
+
+    #[test]
+    fn names_chain_by_x500_principal_equality_and_not_by_their_attributes() {
+        use crate::chain::testkit::{self, RawCert, name};
+        let (cn, o, utf8) = ("2.5.4.3", "2.5.4.10", 0x0c);
+        let rk = KeyPair::generate().unwrap();
+        let separate = name(&[&[(o, utf8, b"Org")], &[(cn, utf8, b"Root")]]);
+        let root = RawCert {
+            extensions: vec![testkit::ca_extension()],
+            ..RawCert::new(separate.clone(), separate)
+        }
+        .sign(&rk, &rk);
+        let leaf_under = |issuer: Vec<u8>| {
+            RawCert::new(issuer, testkit::cn_name("leaf")).sign(&KeyPair::generate().unwrap(), &rk)
+        };
+        let anchors = std::slice::from_ref(&root);
+        // One multi-valued RDN holding both attributes is another name.
+        let multi = leaf_under(name(&[&[(o, utf8, b"Org"), (cn, utf8, b"Root")]]));
+        let d = testkit::judge(&[multi], anchors, None, 17);
+        assert!(!d.trusted);
+        // Case, spacing and PrintableString versus UTF8String do not matter.
+        let folded = leaf_under(name(&[&[(o, 0x13, b"ORG")], &[(cn, utf8, b"  root ")]]));
+        assert!(testkit::judge(&[folded], anchors, None, 17).trusted);
+        // An IA5String value is compared by its encoding.
+        let ia5 = leaf_under(name(&[&[(o, 0x16, b"Org")], &[(cn, utf8, b"Root")]]));
+        assert!(!testkit::judge(&[ia5], anchors, None, 25).trusted);
+    }
+
+    #[test]
     fn a_renewed_certificate_with_the_name_and_key_of_a_trusted_one_is_validated_against_it() {
         let key = KeyPair::generate().unwrap();
         let old = params("www.example.test", false).self_signed(&key).unwrap();

@@ -28,6 +28,8 @@ mod pool;
 mod problem;
 mod signature;
 mod structure;
+#[cfg(test)]
+mod testkit;
 mod x500;
 
 pub use algorithms::{DisabledAlgorithms, JDK17_DISABLED_ALGORITHMS};

@@ -777,3 +777,216 @@ fn ip_or_subnet_text(b: &[u8]) -> String {
         ip_text(b)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cert::Certificate;
+    use crate::chain::testkit::{self, judge};
+    use rcgen::{CidrSubnet, DnType, GeneralSubtree, KeyPair, NameConstraints, SanType};
+
+    /// A root, an intermediate constrained by (permitted, excluded), and a leaf from `leaf`:
+    /// (root, intermediate, leaf).
+    fn constrained(
+        permitted: Vec<GeneralSubtree>,
+        excluded: Vec<GeneralSubtree>,
+        leaf: rcgen::CertificateParams,
+    ) -> (Certificate, Certificate, Certificate) {
+        let rk = KeyPair::generate().unwrap();
+        let rp = testkit::ca_params("Root");
+        let root = testkit::self_signed(&rp, &rk);
+        let ik = KeyPair::generate().unwrap();
+        let mut ip = testkit::ca_params("Inter NC");
+        ip.name_constraints = Some(NameConstraints {
+            permitted_subtrees: permitted,
+            excluded_subtrees: excluded,
+        });
+        let inter = testkit::issued(&ip, &ik, &rp, &rk);
+        let leaf = testkit::issued(&leaf, &KeyPair::generate().unwrap(), &ip, &ik);
+        (root, inter, leaf)
+    }
+
+    /// The java verdict for JDK `major`, and the browser verdict.
+    fn verdicts(
+        (root, inter, leaf): (Certificate, Certificate, Certificate),
+        major: u32,
+    ) -> (bool, bool) {
+        let d = judge(&[leaf, inter], &[root], None, major);
+        if !d.trusted {
+            assert!(
+                d.java
+                    .reason
+                    .as_deref()
+                    .unwrap_or_default()
+                    .ends_with("(JDK: ConstraintsChecker: name constraints)"),
+                "{:?}",
+                d.java.reason
+            );
+        }
+        (d.trusted, d.browser.trusted)
+    }
+
+    fn dns(d: &str) -> GeneralSubtree {
+        GeneralSubtree::DnsName(d.to_owned())
+    }
+
+    fn cn_leaf(cn: &str) -> rcgen::CertificateParams {
+        let mut p = testkit::params(cn);
+        p.distinguished_name = rcgen::DistinguishedName::new();
+        p.distinguished_name.push(DnType::CommonName, cn);
+        p
+    }
+
+    fn java(
+        permitted: Vec<GeneralSubtree>,
+        excluded: Vec<GeneralSubtree>,
+        leaf: rcgen::CertificateParams,
+        major: u32,
+    ) -> bool {
+        verdicts(constrained(permitted, excluded, leaf), major).0
+    }
+
+    #[test]
+    fn the_jvm_constrains_the_cn_as_a_dns_name_when_the_leaf_has_no_dns_name() {
+        for major in [17, 25] {
+            let permitted = || vec![dns("example.com")];
+            assert!(!java(permitted(), vec![], cn_leaf("www.other.com"), major));
+            assert!(java(permitted(), vec![], cn_leaf("www.example.com"), major));
+            assert!(!java(permitted(), vec![], cn_leaf("localhost"), major));
+            // A CN that is no DNS name is not constrained.
+            assert!(java(permitted(), vec![], cn_leaf("Some Server"), major));
+            assert!(java(
+                permitted(),
+                vec![],
+                cn_leaf("foo_bar.other.com"),
+                major
+            ));
+            // With a DNS subjectAltName the CN is left alone; with only an IP one it is not.
+            let mut with_dns = cn_leaf("www.other.com");
+            with_dns.subject_alt_names =
+                vec![SanType::DnsName("www.example.com".try_into().unwrap())];
+            assert!(java(permitted(), vec![], with_dns, major));
+            let mut with_ip = cn_leaf("www.other.com");
+            with_ip.subject_alt_names = vec![SanType::IpAddress("10.0.0.1".parse().unwrap())];
+            assert!(!java(permitted(), vec![], with_ip, major));
+            // A CN that is an IP literal is constrained as an IP address.
+            let subnet = GeneralSubtree::IpAddress(CidrSubnet::from_addr_prefix(
+                "192.168.0.0".parse().unwrap(),
+                16,
+            ));
+            assert!(!java(vec![subnet], vec![], cn_leaf("10.1.1.1"), major));
+        }
+    }
+
+    #[test]
+    fn jdk_17_and_jdk_25_take_different_cns_for_dns_names() {
+        let permitted = || vec![dns("example.com")];
+        // 17.0.21: `*` counts as a letter; 25.0.3: a wildcard is no DNS name.
+        assert!(!java(permitted(), vec![], cn_leaf("*.other.com"), 17));
+        assert!(java(permitted(), vec![], cn_leaf("*.other.com"), 25));
+        // 17.0.21 refuses a label ending in a hyphen or longer than 63; 25.0.3 takes both.
+        assert!(java(permitted(), vec![], cn_leaf("foo-.other.com"), 17));
+        assert!(!java(permitted(), vec![], cn_leaf("foo-.other.com"), 25));
+        let long = format!("{}.other.com", "a".repeat(64));
+        assert!(java(permitted(), vec![], cn_leaf(&long), 17));
+        assert!(!java(permitted(), vec![], cn_leaf(&long), 25));
+    }
+
+    #[test]
+    fn jdk_17_matches_a_wildcard_name_against_an_excluded_subtree() {
+        let excluded = || vec![dns("bad.example.com")];
+        let wildcard = || testkit::leaf_params(&["*.example.com"]);
+        assert!(!java(vec![], excluded(), wildcard(), 17));
+        assert!(java(vec![], excluded(), wildcard(), 25));
+        assert!(java(
+            vec![],
+            excluded(),
+            testkit::leaf_params(&["good.example.com"]),
+            17
+        ));
+    }
+
+    #[test]
+    fn the_jvm_compares_names_as_written_and_without_a_cap_unlike_browsers() {
+        for major in [17, 25] {
+            let permitted = || vec![dns("example.com")];
+            // An empty label: malformed for browsers, a name under example.com for the JVM.
+            let c = constrained(
+                permitted(),
+                vec![],
+                testkit::leaf_params(&["foo..example.com"]),
+            );
+            assert_eq!(verdicts(c, major), (true, false));
+            assert!(java(
+                permitted(),
+                vec![],
+                testkit::leaf_params(&["bad_name.example.com"]),
+                major
+            ));
+            assert!(!java(
+                permitted(),
+                vec![],
+                testkit::leaf_params(&["foo.example.com."]),
+                major
+            ));
+            assert!(!java(
+                permitted(),
+                vec![],
+                testkit::leaf_params(&["bad_name.other.com"]),
+                major
+            ));
+        }
+        // 1,025 names against 1,024 subtrees: past BoringSSL's 2^20 comparisons, fine for the JVM.
+        let names: Vec<String> = (0..1025).map(|i| format!("h{i}.example.com")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut subtrees = vec![dns("example.com")];
+        subtrees.extend((0..1023).map(|i| dns(&format!("s{i}.other.org"))));
+        let c = constrained(subtrees, vec![], testkit::leaf_params(&refs));
+        assert_eq!(verdicts(c, 17), (true, false));
+    }
+
+    #[test]
+    fn an_eight_byte_ip_name_is_a_subnet_and_jdk_17_reads_mapped_ipv6_as_ipv4() {
+        let subnet = || {
+            vec![
+                GeneralSubtree::IpAddress(CidrSubnet::from_addr_prefix(
+                    "192.168.0.0".parse().unwrap(),
+                    16,
+                )),
+                dns("example.com"),
+            ]
+        };
+        let mut san = testkit::tlv(0x82, b"www.example.com");
+        san.extend([0x87, 0x08, 192, 168, 1, 0, 255, 255, 255, 0]);
+        let mut subnet_leaf = testkit::leaf_params(&[]);
+        subnet_leaf.custom_extensions = vec![rcgen::CustomExtension::from_oid_content(
+            &[2, 5, 29, 17],
+            testkit::tlv(0x30, &san),
+        )];
+        assert!(java(subnet(), vec![], subnet_leaf, 17));
+        let mut mapped = testkit::leaf_params(&["www.example.com"]);
+        mapped
+            .subject_alt_names
+            .push(SanType::IpAddress("::ffff:192.168.1.1".parse().unwrap()));
+        assert!(java(subnet(), vec![], mapped.clone(), 17));
+        assert!(!java(subnet(), vec![], mapped, 25));
+    }
+
+    #[test]
+    fn the_subject_email_is_an_rfc822_name_only_without_a_subject_alt_name() {
+        let email = || vec![GeneralSubtree::Rfc822Name("example.com".into())];
+        let with_email = |mut p: rcgen::CertificateParams| {
+            p.distinguished_name.push(
+                DnType::CustomDnType(vec![1, 2, 840, 113549, 1, 9, 1]),
+                rcgen::DnValue::Ia5String("a@other.com".try_into().unwrap()),
+            );
+            p
+        };
+        assert!(java(
+            email(),
+            vec![],
+            with_email(testkit::leaf_params(&["www.example.com"])),
+            17
+        ));
+        assert!(!java(email(), vec![], with_email(cn_leaf("x")), 17));
+    }
+}

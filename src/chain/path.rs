@@ -270,6 +270,111 @@ mod tests {
         p
     }
 
+    use crate::chain::testkit::{self, RawCert, judge};
+
+    /// An expired root, an intermediate it issues and a leaf below: (root, intermediate, leaf, a leaf
+    /// the root issues directly).
+    fn expired_root_chain() -> (Certificate, Certificate, Certificate, Certificate) {
+        let rk = KeyPair::generate().unwrap();
+        let mut rp = testkit::ca_params("Root");
+        rp.not_before = rcgen::date_time_ymd(2015, 1, 1);
+        rp.not_after = rcgen::date_time_ymd(2025, 6, 1);
+        let root = testkit::self_signed(&rp, &rk);
+        let ik = KeyPair::generate().unwrap();
+        let ip = testkit::ca_params("Inter");
+        let inter = testkit::issued(&ip, &ik, &rp, &rk);
+        let lp = testkit::leaf_params(&["www.example.test"]);
+        let leaf = testkit::issued(&lp, &KeyPair::generate().unwrap(), &ip, &ik);
+        let direct = testkit::issued(&lp, &KeyPair::generate().unwrap(), &rp, &rk);
+        (root, inter, leaf, direct)
+    }
+
+    #[test]
+    fn an_expired_anchor_above_an_intermediate_is_used_only_for_a_chain_served_in_order() {
+        let (root, inter, leaf, _) = expired_root_chain();
+        let anchors = std::slice::from_ref(&root);
+        let in_order = judge(&[leaf.clone(), inter.clone()], anchors, None, 17);
+        assert!(in_order.trusted);
+        assert!(
+            in_order
+                .findings
+                .iter()
+                .any(|f| f.code == Code::ExpiredAnchor
+                    && f.severity == crate::finding::Severity::Warning)
+        );
+        // Served with the root, still in order: validated as served.
+        assert!(
+            judge(
+                &[leaf.clone(), inter.clone(), root.clone()],
+                anchors,
+                None,
+                17
+            )
+            .trusted
+        );
+        // A duplicate puts the chain out of order: the JVM builds the path, and its builder skips the anchor.
+        for major in [17, 25] {
+            let d = judge(
+                &[leaf.clone(), inter.clone(), inter.clone()],
+                anchors,
+                None,
+                major,
+            );
+            assert!(!d.trusted);
+            let reason = d.java.reason.clone().unwrap_or_default();
+            assert!(
+                reason.ends_with(&format!("(JDK: {RULE_BUILDER_ANCHOR_VALIDITY})")),
+                "{reason}"
+            );
+            let errors: Vec<_> = d
+                .findings
+                .iter()
+                .filter(|f| f.code == Code::ExpiredAnchor)
+                .map(|f| f.severity)
+                .collect();
+            assert_eq!(errors, [crate::finding::Severity::Error]);
+        }
+    }
+
+    #[test]
+    fn an_expired_anchor_that_issues_the_leaf_itself_is_found_by_the_builder() {
+        let (root, _, _, direct) = expired_root_chain();
+        let stranger =
+            testkit::self_signed(&testkit::params("Stranger"), &KeyPair::generate().unwrap());
+        assert!(judge(&[direct, stranger], &[root], None, 17).trusted);
+    }
+
+    #[test]
+    fn the_builder_skips_a_version_1_issuer_whose_validity_does_not_cover_its_subject() {
+        let rk = KeyPair::generate().unwrap();
+        let v1 = RawCert {
+            version: 1,
+            validity: ("250101000000Z", "270101000000Z"),
+            ..RawCert::new(testkit::cn_name("V1 Root"), testkit::cn_name("V1 Root"))
+        }
+        .sign(&rk, &rk);
+        let ik = KeyPair::generate().unwrap();
+        let ip = testkit::ca_params("Inter");
+        let inter = testkit::issued(&ip, &ik, &testkit::params("V1 Root"), &rk);
+        let leaf = testkit::issued(
+            &testkit::leaf_params(&["www.example.test"]),
+            &KeyPair::generate().unwrap(),
+            &ip,
+            &ik,
+        );
+        let anchors = std::slice::from_ref(&v1);
+        // In order the validator takes the anchor as it is.
+        assert!(judge(&[leaf.clone(), inter.clone()], anchors, None, 17).trusted);
+        let d = judge(&[leaf.clone(), leaf, inter], anchors, None, 17);
+        assert!(!d.trusted);
+        assert!(
+            d.java
+                .reason
+                .unwrap_or_default()
+                .ends_with(&format!("(JDK: {RULE_BUILDER_V1_VALIDITY})"))
+        );
+    }
+
     #[test]
     fn a_mesh_of_cross_signed_cas_exhausts_the_budget_instead_of_running_for_ever() {
         // Eight keys under one CA name, each certified by every other: n! paths, none to an anchor.
