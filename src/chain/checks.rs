@@ -42,6 +42,33 @@ pub(crate) struct Rules<'p> {
     pub java_major: u32,
 }
 
+/// `BasicChecker`: each certificate is valid at the validation time.
+const RULE_VALIDITY: &str = "BasicChecker: validity";
+/// `BasicChecker`: each signature verifies with the key of the certificate above it.
+const RULE_SIGNATURE: &str = "BasicChecker: signature";
+/// `AlgorithmChecker` with `jdk.certpath.disabledAlgorithms`, for signature algorithms.
+const RULE_DISABLED_SIGNATURE: &str =
+    "AlgorithmChecker: jdk.certpath.disabledAlgorithms (signature algorithm)";
+/// `AlgorithmChecker` with `jdk.certpath.disabledAlgorithms`, for keys (the anchor's too).
+const RULE_DISABLED_KEY: &str = "AlgorithmChecker: jdk.certpath.disabledAlgorithms (key)";
+/// `SunCertPathBuilder`: no path from the leaf reaches a trust anchor.
+const RULE_NO_PATH: &str =
+    "SunCertPathBuilder: unable to find valid certification path to requested target";
+/// `ConstraintsChecker`: an intermediate must be a CA.
+const RULE_BASIC_CONSTRAINTS: &str = "ConstraintsChecker: basicConstraints cA";
+/// `ConstraintsChecker`: a version 1 or 2 intermediate only as a self-issued one below the anchor.
+const RULE_V1_INTERMEDIATE: &str = "ConstraintsChecker: version 1/2 intermediate";
+/// `KeyChecker.verifyCAKeyUsage`: an intermediate's keyUsage must assert keyCertSign.
+const RULE_KEY_CERT_SIGN: &str = "KeyChecker: keyCertSign";
+/// `ConstraintsChecker`: pathLenConstraint.
+const RULE_PATH_LEN: &str = "ConstraintsChecker: pathLenConstraint";
+/// `ConstraintsChecker`: name constraints.
+const RULE_NAME_CONSTRAINTS: &str = "ConstraintsChecker: name constraints";
+/// `PKIXMasterCertPathValidator` (and the builder's `ForwardBuilder.verifyCert`): a critical extension no
+/// checker knows.
+const RULE_CRITICAL_EXTENSION: &str =
+    "PKIXMasterCertPathValidator: unrecognized critical extension";
+
 /// `PKIXValidator.verifyTrustAnchor`: a version 3 trust anchor that issues a certificate on the path must
 /// be a CA (basicConstraints cA=true).
 pub(crate) const RULE_ANCHOR_CA: &str = "PKIXValidator: verifyTrustAnchor (basicConstraints cA)";
@@ -108,7 +135,7 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
                         date(rules.now)
                     ),
                 )
-                .by("BasicChecker: validity"),
+                .by(RULE_VALIDITY),
             );
         }
         if rules.now > info.not_after {
@@ -122,7 +149,7 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
                         date(rules.now)
                     ),
                 )
-                .by("BasicChecker: validity"),
+                .by(RULE_VALIDITY),
             );
         }
         if let Some(&next) = path.get(pos + 1) {
@@ -138,12 +165,16 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
                         label(signer)
                     ),
                 )
-                .by("BasicChecker: signature")),
-                Some(SigCheck::Unsupported(what)) => out.push(Problem::fatal(
-                    Code::WeakSignature,
-                    pos,
-                    format!("the signature on {who} uses {what}, which cannot be verified"),
-                )),
+                .by(RULE_SIGNATURE)),
+                Some(SigCheck::Unsupported(what)) => out.push(
+                    Problem::fatal(
+                        Code::WeakSignature,
+                        pos,
+                        format!("the signature on {who} uses {what}, which cannot be verified"),
+                    )
+                    .by(RULE_SIGNATURE),
+                ),
+                // trustpath's own bound on path building: no JDK rule decides this one.
                 None => out.push(Problem::fatal(
                     Code::InvalidChain,
                     pos,
@@ -183,15 +214,18 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
         let anchor = pool.items[last].info;
         if java {
             if let Some(entry) = rules.disabled.key_disabled(&anchor.key, ctx) {
-                out.push(Problem::fatal(
-                    Code::WeakKey,
-                    chain_len,
-                    format!(
-                        "the trust anchor {} has a {} key, disabled by jdk.certpath.disabledAlgorithms ({entry})",
-                        label(anchor),
-                        anchor.key
-                    ),
-                ));
+                out.push(
+                    Problem::fatal(
+                        Code::WeakKey,
+                        chain_len,
+                        format!(
+                            "the trust anchor {} has a {} key, disabled by jdk.certpath.disabledAlgorithms ({entry})",
+                            label(anchor),
+                            anchor.key
+                        ),
+                    )
+                    .by(RULE_DISABLED_KEY),
+                );
             }
         } else if let Some(why) = algorithms::browser_refuses_key(&anchor.key) {
             out.push(Problem::fatal(
@@ -213,38 +247,47 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
         let top = chain_len - 1;
         let info = pool.items[path[top]].info;
         if pool.self_signed(path[top]) {
-            out.push(Problem::fatal(
-                Code::UntrustedRoot,
-                top,
-                format!(
-                    "the path ends at the self-signed {} (SHA-256 {}), which is not a trust anchor",
-                    label(info),
-                    pool.items[path[top]].cert.sha256_colons()
-                ),
-            ));
+            out.push(
+                Problem::fatal(
+                    Code::UntrustedRoot,
+                    top,
+                    format!(
+                        "the path ends at the self-signed {} (SHA-256 {}), which is not a trust anchor",
+                        label(info),
+                        pool.items[path[top]].cert.sha256_colons()
+                    ),
+                )
+                .by(RULE_NO_PATH),
+            );
         } else if top > 0 && info.is_ca && pool.issuers_of(path[top]).is_empty() {
             // The server sent its intermediates and the path stops at a CA whose issuer nobody has:
             // servers do not send roots, so what is missing is (almost always) the root the truststore
             // lacks, not another intermediate.
-            out.push(Problem::fatal(
-                Code::UntrustedRoot,
-                top,
-                format!(
-                    "the path ends at {}, whose issuer '{}' is not in the truststore (and was not served)",
-                    label(info),
-                    info.issuer
-                ),
-            ));
+            out.push(
+                Problem::fatal(
+                    Code::UntrustedRoot,
+                    top,
+                    format!(
+                        "the path ends at {}, whose issuer '{}' is not in the truststore (and was not served)",
+                        label(info),
+                        info.issuer
+                    ),
+                )
+                .by(RULE_NO_PATH),
+            );
         } else {
-            out.push(Problem::fatal(
-                Code::MissingIntermediate,
-                top,
-                format!(
-                    "no certificate for the issuer '{}' of {} was found",
-                    info.issuer,
-                    label(info)
-                ),
-            ));
+            out.push(
+                Problem::fatal(
+                    Code::MissingIntermediate,
+                    top,
+                    format!(
+                        "no certificate for the issuer '{}' of {} was found",
+                        info.issuer,
+                        label(info)
+                    ),
+                )
+                .by(RULE_NO_PATH),
+            );
         }
     }
     super::problem::sort(&mut out);
@@ -268,13 +311,13 @@ fn check_signature_algorithm(
                 Code::WeakSignature,
                 pos,
                 format!("{who} is signed with {alg}, disabled by jdk.certpath.disabledAlgorithms ({entry})"),
-            ));
+            ).by(RULE_DISABLED_SIGNATURE));
         } else if algorithms::browser_refuses_signature(alg) {
             out.push(Problem::warn(
                 Code::WeakSignature,
                 pos,
                 format!("{who} is signed with {alg}: this JVM accepts it under a private root, browsers refuse it"),
-            ));
+            ).by(RULE_DISABLED_SIGNATURE));
         }
     } else if algorithms::browser_refuses_signature(alg) {
         out.push(Problem::fatal(
@@ -296,20 +339,26 @@ fn check_key(
     let who = label(info);
     if java {
         if let Some(entry) = rules.disabled.key_disabled(&info.key, ctx) {
-            out.push(Problem::fatal(
-                Code::WeakKey,
-                pos,
-                format!(
-                    "{who} has a {} key, disabled by jdk.certpath.disabledAlgorithms ({entry})",
-                    info.key
-                ),
-            ));
+            out.push(
+                Problem::fatal(
+                    Code::WeakKey,
+                    pos,
+                    format!(
+                        "{who} has a {} key, disabled by jdk.certpath.disabledAlgorithms ({entry})",
+                        info.key
+                    ),
+                )
+                .by(RULE_DISABLED_KEY),
+            );
         } else if let Some(why) = algorithms::browser_refuses_key(&info.key) {
-            out.push(Problem::warn(
-                Code::WeakKey,
-                pos,
-                format!("{who} has a {why}: this JVM accepts it, browsers refuse it"),
-            ));
+            out.push(
+                Problem::warn(
+                    Code::WeakKey,
+                    pos,
+                    format!("{who} has a {why}: this JVM accepts it, browsers refuse it"),
+                )
+                .by(RULE_DISABLED_KEY),
+            );
         }
     } else if let Some(why) = algorithms::browser_refuses_key(&info.key) {
         out.push(Problem::fatal(
@@ -389,37 +438,48 @@ fn check_issuer(
         // JDK ConstraintsChecker: version 1/2 intermediates are refused unless self-issued and issued
         // directly by the trust anchor (key rollover). Browsers refuse them outright.
         if !(java && issued_by_anchor && self_issued) {
-            out.push(Problem::fatal(
+            out.push(
+                Problem::fatal(
+                    Code::NotACa,
+                    pos,
+                    format!(
+                        "{who} issues a certificate on the path but is an X.509 v{} certificate, which cannot be a CA",
+                        info.version
+                    ),
+                )
+                .by(RULE_V1_INTERMEDIATE),
+            );
+        }
+    } else if !info.is_ca {
+        out.push(
+            Problem::fatal(
                 Code::NotACa,
                 pos,
                 format!(
-                    "{who} issues a certificate on the path but is an X.509 v{} certificate, which cannot be a CA",
-                    info.version
+                    "{who} issues a certificate on the path but {}",
+                    if info.has_basic_constraints {
+                        "its basicConstraints say cA=false"
+                    } else {
+                        "has no basicConstraints extension"
+                    }
                 ),
-            ));
-        }
-    } else if !info.is_ca {
-        out.push(Problem::fatal(
-            Code::NotACa,
-            pos,
-            format!(
-                "{who} issues a certificate on the path but {}",
-                if info.has_basic_constraints {
-                    "its basicConstraints say cA=false"
-                } else {
-                    "has no basicConstraints extension"
-                }
-            ),
-        ));
+            )
+            .by(RULE_BASIC_CONSTRAINTS),
+        );
     }
     if let Some(ku) = info.key_usage
         && ku & KU_KEY_CERT_SIGN == 0
     {
-        out.push(Problem::fatal(
-            Code::BadKeyUsage,
-            pos,
-            format!("{who} issues a certificate on the path but its keyUsage lacks keyCertSign"),
-        ));
+        out.push(
+            Problem::fatal(
+                Code::BadKeyUsage,
+                pos,
+                format!(
+                    "{who} issues a certificate on the path but its keyUsage lacks keyCertSign"
+                ),
+            )
+            .by(RULE_KEY_CERT_SIGN),
+        );
     }
     if !java {
         // The Web PKI (Chrome, webpki's EKU chaining): an intermediate's EKU, when present, constrains the
@@ -466,14 +526,17 @@ fn check_path_len(
                 let by = limiter
                     .map(|p| label(pool.items[path[p]].info))
                     .unwrap_or_default();
-                out.push(Problem::fatal(
-                    Code::PathLenExceeded,
-                    pos,
-                    format!(
-                        "{} is one CA too many below {by}, whose pathLenConstraint allows no further intermediate",
-                        label(info)
-                    ),
-                ));
+                out.push(
+                    Problem::fatal(
+                        Code::PathLenExceeded,
+                        pos,
+                        format!(
+                            "{} is one CA too many below {by}, whose pathLenConstraint allows no further intermediate",
+                            label(info)
+                        ),
+                    )
+                    .by(RULE_PATH_LEN),
+                );
                 return;
             }
             max -= 1;
@@ -520,11 +583,7 @@ fn check_name_constraints(
                     pos,
                     format!("{}: {why} of {}", label(item.info), label(ca.info)),
                 );
-                out.push(if java {
-                    p.by("ConstraintsChecker: name constraints")
-                } else {
-                    p
-                });
+                out.push(if java { p.by(RULE_NAME_CONSTRAINTS) } else { p });
                 return;
             }
         }
@@ -547,14 +606,17 @@ fn check_critical_extensions(out: &mut Vec<Problem>, pos: usize, cert: &X509Cert
     for ext in cert.tbs_certificate.extensions() {
         let oid = ext.oid.to_id_string();
         if ext.critical && !KNOWN.contains(&oid.as_str()) {
-            out.push(Problem::fatal(
-                Code::InvalidChain,
-                pos,
-                format!(
-                    "'{}' has an unrecognised critical extension {oid}",
-                    cert.tbs_certificate.subject
-                ),
-            ));
+            out.push(
+                Problem::fatal(
+                    Code::InvalidChain,
+                    pos,
+                    format!(
+                        "'{}' has an unrecognised critical extension {oid}",
+                        cert.tbs_certificate.subject
+                    ),
+                )
+                .by(RULE_CRITICAL_EXTENSION),
+            );
         }
     }
 }
