@@ -129,7 +129,13 @@ pub fn diagnose(
             .and_then(|l| most_specific_cn(&jpool, l));
         let names = hostname::offered_names(leaf, true);
         let leftmost_only = java_major >= 25;
-        if !hostname::java_matches(host, leaf, cn.as_deref(), public_ca, leftmost_only) {
+        let dns = jserved
+            .first()
+            .copied()
+            .flatten()
+            .map(|l| hostname::java_dns_names(&jpool.items[l].parsed))
+            .unwrap_or_default();
+        if !hostname::java_matches(host, leaf, &dns, cn.as_deref(), public_ca, leftmost_only) {
             let msg = format!(
                 "{} does not cover '{}': it names {names}",
                 label(leaf),

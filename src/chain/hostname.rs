@@ -21,8 +21,9 @@
 use std::net::IpAddr;
 
 use unicode_normalization::is_nfkc;
+use x509_parser::prelude::*;
 
-use super::idn;
+use super::{idn, x500};
 use crate::cert::CertInfo;
 
 /// A host name as the client holds it: an IP address or a DNS name (ASCII letters lower-cased, one
@@ -63,11 +64,37 @@ pub(crate) fn offered_names(info: &CertInfo, with_cn: bool) -> String {
     }
 }
 
-/// Java's rule. `cn` is the most specific (last) CN of the subject; `public_ca` says whether the chain is
-/// anchored at a JDK-bundled root; `leftmost_only` is JDK 25's rule for wildcards.
+/// The DNS subjectAltNames of a certificate as the JDK reads them (`DerValue.getIA5String`: US-ASCII,
+/// each byte above 0x7F a U+FFFD), including those x509-parser could not read as text.
+pub(crate) fn java_dns_names(cert: &X509Certificate<'_>) -> Vec<String> {
+    let Some(san) =
+        cert.tbs_certificate
+            .extensions()
+            .iter()
+            .find_map(|e| match e.parsed_extension() {
+                ParsedExtension::SubjectAlternativeName(san) => Some(san),
+                _ => None,
+            })
+    else {
+        return Vec::new();
+    };
+    san.general_names
+        .iter()
+        .filter_map(|g| match g {
+            GeneralName::DNSName(d) => Some(x500::ia5(d.as_bytes())),
+            GeneralName::Invalid(tag, bytes) if tag.0 == 2 => Some(x500::ia5(bytes)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Java's rule. `dns_names` are the DNS subjectAltNames as [`java_dns_names`] reads them; `cn` is the most
+/// specific (last) CN of the subject; `public_ca` says whether the chain is anchored at a JDK-bundled
+/// root; `leftmost_only` is JDK 25's rule for wildcards.
 pub(crate) fn java_matches(
     host: &Host,
     info: &CertInfo,
+    dns_names: &[String],
     cn: Option<&str>,
     public_ca: bool,
     leftmost_only: bool,
@@ -79,9 +106,8 @@ pub(crate) fn java_matches(
             if !idn::valid_sni_host_name(name) {
                 return false;
             }
-            if !info.dns_names.is_empty() {
-                return info
-                    .dns_names
+            if !dns_names.is_empty() {
+                return dns_names
                     .iter()
                     .any(|t| java_template_matches(name, t, public_ca, leftmost_only));
             }
@@ -287,51 +313,79 @@ mod tests {
         assert!(!jm("xn--fa-hia.example", "fass.example"));
     }
 
-    /// The summary of a certificate with these DNS subjectAltNames.
-    fn with_dns(dns: &[&str]) -> CertInfo {
-        let params = if dns.is_empty() {
-            crate::chain::testkit::params("x")
-        } else {
-            crate::chain::testkit::leaf_params(dns)
-        };
+    /// The summary of a certificate without subjectAltNames (the IP names come from it).
+    fn no_names() -> CertInfo {
         let key = rcgen::KeyPair::generate().unwrap();
-        crate::chain::testkit::self_signed(&params, &key)
+        crate::chain::testkit::self_signed(&crate::chain::testkit::params("x"), &key)
             .info()
             .clone()
     }
 
+    /// Java's rule for `host` against these DNS subjectAltNames or, without them, this CN.
+    fn java(host: &str, dns: &[&str], cn: Option<&str>) -> bool {
+        let dns: Vec<String> = dns.iter().map(|d| (*d).to_owned()).collect();
+        java_matches(&Host::parse(host), &no_names(), &dns, cn, false, false)
+    }
+
     #[test]
     fn names_that_are_not_valid_sni_host_names_never_match() {
-        let matches = |host: &str, dns: &[&str]| {
-            java_matches(&Host::parse(host), &with_dns(dns), None, false, false)
-        };
         // JSSE's checkIdentity drops one trailing dot from the host before HostnameChecker sees it.
-        assert!(matches("www.example.test.", &["www.example.test"]));
+        assert!(java("www.example.test.", &["www.example.test"], None));
         // An underscore is not an LDH character: the host is refused before any name is compared.
-        assert!(!matches("foo_bar.example.test", &["foo_bar.example.test"]));
+        assert!(!java(
+            "foo_bar.example.test",
+            &["foo_bar.example.test"],
+            None
+        ));
         // A template with a trailing dot is not a valid SNIHostName either.
-        assert!(!matches("www.example.test", &["www.example.test."]));
+        assert!(!java("www.example.test", &["www.example.test."], None));
+        // Nor is a name read with U+FFFD for the UTF-8 bytes of an IA5String (`java_dns_names`).
+        assert!(!java(
+            "www.bücher.example",
+            &["*.b\u{fffd}\u{fffd}cher.example"],
+            None
+        ));
+        assert!(java(
+            "www.bücher.example",
+            &["*.xn--bcher-kva.example"],
+            None
+        ));
     }
 
     #[test]
     fn the_cn_fallback_refuses_a_cn_that_is_not_in_nfkc() {
-        let info = with_dns(&[]);
-        let host = Host::parse("www.example.test");
-        assert!(java_matches(
-            &host,
-            &info,
-            Some("www.example.test"),
-            false,
-            false
-        ));
+        assert!(java("www.example.test", &[], Some("www.example.test")));
         // U+FF57 FULLWIDTH LATIN SMALL LETTER W is NFKC-normalised to "w": the CN is not a formal name.
-        assert!(!java_matches(
-            &host,
-            &info,
-            Some("ｗww.example.test"),
-            false,
-            false
+        assert!(!java(
+            "www.example.test",
+            &[],
+            Some("\u{ff57}ww.example.test")
         ));
+        // With a DNS subjectAltName the CN is not looked at.
+        assert!(!java(
+            "www.example.test",
+            &["other.example.test"],
+            Some("www.example.test")
+        ));
+    }
+
+    #[test]
+    fn dns_names_are_read_as_the_jdk_reads_an_ia5_string() {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut p = crate::chain::testkit::params("x");
+        let raw = "b\u{fc}cher.example".as_bytes();
+        let mut names = crate::chain::testkit::tlv(0x82, raw);
+        names.extend(crate::chain::testkit::tlv(0x82, b"www.example.test"));
+        p.custom_extensions = vec![rcgen::CustomExtension::from_oid_content(
+            &[2, 5, 29, 17],
+            crate::chain::testkit::tlv(0x30, &names),
+        )];
+        let cert = crate::chain::testkit::self_signed(&p, &key);
+        let parsed = cert.parsed().unwrap();
+        assert_eq!(
+            java_dns_names(&parsed),
+            ["b\u{fffd}\u{fffd}cher.example", "www.example.test"]
+        );
     }
 
     #[test]

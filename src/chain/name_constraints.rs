@@ -430,11 +430,11 @@ fn subtrees_text(names: &[JavaGeneralName]) -> String {
 /// of those only when a certificate name of the same type meets them).
 fn constraint_name(g: &GeneralName<'_>, jdk17: bool) -> Option<JavaGeneralName> {
     Some(match g {
-        GeneralName::DNSName(d) => JavaGeneralName::Dns((*d).to_owned()),
+        GeneralName::DNSName(d) => JavaGeneralName::Dns(x500::ia5(d.as_bytes())),
         GeneralName::IPAddress(b) => JavaGeneralName::Ip(ip_address_name(b, jdk17)?),
         GeneralName::DirectoryName(n) => JavaGeneralName::Dir(x500::java_name(n)),
-        GeneralName::RFC822Name(e) => JavaGeneralName::Email((*e).to_owned()),
-        GeneralName::URI(u) => JavaGeneralName::Uri((*u).to_owned()),
+        GeneralName::RFC822Name(e) => JavaGeneralName::Email(x500::ia5(e.as_bytes())),
+        GeneralName::URI(u) => JavaGeneralName::Uri(x500::ia5(u.as_bytes())),
         _ => return None,
     })
 }
@@ -476,7 +476,9 @@ fn java_names(cert: &X509Certificate<'_>, jdk17: bool) -> Vec<JavaGeneralName> {
         Some(san) => {
             for n in &san.general_names {
                 match n {
-                    GeneralName::DNSName(d) => alt.push(JavaGeneralName::Dns((*d).to_owned())),
+                    GeneralName::DNSName(d) => {
+                        alt.push(JavaGeneralName::Dns(x500::ia5(d.as_bytes())))
+                    }
                     GeneralName::IPAddress(b) => {
                         if let Some(ip) = ip_address_name(b, jdk17) {
                             alt.push(JavaGeneralName::Ip(ip));
@@ -485,8 +487,10 @@ fn java_names(cert: &X509Certificate<'_>, jdk17: bool) -> Vec<JavaGeneralName> {
                     GeneralName::DirectoryName(d) => {
                         alt.push(JavaGeneralName::Dir(x500::java_name(d)))
                     }
-                    GeneralName::RFC822Name(e) => alt.push(JavaGeneralName::Email((*e).to_owned())),
-                    GeneralName::URI(u) => alt.push(JavaGeneralName::Uri((*u).to_owned())),
+                    GeneralName::RFC822Name(e) => {
+                        alt.push(JavaGeneralName::Email(x500::ia5(e.as_bytes())))
+                    }
+                    GeneralName::URI(u) => alt.push(JavaGeneralName::Uri(x500::ia5(u.as_bytes()))),
                     _ => {}
                 }
             }

@@ -150,7 +150,7 @@ fn builder_skips(
                 code,
                 pos,
                 format!(
-                    "the trust anchor {} (alias '{alias}') {when}: the JVM accepts it for a chain served in order, but its path builder, which it needs because the chain is not served in order, does not use an anchor outside its validity above an intermediate",
+                    "the trust anchor {} (alias '{alias}') {when}: the JVM accepts it for a chain served in order, but this one is not (it is out of order, or has extra or duplicate certificates), so the JVM builds the path, and its path builder does not use an anchor outside its validity above an intermediate",
                     label(info)
                 ),
             )

@@ -138,6 +138,11 @@ fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| char::from(b)).collect()
 }
 
+/// An IA5String's bytes as the JDK reads them (US-ASCII, each byte above 0x7F becoming U+FFFD).
+pub(crate) fn ia5(bytes: &[u8]) -> String {
+    ascii(bytes)
+}
+
 /// Bytes as US-ASCII text, each byte above 0x7F becoming U+FFFD (Java's decoder).
 fn ascii(bytes: &[u8]) -> String {
     bytes
