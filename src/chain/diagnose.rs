@@ -135,24 +135,35 @@ pub fn diagnose(
             .flatten()
             .map(|l| hostname::java_dns_names(&jpool.items[l].parsed))
             .unwrap_or_default();
-        if !hostname::java_matches(host, leaf, &dns, cn.as_deref(), public_ca, leftmost_only) {
+        let shown = input.host.as_deref().unwrap_or_default();
+        // The java reason names the JDK rule; the finding's message does not (as for path problems).
+        let refused = hostname::java_refuses_host(host).map(|why| {
             let msg = format!(
-                "{} does not cover '{}': it names {names}",
-                label(leaf),
-                input.host.as_deref().unwrap_or_default()
+                "the JVM refuses the host name '{shown}' before comparing it with the certificate: {why}"
             );
-            java_host_error = Some(msg.clone());
+            let remediation = match shown.strip_suffix('.') {
+                Some(bare) => format!("connect with the host name '{bare}', without the trailing dot"),
+                None => "connect with a host name of letters, digits and hyphens that the certificate covers".to_owned(),
+            };
+            (msg, "HostnameChecker: new SNIHostName(host)", remediation)
+        });
+        let mismatch = || {
+            (
+                format!("{} does not cover '{shown}': it names {names}", label(leaf)),
+                "HostnameChecker: match",
+                format!(
+                    "reissue the certificate with subjectAltName DNS:{shown} (or connect with a name it covers)"
+                ),
+            )
+        };
+        let java_failure = refused.or_else(|| {
+            (!hostname::java_matches(host, leaf, &dns, cn.as_deref(), public_ca, leftmost_only))
+                .then(mismatch)
+        });
+        if let Some((msg, rule, remediation)) = java_failure {
+            java_host_error = Some(format!("{msg} (JDK: {rule})"));
             found.push(
-                Finding::new(
-                    Code::HostnameMismatch,
-                    Severity::Error,
-                    msg,
-                    format!(
-                        "reissue the certificate with subjectAltName DNS:{} (or connect with a name it covers)",
-                        input.host.as_deref().unwrap_or_default()
-                    ),
-                )
-                .at(0),
+                Finding::new(Code::HostnameMismatch, Severity::Error, msg, remediation).at(0),
             );
         }
         if !hostname::browser_matches(host, leaf) {

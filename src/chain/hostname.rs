@@ -1,10 +1,10 @@
 //! Does a leaf certificate cover the host name the client connects to? Two rule sets:
 //!
 //! - **java**: `sun.security.util.HostnameChecker` with `TYPE_TLS` (what HTTPS endpoint identification
-//!   uses), reached through `X509TrustManagerImpl.checkIdentity`, which drops one trailing dot from the
-//!   host (`www.example.com.` is checked as `www.example.com`; `HostnameChecker` called directly would
-//!   refuse it). An IP literal matches IP subjectAltNames only. A DNS name must be a valid
-//!   `SNIHostName` (`IDN.toASCII` with the STD3 rules: letters, digits and hyphens, so no `_`). It
+//!   uses). An IP literal matches IP subjectAltNames only. A DNS name must be a valid `SNIHostName`
+//!   (`IDN.toASCII` with the STD3 rules: letters, digits and hyphens, so no `_`; no trailing dot —
+//!   `HostnameChecker` and `java.net.http.HttpClient` refuse `www.example.com.`, measured with both
+//!   JVMs; only a bare `SSLSocket`, whose `X509TrustManagerImpl.checkIdentity` drops the dot, accepts it). It
 //!   matches the DNS subjectAltNames; only when there is no DNS subjectAltName at all is the most specific
 //!   subject CN used — in any string type, and refused outright when it is not in Unicode NFKC. Host and
 //!   template are both compared in their `IDN.toUnicode(IDN.toASCII(…))` form (`idn.rs`), so a Unicode host
@@ -26,8 +26,8 @@ use x509_parser::prelude::*;
 use super::{idn, x500};
 use crate::cert::CertInfo;
 
-/// A host name as the client holds it: an IP address or a DNS name (ASCII letters lower-cased, one
-/// trailing dot dropped as JSSE drops it).
+/// A host name as the client holds it: an IP address or a DNS name (ASCII letters lower-cased; a trailing
+/// dot kept, which the JVM refuses and browsers drop).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Host {
     /// An IP literal.
@@ -42,7 +42,7 @@ impl Host {
         let trimmed = host.trim_start_matches('[').trim_end_matches(']');
         match trimmed.parse::<IpAddr>() {
             Ok(ip) => Host::Ip(ip),
-            Err(_) => Host::Dns(host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase()),
+            Err(_) => Host::Dns(host.to_ascii_lowercase()),
         }
     }
 }
@@ -123,10 +123,24 @@ pub(crate) fn java_matches(
 pub(crate) fn browser_matches(host: &Host, info: &CertInfo) -> bool {
     match host {
         Host::Ip(ip) => ip_matches(ip, &info.ip_addresses),
-        Host::Dns(name) => info
-            .dns_names
-            .iter()
-            .any(|t| browser_template_matches(name, t)),
+        Host::Dns(name) => {
+            let name = name.strip_suffix('.').unwrap_or(name);
+            info.dns_names
+                .iter()
+                .any(|t| browser_template_matches(name, t))
+        }
+    }
+}
+
+/// Why the JVM refuses `host` before comparing it with any name (`new SNIHostName(host)` throws in
+/// `HostnameChecker.matchDNS`), if it does.
+pub(crate) fn java_refuses_host(host: &Host) -> Option<&'static str> {
+    match host {
+        Host::Dns(name) if name.ends_with('.') => Some("a host name with a trailing dot"),
+        Host::Dns(name) if !idn::valid_sni_host_name(name) => Some(
+            "not a valid host name (SNIHostName: letters, digits and hyphens in each label, no empty label)",
+        ),
+        _ => None,
     }
 }
 
@@ -329,8 +343,18 @@ mod tests {
 
     #[test]
     fn names_that_are_not_valid_sni_host_names_never_match() {
-        // JSSE's checkIdentity drops one trailing dot from the host before HostnameChecker sees it.
-        assert!(java("www.example.test.", &["www.example.test"], None));
+        // HostnameChecker (and java.net.http.HttpClient) refuse a host with a trailing dot; browsers drop it.
+        assert!(!java("www.example.test.", &["www.example.test"], None));
+        assert!(java_refuses_host(&Host::parse("www.example.test.")).is_some());
+        assert!(browser_matches(
+            &Host::parse("www.example.test."),
+            &crate::chain::testkit::self_signed(
+                &crate::chain::testkit::leaf_params(&["www.example.test"]),
+                &rcgen::KeyPair::generate().unwrap()
+            )
+            .info()
+            .clone()
+        ));
         // An underscore is not an LDH character: the host is refused before any name is compared.
         assert!(!java(
             "foo_bar.example.test",
