@@ -95,8 +95,10 @@ pub struct Policy {
     /// `$JAVA_HOME/conf/security/java.security`; `None` = the JDK 17 default.
     pub java_disabled_algorithms: Option<String>,
     /// The JVM's feature version (`17`, `21`, `25`: `JAVA_VERSION` in `$JAVA_HOME/release`); `None` = 17.
-    /// It decides the host-name wildcard rule: JDK 17 accepts `*` in any label (`www.*.example.com`),
-    /// JDK 25 only in the left-most one (both measured with the real JVMs; 18–24 assumed like 17).
+    /// It decides the rules where the JDKs differ: the host-name wildcard rule (JDK 17 accepts `*` in any
+    /// label, `www.*.example.com`; JDK 25 only in the left-most one) and name constraints (which CNs count
+    /// as DNS names, wildcard names against excluded subtrees, IPv4-mapped addresses; see
+    /// `name_constraints.rs`). Measured with the real JVMs 17.0.21 and 25.0.3; 18–24 assumed like 17.
     pub java_major: Option<u32>,
 }
 

@@ -21,6 +21,7 @@ mod diagnosis;
 mod findings;
 mod fix;
 mod hostname;
+mod idn;
 mod java;
 mod jvm_parse;
 mod name_constraints;
@@ -30,6 +31,9 @@ mod pool;
 mod problem;
 mod signature;
 mod structure;
+#[cfg(test)]
+mod testkit;
+mod x500;
 
 pub use algorithms::{DisabledAlgorithms, JDK17_DISABLED_ALGORITHMS};
 pub use diagnose::diagnose;

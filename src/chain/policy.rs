@@ -1189,6 +1189,7 @@ mod tests {
             profile,
             now: NOW,
             disabled: &disabled,
+            java_major: 17,
         };
         let problems = check_path(&pool, &path, &rules);
         let (policy, other): (Vec<Problem>, Vec<Problem>) = problems.into_iter().partition(|p| {
