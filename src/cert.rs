@@ -509,6 +509,16 @@ fn ip_text(bytes: &[u8]) -> Option<String> {
     }
 }
 
+/// The dotted OID of an EC key's named curve (its algorithm's parameters), empty when they name none.
+pub(crate) fn named_curve_oid(spki: &SubjectPublicKeyInfo<'_>) -> String {
+    spki.algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.as_oid().ok())
+        .map(|o| o.to_id_string())
+        .unwrap_or_default()
+}
+
 fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> KeyInfo {
     use x509_parser::public_key::PublicKey;
     let oid = spki.algorithm.algorithm.to_id_string();
@@ -517,13 +527,7 @@ fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> KeyInfo {
             bits: rsa.key_size() as u32,
         },
         Ok(PublicKey::EC(point)) => {
-            let curve_oid = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string())
-                .unwrap_or_default();
+            let curve_oid = named_curve_oid(spki);
             let (curve, bits) = match curve_oid.as_str() {
                 "1.2.840.10045.3.1.7" => ("P-256".to_owned(), 256),
                 "1.3.132.0.34" => ("P-384".to_owned(), 384),

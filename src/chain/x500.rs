@@ -189,18 +189,8 @@ fn der_encoding(value: &Any<'_>) -> Vec<u8> {
             out.push(if i > 0 { g | 0x80 } else { *g });
         }
     }
-    let len = value.data.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|&b| b == 0)
-            .collect();
-        out.push(0x80 | bytes.len() as u8);
-        out.extend(bytes);
-    }
+    // A value of a certificate (at most `cert::MAX_CERT_LEN` bytes) is far below `der`'s largest length.
+    out.extend(crate::asn1::length_octets(value.data.len()).unwrap_or_default());
     out.extend_from_slice(value.data);
     out
 }

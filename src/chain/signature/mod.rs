@@ -153,13 +153,7 @@ pub(crate) fn verify(
             if key_oid != EC {
                 return mismatch();
             }
-            let curve = issuer_spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string())
-                .unwrap_or_default();
+            let curve = crate::cert::named_curve_oid(issuer_spki);
             let fast = aws_ecdsa(&curve, hash).map(|alg| aws_verify(alg, key, tbs, sig));
             match fast {
                 Some(SigCheck::Valid) => SigCheck::Valid,
@@ -226,21 +220,7 @@ pub(crate) fn is_dsa_without_params(spki: &SubjectPublicKeyInfo<'_>) -> bool {
 
 /// x509-parser hands the content of a parameters SEQUENCE; the DSA reader wants the whole SEQUENCE.
 fn rewrap_sequence(content: &[u8]) -> Option<Vec<u8>> {
-    let mut out = vec![0x30];
-    let n = content.len();
-    if n < 0x80 {
-        out.push(n as u8);
-    } else {
-        let b: Vec<u8> = n
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|&x| x == 0)
-            .collect();
-        out.push(0x80 | u8::try_from(b.len()).ok()?);
-        out.extend(b);
-    }
-    out.extend_from_slice(content);
-    Some(out)
+    crate::asn1::tlv(crate::asn1::Tag::Sequence, content).ok()
 }
 
 fn aws_verify(
