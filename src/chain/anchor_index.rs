@@ -14,14 +14,14 @@
 //!
 //! [`TrustAnchors`]: super::diagnosis::TrustAnchors
 //! [`pool::normalized`]: super::pool::normalized
-//! [`NameKeys`]: super::pool::NameKeys
+//! [`NameKeys`]: super::names::NameKeys
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use super::diagnosis::Anchor;
-use super::pool::{NameKeys, NormName};
+use super::anchor::Anchor;
+use super::names::{NameKeys, NormName};
 use super::signature::SigCheck;
 use super::x500::JavaName;
 use crate::cert::Certificate;

@@ -13,7 +13,7 @@ use super::diagnosis::Profile;
 use super::name_constraints;
 use super::policy;
 use super::pool::Pool;
-use super::problem::Problem;
+use super::problem::{Problem, label};
 use super::signature::SigCheck;
 use super::structure::{self, Role};
 use crate::cert::{CertInfo, KeyInfo};
@@ -82,14 +82,6 @@ pub(crate) const RULE_ANCHOR_KEY_CERT_SIGN: &str =
 /// anchor it returns): a path failing only such checks is the one the JVM settles on, and it fails.
 pub(crate) fn after_validation(p: &Problem) -> bool {
     matches!(p.rule, Some(RULE_ANCHOR_CA | RULE_ANCHOR_KEY_CERT_SIGN))
-}
-
-/// A short name for a certificate in messages: its CN, else its subject.
-pub(crate) fn label(info: &CertInfo) -> String {
-    match &info.common_name {
-        Some(cn) => format!("'{cn}'"),
-        None => format!("'{}'", info.subject),
-    }
 }
 
 /// Formats a Unix time as `2025-01-01 00:00 UTC`.

@@ -5,14 +5,16 @@ use std::sync::Arc;
 
 use super::algorithms::DisabledAlgorithms;
 use super::anchor_index::{AnchorIndex, reachable};
-use super::checks::{Rules, label};
+use super::checks::Rules;
 use super::diagnosis::{
     ChainInput, Diagnosis, Fix, PathSource, PathStep, Policy, Profile, TrustAnchors, Verdict,
 };
 use super::findings;
 use super::hostname::{self, Host};
+use super::names::{NameKeys, names_of};
 use super::path::{Candidate, Search};
-use super::pool::{NameKeys, NameRule, Origin, Pool, SigMemo, names_of};
+use super::pool::{NameRule, Origin, Pool, SigMemo};
+use super::problem::label;
 use super::{browser, fix, java, jvm_parse, x500};
 use crate::cert::jdk::Jdk;
 use crate::cert::{CertInfo, Certificate};

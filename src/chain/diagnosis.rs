@@ -6,24 +6,11 @@
 
 use serde::Serialize;
 
+pub use super::anchor::Anchor;
 use super::anchor_index::AnchorCache;
 use crate::cert::Certificate;
 use crate::cert::jdk::JdkParseError;
 use crate::finding::Finding;
-
-/// One trust anchor: a trusted-certificate entry, with where it came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Anchor {
-    /// The anchor certificate.
-    pub cert: Certificate,
-    /// Label of the store it came from (its path, or `webpki-roots`).
-    pub store: String,
-    /// The alias in that store.
-    pub alias: String,
-    /// Whether this certificate is one of the JDK's own bundled roots (the JDK's SHA-1 rule for
-    /// `jdk.certpath.disabledAlgorithms` `SHA1 jdkCA` applies only to chains anchored at those).
-    pub jdk_bundled: bool,
-}
 
 /// The anchors each client profile trusts.
 ///

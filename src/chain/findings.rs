@@ -7,11 +7,12 @@
 //! (`Anchor::store`), or the placeholder `STORE` when there is none, and the file by the placeholder
 //! `CA.pem` (the report writes `Fix::import` there).
 
-use super::checks::{self, label};
+use super::checks;
 use super::diagnosis::TrustAnchors;
 use super::path::Candidate;
 use super::pool::{Origin, Pool};
 use super::problem::Problem;
+use super::problem::label;
 use crate::cert::{CertInfo, Certificate};
 use crate::finding::{Code, Finding, Severity};
 

@@ -23,10 +23,11 @@
 use num_bigint::BigInt;
 use x509_parser::prelude::*;
 
-use super::checks::{Rules, label};
+use super::checks::Rules;
 use super::path::{self, Candidate, Search};
 use super::pool::Pool;
 use super::problem::Problem;
+use super::problem::label;
 use crate::finding::Code;
 
 /// The JDK rule that refuses an anchor the authorityKeyIdentifier does not select.

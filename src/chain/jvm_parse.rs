@@ -5,8 +5,8 @@
 //! verdict whatever the path; the browser profile keeps its own judgement. The parser is modelled by
 //! [`crate::cert::jdk`], once per certificate (the outcome is cached on the [`Certificate`]).
 
-use super::checks::label;
 use super::diagnosis::{TrustAnchors, Verdict};
+use super::problem::label;
 use crate::cert::Certificate;
 use crate::cert::jdk::Jdk;
 use crate::finding::{Code, Finding, Severity};

@@ -12,6 +12,7 @@
 //! `fix.rs` turn the outcome into findings and a fix.
 
 mod algorithms;
+mod anchor;
 mod anchor_index;
 mod browser;
 mod budget;
@@ -25,6 +26,7 @@ mod idn;
 mod java;
 mod jvm_parse;
 mod name_constraints;
+mod names;
 mod path;
 mod policy;
 mod pool;

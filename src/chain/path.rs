@@ -15,9 +15,10 @@
 //!   issues (`AdaptableX509CertSelector.setValidityPeriod`).
 
 use super::budget::MAX_PATH_LEN;
-use super::checks::{self, Rules, date, label};
+use super::checks::{self, Rules, date};
 use super::diagnosis::Profile;
 use super::pool::Pool;
+use super::problem::label;
 use super::problem::{self, Problem};
 use super::signature::SigCheck;
 use crate::finding::Code;

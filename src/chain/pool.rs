@@ -3,7 +3,7 @@
 //!
 //! Names chain by the pool's [`NameRule`]: the java pool compares them as the JDK's `X500Principal`
 //! does (`x500.rs`: RDN by RDN, a multi-valued RDN is not the same attributes as separate RDNs); the
-//! browser pool keeps the looser RFC 5280 7.1 comparison of [`normalized`].
+//! browser pool keeps the looser RFC 5280 7.1 comparison of [`normalized`](super::names::normalized).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -12,9 +12,10 @@ use std::sync::Arc;
 
 use x509_parser::prelude::*;
 
+use super::anchor::Anchor;
 use super::anchor_index::AnchorSignatures;
 use super::budget::Budget;
-use super::diagnosis::Anchor;
+use super::names::{NormName, normalized};
 use super::signature::{self, SigCheck};
 use super::x500::{self, JavaName};
 use crate::cert::{CertInfo, Certificate};
@@ -48,7 +49,7 @@ pub(crate) struct Item<'a> {
 pub(crate) enum NameRule {
     /// The JDK's `X500Principal.equals` (RFC 2253 canonical form, see `x500.rs`).
     Java,
-    /// RFC 5280 7.1 as browsers apply it ([`normalized`]).
+    /// RFC 5280 7.1 as browsers apply it ([`normalized`](super::names::normalized)).
     Browser,
 }
 
@@ -266,56 +267,4 @@ impl<'a> Pool<'a> {
         (a.info.subject_raw == b.info.subject_raw || a.subject_norm == b.subject_norm)
             && a.parsed.tbs_certificate.subject_pki.raw == b.parsed.tbs_certificate.subject_pki.raw
     }
-}
-
-/// A name in the browsers' comparison form: (attribute OID, normalized value) pairs in encoded order.
-pub(crate) type NormName = Vec<(String, String)>;
-
-/// A name in both comparison forms, for looking anchors up whatever the pool.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct NameKeys {
-    /// [`NameRule::Browser`]'s form.
-    pub browser: NormName,
-    /// [`NameRule::Java`]'s form.
-    pub java: JavaName,
-}
-
-impl NameKeys {
-    /// Both forms of `name`.
-    pub fn of(name: &X509Name<'_>) -> Self {
-        NameKeys {
-            browser: normalized(name),
-            java: x500::java_name(name),
-        }
-    }
-}
-
-/// The subject and issuer of `cert` in both comparison forms, or `None` when it does not parse (such a
-/// certificate never becomes a pool item).
-pub(crate) fn names_of(cert: &Certificate) -> Option<[NameKeys; 2]> {
-    cert.try_info().ok()?;
-    let parsed = cert.parsed().ok()?;
-    Some([
-        NameKeys::of(&parsed.tbs_certificate.subject),
-        NameKeys::of(&parsed.tbs_certificate.issuer),
-    ])
-}
-
-/// A name as (attribute OID, value) pairs with values case-folded, trimmed and inner whitespace collapsed
-/// (RFC 5280 7.1 via RFC 4518, as browsers compare names), so that names differing only in case, spacing
-/// or string type chain.
-pub(crate) fn normalized(name: &X509Name<'_>) -> NormName {
-    name.iter_attributes()
-        .map(|a| {
-            let value = match a.as_str() {
-                Ok(s) => s
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_lowercase(),
-                Err(_) => hex::encode(a.attr_value().data),
-            };
-            (a.attr_type().to_id_string(), value)
-        })
-        .collect()
 }

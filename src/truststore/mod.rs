@@ -11,6 +11,7 @@ pub mod jvm_load;
 pub mod keyprotect;
 pub mod pem_bundle;
 pub mod pkcs12;
+mod serialization;
 
 use std::fmt;
 

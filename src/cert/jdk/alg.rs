@@ -4,10 +4,11 @@
 //! identifier sits (signature, key). Names come from `KnownOIDs` (and provider aliases), measured with
 //! both JDKs.
 
+use super::curve::curve_field_size;
 use super::der::{
     self, Input, TAG_INTEGER, TAG_NULL, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE, Val,
 };
-use super::{Fail, Jdk, R, key};
+use super::{Fail, Jdk, R};
 
 /// A parsed AlgorithmIdentifier: the OID and the parameters as the JDK keeps them (re-encoded with a
 /// minimal length; `None` when absent or NULL).
@@ -163,7 +164,7 @@ fn decode_params(kind: Params, encoded: &[u8], jdk: Jdk) -> R<()> {
         Params::Pbes2 => pbes2(encoded, jdk),
         Params::Oaep => oaep(encoded, jdk),
         Params::Pss => pss(encoded, jdk),
-        Params::Dh => key::dh_params(&der::parse_exact(encoded, jdk)?),
+        Params::Dh => dh_params(&der::parse_exact(encoded, jdk)?),
         Params::Dsa => {
             let v = der::parse_exact(encoded, jdk)?;
             if v.tag != TAG_SEQUENCE {
@@ -190,7 +191,7 @@ fn decode_params(kind: Params, encoded: &[u8], jdk: Jdk) -> R<()> {
                 ));
             }
             let curve = v.get_oid()?.dotted();
-            if key::curve_field_size(&curve).is_none() {
+            if curve_field_size(&curve).is_none() {
                 return Err(Fail::new(
                     "ECParameters: named curve",
                     format!("Unknown named curve: {curve}"),
@@ -499,5 +500,35 @@ fn pbes2(encoded: &[u8], jdk: Jdk) -> R<()> {
         ));
     }
     ed.get_octet_string()?;
+    Ok(())
+}
+
+/// `DHParameters.engineInit` (and the same reading in `DHPublicKey`): SEQUENCE { p, g, [l (int)] }.
+pub(super) fn dh_params(v: &Val) -> R<()> {
+    if v.tag != TAG_SEQUENCE {
+        return Err(Fail::new("DHParameters", "DH params parsing error"));
+    }
+    let mut d = v.data();
+    d.get_der_value()?.get_big_integer()?;
+    d.get_der_value()?.get_big_integer()?;
+    if d.available() != 0 {
+        let l = d.get_der_value()?;
+        if l.tag != TAG_INTEGER {
+            return Err(Fail::new(
+                "DHParameters",
+                format!(
+                    "DerValue.getBigIntegerInternal, not expected {}",
+                    l.tag as i8
+                ),
+            ));
+        }
+        l.get_integer()?;
+    }
+    if d.available() != 0 {
+        return Err(Fail::new(
+            "DHParameters",
+            "DH parameter parsing error: Extra data",
+        ));
+    }
     Ok(())
 }

@@ -3,71 +3,10 @@
 //! ML-DSA and ML-KEM (`NamedX509Key`), HSS/LMS (JDK 25). An algorithm without a key factory becomes an
 //! opaque `X509Key` and is accepted.
 
-use super::alg::AlgorithmId;
-use super::der::{self, Input, TAG_INTEGER, TAG_SEQUENCE, Val};
+use super::alg::{AlgorithmId, dh_params};
+use super::curve::curve_field_size;
+use super::der::{self, Input, TAG_SEQUENCE, Val};
 use super::{Fail, Jdk, R};
-
-/// The named curves of `CurveDB` (the same 53 in JDK 17 and 25) with their field sizes in bits.
-const CURVES: &[(&str, u32)] = &[
-    ("1.2.840.10045.3.0.5", 191),
-    ("1.2.840.10045.3.0.6", 191),
-    ("1.2.840.10045.3.0.7", 191),
-    ("1.2.840.10045.3.0.11", 239),
-    ("1.2.840.10045.3.0.12", 239),
-    ("1.2.840.10045.3.0.13", 239),
-    ("1.2.840.10045.3.0.18", 359),
-    ("1.2.840.10045.3.0.20", 431),
-    ("1.2.840.10045.3.1.1", 192),
-    ("1.2.840.10045.3.1.2", 192),
-    ("1.2.840.10045.3.1.3", 192),
-    ("1.2.840.10045.3.1.4", 239),
-    ("1.2.840.10045.3.1.5", 239),
-    ("1.2.840.10045.3.1.6", 239),
-    ("1.2.840.10045.3.1.7", 256),
-    ("1.3.132.0.1", 163),
-    ("1.3.132.0.2", 163),
-    ("1.3.132.0.3", 239),
-    ("1.3.132.0.4", 113),
-    ("1.3.132.0.5", 113),
-    ("1.3.132.0.6", 112),
-    ("1.3.132.0.7", 112),
-    ("1.3.132.0.8", 160),
-    ("1.3.132.0.9", 160),
-    ("1.3.132.0.10", 256),
-    ("1.3.132.0.15", 163),
-    ("1.3.132.0.16", 283),
-    ("1.3.132.0.17", 283),
-    ("1.3.132.0.22", 131),
-    ("1.3.132.0.23", 131),
-    ("1.3.132.0.24", 193),
-    ("1.3.132.0.25", 193),
-    ("1.3.132.0.26", 233),
-    ("1.3.132.0.27", 233),
-    ("1.3.132.0.28", 128),
-    ("1.3.132.0.29", 128),
-    ("1.3.132.0.30", 160),
-    ("1.3.132.0.31", 192),
-    ("1.3.132.0.32", 224),
-    ("1.3.132.0.33", 224),
-    ("1.3.132.0.34", 384),
-    ("1.3.132.0.35", 521),
-    ("1.3.132.0.36", 409),
-    ("1.3.132.0.37", 409),
-    ("1.3.132.0.38", 571),
-    ("1.3.132.0.39", 571),
-    ("1.3.36.3.3.2.8.1.1.1", 160),
-    ("1.3.36.3.3.2.8.1.1.3", 192),
-    ("1.3.36.3.3.2.8.1.1.5", 224),
-    ("1.3.36.3.3.2.8.1.1.7", 256),
-    ("1.3.36.3.3.2.8.1.1.9", 320),
-    ("1.3.36.3.3.2.8.1.1.11", 384),
-    ("1.3.36.3.3.2.8.1.1.13", 512),
-];
-
-/// The field size of a named curve `CurveDB` knows.
-pub(super) fn curve_field_size(oid: &str) -> Option<u32> {
-    CURVES.iter().find(|(o, _)| *o == oid).map(|(_, b)| *b)
-}
 
 /// The key factories reachable from an SPKI algorithm OID.
 enum Factory {
@@ -264,36 +203,6 @@ fn rsa(bytes: &[u8], jdk: Jdk) -> R<()> {
     }
     if e.is_empty() || (e.len() == 1 && e[0] < 3) {
         return Err(invalid(RULE, "exponent is smaller than 3"));
-    }
-    Ok(())
-}
-
-/// `DHParameters.engineInit` (and the same reading in `DHPublicKey`): SEQUENCE { p, g, [l (int)] }.
-pub(super) fn dh_params(v: &Val) -> R<()> {
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new("DHParameters", "DH params parsing error"));
-    }
-    let mut d = v.data();
-    d.get_der_value()?.get_big_integer()?;
-    d.get_der_value()?.get_big_integer()?;
-    if d.available() != 0 {
-        let l = d.get_der_value()?;
-        if l.tag != TAG_INTEGER {
-            return Err(Fail::new(
-                "DHParameters",
-                format!(
-                    "DerValue.getBigIntegerInternal, not expected {}",
-                    l.tag as i8
-                ),
-            ));
-        }
-        l.get_integer()?;
-    }
-    if d.available() != 0 {
-        return Err(Fail::new(
-            "DHParameters",
-            "DH parameter parsing error: Extra data",
-        ));
     }
     Ok(())
 }

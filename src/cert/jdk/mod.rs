@@ -25,10 +25,12 @@
 //! DNS for it).
 
 mod alg;
+mod curve;
 mod der;
 mod ext;
 mod key;
 mod name;
+mod oidmap;
 mod tbs;
 mod time;
 mod uri;

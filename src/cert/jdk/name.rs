@@ -6,7 +6,8 @@ use super::der::{
     self, Input, TAG_BMP_STRING, TAG_IA5_STRING, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE, TAG_SET,
     Val,
 };
-use super::{Fail, Jdk, R, ext, uri};
+use super::oidmap::known_extension;
+use super::{Fail, Jdk, R, uri};
 
 /// A parsed X.500 name: how many AVAs each RDN holds.
 pub(super) struct X500Name {
@@ -181,7 +182,7 @@ fn other_name(v: &Val, jdk: Jdk) -> R<()> {
     if jdk == Jdk::V25 && !(value.is_context_n(0) && value.is_constructed()) {
         return Err(Fail::new(RULE, "value is not EXPLICTly tagged [0]"));
     }
-    if let Some(class) = ext::known_extension(&oid.dotted()) {
+    if let Some(class) = known_extension(&oid.dotted()) {
         // OtherName.getGNI looks the type-id up in OIDMap and reflects on the class's constructor, which
         // an extension class does not have (JDK 25 also tries a byte[] one, and reports that).
         let param = match jdk {
@@ -276,46 +277,4 @@ fn ip_address_bytes(b: &[u8], jdk: Jdk) -> R<()> {
 /// `RDN` as used by `DistributionPoint` (a relative name): checked like a name's RDN.
 pub(super) fn relative_name(v: &Val) -> R<()> {
     rdn_avas(&v.with_tag(TAG_SET)).map(|_| ())
-}
-
-/// `DNSName(String, false)`: the rules for a DNS name built from a string (used for URI hosts). JDK 17
-/// (17.0.21) checks lengths (253, 63 per label) and hyphens at both ends of a label; JDK 25 only that
-/// each label starts with a letter or digit and holds letters, digits and hyphens.
-pub(super) fn dns_name_string(name: &[char], jdk: Jdk) -> Result<(), &'static str> {
-    if name.is_empty() {
-        return Err("DNSName must not be null or empty");
-    }
-    if name.contains(&' ') {
-        return Err("DNSName with blank labels is not permitted");
-    }
-    if name[0] == '.' || name[name.len() - 1] == '.' {
-        return Err("DNSName may not begin or end with a .");
-    }
-    if jdk == Jdk::V17 && name.len() > 253 {
-        return Err("DNSName can't be longer than 253 characters");
-    }
-    for label in name.split(|&c| c == '.') {
-        if label.is_empty() {
-            return Err("DNSName with empty labels is not permitted");
-        }
-        match jdk {
-            Jdk::V17 => {
-                if label.len() > 63 {
-                    return Err("DNSName label can't be longer than 63 characters");
-                }
-                if label[0] == '-' || label[label.len() - 1] == '-' {
-                    return Err("DNSName label may not begin or end with a hyphen");
-                }
-            }
-            Jdk::V25 => {
-                if !label[0].is_ascii_alphanumeric() {
-                    return Err("DNSName components must begin with a letter or digit");
-                }
-            }
-        }
-        if !label.iter().all(|c| c.is_ascii_alphanumeric() || *c == '-') {
-            return Err("DNSName labels must consist of letters, digits, and hyphens");
-        }
-    }
-    Ok(())
 }

@@ -6,7 +6,6 @@
 //! Characters are the IA5String's bytes decoded as US-ASCII; a byte above 0x7f becomes U+FFFD, which
 //! `java.net.URI` accepts wherever escapes are allowed ("other" characters).
 
-use super::name::dns_name_string;
 use super::{Fail, Jdk, R};
 
 const fn low(chars: &[u8]) -> u64 {
@@ -701,6 +700,48 @@ fn decode(s: &[char]) -> Vec<char> {
         out.extend(String::from_utf8_lossy(&bytes).chars());
     }
     out
+}
+
+/// `DNSName(String, false)`: the rules for a DNS name built from a string (used for URI hosts). JDK 17
+/// (17.0.21) checks lengths (253, 63 per label) and hyphens at both ends of a label; JDK 25 only that
+/// each label starts with a letter or digit and holds letters, digits and hyphens.
+fn dns_name_string(name: &[char], jdk: Jdk) -> Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("DNSName must not be null or empty");
+    }
+    if name.contains(&' ') {
+        return Err("DNSName with blank labels is not permitted");
+    }
+    if name[0] == '.' || name[name.len() - 1] == '.' {
+        return Err("DNSName may not begin or end with a .");
+    }
+    if jdk == Jdk::V17 && name.len() > 253 {
+        return Err("DNSName can't be longer than 253 characters");
+    }
+    for label in name.split(|&c| c == '.') {
+        if label.is_empty() {
+            return Err("DNSName with empty labels is not permitted");
+        }
+        match jdk {
+            Jdk::V17 => {
+                if label.len() > 63 {
+                    return Err("DNSName label can't be longer than 63 characters");
+                }
+                if label[0] == '-' || label[label.len() - 1] == '-' {
+                    return Err("DNSName label may not begin or end with a hyphen");
+                }
+            }
+            Jdk::V25 => {
+                if !label[0].is_ascii_alphanumeric() {
+                    return Err("DNSName components must begin with a letter or digit");
+                }
+            }
+        }
+        if !label.iter().all(|c| c.is_ascii_alphanumeric() || *c == '-') {
+            return Err("DNSName labels must consist of letters, digits, and hyphens");
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
