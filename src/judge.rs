@@ -14,7 +14,7 @@ use std::time::Duration;
 use crate::cert::Certificate;
 use crate::chain::{ChainInput, Diagnosis};
 use crate::error::Result;
-use crate::finding::{self, Finding, Severity};
+use crate::finding::{self, Code, Finding, Severity};
 use crate::jvm::{JvmTrust, StoreSummary};
 use crate::probe::{CapturedChain, TlsInfo};
 use crate::storefile::ChainFile;
@@ -67,10 +67,20 @@ impl EndpointReport {
     }
 
     /// Writes the diagnosis's fixes into `dir` under `name` (see [`crate::storefile::write_fixes`]) and
-    /// records the files written.
+    /// records the files written; a file refused because it would carry a certificate the JVM cannot
+    /// parse is a `jvm-unparseable-cert` warning.
     pub fn write_fixes(&mut self, dir: &Path, name: &str) -> Result<()> {
         if let Some(fix) = self.diagnosis.as_ref().and_then(|d| d.fix.as_ref()) {
-            self.written = crate::storefile::write_fixes(dir, name, fix)?;
+            let out = crate::storefile::write_fixes(dir, name, fix)?;
+            for (path, e) in out.refused {
+                self.findings.push(Finding::new(
+                    Code::JvmUnparseableCert,
+                    Severity::Warning,
+                    format!("--write-fixes did not write {}: {e}", path.display()),
+                    "get the certificate from its CA instead",
+                ));
+            }
+            self.written = out.written;
         }
         Ok(())
     }
@@ -255,4 +265,65 @@ fn diagnose_all(jobs: &[Job<'_>], trust: &JvmTrust, extra: &[Certificate], now: 
             .flatten()
             .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::{Fix, Profile, Verdict};
+
+    /// A self-signed certificate with an empty name (the JDK refuses its empty issuer).
+    fn unparseable() -> Certificate {
+        let mut p = rcgen::CertificateParams::new(vec!["x.test".to_owned()]).unwrap();
+        p.distinguished_name = rcgen::DistinguishedName::new();
+        let key = rcgen::KeyPair::generate().unwrap();
+        Certificate::from_der(p.self_signed(&key).unwrap().der().to_vec()).unwrap()
+    }
+
+    fn good() -> Certificate {
+        let p = rcgen::CertificateParams::new(vec!["ok.test".to_owned()]).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        Certificate::from_der(p.self_signed(&key).unwrap().der().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn write_fixes_never_writes_a_certificate_the_jvm_cannot_parse_and_says_so() {
+        let verdict = |profile| Verdict {
+            profile,
+            trusted: false,
+            path: Vec::new(),
+            reason: None,
+        };
+        let mut report = EndpointReport {
+            diagnosis: Some(Diagnosis {
+                trusted: false,
+                java: verdict(Profile::Java),
+                browser: verdict(Profile::Browser),
+                findings: Vec::new(),
+                fix: Some(Fix {
+                    fullchain: vec![good(), unparseable()],
+                    fullchain_complete: true,
+                    import: vec![unparseable(), good()],
+                }),
+            }),
+            ..EndpointReport::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        report.write_fixes(dir.path(), "host:443").unwrap();
+        assert_eq!(report.written, vec![dir.path().join("host_443-ca-2.pem")]);
+        assert!(!dir.path().join("host_443-fullchain.pem").exists());
+        assert!(!dir.path().join("host_443-ca-1.pem").exists());
+        let notes: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::JvmUnparseableCert)
+            .collect();
+        assert_eq!(notes.len(), 2);
+        assert!(
+            notes[0].message.contains("did not write")
+                && notes[0].message.contains("Empty issuer DN not allowed"),
+            "{}",
+            notes[0].message
+        );
+    }
 }

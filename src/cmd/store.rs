@@ -308,6 +308,7 @@ fn import(a: ImportArgs, clock: Clock) -> Result<u8> {
     };
     // Read every input before touching the store: a bad certificate file refuses the whole import.
     let certs = storefile::read_cert_files(&cert_paths)?;
+    crate::truststore::jvm_load::refuse_unparseable(&certs)?;
     let password = a.pass.resolve()?;
     let mut edit = StoreEdit::open(&store_path, &password, a.store_type.format())?;
     if !edit.exists() && a.store_type == WriteFormat::Pem && edit.store.format != StoreFormat::Pem {

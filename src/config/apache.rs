@@ -11,26 +11,10 @@
 use std::path::{Path, PathBuf};
 
 use super::ConfigError;
-use super::loader::{self, IncludeWalk, Loader, Located, Source};
+use super::directive::{self, Include};
+use super::loader::{self, Loader, Located, Source};
 
-/// One directive or section.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Directive {
-    /// The name as written (`ProxyPass`, `VirtualHost` for a section).
-    pub name: String,
-    /// The arguments, unquoted.
-    pub args: Vec<String>,
-    /// Where it was written.
-    pub source: Source,
-    /// The section's content, for `<Section>`s.
-    pub block: Option<Vec<Directive>>,
-}
-
-impl Directive {
-    fn is(&self, name: &str) -> bool {
-        self.name.eq_ignore_ascii_case(name)
-    }
-}
+pub use super::directive::Directive;
 
 /// What trustpath reads from an Apache configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -189,113 +173,63 @@ pub struct RewriteCond {
 /// Reads an Apache configuration and its includes.
 pub fn load(loader: &dyn Loader, path: &Path) -> Result<ApacheConfig, ConfigError> {
     let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let mut reader = Reader {
-        loader,
-        root: root.clone(),
-        server_root: root,
-        walk: IncludeWalk::default(),
-    };
-    let directives = reader.file(path, None, 0, false)?;
-    let mut config = interpret(&directives)?;
+    let mut server_root = root.clone();
+    let tree = directive::read(loader, path, parse_text, &mut |d| {
+        include(d, &root, &mut server_root, loader)
+    })?;
+    let mut config = interpret(&tree.directives)?;
     config.file = path.to_path_buf();
-    config.files = reader.walk.files;
-    config.server_root = reader.server_root;
+    config.files = tree.files;
+    config.server_root = server_root;
     Ok(config)
 }
 
-struct Reader<'a> {
-    loader: &'a dyn Loader,
-    root: PathBuf,
-    server_root: PathBuf,
-    walk: IncludeWalk,
-}
-
-impl Reader<'_> {
-    fn file(
-        &mut self,
-        path: &Path,
-        from: Option<&Source>,
-        depth: usize,
-        optional: bool,
-    ) -> Result<Vec<Directive>, ConfigError> {
-        let id = self.walk.check(self.loader, path, from, depth)?;
-        let text = match self.loader.read(path) {
-            Ok(t) => t,
-            Err(e) if optional && e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => {
-                return Err(ConfigError::Read {
-                    at: from.map(ToString::to_string),
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
-        };
-        self.walk.enter(path, id);
-        let parsed = parse_text(&text, &Source::new(path, &self.root, 1))?;
-        let expanded = self.expand(parsed, depth);
-        self.walk.leave();
-        expanded
+/// The files an `Include`/`IncludeOptional` names: a file, a directory's files or a glob, relative to
+/// the `ServerRoot` in force (`server_root`, which a `ServerRoot` directive moves, relative to `root`).
+fn include(
+    d: &Directive,
+    root: &Path,
+    server_root: &mut PathBuf,
+    loader: &dyn Loader,
+) -> Result<Option<Include>, ConfigError> {
+    if d.is("ServerRoot")
+        && let Some(dir) = d.args.first()
+    {
+        *server_root = root.join(dir);
     }
-
-    fn expand(
-        &mut self,
-        directives: Vec<Directive>,
-        depth: usize,
-    ) -> Result<Vec<Directive>, ConfigError> {
-        let mut out = Vec::with_capacity(directives.len());
-        for mut d in directives {
-            if d.is("ServerRoot")
-                && let Some(dir) = d.args.first()
-            {
-                self.server_root = self.root.join(dir);
-            }
-            if d.block.is_none() && (d.is("Include") || d.is("IncludeOptional")) {
-                let optional = d.is("IncludeOptional");
-                let [pattern] = d.args.as_slice() else {
-                    return Err(ConfigError::syntax(
-                        &d.source,
-                        format!("{} takes exactly one file, directory or pattern", d.name),
-                    ));
-                };
-                let full = self.server_root.join(pattern);
-                let paths = if loader::is_glob(pattern) {
-                    let found = loader::glob(self.loader, &full);
-                    if found.is_empty() && !optional {
-                        return Err(ConfigError::syntax(
-                            &d.source,
-                            format!(
-                                "Include \"{pattern}\" matches no file (IncludeOptional allows that)"
-                            ),
-                        ));
-                    }
-                    found
-                } else if self.loader.is_dir(&full) {
-                    let mut files =
-                        self.loader
-                            .list(&full)
-                            .map_err(|source| ConfigError::Read {
-                                at: Some(d.source.to_string()),
-                                path: full.clone(),
-                                source,
-                            })?;
-                    files.retain(|p| !self.loader.is_dir(p));
-                    files.sort();
-                    files
-                } else {
-                    vec![full]
-                };
-                for p in paths {
-                    out.extend(self.file(&p, Some(&d.source), depth + 1, optional)?);
-                }
-                continue;
-            }
-            if let Some(inner) = d.block.take() {
-                d.block = Some(self.expand(inner, depth)?);
-            }
-            out.push(d);
+    if d.block.is_some() || !(d.is("Include") || d.is("IncludeOptional")) {
+        return Ok(None);
+    }
+    let optional = d.is("IncludeOptional");
+    let [pattern] = d.args.as_slice() else {
+        return Err(ConfigError::syntax(
+            &d.source,
+            format!("{} takes exactly one file, directory or pattern", d.name),
+        ));
+    };
+    let full = server_root.join(pattern);
+    let paths = if loader::is_glob(pattern) {
+        let found = loader::glob(loader, &full);
+        if found.is_empty() && !optional {
+            return Err(ConfigError::syntax(
+                &d.source,
+                format!("Include \"{pattern}\" matches no file (IncludeOptional allows that)"),
+            ));
         }
-        Ok(out)
-    }
+        found
+    } else if loader.is_dir(&full) {
+        let mut files = loader.list(&full).map_err(|source| ConfigError::Read {
+            at: Some(d.source.to_string()),
+            path: full.clone(),
+            source,
+        })?;
+        files.retain(|p| !loader.is_dir(p));
+        files.sort();
+        files
+    } else {
+        vec![full]
+    };
+    Ok(Some(Include { paths, optional }))
 }
 
 /// Parses one file's text (no includes followed).

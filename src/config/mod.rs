@@ -4,11 +4,13 @@
 //! file from it.
 //!
 //! The parsers ([`tomcat`], [`nginx`], [`apache`]) are pure functions of text; files (and the includes
-//! they name) are read through a [`loader::Loader`], so tests feed text. [`front`] is the proxy-neutral
+//! they name) are read through a [`loader::Loader`], so tests feed text; nginx and Apache share one
+//! directive tree and one reader of includes ([`directive`]). [`front`] is the proxy-neutral
 //! view (a TLS or plain listener with its names, certificate files and routes) of nginx servers and
 //! Apache virtual hosts.
 
 pub mod apache;
+pub mod directive;
 pub mod front;
 pub mod loader;
 pub mod nginx;

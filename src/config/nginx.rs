@@ -12,20 +12,10 @@
 use std::path::{Path, PathBuf};
 
 use super::ConfigError;
-use super::loader::{self, IncludeWalk, Loader, Located, Source};
+use super::directive::{self, Include};
+use super::loader::{self, Loader, Located, Source};
 
-/// One directive: its name, arguments, where it was written, and its block when it has one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Directive {
-    /// The name (`server`, `listen`).
-    pub name: String,
-    /// The arguments, unquoted and unescaped.
-    pub args: Vec<String>,
-    /// Where the name was written.
-    pub source: Source,
-    /// The `{ … }` block, for block directives.
-    pub block: Option<Vec<Directive>>,
-}
+pub use super::directive::Directive;
 
 /// What trustpath reads from an nginx configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -153,15 +143,10 @@ impl Location {
 /// Reads an nginx configuration and its includes.
 pub fn load(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigError> {
     let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let mut reader = Reader {
-        loader,
-        root: root.clone(),
-        walk: IncludeWalk::default(),
-    };
-    let directives = reader.file(path, None, 0)?;
-    let mut config = interpret(&directives, &root)?;
+    let tree = directive::read(loader, path, parse_text, &mut |d| include(d, &root, loader))?;
+    let mut config = interpret(&tree.directives, &root)?;
     config.file = path.to_path_buf();
-    config.files = reader.walk.files;
+    config.files = tree.files;
     Ok(config)
 }
 
@@ -175,64 +160,31 @@ pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigE
     Ok(out)
 }
 
-struct Reader<'a> {
-    loader: &'a dyn Loader,
-    root: PathBuf,
-    walk: IncludeWalk,
-}
-
-impl Reader<'_> {
-    fn file(
-        &mut self,
-        path: &Path,
-        from: Option<&Source>,
-        depth: usize,
-    ) -> Result<Vec<Directive>, ConfigError> {
-        let id = self.walk.check(self.loader, path, from, depth)?;
-        let text = self.loader.read(path).map_err(|source| ConfigError::Read {
-            at: from.map(ToString::to_string),
-            path: path.to_path_buf(),
-            source,
-        })?;
-        self.walk.enter(path, id);
-        let parsed = parse_text(&text, &Source::new(path, &self.root, 1))?;
-        let expanded = self.expand(parsed, depth);
-        self.walk.leave();
-        expanded
+/// The files an `include` names: one file or a glob, relative to the configuration's directory `root`.
+fn include(
+    d: &Directive,
+    root: &Path,
+    loader: &dyn Loader,
+) -> Result<Option<Include>, ConfigError> {
+    if d.name != "include" || d.block.is_some() {
+        return Ok(None);
     }
-
-    /// Replaces `include` directives (at any level) by the directives of the files they name.
-    fn expand(
-        &mut self,
-        directives: Vec<Directive>,
-        depth: usize,
-    ) -> Result<Vec<Directive>, ConfigError> {
-        let mut out = Vec::with_capacity(directives.len());
-        for mut d in directives {
-            if d.name == "include" && d.block.is_none() {
-                let [pattern] = d.args.as_slice() else {
-                    return Err(ConfigError::syntax(
-                        &d.source,
-                        "include takes exactly one file or pattern",
-                    ));
-                };
-                let full = self.root.join(pattern);
-                if loader::is_glob(pattern) {
-                    for p in loader::glob(self.loader, &full) {
-                        out.extend(self.file(&p, Some(&d.source), depth + 1)?);
-                    }
-                } else {
-                    out.extend(self.file(&full, Some(&d.source), depth + 1)?);
-                }
-                continue;
-            }
-            if let Some(inner) = d.block.take() {
-                d.block = Some(self.expand(inner, depth)?);
-            }
-            out.push(d);
-        }
-        Ok(out)
-    }
+    let [pattern] = d.args.as_slice() else {
+        return Err(ConfigError::syntax(
+            &d.source,
+            "include takes exactly one file or pattern",
+        ));
+    };
+    let full = root.join(pattern);
+    let paths = if loader::is_glob(pattern) {
+        loader::glob(loader, &full)
+    } else {
+        vec![full]
+    };
+    Ok(Some(Include {
+        paths,
+        optional: false,
+    }))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -290,12 +242,7 @@ fn tokenize(text: &str, source: &Source) -> Result<Vec<Token>, ConfigError> {
                     if ch == '\n' {
                         line += 1;
                     }
-                    if ch == '\\' && i + 1 < chars.len() {
-                        push_escaped(&mut word, chars[i + 1]);
-                        if chars[i + 1] == '\n' {
-                            line += 1;
-                        }
-                        i += 2;
+                    if take_escape(&chars, &mut i, &mut word, &mut line) {
                         continue;
                     }
                     i += 1;
@@ -329,12 +276,7 @@ fn tokenize(text: &str, source: &Source) -> Result<Vec<Token>, ConfigError> {
                     if ch.is_whitespace() || ch == ';' || ch == '{' {
                         break;
                     }
-                    if ch == '\\' && i + 1 < chars.len() {
-                        push_escaped(&mut word, chars[i + 1]);
-                        if chars[i + 1] == '\n' {
-                            line += 1;
-                        }
-                        i += 2;
+                    if take_escape(&chars, &mut i, &mut word, &mut line) {
                         continue;
                     }
                     if ch == '$' {
@@ -351,6 +293,20 @@ fn tokenize(text: &str, source: &Source) -> Result<Vec<Token>, ConfigError> {
 }
 
 /// nginx's unescaping: `\"`, `\'`, `\\`, `\t`, `\r`, `\n`; any other escape is kept as written.
+/// Takes the backslash escape at `chars[*i]`, if there is one, into `word` (an escaped newline is a new
+/// line): whether it did.
+fn take_escape(chars: &[char], i: &mut usize, word: &mut String, line: &mut usize) -> bool {
+    if chars[*i] != '\\' || *i + 1 >= chars.len() {
+        return false;
+    }
+    push_escaped(word, chars[*i + 1]);
+    if chars[*i + 1] == '\n' {
+        *line += 1;
+    }
+    *i += 2;
+    true
+}
+
 fn push_escaped(word: &mut String, next: char) {
     match next {
         '"' | '\'' | '\\' => word.push(next),

@@ -21,6 +21,7 @@
 //! | `trustpath_config_finding` | deployment, source, subject, code, severity | how many configuration findings |
 //! | `trustpath_probe_duration_seconds` | (deployment,) endpoint | how long the probe took |
 //! | `trustpath_store_entries` | store | how many entries the store holds |
+//! | `trustpath_store_jvm_loadable` | store | 1 when the JVM can parse every certificate (else it cannot load the store) |
 //! | `trustpath_store_entry_not_after_seconds` | store, alias, kind | notAfter of each entry's certificate |
 
 use std::collections::HashSet;
@@ -105,14 +106,22 @@ impl<W: Write> OpenMetrics<W> {
         self.write(m)
     }
 
-    /// `store list`: the number of entries and each certificate's notAfter.
+    /// `store list`: the number of entries, whether the JVM can load the store, and each certificate's
+    /// notAfter.
     pub fn store_list(&mut self, path: &Path, store: &TrustStore) -> io::Result<()> {
-        let mut m = Metrics::new(&[STORE_ENTRIES, STORE_ENTRY_NOT_AFTER]);
+        let mut m = Metrics::new(&[STORE_ENTRIES, STORE_JVM_LOADABLE, STORE_ENTRY_NOT_AFTER]);
         let label = path.display().to_string();
         m.push(
             STORE_ENTRIES,
             labels(&[("store", &label)]),
             Value::Int(i64::try_from(store.entries.len()).unwrap_or(i64::MAX)),
+        );
+        m.push(
+            STORE_JVM_LOADABLE,
+            labels(&[("store", &label)]),
+            Value::Int(i64::from(
+                crate::truststore::jvm_load::unparseable(store).is_empty(),
+            )),
         );
         let mut seen = HashSet::new();
         for e in &store.entries {
@@ -196,6 +205,11 @@ const PROBE_DURATION: Family = Family {
 const STORE_ENTRIES: Family = Family {
     name: "trustpath_store_entries",
     help: "How many entries the store holds.",
+    seconds: false,
+};
+const STORE_JVM_LOADABLE: Family = Family {
+    name: "trustpath_store_jvm_loadable",
+    help: "1 when the JVM can parse every certificate of the store, else 0 (keytool and the JVM then fail to load it).",
     seconds: false,
 };
 const STORE_ENTRY_NOT_AFTER: Family = Family {

@@ -14,6 +14,7 @@ use crate::cert::Certificate;
 use crate::chain::Fix;
 use crate::error::Result;
 use crate::pki::lab::LabFile;
+use crate::truststore::jvm_load::{UnparseableCert, refuse_unparseable};
 
 /// The directory a path lives in (`.` for a bare file name).
 pub fn parent_dir(path: &Path) -> PathBuf {
@@ -120,26 +121,44 @@ pub fn write_files(dir: &Path, files: &[LabFile], force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Writes the fixes of one endpoint or chain file into `dir` and returns the paths written:
-/// `STEM-fullchain.pem` (leaf first, intermediates in order, no root) when the diagnosis could build it
-/// complete, and `STEM-ca-N.pem` per CA the truststore lacks. `name` is made file-name safe.
-pub fn write_fixes(dir: &Path, name: &str, fix: &Fix) -> Result<Vec<PathBuf>> {
+/// What [`write_fixes`] did: the files written, and those it refused to write.
+#[derive(Debug, Default)]
+pub struct FixesWritten {
+    /// The paths written, fullchain first.
+    pub written: Vec<PathBuf>,
+    /// The paths not written because they would carry a certificate the JVM cannot parse, and why.
+    pub refused: Vec<(PathBuf, UnparseableCert)>,
+}
+
+/// Writes the fixes of one endpoint or chain file into `dir`: `STEM-fullchain.pem` (leaf first,
+/// intermediates in order, no root) when the diagnosis could build it complete, and `STEM-ca-N.pem` per
+/// CA the truststore lacks. `name` is made file-name safe. A served chain is hostile input: a fix file
+/// never carries a certificate the JVM cannot parse (the diagnosis leaves them out; this refuses what
+/// slips through, and says which in [`FixesWritten::refused`]).
+pub fn write_fixes(dir: &Path, name: &str, fix: &Fix) -> Result<FixesWritten> {
     fs::create_dir_all(dir).with_context(|| format!("--write-fixes {}", dir.display()))?;
     let stem = file_stem(name);
-    let mut written = Vec::new();
+    let mut out = FixesWritten::default();
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut add = |path: PathBuf, certs: &[Certificate]| match refuse_unparseable(certs) {
+        Ok(()) => files.push((path, certs.iter().map(Certificate::to_pem).collect())),
+        Err(e) => out.refused.push((path, e)),
+    };
     // Only a fullchain that reaches an anchor is a fix; a partial one would be served as broken.
     if fix.fullchain_complete && !fix.fullchain.is_empty() {
-        let path = dir.join(format!("{stem}-fullchain.pem"));
-        let pem: String = fix.fullchain.iter().map(Certificate::to_pem).collect();
-        write_atomic(&path, pem.as_bytes(), 0o644)?;
-        written.push(path);
+        add(dir.join(format!("{stem}-fullchain.pem")), &fix.fullchain);
     }
     for (i, cert) in fix.import.iter().enumerate() {
-        let path = dir.join(format!("{stem}-ca-{}.pem", i + 1));
-        write_atomic(&path, cert.to_pem().as_bytes(), 0o644)?;
-        written.push(path);
+        add(
+            dir.join(format!("{stem}-ca-{}.pem", i + 1)),
+            std::slice::from_ref(cert),
+        );
     }
-    Ok(written)
+    for (path, pem) in files {
+        write_atomic(&path, pem.as_bytes(), 0o644)?;
+        out.written.push(path);
+    }
+    Ok(out)
 }
 
 /// A file-name-safe stem for an endpoint or chain file name.

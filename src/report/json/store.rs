@@ -11,6 +11,7 @@ use crate::cert::Certificate;
 use crate::jvm::locate::LocatedStore;
 use crate::report::rfc3339;
 use crate::truststore::edit::StoreDiff;
+use crate::truststore::jvm_load::{self, Unparseable};
 use crate::truststore::{Entry, EntryBody, TrustStore};
 
 /// The document of `store list`: the store, its format and its entries.
@@ -22,6 +23,8 @@ pub struct ListingJson {
     store: String,
     /// `jks`, `jceks`, `pkcs12`, `pem`, `der` or `directory`.
     format: &'static str,
+    /// Whether every certificate parses in the JVM (else keytool and the JVM fail to load the store).
+    jvm_loadable: bool,
     /// Every entry, in the store's order.
     entries: Vec<EntryJson>,
 }
@@ -29,14 +32,16 @@ pub struct ListingJson {
 impl ListingJson {
     /// The listing of `store` read from `path`, expiry judged at `now`.
     pub fn new(path: &Path, store: &TrustStore, now: i64) -> ListingJson {
+        let bad = jvm_load::unparseable(store);
         ListingJson {
             schema_version: SchemaVersion,
             store: path.display().to_string(),
             format: store.format.name(),
+            jvm_loadable: bad.is_empty(),
             entries: store
                 .entries
                 .iter()
-                .map(|e| EntryJson::new(e, now))
+                .map(|e| EntryJson::new(e, now, &bad))
                 .collect(),
         }
     }
@@ -65,10 +70,13 @@ pub struct EntryJson {
     /// Chain length of a private-key entry (left out for other kinds).
     #[serde(skip_serializing_if = "Option::is_none")]
     chain_length: Option<usize>,
+    /// Why the JVM cannot parse a certificate of this entry (`JDK 17 and 25: REASON (JDK: RULE)`), which
+    /// makes the whole store fail to load in keytool and the JVM; null when it can.
+    jvm_parse_error: Option<String>,
 }
 
 impl EntryJson {
-    fn new(e: &Entry, now: i64) -> EntryJson {
+    fn new(e: &Entry, now: i64, bad: &[Unparseable]) -> EntryJson {
         let cert = e.certificate();
         let info = cert.map(Certificate::info);
         EntryJson {
@@ -84,6 +92,10 @@ impl EntryJson {
                 EntryBody::PrivateKey(k) => Some(k.chain.len()),
                 _ => None,
             },
+            jvm_parse_error: bad
+                .iter()
+                .find(|u| u.alias == e.alias)
+                .map(|u| u.refusal.to_string()),
         }
     }
 }

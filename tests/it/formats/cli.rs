@@ -164,6 +164,12 @@ fn store_list_as_openmetrics_gives_each_entrys_expiry() {
         )),
         "{out}"
     );
+    assert!(
+        out.contains(&format!(
+            "trustpath_store_jvm_loadable{{store=\"{store_arg}\"}} 1\n"
+        )),
+        "{out}"
+    );
     let entries: Vec<&str> = out
         .lines()
         .filter(|l| l.starts_with("trustpath_store_entry_not_after_seconds{"))
