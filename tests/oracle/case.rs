@@ -153,6 +153,25 @@ pub struct Ours {
 }
 
 impl OracleCase {
+    /// A file name for the case: its id with anything but `[A-Za-z0-9._-]` replaced, and a hash of the id
+    /// (suite ids hold `/` and `:`).
+    pub fn file_stem(&self) -> String {
+        use sha1::Digest as _;
+        let clean: String = self
+            .id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let hash = sha1::Sha1::digest(self.id.as_bytes());
+        format!("{clean}-{}", hex::encode(&hash[..4]))
+    }
+
     /// Writes the truststore into `dir` (named after the case); returns its path and how the JVM loads it.
     pub fn write_store(&self, dir: &Path) -> (PathBuf, StoreKind) {
         let codec = match self.store {
@@ -205,7 +224,7 @@ impl OracleCase {
         }
         let bytes = trustpath::truststore::write(&store, codec, &self.password)
             .unwrap_or_else(|e| panic!("{}: trustpath cannot write its store: {e}", self.id));
-        let path = dir.join(format!("{}.{}", self.id, self.store.extension()));
+        let path = dir.join(format!("{}.{}", self.file_stem(), self.store.extension()));
         std::fs::write(&path, bytes).expect("write store");
         let kind = match codec {
             Codec::Jks => StoreKind::Jks,
