@@ -331,7 +331,8 @@ impl Key {
 
 /// The pool key of `ty` in `slot` (generated or loaded on first use).
 pub fn key(ty: KeyType, slot: usize) -> Arc<Key> {
-    static POOL: OnceLock<Mutex<HashMap<(KeyType, usize), Arc<Key>>>> = OnceLock::new();
+    type Pool = Mutex<HashMap<(KeyType, usize), Arc<Key>>>;
+    static POOL: OnceLock<Pool> = OnceLock::new();
     let slot = slot % ty.slots();
     let pool = POOL.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(k) = pool

@@ -102,6 +102,7 @@ fn run(cases: &[OracleCase], work: &Path, jdks: &[Jdk]) -> (Vec<JdkRun>, Vec<std
             .zip(jdks)
             .map(|((h, ours), jdk)| {
                 let batch = h.join().expect("judge thread");
+                println!("JDK {} judge calibration: {}", jdk.major, batch.calibration);
                 let judged = ours
                     .into_iter()
                     .enumerate()
@@ -318,4 +319,85 @@ fn java_profile_agrees_with_the_jvm_on_every_conformance_case() {
         bad.len(),
         bad.join("\n")
     );
+}
+
+#[test]
+fn where_jdk_17_and_a_newer_jdk_differ_trustpath_follows_the_jdk_it_judges_for() {
+    let Some(jdks) = require_java() else { return };
+    let (Some(old), Some(new)) = (
+        jdks.iter().find(|j| j.major == 17),
+        jdks.iter().find(|j| j.major >= 25),
+    ) else {
+        if std::env::var("TRUSTPATH_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
+            panic!("JDK 17 and a JDK 25 or newer are required (TRUSTPATH_REQUIRE_TOOLS=1)");
+        }
+        eprintln!("SKIPPED: needs JDK 17 and a JDK 25 or newer under /usr/lib/jvm");
+        return;
+    };
+    // A wildcard in an inner label: JDK 17's HostnameChecker (matchAllWildcards) accepts it in any label,
+    // JDK 25's only in the left-most one.
+    let case = random::healthy_with_names(
+        DEFAULT_SEED,
+        9_000_001,
+        &["www.*.oracle.test"],
+        "www.shop.oracle.test",
+    );
+    let cases = vec![case];
+    let work = tempfile::tempdir().expect("tempdir");
+    let pair = [old.clone(), new.clone()];
+    let (runs, _) = run(&cases, work.path(), &pair);
+    let verdicts: Vec<(u32, bool, bool, String)> = runs
+        .iter()
+        .map(|r| {
+            let j = &r.judged[0];
+            (
+                r.jdk.major,
+                j.jvm.trusted(),
+                j.ours.trusted,
+                j.jvm.describe(),
+            )
+        })
+        .collect();
+    println!("{verdicts:#?}");
+    assert!(
+        verdicts[0].1 && !verdicts[1].1,
+        "the JDKs no longer differ on an inner-label wildcard: {verdicts:?}"
+    );
+    for (major, jvm, ours, why) in &verdicts {
+        assert_eq!(
+            jvm, ours,
+            "JDK {major}: the JVM says {why}, trustpath says trusted={ours}"
+        );
+    }
+}
+
+#[test]
+fn a_random_case_is_the_same_when_generated_again_from_its_seed_and_index() {
+    // ECDSA signatures are randomised, so the certificates are compared without their signatures.
+    fn tbs(der: &[u8]) -> Vec<u8> {
+        let (cert, _) = trustpath::pki::der::read(der).expect("certificate");
+        let parts = trustpath::pki::der::children(cert.content).expect("parts");
+        parts[0].raw.to_vec()
+    }
+    for index in [0, 7, 123, 4_567] {
+        let a = random::generate(DEFAULT_SEED, index);
+        let b = random::generate(DEFAULT_SEED, index);
+        assert_eq!(a.notes, b.notes);
+        assert_eq!(
+            (a.host.clone(), a.at, a.store),
+            (b.host.clone(), b.at, b.store)
+        );
+        let ta: Vec<Vec<u8>> = a.served.iter().map(|d| tbs(d)).collect();
+        let tb: Vec<Vec<u8>> = b.served.iter().map(|d| tbs(d)).collect();
+        assert_eq!(ta, tb, "case {index} differs when generated again");
+        assert_ne!(
+            random::generate(DEFAULT_SEED + 1, index)
+                .served
+                .iter()
+                .map(|d| tbs(d))
+                .collect::<Vec<_>>(),
+            ta,
+            "another seed gives another case"
+        );
+    }
 }

@@ -317,7 +317,27 @@ pub fn generate(seed: u64, index: u64) -> OracleCase {
     if notes.is_empty() {
         notes.push("healthy".into());
     }
-    let ders = build(&plan.specs, &mut rng);
+    finish(plan, &mut rng, notes, seed, index)
+}
+
+/// A healthy chain whose leaf names exactly `san` (DNS names), judged for `host`: for tests that need one
+/// particular chain rather than a random one.
+pub fn healthy_with_names(seed: u64, index: u64, san: &[&str], host: &str) -> OracleCase {
+    let mut rng = StdRng::seed_from_u64(mix(seed, index));
+    let mut plan = healthy(&mut rng, index);
+    let names = san.iter().map(|n| GenName::Dns((*n).to_owned())).collect();
+    plan.set_leaf_names(
+        Some(names),
+        san.first().copied().unwrap_or(host),
+        StrKind::Utf8,
+    );
+    plan.host = Some(host.to_owned());
+    let note = format!("leaf names {}; host {host}", san.join(", "));
+    finish(plan, &mut rng, vec![note], seed, index)
+}
+
+fn finish(plan: Plan, rng: &mut StdRng, notes: Vec<String>, seed: u64, index: u64) -> OracleCase {
+    let ders = build(&plan.specs, rng);
     let served = plan.served.iter().map(|&i| ders[i].clone()).collect();
     let anchors = plan
         .anchors
@@ -328,7 +348,7 @@ pub fn generate(seed: u64, index: u64) -> OracleCase {
             ..a.clone()
         })
         .collect();
-    let (store, password) = store_format(&mut rng, &plan.anchors);
+    let (store, password) = store_format(rng, &plan.anchors);
     OracleCase {
         id: format!("r{seed}-{index}"),
         origin: format!("TRUSTPATH_ORACLE_SEED={seed} index {index}"),
@@ -731,7 +751,8 @@ fn leaf_key_usage(p: &mut Plan, rng: &mut StdRng) -> Option<String> {
 }
 
 fn leaf_eku(p: &mut Plan, rng: &mut StdRng) -> Option<String> {
-    let choices: [(Option<(bool, Vec<&'static str>)>, &str); 7] = [
+    type Eku = Option<(bool, Vec<&'static str>)>;
+    let choices: [(Eku, &str); 7] = [
         (Some((false, vec![oids::CLIENT_AUTH])), "clientAuth only"),
         (
             Some((false, vec![oids::ANY_EKU])),
