@@ -19,6 +19,7 @@ mod support;
 
 mod case;
 mod certs;
+mod classify;
 mod conformance;
 mod der;
 mod keys;
@@ -62,12 +63,11 @@ struct Judged {
 /// One JDK's run over a list of cases.
 struct JdkRun {
     jdk: Jdk,
-    calibration: String,
     judged: Vec<Judged>,
 }
 
-/// Writes every case's store, then judges all cases with each JDK (one JVM batch per JDK, in its own
-/// thread) while trustpath judges them here.
+/// Writes every case's store, then judges all cases with each JDK: one JVM batch per JDK and trustpath,
+/// each in its own thread.
 fn run(cases: &[OracleCase], work: &Path, jdks: &[Jdk]) -> (Vec<JdkRun>, Vec<std::path::PathBuf>) {
     let stores_dir = work.join("stores");
     std::fs::create_dir_all(&stores_dir).expect("stores dir");
@@ -78,32 +78,31 @@ fn run(cases: &[OracleCase], work: &Path, jdks: &[Jdk]) -> (Vec<JdkRun>, Vec<std
         .map(|(c, (path, kind))| c.for_jvm(path, *kind))
         .collect();
     let runs = std::thread::scope(|scope| {
+        // Per JDK: one thread runs its JVM batch, another trustpath over the same cases.
         let handles: Vec<_> = jdks
             .iter()
             .map(|jdk| {
-                let jvm_cases = &jvm_cases;
+                let (jvm_cases, stores) = (&jvm_cases, &stores);
                 let dir = work.join(format!("jdk{}", jdk.major));
-                scope.spawn(move || jvm_batch::judge(&jdk.home, jvm_cases, &dir))
-            })
-            .collect();
-        let ours: Vec<Vec<Ours>> = jdks
-            .iter()
-            .map(|jdk| {
-                cases
-                    .iter()
-                    .zip(&stores)
-                    .map(|(c, (path, _))| c.ours(path, jdk))
-                    .collect()
+                let jvm = scope.spawn(move || jvm_batch::judge(&jdk.home, jvm_cases, &dir));
+                let ours = scope.spawn(move || {
+                    cases
+                        .iter()
+                        .zip(stores)
+                        .map(|(c, (path, _))| c.ours(path, jdk))
+                        .collect::<Vec<Ours>>()
+                });
+                (jdk, jvm, ours)
             })
             .collect();
         handles
             .into_iter()
-            .zip(ours)
-            .zip(jdks)
-            .map(|((h, ours), jdk)| {
-                let batch = h.join().expect("judge thread");
+            .map(|(jdk, jvm, ours)| {
+                let batch = jvm.join().expect("judge thread");
                 println!("JDK {} judge calibration: {}", jdk.major, batch.calibration);
                 let judged = ours
+                    .join()
+                    .expect("trustpath thread")
                     .into_iter()
                     .enumerate()
                     .map(|(i, ours)| Judged {
@@ -114,7 +113,6 @@ fn run(cases: &[OracleCase], work: &Path, jdks: &[Jdk]) -> (Vec<JdkRun>, Vec<std
                     .collect();
                 JdkRun {
                     jdk: jdk.clone(),
-                    calibration: batch.calibration,
                     judged,
                 }
             })
@@ -126,6 +124,7 @@ fn run(cases: &[OracleCase], work: &Path, jdks: &[Jdk]) -> (Vec<JdkRun>, Vec<std
 /// Prints `suite: N/M agree with JDK x` per JDK and the disagreements; returns their one-line summaries.
 fn report(
     suite: &str,
+    from_suite: bool,
     cases: &[OracleCase],
     runs: &[JdkRun],
     stores: &[std::path::PathBuf],
@@ -154,6 +153,7 @@ fn report(
             run.jdk.major
         );
         let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
+        let mut by_class: BTreeMap<Option<usize>, usize> = BTreeMap::new();
         for j in &bad {
             let c = &cases[j.case];
             let kind = if j.jvm.trusted() {
@@ -162,11 +162,21 @@ fn report(
                 "trustpath trusts, JVM does not"
             };
             *by_kind.entry(kind.to_owned()).or_default() += 1;
+            let class = classify::classify(
+                &c.id,
+                from_suite,
+                &c.notes,
+                j.jvm.trusted(),
+                &j.jvm.describe(),
+                &j.ours.reason,
+            );
+            *by_class.entry(class).or_default() += 1;
             let line = format!(
-                "{} (JDK {}): {}\n    reproduce: {}\n    case: {}, {} store{}\n    JVM: {}\n    trustpath: {}{}",
+                "{} (JDK {}): {} [probable {}]\n    reproduce: {}\n    case: {}, {} store{}\n    JVM: {}\n    trustpath: {}{}",
                 c.id,
                 run.jdk.major,
                 kind,
+                classify::label(class),
                 c.origin,
                 c.host
                     .as_deref()
@@ -209,6 +219,7 @@ fn report(
                     "jvm": j.jvm.describe(),
                     "ours_trusted": j.ours.trusted,
                     "ours": j.ours.reason,
+                    "class": class,
                 });
                 writeln!(f, "{record}").expect("write report");
             }
@@ -216,11 +227,10 @@ fn report(
         }
         if !bad.is_empty() {
             println!("  {by_kind:?}");
+            for (class, n) in &by_class {
+                println!("  {n:>6}  {}", classify::label(*class));
+            }
         }
-        println!(
-            "  (judge calibration, JDK {}: {})",
-            run.jdk.major, run.calibration
-        );
     }
     summaries
 }
@@ -263,7 +273,13 @@ fn java_profile_agrees_with_the_jvm_on_seeded_random_chains() {
     );
     let work = tempfile::tempdir().expect("tempdir");
     let (runs, stores) = run(&cases, work.path(), &jdks);
-    let bad = report(&format!("random (seed {seed})"), &cases, &runs, &stores);
+    let bad = report(
+        &format!("random (seed {seed})"),
+        false,
+        &cases,
+        &runs,
+        &stores,
+    );
     println!("oracle random run took {:?}", started.elapsed());
     assert!(
         bad.is_empty(),
@@ -298,7 +314,6 @@ fn java_profile_agrees_with_the_jvm_on_every_conformance_case() {
             .iter()
             .map(|r| JdkRun {
                 jdk: r.jdk.clone(),
-                calibration: r.calibration.clone(),
                 judged: r.judged[offset..offset + n]
                     .iter()
                     .map(|j| Judged {
@@ -309,7 +324,13 @@ fn java_profile_agrees_with_the_jvm_on_every_conformance_case() {
                     .collect(),
             })
             .collect();
-        bad.extend(report(suite, cases, &sub, &stores[offset..offset + n]));
+        bad.extend(report(
+            suite,
+            true,
+            cases,
+            &sub,
+            &stores[offset..offset + n],
+        ));
         offset += n;
     }
     println!("oracle conformance run took {:?}", started.elapsed());
