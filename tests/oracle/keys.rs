@@ -72,6 +72,8 @@ impl KeyType {
 /// A hash for a signature algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Hash {
+    /// MD5: only for RSA PKCS#1 (a root self-signed with MD5withRSA).
+    Md5,
     Sha1,
     Sha224,
     Sha256,
@@ -80,7 +82,7 @@ pub enum Hash {
 }
 
 impl Hash {
-    /// Every hash, weakest first.
+    /// Every SHA hash, weakest first (MD5 is only ever chosen on purpose).
     pub const ALL: [Hash; 5] = [
         Hash::Sha1,
         Hash::Sha224,
@@ -91,6 +93,7 @@ impl Hash {
 
     fn digest(self, data: &[u8]) -> Vec<u8> {
         match self {
+            Hash::Md5 => md5::Md5::digest(data).to_vec(),
             Hash::Sha1 => sha1::Sha1::digest(data).to_vec(),
             Hash::Sha224 => sha2::Sha224::digest(data).to_vec(),
             Hash::Sha256 => sha2::Sha256::digest(data).to_vec(),
@@ -101,6 +104,7 @@ impl Hash {
 
     fn len(self) -> usize {
         match self {
+            Hash::Md5 => 16,
             Hash::Sha1 => 20,
             Hash::Sha224 => 28,
             Hash::Sha256 => 32,
@@ -111,6 +115,7 @@ impl Hash {
 
     fn oid(self) -> &'static str {
         match self {
+            Hash::Md5 => "1.2.840.113549.2.5",
             Hash::Sha1 => "1.3.14.3.2.26",
             Hash::Sha224 => "2.16.840.1.101.3.4.2.4",
             Hash::Sha256 => "2.16.840.1.101.3.4.2.1",
@@ -122,6 +127,7 @@ impl Hash {
     /// `SHA256` and so on, as in JDK algorithm names.
     pub fn name(self) -> &'static str {
         match self {
+            Hash::Md5 => "MD5",
             Hash::Sha1 => "SHA1",
             Hash::Sha224 => "SHA224",
             Hash::Sha256 => "SHA256",
@@ -156,8 +162,14 @@ impl SigAlg {
         }
     }
 
-    /// `hash` (and PSS for RSA when `pss`) with the family `key` signs in.
+    /// `hash` (and PSS for RSA when `pss`) with the family `key` signs in. MD5 exists only as PKCS#1
+    /// (SHA-1 stands in elsewhere).
     pub fn with_hash(key: KeyType, hash: Hash, pss: bool) -> SigAlg {
+        let (hash, pss) = match (hash, key) {
+            (Hash::Md5, KeyType::Rsa(_)) => (Hash::Md5, false),
+            (Hash::Md5, _) => (Hash::Sha1, pss),
+            other => (other.0, pss),
+        };
         match key {
             KeyType::Rsa(_) if pss => SigAlg::RsaPss(hash),
             KeyType::Rsa(_) => SigAlg::RsaPkcs1(hash),
@@ -182,6 +194,7 @@ impl SigAlg {
         match self {
             SigAlg::RsaPkcs1(h) => {
                 let o = match h {
+                    Hash::Md5 => "1.2.840.113549.1.1.4",
                     Hash::Sha1 => "1.2.840.113549.1.1.5",
                     Hash::Sha224 => "1.2.840.113549.1.1.14",
                     Hash::Sha256 => "1.2.840.113549.1.1.11",
@@ -192,6 +205,9 @@ impl SigAlg {
             }
             SigAlg::Ecdsa(h) => {
                 let o = match h {
+                    Hash::Md5 => {
+                        unreachable!("ECDSA with MD5 is never built (see SigAlg::with_hash)")
+                    }
                     Hash::Sha1 => "1.2.840.10045.4.1",
                     Hash::Sha224 => "1.2.840.10045.4.3.1",
                     Hash::Sha256 => "1.2.840.10045.4.3.2",
@@ -276,6 +292,7 @@ impl Key {
             (Secret::Rsa(k), SigAlg::RsaPkcs1(h)) => {
                 let digest = h.digest(tbs);
                 let padding = match h {
+                    Hash::Md5 => rsa::Pkcs1v15Sign::new::<md5::Md5>(),
                     Hash::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
                     Hash::Sha224 => rsa::Pkcs1v15Sign::new::<sha2::Sha224>(),
                     Hash::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
@@ -288,6 +305,9 @@ impl Key {
                 let digest = h.digest(tbs);
                 let salt = pss_salt_len(h, self.rsa_bits());
                 match h {
+                    Hash::Md5 => {
+                        unreachable!("RSA-PSS with MD5 is never built (see SigAlg::with_hash)")
+                    }
                     Hash::Sha1 => {
                         k.sign_with_rng(rng, rsa::Pss::<sha1::Sha1>::new_with_salt(salt), &digest)
                     }

@@ -222,6 +222,7 @@ pub const MUTATIONS: &[(&str, Mutation)] = &[
     ("key-type", key_type),
     ("sig-hash", sig_hash),
     ("inner-sig-mismatch", inner_sig_mismatch),
+    ("root-signature", root_signature),
     ("bad-signature", bad_signature),
     ("wrong-signer", wrong_signer),
     ("expired", expired),
@@ -516,6 +517,36 @@ fn sig_hash(p: &mut Plan, rng: &mut StdRng) -> Option<String> {
     let alg = SigAlg::with_hash(signer, hash, pss);
     p.specs[c].sig = Some(alg);
     Some(format!("{} signed with {}", p.label(c), alg.name()))
+}
+
+fn root_signature(p: &mut Plan, rng: &mut StdRng) -> Option<String> {
+    let root = p.root;
+    let what = match rng.random_range(0..3) {
+        0 => {
+            if !matches!(p.specs[root].key.ty, KeyType::Rsa(_)) {
+                // Every certificate of the root's key moves to an RSA key with it.
+                let old = std::sync::Arc::clone(&p.specs[root].key);
+                let k = key(KeyType::Rsa(2048), rng.random_range(0..8));
+                for s in p.specs.iter_mut() {
+                    if std::sync::Arc::ptr_eq(&s.key, &old) {
+                        s.key = k.clone();
+                    }
+                }
+            }
+            p.specs[root].sig = Some(SigAlg::RsaPkcs1(Hash::Md5));
+            "self-signed with MD5withRSA (RSA key)"
+        }
+        1 => {
+            let signer = p.specs[root].key.ty;
+            p.specs[root].sig = Some(SigAlg::with_hash(signer, Hash::Sha1, false));
+            "self-signed with SHA-1"
+        }
+        _ => {
+            p.specs[root].corrupt_signature = true;
+            "self-signature corrupted"
+        }
+    };
+    Some(format!("{} (the trusted root) {what}", p.label(root)))
 }
 
 fn inner_sig_mismatch(p: &mut Plan, rng: &mut StdRng) -> Option<String> {
