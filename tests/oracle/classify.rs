@@ -124,7 +124,11 @@ pub fn classify(
         }
         let no_san =
             has("nc-cn-only") || notes.contains("no SAN") || notes.contains("v1-cert: leaf");
-        if jvm.contains("name constraints check failed") && (no_san || has("nc-ip")) {
+        // The second: intersecting disjoint permitted DNS subtrees of two CAs throws inside the JDK, which
+        // trustpath never reaches because it does not constrain a CN.
+        if (jvm.contains("name constraints check failed") && (no_san || has("nc-ip")))
+            || (jvm.contains("DNSName must not be null or empty") && no_san)
+        {
             return Some(11);
         }
         if jvm.contains("Path does not chain with any of the trust anchors") {
