@@ -560,7 +560,6 @@ fn inner_sig_mismatch(p: &mut Plan, rng: &mut StdRng) -> Option<String> {
         SigAlg::Ecdsa(_) => SigAlg::Ecdsa(Hash::Sha256),
         SigAlg::Ed25519 => SigAlg::Ecdsa(Hash::Sha256),
     };
-    let _ = rng;
     p.specs[c].inner_sig = Some(inner);
     Some(format!(
         "{}: tbsCertificate.signature {} but signatureAlgorithm {}",
