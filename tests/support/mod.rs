@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod jvm_batch;
 pub mod nginx;
 pub mod pki;
 pub mod serve;
