@@ -12,6 +12,7 @@ mod config;
 mod deploy;
 mod docs;
 mod lab;
+mod oracle;
 mod probe;
 mod store;
 mod support;

@@ -4,6 +4,7 @@
 pub mod certs;
 pub mod golden;
 pub mod javastore;
+pub mod jvm_batch;
 pub mod nginx;
 pub mod serve;
 
