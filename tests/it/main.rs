@@ -13,6 +13,7 @@ mod deploy;
 mod docs;
 mod formats;
 mod lab;
+mod oracle;
 mod probe;
 mod store;
 mod support;

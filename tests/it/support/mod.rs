@@ -5,6 +5,7 @@ pub mod certs;
 pub mod formats;
 pub mod golden;
 pub mod javastore;
+pub mod jvm_batch;
 pub mod nginx;
 pub mod serve;
 
