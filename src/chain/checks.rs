@@ -16,6 +16,7 @@ use super::pool::Pool;
 use super::problem::Problem;
 use super::signature::SigCheck;
 use super::structure::{self, Role};
+use super::tls_signatures::{RULE_TLS_SIGNATURE_SCHEMES, TlsVersion};
 use crate::cert::{CertInfo, KeyInfo};
 use crate::finding::Code;
 
@@ -42,6 +43,8 @@ pub(crate) struct Rules<'p> {
     pub disabled: &'p DisabledAlgorithms,
     /// The JVM's feature version (17, 25, …), for the rules that differ between JDKs.
     pub java_major: u32,
+    /// The TLS version of the connection, and whether it was assumed (no handshake).
+    pub tls: (TlsVersion, bool),
 }
 
 /// `BasicChecker`: each certificate is valid at the validation time.
@@ -188,6 +191,9 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
                 )),
             }
             check_signature_algorithm(&mut out, pos, info, &signer.key, java, rules, ctx);
+        }
+        if java {
+            check_tls_signature_scheme(&mut out, pos, info, rules);
         }
         check_key(&mut out, pos, info, java, rules, ctx);
         if pos > 0 {
@@ -340,6 +346,44 @@ fn check_signature_algorithm(
             format!("{who} is signed with {alg}, which browsers refuse"),
         ));
     }
+}
+
+/// The JVM's TLS client accepts a certificate below the anchor only when its signature algorithm is one of
+/// the client's `signature_algorithms_cert` for the negotiated version (`tls_signatures.rs`).
+fn check_tls_signature_scheme(
+    out: &mut Vec<Problem>,
+    pos: usize,
+    info: &CertInfo,
+    rules: &Rules<'_>,
+) {
+    let (version, assumed) = rules.tls;
+    let alg = &info.signature_algorithm;
+    if version.accepts(alg) {
+        return;
+    }
+    let accepted = version
+        .certificate_signature_algorithms()
+        .unwrap_or_default()
+        .join(", ");
+    let over = if assumed {
+        format!(
+            "{} (assumed: the chain was judged without a handshake, and a JDK 17+ client negotiates TLS 1.3 with any server that speaks it)",
+            version.name()
+        )
+    } else {
+        version.name().to_owned()
+    };
+    out.push(
+        Problem::fatal(
+            Code::WeakSignature,
+            pos,
+            format!(
+                "{} is signed with {alg}, which the JVM's TLS client does not accept in a certificate over {over}: it accepts only {accepted}",
+                label(info)
+            ),
+        )
+        .by(RULE_TLS_SIGNATURE_SCHEMES),
+    );
 }
 
 fn check_key(
@@ -879,6 +923,75 @@ mod tests {
         let leaf = testkit::issued(&lp, &KeyPair::generate().unwrap(), &rp, &rk);
         let d = judge(&[leaf], &[root], Some(HOST), 17);
         assert!(reason(&d).ends_with("(JDK: EndEntityChecker: TLS server extendedKeyUsage)"));
+    }
+
+    #[test]
+    fn a_certificate_signed_with_sha_224_is_refused_over_tls_1_3_and_accepted_over_tls_1_2() {
+        use crate::chain::TlsVersion;
+        use crate::chain::tls_signatures::RULE_TLS_SIGNATURE_SCHEMES;
+        let rk = KeyPair::generate().unwrap();
+        let root = RawCert {
+            extensions: vec![testkit::ca_extension()],
+            ..RawCert::new(testkit::cn_name("Root"), testkit::cn_name("Root"))
+        };
+        // The anchor's own SHA-224 signature is never checked.
+        let root = root.sign_ecdsa_sha224(&rk, &rk);
+        assert_eq!(root.info().signature_algorithm, "SHA224withECDSA");
+        let san = testkit::tlv(0x30, &testkit::tlv(0x82, HOST.as_bytes()));
+        let leaf = RawCert {
+            extensions: vec![("2.5.29.17", false, san)],
+            ..RawCert::new(testkit::cn_name("Root"), testkit::cn_name("leaf"))
+        }
+        .sign_ecdsa_sha224(&KeyPair::generate().unwrap(), &rk);
+        let anchors = std::slice::from_ref(&root);
+        for major in [17, 25] {
+            // No handshake: judged as TLS 1.3, and the reason says it was assumed.
+            let d = judge(std::slice::from_ref(&leaf), anchors, Some(HOST), major);
+            assert!(!d.trusted);
+            assert!(
+                reason(&d).ends_with(&format!("(JDK: {RULE_TLS_SIGNATURE_SCHEMES})")),
+                "{}",
+                reason(&d)
+            );
+            assert!(reason(&d).contains("SHA224withECDSA"));
+            assert!(reason(&d).contains("assumed"));
+            let f = d
+                .findings
+                .iter()
+                .find(|f| f.code == Code::WeakSignature)
+                .unwrap();
+            assert!(f.remediation.contains("SHA256withECDSA"), "{f:?}");
+            let over_13 = testkit::judge_over(
+                std::slice::from_ref(&leaf),
+                anchors,
+                Some(HOST),
+                major,
+                Some(TlsVersion::Tls13),
+            );
+            assert!(!over_13.trusted);
+            assert!(!reason(&over_13).contains("assumed"));
+            for tls in [TlsVersion::Tls12, TlsVersion::Legacy] {
+                let d = testkit::judge_over(
+                    std::slice::from_ref(&leaf),
+                    anchors,
+                    Some(HOST),
+                    major,
+                    Some(tls),
+                );
+                assert!(d.trusted, "{tls:?}: {}", reason(&d));
+            }
+        }
+        // A leaf that is itself the trusted entry is accepted before any algorithm check.
+        let own = RawCert::new(testkit::cn_name(HOST), testkit::cn_name(HOST));
+        let key = KeyPair::generate().unwrap();
+        let own = own.sign_ecdsa_sha224(&key, &key);
+        let d = judge(
+            std::slice::from_ref(&own),
+            std::slice::from_ref(&own),
+            None,
+            17,
+        );
+        assert!(d.trusted, "{}", reason(&d));
     }
 
     #[test]

@@ -32,17 +32,23 @@ pub fn diagnose(
         .map(DisabledAlgorithms::parse)
         .unwrap_or_else(DisabledAlgorithms::jdk17_default);
     let java_major = policy.java_major.unwrap_or(17);
+    let tls = (
+        input.tls_version.unwrap_or_default(),
+        input.tls_version.is_none(),
+    );
     let java_rules = Rules {
         profile: Profile::Java,
         now: now_unix,
         disabled: &disabled,
         java_major,
+        tls,
     };
     let browser_rules = Rules {
         profile: Profile::Browser,
         now: now_unix,
         disabled: &disabled,
         java_major,
+        tls,
     };
     let host = input.host.as_deref().map(Host::parse);
     // The JVM parses every served certificate, and its truststore, before any path (jvm_parse.rs).

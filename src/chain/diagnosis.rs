@@ -121,6 +121,10 @@ pub struct ChainInput {
     pub host: Option<String>,
     /// Certificates known from elsewhere (`--extra-certs`), used only to build fixes, never as trust.
     pub extra: Vec<Certificate>,
+    /// The TLS version the connection negotiated, which decides the signature algorithms the JVM's client
+    /// accepts in certificates (`tls_signatures.rs`); `None` when the chain was not captured from a
+    /// handshake: it is then judged as TLS 1.3, the version a JDK 17+ client negotiates by default.
+    pub tls_version: Option<super::TlsVersion>,
 }
 
 /// Where a certificate on a path came from.

@@ -243,6 +243,7 @@ mod tests {
             now: NOW,
             disabled: &disabled,
             java_major: 17,
+            tls: (crate::chain::TlsVersion::Tls13, true),
         };
         let mut pool = Pool::new();
         for (i, a) in anchors.iter().enumerate() {

@@ -215,6 +215,7 @@ mod tests {
             served,
             host: Some("leaf.test".into()),
             extra: Vec::new(),
+            tls_version: None,
         };
         diagnose(&input, anchors, &Policy::default(), NOW)
     }

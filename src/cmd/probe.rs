@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::trust::{self, FixArgs, TrustArgs};
-use crate::chain::{ChainInput, Diagnosis};
+use crate::chain::{ChainInput, Diagnosis, TlsVersion};
 use crate::error::Result;
 use crate::finding;
 use crate::probe::{self, CapturedChain, ProbeOptions, Prober, Resolve, Target};
@@ -149,7 +149,7 @@ fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
 
 /// Diagnoses by served chain (SHA-256 of each certificate) and host name: the diagnosis is a pure
 /// function of them, and fleets behind one load balancer serve the same chain.
-type Memo = HashMap<(Vec<[u8; 32]>, String), Diagnosis>;
+type Memo = HashMap<(Vec<[u8; 32]>, String, Option<TlsVersion>), Diagnosis>;
 
 /// The host name a capture's leaf is checked against: `--sni` when given, else the target's host.
 fn checked_host(captured: &CapturedChain) -> String {
@@ -159,11 +159,22 @@ fn checked_host(captured: &CapturedChain) -> String {
         .unwrap_or_else(|| captured.target.host.clone())
 }
 
-fn memo_key(captured: &CapturedChain) -> (Vec<[u8; 32]>, String) {
+fn memo_key(captured: &CapturedChain) -> (Vec<[u8; 32]>, String, Option<TlsVersion>) {
     (
         captured.chain.iter().map(|c| c.sha256()).collect(),
         checked_host(captured),
+        negotiated(captured),
     )
+}
+
+/// The TLS version the probe negotiated, which decides the certificate signature algorithms the JVM's
+/// client accepts (the JVM negotiates the same version with the server: the highest both speak).
+fn negotiated(captured: &CapturedChain) -> Option<TlsVersion> {
+    captured
+        .tls
+        .as_ref()
+        .and_then(|t| t.version.as_deref())
+        .and_then(TlsVersion::from_jdk_name)
 }
 
 /// Diagnoses every distinct (chain, host) once, on all cores: `chain::diagnose` is pure and CPU-bound.
@@ -191,6 +202,7 @@ fn diagnose_all(
                                 served: c.chain.clone(),
                                 host: Some(checked_host(c)),
                                 extra: extra.to_vec(),
+                                tls_version: negotiated(c),
                             };
                             let d =
                                 crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now);

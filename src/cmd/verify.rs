@@ -83,6 +83,7 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
             served: chain.certs.clone(),
             host: args.host.clone(),
             extra: extra.clone(),
+            tls_version: None,
         };
         let diagnosis = crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now);
         let mut findings = diagnosis.findings.clone();

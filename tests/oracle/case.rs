@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use trustpath::cert::Certificate;
-use trustpath::chain::{Anchor, ChainInput, Policy, TrustAnchors, diagnose};
+use trustpath::chain::{Anchor, ChainInput, Policy, TrustAnchors, UnparseableAnchor, diagnose};
 use trustpath::truststore::{
     Entry, EntryBody, KeyMaterial, Pkcs12Cipher, Pkcs12Mac, Pkcs12Protection, PrivateKeyEntry,
     StoreFormat as Codec, TrustStore,
@@ -264,15 +264,40 @@ impl OracleCase {
             }
         };
         let label = store.display().to_string();
-        let anchors: Vec<Anchor> = loaded
-            .jvm_trusted()
-            .map(|(alias, cert)| Anchor {
+        // As `TrustArgs::load` (src/cmd/trust.rs) splits a store for the JDK it judges for: a certificate
+        // that JDK cannot parse fails a keystore as a whole, and is no anchor in a PEM bundle.
+        let parser = trustpath::cert::jdk::Jdk::for_major(Some(jdk.major));
+        let whole = trustpath::truststore::jvm_load::loads_as_a_whole(loaded.format);
+        let mut unparseable = Vec::new();
+        if whole
+            && let Some((alias, _, error)) =
+                trustpath::truststore::jvm_load::load_failure(&loaded, parser)
+        {
+            unparseable.push(UnparseableAnchor {
+                store: label.clone(),
+                alias: alias.to_owned(),
+                error: error.clone(),
+                fails_store: true,
+            });
+        }
+        let mut anchors: Vec<Anchor> = Vec::new();
+        for (alias, cert) in loaded.jvm_trusted() {
+            if !whole && let Err(error) = cert.jdk_parse(parser) {
+                unparseable.push(UnparseableAnchor {
+                    store: label.clone(),
+                    alias: alias.to_owned(),
+                    error: error.clone(),
+                    fails_store: false,
+                });
+                continue;
+            }
+            anchors.push(Anchor {
                 cert: cert.clone(),
                 store: label.clone(),
                 alias: alias.to_owned(),
                 jdk_bundled: false,
-            })
-            .collect();
+            });
+        }
         let mut served = Vec::new();
         for (i, der) in self.served.iter().enumerate() {
             match Certificate::from_der(der.clone()) {
@@ -289,13 +314,11 @@ impl OracleCase {
             served,
             host: self.host.clone(),
             extra: Vec::new(),
+            tls_version: None,
         };
-        let d = diagnose(
-            &input,
-            &TrustAnchors::new(anchors, Vec::new()),
-            &jdk.policy,
-            self.at,
-        );
+        let mut trust = TrustAnchors::new(anchors, Vec::new());
+        trust.unparseable = unparseable;
+        let d = diagnose(&input, &trust, &jdk.policy, self.at);
         let reason = d.java.reason.clone().unwrap_or_default();
         Ours {
             trusted: d.trusted,
