@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use trustpath::cert::Certificate;
-use trustpath::chain::{Anchor, ChainInput, Policy, TrustAnchors, UnparseableAnchor, diagnose};
+use trustpath::chain::{
+    Anchor, ChainInput, Policy, TlsVersion, TrustAnchors, UnparseableAnchor, diagnose,
+};
 use trustpath::truststore::{
     Entry, EntryBody, KeyMaterial, Pkcs12Cipher, Pkcs12Mac, Pkcs12Protection, PrivateKeyEntry,
     StoreFormat as Codec, TrustStore,
@@ -109,6 +111,9 @@ pub struct OracleCase {
     pub host: Option<String>,
     /// The instant of validation (Unix seconds).
     pub at: i64,
+    /// The TLS version the connection negotiated; `None`: judged without a handshake by trustpath (as
+    /// TLS 1.3) and as the JVM's default TLS 1.3 handshake by the JVM.
+    pub tls: Option<TlsVersion>,
 }
 
 /// A JDK both judges are run for.
@@ -247,6 +252,7 @@ impl OracleCase {
             host: self.host.clone(),
             at: self.at,
             served: self.served.clone(),
+            protocol: self.tls.map(|t| t.name().to_owned()),
         }
     }
 
@@ -314,7 +320,7 @@ impl OracleCase {
             served,
             host: self.host.clone(),
             extra: Vec::new(),
-            tls_version: None,
+            tls_version: self.tls,
         };
         let mut trust = TrustAnchors::new(anchors, Vec::new());
         trust.unparseable = unparseable;
@@ -364,6 +370,13 @@ impl OracleCase {
             shell(&self.password),
             shell(&jdk.home.display().to_string())
         ));
+        if let Some(tls) = self.tls {
+            cmd.push_str(&format!(
+                "\n  (the case is a {} connection; `verify` judges as TLS 1.3, `probe` of a server speaking only {} as the case)",
+                tls.name(),
+                tls.name()
+            ));
+        }
         std::fs::write(
             out.join("README.txt"),
             format!(

@@ -422,3 +422,40 @@ fn a_random_case_is_the_same_when_generated_again_from_its_seed_and_index() {
         );
     }
 }
+
+#[test]
+fn the_signature_algorithms_trustpath_models_are_those_a_jsse_client_accepts() {
+    use std::collections::BTreeSet;
+    use trustpath::chain::TlsVersion;
+    let Some(jdks) = require_java() else { return };
+    let work = tempfile::tempdir().expect("tempdir");
+    for jdk in &jdks {
+        // No case: the judge only runs its two calibration handshakes.
+        let batch = jvm_batch::judge(&jdk.home, &[], &work.path().join(jdk.major.to_string()));
+        println!("JDK {}: {}", jdk.major, batch.calibration);
+        for (version, protocol, algorithms) in [
+            (TlsVersion::Tls13, "protocol", "algorithms"),
+            (TlsVersion::Tls12, "tls12-protocol", "tls12-algorithms"),
+        ] {
+            assert_eq!(
+                batch.calibrated(protocol),
+                Some(version.name()),
+                "JDK {}: {}",
+                jdk.major,
+                batch.calibration
+            );
+            let jvm: BTreeSet<&str> = batch
+                .calibrated(algorithms)
+                .expect("calibrated algorithms")
+                .split(',')
+                .collect();
+            let ours: BTreeSet<&str> = version
+                .certificate_signature_algorithms()
+                .expect("a list")
+                .iter()
+                .copied()
+                .collect();
+            assert_eq!(ours, jvm, "JDK {} over {}", jdk.major, version.name());
+        }
+    }
+}

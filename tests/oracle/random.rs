@@ -10,6 +10,7 @@ use super::case::{AnchorEntry, OracleCase, StoreFormat};
 use super::certs::{Aki, CertSpec, GenName, Name, PolicyInfo, Ski, build, ku, oids};
 use super::der::StrKind;
 use super::keys::{Hash, KeyType, SigAlg, key};
+use trustpath::chain::TlsVersion;
 
 const DAY: i64 = 86_400;
 /// 2025-01-01T00:00:00Z: validation instants fall in the two years after it.
@@ -337,7 +338,13 @@ pub fn healthy_with_names(seed: u64, index: u64, san: &[&str], host: &str) -> Or
     finish(plan, &mut rng, vec![note], seed, index)
 }
 
-fn finish(plan: Plan, rng: &mut StdRng, notes: Vec<String>, seed: u64, index: u64) -> OracleCase {
+fn finish(
+    plan: Plan,
+    rng: &mut StdRng,
+    mut notes: Vec<String>,
+    seed: u64,
+    index: u64,
+) -> OracleCase {
     let ders = build(&plan.specs, rng);
     let served = plan.served.iter().map(|&i| ders[i].clone()).collect();
     let anchors = plan
@@ -350,6 +357,11 @@ fn finish(plan: Plan, rng: &mut StdRng, notes: Vec<String>, seed: u64, index: u6
         })
         .collect();
     let (store, password) = store_format(rng, &plan.anchors);
+    // One connection in five negotiated TLS 1.2 (a server that speaks no TLS 1.3), the rest TLS 1.3.
+    let tls = rng.random_bool(0.2).then_some(TlsVersion::Tls12);
+    if tls.is_some() {
+        notes.push("tls: the connection negotiated TLS 1.2".into());
+    }
     OracleCase {
         id: format!("r{seed}-{index}"),
         origin: format!("TRUSTPATH_ORACLE_SEED={seed} index {index}"),
@@ -360,6 +372,7 @@ fn finish(plan: Plan, rng: &mut StdRng, notes: Vec<String>, seed: u64, index: u6
         password,
         host: plan.host.clone(),
         at: plan.at,
+        tls,
     }
 }
 

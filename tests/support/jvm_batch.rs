@@ -62,6 +62,9 @@ pub struct Case {
     pub at: i64,
     /// Served certificates (DER), leaf first.
     pub served: Vec<Vec<u8>>,
+    /// The TLS version the client negotiated (`TLSv1.3` or `TLSv1.2`); `None`: the default handshake's
+    /// (TLS 1.3).
+    pub protocol: Option<String>,
 }
 
 /// What the JVM decided for one case.
@@ -78,6 +81,15 @@ pub enum Verdict {
         /// The innermost cause, `class: message`.
         cause: String,
     },
+}
+
+impl Batch {
+    /// The calibration's value for `key` (`protocol`, `algorithms`, `tls12-algorithms`, …).
+    pub fn calibrated(&self, key: &str) -> Option<&str> {
+        self.calibration
+            .split(' ')
+            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+    }
 }
 
 impl Verdict {
@@ -161,14 +173,15 @@ pub fn judge(java_home: &Path, cases: &[Case], work: &Path) -> Batch {
         );
         let served: Vec<String> = c.served.iter().map(|d| BASE64_STANDARD.encode(d)).collect();
         text.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
             c.id,
             c.store_kind.manifest_name(),
             c.store.display(),
             c.password.as_deref().unwrap_or("-"),
             c.host.as_deref().unwrap_or("-"),
             c.at * 1000,
-            served.join(",")
+            served.join(","),
+            c.protocol.as_deref().unwrap_or_default()
         ));
     }
     std::fs::write(&manifest, text).expect("write manifest");
