@@ -37,8 +37,8 @@ pub struct TrustAnchors {
     /// A browser's anchors: Mozilla's root program (webpki-root-certs).
     pub browser: Vec<Anchor>,
     /// Truststore certificates the JVM cannot parse (found when the stores were read, for the JVM the
-    /// policy names). One in a JKS, JCEKS or PKCS#12 store fails the whole store in the JVM, so no chain
-    /// is trusted with it; one in a PEM bundle or directory is just not an anchor (leave it out of
+    /// policy names). One in a JKS, JCEKS, PKCS#12 store or a PEM bundle fails the whole store in the
+    /// JVM, so no chain is trusted with it; one in a directory is just not an anchor (leave it out of
     /// `java`).
     pub unparseable: Vec<UnparseableAnchor>,
     /// Indexes of `java` and `browser`, built on first use and checked against them on every use.
@@ -71,8 +71,8 @@ pub struct UnparseableAnchor {
     pub alias: String,
     /// The JDK's reason and rule.
     pub error: JdkParseError,
-    /// Whether the JVM loads the store as a whole (JKS, JCEKS, PKCS#12), so that this certificate fails
-    /// it; else (a PEM bundle or directory) the certificate is only not an anchor.
+    /// Whether the JVM loads the store as a whole (JKS, JCEKS, PKCS#12, a PEM bundle), so that this
+    /// certificate fails it; else (a directory) the certificate is only not an anchor.
     pub fails_store: bool,
 }
 

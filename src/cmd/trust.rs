@@ -109,8 +109,8 @@ impl TrustArgs {
             let label = path.display().to_string();
             let jdk_bundled = bundled.is_some() && std::fs::canonicalize(&path).ok() == bundled;
             let before = anchors.java.len();
-            // A certificate this JVM cannot parse fails a keystore as a whole, and is no anchor in a PEM
-            // bundle or directory (see truststore::jvm_load and chain's parser gate).
+            // A certificate this JVM cannot parse fails a keystore or a PEM bundle as a whole, and is no
+            // anchor in a directory (see truststore::jvm_load and chain's parser gate).
             let whole = crate::truststore::jvm_load::loads_as_a_whole(store.format);
             if whole
                 && let Some((alias, _, error)) =

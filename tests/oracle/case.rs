@@ -256,28 +256,35 @@ impl OracleCase {
         }
     }
 
-    /// trustpath's verdict with `jdk`'s policy: the store read from `store` by the file layer, its
+    /// trustpath's verdict with each JDK's policy: the store read once from `store` by the file layer, its
     /// JVM-visible entries as anchors, the chain read certificate by certificate (a certificate trustpath
     /// cannot read makes `verify` exit 2: counted as not trusted, with the reason).
-    pub fn ours(&self, store: &Path, jdk: &Jdk) -> Ours {
-        let loaded = match trustpath::storefile::load(store, &self.password) {
-            Ok(s) => s,
-            Err(e) => {
-                return Ours {
+    pub fn ours_all(&self, store: &Path, jdks: &[Jdk]) -> Vec<Ours> {
+        match trustpath::storefile::load(store, &self.password) {
+            Ok(loaded) => jdks
+                .iter()
+                .map(|jdk| self.ours_loaded(store, &loaded, jdk))
+                .collect(),
+            Err(e) => jdks
+                .iter()
+                .map(|_| Ours {
                     trusted: false,
                     reason: format!("cannot read truststore: {e:#}"),
-                };
-            }
-        };
+                })
+                .collect(),
+        }
+    }
+
+    fn ours_loaded(&self, store: &Path, loaded: &TrustStore, jdk: &Jdk) -> Ours {
         let label = store.display().to_string();
         // As `TrustArgs::load` (src/cmd/trust.rs) splits a store for the JDK it judges for: a certificate
-        // that JDK cannot parse fails a keystore as a whole, and is no anchor in a PEM bundle.
+        // that JDK cannot parse fails a keystore or a PEM bundle as a whole.
         let parser = trustpath::cert::jdk::Jdk::for_major(Some(jdk.major));
         let whole = trustpath::truststore::jvm_load::loads_as_a_whole(loaded.format);
         let mut unparseable = Vec::new();
         if whole
             && let Some((alias, _, error)) =
-                trustpath::truststore::jvm_load::load_failure(&loaded, parser)
+                trustpath::truststore::jvm_load::load_failure(loaded, parser)
         {
             unparseable.push(UnparseableAnchor {
                 store: label.clone(),

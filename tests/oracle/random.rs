@@ -338,6 +338,38 @@ pub fn healthy_with_names(seed: u64, index: u64, san: &[&str], host: &str) -> Or
     finish(plan, &mut rng, vec![note], seed, index)
 }
 
+/// A healthy chain valid around `now` whose leaf is signed with `leaf_hash`, for a real handshake: the case
+/// (judged as a TLS 1.3 connection) and the leaf's private key (PKCS#8).
+pub fn healthy_for_handshake(
+    seed: u64,
+    index: u64,
+    now: i64,
+    leaf_hash: Hash,
+) -> (OracleCase, Vec<u8>) {
+    let mut rng = StdRng::seed_from_u64(mix(seed, index));
+    let mut plan = healthy(&mut rng, index);
+    let shift = now - plan.at;
+    for s in &mut plan.specs {
+        s.not_before += shift;
+        s.not_after += shift;
+    }
+    plan.at = now;
+    let leaf = plan.leaf;
+    let signer = plan.specs[leaf].signer(&plan.specs).ty;
+    let alg = SigAlg::with_hash(signer, leaf_hash, false);
+    plan.specs[leaf].sig = Some(alg);
+    let pkcs8 = plan.specs[leaf].key.pkcs8.clone();
+    let mut case = finish(
+        plan,
+        &mut rng,
+        vec![format!("leaf signed with {}", alg.name())],
+        seed,
+        index,
+    );
+    case.tls = None;
+    (case, pkcs8)
+}
+
 fn finish(
     plan: Plan,
     rng: &mut StdRng,
