@@ -282,10 +282,14 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
         };
         policy::check(&mut out, pool, &path[..chain_len], flavor);
     }
-    let eku_ignored = if java {
-        rules.jdk_ignores(pool.items[path[0]].cert, EXTENDED_KEY_USAGE)
+    let (eku_ignored, netscape_ignored) = if java {
+        let leaf = pool.items[path[0]].cert;
+        (
+            rules.jdk_ignores(leaf, EXTENDED_KEY_USAGE),
+            rules.jdk_ignores(leaf, NETSCAPE_CERT_TYPE).is_some(),
+        )
     } else {
-        None
+        (None, false)
     };
     check_leaf(
         &mut out,
@@ -293,6 +297,7 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
         pool.items[path[0]].info,
         java,
         eku_ignored.map(|e| (e, rules.java_major)),
+        netscape_ignored,
     );
     if !anchored {
         let top = chain_len - 1;
@@ -721,13 +726,16 @@ fn check_critical_extensions(out: &mut Vec<Problem>, pos: usize, cert: &X509Cert
 /// anyExtendedKeyUsage.
 ///
 /// An extendedKeyUsage the JDK could not decode (`eku_ignored`, with the JDK's feature version) is absent
-/// for JDK 17; JDK 25's `getExtendedKeyUsage` throws, which fails `EndEntityChecker`.
+/// for JDK 17; JDK 25's `getExtendedKeyUsage` throws, which fails `EndEntityChecker`. A Netscape cert type
+/// it could not decode (`netscape_ignored`) is absent (`SimpleValidator.getNetscapeCertTypeBit` finds no
+/// extension and permits).
 fn check_leaf(
     out: &mut Vec<Problem>,
     cert: &X509Certificate<'_>,
     info: &CertInfo,
     java: bool,
     eku_ignored: Option<(&IgnoredExtension, u32)>,
+    netscape_ignored: bool,
 ) {
     let who = label(info);
     if let Some((bad, major)) = eku_ignored
@@ -781,7 +789,7 @@ fn check_leaf(
             .by("EndEntityChecker: TLS server keyUsage"),
         );
     }
-    if java && netscape_ssl_server(cert) == Some(false) {
+    if java && !netscape_ignored && netscape_ssl_server(cert) == Some(false) {
         out.push(
             Problem::fatal(
                 Code::BadEku,
@@ -1144,6 +1152,21 @@ mod tests {
             "{}",
             reason(&d)
         );
+    }
+
+    #[test]
+    fn a_netscape_cert_type_the_jdk_cannot_decode_permits_a_tls_server() {
+        // An OCTET STRING where the BIT STRING belongs, without the SSL server bit.
+        let bad = (NETSCAPE_CERT_TYPE, false, testkit::tlv(0x04, &[0x80]));
+        let (served, root) = chain_with(None, vec![dns_san(HOST), bad]);
+        for major in [17, 25] {
+            let d = judge(&served, std::slice::from_ref(&root), Some(HOST), major);
+            assert!(d.trusted, "JDK {major}: {}", reason(&d));
+        }
+        let client_only = (NETSCAPE_CERT_TYPE, false, testkit::tlv(0x03, &[0x07, 0x80]));
+        let (served, root) = chain_with(None, vec![dns_san(HOST), client_only]);
+        let d = judge(&served, &[root], Some(HOST), 17);
+        assert!(reason(&d).ends_with(&format!("(JDK: {RULE_NETSCAPE_CERT_TYPE})")));
     }
 
     #[test]

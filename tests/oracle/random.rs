@@ -285,6 +285,7 @@ pub const MUTATIONS: &[(&str, Mutation)] = &[
     ("policy-mapping", policy_mapping),
     ("critical-policy-qualifier", critical_policy_qualifier),
     ("no-host", no_host),
+    ("undecodable-extension", undecodable_extension),
 ];
 
 /// Generates case `index` of `seed`.
@@ -1535,6 +1536,111 @@ fn unknown_extension(p: &mut Plan, rng: &mut StdRng) -> Option<String> {
     p.specs[c].unknown_ext = Some(crit);
     Some(format!(
         "{} has an unknown {} extension",
+        p.label(c),
+        if crit { "critical" } else { "non-critical" }
+    ))
+}
+
+/// An extension of a kind the JDK knows, written so that its class cannot decode it: non-critical, the JDK
+/// parses the certificate and sets the extension aside (its getters return nothing, JDK 25's
+/// `getSubjectAlternativeNames` and `getExtendedKeyUsage` throw); critical, the certificate does not parse.
+fn undecodable_extension(p: &mut Plan, rng: &mut StdRng) -> Option<String> {
+    use super::der::{seq as der_seq, tlv};
+    let crit = rng.random_bool(0.15);
+    let octets = |b: &[u8]| tlv(0x04, b);
+    let leaf = p.leaf;
+    let (c, id, value, what): (usize, &'static str, Vec<u8>, String) = match rng.random_range(0..9)
+    {
+        0 => {
+            // An iPAddress of five bytes: `IPAddressName` refuses it. The host stays in the CN.
+            let names = der_seq(&[
+                tlv(0x82, p.host.clone().unwrap_or_default().as_bytes()),
+                tlv(0x87, &[10, 0, 0, 1, 9]),
+            ]);
+            (
+                leaf,
+                "2.5.29.17",
+                names,
+                "subjectAltName with a 5-byte iPAddress".into(),
+            )
+        }
+        1 => (
+            leaf,
+            "2.5.29.37",
+            octets(b"x"),
+            "extendedKeyUsage as an OCTET STRING".into(),
+        ),
+        2 => {
+            let ca = choose(rng, &p.cas())?;
+            // Excludes the case's own zone, next to a URI constraint with a scheme (`URIName` refuses it).
+            let sub = |n: Vec<u8>| der_seq(&[n]);
+            let permitted = tlv(0xa0, &sub(tlv(0x86, b"http://uri.oracle.test/")));
+            let excluded = tlv(0xa1, &sub(tlv(0x82, p.zone.as_bytes())));
+            (
+                ca,
+                "2.5.29.30",
+                der_seq(&[permitted, excluded]),
+                format!(
+                    "nameConstraints excluding {} with a URI constraint holding a scheme",
+                    p.zone
+                ),
+            )
+        }
+        3 => {
+            let c = choose(rng, &p.all())?;
+            (
+                c,
+                "2.5.29.19",
+                octets(&[0x01, 0x01, 0xff]),
+                "basicConstraints as an OCTET STRING".into(),
+            )
+        }
+        4 => {
+            let c = choose(rng, &p.all())?;
+            (
+                c,
+                "2.5.29.15",
+                octets(&[0x03, 0x02, 0x01, 0x86]),
+                "keyUsage as an OCTET STRING".into(),
+            )
+        }
+        5 => {
+            let c = choose(rng, &p.children())?;
+            (
+                c,
+                "2.5.29.35",
+                octets(&[0x80, 0x01, 0x00]),
+                "authorityKeyIdentifier as an OCTET STRING".into(),
+            )
+        }
+        6 => {
+            let c = choose(rng, &p.cas())?;
+            (
+                c,
+                "2.5.29.14",
+                der_seq(&[octets(b"\x01\x02")]),
+                "subjectKeyIdentifier as a SEQUENCE".into(),
+            )
+        }
+        7 => {
+            let c = choose(rng, &p.all())?;
+            (
+                c,
+                "2.5.29.32",
+                der_seq(&[der_seq(&[tlv(0x02, &[0x01])])]),
+                "certificatePolicies with an INTEGER for a policy OID".into(),
+            )
+        }
+        _ => (
+            leaf,
+            "2.16.840.1.113730.1.1",
+            octets(&[0x40]),
+            "Netscape cert type as an OCTET STRING".into(),
+        ),
+    };
+    p.specs[c].raw_ext = Some((id, crit, value));
+    Some(format!(
+        "{} has a {} {what}",
         p.label(c),
         if crit { "critical" } else { "non-critical" }
     ))
