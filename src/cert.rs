@@ -30,7 +30,7 @@ struct Cache {
     /// The stand-in [`Certificate::info`] returns for bytes that do not parse.
     placeholder: OnceLock<CertInfo>,
     /// The JDK parser model's outcome, per modelled JDK ([`jdk::Jdk::index`]).
-    jdk: [OnceLock<Result<(), jdk::JdkParseError>>; jdk::Jdk::ALL.len()],
+    jdk: [OnceLock<Result<jdk::JdkView, jdk::JdkParseError>>; jdk::Jdk::ALL.len()],
 }
 
 /// Why bytes are not a certificate.
@@ -221,10 +221,15 @@ impl Certificate {
     /// A certificate it refuses fails a TLS handshake when served and fails the whole keystore it is
     /// stored in when the JVM loads it.
     pub fn jdk_parse(&self, jdk: jdk::Jdk) -> Result<(), &jdk::JdkParseError> {
+        self.jdk_view(jdk).map(|_| ())
+    }
+
+    /// [`Certificate::jdk_parse`] with what the JDK makes of a certificate it accepts (the non-critical
+    /// extensions it sets aside, see [`jdk::JdkView`]).
+    pub fn jdk_view(&self, jdk: jdk::Jdk) -> Result<&jdk::JdkView, &jdk::JdkParseError> {
         self.cache.jdk[jdk.index()]
-            .get_or_init(|| jdk::parse(&self.der, jdk))
+            .get_or_init(|| jdk::parse_view(&self.der, jdk))
             .as_ref()
-            .map(|_| ())
     }
 
     /// Which modelled JDKs refuse to parse this certificate, with the first refusal's reason; `None`

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::cert::Certificate;
-use crate::chain::{ChainInput, Diagnosis};
+use crate::chain::{ChainInput, Diagnosis, TlsVersion};
 use crate::error::Result;
 use crate::finding::{self, Code, Finding, Severity};
 use crate::jvm::{JvmTrust, StoreSummary};
@@ -121,6 +121,7 @@ pub fn captures(
         .map(|c| Job {
             served: &c.chain,
             host: Some(checked_host(c)),
+            tls: negotiated(c),
         })
         .collect();
     let memo = diagnose_all(&jobs, trust, extra, now);
@@ -129,7 +130,9 @@ pub fn captures(
         endpoints: captures
             .into_iter()
             .map(|c| {
-                let diagnosis = memo.get(&key(&c.chain, Some(&checked_host(&c)))).cloned();
+                let diagnosis = memo
+                    .get(&key(&c.chain, Some(&checked_host(&c)), negotiated(&c)))
+                    .cloned();
                 let mut findings = c.findings;
                 findings.extend(diagnosis.iter().flat_map(|d| d.findings.iter().cloned()));
                 finding::sort(&mut findings);
@@ -168,6 +171,7 @@ pub fn chain_files(
         .map(|(_, f)| Job {
             served: &f.certs,
             host: host.clone(),
+            tls: None,
         })
         .collect();
     let memo = diagnose_all(&jobs, trust, extra, now);
@@ -176,7 +180,9 @@ pub fn chain_files(
         endpoints: files
             .into_iter()
             .map(|(name, file)| {
-                let diagnosis = memo.get(&key_of(&file.certs, host.as_deref())).cloned();
+                let diagnosis = memo
+                    .get(&key_of(&file.certs, host.as_deref(), None))
+                    .cloned();
                 let mut findings: Vec<Finding> = diagnosis
                     .iter()
                     .flat_map(|d| d.findings.iter().cloned())
@@ -203,10 +209,12 @@ pub fn chain_files(
 struct Job<'a> {
     served: &'a [Certificate],
     host: Option<String>,
+    /// The TLS version negotiated, when a handshake took place.
+    tls: Option<TlsVersion>,
 }
 
-/// Diagnoses by served chain (SHA-256 of each certificate) and host name.
-type Key = (Vec<[u8; 32]>, Option<String>);
+/// Diagnoses by served chain (SHA-256 of each certificate), host name and negotiated TLS version.
+type Key = (Vec<[u8; 32]>, Option<String>, Option<TlsVersion>);
 type Memo = HashMap<Key, Diagnosis>;
 
 /// The host name a capture's leaf is checked against: `--sni` when given, else the target's host.
@@ -217,15 +225,26 @@ fn checked_host(captured: &CapturedChain) -> String {
         .unwrap_or_else(|| captured.target.host.clone())
 }
 
-fn key_of(served: &[Certificate], host: Option<&str>) -> Key {
+/// The TLS version the probe negotiated, which decides the certificate signature algorithms the JVM's
+/// client accepts (the JVM negotiates the same version with the server: the highest both speak).
+fn negotiated(captured: &CapturedChain) -> Option<TlsVersion> {
+    captured
+        .tls
+        .as_ref()
+        .and_then(|t| t.version.as_deref())
+        .and_then(TlsVersion::from_jdk_name)
+}
+
+fn key_of(served: &[Certificate], host: Option<&str>, tls: Option<TlsVersion>) -> Key {
     (
         served.iter().map(Certificate::sha256).collect(),
         host.map(str::to_owned),
+        tls,
     )
 }
 
-fn key(served: &[Certificate], host: Option<&String>) -> Key {
-    key_of(served, host.map(String::as_str))
+fn key(served: &[Certificate], host: Option<&String>, tls: Option<TlsVersion>) -> Key {
+    key_of(served, host.map(String::as_str), tls)
 }
 
 /// Diagnoses every distinct (chain, host) once, on all cores: `chain::diagnose` is pure and CPU-bound.
@@ -234,7 +253,7 @@ fn diagnose_all(jobs: &[Job<'_>], trust: &JvmTrust, extra: &[Certificate], now: 
     let mut seen = HashSet::new();
     let unique: Vec<&Job<'_>> = jobs
         .iter()
-        .filter(|j| !j.served.is_empty() && seen.insert(key(j.served, j.host.as_ref())))
+        .filter(|j| !j.served.is_empty() && seen.insert(key(j.served, j.host.as_ref(), j.tls)))
         .collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = unique.len().div_ceil(threads).max(1);
@@ -249,10 +268,11 @@ fn diagnose_all(jobs: &[Job<'_>], trust: &JvmTrust, extra: &[Certificate], now: 
                                 served: j.served.to_vec(),
                                 host: j.host.clone(),
                                 extra: extra.to_vec(),
+                                tls_version: j.tls,
                             };
                             let d =
                                 crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now);
-                            (key(j.served, j.host.as_ref()), d)
+                            (key(j.served, j.host.as_ref(), j.tls), d)
                         })
                         .collect::<Vec<_>>()
                 })

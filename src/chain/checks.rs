@@ -16,7 +16,9 @@ use super::pool::Pool;
 use super::problem::{Problem, label};
 use super::signature::SigCheck;
 use super::structure::{self, Role};
-use crate::cert::{CertInfo, KeyInfo};
+use super::tls_signatures::{RULE_TLS_SIGNATURE_SCHEMES, TlsVersion};
+use crate::cert::jdk::{IgnoredExtension, Jdk};
+use crate::cert::{CertInfo, Certificate, KeyInfo};
 use crate::finding::Code;
 
 const SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
@@ -42,7 +44,33 @@ pub(crate) struct Rules<'p> {
     pub disabled: &'p DisabledAlgorithms,
     /// The JVM's feature version (17, 25, …), for the rules that differ between JDKs.
     pub java_major: u32,
+    /// The TLS version of the connection, and whether it was assumed (no handshake).
+    pub tls: (TlsVersion, bool),
 }
+
+impl Rules<'_> {
+    /// The JDK parser model for the JVM judged for.
+    pub fn jdk(&self) -> Jdk {
+        Jdk::for_major(Some(self.java_major))
+    }
+
+    /// The non-critical extension `oid` of `cert` that this JVM could not decode and set aside (its
+    /// getters then return nothing for it), if so.
+    pub fn jdk_ignores<'c>(
+        &self,
+        cert: &'c Certificate,
+        oid: &str,
+    ) -> Option<&'c IgnoredExtension> {
+        cert.jdk_view(self.jdk()).ok()?.ignored(oid)
+    }
+}
+
+/// The subjectAltName extension.
+pub(crate) const SUBJECT_ALT_NAME: &str = "2.5.29.17";
+/// The nameConstraints extension.
+const NAME_CONSTRAINTS: &str = "2.5.29.30";
+/// The extendedKeyUsage extension.
+pub(crate) const EXTENDED_KEY_USAGE: &str = "2.5.29.37";
 
 /// `BasicChecker`: each certificate is valid at the validation time.
 const RULE_VALIDITY: &str = "BasicChecker: validity";
@@ -181,6 +209,9 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
             }
             check_signature_algorithm(&mut out, pos, info, &signer.key, java, rules, ctx);
         }
+        if java {
+            check_tls_signature_scheme(&mut out, pos, info, rules);
+        }
         check_key(&mut out, pos, info, java, rules, ctx);
         if pos > 0 {
             let self_issued = pool.self_issued(path[pos]);
@@ -243,11 +274,22 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
         };
         policy::check(&mut out, pool, &path[..chain_len], flavor);
     }
+    let (eku_ignored, netscape_ignored) = if java {
+        let leaf = pool.items[path[0]].cert;
+        (
+            rules.jdk_ignores(leaf, EXTENDED_KEY_USAGE),
+            rules.jdk_ignores(leaf, NETSCAPE_CERT_TYPE).is_some(),
+        )
+    } else {
+        (None, false)
+    };
     check_leaf(
         &mut out,
         &pool.items[path[0]].parsed,
         pool.items[path[0]].info,
         java,
+        eku_ignored.map(|e| (e, rules.java_major)),
+        netscape_ignored,
     );
     if !anchored {
         let top = chain_len - 1;
@@ -332,6 +374,44 @@ fn check_signature_algorithm(
             format!("{who} is signed with {alg}, which browsers refuse"),
         ));
     }
+}
+
+/// The JVM's TLS client accepts a certificate below the anchor only when its signature algorithm is one of
+/// the client's `signature_algorithms_cert` for the negotiated version (`tls_signatures.rs`).
+fn check_tls_signature_scheme(
+    out: &mut Vec<Problem>,
+    pos: usize,
+    info: &CertInfo,
+    rules: &Rules<'_>,
+) {
+    let (version, assumed) = rules.tls;
+    let alg = &info.signature_algorithm;
+    if version.accepts(alg) {
+        return;
+    }
+    let accepted = version
+        .certificate_signature_algorithms()
+        .unwrap_or_default()
+        .join(", ");
+    let over = if assumed {
+        format!(
+            "{} (assumed: the chain was judged without a handshake, and a JDK 17+ client negotiates TLS 1.3 with any server that speaks it)",
+            version.name()
+        )
+    } else {
+        version.name().to_owned()
+    };
+    out.push(
+        Problem::fatal(
+            Code::WeakSignature,
+            pos,
+            format!(
+                "{} is signed with {alg}, which the JVM's TLS client does not accept in a certificate over {over}: it accepts only {accepted}",
+                label(info)
+            ),
+        )
+        .by(RULE_TLS_SIGNATURE_SCHEMES),
+    );
 }
 
 fn check_key(
@@ -579,7 +659,11 @@ fn check_name_constraints(
                 continue;
             }
             let violation = if java {
-                name_constraints::check_java(&ca.parsed, &item.parsed, rules.java_major)
+                let ignored = name_constraints::JavaIgnored {
+                    name_constraints: rules.jdk_ignores(ca.cert, NAME_CONSTRAINTS).is_some(),
+                    subject_alt_name: rules.jdk_ignores(item.cert, SUBJECT_ALT_NAME).is_some(),
+                };
+                name_constraints::check_java(&ca.parsed, &item.parsed, rules.java_major, ignored)
             } else {
                 name_constraints::check(&ca.parsed, &item.parsed)
             };
@@ -632,9 +716,40 @@ fn check_critical_extensions(out: &mut Vec<Problem>, pos: usize, cert: &X509Cert
 /// keyUsage (when present) allows digitalSignature, which every TLS 1.3 and ECDHE handshake needs; and a
 /// Netscape cert type extension (when present) has its SSL server bit. Browsers require serverAuth or
 /// anyExtendedKeyUsage.
-fn check_leaf(out: &mut Vec<Problem>, cert: &X509Certificate<'_>, info: &CertInfo, java: bool) {
+///
+/// An extendedKeyUsage the JDK could not decode (`eku_ignored`, with the JDK's feature version) is absent
+/// for JDK 17; JDK 25's `getExtendedKeyUsage` throws, which fails `EndEntityChecker`. A Netscape cert type
+/// it could not decode (`netscape_ignored`) is absent (`SimpleValidator.getNetscapeCertTypeBit` finds no
+/// extension and permits).
+fn check_leaf(
+    out: &mut Vec<Problem>,
+    cert: &X509Certificate<'_>,
+    info: &CertInfo,
+    java: bool,
+    eku_ignored: Option<(&IgnoredExtension, u32)>,
+    netscape_ignored: bool,
+) {
     let who = label(info);
-    if let Some(eku) = &info.extended_key_usage {
+    if let Some((bad, major)) = eku_ignored
+        && major >= 25
+    {
+        out.push(
+            Problem::fatal(
+                Code::BadEku,
+                0,
+                format!(
+                    "the JVM (JDK {major}) cannot read the extendedKeyUsage of {who} (CertificateParsingException: {})",
+                    bad.reason
+                ),
+            )
+            .by("X509CertImpl.getExtendedKeyUsage (JDK 25: an undecodable extension throws)"),
+        );
+    }
+    let eku = info
+        .extended_key_usage
+        .as_ref()
+        .filter(|_| eku_ignored.is_none());
+    if let Some(eku) = eku {
         let server =
             |o: &String| o == SERVER_AUTH || o == ANY_EKU || (java && (o == MS_SGC || o == NS_SGC));
         if !eku.iter().any(server) {
@@ -666,7 +781,7 @@ fn check_leaf(out: &mut Vec<Problem>, cert: &X509Certificate<'_>, info: &CertInf
             .by("EndEntityChecker: TLS server keyUsage"),
         );
     }
-    if java && netscape_ssl_server(cert) == Some(false) {
+    if java && !netscape_ignored && netscape_ssl_server(cert) == Some(false) {
         out.push(
             Problem::fatal(
                 Code::BadEku,
@@ -871,6 +986,197 @@ mod tests {
         let leaf = testkit::issued(&lp, &KeyPair::generate().unwrap(), &rp, &rk);
         let d = judge(&[leaf], &[root], Some(HOST), 17);
         assert!(reason(&d).ends_with("(JDK: EndEntityChecker: TLS server extendedKeyUsage)"));
+    }
+
+    #[test]
+    fn a_certificate_signed_with_sha_224_is_refused_over_tls_1_3_and_accepted_over_tls_1_2() {
+        use crate::chain::TlsVersion;
+        use crate::chain::tls_signatures::RULE_TLS_SIGNATURE_SCHEMES;
+        let rk = KeyPair::generate().unwrap();
+        let root = RawCert {
+            extensions: vec![testkit::ca_extension()],
+            ..RawCert::new(testkit::cn_name("Root"), testkit::cn_name("Root"))
+        };
+        // The anchor's own SHA-224 signature is never checked.
+        let root = root.sign_ecdsa_sha224(&rk, &rk);
+        assert_eq!(root.info().signature_algorithm, "SHA224withECDSA");
+        let san = testkit::tlv(0x30, &testkit::tlv(0x82, HOST.as_bytes()));
+        let leaf = RawCert {
+            extensions: vec![("2.5.29.17", false, san)],
+            ..RawCert::new(testkit::cn_name("Root"), testkit::cn_name("leaf"))
+        }
+        .sign_ecdsa_sha224(&KeyPair::generate().unwrap(), &rk);
+        let anchors = std::slice::from_ref(&root);
+        for major in [17, 25] {
+            // No handshake: judged as TLS 1.3, and the reason says it was assumed.
+            let d = judge(std::slice::from_ref(&leaf), anchors, Some(HOST), major);
+            assert!(!d.trusted);
+            assert!(
+                reason(&d).ends_with(&format!("(JDK: {RULE_TLS_SIGNATURE_SCHEMES})")),
+                "{}",
+                reason(&d)
+            );
+            assert!(reason(&d).contains("SHA224withECDSA"));
+            assert!(reason(&d).contains("assumed"));
+            let f = d
+                .findings
+                .iter()
+                .find(|f| f.code == Code::WeakSignature)
+                .unwrap();
+            assert!(f.remediation.contains("SHA256withECDSA"), "{f:?}");
+            let over_13 = testkit::judge_over(
+                std::slice::from_ref(&leaf),
+                anchors,
+                Some(HOST),
+                major,
+                Some(TlsVersion::Tls13),
+            );
+            assert!(!over_13.trusted);
+            assert!(!reason(&over_13).contains("assumed"));
+            for tls in [TlsVersion::Tls12, TlsVersion::Legacy] {
+                let d = testkit::judge_over(
+                    std::slice::from_ref(&leaf),
+                    anchors,
+                    Some(HOST),
+                    major,
+                    Some(tls),
+                );
+                assert!(d.trusted, "{tls:?}: {}", reason(&d));
+            }
+        }
+        // A leaf that is itself the trusted entry is accepted before any algorithm check.
+        let own = RawCert::new(testkit::cn_name(HOST), testkit::cn_name(HOST));
+        let key = KeyPair::generate().unwrap();
+        let own = own.sign_ecdsa_sha224(&key, &key);
+        let d = judge(
+            std::slice::from_ref(&own),
+            std::slice::from_ref(&own),
+            None,
+            17,
+        );
+        assert!(d.trusted, "{}", reason(&d));
+    }
+
+    /// A root, an intermediate with `inter_ext` and a leaf CN=`HOST` with `leaf_exts`, served leaf first.
+    fn chain_with(
+        inter_ext: Option<(&'static str, bool, Vec<u8>)>,
+        leaf_exts: Vec<(&'static str, bool, Vec<u8>)>,
+    ) -> (Vec<Certificate>, Certificate) {
+        let (rk, ik) = (KeyPair::generate().unwrap(), KeyPair::generate().unwrap());
+        let root = RawCert {
+            extensions: vec![testkit::ca_extension()],
+            ..RawCert::new(testkit::cn_name("Root"), testkit::cn_name("Root"))
+        }
+        .sign(&rk, &rk);
+        let mut extensions = vec![testkit::ca_extension()];
+        extensions.extend(inter_ext);
+        let inter = RawCert {
+            extensions,
+            ..RawCert::new(testkit::cn_name("Root"), testkit::cn_name("Inter"))
+        }
+        .sign(&ik, &rk);
+        let leaf = RawCert {
+            extensions: leaf_exts,
+            ..RawCert::new(testkit::cn_name("Inter"), testkit::cn_name(HOST))
+        }
+        .sign(&KeyPair::generate().unwrap(), &ik);
+        (vec![leaf, inter], root)
+    }
+
+    fn dns_san(host: &str) -> (&'static str, bool, Vec<u8>) {
+        let name = testkit::tlv(0x82, host.as_bytes());
+        ("2.5.29.17", false, testkit::tlv(0x30, &name))
+    }
+
+    #[test]
+    fn name_constraints_the_jdk_cannot_decode_are_ignored_unless_critical() {
+        // Permitted: DNS other.test, and a URI constraint with a scheme, which the JDK's URIName refuses
+        // ("invalid URI name constraint (should not include scheme)").
+        let mut subtrees = testkit::tlv(0x30, &testkit::tlv(0x82, b"other.test"));
+        subtrees.extend(testkit::tlv(
+            0x30,
+            &testkit::tlv(0x86, b"http://other.test/"),
+        ));
+        let nc = testkit::tlv(0x30, &testkit::tlv(0xa0, &subtrees));
+        for critical in [false, true] {
+            let (served, root) = chain_with(
+                Some(("2.5.29.30", critical, nc.clone())),
+                vec![dns_san(HOST)],
+            );
+            for major in [17, 25] {
+                let d = judge(&served, std::slice::from_ref(&root), Some(HOST), major);
+                // Non-critical: set aside, nothing is checked. Critical: the JDK cannot parse the
+                // intermediate at all.
+                assert_eq!(d.trusted, !critical, "JDK {major}: {}", reason(&d));
+                assert!(!d.browser.trusted, "browsers apply the DNS constraint");
+            }
+        }
+        // Without the undecodable URI constraint the JVM applies the DNS one.
+        let nc = testkit::tlv(
+            0x30,
+            &testkit::tlv(
+                0xa0,
+                &testkit::tlv(0x30, &testkit::tlv(0x82, b"other.test")),
+            ),
+        );
+        let (served, root) = chain_with(Some(("2.5.29.30", false, nc)), vec![dns_san(HOST)]);
+        let d = judge(&served, &[root], Some(HOST), 17);
+        assert!(
+            reason(&d).ends_with(&format!("(JDK: {RULE_NAME_CONSTRAINTS})")),
+            "{}",
+            reason(&d)
+        );
+    }
+
+    #[test]
+    fn an_extended_key_usage_the_jdk_cannot_decode_is_absent_for_jdk_17_and_fails_jdk_25() {
+        // An OCTET STRING where the SEQUENCE of purposes belongs.
+        let bad_eku = ("2.5.29.37", false, testkit::tlv(0x04, b"x"));
+        let (served, root) = chain_with(None, vec![dns_san(HOST), bad_eku]);
+        let anchors = std::slice::from_ref(&root);
+        assert!(judge(&served, anchors, Some(HOST), 17).trusted);
+        let d = judge(&served, anchors, Some(HOST), 25);
+        assert!(!d.trusted);
+        assert!(
+            reason(&d).ends_with(
+                "(JDK: X509CertImpl.getExtendedKeyUsage (JDK 25: an undecodable extension throws))"
+            ),
+            "{}",
+            reason(&d)
+        );
+    }
+
+    #[test]
+    fn a_netscape_cert_type_the_jdk_cannot_decode_permits_a_tls_server() {
+        // An OCTET STRING where the BIT STRING belongs, without the SSL server bit.
+        let bad = (NETSCAPE_CERT_TYPE, false, testkit::tlv(0x04, &[0x80]));
+        let (served, root) = chain_with(None, vec![dns_san(HOST), bad]);
+        for major in [17, 25] {
+            let d = judge(&served, std::slice::from_ref(&root), Some(HOST), major);
+            assert!(d.trusted, "JDK {major}: {}", reason(&d));
+        }
+        let client_only = (NETSCAPE_CERT_TYPE, false, testkit::tlv(0x03, &[0x07, 0x80]));
+        let (served, root) = chain_with(None, vec![dns_san(HOST), client_only]);
+        let d = judge(&served, &[root], Some(HOST), 17);
+        assert!(reason(&d).ends_with(&format!("(JDK: {RULE_NETSCAPE_CERT_TYPE})")));
+    }
+
+    #[test]
+    fn an_empty_subject_alt_name_leaves_the_cn_for_jdk_17_and_fails_the_host_check_of_jdk_25() {
+        let empty_san = ("2.5.29.17", false, testkit::tlv(0x30, &[]));
+        let (served, root) = chain_with(None, vec![empty_san]);
+        let anchors = std::slice::from_ref(&root);
+        assert!(judge(&served, anchors, Some(HOST), 17).trusted);
+        let d = judge(&served, anchors, Some(HOST), 25);
+        assert!(!d.trusted);
+        assert!(reason(&d).contains("No data available"), "{}", reason(&d));
+        assert!(
+            reason(&d).ends_with("(JDK: X509CertImpl.getSubjectAlternativeNames (JDK 25: an undecodable extension throws))"),
+            "{}",
+            reason(&d)
+        );
+        // Without a host name there is no check to fail.
+        assert!(judge(&served, anchors, None, 25).trusted);
     }
 
     #[test]

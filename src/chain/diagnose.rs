@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::algorithms::DisabledAlgorithms;
 use super::anchor_index::{AnchorIndex, reachable};
-use super::checks::Rules;
+use super::checks::{self, Rules};
 use super::diagnosis::{
     ChainInput, Diagnosis, Fix, PathSource, PathStep, Policy, Profile, TrustAnchors, Verdict,
 };
@@ -34,17 +34,23 @@ pub fn diagnose(
         .map(DisabledAlgorithms::parse)
         .unwrap_or_else(DisabledAlgorithms::jdk17_default);
     let java_major = policy.java_major.unwrap_or(17);
+    let tls = (
+        input.tls_version.unwrap_or_default(),
+        input.tls_version.is_none(),
+    );
     let java_rules = Rules {
         profile: Profile::Java,
         now: now_unix,
         disabled: &disabled,
         java_major,
+        tls,
     };
     let browser_rules = Rules {
         profile: Profile::Browser,
         now: now_unix,
         disabled: &disabled,
         java_major,
+        tls,
     };
     let host = input.host.as_deref().map(Host::parse);
     // The JVM parses every served certificate, and its truststore, before any path (jvm_parse.rs).
@@ -134,12 +140,32 @@ pub fn diagnose(
             .and_then(|l| most_specific_cn(&jpool, l));
         let names = hostname::offered_names(leaf, true);
         let leftmost_only = java_major >= 25;
-        let dns = jserved
+        // A subjectAltName the JDK could not decode (non-critical, set aside by its parser): JDK 17's
+        // `getSubjectAlternativeNames` returns null (the CN is used), JDK 25's throws.
+        let san_ignored = input
+            .served
             .first()
-            .copied()
-            .flatten()
-            .map(|l| hostname::java_dns_names(&jpool.items[l].parsed))
-            .unwrap_or_default();
+            .and_then(|c| java_rules.jdk_ignores(c, checks::SUBJECT_ALT_NAME));
+        let no_san;
+        let (leaf_names, dns) = match san_ignored {
+            Some(_) => {
+                no_san = CertInfo {
+                    dns_names: Vec::new(),
+                    ip_addresses: Vec::new(),
+                    ..leaf.clone()
+                };
+                (&no_san, Vec::new())
+            }
+            None => (
+                leaf,
+                jserved
+                    .first()
+                    .copied()
+                    .flatten()
+                    .map(|l| hostname::java_dns_names(&jpool.items[l].parsed))
+                    .unwrap_or_default(),
+            ),
+        };
         let shown = input.host.as_deref().unwrap_or_default();
         // The java reason names the JDK rule; the finding's message does not (as for path problems).
         let refused = hostname::java_refuses_host(host).map(|why| {
@@ -160,9 +186,29 @@ pub fn diagnose(
                 ),
             )
         };
-        let java_failure = refused.or_else(|| {
-            (!hostname::java_matches(host, leaf, &dns, cn.as_deref(), public_ca, leftmost_only))
-                .then(mismatch)
+        let unreadable = san_ignored.filter(|_| java_major >= 25).map(|bad| {
+            (
+                format!(
+                    "the JVM (JDK {java_major}) cannot read the subjectAltName of {} (CertificateParsingException: {}), so its host-name check fails before comparing any name",
+                    label(leaf),
+                    bad.reason
+                ),
+                "X509CertImpl.getSubjectAlternativeNames (JDK 25: an undecodable extension throws)",
+                format!(
+                    "reissue the certificate with a well-formed subjectAltName DNS:{shown}"
+                ),
+            )
+        });
+        let java_failure = refused.or(unreadable).or_else(|| {
+            (!hostname::java_matches(
+                host,
+                leaf_names,
+                &dns,
+                cn.as_deref(),
+                public_ca,
+                leftmost_only,
+            ))
+            .then(mismatch)
         });
         if let Some((msg, rule, remediation)) = java_failure {
             java_host_error = Some(format!("{msg} (JDK: {rule})"));

@@ -24,8 +24,8 @@ pub struct TrustAnchors {
     /// A browser's anchors: Mozilla's root program (webpki-root-certs).
     pub browser: Vec<Anchor>,
     /// Truststore certificates the JVM cannot parse (found when the stores were read, for the JVM the
-    /// policy names). One in a JKS, JCEKS or PKCS#12 store fails the whole store in the JVM, so no chain
-    /// is trusted with it; one in a PEM bundle or directory is just not an anchor (leave it out of
+    /// policy names). One in a JKS, JCEKS, PKCS#12 store or a PEM bundle fails the whole store in the
+    /// JVM, so no chain is trusted with it; one in a directory is just not an anchor (leave it out of
     /// `java`).
     pub unparseable: Vec<UnparseableAnchor>,
     /// Indexes of `java` and `browser`, built on first use and checked against them on every use.
@@ -58,8 +58,8 @@ pub struct UnparseableAnchor {
     pub alias: String,
     /// The JDK's reason and rule.
     pub error: JdkParseError,
-    /// Whether the JVM loads the store as a whole (JKS, JCEKS, PKCS#12), so that this certificate fails
-    /// it; else (a PEM bundle or directory) the certificate is only not an anchor.
+    /// Whether the JVM loads the store as a whole (JKS, JCEKS, PKCS#12, a PEM bundle), so that this
+    /// certificate fails it; else (a directory) the certificate is only not an anchor.
     pub fails_store: bool,
 }
 
@@ -108,6 +108,10 @@ pub struct ChainInput {
     pub host: Option<String>,
     /// Certificates known from elsewhere (`--extra-certs`), used only to build fixes, never as trust.
     pub extra: Vec<Certificate>,
+    /// The TLS version the connection negotiated, which decides the signature algorithms the JVM's client
+    /// accepts in certificates (`tls_signatures.rs`); `None` when the chain was not captured from a
+    /// handshake: it is then judged as TLS 1.3, the version a JDK 17+ client negotiates by default.
+    pub tls_version: Option<super::TlsVersion>,
 }
 
 /// Where a certificate on a path came from.

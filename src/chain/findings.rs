@@ -155,6 +155,11 @@ fn remediation_for(p: &Problem, info: &CertInfo) -> String {
         Code::BadSignature => format!(
             "serve the genuine issuer of {who}; this one's key does not match its signature"
         ),
+        Code::WeakSignature
+            if p.rule == Some(super::tls_signatures::RULE_TLS_SIGNATURE_SCHEMES) =>
+        {
+            format!("reissue {who} signed with SHA256withRSA, SHA256withECDSA or RSASSA-PSS")
+        }
         Code::WeakSignature => format!("reissue {who} with SHA-256 or better"),
         Code::WeakKey => {
             format!("reissue {who} with an RSA key of 2048 bits or more, or an EC P-256 key")

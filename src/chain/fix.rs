@@ -22,7 +22,7 @@ pub(crate) fn find(pool: &Pool<'_>, leaf: usize, rules: &Rules<'_>) -> Fix {
     if let Some(ok) = search
         .candidates
         .iter()
-        .find(|c| c.ok() && java::anchor_selected(pool, c))
+        .find(|c| c.ok() && java::anchor_selected(pool, c, rules))
     {
         return Fix {
             fullchain: chain_of(pool, ok, false),

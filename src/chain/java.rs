@@ -94,7 +94,7 @@ fn validate(pool: &Pool<'_>, chain: Vec<usize>, rules: &Rules<'_>) -> Search {
     let selected: Vec<usize> = named
         .iter()
         .copied()
-        .filter(|&a| aki_selects(pool, last, a))
+        .filter(|&a| aki_selects(pool, last, a, rules))
         .collect();
     if selected.is_empty() {
         // "Path does not chain with any of the trust anchors": report it on the first anchor of that name.
@@ -103,7 +103,8 @@ fn validate(pool: &Pool<'_>, chain: Vec<usize>, rules: &Rules<'_>) -> Search {
             Some(&a) => {
                 path.push(a);
                 let mut c = Candidate::evaluate(pool, path, rules);
-                c.problems.push(aki_problem(pool, last, a, chain.len()));
+                c.problems
+                    .push(aki_problem(pool, last, a, chain.len(), rules));
                 c
             }
             None => Candidate::evaluate(pool, path, rules),
@@ -128,9 +129,30 @@ fn validate(pool: &Pool<'_>, chain: Vec<usize>, rules: &Rules<'_>) -> Search {
 /// `AdaptableX509CertSelector.match` for the anchor `anchor` and the authorityKeyIdentifier of `child`:
 /// the keyIdentifier must equal the anchor's subjectKeyIdentifier (when the anchor has one), and the
 /// authorityCertSerialNumber the serial number of a version 3 anchor.
-pub(crate) fn aki_selects(pool: &Pool<'_>, child: usize, anchor: usize) -> bool {
+///
+/// The selector takes the authorityKeyIdentifier from the decoded extension (one the JDK set aside
+/// selects every anchor) but reads the anchor's subjectKeyIdentifier with `getExtensionValue`, which also
+/// returns an extension the JDK could not decode: its raw extnValue is then compared with the
+/// keyIdentifier (`matchSubjectKeyID`), which it practically never equals.
+pub(crate) fn aki_selects(pool: &Pool<'_>, child: usize, anchor: usize, rules: &Rules<'_>) -> bool {
     let (c, a) = (&pool.items[child], &pool.items[anchor]);
-    if let (Some(key_id), Some(ski)) = (&c.info.authority_key_id, &a.info.subject_key_id)
+    if rules
+        .jdk_ignores(c.cert, AUTHORITY_KEY_IDENTIFIER)
+        .is_some()
+    {
+        return true;
+    }
+    let anchor_ski = if rules.jdk_ignores(a.cert, SUBJECT_KEY_IDENTIFIER).is_some() {
+        a.parsed
+            .tbs_certificate
+            .extensions()
+            .iter()
+            .find(|e| e.oid.to_id_string() == SUBJECT_KEY_IDENTIFIER)
+            .map(|e| hex::encode(e.value))
+    } else {
+        a.info.subject_key_id.clone()
+    };
+    if let (Some(key_id), Some(ski)) = (&c.info.authority_key_id, &anchor_ski)
         && key_id != ski
     {
         return false;
@@ -155,13 +177,24 @@ fn aki_serial<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
         })
 }
 
-fn aki_problem(pool: &Pool<'_>, child: usize, anchor: usize, pos: usize) -> Problem {
+fn aki_problem(
+    pool: &Pool<'_>,
+    child: usize,
+    anchor: usize,
+    pos: usize,
+    rules: &Rules<'_>,
+) -> Problem {
     let (c, a) = (pool.items[child].info, pool.items[anchor].info);
     let alias = pool.items[anchor]
         .anchor
         .map(|x| x.alias.as_str())
         .unwrap_or_default();
+    let bad_ski = rules.jdk_ignores(pool.items[anchor].cert, SUBJECT_KEY_IDENTIFIER);
     let wanted = match (&c.authority_key_id, aki_serial(&pool.items[child].parsed)) {
+        (Some(k), _) if let Some(bad) = bad_ski => format!(
+            "authorityKeyIdentifier {k} but the trusted entry has a subjectKeyIdentifier the JDK cannot decode ({}), which it compares as raw bytes",
+            bad.reason
+        ),
         (Some(k), _) if a.subject_key_id.as_ref().is_some_and(|s| s != k) => format!(
             "authorityKeyIdentifier {k} but the trusted entry has subjectKeyIdentifier {}",
             a.subject_key_id.as_deref().unwrap_or_default()
@@ -187,12 +220,17 @@ fn aki_problem(pool: &Pool<'_>, child: usize, anchor: usize, pos: usize) -> Prob
 
 /// Whether the path's last link is one the JVM's validator would take: the anchor is selected by the
 /// authorityKeyIdentifier of the certificate below it (used to check that a fix served in order works).
-pub(crate) fn anchor_selected(pool: &Pool<'_>, c: &Candidate) -> bool {
+pub(crate) fn anchor_selected(pool: &Pool<'_>, c: &Candidate, rules: &Rules<'_>) -> bool {
     match c.path.as_slice() {
-        [.., child, anchor] if c.anchored => aki_selects(pool, *child, *anchor),
+        [.., child, anchor] if c.anchored => aki_selects(pool, *child, *anchor, rules),
         _ => true,
     }
 }
+
+/// The authorityKeyIdentifier extension.
+const AUTHORITY_KEY_IDENTIFIER: &str = "2.5.29.35";
+/// The subjectKeyIdentifier extension.
+const SUBJECT_KEY_IDENTIFIER: &str = "2.5.29.14";
 
 #[cfg(test)]
 mod tests {
@@ -244,6 +282,7 @@ mod tests {
             now: NOW,
             disabled: &disabled,
             java_major: 17,
+            tls: (crate::chain::TlsVersion::Tls13, true),
         };
         let mut pool = Pool::new();
         for (i, a) in anchors.iter().enumerate() {
@@ -351,6 +390,56 @@ mod tests {
                 .unwrap_or_default()
                 .contains("issuer serial number 77")
         );
+    }
+
+    #[test]
+    fn an_anchor_whose_subject_key_identifier_the_jdk_cannot_decode_is_compared_by_its_raw_bytes() {
+        use crate::chain::testkit::{self, RawCert, tlv};
+        let rk = KeyPair::generate().unwrap();
+        let key_id = [0x11u8; 20];
+        let root_with_ski = |ski: Vec<u8>| {
+            RawCert {
+                extensions: vec![testkit::ca_extension(), ("2.5.29.14", false, ski)],
+                ..RawCert::new(testkit::cn_name("Root"), testkit::cn_name("Root"))
+            }
+            .sign(&rk, &rk)
+        };
+        let leaf = |aki: Option<Vec<u8>>| {
+            let mut extensions = vec![(
+                "2.5.29.17",
+                false,
+                tlv(0x30, &tlv(0x82, b"www.example.test")),
+            )];
+            if let Some(aki) = aki {
+                extensions.push(("2.5.29.35", false, aki));
+            }
+            RawCert {
+                extensions,
+                ..RawCert::new(testkit::cn_name("Root"), testkit::cn_name("leaf"))
+            }
+            .sign(&KeyPair::generate().unwrap(), &rk)
+        };
+        let aki = Some(tlv(0x30, &tlv(0x80, &key_id)));
+        let host = Some("www.example.test");
+        // A well-formed subjectKeyIdentifier that the keyIdentifier names: selected.
+        let good = root_with_ski(tlv(0x04, &key_id));
+        assert!(testkit::judge(&[leaf(aki.clone())], &[good], host, 17).trusted);
+        // The same bytes inside a SEQUENCE: set aside by the JDK's parser, compared raw, not selected.
+        let bad = root_with_ski(tlv(0x30, &tlv(0x04, &key_id)));
+        for major in [17, 25] {
+            let d = testkit::judge(
+                &[leaf(aki.clone())],
+                std::slice::from_ref(&bad),
+                host,
+                major,
+            );
+            assert!(!d.trusted);
+            let reason = d.java.reason.unwrap_or_default();
+            assert!(reason.ends_with(&format!("(JDK: {RULE_AKI})")), "{reason}");
+            assert!(reason.contains("cannot decode"), "{reason}");
+        }
+        // Without an authorityKeyIdentifier nothing is compared.
+        assert!(testkit::judge(&[leaf(None)], &[bad], host, 17).trusted);
     }
 
     #[test]

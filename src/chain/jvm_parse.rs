@@ -73,9 +73,9 @@ pub(crate) fn gate(served: &[Certificate], anchors: &TrustAnchors, jdk: Jdk) -> 
         if u.fails_store {
             let message = format!(
                 "the truststore {} cannot be loaded by the JVM (JDK {}): entry '{}' holds a certificate it \
-                 cannot parse ({}), so KeyStore.load fails and a JVM given this store as \
-                 javax.net.ssl.trustStore cannot create its SSLContext (\"problem accessing trust store\"): \
-                 every TLS connection fails",
+                 cannot parse ({}), so loading the store fails as a whole (KeyStore.load of a keystore: a JVM \
+                 given it as javax.net.ssl.trustStore cannot create its SSLContext, \"problem accessing trust \
+                 store\"; CertificateFactory.generateCertificates of a PEM bundle): every TLS connection fails",
                 u.store,
                 jdk.major(),
                 u.alias,
@@ -215,6 +215,7 @@ mod tests {
             served,
             host: Some("leaf.test".into()),
             extra: Vec::new(),
+            tls_version: None,
         };
         diagnose(&input, anchors, &Policy::default(), NOW)
     }
@@ -310,11 +311,11 @@ mod tests {
     }
 
     #[test]
-    fn an_unparseable_certificate_in_a_pem_truststore_only_warns() {
+    fn an_unparseable_certificate_in_a_directory_truststore_only_warns() {
         let p = pki();
         let mut a = anchors(&p.root);
         a.unparseable.push(UnparseableAnchor {
-            store: "bundle.pem".into(),
+            store: "/etc/ssl/certs".into(),
             alias: "bad".into(),
             error: JdkParseError {
                 reason: "Signature algorithm mismatch".into(),

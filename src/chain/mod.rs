@@ -35,6 +35,7 @@ mod signature;
 mod structure;
 #[cfg(test)]
 mod testkit;
+mod tls_signatures;
 mod x500;
 
 pub use algorithms::{DisabledAlgorithms, JDK17_DISABLED_ALGORITHMS};
@@ -42,3 +43,4 @@ pub use diagnose::diagnose;
 pub use diagnosis::*;
 pub use findings::STORE_PLACEHOLDER;
 pub use hostname::{san_covers, san_names};
+pub use tls_signatures::TlsVersion;

@@ -347,13 +347,27 @@ impl JavaGeneralName {
     }
 }
 
+/// What the JDK set aside as non-critical extensions it could not decode (`cert::jdk::JdkView`), which
+/// its name-constraint check then does not see.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct JavaIgnored {
+    /// The CA's nameConstraints: the JDK's `getNameConstraintsExtension()` is `null`, nothing is checked.
+    pub name_constraints: bool,
+    /// The certificate's subjectAltName: checked as a certificate without one.
+    pub subject_alt_name: bool,
+}
+
 /// The java rule: `NameConstraintsExtension.verify(cert)` with `ca`'s nameConstraints (see the module
 /// documentation); returns a description of the first name refused.
 pub(crate) fn check_java(
     ca: &X509Certificate<'_>,
     cert: &X509Certificate<'_>,
     java_major: u32,
+    ignored: JavaIgnored,
 ) -> Option<String> {
+    if ignored.name_constraints {
+        return None;
+    }
     let nc = ca
         .tbs_certificate
         .extensions()
@@ -376,7 +390,7 @@ pub(crate) fn check_java(
         .filter_map(|s| constraint_name(&s.base, jdk17))
         .collect();
     let (permitted_text, excluded_text) = (subtrees_text(&permitted), subtrees_text(&excluded));
-    for name in java_names(cert, jdk17) {
+    for name in java_names(cert, jdk17, ignored.subject_alt_name) {
         let mut same_type = false;
         for ex in &excluded {
             match constrains(ex, &name, jdk17, true) {
@@ -457,7 +471,7 @@ fn ip_address_name(b: &[u8], jdk17: bool) -> Option<Vec<u8>> {
 }
 
 /// The names `NameConstraintsExtension.verify(X509Certificate)` checks.
-fn java_names(cert: &X509Certificate<'_>, jdk17: bool) -> Vec<JavaGeneralName> {
+fn java_names(cert: &X509Certificate<'_>, jdk17: bool, san_ignored: bool) -> Vec<JavaGeneralName> {
     let tbs = &cert.tbs_certificate;
     let mut out = Vec::new();
     let subject = x500::java_name(&tbs.subject);
@@ -470,7 +484,8 @@ fn java_names(cert: &X509Certificate<'_>, jdk17: bool) -> Vec<JavaGeneralName> {
         .find_map(|e| match e.parsed_extension() {
             ParsedExtension::SubjectAlternativeName(san) => Some(san),
             _ => None,
-        });
+        })
+        .filter(|_| !san_ignored);
     let mut alt = Vec::new();
     match san {
         Some(san) => {

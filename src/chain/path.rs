@@ -407,6 +407,7 @@ mod tests {
             now: 1_767_225_600,
             disabled: &disabled,
             java_major: 17,
+            tls: (crate::chain::TlsVersion::Tls13, true),
         };
         let search = build(&pool, l, &rules, true);
         assert!(search.exhausted);

@@ -1190,6 +1190,7 @@ mod tests {
             now: NOW,
             disabled: &disabled,
             java_major: 17,
+            tls: (crate::chain::TlsVersion::Tls13, true),
         };
         let problems = check_path(&pool, &path, &rules);
         let (policy, other): (Vec<Problem>, Vec<Problem>) = problems.into_iter().partition(|p| {
@@ -1276,6 +1277,7 @@ mod tests {
             served: certs[..2].to_vec(),
             host: None,
             extra: Vec::new(),
+            tls_version: None,
         };
         let d = crate::chain::diagnose(&input, &anchors, &crate::chain::Policy::default(), NOW);
         assert!(!d.trusted);

@@ -76,18 +76,31 @@ pub(crate) fn anchor(c: &Certificate, alias: &str) -> Anchor {
     }
 }
 
-/// Diagnoses `served` against `anchors` (java and browser) at [`NOW`] for JDK `major`.
+/// Diagnoses `served` against `anchors` (java and browser) at [`NOW`] for JDK `major`, without a
+/// handshake.
 pub(crate) fn judge(
     served: &[Certificate],
     anchors: &[Certificate],
     host: Option<&str>,
     major: u32,
 ) -> Diagnosis {
+    judge_over(served, anchors, host, major, None)
+}
+
+/// [`judge`] for a connection that negotiated `tls` (`None`: no handshake).
+pub(crate) fn judge_over(
+    served: &[Certificate],
+    anchors: &[Certificate],
+    host: Option<&str>,
+    major: u32,
+    tls: Option<super::TlsVersion>,
+) -> Diagnosis {
     let anchors: Vec<Anchor> = anchors.iter().map(|c| anchor(c, "anchor")).collect();
     let input = ChainInput {
         served: served.to_vec(),
         host: host.map(str::to_owned),
         extra: Vec::new(),
+        tls_version: tls,
     };
     let policy = Policy {
         java_major: Some(major),
@@ -186,7 +199,42 @@ impl RawCert<'_> {
 
     /// Signs the certificate for `key`'s public key with `issuer_key`.
     pub fn sign(&self, key: &KeyPair, issuer_key: &KeyPair) -> Certificate {
-        let alg = tlv(0x30, &oid("1.2.840.10045.4.3.2"));
+        self.sign_with(key, "1.2.840.10045.4.3.2", |tbs| {
+            issuer_key.sign(tbs).expect("ECDSA signature")
+        })
+    }
+
+    /// Signs the certificate for `key`'s public key with the P-256 `issuer_key` as ECDSA over SHA-224
+    /// (ecdsa-with-SHA224), which rcgen cannot make.
+    pub fn sign_ecdsa_sha224(&self, key: &KeyPair, issuer_key: &KeyPair) -> Certificate {
+        use p256::ecdsa::signature::hazmat::PrehashSigner;
+        use sha2::Digest;
+        // rcgen's PKCS#8 holds the ECPrivateKey: version 1, then the 32-byte scalar.
+        let pkcs8 = issuer_key.serialize_der();
+        let at = pkcs8
+            .windows(5)
+            .position(|w| w == [0x02, 0x01, 0x01, 0x04, 0x20])
+            .expect("a P-256 ECPrivateKey")
+            + 5;
+        let signer =
+            p256::ecdsa::SigningKey::from_slice(&pkcs8[at..at + 32]).expect("a P-256 scalar");
+        self.sign_with(key, "1.2.840.10045.4.3.1", |tbs| {
+            let sig: p256::ecdsa::Signature = signer
+                .sign_prehash(&sha2::Sha224::digest(tbs))
+                .expect("ECDSA signature");
+            sig.to_der().as_bytes().to_vec()
+        })
+    }
+
+    /// Writes the certificate with signature algorithm `alg_oid` (no parameters) and the signature `sign`
+    /// makes over the tbsCertificate.
+    fn sign_with(
+        &self,
+        key: &KeyPair,
+        alg_oid: &str,
+        sign: impl FnOnce(&[u8]) -> Vec<u8>,
+    ) -> Certificate {
+        let alg = tlv(0x30, &oid(alg_oid));
         let mut tbs = Vec::new();
         if self.version == 3 {
             tbs.extend(tlv(0xa0, &tlv(0x02, &[0x02])));
@@ -212,7 +260,7 @@ impl RawCert<'_> {
             tbs.extend(tlv(0xa3, &tlv(0x30, &exts)));
         }
         let tbs = tlv(0x30, &tbs);
-        let sig = issuer_key.sign(&tbs).expect("ECDSA signature");
+        let sig = sign(&tbs);
         let mut bits = vec![0x00];
         bits.extend(sig);
         let mut body = tbs;

@@ -226,8 +226,8 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
 }
 
 /// Adds the trusted entries of `store` (named `label`) to the Java anchors as the JVM `jdk` loads them.
-/// A certificate this JVM cannot parse fails a keystore as a whole (the store is recorded as unloadable),
-/// and is no anchor in a PEM bundle or directory (see [`jvm_load`] and chain's parser gate).
+/// A certificate this JVM cannot parse fails a keystore or a PEM bundle as a whole (the store is recorded
+/// as unloadable), and is no anchor in a directory (see [`jvm_load`] and chain's parser gate).
 fn add_store_anchors(
     anchors: &mut TrustAnchors,
     store: &TrustStore,

@@ -19,6 +19,9 @@ use super::{Fail, Jdk, R, name};
 pub(super) struct Extensions {
     /// The decoded subjectAltName: how many names, and whether it is critical.
     san: Option<(usize, bool)>,
+    /// Non-critical extensions of a known class that did not decode (and were not decoded from another
+    /// copy either): the JDK keeps them as `UnparseableExtension`s, which its getters do not return.
+    pub ignored: Vec<super::IgnoredExtension>,
 }
 
 impl Extensions {
@@ -32,6 +35,7 @@ impl Extensions {
         let exts = input.get_sequence()?;
         let mut names: HashSet<String> = HashSet::new();
         let mut san = None;
+        let mut ignored: Vec<super::IgnoredExtension> = Vec::new();
         for e in &exts {
             let (oid, critical, value) = extension(e, jdk)?;
             let dup = || {
@@ -56,11 +60,16 @@ impl Extensions {
                         }
                     }
                     Err(f) if critical => return Err(f),
-                    Err(_) => {}
+                    Err(f) => ignored.push(super::IgnoredExtension { oid, reason: f.msg }),
                 },
             }
         }
-        Ok(Extensions { san })
+        let mut seen = HashSet::new();
+        ignored.retain(|i| {
+            known_extension(&i.oid).is_none_or(|class| !names.contains(class))
+                && seen.insert(i.oid.clone())
+        });
+        Ok(Extensions { san, ignored })
     }
 }
 

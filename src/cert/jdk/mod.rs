@@ -115,12 +115,45 @@ impl Fail {
 
 pub(crate) type R<T> = Result<T, Fail>;
 
+/// A non-critical extension the JDK has a class for but cannot decode: the certificate parses, the
+/// extension is kept as an `UnparseableExtension`, and the certificate's getters behave as if it were
+/// absent (JDK 25's `getSubjectAlternativeNames`, `getIssuerAlternativeNames` and `getExtendedKeyUsage`
+/// throw `CertificateParsingException` with `reason` instead).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoredExtension {
+    /// The extension's OID, dotted.
+    pub oid: String,
+    /// The JDK's message for the decoding failure.
+    pub reason: String,
+}
+
+/// What the JDK makes of a certificate it parses.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JdkView {
+    /// The non-critical extensions it set aside, in certificate order, one per OID.
+    pub ignored: Vec<IgnoredExtension>,
+}
+
+impl JdkView {
+    /// The set-aside extension with this OID, if any.
+    pub fn ignored(&self, oid: &str) -> Option<&IgnoredExtension> {
+        self.ignored.iter().find(|i| i.oid == oid)
+    }
+}
+
 /// Whether the JDK's `CertificateFactory` accepts `der` as an X.509 certificate; `Err` holds its reason.
 pub fn parse(der: &[u8], jdk: Jdk) -> Result<(), JdkParseError> {
-    tbs::certificate(der, jdk).map_err(|f| JdkParseError {
-        reason: f.msg,
-        rule: f.rule,
-    })
+    parse_view(der, jdk).map(|_| ())
+}
+
+/// [`parse`], with what the JDK set aside when it accepts the certificate.
+pub fn parse_view(der: &[u8], jdk: Jdk) -> Result<JdkView, JdkParseError> {
+    tbs::certificate(der, jdk)
+        .map(|ignored| JdkView { ignored })
+        .map_err(|f| JdkParseError {
+            reason: f.msg,
+            rule: f.rule,
+        })
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ use super::{Fail, Jdk, R, alg, key, name};
 const V1: i32 = 0;
 const V3: i32 = 2;
 
-/// `CertificateFactory.generateCertificate` on `bytes`.
-pub(super) fn certificate(bytes: &[u8], jdk: Jdk) -> R<()> {
+/// `CertificateFactory.generateCertificate` on `bytes`; returns the non-critical extensions it set aside.
+pub(super) fn certificate(bytes: &[u8], jdk: Jdk) -> R<Vec<super::IgnoredExtension>> {
     let block = one_block(bytes)?;
     let val = der::parse_exact(block, jdk)?;
     cert_impl(&val, jdk)
@@ -80,7 +80,7 @@ fn ber_extent(bytes: &[u8], pos: usize, depth: u32) -> R<usize> {
 }
 
 /// `X509CertImpl.parse`.
-fn cert_impl(val: &Val, jdk: Jdk) -> R<()> {
+fn cert_impl(val: &Val, jdk: Jdk) -> R<Vec<super::IgnoredExtension>> {
     const RULE: &str = "X509CertImpl: parse";
     if val.tag != TAG_SEQUENCE {
         return Err(Fail::new(RULE, "invalid DER-encoded certificate data"));
@@ -100,18 +100,19 @@ fn cert_impl(val: &Val, jdk: Jdk) -> R<()> {
     }
     let outer = alg::AlgorithmId::parse(&sig_alg, jdk)?;
     sig.get_bit_string()?;
-    let inner = cert_info(&tbs, jdk)?;
+    let (inner, ignored) = cert_info(&tbs, jdk)?;
     if !outer.same_as(&inner) {
         return Err(Fail::new(
             "X509CertImpl: signature algorithm mismatch",
             "Signature algorithm mismatch",
         ));
     }
-    Ok(())
+    Ok(ignored)
 }
 
-/// `X509CertInfo.parse`; returns the inner signature algorithm for the comparison with the outer one.
-fn cert_info(val: &Val, jdk: Jdk) -> R<alg::AlgorithmId> {
+/// `X509CertInfo.parse`; returns the inner signature algorithm for the comparison with the outer one,
+/// and the extensions set aside.
+fn cert_info(val: &Val, jdk: Jdk) -> R<(alg::AlgorithmId, Vec<super::IgnoredExtension>)> {
     const RULE: &str = "X509CertInfo: parse";
     let mut input = val.data();
     let mut tmp = input.get_der_value()?;
@@ -142,7 +143,7 @@ fn cert_info(val: &Val, jdk: Jdk) -> R<alg::AlgorithmId> {
     }
     key::parse(&input.get_der_value()?, jdk)?;
     if input.available() == 0 {
-        return Ok(sig);
+        return Ok((sig, Vec::new()));
     }
     if version == V1 {
         return Err(Fail::new(
@@ -154,14 +155,14 @@ fn cert_info(val: &Val, jdk: Jdk) -> R<alg::AlgorithmId> {
     if tmp.is_context_n(1) {
         tmp.get_unaligned_bit_string(true)?;
         if input.available() == 0 {
-            return Ok(sig);
+            return Ok((sig, Vec::new()));
         }
         tmp = input.get_der_value()?;
     }
     if tmp.is_context_n(2) {
         tmp.get_unaligned_bit_string(true)?;
         if input.available() == 0 {
-            return Ok(sig);
+            return Ok((sig, Vec::new()));
         }
         tmp = input.get_der_value()?;
     }
@@ -174,7 +175,7 @@ fn cert_info(val: &Val, jdk: Jdk) -> R<alg::AlgorithmId> {
         None
     };
     verify_cert(&subject, extensions.as_ref())?;
-    Ok(sig)
+    Ok((sig, extensions.map(|e| e.ignored).unwrap_or_default()))
 }
 
 /// `CertificateValidity`: a SEQUENCE of exactly two times, each UTCTime or GeneralizedTime.

@@ -132,6 +132,7 @@ impl Checks<'_> {
             served: chain,
             host,
             extra: Vec::new(),
+            tls_version: None,
         };
         let d = crate::chain::diagnose(&input, self.anchors, self.policy, self.now);
         for f in d.findings {

@@ -83,7 +83,10 @@ impl<W: Write> Human<W> {
         }
         if !bad.is_empty() {
             let aliases: Vec<&str> = bad.iter().map(|u| u.alias.as_str()).collect();
-            let consequence = if jvm_load::loads_as_a_whole(store.format) {
+            let consequence = if matches!(store.format, StoreFormat::Pem | StoreFormat::Der) {
+                "Java code reading this bundle (CertificateFactory.generateCertificates, as Tomcat, Spring Boot and \
+                 Netty read PEM) fails on it as a whole, so nothing in it is trusted"
+            } else if jvm_load::loads_as_a_whole(store.format) {
                 "keytool and every JVM given this store as javax.net.ssl.trustStore fail to load it as a whole (the JVM \
                  cannot create its default SSLContext: \"problem accessing trust store\", so every TLS connection fails)"
             } else {

@@ -395,6 +395,7 @@ fn garbage_and_truncated_certificates_are_findings_not_panics() {
             ],
             host: Some(generate::HOST.to_owned()),
             extra: Vec::new(),
+            tls_version: None,
         };
         let anchors = TrustAnchors::new(good.anchors(STORE, false), Vec::new());
         let d = diagnose(&input, &anchors, &Policy::default(), NOW);

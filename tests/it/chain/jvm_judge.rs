@@ -143,6 +143,7 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
             host: Some(s.host.to_owned()),
             at: started,
             served: s.served.clone(),
+            protocol: None,
         })
         .collect();
     for (major, home) in &jdks {

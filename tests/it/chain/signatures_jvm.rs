@@ -64,6 +64,7 @@ fn ours(leaf: &Certificate, root: &Certificate, at: i64) -> (Outcome, Diagnosis)
         served: vec![leaf.clone()],
         host: None,
         extra: Vec::new(),
+        tls_version: None,
     };
     let policy = Policy {
         java_disabled_algorithms: Some(String::new()),
@@ -460,6 +461,7 @@ fn pkits_dsa_chains_including_parameter_inheritance_are_judged_as_the_jvm_judges
                 served,
                 host: None,
                 extra: Vec::new(),
+                tls_version: None,
             };
             let a = Anchor {
                 cert: anchor.clone(),

@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use trustpath::cert::Certificate;
-use trustpath::chain::{Anchor, ChainInput, Policy, TrustAnchors, diagnose};
+use trustpath::chain::{
+    Anchor, ChainInput, Policy, TlsVersion, TrustAnchors, UnparseableAnchor, diagnose,
+};
 use trustpath::truststore::{
     Entry, EntryBody, KeyMaterial, Pkcs12Cipher, Pkcs12Mac, Pkcs12Protection, PrivateKeyEntry,
     StoreFormat as Codec, TrustStore,
@@ -109,6 +111,9 @@ pub struct OracleCase {
     pub host: Option<String>,
     /// The instant of validation (Unix seconds).
     pub at: i64,
+    /// The TLS version the connection negotiated; `None`: judged without a handshake by trustpath (as
+    /// TLS 1.3) and as the JVM's default TLS 1.3 handshake by the JVM.
+    pub tls: Option<TlsVersion>,
 }
 
 /// A JDK both judges are run for.
@@ -247,32 +252,65 @@ impl OracleCase {
             host: self.host.clone(),
             at: self.at,
             served: self.served.clone(),
+            protocol: self.tls.map(|t| t.name().to_owned()),
         }
     }
 
-    /// trustpath's verdict with `jdk`'s policy: the store read from `store` by the file layer, its
+    /// trustpath's verdict with each JDK's policy: the store read once from `store` by the file layer, its
     /// JVM-visible entries as anchors, the chain read certificate by certificate (a certificate trustpath
     /// cannot read makes `verify` exit 2: counted as not trusted, with the reason).
-    pub fn ours(&self, store: &Path, jdk: &Jdk) -> Ours {
-        let loaded = match trustpath::storefile::load(store, &self.password) {
-            Ok(s) => s,
-            Err(e) => {
-                return Ours {
+    pub fn ours_all(&self, store: &Path, jdks: &[Jdk]) -> Vec<Ours> {
+        match trustpath::storefile::load(store, &self.password) {
+            Ok(loaded) => jdks
+                .iter()
+                .map(|jdk| self.ours_loaded(store, &loaded, jdk))
+                .collect(),
+            Err(e) => jdks
+                .iter()
+                .map(|_| Ours {
                     trusted: false,
                     reason: format!("cannot read truststore: {e:#}"),
-                };
-            }
-        };
+                })
+                .collect(),
+        }
+    }
+
+    fn ours_loaded(&self, store: &Path, loaded: &TrustStore, jdk: &Jdk) -> Ours {
         let label = store.display().to_string();
-        let anchors: Vec<Anchor> = loaded
-            .jvm_trusted()
-            .map(|(alias, cert)| Anchor {
+        // As `TrustArgs::load` (src/cmd/trust.rs) splits a store for the JDK it judges for: a certificate
+        // that JDK cannot parse fails a keystore or a PEM bundle as a whole.
+        let parser = trustpath::cert::jdk::Jdk::for_major(Some(jdk.major));
+        let whole = trustpath::truststore::jvm_load::loads_as_a_whole(loaded.format);
+        let mut unparseable = Vec::new();
+        if whole
+            && let Some((alias, _, error)) =
+                trustpath::truststore::jvm_load::load_failure(loaded, parser)
+        {
+            unparseable.push(UnparseableAnchor {
+                store: label.clone(),
+                alias: alias.to_owned(),
+                error: error.clone(),
+                fails_store: true,
+            });
+        }
+        let mut anchors: Vec<Anchor> = Vec::new();
+        for (alias, cert) in loaded.jvm_trusted() {
+            if !whole && let Err(error) = cert.jdk_parse(parser) {
+                unparseable.push(UnparseableAnchor {
+                    store: label.clone(),
+                    alias: alias.to_owned(),
+                    error: error.clone(),
+                    fails_store: false,
+                });
+                continue;
+            }
+            anchors.push(Anchor {
                 cert: cert.clone(),
                 store: label.clone(),
                 alias: alias.to_owned(),
                 jdk_bundled: false,
-            })
-            .collect();
+            });
+        }
         let mut served = Vec::new();
         for (i, der) in self.served.iter().enumerate() {
             match Certificate::from_der(der.clone()) {
@@ -289,13 +327,11 @@ impl OracleCase {
             served,
             host: self.host.clone(),
             extra: Vec::new(),
+            tls_version: self.tls,
         };
-        let d = diagnose(
-            &input,
-            &TrustAnchors::new(anchors, Vec::new()),
-            &jdk.policy,
-            self.at,
-        );
+        let mut trust = TrustAnchors::new(anchors, Vec::new());
+        trust.unparseable = unparseable;
+        let d = diagnose(&input, &trust, &jdk.policy, self.at);
         let reason = d.java.reason.clone().unwrap_or_default();
         Ours {
             trusted: d.trusted,
@@ -341,6 +377,13 @@ impl OracleCase {
             shell(&self.password),
             shell(&jdk.home.display().to_string())
         ));
+        if let Some(tls) = self.tls {
+            cmd.push_str(&format!(
+                "\n  (the case is a {} connection; `verify` judges as TLS 1.3, `probe` of a server speaking only {} as the case)",
+                tls.name(),
+                tls.name()
+            ));
+        }
         std::fs::write(
             out.join("README.txt"),
             format!(

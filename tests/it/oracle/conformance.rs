@@ -76,6 +76,7 @@ fn case(
         password: "changeit".into(),
         host,
         at,
+        tls: None,
     }
 }
 

@@ -13,6 +13,8 @@
 //! - `TRUSTPATH_ORACLE_REPORT=FILE`: every disagreement is also written to FILE as one JSON object a line.
 //! - `TRUSTPATH_ORACLE_SHOW=N`: how many disagreements are printed in full (default 40; all go to the
 //!   report file).
+//! - `TRUSTPATH_ORACLE_WORK=DIR`: the run's stores, manifests and verdicts are kept in a new directory
+//!   under DIR instead of a temporary one.
 
 mod case;
 mod classify;
@@ -32,6 +34,8 @@ use case::{Jdk, OracleCase, Ours};
 pub const DEFAULT_SEED: u64 = 20_261_124;
 /// Random cases per CI run.
 pub const DEFAULT_COUNT: u64 = 500;
+/// Random cases per JVM batch.
+const CHUNK: u64 = 5_000;
 
 fn env_u64(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
@@ -62,58 +66,93 @@ struct JdkRun {
     judged: Vec<Judged>,
 }
 
-/// Writes every case's store, then judges all cases with each JDK: one JVM batch per JDK and trustpath,
-/// each in its own thread.
+/// Threads for the CPU-bound work of the test process (generation, stores, trustpath's verdicts).
+const WORKERS: usize = 2;
+
+/// `f` over `items` on [`WORKERS`] threads, results in item order.
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let chunk = items.len().div_ceil(WORKERS).max(1);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let hs: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        hs.into_iter()
+            .flat_map(|h| h.join().expect("worker thread"))
+            .collect()
+    })
+}
+
+/// Writes every case's store, then judges all cases with each JDK: one JVM batch per JDK, each in its
+/// own thread, while trustpath judges every case for every JDK (each store read once) on the workers.
 fn run(cases: &[OracleCase], work: &Path, jdks: &[Jdk]) -> (Vec<JdkRun>, Vec<std::path::PathBuf>) {
     let stores_dir = work.join("stores");
     std::fs::create_dir_all(&stores_dir).expect("stores dir");
-    let stores: Vec<_> = cases.iter().map(|c| c.write_store(&stores_dir)).collect();
+    let started = std::time::Instant::now();
+    let stores = parallel(cases, |c| c.write_store(&stores_dir));
+    println!("wrote {} stores in {:?}", stores.len(), started.elapsed());
     let jvm_cases: Vec<jvm_batch::Case> = cases
         .iter()
         .zip(&stores)
         .map(|(c, (path, kind))| c.for_jvm(path, *kind))
         .collect();
-    let runs = std::thread::scope(|scope| {
-        // Per JDK: one thread runs its JVM batch, another trustpath over the same cases.
-        let handles: Vec<_> = jdks
+    let (batches, ours) = std::thread::scope(|scope| {
+        let jvms: Vec<_> = jdks
             .iter()
             .map(|jdk| {
-                let (jvm_cases, stores) = (&jvm_cases, &stores);
+                let jvm_cases = &jvm_cases;
                 let dir = work.join(format!("jdk{}", jdk.major));
-                let jvm = scope.spawn(move || jvm_batch::judge(&jdk.home, jvm_cases, &dir));
-                let ours = scope.spawn(move || {
-                    cases
-                        .iter()
-                        .zip(stores)
-                        .map(|(c, (path, _))| c.ours(path, jdk))
-                        .collect::<Vec<Ours>>()
-                });
-                (jdk, jvm, ours)
+                scope.spawn(move || {
+                    let started = std::time::Instant::now();
+                    let batch = jvm_batch::judge(&jdk.home, jvm_cases, &dir);
+                    println!(
+                        "JDK {}: the JVM judged {} cases in {:?}",
+                        jdk.major,
+                        jvm_cases.len(),
+                        started.elapsed()
+                    );
+                    batch
+                })
             })
             .collect();
-        handles
+        let started = std::time::Instant::now();
+        let pairs: Vec<(&OracleCase, &std::path::PathBuf)> =
+            cases.iter().zip(stores.iter().map(|(p, _)| p)).collect();
+        let ours = parallel(&pairs, |(c, path)| c.ours_all(path, jdks));
+        println!(
+            "trustpath judged {} cases for {} JDKs in {:?}",
+            cases.len(),
+            jdks.len(),
+            started.elapsed()
+        );
+        let batches: Vec<_> = jvms
             .into_iter()
-            .map(|(jdk, jvm, ours)| {
-                let batch = jvm.join().expect("judge thread");
-                println!("JDK {} judge calibration: {}", jdk.major, batch.calibration);
-                let judged = ours
-                    .join()
-                    .expect("trustpath thread")
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, ours)| Judged {
-                        case: i,
-                        jvm: batch.verdicts[&cases[i].id].clone(),
-                        ours,
-                    })
-                    .collect();
-                JdkRun {
-                    jdk: jdk.clone(),
-                    judged,
-                }
-            })
-            .collect()
+            .map(|h| h.join().expect("judge thread"))
+            .collect();
+        (batches, ours)
     });
+    let runs = jdks
+        .iter()
+        .zip(batches)
+        .enumerate()
+        .map(|(j, (jdk, batch))| {
+            println!("JDK {} judge calibration: {}", jdk.major, batch.calibration);
+            let judged = ours
+                .iter()
+                .enumerate()
+                .map(|(i, per_jdk)| Judged {
+                    case: i,
+                    jvm: batch.verdicts[&cases[i].id].clone(),
+                    ours: per_jdk[j].clone(),
+                })
+                .collect();
+            JdkRun {
+                jdk: jdk.clone(),
+                judged,
+            }
+        })
+        .collect();
     (runs, stores.into_iter().map(|(p, _)| p).collect())
 }
 
@@ -231,6 +270,23 @@ fn report(
     summaries
 }
 
+/// The run's working directory (stores, manifests, verdicts): a temporary one, or
+/// `TRUSTPATH_ORACLE_WORK` (kept, to look at or to re-run the judge by hand).
+fn work_dir() -> tempfile::TempDir {
+    match std::env::var_os("TRUSTPATH_ORACLE_WORK") {
+        Some(dir) => {
+            std::fs::create_dir_all(&dir).expect("TRUSTPATH_ORACLE_WORK");
+            let mut t = tempfile::Builder::new()
+                .prefix("oracle-")
+                .tempdir_in(dir)
+                .expect("work dir");
+            t.disable_cleanup(true);
+            t
+        }
+        None => tempfile::tempdir().expect("tempdir"),
+    }
+}
+
 fn require_java() -> Option<Vec<Jdk>> {
     if !support::have_tool("java") {
         return None;
@@ -244,31 +300,43 @@ fn java_profile_agrees_with_the_jvm_on_seeded_random_chains() {
     let seed = env_u64("TRUSTPATH_ORACLE_SEED", DEFAULT_SEED);
     let count = env_u64("TRUSTPATH_ORACLE_COUNT", DEFAULT_COUNT);
     let started = std::time::Instant::now();
-    // Two generator threads: key and signature work dominates.
-    let cases: Vec<OracleCase> = std::thread::scope(|scope| {
-        let hs: Vec<_> = (0..2u64)
-            .map(|w| {
-                scope.spawn(move || {
-                    (0..count)
-                        .filter(|i| i % 2 == w)
-                        .map(|i| random::generate(seed, i))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut all: Vec<OracleCase> = hs
-            .into_iter()
-            .flat_map(|h| h.join().expect("generator"))
-            .collect();
-        all.sort_by_key(|c| c.id.rsplit('-').next().and_then(|n| n.parse::<u64>().ok()));
-        all
-    });
-    println!(
-        "generated {count} random cases (seed {seed}) in {:?}",
-        started.elapsed()
-    );
-    let work = tempfile::tempdir().expect("tempdir");
-    let (runs, stores) = run(&cases, work.path(), &jdks);
+    let work = work_dir();
+    // In chunks: each JVM batch stays a bounded manifest, and memory holds the cases, not their files.
+    let mut cases: Vec<OracleCase> = Vec::new();
+    let mut stores = Vec::new();
+    let mut runs: Vec<JdkRun> = Vec::new();
+    for (n, first) in (0..count).step_by(CHUNK as usize).enumerate() {
+        let indices: Vec<u64> = (first..count.min(first + CHUNK)).collect();
+        let t = std::time::Instant::now();
+        let chunk = parallel(&indices, |&i| random::generate(seed, i));
+        println!(
+            "generated cases {first}..{} (seed {seed}) in {:?}",
+            first + chunk.len() as u64,
+            t.elapsed()
+        );
+        let (chunk_runs, chunk_stores) = run(&chunk, &work.path().join(format!("chunk{n}")), &jdks);
+        let offset = cases.len();
+        for r in chunk_runs {
+            let judged = r.judged.into_iter().map(|j| Judged {
+                case: j.case + offset,
+                ..j
+            });
+            match runs.iter_mut().find(|x| x.jdk.major == r.jdk.major) {
+                Some(x) => x.judged.extend(judged),
+                None => runs.push(JdkRun {
+                    jdk: r.jdk,
+                    judged: judged.collect(),
+                }),
+            }
+        }
+        cases.extend(chunk);
+        stores.extend(chunk_stores);
+        println!(
+            "{} of {count} cases judged after {:?}",
+            cases.len(),
+            started.elapsed()
+        );
+    }
     let bad = report(
         &format!("random (seed {seed})"),
         false,
@@ -416,5 +484,154 @@ fn a_random_case_is_the_same_when_generated_again_from_its_seed_and_index() {
             ta,
             "another seed gives another case"
         );
+    }
+}
+
+#[test]
+fn the_signature_algorithms_trustpath_models_are_those_a_jsse_client_accepts() {
+    use std::collections::BTreeSet;
+    use trustpath::chain::TlsVersion;
+    let Some(jdks) = require_java() else { return };
+    let work = tempfile::tempdir().expect("tempdir");
+    for jdk in &jdks {
+        // No case: the judge only runs its two calibration handshakes.
+        let batch = jvm_batch::judge(&jdk.home, &[], &work.path().join(jdk.major.to_string()));
+        println!("JDK {}: {}", jdk.major, batch.calibration);
+        for (version, protocol, algorithms) in [
+            (TlsVersion::Tls13, "protocol", "algorithms"),
+            (TlsVersion::Tls12, "tls12-protocol", "tls12-algorithms"),
+        ] {
+            assert_eq!(
+                batch.calibrated(protocol),
+                Some(version.name()),
+                "JDK {}: {}",
+                jdk.major,
+                batch.calibration
+            );
+            let jvm: BTreeSet<&str> = batch
+                .calibrated(algorithms)
+                .expect("calibrated algorithms")
+                .split(',')
+                .collect();
+            let ours: BTreeSet<&str> = version
+                .certificate_signature_algorithms()
+                .expect("a list")
+                .iter()
+                .copied()
+                .collect();
+            assert_eq!(ours, jvm, "JDK {} over {}", jdk.major, version.name());
+        }
+    }
+}
+
+/// Serves `chain` with the leaf key `pkcs8` on 127.0.0.1 over `versions` until the returned task is
+/// aborted (at most `connections` connections).
+async fn serve_tls(
+    chain: &[Vec<u8>],
+    pkcs8: &[u8],
+    versions: &[&'static rustls::SupportedProtocolVersion],
+    connections: usize,
+) -> (u16, tokio::task::JoinHandle<()>) {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    use tokio::io::AsyncWriteExt;
+    let certs: Vec<CertificateDer<'static>> = chain
+        .iter()
+        .map(|d| CertificateDer::from(d.clone()))
+        .collect();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pkcs8.to_vec()));
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_protocol_versions(versions)
+    .expect("protocol versions")
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .expect("server certificate");
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let task = tokio::spawn(async move {
+        for _ in 0..connections {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(tcp).await {
+                    let _ = tls.write_all(b"ok\n").await;
+                    let _ = tls.shutdown().await;
+                }
+            });
+        }
+    });
+    (port, task)
+}
+
+#[test]
+fn probe_and_a_jvm_client_agree_on_a_sha_224_leaf_over_tls_1_3_and_over_tls_1_2() {
+    let Some(jdks) = require_java() else { return };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64;
+    // The handshakes run now, so the chain is valid around now (the verdicts do not depend on the day).
+    let (mut case, pkcs8) = random::healthy_for_handshake(
+        DEFAULT_SEED,
+        9_000_002,
+        now,
+        crate::support::certs::spec::keys::Hash::Sha224,
+    );
+    case.store = case::StoreFormat::Pkcs12ClearCerts;
+    let host = case.host.clone().expect("a host");
+    let work = tempfile::tempdir().expect("tempdir");
+    let (store, _) = case.write_store(work.path());
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    for (versions, name, jvm_trusts) in [
+        (&[&rustls::version::TLS13][..], "TLSv1.3", false),
+        (&[&rustls::version::TLS12][..], "TLSv1.2", true),
+    ] {
+        let (port, server) = rt.block_on(serve_tls(&case.served, &pkcs8, versions, 2 * jdks.len()));
+        for jdk in &jdks {
+            let jvm = support::java_handshake(
+                Some(&jdk.home),
+                support::JavaTrust::Explicit {
+                    path: &store,
+                    store_type: "PKCS12",
+                    password: Some(&case.password),
+                },
+                port,
+                &host,
+            );
+            println!("JDK {} over {name}: {jvm:?}", jdk.major);
+            assert_eq!(
+                jvm.trusted(),
+                jvm_trusts,
+                "JDK {} over {name}: {jvm:?}",
+                jdk.major
+            );
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_trustpath"))
+                .args(["probe", "--json", "--timeout", "20", "--resolve"])
+                .arg(format!("{host}:{port}:127.0.0.1"))
+                .arg(format!("{host}:{port}"))
+                .arg("--truststore")
+                .arg(&store)
+                .args(["--storepass", &case.password, "--java-home"])
+                .arg(&jdk.home)
+                .output()
+                .expect("run trustpath probe");
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+                panic!("probe JSON: {e}: {}", String::from_utf8_lossy(&out.stderr))
+            });
+            let e = &doc["endpoints"][0];
+            assert_eq!(e["tls"]["version"], name, "{e}");
+            assert_eq!(
+                e["trusted"], jvm_trusts,
+                "JDK {} over {name}: probe says {e}",
+                jdk.major
+            );
+        }
+        server.abort();
     }
 }

@@ -12,6 +12,7 @@ use crate::support::certs::spec::keys::{self, Hash, KeyType, SigAlg, key};
 use crate::support::certs::spec::{
     self, Aki, CertSpec, GenName, Name, PolicyInfo, Ski, build, ku, oids,
 };
+use trustpath::chain::TlsVersion;
 
 const DAY: i64 = 86_400;
 /// 2025-01-01T00:00:00Z: validation instants fall in the two years after it.
@@ -286,6 +287,7 @@ pub const MUTATIONS: &[(&str, Mutation)] = &[
     ("policy-mapping", policy_mapping),
     ("critical-policy-qualifier", critical_policy_qualifier),
     ("no-host", no_host),
+    ("undecodable-extension", undecodable_extension),
 ];
 
 /// Generates case `index` of `seed`.
@@ -339,7 +341,45 @@ pub fn healthy_with_names(seed: u64, index: u64, san: &[&str], host: &str) -> Or
     finish(plan, &mut rng, vec![note], seed, index)
 }
 
-fn finish(plan: Plan, rng: &mut StdRng, notes: Vec<String>, seed: u64, index: u64) -> OracleCase {
+/// A healthy chain valid around `now` whose leaf is signed with `leaf_hash`, for a real handshake: the case
+/// (judged as a TLS 1.3 connection) and the leaf's private key (PKCS#8).
+pub fn healthy_for_handshake(
+    seed: u64,
+    index: u64,
+    now: i64,
+    leaf_hash: Hash,
+) -> (OracleCase, Vec<u8>) {
+    let mut rng = StdRng::seed_from_u64(mix(seed, index));
+    let mut plan = healthy(&mut rng, index);
+    let shift = now - plan.at;
+    for s in &mut plan.specs {
+        s.not_before += shift;
+        s.not_after += shift;
+    }
+    plan.at = now;
+    let leaf = plan.leaf;
+    let signer = plan.specs[leaf].signer(&plan.specs).ty;
+    let alg = SigAlg::with_hash(signer, leaf_hash, false);
+    plan.specs[leaf].sig = Some(alg);
+    let pkcs8 = plan.specs[leaf].key.pkcs8.clone();
+    let mut case = finish(
+        plan,
+        &mut rng,
+        vec![format!("leaf signed with {}", alg.name())],
+        seed,
+        index,
+    );
+    case.tls = None;
+    (case, pkcs8)
+}
+
+fn finish(
+    plan: Plan,
+    rng: &mut StdRng,
+    mut notes: Vec<String>,
+    seed: u64,
+    index: u64,
+) -> OracleCase {
     let ders = build(&plan.specs, rng);
     let served = plan.served.iter().map(|&i| ders[i].clone()).collect();
     let anchors = plan
@@ -352,6 +392,11 @@ fn finish(plan: Plan, rng: &mut StdRng, notes: Vec<String>, seed: u64, index: u6
         })
         .collect();
     let (store, password) = store_format(rng, &plan.anchors);
+    // One connection in five negotiated TLS 1.2 (a server that speaks no TLS 1.3), the rest TLS 1.3.
+    let tls = rng.random_bool(0.2).then_some(TlsVersion::Tls12);
+    if tls.is_some() {
+        notes.push("tls: the connection negotiated TLS 1.2".into());
+    }
     OracleCase {
         id: format!("r{seed}-{index}"),
         origin: format!("TRUSTPATH_ORACLE_SEED={seed} index {index}"),
@@ -362,6 +407,7 @@ fn finish(plan: Plan, rng: &mut StdRng, notes: Vec<String>, seed: u64, index: u6
         password,
         host: plan.host.clone(),
         at: plan.at,
+        tls,
     }
 }
 
@@ -1492,6 +1538,111 @@ fn unknown_extension(p: &mut Plan, rng: &mut StdRng) -> Option<String> {
     p.specs[c].unknown_ext = Some(crit);
     Some(format!(
         "{} has an unknown {} extension",
+        p.label(c),
+        if crit { "critical" } else { "non-critical" }
+    ))
+}
+
+/// An extension of a kind the JDK knows, written so that its class cannot decode it: non-critical, the JDK
+/// parses the certificate and sets the extension aside (its getters return nothing, JDK 25's
+/// `getSubjectAlternativeNames` and `getExtendedKeyUsage` throw); critical, the certificate does not parse.
+fn undecodable_extension(p: &mut Plan, rng: &mut StdRng) -> Option<String> {
+    use super::der::{seq as der_seq, tlv};
+    let crit = rng.random_bool(0.15);
+    let octets = |b: &[u8]| tlv(0x04, b);
+    let leaf = p.leaf;
+    let (c, id, value, what): (usize, &'static str, Vec<u8>, String) = match rng.random_range(0..9)
+    {
+        0 => {
+            // An iPAddress of five bytes: `IPAddressName` refuses it. The host stays in the CN.
+            let names = der_seq(&[
+                tlv(0x82, p.host.clone().unwrap_or_default().as_bytes()),
+                tlv(0x87, &[10, 0, 0, 1, 9]),
+            ]);
+            (
+                leaf,
+                "2.5.29.17",
+                names,
+                "subjectAltName with a 5-byte iPAddress".into(),
+            )
+        }
+        1 => (
+            leaf,
+            "2.5.29.37",
+            octets(b"x"),
+            "extendedKeyUsage as an OCTET STRING".into(),
+        ),
+        2 => {
+            let ca = choose(rng, &p.cas())?;
+            // Excludes the case's own zone, next to a URI constraint with a scheme (`URIName` refuses it).
+            let sub = |n: Vec<u8>| der_seq(&[n]);
+            let permitted = tlv(0xa0, &sub(tlv(0x86, b"http://uri.oracle.test/")));
+            let excluded = tlv(0xa1, &sub(tlv(0x82, p.zone.as_bytes())));
+            (
+                ca,
+                "2.5.29.30",
+                der_seq(&[permitted, excluded]),
+                format!(
+                    "nameConstraints excluding {} with a URI constraint holding a scheme",
+                    p.zone
+                ),
+            )
+        }
+        3 => {
+            let c = choose(rng, &p.all())?;
+            (
+                c,
+                "2.5.29.19",
+                octets(&[0x01, 0x01, 0xff]),
+                "basicConstraints as an OCTET STRING".into(),
+            )
+        }
+        4 => {
+            let c = choose(rng, &p.all())?;
+            (
+                c,
+                "2.5.29.15",
+                octets(&[0x03, 0x02, 0x01, 0x86]),
+                "keyUsage as an OCTET STRING".into(),
+            )
+        }
+        5 => {
+            let c = choose(rng, &p.children())?;
+            (
+                c,
+                "2.5.29.35",
+                octets(&[0x80, 0x01, 0x00]),
+                "authorityKeyIdentifier as an OCTET STRING".into(),
+            )
+        }
+        6 => {
+            let c = choose(rng, &p.cas())?;
+            (
+                c,
+                "2.5.29.14",
+                der_seq(&[octets(b"\x01\x02")]),
+                "subjectKeyIdentifier as a SEQUENCE".into(),
+            )
+        }
+        7 => {
+            let c = choose(rng, &p.all())?;
+            (
+                c,
+                "2.5.29.32",
+                der_seq(&[der_seq(&[tlv(0x02, &[0x01])])]),
+                "certificatePolicies with an INTEGER for a policy OID".into(),
+            )
+        }
+        _ => (
+            leaf,
+            "2.16.840.1.113730.1.1",
+            octets(&[0x40]),
+            "Netscape cert type as an OCTET STRING".into(),
+        ),
+    };
+    p.specs[c].raw_ext = Some((id, crit, value));
+    Some(format!(
+        "{} has a {} {what}",
         p.label(c),
         if crit { "critical" } else { "non-critical" }
     ))

@@ -10,6 +10,7 @@
 // MANIFEST has one case per line, tab-separated:
 //   id  store-type(JKS|PKCS12|PEM)  store-path  store-password("-" = none)  host("-" = no endpoint
 //   identification)  instant(ms since the epoch)  served chain (base64 DER, comma-separated, leaf first)
+//   [protocol: "TLSv1.3" (the default when absent) or "TLSv1.2"]
 // OUTPUT gets a "#calibration ..." line, then per case:
 //   id TAB TRUSTED
 //   id TAB UNTRUSTED TAB exception class TAB message TAB innermost cause ("class: message")
@@ -38,7 +39,10 @@
 //    jdk.tls.disabledAlgorithms; jdk.certpath.disabledAlgorithms applies inside the validator), the
 //    requested server names and the peer host. Protocol, authType and the signature algorithms are not
 //    guessed: at start-up the judge runs one real in-memory TLS handshake (SSLEngine client and server of
-//    this JDK with their defaults) and records what the client's trust manager was called with.
+//    this JDK with their defaults) and records what the client's trust manager was called with; and a
+//    second one with the client limited to TLSv1.2, for the cases judged as a TLS 1.2 connection (their
+//    authType is then the key exchange of an ECDHE suite for the leaf's key, as TLS 1.2 passes it: the
+//    default jdk.tls.disabledAlgorithms leaves no RSA key exchange).
 // 4. Endpoint identification. The engine's SSLParameters ask for "HTTPS", so X509TrustManagerImpl runs its
 //    own checkIdentity: the SNI host name first (the JDK's own choice of SNI: a client SSLEngine created
 //    for the host, as SSLContext.createSSLEngine(host, port) does, which drops a trailing dot and sends no
@@ -72,14 +76,25 @@ public final class JvmJudge {
         String[] localSupportedSignatureAlgorithms;
     }
 
+    /** The default handshake's calibration and the TLS 1.2 one. */
+    static final class Calibrations {
+        Calibration tls13;
+        Calibration tls12;
+    }
+
     public static void main(String[] args) throws Exception {
-        Calibration cal = calibrate();
+        Calibrations cals = new Calibrations();
+        cals.tls13 = calibrate(null);
+        cals.tls12 = calibrate("TLSv1.2");
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         Map<String, Object> stores = new HashMap<>();
         List<String> lines = Files.readAllLines(Paths.get(args[0]), StandardCharsets.UTF_8);
         try (BufferedWriter out = Files.newBufferedWriter(Paths.get(args[1]), StandardCharsets.UTF_8)) {
+            Calibration cal = cals.tls13;
             out.write("#calibration protocol=" + cal.protocol + " authType=" + cal.authType
-                    + " algorithms=" + String.join(",", cal.localSupportedSignatureAlgorithms));
+                    + " algorithms=" + String.join(",", cal.localSupportedSignatureAlgorithms)
+                    + " tls12-protocol=" + cals.tls12.protocol + " tls12-authType=" + cals.tls12.authType
+                    + " tls12-algorithms=" + String.join(",", cals.tls12.localSupportedSignatureAlgorithms));
             out.newLine();
             for (String line : lines) {
                 if (line.isEmpty()) {
@@ -88,7 +103,7 @@ public final class JvmJudge {
                 String[] f = line.split("\t", -1);
                 String verdict;
                 try {
-                    verdict = judge(cal, cf, stores, f);
+                    verdict = judge(cals, cf, stores, f);
                 } catch (Throwable t) {
                     verdict = untrusted(t);
                 }
@@ -98,8 +113,17 @@ public final class JvmJudge {
         }
     }
 
-    static String judge(Calibration cal, CertificateFactory cf, Map<String, Object> stores, String[] f)
+    static String judge(Calibrations cals, CertificateFactory cf, Map<String, Object> stores, String[] f)
             throws Throwable {
+        String protocol = f.length > 7 && !f[7].isEmpty() ? f[7] : "TLSv1.3";
+        Calibration cal;
+        if (protocol.equals(cals.tls13.protocol)) {
+            cal = cals.tls13;
+        } else if (protocol.equals(cals.tls12.protocol)) {
+            cal = cals.tls12;
+        } else {
+            throw new IllegalArgumentException("no calibration for protocol " + protocol);
+        }
         String type = f[1];
         String path = f[2];
         char[] password = f[3].equals("-") ? null : f[3].toCharArray();
@@ -147,8 +171,21 @@ public final class JvmJudge {
         injectDatedValidator(tm, at);
 
         JudgeEngine engine = new JudgeEngine(host, cal);
-        tm.checkServerTrusted(chain, cal.authType, engine);
+        tm.checkServerTrusted(chain, authType(cal, chain), engine);
         return "TRUSTED";
+    }
+
+    /**
+     * The authType a client's trust manager gets: TLS 1.3 passes "UNKNOWN"; TLS 1.2 the key exchange of
+     * the suite, which for an ECDHE suite follows the server key (ECDSA and EdDSA keys sign ECDHE_ECDSA
+     * suites, RSA and RSASSA-PSS keys ECDHE_RSA ones).
+     */
+    static String authType(Calibration cal, X509Certificate[] chain) {
+        if (!cal.protocol.equals("TLSv1.2") || chain.length == 0) {
+            return cal.authType;
+        }
+        String alg = chain[0].getPublicKey().getAlgorithm();
+        return alg.equals("EC") || alg.startsWith("Ed") ? "ECDHE_ECDSA" : "ECDHE_RSA";
     }
 
     static KeyStore loadStore(CertificateFactory cf, String type, String path, char[] password) throws Exception {
@@ -205,7 +242,8 @@ public final class JvmJudge {
 
     // ---- calibration: one real TLS handshake of this JDK, in memory ----
 
-    static Calibration calibrate() throws Exception {
+    /** One real handshake; `protocol` limits the client to that version (null: the client's defaults). */
+    static Calibration calibrate(String protocol) throws Exception {
         CertAndKeyGen gen = new CertAndKeyGen("EC", "SHA256withECDSA");
         gen.generate(256);
         X509Certificate cert = gen.getSelfCertificate(new X500Name("CN=calibration.judge.test"), 3600L);
@@ -246,11 +284,17 @@ public final class JvmJudge {
         clientCtx.init(null, new TrustManager[] {recorder}, null);
         SSLEngine client = clientCtx.createSSLEngine("calibration.judge.test", 443);
         client.setUseClientMode(true);
+        if (protocol != null) {
+            client.setEnabledProtocols(new String[] {protocol});
+        }
         SSLEngine server = serverCtx.createSSLEngine();
         server.setUseClientMode(false);
         handshake(client, server);
         if (cal.authType == null) {
             throw new IllegalStateException("calibration handshake did not call the trust manager");
+        }
+        if (protocol != null && !protocol.equals(cal.protocol)) {
+            throw new IllegalStateException("calibration handshake negotiated " + cal.protocol);
         }
         return cal;
     }

@@ -218,6 +218,9 @@ pub struct CertSpec {
     pub unknown_ext: Option<bool>,
     /// One extension written twice.
     pub duplicate_ext: bool,
+    /// An extension written as given (OID, critical, extnValue), in place of any the fields above make
+    /// with that OID.
+    pub raw_ext: Option<(&'static str, bool, Vec<u8>)>,
 }
 
 impl CertSpec {
@@ -259,6 +262,7 @@ impl CertSpec {
             ns_cert_type: None,
             unknown_ext: None,
             duplicate_ext: false,
+            raw_ext: None,
         }
     }
 
@@ -486,6 +490,16 @@ fn extensions(spec: &CertSpec, specs: &[CertSpec], issuer_subject: &Name) -> Vec
     }
     if let Some(crit) = spec.unknown_ext {
         out.push(ext("1.3.6.1.4.1.55555.1.1", crit, tlv(0x0c, b"oracle")));
+    }
+    if let Some((id, crit, value)) = &spec.raw_ext {
+        // An extension is SEQUENCE { OID, … }: its OID starts within the first four bytes.
+        let o = oid(id);
+        out.retain(|e| {
+            e.windows(o.len())
+                .position(|w| w == o.as_slice())
+                .is_none_or(|at| at > 4)
+        });
+        out.push(ext(id, *crit, value.clone()));
     }
     if spec.duplicate_ext
         && let Some(first) = out.first().cloned()

@@ -6,9 +6,10 @@
 //! Signing: ECDSA and Ed25519 with aws-lc-rs. aws-lc-rs signs ECDSA only with a curve's own hash
 //! (P-256/SHA-256, P-384/SHA-384, P-521/SHA-224…512), so another hash is signed as a prehashed digest:
 //! ECDSA signs the left-most bits of the hash as an integer (SEC 1 §4.1.3), so the real hash, zero-padded
-//! on the left or cut to the curve's digest length, gives the same integer. RSA with the RustCrypto `rsa`
-//! crate: aws-lc-rs neither makes nor signs with RSA keys under 2048 bits and never signs PKCS#1 SHA-1 or
-//! SHA-224, which the oracle needs.
+//! on the left or cut to the curve's digest length, gives the same integer. RSA with aws-lc-rs for keys of 2048
+//! bits and more with SHA-256/384/512 (PKCS#1 and PSS), else with the RustCrypto `rsa` crate: aws-lc-rs
+//! neither makes nor signs with RSA keys under 2048 bits and never signs PKCS#1 SHA-1 or SHA-224, which the
+//! oracle needs.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -244,7 +245,9 @@ fn pss_salt_len(h: Hash, rsa_bits: usize) -> usize {
 }
 
 enum Secret {
-    Rsa(Box<rsa::PrivateKey>),
+    /// The key, and the same key in aws-lc-rs when it can sign with it (2048 bits and more): much faster
+    /// for the SHA-2 signatures that most certificates carry.
+    Rsa(Box<rsa::PrivateKey>, Option<Box<lc::RsaKeyPair>>),
     /// The key and the digest its aws-lc-rs algorithm signs.
     Ec(lc::EcdsaKeyPair, &'static lc_digest::Algorithm),
     Ed(lc::Ed25519KeyPair),
@@ -288,8 +291,29 @@ impl Key {
 
     /// Signs `tbs` with `alg` (which must fit the key's family); `rng` only feeds PSS salts.
     pub fn sign(&self, alg: SigAlg, tbs: &[u8], rng: &mut StdRng) -> Vec<u8> {
+        let fast = match alg {
+            SigAlg::RsaPkcs1(Hash::Sha256) => Some(&lc::RSA_PKCS1_SHA256 as &dyn lc::RsaEncoding),
+            SigAlg::RsaPkcs1(Hash::Sha384) => Some(&lc::RSA_PKCS1_SHA384 as &dyn lc::RsaEncoding),
+            SigAlg::RsaPkcs1(Hash::Sha512) => Some(&lc::RSA_PKCS1_SHA512 as &dyn lc::RsaEncoding),
+            // aws-lc-rs salts PSS with the hash length, as `pss_salt_len` does for these key sizes.
+            SigAlg::RsaPss(Hash::Sha256) => Some(&lc::RSA_PSS_SHA256 as &dyn lc::RsaEncoding),
+            SigAlg::RsaPss(Hash::Sha384) => Some(&lc::RSA_PSS_SHA384 as &dyn lc::RsaEncoding),
+            SigAlg::RsaPss(Hash::Sha512) => Some(&lc::RSA_PSS_SHA512 as &dyn lc::RsaEncoding),
+            _ => None,
+        };
+        if let (Secret::Rsa(_, Some(k)), Some(encoding)) = (&self.secret, fast) {
+            let mut sig = vec![0u8; k.public_modulus_len()];
+            k.sign(
+                encoding,
+                &aws_lc_rs::rand::SystemRandom::new(),
+                tbs,
+                &mut sig,
+            )
+            .expect("rsa signature");
+            return sig;
+        }
         match (&self.secret, alg) {
-            (Secret::Rsa(k), SigAlg::RsaPkcs1(h)) => {
+            (Secret::Rsa(k, _), SigAlg::RsaPkcs1(h)) => {
                 let digest = h.digest(tbs);
                 let padding = match h {
                     Hash::Md5 => rsa::Pkcs1v15Sign::new::<md5::Md5>(),
@@ -301,7 +325,7 @@ impl Key {
                 };
                 k.sign(padding, &digest).expect("rsa pkcs1 signature")
             }
-            (Secret::Rsa(k), SigAlg::RsaPss(h)) => {
+            (Secret::Rsa(k, _), SigAlg::RsaPss(h)) => {
                 let digest = h.digest(tbs);
                 let salt = pss_salt_len(h, self.rsa_bits());
                 match h {
@@ -411,12 +435,15 @@ fn make(ty: KeyType, slot: usize) -> Key {
                 .expect("spki")
                 .as_bytes()
                 .to_vec();
+            let fast = (bits >= 2048)
+                .then(|| lc::RsaKeyPair::from_pkcs8(&pkcs8).ok().map(Box::new))
+                .flatten();
             Key {
                 ty,
                 slot,
                 spki,
                 pkcs8,
-                secret: Secret::Rsa(Box::new(key)),
+                secret: Secret::Rsa(Box::new(key), fast),
             }
         }
         KeyType::Ed25519 => {
