@@ -14,7 +14,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use trustpath::cert::Certificate;
-use trustpath::chain::{Anchor, ChainInput, Diagnosis, Policy, TrustAnchors, diagnose};
+use trustpath::chain::{Anchor, ChainInput, Diagnosis, Policy, TlsVersion, TrustAnchors, diagnose};
 use trustpath::finding::{Code, Severity};
 
 fn judge_dir() -> &'static Path {
@@ -60,11 +60,13 @@ fn ours(leaf: &Certificate, root: &Certificate, at: i64) -> (Outcome, Diagnosis)
         alias: "root".into(),
         jdk_bundled: false,
     };
+    // The JVM judges with `X509Certificate.verify`, outside any TLS session: judged as a connection whose
+    // client sends no signature_algorithms_cert (TLS 1.1 and older), so that only the signature decides.
     let input = ChainInput {
         served: vec![leaf.clone()],
         host: None,
         extra: Vec::new(),
-        tls_version: None,
+        tls_version: Some(TlsVersion::Legacy),
     };
     let policy = Policy {
         java_disabled_algorithms: Some(String::new()),
@@ -457,11 +459,12 @@ fn pkits_dsa_chains_including_parameter_inheritance_are_judged_as_the_jvm_judges
                 .iter()
                 .map(|f| Certificate::from_der(std::fs::read(certs.join(f)).unwrap()).unwrap())
                 .collect();
+            // The JVM's PKIX validator, outside any TLS session (see `ours`).
             let input = ChainInput {
                 served,
                 host: None,
                 extra: Vec::new(),
-                tls_version: None,
+                tls_version: Some(TlsVersion::Legacy),
             };
             let a = Anchor {
                 cert: anchor.clone(),

@@ -50,8 +50,23 @@ pub fn run_ok(cmd: &mut Command) -> String {
 }
 
 /// JDK homes to test against: the default JDK (of the `java` on PATH) and any newer JDK installed under
-/// `/usr/lib/jvm` (e.g. a JDK 25 beside JDK 17), each as `(major version, java_home)`.
+/// `/usr/lib/jvm` (e.g. a JDK 25 beside JDK 17), each as `(major version, java_home)`. Under
+/// `TRUSTPATH_REQUIRE_TOOLS=1` both JDK 17 and a JDK 25 or newer must be found (CI has Temurin 25 beside
+/// the JDK 17 on PATH): trustpath follows the JDK it judges for, and the tests judge with both.
 pub fn jdks() -> Vec<(u32, PathBuf)> {
+    let found = find_jdks();
+    if std::env::var("TRUSTPATH_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
+        let has = |ok: fn(u32) -> bool| found.iter().any(|(m, _)| ok(*m));
+        assert!(
+            has(|m| m == 17) && has(|m| m >= 25),
+            "JDK 17 and a JDK 25 or newer are required (TRUSTPATH_REQUIRE_TOOLS=1): found {found:?} \
+             (the java on PATH and the JDKs under /usr/lib/jvm)"
+        );
+    }
+    found
+}
+
+fn find_jdks() -> Vec<(u32, PathBuf)> {
     let mut homes = Vec::new();
     if let Some(home) = which("java")
         .ok()
