@@ -99,18 +99,16 @@ impl From<&HttpOutcome> for HttpJson {
     }
 }
 
-/// One request of a redirect chain and what came back (the body itself is not printed).
+/// One request of a redirect chain and what came back (the body itself is not printed). Every field is
+/// present, `null` when absent, as the README documents.
 #[derive(Debug, Serialize)]
 pub struct HopJson {
     url: String,
     status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     set_cookies: Vec<CookieJson>,
     login_form: bool,
     body_excerpt: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
 
@@ -134,11 +132,8 @@ pub struct CookieJson {
     name: String,
     secure: bool,
     http_only: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     same_site: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     domain: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<String>,
     cleared: bool,
 }
@@ -157,18 +152,15 @@ impl From<&SetCookie> for CookieJson {
     }
 }
 
-/// A WebSocket upgrade attempt and its answer.
+/// A WebSocket upgrade attempt and its answer; `accept`, `body_excerpt` and `error` are `null` when
+/// absent (no answer, a `101`, a completed exchange).
 #[derive(Debug, Serialize)]
 pub struct WebsocketJson {
     url: String,
     status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     accept: Option<AcceptJson>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     headers: Vec<(String, String)>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    body_excerpt: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    body_excerpt: Option<String>,
     error: Option<String>,
 }
 
@@ -179,7 +171,7 @@ impl From<&WebsocketOutcome> for WebsocketJson {
             status: w.status,
             accept: w.accept.as_ref().map(AcceptJson::from),
             headers: w.headers.clone(),
-            body_excerpt: w.body_excerpt.clone(),
+            body_excerpt: (!w.body_excerpt.is_empty()).then(|| w.body_excerpt.clone()),
             error: w.error.as_ref().map(ToString::to_string),
         }
     }
