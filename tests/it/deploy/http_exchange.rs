@@ -692,3 +692,64 @@ fn a_server_that_redirects_slowly_forever_is_stopped_by_the_deadline_where_it_is
     // The hop the deadline stopped is no HTTP failure of its own: the endpoint's timeout finding says it.
     assert!(web::http_findings(&d, d.app(), &c, &outcome).is_empty());
 }
+
+#[test]
+fn check_stops_an_endpoint_at_its_deadline_and_names_where_and_what_was_not_made() {
+    // Each answer takes 700 ms and redirects once more: ten redirects would take seven seconds.
+    let slow = canned(false, |head| {
+        let n: usize = target(head).trim_start_matches('/').parse().unwrap_or(0);
+        match response("302 Found", &[&format!("Location: /{}", n + 1)], "") {
+            Reply::Send(text) => Reply::Later(Duration::from_millis(700), text),
+            other => other,
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.toml");
+    let base = format!("http://127.0.0.1:{}", slow.port);
+    std::fs::write(
+        &file,
+        format!(
+            "[[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"{base}/\"\n\
+             [[endpoint.http]]\npath = \"/0\"\n[[endpoint.http]]\npath = \"/status\"\n"
+        ),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
+        .args(["check", "--json", "--timeout", "5", "--deadline", "2"])
+        .arg(&file)
+        .env_remove("JAVA_HOME")
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let findings = v["endpoints"][0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["code"], "timeout");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(&format!(
+            "the check of app stopped at its 2 s deadline (--deadline) during GET {base}/"
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("of GET {base}/0 → 302 → {base}/1")),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(&format!("not made: GET {base}/status")),
+        "{message}"
+    );
+    let hops = v["endpoints"][0]["http"][0]["hops"].as_array().unwrap();
+    assert!(
+        hops.last().unwrap()["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("deadline: "),
+        "{hops:#?}"
+    );
+    assert!(elapsed < Duration::from_secs(6), "{elapsed:?}");
+}
