@@ -605,6 +605,9 @@ fn discover_and_check_on_real_apache_and_tomcat_agree_with_the_jvm_on_every_vari
 
     let all = variants();
     let mut checked = 0;
+    // Every field the README documents for check --json, met in the live output of some variant.
+    let documented = support::json_doc::check_shape();
+    let mut seen = std::collections::BTreeSet::new();
     for conf in [
         TomcatConf::Healthy,
         TomcatConf::NoSchemeSecure,
@@ -675,6 +678,13 @@ fn discover_and_check_on_real_apache_and_tomcat_agree_with_the_jvm_on_every_vari
                 )
             };
 
+            let undocumented = support::json_doc::compare(&check, &documented, &mut seen);
+            assert!(
+                undocumented.is_empty(),
+                "{}: check --json differs from the README: {undocumented:#?}",
+                v.name
+            );
+
             let judged = java_judge(&vdir, &check, &truststore);
             eprintln!(
                 "{}: exit {:?}, {found:?}; the JVM: tls {:?}, websocket {:?}",
@@ -739,6 +749,14 @@ fn discover_and_check_on_real_apache_and_tomcat_agree_with_the_jvm_on_every_vari
         drop(tomcat);
     }
     assert_eq!(checked, all.len());
+    let never: Vec<String> = support::json_doc::paths(&documented)
+        .difference(&seen)
+        .cloned()
+        .collect();
+    assert!(
+        never.is_empty(),
+        "documented fields no variant's check --json had: {never:#?}"
+    );
 }
 
 /// What `discover` must have made of the real files: the app behind the TLS host with `connect`, the

@@ -5,6 +5,7 @@ pub mod apache;
 pub mod certs;
 pub mod golden;
 pub mod javastore;
+pub mod json_doc;
 pub mod nginx;
 pub mod process;
 pub mod serve;
