@@ -222,13 +222,6 @@ pub fn looks_like(text: &str) -> Looks {
             .next()
             .unwrap_or("")
             .to_ascii_lowercase();
-        if line.ends_with(';') || line.ends_with('{') || line == "}" {
-            nginx += 1;
-            if NGINX_DIRECTIVES.contains(&first.as_str()) {
-                nginx += 1;
-            }
-            continue;
-        }
         if let Some(section) = line.strip_prefix("</").or_else(|| line.strip_prefix('<')) {
             let name = section
                 .split(|c: char| c.is_whitespace() || c == '>')
@@ -240,8 +233,16 @@ pub fn looks_like(text: &str) -> Looks {
             }
             continue;
         }
-        if APACHE_DIRECTIVES.contains(&first.as_str()) {
+        if APACHE_DIRECTIVES.contains(&first.as_str()) && !line.ends_with(';') {
             apache += 2;
+            continue;
+        }
+        // nginx's shape: directives end with `;`, blocks open with `{` and close with `}`.
+        if line.ends_with(';') || line.contains('{') || line.ends_with('}') {
+            nginx += 1;
+            if NGINX_DIRECTIVES.contains(&first.as_str()) {
+                nginx += 1;
+            }
             continue;
         }
         let table = line.starts_with('[') && line.ends_with(']');
@@ -333,6 +334,19 @@ mod tests {
                 "<?xml version=\"1.0\"?>\n<!-- x -->\n<Server port=\"8005\">\n<Connector port=\"80\">\n</Server>\n"
             ),
             Looks::TomcatServerXml
+        );
+    }
+
+    #[test]
+    fn broken_nginx_still_looks_like_nginx() {
+        assert_eq!(
+            looks_like("events {}\nhttp { add_header X \"b\n\n"),
+            Looks::Nginx
+        );
+        assert_eq!(looks_like("events {}\n}\n"), Looks::Nginx);
+        assert_eq!(
+            looks_like("<VirtualHost *:443>\nRewriteRule ^ %{REQUEST_URI}\n</VirtualHost>\n"),
+            Looks::Apache
         );
     }
 

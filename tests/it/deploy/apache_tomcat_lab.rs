@@ -387,57 +387,95 @@ struct Judged {
     ws: BTreeMap<String, (String, String)>,
 }
 
-/// Runs the JVM on every TLS endpoint, HTTP check and WebSocket of the check's JSON, with `truststore`
-/// as `javax.net.ssl.trustStore` and every lab name resolving to 127.0.0.1.
-fn java_judge(dir: &Path, check: &Value, truststore: &Path) -> Judged {
-    let hosts = dir.join("hosts");
-    std::fs::write(&hosts, format!("127.0.0.1 {APP} {LOGIN}\n")).unwrap();
-    let mut tasks = String::new();
-    for e in check["endpoints"].as_array().unwrap() {
-        let name = e["name"].as_str().unwrap();
-        if matches!(e["scheme"].as_str(), Some("https" | "wss")) {
-            tasks.push_str(&format!(
-                "tls {name} {} {}\n",
-                e["host"].as_str().unwrap(),
-                e["port"]
-            ));
-        }
-        for (i, h) in e["http"].as_array().unwrap().iter().enumerate() {
-            let hops = h["hops"].as_array().unwrap();
-            let first = hops[0]["url"].as_str().unwrap();
-            // A check with follow_redirects = false stops at its first answer, a redirect, with no error.
-            let redirect = hops[0]["status"]
-                .as_u64()
-                .is_some_and(|s| matches!(s, 301 | 302 | 303 | 307 | 308));
-            let stopped = hops.len() == 1 && redirect && hops[0]["error"].is_null();
-            let follow = if stopped { "first" } else { "follow" };
-            tasks.push_str(&format!("http {name}#{i} {first} {follow}\n"));
-        }
-        if let Some(ws) = e["websocket"]["url"].as_str() {
-            tasks.push_str(&format!("ws {name} {ws}\n"));
+/// One JVM judging every variant (a JVM per variant would cost a start and a warm-up each): tasks in on
+/// stdin, answers out on stdout; killed when dropped.
+struct JavaJudge {
+    child: std::process::Child,
+    tasks: std::process::ChildStdin,
+    answers: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl JavaJudge {
+    /// Starts the judge with every lab name resolving to 127.0.0.1 (a hosts file in `dir`).
+    fn start(dir: &Path) -> JavaJudge {
+        let hosts = dir.join("hosts");
+        std::fs::write(&hosts, format!("127.0.0.1 {APP} {LOGIN}\n")).unwrap();
+        let mut child = Command::new("java")
+            .args(["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"])
+            .arg(format!("-Djdk.net.hosts.file={}", hosts.display()))
+            .arg("-Djdk.httpclient.allowRestrictedHeaders=connection")
+            .arg("-cp")
+            .arg(judge_dir())
+            .arg("DeployJudge")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let tasks = child.stdin.take().unwrap();
+        let answers = std::io::BufReader::new(child.stdout.take().unwrap());
+        JavaJudge {
+            child,
+            tasks,
+            answers,
         }
     }
-    std::fs::write(dir.join("tasks"), &tasks).unwrap();
-    let out = run(Command::new("java")
-        .args(["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"])
-        .arg(format!(
-            "-Djavax.net.ssl.trustStore={}",
-            truststore.display()
-        ))
-        .arg("-Djavax.net.ssl.trustStorePassword=changeit")
-        .arg(format!("-Djdk.net.hosts.file={}", hosts.display()))
-        .arg("-cp")
-        .arg(judge_dir())
-        .arg("DeployJudge")
-        .arg(dir.join("tasks")));
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "the Java judge failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut judged = Judged::default();
-    for line in stdout.lines() {
+
+    /// Judges every TLS endpoint, HTTP check and WebSocket of the check's JSON with `truststore`.
+    fn judge(&mut self, check: &Value, truststore: &Path) -> Judged {
+        use std::io::{BufRead, Write};
+        let mut tasks = format!("truststore {} PKCS12 changeit\n", truststore.display());
+        for e in check["endpoints"].as_array().unwrap() {
+            let name = e["name"].as_str().unwrap();
+            if matches!(e["scheme"].as_str(), Some("https" | "wss")) {
+                tasks.push_str(&format!(
+                    "tls {name} {} {}\n",
+                    e["host"].as_str().unwrap(),
+                    e["port"]
+                ));
+            }
+            for (i, h) in e["http"].as_array().unwrap().iter().enumerate() {
+                let hops = h["hops"].as_array().unwrap();
+                let first = hops[0]["url"].as_str().unwrap();
+                // A check with follow_redirects = false stops at its first answer, a redirect, with no
+                // error.
+                let redirect = hops[0]["status"]
+                    .as_u64()
+                    .is_some_and(|s| matches!(s, 301 | 302 | 303 | 307 | 308));
+                let stopped = hops.len() == 1 && redirect && hops[0]["error"].is_null();
+                let follow = if stopped { "first" } else { "follow" };
+                tasks.push_str(&format!("http {name}#{i} {first} {follow}\n"));
+            }
+            if let Some(ws) = e["websocket"]["url"].as_str() {
+                tasks.push_str(&format!("ws {name} {ws}\n"));
+            }
+        }
+        tasks.push_str("end\n");
+        self.tasks.write_all(tasks.as_bytes()).unwrap();
+        self.tasks.flush().unwrap();
+        let mut judged = Judged::default();
+        loop {
+            let mut line = String::new();
+            let read = self.answers.read_line(&mut line).unwrap();
+            assert!(read > 0, "the Java judge stopped; tasks:\n{tasks}");
+            let line = line.trim_end();
+            if line == "end" {
+                return judged;
+            }
+            judged.record(line);
+        }
+    }
+}
+
+impl Drop for JavaJudge {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Judged {
+    fn record(&mut self, line: &str) {
         let words: Vec<&str> = line.splitn(5, ' ').collect();
         let (kind, name) = (words[0], words[1].to_owned());
         let word = |i: usize| words.get(i).copied().unwrap_or("").to_owned();
@@ -446,9 +484,9 @@ fn java_judge(dir: &Path, check: &Value, truststore: &Path) -> Judged {
             "tls" | "ws" => {
                 let detail = [word(3), word(4)].join(" ").trim().to_owned();
                 let map = if kind == "tls" {
-                    &mut judged.tls
+                    &mut self.tls
                 } else {
-                    &mut judged.ws
+                    &mut self.ws
                 };
                 map.insert(name, (word(2), detail));
             }
@@ -459,12 +497,11 @@ fn java_judge(dir: &Path, check: &Value, truststore: &Path) -> Judged {
                 } else {
                     Err(word(4))
                 };
-                judged.hops.entry(name).or_default().push((word(3), answer));
+                self.hops.entry(name).or_default().push((word(3), answer));
             }
             _ => panic!("unexpected judge line {line:?}"),
         }
     }
-    judged
 }
 
 /// The verdict trustpath gave the endpoint serving `url`'s origin (for a hop the JVM could not make).
@@ -603,6 +640,8 @@ fn discover_and_check_on_real_apache_and_tomcat_agree_with_the_jvm_on_every_vari
         "changeit",
     ]));
 
+    let started = std::time::Instant::now();
+    let mut judge = JavaJudge::start(d);
     let all = variants();
     let mut checked = 0;
     // Every field the README documents for check --json, met in the live output of some variant.
@@ -624,6 +663,7 @@ fn discover_and_check_on_real_apache_and_tomcat_agree_with_the_jvm_on_every_vari
         tomcat::write_base(&base, &server_xml(conf, p));
         std::fs::copy(&jks, base.join("conf/tomcat.jks")).unwrap();
         let tomcat = Tomcat::start(&base, p.tomcat_http);
+        eprintln!("[{:?}] tomcat {conf:?} up", started.elapsed());
         for (i, v) in all.iter().enumerate().filter(|(_, v)| v.tomcat == conf) {
             let vdir = d.join(format!("variant-{i}"));
             let layout = Layout::write(&vdir.join("apache2"));
@@ -685,9 +725,10 @@ fn discover_and_check_on_real_apache_and_tomcat_agree_with_the_jvm_on_every_vari
                 v.name
             );
 
-            let judged = java_judge(&vdir, &check, &truststore);
+            let judged = judge.judge(&check, &truststore);
             eprintln!(
-                "{}: exit {:?}, {found:?}; the JVM: tls {:?}, websocket {:?}",
+                "[{:?}] {}: exit {:?}, {found:?}; the JVM: tls {:?}, websocket {:?}",
+                started.elapsed(),
                 v.name,
                 out.status.code(),
                 judged

@@ -1,10 +1,12 @@
 // The JVM as the judge of a deployment check: TLS handshakes, HTTP requests with their redirects, and
-// WebSocket upgrades, made by the JDK's own clients with the truststore given as
-// -Djavax.net.ssl.trustStore (as the app server is configured) and names resolved through
-// -Djdk.net.hosts.file, so the JVM sees exactly the names and URLs trustpath checked.
+// WebSocket upgrades, made by the JDK's own clients with the deployment's truststore (loaded into the
+// default PKIX trust manager, as an app server given it as javax.net.ssl.trustStore does) and names
+// resolved through -Djdk.net.hosts.file, so the JVM sees exactly the names and URLs trustpath checked.
 //
-// Usage: java -Djavax.net.ssl.trustStore=… -Djdk.net.hosts.file=… -cp DIR DeployJudge TASKS_FILE
-// Each line of TASKS_FILE is one task; each answer is one line on stdout:
+// Usage: java -Djdk.net.hosts.file=… -Djdk.httpclient.allowRestrictedHeaders=connection -cp DIR
+// DeployJudge, then on stdin, per deployment (one JVM judges
+// them all, each with fresh TLS and HTTP clients):
+//   truststore PATH TYPE PASSWORD   starts a batch judged with that store
 //   tls NAME HOST PORT       → tls NAME trusted | tls NAME untrusted REASON | tls NAME failed REASON
 //                              (an SSLSocket with SNI and HTTPS endpoint identification)
 //   http NAME URL follow|first
@@ -13,7 +15,11 @@
 //                              trustpath follows them: 301/302/303/307/308, at most 10, none twice)
 //   ws NAME URL              → ws NAME upgraded echoed | ws NAME status CODE | ws NAME failed REASON
 //                              (java.net.http.WebSocket; a text message must come back unchanged)
+//   end                      → end (the batch is done)
+import java.io.BufferedReader;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -22,8 +28,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,27 +42,47 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 public class DeployJudge {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     public static void main(String[] args) throws Exception {
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(TIMEOUT)
-                .sslContext(SSLContext.getDefault())
-                .build();
-        for (String line : Files.readAllLines(Path.of(args[0]))) {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        SSLContext tls = null;
+        HttpClient client = null;
+        for (String line; (line = in.readLine()) != null; ) {
             String[] t = line.trim().split(" ");
-            if (t.length < 3) continue;
             switch (t[0]) {
-                case "tls" -> tls(t[1], t[2], Integer.parseInt(t[3]));
+                case "truststore" -> {
+                    tls = context(t[1], t[2], t[3]);
+                    client = HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(TIMEOUT)
+                            .sslContext(tls)
+                            .build();
+                }
+                case "tls" -> tls(tls.getSocketFactory(), t[1], t[2], Integer.parseInt(t[3]));
                 case "http" -> http(client, t[1], URI.create(t[2]), t.length > 3 && t[3].equals("follow"));
                 case "ws" -> ws(client, t[1], URI.create(t[2]));
+                case "end" -> System.out.println("end");
                 default -> throw new IllegalArgumentException("unknown task: " + line);
             }
+            System.out.flush();
         }
+    }
+
+    static SSLContext context(String path, String type, String password) throws Exception {
+        KeyStore ks = KeyStore.getInstance(type);
+        try (FileInputStream in = new FileInputStream(path)) {
+            ks.load(in, password.toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     static String oneLine(Throwable e) {
@@ -66,11 +91,10 @@ public class DeployJudge {
         return out.toString().replace('\n', ' ').replace('\r', ' ');
     }
 
-    static void tls(String name, String host, int port) {
+    static void tls(SSLSocketFactory factory, String name, String host, int port) {
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress(host, port), (int) TIMEOUT.toMillis());
             plain.setSoTimeout((int) TIMEOUT.toMillis());
-            SSLSocketFactory factory = (SSLSocketFactory) SSLSocketFactory.getDefault();
             try (SSLSocket s = (SSLSocket) factory.createSocket(plain, host, port, true)) {
                 SSLParameters p = s.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
@@ -98,7 +122,13 @@ public class DeployJudge {
             seen.add(url);
             HttpResponse<String> r;
             try {
-                HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build();
+                // Connection: close, as trustpath sends it: no connection outlives its request (so the
+                // servers of one deployment stop at once when the next is judged).
+                HttpRequest request = HttpRequest.newBuilder(url)
+                        .timeout(TIMEOUT)
+                        .header("Connection", "close")
+                        .GET()
+                        .build();
                 r = client.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (IOException | InterruptedException | IllegalArgumentException e) {
                 System.out.println("hoperr " + name + " " + i + " " + url + " " + oneLine(e));
@@ -115,10 +145,18 @@ public class DeployJudge {
 
     static void ws(HttpClient client, String name, URI url) {
         CompletableFuture<String> echoed = new CompletableFuture<>();
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket.Listener listener = new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                 echoed.complete(data.toString());
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+                closed.complete(status);
                 return null;
             }
         };
@@ -129,7 +167,14 @@ public class DeployJudge {
                     .get(15, TimeUnit.SECONDS);
             ws.sendText("trustpath-echo", true).get(10, TimeUnit.SECONDS);
             String back = echoed.get(10, TimeUnit.SECONDS);
+            // Close as a browser does, then drop the connection whatever the server did.
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+            try {
+                closed.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // The server did not answer the close: the abort below ends it anyway.
+            }
+            ws.abort();
             System.out.println("ws " + name + " upgraded "
                     + (back.equals("trustpath-echo") ? "echoed" : "echo-mismatch"));
         } catch (ExecutionException e) {
