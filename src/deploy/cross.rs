@@ -291,8 +291,42 @@ fn redirect_mismatch(d: &Deployment, app: &Endpoint, s: &Seen<'_>) -> Vec<Findin
     let base = app.url.origin_with(base_scheme);
     let mut out = Vec::new();
     let mut reported = std::collections::HashSet::new();
+    // A plain-HTTP proxy endpoint on the app's names (the listener users type, which should only
+    // redirect): its redirect must also stay on the app's names (a login host is the auth endpoint's).
+    let redirect_listener = s.endpoint.role == Role::Proxy
+        && !s.endpoint.url.scheme.secure()
+        && own(&s.endpoint.url.host);
+    let auth = |host: &str| {
+        d.endpoints
+            .iter()
+            .any(|e| e.role == Role::Auth && e.url.host == host)
+    };
     for r in s.redirects {
-        if same_origin(&r.from, &r.to) || !own(&r.to.host) {
+        if same_origin(&r.from, &r.to) {
+            continue;
+        }
+        if !own(&r.to.host) {
+            let from_listener = redirect_listener && same_origin(&r.from, &s.endpoint.url);
+            if from_listener
+                && !auth(&r.to.host)
+                && reported.insert((r.from.text.clone(), r.to.host.clone()))
+            {
+                out.push(Finding::new(
+                    Code::BaseUrlMismatch,
+                    Severity::Error,
+                    format!(
+                        "{} redirects {} to {}, off the app's names: users who type {} never reach the base URL {}",
+                        s.endpoint.name,
+                        r.from,
+                        r.to,
+                        s.endpoint.url.host,
+                        app.url
+                    ),
+                    format!(
+                        "point its redirect at the base URL (Apache: `Redirect permanent / {base}/`; nginx: `return 301 {base}$request_uri;`)"
+                    ),
+                ));
+            }
             continue;
         }
         if r.to.scheme == base_scheme && r.to.port == app.url.port {
@@ -632,7 +666,7 @@ url = "https://wiki.lab.test:8443/"
         let good = redirect("http://wiki.lab.test/", "https://wiki.lab.test:8443/");
         assert!(mismatches(&d, &[good]).is_empty());
         let wrong_port = redirect("http://wiki.lab.test/", "https://wiki.lab.test/");
-        let found = mismatches(&d, &[wrong_port]);
+        let found = mismatches(&d, std::slice::from_ref(&wrong_port));
         assert_eq!(found.len(), 1);
         assert!(
             found[0]
@@ -641,6 +675,62 @@ url = "https://wiki.lab.test:8443/"
             "{}",
             found[0].remediation
         );
+    }
+
+    #[test]
+    fn the_listener_users_type_must_redirect_to_the_apps_names() {
+        let d = deployment(
+            r#"
+public_names = ["wiki.lab.test", "www.lab.test"]
+[[endpoint]]
+name = "app"
+role = "app"
+url = "https://wiki.lab.test/"
+[[endpoint]]
+name = "redirect"
+role = "proxy"
+url = "http://www.lab.test/"
+[[endpoint]]
+name = "login"
+role = "auth"
+url = "https://sso.lab.test/"
+"#,
+        );
+        let chains = vec![Vec::new(); 3];
+        let off = [redirect(
+            "http://www.lab.test/",
+            "https://parked.example.test/",
+        )];
+        let c = check(&d, &seen(&d, &chains, &off), &[], "cacerts");
+        let found: Vec<&Finding> = c.per_endpoint[1]
+            .iter()
+            .filter(|f| f.code == Code::BaseUrlMismatch)
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.contains("off the app's names"),
+            "{}",
+            found[0].message
+        );
+        // To the canonical name, or to the deployment's login host, is fine.
+        for fine in [
+            redirect("http://www.lab.test/", "https://wiki.lab.test/"),
+            redirect("http://www.lab.test/", "https://sso.lab.test/login"),
+        ] {
+            let c = check(
+                &d,
+                &seen(&d, &chains, std::slice::from_ref(&fine)),
+                &[],
+                "cacerts",
+            );
+            assert!(
+                !c.per_endpoint[1]
+                    .iter()
+                    .any(|f| f.code == Code::BaseUrlMismatch),
+                "{fine:?}: {:?}",
+                c.per_endpoint[1]
+            );
+        }
     }
 
     #[test]

@@ -146,11 +146,6 @@ impl Deadline {
         }
     }
 
-    /// Whether it has passed.
-    pub fn passed(&self) -> bool {
-        tokio::time::Instant::now() >= self.at
-    }
-
     /// `work`, or a [`Failure::Deadline`] at `stage` when the deadline passes first.
     pub async fn bound<T>(
         &self,
