@@ -467,14 +467,15 @@ fn seconds(d: &Directive) -> Result<Located<u64>, ConfigError> {
 }
 
 /// Every `Listen` outside `<VirtualHost>`s, at any depth (`ports.conf` puts them in `<IfModule>`):
-/// `Listen [ADDRESS:]PORT [PROTOCOL]`.
+/// `Listen [ADDRESS:]PORT [PROTOCOL]`; a port that is not 1 to 65535 is refused at its line.
 fn listens(directives: &[Directive]) -> Result<Vec<Located<ListenAddr>>, ConfigError> {
     let mut out = Vec::new();
     for d in directives {
         match &d.block {
             Some(inner) if !d.is("VirtualHost") => out.extend(listens(inner)?),
             Some(_) => {}
-            None if d.is("Listen") => {
+            // A port held in a variable (`Listen ${PORT}`) is not known here: that Listen is left out.
+            None if d.is("Listen") && !d.args.first().is_some_and(|a| a.contains('$')) => {
                 let spec = d.args.first().map_or("", String::as_str);
                 let bad = || {
                     ConfigError::syntax(

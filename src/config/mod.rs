@@ -185,10 +185,16 @@ pub(crate) fn checked_kind<T>(
     read: Result<T, ConfigError>,
     empty: impl Fn(&T) -> Option<(usize, &'static str, &'static str)>,
 ) -> Result<T, ConfigError> {
-    let looks = loader.read(file).ok().map(|t| kind::looks_like(&t));
-    let other = looks.as_ref().filter(|l| **l != looks_right);
+    // What the file looks like, when it is another kind (read again only when something is wrong).
+    let other = || {
+        loader
+            .read(file)
+            .ok()
+            .map(|t| kind::looks_like(&t))
+            .filter(|l| *l != looks_right)
+    };
     match read {
-        Err(e @ ConfigError::Syntax { .. }) => match other {
+        Err(e @ ConfigError::Syntax { .. }) => match other() {
             Some(l) => Err(ConfigError::WrongKind {
                 file: file.to_path_buf(),
                 expected,
@@ -198,27 +204,29 @@ pub(crate) fn checked_kind<T>(
             None => Err(e),
         },
         Err(e) => Err(e),
-        Ok(value) => match (empty(&value), other) {
-            (None, _) => Ok(value),
-            (Some(_), Some(l)) => Err(ConfigError::WrongKind {
-                file: file.to_path_buf(),
-                expected,
-                found: l.to_string(),
-                detail: None,
-            }),
-            (Some((files, what, hint)), None) => Err(ConfigError::NothingToCheck {
-                file: file.to_path_buf(),
-                what: match files {
-                    0 | 1 => format!("no {what} in it: nothing to check ({hint})"),
-                    2 => format!(
-                        "no {what} in it or the file it includes: nothing to check ({hint})"
-                    ),
-                    n => format!(
-                        "no {what} in it or the {} files it includes: nothing to check ({hint})",
-                        n - 1
-                    ),
-                },
-            }),
+        Ok(value) => match empty(&value) {
+            None => Ok(value),
+            Some(missing) => match (missing, other()) {
+                (_, Some(l)) => Err(ConfigError::WrongKind {
+                    file: file.to_path_buf(),
+                    expected,
+                    found: l.to_string(),
+                    detail: None,
+                }),
+                ((files, what, hint), None) => Err(ConfigError::NothingToCheck {
+                    file: file.to_path_buf(),
+                    what: match files {
+                        0 | 1 => format!("no {what} in it: nothing to check ({hint})"),
+                        2 => format!(
+                            "no {what} in it or the file it includes: nothing to check ({hint})"
+                        ),
+                        n => format!(
+                            "no {what} in it or the {} files it includes: nothing to check ({hint})",
+                            n - 1
+                        ),
+                    },
+                }),
+            },
         },
     }
 }
