@@ -825,7 +825,7 @@ Timeout 300
             )
             .with(
                 "/etc/apache2/ports.conf",
-                "Listen 127.0.0.1:8080\n<IfModule ssl_module>\n\tListen 127.0.0.1:8443\n</IfModule>\nListen 9000\n",
+                "Listen 127.0.0.1:8080\n<IfModule ssl_module>\n\tListen 127.0.0.1:8443\n</IfModule>\nListen 9000\nListen ${EXTRA_PORT}\n",
             )
             .with(
                 "/etc/apache2/sites-enabled/wiki.conf",
@@ -840,6 +840,7 @@ Timeout 300
         assert_eq!(c.bound_address(8080), Some("127.0.0.1"));
         assert_eq!(c.bound_address(8443), Some("127.0.0.1"));
         assert_eq!(c.bound_address(9000), None);
+        assert_eq!(c.listens.len(), 3, "a port in a variable is left out");
         assert_eq!(c.listens[1].source.to_string(), "ports.conf:3");
         let r = &c.vhosts[0].redirects;
         assert_eq!(
