@@ -3,7 +3,8 @@
 //! followed with globs (relative to `ServerRoot`, else the main file's directory), and the parts trustpath
 //! reads: each `<VirtualHost>`'s addresses, names, `SSLEngine`, `SSLCertificateFile`/`KeyFile`/`ChainFile`,
 //! `ProxyPass`/`ProxyPassReverse` (also inside `<Location>`), `RewriteRule … [P]` with their
-//! `RewriteCond`s, and the timeouts (`Timeout`, `ProxyTimeout`, `timeout=`).
+//! `RewriteCond`s, the redirects it answers itself (`Redirect*`, `RedirectMatch`, `RewriteRule … [R]`),
+//! the timeouts (`Timeout`, `ProxyTimeout`, `timeout=`), and the `Listen` addresses.
 //!
 //! `<IfModule>`, `<IfDefine>`, `<IfVersion>` and the like are read as if their condition held: a check
 //! should see what the admin wrote.

@@ -2,7 +2,8 @@
 //! escapes, `#` comments, `;`-terminated directives, `{ … }` blocks, `${var}` inside words), `include`
 //! followed with globs relative to the configuration's directory (the prefix nginx resolves them against),
 //! and the parts trustpath reads: `upstream` blocks and `server` blocks with their `listen`s, names,
-//! certificate files and `location`s (proxy target, WebSocket headers, read timeout).
+//! certificate files, `location`s (proxy target, WebSocket headers, read timeout) and the redirects they
+//! answer themselves (`return 301 URL;`, `rewrite … redirect;`).
 //!
 //! The tokenizer is a pure function of text ([`parse_text`]); [`load`] reads files through a
 //! [`Loader`]. Inheritance follows nginx: `proxy_http_version`, `proxy_read_timeout` and the
