@@ -103,8 +103,13 @@ impl FixArgs {
 
 /// A `--timeout SECONDS` value, checked.
 pub fn timeout(seconds: f64) -> Result<std::time::Duration> {
-    if !(seconds > 0.0 && seconds.is_finite()) {
-        anyhow::bail!("--timeout must be a positive number of seconds");
+    self::seconds("--timeout", seconds)
+}
+
+/// The option `name`'s value as a duration: a positive, finite number of seconds (at most a year).
+pub fn seconds(name: &str, seconds: f64) -> Result<std::time::Duration> {
+    if !(seconds > 0.0 && seconds.is_finite() && seconds <= 365.0 * 86_400.0) {
+        anyhow::bail!("{name} must be a positive number of seconds");
     }
     Ok(std::time::Duration::from_secs_f64(seconds))
 }

@@ -53,6 +53,10 @@ pub struct CheckArgs {
     /// Seconds allowed for each connection, handshake and HTTP exchange.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub timeout: f64,
+    /// Seconds allowed for one endpoint's whole check (connection, every request and redirect, the
+    /// WebSocket upgrade); an endpoint still busy then is a `timeout` finding naming where it stopped.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub deadline: f64,
     /// Warn about certificates that expire within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub warn_days: u32,
@@ -67,6 +71,7 @@ pub struct CheckArgs {
 /// Runs `trustpath check`.
 pub fn run(args: CheckArgs, clock: Clock) -> Result<u8> {
     let timeout = args::timeout(args.timeout)?;
+    let deadline = args::seconds("--deadline", args.deadline)?;
     let deployment = match &args.deployment {
         Some(path) => Some(model::load(path)?),
         None => None,
@@ -87,6 +92,7 @@ pub fn run(args: CheckArgs, clock: Clock) -> Result<u8> {
         file: args.deployment.as_ref().map(|p| p.display().to_string()),
         deployment,
         timeout,
+        deadline,
         warn_days: args.warn_days,
     };
     let run = check::check(plan, clock)?;

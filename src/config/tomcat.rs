@@ -194,14 +194,30 @@ impl ServerXml {
     }
 }
 
-/// Reads `server.xml`.
+/// Reads `server.xml`. A file that is not XML, or whose root is not `<Server>`, is refused as the wrong
+/// kind of file; a `<Server>` without any `<Connector>` as nothing to check.
 pub fn load(loader: &dyn Loader, path: &Path) -> Result<ServerXml, ConfigError> {
     let text = loader.read(path).map_err(|source| ConfigError::Read {
         at: None,
         path: path.to_path_buf(),
         source,
     })?;
-    parse_text(&text, path)
+    let read = parse_text(&text, path);
+    super::checked_kind(
+        loader,
+        path,
+        (
+            super::expected::TOMCAT,
+            "XML",
+            super::kind::Looks::TomcatServerXml,
+        ),
+        read,
+        |x: &ServerXml| {
+            x.connectors
+                .is_empty()
+                .then_some((1, "`<Connector>`", "Tomcat would serve nothing"))
+        },
+    )
 }
 
 /// Parses `server.xml` text read from `path`.

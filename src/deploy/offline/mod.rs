@@ -74,7 +74,7 @@ pub fn check_offline(
     }
     if let Some(a) = &configs.apache {
         for v in &a.vhosts {
-            cx.certificates(&[front::apache_front(v, &a.server_root)]);
+            cx.certificates(&[front::apache_front(v, a)]);
             cx.apache_websocket(v);
         }
     }

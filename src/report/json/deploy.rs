@@ -133,25 +133,23 @@ impl From<&HttpOutcome> for HttpJson {
     }
 }
 
-/// One request of a redirect chain and what came back (the body itself is not printed).
+/// One request of a redirect chain and what came back (the body itself is not printed). Every field is
+/// present, `null` when absent, as the README documents.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct HopJson {
     /// The URL requested.
     url: String,
     /// The status; null when no answer was read.
     status: Option<u16>,
-    /// The `Location` header (left out when none).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The `Location` header; null when none.
     location: Option<String>,
-    /// The cookies set (left out when none).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The cookies set (empty when none).
     set_cookies: Vec<CookieJson>,
     /// Whether the page holds a login form.
     login_form: bool,
     /// The start of the body.
     body_excerpt: String,
-    /// Why the request failed (left out when it did not).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why the request failed; null when it did not.
     error: Option<String>,
 }
 
@@ -178,14 +176,11 @@ pub struct CookieJson {
     secure: bool,
     /// The `HttpOnly` attribute.
     http_only: bool,
-    /// The `SameSite` attribute (left out when not set).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The `SameSite` attribute; null when not set.
     same_site: Option<String>,
-    /// The `Domain` attribute (left out when not set).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The `Domain` attribute; null when not set.
     domain: Option<String>,
-    /// The `Path` attribute (left out when not set).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The `Path` attribute; null when not set.
     path: Option<String>,
     /// Whether the cookie is being cleared (expired or empty).
     cleared: bool,
@@ -205,24 +200,21 @@ impl From<&SetCookie> for CookieJson {
     }
 }
 
-/// A WebSocket upgrade attempt and its answer.
+/// A WebSocket upgrade attempt and its answer; `accept`, `body_excerpt` and `error` are `null` when
+/// absent (no answer, a `101`, a completed exchange).
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct WebsocketJson {
     /// The URL the upgrade was requested on.
     url: String,
     /// The status; null when no answer was read.
     status: Option<u16>,
-    /// The `Sec-WebSocket-Accept` check (left out when no answer was read).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The `Sec-WebSocket-Accept` check; null when no answer was read.
     accept: Option<AcceptJson>,
-    /// The answer's headers as `[name, value]` pairs, cookie values replaced by `…` (left out when none).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The answer's headers as `[name, value]` pairs, cookie values replaced by `…` (empty when none).
     headers: Vec<(String, String)>,
-    /// The start of the body of an answer other than 101 (left out when empty).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    body_excerpt: String,
-    /// Why no answer was read (left out when one was).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The start of the body of an answer other than 101; null when there is none.
+    body_excerpt: Option<String>,
+    /// Why no answer was read; null when one was.
     error: Option<String>,
 }
 
@@ -233,7 +225,7 @@ impl From<&WebsocketOutcome> for WebsocketJson {
             status: w.status,
             accept: w.accept.as_ref().map(AcceptJson::from),
             headers: w.headers.clone(),
-            body_excerpt: w.body_excerpt.clone(),
+            body_excerpt: (!w.body_excerpt.is_empty()).then(|| w.body_excerpt.clone()),
             error: w.error.as_ref().map(ToString::to_string),
         }
     }

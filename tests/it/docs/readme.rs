@@ -205,3 +205,45 @@ tests:
             .current_dir(dir.path()),
     );
 }
+
+#[test]
+fn the_readme_check_json_example_documents_every_part_of_the_document() {
+    use crate::support::json_doc::{Shape, check_shape, compare, paths};
+    let shape = check_shape();
+    let fields = paths(&shape);
+    for needed in [
+        ".endpoints[].http[].hops[].location",
+        ".endpoints[].http[].hops[].set_cookies[].same_site",
+        ".endpoints[].http[].hops[].error",
+        ".endpoints[].websocket.accept",
+        ".endpoints[].websocket.body_excerpt",
+        ".endpoints[].websocket.error",
+        ".endpoints[].probe.verdicts.java.path[].alias",
+        ".chains[].not_after_rfc3339",
+        ".configs[].finding.remediation",
+    ] {
+        assert!(fields.contains(needed), "{needed} not in {fields:#?}");
+    }
+    // The top-level fields are all in the one example document: none is optional.
+    let Shape::Object(top) = &shape else {
+        panic!("not an object")
+    };
+    assert!(top.values().all(|(_, required)| *required));
+
+    // A document missing a field, or with one the README does not name, is told apart.
+    let mut seen = std::collections::BTreeSet::new();
+    let hop = serde_json::json!({"url": "https://w.test/", "status": 200, "set_cookies": [],
+        "login_form": false, "body_excerpt": "", "error": null, "extra": 1});
+    let live = serde_json::json!({"endpoints": [{"http": [{"path": "/", "hops": [hop]}]}]});
+    let problems = compare(&live, &shape, &mut seen);
+    assert!(
+        problems
+            .contains(&".endpoints[].http[].hops[].location: documented but missing".to_owned()),
+        "{problems:#?}"
+    );
+    assert!(
+        problems.contains(&".endpoints[].http[].hops[].extra: not documented".to_owned()),
+        "{problems:#?}"
+    );
+    assert!(seen.contains(".endpoints[].http[].hops[].error"));
+}

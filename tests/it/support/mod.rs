@@ -1,13 +1,17 @@
 //! Shared test support: finding real tools (keytool, java, openssl, nginx), skipping with a message when
 //! one is absent (a failure when `TRUSTPATH_REQUIRE_TOOLS=1`, as in CI), and running the JVM as the judge.
 
+pub mod apache;
 pub mod certs;
 pub mod formats;
 pub mod golden;
 pub mod javastore;
+pub mod json_doc;
 pub mod jvm_batch;
 pub mod nginx;
+pub mod process;
 pub mod serve;
+pub mod tomcat;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,11 +29,17 @@ pub fn have_tool(tool: &str) -> bool {
         .output()
         .map(|o| o.status.success() || !o.stderr.is_empty() || !o.stdout.is_empty())
         .unwrap_or(false);
+    require(tool, found)
+}
+
+/// `found`, after saying so when it is false: panics under `TRUSTPATH_REQUIRE_TOOLS=1`, else prints a
+/// skip notice naming `tool`.
+pub fn require(tool: &str, found: bool) -> bool {
     if !found {
         if std::env::var("TRUSTPATH_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
-            panic!("{tool} is required (TRUSTPATH_REQUIRE_TOOLS=1) but was not found on PATH");
+            panic!("{tool} is required (TRUSTPATH_REQUIRE_TOOLS=1) but was not found");
         }
-        eprintln!("SKIPPED: {tool} not found on PATH");
+        eprintln!("SKIPPED: {tool} not found");
     }
     found
 }
