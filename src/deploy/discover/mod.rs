@@ -46,6 +46,100 @@ pub(super) struct Plan {
     pub(super) header: Vec<String>,
     pub(super) public_names: Vec<(String, String)>,
     pub(super) endpoints: Vec<Planned>,
+    /// `[jvm]` from the app's start script and bundled JRE, when they say anything.
+    pub(super) jvm: Option<JvmPlan>,
+}
+
+/// `[jvm]` as found: each value with the line it came from, and comment lines for what the deployment
+/// file does not take as a value (the password, the outbound proxy, AIA fetching, values naming a
+/// variable).
+#[derive(Debug, Default)]
+pub(super) struct JvmPlan {
+    /// `truststore`, and where it came from.
+    pub(super) truststore: Option<(String, String)>,
+    /// `java_home`, and where it came from.
+    pub(super) java_home: Option<(String, String)>,
+    /// Comment lines written after the values.
+    pub(super) notes: Vec<String>,
+}
+
+impl JvmPlan {
+    /// `[jvm]` from the JVM settings, or `None` when they give nothing to write.
+    fn from_settings(s: &crate::config::setenv::JvmSettings) -> Option<JvmPlan> {
+        let mut plan = JvmPlan::default();
+        let at = |p: &crate::config::setenv::Property| format!("{} -D{}", p.source, p.name);
+        if let Some(p) = s.get("javax.net.ssl.trustStore") {
+            if p.unresolved {
+                plan.notes.push(format!(
+                    "EDIT: {} is {}, which names a variable the script does not set: write the file as truststore = \"…\"",
+                    at(p),
+                    p.value
+                ));
+            } else {
+                plan.truststore = Some((p.value.clone(), at(p)));
+            }
+        }
+        match (&s.java_home, &s.bundled_jre) {
+            (Some((home, source)), _) => {
+                plan.java_home = Some((home.clone(), format!("{source} JRE_HOME/JAVA_HOME")));
+            }
+            (None, Some(jre)) => {
+                plan.java_home = Some((
+                    jre.display().to_string(),
+                    "the JRE bundled with the install (jre/ beside bin/ and conf/), as no start script names another".to_owned(),
+                ));
+            }
+            (None, None) => {}
+        }
+        if let Some(p) = s.get("javax.net.ssl.trustStoreType") {
+            plan.notes.push(format!(
+                "{}: the truststore's type is {} (trustpath reads the type from the file)",
+                at(p),
+                p.value
+            ));
+        }
+        if let Some(p) = s.get("javax.net.ssl.trustStorePassword") {
+            plan.notes.push(format!(
+                "{}: the truststore's password is set there (not copied here); certificates are read without it, or export it and uncomment:",
+                at(p)
+            ));
+            plan.notes
+                .push("storepass_env = \"TRUSTSTORE_PASSWORD\"".to_owned());
+        }
+        let host = s.get("https.proxyHost");
+        let port = s.get("https.proxyPort");
+        if let Some(h) = host {
+            let (port, where_port) = match port {
+                Some(p) => (p.value.clone(), format!(", {}", at(p))),
+                None => (
+                    "443".to_owned(),
+                    " (no https.proxyPort: the JVM uses 443)".to_owned(),
+                ),
+            };
+            plan.notes.push(format!(
+                "{}{where_port}: the app's outbound HTTPS goes through the proxy {}:{port}",
+                at(h),
+                h.value
+            ));
+            if let Some(n) = s.get("http.nonProxyHosts") {
+                plan.notes
+                    .push(format!("{}: except for {}", at(n), n.value));
+            }
+        }
+        if let Some(p) = s.get("com.sun.security.enableAIAcaIssuers") {
+            plan.notes.push(format!(
+                "{}: {} (when true, the JVM fetches a missing intermediate from the certificate's caIssuers URL)",
+                at(p),
+                p.value
+            ));
+        }
+        for p in s.with_prefix("synchrony.") {
+            plan.notes.push(format!("{}: {}", at(p), p.value));
+        }
+        plan.notes.extend(s.notes.iter().cloned());
+        (plan.truststore.is_some() || plan.java_home.is_some() || !plan.notes.is_empty())
+            .then_some(plan)
+    }
 }
 
 impl Plan {
@@ -157,6 +251,7 @@ pub fn discover(configs: &Configs) -> Discovered {
         }
     }
 
+    plan.jvm = configs.jvm.as_ref().and_then(JvmPlan::from_settings);
     render(plan, configs)
 }
 
@@ -745,7 +840,11 @@ fn render(plan: Plan, configs: &Configs) -> Discovered {
         name: Some(name),
         public_names: plan.public_names.iter().map(|(n, _)| n.clone()).collect(),
         session_cookies: Vec::new(),
-        jvm: None,
+        jvm: plan.jvm.as_ref().map(|j| super::model::JvmSpec {
+            truststore: j.truststore.as_ref().map(|(t, _)| t.into()),
+            java_home: j.java_home.as_ref().map(|(h, _)| h.into()),
+            ..super::model::JvmSpec::default()
+        }),
         configs: Some(spec),
         endpoints: plan.endpoints.into_iter().map(|e| e.spec).collect(),
     };

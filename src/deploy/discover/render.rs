@@ -79,9 +79,35 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
             configs.insert(kind, value(p.display().to_string()));
         }
     }
-    configs.decor_mut().set_prefix(format!(
-        "\n{JVM_COMMENT}\n# Configuration files checked offline by `trustpath check`.\n"
-    ));
+    let offline = "# Configuration files checked offline by `trustpath check`.\n";
+    match &plan.jvm {
+        Some(jvm) if jvm.truststore.is_some() || jvm.java_home.is_some() => {
+            let mut table = Table::new();
+            table.decor_mut().set_prefix(
+                "\n# The app's JVM as its start script and install say: the truststore it uses to call\n# itself back through the proxy, the Synchrony service and other HTTPS services.\n",
+            );
+            for (key, found) in [
+                ("truststore", &jvm.truststore),
+                ("java_home", &jvm.java_home),
+            ] {
+                if let Some((v, why)) = found {
+                    table.insert(key, value(v.as_str()));
+                    decorate_key(&mut table, key, format!("# {why}\n"));
+                }
+            }
+            root.insert("jvm", Item::Table(table));
+            configs
+                .decor_mut()
+                .set_prefix(format!("{}\n{offline}", comments(&jvm.notes, "")));
+        }
+        Some(jvm) => configs.decor_mut().set_prefix(format!(
+            "\n{JVM_COMMENT}{}\n{offline}",
+            comments(&jvm.notes, "")
+        )),
+        None => configs
+            .decor_mut()
+            .set_prefix(format!("\n{JVM_COMMENT}\n{offline}")),
+    }
     root.insert("configs", Item::Table(configs));
 
     let mut endpoints = ArrayOfTables::new();
