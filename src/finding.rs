@@ -120,6 +120,11 @@ pub enum Code {
     AuthProxyRedirect,
     /// A session cookie set without `Secure` over HTTPS, or without `HttpOnly`.
     InsecureCookie,
+    /// Confluence says Synchrony is not running (`/rest/synchrony-interop/synchrony-status`): it cannot
+    /// reach Synchrony; the likely causes are named in order.
+    SynchronyStopped,
+    /// Confluence says collaborative editing is off (`/rest/synchrony-interop/status`).
+    SynchronyDisabled,
     /// A WebSocket upgrade did not get a valid `101 Switching Protocols`.
     WebsocketUpgradeFailed,
     /// A proxy location for WebSockets lacks the `Upgrade`/`Connection` headers (found in configuration).

@@ -11,7 +11,7 @@
 
 mod render;
 
-use super::model::{DeploymentFile, EndpointSpec, HttpSpec, Role};
+use super::model::{DeploymentFile, EndpointSpec, HttpSpec, Product, Role, SynchronySpec};
 use crate::config::front::{self, Front, Route, Target};
 use crate::config::tomcat::Connector;
 use crate::config::{Configs, Source};
@@ -48,6 +48,10 @@ pub(super) struct Plan {
     pub(super) endpoints: Vec<Planned>,
     /// `[jvm]` from the app's start script and bundled JRE, when they say anything.
     pub(super) jvm: Option<JvmPlan>,
+    /// `product`, and why.
+    pub(super) product: Option<(Product, String)>,
+    /// `[synchrony] service_url`, and where it came from.
+    pub(super) synchrony_service: Option<(String, String)>,
 }
 
 /// `[jvm]` as found: each value with the line it came from, and comment lines for what the deployment
@@ -252,7 +256,42 @@ pub fn discover(configs: &Configs) -> Discovered {
     }
 
     plan.jvm = configs.jvm.as_ref().and_then(JvmPlan::from_settings);
+    confluence(&mut plan, configs, &fronts);
     render(plan, configs)
+}
+
+/// Confluence, when the app JVM has `-Dsynchrony.*` settings or a proxy routes to Synchrony; its
+/// `synchrony.service.url`, when set and with no variable left in it.
+fn confluence(plan: &mut Plan, configs: &Configs, fronts: &[Front]) {
+    let settings = configs.jvm.as_ref();
+    let synchrony = settings.and_then(|s| s.with_prefix("synchrony.").first().copied());
+    let route = fronts
+        .iter()
+        .flat_map(|f| f.routes.iter())
+        .find(|r| r.synchrony());
+    plan.product = match (synchrony, route) {
+        (Some(p), _) => Some((
+            Product::Confluence,
+            format!("{} sets -D{} (Confluence's Synchrony)", p.source, p.name),
+        )),
+        (None, Some(r)) => Some((
+            Product::Confluence,
+            format!("{} proxies {} to Synchrony", r.source, r.path),
+        )),
+        (None, None) => None,
+    };
+    if let Some(p) = settings.and_then(|s| s.get("synchrony.service.url"))
+        && !p.unresolved
+        && crate::deploy::EndpointUrl::parse(&p.value).is_ok()
+    {
+        plan.synchrony_service = Some((
+            p.value.clone(),
+            format!(
+                "{} -Dsynchrony.service.url: the URL Confluence itself calls Synchrony at, checked with the app JVM's truststore as the endpoint synchrony-service",
+                p.source
+            ),
+        ));
+    }
 }
 
 /// A commented `/status` check, for the app endpoint.
@@ -838,6 +877,10 @@ fn render(plan: Plan, configs: &Configs) -> Discovered {
     let text = render::text(&plan, &name, &spec);
     let file = DeploymentFile {
         name: Some(name),
+        product: plan.product.as_ref().map(|(p, _)| *p),
+        synchrony: plan.synchrony_service.as_ref().map(|(u, _)| SynchronySpec {
+            service_url: Some(u.clone()),
+        }),
         public_names: plan.public_names.iter().map(|(n, _)| n.clone()).collect(),
         session_cookies: Vec::new(),
         jvm: plan.jvm.as_ref().map(|j| super::model::JvmSpec {

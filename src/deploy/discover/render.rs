@@ -51,6 +51,15 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
     root.insert("name", value(name));
     decorate_key(root, "name", header);
 
+    if let Some((product, why)) = &plan.product {
+        root.insert("product", value(<&str>::from(*product)));
+        decorate_key(
+            root,
+            "product",
+            format!("\n# {why}: check adds Confluence's Synchrony diagnostics.\n"),
+        );
+    }
+
     let mut names = Array::new();
     for (i, (n, _)) in plan.public_names.iter().enumerate() {
         let mut v = Value::from(n.as_str());
@@ -109,6 +118,13 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
             .set_prefix(format!("\n{JVM_COMMENT}\n{offline}")),
     }
     root.insert("configs", Item::Table(configs));
+    if let Some((url, why)) = &plan.synchrony_service {
+        let mut table = Table::new();
+        table.insert("service_url", value(url.as_str()));
+        decorate_key(&mut table, "service_url", format!("# {why}\n"));
+        table.decor_mut().set_prefix("\n");
+        root.insert("synchrony", Item::Table(table));
+    }
 
     let mut endpoints = ArrayOfTables::new();
     // Lines written after an endpoint (its commented-out checks) stand before what follows it.

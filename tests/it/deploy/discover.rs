@@ -170,6 +170,28 @@ fn a_confluence_install_fills_jvm_from_its_setenv_and_bundled_jre_with_file_and_
                 .as_path()
         )
     );
+    // The Synchrony settings make it Confluence, and synchrony.service.url the synchrony-service node.
+    assert_eq!(d.product, Some(model::Product::Confluence));
+    let service = d
+        .endpoints
+        .iter()
+        .find(|e| e.name == model::SYNCHRONY_SERVICE)
+        .unwrap();
+    assert_eq!(
+        service.url.text,
+        "https://wiki.corp.test/synchrony/heartbeat"
+    );
+    assert_eq!(service.http[0].expect_status, Some(200));
+    let app_paths: Vec<&str> = d.app().http.iter().map(|h| h.path.as_str()).collect();
+    assert_eq!(
+        app_paths,
+        [
+            "/",
+            "/rest/synchrony-interop/status",
+            "/rest/synchrony-interop/synchrony-status",
+            "/synchrony/jwt-key"
+        ]
+    );
     let text = discover::discover(&configs).text;
     for line in [
         "# bin/setenv.sh:11 -Djavax.net.ssl.trustStore\ntruststore = ",

@@ -8,3 +8,4 @@ mod discover;
 mod http_exchange;
 mod nginx_proxy;
 mod offline;
+mod synchrony;
