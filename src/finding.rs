@@ -125,6 +125,9 @@ pub enum Code {
     SynchronyStopped,
     /// Confluence says collaborative editing is off (`/rest/synchrony-interop/status`).
     SynchronyDisabled,
+    /// A single-sign-on cookie (`crowd.token_key`) is scoped so that it does not reach every host that
+    /// uses it, or the apps scope it differently.
+    SsoCookieDomain,
     /// A WebSocket upgrade did not get a valid `101 Switching Protocols`.
     WebsocketUpgradeFailed,
     /// A proxy location for WebSockets lacks the `Upgrade`/`Connection` headers (found in configuration).

@@ -92,6 +92,10 @@ pub fn assemble(
             }
         })
         .collect();
+    for (index, f) in super::sso::findings(d, &endpoints) {
+        endpoints[index].findings.push(f);
+        finding::sort(&mut endpoints[index].findings);
+    }
     let synchrony = super::synchrony::findings(d, &endpoints);
     if let Some(app) = endpoints
         .iter_mut()

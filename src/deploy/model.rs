@@ -21,6 +21,9 @@ pub const DEFAULT_SESSION_COOKIES: &[&str] = &[
     "seraph.rememberme.cookie",
 ];
 
+/// Crowd's single-sign-on cookie, checked on every deployment.
+pub const SSO_COOKIE: &str = "crowd.token_key";
+
 /// Most redirects followed from one request.
 pub const MAX_REDIRECTS: usize = 10;
 
@@ -112,6 +115,10 @@ pub struct DeploymentFile {
     /// seraph.rememberme.cookie always are).
     #[serde(default)]
     pub session_cookies: Vec<String>,
+    /// Single-sign-on cookies whose `Domain` must cover every host that uses them (`crowd.token_key`
+    /// always is one).
+    #[serde(default)]
+    pub sso_cookies: Vec<String>,
     /// The app JVM's truststore.
     pub jvm: Option<JvmSpec>,
     /// Server configuration files checked offline.
@@ -185,6 +192,8 @@ pub struct Deployment {
     pub public_names: Vec<String>,
     /// Session cookie names (defaults first), matched case-sensitively as browsers do.
     pub session_cookies: Vec<String>,
+    /// Single-sign-on cookie names (`crowd.token_key` first).
+    pub sso_cookies: Vec<String>,
     /// The app JVM's truststore, paths resolved.
     pub jvm: JvmSpec,
     /// Configuration files, paths resolved.
@@ -475,6 +484,12 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, Invalid
             session_cookies.push(c);
         }
     }
+    let mut sso_cookies = vec![SSO_COOKIE.to_owned()];
+    for c in file.sso_cookies {
+        if !sso_cookies.contains(&c) {
+            sso_cookies.push(c);
+        }
+    }
     let resolve = |p: Option<PathBuf>| p.map(|p| base.join(p));
     let jvm = file.jvm.unwrap_or_default();
     let jvm = JvmSpec {
@@ -508,6 +523,7 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, Invalid
         synchrony_service,
         public_names,
         session_cookies,
+        sso_cookies,
         jvm,
         configs,
         endpoints,

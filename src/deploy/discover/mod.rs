@@ -883,6 +883,7 @@ fn render(plan: Plan, configs: &Configs) -> Discovered {
         }),
         public_names: plan.public_names.iter().map(|(n, _)| n.clone()).collect(),
         session_cookies: Vec::new(),
+        sso_cookies: Vec::new(),
         jvm: plan.jvm.as_ref().map(|j| super::model::JvmSpec {
             truststore: j.truststore.as_ref().map(|(t, _)| t.into()),
             java_home: j.java_home.as_ref().map(|(h, _)| h.into()),

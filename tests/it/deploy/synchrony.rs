@@ -14,8 +14,8 @@ use crate::support::formats;
 use crate::support::serve::free_port;
 
 /// A plain HTTP server on 127.0.0.1 answering each request head with `answer(path)`; stopped on drop.
-struct Stub {
-    port: u16,
+pub(super) struct Stub {
+    pub(super) port: u16,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -30,7 +30,7 @@ impl Drop for Stub {
     }
 }
 
-fn stub(answer: impl Fn(&str) -> String + Send + 'static) -> Stub {
+pub(super) fn stub(answer: impl Fn(&str) -> String + Send + 'static) -> Stub {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let stop = Arc::new(AtomicBool::new(false));
@@ -62,7 +62,7 @@ fn stub(answer: impl Fn(&str) -> String + Send + 'static) -> Stub {
     }
 }
 
-fn response(status: &str, headers: &str, body: &str) -> String {
+pub(super) fn response(status: &str, headers: &str, body: &str) -> String {
     format!(
         "HTTP/1.1 {status}\r\nContent-Length: {}\r\n{headers}Connection: close\r\n\r\n{body}",
         body.len()
