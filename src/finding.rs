@@ -134,6 +134,9 @@ pub enum Code {
     WebsocketHeadersMissing,
     /// A proxy read timeout shorter than a minute on a WebSocket location.
     WebsocketIdleTimeout,
+    /// A proxy passes requests to the app without the client's address (`X-Forwarded-For`), so the app
+    /// and Crowd SSO see the proxy as every client (found in configuration).
+    ForwardedForMissing,
     /// Tomcat's proxyName/proxyPort/scheme/secure disagree with what the proxy listens on.
     ProxyMismatch,
     /// A keystore named in configuration cannot be opened (missing file, wrong password or type).
