@@ -125,6 +125,9 @@ pub enum Code {
     SynchronyStopped,
     /// Confluence says collaborative editing is off (`/rest/synchrony-interop/status`).
     SynchronyDisabled,
+    /// A real-time-collaboration port is laid out differently from the app (HTTP, HTTPS, or HTTP + SSL:
+    /// TLS at the proxy, HTTP behind it), or served under another name than the base URL's host.
+    RtcModeMismatch,
     /// A single-sign-on cookie (`crowd.token_key`) is scoped so that it does not reach every host that
     /// uses it, or the apps scope it differently.
     SsoCookieDomain,

@@ -92,7 +92,10 @@ pub fn assemble(
             }
         })
         .collect();
-    for (index, f) in super::sso::findings(d, &endpoints) {
+    for (index, f) in super::rtc::findings(d)
+        .into_iter()
+        .chain(super::sso::findings(d, &endpoints))
+    {
         endpoints[index].findings.push(f);
         finding::sort(&mut endpoints[index].findings);
     }

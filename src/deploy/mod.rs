@@ -10,7 +10,7 @@
 //! not covered, the app's JVM not trusting its own public URL, chains compared), and [`assemble`] joins
 //! them into the [`run::DeploymentRun`] that `report` prints; for `product = "confluence"`, [`synchrony`]
 //! reads Confluence's own Synchrony diagnostics with the rest, and [`sso`] judges the single-sign-on
-//! cookie's scope across every host that set it. [`offline`] judges the configurations
+//! cookie's scope across every host that set it, [`rtc`] an RTC port's layout against the app's. [`offline`] judges the configurations
 //! themselves (keystores, certificate files, WebSocket proxying, Tomcat against its proxy).
 
 pub mod assemble;
@@ -20,6 +20,7 @@ pub mod discover;
 pub mod model;
 pub mod observe;
 pub mod offline;
+pub mod rtc;
 pub mod run;
 pub mod sso;
 pub mod synchrony;
