@@ -120,12 +120,26 @@ pub enum Code {
     AuthProxyRedirect,
     /// A session cookie set without `Secure` over HTTPS, or without `HttpOnly`.
     InsecureCookie,
+    /// Confluence says Synchrony is not running (`/rest/synchrony-interop/synchrony-status`): it cannot
+    /// reach Synchrony; the likely causes are named in order.
+    SynchronyStopped,
+    /// Confluence says collaborative editing is off (`/rest/synchrony-interop/status`).
+    SynchronyDisabled,
+    /// A real-time-collaboration port is laid out differently from the app (HTTP, HTTPS, or HTTP + SSL:
+    /// TLS at the proxy, HTTP behind it), or served under another name than the base URL's host.
+    RtcModeMismatch,
+    /// A single-sign-on cookie (`crowd.token_key`) is scoped so that it does not reach every host that
+    /// uses it, or the apps scope it differently.
+    SsoCookieDomain,
     /// A WebSocket upgrade did not get a valid `101 Switching Protocols`.
     WebsocketUpgradeFailed,
     /// A proxy location for WebSockets lacks the `Upgrade`/`Connection` headers (found in configuration).
     WebsocketHeadersMissing,
     /// A proxy read timeout shorter than a minute on a WebSocket location.
     WebsocketIdleTimeout,
+    /// A proxy passes requests to the app without the client's address (`X-Forwarded-For`), so the app
+    /// and Crowd SSO see the proxy as every client (found in configuration).
+    ForwardedForMissing,
     /// Tomcat's proxyName/proxyPort/scheme/secure disagree with what the proxy listens on.
     ProxyMismatch,
     /// A keystore named in configuration cannot be opened (missing file, wrong password or type).

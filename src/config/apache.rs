@@ -79,6 +79,9 @@ pub struct VirtualHost {
     pub proxy_timeout: Option<Located<u64>>,
     /// `Timeout` (own or global), seconds.
     pub timeout: Option<Located<u64>>,
+    /// `ProxyAddHeaders` (own or global) as written (`On` by default: mod_proxy adds
+    /// `X-Forwarded-For`, `X-Forwarded-Host` and `X-Forwarded-Server`).
+    pub proxy_add_headers: Option<Located<String>>,
 }
 
 impl VirtualHost {
@@ -443,6 +446,7 @@ fn split_args(line: &str, at: &Source) -> Result<Vec<String>, ConfigError> {
 struct Globals {
     proxy_timeout: Option<Located<u64>>,
     timeout: Option<Located<u64>>,
+    proxy_add_headers: Option<Located<String>>,
 }
 
 fn interpret(directives: &[Directive]) -> Result<ApacheConfig, ConfigError> {
@@ -517,6 +521,7 @@ fn walk_globals(directives: &[Directive], g: &mut Globals) -> Result<(), ConfigE
             Some(_) => {}
             None if d.is("Timeout") => g.timeout = Some(seconds(d)?),
             None if d.is("ProxyTimeout") => g.proxy_timeout = Some(seconds(d)?),
+            None if d.is("ProxyAddHeaders") => g.proxy_add_headers = located(d),
             None => {}
         }
     }
@@ -571,6 +576,7 @@ fn vhost(d: &Directive, block: &[Directive], g: &Globals) -> Result<VirtualHost,
         redirects: Vec::new(),
         proxy_timeout: g.proxy_timeout.clone(),
         timeout: g.timeout.clone(),
+        proxy_add_headers: g.proxy_add_headers.clone(),
     };
     vhost_body(block, None, &mut v, &mut Vec::new())?;
     Ok(v)
@@ -616,6 +622,7 @@ fn vhost_body(
             "sslcertificatechainfile" => v.chain_file = located(d),
             "timeout" => v.timeout = Some(seconds(d)?),
             "proxytimeout" => v.proxy_timeout = Some(seconds(d)?),
+            "proxyaddheaders" => v.proxy_add_headers = located(d),
             "proxypass" | "proxypassreverse" => {
                 let (path, url, rest) = match (location, d.args.as_slice()) {
                     (Some(loc), [url, rest @ ..]) if !url.starts_with('/') || rest.is_empty() => {

@@ -7,7 +7,8 @@
 //! they name) are read through a [`loader::Loader`], so tests feed text; nginx and Apache share one
 //! directive tree and one reader of includes ([`directive`]). [`front`] is the proxy-neutral
 //! view (a TLS or plain listener with its names, certificate files and routes) of nginx servers and
-//! Apache virtual hosts.
+//! Apache virtual hosts. [`setenv`] reads the app JVM's settings from Tomcat's start script beside
+//! `server.xml`.
 
 pub mod apache;
 pub mod directive;
@@ -15,6 +16,7 @@ pub mod front;
 pub mod kind;
 pub mod loader;
 pub mod nginx;
+pub mod setenv;
 pub mod tomcat;
 
 use std::path::PathBuf;
@@ -95,6 +97,9 @@ pub struct Configs {
     pub nginx: Option<nginx::NginxConfig>,
     /// Apache httpd's configuration, includes followed.
     pub apache: Option<apache::ApacheConfig>,
+    /// The app's JVM settings (`bin/setenv.sh` and the bundled JRE beside `server.xml`'s `conf/`), read
+    /// when `server.xml` is.
+    pub jvm: Option<setenv::JvmSettings>,
 }
 
 /// Why configuration files could not be read.
@@ -248,12 +253,17 @@ pub fn load(spec: &ConfigFiles) -> Result<Configs, ConfigError> {
 
 /// Reads every configuration `spec` names through `loader`.
 pub fn load_with(loader: &dyn Loader, spec: &ConfigFiles) -> Result<Configs, ConfigError> {
+    let tomcat = spec
+        .tomcat
+        .as_deref()
+        .map(|p| tomcat::load(loader, p))
+        .transpose()?;
+    let jvm = tomcat
+        .as_ref()
+        .map(|t| setenv::load(loader, &t.catalina_base));
     Ok(Configs {
-        tomcat: spec
-            .tomcat
-            .as_deref()
-            .map(|p| tomcat::load(loader, p))
-            .transpose()?,
+        tomcat,
+        jvm,
         nginx: spec
             .nginx
             .as_deref()

@@ -57,7 +57,7 @@ pub fn assemble(
         .collect();
     let cross = cross::check(d, &seen, name_probes, store);
 
-    let endpoints = d
+    let mut endpoints: Vec<DeployedEndpoint> = d
         .endpoints
         .iter()
         .zip(reports)
@@ -92,6 +92,22 @@ pub fn assemble(
             }
         })
         .collect();
+    for (index, f) in super::rtc::findings(d)
+        .into_iter()
+        .chain(super::sso::findings(d, &endpoints))
+    {
+        endpoints[index].findings.push(f);
+        finding::sort(&mut endpoints[index].findings);
+    }
+    let synchrony = super::synchrony::findings(d, &endpoints);
+    if let Some(app) = endpoints
+        .iter_mut()
+        .find(|e| e.role == super::model::Role::App)
+        && !synchrony.is_empty()
+    {
+        app.findings.extend(synchrony);
+        finding::sort(&mut app.findings);
+    }
     Live {
         endpoints,
         names: cross.names,

@@ -8,7 +8,9 @@
 //! pure steps judge: `judge` the chains, [`web`] the exchanges (redirects to a login host, insecure
 //! session cookies, failed upgrades), [`cross`] what needs several endpoints at once (mixed schemes, names
 //! not covered, the app's JVM not trusting its own public URL, chains compared), and [`assemble`] joins
-//! them into the [`run::DeploymentRun`] that `report` prints. [`offline`] judges the configurations
+//! them into the [`run::DeploymentRun`] that `report` prints; for `product = "confluence"`, [`synchrony`]
+//! reads Confluence's own Synchrony diagnostics with the rest, and [`sso`] judges the single-sign-on
+//! cookie's scope across every host that set it, [`rtc`] an RTC port's layout against the app's. [`offline`] judges the configurations
 //! themselves (keystores, certificate files, WebSocket proxying, Tomcat against its proxy).
 
 pub mod assemble;
@@ -18,7 +20,10 @@ pub mod discover;
 pub mod model;
 pub mod observe;
 pub mod offline;
+pub mod rtc;
 pub mod run;
+pub mod sso;
+pub mod synchrony;
 pub mod web;
 
 pub use model::{Deployment, Endpoint, EndpointUrl, Role, Scheme};

@@ -21,6 +21,9 @@ pub const DEFAULT_SESSION_COOKIES: &[&str] = &[
     "seraph.rememberme.cookie",
 ];
 
+/// Crowd's single-sign-on cookie, checked on every deployment.
+pub const SSO_COOKIE: &str = "crowd.token_key";
+
 /// Most redirects followed from one request.
 pub const MAX_REDIRECTS: usize = 10;
 
@@ -72,12 +75,39 @@ impl Role {
     }
 }
 
+/// The product the app is, when the file names it: it adds the product's own diagnostics to `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, strum::IntoStaticStr, strum::EnumIter)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Product {
+    /// Confluence: the Synchrony interop requests and `synchrony.service.url`.
+    Confluence,
+    /// Jira.
+    Jira,
+}
+
+/// `[synchrony]`: how the app itself reaches Synchrony.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SynchronySpec {
+    /// The app JVM's `-Dsynchrony.service.url` (`http://127.0.0.1:8091/synchrony/v1`): probed, and
+    /// judged with the app JVM's truststore, as the app's own connection to Synchrony.
+    pub service_url: Option<String>,
+}
+
+/// The name of the endpoint `check` adds for `[synchrony] service_url`.
+pub const SYNCHRONY_SERVICE: &str = "synchrony-service";
+
 /// The deployment file as written (every field optional where the format allows).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentFile {
     /// A label for the report.
     pub name: Option<String>,
+    /// The product (`confluence`, `jira`).
+    pub product: Option<Product>,
+    /// How the app reaches Synchrony.
+    pub synchrony: Option<SynchronySpec>,
     /// The names users type (`wiki.example.com`); each must be covered by what the public endpoints serve.
     #[serde(default)]
     pub public_names: Vec<String>,
@@ -85,6 +115,10 @@ pub struct DeploymentFile {
     /// seraph.rememberme.cookie always are).
     #[serde(default)]
     pub session_cookies: Vec<String>,
+    /// Single-sign-on cookies whose `Domain` must cover every host that uses them (`crowd.token_key`
+    /// always is one).
+    #[serde(default)]
+    pub sso_cookies: Vec<String>,
     /// The app JVM's truststore.
     pub jvm: Option<JvmSpec>,
     /// Server configuration files checked offline.
@@ -150,10 +184,16 @@ pub struct HttpSpec {
 pub struct Deployment {
     /// A label for the report.
     pub name: String,
+    /// The product, when named.
+    pub product: Option<Product>,
+    /// `[synchrony] service_url`, parsed.
+    pub synchrony_service: Option<EndpointUrl>,
     /// Public names, lower-cased.
     pub public_names: Vec<String>,
     /// Session cookie names (defaults first), matched case-sensitively as browsers do.
     pub session_cookies: Vec<String>,
+    /// Single-sign-on cookie names (`crowd.token_key` first).
+    pub sso_cookies: Vec<String>,
     /// The app JVM's truststore, paths resolved.
     pub jvm: JvmSpec,
     /// Configuration files, paths resolved.
@@ -444,6 +484,12 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, Invalid
             session_cookies.push(c);
         }
     }
+    let mut sso_cookies = vec![SSO_COOKIE.to_owned()];
+    for c in file.sso_cookies {
+        if !sso_cookies.contains(&c) {
+            sso_cookies.push(c);
+        }
+    }
     let resolve = |p: Option<PathBuf>| p.map(|p| base.join(p));
     let jvm = file.jvm.unwrap_or_default();
     let jvm = JvmSpec {
@@ -457,14 +503,96 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, Invalid
         nginx: resolve(configs.nginx),
         apache: resolve(configs.apache),
     };
+    let synchrony_service = file
+        .synchrony
+        .and_then(|s| s.service_url)
+        .map(|u| {
+            EndpointUrl::parse(u.trim())
+                .map_err(|e| Invalid::new(None, format!("[synchrony] service_url: {e}")))
+        })
+        .transpose()?;
+    if file.product == Some(Product::Confluence) {
+        confluence_profile(&mut endpoints);
+    }
+    if let Some(url) = &synchrony_service {
+        synchrony_service_endpoint(&mut endpoints, url);
+    }
     Ok(Deployment {
         name: file.name.unwrap_or_else(|| "deployment".to_owned()),
+        product: file.product,
+        synchrony_service,
         public_names,
         session_cookies,
+        sso_cookies,
         jvm,
         configs,
         endpoints,
     })
+}
+
+/// The paths of Confluence's Synchrony diagnostics, under the app's context path (`jwt-key` at the
+/// root, where the proxy serves Synchrony).
+pub mod confluence {
+    /// Whether collaborative editing is on (`{"synchronyEnabled": true, …}`).
+    pub const INTEROP_STATUS: &str = "/rest/synchrony-interop/status";
+    /// Whether Confluence reaches Synchrony (`{"status": "running"}`).
+    pub const SYNCHRONY_STATUS: &str = "/rest/synchrony-interop/synchrony-status";
+    /// What the editor fetches through the proxy; an authentication proxy must let it through.
+    pub const JWT_KEY: &str = "/synchrony/jwt-key";
+}
+
+/// Confluence's diagnostics: the app endpoint also GETs the Synchrony interop status and Synchrony
+/// status under its context path and `/synchrony/jwt-key` through the proxy (no expected status: they are
+/// judged by `deploy::synchrony`).
+fn confluence_profile(endpoints: &mut [Endpoint]) {
+    if let Some(app) = endpoints.iter_mut().find(|e| e.role == Role::App)
+        && !app.url.scheme.websocket()
+    {
+        let check = |path: String| HttpCheck {
+            path,
+            expect_status: None,
+            expect_body: None,
+            headers: Vec::new(),
+            follow_redirects: true,
+        };
+        if app.http.is_empty() {
+            app.http.push(check(app.url.path.clone()));
+        }
+        let context = app.url.path.trim_end_matches('/').to_owned();
+        for path in [
+            format!("{context}{}", confluence::INTEROP_STATUS),
+            format!("{context}{}", confluence::SYNCHRONY_STATUS),
+            confluence::JWT_KEY.to_owned(),
+        ] {
+            if !app.http.iter().any(|h| h.path == path) {
+                app.http.push(check(path));
+            }
+        }
+    }
+}
+
+/// `[synchrony] service_url`'s heartbeat as the `synchrony-service` node endpoint (judged, as every
+/// endpoint is, with the app JVM's truststore), unless the file has an endpoint of that name.
+fn synchrony_service_endpoint(endpoints: &mut Vec<Endpoint>, url: &EndpointUrl) {
+    if !endpoints.iter().any(|e| e.name == SYNCHRONY_SERVICE) {
+        let base = url.path.trim_end_matches('/');
+        let base = base.strip_suffix("/v1").unwrap_or(base);
+        let heartbeat = url.at_path(&format!("{base}/heartbeat"));
+        endpoints.push(Endpoint {
+            name: SYNCHRONY_SERVICE.to_owned(),
+            role: Role::Node,
+            websocket: None,
+            http: vec![HttpCheck {
+                path: heartbeat.path.clone(),
+                expect_status: Some(200),
+                expect_body: None,
+                headers: Vec::new(),
+                follow_redirects: true,
+            }],
+            url: heartbeat,
+            connect: None,
+        });
+    }
 }
 
 fn checked_path(path: &str, field: &str) -> Result<String, String> {
@@ -647,6 +775,52 @@ url = "wss://wiki.example.test/synchrony/v1/bayeux-sync1"
                 "public_names=['https://x']\n[[endpoint]]\nname='a'\nrole='app'\nurl='https://h'\n"
             )
             .contains("not a host name")
+        );
+    }
+
+    #[test]
+    fn the_confluence_profile_adds_the_interop_requests_under_the_context_and_the_service_node() {
+        let d = parse_ok(concat!(
+            "product = \"confluence\"\n[synchrony]\nservice_url = \"https://wiki.test/synchrony/v1\"\n",
+            "[[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"https://wiki.test/confluence/\"\n",
+            "[[endpoint.http]]\npath = \"/confluence/status\"\nexpect_status = 200\n",
+        ));
+        let paths: Vec<&str> = d.app().http.iter().map(|h| h.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "/confluence/status",
+                "/confluence/rest/synchrony-interop/status",
+                "/confluence/rest/synchrony-interop/synchrony-status",
+                "/synchrony/jwt-key"
+            ]
+        );
+        let service = &d.endpoints[1];
+        assert_eq!(
+            (
+                service.name.as_str(),
+                service.role,
+                service.url.text.as_str()
+            ),
+            (
+                SYNCHRONY_SERVICE,
+                Role::Node,
+                "https://wiki.test/synchrony/heartbeat"
+            )
+        );
+        // Without the product, the app gets no interop requests; the service URL is still probed.
+        let plain = parse_ok(concat!(
+            "[synchrony]\nservice_url = \"http://127.0.0.1:8091/synchrony\"\n",
+            "[[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"https://wiki.test/\"\n",
+        ));
+        assert!(plain.app().http.is_empty());
+        assert_eq!(
+            plain.endpoints[1].url.text,
+            "http://127.0.0.1:8091/synchrony/heartbeat"
+        );
+        assert!(
+            parse_err("[synchrony]\nservice_url = \"127.0.0.1:8091\"\n[[endpoint]]\nname = \"a\"\nrole = \"app\"\nurl = \"https://w.test/\"\n")
+                .contains("[synchrony] service_url")
         );
     }
 }

@@ -11,7 +11,7 @@
 
 mod render;
 
-use super::model::{DeploymentFile, EndpointSpec, HttpSpec, Role};
+use super::model::{DeploymentFile, EndpointSpec, HttpSpec, Product, Role, SynchronySpec};
 use crate::config::front::{self, Front, Route, Target};
 use crate::config::tomcat::Connector;
 use crate::config::{Configs, Source};
@@ -46,6 +46,104 @@ pub(super) struct Plan {
     pub(super) header: Vec<String>,
     pub(super) public_names: Vec<(String, String)>,
     pub(super) endpoints: Vec<Planned>,
+    /// `[jvm]` from the app's start script and bundled JRE, when they say anything.
+    pub(super) jvm: Option<JvmPlan>,
+    /// `product`, and why.
+    pub(super) product: Option<(Product, String)>,
+    /// `[synchrony] service_url`, and where it came from.
+    pub(super) synchrony_service: Option<(String, String)>,
+}
+
+/// `[jvm]` as found: each value with the line it came from, and comment lines for what the deployment
+/// file does not take as a value (the password, the outbound proxy, AIA fetching, values naming a
+/// variable).
+#[derive(Debug, Default)]
+pub(super) struct JvmPlan {
+    /// `truststore`, and where it came from.
+    pub(super) truststore: Option<(String, String)>,
+    /// `java_home`, and where it came from.
+    pub(super) java_home: Option<(String, String)>,
+    /// Comment lines written after the values.
+    pub(super) notes: Vec<String>,
+}
+
+impl JvmPlan {
+    /// `[jvm]` from the JVM settings, or `None` when they give nothing to write.
+    fn from_settings(s: &crate::config::setenv::JvmSettings) -> Option<JvmPlan> {
+        let mut plan = JvmPlan::default();
+        let at = |p: &crate::config::setenv::Property| format!("{} -D{}", p.source, p.name);
+        if let Some(p) = s.get("javax.net.ssl.trustStore") {
+            if p.unresolved {
+                plan.notes.push(format!(
+                    "EDIT: {} is {}, which names a variable the script does not set: write the file as truststore = \"…\"",
+                    at(p),
+                    p.value
+                ));
+            } else {
+                plan.truststore = Some((p.value.clone(), at(p)));
+            }
+        }
+        match (&s.java_home, &s.bundled_jre) {
+            (Some((home, source)), _) => {
+                plan.java_home = Some((home.clone(), format!("{source} JRE_HOME/JAVA_HOME")));
+            }
+            (None, Some(jre)) => {
+                plan.java_home = Some((
+                    jre.display().to_string(),
+                    "the JRE bundled with the install (jre/ beside bin/ and conf/), as no start script names another".to_owned(),
+                ));
+            }
+            (None, None) => {}
+        }
+        if let Some(p) = s.get("javax.net.ssl.trustStoreType") {
+            plan.notes.push(format!(
+                "{}: the truststore's type is {} (trustpath reads the type from the file)",
+                at(p),
+                p.value
+            ));
+        }
+        if let Some(p) = s.get("javax.net.ssl.trustStorePassword") {
+            plan.notes.push(format!(
+                "{}: the truststore's password is set there (not copied here); certificates are read without it, or export it and uncomment:",
+                at(p)
+            ));
+            plan.notes
+                .push("storepass_env = \"TRUSTSTORE_PASSWORD\"".to_owned());
+        }
+        let host = s.get("https.proxyHost");
+        let port = s.get("https.proxyPort");
+        if let Some(h) = host {
+            let (port, where_port) = match port {
+                Some(p) => (p.value.clone(), format!(", {}", at(p))),
+                None => (
+                    "443".to_owned(),
+                    " (no https.proxyPort: the JVM uses 443)".to_owned(),
+                ),
+            };
+            plan.notes.push(format!(
+                "{}{where_port}: the app's outbound HTTPS goes through the proxy {}:{port}",
+                at(h),
+                h.value
+            ));
+            if let Some(n) = s.get("http.nonProxyHosts") {
+                plan.notes
+                    .push(format!("{}: except for {}", at(n), n.value));
+            }
+        }
+        if let Some(p) = s.get("com.sun.security.enableAIAcaIssuers") {
+            plan.notes.push(format!(
+                "{}: {} (when true, the JVM fetches a missing intermediate from the certificate's caIssuers URL)",
+                at(p),
+                p.value
+            ));
+        }
+        for p in s.with_prefix("synchrony.") {
+            plan.notes.push(format!("{}: {}", at(p), p.value));
+        }
+        plan.notes.extend(s.notes.iter().cloned());
+        (plan.truststore.is_some() || plan.java_home.is_some() || !plan.notes.is_empty())
+            .then_some(plan)
+    }
 }
 
 impl Plan {
@@ -157,7 +255,43 @@ pub fn discover(configs: &Configs) -> Discovered {
         }
     }
 
+    plan.jvm = configs.jvm.as_ref().and_then(JvmPlan::from_settings);
+    confluence(&mut plan, configs, &fronts);
     render(plan, configs)
+}
+
+/// Confluence, when the app JVM has `-Dsynchrony.*` settings or a proxy routes to Synchrony; its
+/// `synchrony.service.url`, when set and with no variable left in it.
+fn confluence(plan: &mut Plan, configs: &Configs, fronts: &[Front]) {
+    let settings = configs.jvm.as_ref();
+    let synchrony = settings.and_then(|s| s.with_prefix("synchrony.").first().copied());
+    let route = fronts
+        .iter()
+        .flat_map(|f| f.routes.iter())
+        .find(|r| r.synchrony());
+    plan.product = match (synchrony, route) {
+        (Some(p), _) => Some((
+            Product::Confluence,
+            format!("{} sets -D{} (Confluence's Synchrony)", p.source, p.name),
+        )),
+        (None, Some(r)) => Some((
+            Product::Confluence,
+            format!("{} proxies {} to Synchrony", r.source, r.path),
+        )),
+        (None, None) => None,
+    };
+    if let Some(p) = settings.and_then(|s| s.get("synchrony.service.url"))
+        && !p.unresolved
+        && crate::deploy::EndpointUrl::parse(&p.value).is_ok()
+    {
+        plan.synchrony_service = Some((
+            p.value.clone(),
+            format!(
+                "{} -Dsynchrony.service.url: the URL Confluence itself calls Synchrony at, checked with the app JVM's truststore as the endpoint synchrony-service",
+                p.source
+            ),
+        ));
+    }
 }
 
 /// A commented `/status` check, for the app endpoint.
@@ -743,9 +877,18 @@ fn render(plan: Plan, configs: &Configs) -> Discovered {
     let text = render::text(&plan, &name, &spec);
     let file = DeploymentFile {
         name: Some(name),
+        product: plan.product.as_ref().map(|(p, _)| *p),
+        synchrony: plan.synchrony_service.as_ref().map(|(u, _)| SynchronySpec {
+            service_url: Some(u.clone()),
+        }),
         public_names: plan.public_names.iter().map(|(n, _)| n.clone()).collect(),
         session_cookies: Vec::new(),
-        jvm: None,
+        sso_cookies: Vec::new(),
+        jvm: plan.jvm.as_ref().map(|j| super::model::JvmSpec {
+            truststore: j.truststore.as_ref().map(|(t, _)| t.into()),
+            java_home: j.java_home.as_ref().map(|(h, _)| h.into()),
+            ..super::model::JvmSpec::default()
+        }),
         configs: Some(spec),
         endpoints: plan.endpoints.into_iter().map(|e| e.spec).collect(),
     };

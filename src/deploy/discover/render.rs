@@ -51,6 +51,15 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
     root.insert("name", value(name));
     decorate_key(root, "name", header);
 
+    if let Some((product, why)) = &plan.product {
+        root.insert("product", value(<&str>::from(*product)));
+        decorate_key(
+            root,
+            "product",
+            format!("\n# {why}: check adds Confluence's Synchrony diagnostics.\n"),
+        );
+    }
+
     let mut names = Array::new();
     for (i, (n, _)) in plan.public_names.iter().enumerate() {
         let mut v = Value::from(n.as_str());
@@ -79,10 +88,43 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
             configs.insert(kind, value(p.display().to_string()));
         }
     }
-    configs.decor_mut().set_prefix(format!(
-        "\n{JVM_COMMENT}\n# Configuration files checked offline by `trustpath check`.\n"
-    ));
+    let offline = "# Configuration files checked offline by `trustpath check`.\n";
+    match &plan.jvm {
+        Some(jvm) if jvm.truststore.is_some() || jvm.java_home.is_some() => {
+            let mut table = Table::new();
+            table.decor_mut().set_prefix(
+                "\n# The app's JVM as its start script and install say: the truststore it uses to call\n# itself back through the proxy, the Synchrony service and other HTTPS services.\n",
+            );
+            for (key, found) in [
+                ("truststore", &jvm.truststore),
+                ("java_home", &jvm.java_home),
+            ] {
+                if let Some((v, why)) = found {
+                    table.insert(key, value(v.as_str()));
+                    decorate_key(&mut table, key, format!("# {why}\n"));
+                }
+            }
+            root.insert("jvm", Item::Table(table));
+            configs
+                .decor_mut()
+                .set_prefix(format!("{}\n{offline}", comments(&jvm.notes, "")));
+        }
+        Some(jvm) => configs.decor_mut().set_prefix(format!(
+            "\n{JVM_COMMENT}{}\n{offline}",
+            comments(&jvm.notes, "")
+        )),
+        None => configs
+            .decor_mut()
+            .set_prefix(format!("\n{JVM_COMMENT}\n{offline}")),
+    }
     root.insert("configs", Item::Table(configs));
+    if let Some((url, why)) = &plan.synchrony_service {
+        let mut table = Table::new();
+        table.insert("service_url", value(url.as_str()));
+        decorate_key(&mut table, "service_url", format!("# {why}\n"));
+        table.decor_mut().set_prefix("\n");
+        root.insert("synchrony", Item::Table(table));
+    }
 
     let mut endpoints = ArrayOfTables::new();
     // Lines written after an endpoint (its commented-out checks) stand before what follows it.

@@ -2,13 +2,15 @@
 //! with the configured password and type, hold the key alias, carry a complete chain for the public
 //! name), the certificate files proxies and Tomcat serve (`certificate`: a fullchain in order, the key
 //! belongs to the leaf), WebSocket proxying (`websocket`: upgrade headers, idle timeout) and Tomcat's
-//! proxy attributes against what the proxy listens on (`proxy`).
+//! proxy attributes against what the proxy listens on (`proxy`), and the client's address passed on to
+//! the app (`forwarded`).
 //!
 //! The configurations are what `config` read; the keystores, certificates and keys they name are read
 //! through the same `config::Loader` ([`material`]). Chains are judged with [`crate::chain::diagnose`] at
 //! the given instant with the caller's anchors.
 
 mod certificate;
+mod forwarded;
 mod keystore;
 pub mod material;
 mod proxy;
@@ -69,6 +71,7 @@ pub fn check_offline(
             cx.certificates(&front::nginx_fronts(n, s));
             for l in &s.locations {
                 cx.nginx_websocket(n, &s.subject(), l);
+                cx.nginx_forwarded_for(&s.subject(), l);
             }
         }
     }
@@ -76,6 +79,7 @@ pub fn check_offline(
         for v in &a.vhosts {
             cx.certificates(&[front::apache_front(v, a)]);
             cx.apache_websocket(v);
+            cx.apache_forwarded_for(v);
         }
     }
     let fronts = front::fronts(configs);

@@ -69,6 +69,8 @@ struct Variant {
     foreign_truststore: bool,
     /// The deployment's RTC endpoint is Synchrony's own plain ws:// port.
     rtc_plain: bool,
+    /// What Confluence's `/rest/synchrony-interop/synchrony-status` says.
+    synchrony_status: &'static str,
     expected: &'static [&'static str],
 }
 
@@ -80,6 +82,7 @@ const fn variant(name: &'static str, expected: &'static [&'static str]) -> Varia
         leaf_only: false,
         foreign_truststore: false,
         rtc_plain: false,
+        synchrony_status: "running",
         expected,
     }
 }
@@ -107,9 +110,21 @@ fn variants() -> Vec<Variant> {
         },
         Variant {
             synchrony: Synchrony::ToLogin,
+            synchrony_status: "stopped",
             ..variant(
                 "/synchrony/* is redirected to the login host",
-                &["auth-proxy-redirect", "websocket-upgrade-failed"],
+                &[
+                    "auth-proxy-redirect",
+                    "websocket-upgrade-failed",
+                    "synchrony-stopped",
+                ],
+            )
+        },
+        Variant {
+            synchrony_status: "stopped",
+            ..variant(
+                "Confluence says Synchrony is stopped while its heartbeat answers",
+                &["synchrony-stopped"],
             )
         },
         Variant {
@@ -662,6 +677,16 @@ fn discover_and_check_on_real_apache_and_tomcat_agree_with_the_jvm_on_every_vari
         let base = d.join(format!("tomcat-{conf:?}"));
         tomcat::write_base(&base, &server_xml(conf, p));
         std::fs::copy(&jks, base.join("conf/tomcat.jks")).unwrap();
+        // Confluence's start script names the URL it calls Synchrony at: discover reads it.
+        std::fs::create_dir_all(base.join("bin")).unwrap();
+        std::fs::write(
+            base.join("bin/setenv.sh"),
+            format!(
+                "CATALINA_OPTS=\"${{CATALINA_OPTS}} -Dsynchrony.service.url=http://127.0.0.1:{}/synchrony/v1\"\nexport CATALINA_OPTS\n",
+                p.tomcat_http
+            ),
+        )
+        .unwrap();
         let tomcat = Tomcat::start(&base, p.tomcat_http);
         eprintln!("[{:?}] tomcat {conf:?} up", started.elapsed());
         for (i, v) in all.iter().enumerate().filter(|(_, v)| v.tomcat == conf) {
@@ -671,6 +696,7 @@ fn discover_and_check_on_real_apache_and_tomcat_agree_with_the_jvm_on_every_vari
             layout.file("tls/lab.conf", &tls_snippet(&lab, v.leaf_only));
             layout.site("confluence.conf", &site(v, p, &login_dir));
             let apache = Apache::start(&layout, p.apache_tls);
+            std::fs::write(base.join("synchrony-status"), v.synchrony_status).unwrap();
 
             let discovered = vdir.join("discovered.toml");
             let out = run(trustpath()
@@ -775,6 +801,7 @@ fn discover_and_check_on_real_apache_and_tomcat_agree_with_the_jvm_on_every_vari
                 assert_eq!(judged.ws["synchrony"].0, "upgraded", "{}", context());
             } else {
                 assert_eq!(out.status.code(), Some(1), "{found:?}\n{}", context());
+                assert_synchrony_stopped(v, &check, &context);
                 for want in v.expected {
                     assert!(
                         found.iter().any(|c| c == want),
@@ -798,6 +825,48 @@ fn discover_and_check_on_real_apache_and_tomcat_agree_with_the_jvm_on_every_vari
         never.is_empty(),
         "documented fields no variant's check --json had: {never:#?}"
     );
+}
+
+/// `synchrony-stopped`, when Confluence says so: its fix is the auth proxy's when `/synchrony/*` goes to
+/// the login host, and with nothing seen failing (the heartbeat and `synchrony.service.url`, read from
+/// `bin/setenv.sh`, answer) every step in order.
+fn assert_synchrony_stopped(v: &Variant, check: &Value, context: &dyn Fn() -> String) {
+    let stopped = check["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["findings"].as_array().unwrap())
+        .find(|f| f["code"] == "synchrony-stopped");
+    if v.synchrony_status == "running" {
+        assert!(stopped.is_none(), "{}", context());
+        return;
+    }
+    let f = stopped.unwrap_or_else(|| panic!("no synchrony-stopped\n{}", context()));
+    let fix = f["remediation"].as_str().unwrap();
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("/synchrony/v1: its heartbeat answered 200"),
+        "{message}"
+    );
+    if v.synchrony == Synchrony::ToLogin {
+        assert!(
+            fix.starts_with("allow `/synchrony/*` without authentication"),
+            "{fix}"
+        );
+        assert!(
+            message.contains("redirected to a login page (auth-proxy-redirect) ← seen failing"),
+            "{message}"
+        );
+    } else {
+        assert!(
+            message.contains("although Synchrony answers its heartbeat"),
+            "{message}"
+        );
+        assert!(
+            fix.starts_with("in this order: allow `/synchrony/*`"),
+            "{fix}"
+        );
+    }
 }
 
 /// What `discover` must have made of the real files: the app behind the TLS host with `connect`, the

@@ -37,6 +37,8 @@ struct Variant {
     foreign_truststore: bool,
     /// A public name the certificate lacks (asked of the proxy by SNI).
     uncovered_name: bool,
+    /// `location /` does not pass the client's address (no X-Forwarded-For).
+    no_forwarded_for: bool,
 }
 
 fn write_lab(dir: &Path, names: &[&str]) -> lab::Lab {
@@ -71,6 +73,11 @@ fn nginx_servers(d: &Path, port: u16, app: u16, rtc: u16, v: Variant) -> String 
 "
         .to_owned()
     };
+    let forwarded = if v.no_forwarded_for {
+        ""
+    } else {
+        "\n            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"
+    };
     let synchrony = if v.auth_redirect {
         format!("        return 302 https://{LOGIN}:{port}/login?target=$request_uri;\n")
     } else {
@@ -84,7 +91,7 @@ fn nginx_servers(d: &Path, port: u16, app: u16, rtc: u16, v: Variant) -> String 
         ssl_certificate_key {d}/server.key;
         location / {{
             proxy_pass http://127.0.0.1:{app};
-            proxy_set_header Host $host;
+            proxy_set_header Host $host;{forwarded}
             add_header Set-Cookie "JSESSIONID=0123456789ABCDEF; Path=/;{secure} HttpOnly" always;
         }}
         location /synchrony/ {{
@@ -249,7 +256,7 @@ fn check_passes_the_healthy_lab_deployment_and_names_each_fault_of_its_variants(
     let rtc = node("synchrony node");
     let (app_port, rtc_port) = (app.addr.port(), rtc.addr.port());
 
-    let variants: [(&str, Variant, &[&str]); 8] = [
+    let variants: [(&str, Variant, &[&str]); 9] = [
         ("healthy", Variant::default(), &[]),
         (
             "no upgrade headers",
@@ -306,6 +313,14 @@ fn check_passes_the_healthy_lab_deployment_and_names_each_fault_of_its_variants(
                 ..Variant::default()
             },
             &["name-not-covered"],
+        ),
+        (
+            "client address not forwarded",
+            Variant {
+                no_forwarded_for: true,
+                ..Variant::default()
+            },
+            &["forwarded-for-missing"],
         ),
     ];
 
@@ -366,8 +381,12 @@ fn check_passes_the_healthy_lab_deployment_and_names_each_fault_of_its_variants(
             let ws = &v["endpoints"][2]["websocket"];
             assert_eq!(ws["status"], 101, "{name}: {ws:#}");
         } else {
-            // insecure-cookie alone is a warning: the JVM and the browser still work, so exit 0.
-            let want_code = if name == "cookie without Secure" {
+            // insecure-cookie and forwarded-for-missing alone are warnings: the JVM and the browser
+            // still work, so exit 0.
+            let want_code = if matches!(
+                name,
+                "cookie without Secure" | "client address not forwarded"
+            ) {
                 0
             } else {
                 1

@@ -142,6 +142,72 @@ fn tomcat_alone_takes_the_base_url_from_its_proxy_attributes() {
 }
 
 #[test]
+fn a_confluence_install_fills_jvm_from_its_setenv_and_bundled_jre_with_file_and_line() {
+    let spec = ConfigFiles {
+        tomcat: Some(fixture("confluence-install", "conf/server.xml")),
+        ..ConfigFiles::default()
+    };
+    let configs = config::load(&spec).unwrap();
+    let d = discover("confluence-install", &configs);
+    let install = Path::new("tests/fixtures/configs/confluence-install");
+    // ${CATALINA_HOME} is the install; the commented-out older truststore does not count. Relative to the
+    // deployment file's directory once parsed, so compare the file names.
+    assert_eq!(
+        d.jvm.truststore.as_deref(),
+        Some(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(install)
+                .join("conf/corp-truststore.jks")
+                .as_path()
+        )
+    );
+    assert_eq!(
+        d.jvm.java_home.as_deref(),
+        Some(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(install)
+                .join("jre")
+                .as_path()
+        )
+    );
+    // The Synchrony settings make it Confluence, and synchrony.service.url the synchrony-service node.
+    assert_eq!(d.product, Some(model::Product::Confluence));
+    let service = d
+        .endpoints
+        .iter()
+        .find(|e| e.name == model::SYNCHRONY_SERVICE)
+        .unwrap();
+    assert_eq!(
+        service.url.text,
+        "https://wiki.corp.test/synchrony/heartbeat"
+    );
+    assert_eq!(service.http[0].expect_status, Some(200));
+    let app_paths: Vec<&str> = d.app().http.iter().map(|h| h.path.as_str()).collect();
+    assert_eq!(
+        app_paths,
+        [
+            "/",
+            "/rest/synchrony-interop/status",
+            "/rest/synchrony-interop/synchrony-status",
+            "/synchrony/jwt-key"
+        ]
+    );
+    let text = discover::discover(&configs).text;
+    for line in [
+        "# bin/setenv.sh:11 -Djavax.net.ssl.trustStore\ntruststore = ",
+        "# the JRE bundled with the install",
+        "# bin/setenv.sh:12 -Djavax.net.ssl.trustStorePassword: the truststore's password is set there (not copied here)",
+        "# bin/setenv.sh:7 -Dhttps.proxyHost, bin/setenv.sh:7 -Dhttps.proxyPort: the app's outbound HTTPS goes through the proxy proxy.corp.test:3128",
+        "# bin/setenv.sh:13 -Dcom.sun.security.enableAIAcaIssuers: true",
+        "# bin/setenv.sh:16 -Dsynchrony.service.url: https://wiki.corp.test/synchrony/v1",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+    // No secret is printed.
+    assert!(!text.contains("s3cret"), "{text}");
+}
+
+#[test]
 fn https_at_tomcat_uses_the_tls_connectors() {
     let d = discover("https-tomcat", &load("https-tomcat", true, None, None));
     let app = d.app();

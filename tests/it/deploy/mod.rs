@@ -8,3 +8,5 @@ mod discover;
 mod http_exchange;
 mod nginx_proxy;
 mod offline;
+mod sso;
+mod synchrony;

@@ -14,7 +14,7 @@ use time::macros::datetime;
 use trustpath::chain::{Anchor, Policy, TrustAnchors};
 use trustpath::config::{self, ConfigFiles, Configs, FsLoader, MemLoader};
 use trustpath::deploy::offline::{self, ConfigFinding};
-use trustpath::finding::Code;
+use trustpath::finding::{Code, Severity};
 use trustpath::pki::SubjectName;
 use trustpath::pki::lab::{self, LabSpec};
 
@@ -660,4 +660,54 @@ fn a_keytool_made_keystore_is_opened_and_its_aliases_listed() {
         "{wrong_key:#?}"
     );
     assert!(wrong_key[0].finding.message.contains("keyPass given"));
+}
+
+#[test]
+fn an_nginx_location_proxying_to_the_app_without_x_forwarded_for_is_named_with_the_line_to_add() {
+    // Set on the server, the header reaches /a/; /b/ sets its own headers and so loses it; /synchrony/
+    // carries WebSockets and is left to the WebSocket checks.
+    let conf = "http {\n server {\n  listen 80;\n  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n  location /a/ { proxy_pass http://127.0.0.1:8090; }\n  location /b/ { proxy_pass http://127.0.0.1:8090; proxy_set_header Host $host; }\n  location /synchrony/ { proxy_pass http://127.0.0.1:8091; proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\"; }\n }\n}\n";
+    let found = nginx(conf);
+    assert_eq!(codes(&found), [Code::ForwardedForMissing], "{found:#?}");
+    let f = &found[0];
+    assert_eq!(
+        (f.source.as_str(), f.finding.severity),
+        ("nginx.conf:6", Severity::Warning)
+    );
+    assert!(
+        f.finding
+            .message
+            .contains("Crowd SSO's client-IP validation"),
+        "{f:#?}"
+    );
+    assert!(
+        f.finding
+            .remediation
+            .starts_with("add to location /b/ { … }: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"),
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn apache_with_proxy_add_headers_off_is_named_and_the_default_is_fine() {
+    let body = "  ProxyPass / http://127.0.0.1:8090/\n";
+    let on = apache(&vhost("server.pem", "intermediate.pem", "server.key", body));
+    assert!(!codes(&on).contains(&Code::ForwardedForMissing), "{on:#?}");
+    let off = apache(&vhost(
+        "server.pem",
+        "intermediate.pem",
+        "server.key",
+        &format!("  ProxyAddHeaders Off\n{body}"),
+    ));
+    let f = off
+        .iter()
+        .find(|f| f.finding.code == Code::ForwardedForMissing)
+        .unwrap_or_else(|| panic!("{off:#?}"));
+    assert_eq!(f.source, "sites/wiki.conf:7");
+    assert!(
+        f.finding
+            .remediation
+            .starts_with("remove `ProxyAddHeaders Off` at sites/wiki.conf:7"),
+        "{f:#?}"
+    );
 }

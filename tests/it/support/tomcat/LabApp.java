@@ -7,13 +7,21 @@
 //   GET /login.action        a login page (a form with a password field)
 //   GET /status              {"state":"RUNNING"}, as Confluence and Jira answer
 //   GET /synchrony/heartbeat OK, as Synchrony answers
+//   GET /synchrony/jwt-key   a key, as Synchrony answers
+//   GET /rest/synchrony-interop/status         {"synchronyEnabled":true,…}, as Confluence answers
+//   GET /rest/synchrony-interop/synchrony-status {"status":"…"}: the text of ${catalina.base}/synchrony-status
+//                            when that file exists (a test switches it between runs), else "running"
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-@WebServlet(urlPatterns = {"", "/status", "/login.action", "/synchrony/heartbeat"})
+@WebServlet(urlPatterns = {"", "/status", "/login.action", "/synchrony/heartbeat", "/synchrony/jwt-key",
+        "/rest/synchrony-interop/status", "/rest/synchrony-interop/synchrony-status"})
 public class LabApp extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -27,6 +35,22 @@ public class LabApp extends HttpServlet {
                 resp.getWriter().print("<html><body><form method=\"post\" action=\"/dologin.action\">"
                         + "<input name=\"os_username\"><input type=\"password\" name=\"os_password\">"
                         + "</form></body></html>");
+            }
+            case "/synchrony/jwt-key" -> {
+                resp.setContentType("text/plain");
+                resp.getWriter().print("lab-jwt-key");
+            }
+            case "/rest/synchrony-interop/status" -> {
+                resp.setContentType("application/json");
+                resp.getWriter().print("{\"synchronyEnabled\":true,\"sharedDraftsEnabled\":true}");
+            }
+            case "/rest/synchrony-interop/synchrony-status" -> {
+                Path file = Path.of(System.getProperty("catalina.base"), "synchrony-status");
+                String status = Files.exists(file)
+                        ? Files.readString(file, StandardCharsets.UTF_8).trim()
+                        : "running";
+                resp.setContentType("application/json");
+                resp.getWriter().print("{\"status\":\"" + status + "\"}");
             }
             case "/synchrony/heartbeat" -> {
                 resp.setContentType("text/plain");
