@@ -406,7 +406,7 @@ fn convert(a: ConvertArgs) -> Result<u8> {
 
 fn locate_cmd(a: LocateArgs) -> Result<u8> {
     let env = LocateEnv::from_process(a.java_home.clone());
-    let found = locate::locate_all(&env, &a.pass.resolve()?);
+    let found = locate::locate_all(&env, &a.pass.resolve()?)?;
     report::stdout(a.output.format()).stores_located(&found)?;
     Ok(if found.is_empty() {
         exit::PROBLEMS

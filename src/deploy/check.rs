@@ -43,6 +43,14 @@ pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
             "nothing to check: give a deployment file (trustpath discover writes one) or --tomcat/--nginx/--apache"
         );
     }
+    // The file's `[jvm] java_home`, when it is the one in use, is checked under its own name (the
+    // command line's `--java-home` is checked as such when the stores load).
+    if let (Some(home), Some(d)) = (&plan.trust.java_home, &plan.deployment)
+        && d.jvm.java_home.as_ref() == Some(home)
+    {
+        let file = plan.file.as_deref().unwrap_or("the deployment file");
+        crate::jvm::locate::require_jvm(home, &format!("{file}: [jvm] java_home"))?;
+    }
     let trust = plan
         .trust
         .load(plan.warn_days)

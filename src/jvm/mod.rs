@@ -142,12 +142,11 @@ impl JvmTrust {
 /// `expires-soon` window.
 pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrust> {
     let password = spec.password()?;
-    let default = locate::default_cacerts(env);
+    // A named JVM (`--java-home`, `$JAVA_HOME`) that is none is refused here, before anything is read.
+    let default = locate::default_cacerts(env)?;
     let java_home = default
         .as_ref()
         .and_then(|c| c.java_home.clone())
-        .or_else(|| env.java_home_flag.clone())
-        .or_else(|| env.java_home_env.clone())
         .or_else(|| locate::java_home_on_path(env.path_env.as_deref()));
     let mut anchors = TrustAnchors::default();
     let mut summaries = Vec::new();

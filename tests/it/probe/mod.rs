@@ -2,5 +2,6 @@
 
 mod capture;
 mod cli;
+mod named_jvm;
 mod report_golden;
 mod verify_cli;
