@@ -55,7 +55,8 @@ $ trustpath gen ca --out lab-ca --key-type rsa-4096 --days 7300 --common-name 'E
     /// An intermediate CA under an existing root (intermediate-ca.pem, intermediate-ca.key).
     #[command(after_help = "Examples:\n  \
 $ trustpath gen intermediate --ca lab-ca\n  \
-$ trustpath gen intermediate --ca lab-ca --out issuing-ca --key-type ec-p384")]
+$ trustpath gen intermediate --ca lab-ca --out issuing-ca --key-type ec-p384\n  \
+$ trustpath gen leaf --ca issuing-ca --out app app.example.test")]
     Intermediate(IntermediateArgs),
     /// A server (or client) certificate under an existing lab CA: its intermediate if the CA directory
     /// has one, else the root.
@@ -157,7 +158,9 @@ pub struct IntermediateArgs {
     /// Directory holding the root (root-ca.pem and root-ca.key).
     #[arg(long, value_name = "DIR")]
     pub ca: PathBuf,
-    /// Directory to write intermediate-ca.pem and .key to. Default: the --ca directory.
+    /// Directory to write intermediate-ca.pem and .key to. Default: the --ca directory. Another
+    /// directory also gets a copy of root-ca.pem (never the root's key), so it works as --ca for
+    /// `gen leaf` and `gen lab`.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Common options.
@@ -240,8 +243,19 @@ fn run_intermediate(a: IntermediateArgs, now: OffsetDateTime) -> Result<(PathBuf
         .with_context(|| format!("{} has no root-ca.pem and root-ca.key", a.ca.display()))?;
     let days = a.common.days.unwrap_or(INTERMEDIATE_DAYS);
     let inter = root.new_intermediate(a.common.key_type, now, days, 0)?;
-    let out = lab::intermediate_files(&inter);
-    let dir = a.out.unwrap_or(a.ca);
+    let same_dir = |out: &PathBuf| {
+        out == &a.ca
+            || matches!(
+                (std::fs::canonicalize(out), std::fs::canonicalize(&a.ca)),
+                (Ok(x), Ok(y)) if x == y
+            )
+    };
+    let (dir, out) = match a.out {
+        Some(out) if !same_dir(&out) => {
+            (out, lab::intermediate_dir_files(&inter, root.certificate()))
+        }
+        _ => (a.ca, lab::intermediate_files(&inter)),
+    };
     write_files(&dir, &out, a.common.force)?;
     Ok((dir, out))
 }

@@ -247,3 +247,124 @@ fn the_readme_check_json_example_documents_every_part_of_the_document() {
     );
     assert!(seen.contains(".endpoints[].http[].hops[].error"));
 }
+
+/// The words of one `$ trustpath …` console line as a POSIX shell splits them: single and double quotes,
+/// backslash escapes, and a `#` that starts a word starts a comment (pipes and redirections are not
+/// understood: such lines are words too).
+pub(crate) fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    word.push(q);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(q) = chars.next() {
+                    match q {
+                        '"' => break,
+                        '\\' => word.extend(chars.next()),
+                        _ => word.push(q),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                word.extend(chars.next());
+            }
+            '#' if !in_word => break,
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+/// The `$ trustpath …` lines of the README's console block starting with `first_line`, `\` continuations
+/// joined.
+fn readme_commands(first_line: &str) -> Vec<String> {
+    let block = readme_block("console", first_line);
+    let mut out: Vec<String> = Vec::new();
+    let mut pending: Option<String> = None;
+    for line in block.lines() {
+        let line = match pending.take() {
+            Some(p) => format!("{p} {}", line.trim()),
+            None => match line.strip_prefix("$ ") {
+                Some(l) => l.to_owned(),
+                None => continue,
+            },
+        };
+        match line.strip_suffix('\\') {
+            Some(head) => pending = Some(head.to_owned()),
+            None => out.push(line),
+        }
+    }
+    out
+}
+
+#[test]
+fn the_readme_gen_example_runs_as_written_and_the_intermediate_made_with_out_issues_the_leaf() {
+    let dir = tempfile::tempdir().unwrap();
+    let commands =
+        readme_commands("$ trustpath gen lab --out lab confluence.lab.test '*.lab.test' 127.0.0.1");
+    assert!(commands.len() >= 5, "{commands:?}");
+    for line in &commands {
+        let words = shell_words(line);
+        assert_eq!(words[0], "trustpath", "{line}");
+        let out = assert_cmd::Command::cargo_bin("trustpath")
+            .unwrap()
+            .args(&words[1..])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "`{line}` exits {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let d = dir.path();
+    assert!(d.join("corp-issuing/root-ca.pem").is_file());
+    assert!(
+        !d.join("corp-issuing/root-ca.key").exists(),
+        "the root's key stays in its own directory"
+    );
+    // The client certificate chains to corp-ca's root through corp-issuing's intermediate.
+    if crate::support::have_tool("openssl") {
+        crate::support::run_ok(
+            std::process::Command::new("openssl")
+                .args(["verify", "-purpose", "sslclient", "-CAfile"])
+                .arg(d.join("corp-ca/root-ca.pem"))
+                .arg("-untrusted")
+                .arg(d.join("corp-issuing/intermediate-ca.pem"))
+                .arg(d.join("client/client.pem")),
+        );
+    }
+    let fullchain = std::fs::read_to_string(d.join("client/fullchain.pem")).unwrap();
+    let issuing = std::fs::read_to_string(d.join("corp-issuing/intermediate-ca.pem")).unwrap();
+    assert!(
+        fullchain.ends_with(&issuing),
+        "the fullchain carries the intermediate"
+    );
+}
