@@ -22,7 +22,8 @@ use crate::report;
       each chain with the app JVM's truststore, make the HTTP and WebSocket checks, compare
       the endpoints, and check the server configurations the file names.
 
-  $ trustpath discover --tomcat conf/server.xml --nginx nginx.conf > deployment.toml
+  $ trustpath discover --tomcat conf/server.xml --nginx nginx.conf \\
+        > deployment.toml
   $ trustpath check deployment.toml --format junit > trustpath-junit.xml
       Build the deployment file from the configurations, edit it, then check it in CI: a JUnit
       test case per endpoint, HTTP check, WebSocket upgrade and configured place, failures with

@@ -21,7 +21,7 @@ use crate::storefile::write::write_files;
 /// Arguments of `trustpath gen`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
-$ trustpath gen lab --out lab confluence.example.test '*.example.test' 127.0.0.1 ::1\n  \
+$ trustpath gen lab --out lab \\\n      confluence.example.test '*.example.test' 127.0.0.1 ::1\n  \
 $ trustpath gen leaf --ca lab --out jira jira.example.test\n  \
 $ trustpath gen ca --out corp-lab-ca --key-type rsa-3072")]
 pub struct GenArgs {
@@ -42,15 +42,15 @@ keystoreFile), truststore.jks and truststore.p12 (the root, for -Djavax.net.ssl.
 Keystores and truststores use the password changeit unless --storepass says otherwise: it is what Tomcat and \
 the JRE expect, fine in a lab; choose another anywhere else.\n\n\
 Examples:\n  \
-$ trustpath gen lab --out lab confluence.example.test '*.example.test' 127.0.0.1\n  \
-$ trustpath gen lab --out lab2 --ca lab jira.example.test      # same root: no new trust needed\n  \
-$ trustpath gen lab --out lab-rsa --key-type rsa-2048 --no-intermediate localhost"
+$ trustpath gen lab --out lab confluence.example.test '*.example.test' \\\n      127.0.0.1\n  \
+$ trustpath gen lab --out lab2 --ca lab jira.example.test  # same root\n  \
+$ trustpath gen lab --out lab-rsa --key-type rsa-2048 --no-intermediate \\\n      localhost"
     )]
     Lab(LabArgs),
     /// A root CA alone (root-ca.pem, root-ca.key).
     #[command(after_help = "Examples:\n  \
 $ trustpath gen ca --out lab-ca\n  \
-$ trustpath gen ca --out lab-ca --key-type rsa-4096 --days 7300 --common-name 'Example Lab Root'")]
+$ trustpath gen ca --out lab-ca --key-type rsa-4096 --days 7300 \\\n      --common-name 'Example Lab Root'")]
     Ca(CaArgs),
     /// An intermediate CA under an existing root (intermediate-ca.pem, intermediate-ca.key).
     #[command(after_help = "Examples:\n  \
@@ -63,7 +63,7 @@ $ trustpath gen leaf --ca issuing-ca --out app app.example.test")]
     #[command(after_help = "Examples:\n  \
 $ trustpath gen leaf --ca lab --out jira jira.example.test 10.0.0.5\n  \
 $ trustpath gen leaf --ca lab --out alice --client alice.example.test\n  \
-$ trustpath gen leaf --ca lab --out legacy --key-type rsa-2048 --days 825 old-app.example.test")]
+$ trustpath gen leaf --ca lab --out legacy --key-type rsa-2048 --days 825 \\\n      old-app.example.test")]
     Leaf(LeafArgs),
 }
 

@@ -1,6 +1,7 @@
 //! `trustpath probe`: capture what each endpoint serves, judge it as the JVM would with the given
 //! truststores, report, and optionally write fixes.
 
+use crate::judge::{ImportLines, SUGGESTED_FIXES_DIR};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -19,13 +20,16 @@ use crate::report::{self, Progress};
       Judge the chain wiki.example.test serves with the default JVM's cacerts.
 
   $ trustpath probe wiki.example.test collab.example.test:8443 \\
-        --truststore /opt/atlassian/confluence/jre/lib/security/cacerts --write-fixes fixes/
+        --truststore /opt/atlassian/confluence/jre/lib/security/cacerts \\
+        --write-fixes fixes/
       Judge two endpoints with the app's own truststore and write fullchain and CA files for each gap.
 
-  $ trustpath probe --resolve wiki.example.test:443:10.0.0.5 https://wiki.example.test --json
+  $ trustpath probe --resolve wiki.example.test:443:10.0.0.5 \\
+        https://wiki.example.test --json
       Probe one backend behind a load balancer, with SNI and the name check still for wiki.example.test.
 
-  $ trustpath probe --targets endpoints.txt --format openmetrics > .trustpath.tmp; \\
+  $ trustpath probe --targets endpoints.txt --format openmetrics \\
+        > .trustpath.tmp; \\
         [ $? -le 1 ] && mv .trustpath.tmp trustpath.prom
       Expiry and trust of every endpoint as metrics for node_exporter's textfile collector, written
       beside the final file, then renamed when the job could be done (exit 0 or 1), so that a
@@ -99,6 +103,11 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
             let name = report.fix_name();
             report.write_fixes(dir, &name)?;
         }
+    }
+    let lines = ImportLines::new(&trust, format!("--write-fixes {SUGGESTED_FIXES_DIR}"));
+    for report in &mut run.endpoints {
+        let name = report.fix_name();
+        report.name_import_files(&lines, &name);
     }
     report::stdout(args.output.format()).print_run(&run)?;
     Ok(run.exit_code())

@@ -23,8 +23,8 @@ use crate::truststore::StoreFormat;
     after_help = "The first line printed is `listening on ADDR:PORT` (useful with port 0). Ctrl-C stops \
 the server; --max-connections and --for stop it in scripts.\n\n\
 Examples:\n  \
-$ trustpath serve --cert server.pem --key server.key --chain intermediate-ca.pem --listen 127.0.0.1:8443\n  \
-$ trustpath serve --scenario missing-intermediate --listen 127.0.0.1:0 --write-trust lab-trust.jks --trust-format jks\n  \
+$ trustpath serve --cert server.pem --key server.key \\\n      --chain intermediate-ca.pem --listen 127.0.0.1:8443\n  \
+$ trustpath serve --scenario missing-intermediate --listen 127.0.0.1:0 \\\n      --write-trust lab-trust.jks --trust-format jks\n  \
 $ trustpath serve --list-scenarios\n  \
 $ trustpath serve --plain --label \"synchrony node\" --listen 127.0.0.1:8091"
 )]

@@ -32,7 +32,7 @@ pub enum StoreCommand {
     /// List a store's entries: alias, kind, subject, issuer, validity, SHA-256.
     #[command(after_help = "Examples:\n  \
 $ trustpath store list --cacerts\n  \
-$ trustpath store list /opt/atlassian/confluence/jre/lib/security/cacerts --storepass changeit\n  \
+$ trustpath store list /opt/atlassian/confluence/jre/lib/security/cacerts \\\n      --storepass changeit\n  \
 $ trustpath store list truststore.p12 --json | jq '.entries[].alias'\n  \
 $ trustpath store list --cacerts --format openmetrics")]
     List(ListArgs),
@@ -60,14 +60,14 @@ $ trustpath store remove truststore.p12 --alias lab-root --no-backup")]
         after_help = "Exit status: 0 when the stores hold the same certificates under the same aliases, 1 when \
 they differ.\n\nExamples:\n  \
 $ trustpath store diff cacerts.20261123T221005Z.bak cacerts\n  \
-$ trustpath store diff /etc/ssl/certs/java/cacerts /opt/atlassian/jira/jre/lib/security/cacerts --json"
+$ trustpath store diff /etc/ssl/certs/java/cacerts \\\n      /opt/atlassian/jira/jre/lib/security/cacerts --json"
     )]
     Diff(DiffArgs),
     /// Convert a store to JKS, PKCS#12 or a PEM bundle.
     #[command(after_help = "Examples:\n  \
 $ trustpath store convert truststore.jks truststore.p12 --to pkcs12\n  \
 $ trustpath store convert --cacerts cacerts.pem --to pem\n  \
-$ trustpath store convert bundle.pem cacerts-new --to pkcs12 --password-less")]
+$ trustpath store convert bundle.pem cacerts-new --to pkcs12 \\\n      --password-less")]
     Convert(ConvertArgs),
     /// List the cacerts files on this machine, the default JVM's first.
     #[command(after_help = "Examples:\n  \

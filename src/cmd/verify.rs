@@ -1,6 +1,7 @@
 //! `trustpath verify`: the probe's diagnosis, offline, for chain files (PEM fullchain, DER, or a
 //! PKCS#12/JKS keystore's private-key entry), with an optional check that a private key matches the leaf.
 
+use crate::judge::{ImportLines, SUGGESTED_FIXES_DIR};
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -18,13 +19,16 @@ use crate::{keypair, storefile};
       Judge a certbot-style fullchain for wiki.example.test with the default JVM's cacerts, and check
       that privkey.pem belongs to its leaf.
 
-  $ trustpath verify keystore.p12 --chain-pass s3cret --truststore app-truststore.jks --storepass-env TS_PASS
+  $ trustpath verify keystore.p12 --chain-pass s3cret \\
+        --truststore app-truststore.jks --storepass-env TS_PASS
       Judge the chain of a PKCS#12 keystore's key entry with the app's truststore.
 
-  $ trustpath verify server.pem --at 2027-01-01T00:00:00Z --extra-certs ca-bundle.pem --write-fixes fixes/
+  $ trustpath verify server.pem --at 2027-01-01T00:00:00Z \\
+        --extra-certs ca-bundle.pem --write-fixes fixes/
       Judge as of a future date and write the corrected fullchain using the CA's bundle.
 
-  $ trustpath verify /etc/nginx/certs/*.pem --host wiki.example.test --format junit > verify-junit.xml
+  $ trustpath verify /etc/nginx/certs/*.pem --host wiki.example.test \\
+        --format junit > verify-junit.xml
       One JUnit test case per chain file, for a CI job that checks certificates before a deployment.")]
 pub struct VerifyArgs {
     /// Chain files: a PEM fullchain (leaf first), a DER certificate, or a PKCS#12/JKS keystore (the chain
@@ -89,13 +93,15 @@ pub fn run(args: VerifyArgs, clock: Clock) -> Result<u8> {
         &extra,
         clock.unix(),
     );
-    if let Some(dir) = &args.fix.write_fixes {
-        for (report, file) in run.endpoints.iter_mut().zip(&args.files) {
-            let name = file
-                .file_name()
-                .map_or_else(|| "chain".into(), |n| n.to_string_lossy().into_owned());
+    let lines = ImportLines::new(&trust, format!("--write-fixes {SUGGESTED_FIXES_DIR}"));
+    for (report, file) in run.endpoints.iter_mut().zip(&args.files) {
+        let name = file
+            .file_name()
+            .map_or_else(|| "chain".into(), |n| n.to_string_lossy().into_owned());
+        if let Some(dir) = &args.fix.write_fixes {
             report.write_fixes(dir, &name)?;
         }
+        report.name_import_files(&lines, &name);
     }
     report::stdout(args.output.format()).print_run(&run)?;
     Ok(run.exit_code())

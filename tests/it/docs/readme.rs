@@ -368,3 +368,97 @@ fn the_readme_gen_example_runs_as_written_and_the_intermediate_made_with_out_iss
         "the fullchain carries the intermediate"
     );
 }
+
+/// Every `$ trustpath …` line of the README (continuations joined) and of every `--help` example, cut
+/// before a pipe, a redirection or `&&`.
+fn documented_command_lines() -> Vec<(String, String)> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut out = Vec::new();
+    let mut collect = |source: &str, text: &str| {
+        let mut pending: Option<String> = None;
+        for line in text.lines() {
+            let line = match pending.take() {
+                Some(p) => format!("{p} {}", line.trim()),
+                None => match line.trim_start().strip_prefix("$ trustpath") {
+                    Some(l) => format!("trustpath{l}"),
+                    None => continue,
+                },
+            };
+            match line.strip_suffix('\\') {
+                Some(head) => pending = Some(head.to_owned()),
+                None => out.push((source.to_owned(), line)),
+            }
+        }
+    };
+    collect("README.md", &readme);
+    fn walk(cmd: &mut clap::Command, path: &str, collect: &mut dyn FnMut(&str, &str)) {
+        let help = cmd.render_long_help().to_string();
+        collect(&format!("{path} --help"), &help);
+        for sub in cmd.get_subcommands_mut() {
+            let name = format!("{path} {}", sub.get_name());
+            walk(sub, &name, collect);
+        }
+    }
+    let mut cmd = <trustpath::cli::Cli as clap::CommandFactory>::command();
+    walk(&mut cmd, "trustpath", &mut collect);
+    out.into_iter()
+        .map(|(source, line)| {
+            let cut = ["|", ">", ">>", "&&", ";"]
+                .iter()
+                .filter_map(|sep| {
+                    line.find(&format!(" {sep} "))
+                        .or_else(|| line.find(&format!("{sep} ")).filter(|_| *sep == ";"))
+                })
+                .min()
+                .unwrap_or(line.len());
+            (source, line[..cut].trim().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn every_help_example_fits_80_columns_so_a_copy_never_breaks_a_command() {
+    fn walk(cmd: &mut clap::Command, path: &str, long: &mut Vec<String>) {
+        let help = cmd.render_long_help().to_string();
+        let mut in_example = false;
+        for line in help.lines() {
+            let t = line.trim_start();
+            if t.starts_with("$ ") {
+                in_example = true;
+            } else if !line.starts_with("        ") {
+                in_example = false;
+            }
+            if in_example && line.chars().count() > 80 {
+                long.push(format!("{path}: {line}"));
+            }
+        }
+        for sub in cmd.get_subcommands_mut() {
+            let name = format!("{path} {}", sub.get_name());
+            walk(sub, &name, long);
+        }
+    }
+    let mut long = Vec::new();
+    // Rendered unwrapped: an example longer than 80 columns is one clap would break mid-command.
+    let mut cmd = <trustpath::cli::Cli as clap::CommandFactory>::command()
+        .term_width(1000)
+        .max_term_width(1000);
+    walk(&mut cmd, "trustpath", &mut long);
+    assert!(long.is_empty(), "{}", long.join("\n"));
+}
+
+#[test]
+fn every_trustpath_line_of_the_readme_and_of_every_help_parses_with_the_real_command_line() {
+    let lines = documented_command_lines();
+    assert!(lines.len() > 60, "{}", lines.len());
+    let mut failures = Vec::new();
+    for (source, line) in &lines {
+        let words = shell_words(line);
+        if let Err(e) = <trustpath::cli::Cli as clap::Parser>::try_parse_from(&words)
+            && e.kind() != clap::error::ErrorKind::DisplayHelp
+        {
+            failures.push(format!("{source}: `{line}`: {}", e.render()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -4,3 +4,4 @@ mod demo;
 mod generate;
 mod serve_probe;
 mod serve_scenarios;
+mod suggestions;
