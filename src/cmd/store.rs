@@ -1,6 +1,6 @@
 //! `trustpath store`: list, import, export, remove, diff, convert and locate Java truststores.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
@@ -130,9 +130,10 @@ pub struct ImportArgs {
     pub dry_run: bool,
     #[command(flatten)]
     pub backup: BackupArgs,
-    /// Format of a store created by this import.
-    #[arg(long, value_enum, default_value = "pkcs12")]
-    pub store_type: WriteFormat,
+    /// Format of a store created by this import. Default: the one the STORE's extension names (.jks,
+    /// .jceks, .p12/.pfx, .pem), else pkcs12 (as keytool); the format chosen is printed with the reason.
+    #[arg(long, value_enum)]
+    pub store_type: Option<WriteFormat>,
 }
 
 /// `store export`.
@@ -248,6 +249,33 @@ impl WriteFormat {
     }
 }
 
+/// The format of a store `store import` creates at `path`, and why: `--store-type`, else the extension,
+/// else PKCS#12 (keytool's default).
+fn new_store_format(path: &Path, chosen: Option<WriteFormat>) -> (StoreFormat, String) {
+    if let Some(f) = chosen {
+        return (f.format(), "--store-type".to_owned());
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let by_ext = match ext.as_str() {
+        "jks" => Some(StoreFormat::Jks),
+        "jceks" => Some(StoreFormat::Jceks),
+        "p12" | "pfx" | "pkcs12" => Some(StoreFormat::Pkcs12),
+        "pem" | "crt" => Some(StoreFormat::Pem),
+        _ => None,
+    };
+    match by_ext {
+        Some(f) => (f, format!("from its .{ext} extension")),
+        None => (
+            StoreFormat::Pkcs12,
+            "the default without a .jks, .jceks, .p12 or .pem extension; --store-type chooses"
+                .to_owned(),
+        ),
+    }
+}
+
 /// Runs `trustpath store`.
 pub fn run(args: StoreArgs, clock: Clock) -> Result<u8> {
     match args.command {
@@ -256,7 +284,7 @@ pub fn run(args: StoreArgs, clock: Clock) -> Result<u8> {
         StoreCommand::Export(a) => export(a),
         StoreCommand::Remove(a) => remove(a, clock),
         StoreCommand::Diff(a) => diff(a),
-        StoreCommand::Convert(a) => convert(a),
+        StoreCommand::Convert(a) => convert(a, clock),
         StoreCommand::Locate(a) => locate_cmd(a),
     }
 }
@@ -310,15 +338,24 @@ fn import(a: ImportArgs, clock: Clock) -> Result<u8> {
     let certs = storefile::read_cert_files(&cert_paths)?;
     crate::truststore::jvm_load::refuse_unparseable(&certs)?;
     let password = a.pass.resolve()?;
-    let mut edit = StoreEdit::open(&store_path, &password, a.store_type.format())?;
-    if !edit.exists() && a.store_type == WriteFormat::Pem && edit.store.format != StoreFormat::Pem {
+    let (new_format, why) = new_store_format(&store_path, a.store_type);
+    let mut edit = StoreEdit::open(&store_path, &password, new_format)?;
+    if !edit.exists() && new_format == StoreFormat::Pem && edit.store.format != StoreFormat::Pem {
         edit.store.format = StoreFormat::Pem;
     }
+    // A store that does not exist yet is created: say in which format and why, so that a mistyped path
+    // is noticed.
+    let new_store = (!edit.exists()).then(|| {
+        format!(
+            "({}, {why}; no file was there: check the path if you meant an existing store)",
+            new_format.name()
+        )
+    });
     let now = clock.unix();
     let (actions, warnings) = edit::plan_import(&edit.store, &certs, a.alias.as_deref(), now)?;
     let added = edit::apply_import(&mut edit.store, &actions, now);
     let saved = if added > 0 && !a.dry_run {
-        Some(edit.commit(&save_options(&a.backup, a.store_type.format(), clock))?)
+        Some(edit.commit(&save_options(&a.backup, new_format, clock))?)
     } else {
         None
     };
@@ -328,6 +365,7 @@ fn import(a: ImportArgs, clock: Clock) -> Result<u8> {
         &warnings,
         a.dry_run,
         saved.as_ref(),
+        new_store.as_deref(),
     )?;
     Ok(exit::OK)
 }
@@ -380,7 +418,7 @@ fn diff(a: DiffArgs) -> Result<u8> {
     })
 }
 
-fn convert(a: ConvertArgs) -> Result<u8> {
+fn convert(a: ConvertArgs, clock: Clock) -> Result<u8> {
     let (src, dst) = match (a.choice.cacerts, a.paths.as_slice()) {
         (true, [dst]) => (default_cacerts(a.choice.java_home.clone())?, dst.clone()),
         (false, [src, dst]) => (src.clone(), dst.clone()),
@@ -399,8 +437,35 @@ fn convert(a: ConvertArgs) -> Result<u8> {
     };
     let store = storefile::load(&src, &to.password)?;
     let store = edit::convert(store, &src.display().to_string(), &to)?;
+    // Converting a store in place (`--force` over SRC itself) keeps the original beside it, as every
+    // other edit does.
+    let in_place = a.force
+        && matches!(
+            (std::fs::canonicalize(&src), std::fs::canonicalize(&dst)),
+            (Ok(x), Ok(y)) if x == y
+        );
+    let backup = if in_place {
+        let backup = PathBuf::from(format!("{}.{}.bak", dst.display(), clock.timestamp()));
+        let bytes = storefile::read_bounded(&src)?;
+        let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&src)?.permissions());
+        storefile::write_new(&backup, &bytes, mode & 0o7777, true).with_context(|| {
+            format!(
+                "cannot keep a backup of {} before converting it in place",
+                src.display()
+            )
+        })?;
+        Some(backup)
+    } else {
+        None
+    };
     storefile::write_store(&dst, &store, &to.dest_password, a.force)?;
-    report::human_stdout().store_converted(&src, &dst, to.format, store.entries.len())?;
+    report::human_stdout().store_converted(
+        &src,
+        &dst,
+        to.format,
+        store.entries.len(),
+        backup.as_deref(),
+    )?;
     Ok(exit::OK)
 }
 

@@ -174,6 +174,13 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
     for (path, origin) in stores {
         let store = crate::storefile::load(&path, &password)
             .with_context(|| format!("cannot read truststore {}", path.display()))?;
+        if store.format == crate::truststore::StoreFormat::Directory && store.entries.is_empty() {
+            anyhow::bail!(
+                "truststore {}: a directory with no certificate in it (no PEM or DER certificate file), so \
+                 it would trust nothing; name a truststore file or a directory of certificates",
+                path.display()
+            );
+        }
         let label = path.display().to_string();
         let jdk_bundled = bundled.is_some() && std::fs::canonicalize(&path).ok() == bundled;
         let before = anchors.java.len();

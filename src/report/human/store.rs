@@ -120,6 +120,7 @@ impl<W: Write> Human<W> {
         warnings: &[ImportWarning],
         dry_run: bool,
         saved: Option<&Saved>,
+        new_store: Option<&str>,
     ) -> io::Result<()> {
         let w = &mut self.out;
         let verb = if dry_run { "would add" } else { "added" };
@@ -140,9 +141,13 @@ impl<W: Write> Human<W> {
         }
         match saved {
             Some(s) => {
+                let how = match new_store {
+                    Some(how) if s.created => format!(" {how}"),
+                    _ => String::new(),
+                };
                 writeln!(
                     w,
-                    "{} {}: {added} added{}",
+                    "{} {}: {added} added{}{how}",
                     if s.created { "created" } else { "updated" },
                     store.display(),
                     s.backup
@@ -151,7 +156,16 @@ impl<W: Write> Human<W> {
                         .unwrap_or_default()
                 )?;
             }
-            None if dry_run => writeln!(w, "dry run: {} unchanged", store.display())?,
+            None if dry_run => {
+                if let Some(how) = new_store {
+                    writeln!(
+                        w,
+                        "{} does not exist: it would be created {how}",
+                        store.display()
+                    )?;
+                }
+                writeln!(w, "dry run: {} unchanged", store.display())?
+            }
             None => writeln!(w, "nothing to add: {} unchanged", store.display())?,
         }
         Ok(())
@@ -223,8 +237,17 @@ impl<W: Write> Human<W> {
         dst: &Path,
         format: StoreFormat,
         entries: usize,
+        backup: Option<&Path>,
     ) -> io::Result<()> {
         let w = &mut self.out;
+        if let Some(b) = backup {
+            writeln!(
+                w,
+                "backup of {} before converting it in place: {}",
+                dst.display(),
+                b.display()
+            )?;
+        }
         writeln!(
             w,
             "wrote {} ({format}, {entries} entr{}) from {}",
@@ -299,5 +322,5 @@ pub(crate) fn describe_format(store: &TrustStore) -> String {
 
 fn short(cert: &Certificate) -> String {
     let info = cert.info();
-    format!("{}  sha256 {}", info.subject, &cert.sha256_colons()[..23])
+    format!("{}  sha256 {}", info.subject, cert.sha256_colons())
 }
