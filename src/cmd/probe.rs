@@ -53,8 +53,9 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub timeout: f64,
     /// How many endpoints are probed at once.
-    #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_CONCURRENCY)]
-    pub concurrency: usize,
+    #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_CONCURRENCY as u32,
+          value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub concurrency: u32,
     /// Output format.
     #[command(flatten)]
     pub output: RunFormatArgs,
@@ -91,7 +92,7 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
     let captures = probe::probe_blocking(
         prober,
         targets,
-        args.concurrency,
+        args.concurrency as usize,
         Arc::new(move |_| tick.inc()),
     )
     .context("cannot start the async runtime")?;

@@ -53,8 +53,9 @@ pub struct ServeArgs {
     /// List the scenarios with one line each, and exit.
     #[arg(long)]
     pub list_scenarios: bool,
-    /// Address to listen on; port 0 picks a free port.
-    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8443")]
+    /// Address to listen on (an IP address or a host name such as localhost, and a port); port 0 picks a
+    /// free port.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8443", value_parser = listen_addr)]
     pub listen: SocketAddr,
     /// Host name the scenario certificates are issued for (127.0.0.1 is always added as an IP name).
     #[arg(
@@ -174,4 +175,29 @@ pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
     })?;
     let _ = crate::report::human_stdout().stopped(&stats);
     Ok(exit::OK)
+}
+
+/// `--listen`: `ADDR:PORT`, `[IPv6]:PORT` or `HOST:PORT` (the host's first address, as a server binding
+/// `localhost` does).
+fn listen_addr(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return Err(format!(
+            "{text:?} has no port: give ADDR:PORT or HOST:PORT (port 0 picks one)"
+        ));
+    };
+    if port.parse::<u16>().is_err() {
+        return Err(format!(
+            "{text:?}: port {port:?} is not a number from 0 to 65535"
+        ));
+    }
+    use std::net::ToSocketAddrs;
+    match text.to_socket_addrs() {
+        Ok(mut addrs) => addrs
+            .next()
+            .ok_or_else(|| format!("{host:?} resolves to no address")),
+        Err(e) => Err(format!("cannot resolve {host:?}: {e}")),
+    }
 }

@@ -1,0 +1,92 @@
+//! Typos on the command line are refused with the reason, never turned into something else: an
+//! address-like name that is no address, `--concurrency 0`; and what a user reasonably types works:
+//! `serve --listen localhost:0`, and every scenario covers `::1` for `--listen [::1]:PORT`.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command as Std, Stdio};
+
+use assert_cmd::Command;
+use time::OffsetDateTime;
+use trustpath::pki::scenario::{self, SCENARIOS};
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn gen_refuses_a_mistyped_ipv4_address_instead_of_making_it_a_dns_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["999.1.1.1", "10.0.0", "192.168.1.300"] {
+        let out = Command::cargo_bin("trustpath")
+            .unwrap()
+            .args(["gen", "lab", "--out", "lab", name])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", text(&out.stdout));
+        assert!(
+            text(&out.stderr).contains("not a valid IPv4 address"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(!dir.path().join("lab").exists(), "{name}: nothing written");
+    }
+}
+
+#[test]
+fn probe_refuses_a_concurrency_of_zero() {
+    let out = Command::cargo_bin("trustpath")
+        .unwrap()
+        .args(["probe", "127.0.0.1:1", "--concurrency", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--concurrency"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn serve_listens_on_a_host_name_and_every_scenario_covers_the_ipv6_loopback() {
+    let mut child = Std::new(env!("CARGO_BIN_EXE_trustpath"))
+        .args([
+            "serve",
+            "--scenario",
+            "good",
+            "--listen",
+            "localhost:0",
+            "--for",
+            "5",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        first.starts_with("listening on 127.0.0.1:") || first.starts_with("listening on [::1]:"),
+        "{first:?}"
+    );
+    for info in SCENARIOS {
+        let sc = scenario::build(info.name, "localhost", OffsetDateTime::now_utc()).unwrap();
+        if let Some(leaf) = sc
+            .chain
+            .first()
+            .filter(|_| sc.tls && info.name != "wrong-host")
+        {
+            assert!(
+                leaf.info().ip_addresses.contains(&"::1".to_owned()),
+                "{}: {:?}",
+                info.name,
+                leaf.info().ip_addresses
+            );
+        }
+    }
+}
