@@ -249,6 +249,26 @@ impl WriteFormat {
     }
 }
 
+/// Debian's shared Java truststore, which `ca-certificates-java` regenerates.
+const DEBIAN_CACERTS: &str = "/etc/ssl/certs/java/cacerts";
+
+/// The warning for an edit of Debian's shared Java truststore (`path` or what it links to): the change
+/// can be lost on the next update of `ca-certificates-java`; the durable ways.
+fn debian_warning(path: &Path) -> Option<String> {
+    let real = std::fs::canonicalize(path).ok()?;
+    (real == std::fs::canonicalize(DEBIAN_CACERTS).ok()?).then(|| {
+        format!(
+            "{} is Debian's shared Java truststore ({DEBIAN_CACERTS}), which ca-certificates-java rebuilds \
+             from the system CA list when update-ca-certificates runs (on ca-certificates updates): this change \
+             can be lost. Durable ways: put the CA in /usr/local/share/ca-certificates/NAME.crt (PEM) and run \
+             update-ca-certificates, which adds it here too; or give the app a truststore of its own \
+             (trustpath store convert --cacerts app-truststore.p12 --to pkcs12, import into it, and start the \
+             JVM with -Djavax.net.ssl.trustStore=app-truststore.p12)",
+            path.display()
+        )
+    })
+}
+
 /// The format of a store `store import` creates at `path`, and why: `--store-type`, else the extension,
 /// else PKCS#12 (keytool's default).
 fn new_store_format(path: &Path, chosen: Option<WriteFormat>) -> (StoreFormat, String) {
@@ -351,6 +371,9 @@ fn import(a: ImportArgs, clock: Clock) -> Result<u8> {
             new_format.name()
         )
     });
+    if let Some(w) = debian_warning(&store_path) {
+        report::human_stdout().store_warning(&w)?;
+    }
     let now = clock.unix();
     let (actions, warnings) = edit::plan_import(&edit.store, &certs, a.alias.as_deref(), now)?;
     let added = edit::apply_import(&mut edit.store, &actions, now);
@@ -393,6 +416,9 @@ fn remove(a: RemoveArgs, clock: Clock) -> Result<u8> {
     let mut edit = StoreEdit::open(&path, &password, StoreFormat::Pkcs12)?;
     if !edit.exists() {
         bail!("{} does not exist", path.display());
+    }
+    if let Some(w) = debian_warning(&path) {
+        report::human_stdout().store_warning(&w)?;
     }
     let idx = edit
         .store

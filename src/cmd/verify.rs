@@ -4,8 +4,6 @@
 use crate::judge::{ImportLines, SUGGESTED_FIXES_DIR};
 use std::path::PathBuf;
 
-use anyhow::Context;
-
 use super::args::{FixArgs, RunFormatArgs, TrustArgs};
 use crate::clock::Clock;
 use crate::error::Result;
@@ -38,8 +36,9 @@ pub struct VerifyArgs {
     /// The host name to check the leaf against. Without it, no name check is made.
     #[arg(long, value_name = "NAME")]
     pub host: Option<String>,
-    /// Validate at this instant (RFC 3339, e.g. 2027-01-01T00:00:00Z) instead of now.
-    #[arg(long, value_name = "RFC3339")]
+    /// Validate at this instant instead of now: a date (2027-01-01, its start in UTC) or an RFC 3339
+    /// time (2027-01-01T09:30:00Z).
+    #[arg(long, value_name = "DATE|RFC3339")]
     pub at: Option<String>,
     /// A private key (PEM: PKCS#8, SEC1 EC or PKCS#1 RSA) that must belong to the leaf.
     #[arg(long, value_name = "KEYFILE")]
@@ -108,6 +107,17 @@ pub fn run(args: VerifyArgs, clock: Clock) -> Result<u8> {
 }
 
 fn parse_at(text: &str) -> Result<time::OffsetDateTime> {
-    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-        .with_context(|| format!("--at '{text}': expected RFC 3339, e.g. 2027-01-01T00:00:00Z"))
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(t);
+    }
+    // A plain date means its start, in UTC.
+    let day = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(d) = time::Date::parse(text, &day) {
+        return Ok(d.midnight().assume_utc());
+    }
+    anyhow::bail!(
+        "--at '{text}': not a date (YYYY-MM-DD, taken as 00:00 UTC) or an RFC 3339 time \
+         (2027-01-01T00:00:00Z, 2027-01-01T09:30:00+02:00)"
+    )
 }

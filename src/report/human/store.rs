@@ -112,6 +112,11 @@ impl<W: Write> Human<W> {
         w.write_all(out.as_bytes())
     }
 
+    /// A warning about the store being edited (printed before what the edit did).
+    pub fn store_warning(&mut self, text: &str) -> io::Result<()> {
+        writeln!(self.out, "warning: {text}")
+    }
+
     /// `store import`.
     pub fn store_imported(
         &mut self,

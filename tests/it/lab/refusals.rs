@@ -90,3 +90,47 @@ fn serve_listens_on_a_host_name_and_every_scenario_covers_the_ipv6_loopback() {
         }
     }
 }
+
+#[test]
+fn verify_at_takes_a_plain_date_as_its_start_in_utc_and_explains_a_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = crate::support::certs::root("At Root");
+    std::fs::write(dir.path().join("root.pem"), root.pem()).unwrap();
+    std::fs::write(
+        dir.path().join("chain.pem"),
+        crate::support::certs::leaf(&["a.test"], &root).pem(),
+    )
+    .unwrap();
+    let run = |at: &str| {
+        Command::cargo_bin("trustpath")
+            .unwrap()
+            .args([
+                "verify",
+                "chain.pem",
+                "--truststore",
+                "root.pem",
+                "--json",
+                "--at",
+                at,
+            ])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let date = run("2027-01-01");
+    let exact = run("2027-01-01T00:00:00Z");
+    assert_eq!(
+        date.status.code(),
+        exact.status.code(),
+        "{}",
+        text(&date.stderr)
+    );
+    assert_eq!(text(&date.stdout), text(&exact.stdout));
+    for bad in ["2027-13-01", "01/02/2027", "2027-01-01T25:00:00Z"] {
+        let out = run(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = text(&out.stderr);
+        assert!(err.contains("not a date (YYYY-MM-DD"), "{err}");
+        assert!(!err.contains("Error("), "no parser internals: {err}");
+    }
+}

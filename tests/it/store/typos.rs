@@ -162,3 +162,49 @@ fn converting_a_store_in_place_keeps_a_backup_of_the_original() {
     assert_eq!(std::fs::read(backups[0].path()).unwrap(), before);
     assert!(text(&out.stdout).contains("backup of trust.jks before converting it in place"));
 }
+
+#[test]
+fn editing_debians_shared_java_truststore_warns_that_the_change_can_be_lost_and_names_the_durable_ways()
+ {
+    let debian = Path::new("/etc/ssl/certs/java/cacerts");
+    if !support::require(
+        "Debian's /etc/ssl/certs/java/cacerts (ca-certificates-java)",
+        debian.is_file(),
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("root.pem"), certs::root("Debian Warning Root").pem()).unwrap();
+    let before = std::fs::read(debian).unwrap();
+    // A dry run through a symlink to the shared store (as a JDK's lib/security/cacerts is): nothing
+    // changes, and the warning is given all the same.
+    std::os::unix::fs::symlink(debian, d.join("cacerts")).unwrap();
+    let out = trustpath(d)
+        .args(["store", "import", "cacerts", "root.pem", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("is Debian's shared Java truststore"),
+        "{said}"
+    );
+    assert!(
+        said.contains("/usr/local/share/ca-certificates")
+            && said.contains("update-ca-certificates"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(debian).unwrap(), before);
+    // A copy of it is the app's own: no warning.
+    std::fs::copy(debian, d.join("own-cacerts")).unwrap();
+    let out = trustpath(d)
+        .args(["store", "import", "own-cacerts", "root.pem", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(
+        !text(&out.stdout).contains("shared Java truststore"),
+        "{}",
+        text(&out.stdout)
+    );
+}
