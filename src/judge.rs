@@ -279,7 +279,16 @@ pub fn captures(
             tls: negotiated(c),
         })
         .collect();
-    let memo = diagnose_all(&jobs, trust, extra, now);
+    // Every CA certificate an endpoint of this run served can complete another endpoint's fix (a proxy
+    // serving the leaf alone beside an app serving the whole chain): offered as extra certificates.
+    let mut seen: HashSet<[u8; 32]> = extra.iter().map(Certificate::sha256).collect();
+    let mut known = extra.to_vec();
+    for c in captures.iter().flat_map(|c| c.chain.iter().skip(1)) {
+        if c.try_info().is_ok_and(|i| i.is_ca) && seen.insert(c.sha256()) {
+            known.push(c.clone());
+        }
+    }
+    let memo = diagnose_all(&jobs, trust, &known, now);
     Run {
         truststores: trust.summaries.clone(),
         endpoints: captures

@@ -113,8 +113,16 @@ pub(crate) fn from_problems(
                 );
                 if let Some(h) = extra_help(info) {
                     rem.push_str(&format!(" ({h})"));
-                } else if let Some(url) = info.ca_issuers_urls.first() {
-                    rem.push_str(&format!(" (download it from {url})"));
+                } else {
+                    // Nothing this run saw has that subject: no fullchain can be built until it is given.
+                    let from = match info.ca_issuers_urls.first() {
+                        Some(url) => format!("from its CA, or its AIA caIssuers URL {url}"),
+                        None => "from its CA".to_owned(),
+                    };
+                    rem.push_str(&format!(
+                        "; no fullchain can be written yet: no served or --extra-certs certificate is '{}' — get it ({from}) and run again with --extra-certs FILE (PEM or DER) to have --write-fixes write the fullchain",
+                        info.issuer
+                    ));
                 }
                 (Code::MissingIntermediate, msg, rem)
             }

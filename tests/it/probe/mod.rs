@@ -2,6 +2,7 @@
 
 mod capture;
 mod cli;
+mod fix_sources;
 mod named_jvm;
 mod report_golden;
 mod verify_cli;
