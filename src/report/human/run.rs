@@ -104,7 +104,7 @@ impl<W: Write> Human<W> {
                     self.out,
                     "  import   {} (sha256 {})",
                     c.info().subject,
-                    short_fp(c)
+                    c.sha256_colons()
                 )?;
             }
         }
@@ -175,11 +175,23 @@ impl<W: Write> Human<W> {
                     PathSource::Anchor { store, alias } => {
                         format!("{cn} (anchor '{alias}' in {store})")
                     }
-                    PathSource::Extra => format!("{cn} (from --extra-certs)"),
+                    PathSource::Extra => {
+                        format!("{cn} (known from --extra-certs or another endpoint of the run)")
+                    }
                 }
             })
             .collect();
-        let tail = if v.trusted { "" } else { " … no anchor" };
+        // A refused path that reaches an anchor is refused for another reason (an expired certificate,
+        // a weak signature): say so rather than "no anchor" under an anchor.
+        let anchored = v
+            .path
+            .last()
+            .is_some_and(|s| matches!(s.source, PathSource::Anchor { .. }));
+        let tail = match (v.trusted, anchored) {
+            (true, _) => "",
+            (false, true) => " … refused (see the findings)",
+            (false, false) => " … no anchor",
+        };
         writeln!(self.out, "  path     {}{tail}", steps.join(" → "))?;
         let _ = label;
         Ok(())
@@ -189,7 +201,20 @@ impl<W: Write> Human<W> {
         if v.trusted {
             writeln!(self.out, "  browser  {GOOD}trusted{GOOD:#} (Mozilla roots)")
         } else {
-            let reason = v.reason.as_deref().unwrap_or("no path to a Mozilla root");
+            // The browser view judges with Mozilla's roots, never the truststore: a reason worded for
+            // the truststore would contradict the java path printed above it.
+            let reason = v
+                .reason
+                .as_deref()
+                .unwrap_or("no path to a Mozilla root")
+                .replace(
+                    "is not in the truststore",
+                    "is not among Mozilla's roots (the browser view ignores the truststore)",
+                )
+                .replace(
+                    "which is not a trust anchor",
+                    "which is not among Mozilla's roots (the browser view ignores the truststore)",
+                );
             writeln!(self.out, "  browser  {WARN}not trusted{WARN:#}: {reason}")
         }
     }
@@ -283,9 +308,4 @@ fn short_name(c: &Certificate) -> String {
     info.common_name
         .clone()
         .unwrap_or_else(|| info.subject.clone())
-}
-
-fn short_fp(c: &Certificate) -> String {
-    let hex = c.sha256_hex();
-    hex[..16.min(hex.len())].to_owned()
 }

@@ -6,3 +6,4 @@ mod fix_sources;
 mod named_jvm;
 mod report_golden;
 mod verify_cli;
+mod wording;
