@@ -59,6 +59,10 @@ pub struct ProbeArgs {
     /// Output format.
     #[command(flatten)]
     pub output: RunFormatArgs,
+    /// Human report: show only the endpoints with a finding of severity warning or above (and the
+    /// summary, which counts every endpoint). The other formats always hold every endpoint.
+    #[arg(long, short = 'q')]
+    pub only_problems: bool,
     /// Truststores and password.
     #[command(flatten)]
     pub trust: TrustArgs,
@@ -69,6 +73,12 @@ pub struct ProbeArgs {
 
 /// Runs `trustpath probe`.
 pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
+    if args.only_problems && args.output.format() != crate::report::Format::Human {
+        anyhow::bail!(
+            "--only-problems applies to the human report; the json, junit and openmetrics outputs always \
+             hold every endpoint"
+        );
+    }
     let targets = targets(&args)?;
     let resolve = args
         .resolve
@@ -110,7 +120,9 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
         let name = report.fix_name();
         report.name_import_files(&lines, &name);
     }
-    report::stdout(args.output.format()).print_run(&run)?;
+    report::stdout(args.output.format())
+        .only_problems(args.only_problems)
+        .print_run(&run)?;
     Ok(run.exit_code())
 }
 

@@ -16,13 +16,15 @@ impl<W: Write> Human<W> {
     /// Writes the whole run.
     pub fn print_run(&mut self, run: &Run) -> io::Result<()> {
         self.truststores(&run.truststores)?;
-        for (i, e) in run.endpoints.iter().enumerate() {
+        let shown = |e: &&EndpointReport| !self.only_problems || has_problem(e);
+        let shown: Vec<&EndpointReport> = run.endpoints.iter().filter(shown).collect();
+        for (i, e) in shown.iter().enumerate() {
             if i > 0 || !run.truststores.is_empty() {
                 writeln!(self.out)?;
             }
             self.endpoint(e, run.now)?;
         }
-        if run.endpoints.len() > 1 {
+        if run.endpoints.len() > 1 || self.only_problems {
             writeln!(self.out)?;
             self.summary(run)?;
         }
@@ -232,7 +234,11 @@ impl<W: Write> Human<W> {
             "expires",
             "first problem",
         ]);
-        for e in &run.endpoints {
+        for e in run
+            .endpoints
+            .iter()
+            .filter(|e| !self.only_problems || has_problem(e))
+        {
             let browser = e
                 .diagnosis
                 .as_ref()
@@ -255,15 +261,31 @@ impl<W: Write> Human<W> {
                 problem,
             ]);
         }
-        write_table(&mut self.out, &table)?;
+        if !table.is_empty() {
+            write_table(&mut self.out, &table)?;
+        }
         let failing = run.endpoints.iter().filter(|e| !e.ok()).count();
+        let hidden = if self.only_problems {
+            let fine = run.endpoints.iter().filter(|e| !has_problem(e)).count();
+            format!(" ({fine} without a warning or an error not shown: --only-problems)")
+        } else {
+            String::new()
+        };
         writeln!(
             self.out,
-            "{} endpoint{}, {failing} with problems",
+            "{} endpoint{}, {failing} with problems{hidden}",
             run.endpoints.len(),
             plural(run.endpoints.len())
         )
     }
+}
+
+/// Whether `--only-problems` shows the endpoint: not passing, or a finding of severity warning or above.
+fn has_problem(e: &EndpointReport) -> bool {
+    !e.ok()
+        || e.findings
+            .iter()
+            .any(|f| matches!(f.severity, Severity::Error | Severity::Warning))
 }
 
 fn endpoint_name(e: &EndpointReport) -> String {

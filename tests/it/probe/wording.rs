@@ -62,3 +62,58 @@ fn path_and_browser_lines_never_contradict_the_truststore_line_above_them() {
         }
     }
 }
+
+#[test]
+fn only_problems_shows_the_endpoints_with_a_warning_or_an_error_and_the_summary_counts_all() {
+    let now = OffsetDateTime::now_utc();
+    let good = scenario::build("good", "localhost", now).unwrap();
+    let expired = scenario::build("expired", "localhost", now).unwrap();
+    let a = start(ServeConfig::scenario(&good, "127.0.0.1:0".parse().unwrap()));
+    let b = start(ServeConfig::scenario(
+        &expired,
+        "127.0.0.1:0".parse().unwrap(),
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("good.pem"), good.trust_anchor.to_pem()).unwrap();
+    std::fs::write(d.join("expired.pem"), expired.trust_anchor.to_pem()).unwrap();
+    let (ta, tb) = (
+        format!("127.0.0.1:{}", a.addr.port()),
+        format!("127.0.0.1:{}", b.addr.port()),
+    );
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("trustpath")
+            .unwrap()
+            .env("NO_COLOR", "1")
+            .env_remove("JAVA_HOME")
+            .current_dir(d)
+            .args([
+                "probe",
+                &ta,
+                &tb,
+                "--truststore",
+                "good.pem",
+                "--truststore",
+                "expired.pem",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--only-problems"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("✗ {tb}")), "{text}");
+    assert!(
+        !text.contains(&ta),
+        "the healthy endpoint is left out: {text}"
+    );
+    assert!(
+        text.contains("2 endpoints, 1 with problems (1 without a warning or an error not shown: --only-problems)"),
+        "{text}"
+    );
+    let all = run(&["-q", "--json"]);
+    assert_eq!(all.status.code(), Some(2));
+    a.stop();
+    b.stop();
+}
