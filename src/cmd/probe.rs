@@ -136,10 +136,17 @@ fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
     if let Some(file) = &args.targets_file {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("--targets {}", file.display()))?;
-        out.extend(
-            probe::target::parse_list(&text)
-                .with_context(|| format!("--targets {}", file.display()))?,
-        );
+        // Each line on its own, so that an error names the file and the line (`endpoints.txt:3: …`).
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or_default().trim();
+            if line.is_empty() {
+                continue;
+            }
+            out.push(
+                Target::parse(line)
+                    .with_context(|| format!("--targets {}:{}", file.display(), n + 1))?,
+            );
+        }
     }
     if out.is_empty() {
         anyhow::bail!("no target given (name endpoints as arguments or with --targets FILE)");

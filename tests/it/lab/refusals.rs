@@ -134,3 +134,44 @@ fn verify_at_takes_a_plain_date_as_its_start_in_utc_and_explains_a_bad_one() {
         assert!(!err.contains("Error("), "no parser internals: {err}");
     }
 }
+
+#[test]
+fn errors_name_the_targets_line_and_say_each_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("endpoints.txt"),
+        "a.test  # the app\n\nhttps://b.test:84430/\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("trustpath")
+            .unwrap()
+            .args(args)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        text(&out.stderr)
+    };
+    let err = run(&["probe", "--targets", "endpoints.txt"]);
+    assert!(
+        err.contains("--targets endpoints.txt:3: target 'https://b.test:84430/'"),
+        "{err}"
+    );
+    std::fs::create_dir(d.join("conf.d")).unwrap();
+    for args in [
+        &["check", "--nginx", "missing.conf"][..],
+        &["check", "--tomcat", "conf.d"][..],
+        &["discover", "--tomcat", "missing.xml"][..],
+    ] {
+        let err = run(args);
+        let line = err.lines().next().unwrap();
+        let parts: Vec<&str> = line.split(": ").collect();
+        let mut seen = std::collections::HashSet::new();
+        assert!(
+            parts.iter().all(|p| seen.insert(*p)),
+            "{args:?}: a cause is repeated: {line}"
+        );
+    }
+}
