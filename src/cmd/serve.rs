@@ -136,7 +136,20 @@ pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
             "serving {} certificate(s) in file order",
             chain.len()
         ));
+        let key_path = key;
         let key = storefile::read_pem_private_key(key)?;
+        // A key that is not the first certificate's makes every handshake fail with a signature error
+        // the client reports as a trust problem: refuse the pair here, saying which certificate it is.
+        let bits = crate::keypair::public_key_bits(&key)?;
+        let certs: Vec<crate::cert::Certificate> = chain
+            .iter()
+            .filter_map(|c| crate::cert::Certificate::from_der(c.to_vec()).ok())
+            .collect();
+        if let Some(f) =
+            crate::keypair::key_mismatch(&key_path.display().to_string(), &bits, &certs)
+        {
+            bail!("--key does not belong to --cert: {}", f.message);
+        }
         (Some(TlsIdentity { chain, key }), cert.display().to_string())
     } else {
         bail!("give --cert and --key, --scenario NAME (see --list-scenarios), or --plain");

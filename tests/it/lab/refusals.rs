@@ -175,3 +175,42 @@ fn errors_name_the_targets_line_and_say_each_cause_once() {
         );
     }
 }
+
+#[test]
+fn serve_refuses_a_key_that_does_not_belong_to_the_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for lab in ["one", "two"] {
+        let out = Command::cargo_bin("trustpath")
+            .unwrap()
+            .args(["gen", "lab", "--out", lab, "a.test"])
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    }
+    let out = Command::cargo_bin("trustpath")
+        .unwrap()
+        .args([
+            "serve",
+            "--cert",
+            "one/server.pem",
+            "--key",
+            "two/server.key",
+        ])
+        .args(["--listen", "127.0.0.1:0", "--for", "1"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--key does not belong to --cert: two/server.key does not belong to the leaf"),
+        "{err}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "nothing listened: {}",
+        text(&out.stdout)
+    );
+}
