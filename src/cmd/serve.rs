@@ -138,17 +138,26 @@ pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
         ));
         let key_path = key;
         let key = storefile::read_pem_private_key(key)?;
-        // A key that is not the first certificate's makes every handshake fail with a signature error
-        // the client reports as a trust problem: refuse the pair here, saying which certificate it is.
+        // A key that belongs to no served certificate makes every handshake fail with a signature error
+        // a client reports as a trust problem: refuse the pair. (A key of a later certificate is kept:
+        // serving the chain out of order on purpose reproduces a wrong-order fault.)
         let bits = crate::keypair::public_key_bits(&key)?;
         let certs: Vec<crate::cert::Certificate> = chain
             .iter()
             .filter_map(|c| crate::cert::Certificate::from_der(c.to_vec()).ok())
             .collect();
-        if let Some(f) =
-            crate::keypair::key_mismatch(&key_path.display().to_string(), &bits, &certs)
-        {
-            bail!("--key does not belong to --cert: {}", f.message);
+        let key_label = key_path.display().to_string();
+        let belongs = certs.iter().any(|c| {
+            crate::keypair::key_mismatch(&key_label, &bits, std::slice::from_ref(c)).is_none()
+        });
+        if let (false, Some(f)) = (
+            belongs,
+            crate::keypair::key_mismatch(&key_label, &bits, &certs),
+        ) {
+            bail!(
+                "--key does not belong to --cert: {} (nor to any other certificate served)",
+                f.message
+            );
         }
         (Some(TlsIdentity { chain, key }), cert.display().to_string())
     } else {
