@@ -13,6 +13,7 @@ use crate::error::Result;
 #[command(
     name = "trustpath",
     version,
+    max_term_width = 80,
     about = "TLS trust and certificate toolkit for Java app servers behind proxies",
     long_about = "trustpath captures the certificate chains that an app, its reverse proxy and its real-time \
 collaboration port serve, judges them exactly as the JVM would with the app's own truststore, names each gap \
@@ -22,7 +23,7 @@ Exit codes: 0 success, 1 the check found problems, 2 the job could not be done."
 $ trustpath demo\n  \
 $ trustpath probe https://confluence.example.test --cacerts\n  \
 $ trustpath store import --cacerts corp-root-ca.pem\n  \
-$ trustpath completions bash > ~/.local/share/bash-completion/completions/trustpath"
+$ trustpath completions bash \\\n      > ~/.local/share/bash-completion/completions/trustpath"
 )]
 pub struct Cli {
     /// The subcommand.

@@ -111,7 +111,7 @@ pub fn run(dir: &Path, clock: Clock, show: &mut dyn FnMut(Step<'_>) -> Result<()
 
     let app = leaf("app.lab.test", now - time::Duration::days(1), 397)?;
     let proxy = leaf("proxy.lab.test", now - time::Duration::days(1), 397)?;
-    let old = leaf("old.lab.test", now - time::Duration::days(400), 90)?;
+    let old = leaf("expired.lab.test", now - time::Duration::days(400), 90)?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -142,8 +142,8 @@ pub fn run(dir: &Path, clock: Clock, show: &mut dyn FnMut(Step<'_>) -> Result<()
             stop: None,
         },
         Endpoint {
-            role: "legacy",
-            host: "old.lab.test",
+            role: "expired",
+            host: "expired.lab.test",
             addr: any,
             identity: Some((vec![old.cert.clone(), inter.clone()], old.key_pkcs8.clone())),
             stop: None,
@@ -198,8 +198,8 @@ pub fn run(dir: &Path, clock: Clock, show: &mut dyn FnMut(Step<'_>) -> Result<()
                         .unwrap_or_default()
                 ))
             }
-            ("legacy", _) => {
-                let renewed = leaf("old.lab.test", now - time::Duration::days(1), 397)?;
+            ("expired", _) => {
+                let renewed = leaf("expired.lab.test", now - time::Duration::days(1), 397)?;
                 e.identity = Some((vec![renewed.cert, inter.clone()], renewed.key_pkcs8));
                 Some("renew the expired certificate from the lab issuing CA".to_owned())
             }

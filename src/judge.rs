@@ -86,6 +86,161 @@ impl EndpointReport {
     }
 }
 
+/// How the import lines of a run's remediations name the store to edit and the CA files to import
+/// (`chain` writes the placeholders `STORE`/its anchors' store and `CA.pem`): the store the user gave
+/// (else the default JVM's cacerts, else a new truststore for the app), and the files `--write-fixes`
+/// wrote — or, when it was not given, the files it would write and how to write them.
+#[derive(Debug, Clone)]
+pub struct ImportLines {
+    /// The store label the diagnosis wrote into its lines ([`crate::chain::store_label`]).
+    chain_store: String,
+    /// The store as `trustpath store import` takes it, shell-quoted.
+    store: String,
+    /// Said after a line naming a new store.
+    store_note: Option<String>,
+    /// How the CA files come about when none were written (`--write-fixes fixes`).
+    how_to_write: String,
+}
+
+/// The directory named in "write it with --write-fixes fixes" when `--write-fixes` was not given.
+pub const SUGGESTED_FIXES_DIR: &str = "fixes";
+
+/// The store suggested when only Mozilla's roots judged (no JVM truststore was found or named).
+pub const NEW_APP_TRUSTSTORE: &str = "app-truststore.p12";
+
+impl ImportLines {
+    /// The lines of a run judged with `trust`; `how_to_write` says how to get the fix files when
+    /// `--write-fixes` was not given (`--write-fixes fixes`, or for `check` the probe that writes them).
+    pub fn new(trust: &JvmTrust, how_to_write: impl Into<String>) -> ImportLines {
+        use crate::jvm::StoreOrigin;
+        let given = trust
+            .summaries
+            .iter()
+            .find(|s| s.origin != StoreOrigin::Mozilla);
+        let (store, store_note) = match given {
+            Some(s) => (shell_word(&s.label), None),
+            None => (
+                NEW_APP_TRUSTSTORE.to_owned(),
+                Some(format!(
+                    " (a new truststore: no JVM truststore was found or named; give it to the app's JVM with \
+                     -Djavax.net.ssl.trustStore={NEW_APP_TRUSTSTORE} -Djavax.net.ssl.trustStorePassword=changeit, \
+                     or import into the store it uses)"
+                )),
+            ),
+        };
+        ImportLines {
+            chain_store: crate::chain::store_label(&trust.anchors),
+            store,
+            store_note,
+            how_to_write: how_to_write.into(),
+        }
+    }
+
+    /// The same lines, with another way of writing the fix files (a `check` endpoint's own probe).
+    pub fn writing_with(&self, how_to_write: impl Into<String>) -> ImportLines {
+        ImportLines {
+            how_to_write: how_to_write.into(),
+            ..self.clone()
+        }
+    }
+
+    /// The store to name as `--truststore`, when the run used one (not Mozilla's roots alone).
+    pub fn store_option(&self) -> Option<&str> {
+        self.store_note.is_none().then_some(self.store.as_str())
+    }
+
+    /// Rewrites every import line of `findings`: the real store, and `files` (the CA files written, or
+    /// those that would be, with how to write them when `written` is false) in place of `CA.pem`.
+    pub fn apply(&self, findings: &mut [Finding], files: &[String], written: bool) {
+        use crate::chain::{CA_FILE_PLACEHOLDER, ROOT_FILE, STORE_PLACEHOLDER};
+        for f in findings.iter_mut() {
+            if !f.remediation.contains("trustpath store import ") {
+                continue;
+            }
+            let mut text = f.remediation.clone();
+            for from in [self.chain_store.as_str(), STORE_PLACEHOLDER] {
+                text = text.replace(
+                    &format!("trustpath store import {from} "),
+                    &format!("trustpath store import {} ", self.store),
+                );
+            }
+            if text.contains(CA_FILE_PLACEHOLDER) {
+                if files.is_empty() {
+                    // No fix file holds the CA: the user saves it from the CA.
+                    text = text.replace(CA_FILE_PLACEHOLDER, "ca.pem");
+                    text.push_str(" (ca.pem: the CA certificate, saved from its CA)");
+                } else {
+                    let named: Vec<String> = files.iter().map(|f| shell_word(f)).collect();
+                    text = text.replace(CA_FILE_PLACEHOLDER, &named.join(" "));
+                    if !written {
+                        text.push_str(&format!(
+                            " ({} writes {})",
+                            self.how_to_write,
+                            files.join(", ")
+                        ));
+                    }
+                }
+            }
+            if text.contains(&format!(" {ROOT_FILE}")) {
+                text.push_str(&format!(
+                    " ({ROOT_FILE}: the root certificate, saved from its CA)"
+                ));
+            }
+            if let Some(note) = &self.store_note {
+                text.push_str(note);
+            }
+            f.remediation = text;
+        }
+    }
+}
+
+/// `word` as one shell word: as is when it needs no quoting, else in single quotes.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/:@%+=,-".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+impl EndpointReport {
+    /// Names the real store and CA files in this endpoint's import lines (see [`ImportLines`]): the
+    /// `-ca-N.pem` files `--write-fixes` wrote, else those it would write into
+    /// [`SUGGESTED_FIXES_DIR`] under `name`.
+    pub fn name_import_files(&mut self, lines: &ImportLines, name: &str) {
+        let (files, written) = self.import_files(name);
+        lines.apply(&mut self.findings, &files, written);
+    }
+
+    /// The CA files of this endpoint's fix: those written (and `true`), else those `--write-fixes`
+    /// would write into [`SUGGESTED_FIXES_DIR`] under `name` (and `false`).
+    pub fn import_files(&self, name: &str) -> (Vec<String>, bool) {
+        let written: Vec<String> = self
+            .written
+            .iter()
+            .filter(|p| !p.to_string_lossy().ends_with("-fullchain.pem"))
+            .map(|p| p.display().to_string())
+            .collect();
+        if !written.is_empty() {
+            return (written, true);
+        }
+        let imports = self
+            .diagnosis
+            .as_ref()
+            .and_then(|d| d.fix.as_ref())
+            .map_or(0, |f| f.import.len());
+        let stem = crate::storefile::write::file_stem(name);
+        let files = (1..=imports)
+            .map(|i| format!("{SUGGESTED_FIXES_DIR}/{stem}-ca-{i}.pem"))
+            .collect();
+        (files, false)
+    }
+}
+
 /// A whole run: `trustpath probe` or `trustpath verify`.
 #[derive(Debug, Clone, Default)]
 pub struct Run {
@@ -124,7 +279,16 @@ pub fn captures(
             tls: negotiated(c),
         })
         .collect();
-    let memo = diagnose_all(&jobs, trust, extra, now);
+    // Every CA certificate an endpoint of this run served can complete another endpoint's fix (a proxy
+    // serving the leaf alone beside an app serving the whole chain): offered as extra certificates.
+    let mut seen: HashSet<[u8; 32]> = extra.iter().map(Certificate::sha256).collect();
+    let mut known = extra.to_vec();
+    for c in captures.iter().flat_map(|c| c.chain.iter().skip(1)) {
+        if c.try_info().is_ok_and(|i| i.is_ca) && seen.insert(c.sha256()) {
+            known.push(c.clone());
+        }
+    }
+    let memo = diagnose_all(&jobs, trust, &known, now);
     Run {
         truststores: trust.summaries.clone(),
         endpoints: captures

@@ -24,10 +24,27 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::from(trustpath::error::exit::OK);
             }
-            eprintln!("trustpath: error: {err:#}");
+            eprintln!("trustpath: error: {}", one_cause_each(&err));
             ExitCode::from(trustpath::error::exit::FAILED)
         }
     }
+}
+
+/// The error chain as `outer: inner: …`, each cause once: a cause whose text the line already ends with
+/// (an error that prints its source in its own message) is not repeated.
+fn one_cause_each(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.ends_with(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -5,7 +5,8 @@
 //!
 //! Remediation lines that import a certificate name the store by the label of the java anchors
 //! (`Anchor::store`), or the placeholder `STORE` when there is none, and the file by the placeholder
-//! `CA.pem` (the report writes `Fix::import` there).
+//! `CA.pem` ([`CA_FILE_PLACEHOLDER`]): `judge` replaces both with the store to edit and the file
+//! `--write-fixes` wrote (`Fix::import`), or the one it would write.
 
 use super::checks;
 use super::diagnosis::TrustAnchors;
@@ -19,6 +20,13 @@ use crate::finding::{Code, Finding, Severity};
 /// The store placeholder used when no java anchor names its store.
 pub const STORE_PLACEHOLDER: &str = "STORE";
 
+/// The file an import line names for a root the user gets from its CA (no fix file can hold it).
+pub const ROOT_FILE: &str = "root-ca.pem";
+
+/// The placeholder an import line names for the CA file a fix writes (`Fix::import`); the report's
+/// caller replaces it with the file `--write-fixes` wrote, or the one it would write.
+pub const CA_FILE_PLACEHOLDER: &str = "CA.pem";
+
 /// The served index of a pool item on a path, for [`Finding::cert`].
 pub(crate) fn served_index(pool: &Pool<'_>, served: &[Certificate], item: usize) -> Option<usize> {
     match pool.items[item].origin {
@@ -28,7 +36,7 @@ pub(crate) fn served_index(pool: &Pool<'_>, served: &[Certificate], item: usize)
 }
 
 /// The store label for import lines.
-pub(crate) fn store_label(anchors: &TrustAnchors) -> String {
+pub fn store_label(anchors: &TrustAnchors) -> String {
     anchors
         .java
         .first()
@@ -88,8 +96,8 @@ pub(crate) fn from_problems(
                 Code::UntrustedRoot,
                 p.message.clone(),
                 format!(
-                    "get the root CA certificate '{}' from its CA and, if you trust it, import it: trustpath store import {store} CA.pem",
-                    info.issuer
+                    "get the root CA certificate '{}' from its CA (it is neither served nor in the truststore) and, if you trust it, import it: trustpath store import {store} {ROOT_FILE}; importing the intermediate '{}' at the top of the served chain instead also works (trustpath store import {store} CA.pem), but pins that intermediate: when the CA replaces it, the new chain is refused again",
+                    info.issuer, info.subject
                 ),
             ),
             Code::MissingIntermediate => {
@@ -105,8 +113,16 @@ pub(crate) fn from_problems(
                 );
                 if let Some(h) = extra_help(info) {
                     rem.push_str(&format!(" ({h})"));
-                } else if let Some(url) = info.ca_issuers_urls.first() {
-                    rem.push_str(&format!(" (download it from {url})"));
+                } else {
+                    // Nothing this run saw has that subject: no fullchain can be built until it is given.
+                    let from = match info.ca_issuers_urls.first() {
+                        Some(url) => format!("from its CA, or its AIA caIssuers URL {url}"),
+                        None => "from its CA".to_owned(),
+                    };
+                    rem.push_str(&format!(
+                        "; no fullchain can be written yet: no served or --extra-certs certificate is '{}' — get it ({from}) and run again with --extra-certs FILE (PEM or DER) to have --write-fixes write the fullchain",
+                        info.issuer
+                    ));
                 }
                 (Code::MissingIntermediate, msg, rem)
             }

@@ -41,6 +41,6 @@ mod x500;
 pub use algorithms::{DisabledAlgorithms, JDK17_DISABLED_ALGORITHMS};
 pub use diagnose::diagnose;
 pub use diagnosis::*;
-pub use findings::STORE_PLACEHOLDER;
+pub use findings::{CA_FILE_PLACEHOLDER, ROOT_FILE, STORE_PLACEHOLDER, store_label};
 pub use hostname::{san_covers, san_names};
 pub use tls_signatures::TlsVersion;

@@ -22,7 +22,8 @@ use crate::report;
       each chain with the app JVM's truststore, make the HTTP and WebSocket checks, compare
       the endpoints, and check the server configurations the file names.
 
-  $ trustpath discover --tomcat conf/server.xml --nginx nginx.conf > deployment.toml
+  $ trustpath discover --tomcat conf/server.xml --nginx nginx.conf \\
+        > deployment.toml
   $ trustpath check deployment.toml --format junit > trustpath-junit.xml
       Build the deployment file from the configurations, edit it, then check it in CI: a JUnit
       test case per endpoint, HTTP check, WebSocket upgrade and configured place, failures with
@@ -63,6 +64,10 @@ pub struct CheckArgs {
     /// Output format.
     #[command(flatten)]
     pub output: RunFormatArgs,
+    /// Human report: show only the endpoints with a finding of severity warning or above (and the
+    /// summary, which counts every endpoint). The other formats always hold every endpoint.
+    #[arg(long, short = 'q')]
+    pub only_problems: bool,
     /// The app JVM's truststore, when it is not the file's `[jvm]` (these options win over the file).
     #[command(flatten)]
     pub trust: TrustArgs,
@@ -70,6 +75,12 @@ pub struct CheckArgs {
 
 /// Runs `trustpath check`.
 pub fn run(args: CheckArgs, clock: Clock) -> Result<u8> {
+    if args.only_problems && args.output.format() != crate::report::Format::Human {
+        anyhow::bail!(
+            "--only-problems applies to the human report; the json, junit and openmetrics outputs always \
+             hold every endpoint"
+        );
+    }
     let timeout = args::timeout(args.timeout)?;
     let deadline = args::seconds("--deadline", args.deadline)?;
     let deployment = match &args.deployment {
@@ -96,6 +107,8 @@ pub fn run(args: CheckArgs, clock: Clock) -> Result<u8> {
         warn_days: args.warn_days,
     };
     let run = check::check(plan, clock)?;
-    report::stdout(args.output.format()).deployment(&run)?;
+    report::stdout(args.output.format())
+        .only_problems(args.only_problems)
+        .deployment(&run)?;
     Ok(run.exit_code())
 }

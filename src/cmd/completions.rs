@@ -9,7 +9,8 @@ use crate::report;
 /// Arguments of `trustpath completions`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  $ trustpath completions bash > ~/.local/share/bash-completion/completions/trustpath
+  $ trustpath completions bash \\
+        > ~/.local/share/bash-completion/completions/trustpath
       Bash (with the bash-completion package): completions in every new shell.
 
   $ trustpath completions zsh > ~/.zfunc/_trustpath

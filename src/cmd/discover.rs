@@ -31,10 +31,12 @@ Examples:
   $ trustpath discover --tomcat conf/server.xml --nginx /etc/nginx/nginx.conf
       Print the deployment file of a Confluence (run in its install directory) behind nginx.
 
-  $ trustpath discover --tomcat conf/server.xml --apache /etc/apache2/apache2.conf -o wiki.toml
+  $ trustpath discover --tomcat conf/server.xml \\
+        --apache /etc/apache2/apache2.conf -o wiki.toml
       Write it to wiki.toml (refused if the file exists; add --force to replace it).
 
-  $ trustpath discover --tomcat conf/server.xml -o wiki.toml && trustpath check wiki.toml
+  $ trustpath discover --tomcat conf/server.xml -o wiki.toml && \\
+        trustpath check wiki.toml
       Tomcat alone: the base URL comes from proxyName/proxyPort/scheme, or the HTTPS connector."
 )]
 pub struct DiscoverArgs {

@@ -21,7 +21,7 @@ use crate::storefile::write::write_files;
 /// Arguments of `trustpath gen`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
-$ trustpath gen lab --out lab confluence.example.test '*.example.test' 127.0.0.1 ::1\n  \
+$ trustpath gen lab --out lab \\\n      confluence.example.test '*.example.test' 127.0.0.1 ::1\n  \
 $ trustpath gen leaf --ca lab --out jira jira.example.test\n  \
 $ trustpath gen ca --out corp-lab-ca --key-type rsa-3072")]
 pub struct GenArgs {
@@ -42,27 +42,28 @@ keystoreFile), truststore.jks and truststore.p12 (the root, for -Djavax.net.ssl.
 Keystores and truststores use the password changeit unless --storepass says otherwise: it is what Tomcat and \
 the JRE expect, fine in a lab; choose another anywhere else.\n\n\
 Examples:\n  \
-$ trustpath gen lab --out lab confluence.example.test '*.example.test' 127.0.0.1\n  \
-$ trustpath gen lab --out lab2 --ca lab jira.example.test      # same root: no new trust needed\n  \
-$ trustpath gen lab --out lab-rsa --key-type rsa-2048 --no-intermediate localhost"
+$ trustpath gen lab --out lab confluence.example.test '*.example.test' \\\n      127.0.0.1\n  \
+$ trustpath gen lab --out lab2 --ca lab jira.example.test  # same root\n  \
+$ trustpath gen lab --out lab-rsa --key-type rsa-2048 --no-intermediate \\\n      localhost"
     )]
     Lab(LabArgs),
     /// A root CA alone (root-ca.pem, root-ca.key).
     #[command(after_help = "Examples:\n  \
 $ trustpath gen ca --out lab-ca\n  \
-$ trustpath gen ca --out lab-ca --key-type rsa-4096 --days 7300 --common-name 'Example Lab Root'")]
+$ trustpath gen ca --out lab-ca --key-type rsa-4096 --days 7300 \\\n      --common-name 'Example Lab Root'")]
     Ca(CaArgs),
     /// An intermediate CA under an existing root (intermediate-ca.pem, intermediate-ca.key).
     #[command(after_help = "Examples:\n  \
 $ trustpath gen intermediate --ca lab-ca\n  \
-$ trustpath gen intermediate --ca lab-ca --out issuing-ca --key-type ec-p384")]
+$ trustpath gen intermediate --ca lab-ca --out issuing-ca --key-type ec-p384\n  \
+$ trustpath gen leaf --ca issuing-ca --out app app.example.test")]
     Intermediate(IntermediateArgs),
     /// A server (or client) certificate under an existing lab CA: its intermediate if the CA directory
     /// has one, else the root.
     #[command(after_help = "Examples:\n  \
 $ trustpath gen leaf --ca lab --out jira jira.example.test 10.0.0.5\n  \
 $ trustpath gen leaf --ca lab --out alice --client alice.example.test\n  \
-$ trustpath gen leaf --ca lab --out legacy --key-type rsa-2048 --days 825 old-app.example.test")]
+$ trustpath gen leaf --ca lab --out legacy --key-type rsa-2048 --days 825 \\\n      old-app.example.test")]
     Leaf(LeafArgs),
 }
 
@@ -157,7 +158,9 @@ pub struct IntermediateArgs {
     /// Directory holding the root (root-ca.pem and root-ca.key).
     #[arg(long, value_name = "DIR")]
     pub ca: PathBuf,
-    /// Directory to write intermediate-ca.pem and .key to. Default: the --ca directory.
+    /// Directory to write intermediate-ca.pem and .key to. Default: the --ca directory. Another
+    /// directory also gets a copy of root-ca.pem (never the root's key), so it works as --ca for
+    /// `gen leaf` and `gen lab`.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Common options.
@@ -240,8 +243,19 @@ fn run_intermediate(a: IntermediateArgs, now: OffsetDateTime) -> Result<(PathBuf
         .with_context(|| format!("{} has no root-ca.pem and root-ca.key", a.ca.display()))?;
     let days = a.common.days.unwrap_or(INTERMEDIATE_DAYS);
     let inter = root.new_intermediate(a.common.key_type, now, days, 0)?;
-    let out = lab::intermediate_files(&inter);
-    let dir = a.out.unwrap_or(a.ca);
+    let same_dir = |out: &PathBuf| {
+        out == &a.ca
+            || matches!(
+                (std::fs::canonicalize(out), std::fs::canonicalize(&a.ca)),
+                (Ok(x), Ok(y)) if x == y
+            )
+    };
+    let (dir, out) = match a.out {
+        Some(out) if !same_dir(&out) => {
+            (out, lab::intermediate_dir_files(&inter, root.certificate()))
+        }
+        _ => (a.ca, lab::intermediate_files(&inter)),
+    };
     write_files(&dir, &out, a.common.force)?;
     Ok((dir, out))
 }

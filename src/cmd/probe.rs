@@ -1,6 +1,7 @@
 //! `trustpath probe`: capture what each endpoint serves, judge it as the JVM would with the given
 //! truststores, report, and optionally write fixes.
 
+use crate::judge::{ImportLines, SUGGESTED_FIXES_DIR};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -19,13 +20,16 @@ use crate::report::{self, Progress};
       Judge the chain wiki.example.test serves with the default JVM's cacerts.
 
   $ trustpath probe wiki.example.test collab.example.test:8443 \\
-        --truststore /opt/atlassian/confluence/jre/lib/security/cacerts --write-fixes fixes/
+        --truststore /opt/atlassian/confluence/jre/lib/security/cacerts \\
+        --write-fixes fixes/
       Judge two endpoints with the app's own truststore and write fullchain and CA files for each gap.
 
-  $ trustpath probe --resolve wiki.example.test:443:10.0.0.5 https://wiki.example.test --json
+  $ trustpath probe --resolve wiki.example.test:443:10.0.0.5 \\
+        https://wiki.example.test --json
       Probe one backend behind a load balancer, with SNI and the name check still for wiki.example.test.
 
-  $ trustpath probe --targets endpoints.txt --format openmetrics > .trustpath.tmp; \\
+  $ trustpath probe --targets endpoints.txt --format openmetrics \\
+        > .trustpath.tmp; \\
         [ $? -le 1 ] && mv .trustpath.tmp trustpath.prom
       Expiry and trust of every endpoint as metrics for node_exporter's textfile collector, written
       beside the final file, then renamed when the job could be done (exit 0 or 1), so that a
@@ -49,11 +53,16 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub timeout: f64,
     /// How many endpoints are probed at once.
-    #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_CONCURRENCY)]
-    pub concurrency: usize,
+    #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_CONCURRENCY as u32,
+          value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub concurrency: u32,
     /// Output format.
     #[command(flatten)]
     pub output: RunFormatArgs,
+    /// Human report: show only the endpoints with a finding of severity warning or above (and the
+    /// summary, which counts every endpoint). The other formats always hold every endpoint.
+    #[arg(long, short = 'q')]
+    pub only_problems: bool,
     /// Truststores and password.
     #[command(flatten)]
     pub trust: TrustArgs,
@@ -64,6 +73,12 @@ pub struct ProbeArgs {
 
 /// Runs `trustpath probe`.
 pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
+    if args.only_problems && args.output.format() != crate::report::Format::Human {
+        anyhow::bail!(
+            "--only-problems applies to the human report; the json, junit and openmetrics outputs always \
+             hold every endpoint"
+        );
+    }
     let targets = targets(&args)?;
     let resolve = args
         .resolve
@@ -87,7 +102,7 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
     let captures = probe::probe_blocking(
         prober,
         targets,
-        args.concurrency,
+        args.concurrency as usize,
         Arc::new(move |_| tick.inc()),
     )
     .context("cannot start the async runtime")?;
@@ -100,7 +115,14 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
             report.write_fixes(dir, &name)?;
         }
     }
-    report::stdout(args.output.format()).print_run(&run)?;
+    let lines = ImportLines::new(&trust, format!("--write-fixes {SUGGESTED_FIXES_DIR}"));
+    for report in &mut run.endpoints {
+        let name = report.fix_name();
+        report.name_import_files(&lines, &name);
+    }
+    report::stdout(args.output.format())
+        .only_problems(args.only_problems)
+        .print_run(&run)?;
     Ok(run.exit_code())
 }
 
@@ -114,10 +136,17 @@ fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
     if let Some(file) = &args.targets_file {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("--targets {}", file.display()))?;
-        out.extend(
-            probe::target::parse_list(&text)
-                .with_context(|| format!("--targets {}", file.display()))?,
-        );
+        // Each line on its own, so that an error names the file and the line (`endpoints.txt:3: …`).
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or_default().trim();
+            if line.is_empty() {
+                continue;
+            }
+            out.push(
+                Target::parse(line)
+                    .with_context(|| format!("--targets {}:{}", file.display(), n + 1))?,
+            );
+        }
     }
     if out.is_empty() {
         anyhow::bail!("no target given (name endpoints as arguments or with --targets FILE)");

@@ -23,8 +23,8 @@ use crate::truststore::StoreFormat;
     after_help = "The first line printed is `listening on ADDR:PORT` (useful with port 0). Ctrl-C stops \
 the server; --max-connections and --for stop it in scripts.\n\n\
 Examples:\n  \
-$ trustpath serve --cert server.pem --key server.key --chain intermediate-ca.pem --listen 127.0.0.1:8443\n  \
-$ trustpath serve --scenario missing-intermediate --listen 127.0.0.1:0 --write-trust lab-trust.jks --trust-format jks\n  \
+$ trustpath serve --cert server.pem --key server.key \\\n      --chain intermediate-ca.pem --listen 127.0.0.1:8443\n  \
+$ trustpath serve --scenario missing-intermediate --listen 127.0.0.1:0 \\\n      --write-trust lab-trust.jks --trust-format jks\n  \
 $ trustpath serve --list-scenarios\n  \
 $ trustpath serve --plain --label \"synchrony node\" --listen 127.0.0.1:8091"
 )]
@@ -53,8 +53,9 @@ pub struct ServeArgs {
     /// List the scenarios with one line each, and exit.
     #[arg(long)]
     pub list_scenarios: bool,
-    /// Address to listen on; port 0 picks a free port.
-    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8443")]
+    /// Address to listen on (an IP address or a host name such as localhost, and a port); port 0 picks a
+    /// free port.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8443", value_parser = listen_addr)]
     pub listen: SocketAddr,
     /// Host name the scenario certificates are issued for (127.0.0.1 is always added as an IP name).
     #[arg(
@@ -135,7 +136,29 @@ pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
             "serving {} certificate(s) in file order",
             chain.len()
         ));
+        let key_path = key;
         let key = storefile::read_pem_private_key(key)?;
+        // A key that belongs to no served certificate makes every handshake fail with a signature error
+        // a client reports as a trust problem: refuse the pair. (A key of a later certificate is kept:
+        // serving the chain out of order on purpose reproduces a wrong-order fault.)
+        let bits = crate::keypair::public_key_bits(&key)?;
+        let certs: Vec<crate::cert::Certificate> = chain
+            .iter()
+            .filter_map(|c| crate::cert::Certificate::from_der(c.to_vec()).ok())
+            .collect();
+        let key_label = key_path.display().to_string();
+        let belongs = certs.iter().any(|c| {
+            crate::keypair::key_mismatch(&key_label, &bits, std::slice::from_ref(c)).is_none()
+        });
+        if let (false, Some(f)) = (
+            belongs,
+            crate::keypair::key_mismatch(&key_label, &bits, &certs),
+        ) {
+            bail!(
+                "--key does not belong to --cert: {} (nor to any other certificate served)",
+                f.message
+            );
+        }
         (Some(TlsIdentity { chain, key }), cert.display().to_string())
     } else {
         bail!("give --cert and --key, --scenario NAME (see --list-scenarios), or --plain");
@@ -174,4 +197,29 @@ pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
     })?;
     let _ = crate::report::human_stdout().stopped(&stats);
     Ok(exit::OK)
+}
+
+/// `--listen`: `ADDR:PORT`, `[IPv6]:PORT` or `HOST:PORT` (the host's first address, as a server binding
+/// `localhost` does).
+fn listen_addr(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return Err(format!(
+            "{text:?} has no port: give ADDR:PORT or HOST:PORT (port 0 picks one)"
+        ));
+    };
+    if port.parse::<u16>().is_err() {
+        return Err(format!(
+            "{text:?}: port {port:?} is not a number from 0 to 65535"
+        ));
+    }
+    use std::net::ToSocketAddrs;
+    match text.to_socket_addrs() {
+        Ok(mut addrs) => addrs
+            .next()
+            .ok_or_else(|| format!("{host:?} resolves to no address")),
+        Err(e) => Err(format!("cannot resolve {host:?}: {e}")),
+    }
 }

@@ -1,6 +1,6 @@
 //! `trustpath store`: list, import, export, remove, diff, convert and locate Java truststores.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
@@ -32,7 +32,7 @@ pub enum StoreCommand {
     /// List a store's entries: alias, kind, subject, issuer, validity, SHA-256.
     #[command(after_help = "Examples:\n  \
 $ trustpath store list --cacerts\n  \
-$ trustpath store list /opt/atlassian/confluence/jre/lib/security/cacerts --storepass changeit\n  \
+$ trustpath store list /opt/atlassian/confluence/jre/lib/security/cacerts \\\n      --storepass changeit\n  \
 $ trustpath store list truststore.p12 --json | jq '.entries[].alias'\n  \
 $ trustpath store list --cacerts --format openmetrics")]
     List(ListArgs),
@@ -60,14 +60,14 @@ $ trustpath store remove truststore.p12 --alias lab-root --no-backup")]
         after_help = "Exit status: 0 when the stores hold the same certificates under the same aliases, 1 when \
 they differ.\n\nExamples:\n  \
 $ trustpath store diff cacerts.20261123T221005Z.bak cacerts\n  \
-$ trustpath store diff /etc/ssl/certs/java/cacerts /opt/atlassian/jira/jre/lib/security/cacerts --json"
+$ trustpath store diff /etc/ssl/certs/java/cacerts \\\n      /opt/atlassian/jira/jre/lib/security/cacerts --json"
     )]
     Diff(DiffArgs),
     /// Convert a store to JKS, PKCS#12 or a PEM bundle.
     #[command(after_help = "Examples:\n  \
 $ trustpath store convert truststore.jks truststore.p12 --to pkcs12\n  \
 $ trustpath store convert --cacerts cacerts.pem --to pem\n  \
-$ trustpath store convert bundle.pem cacerts-new --to pkcs12 --password-less")]
+$ trustpath store convert bundle.pem cacerts-new --to pkcs12 \\\n      --password-less")]
     Convert(ConvertArgs),
     /// List the cacerts files on this machine, the default JVM's first.
     #[command(after_help = "Examples:\n  \
@@ -130,9 +130,10 @@ pub struct ImportArgs {
     pub dry_run: bool,
     #[command(flatten)]
     pub backup: BackupArgs,
-    /// Format of a store created by this import.
-    #[arg(long, value_enum, default_value = "pkcs12")]
-    pub store_type: WriteFormat,
+    /// Format of a store created by this import. Default: the one the STORE's extension names (.jks,
+    /// .jceks, .p12/.pfx, .pem), else pkcs12 (as keytool); the format chosen is printed with the reason.
+    #[arg(long, value_enum)]
+    pub store_type: Option<WriteFormat>,
 }
 
 /// `store export`.
@@ -248,6 +249,53 @@ impl WriteFormat {
     }
 }
 
+/// Debian's shared Java truststore, which `ca-certificates-java` regenerates.
+const DEBIAN_CACERTS: &str = "/etc/ssl/certs/java/cacerts";
+
+/// The warning for an edit of Debian's shared Java truststore (`path` or what it links to): the change
+/// can be lost on the next update of `ca-certificates-java`; the durable ways.
+fn debian_warning(path: &Path) -> Option<String> {
+    let real = std::fs::canonicalize(path).ok()?;
+    (real == std::fs::canonicalize(DEBIAN_CACERTS).ok()?).then(|| {
+        format!(
+            "{} is Debian's shared Java truststore ({DEBIAN_CACERTS}), which ca-certificates-java rebuilds \
+             from the system CA list when update-ca-certificates runs (on ca-certificates updates): this change \
+             can be lost. Durable ways: put the CA in /usr/local/share/ca-certificates/NAME.crt (PEM) and run \
+             update-ca-certificates, which adds it here too; or give the app a truststore of its own \
+             (trustpath store convert --cacerts app-truststore.p12 --to pkcs12, import into it, and start the \
+             JVM with -Djavax.net.ssl.trustStore=app-truststore.p12)",
+            path.display()
+        )
+    })
+}
+
+/// The format of a store `store import` creates at `path`, and why: `--store-type`, else the extension,
+/// else PKCS#12 (keytool's default).
+fn new_store_format(path: &Path, chosen: Option<WriteFormat>) -> (StoreFormat, String) {
+    if let Some(f) = chosen {
+        return (f.format(), "--store-type".to_owned());
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let by_ext = match ext.as_str() {
+        "jks" => Some(StoreFormat::Jks),
+        "jceks" => Some(StoreFormat::Jceks),
+        "p12" | "pfx" | "pkcs12" => Some(StoreFormat::Pkcs12),
+        "pem" | "crt" => Some(StoreFormat::Pem),
+        _ => None,
+    };
+    match by_ext {
+        Some(f) => (f, format!("from its .{ext} extension")),
+        None => (
+            StoreFormat::Pkcs12,
+            "the default without a .jks, .jceks, .p12 or .pem extension; --store-type chooses"
+                .to_owned(),
+        ),
+    }
+}
+
 /// Runs `trustpath store`.
 pub fn run(args: StoreArgs, clock: Clock) -> Result<u8> {
     match args.command {
@@ -256,7 +304,7 @@ pub fn run(args: StoreArgs, clock: Clock) -> Result<u8> {
         StoreCommand::Export(a) => export(a),
         StoreCommand::Remove(a) => remove(a, clock),
         StoreCommand::Diff(a) => diff(a),
-        StoreCommand::Convert(a) => convert(a),
+        StoreCommand::Convert(a) => convert(a, clock),
         StoreCommand::Locate(a) => locate_cmd(a),
     }
 }
@@ -310,15 +358,27 @@ fn import(a: ImportArgs, clock: Clock) -> Result<u8> {
     let certs = storefile::read_cert_files(&cert_paths)?;
     crate::truststore::jvm_load::refuse_unparseable(&certs)?;
     let password = a.pass.resolve()?;
-    let mut edit = StoreEdit::open(&store_path, &password, a.store_type.format())?;
-    if !edit.exists() && a.store_type == WriteFormat::Pem && edit.store.format != StoreFormat::Pem {
+    let (new_format, why) = new_store_format(&store_path, a.store_type);
+    let mut edit = StoreEdit::open(&store_path, &password, new_format)?;
+    if !edit.exists() && new_format == StoreFormat::Pem && edit.store.format != StoreFormat::Pem {
         edit.store.format = StoreFormat::Pem;
+    }
+    // A store that does not exist yet is created: say in which format and why, so that a mistyped path
+    // is noticed.
+    let new_store = (!edit.exists()).then(|| {
+        format!(
+            "({}, {why}; no file was there: check the path if you meant an existing store)",
+            new_format.name()
+        )
+    });
+    if let Some(w) = debian_warning(&store_path) {
+        report::human_stdout().store_warning(&w)?;
     }
     let now = clock.unix();
     let (actions, warnings) = edit::plan_import(&edit.store, &certs, a.alias.as_deref(), now)?;
     let added = edit::apply_import(&mut edit.store, &actions, now);
     let saved = if added > 0 && !a.dry_run {
-        Some(edit.commit(&save_options(&a.backup, a.store_type.format(), clock))?)
+        Some(edit.commit(&save_options(&a.backup, new_format, clock))?)
     } else {
         None
     };
@@ -328,6 +388,7 @@ fn import(a: ImportArgs, clock: Clock) -> Result<u8> {
         &warnings,
         a.dry_run,
         saved.as_ref(),
+        new_store.as_deref(),
     )?;
     Ok(exit::OK)
 }
@@ -356,6 +417,9 @@ fn remove(a: RemoveArgs, clock: Clock) -> Result<u8> {
     if !edit.exists() {
         bail!("{} does not exist", path.display());
     }
+    if let Some(w) = debian_warning(&path) {
+        report::human_stdout().store_warning(&w)?;
+    }
     let idx = edit
         .store
         .find_alias(&a.alias)
@@ -380,7 +444,7 @@ fn diff(a: DiffArgs) -> Result<u8> {
     })
 }
 
-fn convert(a: ConvertArgs) -> Result<u8> {
+fn convert(a: ConvertArgs, clock: Clock) -> Result<u8> {
     let (src, dst) = match (a.choice.cacerts, a.paths.as_slice()) {
         (true, [dst]) => (default_cacerts(a.choice.java_home.clone())?, dst.clone()),
         (false, [src, dst]) => (src.clone(), dst.clone()),
@@ -399,14 +463,41 @@ fn convert(a: ConvertArgs) -> Result<u8> {
     };
     let store = storefile::load(&src, &to.password)?;
     let store = edit::convert(store, &src.display().to_string(), &to)?;
+    // Converting a store in place (`--force` over SRC itself) keeps the original beside it, as every
+    // other edit does.
+    let in_place = a.force
+        && matches!(
+            (std::fs::canonicalize(&src), std::fs::canonicalize(&dst)),
+            (Ok(x), Ok(y)) if x == y
+        );
+    let backup = if in_place {
+        let backup = PathBuf::from(format!("{}.{}.bak", dst.display(), clock.timestamp()));
+        let bytes = storefile::read_bounded(&src)?;
+        let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&src)?.permissions());
+        storefile::write_new(&backup, &bytes, mode & 0o7777, true).with_context(|| {
+            format!(
+                "cannot keep a backup of {} before converting it in place",
+                src.display()
+            )
+        })?;
+        Some(backup)
+    } else {
+        None
+    };
     storefile::write_store(&dst, &store, &to.dest_password, a.force)?;
-    report::human_stdout().store_converted(&src, &dst, to.format, store.entries.len())?;
+    report::human_stdout().store_converted(
+        &src,
+        &dst,
+        to.format,
+        store.entries.len(),
+        backup.as_deref(),
+    )?;
     Ok(exit::OK)
 }
 
 fn locate_cmd(a: LocateArgs) -> Result<u8> {
     let env = LocateEnv::from_process(a.java_home.clone());
-    let found = locate::locate_all(&env, &a.pass.resolve()?);
+    let found = locate::locate_all(&env, &a.pass.resolve()?)?;
     report::stdout(a.output.format()).stores_located(&found)?;
     Ok(if found.is_empty() {
         exit::PROBLEMS

@@ -1,9 +1,8 @@
 //! `trustpath verify`: the probe's diagnosis, offline, for chain files (PEM fullchain, DER, or a
 //! PKCS#12/JKS keystore's private-key entry), with an optional check that a private key matches the leaf.
 
+use crate::judge::{ImportLines, SUGGESTED_FIXES_DIR};
 use std::path::PathBuf;
-
-use anyhow::Context;
 
 use super::args::{FixArgs, RunFormatArgs, TrustArgs};
 use crate::clock::Clock;
@@ -18,13 +17,16 @@ use crate::{keypair, storefile};
       Judge a certbot-style fullchain for wiki.example.test with the default JVM's cacerts, and check
       that privkey.pem belongs to its leaf.
 
-  $ trustpath verify keystore.p12 --chain-pass s3cret --truststore app-truststore.jks --storepass-env TS_PASS
+  $ trustpath verify keystore.p12 --chain-pass s3cret \\
+        --truststore app-truststore.jks --storepass-env TS_PASS
       Judge the chain of a PKCS#12 keystore's key entry with the app's truststore.
 
-  $ trustpath verify server.pem --at 2027-01-01T00:00:00Z --extra-certs ca-bundle.pem --write-fixes fixes/
+  $ trustpath verify server.pem --at 2027-01-01T00:00:00Z \\
+        --extra-certs ca-bundle.pem --write-fixes fixes/
       Judge as of a future date and write the corrected fullchain using the CA's bundle.
 
-  $ trustpath verify /etc/nginx/certs/*.pem --host wiki.example.test --format junit > verify-junit.xml
+  $ trustpath verify /etc/nginx/certs/*.pem --host wiki.example.test \\
+        --format junit > verify-junit.xml
       One JUnit test case per chain file, for a CI job that checks certificates before a deployment.")]
 pub struct VerifyArgs {
     /// Chain files: a PEM fullchain (leaf first), a DER certificate, or a PKCS#12/JKS keystore (the chain
@@ -34,8 +36,9 @@ pub struct VerifyArgs {
     /// The host name to check the leaf against. Without it, no name check is made.
     #[arg(long, value_name = "NAME")]
     pub host: Option<String>,
-    /// Validate at this instant (RFC 3339, e.g. 2027-01-01T00:00:00Z) instead of now.
-    #[arg(long, value_name = "RFC3339")]
+    /// Validate at this instant instead of now: a date (2027-01-01, its start in UTC) or an RFC 3339
+    /// time (2027-01-01T09:30:00Z).
+    #[arg(long, value_name = "DATE|RFC3339")]
     pub at: Option<String>,
     /// A private key (PEM: PKCS#8, SEC1 EC or PKCS#1 RSA) that must belong to the leaf.
     #[arg(long, value_name = "KEYFILE")]
@@ -89,19 +92,32 @@ pub fn run(args: VerifyArgs, clock: Clock) -> Result<u8> {
         &extra,
         clock.unix(),
     );
-    if let Some(dir) = &args.fix.write_fixes {
-        for (report, file) in run.endpoints.iter_mut().zip(&args.files) {
-            let name = file
-                .file_name()
-                .map_or_else(|| "chain".into(), |n| n.to_string_lossy().into_owned());
+    let lines = ImportLines::new(&trust, format!("--write-fixes {SUGGESTED_FIXES_DIR}"));
+    for (report, file) in run.endpoints.iter_mut().zip(&args.files) {
+        let name = file
+            .file_name()
+            .map_or_else(|| "chain".into(), |n| n.to_string_lossy().into_owned());
+        if let Some(dir) = &args.fix.write_fixes {
             report.write_fixes(dir, &name)?;
         }
+        report.name_import_files(&lines, &name);
     }
     report::stdout(args.output.format()).print_run(&run)?;
     Ok(run.exit_code())
 }
 
 fn parse_at(text: &str) -> Result<time::OffsetDateTime> {
-    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-        .with_context(|| format!("--at '{text}': expected RFC 3339, e.g. 2027-01-01T00:00:00Z"))
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(t);
+    }
+    // A plain date means its start, in UTC.
+    let day = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(d) = time::Date::parse(text, &day) {
+        return Ok(d.midnight().assume_utc());
+    }
+    anyhow::bail!(
+        "--at '{text}': not a date (YYYY-MM-DD, taken as 00:00 UTC) or an RFC 3339 time \
+         (2027-01-01T00:00:00Z, 2027-01-01T09:30:00+02:00)"
+    )
 }

@@ -43,6 +43,14 @@ pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
             "nothing to check: give a deployment file (trustpath discover writes one) or --tomcat/--nginx/--apache"
         );
     }
+    // The file's `[jvm] java_home`, when it is the one in use, is checked under its own name (the
+    // command line's `--java-home` is checked as such when the stores load).
+    if let (Some(home), Some(d)) = (&plan.trust.java_home, &plan.deployment)
+        && d.jvm.java_home.as_ref() == Some(home)
+    {
+        let file = plan.file.as_deref().unwrap_or("the deployment file");
+        crate::jvm::locate::require_jvm(home, &format!("{file}: [jvm] java_home"))?;
+    }
     let trust = plan
         .trust
         .load(plan.warn_days)
@@ -87,6 +95,30 @@ pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
             &trust.store_labels(),
         );
         run.endpoints = live.endpoints;
+        // Import lines name the app's truststore and the CA file the probe of that endpoint writes.
+        let lines = crate::judge::ImportLines::new(&trust, "");
+        for (e, spec) in run.endpoints.iter_mut().zip(&d.endpoints) {
+            let (host, port) = (&spec.url.host, spec.url.port);
+            let mut probe = format!("trustpath probe {host}:{port}");
+            if let Some(addr) = spec.connect {
+                let ip = match addr.ip() {
+                    std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+                    ip => ip.to_string(),
+                };
+                probe.push_str(&format!(" --resolve {host}:{port}:{ip}"));
+            }
+            if let Some(store) = lines.store_option() {
+                probe.push_str(&format!(" --truststore {store}"));
+            }
+            probe.push_str(&format!(
+                " --write-fixes {}",
+                crate::judge::SUGGESTED_FIXES_DIR
+            ));
+            let lines = lines.writing_with(format!("`{probe}`"));
+            let (files, written) = e.probe.import_files(&e.probe.fix_name());
+            lines.apply(&mut e.probe.findings, &files, written);
+            lines.apply(&mut e.findings, &files, written);
+        }
         run.names = live.names;
         run.chains = live.chains;
     }

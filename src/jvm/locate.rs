@@ -7,6 +7,10 @@
 //! `/usr/lib/jvm` and Atlassian's bundled JREs (`/opt/atlassian/*/jre`). Both layouts are understood:
 //! `lib/security/cacerts` (JDK 9+) and `jre/lib/security/cacerts` (JDK 8 and bundled JREs).
 //! [`locate_all`] also reads every candidate, for the listing.
+//!
+//! A JVM someone named (`--java-home`, `[jvm] java_home`, `$JAVA_HOME`) is used or refused, never
+//! replaced: a named directory that does not exist or holds no `cacerts` is an error saying what is
+//! missing ([`require_jvm`]); the search order only applies when nothing was named.
 
 use std::path::{Path, PathBuf};
 
@@ -88,6 +92,94 @@ pub fn java_security_in(java_home: &Path) -> Option<PathBuf> {
     .find(|p| p.is_file())
 }
 
+/// Checks that `home`, named by `named_by` (`--java-home`, `JAVA_HOME`, `[jvm] java_home in FILE`), is
+/// a Java home with a truststore: a directory holding `lib/security/cacerts` (or JDK 8's
+/// `jre/lib/security/cacerts`). The error names what was given and what is missing, and the Java home
+/// above it when the path points inside one (`…/bin`, `…/bin/java`, `…/lib/security/cacerts`).
+pub fn require_jvm(home: &Path, named_by: &str) -> Result<()> {
+    let shown = home.display();
+    let meta = match std::fs::metadata(home) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!("{named_by} {shown}: no such directory, so no JVM is there")
+        }
+        Err(e) => bail!("{named_by} {shown}: cannot read it: {}", io_cause(&e)),
+    };
+    if !meta.is_dir() {
+        bail!(
+            "{named_by} {shown} is a file, not a Java home (the directory holding bin/java and \
+             lib/security/cacerts){}",
+            java_home_near(home)
+        );
+    }
+    if cacerts_in(home).is_some() {
+        return Ok(());
+    }
+    let mut missing = vec!["no lib/security/cacerts (nor jre/lib/security/cacerts)"];
+    if !home.join("release").is_file() {
+        missing.push("no release file");
+    }
+    if !home.join("bin/java").is_file() {
+        missing.push("no bin/java");
+    }
+    let what = if missing.len() == 1 {
+        "is a JVM without its truststore"
+    } else {
+        "is not a JVM"
+    };
+    bail!(
+        "{named_by} {shown} {what}: it has {}{}",
+        missing.join(", "),
+        java_home_near(home)
+    )
+}
+
+/// "; the Java home above it is X" when `path` is inside a Java home, "; Java homes in it: A, B" when
+/// it holds some (`/usr/lib/jvm`), else nothing.
+fn java_home_near(path: &Path) -> String {
+    if let Some(home) = path
+        .ancestors()
+        .skip(1)
+        .take(4)
+        .find(|a| !a.as_os_str().is_empty() && cacerts_in(a).is_some())
+    {
+        return format!("; the Java home above it is {}", home.display());
+    }
+    let inside: Vec<String> = children(path)
+        .into_iter()
+        .filter(|c| cacerts_in(c).is_some())
+        .map(|c| c.display().to_string())
+        .collect();
+    if inside.is_empty() {
+        String::new()
+    } else {
+        format!("; Java homes in it: {}", inside.join(", "))
+    }
+}
+
+/// An I/O error's cause without the "(os error N)" suffix that would repeat it.
+fn io_cause(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_lowercase(),
+        None => text,
+    }
+}
+
+/// The Java home someone named, checked: `--java-home` (or what a caller put in its place), else
+/// `$JAVA_HOME`; `None` when neither is set. A named home that is no JVM is an error, never skipped.
+pub fn named_home(env: &LocateEnv) -> Result<Option<(PathBuf, &'static str)>> {
+    if let Some(home) = &env.java_home_flag {
+        require_jvm(home, "--java-home")?;
+        return Ok(Some((home.clone(), "--java-home")));
+    }
+    if let Some(home) = &env.java_home_env {
+        require_jvm(home, "JAVA_HOME")?;
+        return Ok(Some((home.clone(), "$JAVA_HOME")));
+    }
+    Ok(None)
+}
+
 /// The Java home of the `java` found on `path_env`, symlinks resolved.
 pub fn java_home_on_path(path_env: Option<&std::ffi::OsStr>) -> Option<PathBuf> {
     let path_env = path_env?;
@@ -105,7 +197,9 @@ pub fn java_home_on_path(path_env: Option<&std::ffi::OsStr>) -> Option<PathBuf> 
 }
 
 /// Every candidate, the default first, without duplicates (by resolved path; the first origin wins).
-pub fn candidates(env: &LocateEnv) -> Vec<Candidate> {
+/// A named Java home that is no JVM is an error (see [`named_home`]).
+pub fn candidates(env: &LocateEnv) -> Result<Vec<Candidate>> {
+    let named = named_home(env)?;
     let mut out: Vec<Candidate> = Vec::new();
     let push =
         |out: &mut Vec<Candidate>, path: PathBuf, origin: &str, java_home: Option<PathBuf>| {
@@ -125,13 +219,15 @@ pub fn candidates(env: &LocateEnv) -> Vec<Candidate> {
                 also: Vec::new(),
             });
         };
+    // A named home is the default (checked above to hold a cacerts); the rest of the search order only
+    // decides when nothing was named, and is listed all the same.
     let homes = [
-        (env.java_home_flag.clone(), "--java-home"),
-        (env.java_home_env.clone(), "$JAVA_HOME"),
-        (java_home_on_path(env.path_env.as_deref()), "java on PATH"),
+        named,
+        env.java_home_env.clone().map(|h| (h, "$JAVA_HOME")),
+        java_home_on_path(env.path_env.as_deref()).map(|h| (h, "java on PATH")),
     ];
-    for (home, origin) in homes {
-        if let Some((home, c)) = home.and_then(|h| cacerts_in(&h).map(|c| (h, c))) {
+    for (home, origin) in homes.into_iter().flatten() {
+        if let Some(c) = cacerts_in(&home) {
             push(&mut out, c, origin, Some(home));
         }
     }
@@ -157,17 +253,17 @@ pub fn candidates(env: &LocateEnv) -> Vec<Candidate> {
     if default_count > 0 {
         out[0].default = true;
     }
-    out
+    Ok(out)
 }
 
-/// The store the default JVM uses, if one is found.
-pub fn default_cacerts(env: &LocateEnv) -> Option<Candidate> {
-    candidates(env).into_iter().find(|c| c.default)
+/// The store the default JVM uses, if one is found; an error when a named Java home is no JVM.
+pub fn default_cacerts(env: &LocateEnv) -> Result<Option<Candidate>> {
+    Ok(candidates(env)?.into_iter().find(|c| c.default))
 }
 
 /// The path of the default JVM's cacerts (`--cacerts`), or an error saying where trustpath looked.
 pub fn default_cacerts_path(env: &LocateEnv) -> Result<PathBuf> {
-    match default_cacerts(env) {
+    match default_cacerts(env)? {
         Some(c) => Ok(c.path),
         None => bail!(
             "no JVM truststore found (looked at --java-home, $JAVA_HOME, the java on PATH and {}); pass the \
@@ -186,16 +282,16 @@ pub struct LocatedStore {
     pub store: std::result::Result<TrustStore, String>,
 }
 
-/// Every candidate, each read with `password`.
-pub fn locate_all(env: &LocateEnv, password: &str) -> Vec<LocatedStore> {
-    candidates(env)
+/// Every candidate, each read with `password`; an error when a named Java home is no JVM.
+pub fn locate_all(env: &LocateEnv, password: &str) -> Result<Vec<LocatedStore>> {
+    Ok(candidates(env)?
         .into_iter()
         .map(|candidate| {
             let store =
                 crate::storefile::load(&candidate.path, password).map_err(|e| format!("{e:#}"));
             LocatedStore { candidate, store }
         })
-        .collect()
+        .collect())
 }
 
 fn children(dir: &Path) -> Vec<PathBuf> {
@@ -240,7 +336,7 @@ mod tests {
             shared.join("lib/security/cacerts"),
         )
         .unwrap();
-        let c = candidates(&env);
+        let c = candidates(&env).unwrap();
         assert_eq!(c[1].also, [shared.join("lib/security/cacerts")]);
         let origins: Vec<&str> = c.iter().map(|c| c.origin.as_str()).collect();
         assert_eq!(origins, ["--java-home", "$JAVA_HOME", "atlassian"]);
@@ -262,9 +358,71 @@ mod tests {
             system_cacerts: t.path().join("none"),
             ..LocateEnv::default()
         };
-        let d = default_cacerts(&env).unwrap();
+        let d = default_cacerts(&env).unwrap().unwrap();
         assert_eq!(d.origin, "java on PATH");
         assert_eq!(d.java_home.unwrap(), std::fs::canonicalize(&home).unwrap());
+    }
+
+    #[test]
+    fn a_named_java_home_that_is_no_jvm_is_refused_never_replaced() {
+        let t = tempfile::tempdir().unwrap();
+        let real = t.path().join("jvm/jdk-17");
+        touch(&real.join("lib/security/cacerts"));
+        touch(&real.join("bin/java"));
+        let empty = t.path().join("empty");
+        std::fs::create_dir_all(&empty).unwrap();
+        let base = LocateEnv {
+            java_home_env: Some(real.clone()),
+            system_cacerts: t.path().join("none"),
+            jvm_dirs: vec![t.path().join("jvm")],
+            ..LocateEnv::default()
+        };
+        let cases = [
+            (t.path().join("missing"), "no such directory"),
+            (
+                empty.clone(),
+                "is not a JVM: it has no lib/security/cacerts (nor jre/lib/security/cacerts), no release file, no bin/java",
+            ),
+            (real.join("bin/java"), "is a file, not a Java home"),
+        ];
+        for (home, why) in cases {
+            let env = LocateEnv {
+                java_home_flag: Some(home.clone()),
+                ..base.clone()
+            };
+            let e = format!("{:#}", default_cacerts(&env).unwrap_err());
+            assert!(
+                e.starts_with(&format!("--java-home {}", home.display())),
+                "{e}"
+            );
+            assert!(e.contains(why), "{e}");
+        }
+        let e = format!(
+            "{:#}",
+            candidates(&LocateEnv {
+                java_home_flag: Some(real.join("bin")),
+                ..base.clone()
+            })
+            .unwrap_err()
+        );
+        assert!(
+            e.contains(&format!("; the Java home above it is {}", real.display())),
+            "{e}"
+        );
+        let env = LocateEnv {
+            java_home_flag: None,
+            java_home_env: Some(empty.clone()),
+            ..base.clone()
+        };
+        let e = format!("{:#}", default_cacerts_path(&env).unwrap_err());
+        assert!(
+            e.starts_with(&format!("JAVA_HOME {} is not a JVM", empty.display())),
+            "{e}"
+        );
+        assert_eq!(
+            default_cacerts(&base).unwrap().unwrap().java_home,
+            Some(real)
+        );
     }
 
     #[test]
@@ -274,6 +432,6 @@ mod tests {
             system_cacerts: t.path().join("none"),
             ..LocateEnv::default()
         };
-        assert!(default_cacerts(&env).is_none());
+        assert!(default_cacerts(&env).unwrap().is_none());
     }
 }

@@ -142,12 +142,11 @@ impl JvmTrust {
 /// `expires-soon` window.
 pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrust> {
     let password = spec.password()?;
-    let default = locate::default_cacerts(env);
+    // A named JVM (`--java-home`, `$JAVA_HOME`) that is none is refused here, before anything is read.
+    let default = locate::default_cacerts(env)?;
     let java_home = default
         .as_ref()
         .and_then(|c| c.java_home.clone())
-        .or_else(|| env.java_home_flag.clone())
-        .or_else(|| env.java_home_env.clone())
         .or_else(|| locate::java_home_on_path(env.path_env.as_deref()));
     let mut anchors = TrustAnchors::default();
     let mut summaries = Vec::new();
@@ -175,6 +174,13 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
     for (path, origin) in stores {
         let store = crate::storefile::load(&path, &password)
             .with_context(|| format!("cannot read truststore {}", path.display()))?;
+        if store.format == crate::truststore::StoreFormat::Directory && store.entries.is_empty() {
+            anyhow::bail!(
+                "truststore {}: a directory with no certificate in it (no PEM or DER certificate file), so \
+                 it would trust nothing; name a truststore file or a directory of certificates",
+                path.display()
+            );
+        }
         let label = path.display().to_string();
         let jdk_bundled = bundled.is_some() && std::fs::canonicalize(&path).ok() == bundled;
         let before = anchors.java.len();

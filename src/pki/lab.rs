@@ -159,6 +159,15 @@ pub fn intermediate_files(intermediate: &Authority) -> Vec<LabFile> {
     ]
 }
 
+/// A CA directory of its own for a new intermediate: `intermediate-ca.pem`/`.key` and a copy of the root's
+/// certificate as `root-ca.pem` (never its key), so that the directory works as `--ca` for `gen leaf` and
+/// `gen lab` (which need the root for truststores) while the root's key stays where it is.
+pub fn intermediate_dir_files(intermediate: &Authority, root: &Certificate) -> Vec<LabFile> {
+    let mut out = intermediate_files(intermediate);
+    out.push(LabFile::public(files::ROOT_CERT, root.to_pem()));
+    out
+}
+
 /// `server.pem`, `server.key`, `fullchain.pem`, `server.p12`, `server.jks` (or `client.*`): the leaf
 /// and its chain without the root.
 pub fn leaf_files(

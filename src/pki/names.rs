@@ -54,6 +54,18 @@ impl SubjectName {
         if name.len() > MAX_DNS_LEN {
             return Err(bad("longer than 253 characters"));
         }
+        // All digits in the last label: an IPv4 address with a typo (999.1.1.1, 10.0.0), never a DNS
+        // name (RFC 3696 §2: a top-level label is never all-numeric).
+        if name
+            .rsplit('.')
+            .next()
+            .is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(bad(
+                "not a valid IPv4 address (four numbers 0-255 separated by dots), and not a DNS name \
+                 (its last label is all digits)",
+            ));
+        }
         let (wildcard, rest) = match name.strip_prefix("*.") {
             Some(rest) => (true, rest),
             None => (false, name.as_str()),

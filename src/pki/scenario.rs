@@ -2,7 +2,7 @@
 //! misconfigured server would send, so that probes, the JVM and other clients can be tested against it.
 //!
 //! Every scenario has a lab root the client is meant to trust ([`Scenario::trust_anchor`]); the fault
-//! is in what is served. Names covered: the host (default `localhost`) and `127.0.0.1`.
+//! is in what is served. Names covered: the host (default `localhost`), `127.0.0.1` and `::1`.
 
 use rcgen::Issuer;
 use time::{Duration, OffsetDateTime};
@@ -78,8 +78,10 @@ pub const SCENARIOS: &[ScenarioInfo] = &[
     },
 ];
 
-/// The host name every scenario leaf covers besides the requested one.
+/// The address every scenario leaf covers besides the requested name.
 pub const LOOPBACK_IP: &str = "127.0.0.1";
+/// The IPv6 loopback address every scenario leaf covers too (`serve --listen [::1]:PORT`).
+pub const LOOPBACK_IPV6: &str = "::1";
 /// The name the `wrong-host` leaf is issued for.
 pub const WRONG_HOST: &str = "other-host.invalid";
 /// How long before `now` scenario CAs start, so that expired leaves still nest inside their issuers.
@@ -144,9 +146,11 @@ struct Built {
 pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, PkiError> {
     let info = find(name).ok_or_else(|| PkiError::UnknownScenario(name.to_owned()))?;
     let mut names = vec![SubjectName::parse(host)?];
-    let loopback = SubjectName::parse(LOOPBACK_IP)?;
-    if !names.contains(&loopback) {
-        names.push(loopback);
+    for ip in [LOOPBACK_IP, LOOPBACK_IPV6] {
+        let loopback = SubjectName::parse(ip)?;
+        if !names.contains(&loopback) {
+            names.push(loopback);
+        }
     }
     let ca_now = now - CA_BACKDATE;
     let ec = KeyType::EcP256;

@@ -94,6 +94,15 @@ impl<W: Write> Printer<W> {
         Printer::new(Format::OpenMetrics, out)
     }
 
+    /// `--only-problems` for the human report: the details of endpoints without a finding of severity
+    /// warning or above are left out (other formats always hold every endpoint).
+    pub fn only_problems(self, on: bool) -> Printer<W> {
+        match self {
+            Printer::Human(p) => Printer::Human(p.only_problems(on)),
+            other => other,
+        }
+    }
+
     /// A probe or verify run.
     pub fn print_run(&mut self, run: &Run) -> io::Result<()> {
         match self {

@@ -17,11 +17,11 @@ impl<W: Write> Human<W> {
     /// exchanges, WebSocket upgrade and findings; public names, chains side by side, the configuration
     /// findings and a summary line.
     pub fn deployment(&mut self, run: &DeploymentRun) -> io::Result<()> {
-        deployment(&mut self.out, run)
+        deployment(&mut self.out, run, self.only_problems)
     }
 }
 
-fn deployment(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> {
+fn deployment(out: &mut impl Write, run: &DeploymentRun, only_problems: bool) -> io::Result<()> {
     let title = match &run.file {
         Some(f) => format!("deployment {} ({f})", run.name),
         None if run.endpoints.is_empty() => "offline check of the configuration".to_owned(),
@@ -36,7 +36,18 @@ fn deployment(out: &mut impl Write, run: &DeploymentRun) -> io::Result<()> {
         writeln!(out)?;
         table(out, run)?;
     }
-    for e in &run.endpoints {
+    // `--only-problems`: the table above lists every endpoint; details only for those with a warning
+    // or an error.
+    for e in run.endpoints.iter().filter(|e| {
+        !only_problems
+            || !e.ok()
+            || e.findings.iter().any(|f| {
+                matches!(
+                    f.severity,
+                    crate::finding::Severity::Error | crate::finding::Severity::Warning
+                )
+            })
+    }) {
         writeln!(out)?;
         endpoint(out, e, run.now)?;
     }

@@ -30,12 +30,24 @@ const TABLE_STYLE: &str = "     ──            ";
 #[derive(Debug)]
 pub struct Human<W: Write> {
     out: W,
+    /// `--only-problems`: endpoints without a finding of severity warning or above are left out of the
+    /// details (the summary still counts them).
+    only_problems: bool,
 }
 
 impl<W: Write> Human<W> {
     /// A human printer on `out` (styles are always written; see the module docs of `report`).
     pub fn new(out: W) -> Human<W> {
-        Human { out }
+        Human {
+            out,
+            only_problems: false,
+        }
+    }
+
+    /// Leaves out the details of endpoints without a finding of severity warning or above.
+    pub fn only_problems(mut self, on: bool) -> Human<W> {
+        self.only_problems = on;
+        self
     }
     /// The "judging with …" lines.
     pub(super) fn truststores(&mut self, stores: &[StoreSummary]) -> io::Result<()> {

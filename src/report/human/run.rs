@@ -16,13 +16,15 @@ impl<W: Write> Human<W> {
     /// Writes the whole run.
     pub fn print_run(&mut self, run: &Run) -> io::Result<()> {
         self.truststores(&run.truststores)?;
-        for (i, e) in run.endpoints.iter().enumerate() {
+        let shown = |e: &&EndpointReport| !self.only_problems || has_problem(e);
+        let shown: Vec<&EndpointReport> = run.endpoints.iter().filter(shown).collect();
+        for (i, e) in shown.iter().enumerate() {
             if i > 0 || !run.truststores.is_empty() {
                 writeln!(self.out)?;
             }
             self.endpoint(e, run.now)?;
         }
-        if run.endpoints.len() > 1 {
+        if run.endpoints.len() > 1 || self.only_problems {
             writeln!(self.out)?;
             self.summary(run)?;
         }
@@ -104,7 +106,7 @@ impl<W: Write> Human<W> {
                     self.out,
                     "  import   {} (sha256 {})",
                     c.info().subject,
-                    short_fp(c)
+                    c.sha256_colons()
                 )?;
             }
         }
@@ -175,11 +177,23 @@ impl<W: Write> Human<W> {
                     PathSource::Anchor { store, alias } => {
                         format!("{cn} (anchor '{alias}' in {store})")
                     }
-                    PathSource::Extra => format!("{cn} (from --extra-certs)"),
+                    PathSource::Extra => {
+                        format!("{cn} (known from --extra-certs or another endpoint of the run)")
+                    }
                 }
             })
             .collect();
-        let tail = if v.trusted { "" } else { " … no anchor" };
+        // A refused path that reaches an anchor is refused for another reason (an expired certificate,
+        // a weak signature): say so rather than "no anchor" under an anchor.
+        let anchored = v
+            .path
+            .last()
+            .is_some_and(|s| matches!(s.source, PathSource::Anchor { .. }));
+        let tail = match (v.trusted, anchored) {
+            (true, _) => "",
+            (false, true) => " … refused (see the findings)",
+            (false, false) => " … no anchor",
+        };
         writeln!(self.out, "  path     {}{tail}", steps.join(" → "))?;
         let _ = label;
         Ok(())
@@ -189,7 +203,20 @@ impl<W: Write> Human<W> {
         if v.trusted {
             writeln!(self.out, "  browser  {GOOD}trusted{GOOD:#} (Mozilla roots)")
         } else {
-            let reason = v.reason.as_deref().unwrap_or("no path to a Mozilla root");
+            // The browser view judges with Mozilla's roots, never the truststore: a reason worded for
+            // the truststore would contradict the java path printed above it.
+            let reason = v
+                .reason
+                .as_deref()
+                .unwrap_or("no path to a Mozilla root")
+                .replace(
+                    "is not in the truststore",
+                    "is not among Mozilla's roots (the browser view ignores the truststore)",
+                )
+                .replace(
+                    "which is not a trust anchor",
+                    "which is not among Mozilla's roots (the browser view ignores the truststore)",
+                );
             writeln!(self.out, "  browser  {WARN}not trusted{WARN:#}: {reason}")
         }
     }
@@ -207,7 +234,11 @@ impl<W: Write> Human<W> {
             "expires",
             "first problem",
         ]);
-        for e in &run.endpoints {
+        for e in run
+            .endpoints
+            .iter()
+            .filter(|e| !self.only_problems || has_problem(e))
+        {
             let browser = e
                 .diagnosis
                 .as_ref()
@@ -230,15 +261,31 @@ impl<W: Write> Human<W> {
                 problem,
             ]);
         }
-        write_table(&mut self.out, &table)?;
+        if !table.is_empty() {
+            write_table(&mut self.out, &table)?;
+        }
         let failing = run.endpoints.iter().filter(|e| !e.ok()).count();
+        let hidden = if self.only_problems {
+            let fine = run.endpoints.iter().filter(|e| !has_problem(e)).count();
+            format!(" ({fine} without a warning or an error not shown: --only-problems)")
+        } else {
+            String::new()
+        };
         writeln!(
             self.out,
-            "{} endpoint{}, {failing} with problems",
+            "{} endpoint{}, {failing} with problems{hidden}",
             run.endpoints.len(),
             plural(run.endpoints.len())
         )
     }
+}
+
+/// Whether `--only-problems` shows the endpoint: not passing, or a finding of severity warning or above.
+fn has_problem(e: &EndpointReport) -> bool {
+    !e.ok()
+        || e.findings
+            .iter()
+            .any(|f| matches!(f.severity, Severity::Error | Severity::Warning))
 }
 
 fn endpoint_name(e: &EndpointReport) -> String {
@@ -283,9 +330,4 @@ fn short_name(c: &Certificate) -> String {
     info.common_name
         .clone()
         .unwrap_or_else(|| info.subject.clone())
-}
-
-fn short_fp(c: &Certificate) -> String {
-    let hex = c.sha256_hex();
-    hex[..16.min(hex.len())].to_owned()
 }

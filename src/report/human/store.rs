@@ -112,6 +112,11 @@ impl<W: Write> Human<W> {
         w.write_all(out.as_bytes())
     }
 
+    /// A warning about the store being edited (printed before what the edit did).
+    pub fn store_warning(&mut self, text: &str) -> io::Result<()> {
+        writeln!(self.out, "warning: {text}")
+    }
+
     /// `store import`.
     pub fn store_imported(
         &mut self,
@@ -120,6 +125,7 @@ impl<W: Write> Human<W> {
         warnings: &[ImportWarning],
         dry_run: bool,
         saved: Option<&Saved>,
+        new_store: Option<&str>,
     ) -> io::Result<()> {
         let w = &mut self.out;
         let verb = if dry_run { "would add" } else { "added" };
@@ -140,9 +146,13 @@ impl<W: Write> Human<W> {
         }
         match saved {
             Some(s) => {
+                let how = match new_store {
+                    Some(how) if s.created => format!(" {how}"),
+                    _ => String::new(),
+                };
                 writeln!(
                     w,
-                    "{} {}: {added} added{}",
+                    "{} {}: {added} added{}{how}",
                     if s.created { "created" } else { "updated" },
                     store.display(),
                     s.backup
@@ -151,7 +161,16 @@ impl<W: Write> Human<W> {
                         .unwrap_or_default()
                 )?;
             }
-            None if dry_run => writeln!(w, "dry run: {} unchanged", store.display())?,
+            None if dry_run => {
+                if let Some(how) = new_store {
+                    writeln!(
+                        w,
+                        "{} does not exist: it would be created {how}",
+                        store.display()
+                    )?;
+                }
+                writeln!(w, "dry run: {} unchanged", store.display())?
+            }
             None => writeln!(w, "nothing to add: {} unchanged", store.display())?,
         }
         Ok(())
@@ -223,8 +242,17 @@ impl<W: Write> Human<W> {
         dst: &Path,
         format: StoreFormat,
         entries: usize,
+        backup: Option<&Path>,
     ) -> io::Result<()> {
         let w = &mut self.out;
+        if let Some(b) = backup {
+            writeln!(
+                w,
+                "backup of {} before converting it in place: {}",
+                dst.display(),
+                b.display()
+            )?;
+        }
         writeln!(
             w,
             "wrote {} ({format}, {entries} entr{}) from {}",
@@ -299,5 +327,5 @@ pub(crate) fn describe_format(store: &TrustStore) -> String {
 
 fn short(cert: &Certificate) -> String {
     let info = cert.info();
-    format!("{}  sha256 {}", info.subject, &cert.sha256_colons()[..23])
+    format!("{}  sha256 {}", info.subject, cert.sha256_colons())
 }

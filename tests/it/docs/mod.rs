@@ -3,4 +3,4 @@
 
 mod cli_help;
 mod manual;
-mod readme;
+pub(crate) mod readme;

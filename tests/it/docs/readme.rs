@@ -247,3 +247,218 @@ fn the_readme_check_json_example_documents_every_part_of_the_document() {
     );
     assert!(seen.contains(".endpoints[].http[].hops[].error"));
 }
+
+/// The words of one `$ trustpath …` console line as a POSIX shell splits them: single and double quotes,
+/// backslash escapes, and a `#` that starts a word starts a comment (pipes and redirections are not
+/// understood: such lines are words too).
+pub(crate) fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    word.push(q);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(q) = chars.next() {
+                    match q {
+                        '"' => break,
+                        '\\' => word.extend(chars.next()),
+                        _ => word.push(q),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                word.extend(chars.next());
+            }
+            '#' if !in_word => break,
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+/// The `$ trustpath …` lines of the README's console block starting with `first_line`, `\` continuations
+/// joined.
+fn readme_commands(first_line: &str) -> Vec<String> {
+    let block = readme_block("console", first_line);
+    let mut out: Vec<String> = Vec::new();
+    let mut pending: Option<String> = None;
+    for line in block.lines() {
+        let line = match pending.take() {
+            Some(p) => format!("{p} {}", line.trim()),
+            None => match line.strip_prefix("$ ") {
+                Some(l) => l.to_owned(),
+                None => continue,
+            },
+        };
+        match line.strip_suffix('\\') {
+            Some(head) => pending = Some(head.to_owned()),
+            None => out.push(line),
+        }
+    }
+    out
+}
+
+#[test]
+fn the_readme_gen_example_runs_as_written_and_the_intermediate_made_with_out_issues_the_leaf() {
+    let dir = tempfile::tempdir().unwrap();
+    let commands =
+        readme_commands("$ trustpath gen lab --out lab confluence.lab.test '*.lab.test' 127.0.0.1");
+    assert!(commands.len() >= 5, "{commands:?}");
+    for line in &commands {
+        let words = shell_words(line);
+        assert_eq!(words[0], "trustpath", "{line}");
+        let out = assert_cmd::Command::cargo_bin("trustpath")
+            .unwrap()
+            .args(&words[1..])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "`{line}` exits {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let d = dir.path();
+    assert!(d.join("corp-issuing/root-ca.pem").is_file());
+    assert!(
+        !d.join("corp-issuing/root-ca.key").exists(),
+        "the root's key stays in its own directory"
+    );
+    // The client certificate chains to corp-ca's root through corp-issuing's intermediate.
+    if crate::support::have_tool("openssl") {
+        crate::support::run_ok(
+            std::process::Command::new("openssl")
+                .args(["verify", "-purpose", "sslclient", "-CAfile"])
+                .arg(d.join("corp-ca/root-ca.pem"))
+                .arg("-untrusted")
+                .arg(d.join("corp-issuing/intermediate-ca.pem"))
+                .arg(d.join("client/client.pem")),
+        );
+    }
+    let fullchain = std::fs::read_to_string(d.join("client/fullchain.pem")).unwrap();
+    let issuing = std::fs::read_to_string(d.join("corp-issuing/intermediate-ca.pem")).unwrap();
+    assert!(
+        fullchain.ends_with(&issuing),
+        "the fullchain carries the intermediate"
+    );
+}
+
+/// Every `$ trustpath …` line of the README (continuations joined) and of every `--help` example, cut
+/// before a pipe, a redirection or `&&`.
+fn documented_command_lines() -> Vec<(String, String)> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut out = Vec::new();
+    let mut collect = |source: &str, text: &str| {
+        let mut pending: Option<String> = None;
+        for line in text.lines() {
+            let line = match pending.take() {
+                Some(p) => format!("{p} {}", line.trim()),
+                None => match line.trim_start().strip_prefix("$ trustpath") {
+                    Some(l) => format!("trustpath{l}"),
+                    None => continue,
+                },
+            };
+            match line.strip_suffix('\\') {
+                Some(head) => pending = Some(head.to_owned()),
+                None => out.push((source.to_owned(), line)),
+            }
+        }
+    };
+    collect("README.md", &readme);
+    fn walk(cmd: &mut clap::Command, path: &str, collect: &mut dyn FnMut(&str, &str)) {
+        let help = cmd.render_long_help().to_string();
+        collect(&format!("{path} --help"), &help);
+        for sub in cmd.get_subcommands_mut() {
+            let name = format!("{path} {}", sub.get_name());
+            walk(sub, &name, collect);
+        }
+    }
+    let mut cmd = <trustpath::cli::Cli as clap::CommandFactory>::command();
+    walk(&mut cmd, "trustpath", &mut collect);
+    out.into_iter()
+        .map(|(source, line)| {
+            let cut = ["|", ">", ">>", "&&", ";"]
+                .iter()
+                .filter_map(|sep| {
+                    line.find(&format!(" {sep} "))
+                        .or_else(|| line.find(&format!("{sep} ")).filter(|_| *sep == ";"))
+                })
+                .min()
+                .unwrap_or(line.len());
+            (source, line[..cut].trim().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn every_help_example_fits_80_columns_so_a_copy_never_breaks_a_command() {
+    fn walk(cmd: &mut clap::Command, path: &str, long: &mut Vec<String>) {
+        let help = cmd.render_long_help().to_string();
+        let mut in_example = false;
+        for line in help.lines() {
+            let t = line.trim_start();
+            if t.starts_with("$ ") {
+                in_example = true;
+            } else if !line.starts_with("        ") {
+                in_example = false;
+            }
+            if in_example && line.chars().count() > 80 {
+                long.push(format!("{path}: {line}"));
+            }
+        }
+        for sub in cmd.get_subcommands_mut() {
+            let name = format!("{path} {}", sub.get_name());
+            walk(sub, &name, long);
+        }
+    }
+    let mut long = Vec::new();
+    // Rendered unwrapped: an example longer than 80 columns is one clap would break mid-command.
+    let mut cmd = <trustpath::cli::Cli as clap::CommandFactory>::command()
+        .term_width(1000)
+        .max_term_width(1000);
+    walk(&mut cmd, "trustpath", &mut long);
+    assert!(long.is_empty(), "{}", long.join("\n"));
+}
+
+#[test]
+fn every_trustpath_line_of_the_readme_and_of_every_help_parses_with_the_real_command_line() {
+    let lines = documented_command_lines();
+    assert!(lines.len() > 60, "{}", lines.len());
+    let mut failures = Vec::new();
+    for (source, line) in &lines {
+        let words = shell_words(line);
+        if let Err(e) = <trustpath::cli::Cli as clap::Parser>::try_parse_from(&words)
+            && e.kind() != clap::error::ErrorKind::DisplayHelp
+        {
+            failures.push(format!("{source}: `{line}`: {}", e.render()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -28,7 +28,7 @@ fn demo_fixes_every_endpoint_and_leaves_nothing_behind() {
         "error   expired",
         "proxy   ✗ missing-intermediate   → ✓ trusted",
         "rtc     ✗ plaintext-http         → ✓ trusted",
-        "legacy  ✗ expired                → ✓ trusted",
+        "expired ✗ expired                → ✓ trusted",
         "4 of 4 endpoints trusted by the JVM after the fixes",
     ] {
         assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");

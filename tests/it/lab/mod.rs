@@ -2,5 +2,7 @@
 
 mod demo;
 mod generate;
+mod refusals;
 mod serve_probe;
 mod serve_scenarios;
+mod suggestions;

@@ -2,5 +2,8 @@
 
 mod capture;
 mod cli;
+mod fix_sources;
+mod named_jvm;
 mod report_golden;
 mod verify_cli;
+mod wording;

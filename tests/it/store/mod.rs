@@ -7,3 +7,4 @@ mod keytool;
 mod pkcs12;
 mod pkcs12_robustness;
 mod robustness;
+mod typos;
