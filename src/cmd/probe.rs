@@ -9,7 +9,7 @@ use anyhow::Context;
 use super::args::{self, FixArgs, RunFormatArgs, TrustArgs};
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::probe::{self, ProbeOptions, Prober, Resolve, Target};
+use crate::probe::{self, ProbeOptions, Prober, Protocol, Resolve, Target};
 use crate::report::{self, Progress};
 
 /// Arguments of `trustpath probe`.
@@ -31,10 +31,17 @@ use crate::report::{self, Progress};
       beside the final file, then renamed when the job could be done (exit 0 or 1), so that a
       scrape never reads half a file (the README has a whole cron script).")]
 pub struct ProbeArgs {
-    /// Endpoints: host, host:port, `https://host[:port][/path]`, `wss://…`, IPv4 or `[IPv6]:port`. The port
-    /// defaults to 443.
+    /// Endpoints: host, host:port, `https://host[:port][/path]`, `wss://…`, IPv4 or `[IPv6]:port`, or
+    /// the app's outbound services: `smtp://`, `imap://`, `pop3://`, `ldap://`, `postgres://` (upgraded
+    /// with STARTTLS) and `smtps://`, `imaps://`, `pop3s://`, `ldaps://` (TLS from the first byte). The
+    /// port defaults to the scheme's (443 for host:port).
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
+    /// Upgrade every host[:port] target with PROTO's STARTTLS before the TLS handshake: smtp, imap, pop3,
+    /// ldap (the StartTLS extended operation) or postgres (SSLRequest); the port then defaults to the
+    /// protocol's (25, 143, 110, 389, 5432). URL targets name their protocol themselves.
+    #[arg(long, value_name = "PROTO", value_parser = parse_starttls)]
+    pub starttls: Option<Protocol>,
     /// Read more targets from FILE, one per line; blank lines and text after # are ignored.
     #[arg(long = "targets", value_name = "FILE")]
     pub targets_file: Option<PathBuf>,
@@ -104,18 +111,23 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
     Ok(run.exit_code())
 }
 
+/// `--starttls PROTO`.
+fn parse_starttls(text: &str) -> std::result::Result<Protocol, String> {
+    Protocol::parse(text).ok_or_else(|| format!("expected one of {}", Protocol::names()))
+}
+
 /// Positional targets, then those of --targets FILE, in order.
 fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
     let mut out = args
         .targets
         .iter()
-        .map(|t| Target::parse(t))
+        .map(|t| Target::parse_with(t, args.starttls))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(file) = &args.targets_file {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("--targets {}", file.display()))?;
         out.extend(
-            probe::target::parse_list(&text)
+            probe::target::parse_list_with(&text, args.starttls)
                 .with_context(|| format!("--targets {}", file.display()))?,
         );
     }

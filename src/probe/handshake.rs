@@ -12,7 +12,9 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::ServerName;
 
 use super::connect::Dialer;
-use super::findings::{legacy_finding, plaintext_finding};
+use super::findings::{legacy_finding, plaintext_finding, starttls_finding};
+use super::starttls::{self, Protocol};
+use super::target::Target;
 use super::{
     CapturedChain, Handshake, MAX_CONNECTION_BYTES, MAX_HANDSHAKE_BYTES, ProbedTls, Prober,
     TlsInfo, danger, legacy, stream,
@@ -36,6 +38,10 @@ pub(super) enum Attempt {
     TimedOut {
         connected: bool,
     },
+    /// The STARTTLS exchange did not upgrade the connection (the finding says why).
+    NotUpgraded(Finding),
+    /// The STARTTLS exchange did not finish in time.
+    UpgradeTimedOut(Protocol),
 }
 
 impl Prober {
@@ -46,13 +52,25 @@ impl Prober {
         server_name: ServerName<'static>,
         chosen: &mut Option<SocketAddr>,
         keep: bool,
+        target: &Target,
     ) -> Attempt {
         let deadline = tokio::time::Instant::now() + self.options.timeout;
-        let tcp = match tokio::time::timeout_at(deadline, Dialer::tcp(addrs, chosen)).await {
+        let mut tcp = match tokio::time::timeout_at(deadline, Dialer::tcp(addrs, chosen)).await {
             Ok(Ok(tcp)) => tcp,
             Ok(Err(e)) => return Attempt::Connect(e),
             Err(_) => return Attempt::TimedOut { connected: false },
         };
+        if let Some(protocol) = target.starttls {
+            let name = client_name(&tcp);
+            let upgrade = starttls::upgrade(&mut tcp, protocol, &name);
+            match tokio::time::timeout_at(deadline, upgrade).await {
+                Ok(Ok(())) => {}
+                Ok(Err(refusal)) => {
+                    return Attempt::NotUpgraded(starttls_finding(target, protocol, refusal));
+                }
+                Err(_) => return Attempt::UpgradeTimedOut(protocol),
+            }
+        }
         let (tcp, peek) = stream::Recorder::new(tcp, MAX_HANDSHAKE_BYTES);
         let slot: danger::Slot = Arc::new(Mutex::new(None));
         let connector = tokio_rustls::TlsConnector::from(Arc::clone(config));
@@ -80,6 +98,7 @@ impl Prober {
                         .map(|p| String::from_utf8_lossy(p).into_owned()),
                     ocsp_stapled: false,
                     retried_without_pq: false,
+                    starttls: target.starttls,
                 };
                 match presented {
                     Some(presented) => Attempt::Done {
@@ -120,10 +139,21 @@ impl Prober {
             .secure_random
             .fill(&mut random);
         let sni = out.sni.clone();
+        let target = out.target.clone();
         let work = async {
-            let tcp = Dialer::tcp(addrs, &mut out.address)
+            let mut tcp = Dialer::tcp(addrs, &mut out.address)
                 .await
                 .map_err(|e| legacy::LegacyError::Io(e.to_string()))?;
+            if let Some(protocol) = target.starttls {
+                let name = client_name(&tcp);
+                starttls::upgrade(&mut tcp, protocol, &name)
+                    .await
+                    .map_err(|refusal| {
+                        legacy::LegacyError::Io(
+                            starttls_finding(&target, protocol, refusal).message,
+                        )
+                    })?;
+            }
             let (mut tcp, _) = stream::Recorder::new(tcp, legacy::MAX_READ);
             legacy::exchange(&mut tcp, sni.as_deref(), random).await
         };
@@ -157,6 +187,7 @@ impl Prober {
                     alpn: None,
                     ocsp_stapled: false,
                     retried_without_pq: false,
+                    starttls: out.target.starttls,
                 });
                 out.chain = certificates(&hello.chain);
             }
@@ -185,6 +216,15 @@ impl Prober {
                 ));
             }
         }
+    }
+}
+
+/// The EHLO argument for a connection: the local address as an address literal (RFC 5321 §4.1.3).
+fn client_name(tcp: &tokio::net::TcpStream) -> String {
+    match tcp.local_addr().map(|a| a.ip()) {
+        Ok(std::net::IpAddr::V4(ip)) => format!("[{ip}]"),
+        Ok(std::net::IpAddr::V6(ip)) => format!("[IPv6:{ip}]"),
+        Err(_) => "[127.0.0.1]".to_owned(),
     }
 }
 

@@ -23,6 +23,7 @@ mod handshake;
 pub mod http;
 pub mod jdk_tls;
 pub mod legacy;
+pub mod starttls;
 pub mod stream;
 pub mod target;
 
@@ -41,6 +42,7 @@ use crate::finding::{Code, Finding, Severity};
 pub use connect::{BoxIo, Dialer, Io, Transport};
 pub use failure::{Failure, Stage};
 use handshake::{Attempt, certificates, chokes, client_config, describe, is_http};
+pub use starttls::Protocol;
 pub use target::{Resolve, Target, TargetError};
 
 /// The timeout applied when none is given: connect plus handshake, per attempt.
@@ -118,6 +120,8 @@ pub struct TlsInfo {
     pub ocsp_stapled: bool,
     /// Whether the first ClientHello (with a post-quantum key share) failed and a retry without it worked.
     pub retried_without_pq: bool,
+    /// The STARTTLS exchange that upgraded the connection before the handshake, when it started in clear.
+    pub starttls: Option<Protocol>,
 }
 
 /// What one endpoint served.
@@ -173,6 +177,9 @@ pub struct Opened {
 pub struct Prober {
     with_pq: Arc<ClientConfig>,
     without_pq: Arc<ClientConfig>,
+    /// The same without ALPN, for mail, directory and database targets.
+    plain_with_pq: Arc<ClientConfig>,
+    plain_without_pq: Arc<ClientConfig>,
     options: ProbeOptions,
     dialer: Dialer,
 }
@@ -196,6 +203,8 @@ impl Prober {
             .retain(|g| !format!("{:?}", g.name()).contains("MLKEM"));
         let alpn = if options.http1_only { ALPN_HTTP1 } else { ALPN };
         Ok(Prober {
+            plain_with_pq: Arc::new(client_config(full.clone(), &[])?),
+            plain_without_pq: Arc::new(client_config(classic.clone(), &[])?),
             with_pq: Arc::new(client_config(full, alpn)?),
             without_pq: Arc::new(client_config(classic, alpn)?),
             dialer: Dialer::new(options.resolve.clone(), options.timeout),
@@ -357,13 +366,19 @@ impl Prober {
             }
         };
 
+        let (with_pq, without_pq) = if out.target.protocol.is_some() {
+            (&self.plain_with_pq, &self.plain_without_pq)
+        } else {
+            (&self.with_pq, &self.without_pq)
+        };
         let first = self
             .attempt(
-                &self.with_pq,
+                with_pq,
                 &addrs,
                 server_name.clone(),
                 &mut out.address,
                 keep,
+                &out.target,
             )
             .await;
         let first = match first {
@@ -374,11 +389,12 @@ impl Prober {
             } if !is_http(head) && chokes(error) => {
                 match self
                     .attempt(
-                        &self.without_pq,
+                        without_pq,
                         &addrs,
                         server_name.clone(),
                         &mut out.address,
                         keep,
+                        &out.target,
                     )
                     .await
                 {
@@ -419,6 +435,21 @@ impl Prober {
                 out.findings.push(finding);
                 Stage::Connect
             }
+            Attempt::NotUpgraded(finding) => {
+                out.findings.push(finding);
+                Stage::StartTls
+            }
+            Attempt::UpgradeTimedOut(protocol) => {
+                out.findings
+                    .push(findings::starttls_timeout(protocol, timeout));
+                return (
+                    out,
+                    Err(Failure::Timeout {
+                        stage: Stage::StartTls,
+                        after: timeout,
+                    }),
+                );
+            }
             Attempt::TimedOut { connected } => {
                 out.findings
                     .push(findings::timeout_finding(connected, timeout));
@@ -448,6 +479,7 @@ impl Prober {
                     alpn: None,
                     ocsp_stapled: !presented.ocsp.is_empty(),
                     retried_without_pq: false,
+                    starttls: out.target.starttls,
                 });
                 out.chain = certificates(&presented.chain);
                 out.ocsp = presented.ocsp;

@@ -2,5 +2,6 @@
 
 mod capture;
 mod cli;
+mod outbound;
 mod report_golden;
 mod verify_cli;
