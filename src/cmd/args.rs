@@ -101,6 +101,12 @@ impl FixArgs {
     }
 }
 
+/// A `--starttls PROTO` value.
+pub fn starttls(text: &str) -> std::result::Result<crate::probe::Protocol, String> {
+    crate::probe::Protocol::parse(text)
+        .ok_or_else(|| format!("expected one of {}", crate::probe::Protocol::names()))
+}
+
 /// A `--timeout SECONDS` value, checked.
 pub fn timeout(seconds: f64) -> Result<std::time::Duration> {
     self::seconds("--timeout", seconds)

@@ -40,7 +40,7 @@ pub struct ProbeArgs {
     /// Upgrade every host[:port] target with PROTO's STARTTLS before the TLS handshake: smtp, imap, pop3,
     /// ldap (the StartTLS extended operation) or postgres (SSLRequest); the port then defaults to the
     /// protocol's (25, 143, 110, 389, 5432). URL targets name their protocol themselves.
-    #[arg(long, value_name = "PROTO", value_parser = parse_starttls)]
+    #[arg(long, value_name = "PROTO", value_parser = args::starttls)]
     pub starttls: Option<Protocol>,
     /// Read more targets from FILE, one per line; blank lines and text after # are ignored.
     #[arg(long = "targets", value_name = "FILE")]
@@ -109,11 +109,6 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
     }
     report::stdout(args.output.format()).print_run(&run)?;
     Ok(run.exit_code())
-}
-
-/// `--starttls PROTO`.
-fn parse_starttls(text: &str) -> std::result::Result<Protocol, String> {
-    Protocol::parse(text).ok_or_else(|| format!("expected one of {}", Protocol::names()))
 }
 
 /// Positional targets, then those of --targets FILE, in order.

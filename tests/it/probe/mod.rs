@@ -4,4 +4,5 @@ mod capture;
 mod cli;
 mod outbound;
 mod report_golden;
+mod trust;
 mod verify_cli;

@@ -41,6 +41,8 @@ pub struct Lab {
     pub missing: Served,
     /// Leaf and intermediate under a root no truststore holds.
     pub untrusted: Served,
+    /// The same with that root served too.
+    pub untrusted_with_root: Served,
 }
 
 impl Lab {
@@ -98,6 +100,16 @@ pub fn lab() -> Lab {
             chain_pem: format!("{}{}", other_leaf.pem(), other_int.pem()),
             key_pem: other_leaf.key.serialize_pem(),
         },
+        untrusted_with_root: Served {
+            chain_pem: format!(
+                "{}{}{}",
+                other_leaf.pem(),
+                other_int.pem(),
+                other_root.pem()
+            ),
+            key_pem: other_leaf.key.serialize_pem(),
+        },
+
         dir,
     }
 }
