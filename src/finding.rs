@@ -47,6 +47,9 @@ pub enum Code {
     /// The STARTTLS exchange broke off: the connection closed, the answer is not the protocol (a port
     /// that speaks TLS from the first byte, say), or the server sent bytes after agreeing to start TLS.
     StarttlsFailed,
+    /// The HTTP proxy did not open a `CONNECT` tunnel to the target: it refused (403, 407, 502, …; the
+    /// status line is quoted) or answered something that is not HTTP.
+    ProxyFailed,
     /// The server only speaks TLS 1.0/1.1 or legacy suites.
     LegacyTls,
     /// The chain ends at a root no truststore holds.

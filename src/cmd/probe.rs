@@ -58,6 +58,9 @@ pub struct ProbeArgs {
     /// How many endpoints are probed at once.
     #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
+    /// The HTTP proxy.
+    #[command(flatten)]
+    pub proxy: args::ProxyArgs,
     /// Output format.
     #[command(flatten)]
     pub output: RunFormatArgs,
@@ -86,6 +89,7 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
         sni: args.sni.clone(),
         http1_only: false,
         jdk_tls_disabled: trust.tls_disabled.clone(),
+        proxy: args.proxy.proxy()?,
     })
     .context("cannot set up TLS")?;
 

@@ -55,6 +55,9 @@ pub struct TrustCmdArgs {
     /// Seconds allowed for connect, STARTTLS and handshake, per attempt.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub timeout: f64,
+    /// The HTTP proxy.
+    #[command(flatten)]
+    pub proxy: args::ProxyArgs,
     /// The truststore to judge with and import into: exactly one --truststore FILE, or --cacerts.
     #[command(flatten)]
     pub trust: TrustArgs,
@@ -92,6 +95,7 @@ pub fn run(a: TrustCmdArgs, clock: Clock) -> Result<u8> {
         sni: a.sni.clone(),
         http1_only: false,
         jdk_tls_disabled: Default::default(),
+        proxy: a.proxy.proxy()?,
     };
 
     let trust_before = spec.load(30)?;

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use super::jdk_tls;
+use super::proxy::{Proxy, TunnelError};
 use super::starttls::{Protocol, Refusal};
 use super::target::Target;
 use crate::finding::{Code, Finding, Severity};
@@ -183,4 +184,26 @@ fn starttls_fix(protocol: Protocol) -> &'static str {
             "turn TLS on in postgresql.conf (ssl = on, ssl_cert_file, ssl_key_file) and reload the server"
         }
     }
+}
+
+/// A proxy that did not open the tunnel to `target`, quoting its answer (never its credentials).
+pub fn proxy_finding(target: &Target, proxy: &Proxy, error: TunnelError) -> Finding {
+    let (message, fix) = match error {
+        TunnelError::Refused(line) => {
+            let fix = if line.contains(" 407") {
+                "give the proxy's credentials (--proxy-user-env VAR or --proxy-user-file FILE, as user:password), or ask for the target to be reachable without them"
+            } else {
+                "ask the proxy's administrators to allow CONNECT to this host and port (proxies often allow only 443), or reach the target directly (no_proxy)"
+            };
+            (
+                format!("the proxy {proxy} refused the tunnel to {target}: {line}"),
+                fix,
+            )
+        }
+        TunnelError::Broken(reason) => (
+            format!("the proxy {proxy} did not open a tunnel to {target}: {reason}"),
+            "check that --proxy (or https_proxy) names an HTTP proxy that accepts CONNECT",
+        ),
+    };
+    Finding::new(Code::ProxyFailed, Severity::Error, message, fix)
 }

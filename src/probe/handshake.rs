@@ -12,7 +12,8 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::ServerName;
 
 use super::connect::Dialer;
-use super::findings::{legacy_finding, plaintext_finding, starttls_finding};
+use super::findings::{legacy_finding, plaintext_finding, proxy_finding, starttls_finding};
+use super::proxy;
 use super::starttls::{self, Protocol};
 use super::target::Target;
 use super::{
@@ -38,8 +39,9 @@ pub(super) enum Attempt {
     TimedOut {
         connected: bool,
     },
-    /// The STARTTLS exchange did not upgrade the connection (the finding says why).
-    NotUpgraded(Finding),
+    /// The proxy tunnel or the STARTTLS exchange did not open the way to TLS (the finding says why;
+    /// the stage is the step that failed).
+    NotUpgraded(Finding, super::Stage),
     /// The STARTTLS exchange did not finish in time.
     UpgradeTimedOut(Protocol),
 }
@@ -60,13 +62,28 @@ impl Prober {
             Ok(Err(e)) => return Attempt::Connect(e),
             Err(_) => return Attempt::TimedOut { connected: false },
         };
+        if let Some(proxy) = self.proxy_for(target) {
+            match tokio::time::timeout_at(deadline, proxy::tunnel(&mut tcp, target, proxy)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    return Attempt::NotUpgraded(
+                        proxy_finding(target, proxy, e),
+                        super::Stage::Connect,
+                    );
+                }
+                Err(_) => return Attempt::TimedOut { connected: true },
+            }
+        }
         if let Some(protocol) = target.starttls {
             let name = client_name(&tcp);
             let upgrade = starttls::upgrade(&mut tcp, protocol, &name);
             match tokio::time::timeout_at(deadline, upgrade).await {
                 Ok(Ok(())) => {}
                 Ok(Err(refusal)) => {
-                    return Attempt::NotUpgraded(starttls_finding(target, protocol, refusal));
+                    return Attempt::NotUpgraded(
+                        starttls_finding(target, protocol, refusal),
+                        super::Stage::StartTls,
+                    );
                 }
                 Err(_) => return Attempt::UpgradeTimedOut(protocol),
             }
@@ -144,6 +161,11 @@ impl Prober {
             let mut tcp = Dialer::tcp(addrs, &mut out.address)
                 .await
                 .map_err(|e| legacy::LegacyError::Io(e.to_string()))?;
+            if let Some(proxy) = self.proxy_for(&target) {
+                proxy::tunnel(&mut tcp, &target, proxy).await.map_err(|e| {
+                    legacy::LegacyError::Io(proxy_finding(&target, proxy, e).message)
+                })?;
+            }
             if let Some(protocol) = target.starttls {
                 let name = client_name(&tcp);
                 starttls::upgrade(&mut tcp, protocol, &name)

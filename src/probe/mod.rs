@@ -23,6 +23,7 @@ mod handshake;
 pub mod http;
 pub mod jdk_tls;
 pub mod legacy;
+pub mod proxy;
 pub mod starttls;
 pub mod stream;
 pub mod target;
@@ -42,6 +43,7 @@ use crate::finding::{Code, Finding, Severity};
 pub use connect::{BoxIo, Dialer, Io, Transport};
 pub use failure::{Failure, Stage};
 use handshake::{Attempt, certificates, chokes, client_config, describe, is_http};
+pub use proxy::Proxy;
 pub use starttls::Protocol;
 pub use target::{Resolve, Target, TargetError};
 
@@ -77,6 +79,8 @@ pub struct ProbeOptions {
     /// The JVM's `jdk.tls.disabledAlgorithms`: whether a server that only speaks a legacy protocol or
     /// suite is still reachable from the app's JVM (`legacy-tls` is an error when it is not).
     pub jdk_tls_disabled: jdk_tls::TlsDisabled,
+    /// The HTTP proxy HTTPS targets are tunnelled through (`CONNECT`), unless `no_proxy` excepts them.
+    pub proxy: Option<Proxy>,
 }
 
 impl Default for ProbeOptions {
@@ -87,6 +91,7 @@ impl Default for ProbeOptions {
             sni: None,
             http1_only: false,
             jdk_tls_disabled: jdk_tls::TlsDisabled::default(),
+            proxy: None,
         }
     }
 }
@@ -358,10 +363,20 @@ impl Prober {
             Err(finding) => return split(failed(out, finding, Stage::Tls)),
         };
         let timeout = self.options.timeout;
-        let addrs = match self.dialer.addresses(&out.target, connect).await {
+        // Through a proxy, TCP goes to the proxy, which resolves the target itself.
+        let via = match self.proxy_for(&out.target) {
+            Some(p) => Target::new(p.to_string(), p.host.clone(), p.port),
+            None => out.target.clone(),
+        };
+        let connect = if self.proxy_for(&out.target).is_some() {
+            None
+        } else {
+            connect
+        };
+        let addrs = match self.dialer.addresses(&via, connect).await {
             Ok(addrs) => addrs,
             Err(e) => {
-                let finding = findings::resolve_failed(&out.target, &e);
+                let finding = findings::resolve_failed(&via, &e);
                 return split(failed(out, finding, Stage::Connect));
             }
         };
@@ -435,9 +450,9 @@ impl Prober {
                 out.findings.push(finding);
                 Stage::Connect
             }
-            Attempt::NotUpgraded(finding) => {
+            Attempt::NotUpgraded(finding, stage) => {
                 out.findings.push(finding);
-                Stage::StartTls
+                stage
             }
             Attempt::UpgradeTimedOut(protocol) => {
                 out.findings
@@ -513,6 +528,11 @@ impl Prober {
             |f| f.message.clone(),
         );
         (out, Err(Failure::failed(stage, message)))
+    }
+
+    /// The proxy `target` is tunnelled through, when one applies.
+    pub(crate) fn proxy_for(&self, target: &Target) -> Option<&Proxy> {
+        self.options.proxy.as_ref().filter(|p| p.applies_to(target))
     }
 
     fn server_name(&self, out: &CapturedChain) -> Result<ServerName<'static>, Finding> {

@@ -3,6 +3,7 @@
 mod capture;
 mod cli;
 mod outbound;
+mod proxy;
 mod report_golden;
 mod trust;
 mod verify_cli;

@@ -7,6 +7,8 @@
 //                               it, as JavaMail and the PostgreSQL JDBC driver do;
 //   ldap                        JNDI's own StartTLS: InitialLdapContext + StartTlsRequest, negotiate();
 //   tls, ldaps                  TLS from the first byte (ldaps identifies the endpoint as JNDI does, "LDAPS").
+// With -Dtunnel=PROXY_PORT the socket goes to the HTTP proxy on 127.0.0.1:PROXY_PORT, which is asked for a
+// CONNECT tunnel to SERVER_NAME:PORT first (what HttpsURLConnection does for https.proxyHost).
 // Trust comes from TRUSTSTORE (TYPE = JKS, PKCS12; PASSWORD "-" means none); SNI and endpoint identification
 // use SERVER_NAME. Prints "TRUSTED" or "UNTRUSTED <reason>" and exits 0 / 1; other failures exit 2.
 import java.io.FileInputStream;
@@ -56,8 +58,18 @@ public class OutboundClient {
                 ldap.close();
             } else {
                 Socket plain = new Socket();
-                plain.connect(new InetSocketAddress(host, port), 10000);
-                plain.setSoTimeout(10000);
+                String tunnel = System.getProperty("tunnel");
+                if (tunnel != null) {
+                    plain.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(tunnel)), 10000);
+                    plain.setSoTimeout(10000);
+                    send(plain.getOutputStream(), "CONNECT " + name + ":" + port + " HTTP/1.1\r\nHost: " + name + ":" + port + "\r\n\r\n");
+                    String status = line(plain.getInputStream());
+                    if (!status.matches("HTTP/1\\.[01] 2\\d\\d.*")) throw new IOException("CONNECT answered: " + status);
+                    while (!line(plain.getInputStream()).isEmpty()) {}
+                } else {
+                    plain.connect(new InetSocketAddress(host, port), 10000);
+                    plain.setSoTimeout(10000);
+                }
                 preamble(proto, plain);
                 try (SSLSocket s = (SSLSocket) factory.createSocket(plain, name, port, true)) {
                     SSLParameters p = s.getSSLParameters();

@@ -460,7 +460,21 @@ fn client_dir() -> &'static Path {
 /// The JVM's verdict on `proto` (`smtp`, `imap`, `pop3`, `ldap`, `postgres`: STARTTLS; `tls`,
 /// `ldaps`: TLS from the first byte) at `localhost:port` with the PKCS#12 `truststore` (`changeit`).
 pub fn java_verdict(proto: &str, port: u16, truststore: &Path) -> super::JavaVerdict {
-    let out = Command::new("java")
+    java_verdict_via(proto, port, truststore, None)
+}
+
+/// [`java_verdict`] through the HTTP proxy on 127.0.0.1:`tunnel` (a CONNECT tunnel), when given.
+pub fn java_verdict_via(
+    proto: &str,
+    port: u16,
+    truststore: &Path,
+    tunnel: Option<u16>,
+) -> super::JavaVerdict {
+    let mut cmd = Command::new("java");
+    if let Some(t) = tunnel {
+        cmd.arg(format!("-Dtunnel={t}"));
+    }
+    let out = cmd
         .arg("-cp")
         .arg(client_dir())
         .arg("OutboundClient")
@@ -481,4 +495,36 @@ pub fn java_verdict(proto: &str, port: u16, truststore: &Path) -> super::JavaVer
             String::from_utf8_lossy(&out.stderr)
         ),
     }
+}
+
+/// tinyproxy in the foreground on a free port (listener `proxy`), with `extra` configuration lines
+/// (`ConnectPort 443`, `BasicAuth USER PASSWORD`). `None` when tinyproxy is absent.
+pub fn tinyproxy(extra: &str) -> Option<Server> {
+    let bin = Path::new("/usr/bin/tinyproxy");
+    if !installed(bin, "tinyproxy") {
+        return None;
+    }
+    let dir = server_dir(None);
+    let d = dir.path();
+    let port = free_port();
+    let conf = format!(
+        "Port {port}\nListen 127.0.0.1\nTimeout 30\nMaxClients 50\nLogLevel Info\nUser nobody\nGroup nogroup\n{extra}\n"
+    );
+    std::fs::write(d.join("tinyproxy.conf"), conf).unwrap();
+    let out = d.join("tinyproxy.out");
+    let mut guard = Guard::spawn(
+        "tinyproxy",
+        Command::new(bin)
+            .arg("-d")
+            .arg("-c")
+            .arg(d.join("tinyproxy.conf")),
+        &out,
+        log_reader(vec![out.clone()]),
+    );
+    guard.wait_for_port(port, START);
+    Some(Server {
+        guard,
+        _dir: dir,
+        ports: HashMap::from([("proxy", port)]),
+    })
 }
