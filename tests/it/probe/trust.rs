@@ -152,3 +152,38 @@ fn trust_changes_nothing_for_a_missing_intermediate_a_name_mismatch_a_dry_run_or
         .collect();
     assert_eq!(leftovers.len(), 1, "{leftovers:?}");
 }
+
+#[test]
+fn on_ipv6_loopback_probe_and_trust_reach_ldap_starttls_and_ldaps_and_the_jvm_agrees() {
+    if !tools() {
+        return;
+    }
+    let lab = outbound::lab();
+    let v6 = std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST);
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_copy(&lab, dir.path());
+    // A good chain for the IP SAN ::1: trusted over StartTLS and LDAPS, as the JVM decides.
+    if let Some(server) = outbound::slapd_on(Some(&lab.ipv6_good), v6) {
+        for (scheme, listener) in [("ldap", "ldap"), ("ldaps", "ldaps")] {
+            let port = server.port(listener);
+            let url = format!("{scheme}://[::1]:{port}");
+            let (code, out) = trust(&store, &url, &["--dry-run"]);
+            let jvm = outbound::java_verdict_at(scheme, ("::1", "::1"), port, &store, None);
+            assert!(jvm.trusted(), "{jvm:?}");
+            assert_eq!(code, 0, "{out}");
+            assert!(out.contains(&format!("{url} ([::1]:{port}")), "{out}");
+            assert!(out.contains("nothing to import"), "{out}");
+        }
+    }
+    // Under an untrusted root, served: trust imports it over [::1] and the JVM connects after.
+    if let Some(server) = outbound::slapd_on(Some(&lab.ipv6_untrusted_with_root), v6) {
+        let port = server.port("ldaps");
+        let before = outbound::java_verdict_at("ldaps", ("::1", "::1"), port, &store, None);
+        assert!(!before.trusted(), "{before:?}");
+        let (code, out) = trust(&store, &format!("ldaps://[::1]:{port}"), &["--yes"]);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("what     the root"), "{out}");
+        let after = outbound::java_verdict_at("ldaps", ("::1", "::1"), port, &store, None);
+        assert!(after.trusted(), "{after:?}\n{out}");
+    }
+}

@@ -48,7 +48,8 @@ public class OutboundClient {
             if (proto.equals("ldap")) {
                 Hashtable<String, String> env = new Hashtable<>();
                 env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.ldap.LdapCtxFactory");
-                env.put(Context.PROVIDER_URL, "ldap://" + name + ":" + port);
+                String urlHost = name.contains(":") ? "[" + name + "]" : name;
+                env.put(Context.PROVIDER_URL, "ldap://" + urlHost + ":" + port);
                 env.put("com.sun.jndi.ldap.connect.timeout", "10000");
                 env.put("com.sun.jndi.ldap.read.timeout", "10000");
                 LdapContext ldap = new InitialLdapContext(env, null);
@@ -74,7 +75,9 @@ public class OutboundClient {
                 try (SSLSocket s = (SSLSocket) factory.createSocket(plain, name, port, true)) {
                     SSLParameters p = s.getSSLParameters();
                     p.setEndpointIdentificationAlgorithm(proto.equals("ldaps") ? "LDAPS" : "HTTPS");
-                    p.setServerNames(List.of(new SNIHostName(name)));
+                    if (!name.contains(":") && !name.matches("[0-9.]+")) {
+                        p.setServerNames(List.of(new SNIHostName(name)));
+                    }
                     s.setSSLParameters(p);
                     s.startHandshake();
                 }

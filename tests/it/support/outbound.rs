@@ -43,6 +43,10 @@ pub struct Lab {
     pub untrusted: Served,
     /// The same with that root served too.
     pub untrusted_with_root: Served,
+    /// Leaf (for the IPv6 loopback address `::1`, an IP SAN) and intermediate under the trusted root.
+    pub ipv6_good: Served,
+    /// The same leaf and intermediate under the untrusted root, with that root served.
+    pub ipv6_untrusted_with_root: Served,
 }
 
 impl Lab {
@@ -69,6 +73,8 @@ pub fn lab() -> Lab {
     let other_root = certs::root("Outbound Stranger Root");
     let other_int = certs::intermediate("Outbound Stranger CA", &other_root);
     let other_leaf = certs::leaf(&["localhost"], &other_int);
+    let v6_leaf = certs::leaf(&["::1"], &int);
+    let other_v6_leaf = certs::leaf(&["::1"], &other_int);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("root.pem"), root.pem()).unwrap();
     super::run_ok(
@@ -109,7 +115,19 @@ pub fn lab() -> Lab {
             ),
             key_pem: other_leaf.key.serialize_pem(),
         },
-
+        ipv6_good: Served {
+            chain_pem: format!("{}{}", v6_leaf.pem(), int.pem()),
+            key_pem: v6_leaf.key.serialize_pem(),
+        },
+        ipv6_untrusted_with_root: Served {
+            chain_pem: format!(
+                "{}{}{}",
+                other_v6_leaf.pem(),
+                other_int.pem(),
+                other_root.pem()
+            ),
+            key_pem: other_v6_leaf.key.serialize_pem(),
+        },
         dir,
     }
 }
@@ -172,6 +190,11 @@ fn installed(path: &Path, package: &str) -> bool {
 /// OpenLDAP's slapd with ldap:// (StartTLS) and ldaps:// listeners, no database (StartTLS needs none);
 /// without `served`, TLS is not configured and StartTLS is refused. `None` when slapd is absent.
 pub fn slapd(served: Option<&Served>) -> Option<Server> {
+    slapd_on(served, std::net::Ipv4Addr::LOCALHOST.into())
+}
+
+/// [`slapd`] listening on `ip` (`::1` for the IPv6 tests).
+pub fn slapd_on(served: Option<&Served>, ip: std::net::IpAddr) -> Option<Server> {
     let bin = Path::new("/usr/sbin/slapd");
     if !installed(bin, "slapd") {
         return None;
@@ -190,9 +213,13 @@ pub fn slapd(served: Option<&Served>) -> Option<Server> {
     }
     std::fs::write(d.join("slapd.conf"), conf).unwrap();
     let (ldap, ldaps) = (free_port(), free_port());
-    let mut urls = format!("ldap://127.0.0.1:{ldap}/");
+    let host = match ip {
+        std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+    };
+    let mut urls = format!("ldap://{host}:{ldap}/");
     if served.is_some() {
-        urls.push_str(&format!(" ldaps://127.0.0.1:{ldaps}/"));
+        urls.push_str(&format!(" ldaps://{host}:{ldaps}/"));
     }
     let log = d.join("slapd.log");
     let mut guard = Guard::spawn(
@@ -203,10 +230,10 @@ pub fn slapd(served: Option<&Served>) -> Option<Server> {
         &log,
         log_reader(vec![log.clone()]),
     );
-    guard.wait_for_port(ldap, START);
+    guard.wait_for((ip, ldap).into(), START);
     let mut ports = HashMap::from([("ldap", ldap)]);
     if served.is_some() {
-        guard.wait_for_port(ldaps, START);
+        guard.wait_for((ip, ldaps).into(), START);
         ports.insert("ldaps", ldaps);
     }
     Some(Server {
@@ -470,6 +497,17 @@ pub fn java_verdict_via(
     truststore: &Path,
     tunnel: Option<u16>,
 ) -> super::JavaVerdict {
+    java_verdict_at(proto, ("127.0.0.1", "localhost"), port, truststore, tunnel)
+}
+
+/// The JVM's verdict connecting to `host` (an address) and checking the certificate against `name`.
+pub fn java_verdict_at(
+    proto: &str,
+    (host, name): (&str, &str),
+    port: u16,
+    truststore: &Path,
+    tunnel: Option<u16>,
+) -> super::JavaVerdict {
     let mut cmd = Command::new("java");
     if let Some(t) = tunnel {
         cmd.arg(format!("-Dtunnel={t}"));
@@ -478,7 +516,7 @@ pub fn java_verdict_via(
         .arg("-cp")
         .arg(client_dir())
         .arg("OutboundClient")
-        .args([proto, "127.0.0.1", &port.to_string(), "localhost"])
+        .args([proto, host, &port.to_string(), name])
         .arg(truststore)
         .args(["PKCS12", "changeit"])
         .output()
