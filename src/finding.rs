@@ -37,6 +37,12 @@ pub enum Code {
     HandshakeFailed,
     /// The port answered a ClientHello with plain HTTP.
     PlaintextHttp,
+    /// The server asked for a client certificate and ended the handshake without one; the message lists
+    /// the acceptable issuers it named.
+    ClientCertRequired,
+    /// The server asked for a client certificate but went on without one (optional client
+    /// authentication); the message lists the acceptable issuers it named.
+    ClientCertRequested,
     /// A mail, directory or database server whose greeting or capabilities do not offer the STARTTLS
     /// upgrade (SMTP `STARTTLS`, IMAP `STARTTLS`, POP3 `STLS`); the message quotes what it answered.
     StarttlsNotOffered,

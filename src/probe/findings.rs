@@ -207,3 +207,39 @@ pub fn proxy_finding(target: &Target, proxy: &Proxy, error: TunnelError) -> Find
     };
     Finding::new(Code::ProxyFailed, Severity::Error, message, fix)
 }
+
+/// A server that asked for a client certificate and ended the handshake without one, naming the
+/// acceptable issuers it sent (the certificate authorities a client certificate must chain to).
+pub fn client_cert_required(issuers: &[String], alert: &str) -> Finding {
+    let named = if issuers.is_empty() {
+        "it named no acceptable issuers (any CA it trusts)".to_owned()
+    } else {
+        format!("acceptable issuers it named: {}", issuers.join("; "))
+    };
+    Finding::new(
+        Code::ClientCertRequired,
+        Severity::Error,
+        format!(
+            "the server requires a client certificate and ended the handshake without one ({alert}); {named}"
+        ),
+        "give the app's JVM a key store (javax.net.ssl.keyStore) holding a client certificate and key issued by one of these CAs; the server's own chain is judged as usual",
+    )
+}
+
+/// A server that asked for a client certificate but went on without one (optional client
+/// authentication): worth knowing, not an error.
+pub fn client_cert_requested(issuers: &[String]) -> Finding {
+    let named = if issuers.is_empty() {
+        "naming no acceptable issuers".to_owned()
+    } else {
+        format!("naming as acceptable issuers: {}", issuers.join("; "))
+    };
+    Finding::new(
+        Code::ClientCertRequested,
+        Severity::Info,
+        format!(
+            "the server asks for a client certificate ({named}) but accepted the handshake without one"
+        ),
+        "nothing to do unless the app must authenticate with a certificate (javax.net.ssl.keyStore)",
+    )
+}

@@ -10,6 +10,7 @@ use rustls::ClientConfig;
 use rustls::client::Resumption;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::ServerName;
+use tokio::io::AsyncReadExt;
 
 use super::connect::Dialer;
 use super::findings::{legacy_finding, plaintext_finding, proxy_finding, starttls_finding};
@@ -23,17 +24,26 @@ use super::{
 use crate::cert::Certificate;
 use crate::finding::{Code, Finding, Severity};
 
+/// How long a probe waits, after a handshake in which the server asked for a client certificate, for the
+/// alert a TLS 1.3 server sends when it requires one.
+const CLIENT_AUTH_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The outcome of one rustls attempt.
 pub(super) enum Attempt {
     Done {
         tls: TlsInfo,
         presented: danger::Presented,
         stream: Option<Box<ProbedTls>>,
+        /// The server asked for a client certificate: the issuers it named, and the alert it ended the
+        /// connection with after the handshake (TLS 1.3 refuses only then), if it did.
+        client_auth: Option<(Vec<String>, Option<String>)>,
     },
     Failed {
         error: std::io::Error,
         presented: Option<danger::Presented>,
         head: Vec<u8>,
+        /// The acceptable issuers, when the server asked for a client certificate.
+        client_auth: Option<Vec<String>>,
     },
     Connect(std::io::Error),
     TimedOut {
@@ -91,10 +101,14 @@ impl Prober {
         let (tcp, peek) = stream::Recorder::new(tcp, MAX_HANDSHAKE_BYTES);
         let slot: danger::Slot = Arc::new(Mutex::new(None));
         let connector = tokio_rustls::TlsConnector::from(Arc::clone(config));
-        let handshake =
-            danger::CAPTURE.scope(Arc::clone(&slot), connector.connect(server_name, tcp));
+        let requested: danger::Requested = Arc::new(Mutex::new(None));
+        let handshake = danger::CLIENT_AUTH.scope(
+            Arc::clone(&requested),
+            danger::CAPTURE.scope(Arc::clone(&slot), connector.connect(server_name, tcp)),
+        );
         let result = tokio::time::timeout_at(deadline, handshake).await;
         let presented = slot.lock().ok().and_then(|mut s| s.take());
+        let client_auth = requested.lock().ok().and_then(|mut s| s.take());
         match result {
             Err(_) => Attempt::TimedOut { connected: true },
             Ok(Ok(tls)) => {
@@ -117,15 +131,31 @@ impl Prober {
                     retried_without_pq: false,
                     starttls: target.starttls,
                 };
+                // A TLS 1.3 server refuses a missing client certificate after the client's Finished:
+                // wait briefly for its alert (not on a connection kept for requests).
+                let mut tls = tls;
+                let client_auth = match client_auth {
+                    Some(issuers) if !keep => {
+                        let wait = self.options.timeout.min(CLIENT_AUTH_WAIT);
+                        let mut byte = [0u8; 1];
+                        let refused = match tokio::time::timeout(wait, tls.read(&mut byte)).await {
+                            Ok(Err(e)) => Some(describe(&e)),
+                            _ => None,
+                        };
+                        Some((issuers, refused))
+                    }
+                    Some(issuers) => Some((issuers, None)),
+                    None => None,
+                };
                 match presented {
                     Some(presented) => Attempt::Done {
                         tls: info,
                         presented,
                         stream: keep.then(|| {
-                            let mut tls = tls;
                             tls.get_mut().0.set_limit(MAX_CONNECTION_BYTES);
                             Box::new(tls)
                         }),
+                        client_auth,
                     },
                     None => Attempt::Failed {
                         error: std::io::Error::other(
@@ -133,6 +163,7 @@ impl Prober {
                         ),
                         presented: None,
                         head: Vec::new(),
+                        client_auth: None,
                     },
                 }
             }
@@ -140,6 +171,7 @@ impl Prober {
                 error,
                 presented,
                 head: peek.lock().map(|p| p.head.clone()).unwrap_or_default(),
+                client_auth,
             },
         }
     }
@@ -259,7 +291,7 @@ pub(super) fn client_config(
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
         .dangerous()
         .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth();
+        .with_client_cert_resolver(Arc::new(danger::RequestRecorder));
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     // A resumed session carries no certificates: every probe must see a full handshake.
     config.resumption = Resumption::disabled();

@@ -401,6 +401,7 @@ impl Prober {
                 ref error,
                 presented: None,
                 ref head,
+                ..
             } if !is_http(head) && chokes(error) => {
                 match self
                     .attempt(
@@ -417,12 +418,14 @@ impl Prober {
                         mut tls,
                         presented,
                         stream,
+                        client_auth,
                     } => {
                         tls.retried_without_pq = true;
                         Attempt::Done {
                             tls,
                             presented,
                             stream,
+                            client_auth,
                         }
                     }
                     _ => first,
@@ -436,6 +439,7 @@ impl Prober {
                 tls,
                 presented,
                 stream,
+                client_auth,
             } => {
                 out.tls = Some(TlsInfo {
                     ocsp_stapled: !presented.ocsp.is_empty(),
@@ -443,6 +447,12 @@ impl Prober {
                 });
                 out.chain = certificates(&presented.chain);
                 out.ocsp = presented.ocsp;
+                if let Some((issuers, refused)) = client_auth {
+                    out.findings.push(match refused {
+                        Some(alert) => findings::client_cert_required(&issuers, &alert),
+                        None => findings::client_cert_requested(&issuers),
+                    });
+                }
                 return (out, Ok(stream));
             }
             Attempt::Connect(e) => {
@@ -484,6 +494,7 @@ impl Prober {
             Attempt::Failed {
                 error,
                 presented: Some(presented),
+                client_auth,
                 ..
             } => {
                 out.tls = Some(TlsInfo {
@@ -498,21 +509,25 @@ impl Prober {
                 });
                 out.chain = certificates(&presented.chain);
                 out.ocsp = presented.ocsp;
-                out.findings.push(Finding::new(
-                    Code::HandshakeFailed,
-                    Severity::Error,
-                    format!(
-                        "the TLS handshake failed after the server sent its certificates: {}",
-                        describe(&error)
+                out.findings.push(match client_auth {
+                    Some(issuers) => findings::client_cert_required(&issuers, &describe(&error)),
+                    None => Finding::new(
+                        Code::HandshakeFailed,
+                        Severity::Error,
+                        format!(
+                            "the TLS handshake failed after the server sent its certificates: {}",
+                            describe(&error)
+                        ),
+                        "if the server requires a client certificate, that is expected; otherwise check the server's TLS configuration and logs",
                     ),
-                    "if the server requires a client certificate, that is expected; otherwise check the server's TLS configuration and logs",
-                ));
+                });
                 Stage::Tls
             }
             Attempt::Failed {
                 error,
                 presented: None,
                 head,
+                ..
             } => {
                 if is_http(&head) {
                     out.findings
