@@ -6,6 +6,8 @@
 //! peak RSS (from `/usr/bin/time -f %M` when present). Goals: ≤ 1.0 s wall, ≤ 64 MiB peak RSS. The
 //! distinct-names run is repeated with `--format openmetrics` and `--format junit`, interleaved with
 //! `--json` runs, and their medians compared with JSON's (goal: OpenMetrics within 10 %).
+//! A last run probes 1,000 targets upgraded with SMTP STARTTLS (`--starttls smtp`) against the same server
+//! speaking SMTP first (greeting, EHLO, STARTTLS) on a second port (goal: ≤ 1.0 s).
 //! `TRUSTPATH_BIN=target/debug/trustpath cargo bench --bench probe` measures another build.
 
 use std::process::{Command, Stdio};
@@ -18,8 +20,9 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 const TARGETS: usize = 1000;
 const RUNS: usize = 5;
 
-/// Starts a TLS server on 127.0.0.1 on its own threads; returns its port and the CA PEM.
-fn server() -> (u16, String) {
+/// Starts a TLS server on 127.0.0.1 on its own threads; returns its port, the port of the same server
+/// behind an SMTP STARTTLS exchange, and the CA PEM.
+fn server() -> (u16, u16, String) {
     let mut params = CertificateParams::new(vec![
         "bench.example.test".to_owned(),
         "*.bench.example.test".to_owned(),
@@ -45,12 +48,29 @@ fn server() -> (u16, String) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     listener.set_nonblocking(true).expect("nonblocking");
+    let smtp_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let smtp_port = smtp_listener.local_addr().expect("addr").port();
+    smtp_listener.set_nonblocking(true).expect("nonblocking");
+    let smtp_acceptor = acceptor.clone();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
+        rt.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(smtp_listener).expect("listener");
+            while let Ok((tcp, _)) = listener.accept().await {
+                let acceptor = smtp_acceptor.clone();
+                tokio::spawn(async move {
+                    if let Ok(tcp) = smtp_starttls(tcp).await
+                        && let Ok(mut tls) = acceptor.accept(tcp).await
+                    {
+                        let _ = tokio::io::AsyncWriteExt::shutdown(&mut tls).await;
+                    }
+                });
+            }
+        });
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
             while let Ok((tcp, _)) = listener.accept().await {
@@ -63,7 +83,24 @@ fn server() -> (u16, String) {
             }
         });
     });
-    (port, pem)
+    (port, smtp_port, pem)
+}
+
+/// The server side of SMTP STARTTLS: greeting, EHLO, STARTTLS, then the stream is TLS's.
+async fn smtp_starttls(mut tcp: tokio::net::TcpStream) -> std::io::Result<tokio::net::TcpStream> {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    tcp.write_all(b"220 bench.example.test ESMTP\r\n").await?;
+    let mut reader = BufReader::new(&mut tcp);
+    let mut line = String::new();
+    reader.read_line(&mut line).await?;
+    reader
+        .get_mut()
+        .write_all(b"250-bench.example.test\r\n250 STARTTLS\r\n")
+        .await?;
+    line.clear();
+    reader.read_line(&mut line).await?;
+    reader.get_mut().write_all(b"220 ready\r\n").await?;
+    Ok(tcp)
 }
 
 /// Median wall time of `RUNS` runs and the peak RSS of one more, for `bin` with `args`.
@@ -108,7 +145,7 @@ fn measure(bin: &str, args: &[std::ffi::OsString]) -> (Duration, String) {
 fn main() {
     let bin = std::env::var("TRUSTPATH_BIN")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_trustpath").to_owned());
-    let (port, ca) = server();
+    let (port, smtp_port, ca) = server();
     let dir = tempfile::tempdir().expect("tempdir");
     let store = dir.path().join("ca.pem");
     std::fs::write(&store, ca).expect("store");
@@ -160,6 +197,23 @@ fn main() {
     let (median, rss) = measure(&bin, &args);
     println!(
         "probe {TARGETS} targets (distinct names) on 127.0.0.1: median {:.3} s over {RUNS} runs (goal ≤ 1.0 s), peak RSS {rss} (goal ≤ 64 MiB)",
+        median.as_secs_f64()
+    );
+
+    // 1,000 SMTP STARTTLS targets (one name): greeting, EHLO, STARTTLS, then the handshake.
+    let smtp = dir.path().join("smtp.txt");
+    std::fs::write(
+        &smtp,
+        (0..TARGETS)
+            .map(|_| format!("127.0.0.1:{smtp_port}\n"))
+            .collect::<String>(),
+    )
+    .expect("targets");
+    let mut args = common(&smtp);
+    args.extend(["--starttls", "smtp", "--sni", "bench.example.test"].map(Into::into));
+    let (median, rss) = measure(&bin, &args);
+    println!(
+        "probe {TARGETS} SMTP STARTTLS targets on 127.0.0.1: median {:.3} s over {RUNS} runs (goal ≤ 1.0 s), peak RSS {rss}",
         median.as_secs_f64()
     );
 

@@ -459,6 +459,13 @@ impl CertInfo {
     }
 }
 
+/// A DER-encoded distinguished name (an RFC 5280 `Name`, as a TLS CertificateRequest lists acceptable
+/// issuers) as the JDK prints it; `None` when it does not parse.
+pub fn dn_text(der: &[u8]) -> Option<String> {
+    use x509_parser::prelude::FromDer;
+    X509Name::from_der(der).ok().map(|(_, name)| java_dn(&name))
+}
+
 /// A distinguished name as the JDK prints it (`X500Principal.toString()`): most specific RDN first
 /// (`CN=…, O=…, C=…`), which is the reverse of the encoded order.
 fn java_dn(name: &X509Name<'_>) -> String {

@@ -40,6 +40,8 @@ pub enum Command {
     Probe(cmd::probe::ProbeArgs),
     /// Check a deployment as one system: app, proxy, RTC port, nodes, auth proxy and their configs.
     Check(cmd::check::CheckArgs),
+    /// Make the JVM trust an endpoint: probe it, import the right CA into its truststore, probe again.
+    Trust(cmd::trust::TrustCmdArgs),
     /// Judge chain files (PEM fullchain, PKCS#12, JKS) offline, as the JVM would.
     Verify(cmd::verify::VerifyArgs),
     /// Generate lab PKIs: CA, intermediate, server certificates, keystores and truststores.
@@ -62,6 +64,7 @@ pub fn run(cli: Cli, clock: Clock) -> Result<u8> {
         Command::Store(args) => cmd::store::run(args, clock),
         Command::Probe(args) => cmd::probe::run(args, clock),
         Command::Check(args) => cmd::check::run(args, clock),
+        Command::Trust(args) => cmd::trust::run(args, clock),
         Command::Verify(args) => cmd::verify::run(args, clock),
         Command::Gen(args) => cmd::generate::run(args, clock),
         Command::Serve(args) => cmd::serve::run(args, clock),

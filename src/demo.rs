@@ -316,6 +316,7 @@ fn probe_all(
         sni: None,
         http1_only: false,
         jdk_tls_disabled: trust.tls_disabled.clone(),
+        proxy: None,
     })
     .context("cannot set up TLS")?;
     let captures = probe::probe_blocking(prober, targets, 16, Arc::new(|_| {}))

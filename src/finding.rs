@@ -37,6 +37,25 @@ pub enum Code {
     HandshakeFailed,
     /// The port answered a ClientHello with plain HTTP.
     PlaintextHttp,
+    /// The server asked for a client certificate and ended the handshake without one; the message lists
+    /// the acceptable issuers it named.
+    ClientCertRequired,
+    /// The server asked for a client certificate but went on without one (optional client
+    /// authentication); the message lists the acceptable issuers it named.
+    ClientCertRequested,
+    /// A mail, directory or database server whose greeting or capabilities do not offer the STARTTLS
+    /// upgrade (SMTP `STARTTLS`, IMAP `STARTTLS`, POP3 `STLS`); the message quotes what it answered.
+    StarttlsNotOffered,
+    /// A server that answered the upgrade request with an error (SMTP 454, IMAP `NO`/`BAD`, POP3 `-ERR`,
+    /// an LDAP result code other than success, PostgreSQL `N`), or refused the connection in its
+    /// greeting; the message quotes the answer.
+    StarttlsRefused,
+    /// The STARTTLS exchange broke off: the connection closed, the answer is not the protocol (a port
+    /// that speaks TLS from the first byte, say), or the server sent bytes after agreeing to start TLS.
+    StarttlsFailed,
+    /// The HTTP proxy did not open a `CONNECT` tunnel to the target: it refused (403, 407, 502, …; the
+    /// status line is quoted) or answered something that is not HTTP.
+    ProxyFailed,
     /// The server only speaks TLS 1.0/1.1 or legacy suites.
     LegacyTls,
     /// The chain ends at a root no truststore holds.

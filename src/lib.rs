@@ -34,4 +34,5 @@ pub mod probe;
 pub mod report;
 pub mod serve;
 pub mod storefile;
+pub mod trust;
 pub mod truststore;

@@ -101,6 +101,83 @@ impl FixArgs {
     }
 }
 
+/// The HTTP proxy options of `probe` and `trust`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ProxyArgs {
+    /// Tunnel HTTPS targets through the HTTP proxy at URL (`http://HOST[:PORT]`, port 1080 by default)
+    /// with CONNECT, as the JVM does for https.proxyHost. Without it, `https_proxy` (then `HTTPS_PROXY`)
+    /// applies as curl reads it; `no_proxy` (`NO_PROXY`) names hosts reached directly either way. Mail,
+    /// directory and database targets are never tunnelled.
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Read the proxy's credentials (`user:password`) from the environment variable VAR; never printed.
+    #[arg(long, value_name = "VAR")]
+    pub proxy_user_env: Option<String>,
+    /// Read the proxy's credentials (`user:password`, first line) from FILE; never printed.
+    #[arg(long, value_name = "FILE", conflicts_with = "proxy_user_env")]
+    pub proxy_user_file: Option<PathBuf>,
+    /// Ignore https_proxy and HTTPS_PROXY (connect directly unless --proxy is given).
+    #[arg(long)]
+    pub no_env_proxy: bool,
+}
+
+impl ProxyArgs {
+    /// The proxy to use, if any: `--proxy`, else the environment (unless `--no-env-proxy`).
+    pub fn proxy(&self) -> Result<Option<crate::probe::Proxy>> {
+        use crate::probe::Proxy;
+        use crate::probe::proxy::NoProxy;
+        let credentials = match (&self.proxy_user_env, &self.proxy_user_file) {
+            (Some(var), _) => Some(
+                std::env::var(var)
+                    .with_context(|| format!("--proxy-user-env {var}: the variable is not set"))?,
+            ),
+            (None, Some(file)) => {
+                let text = std::fs::read_to_string(file)
+                    .with_context(|| format!("--proxy-user-file {}", file.display()))?;
+                Some(text.lines().next().unwrap_or_default().to_owned())
+            }
+            (None, None) => None,
+        };
+        let env = |name: &str| std::env::var(name).ok();
+        let proxy = match &self.proxy {
+            Some(url) => {
+                let mut p = Proxy::parse(url, credentials.as_deref())
+                    .map_err(|e| anyhow::anyhow!("--proxy: {e}"))?;
+                p.no_proxy = NoProxy::parse(
+                    &env("no_proxy")
+                        .or_else(|| env("NO_PROXY"))
+                        .unwrap_or_default(),
+                );
+                Some(p)
+            }
+            None if self.no_env_proxy => None,
+            None => match Proxy::from_env(env) {
+                Some(p) => {
+                    let mut p = p.map_err(|e| anyhow::anyhow!("https_proxy: {e}"))?;
+                    if let Some(c) = credentials.as_deref() {
+                        let no_proxy = p.no_proxy.clone();
+                        p = Proxy::parse(&format!("http://{p}"), Some(c))
+                            .map_err(|e| anyhow::anyhow!("https_proxy: {e}"))?;
+                        p.no_proxy = no_proxy;
+                    }
+                    Some(p)
+                }
+                None => None,
+            },
+        };
+        if credentials.is_some() && proxy.is_none() {
+            anyhow::bail!("proxy credentials were given but no proxy: name it with --proxy URL");
+        }
+        Ok(proxy)
+    }
+}
+
+/// A `--starttls PROTO` value.
+pub fn starttls(text: &str) -> std::result::Result<crate::probe::Protocol, String> {
+    crate::probe::Protocol::parse(text)
+        .ok_or_else(|| format!("expected one of {}", crate::probe::Protocol::names()))
+}
+
 /// A `--timeout SECONDS` value, checked.
 pub fn timeout(seconds: f64) -> Result<std::time::Duration> {
     self::seconds("--timeout", seconds)

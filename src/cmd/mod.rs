@@ -11,4 +11,5 @@ pub mod man;
 pub mod probe;
 pub mod serve;
 pub mod store;
+pub mod trust;
 pub mod verify;

@@ -10,7 +10,7 @@ use anyhow::Context;
 use super::args::{self, FixArgs, RunFormatArgs, TrustArgs};
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::probe::{self, ProbeOptions, Prober, Resolve, Target};
+use crate::probe::{self, ProbeOptions, Prober, Protocol, Resolve, Target};
 use crate::report::{self, Progress};
 
 /// Arguments of `trustpath probe`.
@@ -35,10 +35,17 @@ use crate::report::{self, Progress};
       beside the final file, then renamed when the job could be done (exit 0 or 1), so that a
       scrape never reads half a file (the README has a whole cron script).")]
 pub struct ProbeArgs {
-    /// Endpoints: host, host:port, `https://host[:port][/path]`, `wss://…`, IPv4 or `[IPv6]:port`. The port
-    /// defaults to 443.
+    /// Endpoints: host, host:port, `https://host[:port][/path]`, `wss://…`, IPv4 or `[IPv6]:port`, or
+    /// the app's outbound services: `smtp://`, `imap://`, `pop3://`, `ldap://`, `postgres://` (upgraded
+    /// with STARTTLS) and `smtps://`, `imaps://`, `pop3s://`, `ldaps://` (TLS from the first byte). The
+    /// port defaults to the scheme's (443 for host:port).
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
+    /// Upgrade every host[:port] target with PROTO's STARTTLS before the TLS handshake: smtp, imap, pop3,
+    /// ldap (the StartTLS extended operation) or postgres (SSLRequest); the port then defaults to the
+    /// protocol's (25, 143, 110, 389, 5432). URL targets name their protocol themselves.
+    #[arg(long, value_name = "PROTO", value_parser = args::starttls)]
+    pub starttls: Option<Protocol>,
     /// Read more targets from FILE, one per line; blank lines and text after # are ignored.
     #[arg(long = "targets", value_name = "FILE")]
     pub targets_file: Option<PathBuf>,
@@ -56,6 +63,9 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_CONCURRENCY as u32,
           value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub concurrency: u32,
+    /// The HTTP proxy.
+    #[command(flatten)]
+    pub proxy: args::ProxyArgs,
     /// Output format.
     #[command(flatten)]
     pub output: RunFormatArgs,
@@ -94,6 +104,7 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
         sni: args.sni.clone(),
         http1_only: false,
         jdk_tls_disabled: trust.tls_disabled.clone(),
+        proxy: args.proxy.proxy()?,
     })
     .context("cannot set up TLS")?;
 
@@ -131,7 +142,7 @@ fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
     let mut out = args
         .targets
         .iter()
-        .map(|t| Target::parse(t))
+        .map(|t| Target::parse_with(t, args.starttls))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(file) = &args.targets_file {
         let text = std::fs::read_to_string(file)
@@ -143,7 +154,7 @@ fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
                 continue;
             }
             out.push(
-                Target::parse(line)
+                Target::parse_with(line, args.starttls)
                     .with_context(|| format!("--targets {}:{}", file.display(), n + 1))?,
             );
         }

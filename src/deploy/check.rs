@@ -76,6 +76,7 @@ pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
                 sni: None,
                 http1_only: true,
                 jdk_tls_disabled: trust.tls_disabled.clone(),
+                proxy: None,
             },
             plan.deadline,
         )?;

@@ -226,11 +226,7 @@ async fn name_probes(prober: &Prober, d: &Deployment, observed: &[Observed]) -> 
         if direct {
             continue;
         }
-        let target = Target {
-            input: name.clone(),
-            host: name.clone(),
-            port: app.url.port,
-        };
+        let target = Target::new(name.clone(), name.clone(), app.url.port);
         let capture = prober
             .open(target, address.or(app.connect), Transport::Tls)
             .await

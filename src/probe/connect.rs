@@ -3,10 +3,10 @@
 //! targets on one name resolve once), then TCP to the first address that accepts.
 //!
 //! A connection is built in layers on the stream this step returns: connect, then an optional protocol
-//! preamble, then TLS (the capture of [`super::Prober`]) or plain. No preamble is spoken yet; one that
-//! upgrades a plain connection (SMTP/LDAP STARTTLS) or tunnels through a proxy (HTTP `CONNECT`) is one
-//! more step on the [`TcpStream`] between [`Dialer::tcp`] and the TLS handshake, with its own
-//! [`super::Stage`].
+//! preamble, then TLS (the capture of [`super::Prober`]) or plain. The STARTTLS exchanges of
+//! [`super::starttls`] (SMTP, IMAP, POP3, LDAP, PostgreSQL) are such a preamble, on the [`TcpStream`]
+//! between [`Dialer::tcp`] and the TLS handshake, with their own [`super::Stage`]; a tunnel through a
+//! proxy (HTTP `CONNECT`) would be one more.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

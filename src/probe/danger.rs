@@ -28,9 +28,46 @@ pub struct Presented {
 /// A per-handshake slot the verifier writes to.
 pub type Slot = Arc<Mutex<Option<Presented>>>;
 
+/// A per-handshake slot for the acceptable issuers a server named when it asked for a client
+/// certificate (`Some(empty)`: it asked and named none).
+pub type Requested = Arc<Mutex<Option<Vec<String>>>>;
+
 tokio::task_local! {
     /// The slot of the handshake being driven by the current task.
     pub static CAPTURE: Slot;
+    /// The client-certificate request of the handshake being driven by the current task.
+    pub static CLIENT_AUTH: Requested;
+}
+
+/// Records a server's request for a client certificate (its acceptable issuers, as the JDK prints
+/// names) and offers none: the handshake goes on with an empty Certificate, as a JVM without a
+/// key store does.
+#[derive(Debug)]
+pub struct RequestRecorder;
+
+impl rustls::client::ResolvesClientCert for RequestRecorder {
+    fn resolve(
+        &self,
+        root_hint_subjects: &[&[u8]],
+        _sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        let names: Vec<String> = root_hint_subjects
+            .iter()
+            .map(|der| {
+                crate::cert::dn_text(der).unwrap_or_else(|| "(an unreadable name)".to_owned())
+            })
+            .collect();
+        let _ = CLIENT_AUTH.try_with(|slot| {
+            if let Ok(mut guard) = slot.lock() {
+                *guard = Some(names);
+            }
+        });
+        None
+    }
+
+    fn has_certs(&self) -> bool {
+        false
+    }
 }
 
 /// Accepts every server certificate after recording it; verifies handshake signatures.

@@ -11,6 +11,9 @@ use std::time::Duration;
 pub enum Stage {
     /// Finding the address (DNS, `--resolve`) and opening the TCP connection.
     Connect,
+    /// The STARTTLS exchange that upgrades a plain connection (SMTP, IMAP, POP3, LDAP, PostgreSQL).
+    #[strum(serialize = "STARTTLS")]
+    StartTls,
     /// The TLS handshake.
     #[strum(serialize = "TLS")]
     Tls,
@@ -65,6 +68,7 @@ fn deadline_text(stage: Stage, after: Duration) -> String {
     let secs = after.as_secs_f64();
     let during = match stage {
         Stage::Connect => "before a connection was made",
+        Stage::StartTls => "during the STARTTLS exchange",
         Stage::Tls => "during the TLS handshake",
         Stage::Send => "while sending the request",
         Stage::Read | Stage::Redirect | Stage::Loop => "while waiting for the response",
@@ -76,6 +80,7 @@ fn timeout_text(stage: Stage, after: Duration) -> String {
     let secs = after.as_secs_f64();
     match stage {
         Stage::Connect => format!("no connection within {secs} s"),
+        Stage::StartTls => format!("the STARTTLS exchange did not finish within {secs} s"),
         Stage::Tls => format!("the TLS handshake did not finish within {secs} s"),
         Stage::Send => format!("the request could not be sent within {secs} s"),
         Stage::Read | Stage::Redirect | Stage::Loop => {

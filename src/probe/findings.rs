@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use super::jdk_tls;
+use super::proxy::{Proxy, TunnelError};
+use super::starttls::{Protocol, Refusal};
 use super::target::Target;
 use crate::finding::{Code, Finding, Severity};
 
@@ -100,5 +102,144 @@ pub fn legacy_finding(
             "the server negotiates only {version} with {suite} (offered TLS 1.2 and legacy suites; a modern handshake failed: {first}); {why}"
         ),
         "enable TLS 1.2 and 1.3 with ECDHE and AES-GCM suites (Tomcat: protocols=\"TLSv1.2+TLSv1.3\"; nginx: ssl_protocols TLSv1.2 TLSv1.3; Apache: SSLProtocol -all +TLSv1.2 +TLSv1.3)",
+    )
+}
+
+/// A STARTTLS upgrade that did not happen: not offered, refused, or broken off; each quotes the server.
+pub fn starttls_finding(target: &Target, protocol: Protocol, refusal: Refusal) -> Finding {
+    let port = target.port;
+    let command = protocol.command();
+    let name = protocol.name();
+    match refusal {
+        Refusal::NotOffered { answer } => Finding::new(
+            Code::StarttlsNotOffered,
+            Severity::Error,
+            format!(
+                "the {name} server on port {port} does not offer {command}; it answered: {answer}"
+            ),
+            starttls_fix(protocol),
+        ),
+        Refusal::Refused { answer } => Finding::new(
+            Code::StarttlsRefused,
+            Severity::Error,
+            format!("the {name} server on port {port} refused {command}; it answered: {answer}"),
+            starttls_fix(protocol),
+        ),
+        Refusal::Broken { reason, answer } => Finding::new(
+            Code::StarttlsFailed,
+            Severity::Error,
+            format!(
+                "the {name} STARTTLS exchange on port {port} failed: {reason}; the server sent: {answer}"
+            ),
+            format!(
+                "check that port {port} speaks {name} in clear first (a port that speaks TLS from the first byte is probed as {}); otherwise read the server's log",
+                implicit_scheme(protocol)
+            ),
+        ),
+    }
+}
+
+/// No answer to the STARTTLS exchange within `timeout`.
+pub fn starttls_timeout(protocol: Protocol, timeout: Duration) -> Finding {
+    let secs = timeout.as_secs_f64();
+    Finding::new(
+        Code::Timeout,
+        Severity::Error,
+        format!(
+            "the {} STARTTLS exchange did not finish within {secs} s (the server accepted the connection but did not answer as a {} server)",
+            protocol.name(),
+            protocol.name()
+        ),
+        format!(
+            "a port that waits for the client speaks TLS from the first byte: probe it as {}; raise --timeout for slow links",
+            implicit_scheme(protocol)
+        ),
+    )
+}
+
+/// The URL form of a port that speaks `protocol` over TLS from the first byte.
+fn implicit_scheme(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Smtp => "smtps://HOST:465",
+        Protocol::Imap => "imaps://HOST:993",
+        Protocol::Pop3 => "pop3s://HOST:995",
+        Protocol::Ldap => "ldaps://HOST:636",
+        Protocol::Postgres => "tls://HOST:PORT (PostgreSQL 17's sslnegotiation=direct)",
+    }
+}
+
+/// What to change on a server that does not upgrade.
+fn starttls_fix(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Smtp => {
+            "enable STARTTLS on the mail server (Postfix: smtpd_tls_cert_file, smtpd_tls_key_file and smtpd_tls_security_level = may; Exim: tls_certificate, tls_privatekey and tls_advertise_hosts = *), or point the app at its TLS port (smtps://HOST:465)"
+        }
+        Protocol::Imap | Protocol::Pop3 => {
+            "enable TLS on the mail server (Dovecot: ssl = yes with ssl_cert and ssl_key), or point the app at its TLS port (imaps://HOST:993, pop3s://HOST:995)"
+        }
+        Protocol::Ldap => {
+            "give the directory a certificate (OpenLDAP: olcTLSCertificateFile and olcTLSCertificateKeyFile; Active Directory: a Domain Controller certificate in the computer store), or point the app at ldaps://HOST:636"
+        }
+        Protocol::Postgres => {
+            "turn TLS on in postgresql.conf (ssl = on, ssl_cert_file, ssl_key_file) and reload the server"
+        }
+    }
+}
+
+/// A proxy that did not open the tunnel to `target`, quoting its answer (never its credentials).
+pub fn proxy_finding(target: &Target, proxy: &Proxy, error: TunnelError) -> Finding {
+    let (message, fix) = match error {
+        TunnelError::Refused(line) => {
+            let fix = if line.contains(" 407") {
+                "give the proxy's credentials (--proxy-user-env VAR or --proxy-user-file FILE, as user:password), or ask for the target to be reachable without them"
+            } else {
+                "ask the proxy's administrators to allow CONNECT to this host and port (proxies often allow only 443), or reach the target directly (no_proxy)"
+            };
+            (
+                format!("the proxy {proxy} refused the tunnel to {target}: {line}"),
+                fix,
+            )
+        }
+        TunnelError::Broken(reason) => (
+            format!("the proxy {proxy} did not open a tunnel to {target}: {reason}"),
+            "check that --proxy (or https_proxy) names an HTTP proxy that accepts CONNECT",
+        ),
+    };
+    Finding::new(Code::ProxyFailed, Severity::Error, message, fix)
+}
+
+/// A server that asked for a client certificate and ended the handshake without one, naming the
+/// acceptable issuers it sent (the certificate authorities a client certificate must chain to).
+pub fn client_cert_required(issuers: &[String], alert: &str) -> Finding {
+    let named = if issuers.is_empty() {
+        "it named no acceptable issuers (any CA it trusts)".to_owned()
+    } else {
+        format!("acceptable issuers it named: {}", issuers.join("; "))
+    };
+    Finding::new(
+        Code::ClientCertRequired,
+        Severity::Error,
+        format!(
+            "the server requires a client certificate and ended the handshake without one ({alert}); {named}"
+        ),
+        "give the app's JVM a key store (javax.net.ssl.keyStore) holding a client certificate and key issued by one of these CAs; the server's own chain is judged as usual",
+    )
+}
+
+/// A server that asked for a client certificate but went on without one (optional client
+/// authentication): worth knowing, not an error.
+pub fn client_cert_requested(issuers: &[String]) -> Finding {
+    let named = if issuers.is_empty() {
+        "naming no acceptable issuers".to_owned()
+    } else {
+        format!("naming as acceptable issuers: {}", issuers.join("; "))
+    };
+    Finding::new(
+        Code::ClientCertRequested,
+        Severity::Info,
+        format!(
+            "the server asks for a client certificate ({named}) but accepted the handshake without one"
+        ),
+        "nothing to do unless the app must authenticate with a certificate (javax.net.ssl.keyStore)",
     )
 }

@@ -10,9 +10,13 @@ use rustls::ClientConfig;
 use rustls::client::Resumption;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::ServerName;
+use tokio::io::AsyncReadExt;
 
 use super::connect::Dialer;
-use super::findings::{legacy_finding, plaintext_finding};
+use super::findings::{legacy_finding, plaintext_finding, proxy_finding, starttls_finding};
+use super::proxy;
+use super::starttls::{self, Protocol};
+use super::target::Target;
 use super::{
     CapturedChain, Handshake, MAX_CONNECTION_BYTES, MAX_HANDSHAKE_BYTES, ProbedTls, Prober,
     TlsInfo, danger, legacy, stream,
@@ -20,22 +24,36 @@ use super::{
 use crate::cert::Certificate;
 use crate::finding::{Code, Finding, Severity};
 
+/// How long a probe waits, after a handshake in which the server asked for a client certificate, for the
+/// alert a TLS 1.3 server sends when it requires one.
+const CLIENT_AUTH_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The outcome of one rustls attempt.
 pub(super) enum Attempt {
     Done {
         tls: TlsInfo,
         presented: danger::Presented,
         stream: Option<Box<ProbedTls>>,
+        /// The server asked for a client certificate: the issuers it named, and the alert it ended the
+        /// connection with after the handshake (TLS 1.3 refuses only then), if it did.
+        client_auth: Option<(Vec<String>, Option<String>)>,
     },
     Failed {
         error: std::io::Error,
         presented: Option<danger::Presented>,
         head: Vec<u8>,
+        /// The acceptable issuers, when the server asked for a client certificate.
+        client_auth: Option<Vec<String>>,
     },
     Connect(std::io::Error),
     TimedOut {
         connected: bool,
     },
+    /// The proxy tunnel or the STARTTLS exchange did not open the way to TLS (the finding says why;
+    /// the stage is the step that failed).
+    NotUpgraded(Finding, super::Stage),
+    /// The STARTTLS exchange did not finish in time.
+    UpgradeTimedOut(Protocol),
 }
 
 impl Prober {
@@ -46,20 +64,51 @@ impl Prober {
         server_name: ServerName<'static>,
         chosen: &mut Option<SocketAddr>,
         keep: bool,
+        target: &Target,
     ) -> Attempt {
         let deadline = tokio::time::Instant::now() + self.options.timeout;
-        let tcp = match tokio::time::timeout_at(deadline, Dialer::tcp(addrs, chosen)).await {
+        let mut tcp = match tokio::time::timeout_at(deadline, Dialer::tcp(addrs, chosen)).await {
             Ok(Ok(tcp)) => tcp,
             Ok(Err(e)) => return Attempt::Connect(e),
             Err(_) => return Attempt::TimedOut { connected: false },
         };
+        if let Some(proxy) = self.proxy_for(target) {
+            match tokio::time::timeout_at(deadline, proxy::tunnel(&mut tcp, target, proxy)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    return Attempt::NotUpgraded(
+                        proxy_finding(target, proxy, e),
+                        super::Stage::Connect,
+                    );
+                }
+                Err(_) => return Attempt::TimedOut { connected: true },
+            }
+        }
+        if let Some(protocol) = target.starttls {
+            let name = client_name(&tcp);
+            let upgrade = starttls::upgrade(&mut tcp, protocol, &name);
+            match tokio::time::timeout_at(deadline, upgrade).await {
+                Ok(Ok(())) => {}
+                Ok(Err(refusal)) => {
+                    return Attempt::NotUpgraded(
+                        starttls_finding(target, protocol, refusal),
+                        super::Stage::StartTls,
+                    );
+                }
+                Err(_) => return Attempt::UpgradeTimedOut(protocol),
+            }
+        }
         let (tcp, peek) = stream::Recorder::new(tcp, MAX_HANDSHAKE_BYTES);
         let slot: danger::Slot = Arc::new(Mutex::new(None));
         let connector = tokio_rustls::TlsConnector::from(Arc::clone(config));
-        let handshake =
-            danger::CAPTURE.scope(Arc::clone(&slot), connector.connect(server_name, tcp));
+        let requested: danger::Requested = Arc::new(Mutex::new(None));
+        let handshake = danger::CLIENT_AUTH.scope(
+            Arc::clone(&requested),
+            danger::CAPTURE.scope(Arc::clone(&slot), connector.connect(server_name, tcp)),
+        );
         let result = tokio::time::timeout_at(deadline, handshake).await;
         let presented = slot.lock().ok().and_then(|mut s| s.take());
+        let client_auth = requested.lock().ok().and_then(|mut s| s.take());
         match result {
             Err(_) => Attempt::TimedOut { connected: true },
             Ok(Ok(tls)) => {
@@ -80,16 +129,33 @@ impl Prober {
                         .map(|p| String::from_utf8_lossy(p).into_owned()),
                     ocsp_stapled: false,
                     retried_without_pq: false,
+                    starttls: target.starttls,
+                };
+                // A TLS 1.3 server refuses a missing client certificate after the client's Finished:
+                // wait briefly for its alert (not on a connection kept for requests).
+                let mut tls = tls;
+                let client_auth = match client_auth {
+                    Some(issuers) if !keep => {
+                        let wait = self.options.timeout.min(CLIENT_AUTH_WAIT);
+                        let mut byte = [0u8; 1];
+                        let refused = match tokio::time::timeout(wait, tls.read(&mut byte)).await {
+                            Ok(Err(e)) => Some(describe(&e)),
+                            _ => None,
+                        };
+                        Some((issuers, refused))
+                    }
+                    Some(issuers) => Some((issuers, None)),
+                    None => None,
                 };
                 match presented {
                     Some(presented) => Attempt::Done {
                         tls: info,
                         presented,
                         stream: keep.then(|| {
-                            let mut tls = tls;
                             tls.get_mut().0.set_limit(MAX_CONNECTION_BYTES);
                             Box::new(tls)
                         }),
+                        client_auth,
                     },
                     None => Attempt::Failed {
                         error: std::io::Error::other(
@@ -97,6 +163,7 @@ impl Prober {
                         ),
                         presented: None,
                         head: Vec::new(),
+                        client_auth: None,
                     },
                 }
             }
@@ -104,6 +171,7 @@ impl Prober {
                 error,
                 presented,
                 head: peek.lock().map(|p| p.head.clone()).unwrap_or_default(),
+                client_auth,
             },
         }
     }
@@ -120,10 +188,26 @@ impl Prober {
             .secure_random
             .fill(&mut random);
         let sni = out.sni.clone();
+        let target = out.target.clone();
         let work = async {
-            let tcp = Dialer::tcp(addrs, &mut out.address)
+            let mut tcp = Dialer::tcp(addrs, &mut out.address)
                 .await
                 .map_err(|e| legacy::LegacyError::Io(e.to_string()))?;
+            if let Some(proxy) = self.proxy_for(&target) {
+                proxy::tunnel(&mut tcp, &target, proxy).await.map_err(|e| {
+                    legacy::LegacyError::Io(proxy_finding(&target, proxy, e).message)
+                })?;
+            }
+            if let Some(protocol) = target.starttls {
+                let name = client_name(&tcp);
+                starttls::upgrade(&mut tcp, protocol, &name)
+                    .await
+                    .map_err(|refusal| {
+                        legacy::LegacyError::Io(
+                            starttls_finding(&target, protocol, refusal).message,
+                        )
+                    })?;
+            }
             let (mut tcp, _) = stream::Recorder::new(tcp, legacy::MAX_READ);
             legacy::exchange(&mut tcp, sni.as_deref(), random).await
         };
@@ -157,6 +241,7 @@ impl Prober {
                     alpn: None,
                     ocsp_stapled: false,
                     retried_without_pq: false,
+                    starttls: out.target.starttls,
                 });
                 out.chain = certificates(&hello.chain);
             }
@@ -188,6 +273,15 @@ impl Prober {
     }
 }
 
+/// The EHLO argument for a connection: the local address as an address literal (RFC 5321 §4.1.3).
+fn client_name(tcp: &tokio::net::TcpStream) -> String {
+    match tcp.local_addr().map(|a| a.ip()) {
+        Ok(std::net::IpAddr::V4(ip)) => format!("[{ip}]"),
+        Ok(std::net::IpAddr::V6(ip)) => format!("[IPv6:{ip}]"),
+        Err(_) => "[127.0.0.1]".to_owned(),
+    }
+}
+
 pub(super) fn client_config(
     provider: CryptoProvider,
     alpn: &[&[u8]],
@@ -197,7 +291,7 @@ pub(super) fn client_config(
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
         .dangerous()
         .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth();
+        .with_client_cert_resolver(Arc::new(danger::RequestRecorder));
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     // A resumed session carries no certificates: every probe must see a full handshake.
     config.resumption = Resumption::disabled();

@@ -23,6 +23,8 @@ mod handshake;
 pub mod http;
 pub mod jdk_tls;
 pub mod legacy;
+pub mod proxy;
+pub mod starttls;
 pub mod stream;
 pub mod target;
 
@@ -41,6 +43,8 @@ use crate::finding::{Code, Finding, Severity};
 pub use connect::{BoxIo, Dialer, Io, Transport};
 pub use failure::{Failure, Stage};
 use handshake::{Attempt, certificates, chokes, client_config, describe, is_http};
+pub use proxy::Proxy;
+pub use starttls::Protocol;
 pub use target::{Resolve, Target, TargetError};
 
 /// The timeout applied when none is given: connect plus handshake, per attempt.
@@ -75,6 +79,8 @@ pub struct ProbeOptions {
     /// The JVM's `jdk.tls.disabledAlgorithms`: whether a server that only speaks a legacy protocol or
     /// suite is still reachable from the app's JVM (`legacy-tls` is an error when it is not).
     pub jdk_tls_disabled: jdk_tls::TlsDisabled,
+    /// The HTTP proxy HTTPS targets are tunnelled through (`CONNECT`), unless `no_proxy` excepts them.
+    pub proxy: Option<Proxy>,
 }
 
 impl Default for ProbeOptions {
@@ -85,6 +91,7 @@ impl Default for ProbeOptions {
             sni: None,
             http1_only: false,
             jdk_tls_disabled: jdk_tls::TlsDisabled::default(),
+            proxy: None,
         }
     }
 }
@@ -118,6 +125,8 @@ pub struct TlsInfo {
     pub ocsp_stapled: bool,
     /// Whether the first ClientHello (with a post-quantum key share) failed and a retry without it worked.
     pub retried_without_pq: bool,
+    /// The STARTTLS exchange that upgraded the connection before the handshake, when it started in clear.
+    pub starttls: Option<Protocol>,
 }
 
 /// What one endpoint served.
@@ -173,6 +182,9 @@ pub struct Opened {
 pub struct Prober {
     with_pq: Arc<ClientConfig>,
     without_pq: Arc<ClientConfig>,
+    /// The same without ALPN, for mail, directory and database targets.
+    plain_with_pq: Arc<ClientConfig>,
+    plain_without_pq: Arc<ClientConfig>,
     options: ProbeOptions,
     dialer: Dialer,
 }
@@ -196,6 +208,8 @@ impl Prober {
             .retain(|g| !format!("{:?}", g.name()).contains("MLKEM"));
         let alpn = if options.http1_only { ALPN_HTTP1 } else { ALPN };
         Ok(Prober {
+            plain_with_pq: Arc::new(client_config(full.clone(), &[])?),
+            plain_without_pq: Arc::new(client_config(classic.clone(), &[])?),
             with_pq: Arc::new(client_config(full, alpn)?),
             without_pq: Arc::new(client_config(classic, alpn)?),
             dialer: Dialer::new(options.resolve.clone(), options.timeout),
@@ -349,21 +363,37 @@ impl Prober {
             Err(finding) => return split(failed(out, finding, Stage::Tls)),
         };
         let timeout = self.options.timeout;
-        let addrs = match self.dialer.addresses(&out.target, connect).await {
+        // Through a proxy, TCP goes to the proxy, which resolves the target itself.
+        let via = match self.proxy_for(&out.target) {
+            Some(p) => Target::new(p.to_string(), p.host.clone(), p.port),
+            None => out.target.clone(),
+        };
+        let connect = if self.proxy_for(&out.target).is_some() {
+            None
+        } else {
+            connect
+        };
+        let addrs = match self.dialer.addresses(&via, connect).await {
             Ok(addrs) => addrs,
             Err(e) => {
-                let finding = findings::resolve_failed(&out.target, &e);
+                let finding = findings::resolve_failed(&via, &e);
                 return split(failed(out, finding, Stage::Connect));
             }
         };
 
+        let (with_pq, without_pq) = if out.target.protocol.is_some() {
+            (&self.plain_with_pq, &self.plain_without_pq)
+        } else {
+            (&self.with_pq, &self.without_pq)
+        };
         let first = self
             .attempt(
-                &self.with_pq,
+                with_pq,
                 &addrs,
                 server_name.clone(),
                 &mut out.address,
                 keep,
+                &out.target,
             )
             .await;
         let first = match first {
@@ -371,14 +401,16 @@ impl Prober {
                 ref error,
                 presented: None,
                 ref head,
+                ..
             } if !is_http(head) && chokes(error) => {
                 match self
                     .attempt(
-                        &self.without_pq,
+                        without_pq,
                         &addrs,
                         server_name.clone(),
                         &mut out.address,
                         keep,
+                        &out.target,
                     )
                     .await
                 {
@@ -386,12 +418,14 @@ impl Prober {
                         mut tls,
                         presented,
                         stream,
+                        client_auth,
                     } => {
                         tls.retried_without_pq = true;
                         Attempt::Done {
                             tls,
                             presented,
                             stream,
+                            client_auth,
                         }
                     }
                     _ => first,
@@ -405,6 +439,7 @@ impl Prober {
                 tls,
                 presented,
                 stream,
+                client_auth,
             } => {
                 out.tls = Some(TlsInfo {
                     ocsp_stapled: !presented.ocsp.is_empty(),
@@ -412,12 +447,33 @@ impl Prober {
                 });
                 out.chain = certificates(&presented.chain);
                 out.ocsp = presented.ocsp;
+                if let Some((issuers, refused)) = client_auth {
+                    out.findings.push(match refused {
+                        Some(alert) => findings::client_cert_required(&issuers, &alert),
+                        None => findings::client_cert_requested(&issuers),
+                    });
+                }
                 return (out, Ok(stream));
             }
             Attempt::Connect(e) => {
                 let finding = findings::connect_failed(&out.target, out.address, &e);
                 out.findings.push(finding);
                 Stage::Connect
+            }
+            Attempt::NotUpgraded(finding, stage) => {
+                out.findings.push(finding);
+                stage
+            }
+            Attempt::UpgradeTimedOut(protocol) => {
+                out.findings
+                    .push(findings::starttls_timeout(protocol, timeout));
+                return (
+                    out,
+                    Err(Failure::Timeout {
+                        stage: Stage::StartTls,
+                        after: timeout,
+                    }),
+                );
             }
             Attempt::TimedOut { connected } => {
                 out.findings
@@ -438,6 +494,7 @@ impl Prober {
             Attempt::Failed {
                 error,
                 presented: Some(presented),
+                client_auth,
                 ..
             } => {
                 out.tls = Some(TlsInfo {
@@ -448,24 +505,29 @@ impl Prober {
                     alpn: None,
                     ocsp_stapled: !presented.ocsp.is_empty(),
                     retried_without_pq: false,
+                    starttls: out.target.starttls,
                 });
                 out.chain = certificates(&presented.chain);
                 out.ocsp = presented.ocsp;
-                out.findings.push(Finding::new(
-                    Code::HandshakeFailed,
-                    Severity::Error,
-                    format!(
-                        "the TLS handshake failed after the server sent its certificates: {}",
-                        describe(&error)
+                out.findings.push(match client_auth {
+                    Some(issuers) => findings::client_cert_required(&issuers, &describe(&error)),
+                    None => Finding::new(
+                        Code::HandshakeFailed,
+                        Severity::Error,
+                        format!(
+                            "the TLS handshake failed after the server sent its certificates: {}",
+                            describe(&error)
+                        ),
+                        "if the server requires a client certificate, that is expected; otherwise check the server's TLS configuration and logs",
                     ),
-                    "if the server requires a client certificate, that is expected; otherwise check the server's TLS configuration and logs",
-                ));
+                });
                 Stage::Tls
             }
             Attempt::Failed {
                 error,
                 presented: None,
                 head,
+                ..
             } => {
                 if is_http(&head) {
                     out.findings
@@ -481,6 +543,11 @@ impl Prober {
             |f| f.message.clone(),
         );
         (out, Err(Failure::failed(stage, message)))
+    }
+
+    /// The proxy `target` is tunnelled through, when one applies.
+    pub(crate) fn proxy_for(&self, target: &Target) -> Option<&Proxy> {
+        self.options.proxy.as_ref().filter(|p| p.applies_to(target))
     }
 
     fn server_name(&self, out: &CapturedChain) -> Result<ServerName<'static>, Finding> {

@@ -1,10 +1,12 @@
-//! What to probe: parsing `host`, `host:port`, `https://host[:port][/path]`, `wss://…`, IPv4 and
-//! `[IPv6]:port` targets, target files with `#` comments, and curl-style `--resolve HOST:PORT:ADDR`
-//! overrides.
+//! What to probe: parsing `host`, `host:port`, `https://host[:port][/path]`, `wss://…`, the mail,
+//! directory and database schemes (`smtp://`, `smtps://`, `imap://`, `imaps://`, `pop3://`, `pop3s://`,
+//! `ldap://`, `ldaps://`, `postgres://`: the plain ones upgraded with STARTTLS), IPv4 and `[IPv6]:port`
+//! targets, target files with `#` comments, and curl-style `--resolve HOST:PORT:ADDR` overrides.
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
+use super::starttls::Protocol;
 use crate::endpoint_url::EndpointUrl;
 
 /// The port probed when a target names none.
@@ -19,6 +21,12 @@ pub struct Target {
     pub host: String,
     /// TCP port.
     pub port: u16,
+    /// The application protocol when it is not HTTP (mail, directory, database): no ALPN is offered,
+    /// as the JVM's clients for these protocols (JavaMail, JNDI, JDBC) offer none.
+    pub protocol: Option<Protocol>,
+    /// The STARTTLS exchange spoken before the TLS handshake, when the connection starts in clear (then
+    /// equal to `protocol`).
+    pub starttls: Option<Protocol>,
 }
 
 /// Why a target or `--resolve` value does not parse.
@@ -28,7 +36,9 @@ pub enum TargetError {
     #[error("empty target")]
     Empty,
     /// A scheme trustpath does not probe.
-    #[error("target '{input}': unsupported scheme '{scheme}' (use https://, wss:// or host:port)")]
+    #[error(
+        "target '{input}': unsupported scheme '{scheme}' (use https://, wss://, smtp://, smtps://, imap://, imaps://, pop3://, pop3s://, ldap://, ldaps://, postgres:// or host:port)"
+    )]
     Scheme {
         /// The target.
         input: String,
@@ -56,6 +66,16 @@ pub enum TargetError {
         "--resolve '{0}': expected HOST:PORT:ADDR, as curl takes it (e.g. wiki.example.test:443:127.0.0.1)"
     )]
     Resolve(String),
+    /// `--starttls` given for a target whose scheme already says how TLS starts.
+    #[error(
+        "target '{input}': --starttls {starttls} conflicts with its scheme (give host:port with --starttls, or the URL alone)"
+    )]
+    StartTlsConflict {
+        /// The target.
+        input: String,
+        /// The protocol `--starttls` named.
+        starttls: &'static str,
+    },
 }
 
 impl fmt::Display for Target {
@@ -71,25 +91,38 @@ impl fmt::Display for Target {
 impl Target {
     /// Parses one target.
     pub fn parse(input: &str) -> Result<Target, TargetError> {
+        Target::parse_with(input, None)
+    }
+
+    /// Parses one target; with `starttls` (`--starttls PROTO`), a target without a scheme is upgraded
+    /// with that protocol and its port defaults to the protocol's, and a URL is refused.
+    pub fn parse_with(input: &str, starttls: Option<Protocol>) -> Result<Target, TargetError> {
         let text = input.trim();
         if text.is_empty() {
             return Err(TargetError::Empty);
         }
-        let (rest, scheme_port) = match text.split_once("://") {
+        let (rest, scheme_port, protocol, upgrade) = match text.split_once("://") {
             Some((scheme, rest)) => {
-                let port = match scheme.to_ascii_lowercase().as_str() {
-                    "https" | "wss" | "tls" => DEFAULT_PORT,
-                    "ldaps" => 636,
-                    _ => {
-                        return Err(TargetError::Scheme {
-                            input: text.to_owned(),
-                            scheme: scheme.to_owned(),
-                        });
-                    }
+                let Some((port, protocol, upgrade)) = scheme_defaults(scheme) else {
+                    return Err(TargetError::Scheme {
+                        input: text.to_owned(),
+                        scheme: scheme.to_owned(),
+                    });
                 };
-                (rest, port)
+                if let Some(given) = starttls {
+                    return Err(TargetError::StartTlsConflict {
+                        input: text.to_owned(),
+                        starttls: given.name(),
+                    });
+                }
+                (rest, port, protocol, upgrade.then_some(protocol).flatten())
             }
-            None => (text, DEFAULT_PORT),
+            None => (
+                text,
+                starttls.map_or(DEFAULT_PORT, Protocol::default_port),
+                starttls,
+                starttls,
+            ),
         };
         // Authority ends at the first '/', '?' or '#'.
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
@@ -100,7 +133,20 @@ impl Target {
             input: text.to_owned(),
             host,
             port,
+            protocol,
+            starttls: upgrade,
         })
+    }
+
+    /// A target for `host:port` over TLS from the first byte, `input` as given.
+    pub fn new(input: impl Into<String>, host: impl Into<String>, port: u16) -> Target {
+        Target {
+            input: input.into(),
+            host: host.into(),
+            port,
+            protocol: None,
+            starttls: None,
+        }
     }
 
     /// Whether the host is an IP literal (no SNI is sent, and the name check is against IP SANs).
@@ -116,8 +162,27 @@ impl From<&EndpointUrl> for Target {
             input: url.text.clone(),
             host: url.host.clone(),
             port: url.port,
+            protocol: None,
+            starttls: None,
         }
     }
+}
+
+/// A target scheme's default port, its application protocol when not HTTP, and whether it starts in
+/// clear and upgrades with STARTTLS; `None` for a scheme trustpath does not probe.
+fn scheme_defaults(scheme: &str) -> Option<(u16, Option<Protocol>, bool)> {
+    let lower = scheme.to_ascii_lowercase();
+    Some(match lower.as_str() {
+        "https" | "wss" | "tls" => (DEFAULT_PORT, None, false),
+        "smtps" => (465, Some(Protocol::Smtp), false),
+        "imaps" => (993, Some(Protocol::Imap), false),
+        "pop3s" => (995, Some(Protocol::Pop3), false),
+        "ldaps" => (636, Some(Protocol::Ldap), false),
+        other => {
+            let upgrade = Protocol::parse(other)?;
+            (upgrade.default_port(), Some(upgrade), true)
+        }
+    })
 }
 
 /// Splits `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 literal.
@@ -177,10 +242,16 @@ fn split_host_port(
 
 /// Reads a targets file: one target per line; blank lines and text after `#` are ignored.
 pub fn parse_list(text: &str) -> Result<Vec<Target>, TargetError> {
+    parse_list_with(text, None)
+}
+
+/// Reads a targets file as [`parse_list`], each line parsed with `--starttls` as
+/// [`Target::parse_with`] does.
+pub fn parse_list_with(text: &str, starttls: Option<Protocol>) -> Result<Vec<Target>, TargetError> {
     text.lines()
         .map(|line| line.split('#').next().unwrap_or_default().trim())
         .filter(|line| !line.is_empty())
-        .map(Target::parse)
+        .map(|line| Target::parse_with(line, starttls))
         .collect()
 }
 
@@ -252,6 +323,33 @@ mod tests {
         assert_eq!(hp("[::1]"), ("::1".into(), 443));
         assert_eq!(hp("::1"), ("::1".into(), 443));
         assert_eq!(hp("https://user@host.test"), ("host.test".into(), 443));
+    }
+
+    #[test]
+    fn mail_directory_and_database_schemes_take_their_ports_and_upgrades() {
+        let t = |s: &str| {
+            let t = Target::parse(s).unwrap();
+            (t.port, t.starttls.map(Protocol::name))
+        };
+        assert_eq!(t("smtp://mx.test"), (25, Some("smtp")));
+        assert_eq!(t("smtp://mx.test:587"), (587, Some("smtp")));
+        assert_eq!(t("SMTPS://mx.test"), (465, None));
+        assert_eq!(t("imap://mx.test"), (143, Some("imap")));
+        assert_eq!(t("imaps://mx.test"), (993, None));
+        assert_eq!(t("pop3://mx.test"), (110, Some("pop3")));
+        assert_eq!(t("pop3s://mx.test"), (995, None));
+        assert_eq!(t("ldap://dc1.test"), (389, Some("ldap")));
+        assert_eq!(t("ldaps://dc1.test"), (636, None));
+        assert_eq!(t("postgres://db.test/confluence"), (5432, Some("postgres")));
+        assert_eq!(t("postgresql://db.test:6432"), (6432, Some("postgres")));
+        let with = Target::parse_with("mx.test", Some(Protocol::Smtp)).unwrap();
+        assert_eq!((with.port, with.starttls), (25, Some(Protocol::Smtp)));
+        let with = Target::parse_with("mx.test:587", Some(Protocol::Smtp)).unwrap();
+        assert_eq!(with.port, 587);
+        assert!(matches!(
+            Target::parse_with("smtps://mx.test", Some(Protocol::Smtp)),
+            Err(TargetError::StartTlsConflict { .. })
+        ));
     }
 
     #[test]

@@ -83,7 +83,7 @@ fn failed_finding(request: &str, error: &Failure, chain: &str) -> Finding {
             Stage::Connect => {
                 "check that the server listens on this address and port and that no firewall blocks it (or set `connect` on the endpoint)"
             }
-            Stage::Tls => {
+            Stage::StartTls | Stage::Tls => {
                 "check the TLS configuration on this port (`trustpath probe` shows the handshake and the chain)"
             }
             Stage::Loop => {

@@ -9,6 +9,7 @@ pub mod discover;
 pub mod lab;
 pub mod run;
 pub mod store;
+pub mod trust;
 
 use std::io::{self, Write};
 

@@ -76,6 +76,9 @@ impl<W: Write> Human<W> {
             if tls.retried_without_pq {
                 parts.push("after a retry without the post-quantum key share".to_owned());
             }
+            if let Some(p) = tls.starttls {
+                parts.push(format!("after {} STARTTLS", p.name()));
+            }
             writeln!(self.out, "  tls      {}", parts.join(", "))?;
         }
 

@@ -12,7 +12,7 @@ use crate::chain::{Fix, PathSource, PathStep, Verdict};
 use crate::finding::Finding;
 use crate::judge::{EndpointReport, Run};
 use crate::jvm::{StoreOrigin, StoreSummary};
-use crate::probe::{Handshake, TlsInfo};
+use crate::probe::{Handshake, Protocol, TlsInfo};
 use crate::report::rfc3339;
 
 /// The document of `trustpath probe` and `trustpath verify`: the truststores used and one object per
@@ -154,6 +154,10 @@ pub struct TlsJson {
     ocsp_stapled: bool,
     /// Whether the handshake was retried without the post-quantum key share.
     retried_without_pq: bool,
+    /// The STARTTLS exchange spoken before the handshake (`smtp`, `imap`, `pop3`, `ldap`, `postgres`);
+    /// null when TLS started with the first byte.
+    #[schemars(schema_with = "schema::starttls")]
+    starttls: Option<&'static str>,
 }
 
 impl From<&TlsInfo> for TlsJson {
@@ -170,6 +174,7 @@ impl From<&TlsInfo> for TlsJson {
             alpn: t.alpn.clone(),
             ocsp_stapled: t.ocsp_stapled,
             retried_without_pq: t.retried_without_pq,
+            starttls: t.starttls.map(Protocol::name),
         }
     }
 }

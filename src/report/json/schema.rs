@@ -136,6 +136,15 @@ pub(super) fn handshake(_: &mut SchemaGenerator) -> Schema {
     one_of(super::run::HANDSHAKES)
 }
 
+/// A STARTTLS protocol (`smtp`, `imap`, `pop3`, `ldap`, `postgres`) or null.
+pub(super) fn starttls(_: &mut SchemaGenerator) -> Schema {
+    let names: Vec<Option<&str>> = <crate::probe::Protocol as strum::IntoEnumIterator>::iter()
+        .map(|p| Some(p.name()))
+        .chain([None])
+        .collect();
+    json_schema!({ "type": ["string", "null"], "enum": names })
+}
+
 /// `served`, `anchor` or `extra`.
 pub(super) fn path_source(_: &mut SchemaGenerator) -> Schema {
     one_of(super::run::SOURCES)

@@ -122,6 +122,7 @@ fn observed() -> Live {
         alpn: Some("http/1.1".into()),
         ocsp_stapled: false,
         retried_without_pq: false,
+        starttls: None,
     };
     let secure = |url: &str, port| EndpointReport {
         target: url.into(),

@@ -601,21 +601,26 @@ async fn many_targets_on_one_name_share_a_lookup_and_all_connect() {
     }
 }
 
-#[tokio::test]
-async fn a_server_requiring_a_client_certificate_still_has_its_chain_captured() {
+/// A rustls server asking for a client certificate issued by the test root: required, or optional.
+async fn client_auth_server(
+    version: &'static rustls::SupportedProtocolVersion,
+    required: bool,
+) -> SocketAddr {
     let pki = ec_pki();
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let mut roots = rustls::RootCertStore::empty();
     roots.add(pki.root.clone()).unwrap();
-    let client_verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+    let builder = rustls::server::WebPkiClientVerifier::builder_with_provider(
         Arc::new(roots),
         Arc::clone(&provider),
-    )
-    .build()
-    .unwrap();
-    // TLS 1.2: the server refuses the missing client certificate before the handshake completes.
+    );
+    let client_verifier = if required {
+        builder.build().unwrap()
+    } else {
+        builder.allow_unauthenticated().build().unwrap()
+    };
     let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS12])
+        .with_protocol_versions(&[version])
         .unwrap()
         .with_client_cert_verifier(client_verifier)
         .with_single_cert(
@@ -628,16 +633,53 @@ async fn a_server_requiring_a_client_certificate_still_has_its_chain_captured() 
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         while let Ok((tcp, _)) = listener.accept().await {
-            let _ = acceptor.accept(tcp).await;
+            if let Ok(mut tls) = acceptor.accept(tcp).await {
+                // Hold the connection until the client closes it.
+                let mut buf = [0u8; 16];
+                let _ = tls.read(&mut buf).await;
+            }
         }
     });
+    addr
+}
+
+#[tokio::test]
+async fn a_server_requiring_a_client_certificate_has_its_chain_captured_and_its_issuers_named() {
+    // TLS 1.2 refuses before the handshake completes; TLS 1.3 after the client's Finished.
+    for (version, handshake) in [
+        (&rustls::version::TLS12, Handshake::Incomplete),
+        (&rustls::version::TLS13, Handshake::Complete),
+    ] {
+        let addr = client_auth_server(version, true).await;
+        let got = probe_one("localhost", addr).await;
+        assert_eq!(
+            codes(&got),
+            [Code::ClientCertRequired],
+            "{:?}",
+            got.findings
+        );
+        assert!(
+            got.findings[0]
+                .message
+                .contains("acceptable issuers it named: CN=Probe Test Root"),
+            "{:?}",
+            got.findings
+        );
+        assert_eq!(got.chain.len(), 2);
+        assert_eq!(got.tls.unwrap().handshake, handshake);
+    }
+}
+
+#[tokio::test]
+async fn a_server_asking_for_an_optional_client_certificate_is_noted_as_info() {
+    let addr = client_auth_server(&rustls::version::TLS13, false).await;
     let got = probe_one("localhost", addr).await;
-    assert_eq!(codes(&got), [Code::HandshakeFailed], "{:?}", got.findings);
-    assert!(
-        got.findings[0]
-            .message
-            .contains("after the server sent its certificates")
+    assert_eq!(
+        codes(&got),
+        [Code::ClientCertRequested],
+        "{:?}",
+        got.findings
     );
-    assert_eq!(got.chain.len(), 2);
-    assert_eq!(got.tls.unwrap().handshake, Handshake::Incomplete);
+    assert_eq!(got.findings[0].severity, trustpath::finding::Severity::Info);
+    assert_eq!(got.tls.unwrap().handshake, Handshake::Complete);
 }

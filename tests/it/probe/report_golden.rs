@@ -52,6 +52,7 @@ fn run() -> Run {
         alpn: Some("h2".into()),
         ocsp_stapled: false,
         retried_without_pq: false,
+        starttls: None,
     };
     let anchor = PathStep {
         cert: root.clone(),

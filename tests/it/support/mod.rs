@@ -9,6 +9,7 @@ pub mod javastore;
 pub mod json_doc;
 pub mod jvm_batch;
 pub mod nginx;
+pub mod outbound;
 pub mod process;
 pub mod serve;
 pub mod tomcat;

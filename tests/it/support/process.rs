@@ -40,9 +40,16 @@ impl Guard {
     /// Waits (at most `limit`) until 127.0.0.1:`port` accepts connections; panics with the server's log
     /// when it exits or does not listen in time.
     pub fn wait_for_port(&mut self, port: u16, limit: Duration) {
+        self.wait_for(std::net::SocketAddr::from(([127, 0, 0, 1], port)), limit);
+    }
+
+    /// Waits (at most `limit`) until `addr` (an IPv6 loopback address, say) accepts connections;
+    /// panics with the server's log when it exits or does not listen in time.
+    pub fn wait_for(&mut self, addr: std::net::SocketAddr, limit: Duration) {
+        let port = addr.port();
         let started = Instant::now();
         while started.elapsed() < limit {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            if std::net::TcpStream::connect(addr).is_ok() {
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -50,8 +57,9 @@ impl Guard {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        let _ = port;
         panic!(
-            "{} does not listen on 127.0.0.1:{port} after {limit:?}:\n{}",
+            "{} does not listen on {addr} after {limit:?}:\n{}",
             self.name,
             (self.log)()
         );
