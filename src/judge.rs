@@ -63,13 +63,21 @@ impl EndpointReport {
         )
     }
 
-    /// Writes the diagnosis's fixes into `dir` under `name` (see [`crate::storefile::write_fixes`]) and
-    /// records the files written.
-    pub fn write_fixes(&mut self, dir: &Path, name: &str) -> Result<()> {
-        if let Some(fix) = self.diagnosis.as_ref().and_then(|d| d.fix.as_ref()) {
-            self.written = crate::storefile::write_fixes(dir, name, fix)?;
-        }
-        Ok(())
+    /// Writes the diagnosis's fixes into `dir` under `name` (see [`crate::storefile::write_fixes`];
+    /// existing files are replaced only with `overwrite`), records the files written, and returns the
+    /// temporary files of killed runs found there.
+    pub fn write_fixes(
+        &mut self,
+        dir: &Path,
+        name: &str,
+        overwrite: bool,
+    ) -> Result<crate::storefile::lock::Swept> {
+        let Some(fix) = self.diagnosis.as_ref().and_then(|d| d.fix.as_ref()) else {
+            return Ok(Default::default());
+        };
+        let written = crate::storefile::write_fixes(dir, name, fix, overwrite)?;
+        self.written = written.files;
+        Ok(written.swept)
     }
 }
 

@@ -91,7 +91,8 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
     if let Some(dir) = &args.fix.write_fixes {
         for report in &mut run.endpoints {
             let name = report.fix_name();
-            report.write_fixes(dir, &name)?;
+            let swept = report.write_fixes(dir, &name, args.fix.overwrite_fixes)?;
+            crate::report::swept(&swept);
         }
     }
     report::stdout(Format::json_if(args.json)).print_run(&run)?;
@@ -106,8 +107,7 @@ fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
         .map(|t| Target::parse(t))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(file) = &args.targets_file {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("--targets {}", file.display()))?;
+        let text = crate::input::read_text(file, &crate::input::TARGETS).context("--targets")?;
         out.extend(
             probe::target::parse_list(&text)
                 .with_context(|| format!("--targets {}", file.display()))?,

@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::error::{Result, exit};
 use crate::jvm::locate::{self, LocateEnv};
 use crate::report::{self, Format};
-use crate::storefile::{self, SaveOptions, StoreEdit};
+use crate::storefile::{self, ConvertOptions, SaveOptions, StoreEdit};
 use crate::truststore::StoreFormat;
 use crate::truststore::edit::{self, ConvertTo};
 
@@ -63,10 +63,15 @@ $ trustpath store diff /etc/ssl/certs/java/cacerts /opt/atlassian/jira/jre/lib/s
     )]
     Diff(DiffArgs),
     /// Convert a store to JKS, PKCS#12 or a PEM bundle.
-    #[command(after_help = "Examples:\n  \
+    #[command(
+        after_help = "DST is written atomically under the lock that store edits take, mode 0600 when \
+the store holds keys or SRC is private, never wider than a DST it replaces. SRC and DST may be one file \
+(with --force): the store is converted in place and a backup is kept.\n\n\
+Examples:\n  \
 $ trustpath store convert truststore.jks truststore.p12 --to pkcs12\n  \
 $ trustpath store convert --cacerts cacerts.pem --to pem\n  \
-$ trustpath store convert bundle.pem cacerts-new --to pkcs12 --password-less")]
+$ trustpath store convert bundle.pem cacerts-new --to pkcs12 --password-less"
+    )]
     Convert(ConvertArgs),
     /// List the cacerts files on this machine, the default JVM's first.
     #[command(after_help = "Examples:\n  \
@@ -207,9 +212,11 @@ pub struct ConvertArgs {
     /// cacerts and that a JVM loads without javax.net.ssl.trustStorePassword.
     #[arg(long)]
     pub password_less: bool,
-    /// Replace DST if it exists.
+    /// Replace DST if it exists (followed if it is a symbolic link to a regular file).
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub backup: BackupArgs,
 }
 
 /// `store locate`.
@@ -255,7 +262,7 @@ pub fn run(args: StoreArgs, clock: Clock) -> Result<u8> {
         StoreCommand::Export(a) => export(a),
         StoreCommand::Remove(a) => remove(a, clock),
         StoreCommand::Diff(a) => diff(a),
-        StoreCommand::Convert(a) => convert(a),
+        StoreCommand::Convert(a) => convert(a, clock),
         StoreCommand::Locate(a) => locate_cmd(a),
     }
 }
@@ -286,6 +293,15 @@ fn list(a: ListArgs, clock: Clock) -> Result<u8> {
     let path = chosen(a.store, &a.choice)?;
     let store = storefile::load(&path, &a.pass.resolve()?)?;
     report::stdout(Format::json_if(a.json)).store_list(&path, &store, clock.unix())?;
+    if let Some(dir) = std::fs::canonicalize(&path)
+        .ok()
+        .filter(|p| p.is_file())
+        .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+        && let Some(left) = storefile::lock::leftover_temp_files(&dir)
+        && !left.is_empty()
+    {
+        report::leftover(&left);
+    }
     Ok(exit::OK)
 }
 
@@ -315,6 +331,7 @@ fn import(a: ImportArgs, clock: Clock) -> Result<u8> {
     let now = clock.unix();
     let (actions, warnings) = edit::plan_import(&edit.store, &certs, a.alias.as_deref(), now)?;
     let added = edit::apply_import(&mut edit.store, &actions, now);
+    report::swept(edit.swept());
     let saved = if added > 0 && !a.dry_run {
         Some(edit.commit(&save_options(&a.backup, a.store_type.format(), clock))?)
     } else {
@@ -359,6 +376,7 @@ fn remove(a: RemoveArgs, clock: Clock) -> Result<u8> {
         .find_alias(&a.alias)
         .with_context(|| format!("alias '{}' not found in {}", a.alias, path.display()))?;
     let removed = edit.store.entries.remove(idx);
+    report::swept(edit.swept());
     let saved = edit.commit(&save_options(&a.backup, StoreFormat::Pkcs12, clock))?;
     report::human_stdout().store_removed(&path, &removed, &saved)?;
     Ok(exit::OK)
@@ -378,7 +396,7 @@ fn diff(a: DiffArgs) -> Result<u8> {
     })
 }
 
-fn convert(a: ConvertArgs) -> Result<u8> {
+fn convert(a: ConvertArgs, clock: Clock) -> Result<u8> {
     let (src, dst) = match (a.choice.cacerts, a.paths.as_slice()) {
         (true, [dst]) => (default_cacerts(a.choice.java_home.clone())?, dst.clone()),
         (false, [src, dst]) => (src.clone(), dst.clone()),
@@ -395,10 +413,17 @@ fn convert(a: ConvertArgs) -> Result<u8> {
         password,
         password_less: a.password_less,
     };
-    let store = storefile::load(&src, &to.password)?;
-    let store = edit::convert(store, &src.display().to_string(), &to)?;
-    storefile::write_store(&dst, &store, &to.dest_password, a.force)?;
-    report::human_stdout().store_converted(&src, &dst, to.format, store.entries.len())?;
+    let opts = ConvertOptions {
+        force: a.force,
+        dest_password: to.dest_password.clone(),
+        save: save_options(&a.backup, to.format, clock),
+    };
+    let source = src.display().to_string();
+    let done = storefile::convert_store(&src, &dst, &to.password, &opts, |store| {
+        edit::convert(store, &source, &to)
+    })?;
+    report::swept(&done.swept);
+    report::human_stdout().store_converted(&src, &dst, &done)?;
     Ok(exit::OK)
 }
 

@@ -91,7 +91,8 @@ pub fn run(args: VerifyArgs, clock: Clock) -> Result<u8> {
             let name = file
                 .file_name()
                 .map_or_else(|| "chain".into(), |n| n.to_string_lossy().into_owned());
-            report.write_fixes(dir, &name)?;
+            let swept = report.write_fixes(dir, &name, args.fix.overwrite_fixes)?;
+            report::swept(&swept);
         }
     }
     report::stdout(Format::json_if(args.json)).print_run(&run)?;

@@ -195,7 +195,7 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<ApacheConfig, ConfigErro
         server_root: root,
         walk: IncludeWalk::default(),
     };
-    let directives = reader.file(path, None, 0, false)?;
+    let directives = reader.file(path, None, 0, 0, false)?;
     let mut config = interpret(&directives)?;
     config.file = path.to_path_buf();
     config.files = reader.walk.files;
@@ -211,11 +211,14 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// Reads `path` (included from `from`, `depth` includes deep, its directives `nesting` sections
+    /// deep).
     fn file(
         &mut self,
         path: &Path,
         from: Option<&Source>,
         depth: usize,
+        nesting: usize,
         optional: bool,
     ) -> Result<Vec<Directive>, ConfigError> {
         let id = self.walk.check(self.loader, path, from, depth)?;
@@ -230,9 +233,10 @@ impl Reader<'_> {
                 });
             }
         };
+        self.walk.account(path, from, text.len())?;
         self.walk.enter(path, id);
-        let parsed = parse_text(&text, &Source::new(path, &self.root, 1))?;
-        let expanded = self.expand(parsed, depth);
+        let parsed = parse_nested(&text, &Source::new(path, &self.root, 1), nesting)?;
+        let expanded = self.expand(parsed, depth, nesting);
         self.walk.leave();
         expanded
     }
@@ -241,6 +245,7 @@ impl Reader<'_> {
         &mut self,
         directives: Vec<Directive>,
         depth: usize,
+        nesting: usize,
     ) -> Result<Vec<Directive>, ConfigError> {
         let mut out = Vec::with_capacity(directives.len());
         for mut d in directives {
@@ -285,12 +290,12 @@ impl Reader<'_> {
                     vec![full]
                 };
                 for p in paths {
-                    out.extend(self.file(&p, Some(&d.source), depth + 1, optional)?);
+                    out.extend(self.file(&p, Some(&d.source), depth + 1, nesting, optional)?);
                 }
                 continue;
             }
             if let Some(inner) = d.block.take() {
-                d.block = Some(self.expand(inner, depth)?);
+                d.block = Some(self.expand(inner, depth, nesting + 1)?);
             }
             out.push(d);
         }
@@ -300,6 +305,16 @@ impl Reader<'_> {
 
 /// Parses one file's text (no includes followed).
 pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigError> {
+    parse_nested(text, source, 0)
+}
+
+/// Parses one file's text whose directives sit `nesting` sections deep (an include inside sections):
+/// sections may nest at most [`loader::MAX_NESTING`] deep in all.
+fn parse_nested(
+    text: &str,
+    source: &Source,
+    nesting: usize,
+) -> Result<Vec<Directive>, ConfigError> {
     // Logical lines: backslash-newline joins lines; each keeps the number of its first line.
     let mut lines: Vec<(usize, String)> = Vec::new();
     let mut pending: Option<(usize, String)> = None;
@@ -373,6 +388,16 @@ pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigE
                 return Err(ConfigError::syntax(&at, "empty section name"));
             }
             let name = words.remove(0);
+            // The stack holds the file's top level and each open section.
+            if nesting + stack.len() > loader::MAX_NESTING {
+                return Err(ConfigError::syntax(
+                    &at,
+                    format!(
+                        "<{name}> is nested deeper than {} sections (includes counted)",
+                        loader::MAX_NESTING
+                    ),
+                ));
+            }
             stack.push((name, words, at, Vec::new()));
             continue;
         }

@@ -15,6 +15,14 @@ use super::ConfigError;
 /// Largest configuration file read (nginx and Apache configurations are a few KiB).
 pub const MAX_CONFIG_FILE: u64 = 4 * 1024 * 1024;
 
+/// Most bytes one configuration may read across all its includes (a file included many times counts
+/// each time).
+pub const MAX_CONFIG_TOTAL: u64 = 16 * 1024 * 1024;
+
+/// How deep blocks (`{ … }` in nginx, `<Section>` in Apache) may nest, counted across includes. nginx and
+/// httpd configurations nest a handful of levels; the limit keeps every reader's recursion shallow.
+pub const MAX_NESTING: usize = 64;
+
 /// How deep includes may nest (nginx has no limit but loops forever on a cycle; Apache stops at 128).
 pub const MAX_INCLUDE_DEPTH: usize = 16;
 
@@ -106,25 +114,14 @@ pub struct FsLoader;
 
 impl Loader for FsLoader {
     fn read_bytes(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-        let file = std::fs::File::open(path)?;
-        let meta = file.metadata()?;
-        if meta.is_dir() {
-            return Err(std::io::Error::other("is a directory"));
-        }
-        if meta.len() > limit {
-            return Err(std::io::Error::other(format!(
-                "{} bytes is larger than the {limit}-byte limit",
-                meta.len()
-            )));
-        }
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)?;
-        if bytes.len() as u64 > limit {
-            return Err(std::io::Error::other(format!(
-                "larger than the {limit}-byte limit"
-            )));
-        }
-        Ok(bytes)
+        use crate::input::LimitedError;
+        crate::input::read_limited(path, limit).map_err(|e| match e {
+            LimitedError::Io(e) => e,
+            LimitedError::TooLarge { size } => std::io::Error::other(format!(
+                "{size} is larger than the {limit}-byte limit for one file"
+            )),
+            other => std::io::Error::other(other.to_string()),
+        })
     }
 
     fn list(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
@@ -375,6 +372,7 @@ pub struct IncludeWalk {
     /// Every file read, in order.
     pub files: Vec<PathBuf>,
     stack: Vec<PathBuf>,
+    bytes: u64,
 }
 
 impl IncludeWalk {
@@ -408,6 +406,25 @@ impl IncludeWalk {
             });
         }
         Ok(id)
+    }
+
+    /// Counts `len` more bytes read for `path` (included from `from`), refusing the configuration when
+    /// its files add up to more than [`MAX_CONFIG_TOTAL`].
+    pub fn account(
+        &mut self,
+        path: &Path,
+        from: Option<&Source>,
+        len: usize,
+    ) -> Result<(), ConfigError> {
+        self.bytes = self.bytes.saturating_add(len as u64);
+        if self.bytes > MAX_CONFIG_TOTAL {
+            return Err(ConfigError::TooMuchText {
+                at: from.map(ToString::to_string).unwrap_or_default(),
+                path: path.to_path_buf(),
+                limit: MAX_CONFIG_TOTAL,
+            });
+        }
+        Ok(())
     }
 
     /// Records that `path` (identity `id`) is being read.

@@ -94,6 +94,20 @@ pub enum ConfigError {
         /// The limit.
         limit: usize,
     },
+    /// The files of one configuration add up to too many bytes.
+    #[error(
+        "{at}: including {} makes the configuration's files add up to more than {limit} bytes (the limit \
+         for one configuration, includes counted each time they are included)",
+        path.display()
+    )]
+    TooMuchText {
+        /// The include directive.
+        at: String,
+        /// The file whose bytes went over.
+        path: PathBuf,
+        /// The limit.
+        limit: u64,
+    },
     /// Too many files.
     #[error("{at}: more than {limit} files are included")]
     TooManyFiles {

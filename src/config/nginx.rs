@@ -158,7 +158,7 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigError
         root: root.clone(),
         walk: IncludeWalk::default(),
     };
-    let directives = reader.file(path, None, 0)?;
+    let directives = reader.file(path, None, 0, 0)?;
     let mut config = interpret(&directives, &root)?;
     config.file = path.to_path_buf();
     config.files = reader.walk.files;
@@ -167,11 +167,21 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigError
 
 /// Parses one file's text (no includes followed) into directives.
 pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigError> {
+    parse_nested(text, source, 0)
+}
+
+/// Parses one file's text whose directives sit `nesting` blocks deep (an include inside blocks): blocks
+/// may nest at most [`loader::MAX_NESTING`] deep in all.
+fn parse_nested(
+    text: &str,
+    source: &Source,
+    nesting: usize,
+) -> Result<Vec<Directive>, ConfigError> {
     let tokens = tokenize(text, source)?;
     // nginx reports end-of-file errors at its line counter after the last byte.
     let eof = source.at(1 + text.matches('\n').count());
     let mut pos = 0;
-    let out = block(&tokens, &mut pos, source, &eof, false)?;
+    let out = block(&tokens, &mut pos, source, &eof, false, nesting)?;
     Ok(out)
 }
 
@@ -182,11 +192,13 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// Reads `path` (included from `from`, `depth` includes deep, its directives `nesting` blocks deep).
     fn file(
         &mut self,
         path: &Path,
         from: Option<&Source>,
         depth: usize,
+        nesting: usize,
     ) -> Result<Vec<Directive>, ConfigError> {
         let id = self.walk.check(self.loader, path, from, depth)?;
         let text = self.loader.read(path).map_err(|source| ConfigError::Read {
@@ -194,9 +206,10 @@ impl Reader<'_> {
             path: path.to_path_buf(),
             source,
         })?;
+        self.walk.account(path, from, text.len())?;
         self.walk.enter(path, id);
-        let parsed = parse_text(&text, &Source::new(path, &self.root, 1))?;
-        let expanded = self.expand(parsed, depth);
+        let parsed = parse_nested(&text, &Source::new(path, &self.root, 1), nesting)?;
+        let expanded = self.expand(parsed, depth, nesting);
         self.walk.leave();
         expanded
     }
@@ -206,6 +219,7 @@ impl Reader<'_> {
         &mut self,
         directives: Vec<Directive>,
         depth: usize,
+        nesting: usize,
     ) -> Result<Vec<Directive>, ConfigError> {
         let mut out = Vec::with_capacity(directives.len());
         for mut d in directives {
@@ -219,15 +233,15 @@ impl Reader<'_> {
                 let full = self.root.join(pattern);
                 if loader::is_glob(pattern) {
                     for p in loader::glob(self.loader, &full) {
-                        out.extend(self.file(&p, Some(&d.source), depth + 1)?);
+                        out.extend(self.file(&p, Some(&d.source), depth + 1, nesting)?);
                     }
                 } else {
-                    out.extend(self.file(&full, Some(&d.source), depth + 1)?);
+                    out.extend(self.file(&full, Some(&d.source), depth + 1, nesting)?);
                 }
                 continue;
             }
             if let Some(inner) = d.block.take() {
-                d.block = Some(self.expand(inner, depth)?);
+                d.block = Some(self.expand(inner, depth, nesting + 1)?);
             }
             out.push(d);
         }
@@ -364,12 +378,14 @@ fn push_escaped(word: &mut String, next: char) {
     }
 }
 
+/// The directives up to the end of the block (`nested`) or of the file, at `nesting` blocks deep.
 fn block(
     tokens: &[Token],
     pos: &mut usize,
     source: &Source,
     eof: &Source,
     nested: bool,
+    nesting: usize,
 ) -> Result<Vec<Directive>, ConfigError> {
     let mut out = Vec::new();
     let mut words: Vec<(String, usize)> = Vec::new();
@@ -394,9 +410,18 @@ fn block(
                     return Err(ConfigError::syntax(&source.at(*l), "unexpected \"{\""));
                 };
                 let (name, line) = (name.clone(), *line);
+                if nesting + 1 > loader::MAX_NESTING {
+                    return Err(ConfigError::syntax(
+                        &source.at(line),
+                        format!(
+                            "\"{name}\" opens a block nested deeper than {} levels (includes counted)",
+                            loader::MAX_NESTING
+                        ),
+                    ));
+                }
                 let args = args.iter().map(|(w, _)| w.clone()).collect();
                 words.clear();
-                let inner = block(tokens, pos, source, eof, true)?;
+                let inner = block(tokens, pos, source, eof, true, nesting + 1)?;
                 out.push(Directive {
                     name,
                     args,

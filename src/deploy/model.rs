@@ -202,8 +202,8 @@ impl Deployment {
 /// Reads and validates a deployment file; relative paths in it are relative to its directory.
 pub fn load(path: &Path) -> crate::error::Result<Deployment> {
     use anyhow::Context;
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read deployment file {}", path.display()))?;
+    let text = crate::input::read_text(path, &crate::input::DEPLOYMENT)
+        .context("cannot read the deployment file")?;
     let base = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -199,10 +199,7 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
     }
 
     let java_security = match java_home.as_deref().and_then(locate::java_security_in) {
-        Some(path) => Some(
-            std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?,
-        ),
+        Some(path) => Some(crate::input::read_text(&path, &crate::input::JVM_FILE)?),
         None => None,
     };
     let java_disabled_algorithms = java_security
@@ -221,7 +218,9 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
             java_disabled_algorithms,
             java_major: java_home
                 .as_deref()
-                .and_then(|home| std::fs::read_to_string(home.join("release")).ok())
+                .and_then(|home| {
+                    crate::input::read_text(&home.join("release"), &crate::input::JVM_FILE).ok()
+                })
                 .and_then(|text| security::release_major(&text)),
         },
         tls_disabled,
