@@ -4,6 +4,7 @@ mod cli;
 mod jceks;
 mod jks;
 mod keytool;
+mod kill;
 mod pkcs12;
 mod pkcs12_robustness;
 mod robustness;

@@ -5,7 +5,9 @@ pub mod certs;
 pub mod golden;
 pub mod javastore;
 pub mod nginx;
+pub mod process;
 pub mod serve;
+pub mod storecheck;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
