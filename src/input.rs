@@ -102,12 +102,12 @@ pub enum InputError {
         kind: &'static str,
     },
     /// The file could not be opened or read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Io {
         /// The file.
         path: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, not chained: it would be printed twice).
+        error: std::io::Error,
     },
 }
 
@@ -115,7 +115,7 @@ impl InputError {
     /// The I/O error kind, when the file could not be opened or read.
     pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
         match self {
-            InputError::Io { source, .. } => Some(source.kind()),
+            InputError::Io { error, .. } => Some(error.kind()),
             _ => None,
         }
     }
@@ -139,9 +139,9 @@ pub fn read(path: &Path, limit: &Limit) -> Result<Vec<u8>, InputError> {
             path: path.display().to_string(),
             kind,
         },
-        LimitedError::Io(source) => InputError::Io {
+        LimitedError::Io(error) => InputError::Io {
             path: path.display().to_string(),
-            source,
+            error,
         },
     })
 }
@@ -151,7 +151,7 @@ pub fn read_text(path: &Path, limit: &Limit) -> Result<String, InputError> {
     let bytes = read(path, limit)?;
     String::from_utf8(bytes).map_err(|e| InputError::Io {
         path: path.display().to_string(),
-        source: std::io::Error::new(
+        error: std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
         ),

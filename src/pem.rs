@@ -99,11 +99,11 @@ pub fn comments_before_blocks(text: &[u8]) -> Vec<Option<String>> {
             .map_or(0, |i| i + 1);
         let line = &before[line_start..trimmed_len];
         // Only a comment on the line just before this BEGIN (after blank lines at most) names it.
-        let adjacent = !before[trimmed_len..]
+        let adjacent = before[trimmed_len..]
             .iter()
             .filter(|b| **b == b'\n')
-            .nth(2)
-            .is_some();
+            .count()
+            <= 2;
         out.push(
             line.strip_prefix(b"# ")
                 .filter(|_| adjacent)

@@ -225,11 +225,11 @@ impl Reader<'_> {
         let text = match self.loader.read(path) {
             Ok(t) => t,
             Err(e) if optional && e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => {
+            Err(error) => {
                 return Err(ConfigError::Read {
                     at: from.map(ToString::to_string),
                     path: path.to_path_buf(),
-                    source,
+                    error,
                 });
             }
         };
@@ -275,14 +275,11 @@ impl Reader<'_> {
                     }
                     found
                 } else if self.loader.is_dir(&full) {
-                    let mut files =
-                        self.loader
-                            .list(&full)
-                            .map_err(|source| ConfigError::Read {
-                                at: Some(d.source.to_string()),
-                                path: full.clone(),
-                                source,
-                            })?;
+                    let mut files = self.loader.list(&full).map_err(|error| ConfigError::Read {
+                        at: Some(d.source.to_string()),
+                        path: full.clone(),
+                        error,
+                    })?;
                     files.retain(|p| !self.loader.is_dir(p));
                     files.sort();
                     files

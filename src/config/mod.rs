@@ -61,14 +61,14 @@ pub struct Configs {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// A file could not be read.
-    #[error("{}cannot read {}: {source}", at.as_ref().map(|a| format!("{a}: ")).unwrap_or_default(), path.display())]
+    #[error("{}cannot read {}: {error}", at.as_ref().map(|a| format!("{a}: ")).unwrap_or_default(), path.display())]
     Read {
         /// The include directive that named it, when it was included.
         at: Option<String>,
         /// The file.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (shown in the message, not chained: it would be printed twice).
+        error: std::io::Error,
     },
     /// A syntax error.
     #[error("{at}: {message}")]

@@ -201,10 +201,10 @@ impl Reader<'_> {
         nesting: usize,
     ) -> Result<Vec<Directive>, ConfigError> {
         let id = self.walk.check(self.loader, path, from, depth)?;
-        let text = self.loader.read(path).map_err(|source| ConfigError::Read {
+        let text = self.loader.read(path).map_err(|error| ConfigError::Read {
             at: from.map(ToString::to_string),
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         self.walk.account(path, from, text.len())?;
         self.walk.enter(path, id);

@@ -203,10 +203,10 @@ impl ServerXml {
 
 /// Reads `server.xml`.
 pub fn load(loader: &dyn Loader, path: &Path) -> Result<ServerXml, ConfigError> {
-    let text = loader.read(path).map_err(|source| ConfigError::Read {
+    let text = loader.read(path).map_err(|error| ConfigError::Read {
         at: None,
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     parse_text(&text, path)
 }

@@ -118,17 +118,23 @@ impl Target {
                          it: remove it or choose another name"
                     );
                 }
-                match fs::canonicalize(path) {
-                    Ok(real) => {
-                        let meta = fs::metadata(&real)
-                            .with_context(|| format!("cannot open {}", real.display()))?;
-                        (real, meta)
-                    }
+                match fs::metadata(path) {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
                         "{shown} is a symbolic link to {to}, which does not exist; trustpath does not \
                          create files through links: create the target first or give its path"
                     ),
-                    Err(e) => return Err(e).with_context(|| format!("cannot resolve {shown}")),
+                    Err(e) => return Err(e).with_context(|| format!("cannot open {shown}")),
+                    // A link to a pipe or a terminal (`/dev/stdout`) has no real path to resolve.
+                    Ok(meta) if !meta.is_file() => bail!(
+                        "{shown} is a symbolic link to {}, not to a regular file; trustpath writes \
+                         regular files only",
+                        kind(&meta)
+                    ),
+                    Ok(meta) => {
+                        let real = fs::canonicalize(path)
+                            .with_context(|| format!("cannot resolve {shown}"))?;
+                        (real, meta)
+                    }
                 }
             }
             Ok(meta) => {
@@ -365,6 +371,15 @@ pub fn write_set(
     let lock = DirLock::acquire(dir)?;
     let swept = lock.sweep();
     let policy = Policy::in_directory(overwrite, flag);
+    // A link (planted under a predictable name) or a device is refused as such, before any name is
+    // reported as merely existing.
+    for (name, _, _) in files {
+        if let Ok(meta) = dir.join(name).symlink_metadata()
+            && !meta.is_file()
+        {
+            Target::resolve(&dir.join(name), &Policy::in_directory(true, flag))?;
+        }
+    }
     if !overwrite {
         let existing: Vec<&str> = files
             .iter()

@@ -10,6 +10,7 @@ mod chain;
 mod config;
 mod deploy;
 mod docs;
+mod hostile;
 mod lab;
 mod probe;
 mod store;

@@ -8,3 +8,4 @@ mod kill;
 mod pkcs12;
 mod pkcs12_robustness;
 mod robustness;
+mod safety;
