@@ -201,6 +201,21 @@ where
     }
 }
 
+/// Parses a server's flight given in pieces as they arrived: records → handshake messages →
+/// ServerHello, Certificate (the reader behind the raw legacy hello, fed from bytes; the fuzz target's
+/// entry point). `Ok(None)` when the pieces end before the Certificate message.
+pub fn parse_flight<'a>(
+    pieces: impl IntoIterator<Item = &'a [u8]>,
+) -> Result<Option<LegacyHello>, LegacyError> {
+    let mut reader = Reader::default();
+    for piece in pieces {
+        if let Some(done) = reader.feed(piece)? {
+            return Ok(Some(done));
+        }
+    }
+    Ok(None)
+}
+
 /// Incremental parser of the server's flight: records → handshake messages → ServerHello, Certificate.
 #[derive(Debug, Default)]
 struct Reader {
@@ -410,6 +425,17 @@ mod tests {
         assert_eq!(got.version, 0x0301);
         assert_eq!(suite_name(got.suite), "TLS_RSA_WITH_AES_128_CBC_SHA");
         assert_eq!(got.chain, vec![b"leaf".to_vec(), b"intermediate".to_vec()]);
+    }
+
+    #[test]
+    fn a_flight_parses_the_same_split_anywhere_and_stops_short_without_its_certificate() {
+        let flight = server_flight();
+        let whole = parse_flight([flight.as_slice()]).unwrap().unwrap();
+        for at in 0..flight.len() {
+            let (a, b) = flight.split_at(at);
+            assert_eq!(parse_flight([a, b]).unwrap().as_ref(), Some(&whole));
+        }
+        assert_eq!(parse_flight([&flight[..flight.len() - 1]]), Ok(None));
     }
 
     #[test]
