@@ -70,11 +70,17 @@ impl DirLock {
     }
 
     /// Removes the temporary files killed runs left in the directory. Only regular files named as
-    /// trustpath names its temporary files are touched; the lock guarantees no live trustpath is
-    /// writing one.
+    /// trustpath names its temporary files, and owned by this user (any, for root), are touched; the lock
+    /// guarantees no live trustpath is writing one. Another user's are left to that user's next run.
     pub fn sweep(&self) -> Swept {
+        use std::os::unix::fs::MetadataExt;
+        let me = rustix::process::geteuid();
         let mut swept = Swept::default();
         for path in temp_files(&self.dir) {
+            let owner = fs::symlink_metadata(&path).map(|m| m.uid());
+            if !me.is_root() && owner.is_ok_and(|uid| uid != me.as_raw()) {
+                continue;
+            }
             match fs::remove_file(&path) {
                 Ok(()) => swept.removed.push(path),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

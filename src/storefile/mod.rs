@@ -69,12 +69,24 @@ fn load_dir(dir: &Path) -> Result<TrustStore> {
     let mut store = TrustStore::new(StoreFormat::Directory);
     let mut seen = std::collections::HashSet::new();
     let mut aliases = truststore::pem_bundle::Aliases::default();
+    let mut total: u64 = 0;
     for path in names {
         let Ok(meta) = fs::metadata(&path) else {
             continue;
         };
         if !meta.is_file() || meta.len() > MAX_DIR_FILE {
             continue;
+        }
+        // A directory is read as one store: the same limits hold for it as a whole.
+        total += meta.len();
+        if total > input::STORE.bytes || store.entries.len() >= truststore::MAX_ENTRIES {
+            bail!(
+                "{}: the directory's certificate files add up to more than {} bytes or {} certificates, \
+                 the limits for a store",
+                dir.display(),
+                input::STORE.bytes,
+                truststore::MAX_ENTRIES
+            );
         }
         let Ok(bytes) = input::read_limited(&path, MAX_DIR_FILE) else {
             continue;
