@@ -3,7 +3,9 @@
 //! chain is diagnosed once), once as 1,000 names resolved with `--resolve` (1,000 diagnoses).
 //!
 //! Run with `cargo bench --bench probe`. Reports the median wall time of several runs and the child's
-//! peak RSS (from `/usr/bin/time -f %M` when present). Goals: ≤ 1.0 s wall, ≤ 64 MiB peak RSS.
+//! peak RSS (from `/usr/bin/time -f %M` when present). Goals: ≤ 1.0 s wall, ≤ 64 MiB peak RSS. The
+//! distinct-names run is repeated with `--format openmetrics` and `--format junit`, interleaved with
+//! `--json` runs, and their medians compared with JSON's (goal: OpenMetrics within 10 %).
 //! `TRUSTPATH_BIN=target/debug/trustpath cargo bench --bench probe` measures another build.
 
 use std::process::{Command, Stdio};
@@ -110,13 +112,14 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = dir.path().join("ca.pem");
     std::fs::write(&store, ca).expect("store");
-    let common = |targets: &std::path::Path| -> Vec<std::ffi::OsString> {
+    let with_format = |targets: &std::path::Path, format: &str| -> Vec<std::ffi::OsString> {
         let mut v: Vec<std::ffi::OsString> =
             vec!["probe".into(), "--targets".into(), targets.into()];
         v.extend(["--truststore".into(), store.clone().into_os_string()]);
-        v.extend(["--json", "--timeout", "5"].map(Into::into));
+        v.extend(["--format", format, "--timeout", "5"].map(Into::into));
         v
     };
+    let common = |targets: &std::path::Path| with_format(targets, "json");
 
     // One endpoint 1,000 times (the same chain: diagnosed once).
     let same = dir.path().join("same.txt");
@@ -148,14 +151,51 @@ fn main() {
             .collect::<String>(),
     )
     .expect("targets");
+    let resolve: Vec<std::ffi::OsString> = hosts
+        .iter()
+        .flat_map(|h| ["--resolve".into(), format!("{h}:{port}:127.0.0.1").into()])
+        .collect();
     let mut args = common(&names);
-    for h in &hosts {
-        args.push("--resolve".into());
-        args.push(format!("{h}:{port}:127.0.0.1").into());
-    }
+    args.extend(resolve.iter().cloned());
     let (median, rss) = measure(&bin, &args);
     println!(
         "probe {TARGETS} targets (distinct names) on 127.0.0.1: median {:.3} s over {RUNS} runs (goal ≤ 1.0 s), peak RSS {rss} (goal ≤ 64 MiB)",
         median.as_secs_f64()
     );
+
+    // The same run in each output format, interleaved so that the machine's load weighs on all alike.
+    let formats = ["json", "openmetrics", "junit"];
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); formats.len()];
+    let mut bytes = vec![0usize; formats.len()];
+    for _ in 0..RUNS * 2 {
+        for (i, format) in formats.iter().enumerate() {
+            let mut args = with_format(&names, format);
+            args.extend(resolve.iter().cloned());
+            let t = Instant::now();
+            let out = Command::new(&bin)
+                .args(&args)
+                .stderr(Stdio::null())
+                .output()
+                .expect("run trustpath");
+            times[i].push(t.elapsed());
+            assert_eq!(out.status.code(), Some(0), "--format {format} failed");
+            bytes[i] = out.stdout.len();
+        }
+    }
+    let medians: Vec<Duration> = times
+        .iter_mut()
+        .map(|t| {
+            t.sort();
+            t[t.len() / 2]
+        })
+        .collect();
+    for (i, format) in formats.iter().enumerate() {
+        println!(
+            "probe {TARGETS} targets (distinct names) --format {format}: median {:.3} s over {} runs, {:.2}x --json's time, {} KiB of output",
+            medians[i].as_secs_f64(),
+            RUNS * 2,
+            medians[i].as_secs_f64() / medians[0].as_secs_f64(),
+            bytes[i] / 1024
+        );
+    }
 }

@@ -36,6 +36,13 @@ pub fn tlv(tag: Tag, content: &[u8]) -> der::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// The definite-length octets DER gives a content of `len` bytes (short form under 128, else the fewest
+/// big-endian bytes), encoded by `der`: for re-encoding an element whose tag `der` cannot name (any
+/// universal, application or private tag). `None` beyond 4 GiB.
+pub fn length_octets(len: usize) -> Option<Vec<u8>> {
+    der::Length::try_from(len).ok()?.to_der().ok()
+}
+
 /// A SEQUENCE of already encoded `parts`, in the order given.
 pub fn seq(parts: &[&[u8]]) -> der::Result<Vec<u8>> {
     tlv(Tag::Sequence, &parts.concat())
@@ -114,6 +121,21 @@ pub fn utf16be_to_string(bytes: &[u8], what: &str) -> std::result::Result<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn length_octets_are_the_shortest_definite_form() {
+        let cases: [(usize, &[u8]); 6] = [
+            (0, &[0x00]),
+            (127, &[0x7f]),
+            (128, &[0x81, 0x80]),
+            (255, &[0x81, 0xff]),
+            (256, &[0x82, 0x01, 0x00]),
+            (65_536, &[0x83, 0x01, 0x00, 0x00]),
+        ];
+        for (len, octets) in cases {
+            assert_eq!(length_octets(len).as_deref(), Some(octets), "{len}");
+        }
+    }
 
     #[test]
     fn integers_are_written_in_the_fewest_bytes() {

@@ -4,6 +4,8 @@
 //! The DER is never re-encoded, so a certificate read from a keystore and written back is byte-identical,
 //! and its SHA-256 fingerprint is the one keytool and openssl print.
 
+pub mod jdk;
+
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -13,11 +15,22 @@ use x509_parser::prelude::*;
 /// The largest certificate trustpath accepts (real certificates are a few KiB; 64 KiB bounds hostile input).
 pub const MAX_CERT_LEN: usize = 64 * 1024;
 
-/// A parsed-on-demand X.509 certificate. Cloning is cheap (the bytes are shared).
+/// A parsed-on-demand X.509 certificate. Cloning is cheap (the bytes and the parse results are shared).
 #[derive(Clone)]
 pub struct Certificate {
     der: Arc<[u8]>,
-    info: Arc<OnceLock<CertInfo>>,
+    cache: Arc<Cache>,
+}
+
+/// What is computed from the DER once and shared by every clone.
+#[derive(Default)]
+struct Cache {
+    /// The summary, or why the bytes do not parse (a failure is cached as a failure).
+    info: OnceLock<Result<CertInfo, CertError>>,
+    /// The stand-in [`Certificate::info`] returns for bytes that do not parse.
+    placeholder: OnceLock<CertInfo>,
+    /// The JDK parser model's outcome, per modelled JDK ([`jdk::Jdk::index`]).
+    jdk: [OnceLock<Result<jdk::JdkView, jdk::JdkParseError>>; jdk::Jdk::ALL.len()],
 }
 
 /// Why bytes are not a certificate.
@@ -138,11 +151,11 @@ impl Certificate {
             }
             CertInfo::from_parsed(&parsed)
         };
-        let cell = OnceLock::new();
-        let _ = cell.set(info);
+        let cache = Cache::default();
+        let _ = cache.info.set(Ok(info));
         Ok(Certificate {
             der: der.into(),
-            info: Arc::new(cell),
+            cache: Arc::new(cache),
         })
     }
 
@@ -152,7 +165,7 @@ impl Certificate {
     pub fn from_der_lazy(der: impl Into<Vec<u8>>) -> Self {
         Certificate {
             der: der.into().into(),
-            info: Arc::new(OnceLock::new()),
+            cache: Arc::new(Cache::default()),
         }
     }
 
@@ -176,24 +189,62 @@ impl Certificate {
         colon_hex(&self.sha256())
     }
 
-    /// The parsed summary, or why the bytes do not parse.
+    /// The parsed summary, or why the bytes do not parse. Either outcome is computed once: a certificate
+    /// that does not parse keeps failing, whatever was asked of it before.
     pub fn try_info(&self) -> Result<&CertInfo, CertError> {
-        if let Some(info) = self.info.get() {
-            return Ok(info);
-        }
-        let (_, parsed) =
-            X509Certificate::from_der(&self.der).map_err(|e| CertError::Parse(e.to_string()))?;
-        let info = CertInfo::from_parsed(&parsed);
-        Ok(self.info.get_or_init(|| info))
+        self.cache
+            .info
+            .get_or_init(|| {
+                let (_, parsed) = X509Certificate::from_der(&self.der)
+                    .map_err(|e| CertError::Parse(e.to_string()))?;
+                Ok(CertInfo::from_parsed(&parsed))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The parsed summary. A certificate that does not parse (only possible for one made with
-    /// [`Certificate::from_der_lazy`]) yields a placeholder summary naming the parse error.
+    /// [`Certificate::from_der_lazy`]) yields a placeholder summary naming the parse error;
+    /// [`Certificate::try_info`] still reports the error afterwards.
     pub fn info(&self) -> &CertInfo {
         match self.try_info() {
             Ok(info) => info,
-            Err(e) => self.info.get_or_init(|| CertInfo::unparseable(&e)),
+            Err(e) => self
+                .cache
+                .placeholder
+                .get_or_init(|| CertInfo::unparseable(&e)),
         }
+    }
+
+    /// Whether the JDK's X.509 parser (`CertificateFactory.getInstance("X.509").generateCertificate`)
+    /// accepts these bytes, as modelled by [`jdk::parse`]; computed once per JDK and shared by clones.
+    /// A certificate it refuses fails a TLS handshake when served and fails the whole keystore it is
+    /// stored in when the JVM loads it.
+    pub fn jdk_parse(&self, jdk: jdk::Jdk) -> Result<(), &jdk::JdkParseError> {
+        self.jdk_view(jdk).map(|_| ())
+    }
+
+    /// [`Certificate::jdk_parse`] with what the JDK makes of a certificate it accepts (the non-critical
+    /// extensions it sets aside, see [`jdk::JdkView`]).
+    pub fn jdk_view(&self, jdk: jdk::Jdk) -> Result<&jdk::JdkView, &jdk::JdkParseError> {
+        self.cache.jdk[jdk.index()]
+            .get_or_init(|| jdk::parse_view(&self.der, jdk))
+            .as_ref()
+    }
+
+    /// Which modelled JDKs refuse to parse this certificate, with the first refusal's reason; `None`
+    /// when every one accepts it. The guard against writing a certificate into a keystore or a fix file
+    /// that a JVM would choke on.
+    pub fn jdk_refusal(&self) -> Option<JdkRefusal> {
+        let mut jdks = Vec::new();
+        let mut first = None;
+        for j in jdk::Jdk::ALL {
+            if let Err(e) = self.jdk_parse(j) {
+                jdks.push(j);
+                first.get_or_insert_with(|| e.clone());
+            }
+        }
+        first.map(|error| JdkRefusal { jdks, error })
     }
 
     /// Parses the certificate with x509-parser for checks that need more than [`CertInfo`].
@@ -229,6 +280,29 @@ impl fmt::Debug for Certificate {
             Ok(info) => write!(f, "Certificate({:?})", info.subject),
             Err(_) => write!(f, "Certificate(<unparseable {} bytes>)", self.der.len()),
         }
+    }
+}
+
+/// The JDKs that cannot parse a certificate, and why (see [`Certificate::jdk_refusal`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JdkRefusal {
+    /// The modelled JDKs that refuse it.
+    pub jdks: Vec<jdk::Jdk>,
+    /// The first one's reason.
+    pub error: jdk::JdkParseError,
+}
+
+impl fmt::Display for JdkRefusal {
+    /// `JDK 17 and 25: REASON (JDK: RULE)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let majors: Vec<String> = self.jdks.iter().map(|j| j.major().to_string()).collect();
+        write!(
+            f,
+            "JDK {}: {} (JDK: {})",
+            majors.join(" and "),
+            self.error.reason,
+            self.error.rule
+        )
     }
 }
 
@@ -440,6 +514,16 @@ fn ip_text(bytes: &[u8]) -> Option<String> {
     }
 }
 
+/// The dotted OID of an EC key's named curve (its algorithm's parameters), empty when they name none.
+pub(crate) fn named_curve_oid(spki: &SubjectPublicKeyInfo<'_>) -> String {
+    spki.algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.as_oid().ok())
+        .map(|o| o.to_id_string())
+        .unwrap_or_default()
+}
+
 fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> KeyInfo {
     use x509_parser::public_key::PublicKey;
     let oid = spki.algorithm.algorithm.to_id_string();
@@ -448,13 +532,7 @@ fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> KeyInfo {
             bits: rsa.key_size() as u32,
         },
         Ok(PublicKey::EC(point)) => {
-            let curve_oid = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string())
-                .unwrap_or_default();
+            let curve_oid = named_curve_oid(spki);
             let (curve, bits) = match curve_oid.as_str() {
                 "1.2.840.10045.3.1.7" => ("P-256".to_owned(), 256),
                 "1.3.132.0.34" => ("P-384".to_owned(), 384),
@@ -486,6 +564,25 @@ fn java_signature_name(c: &X509Certificate<'_>) -> String {
         "1.2.840.113549.1.1.11" => "SHA256withRSA",
         "1.2.840.113549.1.1.12" => "SHA384withRSA",
         "1.2.840.113549.1.1.13" => "SHA512withRSA",
+        "1.2.840.113549.1.1.15" => "SHA512/224withRSA",
+        "1.2.840.113549.1.1.16" => "SHA512/256withRSA",
+        "1.3.14.3.2.29" => "SHA1withRSA",
+        "2.16.840.1.101.3.4.3.13" => "SHA3-224withRSA",
+        "2.16.840.1.101.3.4.3.14" => "SHA3-256withRSA",
+        "2.16.840.1.101.3.4.3.15" => "SHA3-384withRSA",
+        "2.16.840.1.101.3.4.3.16" => "SHA3-512withRSA",
+        "2.16.840.1.101.3.4.3.9" => "SHA3-224withECDSA",
+        "2.16.840.1.101.3.4.3.10" => "SHA3-256withECDSA",
+        "2.16.840.1.101.3.4.3.11" => "SHA3-384withECDSA",
+        "2.16.840.1.101.3.4.3.12" => "SHA3-512withECDSA",
+        "1.3.14.3.2.27" => "SHA1withDSA",
+        "2.16.840.1.101.3.4.3.1" => "SHA224withDSA",
+        "2.16.840.1.101.3.4.3.3" => "SHA384withDSA",
+        "2.16.840.1.101.3.4.3.4" => "SHA512withDSA",
+        "2.16.840.1.101.3.4.3.5" => "SHA3-224withDSA",
+        "2.16.840.1.101.3.4.3.6" => "SHA3-256withDSA",
+        "2.16.840.1.101.3.4.3.7" => "SHA3-384withDSA",
+        "2.16.840.1.101.3.4.3.8" => "SHA3-512withDSA",
         "1.2.840.113549.1.1.10" => "RSASSA-PSS",
         "1.2.840.10045.4.1" => "SHA1withECDSA",
         "1.2.840.10045.4.3.1" => "SHA224withECDSA",
@@ -499,4 +596,30 @@ fn java_signature_name(c: &X509Certificate<'_>) -> String {
         _ => return oid,
     };
     name.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_certificate_that_does_not_parse_keeps_failing_after_its_placeholder_was_shown() {
+        let c = Certificate::from_der_lazy(vec![0x30, 0x03, 0x02, 0x01, 0x01]);
+        let clone = c.clone();
+        assert!(c.info().subject.starts_with('<'), "a placeholder summary");
+        let e = c.try_info().expect_err("still unparseable after info()");
+        assert!(matches!(e, CertError::Parse(_)), "{e}");
+        assert!(clone.try_info().is_err(), "clones share the outcome");
+    }
+
+    #[test]
+    fn the_jdk_model_outcome_is_cached_per_jdk() {
+        let c = Certificate::from_der_lazy(vec![0x31, 0x00]);
+        let e = c.jdk_parse(jdk::Jdk::V17).expect_err("not a certificate");
+        assert!(std::ptr::eq(
+            e,
+            c.jdk_parse(jdk::Jdk::V17).expect_err("same")
+        ));
+        assert!(c.jdk_parse(jdk::Jdk::V25).is_err());
+    }
 }

@@ -2,7 +2,7 @@
 //! to the glue that runs it (`cmd::*`), and [`run`], which dispatches. Every subcommand's help ends with
 //! worked examples.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::clock::Clock;
 use crate::cmd;
@@ -21,7 +21,8 @@ Exit codes: 0 success, 1 the check found problems, 2 the job could not be done."
     after_help = "Examples:\n  \
 $ trustpath demo\n  \
 $ trustpath probe https://confluence.example.test --cacerts\n  \
-$ trustpath store import --cacerts corp-root-ca.pem"
+$ trustpath store import --cacerts corp-root-ca.pem\n  \
+$ trustpath completions bash > ~/.local/share/bash-completion/completions/trustpath"
 )]
 pub struct Cli {
     /// The subcommand.
@@ -48,6 +49,10 @@ pub enum Command {
     Demo(cmd::demo::DemoArgs),
     /// Write a deployment file from Tomcat's server.xml and the nginx or Apache configuration.
     Discover(cmd::discover::DiscoverArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the man page of trustpath or of a subcommand, or write them all into a directory.
+    Man(cmd::man::ManArgs),
 }
 
 /// Runs the parsed command line with `clock` as "now" and returns the exit code (see `error::exit`).
@@ -61,5 +66,7 @@ pub fn run(cli: Cli, clock: Clock) -> Result<u8> {
         Command::Serve(args) => cmd::serve::run(args, clock),
         Command::Demo(args) => cmd::demo::run(args, clock),
         Command::Discover(args) => cmd::discover::run(args),
+        Command::Completions(args) => cmd::completions::run(args, Cli::command()),
+        Command::Man(args) => cmd::man::run(args, Cli::command()),
     }
 }

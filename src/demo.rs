@@ -261,6 +261,7 @@ fn start(runtime: &tokio::runtime::Runtime, e: &mut Endpoint) -> Result<()> {
         label: format!("demo {}", e.role),
         max_connections: None,
         duration: Some(Duration::from_secs(120)),
+        handshake_timeout: serve::HANDSHAKE_TIMEOUT,
     };
     let server = runtime
         .block_on(serve::bind(config))

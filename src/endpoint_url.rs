@@ -8,7 +8,7 @@ use std::fmt;
 use strum::{EnumString, IntoStaticStr};
 
 /// A URL scheme an endpoint may have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, IntoStaticStr)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, IntoStaticStr, strum::EnumIter)]
 #[strum(serialize_all = "lowercase", ascii_case_insensitive)]
 pub enum Scheme {
     /// `http://`
@@ -77,8 +77,15 @@ pub struct EndpointUrl {
 impl EndpointUrl {
     /// Parses `scheme://host[:port][/path]`. User info and fragments are refused.
     pub fn parse(text: &str) -> Result<EndpointUrl, String> {
-        if !text.contains("://") {
+        let Some((_, rest)) = text.split_once("://") else {
             return Err(format!("'{text}' has no scheme (write https://{text})"));
+        };
+        if let Some(port) = written_port(rest)
+            && !valid_port(port)
+        {
+            return Err(format!(
+                "'{text}': port '{port}' is not a number from 1 to 65535"
+            ));
         }
         let url = match url::Url::parse(text) {
             Ok(url) => url,
@@ -116,6 +123,9 @@ impl EndpointUrl {
             Some(q) => format!("{}?{q}", url.path()),
             None => url.path().to_owned(),
         };
+        if url.port() == Some(0) {
+            return Err(": port 0 is not a port a server listens on".to_owned());
+        }
         let mut out = EndpointUrl {
             text: String::new(),
             scheme,
@@ -196,6 +206,27 @@ impl EndpointUrl {
     pub fn origin_with(&self, scheme: Scheme) -> String {
         format!("{}://{}", scheme.name(), self.host_header())
     }
+}
+
+/// The port as written after the authority's host (`None` when the URL names none): the text after
+/// the last `:` of `host:port`, `[v6]:port`, ignoring any `user@` part.
+fn written_port(after_scheme: &str) -> Option<&str> {
+    let end = after_scheme
+        .find(['/', '?', '#', '\\'])
+        .unwrap_or(after_scheme.len());
+    let authority = &after_scheme[..end];
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once("]:").map(|(_, port)| port),
+        None => host_port.rsplit_once(':').map(|(_, port)| port),
+    }
+}
+
+/// Whether `text` is a port a server listens on: digits only, 1 to 65535.
+fn valid_port(text: &str) -> bool {
+    !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && text.parse::<u32>().is_ok_and(|p| (1..=65535).contains(&p))
 }
 
 impl fmt::Display for EndpointUrl {
@@ -282,6 +313,31 @@ mod tests {
             resolved("/a/b/?q=../x"),
             "https://wiki.example.test/a/b/?q=../x"
         );
+    }
+
+    #[test]
+    fn a_port_that_is_not_1_to_65535_is_refused_with_the_port_named() {
+        for (url, port) in [
+            ("https://h.test:84430/", "84430"),
+            ("https://h.test:8443x/", "8443x"),
+            ("https://h.test:-1/", "-1"),
+            ("https://h.test:0/", "0"),
+            ("https://h.test:/", ""),
+            ("wss://[::1]:99999/ws", "99999"),
+            ("https://u@h.test:70000", "70000"),
+        ] {
+            let e = EndpointUrl::parse(url).unwrap_err();
+            assert!(
+                e.contains(&format!("port '{port}' is not a number from 1 to 65535")),
+                "{url}: {e}"
+            );
+        }
+        assert_eq!(
+            EndpointUrl::parse("https://h.test:65535/").unwrap().port,
+            65535
+        );
+        assert_eq!(EndpointUrl::parse("http://[::1]:1/").unwrap().port, 1);
+        assert!(base().join("https://h.test:0/x").is_err());
     }
 
     #[test]

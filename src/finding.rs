@@ -87,6 +87,17 @@ pub enum Code {
     /// The chain could not be judged for another reason (malformed certificate, unsupported critical
     /// extension, path-building budget exhausted).
     InvalidChain,
+    /// A certificate the JVM's X.509 parser refuses (`CertificateFactory`: an empty issuer, mismatched
+    /// signature algorithms, an unknown curve, a critical extension it cannot decode, …). Served: JSSE
+    /// aborts the handshake ("Failed to parse server certificates", `bad_certificate`) before judging
+    /// anything (error; fix: reissue the certificate, or stop serving it). In a PEM truststore: not a
+    /// trust anchor for any JVM, keytool refuses to import it (warning; fix: remove it).
+    JvmUnparseableCert,
+    /// A JKS, JCEKS or PKCS#12 truststore holds a certificate the JVM cannot parse: `KeyStore.load` fails,
+    /// keytool refuses the store, and a JVM given it as `javax.net.ssl.trustStore` cannot create its
+    /// default `SSLContext` ("problem accessing trust store"), so every TLS connection fails (error; fix:
+    /// `trustpath store remove` the entry).
+    UnloadableTruststore,
     /// An HTTPS app with a real-time-collaboration or WebSocket endpoint on plain HTTP/ws (or secured
     /// differently): browsers block the mixed content.
     MixedScheme,

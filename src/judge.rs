@@ -9,11 +9,12 @@
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::cert::Certificate;
-use crate::chain::{ChainInput, Diagnosis};
+use crate::chain::{ChainInput, Diagnosis, TlsVersion};
 use crate::error::Result;
-use crate::finding::{self, Finding, Severity};
+use crate::finding::{self, Code, Finding, Severity};
 use crate::jvm::{JvmTrust, StoreSummary};
 use crate::probe::{CapturedChain, TlsInfo};
 use crate::storefile::ChainFile;
@@ -41,6 +42,8 @@ pub struct EndpointReport {
     pub findings: Vec<Finding>,
     /// Files written by `--write-fixes`.
     pub written: Vec<PathBuf>,
+    /// How long the probe took (none for chain files).
+    pub elapsed: Option<Duration>,
 }
 
 impl EndpointReport {
@@ -65,7 +68,8 @@ impl EndpointReport {
 
     /// Writes the diagnosis's fixes into `dir` under `name` (see [`crate::storefile::write_fixes`];
     /// existing files are replaced only with `overwrite`), records the files written, and returns the
-    /// temporary files of killed runs found there.
+    /// temporary files of killed runs found there; a file refused because it would carry a certificate
+    /// the JVM cannot parse is a `jvm-unparseable-cert` warning.
     pub fn write_fixes(
         &mut self,
         dir: &Path,
@@ -75,9 +79,17 @@ impl EndpointReport {
         let Some(fix) = self.diagnosis.as_ref().and_then(|d| d.fix.as_ref()) else {
             return Ok(Default::default());
         };
-        let written = crate::storefile::write_fixes(dir, name, fix, overwrite)?;
-        self.written = written.files;
-        Ok(written.swept)
+        let out = crate::storefile::write_fixes(dir, name, fix, overwrite)?;
+        for (path, e) in out.refused {
+            self.findings.push(Finding::new(
+                Code::JvmUnparseableCert,
+                Severity::Warning,
+                format!("--write-fixes did not write {}: {e}", path.display()),
+                "get the certificate from its CA instead",
+            ));
+        }
+        self.written = out.written;
+        Ok(out.swept)
     }
 }
 
@@ -116,6 +128,7 @@ pub fn captures(
         .map(|c| Job {
             served: &c.chain,
             host: Some(checked_host(c)),
+            tls: negotiated(c),
         })
         .collect();
     let memo = diagnose_all(&jobs, trust, extra, now);
@@ -124,7 +137,9 @@ pub fn captures(
         endpoints: captures
             .into_iter()
             .map(|c| {
-                let diagnosis = memo.get(&key(&c.chain, Some(&checked_host(&c)))).cloned();
+                let diagnosis = memo
+                    .get(&key(&c.chain, Some(&checked_host(&c)), negotiated(&c)))
+                    .cloned();
                 let mut findings = c.findings;
                 findings.extend(diagnosis.iter().flat_map(|d| d.findings.iter().cloned()));
                 finding::sort(&mut findings);
@@ -139,6 +154,7 @@ pub fn captures(
                     chain: c.chain,
                     diagnosis,
                     written: Vec::new(),
+                    elapsed: c.elapsed,
                 }
             })
             .collect(),
@@ -162,6 +178,7 @@ pub fn chain_files(
         .map(|(_, f)| Job {
             served: &f.certs,
             host: host.clone(),
+            tls: None,
         })
         .collect();
     let memo = diagnose_all(&jobs, trust, extra, now);
@@ -170,7 +187,9 @@ pub fn chain_files(
         endpoints: files
             .into_iter()
             .map(|(name, file)| {
-                let diagnosis = memo.get(&key_of(&file.certs, host.as_deref())).cloned();
+                let diagnosis = memo
+                    .get(&key_of(&file.certs, host.as_deref(), None))
+                    .cloned();
                 let mut findings: Vec<Finding> = diagnosis
                     .iter()
                     .flat_map(|d| d.findings.iter().cloned())
@@ -197,10 +216,12 @@ pub fn chain_files(
 struct Job<'a> {
     served: &'a [Certificate],
     host: Option<String>,
+    /// The TLS version negotiated, when a handshake took place.
+    tls: Option<TlsVersion>,
 }
 
-/// Diagnoses by served chain (SHA-256 of each certificate) and host name.
-type Key = (Vec<[u8; 32]>, Option<String>);
+/// Diagnoses by served chain (SHA-256 of each certificate), host name and negotiated TLS version.
+type Key = (Vec<[u8; 32]>, Option<String>, Option<TlsVersion>);
 type Memo = HashMap<Key, Diagnosis>;
 
 /// The host name a capture's leaf is checked against: `--sni` when given, else the target's host.
@@ -211,15 +232,26 @@ fn checked_host(captured: &CapturedChain) -> String {
         .unwrap_or_else(|| captured.target.host.clone())
 }
 
-fn key_of(served: &[Certificate], host: Option<&str>) -> Key {
+/// The TLS version the probe negotiated, which decides the certificate signature algorithms the JVM's
+/// client accepts (the JVM negotiates the same version with the server: the highest both speak).
+fn negotiated(captured: &CapturedChain) -> Option<TlsVersion> {
+    captured
+        .tls
+        .as_ref()
+        .and_then(|t| t.version.as_deref())
+        .and_then(TlsVersion::from_jdk_name)
+}
+
+fn key_of(served: &[Certificate], host: Option<&str>, tls: Option<TlsVersion>) -> Key {
     (
         served.iter().map(Certificate::sha256).collect(),
         host.map(str::to_owned),
+        tls,
     )
 }
 
-fn key(served: &[Certificate], host: Option<&String>) -> Key {
-    key_of(served, host.map(String::as_str))
+fn key(served: &[Certificate], host: Option<&String>, tls: Option<TlsVersion>) -> Key {
+    key_of(served, host.map(String::as_str), tls)
 }
 
 /// Diagnoses every distinct (chain, host) once, on all cores: `chain::diagnose` is pure and CPU-bound.
@@ -228,7 +260,7 @@ fn diagnose_all(jobs: &[Job<'_>], trust: &JvmTrust, extra: &[Certificate], now: 
     let mut seen = HashSet::new();
     let unique: Vec<&Job<'_>> = jobs
         .iter()
-        .filter(|j| !j.served.is_empty() && seen.insert(key(j.served, j.host.as_ref())))
+        .filter(|j| !j.served.is_empty() && seen.insert(key(j.served, j.host.as_ref(), j.tls)))
         .collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = unique.len().div_ceil(threads).max(1);
@@ -243,10 +275,11 @@ fn diagnose_all(jobs: &[Job<'_>], trust: &JvmTrust, extra: &[Certificate], now: 
                                 served: j.served.to_vec(),
                                 host: j.host.clone(),
                                 extra: extra.to_vec(),
+                                tls_version: j.tls,
                             };
                             let d =
                                 crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now);
-                            (key(j.served, j.host.as_ref()), d)
+                            (key(j.served, j.host.as_ref(), j.tls), d)
                         })
                         .collect::<Vec<_>>()
                 })
@@ -259,4 +292,65 @@ fn diagnose_all(jobs: &[Job<'_>], trust: &JvmTrust, extra: &[Certificate], now: 
             .flatten()
             .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::{Fix, Profile, Verdict};
+
+    /// A self-signed certificate with an empty name (the JDK refuses its empty issuer).
+    fn unparseable() -> Certificate {
+        let mut p = rcgen::CertificateParams::new(vec!["x.test".to_owned()]).unwrap();
+        p.distinguished_name = rcgen::DistinguishedName::new();
+        let key = rcgen::KeyPair::generate().unwrap();
+        Certificate::from_der(p.self_signed(&key).unwrap().der().to_vec()).unwrap()
+    }
+
+    fn good() -> Certificate {
+        let p = rcgen::CertificateParams::new(vec!["ok.test".to_owned()]).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        Certificate::from_der(p.self_signed(&key).unwrap().der().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn write_fixes_never_writes_a_certificate_the_jvm_cannot_parse_and_says_so() {
+        let verdict = |profile| Verdict {
+            profile,
+            trusted: false,
+            path: Vec::new(),
+            reason: None,
+        };
+        let mut report = EndpointReport {
+            diagnosis: Some(Diagnosis {
+                trusted: false,
+                java: verdict(Profile::Java),
+                browser: verdict(Profile::Browser),
+                findings: Vec::new(),
+                fix: Some(Fix {
+                    fullchain: vec![good(), unparseable()],
+                    fullchain_complete: true,
+                    import: vec![unparseable(), good()],
+                }),
+            }),
+            ..EndpointReport::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        report.write_fixes(dir.path(), "host:443", false).unwrap();
+        assert_eq!(report.written, vec![dir.path().join("host_443-ca-2.pem")]);
+        assert!(!dir.path().join("host_443-fullchain.pem").exists());
+        assert!(!dir.path().join("host_443-ca-1.pem").exists());
+        let notes: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::JvmUnparseableCert)
+            .collect();
+        assert_eq!(notes.len(), 2);
+        assert!(
+            notes[0].message.contains("did not write")
+                && notes[0].message.contains("Empty issuer DN not allowed"),
+            "{}",
+            notes[0].message
+        );
+    }
 }

@@ -1,11 +1,12 @@
-//! An index of one anchor list by normalized subject name, built once per [`TrustAnchors`] and reused by
-//! every [`diagnose`](super::diagnose()) call and thread, so that a call parses only the few anchors a path
-//! from its certificates can reach by name instead of every anchor of every store.
+//! An index of one anchor list by subject name, built once per [`TrustAnchors`] and reused by every
+//! [`diagnose`](super::diagnose()) call and thread, so that a call parses only the few anchors a path from
+//! its certificates can reach by name instead of every anchor of every store.
 //!
-//! An anchor is reachable when its subject (in the comparison form of [`pool::normalized`]) is the subject
-//! or issuer name of a served or extra certificate, or the issuer name of another reachable anchor. The
-//! pool only ever looks anchors up by those names (issuer search, "same subject and key", a served copy of
-//! an anchor), so leaving the others out changes no result; the reachable ones keep their list order.
+//! An anchor is reachable when its subject, in either comparison form ([`NameKeys`]: the browsers'
+//! [`pool::normalized`] or the JDK's `X500Principal` form), is the subject or issuer name of a served or
+//! extra certificate, or the issuer name of another reachable anchor. A pool only ever looks anchors up by
+//! those names in one of the two forms (issuer search, "same subject and key", a served copy of an
+//! anchor), so leaving the others out changes no result; the reachable ones keep their list order.
 //!
 //! [`TrustAnchors`]'s fields are public and may change after a call, so the cache checks on every use that
 //! the index was built from the very certificates now in the list (same DER allocation, which the index
@@ -13,25 +14,29 @@
 //!
 //! [`TrustAnchors`]: super::diagnosis::TrustAnchors
 //! [`pool::normalized`]: super::pool::normalized
+//! [`NameKeys`]: super::names::NameKeys
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use super::diagnosis::Anchor;
-use super::pool::{NormName, normalized};
+use super::anchor::Anchor;
+use super::names::{NameKeys, NormName};
 use super::signature::SigCheck;
+use super::x500::JavaName;
 use crate::cert::Certificate;
 
-/// One anchor list, indexed by normalized subject.
+/// One anchor list, indexed by subject.
 pub(crate) struct AnchorIndex {
     /// The certificates the index was built from (clones share the DER, and keep it alive so that an
     /// address match below cannot be a reused allocation).
     certs: Vec<Certificate>,
-    /// Each anchor's normalized issuer name (`None` when it does not parse).
-    issuers: Vec<Option<NormName>>,
-    /// Normalized subject → positions in the list, ascending.
+    /// Each anchor's issuer name (`None` when it does not parse).
+    issuers: Vec<Option<NameKeys>>,
+    /// Subject in the browsers' form → positions in the list, ascending.
     by_subject: HashMap<NormName, Vec<usize>>,
+    /// Subject in the JDK's form → positions in the list, ascending.
+    by_java_subject: HashMap<JavaName, Vec<usize>>,
 }
 
 impl AnchorIndex {
@@ -39,15 +44,15 @@ impl AnchorIndex {
     fn build(anchors: &[Anchor]) -> Self {
         let mut issuers = Vec::with_capacity(anchors.len());
         let mut by_subject: HashMap<NormName, Vec<usize>> = HashMap::new();
+        let mut by_java_subject: HashMap<JavaName, Vec<usize>> = HashMap::new();
         for (i, a) in anchors.iter().enumerate() {
             // Unparseable anchors are never pool items (`Pool::add` skips them), so they stay unindexed.
             match a.cert.parsed() {
                 Ok(p) if a.cert.try_info().is_ok() => {
-                    by_subject
-                        .entry(normalized(&p.tbs_certificate.subject))
-                        .or_default()
-                        .push(i);
-                    issuers.push(Some(normalized(&p.tbs_certificate.issuer)));
+                    let subject = NameKeys::of(&p.tbs_certificate.subject);
+                    by_subject.entry(subject.browser).or_default().push(i);
+                    by_java_subject.entry(subject.java).or_default().push(i);
+                    issuers.push(Some(NameKeys::of(&p.tbs_certificate.issuer)));
                 }
                 _ => issuers.push(None),
             }
@@ -56,6 +61,7 @@ impl AnchorIndex {
             certs: anchors.iter().map(|a| a.cert.clone()).collect(),
             issuers,
             by_subject,
+            by_java_subject,
         }
     }
 
@@ -69,22 +75,23 @@ impl AnchorIndex {
     }
 }
 
-/// The anchors of each of `lists` that certificates with the normalized names `seeds` (subjects and
-/// issuers) can reach through subject/issuer names, following anchors' issuers across all lists; per list,
-/// ascending positions.
+/// The anchors of each of `lists` that certificates with the names `seeds` (subjects and issuers) can
+/// reach through subject/issuer names in either comparison form, following anchors' issuers across all
+/// lists; per list, ascending positions.
 pub(crate) fn reachable<const N: usize>(
-    seeds: &[NormName],
+    seeds: &[NameKeys],
     lists: [&AnchorIndex; N],
 ) -> [Vec<usize>; N] {
     let mut taken: [Vec<bool>; N] = lists.map(|l| vec![false; l.certs.len()]);
-    let mut todo: Vec<&NormName> = seeds.iter().collect();
+    let mut todo: Vec<&NameKeys> = seeds.iter().collect();
     while let Some(name) = todo.pop() {
         for (list, taken) in lists.iter().zip(taken.iter_mut()) {
-            for &i in list
-                .by_subject
-                .get(name)
-                .map(Vec::as_slice)
+            let by_browser = list.by_subject.get(&name.browser).map(Vec::as_slice);
+            let by_java = list.by_java_subject.get(&name.java).map(Vec::as_slice);
+            for &i in by_browser
                 .unwrap_or_default()
+                .iter()
+                .chain(by_java.unwrap_or_default())
             {
                 if !taken[i] {
                     taken[i] = true;
@@ -226,8 +233,8 @@ mod tests {
         }
     }
 
-    fn subject(a: &Anchor) -> NormName {
-        normalized(&a.cert.parsed().unwrap().tbs_certificate.subject)
+    fn subject(a: &Anchor) -> NameKeys {
+        NameKeys::of(&a.cert.parsed().unwrap().tbs_certificate.subject)
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::pool::Pool;
 /// The browser's search from the served leaf.
 pub(crate) fn search(pool: &Pool<'_>, leaf: Option<usize>, rules: &Rules<'_>) -> Search {
     match leaf {
-        Some(leaf) => path::build(pool, leaf, rules),
+        Some(leaf) => path::build(pool, leaf, rules, false),
         None => Search::default(),
     }
 }

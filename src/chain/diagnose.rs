@@ -5,16 +5,19 @@ use std::sync::Arc;
 
 use super::algorithms::DisabledAlgorithms;
 use super::anchor_index::{AnchorIndex, reachable};
-use super::checks::{Rules, label};
+use super::checks::{self, Rules};
 use super::diagnosis::{
     ChainInput, Diagnosis, Fix, PathSource, PathStep, Policy, Profile, TrustAnchors, Verdict,
 };
 use super::findings;
 use super::hostname::{self, Host};
+use super::names::{NameKeys, names_of};
 use super::path::{Candidate, Search};
-use super::pool::{NormName, Origin, Pool, SigMemo, names_of};
-use super::{browser, fix, java};
-use crate::cert::CertInfo;
+use super::pool::{NameRule, Origin, Pool, SigMemo};
+use super::problem::label;
+use super::{browser, fix, java, jvm_parse, x500};
+use crate::cert::jdk::Jdk;
+use crate::cert::{CertInfo, Certificate};
 use crate::finding::{self, Code, Finding, Severity};
 
 /// Judges a served chain for the JVM (the verdict `trusted`) and for a browser, at `now_unix` (seconds
@@ -30,18 +33,29 @@ pub fn diagnose(
         .as_deref()
         .map(DisabledAlgorithms::parse)
         .unwrap_or_else(DisabledAlgorithms::jdk17_default);
+    let java_major = policy.java_major.unwrap_or(17);
+    let tls = (
+        input.tls_version.unwrap_or_default(),
+        input.tls_version.is_none(),
+    );
     let java_rules = Rules {
         profile: Profile::Java,
         now: now_unix,
         disabled: &disabled,
+        java_major,
+        tls,
     };
     let browser_rules = Rules {
         profile: Profile::Browser,
         now: now_unix,
         disabled: &disabled,
+        java_major,
+        tls,
     };
     let host = input.host.as_deref().map(Host::parse);
-    let mut found: Vec<Finding> = Vec::new();
+    // The JVM parses every served certificate, and its truststore, before any path (jvm_parse.rs).
+    let mut gate = jvm_parse::gate(&input.served, anchors, Jdk::for_major(policy.java_major));
+    let mut found: Vec<Finding> = std::mem::take(&mut gate.findings);
 
     for (i, c) in input.served.iter().enumerate() {
         if let Err(e) = c.try_info() {
@@ -61,11 +75,15 @@ pub fn diagnose(
     // `anchor_index.rs`); the indexes are built once per `TrustAnchors`.
     let java_index = anchors.cache().java(&anchors.java);
     let browser_index = anchors.cache().browser(&anchors.browser);
-    let served_names: Vec<NormName> = input.served.iter().filter_map(names_of).flatten().collect();
+    let served_names: Vec<NameKeys> = input.served.iter().filter_map(names_of).flatten().collect();
 
     // The java pool: anchors first, then the served certificates.
     let memo = SigMemo::default();
-    let mut jpool = Pool::sharing(&memo, Some(Arc::clone(anchors.cache().signatures())));
+    let mut jpool = Pool::sharing(
+        &memo,
+        Some(Arc::clone(anchors.cache().signatures())),
+        NameRule::Java,
+    );
     let [java_reach] = reachable(&served_names, [&*java_index]);
     for &i in &java_reach {
         let a = &anchors.java[i];
@@ -79,7 +97,11 @@ pub fn diagnose(
         .collect();
     let jsearch = java::search(&jpool, &jserved, &java_rules);
 
-    let mut bpool = Pool::sharing(&memo, Some(Arc::clone(anchors.cache().signatures())));
+    let mut bpool = Pool::sharing(
+        &memo,
+        Some(Arc::clone(anchors.cache().signatures())),
+        NameRule::Browser,
+    );
     let [browser_reach] = reachable(&served_names, [&*browser_index]);
     for &i in &browser_reach {
         let a = &anchors.browser[i];
@@ -117,25 +139,81 @@ pub fn diagnose(
             .flatten()
             .and_then(|l| most_specific_cn(&jpool, l));
         let names = hostname::offered_names(leaf, true);
-        let leftmost_only = policy.java_major.unwrap_or(17) >= 25;
-        if !hostname::java_matches(host, leaf, cn.as_deref(), public_ca, leftmost_only) {
+        let leftmost_only = java_major >= 25;
+        // A subjectAltName the JDK could not decode (non-critical, set aside by its parser): JDK 17's
+        // `getSubjectAlternativeNames` returns null (the CN is used), JDK 25's throws.
+        let san_ignored = input
+            .served
+            .first()
+            .and_then(|c| java_rules.jdk_ignores(c, checks::SUBJECT_ALT_NAME));
+        let no_san;
+        let (leaf_names, dns) = match san_ignored {
+            Some(_) => {
+                no_san = CertInfo {
+                    dns_names: Vec::new(),
+                    ip_addresses: Vec::new(),
+                    ..leaf.clone()
+                };
+                (&no_san, Vec::new())
+            }
+            None => (
+                leaf,
+                jserved
+                    .first()
+                    .copied()
+                    .flatten()
+                    .map(|l| hostname::java_dns_names(&jpool.items[l].parsed))
+                    .unwrap_or_default(),
+            ),
+        };
+        let shown = input.host.as_deref().unwrap_or_default();
+        // The java reason names the JDK rule; the finding's message does not (as for path problems).
+        let refused = hostname::java_refuses_host(host).map(|why| {
             let msg = format!(
-                "{} does not cover '{}': it names {names}",
-                label(leaf),
-                input.host.as_deref().unwrap_or_default()
+                "the JVM refuses the host name '{shown}' before comparing it with the certificate: {why}"
             );
-            java_host_error = Some(msg.clone());
+            let remediation =
+                "connect with a host name of letters, digits and hyphens that the certificate covers"
+                    .to_owned();
+            (msg, "HostnameChecker: new SNIHostName(host)", remediation)
+        });
+        let mismatch = || {
+            (
+                format!("{} does not cover '{shown}': it names {names}", label(leaf)),
+                "HostnameChecker: match",
+                format!(
+                    "reissue the certificate with subjectAltName DNS:{shown} (or connect with a name it covers)"
+                ),
+            )
+        };
+        let unreadable = san_ignored.filter(|_| java_major >= 25).map(|bad| {
+            (
+                format!(
+                    "the JVM (JDK {java_major}) cannot read the subjectAltName of {} (CertificateParsingException: {}), so its host-name check fails before comparing any name",
+                    label(leaf),
+                    bad.reason
+                ),
+                "X509CertImpl.getSubjectAlternativeNames (JDK 25: an undecodable extension throws)",
+                format!(
+                    "reissue the certificate with a well-formed subjectAltName DNS:{shown}"
+                ),
+            )
+        });
+        let java_failure = refused.or(unreadable).or_else(|| {
+            (!hostname::java_matches(
+                host,
+                leaf_names,
+                &dns,
+                cn.as_deref(),
+                public_ca,
+                leftmost_only,
+            ))
+            .then(mismatch)
+        });
+        if let Some((msg, rule, remediation)) = java_failure {
+            java_host_error = Some(format!("{msg} (JDK: {rule})"));
             found.push(
-                Finding::new(
-                    Code::HostnameMismatch,
-                    Severity::Error,
-                    msg,
-                    format!(
-                        "reissue the certificate with subjectAltName DNS:{} (or connect with a name it covers)",
-                        input.host.as_deref().unwrap_or_default()
-                    ),
-                )
-                .at(0),
+                Finding::new(Code::HostnameMismatch, Severity::Error, msg, remediation).at(0),
             );
         }
         if !hostname::browser_matches(host, leaf) {
@@ -176,13 +254,14 @@ pub fn diagnose(
         ))
     };
 
-    let java_verdict = verdict(
+    let mut java_verdict = verdict(
         Profile::Java,
         &jpool,
         &jsearch,
         java_host_error.as_deref(),
         input.served.is_empty(),
     );
+    gate.apply(&mut java_verdict);
     let browser_verdict = verdict(
         Profile::Browser,
         &bpool,
@@ -265,16 +344,13 @@ pub fn diagnose(
     }
 }
 
-/// The subject's last (most specific) CN, as the JDK's `HostnameChecker` uses it.
+/// The subject's most specific CN in any string type (`X500Name.findMostSpecificAttribute`, then
+/// `DerValue.getAsString`), as the JDK's `HostnameChecker` reads it.
 fn most_specific_cn(pool: &Pool<'_>, item: usize) -> Option<String> {
-    pool.items[item]
-        .parsed
-        .tbs_certificate
-        .subject
-        .iter_common_name()
-        .last()
-        .and_then(|cn| cn.as_str().ok())
-        .map(str::to_owned)
+    x500::most_specific(
+        &pool.items[item].parsed.tbs_certificate.subject,
+        x500::COMMON_NAME,
+    )
 }
 
 fn verdict(
@@ -390,7 +466,9 @@ fn validity_notes(
             continue;
         }
         if item.is_anchor() {
-            if info.not_after < now {
+            // When the JVM's builder refused the expired anchor, the path's problems already say so.
+            let refused = c.problems.iter().any(|p| p.code == Code::ExpiredAnchor);
+            if info.not_after < now && !refused {
                 let mut f = Finding::new(
                     Code::ExpiredAnchor,
                     Severity::Warning,
@@ -457,7 +535,7 @@ fn compute_fix(
     if trusted && !deployment {
         return None;
     }
-    let seeds: Vec<NormName> = input
+    let seeds: Vec<NameKeys> = input
         .served
         .iter()
         .chain(&input.extra)
@@ -465,26 +543,38 @@ fn compute_fix(
         .flatten()
         .collect();
     let [java_reach, browser_reach] = reachable(&seeds, *indexes);
-    let mut pool = Pool::sharing(memo, Some(Arc::clone(anchors.cache().signatures())));
+    let mut pool = Pool::sharing(
+        memo,
+        Some(Arc::clone(anchors.cache().signatures())),
+        NameRule::Java,
+    );
     for &i in &java_reach {
         let a = &anchors.java[i];
         pool.add(&a.cert, Origin::Anchor(i), Some(a));
     }
+    // A fix never names a certificate some JVM cannot parse: a fullchain or a CA file holding one would
+    // break every JVM it reaches (and an unparseable leaf has no fix but a new certificate).
+    let usable = |c: &Certificate| c.jdk_refusal().is_none();
     let leaf = input
         .served
-        .iter()
-        .enumerate()
-        .map(|(i, c)| pool.add(c, Origin::Served(i), None))
-        .next()
-        .flatten();
+        .first()
+        .filter(|c| usable(c))
+        .and_then(|c| pool.add(c, Origin::Served(0), None));
     for (i, c) in input.served.iter().enumerate().skip(1) {
-        pool.add(c, Origin::Served(i), None);
+        if usable(c) {
+            pool.add(c, Origin::Served(i), None);
+        }
     }
     for (i, c) in input.extra.iter().enumerate() {
-        pool.add(c, Origin::Extra(i), None);
+        if usable(c) {
+            pool.add(c, Origin::Extra(i), None);
+        }
     }
     for &i in &browser_reach {
-        pool.add(&anchors.browser[i].cert, Origin::Extra(usize::MAX), None);
+        let c = &anchors.browser[i].cert;
+        if usable(c) {
+            pool.add(c, Origin::Extra(usize::MAX), None);
+        }
     }
     let leaf = leaf?;
     let fix = fix::find(&pool, leaf, rules);

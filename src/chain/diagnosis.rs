@@ -6,23 +6,11 @@
 
 use serde::Serialize;
 
+pub use super::anchor::Anchor;
 use super::anchor_index::AnchorCache;
 use crate::cert::Certificate;
+use crate::cert::jdk::JdkParseError;
 use crate::finding::Finding;
-
-/// One trust anchor: a trusted-certificate entry, with where it came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Anchor {
-    /// The anchor certificate.
-    pub cert: Certificate,
-    /// Label of the store it came from (its path, or `webpki-roots`).
-    pub store: String,
-    /// The alias in that store.
-    pub alias: String,
-    /// Whether this certificate is one of the JDK's own bundled roots (the JDK's SHA-1 rule for
-    /// `jdk.certpath.disabledAlgorithms` `SHA1 jdkCA` applies only to chains anchored at those).
-    pub jdk_bundled: bool,
-}
 
 /// The anchors each client profile trusts.
 ///
@@ -35,6 +23,11 @@ pub struct TrustAnchors {
     pub java: Vec<Anchor>,
     /// A browser's anchors: Mozilla's root program (webpki-root-certs).
     pub browser: Vec<Anchor>,
+    /// Truststore certificates the JVM cannot parse (found when the stores were read, for the JVM the
+    /// policy names). One in a JKS, JCEKS, PKCS#12 store or a PEM bundle fails the whole store in the
+    /// JVM, so no chain is trusted with it; one in a directory is just not an anchor (leave it out of
+    /// `java`).
+    pub unparseable: Vec<UnparseableAnchor>,
     /// Indexes of `java` and `browser`, built on first use and checked against them on every use.
     cache: AnchorCache,
 }
@@ -45,6 +38,7 @@ impl TrustAnchors {
         TrustAnchors {
             java,
             browser,
+            unparseable: Vec::new(),
             cache: AnchorCache::default(),
         }
     }
@@ -53,6 +47,20 @@ impl TrustAnchors {
     pub(crate) fn cache(&self) -> &AnchorCache {
         &self.cache
     }
+}
+
+/// A truststore certificate the JVM cannot parse (see [`TrustAnchors::unparseable`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnparseableAnchor {
+    /// Label of the store it is in.
+    pub store: String,
+    /// Its alias there.
+    pub alias: String,
+    /// The JDK's reason and rule.
+    pub error: JdkParseError,
+    /// Whether the JVM loads the store as a whole (JKS, JCEKS, PKCS#12, a PEM bundle), so that this
+    /// certificate fails it; else (a directory) the certificate is only not an anchor.
+    pub fails_store: bool,
 }
 
 /// Which client a verdict models.
@@ -74,8 +82,10 @@ pub struct Policy {
     /// `$JAVA_HOME/conf/security/java.security`; `None` = the JDK 17 default.
     pub java_disabled_algorithms: Option<String>,
     /// The JVM's feature version (`17`, `21`, `25`: `JAVA_VERSION` in `$JAVA_HOME/release`); `None` = 17.
-    /// It decides the host-name wildcard rule: JDK 17 accepts `*` in any label (`www.*.example.com`),
-    /// JDK 25 only in the left-most one (both measured with the real JVMs; 18–24 assumed like 17).
+    /// It decides the rules where the JDKs differ: the host-name wildcard rule (JDK 17 accepts `*` in any
+    /// label, `www.*.example.com`; JDK 25 only in the left-most one) and name constraints (which CNs count
+    /// as DNS names, wildcard names against excluded subtrees, IPv4-mapped addresses; see
+    /// `name_constraints.rs`). Measured with the real JVMs 17.0.21 and 25.0.3; 18–24 assumed like 17.
     pub java_major: Option<u32>,
 }
 
@@ -98,6 +108,10 @@ pub struct ChainInput {
     pub host: Option<String>,
     /// Certificates known from elsewhere (`--extra-certs`), used only to build fixes, never as trust.
     pub extra: Vec<Certificate>,
+    /// The TLS version the connection negotiated, which decides the signature algorithms the JVM's client
+    /// accepts in certificates (`tls_signatures.rs`); `None` when the chain was not captured from a
+    /// handshake: it is then judged as TLS 1.3, the version a JDK 17+ client negotiates by default.
+    pub tls_version: Option<super::TlsVersion>,
 }
 
 /// Where a certificate on a path came from.

@@ -7,11 +7,12 @@
 //! (`Anchor::store`), or the placeholder `STORE` when there is none, and the file by the placeholder
 //! `CA.pem` (the report writes `Fix::import` there).
 
-use super::checks::label;
+use super::checks;
 use super::diagnosis::TrustAnchors;
 use super::path::Candidate;
 use super::pool::{Origin, Pool};
 use super::problem::Problem;
+use super::problem::label;
 use crate::cert::{CertInfo, Certificate};
 use crate::finding::{Code, Finding, Severity};
 
@@ -64,6 +65,16 @@ pub(crate) fn from_problems(
                     "serve a certificate issued by a CA the JVM trusts, or import this one: trustpath store import {store} CA.pem"
                 ),
             ),
+            // An anchor the authorityKeyIdentifier does not select (`java.rs`).
+            Code::UntrustedRoot if p.pos > 0 && pool.items[item].is_anchor() => (
+                Code::UntrustedRoot,
+                p.message.clone(),
+                format!(
+                    "import the CA certificate '{}' that the authorityKeyIdentifier of {} names (get it from its CA) into {store}",
+                    pool.items[cand.path[p.pos - 1]].info.issuer,
+                    label(pool.items[cand.path[p.pos - 1]].info)
+                ),
+            ),
             Code::UntrustedRoot if pool.self_signed(item) => (
                 Code::UntrustedRoot,
                 p.message.clone(),
@@ -99,6 +110,30 @@ pub(crate) fn from_problems(
                 }
                 (Code::MissingIntermediate, msg, rem)
             }
+            Code::NotACa | Code::BadKeyUsage if pool.items[item].is_anchor() => {
+                let alias = pool.items[item]
+                    .anchor
+                    .map(|a| a.alias.as_str())
+                    .unwrap_or_default();
+                let remediation = if p.pos == 1 && pool.same_subject_and_key(cand.path[0], item) {
+                    format!(
+                        "import the certificate the server presents now into {store} (a leaf that is itself a trusted entry is accepted as is), in place of the old entry '{alias}'"
+                    )
+                } else {
+                    format!(
+                        "replace the trusted entry '{alias}' in {store} with the CA certificate that issued {} (basicConstraints cA=true, keyUsage keyCertSign)",
+                        label(pool.items[cand.path[p.pos - 1]].info)
+                    )
+                };
+                (p.code, p.message.clone(), remediation)
+            }
+            Code::BadEku if p.rule == Some(checks::RULE_NETSCAPE_CERT_TYPE) => (
+                Code::BadEku,
+                p.message.clone(),
+                format!(
+                    "reissue {leaf} without the Netscape cert type extension, or with its SSL server bit"
+                ),
+            ),
             code => (code, p.message.clone(), remediation_for(p, info)),
         };
         let mut f = Finding::new(code, severity, message, remediation);
@@ -120,6 +155,11 @@ fn remediation_for(p: &Problem, info: &CertInfo) -> String {
         Code::BadSignature => format!(
             "serve the genuine issuer of {who}; this one's key does not match its signature"
         ),
+        Code::WeakSignature
+            if p.rule == Some(super::tls_signatures::RULE_TLS_SIGNATURE_SCHEMES) =>
+        {
+            format!("reissue {who} signed with SHA256withRSA, SHA256withECDSA or RSASSA-PSS")
+        }
         Code::WeakSignature => format!("reissue {who} with SHA-256 or better"),
         Code::WeakKey => {
             format!("reissue {who} with an RSA key of 2048 bits or more, or an EC P-256 key")

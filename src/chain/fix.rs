@@ -9,14 +9,21 @@
 
 use super::checks::Rules;
 use super::diagnosis::Fix;
+use super::java;
 use super::path::{self, Candidate};
 use super::pool::Pool;
 use crate::finding::Code;
 
 /// The fix from a search over `pool` (anchors = the java anchors; everything else plain) from `leaf`.
 pub(crate) fn find(pool: &Pool<'_>, leaf: usize, rules: &Rules<'_>) -> Fix {
-    let search = path::build(pool, leaf, rules);
-    if let Some(ok) = search.candidates.iter().find(|c| c.ok()) {
+    // The fix is a chain served in order, which the JVM validates without its builder, choosing the
+    // anchor by the authorityKeyIdentifier.
+    let search = path::build(pool, leaf, rules, false);
+    if let Some(ok) = search
+        .candidates
+        .iter()
+        .find(|c| c.ok() && java::anchor_selected(pool, c, rules))
+    {
         return Fix {
             fullchain: chain_of(pool, ok, false),
             fullchain_complete: true,

@@ -12,6 +12,7 @@
 //! `fix.rs` turn the outcome into findings and a fix.
 
 mod algorithms;
+mod anchor;
 mod anchor_index;
 mod browser;
 mod budget;
@@ -21,17 +22,25 @@ mod diagnosis;
 mod findings;
 mod fix;
 mod hostname;
+mod idn;
 mod java;
+mod jvm_parse;
 mod name_constraints;
+mod names;
 mod path;
 mod policy;
 mod pool;
 mod problem;
 mod signature;
 mod structure;
+#[cfg(test)]
+mod testkit;
+mod tls_signatures;
+mod x500;
 
 pub use algorithms::{DisabledAlgorithms, JDK17_DISABLED_ALGORITHMS};
 pub use diagnose::diagnose;
 pub use diagnosis::*;
 pub use findings::STORE_PLACEHOLDER;
 pub use hostname::{san_covers, san_names};
+pub use tls_signatures::TlsVersion;

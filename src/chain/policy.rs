@@ -39,9 +39,9 @@ use std::borrow::Cow;
 
 use x509_parser::prelude::*;
 
-use super::checks::label;
 use super::pool::Pool;
 use super::problem::Problem;
+use super::problem::label;
 use crate::finding::Code;
 
 const CERTIFICATE_POLICIES: &[u8] = &[0x55, 0x1d, 0x20];
@@ -1189,6 +1189,8 @@ mod tests {
             profile,
             now: NOW,
             disabled: &disabled,
+            java_major: 17,
+            tls: (crate::chain::TlsVersion::Tls13, true),
         };
         let problems = check_path(&pool, &path, &rules);
         let (policy, other): (Vec<Problem>, Vec<Problem>) = problems.into_iter().partition(|p| {
@@ -1275,6 +1277,7 @@ mod tests {
             served: certs[..2].to_vec(),
             host: None,
             extra: Vec::new(),
+            tls_version: None,
         };
         let d = crate::chain::diagnose(&input, &anchors, &crate::chain::Policy::default(), NOW);
         assert!(!d.trusted);

@@ -1,5 +1,9 @@
 //! The certificates a path may be built from — served ones, trust anchors and (for fixes) extra ones —
 //! parsed once, with issuer lookup and a cache of signature checks charged to the [`Budget`].
+//!
+//! Names chain by the pool's [`NameRule`]: the java pool compares them as the JDK's `X500Principal`
+//! does (`x500.rs`: RDN by RDN, a multi-valued RDN is not the same attributes as separate RDNs); the
+//! browser pool keeps the looser RFC 5280 7.1 comparison of [`normalized`](super::names::normalized).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -8,10 +12,12 @@ use std::sync::Arc;
 
 use x509_parser::prelude::*;
 
+use super::anchor::Anchor;
 use super::anchor_index::AnchorSignatures;
 use super::budget::Budget;
-use super::diagnosis::Anchor;
+use super::names::{NormName, normalized};
 use super::signature::{self, SigCheck};
+use super::x500::{self, JavaName};
 use crate::cert::{CertInfo, Certificate};
 
 /// Where a pool certificate came from.
@@ -33,9 +39,34 @@ pub(crate) struct Item<'a> {
     pub origin: Origin,
     /// The anchor record, for anchors.
     pub anchor: Option<&'a Anchor>,
-    /// Subject and issuer in the RFC 5280 7.1 / `X500Principal` comparison form.
-    subject_norm: NormName,
-    issuer_norm: NormName,
+    /// Subject and issuer in the pool's comparison form.
+    subject_norm: PoolName,
+    issuer_norm: PoolName,
+}
+
+/// How a pool compares distinguished names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameRule {
+    /// The JDK's `X500Principal.equals` (RFC 2253 canonical form, see `x500.rs`).
+    Java,
+    /// RFC 5280 7.1 as browsers apply it ([`normalized`](super::names::normalized)).
+    Browser,
+}
+
+/// A name in one pool's comparison form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PoolName {
+    Java(JavaName),
+    Browser(NormName),
+}
+
+impl NameRule {
+    fn form(self, name: &X509Name<'_>) -> PoolName {
+        match self {
+            NameRule::Java => PoolName::Java(x500::java_name(name)),
+            NameRule::Browser => PoolName::Browser(normalized(name)),
+        }
+    }
 }
 
 impl Item<'_> {
@@ -57,24 +88,31 @@ pub(crate) struct Pool<'a> {
     sigs: RefCell<HashMap<(usize, usize), SigCheck>>,
     memo: SigMemo,
     anchor_sigs: Option<Arc<AnchorSignatures>>,
+    rule: NameRule,
     pub budget: RefCell<Budget>,
 }
 
 impl<'a> Pool<'a> {
-    /// An empty pool with its own signature memo.
+    /// An empty java pool with its own signature memo.
     #[cfg(test)]
     pub fn new() -> Self {
-        Self::sharing(&SigMemo::default(), None)
+        Self::sharing(&SigMemo::default(), None, NameRule::Java)
     }
 
-    /// An empty pool that shares signature outcomes with the other pools using `memo` (see [`SigMemo`])
-    /// and, for signatures under an anchor's key, with other diagnoses through `anchor_sigs`.
-    pub fn sharing(memo: &SigMemo, anchor_sigs: Option<Arc<AnchorSignatures>>) -> Self {
+    /// An empty pool comparing names by `rule` that shares signature outcomes with the other pools
+    /// using `memo` (see [`SigMemo`]) and, for signatures under an anchor's key, with other diagnoses
+    /// through `anchor_sigs`.
+    pub fn sharing(
+        memo: &SigMemo,
+        anchor_sigs: Option<Arc<AnchorSignatures>>,
+        rule: NameRule,
+    ) -> Self {
         Pool {
             items: Vec::new(),
             sigs: RefCell::new(HashMap::new()),
             memo: Rc::clone(memo),
             anchor_sigs,
+            rule,
             budget: RefCell::new(Budget::default()),
         }
     }
@@ -112,8 +150,8 @@ impl<'a> Pool<'a> {
         }
         let info = cert.try_info().ok()?;
         let parsed = cert.parsed().ok()?;
-        let subject_norm = normalized(&parsed.tbs_certificate.subject);
-        let issuer_norm = normalized(&parsed.tbs_certificate.issuer);
+        let subject_norm = self.rule.form(&parsed.tbs_certificate.subject);
+        let issuer_norm = self.rule.form(&parsed.tbs_certificate.issuer);
         self.items.push(Item {
             cert,
             info,
@@ -126,8 +164,8 @@ impl<'a> Pool<'a> {
         Some(self.items.len() - 1)
     }
 
-    /// Whether `issuer`'s subject is `child`'s issuer name (exact DER, or equal ignoring case as the JDK's
-    /// `X500Principal` canonical form does).
+    /// Whether `issuer`'s subject is `child`'s issuer name (exact DER, or equal by the pool's
+    /// [`NameRule`]).
     pub fn names_chain(&self, child: usize, issuer: usize) -> bool {
         let c = self.items[child].info;
         let i = self.items[issuer].info;
@@ -170,12 +208,14 @@ impl<'a> Pool<'a> {
         ];
         let known = self.memo.borrow().get(&key).cloned();
         let s = known.unwrap_or_else(|| {
-            let verify = || {
-                signature::verify(
-                    &self.items[child].parsed,
-                    &self.items[issuer].parsed.tbs_certificate.subject_pki,
-                )
-            };
+            let issuer_key = &self.items[issuer].parsed.tbs_certificate.subject_pki;
+            // A trust anchor's key never inherits parameters (the JDK starts from it).
+            let inherited = (signature::is_dsa_without_params(issuer_key)
+                && !self.items[issuer].is_anchor())
+            .then(|| self.inherited_dsa_params(issuer, 0))
+            .flatten();
+            let verify =
+                || signature::verify(&self.items[child].parsed, issuer_key, inherited.as_deref());
             let s = match &self.anchor_sigs {
                 Some(store) if self.items[issuer].is_anchor() => {
                     store.get_or_verify(self.items[child].cert, spki, verify)
@@ -189,9 +229,28 @@ impl<'a> Pool<'a> {
         Some(s)
     }
 
+    /// The DSA parameters a parameter-less DSA key of `item` inherits (the JDK's `BasicChecker` takes them
+    /// from the key that verified it): those of a pool item named as its issuer whose DSA key has them,
+    /// looking further up while the issuer's key lacks them too (at most a few levels).
+    fn inherited_dsa_params(&self, item: usize, depth: usize) -> Option<Vec<u8>> {
+        if depth > 4 {
+            return None;
+        }
+        self.issuers_of(item).into_iter().find_map(|j| {
+            let key = &self.items[j].parsed.tbs_certificate.subject_pki;
+            match signature::dsa_params(key) {
+                Some(p) => Some(p),
+                None if signature::is_dsa_without_params(key) && j != item => {
+                    self.inherited_dsa_params(j, depth + 1)
+                }
+                None => None,
+            }
+        })
+    }
+
     /// Whether the certificate is self-issued and verifies with its own key.
     pub fn self_signed(&self, i: usize) -> bool {
-        self.items[i].info.self_issued && self.signature(i, i) == Some(SigCheck::Valid)
+        self.self_issued(i) && self.signature(i, i) == Some(SigCheck::Valid)
     }
 
     /// Whether an item's subject and issuer are the same name (RFC 5280 6.1 "self-issued"; the JDK's
@@ -208,37 +267,4 @@ impl<'a> Pool<'a> {
         (a.info.subject_raw == b.info.subject_raw || a.subject_norm == b.subject_norm)
             && a.parsed.tbs_certificate.subject_pki.raw == b.parsed.tbs_certificate.subject_pki.raw
     }
-}
-
-/// A name in comparison form: (attribute OID, normalized value) pairs in encoded order.
-pub(crate) type NormName = Vec<(String, String)>;
-
-/// The subject and issuer of `cert` in comparison form, or `None` when it does not parse (such a
-/// certificate never becomes a pool item).
-pub(crate) fn names_of(cert: &Certificate) -> Option<[NormName; 2]> {
-    cert.try_info().ok()?;
-    let parsed = cert.parsed().ok()?;
-    Some([
-        normalized(&parsed.tbs_certificate.subject),
-        normalized(&parsed.tbs_certificate.issuer),
-    ])
-}
-
-/// A name as (attribute OID, value) pairs with values case-folded, trimmed and inner whitespace collapsed
-/// (RFC 5280 7.1 via RFC 4518; the JDK's canonical `X500Principal` form does the same), so that names
-/// differing only in case, spacing or string type chain.
-pub(crate) fn normalized(name: &X509Name<'_>) -> NormName {
-    name.iter_attributes()
-        .map(|a| {
-            let value = match a.as_str() {
-                Ok(s) => s
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_lowercase(),
-                Err(_) => hex::encode(a.attr_value().data),
-            };
-            (a.attr_type().to_id_string(), value)
-        })
-        .collect()
 }

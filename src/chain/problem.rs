@@ -3,6 +3,7 @@
 //! message. Problems are ranked so the most specific reason comes first, after rustls-webpki's
 //! `Error::rank` (`src/error.rs`).
 
+use crate::cert::CertInfo;
 use crate::finding::Code;
 
 /// One problem on a path.
@@ -76,4 +77,12 @@ pub(crate) fn rank(code: Code) -> u32 {
 /// Sorts problems: fatal first, then most specific first, then leaf-most first.
 pub(crate) fn sort(problems: &mut [Problem]) {
     problems.sort_by_key(|p| (!p.fatal, std::cmp::Reverse(rank(p.code)), p.pos));
+}
+
+/// A short name for a certificate in messages: its CN, else its subject.
+pub(crate) fn label(info: &CertInfo) -> String {
+    match &info.common_name {
+        Some(cn) => format!("'{cn}'"),
+        None => format!("'{}'", info.subject),
+    }
 }

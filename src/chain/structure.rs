@@ -37,20 +37,21 @@ pub(crate) fn check(
 ) {
     let tbs = &cert.tbs_certificate;
     let name = tbs.subject.to_string();
-    let mut bad = |why: String| {
-        out.push(Problem::fatal(
-            Code::InvalidChain,
-            pos,
-            format!("'{name}' {why}"),
-        ));
-    };
     let mut seen = HashSet::new();
     for ext in tbs.extensions() {
         if !seen.insert(ext.oid.to_id_string()) {
-            bad(format!(
-                "has the extension {} twice (RFC 5280 4.2)",
-                ext.oid.to_id_string()
-            ));
+            // The JDK's parser refuses the certificate ("Duplicate extensions not allowed").
+            out.push(
+                Problem::fatal(
+                    Code::InvalidChain,
+                    pos,
+                    format!(
+                        "'{name}' has the extension {} twice (RFC 5280 4.2)",
+                        ext.oid.to_id_string()
+                    ),
+                )
+                .by("CertificateExtensions: duplicate extension"),
+            );
             return;
         }
     }
@@ -61,6 +62,14 @@ pub(crate) fn check(
         // Anchors are otherwise taken as given; an unknown critical extension still makes them unusable.
         return;
     }
+    // The browser profile's own encoding rules (not applied to the java profile here, so no JDK rule).
+    let mut bad = |why: String| {
+        out.push(Problem::fatal(
+            Code::InvalidChain,
+            pos,
+            format!("'{name}' {why}"),
+        ));
+    };
     let serial = tbs.raw_serial();
     if serial.is_empty() || serial.iter().all(|b| *b == 0) {
         bad("has a zero serial number (RFC 5280 4.1.2.2 requires a positive one)".into());

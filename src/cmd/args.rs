@@ -9,6 +9,7 @@ use crate::cert::Certificate;
 use crate::error::Result;
 use crate::jvm::TrustSpec;
 use crate::password::{self, PassSource};
+use crate::report::Format;
 
 /// The store-password options shared by every command that opens a store.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -107,8 +108,114 @@ impl FixArgs {
 
 /// A `--timeout SECONDS` value, checked.
 pub fn timeout(seconds: f64) -> Result<std::time::Duration> {
-    if !(seconds > 0.0 && seconds.is_finite()) {
-        anyhow::bail!("--timeout must be a positive number of seconds");
+    self::seconds("--timeout", seconds)
+}
+
+/// The option `name`'s value as a duration: a positive, finite number of seconds (at most a year).
+pub fn seconds(name: &str, seconds: f64) -> Result<std::time::Duration> {
+    if !(seconds > 0.0 && seconds.is_finite() && seconds <= 365.0 * 86_400.0) {
+        anyhow::bail!("{name} must be a positive number of seconds");
     }
     Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+/// The formats of a probe, verify or check run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RunFormat {
+    /// The report for people.
+    Human,
+    /// One JSON document (its schema is in schemas/).
+    Json,
+    /// A JUnit XML test report, for CI (Jenkins, GitLab, GitHub).
+    Junit,
+    /// The OpenMetrics text exposition, for Prometheus (node_exporter's textfile collector).
+    Openmetrics,
+}
+
+/// `--format` (and its alias `--json`) of `probe`, `verify` and `check`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunFormatArgs {
+    /// Output format. The exit code is the same in every format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = RunFormat::Human)]
+    pub format: RunFormat,
+    /// Print one JSON document: the same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl RunFormatArgs {
+    /// The format chosen.
+    pub fn format(&self) -> Format {
+        match (self.json, self.format) {
+            (true, _) | (false, RunFormat::Json) => Format::Json,
+            (false, RunFormat::Human) => Format::Human,
+            (false, RunFormat::Junit) => Format::Junit,
+            (false, RunFormat::Openmetrics) => Format::OpenMetrics,
+        }
+    }
+}
+
+/// The formats of `store list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// A table for people.
+    Human,
+    /// One JSON document (its schema is in schemas/).
+    Json,
+    /// The OpenMetrics text exposition: each entry's expiry, for Prometheus.
+    Openmetrics,
+}
+
+/// `--format` (and its alias `--json`) of `store list`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ListFormatArgs {
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+    /// Print JSON: {"schema_version", "store", "format", "entries": [{"alias", "kind", "subject",
+    /// "issuer", "not_before", "not_after", "sha256", …}]}; the same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl ListFormatArgs {
+    /// The format chosen.
+    pub fn format(&self) -> Format {
+        match (self.json, self.format) {
+            (true, _) | (false, ListFormat::Json) => Format::Json,
+            (false, ListFormat::Human) => Format::Human,
+            (false, ListFormat::Openmetrics) => Format::OpenMetrics,
+        }
+    }
+}
+
+/// The formats of `store diff` and `store locate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DataFormat {
+    /// Text for people.
+    Human,
+    /// One JSON document (its schema is in schemas/).
+    Json,
+}
+
+/// `--format` (and its alias `--json`) of `store diff` and `store locate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataFormatArgs {
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = DataFormat::Human)]
+    pub format: DataFormat,
+    /// Print one JSON document: the same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl DataFormatArgs {
+    /// The format chosen.
+    pub fn format(&self) -> Format {
+        if self.json || self.format == DataFormat::Json {
+            Format::Json
+        } else {
+            Format::Human
+        }
+    }
 }

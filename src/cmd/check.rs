@@ -5,14 +5,14 @@
 
 use std::path::PathBuf;
 
-use super::args::{self, TrustArgs};
+use super::args::{self, RunFormatArgs, TrustArgs};
 use crate::clock::Clock;
 use crate::config::ConfigFiles;
 use crate::deploy::check::{self, CheckPlan};
 use crate::deploy::model;
 use crate::error::Result;
 use crate::probe::Resolve;
-use crate::report::{self, Format};
+use crate::report;
 
 /// Arguments of `trustpath check`.
 #[derive(Debug, clap::Args)]
@@ -23,8 +23,10 @@ use crate::report::{self, Format};
       the endpoints, and check the server configurations the file names.
 
   $ trustpath discover --tomcat conf/server.xml --nginx nginx.conf > deployment.toml
-  $ trustpath check deployment.toml --json
-      Build the deployment file from the configurations, edit it, then check it; JSON for CI.
+  $ trustpath check deployment.toml --format junit > trustpath-junit.xml
+      Build the deployment file from the configurations, edit it, then check it in CI: a JUnit
+      test case per endpoint, HTTP check, WebSocket upgrade and configured place, failures with
+      the finding and its fix (--json: one JSON document). The exit code still fails the job.
 
   $ trustpath check --tomcat conf/server.xml --nginx /etc/nginx/nginx.conf
       Offline only: the keystore opens with keystorePass and holds keyAlias with a complete
@@ -51,12 +53,16 @@ pub struct CheckArgs {
     /// Seconds allowed for each connection, handshake and HTTP exchange.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub timeout: f64,
+    /// Seconds allowed for one endpoint's whole check (connection, every request and redirect, the
+    /// WebSocket upgrade); an endpoint still busy then is a `timeout` finding naming where it stopped.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub deadline: f64,
     /// Warn about certificates that expire within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub warn_days: u32,
-    /// Print one JSON document instead of the human report.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format.
+    #[command(flatten)]
+    pub output: RunFormatArgs,
     /// The app JVM's truststore, when it is not the file's `[jvm]` (these options win over the file).
     #[command(flatten)]
     pub trust: TrustArgs,
@@ -65,6 +71,7 @@ pub struct CheckArgs {
 /// Runs `trustpath check`.
 pub fn run(args: CheckArgs, clock: Clock) -> Result<u8> {
     let timeout = args::timeout(args.timeout)?;
+    let deadline = args::seconds("--deadline", args.deadline)?;
     let deployment = match &args.deployment {
         Some(path) => Some(model::load(path)?),
         None => None,
@@ -85,9 +92,10 @@ pub fn run(args: CheckArgs, clock: Clock) -> Result<u8> {
         file: args.deployment.as_ref().map(|p| p.display().to_string()),
         deployment,
         timeout,
+        deadline,
         warn_days: args.warn_days,
     };
     let run = check::check(plan, clock)?;
-    report::stdout(Format::json_if(args.json)).deployment(&run)?;
+    report::stdout(args.output.format()).deployment(&run)?;
     Ok(run.exit_code())
 }

@@ -20,9 +20,12 @@ use crate::error::{Result, exit};
 #[command(
     after_help = "What is read: Tomcat <Connector>s (port, address, scheme, secure, proxyName, \
 proxyPort, SSLEnabled, keystoreFile/keystorePass/keystoreType/keyAlias and <SSLHostConfig><Certificate>), \
-nginx server blocks (listen, server_name, ssl_certificate/_key, proxy_pass, WebSocket headers; includes \
-followed) and Apache VirtualHosts (SSLCertificate*, ProxyPass, RewriteRule ws://… [P]; Include and \
-IncludeOptional followed). Names no file gives are written as replace-me.invalid, marked EDIT.
+nginx server blocks (listen, server_name, ssl_certificate/_key, proxy_pass, WebSocket headers, return and \
+rewrite redirects; includes followed) and Apache VirtualHosts (SSLCertificate*, ProxyPass, RewriteRule ws://… \
+[P], Redirect*, Listen; Include and IncludeOptional followed). A host that proxies nothing to the app is not \
+one of its names; a login redirect's target host is the auth endpoint; a listener that only redirects is an \
+endpoint whose redirect is checked. Names no file gives are written as replace-me.invalid, marked EDIT. A \
+file of the wrong kind is refused (exit 2).
 
 Examples:
   $ trustpath discover --tomcat conf/server.xml --nginx /etc/nginx/nginx.conf

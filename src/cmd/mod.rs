@@ -3,9 +3,11 @@
 
 pub mod args;
 pub mod check;
+pub mod completions;
 pub mod demo;
 pub mod discover;
 pub mod generate;
+pub mod man;
 pub mod probe;
 pub mod serve;
 pub mod store;

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use super::args::{self, FixArgs, TrustArgs};
+use super::args::{self, FixArgs, RunFormatArgs, TrustArgs};
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::probe::{self, ProbeOptions, Prober, Resolve, Target};
-use crate::report::{self, Format, Progress};
+use crate::report::{self, Progress};
 
 /// Arguments of `trustpath probe`.
 #[derive(Debug, clap::Args)]
@@ -23,7 +23,13 @@ use crate::report::{self, Format, Progress};
       Judge two endpoints with the app's own truststore and write fullchain and CA files for each gap.
 
   $ trustpath probe --resolve wiki.example.test:443:10.0.0.5 https://wiki.example.test --json
-      Probe one backend behind a load balancer, with SNI and the name check still for wiki.example.test.")]
+      Probe one backend behind a load balancer, with SNI and the name check still for wiki.example.test.
+
+  $ trustpath probe --targets endpoints.txt --format openmetrics > .trustpath.tmp; \\
+        [ $? -le 1 ] && mv .trustpath.tmp trustpath.prom
+      Expiry and trust of every endpoint as metrics for node_exporter's textfile collector, written
+      beside the final file, then renamed when the job could be done (exit 0 or 1), so that a
+      scrape never reads half a file (the README has a whole cron script).")]
 pub struct ProbeArgs {
     /// Endpoints: host, host:port, `https://host[:port][/path]`, `wss://…`, IPv4 or `[IPv6]:port`. The port
     /// defaults to 443.
@@ -45,9 +51,9 @@ pub struct ProbeArgs {
     /// How many endpoints are probed at once.
     #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
-    /// Print one JSON document instead of the human report.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format.
+    #[command(flatten)]
+    pub output: RunFormatArgs,
     /// Truststores and password.
     #[command(flatten)]
     pub trust: TrustArgs,
@@ -95,7 +101,7 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
             crate::report::swept(&swept);
         }
     }
-    report::stdout(Format::json_if(args.json)).print_run(&run)?;
+    report::stdout(args.output.format()).print_run(&run)?;
     Ok(run.exit_code())
 }
 

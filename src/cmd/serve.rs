@@ -154,6 +154,7 @@ pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
         label,
         max_connections: args.max_connections,
         duration: args.duration.map(Duration::from_secs),
+        handshake_timeout: serve::HANDSHAKE_TIMEOUT,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

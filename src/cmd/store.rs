@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::args::StorePassArgs;
+use super::args::{DataFormatArgs, ListFormatArgs, StorePassArgs};
 use crate::clock::Clock;
 use crate::error::{Result, exit};
 use crate::jvm::locate::{self, LocateEnv};
-use crate::report::{self, Format};
+use crate::report;
 use crate::storefile::{self, ConvertOptions, SaveOptions, StoreEdit};
 use crate::truststore::StoreFormat;
 use crate::truststore::edit::{self, ConvertTo};
@@ -33,7 +33,8 @@ pub enum StoreCommand {
     #[command(after_help = "Examples:\n  \
 $ trustpath store list --cacerts\n  \
 $ trustpath store list /opt/atlassian/confluence/jre/lib/security/cacerts --storepass changeit\n  \
-$ trustpath store list truststore.p12 --json | jq '.entries[].alias'")]
+$ trustpath store list truststore.p12 --json | jq '.entries[].alias'\n  \
+$ trustpath store list --cacerts --format openmetrics")]
     List(ListArgs),
     /// Import CA certificates (PEM/DER files or bundles) as trusted entries; idempotent.
     #[command(
@@ -109,10 +110,9 @@ pub struct ListArgs {
     pub choice: StoreChoice,
     #[command(flatten)]
     pub pass: StorePassArgs,
-    /// Print JSON: {"store", "format", "entries": [{"alias", "kind", "subject", "issuer", "not_before",
-    /// "not_after", "sha256", …}]}.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format.
+    #[command(flatten)]
+    pub output: ListFormatArgs,
 }
 
 /// `store import`.
@@ -187,9 +187,10 @@ pub struct DiffArgs {
     /// Password of B when it differs from A's.
     #[arg(long, value_name = "PASS")]
     pub b_storepass: Option<String>,
-    /// Print JSON: {"added": [...], "removed": [...], "changed": [...], "renamed": [...]}.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format: JSON is {"schema_version", "added": [...], "removed": [...], "changed": [...],
+    /// "renamed": [...]}.
+    #[command(flatten)]
+    pub output: DataFormatArgs,
 }
 
 /// `store convert`.
@@ -227,10 +228,10 @@ pub struct LocateArgs {
     pub java_home: Option<PathBuf>,
     #[command(flatten)]
     pub pass: StorePassArgs,
-    /// Print JSON: {"candidates": [{"path", "real_path", "origin", "java_home", "default", "format",
-    /// "entries", "error"}]}.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format: JSON is {"schema_version", "candidates": [{"path", "real_path", "origin",
+    /// "java_home", "default", "also", "format", "entries", "error"}]}.
+    #[command(flatten)]
+    pub output: DataFormatArgs,
 }
 
 /// Formats trustpath writes.
@@ -292,7 +293,7 @@ fn save_options(backup: &BackupArgs, new_format: StoreFormat, clock: Clock) -> S
 fn list(a: ListArgs, clock: Clock) -> Result<u8> {
     let path = chosen(a.store, &a.choice)?;
     let store = storefile::load(&path, &a.pass.resolve()?)?;
-    report::stdout(Format::json_if(a.json)).store_list(&path, &store, clock.unix())?;
+    report::stdout(a.output.format()).store_list(&path, &store, clock.unix())?;
     if let Some(dir) = std::fs::canonicalize(&path)
         .ok()
         .filter(|p| p.is_file())
@@ -323,6 +324,7 @@ fn import(a: ImportArgs, clock: Clock) -> Result<u8> {
     };
     // Read every input before touching the store: a bad certificate file refuses the whole import.
     let certs = storefile::read_cert_files(&cert_paths)?;
+    crate::truststore::jvm_load::refuse_unparseable(&certs)?;
     let password = a.pass.resolve()?;
     let mut edit = StoreEdit::open(&store_path, &password, a.store_type.format())?;
     if !edit.exists() && a.store_type == WriteFormat::Pem && edit.store.format != StoreFormat::Pem {
@@ -388,7 +390,7 @@ fn diff(a: DiffArgs) -> Result<u8> {
     let sa = storefile::load(&a.a, &pa)?;
     let sb = storefile::load(&a.b, &pb)?;
     let d = edit::diff_stores(&sa, &sb);
-    report::stdout(Format::json_if(a.json)).store_diff(&a.a, &a.b, &d)?;
+    report::stdout(a.output.format()).store_diff(&a.a, &a.b, &d)?;
     Ok(if d.is_empty() {
         exit::OK
     } else {
@@ -430,7 +432,7 @@ fn convert(a: ConvertArgs, clock: Clock) -> Result<u8> {
 fn locate_cmd(a: LocateArgs) -> Result<u8> {
     let env = LocateEnv::from_process(a.java_home.clone());
     let found = locate::locate_all(&env, &a.pass.resolve()?);
-    report::stdout(Format::json_if(a.json)).stores_located(&found)?;
+    report::stdout(a.output.format()).stores_located(&found)?;
     Ok(if found.is_empty() {
         exit::PROBLEMS
     } else {

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use super::args::{FixArgs, TrustArgs};
+use super::args::{FixArgs, RunFormatArgs, TrustArgs};
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::report::{self, Format};
+use crate::report;
 use crate::{keypair, storefile};
 
 /// Arguments of `trustpath verify`.
@@ -22,7 +22,10 @@ use crate::{keypair, storefile};
       Judge the chain of a PKCS#12 keystore's key entry with the app's truststore.
 
   $ trustpath verify server.pem --at 2027-01-01T00:00:00Z --extra-certs ca-bundle.pem --write-fixes fixes/
-      Judge as of a future date and write the corrected fullchain using the CA's bundle.")]
+      Judge as of a future date and write the corrected fullchain using the CA's bundle.
+
+  $ trustpath verify /etc/nginx/certs/*.pem --host wiki.example.test --format junit > verify-junit.xml
+      One JUnit test case per chain file, for a CI job that checks certificates before a deployment.")]
 pub struct VerifyArgs {
     /// Chain files: a PEM fullchain (leaf first), a DER certificate, or a PKCS#12/JKS keystore (the chain
     /// of its first private-key entry).
@@ -40,9 +43,9 @@ pub struct VerifyArgs {
     /// The password of a PKCS#12/JKS chain file. Defaults to the truststore password.
     #[arg(long, value_name = "PASS")]
     pub chain_pass: Option<String>,
-    /// Print one JSON document instead of the human report.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format.
+    #[command(flatten)]
+    pub output: RunFormatArgs,
     /// Truststores and password.
     #[command(flatten)]
     pub trust: TrustArgs,
@@ -95,7 +98,7 @@ pub fn run(args: VerifyArgs, clock: Clock) -> Result<u8> {
             report::swept(&swept);
         }
     }
-    report::stdout(Format::json_if(args.json)).print_run(&run)?;
+    report::stdout(args.output.format()).print_run(&run)?;
     Ok(run.exit_code())
 }
 

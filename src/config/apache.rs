@@ -3,34 +3,19 @@
 //! followed with globs (relative to `ServerRoot`, else the main file's directory), and the parts trustpath
 //! reads: each `<VirtualHost>`'s addresses, names, `SSLEngine`, `SSLCertificateFile`/`KeyFile`/`ChainFile`,
 //! `ProxyPass`/`ProxyPassReverse` (also inside `<Location>`), `RewriteRule … [P]` with their
-//! `RewriteCond`s, and the timeouts (`Timeout`, `ProxyTimeout`, `timeout=`).
+//! `RewriteCond`s, the redirects it answers itself (`Redirect*`, `RedirectMatch`, `RewriteRule … [R]`),
+//! the timeouts (`Timeout`, `ProxyTimeout`, `timeout=`), and the `Listen` addresses.
 //!
 //! `<IfModule>`, `<IfDefine>`, `<IfVersion>` and the like are read as if their condition held: a check
 //! should see what the admin wrote.
 
 use std::path::{Path, PathBuf};
 
-use super::ConfigError;
-use super::loader::{self, IncludeWalk, Loader, Located, Source};
+use super::directive::{self, Include};
+use super::loader::{self, Loader, Located, Source};
+use super::{ConfigError, Redirect};
 
-/// One directive or section.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Directive {
-    /// The name as written (`ProxyPass`, `VirtualHost` for a section).
-    pub name: String,
-    /// The arguments, unquoted.
-    pub args: Vec<String>,
-    /// Where it was written.
-    pub source: Source,
-    /// The section's content, for `<Section>`s.
-    pub block: Option<Vec<Directive>>,
-}
-
-impl Directive {
-    fn is(&self, name: &str) -> bool {
-        self.name.eq_ignore_ascii_case(name)
-    }
-}
+pub use super::directive::Directive;
 
 /// What trustpath reads from an Apache configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,8 +26,27 @@ pub struct ApacheConfig {
     pub files: Vec<PathBuf>,
     /// `ServerRoot` (the main file's directory when not set): relative paths are taken from it.
     pub server_root: PathBuf,
+    /// The `Listen` directives: the address (when one is given) and port httpd binds.
+    pub listens: Vec<Located<ListenAddr>>,
     /// The `<VirtualHost>`s.
     pub vhosts: Vec<VirtualHost>,
+}
+
+/// What a `Listen` binds: the address (`None`: every address) and the port.
+pub type ListenAddr = (Option<String>, u16);
+
+impl ApacheConfig {
+    /// The one address httpd binds `port` to, when every `Listen` of that port names the same address
+    /// (`Listen 127.0.0.1:8443`); `None` when it listens on all addresses or on several.
+    pub fn bound_address(&self, port: u16) -> Option<&str> {
+        let mut addresses = self
+            .listens
+            .iter()
+            .filter(|l| l.value.1 == port)
+            .map(|l| l.value.0.as_deref());
+        let first = addresses.next()??;
+        addresses.all(|a| a == Some(first)).then_some(first)
+    }
 }
 
 /// One `<VirtualHost>`.
@@ -68,6 +72,9 @@ pub struct VirtualHost {
     pub proxy_passes: Vec<ProxyPass>,
     /// `RewriteRule`s with their conditions.
     pub rewrites: Vec<RewriteRule>,
+    /// The redirects it answers with itself (`Redirect`, `RedirectPermanent`, `RedirectTemp`,
+    /// `RedirectMatch`, `RewriteRule … [R]`).
+    pub redirects: Vec<Redirect>,
     /// `ProxyTimeout` (own or global), seconds.
     pub proxy_timeout: Option<Located<u64>>,
     /// `Timeout` (own or global), seconds.
@@ -167,6 +174,22 @@ impl RewriteRule {
         t.starts_with("ws://") || t.starts_with("wss://")
     }
 
+    /// The status of a redirecting rule (`[R]`, `[R=301]`, `[redirect=permanent]`): 302 by default.
+    pub fn redirect_status(&self) -> Option<u16> {
+        self.flags.iter().find_map(|f| {
+            let (name, value) = f.split_once('=').unwrap_or((f.as_str(), ""));
+            if !(name.eq_ignore_ascii_case("R") || name.eq_ignore_ascii_case("redirect")) {
+                return None;
+            }
+            Some(match value.to_ascii_lowercase().as_str() {
+                "" | "temp" => 302,
+                "permanent" => 301,
+                "seeother" => 303,
+                code => code.parse().ok().filter(|c| (300..400).contains(c))?,
+            })
+        })
+    }
+
     /// Whether a condition tests the `Upgrade` request header.
     pub fn checks_upgrade(&self) -> bool {
         self.conds
@@ -186,118 +209,90 @@ pub struct RewriteCond {
     pub pattern: String,
 }
 
-/// Reads an Apache configuration and its includes.
+/// Reads an Apache configuration and its includes. A file that holds no `<VirtualHost>` (itself or
+/// through its includes) is refused: as the wrong kind of file when it looks like another
+/// ([`super::kind`]), else as nothing to check.
 pub fn load(loader: &dyn Loader, path: &Path) -> Result<ApacheConfig, ConfigError> {
-    let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let mut reader = Reader {
+    let read = read_config(loader, path);
+    super::checked_kind(
         loader,
-        root: root.clone(),
-        server_root: root,
-        walk: IncludeWalk::default(),
-    };
-    let directives = reader.file(path, None, 0, 0, false)?;
-    let mut config = interpret(&directives)?;
+        path,
+        (
+            super::expected::APACHE,
+            "Apache httpd",
+            super::kind::Looks::Apache,
+        ),
+        read,
+        |c: &ApacheConfig| {
+            c.vhosts.is_empty().then_some((
+                c.files.len(),
+                "`<VirtualHost>`",
+                "is the site enabled and its file included?",
+            ))
+        },
+    )
+}
+
+fn read_config(loader: &dyn Loader, path: &Path) -> Result<ApacheConfig, ConfigError> {
+    let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let mut server_root = root.clone();
+    let tree = directive::read(loader, path, parse_nested, &mut |d| {
+        include(d, &root, &mut server_root, loader)
+    })?;
+    let mut config = interpret(&tree.directives)?;
+    config.listens = listens(&tree.directives)?;
     config.file = path.to_path_buf();
-    config.files = reader.walk.files;
-    config.server_root = reader.server_root;
+    config.files = tree.files;
+    config.server_root = server_root;
     Ok(config)
 }
 
-struct Reader<'a> {
-    loader: &'a dyn Loader,
-    root: PathBuf,
-    server_root: PathBuf,
-    walk: IncludeWalk,
-}
-
-impl Reader<'_> {
-    /// Reads `path` (included from `from`, `depth` includes deep, its directives `nesting` sections
-    /// deep).
-    fn file(
-        &mut self,
-        path: &Path,
-        from: Option<&Source>,
-        depth: usize,
-        nesting: usize,
-        optional: bool,
-    ) -> Result<Vec<Directive>, ConfigError> {
-        let id = self.walk.check(self.loader, path, from, depth)?;
-        let text = match self.loader.read(path) {
-            Ok(t) => t,
-            Err(e) if optional && e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(error) => {
-                return Err(ConfigError::Read {
-                    at: from.map(ToString::to_string),
-                    path: path.to_path_buf(),
-                    error,
-                });
-            }
-        };
-        self.walk.account(path, from, text.len())?;
-        self.walk.enter(path, id);
-        let parsed = parse_nested(&text, &Source::new(path, &self.root, 1), nesting)?;
-        let expanded = self.expand(parsed, depth, nesting);
-        self.walk.leave();
-        expanded
+/// The files an `Include`/`IncludeOptional` names: a file, a directory's files or a glob, relative to
+/// the `ServerRoot` in force (`server_root`, which a `ServerRoot` directive moves, relative to `root`).
+fn include(
+    d: &Directive,
+    root: &Path,
+    server_root: &mut PathBuf,
+    loader: &dyn Loader,
+) -> Result<Option<Include>, ConfigError> {
+    if d.is("ServerRoot")
+        && let Some(dir) = d.args.first()
+    {
+        *server_root = root.join(dir);
     }
-
-    fn expand(
-        &mut self,
-        directives: Vec<Directive>,
-        depth: usize,
-        nesting: usize,
-    ) -> Result<Vec<Directive>, ConfigError> {
-        let mut out = Vec::with_capacity(directives.len());
-        for mut d in directives {
-            if d.is("ServerRoot")
-                && let Some(dir) = d.args.first()
-            {
-                self.server_root = self.root.join(dir);
-            }
-            if d.block.is_none() && (d.is("Include") || d.is("IncludeOptional")) {
-                let optional = d.is("IncludeOptional");
-                let [pattern] = d.args.as_slice() else {
-                    return Err(ConfigError::syntax(
-                        &d.source,
-                        format!("{} takes exactly one file, directory or pattern", d.name),
-                    ));
-                };
-                let full = self.server_root.join(pattern);
-                let paths = if loader::is_glob(pattern) {
-                    let found = loader::glob(self.loader, &full);
-                    if found.is_empty() && !optional {
-                        return Err(ConfigError::syntax(
-                            &d.source,
-                            format!(
-                                "Include \"{pattern}\" matches no file (IncludeOptional allows that)"
-                            ),
-                        ));
-                    }
-                    found
-                } else if self.loader.is_dir(&full) {
-                    let mut files = self.loader.list(&full).map_err(|error| ConfigError::Read {
-                        at: Some(d.source.to_string()),
-                        path: full.clone(),
-                        error,
-                    })?;
-                    files.retain(|p| !self.loader.is_dir(p));
-                    files.sort();
-                    files
-                } else {
-                    vec![full]
-                };
-                for p in paths {
-                    out.extend(self.file(&p, Some(&d.source), depth + 1, nesting, optional)?);
-                }
-                continue;
-            }
-            if let Some(inner) = d.block.take() {
-                d.block = Some(self.expand(inner, depth, nesting + 1)?);
-            }
-            out.push(d);
+    if d.block.is_some() || !(d.is("Include") || d.is("IncludeOptional")) {
+        return Ok(None);
+    }
+    let optional = d.is("IncludeOptional");
+    let [pattern] = d.args.as_slice() else {
+        return Err(ConfigError::syntax(
+            &d.source,
+            format!("{} takes exactly one file, directory or pattern", d.name),
+        ));
+    };
+    let full = server_root.join(pattern);
+    let paths = if loader::is_glob(pattern) {
+        let found = loader::glob(loader, &full);
+        if found.is_empty() && !optional {
+            return Err(ConfigError::syntax(
+                &d.source,
+                format!("Include \"{pattern}\" matches no file (IncludeOptional allows that)"),
+            ));
         }
-        Ok(out)
-    }
+        found
+    } else if loader.is_dir(&full) {
+        let mut files = loader.list(&full).map_err(|error| ConfigError::Read {
+            at: Some(d.source.to_string()),
+            path: full.clone(),
+            error,
+        })?;
+        files.retain(|p| !loader.is_dir(p));
+        files.sort();
+        files
+    } else {
+        vec![full]
+    };
+    Ok(Some(Include { paths, optional }))
 }
 
 /// Parses one file's text (no includes followed).
@@ -306,7 +301,7 @@ pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigE
 }
 
 /// Parses one file's text whose directives sit `nesting` sections deep (an include inside sections):
-/// sections may nest at most [`loader::MAX_NESTING`] deep in all.
+/// sections may nest at most [`directive::MAX_NESTING`] deep in all.
 fn parse_nested(
     text: &str,
     source: &Source,
@@ -386,12 +381,12 @@ fn parse_nested(
             }
             let name = words.remove(0);
             // The stack holds the file's top level and each open section.
-            if nesting + stack.len() > loader::MAX_NESTING {
+            if nesting + stack.len() > directive::MAX_NESTING {
                 return Err(ConfigError::syntax(
                     &at,
                     format!(
                         "<{name}> is nested deeper than {} sections (includes counted)",
-                        loader::MAX_NESTING
+                        directive::MAX_NESTING
                     ),
                 ));
             }
@@ -492,6 +487,49 @@ fn seconds(d: &Directive) -> Result<Located<u64>, ConfigError> {
     })
 }
 
+/// Every `Listen` outside `<VirtualHost>`s, at any depth (`ports.conf` puts them in `<IfModule>`):
+/// `Listen [ADDRESS:]PORT [PROTOCOL]`; a port that is not 1 to 65535 is refused at its line.
+fn listens(directives: &[Directive]) -> Result<Vec<Located<ListenAddr>>, ConfigError> {
+    let mut out = Vec::new();
+    for d in directives {
+        match &d.block {
+            Some(inner) if !d.is("VirtualHost") => out.extend(listens(inner)?),
+            Some(_) => {}
+            // A port held in a variable (`Listen ${PORT}`) is not known here: that Listen is left out.
+            None if d.is("Listen") && !d.args.first().is_some_and(|a| a.contains('$')) => {
+                let spec = d.args.first().map_or("", String::as_str);
+                let bad = || {
+                    ConfigError::syntax(
+                        &d.source,
+                        format!(
+                            "Listen \"{spec}\" is not [ADDRESS:]PORT with a port from 1 to 65535"
+                        ),
+                    )
+                };
+                let (address, port) = match spec.rsplit_once(':') {
+                    Some((a, p)) => (
+                        Some(a.trim_start_matches('[').trim_end_matches(']').to_owned()),
+                        p,
+                    ),
+                    None => (None, spec),
+                };
+                let port = port
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|p| *p != 0)
+                    .ok_or_else(bad)?;
+                let address = address.filter(|a| !matches!(a.as_str(), "*" | "0.0.0.0" | "::"));
+                out.push(Located {
+                    value: (address, port),
+                    source: d.source.clone(),
+                });
+            }
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
 fn walk_globals(directives: &[Directive], g: &mut Globals) -> Result<(), ConfigError> {
     for d in directives {
         match &d.block {
@@ -550,6 +588,7 @@ fn vhost(d: &Directive, block: &[Directive], g: &Globals) -> Result<VirtualHost,
         chain_file: None,
         proxy_passes: Vec::new(),
         rewrites: Vec::new(),
+        redirects: Vec::new(),
         proxy_timeout: g.proxy_timeout.clone(),
         timeout: g.timeout.clone(),
     };
@@ -622,6 +661,11 @@ fn vhost_body(
                         .collect(),
                 });
             }
+            "redirect" | "redirectpermanent" | "redirecttemp" | "redirectmatch" => {
+                if let Some(r) = redirect(d, &name, location) {
+                    v.redirects.push(r);
+                }
+            }
             "rewritecond" => conds.push(RewriteCond {
                 source: d.source.clone(),
                 test: d.args.first().cloned().unwrap_or_default(),
@@ -645,19 +689,74 @@ fn vhost_body(
                             .collect()
                     })
                     .unwrap_or_default();
-                v.rewrites.push(RewriteRule {
+                let rule = RewriteRule {
                     source: d.source.clone(),
                     location: location.map(str::to_owned),
                     pattern: pattern.clone(),
                     target: target.clone(),
                     flags,
                     conds: std::mem::take(conds),
-                });
+                };
+                if let Some(status) = rule.redirect_status() {
+                    v.redirects.push(Redirect {
+                        source: rule.source.clone(),
+                        path: super::front_path(location, pattern),
+                        status,
+                        target: rule.target.clone(),
+                    });
+                }
+                v.rewrites.push(rule);
             }
             _ => {}
         }
     }
     Ok(())
+}
+
+/// A `Redirect [STATUS] PATH URL`, `RedirectPermanent PATH URL`, `RedirectTemp PATH URL` or
+/// `RedirectMatch [STATUS] REGEX URL` (inside a `<Location>`, the path may be left out); `None` for a
+/// `gone` or another status that sends no one anywhere.
+fn redirect(d: &Directive, name: &str, location: Option<&str>) -> Option<Redirect> {
+    let mut args: &[String] = &d.args;
+    let status = match name {
+        "redirectpermanent" => 301,
+        "redirecttemp" => 302,
+        _ => {
+            let keyword = args.first().map(|a| a.to_ascii_lowercase());
+            let status = match keyword.as_deref() {
+                Some("permanent") => Some(301),
+                Some("temp") => Some(302),
+                Some("seeother") => Some(303),
+                Some("gone") => return None,
+                Some(code) => code.parse::<u16>().ok(),
+                None => None,
+            };
+            match status {
+                Some(s) if (300..400).contains(&s) => {
+                    args = &args[1..];
+                    s
+                }
+                Some(_) => return None,
+                None => 302,
+            }
+        }
+    };
+    let (path, target) = match (args, location) {
+        ([path, target, ..], _) => (path.clone(), target.clone()),
+        ([target], Some(loc)) => (loc.to_owned(), target.clone()),
+        _ => return None,
+    };
+    let path = if name == "redirectmatch" {
+        super::regex_prefix(&path)
+    } else {
+        path
+    };
+    Some(Redirect {
+        source: d.source.clone(),
+        path,
+        status,
+        target,
+    })
 }
 
 /// `https://wiki.example.test:443` → `wiki.example.test`.
@@ -739,6 +838,57 @@ Timeout 300
     }
 
     #[test]
+    fn listens_and_redirects_are_read_as_debian_writes_them() {
+        let mem = MemLoader::new()
+            .with(
+                "/etc/apache2/apache2.conf",
+                "Include ports.conf\nIncludeOptional sites-enabled/*.conf\n",
+            )
+            .with(
+                "/etc/apache2/ports.conf",
+                "Listen 127.0.0.1:8080\n<IfModule ssl_module>\n\tListen 127.0.0.1:8443\n</IfModule>\nListen 9000\nListen ${EXTRA_PORT}\n",
+            )
+            .with(
+                "/etc/apache2/sites-enabled/wiki.conf",
+                "<VirtualHost *:8080>\n  ServerName wiki.test\n  Redirect permanent / https://wiki.test:8443/\n</VirtualHost>\n\
+                 <VirtualHost *:8443>\n  ServerName wiki.test\n  SSLEngine on\n\
+                 RedirectMatch 302 ^/synchrony/(.*)$ https://login.test/login?to=/synchrony/$1\n\
+                 <Location /old>\n    Redirect /new\n  </Location>\n\
+                 RewriteRule ^/legacy/(.*) https://%{SERVER_NAME}/$1 [R=301,L]\n\
+                 Redirect gone /dead\n</VirtualHost>\n",
+            );
+        let c = load(&mem, Path::new("/etc/apache2/apache2.conf")).unwrap();
+        assert_eq!(c.bound_address(8080), Some("127.0.0.1"));
+        assert_eq!(c.bound_address(8443), Some("127.0.0.1"));
+        assert_eq!(c.bound_address(9000), None);
+        assert_eq!(c.listens.len(), 3, "a port in a variable is left out");
+        assert_eq!(c.listens[1].source.to_string(), "ports.conf:3");
+        let r = &c.vhosts[0].redirects;
+        assert_eq!(
+            (r[0].path.as_str(), r[0].status, r[0].target.as_str()),
+            ("/", 301, "https://wiki.test:8443/")
+        );
+        let r: Vec<(&str, u16)> = c.vhosts[1]
+            .redirects
+            .iter()
+            .map(|r| (r.path.as_str(), r.status))
+            .collect();
+        assert_eq!(r, [("/synchrony/", 302), ("/old", 302), ("/legacy/", 301)]);
+        let e = load(
+            &MemLoader::new().with(
+                "/a/httpd.conf",
+                "Listen 84430\n<VirtualHost *:80>\n</VirtualHost>\n",
+            ),
+            Path::new("/a/httpd.conf"),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("httpd.conf:1: Listen \"84430\""),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn unbalanced_sections_name_both_places() {
         let src = Source::new(Path::new("/a/httpd.conf"), Path::new("/a"), 1);
         let e = parse_text("<VirtualHost *:80>\n<Location />\n</VirtualHost>\n", &src).unwrap_err();
@@ -761,6 +911,6 @@ Timeout 300
             "/a/httpd.conf",
             "IncludeOptional conf.d/*.conf\nIncludeOptional none.conf\n",
         );
-        assert!(load(&mem, Path::new("/a/httpd.conf")).is_ok());
+        assert!(read_config(&mem, Path::new("/a/httpd.conf")).is_ok());
     }
 }

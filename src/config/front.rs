@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Configs;
-use super::apache::VirtualHost;
+use super::apache::{ApacheConfig, VirtualHost};
 use super::loader::{Located, Source};
 use super::nginx::{Location, NginxConfig, Server};
 
@@ -71,6 +71,94 @@ pub struct Front {
     pub certificate: Option<CertificateFiles>,
     /// Proxied paths.
     pub routes: Vec<Route>,
+    /// Redirects the listener answers with itself.
+    pub redirects: Vec<FrontRedirect>,
+}
+
+impl Front {
+    /// The IP address it is bound to, when it listens on one address only.
+    pub fn bound_ip(&self) -> Option<&str> {
+        self.address.as_deref().filter(|a| {
+            a.parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| !ip.is_unspecified())
+        })
+    }
+}
+
+/// A redirect a front answers with, and where it sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontRedirect {
+    /// The redirect as written.
+    pub rule: super::Redirect,
+    /// Where it sends, when the target is an absolute `http(s)://` URL.
+    pub to: Option<RedirectTarget>,
+}
+
+/// The origin a redirect sends to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectTarget {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// The host, lower-cased; `None` when it is the name requested (`$host`, `$server_name`,
+    /// `%{HTTP_HOST}`, `%{SERVER_NAME}`).
+    pub host: Option<String>,
+    /// The port (the scheme's default when not written).
+    pub port: u16,
+}
+
+/// Where a redirect's target sends: `https://login.example.test:8443/…`, `https://$host$request_uri`,
+/// `https://%{SERVER_NAME}/$1`; `None` for a relative target or a scheme held in a variable.
+pub fn redirect_target(target: &str) -> Option<RedirectTarget> {
+    let (scheme, rest) = target.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let variable = [
+        "$host",
+        "$server_name",
+        "$http_host",
+        "%{http_host}",
+        "%{server_name}",
+    ]
+    .iter()
+    .find(|v| rest.to_ascii_lowercase().starts_with(*v));
+    if let Some(v) = variable {
+        let after = &rest[v.len()..];
+        let port = after
+            .strip_prefix(':')
+            .map(|p| {
+                p.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            })
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(default);
+        return Some(RedirectTarget {
+            scheme,
+            host: None,
+            port,
+        });
+    }
+    let end = rest.find(['/', '?', '$', '%']).unwrap_or(rest.len());
+    let (host, port) = split_host_port(&rest[..end], default)?;
+    (!host.is_empty() && port != 0).then_some(RedirectTarget {
+        scheme,
+        host: Some(host),
+        port,
+    })
+}
+
+fn front_redirects(rules: &[super::Redirect]) -> Vec<FrontRedirect> {
+    rules
+        .iter()
+        .map(|rule| FrontRedirect {
+            rule: rule.clone(),
+            to: redirect_target(&rule.target),
+        })
+        .collect()
 }
 
 /// A path the front proxies to a backend.
@@ -199,7 +287,7 @@ pub fn fronts(configs: &Configs) -> Vec<Front> {
     }
     if let Some(a) = &configs.apache {
         for v in &a.vhosts {
-            out.push(apache_front(v, &a.server_root));
+            out.push(apache_front(v, a));
         }
     }
     out
@@ -278,25 +366,14 @@ pub fn nginx_fronts(config: &NginxConfig, server: &Server) -> Vec<Front> {
             tls: l.ssl,
             certificate: certificate.clone(),
             routes: routes.clone(),
+            redirects: front_redirects(&server.redirects),
         })
         .collect()
 }
 
 /// The path a rewrite applies to: its `<Location>`, else the literal prefix of its pattern.
 pub fn rewrite_path(location: Option<&str>, pattern: &str) -> String {
-    if let Some(l) = location {
-        return l.to_owned();
-    }
-    let p = pattern.trim_start_matches('^');
-    let literal: String = p
-        .chars()
-        .take_while(|c| !"()[].*+?$|\\{".contains(*c))
-        .collect();
-    if literal.starts_with('/') {
-        literal
-    } else {
-        "/".to_owned()
-    }
+    super::front_path(location, pattern)
 }
 
 /// Whether a rule written for `rule` (a ProxyPass path, a Location) applies to requests under `path`.
@@ -323,8 +400,10 @@ pub fn apache_websocket(v: &VirtualHost, path: &str) -> bool {
     by_proxy || by_rewrite
 }
 
-/// The front of one Apache `<VirtualHost>`; relative paths are taken from `server_root`.
-pub fn apache_front(v: &VirtualHost, server_root: &Path) -> Front {
+/// The front of one Apache `<VirtualHost>` of `config` (relative paths are taken from its `ServerRoot`;
+/// a `*` address is the one `Listen` binds its port to, when it binds one).
+pub fn apache_front(v: &VirtualHost, config: &ApacheConfig) -> Front {
+    let server_root = &config.server_root;
     let mut routes: Vec<Route> = Vec::new();
     for p in v.proxy_passes.iter().filter(|p| !p.reverse && p.url != "!") {
         let upstream = parse_target(&p.url);
@@ -364,7 +443,8 @@ pub fn apache_front(v: &VirtualHost, server_root: &Path) -> Front {
         .addresses
         .first()
         .map(|(h, _)| h.clone())
-        .filter(|h| h != "*" && h != "_default_");
+        .filter(|h| h != "*" && h != "_default_")
+        .or_else(|| config.bound_address(v.port()).map(str::to_owned));
     Front {
         kind: ProxyKind::Apache,
         source: v.source.clone(),
@@ -384,6 +464,7 @@ pub fn apache_front(v: &VirtualHost, server_root: &Path) -> Front {
                 key: v.key_file.clone(),
             }),
         routes,
+        redirects: front_redirects(&v.redirects),
     }
 }
 
@@ -419,6 +500,23 @@ mod tests {
         for no in ["/", "/wsdl", "/rest/api", "/rtcp-stats"] {
             assert!(!rtc_like(no), "{no}");
         }
+    }
+
+    #[test]
+    fn redirect_targets_name_their_origin_or_the_name_requested() {
+        let t = redirect_target("https://Login.lab.test:8443/login?target=/synchrony/$1").unwrap();
+        assert_eq!(
+            (t.scheme.as_str(), t.host.as_deref(), t.port),
+            ("https", Some("login.lab.test"), 8443)
+        );
+        let t = redirect_target("https://$host$request_uri").unwrap();
+        assert_eq!((t.host, t.port), (None, 443));
+        let t = redirect_target("https://%{SERVER_NAME}:8443/$1").unwrap();
+        assert_eq!((t.host, t.port), (None, 8443));
+        let t = redirect_target("http://wiki.test").unwrap();
+        assert_eq!((t.host.as_deref(), t.port), (Some("wiki.test"), 80));
+        assert!(redirect_target("/login.action").is_none());
+        assert!(redirect_target("$scheme://$host/").is_none());
     }
 
     #[test]

@@ -10,24 +10,8 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use super::ConfigError;
-
 /// Largest configuration file read (nginx and Apache configurations are a few KiB).
 pub const MAX_CONFIG_FILE: u64 = 4 * 1024 * 1024;
-
-/// Most bytes one configuration may read across all its includes (a file included many times counts
-/// each time).
-pub const MAX_CONFIG_TOTAL: u64 = 16 * 1024 * 1024;
-
-/// How deep blocks (`{ … }` in nginx, `<Section>` in Apache) may nest, counted across includes. nginx and
-/// httpd configurations nest a handful of levels; the limit keeps every reader's recursion shallow.
-pub const MAX_NESTING: usize = 64;
-
-/// How deep includes may nest (nginx has no limit but loops forever on a cycle; Apache stops at 128).
-pub const MAX_INCLUDE_DEPTH: usize = 16;
-
-/// Most files one configuration may pull in through includes.
-pub const MAX_INCLUDED_FILES: usize = 512;
 
 /// A place in a configuration file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -363,80 +347,6 @@ fn class(p: &[char], c: char) -> Option<(bool, usize)> {
         }
     }
     None
-}
-
-/// The bookkeeping of an include walk, shared by the nginx and Apache readers: the files read so far
-/// and the stack of files being read, with the cycle, depth and file-count limits.
-#[derive(Debug, Default)]
-pub struct IncludeWalk {
-    /// Every file read, in order.
-    pub files: Vec<PathBuf>,
-    stack: Vec<PathBuf>,
-    bytes: u64,
-}
-
-impl IncludeWalk {
-    /// Checks that `path` may be read at `depth` (included from `from`) and returns its identity, to
-    /// give to [`IncludeWalk::enter`].
-    pub fn check(
-        &self,
-        loader: &dyn Loader,
-        path: &Path,
-        from: Option<&Source>,
-        depth: usize,
-    ) -> Result<PathBuf, ConfigError> {
-        let at = || from.map(ToString::to_string).unwrap_or_default();
-        let id = loader.identity(path);
-        if self.stack.contains(&id) {
-            return Err(ConfigError::IncludeCycle {
-                at: at(),
-                path: path.to_path_buf(),
-            });
-        }
-        if depth > MAX_INCLUDE_DEPTH {
-            return Err(ConfigError::IncludeDepth {
-                at: at(),
-                limit: MAX_INCLUDE_DEPTH,
-            });
-        }
-        if self.files.len() >= MAX_INCLUDED_FILES {
-            return Err(ConfigError::TooManyFiles {
-                at: at(),
-                limit: MAX_INCLUDED_FILES,
-            });
-        }
-        Ok(id)
-    }
-
-    /// Counts `len` more bytes read for `path` (included from `from`), refusing the configuration when
-    /// its files add up to more than [`MAX_CONFIG_TOTAL`].
-    pub fn account(
-        &mut self,
-        path: &Path,
-        from: Option<&Source>,
-        len: usize,
-    ) -> Result<(), ConfigError> {
-        self.bytes = self.bytes.saturating_add(len as u64);
-        if self.bytes > MAX_CONFIG_TOTAL {
-            return Err(ConfigError::TooMuchText {
-                at: from.map(ToString::to_string).unwrap_or_default(),
-                path: path.to_path_buf(),
-                limit: MAX_CONFIG_TOTAL,
-            });
-        }
-        Ok(())
-    }
-
-    /// Records that `path` (identity `id`) is being read.
-    pub fn enter(&mut self, path: &Path, id: PathBuf) {
-        self.files.push(path.to_path_buf());
-        self.stack.push(id);
-    }
-
-    /// Records that the innermost file has been read.
-    pub fn leave(&mut self) {
-        self.stack.pop();
-    }
 }
 
 #[cfg(test)]

@@ -4,12 +4,15 @@
 //! file from it.
 //!
 //! The parsers ([`tomcat`], [`nginx`], [`apache`]) are pure functions of text; files (and the includes
-//! they name) are read through a [`loader::Loader`], so tests feed text. [`front`] is the proxy-neutral
+//! they name) are read through a [`loader::Loader`], so tests feed text; nginx and Apache share one
+//! directive tree and one reader of includes ([`directive`]). [`front`] is the proxy-neutral
 //! view (a TLS or plain listener with its names, certificate files and routes) of nginx servers and
 //! Apache virtual hosts.
 
 pub mod apache;
+pub mod directive;
 pub mod front;
+pub mod kind;
 pub mod loader;
 pub mod nginx;
 pub mod tomcat;
@@ -19,6 +22,43 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 pub use loader::{FsLoader, Loader, Located, MemLoader, Source};
+
+/// A redirect a proxy answers with itself, as written: nginx `return 301 URL;` and
+/// `rewrite … URL redirect;`, Apache `Redirect`, `RedirectPermanent`, `RedirectMatch` and
+/// `RewriteRule … [R]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// Where it was written.
+    pub source: Source,
+    /// The local path it applies to, as a prefix (`/` for a whole server; a regex's literal start).
+    pub path: String,
+    /// The status it answers with (301, 302, 303, 307 or 308).
+    pub status: u16,
+    /// The target as written (it may hold variables such as `$host` or `%{HTTP_HOST}`).
+    pub target: String,
+}
+
+/// The literal start of a path regex (`^/synchrony/(.*)$` → `/synchrony/`), `/` when it has none.
+pub fn regex_prefix(pattern: &str) -> String {
+    let p = pattern.trim_start_matches('^');
+    let literal: String = p
+        .chars()
+        .take_while(|c| !"()[].*+?$|\\{".contains(*c))
+        .collect();
+    if literal.starts_with('/') {
+        literal
+    } else {
+        "/".to_owned()
+    }
+}
+
+/// The path a rule applies to: its `<Location>`/`location`, else the literal prefix of its regex.
+pub(crate) fn front_path(location: Option<&str>, pattern: &str) -> String {
+    match location {
+        Some(l) => l.to_owned(),
+        None => regex_prefix(pattern),
+    }
+}
 
 /// Which configuration files to read (a deployment file's `[configs]`, or `--tomcat`/`--nginx`/`--apache`).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -116,6 +156,93 @@ pub enum ConfigError {
         /// The limit.
         limit: usize,
     },
+    /// The file is not the kind of configuration it was given as.
+    #[error("{}: not {expected}: it looks like {found}{}", file.display(), detail.as_deref().map(|d| format!("; {d}")).unwrap_or_default())]
+    WrongKind {
+        /// The file.
+        file: PathBuf,
+        /// What was expected (`an nginx configuration (with server { … } blocks)`).
+        expected: &'static str,
+        /// What it looks like ([`kind::Looks`], as text).
+        found: String,
+        /// What the reader of the expected kind said, when it refused the file (`read as nginx: …`).
+        detail: Option<String>,
+    },
+    /// The file is of the kind expected but holds nothing to check.
+    #[error("{}: {what}", file.display())]
+    NothingToCheck {
+        /// The file.
+        file: PathBuf,
+        /// What is missing, and what that usually means.
+        what: String,
+    },
+}
+
+/// What the readers expect, as errors name it.
+pub mod expected {
+    /// `--nginx`.
+    pub const NGINX: &str = "an nginx configuration (with `server { … }` blocks)";
+    /// `--apache`.
+    pub const APACHE: &str = "an Apache httpd configuration (with `<VirtualHost>` sections)";
+    /// `--tomcat`.
+    pub const TOMCAT: &str = "Tomcat's server.xml (a `<Server>` with `<Connector>`s)";
+}
+
+/// The result of reading `file` as `expected` (`kind`, e.g. `nginx`), checked against what the file
+/// looks like: a syntax error in a file that looks like another kind, or a file with none of the items
+/// the kind must have (`empty` gives the number of files read, the item missing — `server { … }` block —
+/// and what that usually means), is refused with what was expected and what the file seems to be.
+pub(crate) fn checked_kind<T>(
+    loader: &dyn Loader,
+    file: &std::path::Path,
+    (expected, kind, looks_right): (&'static str, &str, kind::Looks),
+    read: Result<T, ConfigError>,
+    empty: impl Fn(&T) -> Option<(usize, &'static str, &'static str)>,
+) -> Result<T, ConfigError> {
+    // What the file looks like, when it is another kind (read again only when something is wrong).
+    let other = || {
+        loader
+            .read(file)
+            .ok()
+            .map(|t| kind::looks_like(&t))
+            .filter(|l| *l != looks_right)
+    };
+    match read {
+        Err(e @ ConfigError::Syntax { .. }) => match other() {
+            Some(l) => Err(ConfigError::WrongKind {
+                file: file.to_path_buf(),
+                expected,
+                found: l.to_string(),
+                detail: Some(format!("read as {kind}: {e}")),
+            }),
+            None => Err(e),
+        },
+        Err(e) => Err(e),
+        Ok(value) => match empty(&value) {
+            None => Ok(value),
+            Some(missing) => match (missing, other()) {
+                (_, Some(l)) => Err(ConfigError::WrongKind {
+                    file: file.to_path_buf(),
+                    expected,
+                    found: l.to_string(),
+                    detail: None,
+                }),
+                ((files, what, hint), None) => Err(ConfigError::NothingToCheck {
+                    file: file.to_path_buf(),
+                    what: match files {
+                        0 | 1 => format!("no {what} in it: nothing to check ({hint})"),
+                        2 => format!(
+                            "no {what} in it or the file it includes: nothing to check ({hint})"
+                        ),
+                        n => format!(
+                            "no {what} in it or the {} files it includes: nothing to check ({hint})",
+                            n - 1
+                        ),
+                    },
+                }),
+            },
+        },
+    }
 }
 
 impl ConfigError {

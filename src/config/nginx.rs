@@ -2,7 +2,8 @@
 //! escapes, `#` comments, `;`-terminated directives, `{ … }` blocks, `${var}` inside words), `include`
 //! followed with globs relative to the configuration's directory (the prefix nginx resolves them against),
 //! and the parts trustpath reads: `upstream` blocks and `server` blocks with their `listen`s, names,
-//! certificate files and `location`s (proxy target, WebSocket headers, read timeout).
+//! certificate files, `location`s (proxy target, WebSocket headers, read timeout) and the redirects they
+//! answer themselves (`return 301 URL;`, `rewrite … redirect;`).
 //!
 //! The tokenizer is a pure function of text ([`parse_text`]); [`load`] reads files through a
 //! [`Loader`]. Inheritance follows nginx: `proxy_http_version`, `proxy_read_timeout` and the
@@ -11,21 +12,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::ConfigError;
-use super::loader::{self, IncludeWalk, Loader, Located, Source};
+use super::directive::{self, Include};
+use super::loader::{self, Loader, Located, Source};
+use super::{ConfigError, Redirect};
 
-/// One directive: its name, arguments, where it was written, and its block when it has one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Directive {
-    /// The name (`server`, `listen`).
-    pub name: String,
-    /// The arguments, unquoted and unescaped.
-    pub args: Vec<String>,
-    /// Where the name was written.
-    pub source: Source,
-    /// The `{ … }` block, for block directives.
-    pub block: Option<Vec<Directive>>,
-}
+pub use super::directive::Directive;
 
 /// What trustpath reads from an nginx configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -66,6 +57,9 @@ pub struct Server {
     pub ssl_certificate_key: Option<Located<String>>,
     /// `location`s, nested ones flattened, each with its effective proxy settings.
     pub locations: Vec<Location>,
+    /// The redirects it answers with itself: `return 301 URL;` (or `return URL;`) and
+    /// `rewrite … URL redirect|permanent;`, at the server level (path `/`) or in a location.
+    pub redirects: Vec<Redirect>,
 }
 
 impl Server {
@@ -151,17 +145,34 @@ impl Location {
 }
 
 /// Reads an nginx configuration and its includes.
+///
+/// A file that holds no `server` block (itself or through its includes) is refused: as the wrong kind
+/// of file when it looks like another ([`super::kind`]), else as nothing to check.
 pub fn load(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigError> {
-    let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let mut reader = Reader {
+    let read = read_config(loader, path);
+    super::checked_kind(
         loader,
-        root: root.clone(),
-        walk: IncludeWalk::default(),
-    };
-    let directives = reader.file(path, None, 0, 0)?;
-    let mut config = interpret(&directives, &root)?;
+        path,
+        (super::expected::NGINX, "nginx", super::kind::Looks::Nginx),
+        read,
+        |c: &NginxConfig| {
+            c.servers.is_empty().then_some((
+                c.files.len(),
+                "`server { … }` block",
+                "are the sites included?",
+            ))
+        },
+    )
+}
+
+fn read_config(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigError> {
+    let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let tree = directive::read(loader, path, parse_nested, &mut |d| {
+        include(d, &root, loader)
+    })?;
+    let mut config = interpret(&tree.directives, &root)?;
     config.file = path.to_path_buf();
-    config.files = reader.walk.files;
+    config.files = tree.files;
     Ok(config)
 }
 
@@ -171,7 +182,7 @@ pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigE
 }
 
 /// Parses one file's text whose directives sit `nesting` blocks deep (an include inside blocks): blocks
-/// may nest at most [`loader::MAX_NESTING`] deep in all.
+/// may nest at most [`directive::MAX_NESTING`] deep in all.
 fn parse_nested(
     text: &str,
     source: &Source,
@@ -185,68 +196,31 @@ fn parse_nested(
     Ok(out)
 }
 
-struct Reader<'a> {
-    loader: &'a dyn Loader,
-    root: PathBuf,
-    walk: IncludeWalk,
-}
-
-impl Reader<'_> {
-    /// Reads `path` (included from `from`, `depth` includes deep, its directives `nesting` blocks deep).
-    fn file(
-        &mut self,
-        path: &Path,
-        from: Option<&Source>,
-        depth: usize,
-        nesting: usize,
-    ) -> Result<Vec<Directive>, ConfigError> {
-        let id = self.walk.check(self.loader, path, from, depth)?;
-        let text = self.loader.read(path).map_err(|error| ConfigError::Read {
-            at: from.map(ToString::to_string),
-            path: path.to_path_buf(),
-            error,
-        })?;
-        self.walk.account(path, from, text.len())?;
-        self.walk.enter(path, id);
-        let parsed = parse_nested(&text, &Source::new(path, &self.root, 1), nesting)?;
-        let expanded = self.expand(parsed, depth, nesting);
-        self.walk.leave();
-        expanded
+/// The files an `include` names: one file or a glob, relative to the configuration's directory `root`.
+fn include(
+    d: &Directive,
+    root: &Path,
+    loader: &dyn Loader,
+) -> Result<Option<Include>, ConfigError> {
+    if d.name != "include" || d.block.is_some() {
+        return Ok(None);
     }
-
-    /// Replaces `include` directives (at any level) by the directives of the files they name.
-    fn expand(
-        &mut self,
-        directives: Vec<Directive>,
-        depth: usize,
-        nesting: usize,
-    ) -> Result<Vec<Directive>, ConfigError> {
-        let mut out = Vec::with_capacity(directives.len());
-        for mut d in directives {
-            if d.name == "include" && d.block.is_none() {
-                let [pattern] = d.args.as_slice() else {
-                    return Err(ConfigError::syntax(
-                        &d.source,
-                        "include takes exactly one file or pattern",
-                    ));
-                };
-                let full = self.root.join(pattern);
-                if loader::is_glob(pattern) {
-                    for p in loader::glob(self.loader, &full) {
-                        out.extend(self.file(&p, Some(&d.source), depth + 1, nesting)?);
-                    }
-                } else {
-                    out.extend(self.file(&full, Some(&d.source), depth + 1, nesting)?);
-                }
-                continue;
-            }
-            if let Some(inner) = d.block.take() {
-                d.block = Some(self.expand(inner, depth, nesting + 1)?);
-            }
-            out.push(d);
-        }
-        Ok(out)
-    }
+    let [pattern] = d.args.as_slice() else {
+        return Err(ConfigError::syntax(
+            &d.source,
+            "include takes exactly one file or pattern",
+        ));
+    };
+    let full = root.join(pattern);
+    let paths = if loader::is_glob(pattern) {
+        loader::glob(loader, &full)
+    } else {
+        vec![full]
+    };
+    Ok(Some(Include {
+        paths,
+        optional: false,
+    }))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,12 +278,7 @@ fn tokenize(text: &str, source: &Source) -> Result<Vec<Token>, ConfigError> {
                     if ch == '\n' {
                         line += 1;
                     }
-                    if ch == '\\' && i + 1 < chars.len() {
-                        push_escaped(&mut word, chars[i + 1]);
-                        if chars[i + 1] == '\n' {
-                            line += 1;
-                        }
-                        i += 2;
+                    if take_escape(&chars, &mut i, &mut word, &mut line) {
                         continue;
                     }
                     i += 1;
@@ -343,12 +312,7 @@ fn tokenize(text: &str, source: &Source) -> Result<Vec<Token>, ConfigError> {
                     if ch.is_whitespace() || ch == ';' || ch == '{' {
                         break;
                     }
-                    if ch == '\\' && i + 1 < chars.len() {
-                        push_escaped(&mut word, chars[i + 1]);
-                        if chars[i + 1] == '\n' {
-                            line += 1;
-                        }
-                        i += 2;
+                    if take_escape(&chars, &mut i, &mut word, &mut line) {
                         continue;
                     }
                     if ch == '$' {
@@ -365,6 +329,20 @@ fn tokenize(text: &str, source: &Source) -> Result<Vec<Token>, ConfigError> {
 }
 
 /// nginx's unescaping: `\"`, `\'`, `\\`, `\t`, `\r`, `\n`; any other escape is kept as written.
+/// Takes the backslash escape at `chars[*i]`, if there is one, into `word` (an escaped newline is a new
+/// line): whether it did.
+fn take_escape(chars: &[char], i: &mut usize, word: &mut String, line: &mut usize) -> bool {
+    if chars[*i] != '\\' || *i + 1 >= chars.len() {
+        return false;
+    }
+    push_escaped(word, chars[*i + 1]);
+    if chars[*i + 1] == '\n' {
+        *line += 1;
+    }
+    *i += 2;
+    true
+}
+
 fn push_escaped(word: &mut String, next: char) {
     match next {
         '"' | '\'' | '\\' => word.push(next),
@@ -410,12 +388,12 @@ fn block(
                     return Err(ConfigError::syntax(&source.at(*l), "unexpected \"{\""));
                 };
                 let (name, line) = (name.clone(), *line);
-                if nesting + 1 > loader::MAX_NESTING {
+                if nesting + 1 > directive::MAX_NESTING {
                     return Err(ConfigError::syntax(
                         &source.at(line),
                         format!(
                             "\"{name}\" opens a block nested deeper than {} levels (includes counted)",
-                            loader::MAX_NESTING
+                            directive::MAX_NESTING
                         ),
                     ));
                 }
@@ -629,6 +607,8 @@ fn server(d: &Directive, block: &[Directive], outer: &Inherited) -> Result<Serve
         .collect();
     let mut locations = Vec::new();
     collect_locations(block, &here, &mut locations)?;
+    let mut redirects: Vec<Redirect> = block.iter().filter_map(|r| redirect(r, "/")).collect();
+    collect_redirects(block, &mut redirects);
     Ok(Server {
         source: d.source.clone(),
         listens,
@@ -636,6 +616,64 @@ fn server(d: &Directive, block: &[Directive], outer: &Inherited) -> Result<Serve
         ssl_certificate: here.ssl_certificate.clone(),
         ssl_certificate_key: here.ssl_certificate_key.clone(),
         locations,
+        redirects,
+    })
+}
+
+/// The redirects of every `location` in `block`, nested ones too.
+fn collect_redirects(block: &[Directive], out: &mut Vec<Redirect>) {
+    for d in block {
+        let Some(inner) = &d.block else { continue };
+        if d.name != "location" {
+            continue;
+        }
+        let path = match d.args.as_slice() {
+            [m, p] if m.starts_with('~') => super::regex_prefix(p),
+            [_, p] | [p] => p.clone(),
+            _ => continue,
+        };
+        out.extend(inner.iter().filter_map(|r| redirect(r, &path)));
+        collect_redirects(inner, out);
+    }
+}
+
+/// A `return CODE URL;` (or `return URL;`, a 302) with a redirect status, or a
+/// `rewrite REGEX URL redirect|permanent;` (or one whose replacement is an absolute URL), applying to
+/// `path`.
+fn redirect(d: &Directive, path: &str) -> Option<Redirect> {
+    let absolute = |t: &str| {
+        let t = t.to_ascii_lowercase();
+        t.starts_with("http://") || t.starts_with("https://") || t.starts_with("$scheme")
+    };
+    let (status, target, path) = match (d.name.as_str(), d.args.as_slice()) {
+        ("return", [code, target]) => {
+            let status: u16 = code.parse().ok()?;
+            matches!(status, 301 | 302 | 303 | 307 | 308).then_some(())?;
+            (status, target.clone(), path.to_owned())
+        }
+        ("return", [target]) if absolute(target) => (302, target.clone(), path.to_owned()),
+        ("rewrite", [pattern, target, rest @ ..]) => {
+            let status = match rest.first().map(String::as_str) {
+                Some("permanent") => 301,
+                Some("redirect") => 302,
+                _ if absolute(target) => 302,
+                _ => return None,
+            };
+            let prefix = super::regex_prefix(pattern);
+            let path = if prefix == "/" {
+                path.to_owned()
+            } else {
+                prefix
+            };
+            (status, target.clone(), path)
+        }
+        _ => return None,
+    };
+    Some(Redirect {
+        source: d.source.clone(),
+        path,
+        status,
+        target,
     })
 }
 
@@ -786,7 +824,38 @@ mod tests {
             "{e}"
         );
         let mem = MemLoader::new().with("/n/nginx.conf", "include none/*.conf;\n");
-        assert!(load(&mem, Path::new("/n/nginx.conf")).is_ok());
+        assert!(read_config(&mem, Path::new("/n/nginx.conf")).is_ok());
+        // With no server at all, there is nothing to check: refused, saying so.
+        let e = load(&mem, Path::new("/n/nginx.conf")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/n/nginx.conf: no `server { … }` block in it: nothing to check (are the sites included?)"
+        );
+    }
+
+    #[test]
+    fn redirects_are_read_from_servers_and_locations() {
+        let text = "http {\n server {\n  listen 127.0.0.1:8080;\n  server_name wiki.test;\n  return 301 https://$host:8443$request_uri;\n }\n server {\n  listen 8443 ssl;\n  location /synchrony/ { return 302 https://login.test/login; }\n  location / { rewrite ^/old/(.*)$ /new/$1 permanent; return 200 'ok'; }\n  location ~ ^/x/ { rewrite ^ https://other.test/; }\n }\n}\n";
+        let mem = MemLoader::new().with("/n/nginx.conf", text);
+        let c = load(&mem, Path::new("/n/nginx.conf")).unwrap();
+        let r = &c.servers[0].redirects;
+        assert_eq!(
+            (r[0].path.as_str(), r[0].status, r[0].target.as_str()),
+            ("/", 301, "https://$host:8443$request_uri")
+        );
+        let r: Vec<(&str, u16, &str)> = c.servers[1]
+            .redirects
+            .iter()
+            .map(|r| (r.path.as_str(), r.status, r.target.as_str()))
+            .collect();
+        assert_eq!(
+            r,
+            [
+                ("/synchrony/", 302, "https://login.test/login"),
+                ("/old/", 301, "/new/$1"),
+                ("/x/", 302, "https://other.test/"),
+            ]
+        );
     }
 
     #[test]
@@ -805,7 +874,7 @@ mod tests {
                 .contains("includes nest deeper than 16 levels"),
             "{e}"
         );
-        assert!(load(&mem, Path::new("/n/f30.conf")).is_ok());
+        assert!(read_config(&mem, Path::new("/n/f30.conf")).is_ok());
     }
 
     #[test]

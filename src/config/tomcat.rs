@@ -13,7 +13,7 @@
 //! 64,000 expansions too), the document may hold at most [`MAX_NODES`] nodes, and line numbers come from
 //! one index of the text (linear in the number of connectors).
 
-mod entities;
+pub(super) mod entities;
 
 use std::path::{Path, PathBuf};
 
@@ -201,14 +201,30 @@ impl ServerXml {
     }
 }
 
-/// Reads `server.xml`.
+/// Reads `server.xml`. A file that is not XML, or whose root is not `<Server>`, is refused as the wrong
+/// kind of file; a `<Server>` without any `<Connector>` as nothing to check.
 pub fn load(loader: &dyn Loader, path: &Path) -> Result<ServerXml, ConfigError> {
     let text = loader.read(path).map_err(|error| ConfigError::Read {
         at: None,
         path: path.to_path_buf(),
         error,
     })?;
-    parse_text(&text, path)
+    let read = parse_text(&text, path);
+    super::checked_kind(
+        loader,
+        path,
+        (
+            super::expected::TOMCAT,
+            "XML",
+            super::kind::Looks::TomcatServerXml,
+        ),
+        read,
+        |x: &ServerXml| {
+            x.connectors
+                .is_empty()
+                .then_some((1, "`<Connector>`", "Tomcat would serve nothing"))
+        },
+    )
 }
 
 /// Most bytes the document may have once its internal entities are expanded.

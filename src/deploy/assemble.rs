@@ -2,12 +2,13 @@
 //! HTTP, WebSocket and cross-endpoint findings, per endpoint in file order, with the public-name coverage
 //! and the chains side by side.
 
-use super::cross::{self, NameProbe, Seen};
-use super::model::{Deployment, Endpoint, EndpointUrl, HttpCheck};
+use super::cross::{self, NameProbe, Redirect, Seen};
+use super::model::{Deployment, Endpoint, HttpCheck};
 use super::run::DeployedEndpoint;
-use super::web::{self, HttpOutcome, WebsocketOutcome};
-use crate::finding::{self, Code};
+use super::web::{self, Hop, HttpOutcome, WebsocketOutcome};
+use crate::finding::{self, Code, Finding, Severity};
 use crate::judge::EndpointReport;
+use crate::probe::{Failure, Stage};
 
 /// Everything observed on a deployment, judged: the endpoints with all their findings, the public-name
 /// coverage and the chains side by side.
@@ -32,12 +33,12 @@ pub fn assemble(
     name_probes: &[NameProbe],
     store: &str,
 ) -> Live {
-    let redirects: Vec<Vec<EndpointUrl>> = http
+    let redirects: Vec<Vec<Redirect>> = http
         .iter()
         .map(|outcomes| {
             outcomes
                 .iter()
-                .flat_map(|h| h.hops.iter().skip(1).map(|hop| hop.url.clone()))
+                .flat_map(|h| redirects_of(&h.hops))
                 .collect()
         })
         .collect();
@@ -63,13 +64,19 @@ pub fn assemble(
         .zip(http.into_iter().zip(websocket))
         .zip(cross.per_endpoint)
         .map(|(((e, report), (http, websocket)), cross_findings)| {
+            let http_findings: Vec<Vec<_>> = checks_for(e)
+                .iter()
+                .zip(&http)
+                .map(|(check, outcome)| web::http_findings(d, e, check, outcome))
+                .collect();
+            let websocket_findings = websocket
+                .as_ref()
+                .map(|w| web::websocket_findings(e, w))
+                .unwrap_or_default();
             let mut findings = report.findings.clone();
-            for (check, outcome) in checks_for(e).iter().zip(&http) {
-                findings.extend(web::http_findings(d, e, check, outcome));
-            }
-            if let Some(w) = &websocket {
-                findings.extend(web::websocket_findings(e, w));
-            }
+            findings.extend(http_findings.iter().flatten().cloned());
+            findings.extend(websocket_findings.iter().cloned());
+            findings.extend(deadline_finding(e, &http, websocket.as_ref()));
             findings.extend(cross_findings);
             finding::sort(&mut findings);
             DeployedEndpoint {
@@ -78,7 +85,9 @@ pub fn assemble(
                 url: e.url.clone(),
                 probe: report,
                 http,
+                http_findings,
                 websocket,
+                websocket_findings,
                 findings,
             }
         })
@@ -99,6 +108,94 @@ pub fn checks_for(e: &Endpoint) -> Vec<HttpCheck> {
     } else {
         e.http.clone()
     }
+}
+
+/// Every redirect the hops received, followed or not: the URL that answered and where its `Location`
+/// leads.
+fn redirects_of(hops: &[Hop]) -> Vec<Redirect> {
+    hops.iter()
+        .filter(|hop| hop.status.is_some_and(web::is_redirect))
+        .filter_map(|hop| {
+            let to = hop.url.join(hop.location.as_deref()?).ok()?;
+            Some(Redirect {
+                from: hop.url.clone(),
+                to,
+            })
+        })
+        .collect()
+}
+
+/// When the endpoint's deadline stopped its check: one finding naming the request (or upgrade) it
+/// stopped at and what was not made.
+fn deadline_finding(
+    e: &Endpoint,
+    http: &[HttpOutcome],
+    websocket: Option<&WebsocketOutcome>,
+) -> Option<Finding> {
+    let (during, failure) = http
+        .iter()
+        .find_map(|outcome| {
+            let stop = outcome
+                .hops
+                .iter()
+                .position(|h| h.error.as_ref().is_some_and(Failure::deadline))?;
+            let hop = &outcome.hops[stop];
+            let first = &outcome.hops[0].url;
+            let during = if stop == 0 {
+                format!("GET {first}")
+            } else {
+                let chain: String = outcome.hops[..=stop]
+                    .windows(2)
+                    .map(|w| {
+                        let status = w[0].status.map_or("?".to_owned(), |s| s.to_string());
+                        format!(" → {status} → {}", w[1].url)
+                    })
+                    .collect();
+                format!(
+                    "GET {} (request {} of GET {first}{chain})",
+                    hop.url,
+                    stop + 1
+                )
+            };
+            Some((during, hop.error.clone()?))
+        })
+        .or_else(|| {
+            let w = websocket?;
+            let f = w.error.clone().filter(Failure::deadline)?;
+            Some((format!("the WebSocket upgrade of {}", w.url), f))
+        })?;
+    let Failure::Deadline { stage, after } = failure else {
+        return None;
+    };
+    let step = match stage {
+        Stage::Connect => "no connection was made in time",
+        Stage::Tls => "the TLS handshake had not finished",
+        Stage::Send => "the request was still being sent",
+        _ => "the answer had not come",
+    };
+    let mut not_made: Vec<String> = checks_for(e)
+        .iter()
+        .skip(http.len())
+        .map(|c| format!("GET {}", e.url.at_path(&c.path)))
+        .collect();
+    if let (Some(path), None) = (&e.websocket, websocket) {
+        not_made.push(format!("the WebSocket upgrade of {}", e.url.at_path(path)));
+    }
+    let not_made = if not_made.is_empty() {
+        String::new()
+    } else {
+        format!("; not made: {}", not_made.join(", "))
+    };
+    Some(Finding::new(
+        Code::Timeout,
+        Severity::Error,
+        format!(
+            "the check of {} stopped at its {} s deadline (--deadline) during {during}: {step}{not_made}",
+            e.name,
+            after.as_secs_f64()
+        ),
+        "a server that answers slowly, or redirects again and again, keeps the check busy: look at the requests above (each redirect and what answered it), fix the server or the redirect, or raise --deadline",
+    ))
 }
 
 fn is_connection_failure(code: Code) -> bool {

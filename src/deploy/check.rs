@@ -30,6 +30,8 @@ pub struct CheckPlan {
     pub resolve: Vec<Resolve>,
     /// Every connection, handshake and HTTP exchange step.
     pub timeout: Duration,
+    /// One endpoint's whole check: its connection, every request and redirect, its WebSocket upgrade.
+    pub deadline: Duration,
     /// The `expires-soon` window.
     pub warn_days: u32,
 }
@@ -67,6 +69,7 @@ pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
                 http1_only: true,
                 jdk_tls_disabled: trust.tls_disabled.clone(),
             },
+            plan.deadline,
         )?;
         let (captures, rest): (Vec<_>, Vec<_>) = observed
             .endpoints

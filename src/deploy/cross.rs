@@ -22,8 +22,17 @@ pub struct Seen<'a> {
     pub chain: &'a [Certificate],
     /// The diagnosis of that chain with the app JVM's truststore, when there was a chain.
     pub diagnosis: Option<&'a Diagnosis>,
-    /// Absolute URLs of the `Location` headers its HTTP requests received.
-    pub redirects: &'a [EndpointUrl],
+    /// The redirects its HTTP requests received (followed or not).
+    pub redirects: &'a [Redirect],
+}
+
+/// A redirect: the URL that answered with it and where its `Location` leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// The URL requested.
+    pub from: EndpointUrl,
+    /// The `Location`, resolved against `from`.
+    pub to: EndpointUrl,
 }
 
 /// The leaf a server presented when asked for a public name by SNI.
@@ -269,42 +278,96 @@ fn jvm_distrusts(s: &Seen<'_>, store: &str) -> Option<Finding> {
     ))
 }
 
-/// A redirect to the app's host (or a public name) with another scheme or port than the base URL:
-/// Tomcat builds absolute redirects from proxyName/proxyPort/scheme.
+/// A redirect that leaves the origin requested (scheme, host and port) for one of the app's names
+/// (its base URL's host or a public name) on another scheme or port than the base URL's: users are sent
+/// where the app is not served. A redirect within the origin requested (a direct HTTPS connector sending
+/// `/` to `/login.action` on itself) is no mismatch, and one to another site is left to
+/// `auth-proxy-redirect`. The fix names Tomcat's proxy attributes when the app made the redirect (from the
+/// base URL's origin or a node), and the redirect directive too when another listener of the app's names
+/// did (a port-80 listener that only redirects).
 fn redirect_mismatch(d: &Deployment, app: &Endpoint, s: &Seen<'_>) -> Vec<Finding> {
+    let own = |host: &str| host == app.url.host || d.public_names.iter().any(|n| n == host);
+    let base_scheme = app.url.scheme.web();
+    let base = app.url.origin_with(base_scheme);
     let mut out = Vec::new();
     let mut reported = std::collections::HashSet::new();
-    for url in s.redirects {
-        let same_site = url.host == app.url.host || d.public_names.contains(&url.host);
-        if !same_site || url.scheme.websocket() {
+    // A plain-HTTP proxy endpoint on the app's names (the listener users type, which should only
+    // redirect): its redirect must also stay on the app's names (a login host is the auth endpoint's).
+    let redirect_listener = s.endpoint.role == Role::Proxy
+        && !s.endpoint.url.scheme.secure()
+        && own(&s.endpoint.url.host);
+    let auth = |host: &str| {
+        d.endpoints
+            .iter()
+            .any(|e| e.role == Role::Auth && e.url.host == host)
+    };
+    for r in s.redirects {
+        if same_origin(&r.from, &r.to) {
             continue;
         }
-        if url.scheme == app.url.scheme && url.port == app.url.port {
+        if !own(&r.to.host) {
+            let from_listener = redirect_listener && same_origin(&r.from, &s.endpoint.url);
+            if from_listener
+                && !auth(&r.to.host)
+                && reported.insert((r.from.text.clone(), r.to.host.clone()))
+            {
+                out.push(Finding::new(
+                    Code::BaseUrlMismatch,
+                    Severity::Error,
+                    format!(
+                        "{} redirects {} to {}, off the app's names: users who type {} never reach the base URL {}",
+                        s.endpoint.name,
+                        r.from,
+                        r.to,
+                        s.endpoint.url.host,
+                        app.url
+                    ),
+                    format!(
+                        "point its redirect at the base URL (Apache: `Redirect permanent / {base}/`; nginx: `return 301 {base}$request_uri;`)"
+                    ),
+                ));
+            }
             continue;
         }
-        let origin = format!("{}://{}", url.scheme.name(), url.host_header());
-        if !reported.insert(origin.clone()) {
+        if r.to.scheme == base_scheme && r.to.port == app.url.port {
             continue;
         }
+        let from = r.from.origin_with(r.from.scheme.web());
+        let to = r.to.origin_with(r.to.scheme);
+        if !reported.insert((from.clone(), to.clone())) {
+            continue;
+        }
+        let tomcat = format!(
+            "set proxyName=\"{}\" proxyPort=\"{}\" scheme=\"{}\" secure=\"{}\" on Tomcat's Connector (and the app's base URL to {base})",
+            app.url.host,
+            app.url.port,
+            base_scheme.name(),
+            base_scheme.secure()
+        );
+        let app_made_it = from == base || s.endpoint.role == Role::Node || !own(&r.from.host);
+        let remediation = if app_made_it {
+            tomcat
+        } else {
+            format!(
+                "if {from} only redirects, point its redirect at the base URL (Apache: `Redirect permanent / {base}/`; nginx: `return 301 {base}$request_uri;`); if it proxies to the app, {tomcat}"
+            )
+        };
         out.push(Finding::new(
             Code::BaseUrlMismatch,
             Severity::Error,
             format!(
-                "{} redirects to {url}, but the base URL is {}: users are sent to {origin}, which is not the proxy's scheme and port",
-                s.endpoint.name,
-                app.url.origin_with(app.url.scheme)
+                "{} redirects {} to {}: the redirect leaves {from} for {to}, but the base URL {} says users reach the app at {base}",
+                s.endpoint.name, r.from, r.to, app.url
             ),
-            format!(
-                "set proxyName=\"{}\" proxyPort=\"{}\" scheme=\"{}\" secure=\"{}\" on Tomcat's Connector (and the app's base URL to {})",
-                app.url.host,
-                app.url.port,
-                if app.url.scheme.secure() { "https" } else { "http" },
-                app.url.scheme.secure(),
-                app.url.origin_with(app.url.scheme)
-            ),
+            remediation,
         ));
     }
     out
+}
+
+/// Whether two URLs have the same origin (scheme, host, port).
+fn same_origin(a: &EndpointUrl, b: &EndpointUrl) -> bool {
+    super::web::same_origin(a, b)
 }
 
 /// Every public name, checked against the leaf served for it: the endpoint whose URL host it is, else
@@ -453,7 +516,7 @@ mod tests {
     fn seen<'a>(
         d: &'a Deployment,
         chains: &'a [Vec<Certificate>],
-        redirects: &'a [EndpointUrl],
+        redirects: &'a [Redirect],
     ) -> Vec<Seen<'a>> {
         d.endpoints
             .iter()
@@ -516,25 +579,158 @@ url = "ws://wiki.lab.test:8091/synchrony"
         assert!(c.names[1].offered.contains("wiki.lab.test"));
     }
 
-    #[test]
-    fn a_node_redirect_to_another_port_of_the_public_host_is_base_url_mismatch() {
-        let d = deployment(TWO);
-        let chains = [leaf(&["wiki.lab.test"]), Vec::new()];
-        let redirects = [EndpointUrl::parse("http://wiki.lab.test:8090/login.action").unwrap()];
-        let c = check(&d, &seen(&d, &chains, &redirects), &[], "cacerts");
-        let f = c.per_endpoint[0]
+    fn redirect(from: &str, to: &str) -> Redirect {
+        Redirect {
+            from: EndpointUrl::parse(from).unwrap(),
+            to: EndpointUrl::parse(to).unwrap(),
+        }
+    }
+
+    fn mismatches(d: &Deployment, redirects: &[Redirect]) -> Vec<Finding> {
+        let chains = vec![Vec::new(); d.endpoints.len()];
+        let c = check(d, &seen(d, &chains, redirects), &[], "cacerts");
+        c.per_endpoint[0]
             .iter()
-            .find(|f| f.code == Code::BaseUrlMismatch)
-            .unwrap();
-        assert!(
-            f.remediation.contains("proxyPort=\"443\""),
-            "{}",
-            f.remediation
+            .filter(|f| f.code == Code::BaseUrlMismatch)
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn a_redirect_leaving_for_another_port_of_the_public_host_is_base_url_mismatch() {
+        let d = deployment(TWO);
+        let found = mismatches(
+            &d,
+            &[redirect(
+                "https://wiki.lab.test/",
+                "http://wiki.lab.test:8090/login.action",
+            )],
         );
-        // A redirect that keeps the base URL's scheme and port is fine.
-        let fine = [EndpointUrl::parse("https://wiki.lab.test/login.action").unwrap()];
-        let c = check(&d, &seen(&d, &chains, &fine), &[], "cacerts");
-        assert!(!codes(&c, 0).contains(&"base-url-mismatch"));
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].remediation.contains("proxyPort=\"443\""),
+            "{}",
+            found[0].remediation
+        );
+        assert!(
+            found[0]
+                .message
+                .contains("leaves https://wiki.lab.test for http://wiki.lab.test:8090")
+        );
+        // A redirect that keeps the base URL's scheme and port is fine, as is one to another site.
+        for fine in [
+            redirect(
+                "https://wiki.lab.test/",
+                "https://wiki.lab.test/login.action",
+            ),
+            redirect("https://wiki.lab.test/", "https://www.lab.test/"),
+            redirect(
+                "https://wiki.lab.test/x",
+                "https://sso.corp.test:8443/login",
+            ),
+            redirect(
+                "http://127.0.0.1:8090/",
+                "https://wiki.lab.test/login.action",
+            ),
+        ] {
+            assert!(
+                mismatches(&d, std::slice::from_ref(&fine)).is_empty(),
+                "{fine:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_redirect_within_the_origin_requested_is_no_mismatch() {
+        // Tomcat's direct HTTPS connector sends / to /login.action on itself: the client stays where it
+        // was; proxyName/proxyPort there would break direct access.
+        let d = deployment(TWO);
+        let same = redirect(
+            "https://wiki.lab.test:8443/",
+            "https://wiki.lab.test:8443/login.action",
+        );
+        assert!(mismatches(&d, &[same]).is_empty());
+    }
+
+    #[test]
+    fn a_port_80_redirect_must_land_on_the_base_urls_scheme_and_port() {
+        let d = deployment(
+            r#"
+public_names = ["wiki.lab.test"]
+[[endpoint]]
+name = "app"
+role = "app"
+url = "https://wiki.lab.test:8443/"
+"#,
+        );
+        let good = redirect("http://wiki.lab.test/", "https://wiki.lab.test:8443/");
+        assert!(mismatches(&d, &[good]).is_empty());
+        let wrong_port = redirect("http://wiki.lab.test/", "https://wiki.lab.test/");
+        let found = mismatches(&d, std::slice::from_ref(&wrong_port));
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0]
+                .remediation
+                .contains("Redirect permanent / https://wiki.lab.test:8443/"),
+            "{}",
+            found[0].remediation
+        );
+    }
+
+    #[test]
+    fn the_listener_users_type_must_redirect_to_the_apps_names() {
+        let d = deployment(
+            r#"
+public_names = ["wiki.lab.test", "www.lab.test"]
+[[endpoint]]
+name = "app"
+role = "app"
+url = "https://wiki.lab.test/"
+[[endpoint]]
+name = "redirect"
+role = "proxy"
+url = "http://www.lab.test/"
+[[endpoint]]
+name = "login"
+role = "auth"
+url = "https://sso.lab.test/"
+"#,
+        );
+        let chains = vec![Vec::new(); 3];
+        let off = [redirect(
+            "http://www.lab.test/",
+            "https://parked.example.test/",
+        )];
+        let c = check(&d, &seen(&d, &chains, &off), &[], "cacerts");
+        let found: Vec<&Finding> = c.per_endpoint[1]
+            .iter()
+            .filter(|f| f.code == Code::BaseUrlMismatch)
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.contains("off the app's names"),
+            "{}",
+            found[0].message
+        );
+        // To the canonical name, or to the deployment's login host, is fine.
+        for fine in [
+            redirect("http://www.lab.test/", "https://wiki.lab.test/"),
+            redirect("http://www.lab.test/", "https://sso.lab.test/login"),
+        ] {
+            let c = check(
+                &d,
+                &seen(&d, &chains, std::slice::from_ref(&fine)),
+                &[],
+                "cacerts",
+            );
+            assert!(
+                !c.per_endpoint[1]
+                    .iter()
+                    .any(|f| f.code == Code::BaseUrlMismatch),
+                "{fine:?}: {:?}",
+                c.per_endpoint[1]
+            );
+        }
     }
 
     #[test]

@@ -26,7 +26,17 @@ pub const MAX_REDIRECTS: usize = 10;
 
 /// What an endpoint is in the deployment.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, strum::IntoStaticStr,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
@@ -211,11 +221,86 @@ pub fn load(path: &Path) -> crate::error::Result<Deployment> {
     parse(&text, &path.display().to_string(), base).map_err(anyhow::Error::msg)
 }
 
-/// Parses a deployment file's text. `origin` names it in errors; relative paths are resolved against
-/// `base`.
+/// Parses a deployment file's text. `origin` names it in errors, with the line of the item at fault;
+/// relative paths are resolved against `base`.
 pub fn parse(text: &str, origin: &str, base: &Path) -> Result<Deployment, String> {
     let file: DeploymentFile = toml::from_str(text).map_err(|e| syntax_error(origin, text, &e))?;
-    validate(file, base).map_err(|e| format!("{origin}: {e}"))
+    validate(file, base).map_err(|e| match e.at.and_then(|at| line_of(text, at)) {
+        Some(line) => format!("{origin}:{line}: {}", e.message),
+        None => format!("{origin}: {}", e.message),
+    })
+}
+
+/// Why a deployment file is refused, and the item at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    /// The item the error is about, when it is one item.
+    pub at: Option<Place>,
+    /// What is wrong, lower-case.
+    pub message: String,
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// An item of a deployment file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A top-level key (`public_names`).
+    Key(&'static str),
+    /// The `index`-th `[[endpoint]]` (from 0), at `key` when the error is about one of its keys
+    /// (`url`, `connect`), at `http` number `check` for a `[[endpoint.http]]` key.
+    Endpoint {
+        /// Its index in file order.
+        index: usize,
+        /// The key, when one is at fault.
+        key: Option<&'static str>,
+        /// The `[[endpoint.http]]` index, when the key is one of its.
+        check: Option<usize>,
+    },
+}
+
+impl Invalid {
+    fn new(at: Option<Place>, message: impl Into<String>) -> Invalid {
+        Invalid {
+            at,
+            message: message.into(),
+        }
+    }
+}
+
+/// The 1-based line of `place` in the file's text (its key, else its table's header).
+fn line_of(text: &str, place: Place) -> Option<usize> {
+    let doc = toml_edit::Document::parse(text).ok()?;
+    let item = match place {
+        Place::Key(key) => doc.get(key)?,
+        Place::Endpoint { index, key, check } => {
+            let table = doc.get("endpoint")?.as_array_of_tables()?.get(index)?;
+            let table = match check {
+                Some(i) => table.get("http")?.as_array_of_tables()?.get(i)?,
+                None => table,
+            };
+            match key.and_then(|k| table.get(k)) {
+                Some(item) => {
+                    let offset = item.span().map(|s| s.start);
+                    return offset.map(|o| line_at(text, o));
+                }
+                None => return table.span().map(|s| line_at(text, s.start)),
+            }
+        }
+    };
+    item.span().map(|s| line_at(text, s.start))
+}
+
+fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// A TOML error as the `toml` crate words it (the line, a caret under the column), unless the line is
@@ -241,49 +326,70 @@ fn syntax_error(origin: &str, text: &str, e: &toml::de::Error) -> String {
 }
 
 /// Checks a parsed file and resolves its paths against `base`.
-pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, String> {
+pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, Invalid> {
     if file.endpoints.is_empty() {
-        return Err("no [[endpoint]] is defined (at least the app's base URL is needed)".into());
+        return Err(Invalid::new(
+            None,
+            "no [[endpoint]] is defined (at least the app's base URL is needed)",
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     let mut endpoints = Vec::with_capacity(file.endpoints.len());
-    for spec in file.endpoints {
+    for (index, spec) in file.endpoints.into_iter().enumerate() {
+        let place = |key: Option<&'static str>, check: Option<usize>| {
+            Some(Place::Endpoint { index, key, check })
+        };
         let name = spec.name.trim().to_owned();
         if name.is_empty() {
-            return Err("an endpoint has an empty name".into());
+            return Err(Invalid::new(
+                place(Some("name"), None),
+                "an endpoint has an empty name",
+            ));
         }
         if !seen.insert(name.clone()) {
-            return Err(format!("endpoint name '{name}' is used twice"));
+            return Err(Invalid::new(
+                place(Some("name"), None),
+                format!("endpoint name '{name}' is used twice"),
+            ));
         }
-        let at = |e: String| format!("endpoint '{name}': {e}");
-        let url = EndpointUrl::parse(spec.url.trim()).map_err(at)?;
+        let at = |key: &'static str, check: Option<usize>| {
+            let name = name.clone();
+            move |e: String| {
+                Invalid::new(place(Some(key), check), format!("endpoint '{name}': {e}"))
+            }
+        };
+        let url = EndpointUrl::parse(spec.url.trim()).map_err(at("url", None))?;
         let connect = spec
             .connect
             .as_deref()
             .map(|c| parse_connect(c, url.port))
             .transpose()
-            .map_err(at)?;
+            .map_err(at("connect", None))?;
         let websocket = match spec.websocket {
-            Some(p) => Some(checked_path(&p, "websocket").map_err(at)?),
+            Some(p) => Some(checked_path(&p, "websocket").map_err(at("websocket", None))?),
             None if url.scheme.websocket() => Some(url.path.clone()),
             None => None,
         };
         let mut http = Vec::with_capacity(spec.http.len());
-        for h in spec.http {
+        for (check, h) in spec.http.into_iter().enumerate() {
             let path = match h.path {
-                Some(p) => checked_path(&p, "http.path").map_err(at)?,
+                Some(p) => checked_path(&p, "http.path").map_err(at("path", Some(check)))?,
                 None => url.path.clone(),
             };
             if let Some(s) = h.expect_status
                 && !(100..=599).contains(&s)
             {
-                return Err(at(format!("expect_status {s} is not an HTTP status")));
+                return Err(at("expect_status", Some(check))(format!(
+                    "expect_status {s} is not an HTTP status"
+                )));
             }
             for (k, v) in &h.headers {
                 if http::HeaderName::from_bytes(k.as_bytes()).is_err()
                     || http::HeaderValue::from_str(v).is_err()
                 {
-                    return Err(at(format!("header '{k}: {v}' is not a valid HTTP header")));
+                    return Err(at("headers", Some(check))(format!(
+                        "header '{k}: {v}' is not a valid HTTP header"
+                    )));
                 }
             }
             http.push(HttpCheck {
@@ -295,7 +401,7 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, String>
             });
         }
         if url.scheme.websocket() && !http.is_empty() {
-            return Err(at(
+            return Err(at("url", None)(
                 "a ws:// or wss:// endpoint takes no [[endpoint.http]]; add an https:// endpoint for HTTP checks"
                     .into(),
             ));
@@ -312,13 +418,27 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, String>
     match endpoints.iter().filter(|e| e.role == Role::App).count() {
         1 => {}
         0 => {
-            return Err(
-                "no endpoint has role = \"app\" (the app's base URL, as users reach it)".into(),
-            );
+            return Err(Invalid::new(
+                None,
+                "no endpoint has role = \"app\" (the app's base URL, as users reach it)",
+            ));
         }
         n => {
-            return Err(format!(
-                "{n} endpoints have role = \"app\"; there is one base URL (use \"node\" for the nodes behind the proxy)"
+            let second = endpoints
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.role == Role::App)
+                .nth(1)
+                .map(|(index, _)| Place::Endpoint {
+                    index,
+                    key: Some("role"),
+                    check: None,
+                });
+            return Err(Invalid::new(
+                second,
+                format!(
+                    "{n} endpoints have role = \"app\"; there is one base URL (use \"node\" for the nodes behind the proxy)"
+                ),
             ));
         }
     }
@@ -326,8 +446,11 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, String>
     for n in file.public_names {
         let n = n.trim().trim_end_matches('.').to_ascii_lowercase();
         if n.is_empty() || n.contains(['/', ':', ' ']) {
-            return Err(format!(
-                "public name '{n}' is not a host name (write names without scheme or port)"
+            return Err(Invalid::new(
+                Some(Place::Key("public_names")),
+                format!(
+                    "public name '{n}' is not a host name (write names without scheme or port)"
+                ),
             ));
         }
         if !public_names.contains(&n) {
@@ -380,6 +503,11 @@ fn checked_path(path: &str, field: &str) -> Result<String, String> {
 fn parse_connect(text: &str, port: u16) -> Result<std::net::SocketAddr, String> {
     let text = text.trim();
     if let Ok(addr) = text.parse::<std::net::SocketAddr>() {
+        if addr.port() == 0 {
+            return Err(format!(
+                "connect = '{text}': port 0 is not a port a server listens on (write ADDR or ADDR:PORT with PORT from 1 to 65535)"
+            ));
+        }
         return Ok(addr);
     }
     let bare = text.trim_start_matches('[').trim_end_matches(']');
@@ -468,6 +596,37 @@ url = "wss://wiki.example.test/synchrony/v1/bayeux-sync1"
     }
 
     #[test]
+    fn a_bad_port_is_refused_with_the_line_of_its_url_and_the_reason() {
+        for (port, reason) in [
+            ("84430", "port '84430' is not a number from 1 to 65535"),
+            ("8443x", "port '8443x' is not a number from 1 to 65535"),
+            ("-1", "port '-1' is not a number from 1 to 65535"),
+            ("0", "port '0' is not a number from 1 to 65535"),
+        ] {
+            let text = format!(
+                "name = 'x'\n\n[[endpoint]]\nname = 'app'\nrole = 'app'\nurl = 'https://h.test/'\n\n[[endpoint]]\nname = 'typo'\nrole = 'rtc'\nurl = 'https://h.test:{port}/'\n"
+            );
+            let e = parse_err(&text);
+            assert!(
+                e.starts_with("test.toml:11: endpoint 'typo': 'https://h.test:"),
+                "{e}"
+            );
+            assert!(e.ends_with(reason), "{e}");
+        }
+        let e = parse_err(
+            "[[endpoint]]\nname='a'\nrole='app'\nurl='https://h'\n[[endpoint.http]]\npath='/a'\n[[endpoint.http]]\npath='b'\n",
+        );
+        assert!(
+            e.starts_with("test.toml:8: endpoint 'a': http.path 'b'"),
+            "{e}"
+        );
+        let e = parse_err(
+            "public_names=['a b']\n[[endpoint]]\nname='a'\nrole='app'\nurl='https://h'\n",
+        );
+        assert!(e.starts_with("test.toml:1: public name"), "{e}");
+    }
+
+    #[test]
     fn bad_files_get_errors_that_say_where_and_what() {
         let e = parse_err("[[endpoint]]\nname='a'\nrole='server'\nurl='https://h'\n");
         assert!(e.contains("test.toml") && e.contains("line 3"), "{e}");
@@ -499,6 +658,12 @@ url = "wss://wiki.example.test/synchrony/v1/bayeux-sync1"
                 .contains("not an HTTP status")
         );
         assert!(parse_err("name='x'\n").contains("no [[endpoint]]"));
+        assert!(
+            parse_err(
+                "[[endpoint]]\nname='a'\nrole='app'\nurl='https://h'\nconnect='10.0.0.1:0'\n"
+            )
+            .contains("test.toml:5: endpoint 'a': connect = '10.0.0.1:0': port 0")
+        );
         assert!(
             parse_err(
                 "public_names=['https://x']\n[[endpoint]]\nname='a'\nrole='app'\nurl='https://h'\n"

@@ -12,7 +12,7 @@ use anyhow::Context;
 
 use super::cross::NameProbe;
 use super::model::{Deployment, Endpoint, EndpointUrl, Role};
-use super::web::{self, HttpOutcome, Opener, WebsocketOutcome};
+use super::web::{self, Deadline, HttpOutcome, Limits, Opener, WebsocketOutcome};
 use crate::error::Result;
 use crate::finding::{Code, Finding, Severity};
 use crate::probe::{CapturedChain, ProbeOptions, Prober, Target, Transport};
@@ -38,8 +38,9 @@ pub struct Observation {
 }
 
 /// Observes every endpoint of `d` concurrently on a fresh runtime; `options` say how to connect (every
-/// connection, request and upgrade step is bounded by their timeout).
-pub fn observe(d: &Deployment, options: ProbeOptions) -> Result<Observation> {
+/// connection, request and upgrade step is bounded by their timeout), and each endpoint's whole check
+/// (connection, requests, redirects, upgrade) must finish within `deadline`.
+pub fn observe(d: &Deployment, options: ProbeOptions, deadline: Duration) -> Result<Observation> {
     let timeout = options.timeout;
     let prober = Arc::new(Prober::new(options).context("cannot set up TLS")?);
     let deployment = Arc::new(d.clone());
@@ -47,13 +48,14 @@ pub fn observe(d: &Deployment, options: ProbeOptions) -> Result<Observation> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    Ok(runtime.block_on(observe_all(prober, deployment, timeout)))
+    Ok(runtime.block_on(observe_all(prober, deployment, timeout, deadline)))
 }
 
 async fn observe_all(
     prober: Arc<Prober>,
     deployment: Arc<Deployment>,
     timeout: Duration,
+    deadline: Duration,
 ) -> Observation {
     let opener = opener(Arc::clone(&prober), Arc::clone(&deployment));
     let mut tasks = tokio::task::JoinSet::new();
@@ -63,9 +65,10 @@ async fn observe_all(
         let opener = Arc::clone(&opener);
         tasks.spawn(async move {
             let e = &deployment.endpoints[index];
+            let limits = Limits::new(timeout, deadline);
             (
                 index,
-                observe_one(&prober, &opener, &deployment, e, timeout).await,
+                observe_one(&prober, &opener, &deployment, e, limits).await,
             )
         });
     }
@@ -86,18 +89,21 @@ async fn observe_all(
     Observation { endpoints, names }
 }
 
-/// Connects to one endpoint, captures its chain, and makes its HTTP requests and WebSocket upgrade.
+/// Connects to one endpoint, captures its chain, and makes its HTTP requests and WebSocket upgrade, each
+/// step within `limits.step`; a request stopped by the deadline ends the endpoint's check (the assembly
+/// names where it stopped and what was not made).
 async fn observe_one(
     prober: &Prober,
     opener: &Arc<Opener>,
     d: &Deployment,
     e: &Endpoint,
-    timeout: Duration,
+    limits: Limits,
 ) -> Observed {
     let connect = e.connect.or_else(|| connect_for(d, &e.url));
-    let opened = prober
-        .open(Target::from(&e.url), connect, transport(&e.url))
-        .await;
+    let open = prober.open(Target::from(&e.url), connect, transport(&e.url));
+    let Ok(opened) = tokio::time::timeout_at(limits.deadline.at, open).await else {
+        return stopped_connecting(e, connect, limits.deadline);
+    };
     let mut observed = Observed {
         capture: opened.capture,
         http: Vec::new(),
@@ -109,14 +115,45 @@ async fn observe_one(
     };
     let mut first = Some(first);
     for check in super::assemble::checks_for(e) {
-        observed
-            .http
-            .push(web::run_http(opener.as_ref(), first.take(), e, &check, timeout).await);
+        let outcome = web::run_http(opener.as_ref(), first.take(), e, &check, limits).await;
+        let stopped = outcome.stopped_by_deadline();
+        observed.http.push(outcome);
+        if stopped {
+            return observed;
+        }
     }
     if let Some(path) = &e.websocket {
-        observed.websocket = Some(web::run_websocket(opener.as_ref(), e, path, timeout).await);
+        observed.websocket = Some(web::run_websocket(opener.as_ref(), e, path, limits).await);
     }
     observed
+}
+
+/// What is recorded for an endpoint whose deadline passed while it was still being connected to (the
+/// connection attempts, each within the step timeout, took all of it).
+fn stopped_connecting(e: &Endpoint, connect: Option<SocketAddr>, deadline: Deadline) -> Observed {
+    let mut capture = CapturedChain::new(Target::from(&e.url), None);
+    capture.address = connect;
+    let how = if e.url.scheme.secure() {
+        "the TCP connection and TLS handshake"
+    } else {
+        "the TCP connection"
+    };
+    capture.findings.push(Finding::new(
+        Code::Timeout,
+        Severity::Error,
+        format!(
+            "the check of {} stopped at its {} s deadline (--deadline) while connecting to {}: {how} did not complete in that time; nothing else was checked",
+            e.name,
+            deadline.total.as_secs_f64(),
+            e.url.authority()
+        ),
+        "check that the server accepts connections and completes the handshake promptly (`trustpath probe` shows each attempt), or raise --deadline",
+    ));
+    Observed {
+        capture,
+        http: Vec::new(),
+        websocket: None,
+    }
 }
 
 /// Opens connections for redirects and upgrades through the prober: TLS (capture-only verification:

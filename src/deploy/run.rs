@@ -24,14 +24,39 @@ pub struct DeployedEndpoint {
     pub probe: EndpointReport,
     /// HTTP requests made, in order.
     pub http: Vec<HttpOutcome>,
+    /// The findings of each HTTP check, in the order of `http` (also in `findings`).
+    pub http_findings: Vec<Vec<Finding>>,
     /// The WebSocket upgrade, when one was tried.
     pub websocket: Option<WebsocketOutcome>,
+    /// The WebSocket upgrade's findings (also in `findings`).
+    pub websocket_findings: Vec<Finding>,
     /// Every finding on this endpoint (connection, chain, HTTP, WebSocket, cross-endpoint), most
     /// important first.
     pub findings: Vec<Finding>,
 }
 
 impl DeployedEndpoint {
+    /// The findings about the endpoint itself: connection, chain and cross-endpoint ones (every finding
+    /// that is not an HTTP check's or the WebSocket upgrade's).
+    pub fn endpoint_findings(&self) -> Vec<&Finding> {
+        let mut others: Vec<&Finding> = self
+            .http_findings
+            .iter()
+            .flatten()
+            .chain(&self.websocket_findings)
+            .collect();
+        self.findings
+            .iter()
+            .filter(|f| match others.iter().position(|o| o == f) {
+                Some(i) => {
+                    others.swap_remove(i);
+                    false
+                }
+                None => true,
+            })
+            .collect()
+    }
+
     /// Whether the endpoint has no error finding.
     pub fn ok(&self) -> bool {
         !self.findings.iter().any(|f| f.severity == Severity::Error)

@@ -95,6 +95,15 @@ pub struct HttpOutcome {
     pub hops: Vec<Hop>,
 }
 
+impl HttpOutcome {
+    /// Whether the endpoint's deadline stopped these requests.
+    pub fn stopped_by_deadline(&self) -> bool {
+        self.hops
+            .iter()
+            .any(|h| h.error.as_ref().is_some_and(Failure::deadline))
+    }
+}
+
 /// The check made on an endpoint that names no `[[endpoint.http]]`: a GET of the URL's path, redirects
 /// followed, no expectation (only a final 5xx is reported, as a warning).
 pub fn implicit_check(endpoint: &Endpoint) -> HttpCheck {
@@ -107,52 +116,117 @@ pub fn implicit_check(endpoint: &Endpoint) -> HttpCheck {
     }
 }
 
+/// Whether two URLs have the same origin: scheme, host and port (a `ws://` URL is requested over
+/// `http://`, so it shares its origin).
+pub fn same_origin(a: &EndpointUrl, b: &EndpointUrl) -> bool {
+    a.scheme.web() == b.scheme.web() && a.host == b.host && a.port == b.port
+}
+
 /// Whether `status` is a redirect that carries a `Location` to follow.
 pub fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
 
-/// Opens a connection through `open` within `timeout`.
-async fn open_within(
-    open: &Opener,
-    url: &EndpointUrl,
-    timeout: Duration,
-) -> Result<BoxIo, Failure> {
-    tokio::time::timeout(timeout, open(url.clone()))
-        .await
-        .unwrap_or(Err(Failure::Timeout {
-            stage: Stage::Connect,
-            after: timeout,
-        }))
+/// When one endpoint's whole check (its connection, every request and redirect, the WebSocket upgrade)
+/// must have finished: `check --deadline`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    /// The instant.
+    pub at: tokio::time::Instant,
+    /// Its length, for messages.
+    pub total: Duration,
+}
+
+impl Deadline {
+    /// A deadline `total` from now.
+    pub fn after(total: Duration) -> Deadline {
+        Deadline {
+            at: tokio::time::Instant::now() + total,
+            total,
+        }
+    }
+
+    /// `work`, or a [`Failure::Deadline`] at `stage` when the deadline passes first.
+    pub async fn bound<T>(
+        &self,
+        stage: Stage,
+        work: impl Future<Output = Result<T, Failure>>,
+    ) -> Result<T, Failure> {
+        tokio::time::timeout_at(self.at, work)
+            .await
+            .unwrap_or(Err(Failure::Deadline {
+                stage,
+                after: self.total,
+            }))
+    }
+}
+
+/// How long an exchange may take: each step (`--timeout`) and the endpoint's whole check (its
+/// [`Deadline`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Each connection, handshake, request and response read.
+    pub step: Duration,
+    /// The endpoint's deadline.
+    pub deadline: Deadline,
+}
+
+impl Limits {
+    /// Steps of `step`, the whole check within `deadline` from now.
+    pub fn new(step: Duration, deadline: Duration) -> Limits {
+        Limits {
+            step,
+            deadline: Deadline::after(deadline),
+        }
+    }
+}
+
+/// Opens a connection through `open` within the step timeout and the deadline.
+async fn open_within(open: &Opener, url: &EndpointUrl, limits: Limits) -> Result<BoxIo, Failure> {
+    let step = async {
+        tokio::time::timeout(limits.step, open(url.clone()))
+            .await
+            .unwrap_or(Err(Failure::Timeout {
+                stage: Stage::Connect,
+                after: limits.step,
+            }))
+    };
+    limits.deadline.bound(Stage::Connect, step).await
 }
 
 /// Makes `check`'s request on `endpoint`, over `first` when the caller already has a connection to it,
 /// and follows redirects (when the check says so) through new connections from `open`, up to
-/// [`MAX_REDIRECTS`], stopping at a loop. Every step is bounded by `timeout`; failures are recorded on
-/// the hop, never returned.
+/// [`MAX_REDIRECTS`], stopping at a loop. Every step is bounded by `limits.step`, the whole by its
+/// deadline (the hop it stops at records a [`Failure::Deadline`]); failures are recorded on the hop,
+/// never returned.
 pub async fn run_http(
     open: &Opener,
     first: Option<BoxIo>,
     endpoint: &Endpoint,
     check: &HttpCheck,
-    timeout: Duration,
+    limits: Limits,
 ) -> HttpOutcome {
     let mut hops: Vec<Hop> = Vec::new();
     let mut url = endpoint.url.at_path(&check.path);
+    let origin = url.clone();
     let mut first = first;
     loop {
-        // The check's headers (credentials, say) go only to the endpoint's own host.
-        let headers: &[(String, String)] = if url.host == endpoint.url.host {
+        // The check's headers (credentials, cookies) go only to the origin they were configured for:
+        // the same scheme, host and port, as curl sends them after a redirect.
+        let headers: &[(String, String)] = if same_origin(&url, &origin) {
             &check.headers
         } else {
             &[]
         };
         let io = match first.take() {
             Some(io) => Ok(io),
-            None => open_within(open, &url, timeout).await,
+            None => open_within(open, &url, limits).await,
         };
         let response = match io {
-            Ok(io) => client::get(io, &url, &url.path, headers, timeout).await,
+            Ok(io) => {
+                let get = client::get(io, &url, &url.path, headers, limits.step);
+                limits.deadline.bound(Stage::Read, get).await
+            }
             Err(e) => Err(e),
         };
         let mut hop = match response {
@@ -241,16 +315,19 @@ impl WebsocketOutcome {
 
 /// Requests a WebSocket upgrade of `path` on `endpoint` through a new connection from `open` (redirects
 /// are not followed: browsers do not follow them for WebSockets either). Every step is bounded by
-/// `timeout`.
+/// `limits.step`, the whole by its deadline.
 pub async fn run_websocket(
     open: &Opener,
     endpoint: &Endpoint,
     path: &str,
-    timeout: Duration,
+    limits: Limits,
 ) -> WebsocketOutcome {
     let url = endpoint.url.at_path(path);
-    let answer = match open_within(open, &url, timeout).await {
-        Ok(io) => client::websocket(io, &url, path, timeout).await,
+    let answer = match open_within(open, &url, limits).await {
+        Ok(io) => {
+            let upgrade = client::websocket(io, &url, path, limits.step);
+            limits.deadline.bound(Stage::Read, upgrade).await
+        }
         Err(e) => Err(e),
     };
     match answer {

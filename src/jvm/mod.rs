@@ -13,10 +13,12 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use crate::cert::Certificate;
-use crate::chain::{Anchor, Policy, TrustAnchors};
+use crate::cert::jdk::Jdk;
+use crate::chain::{Anchor, Policy, TrustAnchors, UnparseableAnchor};
 use crate::error::Result;
 use crate::password::{self, PassSource};
 use crate::probe::jdk_tls::TlsDisabled;
+use crate::truststore::{TrustStore, jvm_load};
 
 pub use locate::LocateEnv;
 
@@ -165,20 +167,20 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
         }
     }
     let bundled = default.as_ref().map(|c| c.real_path.clone());
+    let java_major = java_home
+        .as_deref()
+        .and_then(|home| {
+            crate::input::read_text(&home.join("release"), &crate::input::JVM_FILE).ok()
+        })
+        .and_then(|text| security::release_major(&text));
+    let jdk = Jdk::for_major(java_major);
     for (path, origin) in stores {
         let store = crate::storefile::load(&path, &password)
             .with_context(|| format!("cannot read truststore {}", path.display()))?;
         let label = path.display().to_string();
         let jdk_bundled = bundled.is_some() && std::fs::canonicalize(&path).ok() == bundled;
         let before = anchors.java.len();
-        anchors
-            .java
-            .extend(store.jvm_trusted().map(|(alias, cert)| Anchor {
-                cert: cert.clone(),
-                store: label.clone(),
-                alias: alias.to_owned(),
-                jdk_bundled,
-            }));
+        add_store_anchors(&mut anchors, &store, &label, jdk, jdk_bundled);
         summaries.push(StoreSummary {
             label,
             format: store.format.name().to_owned(),
@@ -216,15 +218,48 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
         policy: Policy {
             warn_days,
             java_disabled_algorithms,
-            java_major: java_home
-                .as_deref()
-                .and_then(|home| {
-                    crate::input::read_text(&home.join("release"), &crate::input::JVM_FILE).ok()
-                })
-                .and_then(|text| security::release_major(&text)),
+            java_major,
         },
         tls_disabled,
     })
+}
+
+/// Adds the trusted entries of `store` (named `label`) to the Java anchors as the JVM `jdk` loads them.
+/// A certificate this JVM cannot parse fails a keystore or a PEM bundle as a whole (the store is recorded
+/// as unloadable), and is no anchor in a directory (see [`jvm_load`] and chain's parser gate).
+fn add_store_anchors(
+    anchors: &mut TrustAnchors,
+    store: &TrustStore,
+    label: &str,
+    jdk: Jdk,
+    jdk_bundled: bool,
+) {
+    let whole = jvm_load::loads_as_a_whole(store.format);
+    if whole && let Some((alias, _, error)) = jvm_load::load_failure(store, jdk) {
+        anchors.unparseable.push(UnparseableAnchor {
+            store: label.to_owned(),
+            alias: alias.to_owned(),
+            error: error.clone(),
+            fails_store: true,
+        });
+    }
+    for (alias, cert) in store.jvm_trusted() {
+        if !whole && let Err(error) = cert.jdk_parse(jdk) {
+            anchors.unparseable.push(UnparseableAnchor {
+                store: label.to_owned(),
+                alias: alias.to_owned(),
+                error: error.clone(),
+                fails_store: false,
+            });
+            continue;
+        }
+        anchors.java.push(Anchor {
+            cert: cert.clone(),
+            store: label.to_owned(),
+            alias: alias.to_owned(),
+            jdk_bundled,
+        });
+    }
 }
 
 /// Mozilla's roots (webpki-root-certs) as anchors, aliased by common name.

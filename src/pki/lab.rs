@@ -141,14 +141,6 @@ impl Lab {
     }
 }
 
-/// The file-name stem of a leaf: `server` or `client`.
-pub fn leaf_stem(usage: LeafUsage) -> &'static str {
-    match usage {
-        LeafUsage::Server => "server",
-        LeafUsage::Client => "client",
-    }
-}
-
 /// `root-ca.pem` and `root-ca.key`.
 pub fn root_files(root: &Authority) -> Vec<LabFile> {
     let issued = root.issued();
@@ -177,7 +169,7 @@ pub fn leaf_files(
     storepass: &str,
     now: OffsetDateTime,
 ) -> Result<Vec<LabFile>, PkiError> {
-    let stem = leaf_stem(usage);
+    let stem = usage.stem();
     let mut fullchain = leaf.cert_pem();
     for c in intermediates {
         fullchain.push_str(&c.to_pem());

@@ -39,6 +39,16 @@ pub enum LeafUsage {
     Client,
 }
 
+impl LeafUsage {
+    /// The file-name stem of such a leaf in a lab directory: `server` or `client`.
+    pub fn stem(self) -> &'static str {
+        match self {
+            LeafUsage::Server => "server",
+            LeafUsage::Client => "client",
+        }
+    }
+}
+
 /// A validity period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Validity {

@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 
 use super::keystores::DEFAULT_PASSWORD;
-use super::lab::leaf_stem;
 use super::{LeafUsage, SubjectName};
 use crate::cert::Certificate;
 
@@ -32,7 +31,7 @@ fn date(unix: i64) -> String {
 
 /// The README text.
 pub fn lab_readme(input: &ReadmeInput<'_>) -> String {
-    let stem = leaf_stem(input.usage);
+    let stem = input.usage.stem();
     let names: Vec<String> = input.names.iter().map(ToString::to_string).collect();
     let first = names.first().map(String::as_str).unwrap_or("localhost");
     let info = input.leaf.info();

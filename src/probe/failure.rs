@@ -51,6 +51,25 @@ pub enum Failure {
         /// How long was waited.
         after: Duration,
     },
+    /// The whole exchange (one endpoint's check) ran out of its time, during this step.
+    #[error("deadline: {}", deadline_text(*stage, *after))]
+    Deadline {
+        /// The step it was at.
+        stage: Stage,
+        /// The deadline's length.
+        after: Duration,
+    },
+}
+
+fn deadline_text(stage: Stage, after: Duration) -> String {
+    let secs = after.as_secs_f64();
+    let during = match stage {
+        Stage::Connect => "before a connection was made",
+        Stage::Tls => "during the TLS handshake",
+        Stage::Send => "while sending the request",
+        Stage::Read | Stage::Redirect | Stage::Loop => "while waiting for the response",
+    };
+    format!("the endpoint's {secs} s deadline passed {during}")
 }
 
 fn timeout_text(stage: Stage, after: Duration) -> String {
@@ -77,13 +96,20 @@ impl Failure {
     /// The stage that failed or was waited on.
     pub fn stage(&self) -> Stage {
         match self {
-            Failure::Failed { stage, .. } | Failure::Timeout { stage, .. } => *stage,
+            Failure::Failed { stage, .. }
+            | Failure::Timeout { stage, .. }
+            | Failure::Deadline { stage, .. } => *stage,
         }
     }
 
     /// Whether the step did not finish in time.
     pub fn timed_out(&self) -> bool {
         matches!(self, Failure::Timeout { .. })
+    }
+
+    /// Whether the whole exchange's deadline passed during the step.
+    pub fn deadline(&self) -> bool {
+        matches!(self, Failure::Deadline { .. })
     }
 
     /// Classifies a failure to open a connection reported as an I/O error (a caller's own opener): TLS

@@ -251,6 +251,14 @@ async fn exchange(
             }
         }
     };
+    reading_within(timeout, work).await
+}
+
+/// `work` (reading an answer), or a `read` timeout when it takes longer than `timeout`.
+async fn reading_within<T>(
+    timeout: Duration,
+    work: impl Future<Output = Result<T, Failure>>,
+) -> Result<T, Failure> {
     tokio::time::timeout(timeout, work)
         .await
         .map_err(|_| Failure::Timeout {
@@ -282,12 +290,7 @@ async fn read_body(
         }
         Ok((out, false))
     };
-    tokio::time::timeout(timeout, work)
-        .await
-        .map_err(|_| Failure::Timeout {
-            stage: Stage::Read,
-            after: timeout,
-        })?
+    reading_within(timeout, work).await
 }
 
 fn header_list(headers: &http::HeaderMap) -> Vec<(String, String)> {

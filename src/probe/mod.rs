@@ -28,7 +28,7 @@ pub mod target;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rustls::ClientConfig;
 use rustls::crypto::CryptoProvider;
@@ -138,6 +138,9 @@ pub struct CapturedChain {
     pub findings: Vec<Finding>,
     /// The stapled OCSP response (DER), when one was sent.
     pub ocsp: Vec<u8>,
+    /// How long the probe took, from the first connection attempt to the capture (retries included;
+    /// waiting for a concurrency slot excluded).
+    pub elapsed: Option<Duration>,
 }
 
 impl CapturedChain {
@@ -151,6 +154,7 @@ impl CapturedChain {
             chain: Vec::new(),
             findings: Vec::new(),
             ocsp: Vec::new(),
+            elapsed: None,
         }
     }
 }
@@ -254,7 +258,10 @@ impl Prober {
 
     /// Probes one target.
     pub async fn probe(&self, target: Target) -> CapturedChain {
-        self.capture(target, None, false).await.0
+        let start = Instant::now();
+        let mut captured = self.capture(target, None, false).await.0;
+        captured.elapsed = Some(start.elapsed());
+        captured
     }
 
     /// Opens one target for requests (at `connect` instead of its resolved addresses, when given): with
@@ -267,7 +274,8 @@ impl Prober {
         connect: Option<SocketAddr>,
         transport: Transport,
     ) -> Opened {
-        match transport {
+        let start = Instant::now();
+        let mut opened = match transport {
             Transport::Tls => {
                 let (capture, stream) = self.capture(target, connect, true).await;
                 let stream = stream.and_then(|kept| {
@@ -278,7 +286,9 @@ impl Prober {
                 Opened { capture, stream }
             }
             Transport::Plain => self.open_plain(target, connect).await,
-        }
+        };
+        opened.capture.elapsed = Some(start.elapsed());
+        opened
     }
 
     /// A plain TCP connection, recorded as a capture without a chain.

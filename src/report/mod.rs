@@ -1,14 +1,15 @@
 //! All output: every byte trustpath prints to stdout comes from here. Logic builds data; `report` decides
-//! its form — for people ([`human`]: aligned text, colour on a terminal, `NO_COLOR` honoured) or for
-//! programs ([`json`]: documents built from this module's own output types).
+//! its form — for people ([`human`]: aligned text, colour on a terminal, `NO_COLOR` honoured), for
+//! programs ([`json`]: versioned documents built from this module's own output types, with published
+//! schemas), for CI ([`junit`]: JUnit XML) or for monitoring ([`openmetrics`]: the OpenMetrics text
+//! exposition).
 //!
 //! As ripgrep's printer does, one [`Printer`] enum has a variant per output format and a method per kind
 //! of run that has more than one form: a probe or verify run, a deployment check, a store listing, a
 //! store diff, the located stores. A command names the [`Format`] the user chose and hands its run to
 //! [`stdout`]'s printer. Runs with a human form only (store edits, gen, serve, the demo) go through
-//! [`human_stdout`]; data (an exported certificate, a discovered deployment file) through
-//! [`data_stdout`]. A new format (JUnit, OpenMetrics) is a new variant and one module beside
-//! [`human`] and [`json`].
+//! [`human_stdout`]; data (an exported certificate, a discovered deployment file, completions, man
+//! pages) through [`data_stdout`]. A new format is a new variant and one module beside the others.
 //!
 //! The human printer always writes ANSI styles; the stream decides whether they reach the terminal
 //! (`anstream::AutoStream` strips them for pipes and when `NO_COLOR` is set). Progress bars go to stderr
@@ -16,6 +17,9 @@
 
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod manual;
+pub mod openmetrics;
 mod progress;
 
 use std::io::{self, Write};
@@ -29,6 +33,8 @@ use crate::truststore::edit::StoreDiff;
 
 pub use human::Human;
 pub use json::Json;
+pub use junit::Junit;
+pub use openmetrics::OpenMetrics;
 pub use progress::Progress;
 
 /// The output format the user chose.
@@ -38,13 +44,10 @@ pub enum Format {
     Human,
     /// One JSON document.
     Json,
-}
-
-impl Format {
-    /// `Json` when `--json` was given, else `Human`.
-    pub fn json_if(json: bool) -> Format {
-        if json { Format::Json } else { Format::Human }
-    }
+    /// JUnit XML (probe, verify, check).
+    Junit,
+    /// The OpenMetrics text exposition (probe, verify, check, store list).
+    OpenMetrics,
 }
 
 /// Prints runs in the chosen format.
@@ -52,8 +55,12 @@ impl Format {
 pub enum Printer<W: Write> {
     /// For people: verdict lines, indented chains, findings with fixes, tables.
     Human(Human<W>),
-    /// For programs: one JSON document (its shape is documented in the README).
+    /// For programs: one JSON document (its shape is documented in the README and `schemas/`).
     Json(Json<W>),
+    /// For CI: a JUnit XML report.
+    Junit(Junit<W>),
+    /// For monitoring: an OpenMetrics text exposition.
+    OpenMetrics(OpenMetrics<W>),
 }
 
 impl<W: Write> Printer<W> {
@@ -62,6 +69,8 @@ impl<W: Write> Printer<W> {
         match format {
             Format::Human => Printer::Human(Human::new(out)),
             Format::Json => Printer::Json(Json::new(out)),
+            Format::Junit => Printer::Junit(Junit::new(out)),
+            Format::OpenMetrics => Printer::OpenMetrics(OpenMetrics::new(out)),
         }
     }
 
@@ -75,11 +84,23 @@ impl<W: Write> Printer<W> {
         Printer::new(Format::Json, out)
     }
 
+    /// A JUnit printer on `out`.
+    pub fn junit(out: W) -> Printer<W> {
+        Printer::new(Format::Junit, out)
+    }
+
+    /// An OpenMetrics printer on `out`.
+    pub fn openmetrics(out: W) -> Printer<W> {
+        Printer::new(Format::OpenMetrics, out)
+    }
+
     /// A probe or verify run.
     pub fn print_run(&mut self, run: &Run) -> io::Result<()> {
         match self {
             Printer::Human(p) => p.print_run(run),
             Printer::Json(p) => p.write(&json::run::RunJson::from(run)),
+            Printer::Junit(p) => p.run(run),
+            Printer::OpenMetrics(p) => p.run(run),
         }
     }
 
@@ -88,6 +109,8 @@ impl<W: Write> Printer<W> {
         match self {
             Printer::Human(p) => p.deployment(run),
             Printer::Json(p) => p.write(&json::deploy::DeploymentJson::from(run)),
+            Printer::Junit(p) => p.deployment(run),
+            Printer::OpenMetrics(p) => p.deployment(run),
         }
     }
 
@@ -96,6 +119,8 @@ impl<W: Write> Printer<W> {
         match self {
             Printer::Human(p) => p.store_list(path, store, now),
             Printer::Json(p) => p.write(&json::store::ListingJson::new(path, store, now)),
+            Printer::OpenMetrics(p) => p.store_list(path, store),
+            Printer::Junit(_) => Err(no_form("store list", "junit")),
         }
     }
 
@@ -104,6 +129,8 @@ impl<W: Write> Printer<W> {
         match self {
             Printer::Human(p) => p.store_diff(a, b, diff),
             Printer::Json(p) => p.write(&json::store::DiffJson::from(diff)),
+            Printer::Junit(_) => Err(no_form("store diff", "junit")),
+            Printer::OpenMetrics(_) => Err(no_form("store diff", "openmetrics")),
         }
     }
 
@@ -112,16 +139,27 @@ impl<W: Write> Printer<W> {
         match self {
             Printer::Human(p) => p.stores_located(found),
             Printer::Json(p) => p.write(&json::store::LocatedJson::from(found)),
+            Printer::Junit(_) => Err(no_form("store locate", "junit")),
+            Printer::OpenMetrics(_) => Err(no_form("store locate", "openmetrics")),
         }
     }
 }
 
+/// The error of a run printed in a format it has no form in (the command line offers only the formats
+/// each command has, so this names a bug).
+fn no_form(run: &str, format: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!("{run} has no {format} form"),
+    )
+}
+
 /// A printer of `format` on stdout: the human form with colour when stdout is a terminal and `NO_COLOR`
-/// is unset, JSON as it is.
+/// is unset, the other formats as they are.
 pub fn stdout(format: Format) -> Printer<Box<dyn Write>> {
     match format {
         Format::Human => Printer::Human(human_stdout()),
-        Format::Json => Printer::Json(Json::new(Box::new(io::BufWriter::new(io::stdout())))),
+        other => Printer::new(other, Box::new(io::BufWriter::new(io::stdout()))),
     }
 }
 

@@ -77,6 +77,9 @@ pub struct ServeConfig {
     pub max_connections: Option<u64>,
     /// Stop after this long.
     pub duration: Option<Duration>,
+    /// How long a client may take to complete the TLS handshake ([`HANDSHAKE_TIMEOUT`] unless a caller
+    /// needs another bound).
+    pub handshake_timeout: Duration,
 }
 
 impl ServeConfig {
@@ -97,6 +100,7 @@ impl ServeConfig {
             label: format!("scenario {}", scenario.info.name),
             max_connections: None,
             duration: None,
+            handshake_timeout: HANDSHAKE_TIMEOUT,
         }
     }
 }
@@ -128,6 +132,7 @@ pub struct Server {
     label: Arc<str>,
     max_connections: Option<u64>,
     duration: Option<Duration>,
+    handshake_timeout: Duration,
 }
 
 impl std::fmt::Debug for Server {
@@ -175,6 +180,7 @@ pub async fn bind(config: ServeConfig) -> Result<Server, ServeError> {
         label: config.label.into(),
         max_connections: config.max_connections,
         duration: config.duration,
+        handshake_timeout: config.handshake_timeout,
     })
 }
 
@@ -215,7 +221,7 @@ impl Server {
                     Ok((stream, _peer)) => {
                         accepted += 1;
                         let _ = stream.set_nodelay(true);
-                        tasks.spawn(connection(stream, self.acceptor.clone(), Arc::clone(&self.label), Arc::clone(&counters)));
+                        tasks.spawn(connection(stream, self.acceptor.clone(), self.handshake_timeout, Arc::clone(&self.label), Arc::clone(&counters)));
                     }
                     // Out of file descriptors and the like: back off briefly instead of spinning.
                     Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
@@ -250,12 +256,13 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
 async fn connection(
     stream: TcpStream,
     acceptor: Option<TlsAcceptor>,
+    handshake_timeout: Duration,
     label: Arc<str>,
     counters: Arc<Counters>,
 ) {
     let outcome = match acceptor {
         Some(acceptor) => {
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+            match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
                 Ok(Ok(tls)) => http::handle(tls, label).await,
                 Ok(Err(_)) | Err(_) => {
                     counters.handshake_failures.fetch_add(1, Ordering::Relaxed);

@@ -27,6 +27,7 @@ use crate::cert::Certificate;
 use crate::chain::Fix;
 use crate::error::Result;
 use crate::pki::lab::LabFile;
+use crate::truststore::jvm_load::{UnparseableCert, refuse_unparseable};
 
 /// The directory a path lives in (`.` for a bare file name).
 pub fn parent_dir(path: &Path) -> PathBuf {
@@ -421,11 +422,14 @@ pub fn write_files(dir: &Path, files: &[LabFile], force: bool) -> Result<Swept> 
     write_set(dir, &set, force, "--force")
 }
 
-/// What `--write-fixes` wrote.
+/// What [`write_fixes`] did: the files written, those it refused to write, and the temporary files of
+/// killed runs it found.
 #[derive(Debug, Clone, Default)]
 pub struct FixesWritten {
-    /// The files written.
-    pub files: Vec<PathBuf>,
+    /// The paths written, fullchain first.
+    pub written: Vec<PathBuf>,
+    /// The paths not written because they would carry a certificate the JVM cannot parse, and why.
+    pub refused: Vec<(PathBuf, UnparseableCert)>,
     /// Temporary files of killed runs found in the directory.
     pub swept: Swept,
 }
@@ -433,35 +437,37 @@ pub struct FixesWritten {
 /// Writes the fixes of one endpoint or chain file into `dir`: `STEM-fullchain.pem` (leaf first,
 /// intermediates in order, no root) when the diagnosis could build it complete, and `STEM-ca-N.pem` per
 /// CA the truststore lacks. `name` is made file-name safe. An existing file is replaced only with
-/// `overwrite` (`--overwrite-fixes`); a symbolic link under one of these names is always refused.
+/// `overwrite` (`--overwrite-fixes`); a symbolic link under one of these names is always refused. A served
+/// chain is hostile input: a fix file never carries a certificate the JVM cannot parse (the diagnosis
+/// leaves them out; this refuses what slips through, and says which in [`FixesWritten::refused`]).
 pub fn write_fixes(dir: &Path, name: &str, fix: &Fix, overwrite: bool) -> Result<FixesWritten> {
     let stem = file_stem(name);
-    let mut set = Vec::new();
+    let mut out = FixesWritten::default();
+    let mut set: Vec<(String, Vec<u8>, u32)> = Vec::new();
+    let mut add = |file: String, certs: &[Certificate]| match refuse_unparseable(certs) {
+        Ok(()) => {
+            let pem: String = certs.iter().map(Certificate::to_pem).collect();
+            set.push((file, pem.into_bytes(), PUBLIC_MODE));
+        }
+        Err(e) => out.refused.push((dir.join(file), e)),
+    };
     // Only a fullchain that reaches an anchor is a fix; a partial one would be served as broken.
     if fix.fullchain_complete && !fix.fullchain.is_empty() {
-        let pem: String = fix.fullchain.iter().map(Certificate::to_pem).collect();
-        set.push((
-            format!("{stem}-fullchain.pem"),
-            pem.into_bytes(),
-            PUBLIC_MODE,
-        ));
+        add(format!("{stem}-fullchain.pem"), &fix.fullchain);
     }
     for (i, cert) in fix.import.iter().enumerate() {
-        set.push((
+        add(
             format!("{stem}-ca-{}.pem", i + 1),
-            cert.to_pem().into_bytes(),
-            PUBLIC_MODE,
-        ));
+            std::slice::from_ref(cert),
+        );
     }
     if set.is_empty() {
-        return Ok(FixesWritten::default());
+        return Ok(out);
     }
-    let swept = write_set(dir, &set, overwrite, "--overwrite-fixes")
+    out.swept = write_set(dir, &set, overwrite, "--overwrite-fixes")
         .with_context(|| format!("--write-fixes {}", dir.display()))?;
-    Ok(FixesWritten {
-        files: set.iter().map(|(n, _, _)| dir.join(n)).collect(),
-        swept,
-    })
+    out.written = set.iter().map(|(n, _, _)| dir.join(n)).collect();
+    Ok(out)
 }
 
 /// A file-name-safe stem for an endpoint or chain file name.

@@ -219,11 +219,13 @@ pub struct ConvertTo {
     pub password_less: bool,
 }
 
-/// Makes `store` (read from `source`, named in errors) ready to be written as `to`: the PKCS#12
-/// protection kept only PKCS#12 to PKCS#12, keys kept in JKS/JCEKS protection re-protected when the
+/// Makes `store` (read from `source`, named in errors) ready to be written as `to`: refused when it
+/// holds a certificate the JVM cannot parse ([`super::jvm_load`]), the PKCS#12 protection kept only
+/// PKCS#12 to PKCS#12, keys kept in JKS/JCEKS protection re-protected when the
 /// password changes, and refusals for what the format cannot hold (aliases differing only in case in
 /// JKS, keys in a PEM bundle).
 pub fn convert(mut store: TrustStore, source: &str, to: &ConvertTo) -> Result<TrustStore> {
+    super::jvm_load::refuse_unparseable_store(&store)?;
     let format = to.format;
     let password = &to.password;
     if format != StoreFormat::Pkcs12 || store.format != StoreFormat::Pkcs12 {

@@ -6,14 +6,12 @@
 //! engine recovers keys under both the JKS and the JCEKS protector); a plain PKCS#8 key is protected with
 //! the JKS protector under the store password. Secret keys are written back exactly as read.
 
-mod serialization;
-
 use super::jks::{self, Flavor};
 use super::keyprotect;
+use super::serialization::{self, Value};
 use super::{OpaqueKey, StoreError, TrustStore};
-use serialization::Value;
 
-pub use serialization::SEALED_KEY_CLASS;
+pub use super::serialization::SEALED_KEY_CLASS;
 
 /// Reads a JCEKS store, checking its integrity digest with `password`. A JKS store is read too (the
 /// JDK's JCEKS engine accepts both magics); its `format` is then [`super::StoreFormat::Jks`].
@@ -79,9 +77,4 @@ pub fn secret_key_algorithm(key: &OpaqueKey, password: &str) -> Result<String, S
         Some((_, Value::Str(s))) => jks::mutf8::decode(s).map_err(bad),
         _ => Err(bad("unsealed key names no algorithm".to_owned())),
     }
-}
-
-/// The exact length of the serialized sealed key at the start of `bytes`, or why it cannot be sized.
-pub(crate) fn sealed_object_len(bytes: &[u8]) -> Result<usize, String> {
-    serialization::sealed_object_len(bytes)
 }

@@ -205,7 +205,7 @@ fn read_entry(
         2 => EntryBody::TrustedCert(read_cert(cur, version, "certificate").map_err(in_alias)?),
         _ => {
             let rest = &cur.bytes[cur.pos..];
-            let len = super::jceks::sealed_object_len(rest).map_err(in_alias)?;
+            let len = super::serialization::sealed_object_len(rest).map_err(in_alias)?;
             if len > MAX_KEY_LEN {
                 return Err(in_alias(format!(
                     "sealed secret key of {len} bytes is over the {MAX_KEY_LEN}-byte limit"
@@ -319,7 +319,7 @@ pub(crate) fn write_store(
                         entry.alias
                     )));
                 }
-                match super::jceks::sealed_object_len(&secret.blob) {
+                match super::serialization::sealed_object_len(&secret.blob) {
                     Ok(n) if n == secret.blob.len() && n <= MAX_KEY_LEN => {}
                     _ => {
                         return Err(StoreError::Unsupported(format!(

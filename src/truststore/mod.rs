@@ -7,9 +7,11 @@ mod cursor;
 pub mod edit;
 pub mod jceks;
 pub mod jks;
+pub mod jvm_load;
 pub mod keyprotect;
 pub mod pem_bundle;
 pub mod pkcs12;
+mod serialization;
 
 use std::fmt;
 

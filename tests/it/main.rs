@@ -6,12 +6,15 @@
 //! a test that needs an absent tool prints `SKIPPED` and returns, unless `TRUSTPATH_REQUIRE_TOOLS=1`
 //! (then it fails). Golden files are regenerated on purpose with `UPDATE_GOLDEN=1 cargo test`.
 
+mod cert;
 mod chain;
 mod config;
 mod deploy;
 mod docs;
+mod formats;
 mod hostile;
 mod lab;
+mod oracle;
 mod probe;
 mod store;
 mod support;

@@ -14,9 +14,9 @@ mod render;
 use std::collections::{HashMap, HashSet};
 
 use super::model::{DeploymentFile, EndpointSpec, HttpSpec, Role};
-use crate::config::Configs;
 use crate::config::front::{self, Front, Route, Target};
 use crate::config::tomcat::Connector;
+use crate::config::{Configs, Source};
 
 /// The host written where no configuration gives a name.
 pub const PLACEHOLDER_HOST: &str = "replace-me.invalid";
@@ -277,10 +277,6 @@ fn origin(scheme: &str, host: &str, port: u16) -> String {
     }
 }
 
-fn is_ip(text: &str) -> bool {
-    text.parse::<std::net::IpAddr>().is_ok()
-}
-
 fn front_line(f: &Front) -> String {
     let on = f
         .address
@@ -306,6 +302,33 @@ fn url_path(route: &Route) -> Option<String> {
         return None;
     }
     Some(route.path.clone())
+}
+
+/// The ports of the app's backends: every Tomcat HTTP connector and every backend the primary front
+/// proxies to.
+fn app_ports(primary: &Front, connectors: &[&Connector]) -> Vec<u16> {
+    let mut ports: Vec<u16> = connectors.iter().map(|c| c.port).collect();
+    ports.extend(
+        primary
+            .routes
+            .iter()
+            .filter_map(|r| r.upstream.as_ref().map(|u| u.port)),
+    );
+    ports
+}
+
+/// Whether a front proxies anything to the app (one of `app_ports`).
+fn serves_app(f: &Front, app_ports: &[u16]) -> bool {
+    f.routes.iter().any(|r| {
+        r.upstream
+            .as_ref()
+            .is_some_and(|u| app_ports.contains(&u.port))
+    })
+}
+
+/// `connect` for an endpoint reached through `f`: its address, when it is bound to one.
+fn connect_of(f: &Front) -> Option<String> {
+    f.bound_ip().map(str::to_owned)
 }
 
 fn from_fronts(
@@ -337,37 +360,39 @@ fn from_fronts(
     if host == PLACEHOLDER_HOST {
         comments.push(edit_line());
     }
-    let idx = plan.push(
-        "app",
-        Role::App,
-        format!("{}{app_path}", origin(scheme, &host, primary.port)),
-        comments,
-    );
-    if let Some(a) = primary
-        .address
-        .as_deref()
-        .filter(|a| is_ip(a) && !matches!(*a, "0.0.0.0" | "::"))
-    {
-        plan.endpoints[idx].spec.connect = Some(a.to_owned());
-    }
+    let base = origin(scheme, &host, primary.port);
+    let idx = plan.push("app", Role::App, format!("{base}{app_path}"), comments);
+    plan.endpoints[idx].spec.connect = connect_of(primary);
     plan.endpoints[idx].trailer = status_trailer();
     plan.name = Some(host.clone());
-    let others = fronts
+
+    // The app's fronts: the primary and every listener that proxies to the app's backends. A listener
+    // that proxies nothing to the app (an identity provider's login page, a default site) is not one of
+    // the app's names.
+    let ports = app_ports(primary, connectors);
+    let is_primary = |f: &Front| std::ptr::eq(f, primary);
+    let app_fronts: Vec<&Front> = fronts
         .iter()
-        .filter(|f| !std::ptr::eq(*f, primary) && f.tls == primary.tls);
-    for f in std::iter::once(primary).chain(others) {
+        .filter(|f| is_primary(f) || serves_app(f, &ports))
+        .collect();
+    for f in std::iter::once(primary).chain(
+        app_fronts
+            .iter()
+            .copied()
+            .filter(|f| !is_primary(f) && f.tls == primary.tls),
+    ) {
         for n in &f.names {
             plan.add_name(n, format!("{} {}", f.source, f.subject));
         }
     }
+    let app_names: Vec<String> = plan.public_names.iter().map(|(n, _)| n.clone()).collect();
+    let is_app_name = |h: &str| h == host || app_names.iter().any(|n| n == h);
 
-    // Other listeners: WebSocket/RTC routes, then plain proxies.
-    for f in fronts {
+    // WebSocket/RTC routes, redirected Synchrony paths, then plain proxies.
+    for f in &app_fronts {
         let f_host = f.names.first().cloned().unwrap_or_else(|| host.clone());
         for r in f.routes.iter().filter(|r| r.rtc || r.websocket) {
             let Some(path) = url_path(r) else { continue };
-            let ws = if f.tls { "wss" } else { "ws" };
-            let http = if f.tls { "https" } else { "http" };
             let line = format!(
                 "{} {} location {}{}",
                 r.source,
@@ -380,49 +405,141 @@ fn from_fronts(
                 }
             );
             if r.synchrony() {
-                let base = path.trim_end_matches('/');
-                let url = format!("{}{base}{SYNCHRONY_WEBSOCKET}", origin(ws, &f_host, f.port));
-                if !plan.has_url(&url) {
-                    plan.push("synchrony", Role::Rtc, url, vec![line.clone()]);
-                    let hb = format!("{}{base}/heartbeat", origin(http, &f_host, f.port));
-                    let i = plan.push(
-                        "synchrony-heartbeat",
-                        Role::Rtc,
-                        hb,
-                        vec![format!(
-                            "Synchrony answers its heartbeat with 200 OK through the proxy ({})",
-                            r.source
-                        )],
-                    );
-                    plan.endpoints[i].spec.http.push(HttpSpec {
-                        expect_status: Some(200),
-                        ..HttpSpec::default()
-                    });
-                }
+                synchrony(plan, f, &f_host, &path, &r.source, line);
             } else {
+                let ws = if f.tls { "wss" } else { "ws" };
                 let url = format!("{}{path}", origin(ws, &f_host, f.port));
                 if !plan.has_url(&url) {
                     let role = if r.rtc { Role::Rtc } else { Role::Websocket };
                     let base = if r.rtc { "rtc" } else { "websocket" };
-                    plan.push(base, role, url, vec![line]);
+                    let i = plan.push(base, role, url, vec![line]);
+                    plan.endpoints[i].spec.connect = connect_of(f);
                 }
             }
         }
-        if !std::ptr::eq(f, primary)
+        for r in &f.redirects {
+            let path = &r.rule.path;
+            if !path.to_ascii_lowercase().contains("synchrony")
+                || path.contains(char::is_whitespace)
+            {
+                continue;
+            }
+            let line = format!(
+                "{} {} redirects {} to {} ({}): checked as users reach it",
+                r.rule.source, f.subject, path, r.rule.target, r.rule.status
+            );
+            synchrony(plan, f, &f_host, path, &r.rule.source, line);
+        }
+        if !is_primary(f)
             && f.routes.iter().any(|r| !r.rtc && !r.websocket)
             && !(f.port == primary.port && f.names == primary.names)
         {
             let scheme = if f.tls { "https" } else { "http" };
             let url = format!("{}/", origin(scheme, &f_host, f.port));
             if !plan.has_url(&url) {
-                plan.push("proxy", Role::Proxy, url, vec![front_line(f)]);
+                let i = plan.push("proxy", Role::Proxy, url, vec![front_line(f)]);
+                plan.endpoints[i].spec.connect = connect_of(f);
             }
         }
     }
 
-    // Backends.
-    let mut seen: Vec<(String, u16)> = Vec::new();
+    // Listeners that only redirect to the app (the port-80 listener users type): their redirect is
+    // checked, not followed, and must lead to the base URL's scheme and port (base-url-mismatch).
+    let index_of = |f: &Front| fronts.iter().position(|g| std::ptr::eq(g, f));
+    let mut placed: Vec<usize> = app_fronts.iter().filter_map(|f| index_of(f)).collect();
+    for (index, f) in fronts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.routes.is_empty())
+    {
+        let Some(r) = f.redirects.iter().find(|r| {
+            r.rule.path == "/"
+                && r.to
+                    .as_ref()
+                    .is_some_and(|t| t.host.as_deref().is_none_or(is_app_name))
+        }) else {
+            continue;
+        };
+        let name = f
+            .names
+            .iter()
+            .find(|n| is_app_name(n))
+            .or(f.names.first())
+            .cloned()
+            .unwrap_or_else(|| host.clone());
+        let scheme = if f.tls { "https" } else { "http" };
+        let url = format!("{}/", origin(scheme, &name, f.port));
+        placed.push(index);
+        if plan.has_url(&url) {
+            continue;
+        }
+        let i = plan.push(
+            "redirect",
+            Role::Proxy,
+            url,
+            vec![
+                front_line(f),
+                format!(
+                    "{} redirects / to {} ({}): checked, not followed; it must lead to {base}/",
+                    r.rule.source, r.rule.target, r.rule.status
+                ),
+            ],
+        );
+        let e = &mut plan.endpoints[i].spec;
+        e.connect = connect_of(f);
+        e.http.push(HttpSpec {
+            expect_status: Some(r.rule.status),
+            follow_redirects: Some(false),
+            ..HttpSpec::default()
+        });
+    }
+
+    // Listeners other redirects send users to, on other names (a login page): `auth` endpoints.
     for f in fronts {
+        for r in &f.redirects {
+            let Some(t) = &r.to else { continue };
+            let Some(h) = t.host.as_deref().filter(|h| !is_app_name(h)) else {
+                continue;
+            };
+            let Some((index, target)) = fronts.iter().enumerate().find(|(_, g)| {
+                g.port == t.port && g.names.iter().any(|n| n == h) && g.tls == (t.scheme == "https")
+            }) else {
+                continue;
+            };
+            if placed.contains(&index) {
+                continue;
+            }
+            placed.push(index);
+            let url = format!("{}/", origin(&t.scheme, h, t.port));
+            let i = plan.push(
+                "login",
+                Role::Auth,
+                url,
+                vec![
+                    front_line(target),
+                    format!(
+                        "the target of {} ({} {} → {}): where users are sent to log in",
+                        r.rule.source, f.subject, r.rule.path, r.rule.target
+                    ),
+                ],
+            );
+            plan.endpoints[i].spec.connect = connect_of(target);
+        }
+    }
+
+    // What is left proxies nothing to the app and is no login target: said, not checked.
+    for (index, f) in fronts.iter().enumerate() {
+        if !placed.contains(&index) {
+            plan.header.push(format!(
+                "{} {} proxies nothing to the app: not an endpoint, its names are not the app's",
+                f.source, f.subject
+            ));
+        }
+    }
+
+    // Backends of the app's fronts.
+    let mut seen: Vec<(String, u16)> = Vec::new();
+    for f in &app_fronts {
         for r in &f.routes {
             let Some(t) = &r.upstream else { continue };
             let key = (t.host.clone(), t.port);
@@ -433,6 +550,36 @@ fn from_fronts(
             node_for(plan, r, t, connectors, used);
         }
     }
+}
+
+/// Synchrony as users reach it through `f` at `path`: its WebSocket and its heartbeat (expecting 200).
+fn synchrony(plan: &mut Plan, f: &Front, f_host: &str, path: &str, source: &Source, line: String) {
+    let (ws, http) = if f.tls {
+        ("wss", "https")
+    } else {
+        ("ws", "http")
+    };
+    let base = path.trim_end_matches('/');
+    let url = format!("{}{base}{SYNCHRONY_WEBSOCKET}", origin(ws, f_host, f.port));
+    if plan.has_url(&url) {
+        return;
+    }
+    let i = plan.push("synchrony", Role::Rtc, url, vec![line]);
+    plan.endpoints[i].spec.connect = connect_of(f);
+    let hb = format!("{}{base}/heartbeat", origin(http, f_host, f.port));
+    let i = plan.push(
+        "synchrony-heartbeat",
+        Role::Rtc,
+        hb,
+        vec![format!(
+            "Synchrony answers its heartbeat with 200 OK through the proxy ({source})"
+        )],
+    );
+    plan.endpoints[i].spec.connect = connect_of(f);
+    plan.endpoints[i].spec.http.push(HttpSpec {
+        expect_status: Some(200),
+        ..HttpSpec::default()
+    });
 }
 
 fn node_for(
@@ -622,6 +769,144 @@ fn render(plan: Plan, configs: &Configs) -> Discovered {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Debian-style Apache in front of Tomcat: a port-80 listener that only redirects, the app's TLS
+    /// host, and an identity provider's host on the same port that proxies nothing; `/synchrony/` is
+    /// redirected to its login page when `auth` is set.
+    fn apache_lab(auth: bool) -> Discovered {
+        use crate::config::ConfigFiles;
+        use crate::config::loader::MemLoader;
+        let synchrony = if auth {
+            "ProxyPass /synchrony !\nRedirectMatch 302 ^/synchrony/(.*)$ https://login.lab.test:8443/login?to=/synchrony/$1\n"
+        } else {
+            "ProxyPass /synchrony http://127.0.0.1:8090/synchrony upgrade=websocket\n"
+        };
+        let mem = MemLoader::new()
+            .with(
+                "/etc/apache2/apache2.conf",
+                "Include ports.conf\nIncludeOptional sites-enabled/*.conf\n",
+            )
+            .with(
+                "/etc/apache2/ports.conf",
+                "Listen 127.0.0.1:8080\n<IfModule ssl_module>\n  Listen 127.0.0.1:8443\n</IfModule>\n",
+            )
+            .with(
+                "/etc/apache2/sites-enabled/app.conf",
+                format!(
+                    "<VirtualHost *:8080>\nServerName app.lab.test\nRedirect permanent / https://app.lab.test:8443/\n</VirtualHost>\n\
+                     <VirtualHost *:8443>\nServerName app.lab.test\nSSLEngine on\n{synchrony}ProxyPass / http://127.0.0.1:8090/\n</VirtualHost>\n\
+                     <VirtualHost *:8443>\nServerName login.lab.test\nSSLEngine on\nDocumentRoot /srv/login\n</VirtualHost>\n"
+                ),
+            )
+            .with(
+                "/opt/tomcat/conf/server.xml",
+                "<Server><Service><Connector port=\"8090\" address=\"127.0.0.1\" proxyName=\"app.lab.test\" proxyPort=\"8443\" scheme=\"https\" secure=\"true\"/></Service></Server>",
+            );
+        let spec = ConfigFiles {
+            tomcat: Some("/opt/tomcat/conf/server.xml".into()),
+            apache: Some("/etc/apache2/apache2.conf".into()),
+            ..ConfigFiles::default()
+        };
+        discover(&crate::config::load_with(&mem, &spec).unwrap())
+    }
+
+    fn endpoints(d: &Discovered) -> Vec<(&str, Role, &str, Option<&str>)> {
+        d.file
+            .endpoints
+            .iter()
+            .map(|e| {
+                (
+                    e.name.as_str(),
+                    e.role,
+                    e.url.as_str(),
+                    e.connect.as_deref(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_host_that_proxies_nothing_to_the_app_is_not_one_of_its_names() {
+        let d = apache_lab(false);
+        assert_eq!(d.file.public_names, ["app.lab.test"]);
+        assert!(
+            d.text
+                .contains("VirtualHost login.lab.test:8443 proxies nothing to the app"),
+            "{}",
+            d.text
+        );
+        assert!(!endpoints(&d).iter().any(|e| e.2.contains("login")));
+    }
+
+    #[test]
+    fn every_endpoint_of_a_listener_bound_to_one_address_connects_there() {
+        let d = apache_lab(false);
+        assert_eq!(
+            endpoints(&d),
+            [
+                (
+                    "app",
+                    Role::App,
+                    "https://app.lab.test:8443/",
+                    Some("127.0.0.1")
+                ),
+                (
+                    "synchrony",
+                    Role::Rtc,
+                    "wss://app.lab.test:8443/synchrony/v1/bayeux-sync1",
+                    Some("127.0.0.1")
+                ),
+                (
+                    "synchrony-heartbeat",
+                    Role::Rtc,
+                    "https://app.lab.test:8443/synchrony/heartbeat",
+                    Some("127.0.0.1")
+                ),
+                (
+                    "redirect",
+                    Role::Proxy,
+                    "http://app.lab.test:8080/",
+                    Some("127.0.0.1")
+                ),
+                (
+                    "synchrony-node",
+                    Role::Node,
+                    "http://127.0.0.1:8090/synchrony/heartbeat",
+                    None
+                ),
+            ]
+        );
+        let redirect = &d.file.endpoints[3].http[0];
+        assert_eq!(
+            (redirect.expect_status, redirect.follow_redirects),
+            (Some(301), Some(false))
+        );
+    }
+
+    #[test]
+    fn the_target_of_a_login_redirect_becomes_the_auth_endpoint() {
+        let d = apache_lab(true);
+        assert_eq!(d.file.public_names, ["app.lab.test"]);
+        let found = endpoints(&d);
+        assert!(
+            found.contains(&(
+                "login",
+                Role::Auth,
+                "https://login.lab.test:8443/",
+                Some("127.0.0.1")
+            )),
+            "{found:?}"
+        );
+        // The redirected Synchrony path is still checked as users reach it.
+        assert!(
+            found
+                .iter()
+                .any(|e| e.2 == "https://app.lab.test:8443/synchrony/heartbeat"),
+            "{found:?}"
+        );
+        let parsed = crate::deploy::model::parse(&d.text, "t", std::path::Path::new("/")).unwrap();
+        assert_eq!(parsed.endpoints.len(), found.len());
+    }
 
     #[test]
     fn a_backend_named_by_a_variable_gives_no_node_and_the_file_stays_valid() {

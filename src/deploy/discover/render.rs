@@ -111,6 +111,10 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
                     check.insert("expect_status", value(i64::from(status)));
                     decorate_key(&mut check, "expect_status", "  ".to_owned());
                 }
+                if let Some(follow) = h.follow_redirects {
+                    check.insert("follow_redirects", value(follow));
+                    decorate_key(&mut check, "follow_redirects", "  ".to_owned());
+                }
                 checks.push(check);
             }
             t.insert("http", Item::ArrayOfTables(checks));

@@ -74,7 +74,7 @@ pub fn check_offline(
     }
     if let Some(a) = &configs.apache {
         for v in &a.vhosts {
-            cx.certificates(&[front::apache_front(v, &a.server_root)]);
+            cx.certificates(&[front::apache_front(v, a)]);
             cx.apache_websocket(v);
         }
     }
@@ -132,6 +132,7 @@ impl Checks<'_> {
             served: chain,
             host,
             extra: Vec::new(),
+            tls_version: None,
         };
         let d = crate::chain::diagnose(&input, self.anchors, self.policy, self.now);
         for f in d.findings {

@@ -30,7 +30,9 @@ pub fn http_findings(
     let request = format!("GET {}", first.url);
     let chain = chain_text(&outcome.hops);
 
-    if let Some(error) = &judged.error {
+    // A request the endpoint's deadline stopped is one `timeout` finding of the endpoint (assembled
+    // with what was not made), not an HTTP failure.
+    if let Some(error) = judged.error.as_ref().filter(|e| !e.deadline()) {
         findings.push(failed_finding(&request, error, &chain));
     }
     findings.extend(auth_proxy_finding(deployment, endpoint, outcome));
@@ -74,7 +76,7 @@ fn chain_text(hops: &[Hop]) -> String {
 
 fn failed_finding(request: &str, error: &Failure, chain: &str) -> Finding {
     let remediation = match error {
-        Failure::Timeout { .. } => {
+        Failure::Timeout { .. } | Failure::Deadline { .. } => {
             "check that this port serves HTTP (not a protocol that waits for the client) and that the app is not hanging; raise --timeout for slow apps"
         }
         Failure::Failed { stage, .. } => match stage {
@@ -347,7 +349,8 @@ fn cookie_finding(name: &str, url: &str, attribute: &str) -> Finding {
 /// Findings of a WebSocket upgrade: anything but a `101` with a valid `Sec-WebSocket-Accept` is
 /// `websocket-upgrade-failed`, saying what came back and how to fix the proxy.
 pub fn websocket_findings(endpoint: &Endpoint, outcome: &WebsocketOutcome) -> Vec<Finding> {
-    if outcome.upgraded() {
+    // An upgrade the endpoint's deadline stopped is the endpoint's `timeout` finding.
+    if outcome.upgraded() || outcome.error.as_ref().is_some_and(Failure::deadline) {
         return Vec::new();
     }
     let path = outcome.url.path.clone();

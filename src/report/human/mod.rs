@@ -57,6 +57,20 @@ impl<W: Write> Human<W> {
         Ok(())
     }
 
+    /// Bytes that are data (a completion script, a man page), as they are.
+    pub fn data(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.out.flush()
+    }
+
+    /// The man pages written into a directory.
+    pub fn man_pages_written(&mut self, dir: &std::path::Path, files: &[String]) -> io::Result<()> {
+        for file in files {
+            writeln!(self.out, "wrote {}", dir.join(file).display())?;
+        }
+        self.out.flush()
+    }
+
     /// The stream written to.
     pub fn into_inner(self) -> W {
         self.out

@@ -10,6 +10,7 @@ use crate::jvm::locate::LocatedStore;
 use crate::report::date;
 use crate::storefile::{Converted, Saved};
 use crate::truststore::edit::{ImportAction, ImportWarning, StoreDiff};
+use crate::truststore::jvm_load;
 use crate::truststore::{Entry, EntryBody, StoreFormat, TrustStore};
 
 impl<W: Write> Human<W> {
@@ -26,19 +27,24 @@ impl<W: Write> Human<W> {
             if n == 1 { "entry" } else { "entries" }
         ));
         let mut expired = Vec::new();
+        let bad = jvm_load::unparseable(store);
         for e in &store.entries {
             out.push('\n');
+            let unparseable = bad.iter().find(|u| u.alias == e.alias);
             match e.certificate() {
                 Some(cert) => {
                     let info = cert.info();
-                    let mark = if info.not_after < now {
+                    let mut mark = if info.not_after < now {
                         if e.kind() == crate::truststore::EntryKind::TrustedCert {
                             expired.push(e.alias.as_str());
                         }
-                        "  EXPIRED"
+                        "  EXPIRED".to_owned()
                     } else {
-                        ""
+                        String::new()
                     };
+                    if unparseable.is_some() {
+                        mark.push_str("  JVM CANNOT PARSE");
+                    }
                     out.push_str(&format!("{}  [{}]{mark}\n", e.alias, e.kind().name()));
                     out.push_str(&format!("    subject  {}\n", info.subject));
                     if info.issuer != info.subject {
@@ -55,6 +61,9 @@ impl<W: Write> Human<W> {
                         out.push_str(&format!("    chain    {} certificates\n", k.chain.len()));
                     }
                     out.push_str(&format!("    sha256   {}\n", cert.sha256_colons()));
+                    if let Some(u) = unparseable {
+                        out.push_str(&format!("    jvm      cannot parse: {}\n", u.refusal));
+                    }
                 }
                 None => {
                     out.push_str(&format!("{}  [{}]\n", e.alias, e.kind().name()));
@@ -70,6 +79,25 @@ impl<W: Write> Human<W> {
                 invisible.len(),
                 if invisible.len() == 1 { "y" } else { "ies" },
                 invisible.join(", ")
+            ));
+        }
+        if !bad.is_empty() {
+            let aliases: Vec<&str> = bad.iter().map(|u| u.alias.as_str()).collect();
+            let consequence = if matches!(store.format, StoreFormat::Pem | StoreFormat::Der) {
+                "Java code reading this bundle (CertificateFactory.generateCertificates, as Tomcat, Spring Boot and \
+                 Netty read PEM) fails on it as a whole, so nothing in it is trusted"
+            } else if jvm_load::loads_as_a_whole(store.format) {
+                "keytool and every JVM given this store as javax.net.ssl.trustStore fail to load it as a whole (the JVM \
+                 cannot create its default SSLContext: \"problem accessing trust store\", so every TLS connection fails)"
+            } else {
+                "keytool refuses to import them and no JVM can use them as trust anchors"
+            };
+            out.push_str(&format!(
+                "\n{} entr{} the JVM cannot parse: {}\n  {consequence}; remove {} with `trustpath store remove STORE --alias ALIAS`\n",
+                bad.len(),
+                if bad.len() == 1 { "y" } else { "ies" },
+                aliases.join(", "),
+                if bad.len() == 1 { "it" } else { "them" }
             ));
         }
         if !expired.is_empty() {

@@ -2,9 +2,11 @@
 //! endpoint its probe (as `probe --json` prints an endpoint), HTTP exchanges, WebSocket upgrade and
 //! findings, then public-name coverage, the chains side by side and the configuration findings.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::run::{EndpointJson, FindingJson, StoreJson};
+use super::schema::{self, SchemaVersion};
 use crate::deploy::cross::{ChainRow, NameCoverage};
 use crate::deploy::offline::ConfigFinding;
 use crate::deploy::run::{DeployedEndpoint, DeploymentRun};
@@ -12,19 +14,33 @@ use crate::deploy::web::{Hop, HttpOutcome, SetCookie, WebsocketOutcome};
 use crate::probe::http::AcceptCheck;
 use crate::report::rfc3339;
 
-/// A whole `trustpath check`.
-#[derive(Debug, Serialize)]
+/// The document of `trustpath check`: the deployment's verdict and counts, the truststores, every
+/// endpoint as checked, public-name coverage, the chains side by side and the configuration findings.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct DeploymentJson {
+    /// The contract's version.
+    schema_version: SchemaVersion,
+    /// The deployment's name (the file's `name`).
     deployment: String,
+    /// The deployment file, when one was given.
     file: Option<String>,
+    /// No finding of severity `error` anywhere (what the exit code follows).
     ok: bool,
+    /// How many findings are errors.
     errors: usize,
+    /// How many findings are warnings.
     warnings: usize,
+    /// The app JVM's truststores (as in `probe`).
     truststores: Vec<StoreJson>,
+    /// The endpoints in file order.
     endpoints: Vec<DeployedJson>,
+    /// Whether each public name is covered by the certificate served for it.
     public_names: Vec<NameJson>,
+    /// The chains side by side.
     chains: Vec<ChainJson>,
+    /// The configuration files read for the offline checks.
     config_files: Vec<String>,
+    /// The offline configuration findings.
     configs: Vec<ConfigFindingJson>,
 }
 
@@ -32,6 +48,7 @@ impl From<&DeploymentRun> for DeploymentJson {
     fn from(run: &DeploymentRun) -> DeploymentJson {
         let (errors, warnings, _) = run.counts();
         DeploymentJson {
+            schema_version: SchemaVersion,
             deployment: run.name.clone(),
             file: run.file.clone(),
             ok: errors == 0,
@@ -48,19 +65,34 @@ impl From<&DeploymentRun> for DeploymentJson {
 }
 
 /// One endpoint of the deployment, as checked.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct DeployedJson {
+    /// Its name in the deployment file.
     name: String,
+    /// `app`, `proxy`, `rtc`, `websocket`, `node` or `auth`.
+    #[schemars(schema_with = "schema::role")]
     role: &'static str,
+    /// Its URL.
     url: String,
+    /// `http`, `https`, `ws` or `wss`.
+    #[schemars(schema_with = "schema::scheme")]
     scheme: &'static str,
+    /// The URL's host.
     host: String,
+    /// The URL's port.
     port: u16,
+    /// `trusted`, `not trusted`, `plain`, `unreachable`, `no chain`, or the connection finding's code.
+    #[schemars(schema_with = "schema::deployed_verdict")]
     verdict: String,
+    /// No finding of severity `error` on this endpoint.
     ok: bool,
+    /// The endpoint as `probe` reports it: TLS, chain, verdicts, fix.
     probe: EndpointJson,
+    /// The HTTP checks made, in order.
     http: Vec<HttpJson>,
+    /// The WebSocket upgrade, when one was tried.
     websocket: Option<WebsocketJson>,
+    /// Every finding on the endpoint, most important first.
     findings: Vec<FindingJson>,
 }
 
@@ -84,9 +116,11 @@ impl From<&DeployedEndpoint> for DeployedJson {
 }
 
 /// The requests made for one HTTP check.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct HttpJson {
+    /// The path checked.
     path: String,
+    /// Every request made, in order; the last is the final answer.
     hops: Vec<HopJson>,
 }
 
@@ -99,18 +133,23 @@ impl From<&HttpOutcome> for HttpJson {
     }
 }
 
-/// One request of a redirect chain and what came back (the body itself is not printed).
-#[derive(Debug, Serialize)]
+/// One request of a redirect chain and what came back (the body itself is not printed). Every field is
+/// present, `null` when absent, as the README documents.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct HopJson {
+    /// The URL requested.
     url: String,
+    /// The status; null when no answer was read.
     status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The `Location` header; null when none.
     location: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The cookies set (empty when none).
     set_cookies: Vec<CookieJson>,
+    /// Whether the page holds a login form.
     login_form: bool,
+    /// The start of the body.
     body_excerpt: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why the request failed; null when it did not.
     error: Option<String>,
 }
 
@@ -129,17 +168,21 @@ impl From<&Hop> for HopJson {
 }
 
 /// A cookie set: its name and attributes, never its value.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct CookieJson {
+    /// The cookie's name.
     name: String,
+    /// The `Secure` attribute.
     secure: bool,
+    /// The `HttpOnly` attribute.
     http_only: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The `SameSite` attribute; null when not set.
     same_site: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The `Domain` attribute; null when not set.
     domain: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The `Path` attribute; null when not set.
     path: Option<String>,
+    /// Whether the cookie is being cleared (expired or empty).
     cleared: bool,
 }
 
@@ -157,18 +200,21 @@ impl From<&SetCookie> for CookieJson {
     }
 }
 
-/// A WebSocket upgrade attempt and its answer.
-#[derive(Debug, Serialize)]
+/// A WebSocket upgrade attempt and its answer; `accept`, `body_excerpt` and `error` are `null` when
+/// absent (no answer, a `101`, a completed exchange).
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct WebsocketJson {
+    /// The URL the upgrade was requested on.
     url: String,
+    /// The status; null when no answer was read.
     status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The `Sec-WebSocket-Accept` check; null when no answer was read.
     accept: Option<AcceptJson>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The answer's headers as `[name, value]` pairs, cookie values replaced by `…` (empty when none).
     headers: Vec<(String, String)>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    body_excerpt: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The start of the body of an answer other than 101; null when there is none.
+    body_excerpt: Option<String>,
+    /// Why no answer was read; null when one was.
     error: Option<String>,
 }
 
@@ -179,7 +225,7 @@ impl From<&WebsocketOutcome> for WebsocketJson {
             status: w.status,
             accept: w.accept.as_ref().map(AcceptJson::from),
             headers: w.headers.clone(),
-            body_excerpt: w.body_excerpt.clone(),
+            body_excerpt: (!w.body_excerpt.is_empty()).then(|| w.body_excerpt.clone()),
             error: w.error.as_ref().map(ToString::to_string),
         }
     }
@@ -187,7 +233,7 @@ impl From<&WebsocketOutcome> for WebsocketJson {
 
 /// The `Sec-WebSocket-Accept` check: `{"check": "valid"}`, `{"check": "missing"}` or
 /// `{"check": "wrong", "got": …, "expected": …}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "check")]
 pub enum AcceptJson {
     /// It matched the key sent.
@@ -217,11 +263,15 @@ impl From<&AcceptCheck> for AcceptJson {
 }
 
 /// Whether a public name is covered.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct NameJson {
+    /// The public name.
     name: String,
+    /// The endpoint whose certificate was asked for it.
     endpoint: String,
+    /// Whether the certificate covers it; null when no certificate was seen.
     covered: Option<bool>,
+    /// What the certificate offers (its names), or why nothing was seen.
     offered: String,
 }
 
@@ -237,17 +287,27 @@ impl From<&NameCoverage> for NameJson {
 }
 
 /// One row of the chains side by side.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ChainJson {
+    /// The endpoint's name.
     endpoint: String,
+    /// The leaf's subject.
     leaf: String,
+    /// The leaf's SHA-256.
     leaf_sha256: String,
+    /// The leaf's issuer.
     issuer: String,
+    /// How many certificates were served.
     served: usize,
+    /// The leaf's notAfter, Unix seconds.
     not_after: i64,
+    /// The earliest notAfter of the served chain, Unix seconds.
     chain_not_after: i64,
+    /// Another endpoint serving the same leaf.
     same_leaf_as: Option<String>,
+    /// Whether this chain expires first among the endpoints.
     expires_first: bool,
+    /// `chain_not_after`, RFC 3339.
     not_after_rfc3339: String,
 }
 
@@ -269,10 +329,13 @@ impl From<&ChainRow> for ChainJson {
 }
 
 /// One offline configuration finding.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ConfigFindingJson {
+    /// Where: `server.xml:42`, `nginx.conf:12`, or a keystore or certificate file.
     source: String,
+    /// What: `Connector port 8443`, `server wiki.example.test:443`.
     subject: String,
+    /// The finding.
     finding: FindingJson,
 }
 

@@ -2,7 +2,10 @@
 //! chain file, the capture, the certificates, both verdicts with their paths, the findings and the fix.
 //! [`EndpointJson`], [`FindingJson`] and [`StoreJson`] are also parts of the deployment document.
 
+use schemars::JsonSchema;
 use serde::Serialize;
+
+use super::schema::{self, SchemaVersion};
 
 use crate::cert::Certificate;
 use crate::chain::{Fix, PathSource, PathStep, Verdict};
@@ -12,9 +15,12 @@ use crate::jvm::{StoreOrigin, StoreSummary};
 use crate::probe::{Handshake, TlsInfo};
 use crate::report::rfc3339;
 
-/// A probe or verify run.
-#[derive(Debug, Serialize)]
+/// The document of `trustpath probe` and `trustpath verify`: the truststores used and one object per
+/// endpoint or chain file.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct RunJson {
+    /// The contract's version.
+    pub schema_version: SchemaVersion,
     /// The truststores the JVM verdicts used.
     pub truststores: Vec<StoreJson>,
     /// One per target or chain file, in input order.
@@ -24,22 +30,27 @@ pub struct RunJson {
 impl From<&Run> for RunJson {
     fn from(run: &Run) -> RunJson {
         RunJson {
+            schema_version: SchemaVersion,
             truststores: run.truststores.iter().map(StoreJson::from).collect(),
             endpoints: run.endpoints.iter().map(EndpointJson::from).collect(),
         }
     }
 }
 
+/// The values of a truststore's `origin`.
+pub(super) const ORIGINS: [&str; 3] = ["option", "jvm-cacerts", "mozilla"];
+
 /// One truststore the judgement used.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct StoreJson {
     /// Its label (a path, or `mozilla-roots`).
     pub label: String,
-    /// `jks`, `pkcs12`, `pem`, `directory`, `builtin`.
+    /// `jks`, `jceks`, `pkcs12`, `pem`, `der`, `directory`, `builtin`.
     pub format: String,
     /// How many trusted-certificate entries it holds.
     pub anchors: usize,
-    /// `option`, `jvm-cacerts` or `mozilla`.
+    /// `option` (`--truststore`), `jvm-cacerts` (the default JVM's) or `mozilla` (no JVM found).
+    #[schemars(schema_with = "schema::store_origin")]
     pub origin: &'static str,
 }
 
@@ -50,29 +61,42 @@ impl From<&StoreSummary> for StoreJson {
             format: s.format.clone(),
             anchors: s.anchors,
             origin: match s.origin {
-                StoreOrigin::Option => "option",
-                StoreOrigin::JvmCacerts => "jvm-cacerts",
-                StoreOrigin::Mozilla => "mozilla",
+                StoreOrigin::Option => ORIGINS[0],
+                StoreOrigin::JvmCacerts => ORIGINS[1],
+                StoreOrigin::Mozilla => ORIGINS[2],
             },
         }
     }
 }
 
-/// One endpoint's capture and diagnosis.
-#[derive(Debug, Serialize)]
+/// One endpoint's (or chain file's) capture and diagnosis.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct EndpointJson {
+    /// The target as given (for `verify`, the chain file's path).
     target: String,
+    /// The host name the leaf is checked against.
     host: Option<String>,
+    /// The port probed (null for chain files).
     port: Option<u16>,
+    /// The SNI name sent.
     sni: Option<String>,
+    /// The address connected to, `IP:PORT`.
     address: Option<String>,
+    /// The handshake; null when none got as far as the certificates.
     tls: Option<TlsJson>,
+    /// The certificates as served (or read), leaf first.
     chain: Vec<CertJson>,
+    /// The JVM's verdict.
     trusted: bool,
+    /// Trusted and no finding of severity `error` (what the exit code follows).
     ok: bool,
+    /// Both profiles' verdicts; null when there was no chain to judge.
     verdicts: Option<VerdictsJson>,
+    /// Every finding, most important first.
     findings: Vec<FindingJson>,
+    /// What to serve and import; null when nothing needs fixing.
     fix: Option<FixJson>,
+    /// Files written by `--write-fixes`.
     written: Vec<String>,
 }
 
@@ -108,15 +132,27 @@ impl From<&EndpointReport> for EndpointJson {
     }
 }
 
+/// The values of `tls.handshake`.
+pub(super) const HANDSHAKES: [&str; 3] = ["complete", "incomplete", "legacy-hello"];
+
 /// The TLS parameters negotiated.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct TlsJson {
+    /// `complete`, `incomplete` (the chain arrived, then the handshake failed) or `legacy-hello` (read
+    /// from a raw TLS <= 1.2 hello).
+    #[schemars(schema_with = "schema::handshake")]
     handshake: &'static str,
+    /// The JDK's name of the protocol version (`TLSv1.2`, `TLSv1.3`, …).
     version: Option<String>,
+    /// The IANA name of the cipher suite.
     cipher_suite: Option<String>,
+    /// The key exchange group.
     key_exchange: Option<String>,
+    /// The ALPN protocol agreed.
     alpn: Option<String>,
+    /// Whether an OCSP response was stapled.
     ocsp_stapled: bool,
+    /// Whether the handshake was retried without the post-quantum key share.
     retried_without_pq: bool,
 }
 
@@ -124,9 +160,9 @@ impl From<&TlsInfo> for TlsJson {
     fn from(t: &TlsInfo) -> TlsJson {
         TlsJson {
             handshake: match t.handshake {
-                Handshake::Complete => "complete",
-                Handshake::Incomplete => "incomplete",
-                Handshake::LegacyHello => "legacy-hello",
+                Handshake::Complete => HANDSHAKES[0],
+                Handshake::Incomplete => HANDSHAKES[1],
+                Handshake::LegacyHello => HANDSHAKES[2],
             },
             version: t.version.clone(),
             cipher_suite: t.cipher_suite.clone(),
@@ -138,22 +174,37 @@ impl From<&TlsInfo> for TlsJson {
     }
 }
 
-/// One certificate: what it says, or why it could not be read.
-#[derive(Debug, Serialize)]
+/// One certificate: what it says, or why it could not be read (then `parse_error` is set and the
+/// descriptive fields are null).
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct CertJson {
+    /// Its position in the chain, 0 for the leaf.
     index: usize,
+    /// Lower-case hex SHA-256 of the DER.
     sha256: String,
+    /// Subject DN.
     subject: Option<String>,
+    /// Issuer DN.
     issuer: Option<String>,
+    /// Serial number, hex.
     serial: Option<String>,
+    /// RFC 3339.
     not_before: Option<String>,
+    /// RFC 3339.
     not_after: Option<String>,
+    /// Key type and size, e.g. `EC P-256`, `RSA 2048`.
     key: Option<String>,
+    /// The JDK's name of the signature algorithm, e.g. `SHA256withECDSA`.
     signature_algorithm: Option<String>,
+    /// DNS subjectAltNames.
     dns_names: Vec<String>,
+    /// IP subjectAltNames.
     ip_addresses: Vec<String>,
+    /// basicConstraints CA.
     is_ca: bool,
+    /// Subject equals issuer.
     self_issued: bool,
+    /// Why the certificate could not be parsed.
     parse_error: Option<String>,
 }
 
@@ -197,17 +248,22 @@ impl CertJson {
 }
 
 /// The java and browser verdicts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct VerdictsJson {
+    /// The JVM with the given truststores.
     java: VerdictJson,
+    /// Mozilla's roots and the Web PKI's rules.
     browser: VerdictJson,
 }
 
 /// One verdict: trusted or why not, and the path built.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct VerdictJson {
+    /// Whether this profile trusts the chain.
     trusted: bool,
+    /// Why not, when not.
     reason: Option<String>,
+    /// The path built, leaf first.
     path: Vec<StepJson>,
 }
 
@@ -221,18 +277,28 @@ impl From<&Verdict> for VerdictJson {
     }
 }
 
+/// The values of a path step's `source`.
+pub(super) const SOURCES: [&str; 3] = ["served", "anchor", "extra"];
+
 /// One certificate on a path, and where it came from: `"source": "served"` with its `index` in the
 /// served chain, `"anchor"` with the truststore's label (`store`) and the anchor's `alias`, or `"extra"`
 /// (from `--extra-certs`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct StepJson {
+    /// Subject DN.
     subject: String,
+    /// Lower-case hex SHA-256.
     sha256: String,
+    /// `served`, `anchor` or `extra`.
+    #[schemars(schema_with = "schema::path_source")]
     source: &'static str,
+    /// For `served`: the index in the served chain (left out otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     index: Option<usize>,
+    /// For `anchor`: the truststore's label (left out otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     store: Option<String>,
+    /// For `anchor`: the entry's alias (left out otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     alias: Option<String>,
 }
@@ -240,11 +306,11 @@ pub struct StepJson {
 impl From<&PathStep> for StepJson {
     fn from(s: &PathStep) -> StepJson {
         let (source, index, store, alias) = match &s.source {
-            PathSource::Served { index } => ("served", Some(*index), None, None),
+            PathSource::Served { index } => (SOURCES[0], Some(*index), None, None),
             PathSource::Anchor { store, alias } => {
-                ("anchor", None, Some(store.clone()), Some(alias.clone()))
+                (SOURCES[1], None, Some(store.clone()), Some(alias.clone()))
             }
-            PathSource::Extra => ("extra", None, None, None),
+            PathSource::Extra => (SOURCES[2], None, None, None),
         };
         StepJson {
             subject: s.cert.info().subject.clone(),
@@ -258,10 +324,13 @@ impl From<&PathStep> for StepJson {
 }
 
 /// The fix: the fullchain to serve and the CAs to import.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct FixJson {
+    /// The chain to serve: leaf, then intermediates in order, no root.
     fullchain: Vec<BriefJson>,
+    /// Whether the fullchain reaches an anchor.
     fullchain_complete: bool,
+    /// The CAs the truststore lacks.
     import: Vec<BriefJson>,
 }
 
@@ -276,9 +345,11 @@ impl From<&Fix> for FixJson {
 }
 
 /// A certificate named by its subject and fingerprint.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct BriefJson {
+    /// Subject DN.
     subject: String,
+    /// Lower-case hex SHA-256.
     sha256: String,
 }
 
@@ -292,13 +363,20 @@ impl From<&Certificate> for BriefJson {
 }
 
 /// One finding: its code, severity, message, the certificate concerned (left out when none) and the fix.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct FindingJson {
+    /// The stable kebab-case code (the README's findings tables).
+    #[schemars(schema_with = "schema::finding_code")]
     code: &'static str,
+    /// `error` (the JVM would refuse, or the endpoint could not be reached), `warning` or `info`.
+    #[schemars(schema_with = "schema::severity")]
     severity: &'static str,
+    /// What was expected and what was found.
     message: String,
+    /// The index in `chain` of the certificate concerned (left out when none).
     #[serde(skip_serializing_if = "Option::is_none")]
     cert: Option<usize>,
+    /// One line saying what to do.
     remediation: String,
 }
 

@@ -2,43 +2,58 @@
 
 use std::path::Path;
 
+use schemars::JsonSchema;
 use serde::Serialize;
+
+use super::schema::{self, SchemaVersion};
 
 use crate::cert::Certificate;
 use crate::jvm::locate::LocatedStore;
 use crate::report::rfc3339;
 use crate::truststore::edit::StoreDiff;
+use crate::truststore::jvm_load::{self, Unparseable};
 use crate::truststore::{Entry, EntryBody, TrustStore};
 
-/// `store list --json`: the store, its format and its entries.
-#[derive(Debug, Serialize)]
+/// The document of `store list`: the store, its format and its entries.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ListingJson {
+    /// The contract's version.
+    schema_version: SchemaVersion,
+    /// The store's path.
     store: String,
+    /// `jks`, `jceks`, `pkcs12`, `pem`, `der` or `directory`.
     format: &'static str,
+    /// Whether every certificate parses in the JVM (else keytool and the JVM fail to load the store).
+    jvm_loadable: bool,
+    /// Every entry, in the store's order.
     entries: Vec<EntryJson>,
 }
 
 impl ListingJson {
     /// The listing of `store` read from `path`, expiry judged at `now`.
     pub fn new(path: &Path, store: &TrustStore, now: i64) -> ListingJson {
+        let bad = jvm_load::unparseable(store);
         ListingJson {
+            schema_version: SchemaVersion,
             store: path.display().to_string(),
             format: store.format.name(),
+            jvm_loadable: bad.is_empty(),
             entries: store
                 .entries
                 .iter()
-                .map(|e| EntryJson::new(e, now))
+                .map(|e| EntryJson::new(e, now, &bad))
                 .collect(),
         }
     }
 }
 
 /// One entry.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct EntryJson {
     /// Alias.
     alias: String,
     /// `trusted-cert`, `private-key` or `secret-key`.
+    #[schemars(schema_with = "schema::entry_kind")]
     kind: &'static str,
     /// Subject DN (of the leaf for a private-key entry); null for a secret key.
     subject: Option<String>,
@@ -52,13 +67,16 @@ pub struct EntryJson {
     sha256: Option<String>,
     /// Whether the certificate has expired (at the time of listing).
     expired: bool,
-    /// Chain length of a private-key entry.
+    /// Chain length of a private-key entry (left out for other kinds).
     #[serde(skip_serializing_if = "Option::is_none")]
     chain_length: Option<usize>,
+    /// Why the JVM cannot parse a certificate of this entry (`JDK 17 and 25: REASON (JDK: RULE)`), which
+    /// makes the whole store fail to load in keytool and the JVM; null when it can.
+    jvm_parse_error: Option<String>,
 }
 
 impl EntryJson {
-    fn new(e: &Entry, now: i64) -> EntryJson {
+    fn new(e: &Entry, now: i64, bad: &[Unparseable]) -> EntryJson {
         let cert = e.certificate();
         let info = cert.map(Certificate::info);
         EntryJson {
@@ -74,24 +92,37 @@ impl EntryJson {
                 EntryBody::PrivateKey(k) => Some(k.chain.len()),
                 _ => None,
             },
+            jvm_parse_error: bad
+                .iter()
+                .find(|u| u.alias == e.alias)
+                .map(|u| u.refusal.to_string()),
         }
     }
 }
 
-/// `store diff --json`: certificates added, removed, changed under an alias and renamed.
-#[derive(Debug, Serialize)]
+/// The document of `store diff`: certificates added, removed, changed under an alias and renamed.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct DiffJson {
+    /// The contract's version.
+    schema_version: SchemaVersion,
+    /// In the new store only.
     added: Vec<AliasedJson>,
+    /// In the old store only.
     removed: Vec<AliasedJson>,
+    /// The same alias holding another certificate.
     changed: Vec<ChangedJson>,
+    /// The same certificate under another alias.
     renamed: Vec<RenamedJson>,
 }
 
 /// A certificate under an alias.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct AliasedJson {
+    /// The alias.
     alias: String,
+    /// Subject DN.
     subject: String,
+    /// Lower-case hex SHA-256.
     sha256: String,
 }
 
@@ -106,25 +137,33 @@ impl AliasedJson {
 }
 
 /// An alias whose certificate changed.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ChangedJson {
+    /// The alias.
     alias: String,
+    /// What the old store holds under it.
     old: AliasedJson,
+    /// What the new store holds under it.
     new: AliasedJson,
 }
 
 /// A certificate under another alias.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct RenamedJson {
+    /// The alias in the old store.
     old_alias: String,
+    /// The alias in the new store.
     new_alias: String,
+    /// Subject DN.
     subject: String,
+    /// Lower-case hex SHA-256.
     sha256: String,
 }
 
 impl From<&StoreDiff> for DiffJson {
     fn from(d: &StoreDiff) -> DiffJson {
         DiffJson {
+            schema_version: SchemaVersion,
             added: d
                 .added
                 .iter()
@@ -158,29 +197,42 @@ impl From<&StoreDiff> for DiffJson {
     }
 }
 
-/// `store locate --json`: every candidate `cacerts`, and what reading it gave.
-#[derive(Debug, Serialize)]
+/// The document of `store locate`: every candidate `cacerts`, and what reading it gave.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct LocatedJson {
+    /// The contract's version.
+    schema_version: SchemaVersion,
+    /// The candidates, the default JVM's first.
     candidates: Vec<CandidateJson>,
 }
 
 /// One candidate `cacerts`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct CandidateJson {
+    /// The path found.
     path: String,
+    /// The path with symbolic links resolved.
     real_path: String,
+    /// How it was found (`java on PATH`, `JAVA_HOME`, …).
     origin: String,
+    /// The Java home it belongs to.
     java_home: Option<String>,
+    /// Whether it is the store the default JVM uses (`--cacerts`).
     default: bool,
+    /// Other paths that resolve to the same file.
     also: Vec<String>,
+    /// Its format; null when it could not be read.
     format: Option<&'static str>,
+    /// How many entries it holds; null when it could not be read.
     entries: Option<usize>,
+    /// Why it could not be read.
     error: Option<String>,
 }
 
 impl From<&[LocatedStore]> for LocatedJson {
     fn from(found: &[LocatedStore]) -> LocatedJson {
         LocatedJson {
+            schema_version: SchemaVersion,
             candidates: found
                 .iter()
                 .map(|f| CandidateJson {

@@ -227,6 +227,7 @@ fn limbo(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
             served,
             host,
             extra: Vec::new(),
+            tls_version: None,
         };
         let d = diagnose(&input, &anchors, &Policy::default(), now);
         let (ok, reason) = verdict(&d, true);
@@ -282,6 +283,7 @@ fn boringssl(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
             served: certs,
             host: None,
             extra: Vec::new(),
+            tls_version: None,
         };
         let d = diagnose(&input, &anchors, &Policy::default(), now);
         let (ok, reason) = verdict(&d, true);
@@ -344,6 +346,7 @@ fn pkits(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
             served: certs,
             host: None,
             extra: Vec::new(),
+            tls_version: None,
         };
         let d = diagnose(&input, &anchors, &Policy::default(), now);
         let (ok, reason) = verdict(&d, false);

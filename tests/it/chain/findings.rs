@@ -63,9 +63,16 @@ fn missing_intermediate_is_reported_with_the_issuer_name_and_its_aia_url() {
         f.message
     );
     assert!(f.remediation.contains("as fullchain"), "{}", f.remediation);
+    // The java reason is the finding's message without the AIA hint, naming the JDK rule that decided.
     assert_eq!(
         d.java.reason.as_deref(),
-        Some(f.message.split("; its AIA").next().unwrap())
+        Some(
+            format!(
+                "{} (JDK: SunCertPathBuilder: unable to find valid certification path to requested target)",
+                f.message.split("; its AIA").next().unwrap()
+            )
+            .as_str()
+        )
     );
     let browser = d.browser.reason.unwrap();
     assert!(
@@ -388,6 +395,7 @@ fn garbage_and_truncated_certificates_are_findings_not_panics() {
             ],
             host: Some(generate::HOST.to_owned()),
             extra: Vec::new(),
+            tls_version: None,
         };
         let anchors = TrustAnchors::new(good.anchors(STORE, false), Vec::new());
         let d = diagnose(&input, &anchors, &Policy::default(), NOW);

@@ -3,6 +3,10 @@
 //! `-Djavax.net.ssl.trustStore`) connects, and `diagnose(...).trusted` at the current time must equal what
 //! the JVM decided. One PKCS#12 truststore (written by trustpath's own codec) per distinct anchor set and one JVM per
 //! scenario, two at a time.
+//!
+//! The same scenarios also go through the batch judge (`tests/support/JvmJudge.java`, the oracle of
+//! `tests/oracle/`), which must give each one the verdict and the message the real handshake gave: that is
+//! what makes the batch judge a faithful stand-in for a TLS client.
 
 use crate::support;
 
@@ -93,8 +97,13 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
         .iter()
         .flat_map(|j| scenarios.iter().map(move |s| (j, s)))
         .collect();
+    let started = now();
     // Two JVMs at a time: each start costs ~0.5 s of mostly single-threaded work.
-    let results: Vec<(String, Vec<String>)> = std::thread::scope(|scope| {
+    type Judged = (
+        (u32, &'static str),
+        (String, Vec<String>, support::JavaVerdict),
+    );
+    let results: Vec<Judged> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..2)
             .map(|w| {
                 let (rt, stores, jobs) = (&rt, &stores, &jobs);
@@ -102,7 +111,7 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
                     jobs.iter()
                         .skip(w)
                         .step_by(2)
-                        .map(|(jdk, s)| judge(rt, jdk, s, &stores[&s.trust]))
+                        .map(|(jdk, s)| ((jdk.0, s.name), judge(rt, jdk, s, &stores[&s.trust])))
                         .collect::<Vec<_>>()
                 })
             })
@@ -114,12 +123,68 @@ fn the_java_verdict_equals_the_jvms_for_every_scenario() {
     });
     let mut log = Vec::new();
     let mut disagreements = Vec::new();
-    for (line, mut d) in results {
+    let mut real: HashMap<(u32, &str), support::JavaVerdict> = HashMap::new();
+    for (key, (line, mut d, verdict)) in results {
         log.push(line);
         disagreements.append(&mut d);
+        real.insert(key, verdict);
     }
     log.sort();
     println!("{}", log.join("\n"));
+
+    // The batch judge, at the instant the handshakes ran, must decide every scenario as the handshake did.
+    let batch_cases: Vec<support::jvm_batch::Case> = scenarios
+        .iter()
+        .map(|s| support::jvm_batch::Case {
+            id: s.name.to_owned(),
+            store_kind: support::jvm_batch::StoreKind::Pkcs12,
+            store: stores[&s.trust].clone(),
+            password: Some("changeit".to_owned()),
+            host: Some(s.host.to_owned()),
+            at: started,
+            served: s.served.clone(),
+            protocol: None,
+        })
+        .collect();
+    for (major, home) in &jdks {
+        let batch = support::jvm_batch::judge(
+            home,
+            &batch_cases,
+            &dir.path().join(format!("batch{major}")),
+        );
+        for s in &scenarios {
+            let handshake = &real[&(*major, s.name)];
+            let judged = &batch.verdicts[s.name];
+            let same = match (handshake, judged) {
+                (support::JavaVerdict::Trusted, support::jvm_batch::Verdict::Trusted) => true,
+                (
+                    support::JavaVerdict::Untrusted(m),
+                    support::jvm_batch::Verdict::Untrusted { message, .. },
+                ) => {
+                    // The handshake's message is the trust manager's, after the alert's name.
+                    let first = m.split(" | ").next().unwrap_or_default();
+                    let first = first
+                        .strip_prefix('(')
+                        .and_then(|r| r.split_once(") "))
+                        .map_or(first, |(_, rest)| rest);
+                    first == message
+                }
+                _ => false,
+            };
+            if !same {
+                disagreements.push(format!(
+                    "{} (JDK {major}): the batch judge says {} but the handshake said {handshake:?}",
+                    s.name,
+                    judged.describe()
+                ));
+            }
+        }
+        println!(
+            "batch judge, JDK {major}: {} scenarios compared with their real handshakes ({})",
+            scenarios.len(),
+            batch.calibration
+        );
+    }
     assert!(disagreements.is_empty(), "{disagreements:#?}");
 }
 
@@ -129,7 +194,7 @@ fn judge(
     (major, home): &(u32, PathBuf),
     s: &generate::Scenario,
     store: &std::path::Path,
-) -> (String, Vec<String>) {
+) -> (String, Vec<String>, support::JavaVerdict) {
     let (port, task) = rt.block_on(serve(s.served.clone()));
     let jvm = support::java_handshake(
         Some(home),
@@ -170,7 +235,7 @@ fn judge(
         ours.trusted,
         jvm
     );
-    (line, disagreements)
+    (line, disagreements, jvm)
 }
 
 /// The `jdk.certpath.disabledAlgorithms` value of a JDK's `conf/security/java.security` (continuation

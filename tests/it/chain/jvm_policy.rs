@@ -313,6 +313,7 @@ fn ours(case: &Case, policy: &Policy, now: i64) -> (bool, Option<String>) {
         served: case.served.iter().map(load).collect(),
         host: None,
         extra: Vec::new(),
+        tls_version: None,
     };
     let d = diagnose(&input, &anchors, policy, now);
     (d.java.trusted, d.java.reason)

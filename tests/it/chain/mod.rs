@@ -4,4 +4,5 @@ mod conformance;
 mod findings;
 mod jvm_judge;
 mod jvm_policy;
+mod signatures_jvm;
 mod testcerts;

@@ -3,6 +3,7 @@
 //! closed port is a finding (exit 1), not an error of the run.
 
 use crate::support;
+use crate::support::formats;
 
 use std::process::Command;
 
@@ -26,6 +27,7 @@ fn check_json(file: &std::path::Path) -> (Option<i32>, serde_json::Value) {
         .unwrap();
     let v = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    formats::check_json("check.schema.json", &v);
     (out.status.code(), v)
 }
 
@@ -240,4 +242,151 @@ fn a_redirect_to_a_port_without_tls_fails_at_the_tls_stage_with_the_tls_fix() {
             .contains("TLS configuration"),
         "{failed:#}"
     );
+}
+
+#[test]
+fn a_bad_port_in_the_deployment_file_is_refused_with_the_line_and_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.toml");
+    for (port, reason) in [
+        ("84430", "port '84430' is not a number from 1 to 65535"),
+        ("8443x", "port '8443x' is not a number from 1 to 65535"),
+        ("-1", "port '-1' is not a number from 1 to 65535"),
+        ("0", "port '0' is not a number from 1 to 65535"),
+    ] {
+        std::fs::write(
+            &file,
+            format!(
+                "[[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"https://127.0.0.1/\"\n\n\
+                 [[endpoint]]\nname = \"typo\"\nrole = \"rtc\"\nurl = \"https://127.0.0.1:{port}/\"\n"
+            ),
+        )
+        .unwrap();
+        let out = trustpath()
+            .args(["check", "--timeout", "1"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{port}: {err}");
+        assert!(err.contains("d.toml:9: endpoint 'typo'"), "{port}: {err}");
+        assert!(err.contains(reason), "{port}: {err}");
+        assert!(out.stdout.is_empty(), "{port}: nothing is judged");
+    }
+}
+
+#[test]
+fn a_configuration_of_the_wrong_kind_is_refused_naming_what_was_expected_and_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let write = |name: &str, text: &str| {
+        let path = d.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let nginx = write(
+        "nginx.conf",
+        "events { worker_connections 64; }\nhttp {\n    server {\n        listen 443 ssl;\n        server_name w.test;\n        location / { proxy_pass http://127.0.0.1:8090; }\n    }\n}\n",
+    );
+    let apache = write(
+        "apache2.conf",
+        "Listen 443\n<VirtualHost *:443>\n    ServerName w.test\n    ProxyPass / http://127.0.0.1:8090/\n</VirtualHost>\n",
+    );
+    let web_xml = write(
+        "web.xml",
+        "<?xml version=\"1.0\"?>\n<web-app version=\"6.0\"><display-name>x</display-name></web-app>\n",
+    );
+    let no_connector = write(
+        "server.xml",
+        "<Server port=\"-1\">\n  <Service name=\"Catalina\"/>\n</Server>\n",
+    );
+    let notes = write("notes.txt", "the wiki runs on the old box\nask Kim\n");
+    let cases: [(&str, &std::path::Path, &[&str]); 6] = [
+        (
+            "--apache",
+            &nginx,
+            &[
+                "not an Apache httpd configuration",
+                "it looks like an nginx configuration",
+            ],
+        ),
+        (
+            "--nginx",
+            &apache,
+            &[
+                "not an nginx configuration",
+                "it looks like an Apache httpd configuration",
+                "read as nginx: apache2.conf:",
+            ],
+        ),
+        (
+            "--tomcat",
+            &web_xml,
+            &[
+                "not Tomcat's server.xml",
+                "an XML document whose root element is <web-app>",
+            ],
+        ),
+        (
+            "--tomcat",
+            &no_connector,
+            &["no `<Connector>` in it: nothing to check"],
+        ),
+        (
+            "--nginx",
+            &notes,
+            &[
+                "not an nginx configuration",
+                "text that is no server configuration (it begins 'the wiki runs on the old box')",
+            ],
+        ),
+        (
+            "--tomcat",
+            &nginx,
+            &[
+                "not Tomcat's server.xml",
+                "it looks like an nginx configuration",
+            ],
+        ),
+    ];
+    for (flag, file, needles) in cases {
+        for command in ["check", "discover"] {
+            let out = trustpath()
+                .arg(command)
+                .arg(flag)
+                .arg(file)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{command} {flag} {}: {err}\n{}",
+                file.display(),
+                String::from_utf8_lossy(&out.stdout)
+            );
+            assert!(err.contains(&file.display().to_string()), "{err}");
+            for needle in needles {
+                assert!(
+                    err.contains(needle),
+                    "{command} {flag}: {needle:?} in {err}"
+                );
+            }
+        }
+    }
+    // The right kinds pass.
+    for (flag, file) in [("--nginx", &nginx), ("--apache", &apache)] {
+        let out = trustpath()
+            .arg("discover")
+            .arg(flag)
+            .arg(file)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

@@ -4,10 +4,11 @@
 //! finding), judged by the real pure parts (`deploy::assemble`: HTTP, WebSocket and cross-endpoint
 //! findings) and printed in both forms.
 
-use crate::support::golden;
+use crate::support::{formats, golden};
 
 use std::path::Path;
 
+use junit_parser::TestStatus;
 use trustpath::chain::{Diagnosis, PathSource, PathStep, Profile, Verdict};
 use trustpath::deploy::assemble::{Live, assemble};
 use trustpath::deploy::model::{EndpointUrl, parse};
@@ -308,4 +309,106 @@ fn the_json_deployment_report_matches_its_golden() {
     );
     assert_eq!(doc["endpoints"][0]["probe"]["trusted"], true);
     golden::check("check-deployment.json", &text);
+}
+
+#[test]
+fn the_junit_deployment_report_has_a_case_per_endpoint_check_and_place_and_matches_its_golden() {
+    let mut out = Vec::new();
+    Printer::junit(&mut out).deployment(&run()).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let report = formats::junit(&text);
+    let suite = &report.suites[0];
+    assert_eq!(suite.name, "trustpath check confluence");
+    let cases: Vec<(&str, &str, Option<&str>)> = suite
+        .cases
+        .iter()
+        .map(|c| {
+            let failed = match &c.status {
+                TestStatus::Failure(f) => Some(f.failure_type.as_str()),
+                _ => None,
+            };
+            (
+                c.original_name.as_str(),
+                c.classname.as_deref().unwrap_or(""),
+                failed,
+            )
+        })
+        .collect();
+    assert_eq!(
+        cases,
+        [
+            (
+                "app https://wiki.example.test/",
+                "trustpath.check.endpoint",
+                None
+            ),
+            ("app GET /status", "trustpath.check.http", None),
+            (
+                "heartbeat https://wiki.example.test/synchrony/heartbeat",
+                "trustpath.check.endpoint",
+                None
+            ),
+            (
+                "heartbeat GET /synchrony/heartbeat",
+                "trustpath.check.http",
+                Some("auth-proxy-redirect")
+            ),
+            (
+                "synchrony ws://wiki.example.test:8091/synchrony/v1/bayeux-sync1",
+                "trustpath.check.endpoint",
+                Some("mixed-scheme")
+            ),
+            (
+                "synchrony WebSocket ws://wiki.example.test:8091/synchrony/v1/bayeux-sync1",
+                "trustpath.check.websocket",
+                None
+            ),
+            (
+                "node http://192.0.2.5:8090/",
+                "trustpath.check.endpoint",
+                Some("base-url-mismatch")
+            ),
+            ("node GET /", "trustpath.check.http", None),
+            (
+                "nginx.conf:31 server wiki.example.test:443 location /synchrony",
+                "trustpath.check.config",
+                None
+            ),
+        ]
+    );
+    assert_eq!((suite.tests, suite.failures), (9, 3));
+    let TestStatus::Failure(redirect) = &suite.cases[3].status else {
+        unreachable!()
+    };
+    assert!(redirect.text.contains("/synchrony/*"), "{}", redirect.text);
+    // The warning of the configuration is in the case's output, not a failure.
+    assert!(
+        suite.cases[8]
+            .system_out
+            .as_deref()
+            .is_some_and(|o| o.contains("websocket-idle-timeout")),
+        "{text}"
+    );
+    golden::check("check-deployment.junit.xml", &text);
+}
+
+#[test]
+fn the_openmetrics_deployment_report_matches_its_golden_and_passes_promtool() {
+    let mut out = Vec::new();
+    Printer::openmetrics(&mut out).deployment(&run()).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    formats::openmetrics(&text);
+    for line in [
+        "trustpath_deployment_ok{deployment=\"confluence\"} 0",
+        "trustpath_endpoint_ok{deployment=\"confluence\",endpoint=\"app\"} 1",
+        "trustpath_endpoint_ok{deployment=\"confluence\",endpoint=\"heartbeat\"} 0",
+        "trustpath_endpoint_trusted{deployment=\"confluence\",endpoint=\"app\",profile=\"java\"} 1",
+        "trustpath_finding{deployment=\"confluence\",endpoint=\"heartbeat\",code=\"auth-proxy-redirect\",severity=\"error\"} 1",
+        "trustpath_config_finding{deployment=\"confluence\",source=\"nginx.conf:31\",subject=\"server wiki.example.test:443 location /synchrony\",code=\"websocket-idle-timeout\",severity=\"warning\"} 1",
+    ] {
+        assert!(text.lines().any(|l| l == line), "no {line} in\n{text}");
+    }
+    // Plain endpoints have no trust series.
+    assert!(!text.contains("endpoint=\"node\",profile="), "{text}");
+    golden::check("check-deployment.prom", &text);
 }

@@ -4,6 +4,7 @@
 //! broken variant is found with its code, live and, where the fault is in nginx.conf, offline too.
 
 use crate::support;
+use crate::support::formats;
 
 use std::path::Path;
 use std::process::Command;
@@ -195,7 +196,41 @@ fn check(dir: &Path) -> (Option<i32>, Value) {
             String::from_utf8_lossy(&out.stderr)
         )
     });
+    formats::check_json("check.schema.json", &v);
+    other_formats_agree(dir, out.status.code(), &v);
     (out.status.code(), v)
+}
+
+/// The same check as JUnit and as OpenMetrics keeps the exit code; the JUnit report is valid, with a
+/// failing case exactly when the JSON has an error finding, and the exposition passes promtool with one
+/// `trustpath_endpoint_ok` per endpoint.
+fn other_formats_agree(dir: &Path, exit: Option<i32>, v: &Value) {
+    let run = |format: &str| {
+        Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
+            .args(["check", "--format", format, "--timeout", "5"])
+            .arg(dir.join("deployment.toml"))
+            .env_remove("JAVA_HOME")
+            .output()
+            .unwrap()
+    };
+    let junit = run("junit");
+    assert_eq!(junit.status.code(), exit, "--format junit");
+    let text = String::from_utf8(junit.stdout).unwrap();
+    let report = formats::junit(&text);
+    let failures = report.suites[0].failures;
+    assert_eq!(failures > 0, v["errors"].as_u64() > Some(0), "{text}");
+    let metrics = run("openmetrics");
+    assert_eq!(metrics.status.code(), exit, "--format openmetrics");
+    let text = String::from_utf8(metrics.stdout).unwrap();
+    formats::openmetrics(&text);
+    let endpoints = v["endpoints"].as_array().map_or(0, Vec::len);
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("trustpath_endpoint_ok{"))
+            .count(),
+        endpoints,
+        "{text}"
+    );
 }
 
 #[test]
@@ -460,7 +495,7 @@ fn discover_on_the_lab_configs_writes_a_deployment_that_check_passes() {
         .arg(d.join("truststore.p12"))
         .output()
         .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = formats::json("check.schema.json", &out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}\n{:?}\n{v:#}", codes(&v));
     let roles: Vec<&str> = v["endpoints"]
         .as_array()

@@ -96,6 +96,11 @@ fn tls_at_nginx_gives_the_public_name_synchrony_and_the_nodes_behind() {
                 "https://wiki.example.test/synchrony/heartbeat".into()
             ),
             (
+                "redirect".into(),
+                Role::Proxy,
+                "http://wiki.example.test/".into()
+            ),
+            (
                 "node-8090".into(),
                 Role::Node,
                 "http://127.0.0.1:8090/".into()
@@ -108,6 +113,12 @@ fn tls_at_nginx_gives_the_public_name_synchrony_and_the_nodes_behind() {
         ]
     );
     assert_eq!(d.endpoints[2].http[0].expect_status, Some(200));
+    // The port-80 server that only redirects is checked for where it redirects, not followed.
+    let redirect = &d.endpoints[3].http[0];
+    assert_eq!(
+        (redirect.expect_status, redirect.follow_redirects),
+        (Some(301), false)
+    );
 }
 
 #[test]

@@ -17,7 +17,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 use trustpath::deploy::model::{self, Deployment, Endpoint, EndpointUrl, HttpCheck};
-use trustpath::deploy::web::{self, HttpOutcome, Opener, WebsocketOutcome};
+use trustpath::deploy::web::{self, HttpOutcome, Limits, Opener, WebsocketOutcome};
 use trustpath::finding::{Finding, Severity};
 use trustpath::probe::http::AcceptCheck;
 use trustpath::probe::{BoxIo, Failure};
@@ -101,6 +101,8 @@ enum Reply {
     Send(String),
     /// Say nothing and hold the connection.
     Silence,
+    /// Wait, then write these bytes and close.
+    Later(Duration, String),
 }
 
 /// A canned HTTP server on 127.0.0.1 recording the request heads it got; stopped (with its open
@@ -182,6 +184,11 @@ async fn serve_one<S: AsyncRead + AsyncWrite + Unpin>(
             let _ = stream.shutdown().await;
         }
         Reply::Silence => tokio::time::sleep(Duration::from_secs(30)).await,
+        Reply::Later(wait, response) => {
+            tokio::time::sleep(wait).await;
+            let _ = stream.write_all(response.as_bytes()).await;
+            let _ = stream.shutdown().await;
+        }
     }
 }
 
@@ -225,8 +232,13 @@ fn check(path: &str, expect_status: Option<u16>) -> HttpCheck {
     }
 }
 
+/// Each step within [`TIMEOUT`], the whole well within the default deadline.
+fn limits() -> Limits {
+    Limits::new(TIMEOUT, Duration::from_secs(60))
+}
+
 fn http(endpoint: &Endpoint, check: &HttpCheck) -> HttpOutcome {
-    runtime().block_on(web::run_http(&*opener(), None, endpoint, check, TIMEOUT))
+    runtime().block_on(web::run_http(&*opener(), None, endpoint, check, limits()))
 }
 
 fn websocket(endpoint: &Endpoint) -> WebsocketOutcome {
@@ -234,7 +246,7 @@ fn websocket(endpoint: &Endpoint) -> WebsocketOutcome {
         .websocket
         .clone()
         .unwrap_or(endpoint.url.path.clone());
-    runtime().block_on(web::run_websocket(&*opener(), endpoint, &path, TIMEOUT))
+    runtime().block_on(web::run_websocket(&*opener(), endpoint, &path, limits()))
 }
 
 fn codes(findings: &[Finding]) -> Vec<&'static str> {
@@ -287,7 +299,7 @@ fn a_get_over_the_already_open_tls_connection_meets_its_expectations() {
     let open = opener();
     let outcome = runtime().block_on(async {
         let first = open(app.url.clone()).await.unwrap();
-        web::run_http(&*open, Some(first), app, &c, TIMEOUT).await
+        web::run_http(&*open, Some(first), app, &c, limits()).await
     });
     assert_eq!(outcome.hops.len(), 1, "{outcome:#?}");
     assert_eq!(outcome.hops[0].status, Some(200));
@@ -597,4 +609,147 @@ fn a_proxy_that_closes_on_an_upgrade_and_a_port_that_is_not_http_are_named() {
         "{}",
         f[0].message
     );
+}
+
+#[test]
+fn configured_headers_go_only_to_the_origin_they_were_configured_for() {
+    // https://wiki.test:A/ → https://wiki.test:A/next (same origin: credentials again) →
+    // http://wiki.test:B/clear (same host, plain HTTP: none) → https://wiki.test:C/other-port (none).
+    let other_port = canned(true, |_| response("200 OK", &[], "done"));
+    let other = other_port.port;
+    let clear = canned(false, move |_| {
+        response(
+            "302 Found",
+            &[&format!("Location: https://wiki.test:{other}/other-port")],
+            "",
+        )
+    });
+    let clear_port = clear.port;
+    let app = canned(true, move |head| match target(head) {
+        "/" => response("302 Found", &["Location: /next"], ""),
+        _ => response(
+            "302 Found",
+            &[&format!("Location: http://wiki.test:{clear_port}/clear")],
+            "",
+        ),
+    });
+    let d = deployment(&format!("https://wiki.test:{}/", app.port), None);
+    let mut c = check("/", Some(200));
+    c.headers = vec![
+        ("Authorization".into(), "Basic c2VjcmV0OnMzY3JldA==".into()),
+        ("Cookie".into(), "seraph.confluence=t0ken".into()),
+        ("X-Trace".into(), "lab-secret".into()),
+    ];
+    let outcome = http(d.app(), &c);
+    assert_eq!(outcome.hops.len(), 4, "{outcome:#?}");
+    assert_eq!(outcome.hops[3].status, Some(200));
+    let secrets = ["c2VjcmV0OnMzY3JldA==", "t0ken", "lab-secret"];
+    let app_heads = app.heads();
+    assert_eq!(app_heads.len(), 2, "{app_heads:?}");
+    for head in &app_heads {
+        for secret in secrets {
+            assert!(
+                head.contains(secret),
+                "{secret} not sent to its origin: {head}"
+            );
+        }
+    }
+    for head in clear.heads().iter().chain(other_port.heads().iter()) {
+        for secret in secrets {
+            assert!(!head.contains(secret), "{secret} left its origin: {head}");
+        }
+    }
+    assert_eq!(clear.heads().len(), 1);
+    assert_eq!(other_port.heads().len(), 1);
+}
+
+#[test]
+fn a_server_that_redirects_slowly_forever_is_stopped_by_the_deadline_where_it_is() {
+    // Every answer takes 400 ms and redirects to the next number: without a deadline the ten
+    // redirects would take four seconds; with a 1.5 s deadline the check stops at the fourth request.
+    let slow = canned(false, |head| {
+        let n: usize = target(head).trim_start_matches('/').parse().unwrap_or(0);
+        match response("302 Found", &[&format!("Location: /{}", n + 1)], "") {
+            Reply::Send(text) => Reply::Later(Duration::from_millis(400), text),
+            other => other,
+        }
+    });
+    let d = deployment(&format!("http://wiki.test:{}/", slow.port), None);
+    let c = check("/0", Some(200));
+    let limits = Limits::new(TIMEOUT, Duration::from_millis(1500));
+    let outcome = runtime().block_on(web::run_http(&*opener(), None, d.app(), &c, limits));
+    assert!(outcome.stopped_by_deadline(), "{outcome:#?}");
+    let last = outcome.hops.last().unwrap();
+    assert!(
+        last.error
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .starts_with("deadline: the endpoint's 1.5 s deadline passed"),
+        "{last:#?}"
+    );
+    assert!(outcome.hops.len() < model::MAX_REDIRECTS, "{outcome:#?}");
+    // The hop the deadline stopped is no HTTP failure of its own: the endpoint's timeout finding says it.
+    assert!(web::http_findings(&d, d.app(), &c, &outcome).is_empty());
+}
+
+#[test]
+fn check_stops_an_endpoint_at_its_deadline_and_names_where_and_what_was_not_made() {
+    // Each answer takes 700 ms and redirects once more: ten redirects would take seven seconds.
+    let slow = canned(false, |head| {
+        let n: usize = target(head).trim_start_matches('/').parse().unwrap_or(0);
+        match response("302 Found", &[&format!("Location: /{}", n + 1)], "") {
+            Reply::Send(text) => Reply::Later(Duration::from_millis(700), text),
+            other => other,
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.toml");
+    let base = format!("http://127.0.0.1:{}", slow.port);
+    std::fs::write(
+        &file,
+        format!(
+            "[[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"{base}/\"\n\
+             [[endpoint.http]]\npath = \"/0\"\n[[endpoint.http]]\npath = \"/status\"\n"
+        ),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
+        .args(["check", "--json", "--timeout", "5", "--deadline", "2"])
+        .arg(&file)
+        .env_remove("JAVA_HOME")
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let findings = v["endpoints"][0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["code"], "timeout");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(&format!(
+            "the check of app stopped at its 2 s deadline (--deadline) during GET {base}/"
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("of GET {base}/0 → 302 → {base}/1")),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(&format!("not made: GET {base}/status")),
+        "{message}"
+    );
+    let hops = v["endpoints"][0]["http"][0]["hops"].as_array().unwrap();
+    assert!(
+        hops.last().unwrap()["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("deadline: "),
+        "{hops:#?}"
+    );
+    assert!(elapsed < Duration::from_secs(6), "{elapsed:?}");
 }

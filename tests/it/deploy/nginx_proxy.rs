@@ -3,6 +3,7 @@
 //! including a WebSocket upgrade: the deployment the lab files are meant for.
 
 use crate::support;
+use crate::support::formats;
 
 use support::serve as serve_support;
 
@@ -143,7 +144,7 @@ Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n
         .arg(d.join("truststore.p12"))
         .output()
         .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = formats::json("probe.schema.json", &out.stdout);
     assert_eq!(out.status.code(), Some(0), "{v:#}");
     assert_eq!(v["endpoints"][0]["trusted"], true, "{v:#}");
     assert_eq!(

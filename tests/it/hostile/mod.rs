@@ -3,7 +3,7 @@
 //! truncated, bit-flipped, 100 MB, `/dev/zero`, nested thousands deep, entity and include bombs, and the
 //! sizes that used to make naming or reading quadratic.
 //!
-//! Every run is watched ([`support::process::watch`]): it must end before [`DEADLINE`] with its peak
+//! Every run is watched ([`support::watch::watch`]): it must end before [`DEADLINE`] with its peak
 //! resident set (the kernel's own accounting of that child) under [`RSS_LIMIT_MIB`], never by a panic or
 //! an abort; a hostile input ends with exit 2 and a `trustpath: error:` line that names the file and the
 //! limit; a damaged input may still parse (exit 0 or 1) or is refused the same way.
@@ -18,7 +18,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::support::process::{self, Watched};
+use crate::support::watch::{self, Watched};
 
 /// Longest any single run may take (a debug build on a loaded two-core machine).
 pub const DEADLINE: Duration = Duration::from_secs(60);
@@ -36,7 +36,7 @@ fn trustpath() -> Command {
 /// Runs trustpath with `args` under watch and checks it ended on its own, without a panic or an abort,
 /// in bounded time and memory.
 pub fn watched<S: AsRef<OsStr>>(args: &[S]) -> Watched {
-    let w = process::watch(trustpath().args(args), DEADLINE);
+    let w = watch::watch(trustpath().args(args), DEADLINE);
     let shown: Vec<String> = args
         .iter()
         .map(|a| a.as_ref().to_string_lossy().chars().take(120).collect())

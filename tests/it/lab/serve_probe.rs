@@ -4,7 +4,10 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use junit_parser::TestStatus;
 use serde_json::Value;
+
+use crate::support::formats;
 
 /// (scenario, finding code expected, whether the JVM still trusts the endpoint)
 const EXPECTED: &[(&str, Option<&str>, bool)] = &[
@@ -82,6 +85,15 @@ fn every_serve_scenario_is_diagnosed_by_probe_with_its_finding_code() {
         let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
             panic!("{scenario}: {e}: {}", String::from_utf8_lossy(&out.stderr))
         });
+        formats::check_json("probe.schema.json", &v);
+        failures.extend(other_formats_agree(
+            scenario,
+            served.port,
+            &trust,
+            *code,
+            *trusted,
+            out.status.code(),
+        ));
         let endpoint = &v["endpoints"][0];
         let codes: Vec<&str> = endpoint["findings"]
             .as_array()
@@ -108,4 +120,62 @@ fn every_serve_scenario_is_diagnosed_by_probe_with_its_finding_code() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The same probe as JUnit and as OpenMetrics: the same exit code, the JUnit report valid with a case
+/// that fails exactly when the endpoint does (naming the expected code), the exposition accepted by
+/// promtool with the JVM's verdict. Returns what disagrees.
+fn other_formats_agree(
+    scenario: &str,
+    port: u16,
+    trust: &std::path::Path,
+    code: Option<&str>,
+    trusted: bool,
+    exit: Option<i32>,
+) -> Vec<String> {
+    let target = format!("https://localhost:{port}");
+    let run = |format: &str| {
+        Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
+            .args(["probe", "--format", format, "--timeout", "5", &target])
+            .arg("--truststore")
+            .arg(trust)
+            .output()
+            .unwrap()
+    };
+    let mut failures = Vec::new();
+    let junit = run("junit");
+    let text = String::from_utf8(junit.stdout).unwrap();
+    let report = formats::junit(&text);
+    let case = &report.suites[0].cases[0];
+    let failed = match &case.status {
+        TestStatus::Failure(f) => Some(format!("{}\n{}", f.message, f.text)),
+        _ => None,
+    };
+    if junit.status.code() != exit || failed.is_some() != (exit == Some(1)) {
+        failures.push(format!(
+            "{scenario}: --format junit exit {:?} (json {exit:?}), failure {failed:?}",
+            junit.status.code()
+        ));
+    }
+    if let (Some(text), Some(code)) = (&failed, code)
+        && !text.contains(code)
+    {
+        failures.push(format!(
+            "{scenario}: the JUnit failure does not name {code}: {text}"
+        ));
+    }
+    let metrics = run("openmetrics");
+    let text = String::from_utf8(metrics.stdout).unwrap();
+    formats::openmetrics(&text);
+    let java = format!(
+        "trustpath_endpoint_trusted{{endpoint=\"{target}\",profile=\"java\"}} {}",
+        u8::from(trusted)
+    );
+    if metrics.status.code() != exit || !text.lines().any(|l| l == java) {
+        failures.push(format!(
+            "{scenario}: --format openmetrics exit {:?} (json {exit:?}), want {java} in\n{text}",
+            metrics.status.code()
+        ));
+    }
+    failures
 }

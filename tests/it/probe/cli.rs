@@ -2,7 +2,7 @@
 //! exit codes 0/1/2, `--resolve`, `--targets`, JSON output, `--write-fixes`, and a golden human report
 //! with the port and the days left redacted.
 
-use crate::support::golden;
+use crate::support::{formats, golden};
 
 use std::net::SocketAddr;
 use std::process::Command;
@@ -123,7 +123,7 @@ fn a_missing_intermediate_exits_1_and_write_fixes_writes_a_file() {
         "--json",
     ]));
     assert_eq!(code, 1, "{out}{err}");
-    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let doc = formats::json("probe.schema.json", out.as_bytes());
     let e = &doc["endpoints"][0];
     assert_eq!(e["trusted"], false);
     assert_eq!(e["sni"], "wiki.example.test");
@@ -161,7 +161,7 @@ fn targets_from_a_file_are_reported_in_order_and_unreachable_ones_exit_1() {
         "--json",
     ]));
     assert_eq!(code, 1, "{out}{err}");
-    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let doc = formats::json("probe.schema.json", out.as_bytes());
     let endpoints = doc["endpoints"].as_array().unwrap();
     assert_eq!(endpoints[0]["port"], refused.port());
     assert_eq!(endpoints[0]["findings"][0]["code"], "connect-failed");

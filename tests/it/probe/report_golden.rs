@@ -1,10 +1,12 @@
 //! The report printers against golden files, on hand-built diagnoses at a fixed instant (so these goldens
 //! do not move when the diagnosis logic changes), and the fixtures' generator.
 
-use crate::support::golden;
+use crate::support::{formats, golden};
 
 use std::path::PathBuf;
+use std::time::Duration;
 
+use junit_parser::TestStatus;
 use trustpath::chain::{Diagnosis, Fix, PathSource, PathStep, Profile, Verdict};
 use trustpath::finding::{Code, Finding, Severity};
 use trustpath::judge::{EndpointReport, Run};
@@ -130,6 +132,7 @@ fn run() -> Run {
                 diagnosis: Some(good),
                 findings: vec![],
                 written: vec![],
+                elapsed: Some(Duration::from_millis(42)),
             },
             EndpointReport {
                 target: "wiki.example.test:8443".into(),
@@ -142,6 +145,7 @@ fn run() -> Run {
                 diagnosis: Some(bad),
                 findings: vec![missing],
                 written: vec![PathBuf::from("fixes/wiki.example.test_8443-fullchain.pem")],
+                elapsed: Some(Duration::from_millis(1250)),
             },
             EndpointReport {
                 target: "collab.example.test:8091".into(),
@@ -150,6 +154,7 @@ fn run() -> Run {
                 sni: Some("collab.example.test".into()),
                 address: Some("192.0.2.7:8091".parse().unwrap()),
                 findings: vec![refused],
+                elapsed: Some(Duration::from_micros(310)),
                 ..EndpointReport::default()
             },
         ],
@@ -206,4 +211,86 @@ fn the_exit_code_is_zero_only_when_every_endpoint_is_trusted_without_errors() {
         .findings
         .push(Finding::new(Code::LegacyTls, Severity::Error, "m", "r"));
     assert_eq!(all.exit_code(), 1);
+}
+
+#[test]
+fn the_junit_report_of_three_endpoints_matches_its_golden_and_the_junit_schema() {
+    let mut out = Vec::new();
+    Printer::junit(&mut out).print_run(&run()).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let report = formats::junit(&text);
+    assert_eq!(report.suites.len(), 1);
+    let suite = &report.suites[0];
+    assert_eq!(suite.name, "trustpath probe");
+    assert_eq!((suite.tests, suite.failures, suite.errors), (3, 2, 0));
+    assert_eq!(suite.cases[0].original_name, "https://wiki.example.test");
+    assert!(matches!(suite.cases[0].status, TestStatus::Success));
+    assert!((suite.cases[0].time - 0.042).abs() < 1e-9);
+    let TestStatus::Failure(missing) = &suite.cases[1].status else {
+        panic!("the endpoint without its intermediate passed:\n{text}");
+    };
+    assert_eq!(missing.failure_type, "missing-intermediate");
+    assert!(missing.text.contains("fix: serve the fullchain"), "{text}");
+    let TestStatus::Failure(refused) = &suite.cases[2].status else {
+        panic!("the refusing endpoint passed:\n{text}");
+    };
+    assert_eq!(refused.failure_type, "connect-failed");
+    golden::check("report-three-endpoints.junit.xml", &text);
+}
+
+#[test]
+fn the_openmetrics_report_of_three_endpoints_matches_its_golden_and_passes_promtool() {
+    let mut out = Vec::new();
+    Printer::openmetrics(&mut out).print_run(&run()).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    formats::openmetrics(&text);
+    for line in [
+        "trustpath_endpoint_trusted{endpoint=\"https://wiki.example.test\",profile=\"java\"} 1",
+        "trustpath_endpoint_trusted{endpoint=\"https://wiki.example.test\",profile=\"browser\"} 0",
+        "trustpath_endpoint_trusted{endpoint=\"collab.example.test:8091\",profile=\"java\"} 0",
+        "trustpath_chain_earliest_expiry_seconds{endpoint=\"wiki.example.test:8443\"} 2398377600",
+        "trustpath_finding{endpoint=\"wiki.example.test:8443\",code=\"missing-intermediate\",severity=\"error\"} 1",
+        "trustpath_probe_duration_seconds{endpoint=\"wiki.example.test:8443\"} 1.25",
+    ] {
+        assert!(text.lines().any(|l| l == line), "no {line} in\n{text}");
+    }
+    golden::check("report-three-endpoints.prom", &text);
+}
+
+#[test]
+fn quotes_backslashes_control_characters_and_repeated_targets_stay_well_formed() {
+    let mut odd = run();
+    odd.endpoints[2].target = "collab \"lab\" \\ <test> & co\n:8091".into();
+    odd.endpoints[2].findings[0].message = "refused \u{1b}[31m<&>\"'".into();
+    let repeated = odd.endpoints[0].clone();
+    odd.endpoints.push(repeated);
+
+    let mut out = Vec::new();
+    Printer::openmetrics(&mut out).print_run(&odd).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    formats::openmetrics(&text);
+    assert!(
+        text.contains(
+            r#"trustpath_endpoint_ok{endpoint="collab \"lab\" \\ <test> & co\n:8091"} 0"#
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("trustpath_endpoint_ok{endpoint=\"https://wiki.example.test\"}")
+            .count(),
+        1,
+        "a repeated target is reported once:\n{text}"
+    );
+
+    let mut out = Vec::new();
+    Printer::junit(&mut out).print_run(&odd).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let report = formats::junit(&text);
+    let case = &report.suites[0].cases[2];
+    assert_eq!(case.original_name, "collab \"lab\" \\ <test> & co :8091");
+    let TestStatus::Failure(f) = &case.status else {
+        panic!("{text}");
+    };
+    assert_eq!(f.message, "connect-failed: refused \u{FFFD}[31m<&>\"'");
+    assert_eq!(report.suites[0].cases.len(), 4);
 }

@@ -2,7 +2,7 @@
 //! instant, private-key matching in every PEM key format, `--write-fixes`, and usage errors (exit 2).
 
 use crate::support;
-use crate::support::golden;
+use crate::support::{formats, golden};
 
 use std::process::Command;
 
@@ -57,7 +57,7 @@ fn a_leaf_without_its_intermediate_fails_with_exit_1_and_json_names_the_gap() {
         "--json",
     ]);
     assert_eq!(code, 1, "{out}{err}");
-    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let doc = formats::json("probe.schema.json", out.as_bytes());
     let e = &doc["endpoints"][0];
     assert_eq!(e["trusted"], false);
     assert_eq!(e["target"], format!("{FIX}/leaf.pem"));
@@ -411,7 +411,7 @@ fn a_pkcs12_keystore_made_by_openssl_is_judged_by_its_key_entrys_chain() {
         "--json",
     ]);
     assert_eq!(code, 0, "{out}{err}");
-    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let doc = formats::json("probe.schema.json", out.as_bytes());
     let chain = doc["endpoints"][0]["chain"].as_array().unwrap();
     assert_eq!(chain.len(), 2, "{out}");
     assert_eq!(chain[0]["subject"], "CN=wiki.example.test");

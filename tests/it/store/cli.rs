@@ -3,6 +3,7 @@
 //! Format-independent behaviour is exercised on every writable format (PEM bundle, JKS, PKCS#12).
 
 use crate::support;
+use crate::support::formats;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -193,7 +194,7 @@ fn an_import_backs_the_store_up_keeps_its_mode_and_adds_the_new_anchor() {
         let mode = std::fs::metadata(&store).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640, "{format}");
         let list = run(&[&"store", &"list", &store, &"--json"]);
-        let v: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+        let v = formats::json("store-list.schema.json", &list.stdout);
         let aliases: Vec<&str> = v["entries"]
             .as_array()
             .unwrap()
@@ -286,7 +287,7 @@ fn concurrent_imports_into_one_store_all_land() {
             assert!(c.wait().unwrap().success());
         }
         let list = run(&[&"store", &"list", &store, &"--json"]);
-        let v: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+        let v = formats::json("store-list.schema.json", &list.stdout);
         assert_eq!(v["entries"].as_array().unwrap().len(), 7, "{format}: {v}");
     }
 }
@@ -352,7 +353,7 @@ fn export_remove_and_diff_work_by_alias_and_fingerprint() {
     assert!(o.status.success(), "{}", stderr(&o));
     let d = run(&[&"store", &"diff", &copy, &store, &"--json"]);
     assert_eq!(d.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&d.stdout).unwrap();
+    let v = formats::json("store-diff.schema.json", &d.stdout);
     assert_eq!(v["removed"][0]["alias"], "lab-root-a");
     assert!(v["added"].as_array().unwrap().is_empty());
 }
@@ -422,7 +423,7 @@ fn locate_lists_the_given_java_home_first_as_the_default() {
     std::fs::copy(&store, home.join("lib/security/cacerts")).unwrap();
     let o = run(&[&"store", &"locate", &"--java-home", &home, &"--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = formats::json("store-locate.schema.json", &o.stdout);
     let first = &v["candidates"][0];
     assert_eq!(first["origin"], "--java-home");
     assert_eq!(first["default"], true);

@@ -6,6 +6,7 @@
 //! - the real system store (`/etc/ssl/certs/java/cacerts`) lists as keytool lists it (read-only).
 
 use crate::support;
+use crate::support::formats;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -79,7 +80,7 @@ fn trustpath_entries(store: &Path, pass: &str) -> BTreeMap<String, (String, Stri
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = formats::json("store-list.schema.json", &out.stdout);
     v["entries"]
         .as_array()
         .unwrap()

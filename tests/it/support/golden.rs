@@ -32,7 +32,13 @@ pub fn cert(name: &str) -> trustpath::cert::Certificate {
 
 /// Compares `actual` with the golden file `name`, or rewrites it under `UPDATE_GOLDEN=1`.
 pub fn check(name: &str, actual: &str) {
-    let path = dir().join(name);
+    check_file(&dir().join(name), actual);
+}
+
+/// Compares `actual` with the file at `path` (a golden file, or a committed file generated from the code
+/// such as `schemas/*.json`), or rewrites it under `UPDATE_GOLDEN=1`.
+pub fn check_file(path: &Path, actual: &str) {
+    let path = path.to_path_buf();
     if std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
         std::fs::write(&path, actual).unwrap();
         return;

@@ -1,13 +1,19 @@
 //! Shared test support: finding real tools (keytool, java, openssl, nginx), skipping with a message when
 //! one is absent (a failure when `TRUSTPATH_REQUIRE_TOOLS=1`, as in CI), and running the JVM as the judge.
 
+pub mod apache;
 pub mod certs;
+pub mod formats;
 pub mod golden;
 pub mod javastore;
+pub mod json_doc;
+pub mod jvm_batch;
 pub mod nginx;
 pub mod process;
 pub mod serve;
 pub mod storecheck;
+pub mod tomcat;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,11 +31,17 @@ pub fn have_tool(tool: &str) -> bool {
         .output()
         .map(|o| o.status.success() || !o.stderr.is_empty() || !o.stdout.is_empty())
         .unwrap_or(false);
+    require(tool, found)
+}
+
+/// `found`, after saying so when it is false: panics under `TRUSTPATH_REQUIRE_TOOLS=1`, else prints a
+/// skip notice naming `tool`.
+pub fn require(tool: &str, found: bool) -> bool {
     if !found {
         if std::env::var("TRUSTPATH_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
-            panic!("{tool} is required (TRUSTPATH_REQUIRE_TOOLS=1) but was not found on PATH");
+            panic!("{tool} is required (TRUSTPATH_REQUIRE_TOOLS=1) but was not found");
         }
-        eprintln!("SKIPPED: {tool} not found on PATH");
+        eprintln!("SKIPPED: {tool} not found");
     }
     found
 }
@@ -50,8 +62,23 @@ pub fn run_ok(cmd: &mut Command) -> String {
 }
 
 /// JDK homes to test against: the default JDK (of the `java` on PATH) and any newer JDK installed under
-/// `/usr/lib/jvm` (e.g. a JDK 25 beside JDK 17), each as `(major version, java_home)`.
+/// `/usr/lib/jvm` (e.g. a JDK 25 beside JDK 17), each as `(major version, java_home)`. Under
+/// `TRUSTPATH_REQUIRE_TOOLS=1` both JDK 17 and a JDK 25 or newer must be found (CI has Temurin 25 beside
+/// the JDK 17 on PATH): trustpath follows the JDK it judges for, and the tests judge with both.
 pub fn jdks() -> Vec<(u32, PathBuf)> {
+    let found = find_jdks();
+    if std::env::var("TRUSTPATH_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
+        let has = |ok: fn(u32) -> bool| found.iter().any(|(m, _)| ok(*m));
+        assert!(
+            has(|m| m == 17) && has(|m| m >= 25),
+            "JDK 17 and a JDK 25 or newer are required (TRUSTPATH_REQUIRE_TOOLS=1): found {found:?} \
+             (the java on PATH and the JDKs under /usr/lib/jvm)"
+        );
+    }
+    found
+}
+
+fn find_jdks() -> Vec<(u32, PathBuf)> {
     let mut homes = Vec::new();
     if let Some(home) = which("java")
         .ok()

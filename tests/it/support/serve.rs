@@ -43,15 +43,6 @@ impl Running {
         let handle = self.handle.take().unwrap();
         runtime().block_on(handle).unwrap()
     }
-
-    /// Waits for the server to stop by itself (max connections or duration).
-    pub fn join(mut self) -> ServeStats {
-        let handle = self.handle.take().unwrap();
-        runtime()
-            .block_on(async { tokio::time::timeout(Duration::from_secs(60), handle).await })
-            .expect("server did not stop")
-            .unwrap()
-    }
 }
 
 impl Drop for Running {
@@ -85,6 +76,7 @@ pub fn start_plain(label: &str) -> Running {
         label: label.into(),
         max_connections: None,
         duration: None,
+        handshake_timeout: trustpath::serve::HANDSHAKE_TIMEOUT,
     })
 }
 
@@ -102,6 +94,7 @@ pub fn tls_config(chain: &[Vec<u8>], key_pkcs8: &[u8], label: &str) -> ServeConf
         label: label.to_owned(),
         max_connections: None,
         duration: None,
+        handshake_timeout: trustpath::serve::HANDSHAKE_TIMEOUT,
     }
 }
 

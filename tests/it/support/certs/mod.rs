@@ -3,6 +3,7 @@
 //! signed here ([`self_signed`], [`signed_by`]); [`testcerts`] generates the committed scenario fixtures
 //! from fixed keys, and [`golden_fixtures`] the PKI the golden files show.
 
+pub mod spec;
 pub mod testcerts;
 
 use rcgen::{

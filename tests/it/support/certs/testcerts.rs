@@ -59,6 +59,7 @@ impl Scenario {
             served: ders_to_certs(&self.served),
             host: Some(self.host.to_owned()),
             extra: Vec::new(),
+            tls_version: None,
         }
     }
 
