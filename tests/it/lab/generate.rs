@@ -384,7 +384,8 @@ fn lab_files_never_go_through_a_planted_link_even_with_force() {
     assert_eq!(refused.status.code(), Some(2));
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(
-        err.contains("server.key is a symbolic link") && err.contains("refusing to write through it"),
+        err.contains("server.key is a symbolic link")
+            && err.contains("refusing to write through it"),
         "{err}"
     );
     assert_eq!(std::fs::read(&victim).unwrap(), b"not a key");
