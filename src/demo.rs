@@ -106,7 +106,12 @@ pub fn run(dir: &Path, clock: Clock, show: &mut dyn FnMut(Step<'_>) -> Result<()
         "changeit",
         now,
     )?;
-    std::fs::write(&store_path, store_bytes)?;
+    crate::storefile::write_one(
+        &store_path,
+        &store_bytes,
+        crate::storefile::write::PUBLIC_MODE,
+        &crate::storefile::Policy::named_output(false),
+    )?;
     let trust = JvmTrust::from_store(&store_path, "changeit")?;
 
     let app = leaf("app.lab.test", now - time::Duration::days(1), 397)?;
@@ -175,7 +180,7 @@ pub fn run(dir: &Path, clock: Clock, show: &mut dyn FnMut(Step<'_>) -> Result<()
         .zip(endpoints.iter_mut())
     {
         let name = report.fix_name();
-        report.write_fixes(&fixes, &name)?;
+        report.write_fixes(&fixes, &name, false)?;
         let fullchain = report
             .written
             .iter()

@@ -66,23 +66,30 @@ impl EndpointReport {
         )
     }
 
-    /// Writes the diagnosis's fixes into `dir` under `name` (see [`crate::storefile::write_fixes`]) and
-    /// records the files written; a file refused because it would carry a certificate the JVM cannot
-    /// parse is a `jvm-unparseable-cert` warning.
-    pub fn write_fixes(&mut self, dir: &Path, name: &str) -> Result<()> {
-        if let Some(fix) = self.diagnosis.as_ref().and_then(|d| d.fix.as_ref()) {
-            let out = crate::storefile::write_fixes(dir, name, fix)?;
-            for (path, e) in out.refused {
-                self.findings.push(Finding::new(
-                    Code::JvmUnparseableCert,
-                    Severity::Warning,
-                    format!("--write-fixes did not write {}: {e}", path.display()),
-                    "get the certificate from its CA instead",
-                ));
-            }
-            self.written = out.written;
+    /// Writes the diagnosis's fixes into `dir` under `name` (see [`crate::storefile::write_fixes`];
+    /// existing files are replaced only with `overwrite`), records the files written, and returns the
+    /// temporary files of killed runs found there; a file refused because it would carry a certificate
+    /// the JVM cannot parse is a `jvm-unparseable-cert` warning.
+    pub fn write_fixes(
+        &mut self,
+        dir: &Path,
+        name: &str,
+        overwrite: bool,
+    ) -> Result<crate::storefile::lock::Swept> {
+        let Some(fix) = self.diagnosis.as_ref().and_then(|d| d.fix.as_ref()) else {
+            return Ok(Default::default());
+        };
+        let out = crate::storefile::write_fixes(dir, name, fix, overwrite)?;
+        for (path, e) in out.refused {
+            self.findings.push(Finding::new(
+                Code::JvmUnparseableCert,
+                Severity::Warning,
+                format!("--write-fixes did not write {}: {e}", path.display()),
+                "get the certificate from its CA instead",
+            ));
         }
-        Ok(())
+        self.written = out.written;
+        Ok(out.swept)
     }
 }
 
@@ -493,7 +500,7 @@ mod tests {
             ..EndpointReport::default()
         };
         let dir = tempfile::tempdir().unwrap();
-        report.write_fixes(dir.path(), "host:443").unwrap();
+        report.write_fixes(dir.path(), "host:443", false).unwrap();
         assert_eq!(report.written, vec![dir.path().join("host_443-ca-2.pem")]);
         assert!(!dir.path().join("host_443-fullchain.pem").exists());
         assert!(!dir.path().join("host_443-ca-1.pem").exists());

@@ -15,7 +15,8 @@ use crate::finding::{Code, Finding, Severity};
 /// Reads a PEM private key (PKCS#8, SEC1 or PKCS#1) and returns a label (the path) and its public-key
 /// bits. `context` prefixes the path in errors (`--key `, or nothing).
 pub fn read_key(path: &Path, context: &str) -> Result<(String, Vec<u8>)> {
-    let bytes = std::fs::read(path).with_context(|| format!("{context}{}", path.display()))?;
+    let bytes = crate::input::read(path, &crate::input::KEY_FILE)
+        .with_context(|| context.trim_end().to_owned())?;
     let bits = pem_key_bits(&bytes).with_context(|| format!("{context}{}", path.display()))?;
     Ok((path.display().to_string(), bits))
 }

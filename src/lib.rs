@@ -10,7 +10,7 @@
 //! Layers, each importing only those below it: `cli` → `cmd` → `report` → `deploy`, `demo` → `judge` →
 //! `jvm` → `storefile`, `serve` → `pki`, `probe`, `keypair`, `truststore` → `chain` → `cert`,
 //! `password`; on the ground `config` (pure readers), `endpoint_url`, `finding`, `clock`, `asn1`, `pem`,
-//! `error`.
+//! `input` (bounded reads of every file given), `error`.
 
 pub mod asn1;
 pub mod cert;
@@ -24,6 +24,7 @@ pub mod deploy;
 pub mod endpoint_url;
 pub mod error;
 pub mod finding;
+pub mod input;
 pub mod judge;
 pub mod jvm;
 pub mod keypair;

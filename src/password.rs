@@ -37,8 +37,8 @@ impl PassSource {
                 }
             },
             PassSource::File(file) => {
-                let text = std::fs::read_to_string(file)
-                    .with_context(|| format!("cannot read --storepass-file {}", file.display()))?;
+                let text = crate::input::read_text(file, &crate::input::PASSWORD_FILE)
+                    .context("--storepass-file")?;
                 Ok(text.lines().next().unwrap_or("").to_owned())
             }
         }

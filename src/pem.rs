@@ -80,6 +80,45 @@ pub fn private_key(text: &[u8]) -> Result<PrivateKeyDer<'static>, PemError> {
         .ok_or(PemError::NoPrivateKey)
 }
 
+/// For each block of `text` (each `-----BEGIN ` line, in order), the line right before it when that line
+/// is a `#` comment (as trustpath's PEM bundles name each certificate's alias), without the `# `.
+pub fn comments_before_blocks(text: &[u8]) -> Vec<Option<String>> {
+    let marker = b"-----BEGIN ";
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(&text[from..], marker) {
+        let begin = from + at;
+        let before = &text[..begin];
+        let trimmed_len = before
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(0, |i| i + 1);
+        let line_start = before[..trimmed_len]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = &before[line_start..trimmed_len];
+        // Only a comment on the line just before this BEGIN (after blank lines at most) names it.
+        let adjacent = before[trimmed_len..]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            <= 2;
+        out.push(
+            line.strip_prefix(b"# ")
+                .filter(|_| adjacent)
+                .and_then(|c| std::str::from_utf8(c).ok())
+                .map(str::to_owned),
+        );
+        from = begin + marker.len();
+    }
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 fn count(haystack: &[u8], needle: &[u8]) -> usize {
     haystack
         .windows(needle.len())
@@ -119,6 +158,20 @@ mod tests {
         ));
         let none = encode("CERTIFICATE", b"cert");
         assert_eq!(private_key(none.as_bytes()), Err(PemError::NoPrivateKey));
+    }
+
+    #[test]
+    fn the_comment_line_before_each_block_is_found() {
+        let text = format!(
+            "# a: CN=A\n{}{}\n# c: CN=C\n\n{}",
+            encode("CERTIFICATE", b"a"),
+            encode("CERTIFICATE", b"b"),
+            encode("CERTIFICATE", b"c")
+        );
+        assert_eq!(
+            comments_before_blocks(text.as_bytes()),
+            [Some("a: CN=A".to_owned()), None, Some("c: CN=C".to_owned())]
+        );
     }
 
     #[test]

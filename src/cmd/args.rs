@@ -83,8 +83,13 @@ pub struct FixArgs {
     pub warn_days: u32,
     /// Write fixes into DIR: a corrected fullchain (leaf first, intermediates in order, no root) when the
     /// needed certificates are known, and the PEM of each CA the truststore lacks.
+    /// Files are never written through a symbolic link, and an existing file is refused unless
+    /// --overwrite-fixes is given.
     #[arg(long, value_name = "DIR")]
     pub write_fixes: Option<PathBuf>,
+    /// Replace fix files that already exist in the --write-fixes directory.
+    #[arg(long, requires = "write_fixes")]
+    pub overwrite_fixes: bool,
     /// A PEM bundle of certificates known from elsewhere (e.g. the CA's intermediates), used to build
     /// the corrected fullchain, never as trust anchors.
     #[arg(long, value_name = "FILE")]

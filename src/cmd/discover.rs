@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 
 use crate::config;
 use crate::config::ConfigFiles;
@@ -79,13 +79,13 @@ pub fn run(args: DiscoverArgs) -> Result<u8> {
     .map_err(|e| anyhow::anyhow!("internal error: discover wrote an invalid file: {e}"))?;
     match &args.output {
         Some(path) => {
-            if path.exists() && !args.force {
-                bail!(
-                    "refusing to overwrite {} (use --force to replace it)",
-                    path.display()
-                );
-            }
-            crate::storefile::write_atomic(path, found.text.as_bytes(), 0o644)?;
+            let swept = crate::storefile::write_one(
+                path,
+                found.text.as_bytes(),
+                crate::storefile::write::PUBLIC_MODE,
+                &crate::storefile::Policy::named_output(args.force),
+            )?;
+            crate::report::swept(&swept);
             crate::report::human_stdout().discovered_written(path)?;
         }
         None => crate::report::data_stdout().discovered(&found.text)?,

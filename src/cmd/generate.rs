@@ -226,7 +226,7 @@ fn run_lab(a: LabArgs, now: OffsetDateTime) -> Result<(PathBuf, Vec<LabFile>)> {
         None => None,
     };
     let lab = lab::generate_under(&spec, existing.as_ref(), now)?;
-    write_files(&a.out, &lab.files, a.common.force)?;
+    crate::report::swept(&write_files(&a.out, &lab.files, a.common.force)?);
     Ok((a.out, lab.files))
 }
 
@@ -234,7 +234,7 @@ fn run_ca(a: CaArgs, now: OffsetDateTime) -> Result<(PathBuf, Vec<LabFile>)> {
     let days = a.common.days.unwrap_or(ROOT_DAYS);
     let root = Authority::new_root(a.common_name.as_deref(), a.common.key_type, now, days, 1)?;
     let out = lab::root_files(&root);
-    write_files(&a.out, &out, a.common.force)?;
+    crate::report::swept(&write_files(&a.out, &out, a.common.force)?);
     Ok((a.out, out))
 }
 
@@ -256,7 +256,7 @@ fn run_intermediate(a: IntermediateArgs, now: OffsetDateTime) -> Result<(PathBuf
         }
         _ => (a.ca, lab::intermediate_files(&inter)),
     };
-    write_files(&dir, &out, a.common.force)?;
+    crate::report::swept(&write_files(&dir, &out, a.common.force)?);
     Ok((dir, out))
 }
 
@@ -288,6 +288,6 @@ fn run_leaf(a: LeafArgs, now: OffsetDateTime) -> Result<(PathBuf, Vec<LabFile>)>
         now,
     )?;
     let dir = a.out.unwrap_or(a.ca);
-    write_files(&dir, &out, a.common.force)?;
+    crate::report::swept(&write_files(&dir, &out, a.common.force)?);
     Ok((dir, out))
 }

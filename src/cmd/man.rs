@@ -34,10 +34,17 @@ pub fn run(args: ManArgs, cmd: clap::Command) -> Result<u8> {
     match &args.dir {
         Some(dir) => {
             let pages = report::manual::man_pages(cmd).context("cannot render the man pages")?;
-            std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
-            for page in &pages {
-                crate::storefile::write_atomic(&dir.join(&page.file), &page.roff, 0o644)?;
-            }
+            // Through the one writer: each page atomically, a planted link or a device refused.
+            let set: Vec<(String, Vec<u8>, u32)> = pages
+                .iter()
+                .map(|p| {
+                    let mode = crate::storefile::write::PUBLIC_MODE;
+                    (p.file.clone(), p.roff.clone(), mode)
+                })
+                .collect();
+            let swept = crate::storefile::write::write_set(dir, &set, true, "--dir")
+                .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+            report::swept(&swept);
             let files: Vec<String> = pages.into_iter().map(|p| p.file).collect();
             report::human_stdout().man_pages_written(dir, &files)?;
         }

@@ -123,7 +123,8 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
     if let Some(dir) = &args.fix.write_fixes {
         for report in &mut run.endpoints {
             let name = report.fix_name();
-            report.write_fixes(dir, &name)?;
+            let swept = report.write_fixes(dir, &name, args.fix.overwrite_fixes)?;
+            crate::report::swept(&swept);
         }
     }
     let lines = ImportLines::new(&trust, format!("--write-fixes {SUGGESTED_FIXES_DIR}"));
@@ -145,18 +146,23 @@ fn targets(args: &ProbeArgs) -> Result<Vec<Target>> {
         .map(|t| Target::parse_with(t, args.starttls))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(file) = &args.targets_file {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("--targets {}", file.display()))?;
+        let text = crate::input::read_text(file, &crate::input::TARGETS).context("--targets")?;
         // Each line on its own, so that an error names the file and the line (`endpoints.txt:3: …`).
         for (n, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or_default().trim();
             if line.is_empty() {
                 continue;
             }
-            out.push(
-                Target::parse_with(line, args.starttls)
-                    .with_context(|| format!("--targets {}:{}", file.display(), n + 1))?,
-            );
+            let at = || format!("--targets {}:{}", file.display(), n + 1);
+            if line.len() > probe::target::MAX_TARGET_LEN {
+                anyhow::bail!(
+                    "{}: {} bytes is longer than a target can be ({} bytes)",
+                    at(),
+                    line.len(),
+                    probe::target::MAX_TARGET_LEN
+                );
+            }
+            out.push(Target::parse_with(line, args.starttls).with_context(at)?);
         }
     }
     if out.is_empty() {

@@ -122,7 +122,14 @@ pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
                     keystores::trust_store(StoreFormat::Pkcs12, &sc.trust_anchor, &password, now)?
                 }
             };
-            crate::storefile::write::write_new_file(path, &bytes, false, args.force)?;
+            let policy = crate::storefile::Policy::in_directory(args.force, "--force");
+            let swept = crate::storefile::write_one(
+                path,
+                &bytes,
+                crate::storefile::write::PUBLIC_MODE,
+                &policy,
+            )?;
+            crate::report::swept(&swept);
             notes.push(format!("trust anchor written to {}", path.display()));
         }
         let config = ServeConfig::scenario(&sc, args.listen);

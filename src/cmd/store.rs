@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::error::{Result, exit};
 use crate::jvm::locate::{self, LocateEnv};
 use crate::report;
-use crate::storefile::{self, SaveOptions, StoreEdit};
+use crate::storefile::{self, ConvertOptions, SaveOptions, StoreEdit};
 use crate::truststore::StoreFormat;
 use crate::truststore::edit::{self, ConvertTo};
 
@@ -64,10 +64,15 @@ $ trustpath store diff /etc/ssl/certs/java/cacerts \\\n      /opt/atlassian/jira
     )]
     Diff(DiffArgs),
     /// Convert a store to JKS, PKCS#12 or a PEM bundle.
-    #[command(after_help = "Examples:\n  \
+    #[command(
+        after_help = "DST is written atomically under the lock that store edits take, mode 0600 when \
+the store holds keys or SRC is private, never wider than a DST it replaces. SRC and DST may be one file \
+(with --force): the store is converted in place and a backup is kept.\n\n\
+Examples:\n  \
 $ trustpath store convert truststore.jks truststore.p12 --to pkcs12\n  \
 $ trustpath store convert --cacerts cacerts.pem --to pem\n  \
-$ trustpath store convert bundle.pem cacerts-new --to pkcs12 \\\n      --password-less")]
+$ trustpath store convert bundle.pem cacerts-new --to pkcs12 \\\n      --password-less"
+    )]
     Convert(ConvertArgs),
     /// List the cacerts files on this machine, the default JVM's first.
     #[command(after_help = "Examples:\n  \
@@ -209,9 +214,11 @@ pub struct ConvertArgs {
     /// cacerts and that a JVM loads without javax.net.ssl.trustStorePassword.
     #[arg(long)]
     pub password_less: bool,
-    /// Replace DST if it exists.
+    /// Replace DST if it exists (followed if it is a symbolic link to a regular file).
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub backup: BackupArgs,
 }
 
 /// `store locate`.
@@ -335,6 +342,15 @@ fn list(a: ListArgs, clock: Clock) -> Result<u8> {
     let path = chosen(a.store, &a.choice)?;
     let store = storefile::load(&path, &a.pass.resolve()?)?;
     report::stdout(a.output.format()).store_list(&path, &store, clock.unix())?;
+    if let Some(dir) = std::fs::canonicalize(&path)
+        .ok()
+        .filter(|p| p.is_file())
+        .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+        && let Some(left) = storefile::lock::leftover_temp_files(&dir)
+        && !left.is_empty()
+    {
+        report::leftover(&left);
+    }
     Ok(exit::OK)
 }
 
@@ -377,6 +393,7 @@ fn import(a: ImportArgs, clock: Clock) -> Result<u8> {
     let now = clock.unix();
     let (actions, warnings) = edit::plan_import(&edit.store, &certs, a.alias.as_deref(), now)?;
     let added = edit::apply_import(&mut edit.store, &actions, now);
+    report::swept(edit.swept());
     let saved = if added > 0 && !a.dry_run {
         Some(edit.commit(&save_options(&a.backup, new_format, clock))?)
     } else {
@@ -425,6 +442,7 @@ fn remove(a: RemoveArgs, clock: Clock) -> Result<u8> {
         .find_alias(&a.alias)
         .with_context(|| format!("alias '{}' not found in {}", a.alias, path.display()))?;
     let removed = edit.store.entries.remove(idx);
+    report::swept(edit.swept());
     let saved = edit.commit(&save_options(&a.backup, StoreFormat::Pkcs12, clock))?;
     report::human_stdout().store_removed(&path, &removed, &saved)?;
     Ok(exit::OK)
@@ -461,37 +479,17 @@ fn convert(a: ConvertArgs, clock: Clock) -> Result<u8> {
         password,
         password_less: a.password_less,
     };
-    let store = storefile::load(&src, &to.password)?;
-    let store = edit::convert(store, &src.display().to_string(), &to)?;
-    // Converting a store in place (`--force` over SRC itself) keeps the original beside it, as every
-    // other edit does.
-    let in_place = a.force
-        && matches!(
-            (std::fs::canonicalize(&src), std::fs::canonicalize(&dst)),
-            (Ok(x), Ok(y)) if x == y
-        );
-    let backup = if in_place {
-        let backup = PathBuf::from(format!("{}.{}.bak", dst.display(), clock.timestamp()));
-        let bytes = storefile::read_bounded(&src)?;
-        let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&src)?.permissions());
-        storefile::write_new(&backup, &bytes, mode & 0o7777, true).with_context(|| {
-            format!(
-                "cannot keep a backup of {} before converting it in place",
-                src.display()
-            )
-        })?;
-        Some(backup)
-    } else {
-        None
+    let opts = ConvertOptions {
+        force: a.force,
+        dest_password: to.dest_password.clone(),
+        save: save_options(&a.backup, to.format, clock),
     };
-    storefile::write_store(&dst, &store, &to.dest_password, a.force)?;
-    report::human_stdout().store_converted(
-        &src,
-        &dst,
-        to.format,
-        store.entries.len(),
-        backup.as_deref(),
-    )?;
+    let source = src.display().to_string();
+    let done = storefile::convert_store(&src, &dst, &to.password, &opts, |store| {
+        edit::convert(store, &source, &to)
+    })?;
+    report::swept(&done.swept);
+    report::human_stdout().store_converted(&src, &dst, &done)?;
     Ok(exit::OK)
 }
 

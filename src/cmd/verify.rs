@@ -98,7 +98,8 @@ pub fn run(args: VerifyArgs, clock: Clock) -> Result<u8> {
             .file_name()
             .map_or_else(|| "chain".into(), |n| n.to_string_lossy().into_owned());
         if let Some(dir) = &args.fix.write_fixes {
-            report.write_fixes(dir, &name)?;
+            let swept = report.write_fixes(dir, &name, args.fix.overwrite_fixes)?;
+            report::swept(&swept);
         }
         report.name_import_files(&lines, &name);
     }

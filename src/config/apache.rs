@@ -239,7 +239,7 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<ApacheConfig, ConfigErro
 fn read_config(loader: &dyn Loader, path: &Path) -> Result<ApacheConfig, ConfigError> {
     let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let mut server_root = root.clone();
-    let tree = directive::read(loader, path, parse_text, &mut |d| {
+    let tree = directive::read(loader, path, parse_nested, &mut |d| {
         include(d, &root, &mut server_root, loader)
     })?;
     let mut config = interpret(&tree.directives)?;
@@ -284,10 +284,10 @@ fn include(
         }
         found
     } else if loader.is_dir(&full) {
-        let mut files = loader.list(&full).map_err(|source| ConfigError::Read {
+        let mut files = loader.list(&full).map_err(|error| ConfigError::Read {
             at: Some(d.source.to_string()),
             path: full.clone(),
-            source,
+            error,
         })?;
         files.retain(|p| !loader.is_dir(p));
         files.sort();
@@ -300,6 +300,16 @@ fn include(
 
 /// Parses one file's text (no includes followed).
 pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigError> {
+    parse_nested(text, source, 0)
+}
+
+/// Parses one file's text whose directives sit `nesting` sections deep (an include inside sections):
+/// sections may nest at most [`directive::MAX_NESTING`] deep in all.
+fn parse_nested(
+    text: &str,
+    source: &Source,
+    nesting: usize,
+) -> Result<Vec<Directive>, ConfigError> {
     // Logical lines: backslash-newline joins lines; each keeps the number of its first line.
     let mut lines: Vec<(usize, String)> = Vec::new();
     let mut pending: Option<(usize, String)> = None;
@@ -373,6 +383,16 @@ pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigE
                 return Err(ConfigError::syntax(&at, "empty section name"));
             }
             let name = words.remove(0);
+            // The stack holds the file's top level and each open section.
+            if nesting + stack.len() > directive::MAX_NESTING {
+                return Err(ConfigError::syntax(
+                    &at,
+                    format!(
+                        "<{name}> is nested deeper than {} sections (includes counted)",
+                        directive::MAX_NESTING
+                    ),
+                ));
+            }
             stack.push((name, words, at, Vec::new()));
             continue;
         }

@@ -1,12 +1,20 @@
 //! The directive tree nginx and Apache httpd configurations share — a name, its arguments, where it was
 //! written, and a block — and the one reader of a configuration with its includes ([`read`]): each file
 //! read through the [`Loader`], parsed by the language's parser, its include directives replaced by the
-//! directives of the files they name, with the cycle, depth and file-count limits.
+//! directives of the files they name, with the cycle, depth, file-count, total-size and nesting limits.
 
 use std::path::{Path, PathBuf};
 
 use super::ConfigError;
 use super::loader::{Loader, Source};
+
+/// Most bytes one configuration may read across all its includes (a file included many times counts
+/// each time).
+pub const MAX_CONFIG_TOTAL: u64 = 16 * 1024 * 1024;
+
+/// How deep blocks (`{ … }` in nginx, `<Section>` in Apache) may nest, counted across includes. nginx and
+/// httpd configurations nest a handful of levels; the limit keeps every reader's recursion shallow.
+pub const MAX_NESTING: usize = 64;
 
 /// How deep includes may nest (nginx has no limit but loops forever on a cycle; Apache stops at 128).
 pub const MAX_INCLUDE_DEPTH: usize = 16;
@@ -43,8 +51,9 @@ pub struct Include {
     pub optional: bool,
 }
 
-/// Parses one file's text of a configuration language (no includes followed).
-pub type Parse = fn(&str, &Source) -> Result<Vec<Directive>, ConfigError>;
+/// Parses one file's text of a configuration language (no includes followed), its directives sitting
+/// `nesting` blocks deep (an include inside blocks): blocks may nest at most [`MAX_NESTING`] deep in all.
+pub type Parse = fn(&str, &Source, usize) -> Result<Vec<Directive>, ConfigError>;
 
 /// A configuration read with its includes.
 #[derive(Debug)]
@@ -72,7 +81,7 @@ pub fn read(
         root: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
         walk: IncludeWalk::default(),
     };
-    let directives = reader.file(path, None, 0, false)?;
+    let directives = reader.file(path, None, 0, 0, false)?;
     Ok(Tree {
         directives,
         files: reader.walk.files,
@@ -88,30 +97,32 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// The directives of `path` (included from `from` at `depth`), includes expanded; none when `optional`
-    /// and the file does not exist.
+    /// The directives of `path` (included from `from` at `depth`, its directives `nesting` blocks deep),
+    /// includes expanded; none when `optional` and the file does not exist.
     fn file(
         &mut self,
         path: &Path,
         from: Option<&Source>,
         depth: usize,
+        nesting: usize,
         optional: bool,
     ) -> Result<Vec<Directive>, ConfigError> {
         let id = self.walk.check(self.loader, path, from, depth)?;
         let text = match self.loader.read(path) {
             Ok(t) => t,
             Err(e) if optional && e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => {
+            Err(error) => {
                 return Err(ConfigError::Read {
                     at: from.map(ToString::to_string),
                     path: path.to_path_buf(),
-                    source,
+                    error,
                 });
             }
         };
+        self.walk.account(path, from, text.len())?;
         self.walk.enter(path, id);
-        let parsed = (self.parse)(&text, &Source::new(path, &self.root, 1))?;
-        let expanded = self.expand(parsed, depth);
+        let parsed = (self.parse)(&text, &Source::new(path, &self.root, 1), nesting)?;
+        let expanded = self.expand(parsed, depth, nesting);
         self.walk.leave();
         expanded
     }
@@ -121,17 +132,24 @@ impl Reader<'_> {
         &mut self,
         directives: Vec<Directive>,
         depth: usize,
+        nesting: usize,
     ) -> Result<Vec<Directive>, ConfigError> {
         let mut out = Vec::with_capacity(directives.len());
         for mut d in directives {
             if let Some(include) = (self.include)(&d)? {
                 for p in &include.paths {
-                    out.extend(self.file(p, Some(&d.source), depth + 1, include.optional)?);
+                    out.extend(self.file(
+                        p,
+                        Some(&d.source),
+                        depth + 1,
+                        nesting,
+                        include.optional,
+                    )?);
                 }
                 continue;
             }
             if let Some(inner) = d.block.take() {
-                d.block = Some(self.expand(inner, depth)?);
+                d.block = Some(self.expand(inner, depth, nesting + 1)?);
             }
             out.push(d);
         }
@@ -140,12 +158,13 @@ impl Reader<'_> {
 }
 
 /// The bookkeeping of an include walk, shared by the nginx and Apache readers: the files read so far
-/// and the stack of files being read, with the cycle, depth and file-count limits.
+/// and the stack of files being read, with the cycle, depth, file-count and total-size limits.
 #[derive(Debug, Default)]
 struct IncludeWalk {
     /// Every file read, in order.
     files: Vec<PathBuf>,
     stack: Vec<PathBuf>,
+    bytes: u64,
 }
 
 impl IncludeWalk {
@@ -179,6 +198,25 @@ impl IncludeWalk {
             });
         }
         Ok(id)
+    }
+
+    /// Counts `len` more bytes read for `path` (included from `from`), refusing the configuration when
+    /// its files add up to more than [`MAX_CONFIG_TOTAL`].
+    fn account(
+        &mut self,
+        path: &Path,
+        from: Option<&Source>,
+        len: usize,
+    ) -> Result<(), ConfigError> {
+        self.bytes = self.bytes.saturating_add(len as u64);
+        if self.bytes > MAX_CONFIG_TOTAL {
+            return Err(ConfigError::TooMuchText {
+                at: from.map(ToString::to_string).unwrap_or_default(),
+                path: path.to_path_buf(),
+                limit: MAX_CONFIG_TOTAL,
+            });
+        }
+        Ok(())
     }
 
     /// Records that `path` (identity `id`) is being read.

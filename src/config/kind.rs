@@ -6,6 +6,10 @@
 //! and nginx against Apache httpd by their directive shapes (nginx ends directives with `;` and opens
 //! blocks with `{`; Apache writes `<Section …>` lines and bare `Directive args` lines with names it
 //! knows). It never decides what a file *is*: the readers do, and use this only to explain a refusal.
+//!
+//! It is given files that were just refused, hostile ones included, so it is bounded as the readers are:
+//! XML is parsed only when its entities pass the `server.xml` reader's expansion check, with the same
+//! node limit (a refused entity bomb is named by its first element instead).
 
 /// What a file looks like.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,10 +182,12 @@ pub fn looks_like(text: &str) -> Looks {
         return Looks::Binary;
     }
     if trimmed.starts_with('<')
+        && super::tomcat::entities::check(trimmed).is_ok()
         && let Ok(doc) = roxmltree::Document::parse_with_options(
             trimmed,
             roxmltree::ParsingOptions {
                 allow_dtd: true,
+                nodes_limit: super::tomcat::MAX_NODES,
                 ..roxmltree::ParsingOptions::default()
             },
         )
@@ -295,6 +301,17 @@ fn first_element(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_entity_bomb_is_named_by_its_first_element_without_being_expanded() {
+        // 20,000 references to a 100 KiB entity: 2 GiB once expanded (the XML parser would try).
+        let bomb = format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE Server [\n<!ENTITY big \"{}\">\n]>\n<Server>{}</Server>\n",
+            "x".repeat(100_000),
+            "&big;".repeat(20_000)
+        );
+        assert_eq!(looks_like(&bomb), Looks::TomcatServerXml);
+    }
 
     #[test]
     fn each_kind_of_file_is_recognised() {

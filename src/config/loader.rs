@@ -98,25 +98,14 @@ pub struct FsLoader;
 
 impl Loader for FsLoader {
     fn read_bytes(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-        let file = std::fs::File::open(path)?;
-        let meta = file.metadata()?;
-        if meta.is_dir() {
-            return Err(std::io::Error::other("is a directory"));
-        }
-        if meta.len() > limit {
-            return Err(std::io::Error::other(format!(
-                "{} bytes is larger than the {limit}-byte limit",
-                meta.len()
-            )));
-        }
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)?;
-        if bytes.len() as u64 > limit {
-            return Err(std::io::Error::other(format!(
-                "larger than the {limit}-byte limit"
-            )));
-        }
-        Ok(bytes)
+        use crate::input::LimitedError;
+        crate::input::read_limited(path, limit).map_err(|e| match e {
+            LimitedError::Io(e) => e,
+            LimitedError::TooLarge { size } => std::io::Error::other(format!(
+                "{size} is larger than the {limit}-byte limit for one file"
+            )),
+            other => std::io::Error::other(other.to_string()),
+        })
     }
 
     fn list(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {

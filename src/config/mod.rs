@@ -106,14 +106,14 @@ pub struct Configs {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// A file could not be read.
-    #[error("{}cannot read {}: {source}", at.as_ref().map(|a| format!("{a}: ")).unwrap_or_default(), path.display())]
+    #[error("{}cannot read {}: {error}", at.as_ref().map(|a| format!("{a}: ")).unwrap_or_default(), path.display())]
     Read {
         /// The include directive that named it, when it was included.
         at: Option<String>,
         /// The file.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (shown in the message, not chained: it would be printed twice).
+        error: std::io::Error,
     },
     /// A syntax error.
     #[error("{at}: {message}")]
@@ -138,6 +138,20 @@ pub enum ConfigError {
         at: String,
         /// The limit.
         limit: usize,
+    },
+    /// The files of one configuration add up to too many bytes.
+    #[error(
+        "{at}: including {} makes the configuration's files add up to more than {limit} bytes (the limit \
+         for one configuration, includes counted each time they are included)",
+        path.display()
+    )]
+    TooMuchText {
+        /// The include directive.
+        at: String,
+        /// The file whose bytes went over.
+        path: PathBuf,
+        /// The limit.
+        limit: u64,
     },
     /// Too many files.
     #[error("{at}: more than {limit} files are included")]

@@ -167,7 +167,9 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigError
 
 fn read_config(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigError> {
     let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let tree = directive::read(loader, path, parse_text, &mut |d| include(d, &root, loader))?;
+    let tree = directive::read(loader, path, parse_nested, &mut |d| {
+        include(d, &root, loader)
+    })?;
     let mut config = interpret(&tree.directives, &root)?;
     config.file = path.to_path_buf();
     config.files = tree.files;
@@ -176,11 +178,21 @@ fn read_config(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigEr
 
 /// Parses one file's text (no includes followed) into directives.
 pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigError> {
+    parse_nested(text, source, 0)
+}
+
+/// Parses one file's text whose directives sit `nesting` blocks deep (an include inside blocks): blocks
+/// may nest at most [`directive::MAX_NESTING`] deep in all.
+fn parse_nested(
+    text: &str,
+    source: &Source,
+    nesting: usize,
+) -> Result<Vec<Directive>, ConfigError> {
     let tokens = tokenize(text, source)?;
     // nginx reports end-of-file errors at its line counter after the last byte.
     let eof = source.at(1 + text.matches('\n').count());
     let mut pos = 0;
-    let out = block(&tokens, &mut pos, source, &eof, false)?;
+    let out = block(&tokens, &mut pos, source, &eof, false, nesting)?;
     Ok(out)
 }
 
@@ -344,12 +356,14 @@ fn push_escaped(word: &mut String, next: char) {
     }
 }
 
+/// The directives up to the end of the block (`nested`) or of the file, at `nesting` blocks deep.
 fn block(
     tokens: &[Token],
     pos: &mut usize,
     source: &Source,
     eof: &Source,
     nested: bool,
+    nesting: usize,
 ) -> Result<Vec<Directive>, ConfigError> {
     let mut out = Vec::new();
     let mut words: Vec<(String, usize)> = Vec::new();
@@ -374,9 +388,18 @@ fn block(
                     return Err(ConfigError::syntax(&source.at(*l), "unexpected \"{\""));
                 };
                 let (name, line) = (name.clone(), *line);
+                if nesting + 1 > directive::MAX_NESTING {
+                    return Err(ConfigError::syntax(
+                        &source.at(line),
+                        format!(
+                            "\"{name}\" opens a block nested deeper than {} levels (includes counted)",
+                            directive::MAX_NESTING
+                        ),
+                    ));
+                }
                 let args = args.iter().map(|(w, _)| w.clone()).collect();
                 words.clear();
-                let inner = block(tokens, pos, source, eof, true)?;
+                let inner = block(tokens, pos, source, eof, true, nesting + 1)?;
                 out.push(Directive {
                     name,
                     args,

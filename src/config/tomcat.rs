@@ -7,6 +7,13 @@
 //! Parsing is pure ([`parse_text`]); attribute names are matched case-insensitively, as Tomcat's
 //! digester does. Paths stay as written; [`ServerXml::resolve`] applies `${catalina.base}` /
 //! `${catalina.home}` and makes relative paths relative to the Tomcat base (the parent of `conf/`).
+//!
+//! Bounded: the DTD's internal entities may expand the document to at most [`MAX_EXPANDED`] bytes in
+//! [`MAX_EXPANSIONS`] references (the JDK's XML parser, which Tomcat reads `server.xml` with, stops at
+//! 64,000 expansions too), the document may hold at most [`MAX_NODES`] nodes, and line numbers come from
+//! one index of the text (linear in the number of connectors).
+
+pub(super) mod entities;
 
 use std::path::{Path, PathBuf};
 
@@ -197,10 +204,10 @@ impl ServerXml {
 /// Reads `server.xml`. A file that is not XML, or whose root is not `<Server>`, is refused as the wrong
 /// kind of file; a `<Server>` without any `<Connector>` as nothing to check.
 pub fn load(loader: &dyn Loader, path: &Path) -> Result<ServerXml, ConfigError> {
-    let text = loader.read(path).map_err(|source| ConfigError::Read {
+    let text = loader.read(path).map_err(|error| ConfigError::Read {
         at: None,
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     let read = parse_text(&text, path);
     super::checked_kind(
@@ -220,12 +227,25 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<ServerXml, ConfigError> 
     )
 }
 
+/// Most bytes the document may have once its internal entities are expanded.
+pub const MAX_EXPANDED: u64 = 16 * 1024 * 1024;
+
+/// Most entity references expanded (the JDK's `jdk.xml.entityExpansionLimit` default).
+pub const MAX_EXPANSIONS: u64 = 64_000;
+
+/// Most nodes (elements, attributes' owners, text) the document may hold.
+pub const MAX_NODES: u32 = 1_000_000;
+
 /// Parses `server.xml` text read from `path`.
 pub fn parse_text(text: &str, path: &Path) -> Result<ServerXml, ConfigError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let root = Source::new(path, dir, 1);
+    if let Err(message) = entities::check(text) {
+        return Err(ConfigError::syntax(&root, message));
+    }
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
+        nodes_limit: MAX_NODES,
         ..roxmltree::ParsingOptions::default()
     };
     let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
@@ -240,12 +260,13 @@ pub fn parse_text(text: &str, path: &Path) -> Result<ServerXml, ConfigError> {
     } else {
         dir.to_path_buf()
     };
+    let lines = LineIndex::new(text);
     let mut connectors = Vec::new();
     for node in doc
         .descendants()
         .filter(|n| n.is_element() && n.tag_name().name() == "Connector")
     {
-        connectors.push(connector(&doc, node, &root)?);
+        connectors.push(connector(&lines, node, &root)?);
     }
     Ok(ServerXml {
         file: path.to_path_buf(),
@@ -261,16 +282,38 @@ fn attr(node: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn line_of(doc: &roxmltree::Document<'_>, node: roxmltree::Node<'_, '_>) -> usize {
-    doc.text_pos_at(node.range().start).row as usize
+/// The byte offset where each line starts, to turn a node's offset into its line in O(log n)
+/// (`roxmltree::Document::text_pos_at` scans the text from its start every time).
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex(starts)
+    }
+
+    /// The 1-based line of byte offset `at`.
+    fn line(&self, at: usize) -> usize {
+        self.0.partition_point(|&start| start <= at)
+    }
+}
+
+fn line_of(lines: &LineIndex, node: roxmltree::Node<'_, '_>) -> usize {
+    lines.line(node.range().start)
 }
 
 fn connector(
-    doc: &roxmltree::Document<'_>,
+    lines: &LineIndex,
     node: roxmltree::Node<'_, '_>,
     root: &Source,
 ) -> Result<Connector, ConfigError> {
-    let source = root.at(line_of(doc, node));
+    let source = root.at(line_of(lines, node));
     let port_text = attr(node, "port")
         .ok_or_else(|| ConfigError::syntax(&source, "a <Connector> without a port attribute"))?;
     let number = |name: &str, text: &str| {
@@ -319,7 +362,7 @@ fn connector(
             .children()
             .filter(|c| c.is_element() && c.tag_name().name() == "Certificate")
         {
-            let at = root.at(line_of(doc, cert));
+            let at = root.at(line_of(lines, cert));
             if let Some(file) = attr(cert, "certificateFile") {
                 pem_certificates.push(PemCertificate {
                     source: at,

@@ -252,8 +252,8 @@ impl Deployment {
 /// Reads and validates a deployment file; relative paths in it are relative to its directory.
 pub fn load(path: &Path) -> crate::error::Result<Deployment> {
     use anyhow::Context;
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read deployment file {}", path.display()))?;
+    let text =
+        crate::input::read_text(path, &crate::input::DEPLOYMENT).context("deployment file")?;
     let base = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -264,7 +264,7 @@ pub fn load(path: &Path) -> crate::error::Result<Deployment> {
 /// Parses a deployment file's text. `origin` names it in errors, with the line of the item at fault;
 /// relative paths are resolved against `base`.
 pub fn parse(text: &str, origin: &str, base: &Path) -> Result<Deployment, String> {
-    let file: DeploymentFile = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+    let file: DeploymentFile = toml::from_str(text).map_err(|e| syntax_error(origin, text, &e))?;
     validate(file, base).map_err(|e| match e.at.and_then(|at| line_of(text, at)) {
         Some(line) => format!("{origin}:{line}: {}", e.message),
         None => format!("{origin}: {}", e.message),
@@ -341,6 +341,28 @@ fn line_at(text: &str, offset: usize) -> usize {
         .filter(|b| **b == b'\n')
         .count()
         + 1
+}
+
+/// A TOML error as the `toml` crate words it (the line, a caret under the column), unless the line is
+/// too long to show (a hostile file of one 200 KiB line): then the line and column, and the message.
+fn syntax_error(origin: &str, text: &str, e: &toml::de::Error) -> String {
+    const LONGEST_SHOWN: usize = 240;
+    let Some(span) = e.span() else {
+        return format!("{origin}: {e}");
+    };
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if line_end - line_start <= LONGEST_SHOWN {
+        return format!("{origin}: {e}");
+    }
+    let line = 1 + text[..start].matches('\n').count();
+    let column = 1 + text[line_start..start].chars().count();
+    format!(
+        "{origin}: TOML parse error at line {line}, column {column}: {} (the line, {} bytes long, is not shown)",
+        e.message(),
+        line_end - line_start
+    )
 }
 
 /// Checks a parsed file and resolves its paths against `base`.

@@ -168,7 +168,9 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
     let bundled = default.as_ref().map(|c| c.real_path.clone());
     let java_major = java_home
         .as_deref()
-        .and_then(|home| std::fs::read_to_string(home.join("release")).ok())
+        .and_then(|home| {
+            crate::input::read_text(&home.join("release"), &crate::input::JVM_FILE).ok()
+        })
         .and_then(|text| security::release_major(&text));
     let jdk = Jdk::for_major(java_major);
     for (path, origin) in stores {
@@ -205,10 +207,7 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
     }
 
     let java_security = match java_home.as_deref().and_then(locate::java_security_in) {
-        Some(path) => Some(
-            std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?,
-        ),
+        Some(path) => Some(crate::input::read_text(&path, &crate::input::JVM_FILE)?),
         None => None,
     };
     let java_disabled_algorithms = java_security

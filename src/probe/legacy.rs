@@ -201,6 +201,21 @@ where
     }
 }
 
+/// Parses a server's flight given in pieces as they arrived: records → handshake messages →
+/// ServerHello, Certificate (the reader behind the raw legacy hello, fed from bytes; the fuzz target's
+/// entry point). `Ok(None)` when the pieces end before the Certificate message.
+pub fn parse_flight<'a>(
+    pieces: impl IntoIterator<Item = &'a [u8]>,
+) -> Result<Option<LegacyHello>, LegacyError> {
+    let mut reader = Reader::default();
+    for piece in pieces {
+        if let Some(done) = reader.feed(piece)? {
+            return Ok(Some(done));
+        }
+    }
+    Ok(None)
+}
+
 /// Incremental parser of the server's flight: records → handshake messages → ServerHello, Certificate.
 #[derive(Debug, Default)]
 struct Reader {
@@ -227,8 +242,16 @@ impl Reader {
                 String::from_utf8_lossy(line).into_owned(),
             ));
         }
-        // Records.
-        while self.raw.len() >= 5 {
+        // One record at a time, each one's handshake messages read before the next record is looked at:
+        // what follows the Certificate message (more records, garbage) never changes the answer, however
+        // the network split the bytes.
+        loop {
+            if let Some(done) = self.messages()? {
+                return Ok(Some(done));
+            }
+            if self.raw.len() < 5 {
+                return Ok(None);
+            }
             let kind = self.raw[0];
             let len = u16::from_be_bytes([self.raw[3], self.raw[4]]) as usize;
             if self.raw[1] != 3 {
@@ -238,7 +261,7 @@ impl Reader {
                 )));
             }
             if self.raw.len() < 5 + len {
-                break;
+                return Ok(None);
             }
             let payload: Vec<u8> = self.raw.drain(..5 + len).skip(5).collect();
             match kind {
@@ -254,7 +277,11 @@ impl Reader {
                 }
             }
         }
-        // Handshake messages.
+    }
+
+    /// Reads the complete handshake messages received so far: the hello once the Certificate (or, for an
+    /// anonymous suite, the ServerHelloDone) has come.
+    fn messages(&mut self) -> Result<Option<LegacyHello>, LegacyError> {
         while self.handshake.len() >= 4 {
             let kind = self.handshake[0];
             let len = u24(&self.handshake[1..4]);
@@ -410,6 +437,29 @@ mod tests {
         assert_eq!(got.version, 0x0301);
         assert_eq!(suite_name(got.suite), "TLS_RSA_WITH_AES_128_CBC_SHA");
         assert_eq!(got.chain, vec![b"leaf".to_vec(), b"intermediate".to_vec()]);
+    }
+
+    #[test]
+    fn a_flight_parses_the_same_split_anywhere_and_stops_short_without_its_certificate() {
+        let flight = server_flight();
+        let whole = parse_flight([flight.as_slice()]).unwrap().unwrap();
+        for at in 0..flight.len() {
+            let (a, b) = flight.split_at(at);
+            assert_eq!(parse_flight([a, b]).unwrap().as_ref(), Some(&whole));
+        }
+        assert_eq!(parse_flight([&flight[..flight.len() - 1]]), Ok(None));
+        // Bytes after the Certificate record (found by the fuzzer: they made one piece fail where two
+        // pieces succeeded) never change the answer.
+        let mut trailing = flight.clone();
+        trailing.extend_from_slice(&[6; 20]);
+        for at in 0..trailing.len() {
+            let (a, b) = trailing.split_at(at);
+            assert_eq!(
+                parse_flight([a, b]).unwrap().as_ref(),
+                Some(&whole),
+                "split at {at}"
+            );
+        }
     }
 
     #[test]

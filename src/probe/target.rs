@@ -53,6 +53,22 @@ pub enum TargetError {
         /// The port text.
         port: String,
     },
+    /// A line of a targets file is longer than any target.
+    #[error("line {line}: {len} bytes is longer than a target can be ({MAX_TARGET_LEN} bytes)")]
+    TooLong {
+        /// The 1-based line.
+        line: usize,
+        /// Its length.
+        len: usize,
+    },
+    /// A line of a targets file is not a target.
+    #[error("line {line}: {error}")]
+    InLine {
+        /// The 1-based line.
+        line: usize,
+        /// Why.
+        error: Box<TargetError>,
+    },
     /// Something else is wrong with the host part.
     #[error("target '{input}': {reason}")]
     Host {
@@ -240,7 +256,11 @@ fn split_host_port(
     Ok((host.trim_end_matches('.').to_ascii_lowercase(), port))
 }
 
-/// Reads a targets file: one target per line; blank lines and text after `#` are ignored.
+/// Longest target a targets file may hold on one line (no endpoint's URL comes close).
+pub const MAX_TARGET_LEN: usize = 2048;
+
+/// Reads a targets file: one target per line; blank lines and text after `#` are ignored. Errors name the
+/// line.
 pub fn parse_list(text: &str) -> Result<Vec<Target>, TargetError> {
     parse_list_with(text, None)
 }
@@ -249,9 +269,21 @@ pub fn parse_list(text: &str) -> Result<Vec<Target>, TargetError> {
 /// [`Target::parse_with`] does.
 pub fn parse_list_with(text: &str, starttls: Option<Protocol>) -> Result<Vec<Target>, TargetError> {
     text.lines()
-        .map(|line| line.split('#').next().unwrap_or_default().trim())
-        .filter(|line| !line.is_empty())
-        .map(|line| Target::parse_with(line, starttls))
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.split('#').next().unwrap_or_default().trim()))
+        .filter(|(_, line)| !line.is_empty())
+        .map(|(n, line)| {
+            if line.len() > MAX_TARGET_LEN {
+                return Err(TargetError::TooLong {
+                    line: n,
+                    len: line.len(),
+                });
+            }
+            Target::parse_with(line, starttls).map_err(|e| TargetError::InLine {
+                line: n,
+                error: Box::new(e),
+            })
+        })
         .collect()
 }
 

@@ -183,6 +183,44 @@ pub fn data_stdout() -> Human<Box<dyn Write>> {
     Human::new(Box::new(io::BufWriter::new(io::stdout())))
 }
 
+/// Says on stderr which temporary files of killed runs a write removed (or could not remove): stdout
+/// stays the run's own output (a JSON document, an exported certificate).
+pub fn swept(swept: &crate::storefile::lock::Swept) {
+    if !swept.removed.is_empty() {
+        let names: Vec<String> = swept
+            .removed
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        eprintln!(
+            "trustpath: removed {} temporary file{} left by an interrupted run: {}",
+            names.len(),
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        );
+    }
+    for (path, why) in &swept.left {
+        eprintln!(
+            "trustpath: warning: cannot remove {} (left by an interrupted run): {why}",
+            path.display()
+        );
+    }
+}
+
+/// Says on stderr that a store's directory holds temporary files of killed runs (found by a command that
+/// only reads; the next edit there removes them).
+pub fn leftover(files: &[std::path::PathBuf]) {
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    eprintln!(
+        "trustpath: note: {} temporary file{} left by an interrupted run (the next edit in this directory \
+         removes {}): {}",
+        names.len(),
+        if names.len() == 1 { "" } else { "s" },
+        if names.len() == 1 { "it" } else { "them" },
+        names.join(", ")
+    );
+}
+
 /// `2026-11-23` (UTC) for a Unix time.
 pub(crate) fn date(unix: i64) -> String {
     match time::OffsetDateTime::from_unix_timestamp(unix) {

@@ -1,12 +1,12 @@
 //! Reading an existing lab CA directory (`gen --ca DIR`): its root certificate, and the root and
 //! intermediate authorities whose certificate and key files are both present.
 
-use std::fs;
 use std::path::Path;
 
 use anyhow::Context;
 
 use crate::error::Result;
+use crate::input;
 use crate::pki::Authority;
 use crate::pki::lab::{ExistingCa, files};
 
@@ -14,8 +14,7 @@ use crate::pki::lab::{ExistingCa, files};
 /// needs).
 pub fn load_ca(dir: &Path) -> Result<ExistingCa> {
     let root_pem = dir.join(files::ROOT_CERT);
-    let root_bytes = fs::read(&root_pem)
-        .with_context(|| format!("cannot read the CA certificate {}", root_pem.display()))?;
+    let root_bytes = input::read(&root_pem, &input::LAB_FILE).context("the CA certificate")?;
     let root_cert = crate::pem::parse_all(&root_bytes)
         .map_err(anyhow::Error::from)
         .and_then(|blocks| {
@@ -41,10 +40,8 @@ pub fn load_authority(dir: &Path, cert: &str, key: &str) -> Result<Option<Author
     if !cert_path.exists() || !key_path.exists() {
         return Ok(None);
     }
-    let cert_bytes =
-        fs::read(&cert_path).with_context(|| format!("cannot read {}", cert_path.display()))?;
-    let key_bytes =
-        fs::read(&key_path).with_context(|| format!("cannot read {}", key_path.display()))?;
+    let cert_bytes = input::read(&cert_path, &input::LAB_FILE)?;
+    let key_bytes = input::read(&key_path, &input::LAB_FILE)?;
     let authority = Authority::from_pem(&cert_bytes, &key_bytes)
         .with_context(|| format!("{} and {}", cert_path.display(), key_path.display()))?;
     Ok(Some(authority))

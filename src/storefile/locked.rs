@@ -1,20 +1,25 @@
-//! A store edited on disk without ever losing an entry.
+//! A store edited on disk without ever losing an entry: `store import`, `store remove` and
+//! `store convert`.
 //!
-//! An edit holds an advisory lock on the store's directory for the whole read-modify-write, so two
-//! concurrent imports both land. The new bytes are parsed back and compared with what was meant to be
-//! written before anything on disk changes; then a timestamped backup is written beside the store, the new
-//! store goes to a temporary file in the same directory (same mode and owner), is fsynced and renamed over
-//! the old one, and the directory is fsynced. Any refusal before the rename leaves the store byte-identical.
-//! A symlinked store (Debian's `$JAVA_HOME/lib/security/cacerts`) is edited at its target.
+//! An edit takes the lock of the store's directory before it reads the store and holds it until the new
+//! store is in place, so two concurrent edits (imports, removals, an in-place convert) queue instead of
+//! losing one another's entries; temporary files of killed runs found there are removed. The new bytes are
+//! parsed back and compared with what was meant before anything on disk changes; a store the user may not
+//! write is refused then, before any backup exists. Then a timestamped backup is written beside the store
+//! and the new store replaces the old one, both through the one atomic writer ([`super::write`]) with the
+//! store's mode and owner from their first byte. A symlinked store (Debian's
+//! `$JAVA_HOME/lib/security/cacerts`) is edited at its target and the link is kept; a dangling link, a
+//! hard-linked store and anything that is not a regular file are refused.
 
-use std::fs::{self, File};
+use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use super::write::{self, parent_dir, write_new};
-use super::{parse, read_bounded};
+use super::lock::{self, DirLock, Swept};
+use super::write::{self, PRIVATE_MODE, PUBLIC_MODE, Policy, Target};
+use super::{load, parse, read_bounded};
 use crate::error::Result;
 use crate::truststore::{self, EntryBody, StoreFormat, TrustStore};
 
@@ -38,46 +43,57 @@ pub struct Saved {
     pub backup: Option<PathBuf>,
     /// Whether the store was created by this edit.
     pub created: bool,
+    /// Temporary files of killed runs removed from the store's directory (or left, with why).
+    pub swept: Swept,
 }
+
+/// The policy of a store edit: the store is replaced in place, through a link if it is one.
+const EDIT: Policy = Policy {
+    overwrite: true,
+    overwrite_flag: "--force",
+    follow_links: true,
+};
 
 /// A store opened for editing: locked, read, and remembered as it was.
 pub struct StoreEdit {
     /// The path the user gave.
     pub path: PathBuf,
-    /// The real file (symlinks resolved).
-    real: PathBuf,
+    /// Where the store is written.
+    target: Target,
     /// The bytes as read (None for a new store).
     original: Option<Vec<u8>>,
     /// The store, to be modified by the caller.
     pub store: TrustStore,
     password: String,
-    _lock: File,
+    swept: Swept,
+    lock: DirLock,
 }
 
 impl StoreEdit {
-    /// Locks the store's directory and reads the store. A missing file starts an empty store of
-    /// `new_format` (created on [`StoreEdit::commit`]).
+    /// Locks the store's directory, removes the temporary files of killed runs there, and reads the store.
+    /// A missing file starts an empty store of `new_format` (created on [`StoreEdit::commit`]).
     pub fn open(path: &Path, password: &str, new_format: StoreFormat) -> Result<StoreEdit> {
-        let real = match fs::canonicalize(path) {
-            Ok(p) => p,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let parent = parent_dir(path);
-                let parent = fs::canonicalize(&parent)
-                    .with_context(|| format!("cannot open directory {}", parent.display()))?;
-                parent.join(path.file_name().context("store path has no file name")?)
-            }
-            Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
-        };
-        if real.is_dir() {
+        if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
             bail!(
                 "{} is a directory of certificates; trustpath edits keystore files (JKS, PKCS#12) and PEM \
                  bundles only",
                 path.display()
             );
         }
-        let lock = lock_dir(&parent_dir(&real))?;
-        let (original, store) = if real.exists() {
-            let bytes = read_bounded(&real)?;
+        let first = Target::resolve(path, &EDIT)?;
+        let lock = DirLock::acquire(&first.dir())?;
+        // Resolved again under the lock: the store may have been created or replaced while we waited.
+        let target = Target::resolve(path, &EDIT)?;
+        if target.dir() != first.dir() {
+            bail!(
+                "{} changed while trustpath waited for its lock (it now resolves to {}); try again",
+                path.display(),
+                target.real.display()
+            );
+        }
+        let swept = lock.sweep();
+        let (original, store) = if target.existing.is_some() {
+            let bytes = read_bounded(&target.real)?;
             let store = parse(path, &bytes, password)?;
             if store.format == StoreFormat::Der {
                 bail!(
@@ -91,11 +107,12 @@ impl StoreEdit {
         };
         Ok(StoreEdit {
             path: path.to_path_buf(),
-            real,
+            target,
             original,
             store,
             password: password.to_owned(),
-            _lock: lock,
+            swept,
+            lock,
         })
     }
 
@@ -104,73 +121,163 @@ impl StoreEdit {
         self.original.is_some()
     }
 
-    /// Writes the edited store: verify, back up, write a temp file, fsync, rename, fsync the directory.
+    /// Writes the store under another password from now on (`store convert --dest-storepass`).
+    pub fn set_password(&mut self, password: &str) {
+        self.password = password.to_owned();
+    }
+
+    /// Temporary files of killed runs removed when the store was opened.
+    pub fn swept(&self) -> &Swept {
+        &self.swept
+    }
+
+    /// Writes the edited store: verify, refuse what the user may not write, back up, replace atomically.
     pub fn commit(self, opts: &SaveOptions) -> Result<Saved> {
         let format = self.store.format;
         let bytes = truststore::write(&self.store, format, &self.password)
             .with_context(|| format!("cannot write {}", self.path.display()))?;
         verify_round_trip(&self.store, &bytes, &self.password)
             .with_context(|| format!("refusing to write {}", self.path.display()))?;
+        self.target.check_writable()?;
         let mut saved = Saved {
             written: true,
             created: self.original.is_none(),
             backup: None,
+            swept: self.swept.clone(),
         };
-        let old_meta = fs::metadata(&self.real).ok();
+        let (mode, owner) = match self.target.existing {
+            Some((mode, uid, gid)) => (mode, Some((uid, gid))),
+            None if self.store.has_keys() => (PRIVATE_MODE, None),
+            None => (PUBLIC_MODE, None),
+        };
         if let (Some(original), true) = (&self.original, opts.backup) {
-            let backup = backup_path(&self.real, &opts.timestamp);
-            let mode = old_meta.as_ref().map_or(0o644, |m| m.mode() & 0o7777);
-            write_new(&backup, original, mode, true)
-                .with_context(|| format!("cannot write backup {}", backup.display()))?;
-            saved.backup = Some(backup);
+            saved.backup = Some(write::write_backup(
+                &self.lock,
+                &self.target.real,
+                original,
+                &opts.timestamp,
+                mode,
+                owner,
+            )?);
         }
-        let (mode, owner) = match &old_meta {
-            Some(meta) => (meta.mode() & 0o7777, Some((meta.uid(), meta.gid()))),
-            None => (0o644, None),
-        };
-        write::replace(&self.real, &bytes, mode, owner)?;
+        write::write_file(&self.lock, &self.target, &bytes, mode)?;
         Ok(saved)
     }
 }
 
-/// Writes `store` as a new file at `path` (`store convert`): encoded in its format under `password`,
-/// parsed back and compared before anything is written, refused when `path` exists unless `force`.
-pub fn write_store(path: &Path, store: &TrustStore, password: &str, force: bool) -> Result<()> {
-    let bytes = truststore::write(store, store.format, password)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    verify_round_trip(store, &bytes, password)
-        .with_context(|| format!("refusing to write {}", path.display()))?;
-    if path.exists() && !force {
-        bail!("{} exists; pass --force to replace it", path.display());
-    }
-    write::write_atomic(path, &bytes, 0o644)
+/// How `store convert` writes.
+#[derive(Debug, Clone)]
+pub struct ConvertOptions {
+    /// Replace DST when it exists.
+    pub force: bool,
+    /// The new store's password.
+    pub dest_password: String,
+    /// For a convert in place: the backup of the old store.
+    pub save: SaveOptions,
 }
 
-/// An exclusive advisory lock on a directory, held until the returned handle drops. Every trustpath edit
-/// of a store in that directory takes it, so concurrent edits queue instead of losing one another's
-/// entries.
-fn lock_dir(dir: &Path) -> Result<File> {
-    let handle =
-        File::open(dir).with_context(|| format!("cannot open directory {}", dir.display()))?;
-    handle
-        .lock()
-        .with_context(|| format!("cannot lock directory {}", dir.display()))?;
-    Ok(handle)
+/// What `store convert` did.
+#[derive(Debug, Clone)]
+pub struct Converted {
+    /// The store written.
+    pub store: TrustStore,
+    /// Whether SRC and DST are one file (converted in place, with a backup).
+    pub in_place: bool,
+    /// The mode DST was written with.
+    pub mode: u32,
+    /// The backup of an in-place convert.
+    pub backup: Option<PathBuf>,
+    /// Temporary files of killed runs removed from the directories locked.
+    pub swept: Swept,
 }
 
-/// `cacerts` → `cacerts.20261123T221005Z.bak` (a counter is added if that exists).
-fn backup_path(real: &Path, timestamp: &str) -> PathBuf {
-    let name = real
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "store".to_owned());
-    let mut candidate = real.with_file_name(format!("{name}.{timestamp}.bak"));
-    let mut n = 2;
-    while candidate.exists() {
-        candidate = real.with_file_name(format!("{name}.{timestamp}-{n}.bak"));
-        n += 1;
+/// `store convert`: reads SRC under the lock of its directory (and DST's), makes it ready for its new
+/// format with `convert`, and writes DST atomically. DST gets mode 0600 when the store holds keys or SRC
+/// was private (no group or other read), else 0644, never wider than a DST it replaces. SRC and DST naming
+/// one file is an edit in place: it needs `force` and keeps a backup.
+pub fn convert_store(
+    src: &Path,
+    dst: &Path,
+    password: &str,
+    opts: &ConvertOptions,
+    convert: impl FnOnce(TrustStore) -> Result<TrustStore>,
+) -> Result<Converted> {
+    let policy = Policy::named_output(opts.force);
+    if same_file(src, dst) {
+        if !opts.force {
+            bail!(
+                "{} is the source itself; pass --force to convert it in place (a backup is kept)",
+                dst.display()
+            );
+        }
+        let mut edit = StoreEdit::open(src, password, StoreFormat::Pkcs12)?;
+        let store = std::mem::replace(&mut edit.store, TrustStore::new(StoreFormat::Pem));
+        edit.store = convert(store)?;
+        edit.set_password(&opts.dest_password);
+        let store = edit.store.clone();
+        let mode = edit.target.existing.map_or(PUBLIC_MODE, |(m, _, _)| m);
+        let saved = edit.commit(&opts.save)?;
+        return Ok(Converted {
+            store,
+            in_place: true,
+            mode,
+            backup: saved.backup,
+            swept: saved.swept,
+        });
     }
-    candidate
+    let first = Target::resolve(dst, &policy)?;
+    let src_meta = fs::metadata(src).with_context(|| format!("cannot open {}", src.display()))?;
+    let mut dirs = vec![first.dir()];
+    if src_meta.is_file() {
+        let real =
+            fs::canonicalize(src).with_context(|| format!("cannot open {}", src.display()))?;
+        dirs.push(write::parent_dir(&real));
+    }
+    let locks = lock::lock_all(&dirs)?;
+    let mut swept = Swept::default();
+    for l in &locks {
+        swept.extend(l.sweep());
+    }
+    let dst_lock = locks
+        .iter()
+        .find(|l| l.dir() == first.dir())
+        .context("the destination's directory is not locked")?;
+    let target = Target::resolve(dst, &policy)?;
+    if target.dir() != first.dir() {
+        bail!(
+            "{} changed while trustpath waited for its lock; try again",
+            dst.display()
+        );
+    }
+    let store = convert(load(src, password)?)?;
+    let bytes = truststore::write(&store, store.format, &opts.dest_password)
+        .with_context(|| format!("cannot write {}", dst.display()))?;
+    verify_round_trip(&store, &bytes, &opts.dest_password)
+        .with_context(|| format!("refusing to write {}", dst.display()))?;
+    target.check_writable()?;
+    let private_source = src_meta.is_file() && src_meta.mode() & 0o044 == 0;
+    let mode = if store.has_keys() || private_source {
+        PRIVATE_MODE
+    } else {
+        PUBLIC_MODE
+    };
+    let mode = target.mode_for(mode);
+    write::write_file(dst_lock, &target, &bytes, mode)?;
+    Ok(Converted {
+        store,
+        in_place: false,
+        mode,
+        backup: None,
+        swept,
+    })
+}
+
+/// Whether two paths name one existing file (after links).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
 }
 
 /// Parses freshly written bytes and checks that they hold exactly the intended entries (aliases as the

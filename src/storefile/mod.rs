@@ -1,14 +1,17 @@
 //! The file side: every file trustpath reads or writes outside configurations (which `config::Loader`
 //! reads). Stores are loaded from a path (a keystore or certificate file, or a directory of certificates),
-//! certificate, chain and key files are read bounded, and [`locked`] edits a store without ever losing an
-//! entry. [`mod@write`] is the one writer of new files: atomic replacement (temp file, fsync, rename), files
-//! that must not exist yet, fix files and lab files. [`lab`] reads an existing lab CA directory.
+//! certificate, chain and key files are read bounded ([`crate::input`]), and [`locked`] edits and converts
+//! a store without ever losing an entry. [`mod@write`] is the one writer of every file (stores, backups,
+//! converts, fix files, lab files): checked targets, temporary files with their final mode, fsync, rename,
+//! directory fsync, under the directory locks of [`lock`], which also clear the temporary files of killed
+//! runs. [`lab`] reads an existing lab CA directory.
 
 pub mod lab;
+pub mod lock;
 pub mod locked;
 pub mod write;
 
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -16,14 +19,15 @@ use rustls::pki_types::PrivateKeyDer;
 
 use crate::cert::Certificate;
 use crate::error::Result;
+use crate::input;
 use crate::keypair;
 use crate::truststore::{self, EntryBody, KeyMaterial, StoreFormat, TrustStore};
 
-pub use locked::{SaveOptions, Saved, StoreEdit, verify_round_trip, write_store};
-pub use write::{write_atomic, write_fixes, write_new};
+pub use locked::{
+    ConvertOptions, Converted, SaveOptions, Saved, StoreEdit, convert_store, verify_round_trip,
+};
+pub use write::{FixesWritten, Policy, write_fixes, write_one};
 
-/// Largest store file read (the JDK's cacerts is ~200 KiB; a 10,000-entry store ~15 MiB).
-pub const MAX_STORE_FILE: u64 = 256 * 1024 * 1024;
 /// Largest certificate file read from a directory.
 const MAX_DIR_FILE: u64 = 1024 * 1024;
 
@@ -42,23 +46,9 @@ pub fn parse(path: &Path, bytes: &[u8], password: &str) -> Result<TrustStore> {
     truststore::read(bytes, password).with_context(|| format!("{}", path.display()))
 }
 
-/// Reads a whole file, refusing files larger than [`MAX_STORE_FILE`].
+/// Reads a whole store file, refusing files larger than [`input::STORE`].
 pub fn read_bounded(path: &Path) -> Result<Vec<u8>> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let len = file.metadata()?.len();
-    if len > MAX_STORE_FILE {
-        bail!(
-            "{}: {len} bytes is larger than the {MAX_STORE_FILE}-byte limit for a store",
-            path.display()
-        );
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(file, MAX_STORE_FILE + 1),
-        &mut bytes,
-    )
-    .with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(bytes)
+    Ok(input::read(path, &input::STORE)?)
 }
 
 /// Reads every certificate file in a directory (as `/etc/ssl/certs`): PEM or DER, one or more
@@ -78,7 +68,8 @@ fn load_dir(dir: &Path) -> Result<TrustStore> {
     });
     let mut store = TrustStore::new(StoreFormat::Directory);
     let mut seen = std::collections::HashSet::new();
-    let mut aliases = std::collections::HashSet::new();
+    let mut aliases = truststore::pem_bundle::Aliases::default();
+    let mut total: u64 = 0;
     for path in names {
         let Ok(meta) = fs::metadata(&path) else {
             continue;
@@ -86,7 +77,18 @@ fn load_dir(dir: &Path) -> Result<TrustStore> {
         if !meta.is_file() || meta.len() > MAX_DIR_FILE {
             continue;
         }
-        let Ok(bytes) = fs::read(&path) else {
+        // A directory is read as one store: the same limits hold for it as a whole.
+        total += meta.len();
+        if total > input::STORE.bytes || store.entries.len() >= truststore::MAX_ENTRIES {
+            bail!(
+                "{}: the directory's certificate files add up to more than {} bytes or {} certificates, \
+                 the limits for a store",
+                dir.display(),
+                input::STORE.bytes,
+                truststore::MAX_ENTRIES
+            );
+        }
+        let Ok(bytes) = input::read_limited(&path, MAX_DIR_FILE) else {
             continue;
         };
         let Ok(format) = truststore::detect(&bytes) else {
@@ -114,7 +116,7 @@ fn load_dir(dir: &Path) -> Result<TrustStore> {
             } else {
                 format!("{stem}-{}", i + 1)
             };
-            let alias = truststore::pem_bundle::unique_alias(&base, &mut aliases);
+            let alias = aliases.unique(&base);
             store
                 .entries
                 .push(truststore::Entry::trusted(alias, cert, None));
@@ -135,7 +137,7 @@ fn is_hash_link(name: &str) -> bool {
 /// Reads the certificates of a PEM or DER file (for `store import` and `--extra-certs`). Refuses keystores
 /// and files without certificates, naming the file.
 pub fn read_cert_file(path: &Path) -> Result<Vec<Certificate>> {
-    certificates_in(path, &read_bounded(path)?)
+    certificates_in(path, &input::read(path, &input::CERT_FILE)?)
 }
 
 /// The certificates of a PEM or DER file's bytes; a keystore is refused, naming the file.
@@ -183,7 +185,7 @@ pub struct ChainFile {
 /// PKCS#12/JKS keystore (the chain of its first private-key entry, whose key is recovered with
 /// `password` as keytool does by default).
 pub fn read_chain_file(path: &Path, password: &str) -> Result<ChainFile> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = input::read(path, &input::CERT_FILE)?;
     let store = truststore::read(&bytes, password)
         .with_context(|| format!("cannot read {}", path.display()))?;
     let mut keys = Vec::new();
@@ -224,17 +226,9 @@ pub fn read_chain_file(path: &Path, password: &str) -> Result<ChainFile> {
     Ok(ChainFile { certs, keys })
 }
 
-/// Largest certificate or key file read for serving.
-const MAX_PEM_FILE: u64 = 1024 * 1024;
-
-/// A PEM file's bytes, refused over [`MAX_PEM_FILE`].
+/// A PEM file's bytes, refused over [`input::KEY_FILE`].
 fn read_pem_bytes(path: &Path) -> Result<Vec<u8>> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
-    if meta.len() > MAX_PEM_FILE {
-        bail!("{}: larger than {MAX_PEM_FILE} bytes", path.display());
-    }
-    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+    Ok(input::read(path, &input::KEY_FILE)?)
 }
 
 fn read_pem_file(path: &Path) -> Result<Vec<crate::pem::Block>> {

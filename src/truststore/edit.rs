@@ -46,11 +46,7 @@ pub fn plan_import(
     alias: Option<&str>,
     now: i64,
 ) -> Result<(Vec<ImportAction>, Vec<ImportWarning>)> {
-    let mut taken: HashSet<String> = store
-        .entries
-        .iter()
-        .map(|e| e.alias.to_lowercase())
-        .collect();
+    let mut taken = pem_bundle::Aliases::of(store.entries.iter().map(|e| e.alias.as_str()));
     let mut seen = HashSet::new();
     let mut actions = Vec::new();
     let mut warnings = Vec::new();
@@ -99,16 +95,16 @@ pub fn plan_import(
                     format!("{a}-{n_new}")
                 };
                 let wanted = fold(&wanted);
-                if taken.contains(&wanted.to_lowercase()) {
+                if taken.contains(&wanted) {
                     bail!(
                         "alias '{wanted}' already exists in the store with another certificate; choose another \
                          --alias or remove the old entry first"
                     );
                 }
-                taken.insert(wanted.to_lowercase());
+                taken.insert(&wanted);
                 wanted
             }
-            None => pem_bundle::unique_alias(&fold(&pem_bundle::alias_for(cert)), &mut taken),
+            None => taken.unique(&fold(&pem_bundle::alias_for(cert))),
         };
         actions.push(ImportAction::Added {
             alias,

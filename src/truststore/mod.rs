@@ -345,7 +345,7 @@ pub fn detect(bytes: &[u8]) -> Result<StoreFormat, StoreError> {
         [0xCE, 0xCE, 0xCE, 0xCE, ..] => return Ok(StoreFormat::Jceks),
         _ => {}
     }
-    if crate::pem::looks_like_pem(bytes) {
+    if crate::pem::looks_like_pem(bytes) || pem_bundle::is_empty_bundle(bytes) {
         return Ok(StoreFormat::Pem);
     }
     if bytes.first() == Some(&0x30) {
@@ -395,6 +395,10 @@ pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
         StoreFormat::Jks => jks::read(bytes, password),
         StoreFormat::Jceks => jceks::read(bytes, password),
         StoreFormat::Pkcs12 => pkcs12::read(bytes, password),
+        // A bundle whose last certificate was removed is a store with no entries.
+        StoreFormat::Pem if pem_bundle::is_empty_bundle(bytes) => {
+            Ok(TrustStore::new(StoreFormat::Pem))
+        }
         StoreFormat::Pem => pem_bundle::read_pem(bytes),
         StoreFormat::Der => pem_bundle::read_der(bytes),
         StoreFormat::Directory => Err(StoreError::UnknownFormat(

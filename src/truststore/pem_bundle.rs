@@ -1,7 +1,10 @@
 //! Certificates as PEM bundles and single DER files: a bundle reads as one trusted-certificate entry per
-//! `CERTIFICATE` block, with aliases derived from the subjects; other block kinds are skipped.
+//! `CERTIFICATE` block; other block kinds are skipped. Aliases: the one the bundle's comment before the
+//! block names (`# ALIAS: SUBJECT`, as trustpath writes them, so a store converted to PEM and back keeps
+//! its aliases), else one derived from the subject, made unique in time linear in the number of
+//! certificates ([`Aliases`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{Entry, EntryBody, StoreError, StoreFormat, TrustStore};
 use crate::cert::Certificate;
@@ -9,10 +12,11 @@ use crate::cert::Certificate;
 /// Reads every `CERTIFICATE` (and `TRUSTED CERTIFICATE`, as the DER certificate it starts with) block.
 pub fn read_pem(bytes: &[u8]) -> Result<TrustStore, StoreError> {
     let blocks = crate::pem::parse_all(bytes).map_err(|e| StoreError::malformed(e.to_string()))?;
+    let comments = crate::pem::comments_before_blocks(bytes);
     let mut store = TrustStore::new(StoreFormat::Pem);
-    let mut aliases = HashSet::new();
+    let mut aliases = Aliases::default();
     let mut cert_index = 0;
-    for block in blocks.iter() {
+    for (i, block) in blocks.iter().enumerate() {
         if block.label != "CERTIFICATE" && block.label != "X509 CERTIFICATE" {
             continue;
         }
@@ -24,7 +28,18 @@ pub fn read_pem(bytes: &[u8]) -> Result<TrustStore, StoreError> {
         }
         let cert = Certificate::from_der(block.contents.clone())
             .map_err(|e| StoreError::in_entry(cert_index, e.to_string()))?;
-        let alias = unique_alias(&alias_for(&cert), &mut aliases);
+        let named = comments
+            .get(i)
+            .and_then(Option::as_deref)
+            .and_then(|c| commented_alias(c, &cert))
+            .filter(|a| !aliases.contains(a));
+        let alias = match named {
+            Some(a) => {
+                aliases.insert(&a);
+                a
+            }
+            None => aliases.unique(&alias_for(&cert)),
+        };
         store.entries.push(Entry::trusted(alias, cert, None));
         cert_index += 1;
     }
@@ -35,6 +50,33 @@ pub fn read_pem(bytes: &[u8]) -> Result<TrustStore, StoreError> {
     }
     Ok(store)
 }
+
+/// The alias a `# ALIAS: SUBJECT` comment names for `cert` (the subject must be the certificate's).
+fn commented_alias(comment: &str, cert: &Certificate) -> Option<String> {
+    let info = cert.try_info().ok()?;
+    let alias = comment.strip_suffix(&format!(": {}", info.subject))?;
+    (!alias.is_empty() && valid_comment_alias(alias)).then(|| alias.to_owned())
+}
+
+/// Whether an alias can be written in a one-line comment and read back as it is.
+fn valid_comment_alias(alias: &str) -> bool {
+    !alias.chars().any(char::is_control) && alias.trim() == alias
+}
+
+/// Whether `text` is an empty PEM bundle: nothing but blank lines and `#` comments (what trustpath
+/// writes when the last certificate of a bundle is removed). An empty file is not one.
+pub fn is_empty_bundle(text: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(text) else {
+        return false;
+    };
+    !text.trim().is_empty()
+        && text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
+
+/// The text trustpath writes for a PEM bundle without certificates.
+pub const EMPTY_BUNDLE: &str = "# an empty PEM bundle: no certificates\n";
 
 /// Reads one DER certificate.
 pub fn read_der(bytes: &[u8]) -> Result<TrustStore, StoreError> {
@@ -62,9 +104,27 @@ pub fn write_pem(store: &TrustStore) -> Result<Vec<u8>, StoreError> {
             e.kind().name()
         )));
     }
+    if let Some(e) = store
+        .entries
+        .iter()
+        .find(|e| !valid_comment_alias(&e.alias))
+    {
+        return Err(StoreError::Unsupported(format!(
+            "alias '{}' has a line break, a control character or surrounding spaces, which a PEM bundle's \
+             alias comment cannot carry; convert to jks or pkcs12 to keep it",
+            e.alias.escape_debug()
+        )));
+    }
+    if store.entries.is_empty() {
+        return Ok(EMPTY_BUNDLE.as_bytes().to_vec());
+    }
     let mut out = String::new();
     for (alias, cert) in store.anchors() {
-        out.push_str(&format!("# {alias}: {}\n", cert.info().subject));
+        out.push_str("# ");
+        out.push_str(alias);
+        out.push_str(": ");
+        out.push_str(&cert.info().subject);
+        out.push('\n');
         out.push_str(&cert.to_pem());
     }
     Ok(out.into_bytes())
@@ -96,15 +156,72 @@ pub fn alias_for(cert: &Certificate) -> String {
     }
 }
 
-/// `base`, or `base-2`, `base-3`, … whichever is not yet in `taken` (compared case-insensitively, as the
-/// JDK does); records the result in `taken`.
-pub fn unique_alias(base: &str, taken: &mut HashSet<String>) -> String {
-    let mut candidate = base.to_owned();
-    let mut n = 2;
-    while taken.contains(&candidate.to_lowercase()) {
-        candidate = format!("{base}-{n}");
-        n += 1;
+/// The aliases of a store being built, compared case-insensitively as the JDK does, and the next suffix
+/// to try for each base: naming N certificates that share a common name takes time linear in N.
+#[derive(Debug, Clone, Default)]
+pub struct Aliases {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Aliases {
+    /// The aliases already used by `aliases`.
+    pub fn of<'a>(aliases: impl IntoIterator<Item = &'a str>) -> Aliases {
+        let mut out = Aliases::default();
+        for a in aliases {
+            out.insert(a);
+        }
+        out
     }
-    taken.insert(candidate.to_lowercase());
-    candidate
+
+    /// Whether `alias` is taken (case-insensitively).
+    pub fn contains(&self, alias: &str) -> bool {
+        self.taken.contains(&alias.to_lowercase())
+    }
+
+    /// Records `alias` as taken.
+    pub fn insert(&mut self, alias: &str) {
+        self.taken.insert(alias.to_lowercase());
+    }
+
+    /// `base`, or `base-2`, `base-3`, … the first not yet taken; records it.
+    pub fn unique(&mut self, base: &str) -> String {
+        let key = base.to_lowercase();
+        if self.taken.insert(key.clone()) {
+            return base.to_owned();
+        }
+        // Every suffix below `next` is taken (nothing is ever removed), so the search resumes there.
+        let mut n = self.next.get(&key).copied().unwrap_or(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            n += 1;
+            if self.taken.insert(candidate.to_lowercase()) {
+                self.next.insert(key, n);
+                return candidate;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_aliases_count_up_past_names_already_taken() {
+        let mut a = Aliases::of(["corp-ca", "Corp-CA-3"]);
+        assert_eq!(a.unique("Corp-CA"), "Corp-CA-2");
+        assert_eq!(a.unique("corp-ca"), "corp-ca-4");
+        assert_eq!(a.unique("other"), "other");
+        let names: Vec<String> = (0..5).map(|_| a.unique("x")).collect();
+        assert_eq!(names, ["x", "x-2", "x-3", "x-4", "x-5"]);
+    }
+
+    #[test]
+    fn an_empty_bundle_is_comments_only_and_never_an_empty_file() {
+        assert!(is_empty_bundle(EMPTY_BUNDLE.as_bytes()));
+        assert!(is_empty_bundle(b"\n# note\n\n"));
+        assert!(!is_empty_bundle(b""));
+        assert!(!is_empty_bundle(b"# note\nnot a comment\n"));
+    }
 }

@@ -12,6 +12,7 @@ mod config;
 mod deploy;
 mod docs;
 mod formats;
+mod hostile;
 mod lab;
 mod oracle;
 mod probe;

@@ -11,6 +11,8 @@
 
 mod render;
 
+use std::collections::{HashMap, HashSet};
+
 use super::model::{DeploymentFile, EndpointSpec, HttpSpec, Product, Role, SynchronySpec};
 use crate::config::front::{self, Front, Route, Target};
 use crate::config::tomcat::Connector;
@@ -46,6 +48,11 @@ pub(super) struct Plan {
     pub(super) header: Vec<String>,
     pub(super) public_names: Vec<(String, String)>,
     pub(super) endpoints: Vec<Planned>,
+    /// The endpoints' names and URLs, and the next suffix to try per name: a configuration of N
+    /// connectors is planned in time linear in N.
+    names: HashSet<String>,
+    urls: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
     /// `[jvm]` from the app's start script and bundled JRE, when they say anything.
     pub(super) jvm: Option<JvmPlan>,
     /// `product`, and why.
@@ -147,22 +154,29 @@ impl JvmPlan {
 }
 
 impl Plan {
-    fn unique(&self, base: &str) -> String {
-        if !self.endpoints.iter().any(|e| e.spec.name == base) {
+    /// `base`, or `base-2`, `base-3`, … the first no endpoint has; records it.
+    fn unique(&mut self, base: &str) -> String {
+        if self.names.insert(base.to_owned()) {
             return base.to_owned();
         }
-        (2..)
-            .map(|i| format!("{base}-{i}"))
-            .find(|n| !self.endpoints.iter().any(|e| e.spec.name == *n))
-            .unwrap_or_else(|| base.to_owned())
+        let mut n = self.next_suffix.get(base).copied().unwrap_or(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            n += 1;
+            if self.names.insert(candidate.clone()) {
+                self.next_suffix.insert(base.to_owned(), n);
+                return candidate;
+            }
+        }
     }
 
     fn has_url(&self, url: &str) -> bool {
-        self.endpoints.iter().any(|e| e.spec.url == url)
+        self.urls.contains(url)
     }
 
     fn push(&mut self, base: &str, role: Role, url: String, comments: Vec<String>) -> usize {
         let name = self.unique(base);
+        self.urls.insert(url.clone());
         self.endpoints.push(Planned {
             spec: EndpointSpec {
                 name,
@@ -204,7 +218,7 @@ pub fn discover(configs: &Configs) -> Discovered {
     }
     let http_connectors: Vec<&Connector> =
         connectors.iter().copied().filter(|c| !c.is_ajp()).collect();
-    let mut used_connectors: Vec<usize> = Vec::new();
+    let mut used_connectors: HashSet<usize> = HashSet::new();
 
     match primary_front(&fronts, &http_connectors) {
         Some(primary) => from_fronts(
@@ -456,7 +470,7 @@ fn from_fronts(
     fronts: &[Front],
     primary: &Front,
     connectors: &[&Connector],
-    used: &mut Vec<usize>,
+    used: &mut HashSet<usize>,
 ) {
     let scheme = if primary.tls { "https" } else { "http" };
     let host = primary
@@ -707,7 +721,7 @@ fn node_for(
     r: &Route,
     t: &Target,
     connectors: &[&Connector],
-    used: &mut Vec<usize>,
+    used: &mut HashSet<usize>,
 ) {
     let scheme = t.http_scheme();
     let mut comments = vec![format!(
@@ -730,7 +744,7 @@ fn node_for(
                     .as_deref()
                     .is_some_and(|a| a.starts_with("127.") || a == "localhost"));
         if c.port == t.port && same_host {
-            used.push(i);
+            used.insert(i);
             comments.push(format!(
                 "{} {}{}",
                 c.source,
@@ -769,7 +783,7 @@ fn node_for(
     }
 }
 
-fn from_tomcat(plan: &mut Plan, connectors: &[&Connector], used: &mut Vec<usize>) {
+fn from_tomcat(plan: &mut Plan, connectors: &[&Connector], used: &mut HashSet<usize>) {
     let host_name = |c: &Connector| c.tls_host_name();
     let pick = connectors
         .iter()
@@ -815,7 +829,7 @@ fn from_tomcat(plan: &mut Plan, connectors: &[&Connector], used: &mut Vec<usize>
         plan.name = Some(name.clone());
         return;
     }
-    used.push(i);
+    used.insert(i);
     let addr = connector_ip(c);
     let (scheme, host) = if c.ssl_enabled {
         (

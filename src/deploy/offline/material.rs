@@ -6,7 +6,6 @@ use std::path::Path;
 
 use crate::cert::Certificate;
 use crate::config::Loader;
-use crate::storefile::MAX_STORE_FILE;
 use crate::truststore::{self, StoreFormat, TrustStore};
 
 /// A keystore file, read and opened.
@@ -29,10 +28,10 @@ pub enum KeystoreProblem {
     Password(String),
 }
 
-/// A file's bytes, or the message naming it.
-fn read(loader: &dyn Loader, path: &Path) -> Result<Vec<u8>, String> {
+/// A file's bytes (at most `limit`), or the message naming it.
+fn read(loader: &dyn Loader, path: &Path, limit: &crate::input::Limit) -> Result<Vec<u8>, String> {
     loader
-        .read_bytes(path, MAX_STORE_FILE)
+        .read_bytes(path, limit.bytes)
         .map_err(|e| format!("cannot open {}: {e}", path.display()))
 }
 
@@ -42,7 +41,7 @@ pub fn open_keystore(
     path: &Path,
     password: &str,
 ) -> Result<OpenedKeystore, KeystoreProblem> {
-    let bytes = read(loader, path).map_err(KeystoreProblem::Unreadable)?;
+    let bytes = read(loader, path, &crate::input::STORE).map_err(KeystoreProblem::Unreadable)?;
     let format = truststore::detect(&bytes).map_err(|e| KeystoreProblem::Format(e.to_string()))?;
     if !matches!(
         format,
@@ -63,7 +62,7 @@ pub fn open_keystore(
 
 /// Reads the certificates of a PEM or DER file (a fullchain, a chain file).
 pub fn read_certificates(loader: &dyn Loader, path: &Path) -> Result<Vec<Certificate>, String> {
-    let bytes = read(loader, path)?;
+    let bytes = read(loader, path, &crate::input::CERT_FILE)?;
     let certs = crate::storefile::certificates_in(path, &bytes).map_err(|e| format!("{e:#}"))?;
     if certs.is_empty() {
         return Err(format!("{}: no certificate", path.display()));
@@ -73,6 +72,6 @@ pub fn read_certificates(loader: &dyn Loader, path: &Path) -> Result<Vec<Certifi
 
 /// The public-key bits of the first PEM private key in a file.
 pub fn read_key_bits(loader: &dyn Loader, path: &Path) -> Result<Vec<u8>, String> {
-    let bytes = read(loader, path)?;
+    let bytes = read(loader, path, &crate::input::KEY_FILE)?;
     crate::keypair::pem_key_bits(&bytes).map_err(|e| format!("{}: {e:#}", path.display()))
 }

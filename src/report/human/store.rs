@@ -8,7 +8,7 @@ use super::Human;
 use crate::cert::Certificate;
 use crate::jvm::locate::LocatedStore;
 use crate::report::date;
-use crate::storefile::Saved;
+use crate::storefile::{Converted, Saved};
 use crate::truststore::edit::{ImportAction, ImportWarning, StoreDiff};
 use crate::truststore::jvm_load;
 use crate::truststore::{Entry, EntryBody, StoreFormat, TrustStore};
@@ -236,30 +236,31 @@ impl<W: Write> Human<W> {
     }
 
     /// `store convert`.
-    pub fn store_converted(
-        &mut self,
-        src: &Path,
-        dst: &Path,
-        format: StoreFormat,
-        entries: usize,
-        backup: Option<&Path>,
-    ) -> io::Result<()> {
+    pub fn store_converted(&mut self, src: &Path, dst: &Path, done: &Converted) -> io::Result<()> {
         let w = &mut self.out;
-        if let Some(b) = backup {
+        let entries = done.store.entries.len();
+        let format = done.store.format;
+        if done.in_place {
             writeln!(
                 w,
-                "backup of {} before converting it in place: {}",
+                "converted {} in place ({format}, {entries} entr{}){}",
                 dst.display(),
-                b.display()
-            )?;
+                if entries == 1 { "y" } else { "ies" },
+                done.backup
+                    .as_ref()
+                    .map(|b| format!(", backup {}", b.display()))
+                    .unwrap_or_default()
+            )
+        } else {
+            writeln!(
+                w,
+                "wrote {} ({format}, {entries} entr{}, mode {:04o}) from {}",
+                dst.display(),
+                if entries == 1 { "y" } else { "ies" },
+                done.mode,
+                src.display()
+            )
         }
-        writeln!(
-            w,
-            "wrote {} ({format}, {entries} entr{}) from {}",
-            dst.display(),
-            if entries == 1 { "y" } else { "ies" },
-            src.display()
-        )
     }
 
     /// `store locate`.

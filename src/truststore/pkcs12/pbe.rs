@@ -23,6 +23,77 @@ use crate::truststore::{Pkcs12Cipher, Pkcs12Mac, StoreError};
 /// (a hostile file must not make a read take minutes).
 pub const MAX_ITERATIONS: u32 = 5_000_000;
 
+/// Most key-derivation iterations one read of a PKCS#12 file may spend, its MAC and every encrypted item
+/// together: keytool writes 10,000 per item, so this is a thousand items' worth, and two items at the
+/// JDK's per-item maximum. The JDK caps each item only; a file of 200 items at 5,000,000 iterations would
+/// keep it busy for minutes.
+pub const MAX_TOTAL_ITERATIONS: u64 = 10_000_000;
+
+/// The iterations a read of one file may still spend.
+#[derive(Debug)]
+pub struct Budget {
+    spent: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::new()
+    }
+}
+
+impl Budget {
+    /// A whole budget of [`MAX_TOTAL_ITERATIONS`].
+    pub fn new() -> Budget {
+        Budget { spent: 0 }
+    }
+
+    /// Spends `iterations`, or refuses when the file's total would exceed the budget.
+    pub fn spend(&mut self, iterations: u32) -> Result<(), PbeError> {
+        let total = self.spent.saturating_add(u64::from(iterations));
+        if total > MAX_TOTAL_ITERATIONS {
+            return Err(PbeError::Malformed(format!(
+                "the file's key derivations add up to more than {MAX_TOTAL_ITERATIONS} iterations \
+                 ({} spent, {iterations} more asked; keytool writes 10000 per item): refusing a file made to \
+                 keep a reader busy",
+                self.spent
+            )));
+        }
+        self.spent = total;
+        Ok(())
+    }
+}
+
+/// The iteration count an encryption `AlgorithmIdentifier` (its whole encoding) declares, without
+/// deriving anything; `None` when it cannot be read (the decryption itself will say why).
+pub fn declared_iterations(alg_id: &[u8]) -> Option<u32> {
+    let mut outer = Reader::new(alg_id);
+    let mut alg = outer.sequence("encryption algorithm").ok()?;
+    let alg_oid = alg.oid("encryption algorithm").ok()?;
+    if alg_oid == oid::PBES2.as_bytes() {
+        let params = alg.element("PBES2 parameters").ok()?;
+        let params = pkcs5::pbes2::Parameters::from_der(params.whole).ok()?;
+        return match &params.kdf {
+            pkcs5::pbes2::Kdf::Pbkdf2(p) => Some(p.iteration_count),
+            _ => None,
+        };
+    }
+    let mut params = alg.sequence("PBE parameters").ok()?;
+    params.octet_string("PBE salt").ok()?;
+    params.small_uint("PBE iteration count").ok()
+}
+
+/// The iteration count a `MacData` (its whole encoding) declares (1 when absent, as the JDK reads it).
+pub fn declared_mac_iterations(mac_data: &[u8]) -> Option<u32> {
+    let mut outer = Reader::new(mac_data);
+    let mut mac = outer.sequence("MacData").ok()?;
+    mac.element("MacData digest").ok()?;
+    mac.octet_string("MacData salt").ok()?;
+    if mac.is_empty() {
+        return Some(1);
+    }
+    mac.small_uint("MacData iteration count").ok()
+}
+
 /// Salt length keytool uses for PBE and MAC salts.
 const SALT_LEN: usize = 20;
 
@@ -63,6 +134,7 @@ pub fn decrypt(
     alg_id: &[u8],
     data: &[u8],
     password: &str,
+    budget: &mut Budget,
 ) -> Result<(Vec<u8>, Pkcs12Cipher), PbeError> {
     let mut outer = Reader::new(alg_id);
     let mut alg = outer.sequence("encryption algorithm")?;
@@ -78,6 +150,7 @@ pub fn decrypt(
             }
         };
         check_iterations(iterations)?;
+        budget.spend(iterations)?;
         let plain = params
             .decrypt(password.as_bytes(), data)
             .map_err(|e| match e {
@@ -93,6 +166,7 @@ pub fn decrypt(
     let salt = params.octet_string("PBE salt")?;
     let iterations = params.small_uint("PBE iteration count")?;
     check_iterations(iterations)?;
+    budget.spend(iterations)?;
     let plain = kind.run(false, data, &salt, iterations, password)?;
     Ok((plain, kind.cipher(iterations)))
 }
@@ -294,6 +368,7 @@ pub fn verify_mac(
     mac_data: &[u8],
     auth_safe: &[u8],
     password: &str,
+    budget: &mut Budget,
 ) -> Result<Pkcs12Mac, PbeError> {
     let mut outer = Reader::new(mac_data);
     let mut mac = outer.sequence("MacData")?;
@@ -335,6 +410,7 @@ pub fn verify_mac(
             mac.remaining()
         )));
     }
+    budget.spend(iterations)?;
     let actual = compute_mac(name, auth_safe, &salt, iterations, password)?;
     if !constant_time_eq(&actual, &expected) {
         return Err(PbeError::WrongPassword);
@@ -406,11 +482,11 @@ mod tests {
         for cipher in ciphers {
             let (alg, ct) =
                 encrypt(&cipher, b"secret bytes", "changeit", &mut system_random).unwrap();
-            let (pt, read) = decrypt(&alg, &ct, "changeit").unwrap();
+            let (pt, read) = decrypt(&alg, &ct, "changeit", &mut Budget::new()).unwrap();
             assert_eq!(pt, b"secret bytes");
             assert_eq!(read, cipher);
             assert!(matches!(
-                decrypt(&alg, &ct, "wrong"),
+                decrypt(&alg, &ct, "wrong", &mut Budget::new()),
                 Err(PbeError::WrongPassword) | Ok(_)
             ));
         }
@@ -452,14 +528,29 @@ mod tests {
             iterations: 100,
         };
         let data = mac_data(&mac, b"auth safe", "changeit", &mut system_random).unwrap();
-        assert_eq!(verify_mac(&data, b"auth safe", "changeit").unwrap(), mac);
+        assert_eq!(
+            verify_mac(&data, b"auth safe", "changeit", &mut Budget::new()).unwrap(),
+            mac
+        );
         assert!(matches!(
-            verify_mac(&data, b"auth safe", "nope"),
+            verify_mac(&data, b"auth safe", "nope", &mut Budget::new()),
             Err(PbeError::WrongPassword)
         ));
         assert!(matches!(
-            verify_mac(&data, b"auth saff", "changeit"),
+            verify_mac(&data, b"auth saff", "changeit", &mut Budget::new()),
             Err(PbeError::WrongPassword)
         ));
+    }
+
+    #[test]
+    fn a_file_may_spend_two_items_at_the_jdk_maximum_and_no_more() {
+        let mut budget = Budget::new();
+        budget.spend(MAX_ITERATIONS).unwrap();
+        budget.spend(MAX_ITERATIONS).unwrap();
+        let e = budget.spend(1).unwrap_err();
+        assert!(
+            matches!(&e, PbeError::Malformed(m) if m.contains("more than 10000000 iterations")),
+            "{e:?}"
+        );
     }
 }

@@ -25,6 +25,7 @@ pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
 }
 
 fn read_with(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
+    let mut budget = pbe::Budget::new();
     let mut top = Reader::new(bytes);
     let mut pfx = top.sequence("PKCS#12 PFX").map_err(StoreError::malformed)?;
     if !top.is_empty() {
@@ -42,12 +43,28 @@ fn read_with(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
         )));
     }
     let auth_safe = read_data_content_info(&mut pfx, "authSafe").map_err(StoreError::malformed)?;
+    // What the file declares in sight (the MAC, encrypted safes, shrouded keys outside them) is weighed
+    // before any derivation: a file made to keep a reader busy is refused at once.
+    let mac_iterations = pfx
+        .clone()
+        .element("MacData")
+        .ok()
+        .and_then(|m| pbe::declared_mac_iterations(m.whole))
+        .unwrap_or(0);
+    let declared = u64::from(mac_iterations).saturating_add(declared_iterations(&auth_safe));
+    if declared > pbe::MAX_TOTAL_ITERATIONS {
+        return Err(StoreError::malformed(format!(
+            "its MAC and encrypted items declare {declared} key-derivation iterations in all, more than the \
+             {} a read spends (keytool writes 10000 per item): refusing a file made to keep a reader busy",
+            pbe::MAX_TOTAL_ITERATIONS
+        )));
+    }
     let mac = if pfx.is_empty() {
         None
     } else {
         let mac_data = pfx.element("MacData").map_err(StoreError::malformed)?;
         Some(
-            pbe::verify_mac(mac_data.whole, &auth_safe, password)
+            pbe::verify_mac(mac_data.whole, &auth_safe, password, &mut budget)
                 .map_err(|e| pbe_error(e, None, "MAC"))?,
         )
     };
@@ -61,7 +78,10 @@ fn read_with(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
     let mut safes = Reader::new(&auth_safe)
         .sequence("AuthenticatedSafe")
         .map_err(StoreError::malformed)?;
-    let mut loader = Loader::default();
+    let mut loader = Loader {
+        budget,
+        ..Loader::default()
+    };
     let mut cert_cipher: Option<Pkcs12Cipher> = None;
     let mut index = 0usize;
     while !safes.is_empty() {
@@ -79,7 +99,8 @@ fn read_with(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
                 .map_err(StoreError::malformed)?;
             inner.octet_string(&what).map_err(StoreError::malformed)?
         } else if content_type == oid::ENCRYPTED_DATA.as_bytes() {
-            let (plain, cipher) = decrypt_encrypted_data(&mut content_info, &what, password)?;
+            let (plain, cipher) =
+                decrypt_encrypted_data(&mut content_info, &what, password, &mut loader.budget)?;
             cert_cipher.get_or_insert(cipher);
             Cow::Owned(plain)
         } else {
@@ -125,6 +146,84 @@ fn read_with(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
     })
 }
 
+/// The iteration counts the authenticated safe declares where they can be read without a password: each
+/// EncryptedData's, and each shrouded key's or secret's in a clear safe (items inside an encrypted safe
+/// are counted as they are decrypted). Anything unreadable counts nothing here; the read says why.
+fn declared_iterations(auth_safe: &[u8]) -> u64 {
+    let mut total = 0u64;
+    let Ok(mut safes) = Reader::new(auth_safe).sequence("AuthenticatedSafe") else {
+        return 0;
+    };
+    while let Ok(mut content_info) = safes.sequence("ContentInfo") {
+        let Ok(content_type) = content_info.oid("content type") else {
+            break;
+        };
+        if content_type == oid::ENCRYPTED_DATA.as_bytes() {
+            let alg = content_info
+                .explicit0("EncryptedData")
+                .and_then(|mut o| o.sequence("EncryptedData"))
+                .and_then(|mut d| {
+                    d.small_uint("version")?;
+                    d.sequence("EncryptedContentInfo")
+                })
+                .and_then(|mut info| {
+                    info.oid("content type")?;
+                    info.element("algorithm")
+                });
+            if let Some(n) = alg.ok().and_then(|a| pbe::declared_iterations(a.whole)) {
+                total = total.saturating_add(u64::from(n));
+            }
+            continue;
+        }
+        if content_type != oid::DATA.as_bytes() {
+            continue;
+        }
+        let Ok(contents) = content_info
+            .explicit0("data")
+            .and_then(|mut inner| inner.octet_string("data"))
+        else {
+            continue;
+        };
+        let Ok(mut bags) = Reader::new(&contents).sequence("SafeContents") else {
+            continue;
+        };
+        while let Ok(mut bag) = bags.sequence("SafeBag") {
+            let Ok(bag_id) = bag.oid("bag type") else {
+                break;
+            };
+            let Ok(mut value) = bag.explicit0("bag value") else {
+                continue;
+            };
+            let alg = if bag_id == oid::SHROUDED_KEY_BAG.as_bytes() {
+                value
+                    .sequence("EncryptedPrivateKeyInfo")
+                    .and_then(|mut epki| epki.element("algorithm"))
+                    .ok()
+                    .and_then(|a| pbe::declared_iterations(a.whole))
+            } else if bag_id == oid::SECRET_BAG.as_bytes() {
+                value
+                    .sequence("SecretBag")
+                    .and_then(|mut s| {
+                        s.oid("secret type")?;
+                        s.explicit0("secret value")?.octet_string("secret value")
+                    })
+                    .ok()
+                    .and_then(|sealed| {
+                        Reader::new(&sealed)
+                            .sequence("EncryptedPrivateKeyInfo")
+                            .and_then(|mut epki| epki.element("algorithm"))
+                            .ok()
+                            .and_then(|a| pbe::declared_iterations(a.whole))
+                    })
+            } else {
+                None
+            };
+            total = total.saturating_add(u64::from(alg.unwrap_or(0)));
+        }
+    }
+    total
+}
+
 /// Reads a `ContentInfo` of type data and returns its content octets.
 fn read_data_content_info<'a>(r: &mut Reader<'a>, what: &str) -> Result<Cow<'a, [u8]>, String> {
     let mut content_info = r.sequence(what)?;
@@ -144,6 +243,7 @@ fn decrypt_encrypted_data(
     content_info: &mut Reader<'_>,
     what: &str,
     password: &str,
+    budget: &mut pbe::Budget,
 ) -> Result<(Vec<u8>, Pkcs12Cipher), StoreError> {
     let m = StoreError::malformed;
     let mut outer = content_info.explicit0(what).map_err(m)?;
@@ -182,7 +282,7 @@ fn decrypt_encrypted_data(
             )));
         }
     };
-    pbe::decrypt(alg.whole, &content, password).map_err(|e| pbe_error(e, None, what))
+    pbe::decrypt(alg.whole, &content, password, budget).map_err(|e| pbe_error(e, None, what))
 }
 
 /// Maps a decryption or MAC failure to a [`StoreError`].
@@ -232,11 +332,14 @@ struct PendingKey {
 /// chains, and every certificate seen.
 #[derive(Default)]
 struct Loader {
+    budget: pbe::Budget,
     bag_index: usize,
     private_key_count: usize,
     unfriendly_counter: usize,
     serial: u64,
     entries: Vec<(String, u64, Entry)>,
+    /// Position in `entries` by lower-cased alias (a file of N bags is read in time linear in N).
+    positions: std::collections::HashMap<String, usize>,
     keys: Vec<PendingKey>,
     candidates: Vec<ChainCandidate>,
     all_certs: Vec<Certificate>,
@@ -253,9 +356,12 @@ impl Loader {
     fn put(&mut self, entry: Entry) -> u64 {
         self.serial += 1;
         let key = entry.alias.to_lowercase();
-        match self.entries.iter_mut().find(|(k, _, _)| *k == key) {
-            Some(slot) => *slot = (key, self.serial, entry),
-            None => self.entries.push((key, self.serial, entry)),
+        match self.positions.get(&key) {
+            Some(&at) => self.entries[at] = (key, self.serial, entry),
+            None => {
+                self.positions.insert(key.clone(), self.entries.len());
+                self.entries.push((key, self.serial, entry));
+            }
         }
         self.serial
     }
@@ -299,7 +405,7 @@ impl Loader {
 
         let item = if bag_id == oid::SHROUDED_KEY_BAG.as_bytes() {
             let epki = value.element("EncryptedPrivateKeyInfo").map_err(e)?;
-            let key = decrypt_epki(epki.whole, password)
+            let key = decrypt_epki(epki.whole, password, &mut self.budget)
                 .map_err(|err| pbe_error(err, Some(index), "private key"))?;
             check_pkcs8(&key)
                 .map_err(|m| StoreError::in_entry(index, format!("decrypted private key: {m}")))?;
@@ -322,7 +428,7 @@ impl Loader {
                 .explicit0("secret value")
                 .and_then(|mut v| v.octet_string("secret value"))
                 .map_err(e)?;
-            let plain = decrypt_epki(&sealed, password)
+            let plain = decrypt_epki(&sealed, password, &mut self.budget)
                 .map_err(|err| pbe_error(err, Some(index), "secret key"))?;
             let algorithm = secret_key_algorithm(&plain)
                 .map_err(|m| StoreError::in_entry(index, format!("decrypted secret key: {m}")))?;
@@ -529,7 +635,11 @@ fn read_attributes(mut set: Reader<'_>) -> Result<BagAttributes, String> {
 }
 
 /// Decrypts an `EncryptedPrivateKeyInfo` (its whole encoding).
-fn decrypt_epki(epki: &[u8], password: &str) -> Result<Vec<u8>, PbeError> {
+fn decrypt_epki(
+    epki: &[u8],
+    password: &str,
+    budget: &mut pbe::Budget,
+) -> Result<Vec<u8>, PbeError> {
     let mut outer = Reader::new(epki);
     let mut info = outer.sequence("EncryptedPrivateKeyInfo")?;
     let alg = info.element("key encryption algorithm")?;
@@ -540,7 +650,7 @@ fn decrypt_epki(epki: &[u8], password: &str) -> Result<Vec<u8>, PbeError> {
             data.len()
         )));
     }
-    Ok(pbe::decrypt(alg.whole, &data, password)?.0)
+    Ok(pbe::decrypt(alg.whole, &data, password, budget)?.0)
 }
 
 /// Checks that bytes look like a PKCS#8 `PrivateKeyInfo`: SEQUENCE { INTEGER, AlgorithmIdentifier, OCTET STRING, … }.

@@ -367,6 +367,36 @@ fn existing_files_are_never_overwritten_without_force() {
 }
 
 #[test]
+fn lab_files_never_go_through_a_planted_link_even_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("lab");
+    std::fs::create_dir(&out).unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, b"not a key").unwrap();
+    let planted = out.join("server.key");
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    let refused = bin()
+        .args(["gen", "lab", "--force", "--out"])
+        .arg(&out)
+        .arg("link.lab.test")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("server.key is a symbolic link")
+            && err.contains("refusing to write through it"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&victim).unwrap(), b"not a key");
+    assert!(planted.symlink_metadata().unwrap().file_type().is_symlink());
+    assert!(
+        !out.join("server.pem").exists(),
+        "nothing is written when one name is refused"
+    );
+}
+
+#[test]
 fn a_new_host_under_an_existing_ca_needs_no_new_trust() {
     let base = lab_dir();
     let dir = tempfile::tempdir().unwrap();

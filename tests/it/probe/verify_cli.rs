@@ -207,6 +207,66 @@ fn write_fixes_writes_the_ca_the_truststore_lacks() {
 }
 
 #[test]
+fn write_fixes_never_follows_a_planted_link_nor_replaces_a_file_unless_asked() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fixes = dir.path().join("fixes");
+    std::fs::create_dir(&fixes).unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let planted = fixes.join("leaf.pem-fullchain.pem");
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    let args = |extra: &[&str]| {
+        let mut v = vec![
+            format!("{FIX}/leaf.pem"),
+            "--truststore".to_owned(),
+            format!("{FIX}/root.pem"),
+            "--write-fixes".to_owned(),
+            fixes.display().to_string(),
+            "--extra-certs".to_owned(),
+            format!("{FIX}/intermediate.pem"),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    for extra in [&[][..], &["--overwrite-fixes"][..]] {
+        let a = args(extra);
+        let (code, _, err) = verify(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("is a symbolic link"), "{err}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(planted.symlink_metadata().unwrap().file_type().is_symlink());
+    }
+    std::fs::remove_file(&planted).unwrap();
+
+    let a = args(&[]);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let (code, _, err) = verify(&a);
+    assert_eq!(code, 1, "{err}");
+    std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::write(&planted, "edited by hand").unwrap();
+    let (code, _, err) = verify(&a);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("refusing to overwrite leaf.pem-fullchain.pem")
+            && err.contains("use --overwrite-fixes"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&planted).unwrap(), "edited by hand");
+    let with = args(&["--overwrite-fixes"]);
+    let with: Vec<&str> = with.iter().map(String::as_str).collect();
+    let (code, _, err) = verify(&with);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        std::fs::read_to_string(&planted)
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE-----")
+    );
+    let mode = std::fs::metadata(&planted).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a replaced fix file is never widened");
+}
+
+#[test]
 fn usage_and_input_errors_exit_2_with_a_message() {
     let (code, _, err) = verify(&[
         "tests/golden/fixtures/absent.pem",

@@ -12,7 +12,9 @@ pub mod nginx;
 pub mod outbound;
 pub mod process;
 pub mod serve;
+pub mod storecheck;
 pub mod tomcat;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
