@@ -96,60 +96,52 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>) -> Opt
         ));
     }
     if let Some(permitted) = &nc.permitted_subtrees {
-        let dns: Vec<&str> = permitted
-            .iter()
-            .filter_map(|s| match &s.base {
+        let dns = outside_permitted(
+            permitted,
+            |g| match g {
                 GeneralName::DNSName(d) => Some(*d),
                 _ => None,
-            })
-            .collect();
-        if !dns.is_empty() {
-            for n in &names.dns {
-                if !dns.iter().any(|c| dns_matches(n, c)) {
-                    return Some(format!(
-                        "DNS name {n} is outside the permitted {}",
-                        dns.join(", ")
-                    ));
-                }
-            }
+            },
+            &names.dns,
+            |n, c| dns_matches(n, c),
+        );
+        if let Some((n, dns)) = dns {
+            return Some(format!(
+                "DNS name {n} is outside the permitted {}",
+                dns.join(", ")
+            ));
         }
-        let ips: Vec<&[u8]> = permitted
-            .iter()
-            .filter_map(|s| match &s.base {
+        let ips = outside_permitted(
+            permitted,
+            |g| match g {
                 GeneralName::IPAddress(b) => Some(*b),
                 _ => None,
-            })
-            .collect();
-        if !ips.is_empty() {
-            for ip in &names.ips {
-                if !ips.iter().any(|c| ip_matches(ip, c)) {
-                    return Some(format!(
-                        "IP address {} is outside the permitted {}",
-                        ip_text(ip),
-                        ips.iter()
-                            .map(|c| subnet_text(c))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                }
-            }
+            },
+            &names.ips,
+            |ip, c| ip_matches(ip, c),
+        );
+        if let Some((ip, ips)) = ips {
+            let subnets: Vec<String> = ips.iter().map(|c| subnet_text(c)).collect();
+            return Some(format!(
+                "IP address {} is outside the permitted {}",
+                ip_text(ip),
+                subnets.join(", ")
+            ));
         }
-        let dirs: Vec<Vec<(String, String)>> = permitted
-            .iter()
-            .filter_map(|s| match &s.base {
+        let dirs = outside_permitted(
+            permitted,
+            |g| match g {
                 GeneralName::DirectoryName(n) => Some(rdns(n)),
                 _ => None,
-            })
-            .collect();
-        if !dirs.is_empty() {
-            for d in &names.dirs {
-                if !dirs.iter().any(|c| d.starts_with(c)) {
-                    return Some(format!(
-                        "directory name {} is outside the permitted subtrees",
-                        dn_text(d)
-                    ));
-                }
-            }
+            },
+            &names.dirs,
+            |d, c| d.starts_with(c),
+        );
+        if let Some((d, _)) = dirs {
+            return Some(format!(
+                "directory name {} is outside the permitted subtrees",
+                dn_text(d)
+            ));
         }
     }
     if let Some(excluded) = &nc.excluded_subtrees {
@@ -183,6 +175,25 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>) -> Opt
         }
     }
     None
+}
+
+/// The first of `names` that no permitted constraint of its type matches, with those constraints
+/// (`pick` takes a subtree's base when it is of the type). A type without a permitted constraint leaves
+/// its names free.
+fn outside_permitted<'p, 'c, 'n, N, C>(
+    permitted: &'p [GeneralSubtree<'c>],
+    pick: impl Fn(&'p GeneralName<'c>) -> Option<C>,
+    names: &'n [N],
+    matches: impl Fn(&N, &C) -> bool,
+) -> Option<(&'n N, Vec<C>)> {
+    let constraints: Vec<C> = permitted.iter().filter_map(|s| pick(&s.base)).collect();
+    if constraints.is_empty() {
+        return None;
+    }
+    let outside = names
+        .iter()
+        .find(|n| !constraints.iter().any(|c| matches(n, c)))?;
+    Some((outside, constraints))
 }
 
 fn names<'a>(cert: &'a X509Certificate<'_>) -> Names<'a> {
@@ -698,26 +709,19 @@ fn ip_constrains(this: &[u8], other: &[u8]) -> Constrains {
                 Constrains::SameType
             }
         }
-        (4, 8) | (16, 32) => {
-            // The other is a subnet, this an address.
-            let half = other.len() / 2;
-            if (0..half).all(|i| this[i] & other[i + half] == other[i]) {
-                Constrains::Widens
-            } else {
-                Constrains::SameType
-            }
-        }
-        (8, 4) | (32, 16) => {
-            // This is a subnet, the other an address.
-            let half = this.len() / 2;
-            if (0..half).all(|i| other[i] & this[i + half] == this[i]) {
-                Constrains::Narrows
-            } else {
-                Constrains::SameType
-            }
-        }
+        // The other is a subnet, this an address.
+        (4, 8) | (16, 32) if in_subnet(this, other) => Constrains::Widens,
+        // This is a subnet, the other an address.
+        (8, 4) | (32, 16) if in_subnet(other, this) => Constrains::Narrows,
         _ => Constrains::SameType,
     }
+}
+
+/// Whether `address` lies in `subnet` (an address and its mask, each as long as `address`), as
+/// `IPAddressName.constrains` compares an address with a subnet.
+fn in_subnet(address: &[u8], subnet: &[u8]) -> bool {
+    let half = subnet.len() / 2;
+    (0..half).all(|i| address[i] & subnet[i + half] == subnet[i])
 }
 
 /// `IPAddressName.equals`: subnets compare masked addresses and masks.

@@ -249,30 +249,10 @@ pub(crate) fn all_values(name: &X509Name<'_>, oid: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chain::testkit::{oid, tlv};
 
     /// A DER Name from (RDN → [(OID, tag, value bytes)]).
     fn name_der(rdns: &[&[(&str, u8, &[u8])]]) -> Vec<u8> {
-        fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
-            let mut v = vec![tag];
-            assert!(body.len() < 128);
-            v.push(body.len() as u8);
-            v.extend_from_slice(body);
-            v
-        }
-        fn oid(dotted: &str) -> Vec<u8> {
-            let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
-            let mut body = vec![(arcs[0] * 40 + arcs[1]) as u8];
-            for &a in &arcs[2..] {
-                let mut groups = vec![(a & 0x7f) as u8];
-                let mut n = a >> 7;
-                while n > 0 {
-                    groups.push((n & 0x7f) as u8 | 0x80);
-                    n >>= 7;
-                }
-                body.extend(groups.iter().rev());
-            }
-            tlv(0x06, &body)
-        }
         let mut seq = Vec::new();
         for rdn in rdns {
             let mut set = Vec::new();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use super::args::{self, FixArgs, RunFormatArgs, TrustArgs};
+use super::args::{self, JudgeArgs};
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::probe::{self, ProbeOptions, Prober, Resolve, Target};
@@ -51,15 +51,8 @@ pub struct ProbeArgs {
     /// How many endpoints are probed at once.
     #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
-    /// Output format.
     #[command(flatten)]
-    pub output: RunFormatArgs,
-    /// Truststores and password.
-    #[command(flatten)]
-    pub trust: TrustArgs,
-    /// Fix options.
-    #[command(flatten)]
-    pub fix: FixArgs,
+    pub judge: JudgeArgs,
 }
 
 /// Runs `trustpath probe`.
@@ -71,8 +64,8 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
         .map(|r| Resolve::parse(r))
         .collect::<Result<Vec<_>, _>>()?;
     let timeout = args::timeout(args.timeout)?;
-    let trust = args.trust.spec().load(args.fix.warn_days)?;
-    let extra = args.fix.extra_certs()?;
+    let trust = args.judge.trust.spec().load(args.judge.fix.warn_days)?;
+    let extra = args.judge.fix.extra_certs()?;
     let prober = Prober::new(ProbeOptions {
         timeout,
         resolve,
@@ -94,13 +87,13 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
     progress.finish();
 
     let mut run = crate::judge::captures(captures, &trust, &extra, clock.unix());
-    if let Some(dir) = &args.fix.write_fixes {
+    if let Some(dir) = &args.judge.fix.write_fixes {
         for report in &mut run.endpoints {
             let name = report.fix_name();
             report.write_fixes(dir, &name)?;
         }
     }
-    report::stdout(args.output.format()).print_run(&run)?;
+    report::stdout(args.judge.output.format()).print_run(&run)?;
     Ok(run.exit_code())
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use super::args::{FixArgs, RunFormatArgs, TrustArgs};
+use super::args::JudgeArgs;
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::report;
@@ -43,15 +43,8 @@ pub struct VerifyArgs {
     /// The password of a PKCS#12/JKS chain file. Defaults to the truststore password.
     #[arg(long, value_name = "PASS")]
     pub chain_pass: Option<String>,
-    /// Output format.
     #[command(flatten)]
-    pub output: RunFormatArgs,
-    /// Truststores and password.
-    #[command(flatten)]
-    pub trust: TrustArgs,
-    /// Fix options.
-    #[command(flatten)]
-    pub fix: FixArgs,
+    pub judge: JudgeArgs,
 }
 
 /// Runs `trustpath verify`.
@@ -60,9 +53,9 @@ pub fn run(args: VerifyArgs, clock: Clock) -> Result<u8> {
         Some(at) => Clock::Fixed(parse_at(at)?),
         None => clock,
     };
-    let spec = args.trust.spec();
-    let trust = spec.load(args.fix.warn_days)?;
-    let extra = args.fix.extra_certs()?;
+    let spec = args.judge.trust.spec();
+    let trust = spec.load(args.judge.fix.warn_days)?;
+    let extra = args.judge.fix.extra_certs()?;
     let chain_pass = match &args.chain_pass {
         Some(p) => p.clone(),
         None => spec.password()?,
@@ -89,7 +82,7 @@ pub fn run(args: VerifyArgs, clock: Clock) -> Result<u8> {
         &extra,
         clock.unix(),
     );
-    if let Some(dir) = &args.fix.write_fixes {
+    if let Some(dir) = &args.judge.fix.write_fixes {
         for (report, file) in run.endpoints.iter_mut().zip(&args.files) {
             let name = file
                 .file_name()
@@ -97,7 +90,7 @@ pub fn run(args: VerifyArgs, clock: Clock) -> Result<u8> {
             report.write_fixes(dir, &name)?;
         }
     }
-    report::stdout(args.output.format()).print_run(&run)?;
+    report::stdout(args.judge.output.format()).print_run(&run)?;
     Ok(run.exit_code())
 }
 
