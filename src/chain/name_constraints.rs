@@ -96,31 +96,22 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>) -> Opt
         ));
     }
     if let Some(permitted) = &nc.permitted_subtrees {
-        let dns = outside_permitted(
-            permitted,
-            |g| match g {
-                GeneralName::DNSName(d) => Some(*d),
-                _ => None,
-            },
-            &names.dns,
-            |n, c| dns_matches(n, c),
-        );
-        if let Some((n, dns)) = dns {
+        let (mut dns, mut ips, mut dirs) = (Vec::new(), Vec::new(), Vec::new());
+        for s in permitted {
+            match &s.base {
+                GeneralName::DNSName(d) => dns.push(*d),
+                GeneralName::IPAddress(b) => ips.push(*b),
+                GeneralName::DirectoryName(n) => dirs.push(rdns(n)),
+                _ => {}
+            }
+        }
+        if let Some(n) = first_outside(&names.dns, &dns, |n, c| dns_matches(n, c)) {
             return Some(format!(
                 "DNS name {n} is outside the permitted {}",
                 dns.join(", ")
             ));
         }
-        let ips = outside_permitted(
-            permitted,
-            |g| match g {
-                GeneralName::IPAddress(b) => Some(*b),
-                _ => None,
-            },
-            &names.ips,
-            |ip, c| ip_matches(ip, c),
-        );
-        if let Some((ip, ips)) = ips {
+        if let Some(ip) = first_outside(&names.ips, &ips, |ip, c| ip_matches(ip, c)) {
             let subnets: Vec<String> = ips.iter().map(|c| subnet_text(c)).collect();
             return Some(format!(
                 "IP address {} is outside the permitted {}",
@@ -128,16 +119,7 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>) -> Opt
                 subnets.join(", ")
             ));
         }
-        let dirs = outside_permitted(
-            permitted,
-            |g| match g {
-                GeneralName::DirectoryName(n) => Some(rdns(n)),
-                _ => None,
-            },
-            &names.dirs,
-            |d, c| d.starts_with(c),
-        );
-        if let Some((d, _)) = dirs {
+        if let Some(d) = first_outside(&names.dirs, &dirs, |d, c| d.starts_with(c)) {
             return Some(format!(
                 "directory name {} is outside the permitted subtrees",
                 dn_text(d)
@@ -177,23 +159,19 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>) -> Opt
     None
 }
 
-/// The first of `names` that no permitted constraint of its type matches, with those constraints
-/// (`pick` takes a subtree's base when it is of the type). A type without a permitted constraint leaves
-/// its names free.
-fn outside_permitted<'p, 'c, 'n, N, C>(
-    permitted: &'p [GeneralSubtree<'c>],
-    pick: impl Fn(&'p GeneralName<'c>) -> Option<C>,
+/// The first of `names` that none of the permitted `constraints` of its type matches; none when the
+/// type has no permitted constraint, which leaves its names free.
+fn first_outside<'n, N, C>(
     names: &'n [N],
+    constraints: &[C],
     matches: impl Fn(&N, &C) -> bool,
-) -> Option<(&'n N, Vec<C>)> {
-    let constraints: Vec<C> = permitted.iter().filter_map(|s| pick(&s.base)).collect();
+) -> Option<&'n N> {
     if constraints.is_empty() {
         return None;
     }
-    let outside = names
+    names
         .iter()
-        .find(|n| !constraints.iter().any(|c| matches(n, c)))?;
-    Some((outside, constraints))
+        .find(|n| !constraints.iter().any(|c| matches(n, c)))
 }
 
 fn names<'a>(cert: &'a X509Certificate<'_>) -> Names<'a> {

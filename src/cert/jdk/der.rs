@@ -378,7 +378,7 @@ impl Oid {
 impl Val {
     /// Fails with `msg` (an `IOException` of `rule`) unless the tag is `tag`: the parsers' check before
     /// they read a value's content.
-    pub fn require_tag(&self, tag: u8, rule: &'static str, msg: &'static str) -> R<()> {
+    pub fn require_tag(&self, tag: u8, rule: &'static str, msg: impl Into<String>) -> R<()> {
         if self.tag == tag {
             Ok(())
         } else {

@@ -436,12 +436,11 @@ fn inhibit_any_policy(critical: bool, value: &[u8], jdk: Jdk) -> R<usize> {
 
 /// `CRLDistributionPointsExtension` (and `FreshestCRLExtension`): SEQUENCE of `DistributionPoint`.
 fn distribution_points(v: &Val, name: &str, jdk: Jdk) -> R<usize> {
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            "CRLDistributionPointsExtension",
-            format!("Invalid encoding for {name} extension."),
-        ));
-    }
+    v.require_tag(
+        TAG_SEQUENCE,
+        "CRLDistributionPointsExtension",
+        format!("Invalid encoding for {name} extension."),
+    )?;
     let mut data = v.data();
     while data.available() != 0 {
         distribution_point(&data.get_der_value()?, jdk)?;
@@ -546,12 +545,11 @@ fn issuing_distribution_point(v: &Val, jdk: Jdk) -> R<usize> {
 /// `AuthorityInfoAccessExtension` / `SubjectInfoAccessExtension`: SEQUENCE of `AccessDescription`,
 /// each read from its content whatever its tag: OID, then a GeneralName.
 fn access_descriptions(v: &Val, class: &str, jdk: Jdk) -> R<usize> {
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            "AuthorityInfoAccessExtension",
-            format!("Invalid encoding for {class}."),
-        ));
-    }
+    v.require_tag(
+        TAG_SEQUENCE,
+        "AuthorityInfoAccessExtension",
+        format!("Invalid encoding for {class}."),
+    )?;
     let mut data = v.data();
     while data.available() != 0 {
         let d = data.get_der_value()?;
