@@ -41,17 +41,21 @@ struct Names<'a> {
 /// The comparison cap (see the module documentation).
 const MAX_COMPARISONS: usize = 1 << 20;
 
-/// The browser rule: checks `cert`'s names against `ca`'s nameConstraints extension; returns a
-/// description of the first violation (`DNS name evil.test is outside the permitted example.com`).
-pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>) -> Option<String> {
-    let nc = ca
-        .tbs_certificate
+/// `ca`'s nameConstraints extension, when it has one.
+fn name_constraints_of<'a>(ca: &'a X509Certificate<'_>) -> Option<&'a NameConstraints<'a>> {
+    ca.tbs_certificate
         .extensions()
         .iter()
         .find_map(|e| match e.parsed_extension() {
             ParsedExtension::NameConstraints(nc) => Some(nc),
             _ => None,
-        })?;
+        })
+}
+
+/// The browser rule: checks `cert`'s names against `ca`'s nameConstraints extension; returns a
+/// description of the first violation (`DNS name evil.test is outside the permitted example.com`).
+pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>) -> Option<String> {
+    let nc = name_constraints_of(ca)?;
     let names = names(cert);
     // BoringSSL counts dNSName, iPAddress and directoryName entries only.
     let counted = |g: &GeneralName<'_>| {
@@ -357,14 +361,7 @@ pub(crate) fn check_java(
     if ignored.name_constraints {
         return None;
     }
-    let nc = ca
-        .tbs_certificate
-        .extensions()
-        .iter()
-        .find_map(|e| match e.parsed_extension() {
-            ParsedExtension::NameConstraints(nc) => Some(nc),
-            _ => None,
-        })?;
+    let nc = name_constraints_of(ca)?;
     let jdk17 = java_major < 25;
     let permitted: Vec<JavaGeneralName> = nc
         .permitted_subtrees

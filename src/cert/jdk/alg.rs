@@ -142,12 +142,10 @@ fn decode_params(kind: Params, encoded: &[u8], jdk: Jdk) -> R<()> {
         }
         Params::Pbe => {
             let v = der::parse_exact(encoded, jdk)?;
-            v.require_tag(
-                TAG_SEQUENCE,
+            let mut d = v.sequence_data(
                 "PBEParameters",
                 "PBE parameter parsing error: not a sequence",
             )?;
-            let mut d = v.data();
             d.get_octet_string()?;
             d.get_der_value()?.get_integer()?;
             if d.available() != 0 {
@@ -164,8 +162,7 @@ fn decode_params(kind: Params, encoded: &[u8], jdk: Jdk) -> R<()> {
         Params::Dh => dh_params(&der::parse_exact(encoded, jdk)?),
         Params::Dsa => {
             let v = der::parse_exact(encoded, jdk)?;
-            v.require_tag(TAG_SEQUENCE, "DSAParameters", "DSA params parsing error")?;
-            let mut d = v.data();
+            let mut d = v.sequence_data("DSAParameters", "DSA params parsing error")?;
             for _ in 0..3 {
                 d.get_der_value()?.get_big_integer()?;
             }
@@ -491,8 +488,7 @@ fn pbes2(encoded: &[u8], jdk: Jdk) -> R<()> {
 
 /// `DHParameters.engineInit` (and the same reading in `DHPublicKey`): SEQUENCE { p, g, [l (int)] }.
 pub(super) fn dh_params(v: &Val) -> R<()> {
-    v.require_tag(TAG_SEQUENCE, "DHParameters", "DH params parsing error")?;
-    let mut d = v.data();
+    let mut d = v.sequence_data("DHParameters", "DH params parsing error")?;
     d.get_der_value()?.get_big_integer()?;
     d.get_der_value()?.get_big_integer()?;
     if d.available() != 0 {

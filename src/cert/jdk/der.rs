@@ -386,6 +386,13 @@ impl Val {
         }
     }
 
+    /// A reader over the content of this SEQUENCE; fails with `msg` (an `IOException` of `rule`) when
+    /// the value is not one.
+    pub fn sequence_data(&self, rule: &'static str, msg: impl Into<String>) -> R<Input> {
+        self.require_tag(TAG_SEQUENCE, rule, msg)?;
+        Ok(self.data())
+    }
+
     /// A value with another tag (`DerValue.resetTag` / `withTag`).
     pub fn with_tag(&self, tag: u8) -> Val {
         Val {

@@ -55,8 +55,7 @@ pub(super) fn rdn_avas(rdn: &Val) -> R<usize> {
 /// `AVA(DerValue)`: SEQUENCE { OID, any value } with nothing after; a BMPString value must hold no
 /// surrogate.
 fn ava(v: &Val) -> R<()> {
-    v.require_tag(TAG_SEQUENCE, "AVA", "AVA not a sequence")?;
-    let mut data = v.data();
+    let mut data = v.sequence_data("AVA", "AVA not a sequence")?;
     data.get_oid()?;
     let value = data.get_der_value()?;
     if data.available() != 0 {
@@ -74,8 +73,7 @@ fn ava(v: &Val) -> R<()> {
 /// `GeneralNames(DerValue)`: a non-empty SEQUENCE of GeneralName; returns how many.
 pub(super) fn general_names(v: &Val, jdk: Jdk) -> R<usize> {
     const RULE: &str = "GeneralNames";
-    v.require_tag(TAG_SEQUENCE, RULE, "Invalid encoding for GeneralNames.")?;
-    let mut data = v.data();
+    let mut data = v.sequence_data(RULE, "Invalid encoding for GeneralNames.")?;
     if data.available() == 0 {
         return Err(Fail::new(
             RULE,

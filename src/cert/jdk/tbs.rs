@@ -82,8 +82,7 @@ fn ber_extent(bytes: &[u8], pos: usize, depth: u32) -> R<usize> {
 /// `X509CertImpl.parse`.
 fn cert_impl(val: &Val, jdk: Jdk) -> R<Vec<super::IgnoredExtension>> {
     const RULE: &str = "X509CertImpl: parse";
-    val.require_tag(TAG_SEQUENCE, RULE, "invalid DER-encoded certificate data")?;
-    let mut data = val.data();
+    let mut data = val.sequence_data(RULE, "invalid DER-encoded certificate data")?;
     let tbs = data.get_der_value()?;
     let sig_alg = data.get_der_value()?;
     let sig = data.get_der_value()?;
