@@ -41,17 +41,21 @@ struct Names<'a> {
 /// The comparison cap (see the module documentation).
 const MAX_COMPARISONS: usize = 1 << 20;
 
-/// The browser rule: checks `cert`'s names against `ca`'s nameConstraints extension; returns a
-/// description of the first violation (`DNS name evil.test is outside the permitted example.com`).
-pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>) -> Option<String> {
-    let nc = ca
-        .tbs_certificate
+/// `ca`'s nameConstraints extension, when it has one.
+fn name_constraints_of<'a>(ca: &'a X509Certificate<'_>) -> Option<&'a NameConstraints<'a>> {
+    ca.tbs_certificate
         .extensions()
         .iter()
         .find_map(|e| match e.parsed_extension() {
             ParsedExtension::NameConstraints(nc) => Some(nc),
             _ => None,
-        })?;
+        })
+}
+
+/// The browser rule: checks `cert`'s names against `ca`'s nameConstraints extension; returns a
+/// description of the first violation (`DNS name evil.test is outside the permitted example.com`).
+pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>) -> Option<String> {
+    let nc = name_constraints_of(ca)?;
     let names = names(cert);
     // BoringSSL counts dNSName, iPAddress and directoryName entries only.
     let counted = |g: &GeneralName<'_>| {
@@ -96,60 +100,34 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>) -> Opt
         ));
     }
     if let Some(permitted) = &nc.permitted_subtrees {
-        let dns: Vec<&str> = permitted
-            .iter()
-            .filter_map(|s| match &s.base {
-                GeneralName::DNSName(d) => Some(*d),
-                _ => None,
-            })
-            .collect();
-        if !dns.is_empty() {
-            for n in &names.dns {
-                if !dns.iter().any(|c| dns_matches(n, c)) {
-                    return Some(format!(
-                        "DNS name {n} is outside the permitted {}",
-                        dns.join(", ")
-                    ));
-                }
+        let (mut dns, mut ips, mut dirs) = (Vec::new(), Vec::new(), Vec::new());
+        for s in permitted {
+            match &s.base {
+                GeneralName::DNSName(d) => dns.push(*d),
+                GeneralName::IPAddress(b) => ips.push(*b),
+                GeneralName::DirectoryName(n) => dirs.push(rdns(n)),
+                _ => {}
             }
         }
-        let ips: Vec<&[u8]> = permitted
-            .iter()
-            .filter_map(|s| match &s.base {
-                GeneralName::IPAddress(b) => Some(*b),
-                _ => None,
-            })
-            .collect();
-        if !ips.is_empty() {
-            for ip in &names.ips {
-                if !ips.iter().any(|c| ip_matches(ip, c)) {
-                    return Some(format!(
-                        "IP address {} is outside the permitted {}",
-                        ip_text(ip),
-                        ips.iter()
-                            .map(|c| subnet_text(c))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                }
-            }
+        if let Some(n) = first_outside(&names.dns, &dns, |n, c| dns_matches(n, c)) {
+            return Some(format!(
+                "DNS name {n} is outside the permitted {}",
+                dns.join(", ")
+            ));
         }
-        let dirs: Vec<Vec<(String, String)>> = permitted
-            .iter()
-            .filter_map(|s| match &s.base {
-                GeneralName::DirectoryName(n) => Some(rdns(n)),
-                _ => None,
-            })
-            .collect();
-        if !dirs.is_empty() {
-            for d in &names.dirs {
-                if !dirs.iter().any(|c| d.starts_with(c)) {
-                    return Some(format!(
-                        "directory name {} is outside the permitted subtrees",
-                        dn_text(d)
-                    ));
-                }
-            }
+        if let Some(ip) = first_outside(&names.ips, &ips, |ip, c| ip_matches(ip, c)) {
+            let subnets: Vec<String> = ips.iter().map(|c| subnet_text(c)).collect();
+            return Some(format!(
+                "IP address {} is outside the permitted {}",
+                ip_text(ip),
+                subnets.join(", ")
+            ));
+        }
+        if let Some(d) = first_outside(&names.dirs, &dirs, |d, c| d.starts_with(c)) {
+            return Some(format!(
+                "directory name {} is outside the permitted subtrees",
+                dn_text(d)
+            ));
         }
     }
     if let Some(excluded) = &nc.excluded_subtrees {
@@ -183,6 +161,21 @@ pub(crate) fn check(ca: &X509Certificate<'_>, cert: &X509Certificate<'_>) -> Opt
         }
     }
     None
+}
+
+/// The first of `names` that none of the permitted `constraints` of its type matches; none when the
+/// type has no permitted constraint, which leaves its names free.
+fn first_outside<'n, N, C>(
+    names: &'n [N],
+    constraints: &[C],
+    matches: impl Fn(&N, &C) -> bool,
+) -> Option<&'n N> {
+    if constraints.is_empty() {
+        return None;
+    }
+    names
+        .iter()
+        .find(|n| !constraints.iter().any(|c| matches(n, c)))
 }
 
 fn names<'a>(cert: &'a X509Certificate<'_>) -> Names<'a> {
@@ -368,14 +361,7 @@ pub(crate) fn check_java(
     if ignored.name_constraints {
         return None;
     }
-    let nc = ca
-        .tbs_certificate
-        .extensions()
-        .iter()
-        .find_map(|e| match e.parsed_extension() {
-            ParsedExtension::NameConstraints(nc) => Some(nc),
-            _ => None,
-        })?;
+    let nc = name_constraints_of(ca)?;
     let jdk17 = java_major < 25;
     let permitted: Vec<JavaGeneralName> = nc
         .permitted_subtrees
@@ -698,26 +684,19 @@ fn ip_constrains(this: &[u8], other: &[u8]) -> Constrains {
                 Constrains::SameType
             }
         }
-        (4, 8) | (16, 32) => {
-            // The other is a subnet, this an address.
-            let half = other.len() / 2;
-            if (0..half).all(|i| this[i] & other[i + half] == other[i]) {
-                Constrains::Widens
-            } else {
-                Constrains::SameType
-            }
-        }
-        (8, 4) | (32, 16) => {
-            // This is a subnet, the other an address.
-            let half = this.len() / 2;
-            if (0..half).all(|i| other[i] & this[i + half] == this[i]) {
-                Constrains::Narrows
-            } else {
-                Constrains::SameType
-            }
-        }
+        // The other is a subnet, this an address.
+        (4, 8) | (16, 32) if in_subnet(this, other) => Constrains::Widens,
+        // This is a subnet, the other an address.
+        (8, 4) | (32, 16) if in_subnet(other, this) => Constrains::Narrows,
         _ => Constrains::SameType,
     }
+}
+
+/// Whether `address` lies in `subnet` (an address and its mask, each as long as `address`), as
+/// `IPAddressName.constrains` compares an address with a subnet.
+fn in_subnet(address: &[u8], subnet: &[u8]) -> bool {
+    let half = subnet.len() / 2;
+    (0..half).all(|i| address[i] & subnet[i + half] == subnet[i])
 }
 
 /// `IPAddressName.equals`: subnets compare masked addresses and masks.

@@ -682,6 +682,15 @@ impl<'a> Reader<'a> {
         Ok(v)
     }
 
+    /// Exactly one SEQUENCE filling `data`: a reader over its content.
+    fn sequence(data: &'a [u8], strict: bool) -> Result<Reader<'a>, &'static str> {
+        let top = Reader::single(data, strict)?;
+        if top.tag != TAG_SEQUENCE {
+            return Err("not a SEQUENCE");
+        }
+        Ok(Reader::new(top.content, strict))
+    }
+
     /// The next element, which must have `tag`.
     fn expect(&mut self, tag: u8, what: &'static str) -> Result<&'a [u8], &'static str> {
         let v = self.next()?;
@@ -787,11 +796,7 @@ mod jdk {
     /// `CertificatePoliciesExtension(Boolean, Object)` with `PolicyInformation(DerValue)` and
     /// `PolicyQualifierInfo(byte[])`.
     pub(super) fn policies(value: &[u8]) -> Result<Vec<PolicyInfo<'_>>, &'static str> {
-        let top = Reader::single(value, false)?;
-        if top.tag != TAG_SEQUENCE {
-            return Err("not a SEQUENCE");
-        }
-        let mut r = Reader::new(top.content, false);
+        let mut r = Reader::sequence(value, false)?;
         let mut out = Vec::new();
         while !r.is_empty() {
             let info = r.expect(TAG_SEQUENCE, "a PolicyInformation is not a SEQUENCE")?;
@@ -822,11 +827,7 @@ mod jdk {
     pub(super) fn mappings(
         value: &[u8],
     ) -> Result<Vec<(PolicyId<'_>, PolicyId<'_>)>, &'static str> {
-        let top = Reader::single(value, false)?;
-        if top.tag != TAG_SEQUENCE {
-            return Err("not a SEQUENCE");
-        }
-        let mut r = Reader::new(top.content, false);
+        let mut r = Reader::sequence(value, false)?;
         let mut out = Vec::new();
         while !r.is_empty() {
             let map = r.expect(TAG_SEQUENCE, "a policy mapping is not a SEQUENCE")?;
@@ -840,11 +841,7 @@ mod jdk {
 
     /// `PolicyConstraintsExtension(Boolean, Object)`: [0] and [1] in any order, each at most once.
     pub(super) fn constraints(value: &[u8]) -> Result<(i64, i64), &'static str> {
-        let top = Reader::single(value, false)?;
-        if top.tag != TAG_SEQUENCE {
-            return Err("not a SEQUENCE");
-        }
-        let mut r = Reader::new(top.content, false);
+        let mut r = Reader::sequence(value, false)?;
         let (mut require, mut inhibit) = (-1, -1);
         while !r.is_empty() {
             let v = r.next()?;
@@ -909,11 +906,7 @@ mod chrome {
         value: &[u8],
         critical: bool,
     ) -> Result<Vec<PolicyInfo<'_>>, &'static str> {
-        let top = Reader::single(value, true)?;
-        if top.tag != TAG_SEQUENCE {
-            return Err("not a SEQUENCE");
-        }
-        let mut r = Reader::new(top.content, true);
+        let mut r = Reader::sequence(value, true)?;
         if r.is_empty() {
             return Err("no policy");
         }
@@ -961,11 +954,7 @@ mod chrome {
     pub(super) fn mappings(
         value: &[u8],
     ) -> Result<Vec<(PolicyId<'_>, PolicyId<'_>)>, &'static str> {
-        let top = Reader::single(value, true)?;
-        if top.tag != TAG_SEQUENCE {
-            return Err("not a SEQUENCE");
-        }
-        let mut r = Reader::new(top.content, true);
+        let mut r = Reader::sequence(value, true)?;
         if r.is_empty() {
             return Err("no mapping");
         }
@@ -985,11 +974,7 @@ mod chrome {
 
     /// `ParsePolicyConstraints`: not empty, [0] then [1], each 0..255.
     pub(super) fn constraints(value: &[u8]) -> Result<(i64, i64), &'static str> {
-        let top = Reader::single(value, true)?;
-        if top.tag != TAG_SEQUENCE {
-            return Err("not a SEQUENCE");
-        }
-        let mut r = Reader::new(top.content, true);
+        let mut r = Reader::sequence(value, true)?;
         if r.is_empty() {
             return Err("empty policyConstraints");
         }

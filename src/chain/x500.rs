@@ -249,42 +249,7 @@ pub(crate) fn all_values(name: &X509Name<'_>, oid: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A DER Name from (RDN → [(OID, tag, value bytes)]).
-    fn name_der(rdns: &[&[(&str, u8, &[u8])]]) -> Vec<u8> {
-        fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
-            let mut v = vec![tag];
-            assert!(body.len() < 128);
-            v.push(body.len() as u8);
-            v.extend_from_slice(body);
-            v
-        }
-        fn oid(dotted: &str) -> Vec<u8> {
-            let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
-            let mut body = vec![(arcs[0] * 40 + arcs[1]) as u8];
-            for &a in &arcs[2..] {
-                let mut groups = vec![(a & 0x7f) as u8];
-                let mut n = a >> 7;
-                while n > 0 {
-                    groups.push((n & 0x7f) as u8 | 0x80);
-                    n >>= 7;
-                }
-                body.extend(groups.iter().rev());
-            }
-            tlv(0x06, &body)
-        }
-        let mut seq = Vec::new();
-        for rdn in rdns {
-            let mut set = Vec::new();
-            for (o, tag, value) in *rdn {
-                let mut ava = oid(o);
-                ava.extend(tlv(*tag, value));
-                set.extend(tlv(0x30, &ava));
-            }
-            seq.extend(tlv(0x31, &set));
-        }
-        tlv(0x30, &seq)
-    }
+    use crate::chain::testkit;
 
     fn canon(der: &[u8]) -> JavaName {
         let (_, name) = X509Name::from_der(der).unwrap();
@@ -301,43 +266,49 @@ mod tests {
 
     #[test]
     fn a_multi_valued_rdn_is_not_the_same_attributes_as_separate_rdns() {
-        let multi = canon(&name_der(&[&[(O, UTF8, b"Org"), (CN, UTF8, b"Root")]]));
-        let separate = canon(&name_der(&[&[(O, UTF8, b"Org")], &[(CN, UTF8, b"Root")]]));
+        let multi = canon(&testkit::name(&[&[(O, UTF8, b"Org"), (CN, UTF8, b"Root")]]));
+        let separate = canon(&testkit::name(&[
+            &[(O, UTF8, b"Org")],
+            &[(CN, UTF8, b"Root")],
+        ]));
         assert_ne!(multi, separate);
         assert_eq!(multi, vec!["cn=root+o=org".to_owned()]);
     }
 
     #[test]
     fn the_avas_of_a_multi_valued_rdn_compare_in_any_order() {
-        let a = canon(&name_der(&[&[(O, UTF8, b"Org"), (CN, UTF8, b"Root")]]));
-        let b = canon(&name_der(&[&[(CN, PRINTABLE, b"ROOT"), (O, UTF8, b"org")]]));
+        let a = canon(&testkit::name(&[&[(O, UTF8, b"Org"), (CN, UTF8, b"Root")]]));
+        let b = canon(&testkit::name(&[&[
+            (CN, PRINTABLE, b"ROOT"),
+            (O, UTF8, b"org"),
+        ]]));
         assert_eq!(a, b);
     }
 
     #[test]
     fn case_spacing_and_printable_or_utf8_do_not_matter() {
-        let a = canon(&name_der(&[&[(CN, UTF8, b"  My  Root   CA ")]]));
-        let b = canon(&name_der(&[&[(CN, PRINTABLE, b"MY ROOT CA")]]));
+        let a = canon(&testkit::name(&[&[(CN, UTF8, b"  My  Root   CA ")]]));
+        let b = canon(&testkit::name(&[&[(CN, PRINTABLE, b"MY ROOT CA")]]));
         assert_eq!(a, b);
     }
 
     #[test]
     fn other_string_types_and_oid_keyword_attributes_compare_by_their_encoding() {
-        let ia5 = canon(&name_der(&[&[(CN, IA5, b"Root")]]));
-        let utf8 = canon(&name_der(&[&[(CN, UTF8, b"Root")]]));
+        let ia5 = canon(&testkit::name(&[&[(CN, IA5, b"Root")]]));
+        let utf8 = canon(&testkit::name(&[&[(CN, UTF8, b"Root")]]));
         assert_ne!(ia5, utf8);
         assert_eq!(ia5, vec!["cn=#1604526f6f74".to_owned()]);
-        let upper = canon(&name_der(&[&[(EMAIL, IA5, b"CA@Example.com")]]));
-        let lower = canon(&name_der(&[&[(EMAIL, IA5, b"ca@example.com")]]));
+        let upper = canon(&testkit::name(&[&[(EMAIL, IA5, b"CA@Example.com")]]));
+        let lower = canon(&testkit::name(&[&[(EMAIL, IA5, b"ca@example.com")]]));
         assert_ne!(upper, lower);
     }
 
     #[test]
     fn unicode_values_are_case_folded_and_decomposed() {
-        let a = canon(&name_der(&[&[(CN, UTF8, "Straße ﬁ".as_bytes())]]));
-        let b = canon(&name_der(&[&[(CN, UTF8, b"STRASSE FI")]]));
+        let a = canon(&testkit::name(&[&[(CN, UTF8, "Straße ﬁ".as_bytes())]]));
+        let b = canon(&testkit::name(&[&[(CN, UTF8, b"STRASSE FI")]]));
         assert_eq!(a, b);
-        let escaped = canon(&name_der(&[&[(CN, UTF8, b"#a,b")]]));
+        let escaped = canon(&testkit::name(&[&[(CN, UTF8, b"#a,b")]]));
         assert_eq!(escaped, vec![r"cn=\#a\,b".to_owned()]);
     }
 
@@ -347,7 +318,7 @@ mod tests {
             .encode_utf16()
             .flat_map(u16::to_be_bytes)
             .collect();
-        let der = name_der(&[
+        let der = testkit::name(&[
             &[(CN, UTF8, b"first.example.com")],
             &[(O, UTF8, b"Org")],
             &[(CN, BMP, &bmp)],
@@ -361,13 +332,13 @@ mod tests {
             .chars()
             .flat_map(|c| u32::from(c).to_be_bytes())
             .collect();
-        let der = name_der(&[&[(CN, 0x1c, &universal)]]);
+        let der = testkit::name(&[&[(CN, 0x1c, &universal)]]);
         let (_, name) = X509Name::from_der(&der).unwrap();
         assert_eq!(
             most_specific(&name, COMMON_NAME).as_deref(),
             Some("host.test")
         );
-        let der = name_der(&[&[(CN, 0x14, b"caf\xe9.test")]]);
+        let der = testkit::name(&[&[(CN, 0x14, b"caf\xe9.test")]]);
         let (_, name) = X509Name::from_der(&der).unwrap();
         assert_eq!(
             most_specific(&name, COMMON_NAME).as_deref(),

@@ -209,6 +209,21 @@ pub enum RunFormat {
     Openmetrics,
 }
 
+/// The options `probe` and `verify` share after their inputs: the output format, the truststores of the
+/// JVM verdict and the fix options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct JudgeArgs {
+    /// Output format.
+    #[command(flatten)]
+    pub output: RunFormatArgs,
+    /// Truststores and password.
+    #[command(flatten)]
+    pub trust: TrustArgs,
+    /// Fix options.
+    #[command(flatten)]
+    pub fix: FixArgs,
+}
+
 /// `--format` (and its alias `--json`) of `probe`, `verify` and `check`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RunFormatArgs {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use super::args::{self, FixArgs, RunFormatArgs, TrustArgs};
+use super::args::{self, JudgeArgs};
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::probe::{self, ProbeOptions, Prober, Protocol, Resolve, Target};
@@ -66,24 +66,17 @@ pub struct ProbeArgs {
     /// The HTTP proxy.
     #[command(flatten)]
     pub proxy: args::ProxyArgs,
-    /// Output format.
-    #[command(flatten)]
-    pub output: RunFormatArgs,
     /// Human report: show only the endpoints with a finding of severity warning or above (and the
     /// summary, which counts every endpoint). The other formats always hold every endpoint.
     #[arg(long, short = 'q')]
     pub only_problems: bool,
-    /// Truststores and password.
     #[command(flatten)]
-    pub trust: TrustArgs,
-    /// Fix options.
-    #[command(flatten)]
-    pub fix: FixArgs,
+    pub judge: JudgeArgs,
 }
 
 /// Runs `trustpath probe`.
 pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
-    if args.only_problems && args.output.format() != crate::report::Format::Human {
+    if args.only_problems && args.judge.output.format() != crate::report::Format::Human {
         anyhow::bail!(
             "--only-problems applies to the human report; the json, junit and openmetrics outputs always \
              hold every endpoint"
@@ -96,8 +89,8 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
         .map(|r| Resolve::parse(r))
         .collect::<Result<Vec<_>, _>>()?;
     let timeout = args::timeout(args.timeout)?;
-    let trust = args.trust.spec().load(args.fix.warn_days)?;
-    let extra = args.fix.extra_certs()?;
+    let trust = args.judge.trust.spec().load(args.judge.fix.warn_days)?;
+    let extra = args.judge.fix.extra_certs()?;
     let prober = Prober::new(ProbeOptions {
         timeout,
         resolve,
@@ -120,10 +113,10 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
     progress.finish();
 
     let mut run = crate::judge::captures(captures, &trust, &extra, clock.unix());
-    if let Some(dir) = &args.fix.write_fixes {
+    if let Some(dir) = &args.judge.fix.write_fixes {
         for report in &mut run.endpoints {
             let name = report.fix_name();
-            let swept = report.write_fixes(dir, &name, args.fix.overwrite_fixes)?;
+            let swept = report.write_fixes(dir, &name, args.judge.fix.overwrite_fixes)?;
             crate::report::swept(&swept);
         }
     }
@@ -132,7 +125,7 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
         let name = report.fix_name();
         report.name_import_files(&lines, &name);
     }
-    report::stdout(args.output.format())
+    report::stdout(args.judge.output.format())
         .only_problems(args.only_problems)
         .print_run(&run)?;
     Ok(run.exit_code())

@@ -11,8 +11,8 @@ use crate::error::{Result, exit};
 use crate::jvm::locate::{self, LocateEnv};
 use crate::report;
 use crate::storefile::{self, ConvertOptions, SaveOptions, StoreEdit};
-use crate::truststore::StoreFormat;
 use crate::truststore::edit::{self, ConvertTo};
+use crate::truststore::{StoreFormat, TrustStore};
 
 /// Arguments of `trustpath store`.
 #[derive(Debug, Args)]
@@ -141,9 +141,9 @@ pub struct ImportArgs {
     pub store_type: Option<WriteFormat>,
 }
 
-/// `store export`.
+/// The store an entry command reads or edits: a STORE path or `--cacerts`, with its password.
 #[derive(Debug, Args)]
-pub struct ExportArgs {
+pub struct EntryStore {
     /// The store.
     #[arg(required_unless_present = "cacerts")]
     pub store: Option<PathBuf>,
@@ -151,6 +151,13 @@ pub struct ExportArgs {
     pub choice: StoreChoice,
     #[command(flatten)]
     pub pass: StorePassArgs,
+}
+
+/// `store export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub at: EntryStore,
     /// The entry to export (a private-key entry exports its leaf certificate).
     #[arg(long, required = true)]
     pub alias: String,
@@ -162,13 +169,8 @@ pub struct ExportArgs {
 /// `store remove`.
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
-    /// The store.
-    #[arg(required_unless_present = "cacerts")]
-    pub store: Option<PathBuf>,
     #[command(flatten)]
-    pub choice: StoreChoice,
-    #[command(flatten)]
-    pub pass: StorePassArgs,
+    pub at: EntryStore,
     /// The entry to remove.
     #[arg(long, required = true)]
     pub alias: String,
@@ -410,12 +412,17 @@ fn import(a: ImportArgs, clock: Clock) -> Result<u8> {
     Ok(exit::OK)
 }
 
+/// The index of the entry `alias` in `store`, read from `path`.
+fn entry_index(store: &TrustStore, alias: &str, path: &Path) -> Result<usize> {
+    store
+        .find_alias(alias)
+        .with_context(|| format!("alias '{alias}' not found in {}", path.display()))
+}
+
 fn export(a: ExportArgs) -> Result<u8> {
-    let path = chosen(a.store, &a.choice)?;
-    let store = storefile::load(&path, &a.pass.resolve()?)?;
-    let idx = store
-        .find_alias(&a.alias)
-        .with_context(|| format!("alias '{}' not found in {}", a.alias, path.display()))?;
+    let path = chosen(a.at.store, &a.at.choice)?;
+    let store = storefile::load(&path, &a.at.pass.resolve()?)?;
+    let idx = entry_index(&store, &a.alias, &path)?;
     let entry = &store.entries[idx];
     let cert = entry.certificate().with_context(|| {
         format!(
@@ -428,8 +435,8 @@ fn export(a: ExportArgs) -> Result<u8> {
 }
 
 fn remove(a: RemoveArgs, clock: Clock) -> Result<u8> {
-    let path = chosen(a.store, &a.choice)?;
-    let password = a.pass.resolve()?;
+    let path = chosen(a.at.store, &a.at.choice)?;
+    let password = a.at.pass.resolve()?;
     let mut edit = StoreEdit::open(&path, &password, StoreFormat::Pkcs12)?;
     if !edit.exists() {
         bail!("{} does not exist", path.display());
@@ -437,10 +444,7 @@ fn remove(a: RemoveArgs, clock: Clock) -> Result<u8> {
     if let Some(w) = debian_warning(&path) {
         report::human_stdout().store_warning(&w)?;
     }
-    let idx = edit
-        .store
-        .find_alias(&a.alias)
-        .with_context(|| format!("alias '{}' not found in {}", a.alias, path.display()))?;
+    let idx = entry_index(&edit.store, &a.alias, &path)?;
     let removed = edit.store.entries.remove(idx);
     report::swept(edit.swept());
     let saved = edit.commit(&save_options(&a.backup, StoreFormat::Pkcs12, clock))?;

@@ -4,7 +4,7 @@
 use crate::judge::{ImportLines, SUGGESTED_FIXES_DIR};
 use std::path::PathBuf;
 
-use super::args::{FixArgs, RunFormatArgs, TrustArgs};
+use super::args::JudgeArgs;
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::report;
@@ -46,15 +46,8 @@ pub struct VerifyArgs {
     /// The password of a PKCS#12/JKS chain file. Defaults to the truststore password.
     #[arg(long, value_name = "PASS")]
     pub chain_pass: Option<String>,
-    /// Output format.
     #[command(flatten)]
-    pub output: RunFormatArgs,
-    /// Truststores and password.
-    #[command(flatten)]
-    pub trust: TrustArgs,
-    /// Fix options.
-    #[command(flatten)]
-    pub fix: FixArgs,
+    pub judge: JudgeArgs,
 }
 
 /// Runs `trustpath verify`.
@@ -63,9 +56,9 @@ pub fn run(args: VerifyArgs, clock: Clock) -> Result<u8> {
         Some(at) => Clock::Fixed(parse_at(at)?),
         None => clock,
     };
-    let spec = args.trust.spec();
-    let trust = spec.load(args.fix.warn_days)?;
-    let extra = args.fix.extra_certs()?;
+    let spec = args.judge.trust.spec();
+    let trust = spec.load(args.judge.fix.warn_days)?;
+    let extra = args.judge.fix.extra_certs()?;
     let chain_pass = match &args.chain_pass {
         Some(p) => p.clone(),
         None => spec.password()?,
@@ -97,13 +90,13 @@ pub fn run(args: VerifyArgs, clock: Clock) -> Result<u8> {
         let name = file
             .file_name()
             .map_or_else(|| "chain".into(), |n| n.to_string_lossy().into_owned());
-        if let Some(dir) = &args.fix.write_fixes {
-            let swept = report.write_fixes(dir, &name, args.fix.overwrite_fixes)?;
+        if let Some(dir) = &args.judge.fix.write_fixes {
+            let swept = report.write_fixes(dir, &name, args.judge.fix.overwrite_fixes)?;
             report::swept(&swept);
         }
         report.name_import_files(&lines, &name);
     }
-    report::stdout(args.output.format()).print_run(&run)?;
+    report::stdout(args.judge.output.format()).print_run(&run)?;
     Ok(run.exit_code())
 }
 

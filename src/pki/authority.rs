@@ -1,7 +1,7 @@
 //! A certificate authority of a lab (root or intermediate): its certificate, its key, and issuing
 //! intermediates and leaves under it.
 
-use rcgen::{CertificateParams, Issuer, KeyPair, PublicKeyData};
+use rcgen::{CertificateParams, Issuer, KeyPair, PublicKeyData, SigningKey};
 use time::OffsetDateTime;
 
 use super::key::LabKey;
@@ -60,7 +60,7 @@ impl std::fmt::Debug for Authority {
 pub(crate) fn sign(
     params: &CertificateParams,
     subject: &impl PublicKeyData,
-    issuer: &Issuer<'_, LabKey>,
+    issuer: &Issuer<'_, impl SigningKey>,
 ) -> Result<Certificate, PkiError> {
     let der = params.signed_by(subject, issuer)?;
     Certificate::from_der(der.der().to_vec())
@@ -70,6 +70,25 @@ pub(crate) fn sign(
 /// Short hex tag from a key identifier, to tell one lab's CAs from another's by name.
 fn tag(params: &CertificateParams, key: &impl PublicKeyData) -> String {
     hex::encode(params.key_identifier(key).get(..4).unwrap_or_default())
+}
+
+/// The CA profile for `key`, named `common_name` or else `trustpath lab {role} CA <tag>`.
+fn ca_params(
+    common_name: Option<&str>,
+    role: &str,
+    key: &LabKey,
+    validity: Validity,
+    path_len: u8,
+    root: bool,
+) -> CertificateParams {
+    let cn = match common_name {
+        Some(cn) => cn.to_owned(),
+        None => {
+            let unnamed = profile::ca("", validity, path_len, root);
+            format!("trustpath lab {role} CA {}", tag(&unnamed, key))
+        }
+    };
+    profile::ca(&cn, validity, path_len, root)
 }
 
 impl Authority {
@@ -100,16 +119,8 @@ impl Authority {
         path_len: u8,
     ) -> Result<Authority, PkiError> {
         let validity = Validity::days_from(now, days)?;
-        let mut params = profile::ca("", validity, path_len, true);
-        let cn = match common_name {
-            Some(cn) => cn.to_owned(),
-            None => format!("trustpath lab root CA {}", tag(&params, &key)),
-        };
-        params = profile::ca(&cn, validity, path_len, true);
-        let self_issuer = Issuer::from_params(&params, &key);
-        let der = params.signed_by(&key, &self_issuer)?;
-        let cert = Certificate::from_der(der.der().to_vec())
-            .map_err(|e| PkiError::Ca(format!("rcgen produced an unparseable certificate: {e}")))?;
+        let params = ca_params(common_name, "root", &key, validity, path_len, true);
+        let cert = sign(&params, &key, &Issuer::from_params(&params, &key))?;
         Ok(Authority {
             cert,
             issuer: Issuer::new(params, key),
@@ -143,12 +154,7 @@ impl Authority {
         path_len: u8,
     ) -> Result<Authority, PkiError> {
         let validity = Validity::days_from(now, days)?;
-        let probe = profile::ca("", validity, path_len, false);
-        let cn = match common_name {
-            Some(cn) => cn.to_owned(),
-            None => format!("trustpath lab intermediate CA {}", tag(&probe, &key)),
-        };
-        let params = profile::ca(&cn, validity, path_len, false);
+        let params = ca_params(common_name, "intermediate", &key, validity, path_len, false);
         let cert = sign(&params, &key, &self.issuer)?;
         Ok(Authority {
             cert,

@@ -142,6 +142,20 @@ struct Built {
     root: Certificate,
 }
 
+impl Built {
+    /// `leaf` served with the certificates of `served` after it, `anchor` the root to trust.
+    fn new(leaf: Issued, served: &[&Authority], anchor: &Authority) -> Built {
+        let chain = std::iter::once(leaf.cert.clone())
+            .chain(served.iter().map(|a| a.certificate().clone()))
+            .collect();
+        Built {
+            chain,
+            leaf,
+            root: anchor.certificate().clone(),
+        }
+    }
+}
+
 /// Builds scenario `name` for `host` at `now`.
 pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, PkiError> {
     let info = find(name).ok_or_else(|| PkiError::UnknownScenario(name.to_owned()))?;
@@ -155,25 +169,34 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
     let ca_now = now - CA_BACKDATE;
     let ec = KeyType::EcP256;
     // A root and an intermediate under it; `inter_note` qualifies the intermediate's name ("(RSA)").
+    let root_ca = |label: &str, path_len: u8| {
+        Authority::new_root(
+            Some(&format!("trustpath scenario {label} root CA")),
+            ec,
+            ca_now,
+            ROOT_DAYS,
+            path_len,
+        )
+    };
+    let sub_ca = |issuer: &Authority, label: &str, key: LabKey, path_len: u8| {
+        issuer.new_intermediate_with_key(
+            Some(&format!("trustpath scenario {label}")),
+            key,
+            ca_now,
+            INTERMEDIATE_DAYS,
+            path_len,
+        )
+    };
     let pair = |root_label: &str,
                 inter_note: &str,
                 inter_key: LabKey,
                 root_path_len: u8|
      -> Result<(Authority, Authority), PkiError> {
-        let root = Authority::new_root(
-            Some(&format!("trustpath scenario {root_label} root CA")),
-            ec,
-            ca_now,
-            ROOT_DAYS,
-            root_path_len,
-        )?;
-        let inter = root.new_intermediate_with_key(
-            Some(&format!(
-                "trustpath scenario {root_label} intermediate CA{inter_note}"
-            )),
+        let root = root_ca(root_label, root_path_len)?;
+        let inter = sub_ca(
+            &root,
+            &format!("{root_label} intermediate CA{inter_note}"),
             inter_key,
-            ca_now,
-            INTERMEDIATE_DAYS,
             0,
         )?;
         Ok((root, inter))
@@ -205,38 +228,21 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
             }
         }
         "wrong-order" => {
-            let root = Authority::new_root(
-                Some("trustpath scenario wrong-order root CA"),
-                ec,
-                ca_now,
-                ROOT_DAYS,
-                2,
-            )?;
-            let upper = root.new_intermediate_with_key(
-                Some("trustpath scenario wrong-order upper intermediate CA"),
+            let root = root_ca("wrong-order", 2)?;
+            let upper = sub_ca(
+                &root,
+                "wrong-order upper intermediate CA",
                 LabKey::Modern(ec.generate()?),
-                ca_now,
-                INTERMEDIATE_DAYS,
                 1,
             )?;
-            let issuing = upper.new_intermediate_with_key(
-                Some("trustpath scenario wrong-order issuing intermediate CA"),
+            let issuing = sub_ca(
+                &upper,
+                "wrong-order issuing intermediate CA",
                 LabKey::Modern(ec.generate()?),
-                ca_now,
-                INTERMEDIATE_DAYS,
                 0,
             )?;
             let leaf = server_leaf(&issuing, &names, now, LEAF_DAYS)?;
-            let chain = vec![
-                leaf.cert.clone(),
-                upper.certificate().clone(),
-                issuing.certificate().clone(),
-            ];
-            Built {
-                chain,
-                leaf,
-                root: root.certificate().clone(),
-            }
+            Built::new(leaf, &[&upper, &issuing], &root)
         }
         "expired" | "not-yet-valid" => {
             let (root, inter) = standard(1)?;
@@ -245,22 +251,12 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
             } else {
                 server_leaf(&inter, &names, now + Duration::days(30), LEAF_DAYS)?
             };
-            let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
-            Built {
-                chain,
-                leaf,
-                root: root.certificate().clone(),
-            }
+            Built::new(leaf, &[&inter], &root)
         }
         "wrong-host" => {
             let (root, inter) = standard(1)?;
             let leaf = server_leaf(&inter, &[SubjectName::parse(WRONG_HOST)?], now, LEAF_DAYS)?;
-            let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
-            Built {
-                chain,
-                leaf,
-                root: root.certificate().clone(),
-            }
+            Built::new(leaf, &[&inter], &root)
         }
         "self-signed" => {
             let (root, _) = standard(1)?;
@@ -294,12 +290,7 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
                 1,
             )?;
             let leaf = server_leaf(&inter, &names, now, LEAF_DAYS)?;
-            let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
-            Built {
-                chain,
-                leaf,
-                root: trusted_root.certificate().clone(),
-            }
+            Built::new(leaf, &[&inter], &trusted_root)
         }
         "sha1" => {
             let (root, inter) = pair(
@@ -314,12 +305,7 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
                 cert,
                 key_pkcs8: modern.key_pkcs8,
             };
-            let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
-            Built {
-                chain,
-                leaf,
-                root: root.certificate().clone(),
-            }
+            Built::new(leaf, &[&inter], &root)
         }
         "rsa-1024" => {
             let (root, inter) = pair(
@@ -329,22 +315,12 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
                 1,
             )?;
             let leaf = server_leaf(&inter, &names, now, LEAF_DAYS)?;
-            let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
-            Built {
-                chain,
-                leaf,
-                root: root.certificate().clone(),
-            }
+            Built::new(leaf, &[&inter], &root)
         }
         "client-eku" => {
             let (root, inter) = standard(1)?;
             let leaf = inter.issue_leaf(&names, LeafUsage::Client, ec, now, LEAF_DAYS)?;
-            let chain = vec![leaf.cert.clone(), inter.certificate().clone()];
-            Built {
-                chain,
-                leaf,
-                root: root.certificate().clone(),
-            }
+            Built::new(leaf, &[&inter], &root)
         }
         other => return Err(PkiError::UnknownScenario(other.to_owned())),
     };

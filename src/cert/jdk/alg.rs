@@ -80,9 +80,7 @@ impl AlgorithmId {
     /// `AlgorithmId.parse(DerValue)`, decoding the parameters when the JDK does.
     pub fn parse(v: &Val, jdk: Jdk) -> R<AlgorithmId> {
         const RULE: &str = "AlgorithmId: parse";
-        if v.tag != TAG_SEQUENCE {
-            return Err(Fail::new(RULE, "algid parse error, not a sequence"));
-        }
+        v.require_tag(TAG_SEQUENCE, RULE, "algid parse error, not a sequence")?;
         let mut input = v.to_der_input_stream()?;
         let oid = input.get_oid()?;
         let mut params = None;
@@ -144,13 +142,10 @@ fn decode_params(kind: Params, encoded: &[u8], jdk: Jdk) -> R<()> {
         }
         Params::Pbe => {
             let v = der::parse_exact(encoded, jdk)?;
-            if v.tag != TAG_SEQUENCE {
-                return Err(Fail::new(
-                    "PBEParameters",
-                    "PBE parameter parsing error: not a sequence",
-                ));
-            }
-            let mut d = v.data();
+            let mut d = v.sequence_data(
+                "PBEParameters",
+                "PBE parameter parsing error: not a sequence",
+            )?;
             d.get_octet_string()?;
             d.get_der_value()?.get_integer()?;
             if d.available() != 0 {
@@ -167,10 +162,7 @@ fn decode_params(kind: Params, encoded: &[u8], jdk: Jdk) -> R<()> {
         Params::Dh => dh_params(&der::parse_exact(encoded, jdk)?),
         Params::Dsa => {
             let v = der::parse_exact(encoded, jdk)?;
-            if v.tag != TAG_SEQUENCE {
-                return Err(Fail::new("DSAParameters", "DSA params parsing error"));
-            }
-            let mut d = v.data();
+            let mut d = v.sequence_data("DSAParameters", "DSA params parsing error")?;
             for _ in 0..3 {
                 d.get_der_value()?.get_big_integer()?;
             }
@@ -184,12 +176,7 @@ fn decode_params(kind: Params, encoded: &[u8], jdk: Jdk) -> R<()> {
         }
         Params::Ec => {
             let v = der::parse_exact(encoded, jdk)?;
-            if v.tag != TAG_OID {
-                return Err(Fail::new(
-                    "ECParameters",
-                    "Only named ECParameters supported",
-                ));
-            }
+            v.require_tag(TAG_OID, "ECParameters", "Only named ECParameters supported")?;
             let curve = v.get_oid()?.dotted();
             if curve_field_size(&curve).is_none() {
                 return Err(Fail::new(
@@ -207,12 +194,11 @@ fn decode_params(kind: Params, encoded: &[u8], jdk: Jdk) -> R<()> {
 fn iv(encoded: &[u8], size: usize, more: &str, jdk: Jdk) -> R<()> {
     let mut d = Input::new(encoded, jdk);
     let iv = d.get_der_value()?;
-    if iv.tag != TAG_OCTET_STRING {
-        return Err(Fail::new(
-            "BlockCipherParamsCore",
-            "DER input not an octet string",
-        ));
-    }
+    iv.require_tag(
+        TAG_OCTET_STRING,
+        "BlockCipherParamsCore",
+        "DER input not an octet string",
+    )?;
     let iv = iv.get_octet_string(false)?;
     if d.available() != 0 {
         return Err(Fail::new(
@@ -320,9 +306,7 @@ fn oaep(encoded: &[u8], jdk: Jdk) -> R<()> {
         } else {
             let mut d = Input::new(&p, jdk);
             let o = d.get_der_value()?;
-            if o.tag != TAG_OCTET_STRING {
-                return Err(Fail::new(RULE, "DER input not an octet string"));
-            }
+            o.require_tag(TAG_OCTET_STRING, RULE, "DER input not an octet string")?;
             if d.available() != 0 {
                 return Err(Fail::new(RULE, "Extra data for pSpecified"));
             }
@@ -416,12 +400,11 @@ fn pbes2(encoded: &[u8], jdk: Jdk) -> R<()> {
     }
     let mut p2 = pbkdf2.data();
     let salt = p2.get_der_value()?;
-    if salt.tag != TAG_OCTET_STRING {
-        return Err(Fail::new(
-            RULE,
-            "PBE parameter parsing error: not an ASN.1 OCTET STRING tag",
-        ));
-    }
+    salt.require_tag(
+        TAG_OCTET_STRING,
+        RULE,
+        "PBE parameter parsing error: not an ASN.1 OCTET STRING tag",
+    )?;
     salt.get_octet_string(jdk == Jdk::V17)?;
     p2.get_der_value()?.get_integer()?;
     let mut prf = None;
@@ -505,10 +488,7 @@ fn pbes2(encoded: &[u8], jdk: Jdk) -> R<()> {
 
 /// `DHParameters.engineInit` (and the same reading in `DHPublicKey`): SEQUENCE { p, g, [l (int)] }.
 pub(super) fn dh_params(v: &Val) -> R<()> {
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new("DHParameters", "DH params parsing error"));
-    }
-    let mut d = v.data();
+    let mut d = v.sequence_data("DHParameters", "DH params parsing error")?;
     d.get_der_value()?.get_big_integer()?;
     d.get_der_value()?.get_big_integer()?;
     if d.available() != 0 {

@@ -37,6 +37,18 @@ const MAX_CONSTRUCTED_NEST: u32 = 30;
 
 const RULE: &str = "DerValue: encoding";
 
+/// The `n` length octets at `at` read into an `int` as the converter reads them (an octet past the
+/// end reads as 0): a negative length is refused.
+fn long_form_length(data: &[u8], at: usize, n: usize) -> R<usize> {
+    let mut l: i32 = 0;
+    for i in at..at + n {
+        l = l
+            .wrapping_shl(8)
+            .wrapping_add(i32::from(*data.get(i).unwrap_or(&0)));
+    }
+    usize::try_from(l).map_err(|_| fail("Invalid length bytes"))
+}
+
 fn fail(msg: impl Into<String>) -> Fail {
     Fail::new(RULE, msg)
 }
@@ -122,16 +134,9 @@ fn read_value(jdk: Jdk, buf: &Rc<[u8]>, offset: isize, len: isize, allow_more: b
         if len < 2 + isize::from(n) {
             return Err(fail("Not enough length bytes"));
         }
-        let mut l: i32 = 0;
-        for _ in 0..n {
-            let b = buf[pos as usize];
-            pos += 1;
-            l = l.wrapping_shl(8).wrapping_add(i32::from(b));
-        }
-        if l < 0 {
-            return Err(fail("Invalid length bytes"));
-        }
-        i64::from(l)
+        let l = long_form_length(&buf, pos as usize, usize::from(n))?;
+        pos += isize::from(n);
+        l as i64
     };
     let header = (pos - offset) as i64;
     if (len as i64) - length < header {
@@ -211,15 +216,9 @@ fn convert_indefinite(data: &[u8]) -> R<Option<Vec<u8>>> {
                 if size - pos < n + 1 {
                     return Ok(None);
                 }
-                let mut l: i32 = 0;
-                for _ in 0..n {
-                    l = l.wrapping_shl(8).wrapping_add(i32::from(data[pos]));
-                    pos += 1;
-                }
-                if l < 0 {
-                    return Err(fail("Invalid length bytes"));
-                }
-                l as usize
+                let l = long_form_length(data, pos, n)?;
+                pos += n;
+                l
             } else {
                 b as usize
             }
@@ -266,17 +265,9 @@ fn convert_indefinite(data: &[u8]) -> R<Option<Vec<u8>>> {
         } else {
             let l = if b & 0x80 != 0 {
                 let n = (b & 0x7f) as usize;
-                let mut l: i32 = 0;
-                for _ in 0..n {
-                    l = l
-                        .wrapping_shl(8)
-                        .wrapping_add(i32::from(*data.get(p).unwrap_or(&0)));
-                    p += 1;
-                }
-                if l < 0 {
-                    return Err(fail("Invalid length bytes"));
-                }
-                l as usize
+                let l = long_form_length(data, p, n)?;
+                p += n;
+                l
             } else {
                 b as usize
             };
@@ -385,6 +376,23 @@ impl Oid {
 }
 
 impl Val {
+    /// Fails with `msg` (an `IOException` of `rule`) unless the tag is `tag`: the parsers' check before
+    /// they read a value's content.
+    pub fn require_tag(&self, tag: u8, rule: &'static str, msg: impl Into<String>) -> R<()> {
+        if self.tag == tag {
+            Ok(())
+        } else {
+            Err(Fail::new(rule, msg))
+        }
+    }
+
+    /// A reader over the content of this SEQUENCE; fails with `msg` (an `IOException` of `rule`) when
+    /// the value is not one.
+    pub fn sequence_data(&self, rule: &'static str, msg: impl Into<String>) -> R<Input> {
+        self.require_tag(TAG_SEQUENCE, rule, msg)?;
+        Ok(self.data())
+    }
+
     /// A value with another tag (`DerValue.resetTag` / `withTag`).
     pub fn with_tag(&self, tag: u8) -> Val {
         Val {

@@ -174,10 +174,7 @@ fn private_key_usage(value: &[u8], jdk: Jdk) -> R<usize> {
 /// after a BOOLEAN and must fit an `int`.
 fn basic_constraints(v: &Val) -> R<usize> {
     const RULE: &str = "BasicConstraintsExtension";
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(RULE, "Invalid encoding of BasicConstraints"));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data(RULE, "Invalid encoding of BasicConstraints")?;
     if data.available() == 0 {
         return Ok(0);
     }
@@ -190,9 +187,7 @@ fn basic_constraints(v: &Val) -> R<usize> {
         return Ok(0);
     }
     let opt = data.get_der_value()?;
-    if opt.tag != TAG_INTEGER {
-        return Err(Fail::new(RULE, "Invalid encoding of BasicConstraints"));
-    }
+    opt.require_tag(TAG_INTEGER, RULE, "Invalid encoding of BasicConstraints")?;
     opt.get_integer()?;
     Ok(0)
 }
@@ -201,13 +196,10 @@ fn basic_constraints(v: &Val) -> R<usize> {
 /// each at most once, nothing else.
 fn authority_key_identifier(v: &Val, jdk: Jdk) -> R<usize> {
     const RULE: &str = "AuthorityKeyIdentifierExtension";
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            RULE,
-            "Invalid encoding for AuthorityKeyIdentifierExtension.",
-        ));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data(
+        RULE,
+        "Invalid encoding for AuthorityKeyIdentifierExtension.",
+    )?;
     let (mut id, mut names, mut serial) = (false, false, false);
     while data.available() != 0 {
         let opt = data.get_der_value()?;
@@ -252,13 +244,7 @@ fn authority_key_identifier(v: &Val, jdk: Jdk) -> R<usize> {
 /// `NameConstraintsExtension`: SEQUENCE of constructed `[0]` permitted / `[1]` excluded subtrees.
 fn name_constraints(v: &Val, jdk: Jdk) -> R<usize> {
     const RULE: &str = "NameConstraintsExtension";
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            RULE,
-            "Invalid encoding for NameConstraintsExtension.",
-        ));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data(RULE, "Invalid encoding for NameConstraintsExtension.")?;
     let (mut permitted, mut excluded) = (false, false);
     while data.available() != 0 {
         let opt = data.get_der_value()?;
@@ -287,22 +273,10 @@ fn name_constraints(v: &Val, jdk: Jdk) -> R<usize> {
 /// `GeneralSubtrees` and `GeneralSubtree`: each a SEQUENCE { GeneralName (constraint form),
 /// primitive `[0]` minimum, `[1]` maximum (ints) }.
 fn general_subtrees(v: &Val, jdk: Jdk) -> R<()> {
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            "GeneralSubtrees",
-            "Invalid encoding of GeneralSubtrees.",
-        ));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data("GeneralSubtrees", "Invalid encoding of GeneralSubtrees.")?;
     while data.available() != 0 {
         let t = data.get_der_value()?;
-        if t.tag != TAG_SEQUENCE {
-            return Err(Fail::new(
-                "GeneralSubtree",
-                "Invalid encoding for GeneralSubtree.",
-            ));
-        }
-        let mut td = t.data();
+        let mut td = t.sequence_data("GeneralSubtree", "Invalid encoding for GeneralSubtree.")?;
         name::general_name(&td.get_der_value()?, true, jdk)?;
         while td.available() != 0 {
             let opt = td.get_der_value()?;
@@ -322,38 +296,28 @@ fn general_subtrees(v: &Val, jdk: Jdk) -> R<()> {
 /// `CertificatePoliciesExtension` and `PolicyInformation`: SEQUENCE of SEQUENCE { OID, [SEQUENCE of
 /// at least one PolicyQualifierInfo (SEQUENCE { OID, ... })] }; what follows the qualifiers is ignored.
 fn certificate_policies(v: &Val) -> R<usize> {
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            "CertificatePoliciesExtension",
-            "Invalid encoding for CertificatePoliciesExtension.",
-        ));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data(
+        "CertificatePoliciesExtension",
+        "Invalid encoding for CertificatePoliciesExtension.",
+    )?;
     while data.available() != 0 {
         let p = data.get_der_value()?;
         const RULE: &str = "PolicyInformation";
-        if p.tag != TAG_SEQUENCE {
-            return Err(Fail::new(RULE, "Invalid encoding of PolicyInformation"));
-        }
-        let mut pd = p.data();
+        let mut pd = p.sequence_data(RULE, "Invalid encoding of PolicyInformation")?;
         pd.get_der_value()?.get_oid()?;
         if pd.available() != 0 {
             let opt = pd.get_der_value()?;
-            if opt.tag != TAG_SEQUENCE {
-                return Err(Fail::new(RULE, "Invalid encoding of PolicyInformation"));
-            }
-            let mut od = opt.data();
+            let mut od = opt.sequence_data(RULE, "Invalid encoding of PolicyInformation")?;
             if od.available() == 0 {
                 return Err(Fail::new(RULE, "No data available in policyQualifiers"));
             }
             while od.available() != 0 {
                 let q = od.get_der_value()?.reparsed()?;
-                if q.tag != TAG_SEQUENCE {
-                    return Err(Fail::new(
-                        "PolicyQualifierInfo",
-                        "Invalid encoding for PolicyQualifierInfo",
-                    ));
-                }
+                q.require_tag(
+                    TAG_SEQUENCE,
+                    "PolicyQualifierInfo",
+                    "Invalid encoding for PolicyQualifierInfo",
+                )?;
                 q.data().get_der_value()?.get_oid()?;
             }
         }
@@ -363,22 +327,16 @@ fn certificate_policies(v: &Val) -> R<usize> {
 
 /// `PolicyMappingsExtension` / `CertificatePolicyMap`: SEQUENCE of SEQUENCE { OID, OID, ... }.
 fn policy_mappings(v: &Val) -> R<usize> {
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            "PolicyMappingsExtension",
-            "Invalid encoding for PolicyMappingsExtension.",
-        ));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data(
+        "PolicyMappingsExtension",
+        "Invalid encoding for PolicyMappingsExtension.",
+    )?;
     while data.available() != 0 {
         let m = data.get_der_value()?;
-        if m.tag != TAG_SEQUENCE {
-            return Err(Fail::new(
-                "CertificatePolicyMap",
-                "Invalid encoding for CertificatePolicyMap",
-            ));
-        }
-        let mut md = m.data();
+        let mut md = m.sequence_data(
+            "CertificatePolicyMap",
+            "Invalid encoding for CertificatePolicyMap",
+        )?;
         md.get_der_value()?.get_oid()?;
         md.get_der_value()?.get_oid()?;
     }
@@ -389,13 +347,7 @@ fn policy_mappings(v: &Val) -> R<usize> {
 /// is a duplicate only when the first was not -1 (the JDK's "unset" value).
 fn policy_constraints(v: &Val) -> R<usize> {
     const RULE: &str = "PolicyConstraintsExtension";
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            RULE,
-            "Sequence tag missing for PolicyConstraint.",
-        ));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data(RULE, "Sequence tag missing for PolicyConstraint.")?;
     let (mut require, mut inhibit) = (-1, -1);
     while data.available() != 0 {
         let next = data.get_der_value()?;
@@ -418,13 +370,10 @@ fn policy_constraints(v: &Val) -> R<usize> {
 
 /// `ExtendedKeyUsageExtension`: SEQUENCE of OIDs.
 fn extended_key_usage(v: &Val) -> R<usize> {
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            "ExtendedKeyUsageExtension",
-            "Invalid encoding for ExtendedKeyUsageExtension.",
-        ));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data(
+        "ExtendedKeyUsageExtension",
+        "Invalid encoding for ExtendedKeyUsageExtension.",
+    )?;
     while data.available() != 0 {
         data.get_der_value()?.get_oid()?;
     }
@@ -441,12 +390,11 @@ fn inhibit_any_policy(critical: bool, value: &[u8], jdk: Jdk) -> R<usize> {
         ));
     }
     let v = der::parse_exact(value, jdk)?;
-    if v.tag != TAG_INTEGER {
-        return Err(Fail::new(
-            RULE,
-            "Invalid encoding of InhibitAnyPolicy: data not integer",
-        ));
-    }
+    v.require_tag(
+        TAG_INTEGER,
+        RULE,
+        "Invalid encoding of InhibitAnyPolicy: data not integer",
+    )?;
     if v.get_integer()? < -1 {
         return Err(Fail::new(RULE, "Invalid value for skipCerts"));
     }
@@ -455,13 +403,10 @@ fn inhibit_any_policy(critical: bool, value: &[u8], jdk: Jdk) -> R<usize> {
 
 /// `CRLDistributionPointsExtension` (and `FreshestCRLExtension`): SEQUENCE of `DistributionPoint`.
 fn distribution_points(v: &Val, name: &str, jdk: Jdk) -> R<usize> {
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            "CRLDistributionPointsExtension",
-            format!("Invalid encoding for {name} extension."),
-        ));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data(
+        "CRLDistributionPointsExtension",
+        format!("Invalid encoding for {name} extension."),
+    )?;
     while data.available() != 0 {
         distribution_point(&data.get_der_value()?, jdk)?;
     }
@@ -472,10 +417,7 @@ fn distribution_points(v: &Val, name: &str, jdk: Jdk) -> R<usize> {
 /// primitive `[1]` reasons, constructed `[2]` CRL issuer, each once; at least a name or an issuer.
 fn distribution_point(v: &Val, jdk: Jdk) -> R<()> {
     const RULE: &str = "DistributionPoint";
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(RULE, "Invalid encoding of DistributionPoint."));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data(RULE, "Invalid encoding of DistributionPoint.")?;
     let (mut point, mut reasons, mut issuer) = (false, false, false);
     while data.available() != 0 {
         let opt = data.get_der_value()?;
@@ -527,13 +469,10 @@ fn distribution_point(v: &Val, jdk: Jdk) -> R<()> {
 /// `IssuingDistributionPointExtension` (a CRL extension, decoded in certificates too).
 fn issuing_distribution_point(v: &Val, jdk: Jdk) -> R<usize> {
     const RULE: &str = "IssuingDistributionPointExtension";
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            RULE,
-            "Invalid encoding for IssuingDistributionPointExtension.",
-        ));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data(
+        RULE,
+        "Invalid encoding for IssuingDistributionPointExtension.",
+    )?;
     while data.available() != 0 {
         let opt = data.get_der_value()?;
         if opt.is_context_n(0) && opt.is_constructed() {
@@ -568,13 +507,10 @@ fn issuing_distribution_point(v: &Val, jdk: Jdk) -> R<usize> {
 /// `AuthorityInfoAccessExtension` / `SubjectInfoAccessExtension`: SEQUENCE of `AccessDescription`,
 /// each read from its content whatever its tag: OID, then a GeneralName.
 fn access_descriptions(v: &Val, class: &str, jdk: Jdk) -> R<usize> {
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            "AuthorityInfoAccessExtension",
-            format!("Invalid encoding for {class}."),
-        ));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data(
+        "AuthorityInfoAccessExtension",
+        format!("Invalid encoding for {class}."),
+    )?;
     while data.available() != 0 {
         let d = data.get_der_value()?;
         let mut dd = d.data();

@@ -57,10 +57,7 @@ fn invalid(rule: &'static str, what: impl Into<String>) -> Fail {
 
 /// `X509Key.parse(DerValue)`.
 pub(super) fn parse(v: &Val, jdk: Jdk) -> R<()> {
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new("X509Key", "corrupt subject key"));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data("X509Key", "corrupt subject key")?;
     let alg = AlgorithmId::parse(&data.get_der_value()?, jdk)?;
     let key = data.get_der_value()?.get_unaligned_bit_string(false)?;
     if let Some(f) = factory(&alg.dotted, jdk) {
@@ -168,10 +165,7 @@ fn rsa(bytes: &[u8], jdk: Jdk) -> R<()> {
     const RULE: &str = "RSAPublicKeyImpl";
     let parsed = (|| -> R<(Vec<u8>, Vec<u8>)> {
         let v = der::parse_exact(bytes, jdk)?;
-        if v.tag != TAG_SEQUENCE {
-            return Err(Fail::new(RULE, "Not a SEQUENCE"));
-        }
-        let mut d = v.data();
+        let mut d = v.sequence_data(RULE, "Not a SEQUENCE")?;
         let n = d.get_der_value()?.get_positive_magnitude()?.to_vec();
         let e = d.get_der_value()?.get_positive_magnitude()?.to_vec();
         if d.available() != 0 {

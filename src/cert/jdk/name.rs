@@ -44,9 +44,7 @@ impl X500Name {
 
 /// `RDN(DerValue)`: a SET of AVAs; returns how many.
 pub(super) fn rdn_avas(rdn: &Val) -> R<usize> {
-    if rdn.tag != TAG_SET {
-        return Err(Fail::new("RDN", "X500 RDN"));
-    }
+    rdn.require_tag(TAG_SET, "RDN", "X500 RDN")?;
     let avas = rdn.subs_isolated(TAG_SET)?;
     for a in &avas {
         ava(a)?;
@@ -57,10 +55,7 @@ pub(super) fn rdn_avas(rdn: &Val) -> R<usize> {
 /// `AVA(DerValue)`: SEQUENCE { OID, any value } with nothing after; a BMPString value must hold no
 /// surrogate.
 fn ava(v: &Val) -> R<()> {
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new("AVA", "AVA not a sequence"));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data("AVA", "AVA not a sequence")?;
     data.get_oid()?;
     let value = data.get_der_value()?;
     if data.available() != 0 {
@@ -78,10 +73,7 @@ fn ava(v: &Val) -> R<()> {
 /// `GeneralNames(DerValue)`: a non-empty SEQUENCE of GeneralName; returns how many.
 pub(super) fn general_names(v: &Val, jdk: Jdk) -> R<usize> {
     const RULE: &str = "GeneralNames";
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(RULE, "Invalid encoding for GeneralNames."));
-    }
-    let mut data = v.data();
+    let mut data = v.sequence_data(RULE, "Invalid encoding for GeneralNames.")?;
     if data.available() == 0 {
         return Err(Fail::new(
             RULE,

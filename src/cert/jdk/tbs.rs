@@ -82,10 +82,7 @@ fn ber_extent(bytes: &[u8], pos: usize, depth: u32) -> R<usize> {
 /// `X509CertImpl.parse`.
 fn cert_impl(val: &Val, jdk: Jdk) -> R<Vec<super::IgnoredExtension>> {
     const RULE: &str = "X509CertImpl: parse";
-    if val.tag != TAG_SEQUENCE {
-        return Err(Fail::new(RULE, "invalid DER-encoded certificate data"));
-    }
-    let mut data = val.data();
+    let mut data = val.sequence_data(RULE, "invalid DER-encoded certificate data")?;
     let tbs = data.get_der_value()?;
     let sig_alg = data.get_der_value()?;
     let sig = data.get_der_value()?;
@@ -95,9 +92,7 @@ fn cert_impl(val: &Val, jdk: Jdk) -> R<Vec<super::IgnoredExtension>> {
             format!("signed overrun, bytes = {}", data.available()),
         ));
     }
-    if tbs.tag != TAG_SEQUENCE {
-        return Err(Fail::new(RULE, "signed fields invalid"));
-    }
+    tbs.require_tag(TAG_SEQUENCE, RULE, "signed fields invalid")?;
     let outer = alg::AlgorithmId::parse(&sig_alg, jdk)?;
     sig.get_bit_string()?;
     let (inner, ignored) = cert_info(&tbs, jdk)?;
@@ -182,12 +177,11 @@ fn cert_info(val: &Val, jdk: Jdk) -> R<(alg::AlgorithmId, Vec<super::IgnoredExte
 fn validity(input: &mut Input) -> R<()> {
     const RULE: &str = "CertificateValidity";
     let v = input.get_der_value()?;
-    if v.tag != TAG_SEQUENCE {
-        return Err(Fail::new(
-            RULE,
-            "Invalid encoded CertificateValidity, starting sequence tag missing.",
-        ));
-    }
+    v.require_tag(
+        TAG_SEQUENCE,
+        RULE,
+        "Invalid encoded CertificateValidity, starting sequence tag missing.",
+    )?;
     if v.data().available() == 0 {
         return Err(Fail::new(RULE, "No data encoded for CertificateValidity"));
     }

@@ -5,8 +5,8 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::field::{self, SchemaVersion};
 use super::run::{EndpointJson, FindingJson, StoreJson};
-use super::schema::{self, SchemaVersion};
 use crate::deploy::cross::{ChainRow, NameCoverage};
 use crate::deploy::offline::ConfigFinding;
 use crate::deploy::run::{DeployedEndpoint, DeploymentRun};
@@ -70,19 +70,19 @@ pub struct DeployedJson {
     /// Its name in the deployment file.
     name: String,
     /// `app`, `proxy`, `rtc`, `websocket`, `node` or `auth`.
-    #[schemars(schema_with = "schema::role")]
+    #[schemars(schema_with = "field::role")]
     role: &'static str,
     /// Its URL.
     url: String,
     /// `http`, `https`, `ws` or `wss`.
-    #[schemars(schema_with = "schema::scheme")]
+    #[schemars(schema_with = "field::scheme")]
     scheme: &'static str,
     /// The URL's host.
     host: String,
     /// The URL's port.
     port: u16,
     /// `trusted`, `not trusted`, `plain`, `unreachable`, `no chain`, or the connection finding's code.
-    #[schemars(schema_with = "schema::deployed_verdict")]
+    #[schemars(schema_with = "field::deployed_verdict")]
     verdict: String,
     /// No finding of severity `error` on this endpoint.
     ok: bool,

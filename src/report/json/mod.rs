@@ -1,11 +1,12 @@
 //! Output for programs: one pretty-printed JSON document per run, shaped for scripts (documented in the
 //! README). The documents are the output types of this module ([`run`], [`deploy`], [`store`]), built
 //! from the domain types and deriving `Serialize` and `JsonSchema` themselves, so the JSON's shape — and
-//! its published schema ([`schema`]) — is decided here and nowhere else. Every document starts with
+//! its published schema ([`schema`]; the shared fields in [`field`]) — is decided here and nowhere else. Every document starts with
 //! `schema_version`. Field names are snake_case, codes and kinds kebab-case; absent values are `null`,
 //! never omitted, except where a type says so.
 
 pub mod deploy;
+pub mod field;
 pub mod run;
 pub mod schema;
 pub mod store;

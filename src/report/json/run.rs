@@ -2,10 +2,10 @@
 //! chain file, the capture, the certificates, both verdicts with their paths, the findings and the fix.
 //! [`EndpointJson`], [`FindingJson`] and [`StoreJson`] are also parts of the deployment document.
 
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Serialize;
 
-use super::schema::{self, SchemaVersion};
+use super::field::{self, SchemaVersion};
 
 use crate::cert::Certificate;
 use crate::chain::{Fix, PathSource, PathStep, Verdict};
@@ -38,7 +38,12 @@ impl From<&Run> for RunJson {
 }
 
 /// The values of a truststore's `origin`.
-pub(super) const ORIGINS: [&str; 3] = ["option", "jvm-cacerts", "mozilla"];
+const ORIGINS: [&str; 3] = ["option", "jvm-cacerts", "mozilla"];
+
+/// `option`, `jvm-cacerts` or `mozilla`.
+fn store_origin(_: &mut SchemaGenerator) -> Schema {
+    field::one_of(ORIGINS)
+}
 
 /// One truststore the judgement used.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -50,7 +55,7 @@ pub struct StoreJson {
     /// How many trusted-certificate entries it holds.
     pub anchors: usize,
     /// `option` (`--truststore`), `jvm-cacerts` (the default JVM's) or `mozilla` (no JVM found).
-    #[schemars(schema_with = "schema::store_origin")]
+    #[schemars(schema_with = "store_origin")]
     pub origin: &'static str,
 }
 
@@ -133,14 +138,28 @@ impl From<&EndpointReport> for EndpointJson {
 }
 
 /// The values of `tls.handshake`.
-pub(super) const HANDSHAKES: [&str; 3] = ["complete", "incomplete", "legacy-hello"];
+const HANDSHAKES: [&str; 3] = ["complete", "incomplete", "legacy-hello"];
+
+/// `complete`, `incomplete` or `legacy-hello`.
+fn handshake(_: &mut SchemaGenerator) -> Schema {
+    field::one_of(HANDSHAKES)
+}
+
+/// A STARTTLS protocol (`smtp`, `imap`, `pop3`, `ldap`, `postgres`) or null.
+fn starttls(_: &mut SchemaGenerator) -> Schema {
+    let names: Vec<Option<&str>> = <Protocol as strum::IntoEnumIterator>::iter()
+        .map(|p| Some(p.name()))
+        .chain([None])
+        .collect();
+    schemars::json_schema!({ "type": ["string", "null"], "enum": names })
+}
 
 /// The TLS parameters negotiated.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct TlsJson {
     /// `complete`, `incomplete` (the chain arrived, then the handshake failed) or `legacy-hello` (read
     /// from a raw TLS <= 1.2 hello).
-    #[schemars(schema_with = "schema::handshake")]
+    #[schemars(schema_with = "handshake")]
     handshake: &'static str,
     /// The JDK's name of the protocol version (`TLSv1.2`, `TLSv1.3`, …).
     version: Option<String>,
@@ -156,7 +175,7 @@ pub struct TlsJson {
     retried_without_pq: bool,
     /// The STARTTLS exchange spoken before the handshake (`smtp`, `imap`, `pop3`, `ldap`, `postgres`);
     /// null when TLS started with the first byte.
-    #[schemars(schema_with = "schema::starttls")]
+    #[schemars(schema_with = "starttls")]
     starttls: Option<&'static str>,
 }
 
@@ -283,7 +302,12 @@ impl From<&Verdict> for VerdictJson {
 }
 
 /// The values of a path step's `source`.
-pub(super) const SOURCES: [&str; 3] = ["served", "anchor", "extra"];
+const SOURCES: [&str; 3] = ["served", "anchor", "extra"];
+
+/// `served`, `anchor` or `extra`.
+fn path_source(_: &mut SchemaGenerator) -> Schema {
+    field::one_of(SOURCES)
+}
 
 /// One certificate on a path, and where it came from: `"source": "served"` with its `index` in the
 /// served chain, `"anchor"` with the truststore's label (`store`) and the anchor's `alias`, or `"extra"`
@@ -295,7 +319,7 @@ pub struct StepJson {
     /// Lower-case hex SHA-256.
     sha256: String,
     /// `served`, `anchor` or `extra`.
-    #[schemars(schema_with = "schema::path_source")]
+    #[schemars(schema_with = "path_source")]
     source: &'static str,
     /// For `served`: the index in the served chain (left out otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -371,10 +395,10 @@ impl From<&Certificate> for BriefJson {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct FindingJson {
     /// The stable kebab-case code (the README's findings tables).
-    #[schemars(schema_with = "schema::finding_code")]
+    #[schemars(schema_with = "field::finding_code")]
     code: &'static str,
     /// `error` (the JVM would refuse, or the endpoint could not be reached), `warning` or `info`.
-    #[schemars(schema_with = "schema::severity")]
+    #[schemars(schema_with = "field::severity")]
     severity: &'static str,
     /// What was expected and what was found.
     message: String,

@@ -1,55 +1,20 @@
 //! The contract of the JSON documents: their version ([`SCHEMA_VERSION`], printed as `schema_version` in
-//! every document) and their JSON Schemas (draft 2020-12), derived from this module's output types with
-//! `schemars` and committed under `schemas/` (a test fails when the committed files and the types
-//! differ). Every object is closed (`additionalProperties: false`), so a field added to a document without
+//! every document by [`super::field`]) and their JSON Schemas (draft 2020-12), derived from the output
+//! types of [`super::run`], [`super::deploy`] and [`super::store`] with `schemars` and committed under
+//! `schemas/` (a test fails when the committed files and the types differ). Every object is closed (`additionalProperties: false`), so a field added to a document without
 //! a schema change fails validation; every field that is never left out is `required`.
 //!
 //! Versioning: `MAJOR.MINOR`. An additive change (a new field, a new enum value such as a new finding
 //! code) raises the minor version; renaming, removing or retyping a field raises the major version.
 
-use std::borrow::Cow;
-
 use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::{Serialize, Serializer};
+use schemars::{JsonSchema, Schema};
 
 use super::deploy::DeploymentJson;
+pub use super::field::SCHEMA_VERSION;
 use super::run::RunJson;
 use super::store::{DiffJson, ListingJson, LocatedJson};
-use crate::finding::{Code, Severity};
-
-/// The version of the JSON documents' contract, `MAJOR.MINOR` (see the module docs for the rule).
-pub const SCHEMA_VERSION: &str = "1.0";
-
-/// The `schema_version` field: serialises as [`SCHEMA_VERSION`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SchemaVersion;
-
-impl Serialize for SchemaVersion {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(SCHEMA_VERSION)
-    }
-}
-
-impl JsonSchema for SchemaVersion {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> Cow<'static, str> {
-        "SchemaVersion".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "const": SCHEMA_VERSION,
-            "description": "The version of this document's contract, MAJOR.MINOR: additive changes raise \
-                            the minor version, any other change the major version."
-        })
-    }
-}
 
 /// One published schema: the file under `schemas/` and its content.
 #[derive(Debug)]
@@ -108,76 +73,6 @@ fn drop_rust_formats(schema: &mut Schema) {
     if rust {
         schema.remove("format");
     }
-}
-
-/// A string that is one of `names`.
-fn one_of(names: impl IntoIterator<Item = &'static str>) -> Schema {
-    let names: Vec<&str> = names.into_iter().collect();
-    json_schema!({ "type": "string", "enum": names })
-}
-
-/// A finding code (kebab-case, `finding::Code`).
-pub(super) fn finding_code(_: &mut SchemaGenerator) -> Schema {
-    one_of(Code::all().map(Code::name))
-}
-
-/// A severity: `error`, `warning` or `info`.
-pub(super) fn severity(_: &mut SchemaGenerator) -> Schema {
-    one_of([Severity::Error, Severity::Warning, Severity::Info].map(Severity::name))
-}
-
-/// `option`, `jvm-cacerts` or `mozilla`.
-pub(super) fn store_origin(_: &mut SchemaGenerator) -> Schema {
-    one_of(super::run::ORIGINS)
-}
-
-/// `complete`, `incomplete` or `legacy-hello`.
-pub(super) fn handshake(_: &mut SchemaGenerator) -> Schema {
-    one_of(super::run::HANDSHAKES)
-}
-
-/// A STARTTLS protocol (`smtp`, `imap`, `pop3`, `ldap`, `postgres`) or null.
-pub(super) fn starttls(_: &mut SchemaGenerator) -> Schema {
-    let names: Vec<Option<&str>> = <crate::probe::Protocol as strum::IntoEnumIterator>::iter()
-        .map(|p| Some(p.name()))
-        .chain([None])
-        .collect();
-    json_schema!({ "type": ["string", "null"], "enum": names })
-}
-
-/// `served`, `anchor` or `extra`.
-pub(super) fn path_source(_: &mut SchemaGenerator) -> Schema {
-    one_of(super::run::SOURCES)
-}
-
-/// A deployment role.
-pub(super) fn role(_: &mut SchemaGenerator) -> Schema {
-    one_of(<crate::deploy::Role as strum::IntoEnumIterator>::iter().map(|r| r.name()))
-}
-
-/// A URL scheme: `http`, `https`, `ws` or `wss`.
-pub(super) fn scheme(_: &mut SchemaGenerator) -> Schema {
-    one_of(<crate::endpoint_url::Scheme as strum::IntoEnumIterator>::iter().map(|s| s.name()))
-}
-
-/// A store entry's kind.
-pub(super) fn entry_kind(_: &mut SchemaGenerator) -> Schema {
-    use crate::truststore::EntryKind;
-    one_of([
-        EntryKind::TrustedCert.name(),
-        EntryKind::PrivateKey.name(),
-        EntryKind::SecretKey.name(),
-    ])
-}
-
-/// The verdict column of `check`: `trusted`, `not trusted`, `plain`, `unreachable`, `no chain`, or the
-/// code of the connection finding that stopped the judgement.
-pub(super) fn deployed_verdict(_: &mut SchemaGenerator) -> Schema {
-    one_of(
-        ["trusted", "not trusted", "plain", "unreachable", "no chain"]
-            .into_iter()
-            .chain(Code::all().map(Code::name)),
-    )
 }
 
 #[cfg(test)]

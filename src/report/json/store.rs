@@ -5,7 +5,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::schema::{self, SchemaVersion};
+use super::field::{self, SchemaVersion};
 
 use crate::cert::Certificate;
 use crate::jvm::locate::LocatedStore;
@@ -53,7 +53,7 @@ pub struct EntryJson {
     /// Alias.
     alias: String,
     /// `trusted-cert`, `private-key` or `secret-key`.
-    #[schemars(schema_with = "schema::entry_kind")]
+    #[schemars(schema_with = "field::entry_kind")]
     kind: &'static str,
     /// Subject DN (of the leaf for a private-key entry); null for a secret key.
     subject: Option<String>,

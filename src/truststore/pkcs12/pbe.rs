@@ -126,6 +126,14 @@ fn bmp_password(password: &str) -> Vec<u8> {
     out
 }
 
+/// The PKCS#12 KDF's inputs: the password as [`bmp_password`] encodes it and the iteration count as
+/// the `pkcs12` crate takes it.
+fn kdf_input(password: &str, iterations: u32) -> Result<(Vec<u8>, i32), PbeError> {
+    let rounds = i32::try_from(iterations)
+        .map_err(|_| PbeError::Malformed("iteration count too large".to_owned()))?;
+    Ok((bmp_password(password), rounds))
+}
+
 /// Decrypts `data` under the `AlgorithmIdentifier` whose whole encoding is `alg_id`; returns the plain
 /// text and the scheme, as trustpath names it. Every PBKDF2-based PBES2 variant (openssl also writes
 /// AES-128 and HmacSHA1) is named [`Pkcs12Cipher::Pbes2Aes256`] with its iteration count, so a rewrite
@@ -280,9 +288,7 @@ impl Pbes1 {
         iterations: u32,
         password: &str,
     ) -> Result<Vec<u8>, PbeError> {
-        let pass = bmp_password(password);
-        let rounds = i32::try_from(iterations)
-            .map_err(|_| PbeError::Malformed("iteration count too large".to_owned()))?;
+        let (pass, rounds) = kdf_input(password, iterations)?;
         let key = derive_key::<sha1::Sha1>(
             &pass,
             salt,
@@ -333,9 +339,7 @@ fn compute_mac(
     iterations: u32,
     password: &str,
 ) -> Result<Vec<u8>, PbeError> {
-    let pass = bmp_password(password);
-    let rounds = i32::try_from(iterations)
-        .map_err(|_| PbeError::Malformed("iteration count too large".to_owned()))?;
+    let (pass, rounds) = kdf_input(password, iterations)?;
     macro_rules! run {
         ($d:ty) => {{
             let key = derive_key::<$d>(
