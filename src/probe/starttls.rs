@@ -135,16 +135,23 @@ where
     talk.nothing_more()
 }
 
+/// `Ok` when the server said yes; else the refusal, quoting what it answered.
+fn answered(said_yes: bool, answer: &str) -> Result<(), Refusal> {
+    if said_yes {
+        Ok(())
+    } else {
+        Err(Refusal::Refused {
+            answer: quote(answer),
+        })
+    }
+}
+
 async fn smtp<S: AsyncRead + AsyncWrite + Unpin>(
     talk: &mut Talk<'_, S>,
     client_name: &str,
 ) -> Result<(), Refusal> {
     let greeting = talk.smtp_reply().await?;
-    if !greeting.starts_with("220") {
-        return Err(Refusal::Refused {
-            answer: quote(&greeting),
-        });
-    }
+    answered(greeting.starts_with("220"), &greeting)?;
     talk.send(format!("EHLO {client_name}\r\n").as_bytes())
         .await?;
     let ehlo = talk.smtp_reply().await?;
@@ -164,22 +171,12 @@ async fn smtp<S: AsyncRead + AsyncWrite + Unpin>(
     }
     talk.send(b"STARTTLS\r\n").await?;
     let answer = talk.smtp_reply().await?;
-    if answer.starts_with("220") {
-        Ok(())
-    } else {
-        Err(Refusal::Refused {
-            answer: quote(&answer),
-        })
-    }
+    answered(answer.starts_with("220"), &answer)
 }
 
 async fn imap<S: AsyncRead + AsyncWrite + Unpin>(talk: &mut Talk<'_, S>) -> Result<(), Refusal> {
     let greeting = talk.line().await?;
-    if !starts_with_ignore_case(&greeting, "* OK") {
-        return Err(Refusal::Refused {
-            answer: quote(&greeting),
-        });
-    }
+    answered(starts_with_ignore_case(&greeting, "* OK"), &greeting)?;
     talk.send(b"tp1 CAPABILITY\r\n").await?;
     let caps = talk.tagged("tp1").await?;
     let offered = caps.lines().any(|line| {
@@ -196,22 +193,12 @@ async fn imap<S: AsyncRead + AsyncWrite + Unpin>(talk: &mut Talk<'_, S>) -> Resu
     talk.send(b"tp2 STARTTLS\r\n").await?;
     let answer = talk.tagged("tp2").await?;
     let last = answer.lines().last().unwrap_or_default();
-    if starts_with_ignore_case(last, "tp2 OK") {
-        Ok(())
-    } else {
-        Err(Refusal::Refused {
-            answer: quote(&answer),
-        })
-    }
+    answered(starts_with_ignore_case(last, "tp2 OK"), &answer)
 }
 
 async fn pop3<S: AsyncRead + AsyncWrite + Unpin>(talk: &mut Talk<'_, S>) -> Result<(), Refusal> {
     let greeting = talk.line().await?;
-    if !greeting.starts_with("+OK") {
-        return Err(Refusal::Refused {
-            answer: quote(&greeting),
-        });
-    }
+    answered(greeting.starts_with("+OK"), &greeting)?;
     talk.send(b"CAPA\r\n").await?;
     let first = talk.line().await?;
     if first.starts_with("+OK") {
@@ -236,13 +223,7 @@ async fn pop3<S: AsyncRead + AsyncWrite + Unpin>(talk: &mut Talk<'_, S>) -> Resu
     // A server without CAPA (-ERR) may still implement STLS: ask.
     talk.send(b"STLS\r\n").await?;
     let answer = talk.line().await?;
-    if answer.starts_with("+OK") {
-        Ok(())
-    } else {
-        Err(Refusal::Refused {
-            answer: quote(&answer),
-        })
-    }
+    answered(answer.starts_with("+OK"), &answer)
 }
 
 async fn ldap<S: AsyncRead + AsyncWrite + Unpin>(talk: &mut Talk<'_, S>) -> Result<(), Refusal> {
