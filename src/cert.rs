@@ -23,14 +23,17 @@ pub struct Certificate {
 }
 
 /// What is computed from the DER once and shared by every clone.
+///
+/// Each outcome is boxed: an empty cache is a few words, so that a store of 10,000 certificates read only
+/// to be rewritten (an import) does not allocate and touch megabytes of summaries it never computes.
 #[derive(Default)]
 struct Cache {
     /// The summary, or why the bytes do not parse (a failure is cached as a failure).
-    info: OnceLock<Result<CertInfo, CertError>>,
+    info: OnceLock<Box<Result<CertInfo, CertError>>>,
     /// The stand-in [`Certificate::info`] returns for bytes that do not parse.
-    placeholder: OnceLock<CertInfo>,
+    placeholder: OnceLock<Box<CertInfo>>,
     /// The JDK parser model's outcome, per modelled JDK ([`jdk::Jdk::index`]).
-    jdk: [OnceLock<Result<jdk::JdkView, jdk::JdkParseError>>; jdk::Jdk::ALL.len()],
+    jdk: [OnceLock<Box<Result<jdk::JdkView, jdk::JdkParseError>>>; jdk::Jdk::ALL.len()],
 }
 
 /// Why bytes are not a certificate.
@@ -152,7 +155,7 @@ impl Certificate {
             CertInfo::from_parsed(&parsed)
         };
         let cache = Cache::default();
-        let _ = cache.info.set(Ok(info));
+        let _ = cache.info.set(Box::new(Ok(info)));
         Ok(Certificate {
             der: der.into(),
             cache: Arc::new(cache),
@@ -162,9 +165,9 @@ impl Certificate {
     /// Takes DER bytes without parsing them now. Used by keystore codecs so that listing the fingerprints of
     /// a 10,000-entry store does not parse 10,000 certificates; [`Certificate::info`] parses on first use
     /// and [`Certificate::try_info`] reports a parse failure.
-    pub fn from_der_lazy(der: impl Into<Vec<u8>>) -> Self {
+    pub fn from_der_lazy(der: impl Into<Arc<[u8]>>) -> Self {
         Certificate {
-            der: der.into().into(),
+            der: der.into(),
             cache: Arc::new(Cache::default()),
         }
     }
@@ -195,10 +198,13 @@ impl Certificate {
         self.cache
             .info
             .get_or_init(|| {
-                let (_, parsed) = X509Certificate::from_der(&self.der)
-                    .map_err(|e| CertError::Parse(e.to_string()))?;
-                Ok(CertInfo::from_parsed(&parsed))
+                Box::new(
+                    X509Certificate::from_der(&self.der)
+                        .map(|(_, parsed)| CertInfo::from_parsed(&parsed))
+                        .map_err(|e| CertError::Parse(e.to_string())),
+                )
             })
+            .as_ref()
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -212,7 +218,7 @@ impl Certificate {
             Err(e) => self
                 .cache
                 .placeholder
-                .get_or_init(|| CertInfo::unparseable(&e)),
+                .get_or_init(|| Box::new(CertInfo::unparseable(&e))),
         }
     }
 
@@ -228,7 +234,8 @@ impl Certificate {
     /// extensions it sets aside, see [`jdk::JdkView`]).
     pub fn jdk_view(&self, jdk: jdk::Jdk) -> Result<&jdk::JdkView, &jdk::JdkParseError> {
         self.cache.jdk[jdk.index()]
-            .get_or_init(|| jdk::parse_view(&self.der, jdk))
+            .get_or_init(|| Box::new(jdk::parse_view(&self.der, jdk)))
+            .as_ref()
             .as_ref()
     }
 
@@ -308,12 +315,14 @@ impl fmt::Display for JdkRefusal {
 
 /// Upper-case hex with colons between bytes.
 pub fn colon_hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut s = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate() {
         if i > 0 {
             s.push(':');
         }
-        s.push_str(&format!("{b:02X}"));
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     s
 }
@@ -322,6 +331,14 @@ impl CertInfo {
     fn unparseable(e: &CertError) -> CertInfo {
         CertInfo {
             subject: format!("<{e}>"),
+            ..CertInfo::blank()
+        }
+    }
+
+    /// Nothing read: empty names, no extension, an unknown key.
+    fn blank() -> CertInfo {
+        CertInfo {
+            subject: String::new(),
             issuer: String::new(),
             subject_raw: Vec::new(),
             issuer_raw: Vec::new(),
@@ -365,23 +382,13 @@ impl CertInfo {
             not_before: tbs.validity.not_before.timestamp(),
             not_after: tbs.validity.not_after.timestamp(),
             version: tbs.version.0 + 1,
-            is_ca: false,
-            path_len: None,
-            has_basic_constraints: false,
-            key_usage: None,
-            extended_key_usage: None,
-            dns_names: Vec::new(),
-            ip_addresses: Vec::new(),
-            subject_key_id: None,
-            authority_key_id: None,
-            ca_issuers_urls: Vec::new(),
-            ocsp_urls: Vec::new(),
             key: key_info(&tbs.subject_pki),
-            signature_algorithm: String::new(),
-            signature_algorithm_oid: c.signature_algorithm.algorithm.to_id_string(),
+            signature_algorithm: java_signature_name(c),
+            signature_algorithm_oid: oid_text(&c.signature_algorithm.algorithm),
             self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
+            // The extensions are read below.
+            ..CertInfo::blank()
         };
-        info.signature_algorithm = java_signature_name(c);
         for ext in tbs.extensions() {
             match ext.parsed_extension() {
                 ParsedExtension::BasicConstraints(bc) => {
@@ -413,7 +420,7 @@ impl CertInfo {
                     if eku.ocsp_signing {
                         oids.push("1.3.6.1.5.5.7.3.9".to_owned());
                     }
-                    oids.extend(eku.other.iter().map(|o| o.to_id_string()));
+                    oids.extend(eku.other.iter().map(oid_text));
                     info.extended_key_usage = Some(oids);
                 }
                 ParsedExtension::SubjectAlternativeName(san) => {
@@ -438,7 +445,7 @@ impl CertInfo {
                 ParsedExtension::AuthorityInfoAccess(aia) => {
                     for desc in &aia.accessdescs {
                         if let GeneralName::URI(uri) = desc.access_location {
-                            let oid = desc.access_method.to_id_string();
+                            let oid = oid_text(&desc.access_method);
                             if oid == "1.3.6.1.5.5.7.48.2" {
                                 info.ca_issuers_urls.push(uri.to_owned());
                             } else if oid == "1.3.6.1.5.5.7.48.1" {
@@ -466,6 +473,21 @@ pub fn dn_text(der: &[u8]) -> Option<String> {
     X509Name::from_der(der).ok().map(|(_, name)| java_dn(&name))
 }
 
+/// An OID's dotted text. Content octets in which every arc is complete and minimal print the same with
+/// the JDK model's renderer, which is several times quicker than asn1-rs's (this runs for every name
+/// attribute and algorithm of every certificate of a store); anything else keeps asn1-rs's rendering.
+fn oid_text(oid: &x509_parser::der_parser::oid::Oid<'_>) -> String {
+    let bytes = oid.as_bytes();
+    let minimal = bytes
+        .iter()
+        .enumerate()
+        .all(|(i, &b)| b != 0x80 || (i > 0 && bytes[i - 1] & 0x80 != 0));
+    match bytes.last() {
+        Some(&last) if last & 0x80 == 0 && minimal => jdk::oid_dotted(bytes),
+        _ => oid.to_id_string(),
+    }
+}
+
 /// A distinguished name as the JDK prints it (`X500Principal.toString()`): most specific RDN first
 /// (`CN=…, O=…, C=…`), which is the reverse of the encoded order.
 fn java_dn(name: &X509Name<'_>) -> String {
@@ -474,7 +496,7 @@ fn java_dn(name: &X509Name<'_>) -> String {
     for rdn in name.iter().collect::<Vec<_>>().into_iter().rev() {
         let mut attrs = Vec::new();
         for attr in rdn.iter() {
-            let key = match attr.attr_type().to_id_string().as_str() {
+            let key = match oid_text(attr.attr_type()).as_str() {
                 "2.5.4.3" => "CN".to_owned(),
                 "2.5.4.11" => "OU".to_owned(),
                 "2.5.4.10" => "O".to_owned(),
@@ -527,13 +549,13 @@ pub(crate) fn named_curve_oid(spki: &SubjectPublicKeyInfo<'_>) -> String {
         .parameters
         .as_ref()
         .and_then(|p| p.as_oid().ok())
-        .map(|o| o.to_id_string())
+        .map(|o| oid_text(&o))
         .unwrap_or_default()
 }
 
 fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> KeyInfo {
     use x509_parser::public_key::PublicKey;
-    let oid = spki.algorithm.algorithm.to_id_string();
+    let oid = oid_text(&spki.algorithm.algorithm);
     match spki.parsed() {
         Ok(PublicKey::RSA(rsa)) => KeyInfo::Rsa {
             bits: rsa.key_size() as u32,
@@ -562,7 +584,7 @@ fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> KeyInfo {
 
 /// The signature algorithm in the JDK's naming, which is also what `jdk.certpath.disabledAlgorithms` matches.
 fn java_signature_name(c: &X509Certificate<'_>) -> String {
-    let oid = c.signature_algorithm.algorithm.to_id_string();
+    let oid = oid_text(&c.signature_algorithm.algorithm);
     let name = match oid.as_str() {
         "1.2.840.113549.1.1.2" => "MD2withRSA",
         "1.2.840.113549.1.1.4" => "MD5withRSA",
@@ -608,6 +630,35 @@ fn java_signature_name(c: &X509Certificate<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn oid_text_prints_ordinary_oids_as_asn1_rs_does_and_the_rest_as_the_jdk_does() {
+        use x509_parser::der_parser::oid::Oid;
+        let cases: [&[u8]; 5] = [
+            &[0x55, 0x04, 0x03],
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01],
+            &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19],
+            &[0x2a, 0x80, 0x01],
+            &[0x2a, 0x86],
+        ];
+        for bytes in cases {
+            let oid = Oid::new(bytes.into());
+            assert_eq!(oid_text(&oid), oid.to_id_string(), "{bytes:02x?}");
+        }
+        let jdk = |bytes: &[u8]| oid_text(&Oid::new(bytes.to_vec().into()));
+        // A first subidentifier over 127 (arc 2.999): asn1-rs splits it wrongly ("3.16.55.3"); the JDK
+        // and X.690 read 2.999.
+        assert_eq!(jdk(&[0x88, 0x37, 0x03]), "2.999.3");
+        // Arcs of 64 bits and more: asn1-rs falls back to hex; the JDK prints them in decimal.
+        let max = [
+            0x2a, 0x81, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
+        ];
+        assert_eq!(jdk(&max), format!("1.2.{}", u64::MAX));
+        let over = [
+            0x2a, 0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00,
+        ];
+        assert_eq!(jdk(&over), "1.2.18446744073709551616");
+    }
 
     #[test]
     fn a_certificate_that_does_not_parse_keeps_failing_after_its_placeholder_was_shown() {

@@ -259,6 +259,7 @@ fn start(runtime: &tokio::runtime::Runtime, e: &mut Endpoint) -> Result<()> {
         listen: e.addr,
         tls,
         label: format!("demo {}", e.role),
+        echo_headers: false,
         max_connections: None,
         duration: Some(Duration::from_secs(120)),
         handshake_timeout: serve::HANDSHAKE_TIMEOUT,
@@ -322,6 +323,7 @@ fn probe_all(
         http1_only: false,
         jdk_tls_disabled: trust.tls_disabled.clone(),
         proxy: None,
+        client_cert: None,
     })
     .context("cannot set up TLS")?;
     let captures = probe::probe_blocking(prober, targets, 16, Arc::new(|_| {}))

@@ -35,14 +35,34 @@ pub enum Code {
     Timeout,
     /// The TLS handshake failed for a reason other than trust.
     HandshakeFailed,
-    /// The port answered a ClientHello with plain HTTP.
+    /// The port answered a ClientHello with plain HTTP (a status line, or an HTML page without one).
     PlaintextHttp,
+    /// The port answered a ClientHello with another protocol than TLS or HTTP: a server greeting (SSH,
+    /// SMTP, FTP, POP3, IMAP) or other text; the message quotes it and the fix names the likely cause.
+    NotTls,
     /// The server asked for a client certificate and ended the handshake without one; the message lists
     /// the acceptable issuers it named.
     ClientCertRequired,
     /// The server asked for a client certificate but went on without one (optional client
     /// authentication); the message lists the acceptable issuers it named.
     ClientCertRequested,
+    /// The server asked for a client certificate, the one given with `--client-cert` was presented, and
+    /// the server went on (its answer is named).
+    ClientCertAccepted,
+    /// The server refused the client certificate that was presented (an alert such as `bad_certificate`
+    /// or `unknown_ca`, or nginx's "400 The SSL certificate error").
+    ClientCertRejected,
+    /// The client certificate given was not sent: no certificate of its chain was issued by a CA the
+    /// server named as acceptable (the JDK's default key manager withholds it the same way).
+    ClientCertIssuerNotAccepted,
+    /// An issuer the server does not send was fetched from its certificate's caIssuers URL
+    /// (`--fetch-aia`): info when only browsers use it, a warning when the app's JVM fetches it too.
+    AiaFetched,
+    /// A caIssuers URL could not be fetched (`--fetch-aia`): the message names the URL and why.
+    AiaFetchFailed,
+    /// The server's handshake signature does not verify with the public key of the certificate it
+    /// served: its configured private key does not belong to its certificate.
+    ServedKeyMismatch,
     /// A mail, directory or database server whose greeting or capabilities do not offer the STARTTLS
     /// upgrade (SMTP `STARTTLS`, IMAP `STARTTLS`, POP3 `STLS`); the message quotes what it answered.
     StarttlsNotOffered,
@@ -145,8 +165,14 @@ pub enum Code {
     /// Confluence says collaborative editing is off (`/rest/synchrony-interop/status`).
     SynchronyDisabled,
     /// A real-time-collaboration port is laid out differently from the app (HTTP, HTTPS, or HTTP + SSL:
-    /// TLS at the proxy, HTTP behind it), or served under another name than the base URL's host.
+    /// TLS at the proxy, HTTP behind it), as observed on both sides of the proxy.
     RtcModeMismatch,
+    /// A real-time-collaboration port is served under another host than the base URL's (the add-ons'
+    /// server name is normally the base URL's host).
+    RtcHostMismatch,
+    /// The proxy forwards the RTC add-ons' port to another port on the app server, or not from `/`
+    /// (found in configuration).
+    RtcPortMismatch,
     /// A single-sign-on cookie (`crowd.token_key`) is scoped so that it does not reach every host that
     /// uses it, or the apps scope it differently.
     SsoCookieDomain,
@@ -159,6 +185,13 @@ pub enum Code {
     /// A proxy passes requests to the app without the client's address (`X-Forwarded-For`), so the app
     /// and Crowd SSO see the proxy as every client (found in configuration).
     ForwardedForMissing,
+    /// The app behind a TLS proxy received no `X-Forwarded-Proto` (or one naming another scheme than
+    /// users reach it with), seen live in an answer listing the headers received.
+    ForwardedProtoMissing,
+    /// A proxy forwards the client's address (`X-Forwarded-For`) to a Tomcat Connector, but no
+    /// `RemoteIpValve` reads it, or the valve's `internalProxies`/`trustedProxies` do not match the proxy
+    /// (found in configuration).
+    RemoteIpValveMissing,
     /// Tomcat's proxyName/proxyPort/scheme/secure disagree with what the proxy listens on.
     ProxyMismatch,
     /// A keystore named in configuration cannot be opened (missing file, wrong password or type).

@@ -123,7 +123,7 @@ impl ImportLines {
         let given = trust
             .summaries
             .iter()
-            .find(|s| s.origin != StoreOrigin::Mozilla);
+            .find(|s| matches!(s.origin, StoreOrigin::Option | StoreOrigin::JvmCacerts));
         let (store, store_note) = match given {
             Some(s) => (shell_word(&s.label), None),
             None => (
@@ -253,6 +253,8 @@ impl EndpointReport {
 pub struct Run {
     /// The truststores the JVM verdicts used.
     pub truststores: Vec<StoreSummary>,
+    /// The JVM whose rules apply, and why that one (`None`: the stores were given alone).
+    pub jvm: Option<crate::jvm::JvmUsed>,
     /// One entry per target or chain file, in input order.
     pub endpoints: Vec<EndpointReport>,
     /// The validation instant (seconds since the epoch), for "expires in N days".
@@ -284,13 +286,21 @@ pub fn captures(
             served: &c.chain,
             host: Some(checked_host(c)),
             tls: negotiated(c),
+            fetched: &c.fetched,
         })
         .collect();
     // Every CA certificate an endpoint of this run served can complete another endpoint's fix (a proxy
     // serving the leaf alone beside an app serving the whole chain): offered as extra certificates.
     let mut seen: HashSet<[u8; 32]> = extra.iter().map(Certificate::sha256).collect();
     let mut known = extra.to_vec();
-    for c in captures.iter().flat_map(|c| c.chain.iter().skip(1)) {
+    let fetched = captures
+        .iter()
+        .flat_map(|c| c.fetched.iter().map(|f| &f.cert));
+    for c in captures
+        .iter()
+        .flat_map(|c| c.chain.iter().skip(1))
+        .chain(fetched)
+    {
         if c.try_info().is_ok_and(|i| i.is_ca) && seen.insert(c.sha256()) {
             known.push(c.clone());
         }
@@ -298,6 +308,7 @@ pub fn captures(
     let memo = diagnose_all(&jobs, trust, &known, now);
     Run {
         truststores: trust.summaries.clone(),
+        jvm: trust.jvm.clone(),
         endpoints: captures
             .into_iter()
             .map(|c| {
@@ -343,11 +354,13 @@ pub fn chain_files(
             served: &f.certs,
             host: host.clone(),
             tls: None,
+            fetched: &[],
         })
         .collect();
     let memo = diagnose_all(&jobs, trust, extra, now);
     Run {
         truststores: trust.summaries.clone(),
+        jvm: trust.jvm.clone(),
         endpoints: files
             .into_iter()
             .map(|(name, file)| {
@@ -382,6 +395,8 @@ struct Job<'a> {
     host: Option<String>,
     /// The TLS version negotiated, when a handshake took place.
     tls: Option<TlsVersion>,
+    /// Issuers fetched from caIssuers URLs (`--fetch-aia`).
+    fetched: &'a [crate::chain::Fetched],
 }
 
 /// Diagnoses by served chain (SHA-256 of each certificate), host name and negotiated TLS version.
@@ -426,36 +441,26 @@ fn diagnose_all(jobs: &[Job<'_>], trust: &JvmTrust, extra: &[Certificate], now: 
         .iter()
         .filter(|j| !j.served.is_empty() && seen.insert(key(j.served, j.host.as_ref(), j.tls)))
         .collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = unique.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = unique
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|j| {
-                            let input = ChainInput {
-                                served: j.served.to_vec(),
-                                host: j.host.clone(),
-                                extra: extra.to_vec(),
-                                tls_version: j.tls,
-                            };
-                            let d =
-                                crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now);
-                            (key(j.served, j.host.as_ref(), j.tls), d)
-                        })
-                        .collect::<Vec<_>>()
-                })
+    // A chunk only fails if diagnose panics; its endpoints are then reported without a diagnosis.
+    crate::parallel::map_chunks(&unique, 1, |part| {
+        part.iter()
+            .map(|j| {
+                let input = ChainInput {
+                    served: j.served.to_vec(),
+                    host: j.host.clone(),
+                    extra: extra.to_vec(),
+                    tls_version: j.tls,
+                    fetched: j.fetched.to_vec(),
+                };
+                let d = crate::chain::diagnose(&input, &trust.anchors, &trust.policy, now);
+                (key(j.served, j.host.as_ref(), j.tls), d)
             })
-            .collect();
-        // A worker only panics if diagnose does; that endpoint is then reported without a diagnosis.
-        workers
-            .into_iter()
-            .filter_map(|w| w.join().ok())
-            .flatten()
-            .collect()
+            .collect::<Vec<_>>()
     })
+    .into_iter()
+    .filter_map(Result::ok)
+    .flatten()
+    .collect()
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ pub mod input;
 pub mod judge;
 pub mod jvm;
 pub mod keypair;
+pub mod parallel;
 pub mod password;
 pub mod pem;
 pub mod pki;

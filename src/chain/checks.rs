@@ -494,9 +494,7 @@ fn check_trust_anchor(out: &mut Vec<Problem>, pool: &Pool<'_>, path: &[usize], p
             )
             .by(RULE_ANCHOR_CA),
         );
-    } else if let Some(ku) = info.key_usage
-        && ku & KU_KEY_CERT_SIGN == 0
-    {
+    } else if lacks_key_cert_sign(info) {
         out.push(
             Problem::fatal(
                 Code::BadKeyUsage,
@@ -508,6 +506,11 @@ fn check_trust_anchor(out: &mut Vec<Problem>, pool: &Pool<'_>, path: &[usize], p
             .by(RULE_ANCHOR_KEY_CERT_SIGN),
         );
     }
+}
+
+/// Whether `info` has a keyUsage without keyCertSign, which the JDK refuses in an issuer or an anchor.
+fn lacks_key_cert_sign(info: &CertInfo) -> bool {
+    info.key_usage.is_some_and(|ku| ku & KU_KEY_CERT_SIGN == 0)
 }
 
 /// An issuer on the path (not the anchor) must be a CA allowed to sign certificates.
@@ -553,9 +556,7 @@ fn check_issuer(
             .by(RULE_BASIC_CONSTRAINTS),
         );
     }
-    if let Some(ku) = info.key_usage
-        && ku & KU_KEY_CERT_SIGN == 0
-    {
+    if lacks_key_cert_sign(info) {
         out.push(
             Problem::fatal(
                 Code::BadKeyUsage,

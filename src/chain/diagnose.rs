@@ -75,7 +75,13 @@ pub fn diagnose(
     // `anchor_index.rs`); the indexes are built once per `TrustAnchors`.
     let java_index = anchors.cache().java(&anchors.java);
     let browser_index = anchors.cache().browser(&anchors.browser);
-    let served_names: Vec<NameKeys> = input.served.iter().filter_map(names_of).flatten().collect();
+    let served_names: Vec<NameKeys> = input
+        .served
+        .iter()
+        .chain(input.fetched.iter().map(|f| &f.cert))
+        .filter_map(names_of)
+        .flatten()
+        .collect();
 
     // The java pool: anchors first, then the served certificates.
     let memo = SigMemo::default();
@@ -95,6 +101,14 @@ pub fn diagnose(
         .enumerate()
         .map(|(i, c)| jpool.add(c, Origin::Served(i), None))
         .collect();
+    // Issuers fetched from caIssuers URLs join after the served certificates, as the JDK's builder asks
+    // the URL only when no certificate it holds matches (ForwardBuilder.getMatchingCACerts).
+    jpool.fetched_urls = input.fetched.iter().map(|f| f.url.clone()).collect();
+    for (i, f) in input.fetched.iter().enumerate() {
+        if f.java {
+            jpool.add(&f.cert, Origin::Fetched(i), None);
+        }
+    }
     let jsearch = java::search(&jpool, &jserved, &java_rules);
 
     let mut bpool = Pool::sharing(
@@ -119,6 +133,10 @@ pub fn diagnose(
             }
         })
         .collect();
+    bpool.fetched_urls = jpool.fetched_urls.clone();
+    for (i, f) in input.fetched.iter().enumerate() {
+        bpool.add(&f.cert, Origin::Fetched(i), None);
+    }
     let bsearch = browser::search(&bpool, bserved.first().copied().flatten(), &browser_rules);
 
     let leaf_info: Option<&CertInfo> = input.served.first().and_then(|c| c.try_info().ok());
@@ -293,6 +311,13 @@ pub fn diagnose(
         ));
     }
     found.append(&mut findings::duplicates(&input.served));
+    found.extend(fetched_finding(
+        input,
+        [
+            (&jpool, jbest, java_verdict.trusted),
+            (&bpool, bsearch.best(), browser_verdict.trusted),
+        ],
+    ));
     // What browsers refuse and the JVM accepts, when the JVM path did not already say so.
     if java_verdict.trusted
         && !browser_verdict.trusted
@@ -342,6 +367,65 @@ pub fn diagnose(
         findings: found,
         fix,
     }
+}
+
+/// The URL a fetched pool item came from.
+fn input_url(pool: &Pool<'_>, index: usize) -> String {
+    pool.fetched_urls.get(index).cloned().unwrap_or_default()
+}
+
+/// `aia-fetched`: a path (java or browser) that goes through an issuer fetched from a caIssuers URL,
+/// naming it and the URL; a warning when the JVM's own path depends on it (the server still sends an
+/// incomplete chain), info when only browsers use it (`missing-intermediate` then says the rest).
+fn fetched_finding(
+    input: &ChainInput,
+    searches: [(&Pool<'_>, Option<&Candidate>, bool); 2],
+) -> Option<Finding> {
+    let used = |(pool, best, _): &(&Pool<'_>, Option<&Candidate>, bool)| -> Vec<usize> {
+        best.map(|c| {
+            c.path
+                .iter()
+                .filter_map(|&i| match pool.items[i].origin {
+                    Origin::Fetched(f) => Some(f),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let [java, browser] = &searches;
+    let (java_used, browser_used) = (used(java), used(browser));
+    let first = java_used.first().or(browser_used.first())?;
+    let f = input.fetched.get(*first)?;
+    let named = format!(
+        "the server does not send {}: it was fetched from its caIssuers URL {}",
+        label(f.cert.info()),
+        f.url
+    );
+    Some(if !java_used.is_empty() {
+        Finding::new(
+            Code::AiaFetched,
+            Severity::Warning,
+            format!(
+                "{named}; the app's JVM fetches it too (com.sun.security.enableAIAcaIssuers=true), so the path is complete{}",
+                if java.2 {
+                    ""
+                } else {
+                    " (the verdict has other reasons)"
+                }
+            ),
+            "serve the full chain anyway: other clients, and this JVM when the URL is slow or down, do not fetch it",
+        )
+    } else {
+        Finding::new(
+            Code::AiaFetched,
+            Severity::Info,
+            format!(
+                "{named}; browsers fetch it, the app's JVM does not (com.sun.security.enableAIAcaIssuers is not true, or com.sun.security.allowedAIALocations does not allow the URL)"
+            ),
+            "serve the full chain (the fetched certificate completes the --write-fixes fullchain)",
+        )
+    })
 }
 
 /// The subject's most specific CN in any string type (`X500Name.findMostSpecificAttribute`, then
@@ -405,6 +489,9 @@ fn steps(pool: &Pool<'_>, c: &Candidate) -> Vec<PathStep> {
                     alias: a.alias.clone(),
                 },
                 (None, Origin::Served(index)) => PathSource::Served { index },
+                (None, Origin::Fetched(i)) => PathSource::Fetched {
+                    url: input_url(pool, i),
+                },
                 _ => PathSource::Extra,
             };
             PathStep {
@@ -539,6 +626,7 @@ fn compute_fix(
         .served
         .iter()
         .chain(&input.extra)
+        .chain(input.fetched.iter().map(|f| &f.cert))
         .filter_map(names_of)
         .flatten()
         .collect();
@@ -568,6 +656,11 @@ fn compute_fix(
     for (i, c) in input.extra.iter().enumerate() {
         if usable(c) {
             pool.add(c, Origin::Extra(i), None);
+        }
+    }
+    for f in &input.fetched {
+        if usable(&f.cert) {
+            pool.add(&f.cert, Origin::Extra(usize::MAX), None);
         }
     }
     for &i in &browser_reach {

@@ -43,6 +43,13 @@ impl TrustAnchors {
         }
     }
 
+    /// Builds both anchor indexes now; each is otherwise built by the first diagnosis that needs it. A
+    /// caller waiting on the network can do this meanwhile on another thread.
+    pub fn index(&self) {
+        self.cache.java(&self.java);
+        self.cache.browser(&self.browser);
+    }
+
     /// The anchor indexes (see [`AnchorCache`]).
     pub(crate) fn cache(&self) -> &AnchorCache {
         &self.cache
@@ -112,6 +119,23 @@ pub struct ChainInput {
     /// accepts in certificates (`tls_signatures.rs`); `None` when the chain was not captured from a
     /// handshake: it is then judged as TLS 1.3, the version a JDK 17+ client negotiates by default.
     pub tls_version: Option<super::TlsVersion>,
+    /// Issuers fetched from the caIssuers URLs of the served certificates (`--fetch-aia`): candidates
+    /// for the browser profile's path, and for the java profile's when [`Fetched::java`] says the JVM
+    /// fetches them too; always usable for fixes.
+    pub fetched: Vec<Fetched>,
+}
+
+/// A certificate fetched from a caIssuers URL (the fetch itself is done by the caller: this layer only
+/// receives the result).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// The certificate.
+    pub cert: Certificate,
+    /// The URL it came from.
+    pub url: String,
+    /// Whether the app's JVM fetches it too (`com.sun.security.enableAIAcaIssuers=true` and the URL
+    /// allowed by `com.sun.security.allowedAIALocations`).
+    pub java: bool,
 }
 
 /// Where a certificate on a path came from.
@@ -132,6 +156,11 @@ pub enum PathSource {
     },
     /// From `--extra-certs`.
     Extra,
+    /// Fetched from a certificate's caIssuers URL (`--fetch-aia`).
+    Fetched {
+        /// The URL it was fetched from.
+        url: String,
+    },
 }
 
 /// One certificate on a path, leaf first.

@@ -216,6 +216,7 @@ mod tests {
             host: Some("leaf.test".into()),
             extra: Vec::new(),
             tls_version: None,
+            fetched: Vec::new(),
         };
         diagnose(&input, anchors, &Policy::default(), NOW)
     }

@@ -1263,6 +1263,7 @@ mod tests {
             host: None,
             extra: Vec::new(),
             tls_version: None,
+            fetched: Vec::new(),
         };
         let d = crate::chain::diagnose(&input, &anchors, &crate::chain::Policy::default(), NOW);
         assert!(!d.trusted);

@@ -29,6 +29,8 @@ pub(crate) enum Origin {
     Anchor(usize),
     /// From the caller's extra certificates (or another profile's anchors), usable only for fixes.
     Extra(usize),
+    /// Fetched from a caIssuers URL (index into `ChainInput::fetched`).
+    Fetched(usize),
 }
 
 /// One certificate in the pool.
@@ -90,6 +92,8 @@ pub(crate) struct Pool<'a> {
     anchor_sigs: Option<Arc<AnchorSignatures>>,
     rule: NameRule,
     pub budget: RefCell<Budget>,
+    /// The URLs of the fetched certificates (`Origin::Fetched` indexes), for reports.
+    pub fetched_urls: Vec<String>,
 }
 
 impl<'a> Pool<'a> {
@@ -114,6 +118,7 @@ impl<'a> Pool<'a> {
             anchor_sigs,
             rule,
             budget: RefCell::new(Budget::default()),
+            fetched_urls: Vec::new(),
         }
     }
 

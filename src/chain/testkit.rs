@@ -101,6 +101,7 @@ pub(crate) fn judge_over(
         host: host.map(str::to_owned),
         extra: Vec::new(),
         tls_version: tls,
+        fetched: Vec::new(),
     };
     let policy = Policy {
         java_major: Some(major),

@@ -36,41 +36,27 @@ pub enum TlsVersion {
     Legacy,
 }
 
-/// `signature_algorithms_cert` of a JDK 17/25 client under TLS 1.3, by JDK algorithm name (the six
-/// RSASSA-PSS schemes share one name).
-const TLS13: &[&str] = &[
-    "SHA256withECDSA",
-    "SHA384withECDSA",
-    "SHA512withECDSA",
-    "Ed25519",
-    "Ed448",
-    "RSASSA-PSS",
-    "SHA256withRSA",
-    "SHA384withRSA",
-    "SHA512withRSA",
-    "SHA1withECDSA",
-    "SHA1withRSA",
-];
-
-/// Under TLS 1.2 the legacy schemes join (`SignatureScheme`'s `PROTOCOLS_TO_12` ones); `rsa_md5` is left
-/// out by the default `jdk.tls.disabledAlgorithms` (`MD5withRSA`).
-const TLS12: &[&str] = &[
-    "SHA256withECDSA",
-    "SHA384withECDSA",
-    "SHA512withECDSA",
-    "Ed25519",
-    "Ed448",
-    "RSASSA-PSS",
-    "SHA256withRSA",
-    "SHA384withRSA",
-    "SHA512withRSA",
-    "SHA256withDSA",
-    "SHA224withECDSA",
-    "SHA224withRSA",
-    "SHA224withDSA",
-    "SHA1withECDSA",
-    "SHA1withRSA",
-    "SHA1withDSA",
+/// `signature_algorithms_cert` of a JDK 17/25 client, in its order, by JDK algorithm name (the six
+/// RSASSA-PSS schemes share one name), each with whether TLS 1.3 keeps it: under TLS 1.2 the legacy
+/// schemes join (`SignatureScheme`'s `PROTOCOLS_TO_12` ones); `rsa_md5` is left out by the default
+/// `jdk.tls.disabledAlgorithms` (`MD5withRSA`).
+const SCHEMES: &[(&str, bool)] = &[
+    ("SHA256withECDSA", true),
+    ("SHA384withECDSA", true),
+    ("SHA512withECDSA", true),
+    ("Ed25519", true),
+    ("Ed448", true),
+    ("RSASSA-PSS", true),
+    ("SHA256withRSA", true),
+    ("SHA384withRSA", true),
+    ("SHA512withRSA", true),
+    ("SHA256withDSA", false),
+    ("SHA224withECDSA", false),
+    ("SHA224withRSA", false),
+    ("SHA224withDSA", false),
+    ("SHA1withECDSA", true),
+    ("SHA1withRSA", true),
+    ("SHA1withDSA", false),
 ];
 
 /// The JDK rule, for the `(JDK: …)` note.
@@ -96,20 +82,29 @@ impl TlsVersion {
         }
     }
 
-    /// The signature algorithms (JDK names) a JSSE client accepts in certificates over this version;
-    /// `None` when it constrains none.
-    pub fn certificate_signature_algorithms(self) -> Option<&'static [&'static str]> {
-        match self {
-            TlsVersion::Tls13 => Some(TLS13),
-            TlsVersion::Tls12 => Some(TLS12),
-            TlsVersion::Legacy => None,
-        }
+    /// The signature algorithms (JDK names) a JSSE client accepts in certificates over this version, in
+    /// its order; `None` when it constrains none.
+    pub fn certificate_signature_algorithms(self) -> Option<Vec<&'static str>> {
+        self.schemes().map(Iterator::collect)
+    }
+
+    /// [`Self::certificate_signature_algorithms`], without collecting them.
+    fn schemes(self) -> Option<impl Iterator<Item = &'static str>> {
+        let tls13 = match self {
+            TlsVersion::Tls13 => true,
+            TlsVersion::Tls12 => false,
+            TlsVersion::Legacy => return None,
+        };
+        let kept = SCHEMES
+            .iter()
+            .filter(move |&&(_, in_tls13)| in_tls13 || !tls13);
+        Some(kept.map(|&(name, _)| name))
     }
 
     /// Whether a JSSE client over this version accepts a certificate signed with `sig_alg` (JDK name):
     /// `SupportedSignatureAlgorithmConstraints.permits`.
     pub(crate) fn accepts(self, sig_alg: &str) -> bool {
-        let Some(list) = self.certificate_signature_algorithms() else {
+        let Some(mut list) = self.schemes() else {
             return true;
         };
         // "trim the MGF part: <digest>with<encryption>and<mgf>" (a case-sensitive `indexOf("and") > 0`).
@@ -117,7 +112,7 @@ impl TlsVersion {
             Some(i) if i > 0 => &sig_alg[..i],
             _ => sig_alg,
         };
-        list.iter().any(|s| s.eq_ignore_ascii_case(alg))
+        list.any(|s| s.eq_ignore_ascii_case(alg))
     }
 }
 
@@ -151,6 +146,33 @@ mod tests {
         }
         assert!(TlsVersion::Legacy.accepts("SHA1withDSA"));
         assert!(TlsVersion::Tls13.accepts("SHA256withRSAandMGF1"));
+    }
+
+    #[test]
+    fn tls_1_3_keeps_the_tls_1_2_order_without_the_legacy_schemes() {
+        assert_eq!(
+            TlsVersion::Tls13.certificate_signature_algorithms(),
+            Some(vec![
+                "SHA256withECDSA",
+                "SHA384withECDSA",
+                "SHA512withECDSA",
+                "Ed25519",
+                "Ed448",
+                "RSASSA-PSS",
+                "SHA256withRSA",
+                "SHA384withRSA",
+                "SHA512withRSA",
+                "SHA1withECDSA",
+                "SHA1withRSA",
+            ])
+        );
+        let tls12 = TlsVersion::Tls12.certificate_signature_algorithms();
+        assert_eq!(tls12.as_ref().map(Vec::len), Some(16));
+        assert_eq!(
+            tls12.as_ref().and_then(|l| l.get(9)),
+            Some(&"SHA256withDSA")
+        );
+        assert_eq!(TlsVersion::Legacy.certificate_signature_algorithms(), None);
     }
 
     #[test]

@@ -58,6 +58,11 @@ pub struct TrustArgs {
     /// The JVM whose cacerts and java.security apply. Defaults to JAVA_HOME, else the `java` on PATH.
     #[arg(long, value_name = "DIR")]
     pub java_home: Option<PathBuf>,
+    /// Also trust the certificates of FILE (PEM, DER or a keystore) in the browser view, beside
+    /// Mozilla's roots: a lab's or a company's root that its browsers trust. The java verdict is not
+    /// changed. Repeat for several.
+    #[arg(long = "browser-roots", value_name = "FILE")]
+    pub browser_roots: Vec<PathBuf>,
     /// The truststore password.
     #[command(flatten)]
     pub storepass: StorePassArgs,
@@ -71,6 +76,8 @@ impl TrustArgs {
             cacerts: self.cacerts,
             java_home: self.java_home.clone(),
             storepass: self.storepass.source(),
+            java_home_named_by: None,
+            browser_roots: self.browser_roots.clone(),
         }
     }
 }
@@ -174,6 +181,179 @@ impl ProxyArgs {
             anyhow::bail!("proxy credentials were given but no proxy: name it with --proxy URL");
         }
         Ok(proxy)
+    }
+}
+
+/// Where and for how long `probe` and `trust` connect to an endpoint.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConnectArgs {
+    /// Connect to ADDR when probing HOST:PORT, while SNI and the name check still use HOST (curl's
+    /// syntax). Repeat for several.
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<String>,
+    /// Send NAME as SNI (and check the certificate against NAME) instead of the target's host.
+    #[arg(long, value_name = "NAME")]
+    pub sni: Option<String>,
+    /// Seconds allowed for connect, STARTTLS and handshake, per attempt.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+}
+
+impl ConnectArgs {
+    /// The `--resolve` entries.
+    pub fn resolve(&self) -> Result<Vec<crate::probe::Resolve>> {
+        resolve(&self.resolve)
+    }
+
+    /// The `--timeout`, checked.
+    pub fn timeout(&self) -> Result<std::time::Duration> {
+        timeout(self.timeout)
+    }
+}
+
+/// `--resolve HOST:PORT:ADDR` values.
+pub fn resolve(entries: &[String]) -> Result<Vec<crate::probe::Resolve>> {
+    Ok(entries
+        .iter()
+        .map(|r| crate::probe::Resolve::parse(r))
+        .collect::<Result<_, _>>()?)
+}
+
+/// The client-certificate options of `probe`, `check` and `trust`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ClientCertArgs {
+    /// Present this client certificate when a server asks for one: a PKCS#12, JKS or JCEKS key store
+    /// holding a key entry (as the JVM's javax.net.ssl.keyStore), or a PEM certificate chain (leaf
+    /// first) with --client-key. As the JVM's default key manager, it is sent only when the server
+    /// names no acceptable issuers or one of them issued a certificate of its chain.
+    #[arg(long, value_name = "FILE")]
+    pub client_cert: Option<PathBuf>,
+    /// The PEM private key (PKCS#8, SEC1 EC or PKCS#1 RSA) of a PEM --client-cert.
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+    /// The key entry of a --client-cert key store holding several.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "client_cert",
+        conflicts_with = "client_key"
+    )]
+    pub client_cert_alias: Option<String>,
+    /// The --client-cert key store's password (also its key's, as javax.net.ssl.keyStorePassword).
+    /// Visible in the process list: prefer --client-cert-pass-env or --client-cert-pass-file.
+    /// Default: changeit.
+    #[arg(
+        long,
+        value_name = "PASS",
+        requires = "client_cert",
+        conflicts_with = "client_key"
+    )]
+    pub client_cert_pass: Option<String>,
+    /// Read the --client-cert key store's password from this environment variable.
+    #[arg(long, value_name = "VAR", requires = "client_cert",
+          conflicts_with_all = ["client_key", "client_cert_pass"])]
+    pub client_cert_pass_env: Option<String>,
+    /// Read the --client-cert key store's password from the first line of this file.
+    #[arg(long, value_name = "FILE", requires = "client_cert",
+          conflicts_with_all = ["client_key", "client_cert_pass", "client_cert_pass_env"])]
+    pub client_cert_pass_file: Option<PathBuf>,
+}
+
+impl ClientCertArgs {
+    /// The client certificate these options name, read and checked (the key belongs to the leaf).
+    pub fn identity(&self) -> Result<Option<std::sync::Arc<crate::probe::ClientIdentity>>> {
+        use crate::probe::ClientIdentity;
+        let Some(path) = &self.client_cert else {
+            return Ok(None);
+        };
+        let shown = path.display().to_string();
+        let identity = match &self.client_key {
+            Some(key_path) => {
+                let chain = crate::storefile::read_cert_file(path).context("--client-cert")?;
+                let key = crate::input::read(key_path, &crate::input::KEY_FILE)
+                    .context("--client-key")?;
+                ClientIdentity::from_pem(chain, &key, &shown)
+                    .with_context(|| format!("--client-cert {shown}"))?
+            }
+            None => {
+                let bytes =
+                    crate::input::read(path, &crate::input::STORE).context("--client-cert")?;
+                if matches!(
+                    crate::truststore::detect(&bytes),
+                    Ok(crate::truststore::StoreFormat::Pem | crate::truststore::StoreFormat::Der)
+                ) {
+                    anyhow::bail!(
+                        "--client-cert {shown} is a certificate file: give its private key with --client-key FILE, or a PKCS#12/JKS key store"
+                    );
+                }
+                let source = if let Some(p) = &self.client_cert_pass {
+                    Some(PassSource::Given(p.clone()))
+                } else if let Some(v) = &self.client_cert_pass_env {
+                    Some(PassSource::Env(v.clone()))
+                } else {
+                    self.client_cert_pass_file.clone().map(PassSource::File)
+                };
+                let password =
+                    password::resolve(source.as_ref()).context("--client-cert password")?;
+                ClientIdentity::from_keystore(
+                    &bytes,
+                    &password,
+                    self.client_cert_alias.as_deref(),
+                    &shown,
+                )
+                .with_context(|| format!("--client-cert {shown}"))?
+            }
+        };
+        Ok(Some(std::sync::Arc::new(identity)))
+    }
+}
+
+/// The AIA options of `probe` and `trust`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct AiaArgs {
+    /// Fetch an issuer the server does not send from its certificate's caIssuers URL (http:// only,
+    /// as the JDK; 5 redirects at most, --timeout per request, one request per URL and run). Browsers
+    /// use what is fetched; the java verdict only with --jvm-enable-aia; fixes always.
+    #[arg(long)]
+    pub fetch_aia: bool,
+    /// Judge as a JVM started with -Dcom.sun.security.enableAIAcaIssuers=true: its path may use a
+    /// fetched issuer when com.sun.security.allowedAIALocations allows the URL (read from the JVM's
+    /// java.security, or --jvm-aia-locations).
+    #[arg(long, requires = "fetch_aia")]
+    pub jvm_enable_aia: bool,
+    /// The JVM's com.sun.security.allowedAIALocations (space-separated URL prefixes, or `any`) when
+    /// given as a system property.
+    #[arg(long, value_name = "URLS", requires = "jvm_enable_aia")]
+    pub jvm_aia_locations: Option<String>,
+}
+
+impl AiaArgs {
+    /// Fetches the issuers the captures lack, when `--fetch-aia` asks for it.
+    pub fn complete(
+        &self,
+        captures: &mut [crate::probe::CapturedChain],
+        trust: &crate::jvm::JvmTrust,
+        timeout: std::time::Duration,
+    ) -> Result<()> {
+        if !self.fetch_aia {
+            return Ok(());
+        }
+        let java = crate::probe::aia::JavaAia {
+            enabled: self.jvm_enable_aia,
+            allowed: self
+                .jvm_aia_locations
+                .clone()
+                .or_else(|| trust.aia_allowed.clone()),
+        };
+        let known: std::collections::HashSet<Vec<u8>> = trust
+            .anchors
+            .java
+            .iter()
+            .chain(&trust.anchors.browser)
+            .filter_map(|a| a.cert.try_info().ok().map(|i| i.subject_raw.clone()))
+            .collect();
+        crate::probe::aia::complete_blocking(captures, &known, &java, timeout)
+            .context("cannot start the async runtime")
     }
 }
 

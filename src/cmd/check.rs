@@ -11,7 +11,6 @@ use crate::config::ConfigFiles;
 use crate::deploy::check::{self, CheckPlan};
 use crate::deploy::model;
 use crate::error::Result;
-use crate::probe::Resolve;
 use crate::report;
 
 /// Arguments of `trustpath check`.
@@ -20,7 +19,9 @@ use crate::report;
   $ trustpath check deployment.toml
       Probe every endpoint of the deployment (app, proxy, RTC port, nodes, auth proxy), judge
       each chain with the app JVM's truststore, make the HTTP and WebSocket checks, compare
-      the endpoints, and check the server configurations the file names.
+      the endpoints, and check the server configurations the file names. Endpoints with role
+      ldap, mail, db or outbound (ldaps://, smtp://, postgres://, https:// through [jvm] proxy)
+      are the app's own outbound connections, reported in a section of their own.
 
   $ trustpath discover --tomcat conf/server.xml --nginx nginx.conf \\
         > deployment.toml
@@ -71,6 +72,9 @@ pub struct CheckArgs {
     /// The app JVM's truststore, when it is not the file's `[jvm]` (these options win over the file).
     #[command(flatten)]
     pub trust: TrustArgs,
+    /// The client certificate presented to endpoints that ask for one.
+    #[command(flatten)]
+    pub client: super::args::ClientCertArgs,
 }
 
 /// Runs `trustpath check`.
@@ -95,16 +99,13 @@ pub fn run(args: CheckArgs, clock: Clock) -> Result<u8> {
     let plan = CheckPlan {
         configs: check::config_spec(flags, deployment.as_ref()),
         trust: check::trust_spec(args.trust.spec(), deployment.as_ref()),
-        resolve: args
-            .resolve
-            .iter()
-            .map(|r| Resolve::parse(r))
-            .collect::<Result<Vec<_>, _>>()?,
+        resolve: args::resolve(&args.resolve)?,
         file: args.deployment.as_ref().map(|p| p.display().to_string()),
         deployment,
         timeout,
         deadline,
         warn_days: args.warn_days,
+        client_cert: args.client.identity()?,
     };
     let run = check::check(plan, clock)?;
     report::stdout(args.output.format())

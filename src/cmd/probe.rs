@@ -10,7 +10,7 @@ use anyhow::Context;
 use super::args::{self, JudgeArgs};
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::probe::{self, ProbeOptions, Prober, Protocol, Resolve, Target};
+use crate::probe::{self, ProbeOptions, Prober, Protocol, Target};
 use crate::report::{self, Progress};
 
 /// Arguments of `trustpath probe`.
@@ -49,16 +49,8 @@ pub struct ProbeArgs {
     /// Read more targets from FILE, one per line; blank lines and text after # are ignored.
     #[arg(long = "targets", value_name = "FILE")]
     pub targets_file: Option<PathBuf>,
-    /// Connect to ADDR when probing HOST:PORT, while SNI and the name check still use HOST (curl's
-    /// syntax). Repeat for several.
-    #[arg(long, value_name = "HOST:PORT:ADDR")]
-    pub resolve: Vec<String>,
-    /// Send NAME as SNI (and check the certificate against NAME) instead of the target's host.
-    #[arg(long, value_name = "NAME")]
-    pub sni: Option<String>,
-    /// Seconds allowed for connect plus handshake, per attempt.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub connect: args::ConnectArgs,
     /// How many endpoints are probed at once.
     #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_CONCURRENCY as u32,
           value_parser = clap::value_parser!(u32).range(1..=65536))]
@@ -66,6 +58,12 @@ pub struct ProbeArgs {
     /// The HTTP proxy.
     #[command(flatten)]
     pub proxy: args::ProxyArgs,
+    /// The client certificate.
+    #[command(flatten)]
+    pub client: args::ClientCertArgs,
+    /// Fetching missing issuers.
+    #[command(flatten)]
+    pub aia: args::AiaArgs,
     /// Human report: show only the endpoints with a finding of severity warning or above (and the
     /// summary, which counts every endpoint). The other formats always hold every endpoint.
     #[arg(long, short = 'q')]
@@ -83,27 +81,24 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
         );
     }
     let targets = targets(&args)?;
-    let resolve = args
-        .resolve
-        .iter()
-        .map(|r| Resolve::parse(r))
-        .collect::<Result<Vec<_>, _>>()?;
-    let timeout = args::timeout(args.timeout)?;
+    let resolve = args.connect.resolve()?;
+    let timeout = args.connect.timeout()?;
     let trust = args.judge.trust.spec().load(args.judge.fix.warn_days)?;
     let extra = args.judge.fix.extra_certs()?;
     let prober = Prober::new(ProbeOptions {
         timeout,
         resolve,
-        sni: args.sni.clone(),
+        sni: args.connect.sni.clone(),
         http1_only: false,
         jdk_tls_disabled: trust.tls_disabled.clone(),
         proxy: args.proxy.proxy()?,
+        client_cert: args.client.identity()?,
     })
     .context("cannot set up TLS")?;
 
     let progress = Progress::new(targets.len());
     let tick = progress.clone();
-    let captures = probe::probe_blocking(
+    let mut captures = probe::probe_blocking(
         prober,
         targets,
         args.concurrency as usize,
@@ -111,6 +106,7 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
     )
     .context("cannot start the async runtime")?;
     progress.finish();
+    args.aia.complete(&mut captures, &trust, timeout)?;
 
     let mut run = crate::judge::captures(captures, &trust, &extra, clock.unix());
     if let Some(dir) = &args.judge.fix.write_fixes {

@@ -26,7 +26,7 @@ Examples:\n  \
 $ trustpath serve --cert server.pem --key server.key \\\n      --chain intermediate-ca.pem --listen 127.0.0.1:8443\n  \
 $ trustpath serve --scenario missing-intermediate --listen 127.0.0.1:0 \\\n      --write-trust lab-trust.jks --trust-format jks\n  \
 $ trustpath serve --list-scenarios\n  \
-$ trustpath serve --plain --label \"synchrony node\" --listen 127.0.0.1:8091"
+$ trustpath serve --plain --echo-headers --label \"app node\" \\\n      --listen 127.0.0.1:8090"
 )]
 pub struct ServeArgs {
     /// PEM file whose certificates are served first, in file order (normally the server certificate,
@@ -37,6 +37,11 @@ pub struct ServeArgs {
     /// WebSocket echo for upgrades).
     #[arg(long, conflicts_with_all = ["cert", "scenario", "list_scenarios"])]
     pub plain: bool,
+    /// List the request headers received on the served page, so a check through a real proxy shows what
+    /// reaches the app (`X-Forwarded-For`, `X-Forwarded-Proto`, `Host`, …); `trustpath check` reads the
+    /// list. Authorization, Proxy-Authorization and Cookie values are never shown, only their length.
+    #[arg(long, conflicts_with = "list_scenarios")]
+    pub echo_headers: bool,
     /// The name the served page shows (`trustpath serve: LABEL`); defaults to the certificate file or
     /// scenario.
     #[arg(long, value_name = "TEXT")]
@@ -175,6 +180,7 @@ pub fn run(args: ServeArgs, clock: Clock) -> Result<u8> {
         listen: args.listen,
         tls,
         label,
+        echo_headers: args.echo_headers,
         max_connections: args.max_connections,
         duration: args.duration.map(Duration::from_secs),
         handshake_timeout: serve::HANDSHAKE_TIMEOUT,

@@ -100,16 +100,14 @@ pub struct BackupArgs {
     pub no_backup: bool,
 }
 
-/// `store list`.
+/// `store list` (its STORE help names every kind of store it reads).
 #[derive(Debug, Args)]
+#[command(mut_arg("store", |a| a.help(
+    "The store: JKS, JCEKS, PKCS#12, PEM bundle, DER file, or a directory of certificates"
+)))]
 pub struct ListArgs {
-    /// The store: JKS, JCEKS, PKCS#12, PEM bundle, DER file, or a directory of certificates.
-    #[arg(required_unless_present = "cacerts")]
-    pub store: Option<PathBuf>,
     #[command(flatten)]
-    pub choice: StoreChoice,
-    #[command(flatten)]
-    pub pass: StorePassArgs,
+    pub at: EntryStore,
     /// Output format.
     #[command(flatten)]
     pub output: ListFormatArgs,
@@ -318,9 +316,12 @@ pub fn run(args: StoreArgs, clock: Clock) -> Result<u8> {
     }
 }
 
-/// The default JVM's cacerts (`--cacerts`), searched from `java_home` and the environment.
+/// The default JVM's cacerts (`--cacerts`), searched from `java_home` and the environment; says on stderr which JVM that is and why.
 fn default_cacerts(java_home: Option<PathBuf>) -> Result<PathBuf> {
-    locate::default_cacerts_path(&LocateEnv::from_process(java_home))
+    let env = LocateEnv::from_process(java_home);
+    let path = locate::default_cacerts_path(&env)?;
+    report::jvm_cacerts(&path, &crate::jvm::JvmUsed::find(&env)?);
+    Ok(path)
 }
 
 fn chosen(store: Option<PathBuf>, choice: &StoreChoice) -> Result<PathBuf> {
@@ -341,8 +342,9 @@ fn save_options(backup: &BackupArgs, new_format: StoreFormat, clock: Clock) -> S
 }
 
 fn list(a: ListArgs, clock: Clock) -> Result<u8> {
-    let path = chosen(a.store, &a.choice)?;
-    let store = storefile::load(&path, &a.pass.resolve()?)?;
+    let path = chosen(a.at.store, &a.at.choice)?;
+    let store = storefile::load(&path, &a.at.pass.resolve()?)?;
+    store.parse_certificates();
     report::stdout(a.output.format()).store_list(&path, &store, clock.unix())?;
     if let Some(dir) = std::fs::canonicalize(&path)
         .ok()

@@ -15,7 +15,7 @@ use crate::error::{Result, exit};
 use crate::judge::EndpointReport;
 use crate::jvm::JvmTrust;
 use crate::jvm::locate::{self, LocateEnv};
-use crate::probe::{self, ProbeOptions, Prober, Protocol, Resolve, Target};
+use crate::probe::{self, ProbeOptions, Prober, Protocol, Target};
 use crate::report;
 use crate::storefile::{SaveOptions, StoreEdit};
 use crate::trust::{self, Plan};
@@ -48,18 +48,17 @@ pub struct TrustCmdArgs {
     /// Upgrade a host[:port] target with PROTO's STARTTLS first (smtp, imap, pop3, ldap, postgres).
     #[arg(long, value_name = "PROTO", value_parser = args::starttls)]
     pub starttls: Option<Protocol>,
-    /// Connect to ADDR for HOST:PORT while SNI and the name check use HOST (curl's syntax).
-    #[arg(long, value_name = "HOST:PORT:ADDR")]
-    pub resolve: Vec<String>,
-    /// Send NAME as SNI (and check the certificate against NAME) instead of the target's host.
-    #[arg(long, value_name = "NAME")]
-    pub sni: Option<String>,
-    /// Seconds allowed for connect, STARTTLS and handshake, per attempt.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub connect: args::ConnectArgs,
     /// The HTTP proxy.
     #[command(flatten)]
     pub proxy: args::ProxyArgs,
+    /// The client certificate.
+    #[command(flatten)]
+    pub client: args::ClientCertArgs,
+    /// Fetching missing issuers (to find the root to import).
+    #[command(flatten)]
+    pub aia: args::AiaArgs,
     /// The truststore to judge with and import into: exactly one --truststore FILE, or --cacerts.
     #[command(flatten)]
     pub trust: TrustArgs,
@@ -88,20 +87,17 @@ pub fn run(a: TrustCmdArgs, clock: Clock) -> Result<u8> {
     let spec = a.trust.spec();
     let password = spec.password()?;
     let options = ProbeOptions {
-        timeout: args::timeout(a.timeout)?,
-        resolve: a
-            .resolve
-            .iter()
-            .map(|r| Resolve::parse(r))
-            .collect::<Result<Vec<_>, _>>()?,
-        sni: a.sni.clone(),
+        timeout: a.connect.timeout()?,
+        resolve: a.connect.resolve()?,
+        sni: a.connect.sni.clone(),
         http1_only: false,
         jdk_tls_disabled: Default::default(),
         proxy: a.proxy.proxy()?,
+        client_cert: a.client.identity()?,
     };
 
     let trust_before = spec.load(30)?;
-    let before = judged(&target, &options, &trust_before, clock)?;
+    let before = judged(&target, &options, &trust_before, &a.aia, clock)?;
     let plan = trust::plan(&before, a.leaf);
     let mut out = report::human_stdout();
     out.trust_plan(&before, &plan, &store_path)?;
@@ -156,7 +152,7 @@ pub fn run(a: TrustCmdArgs, clock: Clock) -> Result<u8> {
     })?;
 
     let trust_after = spec.load(30)?;
-    let after = judged(&target, &options, &trust_after, clock)?;
+    let after = judged(&target, &options, &trust_after, &a.aia, clock)?;
     out.trust_done(&store_path, &actions, &warnings, &saved, &before, &after)?;
     Ok(if after.trusted() {
         exit::OK
@@ -184,6 +180,7 @@ fn judged(
     target: &Target,
     options: &ProbeOptions,
     trust: &JvmTrust,
+    aia: &args::AiaArgs,
     clock: Clock,
 ) -> Result<EndpointReport> {
     let prober = Prober::new(ProbeOptions {
@@ -191,8 +188,9 @@ fn judged(
         ..options.clone()
     })
     .context("cannot set up TLS")?;
-    let captures = probe::probe_blocking(prober, vec![target.clone()], 1, Arc::new(|_| {}))
+    let mut captures = probe::probe_blocking(prober, vec![target.clone()], 1, Arc::new(|_| {}))
         .context("cannot start the async runtime")?;
+    aia.complete(&mut captures, trust, options.timeout)?;
     let run = crate::judge::captures(captures, trust, &[], clock.unix());
     run.endpoints
         .into_iter()

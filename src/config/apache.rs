@@ -220,19 +220,9 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<ApacheConfig, ConfigErro
     super::checked_kind(
         loader,
         path,
-        (
-            super::expected::APACHE,
-            "Apache httpd",
-            super::kind::Looks::Apache,
-        ),
+        &super::expected::APACHE,
         read,
-        |c: &ApacheConfig| {
-            c.vhosts.is_empty().then_some((
-                c.files.len(),
-                "`<VirtualHost>`",
-                "is the site enabled and its file included?",
-            ))
-        },
+        |c: &ApacheConfig| c.vhosts.is_empty().then_some(c.files.len()),
     )
 }
 

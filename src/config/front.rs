@@ -181,6 +181,10 @@ pub struct Route {
     /// Whether the path or backend looks like a real-time-collaboration service (Synchrony, an RTC
     /// port, a WebSocket path).
     pub rtc: bool,
+    /// Whether the client's address is passed on in `X-Forwarded-For` (nginx: a
+    /// `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;` or `$remote_addr` in effect in the
+    /// location; Apache: always, unless `ProxyAddHeaders Off`).
+    pub forwards_client: bool,
 }
 
 impl Route {
@@ -306,6 +310,13 @@ pub fn nginx_websocket(l: &Location) -> bool {
     version && upgrade && connection
 }
 
+/// Whether mod_proxy adds `X-Forwarded-For` to what `v` proxies (it does unless `ProxyAddHeaders Off`).
+fn apache_forwards_client(v: &VirtualHost) -> bool {
+    !v.proxy_add_headers
+        .as_ref()
+        .is_some_and(|h| h.value.eq_ignore_ascii_case("off"))
+}
+
 /// The fronts of one nginx `server`, one per `listen`.
 pub fn nginx_fronts(config: &NginxConfig, server: &Server) -> Vec<Front> {
     let base = config.file.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -345,6 +356,10 @@ pub fn nginx_fronts(config: &NginxConfig, server: &Server) -> Vec<Front> {
                 target: pass.value.clone(),
                 websocket: nginx_websocket(l),
                 rtc,
+                forwards_client: l.header("X-Forwarded-For").is_some_and(|h| {
+                    let v = h.value.1.to_ascii_lowercase();
+                    v.contains("$proxy_add_x_forwarded_for") || v.contains("$remote_addr")
+                }),
             })
         })
         .collect();
@@ -421,6 +436,7 @@ pub fn apache_front(v: &VirtualHost, config: &ApacheConfig) -> Front {
             target: p.url.clone(),
             websocket: apache_websocket(v, &p.path),
             rtc,
+            forwards_client: apache_forwards_client(v),
         });
     }
     for r in v.rewrites.iter().filter(|r| r.proxied()) {
@@ -437,6 +453,7 @@ pub fn apache_front(v: &VirtualHost, config: &ApacheConfig) -> Front {
             regex: false,
             upstream,
             target: r.target.clone(),
+            forwards_client: apache_forwards_client(v),
         });
     }
     let address = v

@@ -183,64 +183,106 @@ pub enum ConfigError {
     },
 }
 
-/// What the readers expect, as errors name it.
-pub mod expected {
-    /// `--nginx`.
-    pub const NGINX: &str = "an nginx configuration (with `server { … }` blocks)";
-    /// `--apache`.
-    pub const APACHE: &str = "an Apache httpd configuration (with `<VirtualHost>` sections)";
-    /// `--tomcat`.
-    pub const TOMCAT: &str = "Tomcat's server.xml (a `<Server>` with `<Connector>`s)";
+/// What a configuration reader expects of its file, as its refusals name it.
+pub(crate) struct Expected {
+    /// The kind of file (`an nginx configuration (with …)`).
+    what: &'static str,
+    /// What the file is read as, in a syntax error's detail (`nginx`, `XML`).
+    read_as: &'static str,
+    /// How such a file looks.
+    looks: kind::Looks,
+    /// The item it must hold for anything to be checked (`server { … }` block).
+    item: &'static str,
+    /// What a file without one usually means.
+    hint: &'static str,
 }
 
-/// The result of reading `file` as `expected` (`kind`, e.g. `nginx`), checked against what the file
-/// looks like: a syntax error in a file that looks like another kind, or a file with none of the items
-/// the kind must have (`empty` gives the number of files read, the item missing — `server { … }` block —
-/// and what that usually means), is refused with what was expected and what the file seems to be.
+/// What each reader expects.
+pub(crate) mod expected {
+    use super::Expected;
+    use super::kind::Looks;
+
+    /// `--nginx`.
+    pub const NGINX: Expected = Expected {
+        what: "an nginx configuration (with `server { … }` blocks)",
+        read_as: "nginx",
+        looks: Looks::Nginx,
+        item: "`server { … }` block",
+        hint: "are the sites included?",
+    };
+    /// `--apache`.
+    pub const APACHE: Expected = Expected {
+        what: "an Apache httpd configuration (with `<VirtualHost>` sections)",
+        read_as: "Apache httpd",
+        looks: Looks::Apache,
+        item: "`<VirtualHost>`",
+        hint: "is the site enabled and its file included?",
+    };
+    /// `--tomcat`.
+    pub const TOMCAT: Expected = Expected {
+        what: "Tomcat's server.xml (a `<Server>` with `<Connector>`s)",
+        read_as: "XML",
+        looks: Looks::TomcatServerXml,
+        item: "`<Connector>`",
+        hint: "Tomcat would serve nothing",
+    };
+}
+
+/// The result of reading `file` as `expected`, checked against what the file looks like: a syntax
+/// error in a file that looks like another kind, or a file without the item the kind must have
+/// (`empty_of` gives the number of files read when it has none), is refused with what was expected and
+/// what the file seems to be.
 pub(crate) fn checked_kind<T>(
     loader: &dyn Loader,
     file: &std::path::Path,
-    (expected, kind, looks_right): (&'static str, &str, kind::Looks),
+    expected: &Expected,
     read: Result<T, ConfigError>,
-    empty: impl Fn(&T) -> Option<(usize, &'static str, &'static str)>,
+    empty_of: impl Fn(&T) -> Option<usize>,
 ) -> Result<T, ConfigError> {
+    let Expected {
+        what: expected_what,
+        read_as,
+        item,
+        hint,
+        ..
+    } = expected;
     // What the file looks like, when it is another kind (read again only when something is wrong).
     let other = || {
         loader
             .read(file)
             .ok()
             .map(|t| kind::looks_like(&t))
-            .filter(|l| *l != looks_right)
+            .filter(|l| *l != expected.looks)
     };
     match read {
         Err(e @ ConfigError::Syntax { .. }) => match other() {
             Some(l) => Err(ConfigError::WrongKind {
                 file: file.to_path_buf(),
-                expected,
+                expected: expected_what,
                 found: l.to_string(),
-                detail: Some(format!("read as {kind}: {e}")),
+                detail: Some(format!("read as {read_as}: {e}")),
             }),
             None => Err(e),
         },
         Err(e) => Err(e),
-        Ok(value) => match empty(&value) {
+        Ok(value) => match empty_of(&value) {
             None => Ok(value),
-            Some(missing) => match (missing, other()) {
+            Some(files) => match (files, other()) {
                 (_, Some(l)) => Err(ConfigError::WrongKind {
                     file: file.to_path_buf(),
-                    expected,
+                    expected: expected_what,
                     found: l.to_string(),
                     detail: None,
                 }),
-                ((files, what, hint), None) => Err(ConfigError::NothingToCheck {
+                (files, None) => Err(ConfigError::NothingToCheck {
                     file: file.to_path_buf(),
                     what: match files {
-                        0 | 1 => format!("no {what} in it: nothing to check ({hint})"),
+                        0 | 1 => format!("no {item} in it: nothing to check ({hint})"),
                         2 => format!(
-                            "no {what} in it or the file it includes: nothing to check ({hint})"
+                            "no {item} in it or the file it includes: nothing to check ({hint})"
                         ),
                         n => format!(
-                            "no {what} in it or the {} files it includes: nothing to check ({hint})",
+                            "no {item} in it or the {} files it includes: nothing to check ({hint})",
                             n - 1
                         ),
                     },

@@ -153,15 +153,9 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigError
     super::checked_kind(
         loader,
         path,
-        (super::expected::NGINX, "nginx", super::kind::Looks::Nginx),
+        &super::expected::NGINX,
         read,
-        |c: &NginxConfig| {
-            c.servers.is_empty().then_some((
-                c.files.len(),
-                "`server { … }` block",
-                "are the sites included?",
-            ))
-        },
+        |c: &NginxConfig| c.servers.is_empty().then_some(c.files.len()),
     )
 }
 

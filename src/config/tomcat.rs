@@ -1,4 +1,4 @@
-//! Tomcat's `server.xml`: its `<Connector>`s with the attributes that decide how users and proxies
+//! Tomcat's `server.xml`: its `RemoteIpValve`s, and its `<Connector>`s with the attributes that decide how users and proxies
 //! reach the app (port, address, scheme, secure, proxyName, proxyPort, SSLEnabled) and where the TLS key
 //! lives, in both forms Tomcat accepts: the old Connector attributes (`keystoreFile`, `keystorePass`,
 //! `keystoreType`, `keyAlias`, `keyPass`) and the Tomcat 8.5+ `<SSLHostConfig><Certificate …>` elements
@@ -29,6 +29,29 @@ pub struct ServerXml {
     pub catalina_base: PathBuf,
     /// The connectors, in file order.
     pub connectors: Vec<Connector>,
+    /// The `RemoteIpValve`s (under `<Engine>`, `<Host>` or `<Context>`), in file order.
+    pub remote_ip_valves: Vec<RemoteIpValve>,
+}
+
+/// One `<Valve className="org.apache.catalina.valves.RemoteIpValve" …>`: Tomcat replaces the client
+/// address the app sees (`request.getRemoteAddr()`) with the one in `remoteIpHeader` when the request
+/// comes from an address `internalProxies` or `trustedProxies` matches (Java regular expressions, matched
+/// against the whole address).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteIpValve {
+    /// Where the element starts.
+    pub source: Source,
+    /// The element it is in (`Engine`, `Host`, `Context`).
+    pub container: String,
+    /// `internalProxies` as written (Tomcat's default covers 10/8, 192.168/16, 169.254/16, 127/8,
+    /// 100.64/10, 172.16/12, ::1 and fe80::/10, fc00::/7).
+    pub internal_proxies: Option<String>,
+    /// `trustedProxies` as written (none by default).
+    pub trusted_proxies: Option<String>,
+    /// `remoteIpHeader` (default `X-Forwarded-For`).
+    pub remote_ip_header: Option<String>,
+    /// `protocolHeader` (none by default: the scheme is left as the Connector says).
+    pub protocol_header: Option<String>,
 }
 
 /// One `<Connector>`.
@@ -213,17 +236,9 @@ pub fn load(loader: &dyn Loader, path: &Path) -> Result<ServerXml, ConfigError> 
     super::checked_kind(
         loader,
         path,
-        (
-            super::expected::TOMCAT,
-            "XML",
-            super::kind::Looks::TomcatServerXml,
-        ),
+        &super::expected::TOMCAT,
         read,
-        |x: &ServerXml| {
-            x.connectors
-                .is_empty()
-                .then_some((1, "`<Connector>`", "Tomcat would serve nothing"))
-        },
+        |x: &ServerXml| x.connectors.is_empty().then_some(1),
     )
 }
 
@@ -268,10 +283,29 @@ pub fn parse_text(text: &str, path: &Path) -> Result<ServerXml, ConfigError> {
     {
         connectors.push(connector(&lines, node, &root)?);
     }
+    let remote_ip_valves = doc
+        .descendants()
+        .filter(|n| {
+            n.is_element()
+                && n.tag_name().name() == "Valve"
+                && attr(*n, "className").is_some_and(|c| c.ends_with(".RemoteIpValve"))
+        })
+        .map(|n| RemoteIpValve {
+            source: root.at(line_of(&lines, n)),
+            container: n
+                .parent_element()
+                .map_or_else(String::new, |p| p.tag_name().name().to_owned()),
+            internal_proxies: attr(n, "internalProxies"),
+            trusted_proxies: attr(n, "trustedProxies"),
+            remote_ip_header: attr(n, "remoteIpHeader"),
+            protocol_header: attr(n, "protocolHeader"),
+        })
+        .collect();
     Ok(ServerXml {
         file: path.to_path_buf(),
         catalina_base,
         connectors,
+        remote_ip_valves,
     })
 }
 

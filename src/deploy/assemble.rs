@@ -4,7 +4,7 @@
 
 use super::cross::{self, NameProbe, Redirect, Seen};
 use super::model::{Deployment, Endpoint, HttpCheck};
-use super::run::DeployedEndpoint;
+use super::run::{DeployedEndpoint, OutboundConnection};
 use super::web::{self, Hop, HttpOutcome, WebsocketOutcome};
 use crate::finding::{self, Code, Finding, Severity};
 use crate::judge::EndpointReport;
@@ -24,10 +24,12 @@ pub struct Live {
 
 /// Joins what was observed per endpoint (in file order: the probe report with its diagnosis, the HTTP
 /// outcomes of [`checks_for`], the WebSocket outcome) with the HTTP, WebSocket and cross-endpoint
-/// findings. Pure; `store` names the app JVM's truststore in messages.
+/// findings; `outbound` are the app's outbound connections, as checked (Synchrony's diagnostics read
+/// `synchrony.service.url`'s). Pure; `store` names the app JVM's truststore in messages.
 pub fn assemble(
     d: &Deployment,
     reports: Vec<EndpointReport>,
+    outbound: &[OutboundConnection],
     http: Vec<Vec<HttpOutcome>>,
     websocket: Vec<Option<WebsocketOutcome>>,
     name_probes: &[NameProbe],
@@ -92,14 +94,15 @@ pub fn assemble(
             }
         })
         .collect();
-    for (index, f) in super::rtc::findings(d)
+    for (index, f) in super::rtc::findings(d, &endpoints)
         .into_iter()
         .chain(super::sso::findings(d, &endpoints))
+        .chain(super::forwarded::findings(d, &endpoints))
     {
         endpoints[index].findings.push(f);
         finding::sort(&mut endpoints[index].findings);
     }
-    let synchrony = super::synchrony::findings(d, &endpoints);
+    let synchrony = super::synchrony::findings(d, &endpoints, outbound);
     if let Some(app) = endpoints
         .iter_mut()
         .find(|e| e.role == super::model::Role::App)
@@ -217,6 +220,11 @@ fn deadline_finding(
 fn is_connection_failure(code: Code) -> bool {
     matches!(
         code,
-        Code::ConnectFailed | Code::Timeout | Code::HandshakeFailed | Code::PlaintextHttp
+        Code::ConnectFailed
+            | Code::Timeout
+            | Code::HandshakeFailed
+            | Code::PlaintextHttp
+            | Code::NotTls
+            | Code::ServedKeyMismatch
     )
 }

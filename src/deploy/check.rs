@@ -34,10 +34,12 @@ pub struct CheckPlan {
     pub deadline: Duration,
     /// The `expires-soon` window.
     pub warn_days: u32,
+    /// The client certificate presented to endpoints that ask for one (`--client-cert`).
+    pub client_cert: Option<std::sync::Arc<crate::probe::ClientIdentity>>,
 }
 
 /// Runs the whole check at `clock`'s now.
-pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
+pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
     if plan.deployment.is_none() && plan.configs.is_empty() {
         anyhow::bail!(
             "nothing to check: give a deployment file (trustpath discover writes one) or --tomcat/--nginx/--apache"
@@ -49,7 +51,9 @@ pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
         && d.jvm.java_home.as_ref() == Some(home)
     {
         let file = plan.file.as_deref().unwrap_or("the deployment file");
-        crate::jvm::locate::require_jvm(home, &format!("{file}: [jvm] java_home"))?;
+        let named_by = format!("{file}: [jvm] java_home");
+        crate::jvm::locate::require_jvm(home, &named_by)?;
+        plan.trust.java_home_named_by = Some(named_by);
     }
     let trust = plan
         .trust
@@ -63,23 +67,37 @@ pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
             .map_or_else(|| "offline".to_owned(), |d| d.name.clone()),
         file: plan.file.clone(),
         truststores: trust.summaries.clone(),
+        jvm: trust.jvm.clone(),
         now,
         ..DeploymentRun::default()
     };
 
     if let Some(d) = &plan.deployment {
-        let observed = super::observe::observe(
-            d,
-            ProbeOptions {
-                timeout: plan.timeout,
-                resolve: plan.resolve.clone(),
-                sni: None,
-                http1_only: true,
-                jdk_tls_disabled: trust.tls_disabled.clone(),
-                proxy: None,
-            },
-            plan.deadline,
-        )?;
+        let options = ProbeOptions {
+            timeout: plan.timeout,
+            resolve: plan.resolve.clone(),
+            sni: None,
+            http1_only: true,
+            jdk_tls_disabled: trust.tls_disabled.clone(),
+            proxy: None,
+            client_cert: plan.client_cert.clone(),
+        };
+        // The anchors are indexed while the endpoints are being connected to.
+        let (observed, outbound) = std::thread::scope(|s| {
+            s.spawn(|| trust.anchors.index());
+            let observed = super::observe::observe(d, options.clone(), plan.deadline)?;
+            // The app's outbound connections offer what the JVM's own clients offer (no HTTP ALPN for
+            // mail, directory and database, set by their targets).
+            let outbound = super::outbound::observe(
+                d,
+                ProbeOptions {
+                    http1_only: false,
+                    ..options
+                },
+                plan.deadline,
+            )?;
+            anyhow::Ok((observed, outbound))
+        })?;
         let (captures, rest): (Vec<_>, Vec<_>) = observed
             .endpoints
             .into_iter()
@@ -87,9 +105,12 @@ pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
             .unzip();
         let (http, websocket): (Vec<_>, Vec<_>) = rest.into_iter().unzip();
         let judged = crate::judge::captures(captures, &trust, &[], now);
+        let outbound = crate::judge::captures(outbound, &trust, &[], now);
+        run.outbound = super::outbound::connections(d, outbound.endpoints);
         let live = super::assemble::assemble(
             d,
             judged.endpoints,
+            &run.outbound,
             http,
             websocket,
             &observed.names,
@@ -100,25 +121,30 @@ pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
         let lines = crate::judge::ImportLines::new(&trust, "");
         for (e, spec) in run.endpoints.iter_mut().zip(&d.endpoints) {
             let (host, port) = (&spec.url.host, spec.url.port);
-            let mut probe = format!("trustpath probe {host}:{port}");
-            if let Some(addr) = spec.connect {
-                let ip = match addr.ip() {
-                    std::net::IpAddr::V6(ip) => format!("[{ip}]"),
-                    ip => ip.to_string(),
-                };
-                probe.push_str(&format!(" --resolve {host}:{port}:{ip}"));
-            }
-            if let Some(store) = lines.store_option() {
-                probe.push_str(&format!(" --truststore {store}"));
-            }
-            probe.push_str(&format!(
-                " --write-fixes {}",
-                crate::judge::SUGGESTED_FIXES_DIR
-            ));
+            let probe = probe_line(
+                &spec.url.authority(),
+                host,
+                port,
+                spec.connect,
+                None,
+                &lines,
+            );
             let lines = lines.writing_with(format!("`{probe}`"));
             let (files, written) = e.probe.import_files(&e.probe.fix_name());
             lines.apply(&mut e.probe.findings, &files, written);
             lines.apply(&mut e.findings, &files, written);
+        }
+        for (o, spec) in run.outbound.iter_mut().zip(&d.outbound) {
+            let (host, port) = (&spec.target.host, spec.target.port);
+            let target = if o.via.is_some() || spec.target.protocol.is_some() {
+                spec.url.clone()
+            } else {
+                spec.target.to_string()
+            };
+            let probe = probe_line(&target, host, port, spec.connect, o.via.as_deref(), &lines);
+            let lines = lines.writing_with(format!("`{probe}`"));
+            let (files, written) = o.probe.import_files(&o.probe.fix_name());
+            lines.apply(&mut o.probe.findings, &files, written);
         }
         run.names = live.names;
         run.chains = live.chains;
@@ -139,6 +165,37 @@ pub fn check(plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
         );
     }
     Ok(run)
+}
+
+/// The `trustpath probe` line that writes an endpoint's fix files: `target`, at `connect` (as
+/// `--resolve`), through `proxy`, judged with the app's truststore.
+fn probe_line(
+    target: &str,
+    host: &str,
+    port: u16,
+    connect: Option<std::net::SocketAddr>,
+    proxy: Option<&str>,
+    lines: &crate::judge::ImportLines,
+) -> String {
+    let mut probe = format!("trustpath probe {}", crate::judge::shell_word(target));
+    if let Some(addr) = connect {
+        let ip = match addr.ip() {
+            std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+            ip => ip.to_string(),
+        };
+        probe.push_str(&format!(" --resolve {host}:{port}:{ip}"));
+    }
+    if let Some(proxy) = proxy {
+        probe.push_str(&format!(" --proxy http://{proxy}"));
+    }
+    if let Some(store) = lines.store_option() {
+        probe.push_str(&format!(" --truststore {store}"));
+    }
+    probe.push_str(&format!(
+        " --write-fixes {}",
+        crate::judge::SUGGESTED_FIXES_DIR
+    ));
+    probe
 }
 
 /// The truststores: the command line's when it names a store or a JVM, else the file's `[jvm]`.

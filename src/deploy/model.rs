@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::config::ConfigFiles;
 pub use crate::endpoint_url::{EndpointUrl, Scheme};
+use crate::probe::{Proxy, Target};
 
 /// Session cookies checked on every deployment, besides those the file names.
 pub const DEFAULT_SESSION_COOKIES: &[&str] = &[
@@ -56,6 +57,17 @@ pub enum Role {
     Node,
     /// The authentication proxy or login host.
     Auth,
+    /// The app's own connection out to its LDAP or Active Directory user directory (`ldaps://` or
+    /// `ldap://`, upgraded with StartTLS as JNDI's `StartTlsRequest` does).
+    Ldap,
+    /// The app's own connection out to a mail server (`smtp://` with STARTTLS, `smtps://`, `imap://`,
+    /// `imaps://`, `pop3://`, `pop3s://`).
+    Mail,
+    /// The app's own connection out to its database (`postgres://`, TLS after the SSLRequest).
+    Db,
+    /// Another connection the app makes out (`https://` through `[jvm] proxy` when one is set, or
+    /// `http://`).
+    Outbound,
 }
 
 impl Role {
@@ -64,9 +76,28 @@ impl Role {
         self.into()
     }
 
-    /// Whether users' browsers reach this endpoint (everything but a node behind the proxy).
+    /// Whether users' browsers reach this endpoint (everything but a node behind the proxy and the
+    /// app's outbound connections).
     pub fn public(self) -> bool {
-        !matches!(self, Role::Node)
+        !matches!(self, Role::Node) && !self.outbound()
+    }
+
+    /// Whether the role is one of the app's own outbound connections (judged with the app JVM's
+    /// truststore and reported in their own section).
+    pub fn outbound(self) -> bool {
+        matches!(self, Role::Ldap | Role::Mail | Role::Db | Role::Outbound)
+    }
+
+    /// The URL schemes an outbound role takes, for messages.
+    fn schemes(self) -> &'static str {
+        match self {
+            Role::Ldap => "ldaps:// or ldap:// (StartTLS)",
+            Role::Mail => {
+                "smtp:// (STARTTLS), smtps://, imap:// (STARTTLS), imaps://, pop3:// (STLS) or pop3s://"
+            }
+            Role::Db => "postgres:// (TLS after the SSLRequest)",
+            _ => "https:// or http://",
+        }
     }
 
     /// Whether the endpoint carries WebSockets by its role.
@@ -82,7 +113,8 @@ impl Role {
 pub enum Product {
     /// Confluence: the Synchrony interop requests and `synchrony.service.url`.
     Confluence,
-    /// Jira.
+    /// Jira: the RTC checks (its add-on's default port is 9093); it has no Synchrony, so `[synchrony]`
+    /// is refused.
     Jira,
 }
 
@@ -95,7 +127,7 @@ pub struct SynchronySpec {
     pub service_url: Option<String>,
 }
 
-/// The name of the endpoint `check` adds for `[synchrony] service_url`.
+/// The name of the outbound connection `check` adds for `[synchrony] service_url`.
 pub const SYNCHRONY_SERVICE: &str = "synchrony-service";
 
 /// The deployment file as written (every field optional where the format allows).
@@ -140,6 +172,13 @@ pub struct JvmSpec {
     pub storepass: Option<String>,
     /// An environment variable holding the password.
     pub storepass_env: Option<String>,
+    /// The JVM's `https.proxyHost:https.proxyPort` (`proxy.corp:3128`): the app's outbound `https://`
+    /// connections are tunnelled through it with `CONNECT`, as the JVM's `HttpsURLConnection` does.
+    pub proxy: Option<String>,
+    /// The JVM's `http.nonProxyHosts` (`*.corp|10.*`): hosts reached directly. As in the JVM, loopback
+    /// (`localhost|127.*|[::1]|0.0.0.0|[::0]`) is added to a non-empty list and is the default; an empty
+    /// string excepts nothing.
+    pub non_proxy_hosts: Option<String>,
 }
 
 /// One `[[endpoint]]`.
@@ -198,8 +237,110 @@ pub struct Deployment {
     pub jvm: JvmSpec,
     /// Configuration files, paths resolved.
     pub configs: ConfigFiles,
-    /// Endpoints, in file order.
+    /// Endpoints, in file order (without the outbound connections).
     pub endpoints: Vec<Endpoint>,
+    /// The app's own outbound connections (`[[endpoint]]` with role `ldap`, `mail`, `db` or
+    /// `outbound`, then `[synchrony] service_url`), in file order.
+    pub outbound: Vec<Outbound>,
+    /// `[jvm] proxy`, parsed, with the hosts it does not apply to.
+    pub proxy: Option<JvmProxy>,
+}
+
+/// One of the app's own outbound connections, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outbound {
+    /// Unique name.
+    pub name: String,
+    /// `ldap`, `mail`, `db` or `outbound`.
+    pub role: Role,
+    /// The URL as written.
+    pub url: String,
+    /// What is probed (with its STARTTLS exchange, when the URL starts in clear).
+    pub target: Target,
+    /// Whether the connection runs TLS (false for an `http://` URL: only reached, nothing judged).
+    pub tls: bool,
+    /// The address to connect to instead of resolving the host.
+    pub connect: Option<std::net::SocketAddr>,
+}
+
+/// `[jvm] proxy` and `[jvm] non_proxy_hosts`: the app JVM's proxy for its outbound HTTPS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JvmProxy {
+    /// The proxy (`https.proxyHost`, `https.proxyPort`).
+    pub proxy: Proxy,
+    /// `http.nonProxyHosts` as the JVM completes it.
+    pub non_proxy_hosts: NonProxyHosts,
+}
+
+impl JvmProxy {
+    /// Whether the JVM tunnels `outbound` through the proxy: an HTTPS connection (the JVM's mail,
+    /// directory and database clients ignore `https.proxyHost`, and `http://` uses `http.proxyHost`)
+    /// to a host `http.nonProxyHosts` does not except.
+    pub fn applies_to(&self, outbound: &Outbound) -> bool {
+        outbound.tls
+            && outbound.target.protocol.is_none()
+            && !self.non_proxy_hosts.matches(&outbound.target.host)
+    }
+}
+
+/// The JVM's `http.nonProxyHosts`: `|`-separated host patterns, each with a leading and/or a trailing
+/// `*`, matched case-insensitively against the URL's host (an IPv6 literal in brackets), as
+/// `sun.net.spi.DefaultProxySelector` matches them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NonProxyHosts {
+    /// The patterns, lower-cased.
+    patterns: Vec<String>,
+    /// The text as given (or the JVM's default).
+    pub text: String,
+}
+
+impl NonProxyHosts {
+    /// The JVM's default when `http.nonProxyHosts` is not set, and what it adds to a non-empty value.
+    pub const JVM_DEFAULT: &'static str = "localhost|127.*|[::1]|0.0.0.0|[::0]";
+
+    /// The hosts the JVM reaches directly for `-Dhttp.nonProxyHosts=VALUE` (`None`: not set): the
+    /// default when not set, nothing when set empty, else the value and the default (JDK 17 and 25
+    /// `DefaultProxySelector` keep loopback direct unless the property is set to an empty string).
+    pub fn jvm(value: Option<&str>) -> NonProxyHosts {
+        match value {
+            None => NonProxyHosts::parse(NonProxyHosts::JVM_DEFAULT),
+            Some(v) if v.trim().is_empty() => NonProxyHosts::parse(""),
+            Some(v) => NonProxyHosts::parse(&format!("{v}|{}", NonProxyHosts::JVM_DEFAULT)),
+        }
+    }
+
+    /// Parses a `|`-separated list.
+    pub fn parse(text: &str) -> NonProxyHosts {
+        NonProxyHosts {
+            patterns: text
+                .split('|')
+                .map(|p| p.trim().to_ascii_lowercase())
+                .filter(|p| !p.is_empty())
+                .collect(),
+            text: text.to_owned(),
+        }
+    }
+
+    /// Whether `host` (a name, or an IP literal without brackets) is reached directly.
+    pub fn matches(&self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        let host = if host.contains(':') {
+            format!("[{host}]")
+        } else {
+            host
+        };
+        self.patterns.iter().any(|p| {
+            if let Some(inner) = p.strip_prefix('*').and_then(|p| p.strip_suffix('*')) {
+                host.contains(inner)
+            } else if let Some(suffix) = p.strip_prefix('*') {
+                host.ends_with(suffix)
+            } else if let Some(prefix) = p.strip_suffix('*') {
+                host.starts_with(prefix)
+            } else {
+                host == *p
+            }
+        })
+    }
 }
 
 /// One endpoint, checked.
@@ -375,6 +516,7 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, Invalid
     }
     let mut seen = std::collections::HashSet::new();
     let mut endpoints = Vec::with_capacity(file.endpoints.len());
+    let mut outbound = Vec::new();
     for (index, spec) in file.endpoints.into_iter().enumerate() {
         let place = |key: Option<&'static str>, check: Option<usize>| {
             Some(Place::Endpoint { index, key, check })
@@ -398,6 +540,10 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, Invalid
                 Invalid::new(place(Some(key), check), format!("endpoint '{name}': {e}"))
             }
         };
+        if spec.role.outbound() {
+            outbound.push(outbound_of(&name, &spec).map_err(|(key, e)| at(key, None)(e))?);
+            continue;
+        }
         let url = EndpointUrl::parse(spec.url.trim()).map_err(at("url", None))?;
         let connect = spec
             .connect
@@ -525,6 +671,12 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, Invalid
         nginx: resolve(configs.nginx),
         apache: resolve(configs.apache),
     };
+    if file.product == Some(Product::Jira) && file.synchrony.is_some() {
+        return Err(Invalid::new(
+            None,
+            "[synchrony] is Confluence's (its collaborative-editing service), and product = \"jira\": Jira has no Synchrony; remove [synchrony], or set product = \"confluence\"",
+        ));
+    }
     let synchrony_service = file
         .synchrony
         .and_then(|s| s.service_url)
@@ -536,9 +688,32 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, Invalid
     if file.product == Some(Product::Confluence) {
         confluence_profile(&mut endpoints);
     }
-    if let Some(url) = &synchrony_service {
-        synchrony_service_endpoint(&mut endpoints, url);
+    if let Some(url) = &synchrony_service
+        && !seen.contains(SYNCHRONY_SERVICE)
+    {
+        outbound.push(synchrony_service_outbound(url));
     }
+    let proxy = match &jvm.proxy {
+        Some(text) => Some(JvmProxy {
+            proxy: jvm_proxy(text).map_err(|e| {
+                // A proxy URL with credentials is never repeated.
+                let shown = if text.contains('@') {
+                    String::new()
+                } else {
+                    format!(" = '{text}'")
+                };
+                Invalid::new(Some(Place::Key("jvm")), format!("[jvm] proxy{shown}: {e}"))
+            })?,
+            non_proxy_hosts: NonProxyHosts::jvm(jvm.non_proxy_hosts.as_deref()),
+        }),
+        None if jvm.non_proxy_hosts.is_some() => {
+            return Err(Invalid::new(
+                Some(Place::Key("jvm")),
+                "[jvm] non_proxy_hosts is given without [jvm] proxy (the JVM's https.proxyHost:https.proxyPort)",
+            ));
+        }
+        None => None,
+    };
     Ok(Deployment {
         name: file.name.unwrap_or_else(|| "deployment".to_owned()),
         product: file.product,
@@ -549,6 +724,8 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, Invalid
         jvm,
         configs,
         endpoints,
+        outbound,
+        proxy,
     })
 }
 
@@ -593,28 +770,104 @@ fn confluence_profile(endpoints: &mut [Endpoint]) {
     }
 }
 
-/// `[synchrony] service_url`'s heartbeat as the `synchrony-service` node endpoint (judged, as every
-/// endpoint is, with the app JVM's truststore), unless the file has an endpoint of that name.
-fn synchrony_service_endpoint(endpoints: &mut Vec<Endpoint>, url: &EndpointUrl) {
-    if !endpoints.iter().any(|e| e.name == SYNCHRONY_SERVICE) {
-        let base = url.path.trim_end_matches('/');
-        let base = base.strip_suffix("/v1").unwrap_or(base);
-        let heartbeat = url.at_path(&format!("{base}/heartbeat"));
-        endpoints.push(Endpoint {
-            name: SYNCHRONY_SERVICE.to_owned(),
-            role: Role::Node,
-            websocket: None,
-            http: vec![HttpCheck {
-                path: heartbeat.path.clone(),
-                expect_status: Some(200),
-                expect_body: None,
-                headers: Vec::new(),
-                follow_redirects: true,
-            }],
-            url: heartbeat,
-            connect: None,
-        });
+/// `[synchrony] service_url` as the `synchrony-service` outbound connection: the app's own connection
+/// to Synchrony, judged (for `https://`) with the app JVM's truststore.
+fn synchrony_service_outbound(url: &EndpointUrl) -> Outbound {
+    Outbound {
+        name: SYNCHRONY_SERVICE.to_owned(),
+        role: Role::Outbound,
+        url: url.text.clone(),
+        target: Target::from(url),
+        tls: url.scheme.secure(),
+        connect: None,
     }
+}
+
+/// An `[[endpoint]]` with an outbound role; the error names the key at fault.
+fn outbound_of(name: &str, spec: &EndpointSpec) -> Result<Outbound, (&'static str, String)> {
+    if !spec.http.is_empty() || spec.websocket.is_some() {
+        return Err((
+            "role",
+            format!(
+                "an endpoint with role = \"{}\" is one of the app's outbound connections: it takes no [[endpoint.http]] or websocket",
+                spec.role.name()
+            ),
+        ));
+    }
+    let text = spec.url.trim();
+    let scheme = text.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    let (target, tls) = match scheme.as_deref() {
+        Some("http" | "https") => {
+            let url = EndpointUrl::parse(text).map_err(|e| ("url", e))?;
+            (Target::from(&url), url.scheme.secure())
+        }
+        _ => (
+            Target::parse(text).map_err(|e| ("url", e.to_string()))?,
+            true,
+        ),
+    };
+    let fits = match spec.role {
+        Role::Ldap => target.protocol == Some(crate::probe::Protocol::Ldap),
+        Role::Mail => matches!(
+            target.protocol,
+            Some(
+                crate::probe::Protocol::Smtp
+                    | crate::probe::Protocol::Imap
+                    | crate::probe::Protocol::Pop3
+            )
+        ),
+        Role::Db => target.protocol == Some(crate::probe::Protocol::Postgres),
+        _ => target.protocol.is_none() && matches!(scheme.as_deref(), Some("http" | "https")),
+    };
+    if !fits {
+        return Err((
+            "url",
+            format!(
+                "'{text}' is not a URL for role = \"{}\" (write {})",
+                spec.role.name(),
+                spec.role.schemes()
+            ),
+        ));
+    }
+    let connect = spec
+        .connect
+        .as_deref()
+        .map(|c| parse_connect(c, target.port))
+        .transpose()
+        .map_err(|e| ("connect", e))?;
+    Ok(Outbound {
+        name: name.to_owned(),
+        role: spec.role,
+        url: text.to_owned(),
+        target,
+        tls,
+        connect,
+    })
+}
+
+/// `[jvm] proxy`: `HOST:PORT` or `http://HOST:PORT`, the port required (the JVM's `https.proxyPort`
+/// defaults to 443, not to curl's 1080, so it is written out).
+fn jvm_proxy(text: &str) -> Result<Proxy, String> {
+    let rest = text.trim();
+    let rest = rest.split_once("://").map_or(rest, |(_, r)| r);
+    if rest.contains('@') {
+        return Err(
+            "credentials are not taken here: the JVM sends none to a CONNECT proxy unless the app sets an Authenticator and enables Basic (jdk.http.auth.tunneling.disabledSchemes); write HOST:PORT"
+                .to_owned(),
+        );
+    }
+    let has_port = rest
+        .trim_end_matches('/')
+        .rsplit_once(':')
+        .is_some_and(|(host, port)| {
+            !port.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && (!host.contains(':') || host.ends_with(']'))
+        });
+    if !has_port {
+        return Err("write HOST:PORT, the JVM's https.proxyHost and https.proxyPort (its default port is 443)".to_owned());
+    }
+    Proxy::parse(text, None)
 }
 
 fn checked_path(path: &str, field: &str) -> Result<String, String> {
@@ -658,6 +911,29 @@ mod tests {
 
     fn parse_err(text: &str) -> String {
         parse(text, "test.toml", Path::new("/etc/trustpath")).unwrap_err()
+    }
+
+    #[test]
+    fn a_jira_deployment_with_synchrony_settings_is_refused_with_the_way_out() {
+        let app =
+            "[[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"https://jira.example.test/\"\n";
+        let err = parse_err(&format!(
+            "product = \"jira\"\n[synchrony]\nservice_url = \"http://127.0.0.1:8091/synchrony/v1\"\n{app}"
+        ));
+        assert!(
+            err.contains(
+                "Jira has no Synchrony; remove [synchrony], or set product = \"confluence\""
+            ),
+            "{err}"
+        );
+        let d = parse_ok(&format!("product = \"jira\"\n{app}"));
+        assert_eq!(d.product, Some(Product::Jira));
+        assert_eq!(
+            d.endpoints.len(),
+            1,
+            "no Confluence requests: {:?}",
+            d.endpoints
+        );
     }
 
     #[test]
@@ -817,19 +1093,16 @@ url = "wss://wiki.example.test/synchrony/v1/bayeux-sync1"
                 "/synchrony/jwt-key"
             ]
         );
-        let service = &d.endpoints[1];
+        let service = &d.outbound[0];
         assert_eq!(
-            (
-                service.name.as_str(),
-                service.role,
-                service.url.text.as_str()
-            ),
+            (service.name.as_str(), service.role, service.url.as_str()),
             (
                 SYNCHRONY_SERVICE,
-                Role::Node,
-                "https://wiki.test/synchrony/heartbeat"
+                Role::Outbound,
+                "https://wiki.test/synchrony/v1"
             )
         );
+        assert!(service.tls && d.endpoints.len() == 1);
         // Without the product, the app gets no interop requests; the service URL is still probed.
         let plain = parse_ok(concat!(
             "[synchrony]\nservice_url = \"http://127.0.0.1:8091/synchrony\"\n",
@@ -837,12 +1110,112 @@ url = "wss://wiki.example.test/synchrony/v1/bayeux-sync1"
         ));
         assert!(plain.app().http.is_empty());
         assert_eq!(
-            plain.endpoints[1].url.text,
-            "http://127.0.0.1:8091/synchrony/heartbeat"
+            (plain.outbound[0].target.to_string(), plain.outbound[0].tls),
+            ("127.0.0.1:8091".to_owned(), false)
         );
         assert!(
             parse_err("[synchrony]\nservice_url = \"127.0.0.1:8091\"\n[[endpoint]]\nname = \"a\"\nrole = \"app\"\nurl = \"https://w.test/\"\n")
                 .contains("[synchrony] service_url")
         );
+    }
+
+    #[test]
+    fn outbound_roles_take_their_protocols_urls_and_are_kept_apart_from_the_endpoints() {
+        let d = parse_ok(concat!(
+            "[jvm]\nproxy = \"proxy.corp:3128\"\n",
+            "[[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"https://wiki.test/\"\n",
+            "[[endpoint]]\nname = \"directory\"\nrole = \"ldap\"\nurl = \"ldap://dir.corp\"\nconnect = \"::1\"\n",
+            "[[endpoint]]\nname = \"smtp\"\nrole = \"mail\"\nurl = \"smtp://mail.corp:587\"\n",
+            "[[endpoint]]\nname = \"db\"\nrole = \"db\"\nurl = \"postgres://db.corp\"\n",
+            "[[endpoint]]\nname = \"jira\"\nrole = \"outbound\"\nurl = \"https://jira.corp/rest\"\n",
+            "[[endpoint]]\nname = \"local\"\nrole = \"outbound\"\nurl = \"https://127.0.0.1:8443/\"\n",
+        ));
+        assert_eq!(d.endpoints.len(), 1);
+        let seen: Vec<(&str, Role, String, Option<&str>)> = d
+            .outbound
+            .iter()
+            .map(|o| {
+                (
+                    o.name.as_str(),
+                    o.role,
+                    o.target.to_string(),
+                    o.target.starttls.map(crate::probe::Protocol::name),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "directory",
+                    Role::Ldap,
+                    "dir.corp:389".to_owned(),
+                    Some("ldap")
+                ),
+                ("smtp", Role::Mail, "mail.corp:587".to_owned(), Some("smtp")),
+                ("db", Role::Db, "db.corp:5432".to_owned(), Some("postgres")),
+                ("jira", Role::Outbound, "jira.corp:443".to_owned(), None),
+                ("local", Role::Outbound, "127.0.0.1:8443".to_owned(), None),
+            ]
+        );
+        assert_eq!(d.outbound[0].connect, Some("[::1]:389".parse().unwrap()));
+        let proxy = d.proxy.as_ref().unwrap();
+        assert_eq!(proxy.proxy.to_string(), "proxy.corp:3128");
+        // Only HTTPS goes through the JVM's proxy, and not to the hosts of its default nonProxyHosts.
+        let through: Vec<bool> = d.outbound.iter().map(|o| proxy.applies_to(o)).collect();
+        assert_eq!(through, [false, false, false, true, false]);
+    }
+
+    #[test]
+    fn an_outbound_url_of_another_protocol_or_with_http_checks_is_refused_with_its_line() {
+        let base = "[[endpoint]]\nname='app'\nrole='app'\nurl='https://w.test/'\n";
+        let e = parse_err(&format!(
+            "{base}[[endpoint]]\nname='d'\nrole='ldap'\nurl='smtp://m.test'\n"
+        ));
+        assert!(
+            e.starts_with("test.toml:8: endpoint 'd': 'smtp://m.test' is not a URL for role = \"ldap\" (write ldaps:// or ldap:// (StartTLS))"),
+            "{e}"
+        );
+        let e = parse_err(&format!(
+            "{base}[[endpoint]]\nname='d'\nrole='db'\nurl='postgres://d.test'\n[[endpoint.http]]\npath='/'\n"
+        ));
+        assert!(e.contains("takes no [[endpoint.http]]"), "{e}");
+        let e = parse_err(&format!("[jvm]\nproxy='proxy.corp'\n{base}"));
+        assert!(
+            e.starts_with("test.toml:1: [jvm] proxy = 'proxy.corp': write HOST:PORT"),
+            "{e}"
+        );
+        let e = parse_err(&format!(
+            "[jvm]\nproxy='http://u:p@proxy.corp:8080'\n{base}"
+        ));
+        assert!(
+            e.contains("credentials are not taken here") && !e.contains("u:p"),
+            "{e}"
+        );
+        let e = parse_err(&format!("[jvm]\nnon_proxy_hosts='*.corp'\n{base}"));
+        assert!(e.contains("without [jvm] proxy"), "{e}");
+    }
+
+    #[test]
+    fn non_proxy_hosts_match_as_the_jvm_matches_them() {
+        let default = NonProxyHosts::parse(NonProxyHosts::JVM_DEFAULT);
+        for (host, direct) in [
+            ("localhost", true),
+            ("LOCALHOST", true),
+            ("127.0.0.1", true),
+            ("::1", true),
+            ("0.0.0.0", true),
+            ("10.0.0.1", false),
+            ("wiki.corp", false),
+        ] {
+            assert_eq!(default.matches(host), direct, "{host}");
+        }
+        let list = NonProxyHosts::jvm(Some("*.corp|10.*|*intra*"));
+        assert!(list.matches("jira.corp") && !list.matches("corp.example"));
+        assert!(list.matches("10.1.2.3") && list.matches("my.intranet.example"));
+        // As JDK 17's DefaultProxySelector: loopback stays direct unless the list is set empty.
+        assert!(list.matches("127.0.0.1") && list.matches("localhost"));
+        assert!(!NonProxyHosts::jvm(Some("")).matches("localhost"));
+        assert!(NonProxyHosts::jvm(None).matches("127.1.2.3"));
     }
 }

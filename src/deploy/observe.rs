@@ -123,7 +123,9 @@ async fn observe_one(
         }
     }
     if let Some(path) = &e.websocket {
-        observed.websocket = Some(web::run_websocket(opener.as_ref(), e, path, limits).await);
+        // The probe's own connection when no HTTP request used it: one handshake fewer.
+        observed.websocket =
+            Some(web::run_websocket(opener.as_ref(), first.take(), e, path, limits).await);
     }
     observed
 }

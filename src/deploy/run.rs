@@ -81,6 +81,61 @@ impl DeployedEndpoint {
     }
 }
 
+/// One of the app's own outbound connections (LDAP, mail, database, HTTPS services, Synchrony's
+/// service URL), as checked with the app JVM's truststore.
+#[derive(Debug, Clone)]
+pub struct OutboundConnection {
+    /// Its name in the deployment file (`synchrony-service` for `[synchrony] service_url`).
+    pub name: String,
+    /// `ldap`, `mail`, `db` or `outbound`.
+    pub role: Role,
+    /// The URL as written.
+    pub url: String,
+    /// Whether it runs TLS (false for `http://`: only reached).
+    pub tls: bool,
+    /// The STARTTLS exchange spoken first (`smtp`, `ldap`, `postgres`, …), when the URL starts in clear.
+    pub starttls: Option<&'static str>,
+    /// The JVM's proxy (`host:port`) it was tunnelled through, when `[jvm] proxy` applies to it.
+    pub via: Option<String>,
+    /// What the probe captured and the diagnosis with the app JVM's truststore.
+    pub probe: EndpointReport,
+}
+
+impl OutboundConnection {
+    /// Every finding on this connection, most important first.
+    pub fn findings(&self) -> &[Finding] {
+        &self.probe.findings
+    }
+
+    /// Whether the connection has no error finding.
+    pub fn ok(&self) -> bool {
+        !self
+            .probe
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error)
+    }
+
+    /// The verdict column: `trusted`, `not trusted`, `reached` (plain `http://`), `unreachable`, or
+    /// the connection finding's code.
+    pub fn verdict(&self) -> String {
+        if let Some(d) = &self.probe.diagnosis {
+            return if d.trusted { "trusted" } else { "not trusted" }.to_owned();
+        }
+        if !self.tls {
+            return if self.probe.findings.is_empty() {
+                "reached".to_owned()
+            } else {
+                "unreachable".to_owned()
+            };
+        }
+        self.probe
+            .findings
+            .first()
+            .map_or_else(|| "no chain".to_owned(), |f| f.code.name().to_owned())
+    }
+}
+
 /// A whole `trustpath check`.
 #[derive(Debug, Clone, Default)]
 pub struct DeploymentRun {
@@ -90,10 +145,14 @@ pub struct DeploymentRun {
     pub file: Option<String>,
     /// The app JVM's truststores (the java verdicts use them).
     pub truststores: Vec<StoreSummary>,
+    /// The JVM whose rules apply, and why that one.
+    pub jvm: Option<crate::jvm::JvmUsed>,
     /// The validation instant (Unix seconds).
     pub now: i64,
     /// Endpoints in file order (empty for an offline-only check).
     pub endpoints: Vec<DeployedEndpoint>,
+    /// The app's own outbound connections, in file order (`[synchrony] service_url` last).
+    pub outbound: Vec<OutboundConnection>,
     /// Public-name coverage.
     pub names: Vec<NameCoverage>,
     /// The chains side by side.
@@ -111,6 +170,7 @@ impl DeploymentRun {
             .endpoints
             .iter()
             .flat_map(|e| e.findings.iter())
+            .chain(self.outbound.iter().flat_map(|o| o.findings().iter()))
             .chain(self.configs.iter().map(|c| &c.finding));
         let mut counts = (0, 0, 0);
         for f in all {

@@ -1,12 +1,12 @@
 //! Confluence's own Synchrony diagnostics, judged: what `/rest/synchrony-interop/status` and
 //! `/rest/synchrony-interop/synchrony-status` answered on the app endpoint (the requests the
 //! `product = "confluence"` profile adds, see [`super::model`]), read together with what the rest of the
-//! check saw — `/synchrony/jwt-key` through the proxy, the `synchrony-service` endpoint (the app JVM's
-//! `synchrony.service.url`, judged with its truststore), Synchrony's heartbeats — so that "stopped" while
+//! check saw — `/synchrony/jwt-key` through the proxy, the `synchrony-service` outbound connection (the
+//! app JVM's `synchrony.service.url`, judged with its truststore), Synchrony's heartbeats — so that "stopped" while
 //! the heartbeat answers names the likely causes in the order support works through them. Pure.
 
 use super::model::{Deployment, Product, Role, SYNCHRONY_SERVICE, confluence};
-use super::run::DeployedEndpoint;
+use super::run::{DeployedEndpoint, OutboundConnection};
 use super::web::HttpOutcome;
 use crate::finding::{Code, Finding, Severity};
 
@@ -17,7 +17,11 @@ const ALLOW_SYNCHRONY: &str = "allow `/synchrony/*` without authentication on th
 /// Confluence reports Synchrony not running, `synchrony-disabled` when collaborative editing is off.
 /// Nothing for another product, or when the interop requests got no JSON answer (their statuses are
 /// judged as every request's are).
-pub fn findings(d: &Deployment, endpoints: &[DeployedEndpoint]) -> Vec<Finding> {
+pub fn findings(
+    d: &Deployment,
+    endpoints: &[DeployedEndpoint],
+    outbound: &[OutboundConnection],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     if d.product != Some(Product::Confluence) {
         return out;
@@ -41,7 +45,7 @@ pub fn findings(d: &Deployment, endpoints: &[DeployedEndpoint]) -> Vec<Finding> 
         && let Some(status) = json.get("status").and_then(|v| v.as_str())
         && status != "running"
     {
-        out.push(stopped(d, endpoints, app, &url, status));
+        out.push(stopped(d, endpoints, outbound, app, &url, status));
     }
     out
 }
@@ -72,13 +76,14 @@ struct Cause {
 fn stopped(
     d: &Deployment,
     endpoints: &[DeployedEndpoint],
+    outbound: &[OutboundConnection],
     app: &DeployedEndpoint,
     url: &str,
     status: &str,
 ) -> Finding {
     let causes = [
         auth_proxy(endpoints, app),
-        service_url(d, endpoints),
+        service_url(d, outbound),
         heartbeat(endpoints),
     ];
     let heartbeat_ok = !causes[2].at_fault && !causes[2].seen.starts_with("no ");
@@ -144,8 +149,8 @@ fn auth_proxy(endpoints: &[DeployedEndpoint], app: &DeployedEndpoint) -> Cause {
 }
 
 /// Cause 2: `synchrony.service.url` unreachable or untrusted from the app's JVM (the
-/// `synchrony-service` endpoint's errors).
-fn service_url(d: &Deployment, endpoints: &[DeployedEndpoint]) -> Cause {
+/// `synchrony-service` outbound connection's errors).
+fn service_url(d: &Deployment, outbound: &[OutboundConnection]) -> Cause {
     let what = "synchrony.service.url unreachable or untrusted from the app's JVM";
     let Some(url) = &d.synchrony_service else {
         return Cause {
@@ -155,9 +160,10 @@ fn service_url(d: &Deployment, endpoints: &[DeployedEndpoint]) -> Cause {
             fix: "check that the app's host reaches synchrony.service.url and that the app JVM's truststore trusts what it serves".to_owned(),
         };
     };
-    let endpoint = endpoints.iter().find(|e| e.name == SYNCHRONY_SERVICE);
-    let error = endpoint.and_then(|e| e.findings.iter().find(|f| f.severity == Severity::Error));
-    let seen = match (endpoint, error) {
+    let connection = outbound.iter().find(|o| o.name == SYNCHRONY_SERVICE);
+    let error =
+        connection.and_then(|o| o.findings().iter().find(|f| f.severity == Severity::Error));
+    let seen = match (connection, error) {
         (_, Some(f)) => format!(
             "{} ({}): {} {}",
             url.text,
@@ -165,11 +171,10 @@ fn service_url(d: &Deployment, endpoints: &[DeployedEndpoint]) -> Cause {
             f.code.name(),
             f.message
         ),
-        (Some(e), None) => format!(
-            "{}: its heartbeat {}{}",
+        (Some(o), None) => format!(
+            "{}: reached{}",
             url.text,
-            e.http.first().map(final_status).unwrap_or_default(),
-            if url.scheme.secure() {
+            if o.tls {
                 ", its chain trusted by the app JVM's truststore"
             } else {
                 ""
@@ -199,7 +204,7 @@ fn service_url(d: &Deployment, endpoints: &[DeployedEndpoint]) -> Cause {
 fn heartbeat(endpoints: &[DeployedEndpoint]) -> Cause {
     let beats: Vec<&DeployedEndpoint> = endpoints
         .iter()
-        .filter(|e| e.name != SYNCHRONY_SERVICE && e.url.path.ends_with("/heartbeat"))
+        .filter(|e| e.url.path.ends_with("/heartbeat"))
         .collect();
     let failing: Vec<String> = beats
         .iter()

@@ -313,17 +313,22 @@ impl WebsocketOutcome {
     }
 }
 
-/// Requests a WebSocket upgrade of `path` on `endpoint` through a new connection from `open` (redirects
-/// are not followed: browsers do not follow them for WebSockets either). Every step is bounded by
+/// Requests a WebSocket upgrade of `path` on `endpoint` over `first` when the caller has an unused
+/// connection to it (opened for HTTP/1.1 only), else through a new one from `open` (redirects are not followed: browsers do not follow them for WebSockets either). Every step is bounded by
 /// `limits.step`, the whole by its deadline.
 pub async fn run_websocket(
     open: &Opener,
+    first: Option<BoxIo>,
     endpoint: &Endpoint,
     path: &str,
     limits: Limits,
 ) -> WebsocketOutcome {
     let url = endpoint.url.at_path(path);
-    let answer = match open_within(open, &url, limits).await {
+    let io = match first {
+        Some(io) => Ok(io),
+        None => open_within(open, &url, limits).await,
+    };
+    let answer = match io {
         Ok(io) => {
             let upgrade = client::websocket(io, &url, path, limits.step);
             limits.deadline.bound(Stage::Read, upgrade).await

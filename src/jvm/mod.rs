@@ -38,6 +38,10 @@ pub struct TrustSpec {
     pub java_home: Option<PathBuf>,
     /// The store password, when one is named (else `changeit`).
     pub storepass: Option<PassSource>,
+    /// What named `java_home`, when it is not `--java-home` (`FILE: [jvm] java_home`).
+    pub java_home_named_by: Option<String>,
+    /// Files whose certificates the browser view trusts beside Mozilla's roots (`--browser-roots`).
+    pub browser_roots: Vec<PathBuf>,
 }
 
 impl TrustSpec {
@@ -71,6 +75,113 @@ pub enum StoreOrigin {
     JvmCacerts,
     /// Mozilla's root program (webpki-root-certs), used when no JVM was found.
     Mozilla,
+    /// Certificates the browser view trusts beside Mozilla's roots (`--browser-roots`); never the
+    /// JVM's.
+    BrowserRoots,
+}
+
+/// The JVM a verdict or a store edit uses, and why that one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JvmUsed {
+    /// Its Java home, when a JVM was found or named.
+    pub home: Option<PathBuf>,
+    /// Its major version, from its `release` file.
+    pub major: Option<u32>,
+    /// How it was chosen.
+    pub chosen_by: JvmChosenBy,
+}
+
+/// How the JVM in use was chosen, in the search order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JvmChosenBy {
+    /// Named on the command line or in a file: `--java-home`, `FILE: [jvm] java_home`.
+    Named(String),
+    /// `$JAVA_HOME`.
+    JavaHomeEnv,
+    /// The `java` found on `PATH` (nothing named).
+    Path,
+    /// Nothing named or on `PATH`: Debian's shared cacerts, or none at all.
+    Default,
+}
+
+impl JvmUsed {
+    /// The JVM `default` (the first candidate of the search, see [`locate::candidates`]) and `home`
+    /// stand for; `named_by` is what named `--java-home`'s place, when not the option itself.
+    fn new(
+        default: Option<&locate::Candidate>,
+        home: Option<PathBuf>,
+        major: Option<u32>,
+        named_by: Option<&str>,
+    ) -> JvmUsed {
+        let chosen_by = match default.map(|c| c.origin.as_str()) {
+            Some("--java-home") => JvmChosenBy::Named(named_by.unwrap_or("--java-home").to_owned()),
+            Some("$JAVA_HOME") => JvmChosenBy::JavaHomeEnv,
+            Some("java on PATH") => JvmChosenBy::Path,
+            _ if home.is_some() => JvmChosenBy::Path,
+            _ => JvmChosenBy::Default,
+        };
+        JvmUsed {
+            home,
+            major,
+            chosen_by,
+        }
+    }
+
+    /// Finds the JVM `env` points at, as [`load`] does (a named home that is no JVM is an error).
+    pub fn find(env: &LocateEnv) -> Result<JvmUsed> {
+        let default = locate::default_cacerts(env)?;
+        let home = default
+            .as_ref()
+            .and_then(|c| c.java_home.clone())
+            .or_else(|| locate::java_home_on_path(env.path_env.as_deref()));
+        let major = java_major(home.as_deref());
+        Ok(JvmUsed::new(default.as_ref(), home, major, None))
+    }
+
+    /// A stable key for JSON: `--java-home`, `[jvm] java_home`, `JAVA_HOME`, `PATH` or `default`.
+    pub fn chosen_by_key(&self) -> &'static str {
+        match &self.chosen_by {
+            JvmChosenBy::Named(n) if n.ends_with("[jvm] java_home") => "[jvm] java_home",
+            JvmChosenBy::Named(_) => "--java-home",
+            JvmChosenBy::JavaHomeEnv => "JAVA_HOME",
+            JvmChosenBy::Path => "PATH",
+            JvmChosenBy::Default => "default",
+        }
+    }
+
+    /// Why this JVM, in words (`named by --java-home`, `found on PATH: nothing named it`).
+    pub fn why(&self) -> String {
+        match &self.chosen_by {
+            JvmChosenBy::Named(n) => format!("named by {n}"),
+            JvmChosenBy::JavaHomeEnv => "named by JAVA_HOME".to_owned(),
+            JvmChosenBy::Path => {
+                "the java found on PATH (no --java-home or JAVA_HOME named one)".to_owned()
+            }
+            JvmChosenBy::Default => {
+                "no JVM named (--java-home, JAVA_HOME) or found on PATH: the JDK's default algorithm rules apply".to_owned()
+            }
+        }
+    }
+
+    /// One line for reports: `/usr/lib/jvm/java-17 (Java 17), the java found on PATH (…)`.
+    pub fn describe(&self) -> String {
+        let version = self
+            .major
+            .map(|m| format!(" (Java {m})"))
+            .unwrap_or_default();
+        match &self.home {
+            Some(home) => format!("{}{version}, {}", home.display(), self.why()),
+            None => format!("none: {}", self.why()),
+        }
+    }
+}
+
+/// The major version in `home`'s `release` file.
+fn java_major(home: Option<&std::path::Path>) -> Option<u32> {
+    home.and_then(|home| {
+        crate::input::read_text(&home.join("release"), &crate::input::JVM_FILE).ok()
+    })
+    .and_then(|text| security::release_major(&text))
 }
 
 /// One truststore the judgement used.
@@ -97,6 +208,13 @@ pub struct JvmTrust {
     pub policy: Policy,
     /// The JVM's `jdk.tls.disabledAlgorithms` (the JDK default when no JVM's java.security was read).
     pub tls_disabled: TlsDisabled,
+    /// The JVM's `com.sun.security.allowedAIALocations`: `None` when its java.security was read and
+    /// does not name it (a JDK older than the filter: any URL), else the value (empty: none, the
+    /// default of current JDKs and the assumption when no java.security was read).
+    pub aia_allowed: Option<String>,
+    /// The JVM whose rules apply, and why it was chosen (`None` when the stores were given alone, as
+    /// in [`JvmTrust::from_store`]).
+    pub jvm: Option<JvmUsed>,
 }
 
 impl JvmTrust {
@@ -125,6 +243,8 @@ impl JvmTrust {
             summaries,
             policy: Policy::default(),
             tls_disabled: TlsDisabled::default(),
+            aia_allowed: Some(String::new()),
+            jvm: None,
         })
     }
 
@@ -132,6 +252,7 @@ impl JvmTrust {
     pub fn store_labels(&self) -> String {
         self.summaries
             .iter()
+            .filter(|s| s.origin != StoreOrigin::BrowserRoots)
             .map(|s| s.label.as_str())
             .collect::<Vec<_>>()
             .join(", ")
@@ -166,12 +287,13 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
         }
     }
     let bundled = default.as_ref().map(|c| c.real_path.clone());
-    let java_major = java_home
-        .as_deref()
-        .and_then(|home| {
-            crate::input::read_text(&home.join("release"), &crate::input::JVM_FILE).ok()
-        })
-        .and_then(|text| security::release_major(&text));
+    let java_major = java_major(java_home.as_deref());
+    let jvm = JvmUsed::new(
+        default.as_ref(),
+        java_home.clone(),
+        java_major,
+        spec.java_home_named_by.as_deref(),
+    );
     let jdk = Jdk::for_major(java_major);
     for (path, origin) in stores {
         let store = crate::storefile::load(&path, &password)
@@ -196,7 +318,34 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
     }
 
     anchors.browser = mozilla_anchors();
-    if summaries.is_empty() {
+    let java_stores = summaries.len();
+    for path in &spec.browser_roots {
+        let store = crate::storefile::load(path, &password)
+            .with_context(|| format!("cannot read --browser-roots {}", path.display()))?;
+        let label = path.display().to_string();
+        let before = anchors.browser.len();
+        anchors
+            .browser
+            .extend(store.jvm_trusted().map(|(alias, cert)| Anchor {
+                cert: cert.clone(),
+                store: label.clone(),
+                alias: alias.to_owned(),
+                jdk_bundled: false,
+            }));
+        if anchors.browser.len() == before {
+            anyhow::bail!(
+                "--browser-roots {}: no certificate in it, so it would add nothing to the browser view",
+                path.display()
+            );
+        }
+        summaries.push(StoreSummary {
+            label,
+            format: store.format.name().to_owned(),
+            anchors: anchors.browser.len() - before,
+            origin: StoreOrigin::BrowserRoots,
+        });
+    }
+    if java_stores == 0 {
         anchors.java = anchors.browser.clone();
         summaries.push(StoreSummary {
             label: MOZILLA_LABEL.to_owned(),
@@ -218,6 +367,10 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
         .and_then(|text| security::security_property(text, security::TLS_DISABLED_KEY))
         .map(|value| TlsDisabled::parse(&value))
         .unwrap_or_default();
+    let aia_allowed = match java_security.as_deref() {
+        Some(text) => security::security_property(text, "com.sun.security.allowedAIALocations"),
+        None => Some(String::new()),
+    };
     Ok(JvmTrust {
         anchors,
         summaries,
@@ -227,6 +380,8 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
             java_major,
         },
         tls_disabled,
+        aia_allowed,
+        jvm: Some(jvm),
     })
 }
 
@@ -270,21 +425,19 @@ fn add_store_anchors(
 
 /// Mozilla's roots (webpki-root-certs) as anchors, aliased by common name.
 pub fn mozilla_anchors() -> Vec<Anchor> {
-    webpki_root_certs::TLS_SERVER_ROOT_CERTS
-        .iter()
-        .map(|der| {
-            let cert = Certificate::from_der_lazy(der.as_ref().to_vec());
-            let alias = cert
-                .info()
-                .common_name
-                .clone()
-                .unwrap_or_else(|| cert.info().subject.clone());
-            Anchor {
-                cert,
-                store: MOZILLA_LABEL.to_owned(),
-                alias,
-                jdk_bundled: false,
-            }
-        })
-        .collect()
+    // Parsed on every core: the aliases need each root's summary.
+    crate::parallel::map(webpki_root_certs::TLS_SERVER_ROOT_CERTS, 64, |der| {
+        let cert = Certificate::from_der_lazy(der.as_ref());
+        let alias = cert
+            .info()
+            .common_name
+            .clone()
+            .unwrap_or_else(|| cert.info().subject.clone());
+        Anchor {
+            cert,
+            store: MOZILLA_LABEL.to_owned(),
+            alias,
+            jdk_bundled: false,
+        }
+    })
 }

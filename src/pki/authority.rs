@@ -72,10 +72,10 @@ fn tag(params: &CertificateParams, key: &impl PublicKeyData) -> String {
     hex::encode(params.key_identifier(key).get(..4).unwrap_or_default())
 }
 
-/// The CA profile for `key`, named `common_name` or else `trustpath lab {role} CA <tag>`.
+/// The CA profile for `key`, named `common_name` or else `trustpath lab root CA <tag>` (`intermediate`
+/// when not `root`).
 fn ca_params(
     common_name: Option<&str>,
-    role: &str,
     key: &LabKey,
     validity: Validity,
     path_len: u8,
@@ -84,6 +84,7 @@ fn ca_params(
     let cn = match common_name {
         Some(cn) => cn.to_owned(),
         None => {
+            let role = if root { "root" } else { "intermediate" };
             let unnamed = profile::ca("", validity, path_len, root);
             format!("trustpath lab {role} CA {}", tag(&unnamed, key))
         }
@@ -101,30 +102,8 @@ impl Authority {
         days: u32,
         path_len: u8,
     ) -> Result<Authority, PkiError> {
-        Authority::new_root_with_key(
-            common_name,
-            LabKey::Modern(key_type.generate()?),
-            now,
-            days,
-            path_len,
-        )
-    }
-
-    /// A new self-signed root CA with the given key.
-    pub fn new_root_with_key(
-        common_name: Option<&str>,
-        key: LabKey,
-        now: OffsetDateTime,
-        days: u32,
-        path_len: u8,
-    ) -> Result<Authority, PkiError> {
-        let validity = Validity::days_from(now, days)?;
-        let params = ca_params(common_name, "root", &key, validity, path_len, true);
-        let cert = sign(&params, &key, &Issuer::from_params(&params, &key))?;
-        Ok(Authority {
-            cert,
-            issuer: Issuer::new(params, key),
-        })
+        let key = LabKey::Modern(key_type.generate()?);
+        Authority::new_ca(None, common_name, key, now, days, path_len)
     }
 
     /// A new intermediate CA signed by this one.
@@ -153,9 +132,25 @@ impl Authority {
         days: u32,
         path_len: u8,
     ) -> Result<Authority, PkiError> {
+        Authority::new_ca(Some(self), common_name, key, now, days, path_len)
+    }
+
+    /// A new CA with `key`, valid `days` from `now`: an intermediate signed by `parent`, or a self-signed
+    /// root without one.
+    fn new_ca(
+        parent: Option<&Authority>,
+        common_name: Option<&str>,
+        key: LabKey,
+        now: OffsetDateTime,
+        days: u32,
+        path_len: u8,
+    ) -> Result<Authority, PkiError> {
         let validity = Validity::days_from(now, days)?;
-        let params = ca_params(common_name, "intermediate", &key, validity, path_len, false);
-        let cert = sign(&params, &key, &self.issuer)?;
+        let params = ca_params(common_name, &key, validity, path_len, parent.is_none());
+        let cert = match parent {
+            Some(parent) => sign(&params, &key, &parent.issuer)?,
+            None => sign(&params, &key, &Issuer::from_params(&params, &key))?,
+        };
         Ok(Authority {
             cert,
             issuer: Issuer::new(params, key),

@@ -28,9 +28,29 @@ pub struct Presented {
 /// A per-handshake slot the verifier writes to.
 pub type Slot = Arc<Mutex<Option<Presented>>>;
 
-/// A per-handshake slot for the acceptable issuers a server named when it asked for a client
-/// certificate (`Some(empty)`: it asked and named none).
-pub type Requested = Arc<Mutex<Option<Vec<String>>>>;
+/// A server's request for a client certificate, and what the probe answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The acceptable issuers it named, as the JDK prints names (empty: it named none).
+    pub issuers: Vec<String>,
+    /// What the probe sent.
+    pub answer: Answer,
+}
+
+/// What the probe answered a client-certificate request with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// No client certificate was configured: an empty Certificate message, as a JVM without a key store.
+    NoneConfigured,
+    /// The configured certificate was sent.
+    Sent,
+    /// The configured certificate was not sent: no certificate of its chain was issued by a CA the
+    /// server named (the JDK's default key manager withholds it the same way).
+    Withheld,
+}
+
+/// A per-handshake slot for the client-certificate request of a server, when it made one.
+pub type Requested = Arc<Mutex<Option<Request>>>;
 
 tokio::task_local! {
     /// The slot of the handshake being driven by the current task.
@@ -40,10 +60,20 @@ tokio::task_local! {
 }
 
 /// Records a server's request for a client certificate (its acceptable issuers, as the JDK prints
-/// names) and offers none: the handshake goes on with an empty Certificate, as a JVM without a
-/// key store does.
+/// names) and answers it as the JVM's default key manager would: with the configured client
+/// certificate when one is configured and its chain meets the named issuers, else with none (the
+/// handshake goes on with an empty Certificate message).
 #[derive(Debug)]
-pub struct RequestRecorder;
+pub struct RequestRecorder {
+    identity: Option<Arc<super::client_cert::ClientIdentity>>,
+}
+
+impl RequestRecorder {
+    /// A recorder presenting `identity`, when given.
+    pub fn new(identity: Option<Arc<super::client_cert::ClientIdentity>>) -> RequestRecorder {
+        RequestRecorder { identity }
+    }
+}
 
 impl rustls::client::ResolvesClientCert for RequestRecorder {
     fn resolve(
@@ -51,22 +81,29 @@ impl rustls::client::ResolvesClientCert for RequestRecorder {
         root_hint_subjects: &[&[u8]],
         _sigschemes: &[SignatureScheme],
     ) -> Option<Arc<rustls::sign::CertifiedKey>> {
-        let names: Vec<String> = root_hint_subjects
+        let issuers: Vec<String> = root_hint_subjects
             .iter()
             .map(|der| {
                 crate::cert::dn_text(der).unwrap_or_else(|| "(an unreadable name)".to_owned())
             })
             .collect();
+        let (answer, key) = match &self.identity {
+            None => (Answer::NoneConfigured, None),
+            Some(id) if id.offered_to(root_hint_subjects) => {
+                (Answer::Sent, Some(id.certified_key()))
+            }
+            Some(_) => (Answer::Withheld, None),
+        };
         let _ = CLIENT_AUTH.try_with(|slot| {
             if let Ok(mut guard) = slot.lock() {
-                *guard = Some(names);
+                *guard = Some(Request { issuers, answer });
             }
         });
-        None
+        key
     }
 
     fn has_certs(&self) -> bool {
-        false
+        self.identity.is_some()
     }
 }
 
@@ -130,4 +167,16 @@ impl ServerCertVerifier for CaptureVerifier {
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.algorithms.supported_schemes()
     }
+}
+
+/// What a server did after a handshake in which it asked for a client certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterAuth {
+    /// Nothing said (the connection is kept for requests, or the server stayed silent).
+    Nothing,
+    /// It ended the connection with this alert or error.
+    Refused(String),
+    /// It answered `GET /` over the connection: the status and the page's title, when it had one
+    /// (nginx answers `400` with "No required SSL certificate was sent" or "The SSL certificate error").
+    Http(u16, Option<String>),
 }

@@ -4,6 +4,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use super::banner::Plain;
+use super::client_cert::ClientIdentity;
+use super::danger::{AfterAuth, Answer, Request};
 use super::jdk_tls;
 use super::proxy::{Proxy, TunnelError};
 use super::starttls::{Protocol, Refusal};
@@ -54,21 +57,68 @@ pub fn timeout_finding(connected: bool, timeout: Duration) -> Finding {
     Finding::new(Code::Timeout, Severity::Error, message, fix)
 }
 
-/// A port that answered the TLS ClientHello with plain HTTP.
-pub fn plaintext_finding(target: &Target, head: &[u8]) -> Finding {
-    let line = head
-        .split(|b| *b == b'\r' || *b == b'\n')
-        .next()
-        .unwrap_or_default();
+/// A port that answered the TLS ClientHello with plain HTTP (`line`: its status line, or the first line
+/// of an HTML page sent without one).
+pub fn plaintext_finding(target: &Target, line: &str) -> Finding {
+    let what = if line.starts_with("HTTP/") {
+        line.to_owned()
+    } else {
+        format!("an HTML page without a status line: {line}")
+    };
     Finding::new(
         Code::PlaintextHttp,
         Severity::Error,
         format!(
-            "port {} answered the TLS ClientHello with plain HTTP ({})",
-            target.port,
-            String::from_utf8_lossy(line)
+            "port {} answered the TLS ClientHello with plain HTTP ({what})",
+            target.port
         ),
         "probe the TLS port instead, or enable TLS on this connector (Tomcat: SSLEnabled=\"true\" with a certificate; nginx: listen … ssl)",
+    )
+}
+
+/// A port that answered the TLS ClientHello with another protocol than TLS or HTTP (a server greeting
+/// such as SSH's, or other text), naming it and the likely cause.
+pub fn not_tls_finding(target: &Target, plain: &Plain) -> Finding {
+    if let Plain::Http(line) = plain {
+        return plaintext_finding(target, line);
+    }
+    let (host, port) = (&target.host, target.port);
+    let url_host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.clone()
+    };
+    let wrong_port = "this is not the TLS port: check the port number of the service you meant (HTTPS is usually 443 or 8443)";
+    let fix = match plain {
+        Plain::Smtp(_) => format!(
+            "a mail server greets in clear here: probe its STARTTLS certificate as smtp://{url_host}:{port}, or its implicit-TLS port as smtps://{url_host}:465; if you meant another service, {wrong_port}"
+        ),
+        Plain::Imap(_) => format!(
+            "an IMAP server greets in clear here: probe its STARTTLS certificate as imap://{url_host}:{port}, or its implicit-TLS port as imaps://{url_host}:993; if you meant another service, {wrong_port}"
+        ),
+        Plain::Pop3(_) => format!(
+            "a POP3 server greets in clear here: probe its STARTTLS certificate as pop3://{url_host}:{port}, or its implicit-TLS port as pop3s://{url_host}:995; if you meant another service, {wrong_port}"
+        ),
+        Plain::SmtpOrFtp(_) => format!(
+            "if it is a mail server, probe its STARTTLS certificate as smtp://{url_host}:{port}; otherwise {wrong_port}"
+        ),
+        Plain::Ssh(_) => format!("an SSH server listens here (SSH is not TLS); {wrong_port}"),
+        Plain::Ftp(_) => format!(
+            "an FTP server listens here (trustpath does not speak FTP's AUTH TLS); {wrong_port}"
+        ),
+        Plain::Http(_) | Plain::Text(_) => {
+            format!("a service that speaks plain text listens here; {wrong_port}")
+        }
+    };
+    Finding::new(
+        Code::NotTls,
+        Severity::Error,
+        format!(
+            "port {port} answered the TLS ClientHello with {} instead of TLS ({})",
+            plain.protocol(),
+            plain.line()
+        ),
+        fix,
     )
 }
 
@@ -208,7 +258,7 @@ pub fn proxy_finding(target: &Target, proxy: &Proxy, error: TunnelError) -> Find
     Finding::new(Code::ProxyFailed, Severity::Error, message, fix)
 }
 
-/// A server that asked for a client certificate and ended the handshake without one, naming the
+/// A server that asked for a client certificate and refused to go on without one, naming the
 /// acceptable issuers it sent (the certificate authorities a client certificate must chain to).
 pub fn client_cert_required(issuers: &[String], alert: &str) -> Finding {
     let named = if issuers.is_empty() {
@@ -220,9 +270,16 @@ pub fn client_cert_required(issuers: &[String], alert: &str) -> Finding {
         Code::ClientCertRequired,
         Severity::Error,
         format!(
-            "the server requires a client certificate and ended the handshake without one ({alert}); {named}"
+            "the server requires a client certificate and refused to go on without one ({alert}); {named}"
         ),
-        "give the app's JVM a key store (javax.net.ssl.keyStore) holding a client certificate and key issued by one of these CAs; the server's own chain is judged as usual",
+        format!(
+            "give the app's JVM a key store (javax.net.ssl.keyStore) holding a client certificate and key issued by {}; the server's own chain is judged as usual",
+            if issuers.is_empty() {
+                "a CA the server trusts (ask its administrators which)"
+            } else {
+                "one of these CAs"
+            }
+        ),
     )
 }
 
@@ -241,5 +298,103 @@ pub fn client_cert_requested(issuers: &[String]) -> Finding {
             "the server asks for a client certificate ({named}) but accepted the handshake without one"
         ),
         "nothing to do unless the app must authenticate with a certificate (javax.net.ssl.keyStore)",
+    )
+}
+
+/// What a server's client-certificate request came to: `client-cert-issuer-not-accepted` when the
+/// given certificate was withheld, then `client-cert-accepted`, `client-cert-rejected`,
+/// `client-cert-required` or `client-cert-requested` after what the server did next.
+pub fn client_auth(
+    request: &Request,
+    after: &AfterAuth,
+    identity: Option<&ClientIdentity>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let named = if request.issuers.is_empty() {
+        "naming no acceptable issuers".to_owned()
+    } else {
+        format!(
+            "naming as acceptable issuers: {}",
+            request.issuers.join("; ")
+        )
+    };
+    let sent = match (request.answer, identity) {
+        (Answer::Sent, Some(id)) => Some(id),
+        (Answer::Withheld, Some(id)) => {
+            out.push(Finding::new(
+                Code::ClientCertIssuerNotAccepted,
+                Severity::Warning,
+                format!(
+                    "the client certificate {} (issued by {}; {}) was not sent: no certificate of its chain was issued by a CA the server accepts ({}); the JVM's default key manager withholds it the same way",
+                    id.subject(),
+                    id.issuer(),
+                    id.source,
+                    request.issuers.join("; ")
+                ),
+                "use a client certificate issued by one of the CAs the server names, or have the server accept its issuer (nginx: ssl_client_certificate; Apache: SSLCACertificateFile; Tomcat: the connector's truststore)",
+            ));
+            None
+        }
+        _ => None,
+    };
+    let refusal = match after {
+        AfterAuth::Refused(reason) => Some(reason.clone()),
+        AfterAuth::Http(400, Some(title))
+            if title.contains("SSL certificate") || title.contains("certificate") =>
+        {
+            Some(format!("it answered GET / with HTTP 400 \"{title}\""))
+        }
+        _ => None,
+    };
+    let answer = match after {
+        AfterAuth::Http(status, Some(title)) => {
+            format!("; it answered GET / with HTTP {status} \"{title}\"")
+        }
+        AfterAuth::Http(status, None) => format!("; it answered GET / with HTTP {status}"),
+        _ => String::new(),
+    };
+    out.push(match (sent, refusal) {
+        (Some(id), Some(reason)) => Finding::new(
+            Code::ClientCertRejected,
+            Severity::Error,
+            format!(
+                "the server refused the client certificate {} (issued by {}; {}): {reason}; it asked {named}",
+                id.subject(),
+                id.issuer(),
+                id.source
+            ),
+            "check the server's log for why (unknown issuer, expired, revoked, wrong key usage) and present a certificate the server accepts",
+        ),
+        (None, Some(reason)) => client_cert_required(&request.issuers, &reason),
+        (Some(id), None) => Finding::new(
+            Code::ClientCertAccepted,
+            Severity::Info,
+            format!(
+                "the server asked for a client certificate ({named}) and went on with {} (issued by {}; {}){answer}",
+                id.subject(),
+                id.issuer(),
+                id.source
+            ),
+            "nothing to do: give the app's JVM the same key store (javax.net.ssl.keyStore)",
+        ),
+        (None, None) => {
+            let mut f = client_cert_requested(&request.issuers);
+            f.message.push_str(&answer);
+            f
+        }
+    });
+    out
+}
+
+/// A server whose handshake signature does not verify with the key of the certificate it served: the
+/// key file and certificate file configured for the port do not belong together.
+pub fn served_key_mismatch(leaf: &str, error: &str) -> Finding {
+    Finding::new(
+        Code::ServedKeyMismatch,
+        Severity::Error,
+        format!(
+            "the server's handshake signature does not verify with the public key of the certificate it served ({leaf}): its private key does not belong to that certificate ({error}); every TLS client, the JVM included, refuses the handshake"
+        ),
+        "on the server, the certificate file and key file of this port do not belong together (nginx: ssl_certificate/ssl_certificate_key; Apache: SSLCertificateFile/SSLCertificateKeyFile; Tomcat: certificateFile/certificateKeyFile): `openssl x509 -noout -pubkey -in CERT.pem | openssl sha256` and `openssl pkey -pubout -in KEY.pem | openssl sha256`, run on those two files, print different digests; configure the key the certificate was issued for, or reissue the certificate for the configured key",
     )
 }

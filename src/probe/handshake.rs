@@ -13,6 +13,7 @@ use rustls::pki_types::ServerName;
 use tokio::io::AsyncReadExt;
 
 use super::connect::Dialer;
+use super::danger::AfterAuth;
 use super::findings::{legacy_finding, plaintext_finding, proxy_finding, starttls_finding};
 use super::proxy;
 use super::starttls::{self, Protocol};
@@ -25,8 +26,10 @@ use crate::cert::Certificate;
 use crate::finding::{Code, Finding, Severity};
 
 /// How long a probe waits, after a handshake in which the server asked for a client certificate, for the
-/// alert a TLS 1.3 server sends when it requires one.
-const CLIENT_AUTH_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+/// alert a TLS 1.3 server sends when it requires one (or for the answer to `GET /` on an HTTPS port).
+const CLIENT_AUTH_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+/// Most bytes read of the answer to that `GET /`.
+const CLIENT_AUTH_READ: usize = 8 * 1024;
 
 /// The outcome of one rustls attempt.
 pub(super) enum Attempt {
@@ -34,16 +37,16 @@ pub(super) enum Attempt {
         tls: TlsInfo,
         presented: danger::Presented,
         stream: Option<Box<ProbedTls>>,
-        /// The server asked for a client certificate: the issuers it named, and the alert it ended the
-        /// connection with after the handshake (TLS 1.3 refuses only then), if it did.
-        client_auth: Option<(Vec<String>, Option<String>)>,
+        /// The server asked for a client certificate: its request, and what it did after the handshake
+        /// (a TLS 1.3 server refuses only then; nginx answers HTTP requests with 400).
+        client_auth: Option<(danger::Request, AfterAuth)>,
     },
     Failed {
         error: std::io::Error,
         presented: Option<danger::Presented>,
         head: Vec<u8>,
-        /// The acceptable issuers, when the server asked for a client certificate.
-        client_auth: Option<Vec<String>>,
+        /// The server's request for a client certificate, when it made one.
+        client_auth: Option<danger::Request>,
     },
     Connect(std::io::Error),
     TimedOut {
@@ -104,7 +107,10 @@ impl Prober {
         let requested: danger::Requested = Arc::new(Mutex::new(None));
         let handshake = danger::CLIENT_AUTH.scope(
             Arc::clone(&requested),
-            danger::CAPTURE.scope(Arc::clone(&slot), connector.connect(server_name, tcp)),
+            danger::CAPTURE.scope(
+                Arc::clone(&slot),
+                connector.connect(server_name.clone(), tcp),
+            ),
         );
         let result = tokio::time::timeout_at(deadline, handshake).await;
         let presented = slot.lock().ok().and_then(|mut s| s.take());
@@ -131,20 +137,23 @@ impl Prober {
                     retried_without_pq: false,
                     starttls: target.starttls,
                 };
-                // A TLS 1.3 server refuses a missing client certificate after the client's Finished:
-                // wait briefly for its alert (not on a connection kept for requests).
+                // A TLS 1.3 server refuses a client certificate after the client's Finished, and
+                // nginx only when a request comes: wait briefly for its alert, or ask `GET /` on an
+                // HTTPS port (not on a connection kept for requests).
                 let mut tls = tls;
+                let http = target.protocol.is_none()
+                    && info.alpn.as_deref().is_none_or(|a| a == "http/1.1");
                 let client_auth = match client_auth {
-                    Some(issuers) if !keep => {
+                    Some(request) if !keep => {
                         let wait = self.options.timeout.min(CLIENT_AUTH_WAIT);
-                        let mut byte = [0u8; 1];
-                        let refused = match tokio::time::timeout(wait, tls.read(&mut byte)).await {
-                            Ok(Err(e)) => Some(describe(&e)),
-                            _ => None,
+                        let host = match &server_name {
+                            ServerName::DnsName(n) => n.as_ref().to_owned(),
+                            _ => target.host.clone(),
                         };
-                        Some((issuers, refused))
+                        let after = after_auth(&mut tls, http.then_some(host.as_str()), wait).await;
+                        Some((request, after))
                     }
-                    Some(issuers) => Some((issuers, None)),
+                    Some(request) => Some((request, AfterAuth::Nothing)),
                     None => None,
                 };
                 match presented {
@@ -246,8 +255,7 @@ impl Prober {
                 out.chain = certificates(&hello.chain);
             }
             Ok(Err(legacy::LegacyError::PlainHttp(line))) => {
-                out.findings
-                    .push(plaintext_finding(&out.target, line.as_bytes()));
+                out.findings.push(plaintext_finding(&out.target, &line));
             }
             other => {
                 let legacy_note = match other {
@@ -273,6 +281,78 @@ impl Prober {
     }
 }
 
+/// What the server does next on a connection after a handshake in which it asked for a client
+/// certificate: with `http_host`, the answer to `GET /` (Host: that name); else an alert, if one
+/// comes within `wait`.
+async fn after_auth(
+    tls: &mut ProbedTls,
+    http_host: Option<&str>,
+    wait: std::time::Duration,
+) -> AfterAuth {
+    use tokio::io::AsyncWriteExt;
+    let work = async {
+        if let Some(host) = http_host {
+            let host = if host.contains(':') {
+                format!("[{host}]")
+            } else {
+                host.to_owned()
+            };
+            let request = format!(
+                "GET / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+                super::http::USER_AGENT
+            );
+            tls.write_all(request.as_bytes()).await?;
+            tls.flush().await?;
+        }
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 2048];
+        loop {
+            let n = tls.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buf[..n]);
+            if http_host.is_none()
+                || answer.len() >= CLIENT_AUTH_READ
+                || answer
+                    .windows(8)
+                    .any(|w| w.eq_ignore_ascii_case(b"</title>"))
+            {
+                break;
+            }
+        }
+        Ok::<Vec<u8>, std::io::Error>(answer)
+    };
+    match tokio::time::timeout(wait, work).await {
+        // A TLS alert is a refusal; a connection closed after the request is no answer.
+        Ok(Err(e)) if rustls_error(&e).is_some() => AfterAuth::Refused(describe(&e)),
+        Ok(Ok(answer)) if http_host.is_some() => http_status(&answer)
+            .map_or(AfterAuth::Nothing, |status| {
+                AfterAuth::Http(status, page_title(&answer))
+            }),
+        _ => AfterAuth::Nothing,
+    }
+}
+
+/// The status code of an HTTP/1.x status line.
+fn http_status(answer: &[u8]) -> Option<u16> {
+    let line = answer.split(|b| *b == b'\n').next()?;
+    let text = std::str::from_utf8(line).ok()?;
+    let mut parts = text.split_whitespace();
+    parts.next().filter(|v| v.starts_with("HTTP/"))?;
+    parts.next()?.parse().ok()
+}
+
+/// The text of an HTML page's `<title>`, trimmed and bounded.
+fn page_title(answer: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(answer);
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find("<title>")? + "<title>".len();
+    let end = start + lower[start..].find("</title>")?;
+    let title: String = text[start..end].trim().chars().take(120).collect();
+    (!title.is_empty()).then_some(title)
+}
+
 /// The EHLO argument for a connection: the local address as an address literal (RFC 5321 §4.1.3).
 fn client_name(tcp: &tokio::net::TcpStream) -> String {
     match tcp.local_addr().map(|a| a.ip()) {
@@ -285,13 +365,14 @@ fn client_name(tcp: &tokio::net::TcpStream) -> String {
 pub(super) fn client_config(
     provider: CryptoProvider,
     alpn: &[&[u8]],
+    identity: Option<Arc<super::client_cert::ClientIdentity>>,
 ) -> Result<ClientConfig, rustls::Error> {
     let verifier = Arc::new(danger::CaptureVerifier::new(&provider));
     let mut config = ClientConfig::builder_with_provider(Arc::new(provider))
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
         .dangerous()
         .with_custom_certificate_verifier(verifier)
-        .with_client_cert_resolver(Arc::new(danger::RequestRecorder));
+        .with_client_cert_resolver(Arc::new(danger::RequestRecorder::new(identity)));
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     // A resumed session carries no certificates: every probe must see a full handshake.
     config.resumption = Resumption::disabled();
@@ -314,8 +395,9 @@ pub(super) fn rustls_accepts(suite: &str) -> bool {
     suite.starts_with("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("CHACHA20"))
 }
 
-pub(super) fn is_http(head: &[u8]) -> bool {
-    head.starts_with(b"HTTP/")
+/// Whether the first bytes received are another protocol than TLS (HTTP, a server greeting, text).
+pub(super) fn is_plain(head: &[u8]) -> bool {
+    super::banner::classify(head).is_some()
 }
 
 /// Whether a failure looks like a server or middlebox choking on a large ClientHello (worth one retry
@@ -342,6 +424,18 @@ pub(super) fn chokes(error: &std::io::Error) -> bool {
                 | std::io::ErrorKind::ConnectionAborted
         ),
     }
+}
+
+/// Whether a handshake failed because the server's signature does not verify with the key of the
+/// certificate it served (the capture verifier checks nothing else, so this is the key not matching).
+pub(super) fn key_mismatch(error: &std::io::Error) -> bool {
+    use rustls::CertificateError as C;
+    matches!(
+        rustls_error(error),
+        Some(rustls::Error::InvalidCertificate(
+            C::BadSignature | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. }
+        ))
+    )
 }
 
 fn rustls_error(error: &std::io::Error) -> Option<&rustls::Error> {

@@ -193,7 +193,7 @@ where
     loop {
         let n = stream.read(&mut buf).await.map_err(io)?;
         if n == 0 {
-            return Err(LegacyError::Closed);
+            return Err(reader.at_end().unwrap_or(LegacyError::Closed));
         }
         if let Some(done) = reader.feed(&buf[..n])? {
             return Ok(done);
@@ -213,8 +213,14 @@ pub fn parse_flight<'a>(
             return Ok(Some(done));
         }
     }
-    Ok(None)
+    match reader.at_end() {
+        Some(e) => Err(e),
+        None => Ok(None),
+    }
 }
+
+/// Most bytes of a plain HTTP status line quoted in [`LegacyError::PlainHttp`].
+const HTTP_LINE_MAX: usize = 256;
 
 /// Incremental parser of the server's flight: records → handshake messages → ServerHello, Certificate.
 #[derive(Debug, Default)]
@@ -226,21 +232,45 @@ struct Reader {
 }
 
 impl Reader {
+    /// Whether the server answered with HTTP: its very first bytes (nothing consumed as TLS records yet)
+    /// are a status line's.
+    fn is_http(&self) -> bool {
+        self.raw.len() == self.total && self.raw.starts_with(b"HTTP/")
+    }
+
+    /// An HTTP answer's status line once it is whole (or [`HTTP_LINE_MAX`] bytes long); `None` while
+    /// more may come.
+    fn http_line(&self) -> Option<String> {
+        let end = self.raw.iter().position(|b| *b == b'\r' || *b == b'\n');
+        if end.is_none() && self.raw.len() < HTTP_LINE_MAX {
+            return None;
+        }
+        let line = &self.raw[..end.unwrap_or(self.raw.len()).min(HTTP_LINE_MAX)];
+        Some(String::from_utf8_lossy(line).into_owned())
+    }
+
+    /// What the input says when it ends before a Certificate message: an HTTP answer cut short is
+    /// still plain HTTP.
+    fn at_end(&self) -> Option<LegacyError> {
+        self.is_http().then(|| {
+            let line = &self.raw[..self.raw.len().min(HTTP_LINE_MAX)];
+            LegacyError::PlainHttp(String::from_utf8_lossy(line).into_owned())
+        })
+    }
+
     fn feed(&mut self, bytes: &[u8]) -> Result<Option<LegacyHello>, LegacyError> {
         self.total += bytes.len();
         if self.total > MAX_READ {
             return Err(LegacyError::TooLarge);
         }
         self.raw.extend_from_slice(bytes);
-        if self.raw.starts_with(b"HTTP/") {
-            let line = self
-                .raw
-                .split(|b| *b == b'\r' || *b == b'\n')
-                .next()
-                .unwrap_or_default();
-            return Err(LegacyError::PlainHttp(
-                String::from_utf8_lossy(line).into_owned(),
-            ));
+        if self.is_http() {
+            // The status line as far as its end or HTTP_LINE_MAX bytes, whichever comes first: the same
+            // answer however the network split the bytes.
+            return match self.http_line() {
+                Some(line) => Err(LegacyError::PlainHttp(line)),
+                None => Ok(None),
+            };
         }
         // One record at a time, each one's handshake messages read before the next record is looked at:
         // what follows the Certificate message (more records, garbage) never changes the answer, however
@@ -385,6 +415,41 @@ fn extension(out: &mut Vec<u8>, kind: u16, body: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_http_answer_gives_the_same_status_line_however_it_is_split() {
+        // Found by the legacy_flight fuzz target: a status line cut by the network was quoted cut.
+        let answer = b"HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n\r\n";
+        for at in 0..answer.len() {
+            let pieces = parse_flight([&answer[..at], &answer[at..]]);
+            assert_eq!(pieces, parse_flight([&answer[..]]), "split at {at}");
+        }
+        assert!(matches!(
+            parse_flight([&answer[..]]),
+            Err(LegacyError::PlainHttp(line)) if line == "HTTP/1.1 400 Bad Request"
+        ));
+        // No line end at all: the bytes there are, at most HTTP_LINE_MAX of them, split or not.
+        let long = [b"HTTP/".as_slice(), &[b'x'; 400]].concat();
+        for at in [3, 5, 100, 255, 256, 300] {
+            let pieces = parse_flight([&long[..at], &long[at..]]);
+            assert_eq!(pieces, parse_flight([&long[..]]), "split at {at}");
+        }
+        assert!(matches!(
+            parse_flight([&b"HTTP/1.0"[..]]),
+            Err(LegacyError::PlainHttp(line)) if line == "HTTP/1.0"
+        ));
+        // "HTTP/" after an (empty) TLS record is no HTTP answer but a bad record header, split or not
+        // (the fuzz target's second find).
+        let later = [&[0x16, 0x03, 0x00, 0x00, 0x00][..], b"HTTP/1.1 200 OK\r\n"].concat();
+        for at in 0..later.len() {
+            let pieces = parse_flight([&later[..at], &later[at..]]);
+            assert_eq!(pieces, parse_flight([&later[..]]), "split at {at}");
+        }
+        assert!(matches!(
+            parse_flight([&later[..]]),
+            Err(LegacyError::Malformed(_))
+        ));
+    }
 
     fn record(kind: u8, payload: &[u8]) -> Vec<u8> {
         let mut r = vec![kind, 3, 1];

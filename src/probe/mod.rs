@@ -15,6 +15,9 @@
 //! One `ClientConfig` per key-share variant is built once and shared by every probe; concurrency is
 //! bounded by a semaphore and every attempt by the timeout.
 
+pub mod aia;
+pub mod banner;
+pub mod client_cert;
 pub mod connect;
 pub mod danger;
 pub mod failure;
@@ -40,9 +43,11 @@ use tokio::sync::Semaphore;
 
 use crate::cert::Certificate;
 use crate::finding::{Code, Finding, Severity};
+pub use client_cert::ClientIdentity;
 pub use connect::{BoxIo, Dialer, Io, Transport};
+pub use danger::AfterAuth;
 pub use failure::{Failure, Stage};
-use handshake::{Attempt, certificates, chokes, client_config, describe, is_http};
+use handshake::{Attempt, certificates, chokes, client_config, describe, is_plain, key_mismatch};
 pub use proxy::Proxy;
 pub use starttls::Protocol;
 pub use target::{Resolve, Target, TargetError};
@@ -81,6 +86,8 @@ pub struct ProbeOptions {
     pub jdk_tls_disabled: jdk_tls::TlsDisabled,
     /// The HTTP proxy HTTPS targets are tunnelled through (`CONNECT`), unless `no_proxy` excepts them.
     pub proxy: Option<Proxy>,
+    /// The client certificate presented when a server asks for one (`--client-cert`).
+    pub client_cert: Option<Arc<ClientIdentity>>,
 }
 
 impl Default for ProbeOptions {
@@ -92,6 +99,7 @@ impl Default for ProbeOptions {
             http1_only: false,
             jdk_tls_disabled: jdk_tls::TlsDisabled::default(),
             proxy: None,
+            client_cert: None,
         }
     }
 }
@@ -147,6 +155,8 @@ pub struct CapturedChain {
     pub findings: Vec<Finding>,
     /// The stapled OCSP response (DER), when one was sent.
     pub ocsp: Vec<u8>,
+    /// Issuers fetched from the caIssuers URLs of the chain (`--fetch-aia`, see [`aia`]).
+    pub fetched: Vec<crate::chain::Fetched>,
     /// How long the probe took, from the first connection attempt to the capture (retries included;
     /// waiting for a concurrency slot excluded).
     pub elapsed: Option<Duration>,
@@ -163,6 +173,7 @@ impl CapturedChain {
             chain: Vec::new(),
             findings: Vec::new(),
             ocsp: Vec::new(),
+            fetched: Vec::new(),
             elapsed: None,
         }
     }
@@ -207,11 +218,12 @@ impl Prober {
             .kx_groups
             .retain(|g| !format!("{:?}", g.name()).contains("MLKEM"));
         let alpn = if options.http1_only { ALPN_HTTP1 } else { ALPN };
+        let id = || options.client_cert.clone();
         Ok(Prober {
-            plain_with_pq: Arc::new(client_config(full.clone(), &[])?),
-            plain_without_pq: Arc::new(client_config(classic.clone(), &[])?),
-            with_pq: Arc::new(client_config(full, alpn)?),
-            without_pq: Arc::new(client_config(classic, alpn)?),
+            plain_with_pq: Arc::new(client_config(full.clone(), &[], id())?),
+            plain_without_pq: Arc::new(client_config(classic.clone(), &[], id())?),
+            with_pq: Arc::new(client_config(full, alpn, id())?),
+            without_pq: Arc::new(client_config(classic, alpn, id())?),
             dialer: Dialer::new(options.resolve.clone(), options.timeout),
             options,
         })
@@ -402,7 +414,7 @@ impl Prober {
                 presented: None,
                 ref head,
                 ..
-            } if !is_http(head) && chokes(error) => {
+            } if !is_plain(head) && chokes(error) => {
                 match self
                     .attempt(
                         without_pq,
@@ -447,11 +459,10 @@ impl Prober {
                 });
                 out.chain = certificates(&presented.chain);
                 out.ocsp = presented.ocsp;
-                if let Some((issuers, refused)) = client_auth {
-                    out.findings.push(match refused {
-                        Some(alert) => findings::client_cert_required(&issuers, &alert),
-                        None => findings::client_cert_requested(&issuers),
-                    });
+                if let Some((request, after)) = client_auth {
+                    let identity = self.options.client_cert.as_deref();
+                    out.findings
+                        .extend(findings::client_auth(&request, &after, identity));
                 }
                 return (out, Ok(stream));
             }
@@ -509,9 +520,25 @@ impl Prober {
                 });
                 out.chain = certificates(&presented.chain);
                 out.ocsp = presented.ocsp;
-                out.findings.push(match client_auth {
-                    Some(issuers) => findings::client_cert_required(&issuers, &describe(&error)),
-                    None => Finding::new(
+                let leaf = out
+                    .chain
+                    .first()
+                    .and_then(|c| c.try_info().ok())
+                    .map_or_else(
+                        || "an unreadable certificate".to_owned(),
+                        |i| i.subject.clone(),
+                    );
+                match client_auth {
+                    _ if key_mismatch(&error) => out
+                        .findings
+                        .push(findings::served_key_mismatch(&leaf, &describe(&error))),
+                    Some(request) => {
+                        let after = AfterAuth::Refused(describe(&error));
+                        let identity = self.options.client_cert.as_deref();
+                        out.findings
+                            .extend(findings::client_auth(&request, &after, identity));
+                    }
+                    None => out.findings.push(Finding::new(
                         Code::HandshakeFailed,
                         Severity::Error,
                         format!(
@@ -519,8 +546,8 @@ impl Prober {
                             describe(&error)
                         ),
                         "if the server requires a client certificate, that is expected; otherwise check the server's TLS configuration and logs",
-                    ),
-                });
+                    )),
+                }
                 Stage::Tls
             }
             Attempt::Failed {
@@ -529,9 +556,9 @@ impl Prober {
                 head,
                 ..
             } => {
-                if is_http(&head) {
+                if let Some(plain) = banner::classify(&head) {
                     out.findings
-                        .push(findings::plaintext_finding(&out.target, &head));
+                        .push(findings::not_tls_finding(&out.target, &plain));
                 } else {
                     self.legacy(&mut out, &addrs, &error).await;
                 }

@@ -17,7 +17,7 @@ use std::time::Duration;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
-use crate::deploy::run::{DeployedEndpoint, DeploymentRun};
+use crate::deploy::run::{DeployedEndpoint, DeploymentRun, OutboundConnection};
 use crate::finding::{Finding, Severity};
 use crate::judge::{EndpointReport, Run};
 use crate::report::rfc3339;
@@ -56,11 +56,14 @@ impl<W: Write> Junit<W> {
     }
 
     /// A deployment check: a case per endpoint (connection, chain, cross-endpoint findings), per HTTP
-    /// check, per WebSocket upgrade, and per configured place (file and line, subject) with findings.
+    /// check, per WebSocket upgrade, per outbound connection of the app, and per configured place (file and line, subject) with findings.
     pub fn deployment(&mut self, run: &DeploymentRun) -> io::Result<()> {
         let mut cases = Vec::new();
         for e in &run.endpoints {
             cases.extend(deployed_cases(e));
+        }
+        for o in &run.outbound {
+            cases.push(outbound_case(o));
         }
         let mut places: Vec<(&str, &str, Vec<&Finding>)> = Vec::new();
         for c in &run.configs {
@@ -374,6 +377,36 @@ fn deployed_cases(e: &DeployedEndpoint) -> Vec<Case> {
         ));
     }
     cases
+}
+
+/// The case of one of the app's outbound connections (class `trustpath.check.outbound`).
+fn outbound_case(o: &OutboundConnection) -> Case {
+    let untrusted = (o.tls && o.probe.diagnosis.is_some() && !o.probe.trusted()).then(|| {
+        o.probe
+            .diagnosis
+            .as_ref()
+            .and_then(|d| d.java.reason.clone())
+            .unwrap_or_default()
+    });
+    let mut what = format!(
+        "role: {}
+verdict: {}
+",
+        o.role.name(),
+        o.verdict()
+    );
+    if let Some(via) = &o.via {
+        let _ = writeln!(what, "proxy: {via}");
+    }
+    what.push_str(&seen(&o.probe));
+    Case::judged(
+        format!("{} {}", o.name, o.url),
+        "trustpath.check.outbound",
+        o.probe.elapsed,
+        o.findings().iter().collect(),
+        untrusted,
+        what,
+    )
 }
 
 fn write_case<W: Write>(xml: &mut Writer<W>, case: &Case) -> io::Result<()> {

@@ -174,7 +174,8 @@ pub fn stdout(format: Format) -> Printer<Box<dyn Write>> {
 
 /// The human printer on stdout (colour as for [`stdout`]), for runs that have only a human form.
 pub fn human_stdout() -> Human<Box<dyn Write>> {
-    Human::new(Box::new(io::BufWriter::new(anstream::stdout())))
+    let out: Box<dyn Write> = Box::new(io::BufWriter::new(anstream::stdout()));
+    Human::new(out).width(human::terminal_width())
 }
 
 /// The human printer on stdout as it is, never styled nor stripped: for output that is data to be
@@ -219,6 +220,23 @@ pub fn leftover(files: &[std::path::PathBuf]) {
         if names.len() == 1 { "it" } else { "them" },
         names.join(", ")
     );
+}
+
+/// Says on stderr which JVM's cacerts a store command (`--cacerts`) reads or edits, and why that JVM:
+/// stdout stays the command's own output.
+pub fn jvm_cacerts(cacerts: &std::path::Path, jvm: &crate::jvm::JvmUsed) {
+    match jvm.home {
+        Some(_) => eprintln!(
+            "trustpath: --cacerts is {} of the JVM {}",
+            cacerts.display(),
+            jvm.describe()
+        ),
+        None => eprintln!(
+            "trustpath: --cacerts is {}, the system's shared Java truststore: {}",
+            cacerts.display(),
+            jvm.why()
+        ),
+    }
 }
 
 /// `2026-11-23` (UTC) for a Unix time.

@@ -86,6 +86,16 @@ impl<W: Write> OpenMetrics<W> {
                 &e.findings,
             );
         }
+        // The app's outbound connections, under their names (unique with the endpoints').
+        for o in &run.outbound {
+            m.endpoint(
+                &[("deployment", deployment), ("endpoint", &o.name)],
+                &o.probe,
+                o.ok(),
+                o.tls,
+                o.findings(),
+            );
+        }
         let mut counted: Vec<(Vec<(&'static str, String)>, i64)> = Vec::new();
         for c in &run.configs {
             let key = labels(&[

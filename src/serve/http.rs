@@ -25,6 +25,16 @@ pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a WebSocket may stay open.
 pub const WEBSOCKET_LIFETIME: Duration = Duration::from_secs(300);
 
+/// What the served page says: its label, and whether it lists the request headers received
+/// ([`super::echo`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// What is being served (`trustpath serve: LABEL`).
+    pub label: String,
+    /// Whether the request headers received are listed.
+    pub echo_headers: bool,
+}
+
 /// What was done with a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -45,8 +55,8 @@ enum Answered {
     Upgrade(OnUpgrade),
 }
 
-/// Answers one request on `stream`, then closes it. `label` names what is being served on the page.
-pub async fn handle<S>(stream: S, label: Arc<str>) -> Outcome
+/// Answers one request on `stream`, then closes it, with `page`.
+pub async fn handle<S>(stream: S, page: Arc<Page>) -> Outcome
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -54,7 +64,7 @@ where
     let service = {
         let answered = Arc::clone(&answered);
         hyper::service::service_fn(move |request| {
-            let (response, outcome) = respond(request, &label);
+            let (response, outcome) = respond(request, &page);
             // A poisoned lock only means another request of this connection panicked; keep its state.
             *answered.lock().unwrap_or_else(|e| e.into_inner()) = outcome;
             std::future::ready(Ok::<_, std::convert::Infallible>(response))
@@ -88,7 +98,7 @@ where
 }
 
 /// The response to `request`, and what it amounts to.
-fn respond(mut request: Request<Incoming>, label: &str) -> (Response<Full<Bytes>>, Answered) {
+fn respond(mut request: Request<Incoming>, page: &Page) -> (Response<Full<Bytes>>, Answered) {
     let headers = request.headers();
     let upgrade_to_websocket = headers
         .get_all(header::UPGRADE)
@@ -117,9 +127,19 @@ fn respond(mut request: Request<Incoming>, label: &str) -> (Response<Full<Bytes>
         Method::GET | Method::HEAD => (
             StatusCode::OK,
             format!(
-                "<!doctype html>\n<title>trustpath serve</title>\n<p>trustpath serve: {}</p>\n<p>path: {}</p>\n",
-                escape(label),
-                escape(&request.uri().to_string())
+                "<!doctype html>\n<title>trustpath serve</title>\n<p>trustpath serve: {}</p>\n<p>path: {}</p>\n{}",
+                escape(&page.label),
+                escape(&request.uri().to_string()),
+                if page.echo_headers {
+                    super::echo::render(
+                        request
+                            .headers()
+                            .iter()
+                            .map(|(name, value)| (name.as_str(), value.as_bytes())),
+                    )
+                } else {
+                    String::new()
+                }
             ),
         ),
         _ => (
@@ -154,18 +174,44 @@ mod tests {
 
     /// Sends `request` to [`handle`] and returns the whole answer (as text) and the outcome.
     async fn exchange(request: &[u8]) -> (String, Outcome) {
-        let (bytes, outcome) = exchange_bytes(request).await;
+        let (bytes, outcome) = exchange_bytes(request, false).await;
         (String::from_utf8_lossy(&bytes).into_owned(), outcome)
     }
 
     /// Sends `request` to [`handle`] and returns the whole answer and the outcome.
-    async fn exchange_bytes(request: &[u8]) -> (Vec<u8>, Outcome) {
+    async fn exchange_bytes(request: &[u8], echo: bool) -> (Vec<u8>, Outcome) {
         let (mut client, server) = tokio::io::duplex(64 * 1024);
-        let served = tokio::spawn(handle(server, Arc::from("lab <x>")));
+        let served = tokio::spawn(handle(server, Arc::new(page("lab <x>", echo))));
         client.write_all(request).await.unwrap();
         let mut out = Vec::new();
         client.read_to_end(&mut out).await.unwrap();
         (out, served.await.unwrap())
+    }
+
+    fn page(label: &str, echo_headers: bool) -> Page {
+        Page {
+            label: label.to_owned(),
+            echo_headers,
+        }
+    }
+
+    #[tokio::test]
+    async fn with_echo_headers_the_page_lists_the_request_headers_received() {
+        let request =
+            b"GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: 192.0.2.7\r\nCookie: s=1\r\n\r\n";
+        let (bytes, _) = exchange_bytes(request, true).await;
+        let body = &bytes[bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
+        let headers = crate::serve::echo::parse(body).unwrap();
+        assert_eq!(
+            headers,
+            [
+                ("host".to_owned(), "h".to_owned()),
+                ("x-forwarded-for".to_owned(), "192.0.2.7".to_owned()),
+                ("cookie".to_owned(), "(3 bytes, not shown)".to_owned()),
+            ]
+        );
+        let (plain, _) = exchange(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n").await;
+        assert!(!plain.contains("request headers received"), "{plain}");
     }
 
     #[tokio::test]
@@ -206,7 +252,7 @@ mod tests {
     async fn a_tls_client_hello_on_a_plain_port_gets_400_at_once() {
         // The start of a ClientHello record; the client keeps the connection open, as a TLS client does.
         let (mut client, server) = tokio::io::duplex(64 * 1024);
-        let served = tokio::spawn(handle(server, Arc::from("plain")));
+        let served = tokio::spawn(handle(server, Arc::new(page("plain", false))));
         client
             .write_all(&[
                 0x16, 0x03, 0x01, 0x00, 0xf4, 0x01, 0x00, 0x00, 0xf0, 0x03, 0x03,
@@ -229,7 +275,7 @@ Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSoc
             .to_vec();
         // A masked close frame (1000) sent right behind the request.
         request.extend_from_slice(&[0x88, 0x82, 1, 2, 3, 4, 0x03 ^ 1, 0xe8 ^ 2]);
-        let (bytes, outcome) = exchange_bytes(&request).await;
+        let (bytes, outcome) = exchange_bytes(&request, false).await;
         let reply = String::from_utf8_lossy(&bytes);
         assert_eq!(outcome, Outcome::WebSocket);
         assert!(

@@ -8,6 +8,7 @@
 //! is known before it runs (useful with port 0); [`Server::run`] serves until the shutdown future
 //! completes, `max_connections` connections were accepted, or `duration` has passed.
 
+pub mod echo;
 pub mod http;
 pub mod resolver;
 pub mod websocket;
@@ -73,6 +74,8 @@ pub struct ServeConfig {
     pub tls: Option<TlsIdentity>,
     /// What the served page says it is (a scenario name or file name).
     pub label: String,
+    /// Whether the page lists the request headers received (`serve --echo-headers`).
+    pub echo_headers: bool,
     /// Stop after accepting this many connections (and finishing them).
     pub max_connections: Option<u64>,
     /// Stop after this long.
@@ -98,6 +101,7 @@ impl ServeConfig {
             listen,
             tls,
             label: format!("scenario {}", scenario.info.name),
+            echo_headers: false,
             max_connections: None,
             duration: None,
             handshake_timeout: HANDSHAKE_TIMEOUT,
@@ -129,7 +133,7 @@ struct Counters {
 pub struct Server {
     listener: TcpListener,
     acceptor: Option<TlsAcceptor>,
-    label: Arc<str>,
+    page: Arc<http::Page>,
     max_connections: Option<u64>,
     duration: Option<Duration>,
     handshake_timeout: Duration,
@@ -177,7 +181,10 @@ pub async fn bind(config: ServeConfig) -> Result<Server, ServeError> {
     Ok(Server {
         listener,
         acceptor,
-        label: config.label.into(),
+        page: Arc::new(http::Page {
+            label: config.label,
+            echo_headers: config.echo_headers,
+        }),
         max_connections: config.max_connections,
         duration: config.duration,
         handshake_timeout: config.handshake_timeout,
@@ -221,7 +228,7 @@ impl Server {
                     Ok((stream, _peer)) => {
                         accepted += 1;
                         let _ = stream.set_nodelay(true);
-                        tasks.spawn(connection(stream, self.acceptor.clone(), self.handshake_timeout, Arc::clone(&self.label), Arc::clone(&counters)));
+                        tasks.spawn(connection(stream, self.acceptor.clone(), self.handshake_timeout, Arc::clone(&self.page), Arc::clone(&counters)));
                     }
                     // Out of file descriptors and the like: back off briefly instead of spinning.
                     Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
@@ -257,20 +264,20 @@ async fn connection(
     stream: TcpStream,
     acceptor: Option<TlsAcceptor>,
     handshake_timeout: Duration,
-    label: Arc<str>,
+    page: Arc<http::Page>,
     counters: Arc<Counters>,
 ) {
     let outcome = match acceptor {
         Some(acceptor) => {
             match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
-                Ok(Ok(tls)) => http::handle(tls, label).await,
+                Ok(Ok(tls)) => http::handle(tls, page).await,
                 Ok(Err(_)) | Err(_) => {
                     counters.handshake_failures.fetch_add(1, Ordering::Relaxed);
                     return;
                 }
             }
         }
-        None => http::handle(stream, label).await,
+        None => http::handle(stream, page).await,
     };
     match outcome {
         http::Outcome::Page => {

@@ -88,7 +88,11 @@ impl Flavor {
 impl Cursor<'_> {
     /// A Java `int` length, refused when negative or above `max`.
     fn len(&mut self, what: &str, max: usize) -> Result<usize, String> {
-        let n = self.u32(&format!("{what} length"))?;
+        // The description is built only when the read fails (this runs for every entry).
+        let n = match self.remaining() {
+            4.. => self.u32("")?,
+            _ => self.u32(&format!("{what} length"))?,
+        };
         if n > i32::MAX as u32 {
             return Err(format!("{what} length {} is negative", n as i32));
         }
@@ -101,7 +105,10 @@ impl Cursor<'_> {
 
     /// A `readUTF` string.
     fn utf(&mut self, what: &str, max: usize) -> Result<String, String> {
-        let n = usize::from(self.u16(&format!("{what} length"))?);
+        let n = usize::from(match self.remaining() {
+            2.. => self.u16("")?,
+            _ => self.u16(&format!("{what} length"))?,
+        });
         if n > max {
             return Err(format!("{what} of {n} bytes is over the {max}-byte limit"));
         }
@@ -137,7 +144,8 @@ pub(crate) fn read_store(
             "entry count {count} is over the limit of {MAX_ENTRIES}"
         )));
     }
-    let mut entries = Vec::new();
+    // The count is within MAX_ENTRIES (checked above); a count larger than what follows fails below.
+    let mut entries = Vec::with_capacity((count as usize).min(bytes.len() / 16));
     for index in 0..count as usize {
         let entry = read_entry(&mut cur, version, flavor, index)?;
         entries.push(entry);
@@ -230,7 +238,16 @@ fn read_entry(
 
 fn read_cert(cur: &mut Cursor<'_>, version: u32, what: &str) -> Result<Certificate, String> {
     if version == 2 {
-        let kind = cur.utf(&format!("{what} type"), MAX_ALIAS_LEN)?;
+        // The description is built only to report a failure: the read is then run again from the same
+        // position, failing the same way.
+        let start = cur.pos;
+        let kind = match cur.utf("type", MAX_ALIAS_LEN) {
+            Ok(kind) => kind,
+            Err(_) => {
+                cur.pos = start;
+                cur.utf(&format!("{what} type"), MAX_ALIAS_LEN)?
+            }
+        };
         if kind != X509 {
             return Err(format!("{what} has type '{kind}'; only X.509 is supported"));
         }

@@ -37,10 +37,14 @@ fn loaded(store: &TrustStore) -> impl Iterator<Item = (&str, &Certificate)> {
 }
 
 /// The certificates of `store` that some modelled JDK cannot parse, in entry order.
+/// The model runs on every core for a large store (each certificate's outcome is then cached in it).
 pub fn unparseable(store: &TrustStore) -> Vec<Unparseable> {
-    loaded(store)
-        .filter_map(|(alias, cert)| {
-            cert.jdk_refusal().map(|refusal| Unparseable {
+    let certs: Vec<(&str, &Certificate)> = loaded(store).collect();
+    crate::parallel::map(&certs, 256, |(_, cert)| cert.jdk_refusal())
+        .into_iter()
+        .zip(certs)
+        .filter_map(|(refusal, (alias, cert))| {
+            refusal.map(|refusal| Unparseable {
                 alias: alias.to_owned(),
                 cert: cert.clone(),
                 refusal,

@@ -283,11 +283,29 @@ impl TrustStore {
 
     /// The first trusted-certificate entry holding exactly this certificate (same SHA-256).
     pub fn find_cert(&self, cert: &Certificate) -> Option<&Entry> {
-        let want = cert.sha256();
         self.entries.iter().find(|e| match &e.body {
-            EntryBody::TrustedCert(c) => c.sha256() == want,
+            EntryBody::TrustedCert(c) => c == cert,
             _ => false,
         })
+    }
+
+    /// Parses every certificate of the store now, on every core: its summary and what each modelled JDK
+    /// makes of it, both cached in the certificate. Listing a 10,000-entry store needs both for every
+    /// entry; one after another they are most of its time.
+    pub fn parse_certificates(&self) {
+        let certs: Vec<&Certificate> = self
+            .entries
+            .iter()
+            .flat_map(|e| match &e.body {
+                EntryBody::TrustedCert(c) => std::slice::from_ref(c),
+                EntryBody::PrivateKey(k) => &k.chain[..],
+                EntryBody::SecretKey(_) => &[],
+            })
+            .collect();
+        crate::parallel::map(&certs, 256, |c| {
+            let _ = c.try_info();
+            let _ = c.jdk_refusal();
+        });
     }
 
     /// Whether any entry holds a private or secret key.

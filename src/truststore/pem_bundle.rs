@@ -156,6 +156,16 @@ pub fn alias_for(cert: &Certificate) -> String {
     }
 }
 
+/// An alias's case-folded form (`String.toLowerCase`, as the JDK folds JKS aliases): ASCII, the common
+/// case, without the Unicode tables.
+fn fold(alias: &str) -> String {
+    if alias.is_ascii() {
+        alias.to_ascii_lowercase()
+    } else {
+        alias.to_lowercase()
+    }
+}
+
 /// The aliases of a store being built, compared case-insensitively as the JDK does, and the next suffix
 /// to try for each base: naming N certificates that share a common name takes time linear in N.
 #[derive(Debug, Clone, Default)]
@@ -167,7 +177,11 @@ pub struct Aliases {
 impl Aliases {
     /// The aliases already used by `aliases`.
     pub fn of<'a>(aliases: impl IntoIterator<Item = &'a str>) -> Aliases {
-        let mut out = Aliases::default();
+        let aliases = aliases.into_iter();
+        let mut out = Aliases {
+            taken: HashSet::with_capacity(aliases.size_hint().0),
+            next: HashMap::new(),
+        };
         for a in aliases {
             out.insert(a);
         }
@@ -176,17 +190,17 @@ impl Aliases {
 
     /// Whether `alias` is taken (case-insensitively).
     pub fn contains(&self, alias: &str) -> bool {
-        self.taken.contains(&alias.to_lowercase())
+        self.taken.contains(&fold(alias))
     }
 
     /// Records `alias` as taken.
     pub fn insert(&mut self, alias: &str) {
-        self.taken.insert(alias.to_lowercase());
+        self.taken.insert(fold(alias));
     }
 
     /// `base`, or `base-2`, `base-3`, … the first not yet taken; records it.
     pub fn unique(&mut self, base: &str) -> String {
-        let key = base.to_lowercase();
+        let key = fold(base);
         if self.taken.insert(key.clone()) {
             return base.to_owned();
         }

@@ -316,63 +316,71 @@ pub(super) struct Oid(pub Vec<u8>);
 impl Oid {
     /// Dotted form, as `ObjectIdentifier.toString()`.
     pub fn dotted(&self) -> String {
-        use std::fmt::Write as _;
-        let mut out = String::with_capacity(self.0.len() * 3);
-        let mut acc: u64 = 0;
-        let mut first = true;
-        for &b in &self.0 {
-            if acc > u64::MAX >> 7 {
-                // A component beyond 64 bits: rare enough to take the slow road.
-                return self.dotted_big();
-            }
-            acc = (acc << 7) | u64::from(b & 0x7f);
-            if b & 0x80 == 0 {
-                if first {
-                    let (x, y) = match acc {
-                        0..40 => (0, acc),
-                        40..80 => (1, acc - 40),
-                        _ => (2, acc - 80),
-                    };
-                    let _ = write!(out, "{x}.{y}");
-                    first = false;
-                } else {
-                    let _ = write!(out, ".{acc}");
-                }
-                acc = 0;
-            }
-        }
-        out
+        dotted(&self.0)
     }
+}
 
-    fn dotted_big(&self) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        let mut acc: num_bigint::BigUint = 0u32.into();
-        let mut first = true;
-        for &b in &self.0 {
-            acc = (acc << 7u32) + (b & 0x7f);
-            if b & 0x80 == 0 {
-                if first {
-                    let forty: num_bigint::BigUint = 40u32.into();
-                    let eighty: num_bigint::BigUint = 80u32.into();
-                    if acc < forty {
-                        parts.push("0".into());
-                        parts.push(acc.to_string());
-                    } else if acc < eighty {
-                        parts.push("1".into());
-                        parts.push((acc.clone() - forty).to_string());
-                    } else {
-                        parts.push("2".into());
-                        parts.push((acc.clone() - eighty).to_string());
-                    }
-                    first = false;
-                } else {
-                    parts.push(acc.to_string());
-                }
-                acc = 0u32.into();
-            }
+/// The dotted form of an OBJECT IDENTIFIER's content octets (`ObjectIdentifier.toString()`); an arc left
+/// unfinished at the end is not printed.
+pub(crate) fn dotted(content: &[u8]) -> String {
+    let mut out = String::with_capacity(content.len() * 3);
+    let mut acc: u64 = 0;
+    let mut first = true;
+    for &b in content {
+        if acc > u64::MAX >> 7 {
+            // A component beyond 64 bits: rare enough to take the slow road.
+            return dotted_big(content);
         }
-        parts.join(".")
+        acc = (acc << 7) | u64::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            if first {
+                let (x, y) = match acc {
+                    0..40 => (0, acc),
+                    40..80 => (1, acc - 40),
+                    _ => (2, acc - 80),
+                };
+                push_decimal(&mut out, x);
+                out.push('.');
+                push_decimal(&mut out, y);
+                first = false;
+            } else {
+                out.push('.');
+                push_decimal(&mut out, acc);
+            }
+            acc = 0;
+        }
     }
+    out
+}
+
+fn dotted_big(content: &[u8]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut acc: num_bigint::BigUint = 0u32.into();
+    let mut first = true;
+    for &b in content {
+        acc = (acc << 7u32) + (b & 0x7f);
+        if b & 0x80 == 0 {
+            if first {
+                let forty: num_bigint::BigUint = 40u32.into();
+                let eighty: num_bigint::BigUint = 80u32.into();
+                if acc < forty {
+                    parts.push("0".into());
+                    parts.push(acc.to_string());
+                } else if acc < eighty {
+                    parts.push("1".into());
+                    parts.push((acc.clone() - forty).to_string());
+                } else {
+                    parts.push("2".into());
+                    parts.push((acc.clone() - eighty).to_string());
+                }
+                first = false;
+            } else {
+                parts.push(acc.to_string());
+            }
+            acc = 0u32.into();
+        }
+    }
+    parts.join(".")
 }
 
 impl Val {
@@ -824,6 +832,22 @@ pub(super) fn parse_exact(bytes: &[u8], jdk: Jdk) -> R<Val> {
     read_value(jdk, &buf, 0, bytes.len() as isize, false)
 }
 
+/// Appends `n` in decimal (what `write!(s, "{n}")` does, without the formatting machinery: OIDs are
+/// rendered for every extension and attribute of every certificate a store holds).
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -862,6 +886,34 @@ mod tests {
         assert!(v.get_oid().is_err());
         let v = parse_exact_17(&[0x06, 0x03, 0x2a, 0x86, 0x48]).unwrap();
         assert_eq!(v.get_oid().unwrap().dotted(), "1.2.840");
+    }
+
+    #[test]
+    fn oids_are_rendered_in_decimal_with_the_first_two_arcs_joined() {
+        let oid = |body: &[u8]| {
+            let mut der = vec![0x06, body.len() as u8];
+            der.extend_from_slice(body);
+            parse_exact_17(&der).unwrap().get_oid().unwrap().dotted()
+        };
+        assert_eq!(oid(&[0x00]), "0.0");
+        assert_eq!(oid(&[0x27, 0x00]), "0.39.0");
+        assert_eq!(oid(&[0x28, 0x0a]), "1.0.10");
+        assert_eq!(oid(&[0x88, 0x37]), "2.999");
+        assert_eq!(
+            oid(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b]),
+            "1.2.840.113549.1.1.11"
+        );
+        // u64::MAX as an arc (10 base-128 digits), then one past it (the big-number path).
+        let max = [0x81, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
+        assert_eq!(
+            oid(&[&[0x2a][..], &max].concat()),
+            format!("1.2.{}", u64::MAX)
+        );
+        let over = [0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00];
+        assert_eq!(
+            oid(&[&[0x2a][..], &over].concat()),
+            "1.2.18446744073709551616"
+        );
     }
 
     #[test]

@@ -27,6 +27,7 @@
 mod alg;
 mod curve;
 mod der;
+pub(crate) use der::dotted as oid_dotted;
 mod ext;
 mod key;
 mod name;

@@ -70,6 +70,10 @@ pub(super) struct JvmPlan {
     pub(super) truststore: Option<(String, String)>,
     /// `java_home`, and where it came from.
     pub(super) java_home: Option<(String, String)>,
+    /// `proxy` (`HOST:PORT`), and where it came from.
+    pub(super) proxy: Option<(String, String)>,
+    /// `non_proxy_hosts`, and where it came from.
+    pub(super) non_proxy_hosts: Option<(String, String)>,
     /// Comment lines written after the values.
     pub(super) notes: Vec<String>,
 }
@@ -120,21 +124,50 @@ impl JvmPlan {
         let host = s.get("https.proxyHost");
         let port = s.get("https.proxyPort");
         if let Some(h) = host {
-            let (port, where_port) = match port {
+            let (port_value, where_port) = match port {
                 Some(p) => (p.value.clone(), format!(", {}", at(p))),
                 None => (
                     "443".to_owned(),
                     " (no https.proxyPort: the JVM uses 443)".to_owned(),
                 ),
             };
-            plan.notes.push(format!(
-                "{}{where_port}: the app's outbound HTTPS goes through the proxy {}:{port}",
-                at(h),
-                h.value
-            ));
-            if let Some(n) = s.get("http.nonProxyHosts") {
-                plan.notes
-                    .push(format!("{}: except for {}", at(n), n.value));
+            let numeric = port_value.parse::<u16>().is_ok_and(|p| p > 0);
+            let host_text = if h.value.contains(':') && !h.value.starts_with('[') {
+                format!("[{}]", h.value)
+            } else {
+                h.value.clone()
+            };
+            if h.unresolved || port.is_some_and(|p| p.unresolved) || !numeric {
+                plan.notes.push(format!(
+                    "EDIT: {}{where_port}: the app's outbound HTTPS goes through the proxy {}:{port_value}, which names a variable or is not HOST:PORT: write it as proxy = \"HOST:PORT\"",
+                    at(h),
+                    h.value
+                ));
+            } else {
+                plan.proxy = Some((
+                    format!("{host_text}:{port_value}"),
+                    format!(
+                        "{}{where_port}: the app's outbound HTTPS goes through this proxy",
+                        at(h)
+                    ),
+                ));
+                if let Some(n) = s.get("http.nonProxyHosts") {
+                    if n.unresolved {
+                        plan.notes.push(format!(
+                            "EDIT: {} is {}, which names a variable the script does not set: write it as non_proxy_hosts = \"…\"",
+                            at(n),
+                            n.value
+                        ));
+                    } else {
+                        plan.non_proxy_hosts = Some((
+                            n.value.clone(),
+                            format!(
+                                "{}: hosts the JVM reaches directly (with loopback, as the JVM adds it)",
+                                at(n)
+                            ),
+                        ));
+                    }
+                }
             }
         }
         if let Some(p) = s.get("com.sun.security.enableAIAcaIssuers") {
@@ -148,8 +181,11 @@ impl JvmPlan {
             plan.notes.push(format!("{}: {}", at(p), p.value));
         }
         plan.notes.extend(s.notes.iter().cloned());
-        (plan.truststore.is_some() || plan.java_home.is_some() || !plan.notes.is_empty())
-            .then_some(plan)
+        (plan.truststore.is_some()
+            || plan.java_home.is_some()
+            || plan.proxy.is_some()
+            || !plan.notes.is_empty())
+        .then_some(plan)
     }
 }
 
@@ -301,7 +337,7 @@ fn confluence(plan: &mut Plan, configs: &Configs, fronts: &[Front]) {
         plan.synchrony_service = Some((
             p.value.clone(),
             format!(
-                "{} -Dsynchrony.service.url: the URL Confluence itself calls Synchrony at, checked with the app JVM's truststore as the endpoint synchrony-service",
+                "{} -Dsynchrony.service.url: the URL Confluence itself calls Synchrony at, checked with the app JVM's truststore as the outbound connection synchrony-service",
                 p.source
             ),
         ));

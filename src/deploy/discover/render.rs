@@ -8,6 +8,30 @@ use super::Plan;
 use crate::config::ConfigFiles;
 
 /// The commented-out `[jvm]` section, with the lines saying why.
+/// How to add the app's own outbound connections (no server configuration names them: the directory,
+/// mail and database settings live in the app's database and admin screens).
+const OUTBOUND_COMMENT: &str = "\
+\n# The app's own outbound connections, judged with the app JVM's truststore and reported by
+# check under \"the app's outbound connections\". Add those the app makes (its user directory,
+# mail servers, database, other HTTPS services); uncomment and edit:
+# [[endpoint]]
+# name = \"directory\"
+# role = \"ldap\"
+# url = \"ldaps://dir.example.com:636\"   # or ldap://HOST:389 when the directory uses StartTLS
+# [[endpoint]]
+# name = \"mail\"
+# role = \"mail\"
+# url = \"smtp://mail.example.com:587\"   # STARTTLS; smtps://, imap://, imaps://, pop3://, pop3s://
+# [[endpoint]]
+# name = \"db\"
+# role = \"db\"
+# url = \"postgres://db.example.com:5432\"
+# [[endpoint]]
+# name = \"jira\"
+# role = \"outbound\"
+# url = \"https://jira.example.com/\"     # through [jvm] proxy unless non_proxy_hosts excepts it
+";
+
 const JVM_COMMENT: &str = "\
 # The app's JVM: the truststore it uses to call itself back through the proxy, the
 # Synchrony service and other HTTPS services. Uncomment one line (its java_home's cacerts,
@@ -16,6 +40,7 @@ const JVM_COMMENT: &str = "\
 # java_home = \"/opt/atlassian/confluence/jre\"
 # truststore = \"/opt/atlassian/confluence/truststore.jks\"
 # storepass_env = \"TRUSTSTORE_PASSWORD\"
+# proxy = \"proxy.example.com:3128\"   # -Dhttps.proxyHost:-Dhttps.proxyPort, for outbound HTTPS
 ";
 
 /// Comment lines, each `# line`.
@@ -90,7 +115,7 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
     }
     let offline = "# Configuration files checked offline by `trustpath check`.\n";
     match &plan.jvm {
-        Some(jvm) if jvm.truststore.is_some() || jvm.java_home.is_some() => {
+        Some(jvm) if jvm.truststore.is_some() || jvm.java_home.is_some() || jvm.proxy.is_some() => {
             let mut table = Table::new();
             table.decor_mut().set_prefix(
                 "\n# The app's JVM as its start script and install say: the truststore it uses to call\n# itself back through the proxy, the Synchrony service and other HTTPS services.\n",
@@ -98,6 +123,8 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
             for (key, found) in [
                 ("truststore", &jvm.truststore),
                 ("java_home", &jvm.java_home),
+                ("proxy", &jvm.proxy),
+                ("non_proxy_hosts", &jvm.non_proxy_hosts),
             ] {
                 if let Some((v, why)) = found {
                     table.insert(key, value(v.as_str()));
@@ -165,7 +192,7 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
         pending = comments(&e.trailer, "  ");
     }
     root.insert("endpoint", Item::ArrayOfTables(endpoints));
-    doc.set_trailing(pending);
+    doc.set_trailing(format!("{pending}{OUTBOUND_COMMENT}"));
     doc.to_string()
 }
 

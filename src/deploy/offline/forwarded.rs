@@ -13,7 +13,7 @@ use crate::finding::{Code, Severity};
 use super::Checks;
 
 /// What the finding says the missing address breaks.
-const CONSEQUENCE: &str = "the app sees the proxy's address as every client's: Crowd SSO's client-IP validation (crowd.token_key) fails or must be switched off, and the app's logs and rate limits see one client";
+pub(crate) const CONSEQUENCE: &str = "the app sees the proxy's address as every client's: Crowd SSO's client-IP validation (crowd.token_key) fails or must be switched off, and the app's logs and rate limits see one client";
 
 impl Checks<'_> {
     /// An nginx location proxying to the app without `X-Forwarded-For`.

@@ -10,10 +10,12 @@
 //! the given instant with the caller's anchors.
 
 mod certificate;
-mod forwarded;
+pub(crate) mod forwarded;
 mod keystore;
 pub mod material;
 mod proxy;
+mod remote_ip;
+mod rtc_port;
 mod websocket;
 
 use std::collections::HashSet;
@@ -83,9 +85,11 @@ pub fn check_offline(
         }
     }
     let fronts = front::fronts(configs);
+    cx.rtc_port(&fronts, deployment);
     if let Some(x) = &configs.tomcat {
         for c in &x.connectors {
             cx.proxy_mismatch(c, &fronts);
+            cx.remote_ip_valve(x, c, &fronts);
         }
     }
     cx.out
@@ -137,6 +141,7 @@ impl Checks<'_> {
             host,
             extra: Vec::new(),
             tls_version: None,
+            fetched: Vec::new(),
         };
         let d = crate::chain::diagnose(&input, self.anchors, self.policy, self.now);
         for f in d.findings {

@@ -1,7 +1,7 @@
 //! Tomcat against the proxy in front of it, offline: `proxyName`, `proxyPort`, `scheme` and `secure` on
 //! a Connector must agree with what the proxy that forwards to it listens on.
 
-use crate::config::front::Front;
+use crate::config::front::{Front, Route};
 use crate::config::tomcat::Connector;
 use crate::finding::{Code, Severity};
 
@@ -22,22 +22,7 @@ impl Checks<'_> {
         if scheme == "http" && c.secure == Some(true) && !c.ssl_enabled {
             self.raise(at.clone(), subject.clone(), Code::ProxyMismatch, Severity::Warning, "secure=\"true\" with scheme=\"http\": the app builds http:// links while calling requests secure", "set scheme=\"https\" when the proxy terminates TLS, else remove secure=\"true\"");
         }
-        let routes_here = |f: &Front| {
-            f.routes.iter().any(|r| {
-                r.upstream.as_ref().is_some_and(|u| {
-                    u.port == c.port
-                        && ((u.loopback()
-                            && (c.binds_all()
-                                || c.address
-                                    .as_deref()
-                                    .is_some_and(|a| a.starts_with("127.") || a == "localhost")))
-                            || c.address
-                                .as_deref()
-                                .is_some_and(|a| a.eq_ignore_ascii_case(&u.host))
-                            || !u.loopback() && c.binds_all())
-                })
-            })
-        };
+        let routes_here = |f: &Front| f.routes.iter().any(|r| reaches(r, c));
         let named = |f: &Front| {
             c.proxy_name
                 .as_deref()
@@ -103,4 +88,21 @@ impl Checks<'_> {
             self.raise(at, subject, Code::ProxyMismatch, Severity::Error, format!("scheme=\"https\" but {side}: the app builds https:// links the proxy does not serve"), "set scheme=\"http\" (and remove secure=\"true\"), or terminate TLS at the proxy");
         }
     }
+}
+
+/// Whether the proxy route `r` forwards to Connector `c` (same port, and an address the connector
+/// listens on).
+pub(super) fn reaches(r: &Route, c: &Connector) -> bool {
+    r.upstream.as_ref().is_some_and(|u| {
+        u.port == c.port
+            && ((u.loopback()
+                && (c.binds_all()
+                    || c.address
+                        .as_deref()
+                        .is_some_and(|a| a.starts_with("127.") || a == "localhost")))
+                || c.address
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(&u.host))
+                || !u.loopback() && c.binds_all())
+    })
 }

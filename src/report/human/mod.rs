@@ -34,6 +34,10 @@ pub struct Human<W: Write> {
     /// `--only-problems`: endpoints without a finding of severity warning or above are left out of the
     /// details (the summary still counts them).
     only_problems: bool,
+    /// The width tables fit in (their cells wrap), when the output has one: a terminal, or `COLUMNS`.
+    width: Option<u16>,
+    /// The `--browser-roots` files of the run printed (the browser view's anchors beside Mozilla's).
+    browser_roots: Vec<String>,
 }
 
 impl<W: Write> Human<W> {
@@ -42,7 +46,16 @@ impl<W: Write> Human<W> {
         Human {
             out,
             only_problems: false,
+            width: None,
+            browser_roots: Vec::new(),
         }
+    }
+
+    /// Fits tables in `width` columns (cells wrap), or leaves them as wide as their cells (`None`: a
+    /// pipe or a file, where a row stays one line for grep).
+    pub fn width(mut self, width: Option<u16>) -> Human<W> {
+        self.width = width;
+        self
     }
 
     /// Leaves out the details of endpoints without a finding of severity warning or above.
@@ -50,13 +63,36 @@ impl<W: Write> Human<W> {
         self.only_problems = on;
         self
     }
-    /// The "judging with …" lines.
-    pub(super) fn truststores(&mut self, stores: &[StoreSummary]) -> io::Result<()> {
+    /// The "JVM …" line (which JVM's rules apply, and why that one) and the "judging with …" lines.
+    pub(super) fn truststores(
+        &mut self,
+        stores: &[StoreSummary],
+        jvm: Option<&crate::jvm::JvmUsed>,
+    ) -> io::Result<()> {
+        self.browser_roots = stores
+            .iter()
+            .filter(|s| s.origin == StoreOrigin::BrowserRoots)
+            .map(|s| s.label.clone())
+            .collect();
+        if let Some(jvm) = jvm {
+            writeln!(self.out, "{DIM}JVM {}{DIM:#}", jvm.describe())?;
+        }
         for s in stores {
             let origin = match s.origin {
                 StoreOrigin::Option => "truststore",
                 StoreOrigin::JvmCacerts => "JVM cacerts",
                 StoreOrigin::Mozilla => "Mozilla roots (no JVM found)",
+                StoreOrigin::BrowserRoots => {
+                    writeln!(
+                        self.out,
+                        "{DIM}browser view: Mozilla's roots and --browser-roots {} ({}, {} certificate{}){DIM:#}",
+                        s.label,
+                        s.format,
+                        s.anchors,
+                        plural(s.anchors)
+                    )?;
+                    continue;
+                }
             };
             writeln!(
                 self.out,
@@ -104,22 +140,72 @@ pub(super) fn write_finding(out: &mut (impl Write + ?Sized), f: &Finding) -> io:
     writeln!(out, "            fix: {}", f.remediation)
 }
 
-/// A borderless table with a rule under its header.
-pub(super) fn table<const N: usize>(header: [&str; N]) -> comfy_table::Table {
+/// A borderless table with a rule under its header, fitting `width` columns when given: only the
+/// columns listed in `wrap` (names, subjects, lists) wrap; the others (marks, verdicts, dates, finding
+/// codes) keep their content's width, so that no code or date is cut in two.
+pub(super) fn table<const N: usize>(
+    header: [&str; N],
+    width: Option<u16>,
+    wrap: &[usize],
+) -> comfy_table::Table {
     let mut table = comfy_table::Table::new();
     table
         .load_preset(TABLE_STYLE)
-        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
         .force_no_tty()
         .set_header(header);
+    match width {
+        Some(w) => {
+            table
+                .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+                .set_width(w);
+            for (i, column) in table.column_iter_mut().enumerate() {
+                if !wrap.contains(&i) {
+                    column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+                }
+            }
+        }
+        None => {
+            table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+        }
+    }
     table
 }
 
-/// Writes a table without trailing spaces.
+/// Narrowest width tables are fitted to: below it, wrapping makes them unreadable, so they keep their
+/// natural width.
+pub const MIN_TABLE_WIDTH: u16 = 60;
+
+/// The width of the terminal human output goes to: `COLUMNS` when it is a number (as shells export
+/// it), else the size of the terminal stdout is; `None` when stdout is a pipe or a file.
+pub fn terminal_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    let width = match std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u16>().ok())
+    {
+        Some(columns) => Some(columns),
+        None if std::io::stdout().is_terminal() => comfy_table::Table::new().width(),
+        None => None,
+    };
+    width.map(|w| w.max(MIN_TABLE_WIDTH))
+}
+
+/// Writes a table without trailing spaces. A table fitted to a width its rows exceed first loses its
+/// left padding (one space between columns instead of three), so that fewer cells wrap.
 pub(super) fn write_table(
     out: &mut (impl Write + ?Sized),
-    table: &comfy_table::Table,
+    table: &mut comfy_table::Table,
 ) -> io::Result<()> {
+    if let Some(width) = table.width() {
+        let mut natural = table.clone();
+        natural.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+        let widest = natural.lines().map(|l| l.trim_end().chars().count()).max();
+        if widest.is_some_and(|n| n > usize::from(width)) {
+            for column in table.column_iter_mut() {
+                column.set_padding((0, 1));
+            }
+        }
+    }
     for line in table.lines() {
         writeln!(out, "{}", line.trim_end())?;
     }

@@ -15,7 +15,7 @@ use crate::report::date;
 impl<W: Write> Human<W> {
     /// Writes the whole run.
     pub fn print_run(&mut self, run: &Run) -> io::Result<()> {
-        self.truststores(&run.truststores)?;
+        self.truststores(&run.truststores, run.jvm.as_ref())?;
         let shown = |e: &&EndpointReport| !self.only_problems || has_problem(e);
         let shown: Vec<&EndpointReport> = run.endpoints.iter().filter(shown).collect();
         for (i, e) in shown.iter().enumerate() {
@@ -183,6 +183,7 @@ impl<W: Write> Human<W> {
                     PathSource::Extra => {
                         format!("{cn} (known from --extra-certs or another endpoint of the run)")
                     }
+                    PathSource::Fetched { url } => format!("{cn} (fetched from {url})"),
                 }
             })
             .collect();
@@ -203,23 +204,28 @@ impl<W: Write> Human<W> {
     }
 
     fn browser(&mut self, v: &Verdict) -> io::Result<()> {
-        if v.trusted {
-            writeln!(self.out, "  browser  {GOOD}trusted{GOOD:#} (Mozilla roots)")
+        let roots = if self.browser_roots.is_empty() {
+            "Mozilla's roots".to_owned()
         } else {
-            // The browser view judges with Mozilla's roots, never the truststore: a reason worded for
-            // the truststore would contradict the java path printed above it.
+            format!(
+                "Mozilla's roots and --browser-roots {}",
+                self.browser_roots.join(", ")
+            )
+        };
+        if v.trusted {
+            writeln!(self.out, "  browser  {GOOD}trusted{GOOD:#} ({roots})")
+        } else {
+            // The browser view judges with Mozilla's roots (and --browser-roots), never the truststore:
+            // a reason worded for the truststore would contradict the java path printed above it.
+            let among = format!(
+                "is not among {roots} (the browser view ignores the truststore; --browser-roots FILE adds a lab's roots)"
+            );
             let reason = v
                 .reason
                 .as_deref()
                 .unwrap_or("no path to a Mozilla root")
-                .replace(
-                    "is not in the truststore",
-                    "is not among Mozilla's roots (the browser view ignores the truststore)",
-                )
-                .replace(
-                    "which is not a trust anchor",
-                    "which is not among Mozilla's roots (the browser view ignores the truststore)",
-                );
+                .replace("is not in the truststore", &among)
+                .replace("which is not a trust anchor", &format!("which {among}"));
             writeln!(self.out, "  browser  {WARN}not trusted{WARN:#}: {reason}")
         }
     }
@@ -229,14 +235,18 @@ impl<W: Write> Human<W> {
     }
 
     fn summary(&mut self, run: &Run) -> io::Result<()> {
-        let mut table = table([
-            "",
-            "endpoint",
-            "java",
-            "browser",
-            "expires",
-            "first problem",
-        ]);
+        let mut table = table(
+            [
+                "",
+                "endpoint",
+                "java",
+                "browser",
+                "expires",
+                "first problem",
+            ],
+            self.width,
+            &[1],
+        );
         for e in run
             .endpoints
             .iter()
@@ -265,7 +275,7 @@ impl<W: Write> Human<W> {
             ]);
         }
         if !table.is_empty() {
-            write_table(&mut self.out, &table)?;
+            write_table(&mut self.out, &mut table)?;
         }
         let failing = run.endpoints.iter().filter(|e| !e.ok()).count();
         let hidden = if self.only_problems {

@@ -1,15 +1,15 @@
 //! The JSON document of `check --json`: the deployment's verdict and counts, the truststores, per
 //! endpoint its probe (as `probe --json` prints an endpoint), HTTP exchanges, WebSocket upgrade and
-//! findings, then public-name coverage, the chains side by side and the configuration findings.
+//! findings, then the app's outbound connections (each with its probe and findings), then public-name coverage, the chains side by side and the configuration findings.
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::field::{self, SchemaVersion};
-use super::run::{EndpointJson, FindingJson, StoreJson};
+use super::run::{EndpointJson, FindingJson, JvmJson, StoreJson};
 use crate::deploy::cross::{ChainRow, NameCoverage};
 use crate::deploy::offline::ConfigFinding;
-use crate::deploy::run::{DeployedEndpoint, DeploymentRun};
+use crate::deploy::run::{DeployedEndpoint, DeploymentRun, OutboundConnection};
 use crate::deploy::web::{Hop, HttpOutcome, SetCookie, WebsocketOutcome};
 use crate::probe::http::AcceptCheck;
 use crate::report::rfc3339;
@@ -32,8 +32,13 @@ pub struct DeploymentJson {
     warnings: usize,
     /// The app JVM's truststores (as in `probe`).
     truststores: Vec<StoreJson>,
+    /// The app's JVM and why that one (as in `probe`).
+    jvm: Option<JvmJson>,
     /// The endpoints in file order.
     endpoints: Vec<DeployedJson>,
+    /// The app's own outbound connections (LDAP, mail, database, HTTPS services, Synchrony's service
+    /// URL), judged with the app JVM's truststore, in file order.
+    outbound: Vec<OutboundJson>,
     /// Whether each public name is covered by the certificate served for it.
     public_names: Vec<NameJson>,
     /// The chains side by side.
@@ -55,7 +60,9 @@ impl From<&DeploymentRun> for DeploymentJson {
             errors,
             warnings,
             truststores: run.truststores.iter().map(StoreJson::from).collect(),
+            jvm: run.jvm.as_ref().map(JvmJson::from),
             endpoints: run.endpoints.iter().map(DeployedJson::from).collect(),
+            outbound: run.outbound.iter().map(OutboundJson::from).collect(),
             public_names: run.names.iter().map(NameJson::from).collect(),
             chains: run.chains.iter().map(ChainJson::from).collect(),
             config_files: run.config_files.clone(),
@@ -111,6 +118,56 @@ impl From<&DeployedEndpoint> for DeployedJson {
             http: e.http.iter().map(HttpJson::from).collect(),
             websocket: e.websocket.as_ref().map(WebsocketJson::from),
             findings: e.findings.iter().map(FindingJson::from).collect(),
+        }
+    }
+}
+
+/// One of the app's own outbound connections, as checked.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct OutboundJson {
+    /// Its name in the deployment file (`synchrony-service` for `[synchrony] service_url`).
+    name: String,
+    /// `ldap`, `mail`, `db` or `outbound`.
+    #[schemars(schema_with = "field::outbound_role")]
+    role: &'static str,
+    /// The URL as written.
+    url: String,
+    /// The host connected to.
+    host: String,
+    /// The port.
+    port: u16,
+    /// The STARTTLS exchange spoken before the handshake, `null` when TLS starts at once (or for
+    /// `http://`).
+    #[schemars(schema_with = "field::starttls_or_null")]
+    starttls: Option<&'static str>,
+    /// The JVM proxy (`host:port`, `[jvm] proxy`) the connection was tunnelled through, `null` when
+    /// made directly.
+    proxy: Option<String>,
+    /// `trusted`, `not trusted`, `reached`, `unreachable`, `no chain`, or the connection finding's code.
+    #[schemars(schema_with = "field::outbound_verdict")]
+    verdict: String,
+    /// No finding of severity `error` on this connection.
+    ok: bool,
+    /// The connection as `probe` reports it: TLS, chain, verdicts, fix.
+    probe: EndpointJson,
+    /// Every finding on the connection, most important first.
+    findings: Vec<FindingJson>,
+}
+
+impl From<&OutboundConnection> for OutboundJson {
+    fn from(o: &OutboundConnection) -> OutboundJson {
+        OutboundJson {
+            name: o.name.clone(),
+            role: o.role.name(),
+            url: o.url.clone(),
+            host: o.probe.host.clone().unwrap_or_default(),
+            port: o.probe.port.unwrap_or_default(),
+            starttls: o.starttls,
+            proxy: o.via.clone(),
+            verdict: o.verdict(),
+            ok: o.ok(),
+            probe: EndpointJson::from(&o.probe),
+            findings: o.findings().iter().map(FindingJson::from).collect(),
         }
     }
 }

@@ -58,9 +58,13 @@ pub(super) fn severity(_: &mut SchemaGenerator) -> Schema {
     one_of([Severity::Error, Severity::Warning, Severity::Info].map(Severity::name))
 }
 
-/// A deployment role.
+/// An endpoint's role (the outbound roles are [`outbound_role`]'s).
 pub(super) fn role(_: &mut SchemaGenerator) -> Schema {
-    one_of(<crate::deploy::Role as strum::IntoEnumIterator>::iter().map(|r| r.name()))
+    one_of(
+        <crate::deploy::Role as strum::IntoEnumIterator>::iter()
+            .filter(|r| !r.outbound())
+            .map(|r| r.name()),
+    )
 }
 
 /// A URL scheme: `http`, `https`, `ws` or `wss`.
@@ -76,6 +80,40 @@ pub(super) fn entry_kind(_: &mut SchemaGenerator) -> Schema {
         EntryKind::PrivateKey.name(),
         EntryKind::SecretKey.name(),
     ])
+}
+
+/// An outbound connection's role: `ldap`, `mail`, `db` or `outbound`.
+pub(super) fn outbound_role(_: &mut SchemaGenerator) -> Schema {
+    one_of(
+        <crate::deploy::Role as strum::IntoEnumIterator>::iter()
+            .filter(|r| r.outbound())
+            .map(|r| r.name()),
+    )
+}
+
+/// The verdict column of an outbound connection: `trusted`, `not trusted`, `reached`,
+/// `unreachable`, `no chain`, or the code of the connection finding that stopped the judgement.
+pub(super) fn outbound_verdict(_: &mut SchemaGenerator) -> Schema {
+    one_of(
+        [
+            "trusted",
+            "not trusted",
+            "reached",
+            "unreachable",
+            "no chain",
+        ]
+        .into_iter()
+        .chain(Code::all().map(Code::name)),
+    )
+}
+
+/// A STARTTLS protocol (`smtp`, `imap`, `pop3`, `ldap`, `postgres`) or null.
+pub(super) fn starttls_or_null(_: &mut SchemaGenerator) -> Schema {
+    let names: Vec<Option<&str>> = <crate::probe::Protocol as strum::IntoEnumIterator>::iter()
+        .map(|p| Some(p.name()))
+        .chain([None])
+        .collect();
+    schemars::json_schema!({ "type": ["string", "null"], "enum": names })
 }
 
 /// The verdict column of `check`: `trusted`, `not trusted`, `plain`, `unreachable`, `no chain`, or the

@@ -23,6 +23,8 @@ pub struct RunJson {
     pub schema_version: SchemaVersion,
     /// The truststores the JVM verdicts used.
     pub truststores: Vec<StoreJson>,
+    /// The JVM whose rules apply and why that one; `null` when the stores were given alone.
+    pub jvm: Option<JvmJson>,
     /// One per target or chain file, in input order.
     pub endpoints: Vec<EndpointJson>,
 }
@@ -32,15 +34,56 @@ impl From<&Run> for RunJson {
         RunJson {
             schema_version: SchemaVersion,
             truststores: run.truststores.iter().map(StoreJson::from).collect(),
+            jvm: run.jvm.as_ref().map(JvmJson::from),
             endpoints: run.endpoints.iter().map(EndpointJson::from).collect(),
         }
     }
 }
 
-/// The values of a truststore's `origin`.
-const ORIGINS: [&str; 3] = ["option", "jvm-cacerts", "mozilla"];
+/// The values of `jvm.chosen_by`.
+const CHOSEN_BY: [&str; 5] = [
+    "--java-home",
+    "[jvm] java_home",
+    "JAVA_HOME",
+    "PATH",
+    "default",
+];
 
-/// `option`, `jvm-cacerts` or `mozilla`.
+/// `--java-home`, `[jvm] java_home`, `JAVA_HOME`, `PATH` or `default`.
+fn jvm_chosen_by(_: &mut SchemaGenerator) -> Schema {
+    field::one_of(CHOSEN_BY)
+}
+
+/// The JVM whose cacerts, `java.security` and version apply, and why it was chosen.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct JvmJson {
+    /// Its Java home; `null` when no JVM was named or found.
+    pub java_home: Option<String>,
+    /// Its major version (from its `release` file), when known.
+    pub java_version: Option<u32>,
+    /// What chose it: `--java-home`, `[jvm] java_home` (the deployment file), `JAVA_HOME`, `PATH` (the
+    /// `java` found there) or `default` (nothing named or found).
+    #[schemars(schema_with = "jvm_chosen_by")]
+    pub chosen_by: &'static str,
+    /// The same in words, naming the file for `[jvm] java_home`.
+    pub why: String,
+}
+
+impl From<&crate::jvm::JvmUsed> for JvmJson {
+    fn from(jvm: &crate::jvm::JvmUsed) -> JvmJson {
+        JvmJson {
+            java_home: jvm.home.as_ref().map(|h| h.display().to_string()),
+            java_version: jvm.major,
+            chosen_by: jvm.chosen_by_key(),
+            why: jvm.why(),
+        }
+    }
+}
+
+/// The values of a truststore's `origin`.
+const ORIGINS: [&str; 4] = ["option", "jvm-cacerts", "mozilla", "browser-roots"];
+
+/// `option`, `jvm-cacerts`, `mozilla` or `browser-roots`.
 fn store_origin(_: &mut SchemaGenerator) -> Schema {
     field::one_of(ORIGINS)
 }
@@ -54,7 +97,8 @@ pub struct StoreJson {
     pub format: String,
     /// How many trusted-certificate entries it holds.
     pub anchors: usize,
-    /// `option` (`--truststore`), `jvm-cacerts` (the default JVM's) or `mozilla` (no JVM found).
+    /// `option` (`--truststore`), `jvm-cacerts` (the default JVM's), `mozilla` (no JVM found) or
+    /// `browser-roots` (`--browser-roots`: the browser view's, beside Mozilla's roots; never the JVM's).
     #[schemars(schema_with = "store_origin")]
     pub origin: &'static str,
 }
@@ -69,6 +113,7 @@ impl From<&StoreSummary> for StoreJson {
                 StoreOrigin::Option => ORIGINS[0],
                 StoreOrigin::JvmCacerts => ORIGINS[1],
                 StoreOrigin::Mozilla => ORIGINS[2],
+                StoreOrigin::BrowserRoots => ORIGINS[3],
             },
         }
     }
@@ -145,15 +190,6 @@ fn handshake(_: &mut SchemaGenerator) -> Schema {
     field::one_of(HANDSHAKES)
 }
 
-/// A STARTTLS protocol (`smtp`, `imap`, `pop3`, `ldap`, `postgres`) or null.
-fn starttls(_: &mut SchemaGenerator) -> Schema {
-    let names: Vec<Option<&str>> = <Protocol as strum::IntoEnumIterator>::iter()
-        .map(|p| Some(p.name()))
-        .chain([None])
-        .collect();
-    schemars::json_schema!({ "type": ["string", "null"], "enum": names })
-}
-
 /// The TLS parameters negotiated.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct TlsJson {
@@ -175,7 +211,7 @@ pub struct TlsJson {
     retried_without_pq: bool,
     /// The STARTTLS exchange spoken before the handshake (`smtp`, `imap`, `pop3`, `ldap`, `postgres`);
     /// null when TLS started with the first byte.
-    #[schemars(schema_with = "starttls")]
+    #[schemars(schema_with = "field::starttls_or_null")]
     starttls: Option<&'static str>,
 }
 
@@ -302,23 +338,23 @@ impl From<&Verdict> for VerdictJson {
 }
 
 /// The values of a path step's `source`.
-const SOURCES: [&str; 3] = ["served", "anchor", "extra"];
+const SOURCES: [&str; 4] = ["served", "anchor", "extra", "fetched"];
 
-/// `served`, `anchor` or `extra`.
+/// `served`, `anchor`, `extra` or `fetched`.
 fn path_source(_: &mut SchemaGenerator) -> Schema {
     field::one_of(SOURCES)
 }
 
 /// One certificate on a path, and where it came from: `"source": "served"` with its `index` in the
-/// served chain, `"anchor"` with the truststore's label (`store`) and the anchor's `alias`, or `"extra"`
-/// (from `--extra-certs`).
+/// served chain, `"anchor"` with the truststore's label (`store`) and the anchor's `alias`, `"extra"`
+/// (from `--extra-certs`), or `"fetched"` with the caIssuers `url` it was fetched from (`--fetch-aia`).
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct StepJson {
     /// Subject DN.
     subject: String,
     /// Lower-case hex SHA-256.
     sha256: String,
-    /// `served`, `anchor` or `extra`.
+    /// `served`, `anchor`, `extra` or `fetched`.
     #[schemars(schema_with = "path_source")]
     source: &'static str,
     /// For `served`: the index in the served chain (left out otherwise).
@@ -330,6 +366,9 @@ pub struct StepJson {
     /// For `anchor`: the entry's alias (left out otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     alias: Option<String>,
+    /// For `fetched`: the caIssuers URL it was fetched from (left out otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
 }
 
 impl From<&PathStep> for StepJson {
@@ -340,6 +379,11 @@ impl From<&PathStep> for StepJson {
                 (SOURCES[1], None, Some(store.clone()), Some(alias.clone()))
             }
             PathSource::Extra => (SOURCES[2], None, None, None),
+            PathSource::Fetched { .. } => (SOURCES[3], None, None, None),
+        };
+        let url = match &s.source {
+            PathSource::Fetched { url } => Some(url.clone()),
+            _ => None,
         };
         StepJson {
             subject: s.cert.info().subject.clone(),
@@ -348,6 +392,7 @@ impl From<&PathStep> for StepJson {
             index,
             store,
             alias,
+            url,
         }
     }
 }

@@ -25,6 +25,11 @@ pub fn encode(s: &str) -> Vec<u8> {
 /// Decodes bytes (without the length prefix) as `readUTF` does, then requires the UTF-16 to be valid
 /// (Java would accept a lone surrogate; a Rust `String` cannot hold one).
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    if bytes.is_ascii() {
+        // Every byte below 0x80 (NUL included, which readUTF accepts as U+0000) is its own character:
+        // the common case, without the UTF-16 round trip.
+        return Ok(bytes.iter().map(|&b| char::from(b)).collect());
+    }
     let mut units: Vec<u16> = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {

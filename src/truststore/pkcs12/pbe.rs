@@ -126,12 +126,32 @@ fn bmp_password(password: &str) -> Vec<u8> {
     out
 }
 
-/// The PKCS#12 KDF's inputs: the password as [`bmp_password`] encodes it and the iteration count as
-/// the `pkcs12` crate takes it.
-fn kdf_input(password: &str, iterations: u32) -> Result<(Vec<u8>, i32), PbeError> {
-    let rounds = i32::try_from(iterations)
-        .map_err(|_| PbeError::Malformed("iteration count too large".to_owned()))?;
-    Ok((bmp_password(password), rounds))
+/// The PKCS#12 KDF (RFC 7292 appendix B) over one password, salt and iteration count: the password as
+/// [`bmp_password`] encodes it and the count as the `pkcs12` crate takes it.
+struct Kdf<'a> {
+    pass: Vec<u8>,
+    salt: &'a [u8],
+    rounds: i32,
+}
+
+impl<'a> Kdf<'a> {
+    fn new(password: &str, salt: &'a [u8], iterations: u32) -> Result<Kdf<'a>, PbeError> {
+        let rounds = i32::try_from(iterations)
+            .map_err(|_| PbeError::Malformed("iteration count too large".to_owned()))?;
+        Ok(Kdf {
+            pass: bmp_password(password),
+            salt,
+            rounds,
+        })
+    }
+
+    /// `len` bytes of key material of kind `id`, with digest `D`.
+    fn derive<D>(&self, id: Pkcs12KeyType, len: usize) -> Vec<u8>
+    where
+        D: digest::Digest + digest::FixedOutputReset + digest::block_api::BlockSizeUser,
+    {
+        derive_key::<D>(&self.pass, self.salt, id, self.rounds, len)
+    }
 }
 
 /// Decrypts `data` under the `AlgorithmIdentifier` whose whole encoding is `alg_id`; returns the plain
@@ -175,7 +195,7 @@ pub fn decrypt(
     let iterations = params.small_uint("PBE iteration count")?;
     check_iterations(iterations)?;
     budget.spend(iterations)?;
-    let plain = kind.run(false, data, &salt, iterations, password)?;
+    let plain = kind.run(false, data, &Kdf::new(password, &salt, iterations)?)?;
     Ok((plain, kind.cipher(iterations)))
 }
 
@@ -219,8 +239,8 @@ pub fn encrypt(
             } else {
                 Pbes1::TripleDes
             };
-            let encrypted = kind
-                .run(true, data, &salt, iterations, password)
+            let encrypted = Kdf::new(password, &salt, iterations)
+                .and_then(|kdf| kind.run(true, data, &kdf))
                 .map_err(|_| StoreError::Unsupported("PBES1 encryption failed".to_owned()))?;
             let alg = (|| {
                 let params = asn1::seq(&[&asn1::octets(&salt)?, &asn1::uint(iterations)?])?;
@@ -280,23 +300,9 @@ impl Pbes1 {
         }
     }
 
-    fn run(
-        self,
-        encrypt: bool,
-        data: &[u8],
-        salt: &[u8],
-        iterations: u32,
-        password: &str,
-    ) -> Result<Vec<u8>, PbeError> {
-        let (pass, rounds) = kdf_input(password, iterations)?;
-        let key = derive_key::<sha1::Sha1>(
-            &pass,
-            salt,
-            Pkcs12KeyType::EncryptionKey,
-            rounds,
-            self.key_len(),
-        );
-        let iv = derive_key::<sha1::Sha1>(&pass, salt, Pkcs12KeyType::Iv, rounds, 8);
+    fn run(self, encrypt: bool, data: &[u8], kdf: &Kdf<'_>) -> Result<Vec<u8>, PbeError> {
+        let key = kdf.derive::<sha1::Sha1>(Pkcs12KeyType::EncryptionKey, self.key_len());
+        let iv = kdf.derive::<sha1::Sha1>(Pkcs12KeyType::Iv, 8);
         match self {
             Pbes1::Rc2_40 | Pbes1::Rc2_128 => cbc_run::<rc2::Rc2>(encrypt, &key, &iv, data),
             Pbes1::TripleDes => cbc_run::<des::TdesEde3>(encrypt, &key, &iv, data),
@@ -332,23 +338,10 @@ const MAC_DIGESTS: &[(ObjectIdentifier, &str)] = &[
 ];
 
 /// Computes the PKCS#12 MAC of `data` with digest `name`.
-fn compute_mac(
-    name: &str,
-    data: &[u8],
-    salt: &[u8],
-    iterations: u32,
-    password: &str,
-) -> Result<Vec<u8>, PbeError> {
-    let (pass, rounds) = kdf_input(password, iterations)?;
+fn compute_mac(name: &str, data: &[u8], kdf: &Kdf<'_>) -> Result<Vec<u8>, PbeError> {
     macro_rules! run {
         ($d:ty) => {{
-            let key = derive_key::<$d>(
-                &pass,
-                salt,
-                Pkcs12KeyType::Mac,
-                rounds,
-                <$d as digest::Digest>::output_size(),
-            );
+            let key = kdf.derive::<$d>(Pkcs12KeyType::Mac, <$d as digest::Digest>::output_size());
             let mut mac = <hmac::Hmac<$d> as KeyInit>::new_from_slice(&key)
                 .map_err(|_| PbeError::Malformed("bad MAC key length".to_owned()))?;
             mac.update(data);
@@ -415,7 +408,7 @@ pub fn verify_mac(
         )));
     }
     budget.spend(iterations)?;
-    let actual = compute_mac(name, auth_safe, &salt, iterations, password)?;
+    let actual = compute_mac(name, auth_safe, &Kdf::new(password, &salt, iterations)?)?;
     if !constant_time_eq(&actual, &expected) {
         return Err(PbeError::WrongPassword);
     }
@@ -452,7 +445,8 @@ pub fn mac_data(
     }
     let mut salt = [0u8; SALT_LEN];
     random(&mut salt)?;
-    let value = compute_mac(name, auth_safe, &salt, mac.iterations, password)
+    let value = Kdf::new(password, &salt, mac.iterations)
+        .and_then(|kdf| compute_mac(name, auth_safe, &kdf))
         .map_err(|_| StoreError::Unsupported("PKCS#12 MAC computation failed".to_owned()))?;
     // MacData ::= SEQUENCE { mac DigestInfo { AlgorithmIdentifier { OID, NULL }, digest }, salt, iterations }
     (|| {

@@ -228,6 +228,7 @@ fn limbo(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
             host,
             extra: Vec::new(),
             tls_version: None,
+            fetched: Vec::new(),
         };
         let d = diagnose(&input, &anchors, &Policy::default(), now);
         let (ok, reason) = verdict(&d, true);
@@ -284,6 +285,7 @@ fn boringssl(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
             host: None,
             extra: Vec::new(),
             tls_version: None,
+            fetched: Vec::new(),
         };
         let d = diagnose(&input, &anchors, &Policy::default(), now);
         let (ok, reason) = verdict(&d, true);
@@ -347,6 +349,7 @@ fn pkits(dir: &Path, known: &BTreeMap<String, String>) -> Tally {
             host: None,
             extra: Vec::new(),
             tls_version: None,
+            fetched: Vec::new(),
         };
         let d = diagnose(&input, &anchors, &Policy::default(), now);
         let (ok, reason) = verdict(&d, false);

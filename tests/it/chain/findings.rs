@@ -396,6 +396,7 @@ fn garbage_and_truncated_certificates_are_findings_not_panics() {
             host: Some(generate::HOST.to_owned()),
             extra: Vec::new(),
             tls_version: None,
+            fetched: Vec::new(),
         };
         let anchors = TrustAnchors::new(good.anchors(STORE, false), Vec::new());
         let d = diagnose(&input, &anchors, &Policy::default(), NOW);

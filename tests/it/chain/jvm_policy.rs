@@ -314,6 +314,7 @@ fn ours(case: &Case, policy: &Policy, now: i64) -> (bool, Option<String>) {
         host: None,
         extra: Vec::new(),
         tls_version: None,
+        fetched: Vec::new(),
     };
     let d = diagnose(&input, &anchors, policy, now);
     (d.java.trusted, d.java.reason)

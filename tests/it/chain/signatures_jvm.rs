@@ -67,6 +67,7 @@ fn ours(leaf: &Certificate, root: &Certificate, at: i64) -> (Outcome, Diagnosis)
         host: None,
         extra: Vec::new(),
         tls_version: Some(TlsVersion::Legacy),
+        fetched: Vec::new(),
     };
     let policy = Policy {
         java_disabled_algorithms: Some(String::new()),
@@ -465,6 +466,7 @@ fn pkits_dsa_chains_including_parameter_inheritance_are_judged_as_the_jvm_judges
                 host: None,
                 extra: Vec::new(),
                 tls_version: Some(TlsVersion::Legacy),
+                fetched: Vec::new(),
             };
             let a = Anchor {
                 cert: anchor.clone(),

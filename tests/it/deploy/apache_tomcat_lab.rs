@@ -208,6 +208,8 @@ fn server_xml(conf: TomcatConf, p: Ports) -> String {
       </SSLHostConfig>
     </Connector>
     <Engine name="Catalina" defaultHost="localhost">
+      <!-- The valve trustpath check suggests (remote-ip-valve-missing), as written: Tomcat must start with it. -->
+      <Valve className="org.apache.catalina.valves.RemoteIpValve" remoteIpHeader="X-Forwarded-For" protocolHeader="X-Forwarded-Proto"/>
       <Host name="localhost" appBase="webapps" unpackWARs="false" autoDeploy="false"/>
     </Engine>
   </Service>
@@ -817,8 +819,11 @@ fn discover_and_check_on_real_apache_and_tomcat_agree_with_the_jvm_on_every_vari
         drop(tomcat);
     }
     assert_eq!(checked, all.len());
+    // The outbound connections' fields are seen by `deploy::outbound` (real LDAP, mail and database
+    // servers); this lab has none.
     let never: Vec<String> = support::json_doc::paths(&documented)
         .difference(&seen)
+        .filter(|p| !p.starts_with(".outbound[]"))
         .cloned()
         .collect();
     assert!(
@@ -845,7 +850,8 @@ fn assert_synchrony_stopped(v: &Variant, check: &Value, context: &dyn Fn() -> St
     let fix = f["remediation"].as_str().unwrap();
     let message = f["message"].as_str().unwrap();
     assert!(
-        message.contains("/synchrony/v1: its heartbeat answered 200"),
+        // synchrony.service.url is one of the app's outbound connections: reached over plain HTTP.
+        message.contains("/synchrony/v1: reached;"),
         "{message}"
     );
     if v.synchrony == Synchrony::ToLogin {

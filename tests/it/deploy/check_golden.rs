@@ -9,17 +9,28 @@ use crate::support::{formats, golden};
 use std::path::Path;
 
 use junit_parser::TestStatus;
+use std::net::SocketAddr;
 use trustpath::chain::{Diagnosis, PathSource, PathStep, Profile, Verdict};
-use trustpath::deploy::assemble::{Live, assemble};
-use trustpath::deploy::model::{EndpointUrl, parse};
+
+use trustpath::chain::Policy;
+use trustpath::chain::{Anchor, TrustAnchors};
+use trustpath::deploy::assemble::assemble;
+use trustpath::deploy::model::{Deployment, EndpointUrl, Outbound, parse};
 use trustpath::deploy::offline::ConfigFinding;
+use trustpath::deploy::outbound::connections;
 use trustpath::deploy::run::DeploymentRun;
+use trustpath::deploy::run::OutboundConnection;
 use trustpath::deploy::web::cookie::SetCookie;
 use trustpath::deploy::web::{Hop, HttpOutcome, WebsocketOutcome};
 use trustpath::finding::{Code, Finding, Severity};
 use trustpath::judge::EndpointReport;
+use trustpath::jvm::JvmTrust;
 use trustpath::jvm::{StoreOrigin, StoreSummary};
+use trustpath::probe::CapturedChain;
+use trustpath::probe::findings;
 use trustpath::probe::http::AcceptCheck;
+use trustpath::probe::jdk_tls::TlsDisabled;
+use trustpath::probe::proxy::TunnelError;
 use trustpath::probe::{Handshake, TlsInfo};
 use trustpath::report::Printer;
 
@@ -28,6 +39,7 @@ name = "confluence"
 public_names = ["wiki.example.test"]
 [jvm]
 truststore = "/opt/app/truststore.jks"
+proxy = "proxy.example.test:3128"
 [[endpoint]]
 name = "app"
 role = "app"
@@ -50,6 +62,22 @@ url = "ws://wiki.example.test:8091/synchrony/v1/bayeux-sync1"
 name = "node"
 role = "node"
 url = "http://192.0.2.5:8090/"
+[[endpoint]]
+name = "directory"
+role = "ldap"
+url = "ldap://localhost:389"
+[[endpoint]]
+name = "mail"
+role = "mail"
+url = "smtps://localhost:465"
+[[endpoint]]
+name = "db"
+role = "db"
+url = "postgres://localhost:5432"
+[[endpoint]]
+name = "jira"
+role = "outbound"
+url = "https://jira.example.test/"
 "#;
 
 fn hop(url: &str, status: u16, location: Option<&str>, body: &str) -> Hop {
@@ -78,7 +106,7 @@ fn cookie(name: &str, secure: bool) -> SetCookie {
     }
 }
 
-fn observed() -> Live {
+fn observed() -> Observed {
     let d = parse(DEPLOYMENT, "deployment.toml", Path::new("/")).unwrap();
     let root = golden::cert("root.pem");
     let int = golden::cert("intermediate.pem");
@@ -219,12 +247,88 @@ fn observed() -> Live {
         }),
         None,
     ];
-    assemble(&d, reports, http, websocket, &[], "/opt/app/truststore.jks")
+    let outbound = outbound(&d);
+    let live = assemble(
+        &d,
+        reports,
+        &outbound,
+        http,
+        websocket,
+        &[],
+        "/opt/app/truststore.jks",
+    );
+    Observed {
+        endpoints: live.endpoints,
+        names: live.names,
+        chains: live.chains,
+        outbound,
+    }
+}
+
+/// The app JVM's truststore of the goldens: the golden root, as `/opt/app/truststore.jks`.
+fn jvm_trust() -> JvmTrust {
+    JvmTrust {
+        anchors: TrustAnchors::new(
+            vec![Anchor {
+                cert: golden::cert("root.pem"),
+                store: "/opt/app/truststore.jks".into(),
+                alias: "golden-root".into(),
+                jdk_bundled: false,
+            }],
+            Vec::new(),
+        ),
+        summaries: Vec::new(),
+        policy: Policy::default(),
+        tls_disabled: TlsDisabled::default(),
+        aia_allowed: None,
+        jvm: None,
+    }
+}
+
+/// The app's outbound connections as the probe would capture them, judged for real with the golden
+/// root: the directory (StartTLS) serving its whole chain, the mail server (implicit TLS) without its
+/// intermediate, the database a self-signed certificate, and the JVM's proxy refusing the tunnel to
+/// Jira.
+fn outbound(d: &Deployment) -> Vec<OutboundConnection> {
+    let int = golden::cert("intermediate.pem");
+    let leaf = golden::cert("leaf.pem");
+    let capture = |o: &Outbound, chain: Vec<trustpath::cert::Certificate>, port: u16| {
+        let mut c = CapturedChain::new(o.target.clone(), Some("localhost".into()));
+        c.address = Some(SocketAddr::from(([127, 0, 0, 1], port)));
+        c.tls = Some(TlsInfo {
+            handshake: Handshake::Complete,
+            version: Some("TLSv1.3".into()),
+            cipher_suite: Some("TLS_AES_128_GCM_SHA256".into()),
+            key_exchange: Some("X25519".into()),
+            alpn: None,
+            ocsp_stapled: false,
+            retried_without_pq: false,
+            starttls: o.target.starttls,
+        });
+        c.chain = chain;
+        c
+    };
+    let jira = &d.outbound[3];
+    let mut refused = CapturedChain::new(jira.target.clone(), Some("jira.example.test".into()));
+    refused.findings.push(findings::proxy_finding(
+        &jira.target,
+        &d.proxy.as_ref().unwrap().proxy,
+        TunnelError::Refused("HTTP/1.1 403 Filtered".into()),
+    ));
+    let captures = vec![
+        capture(&d.outbound[0], vec![leaf.clone(), int], 389),
+        capture(&d.outbound[1], vec![leaf], 465),
+        capture(&d.outbound[2], vec![golden::cert("other-ca.pem")], 5432),
+        refused,
+    ];
+    let judged = trustpath::judge::captures(captures, &jvm_trust(), &[], golden::AT_UNIX);
+    connections(d, judged.endpoints)
 }
 
 fn run() -> DeploymentRun {
     let live = observed();
     DeploymentRun {
+        outbound: live.outbound,
         name: "confluence".into(),
         file: Some("deployment.toml".into()),
         truststores: vec![StoreSummary {
@@ -233,6 +337,11 @@ fn run() -> DeploymentRun {
             anchors: 1,
             origin: StoreOrigin::Option,
         }],
+        jvm: Some(trustpath::jvm::JvmUsed {
+            home: Some("/opt/atlassian/confluence/jre".into()),
+            major: Some(17),
+            chosen_by: trustpath::jvm::JvmChosenBy::Named("--java-home".into()),
+        }),
         now: golden::AT_UNIX,
         endpoints: live.endpoints,
         names: live.names,
@@ -249,6 +358,14 @@ fn run() -> DeploymentRun {
             ),
         }],
     }
+}
+
+/// The judged endpoints and outbound connections.
+struct Observed {
+    endpoints: Vec<trustpath::deploy::run::DeployedEndpoint>,
+    names: Vec<trustpath::deploy::cross::NameCoverage>,
+    chains: Vec<trustpath::deploy::cross::ChainRow>,
+    outbound: Vec<OutboundConnection>,
 }
 
 fn codes(run: &DeploymentRun, endpoint: usize) -> Vec<&'static str> {
@@ -284,20 +401,12 @@ fn the_pure_judgement_names_each_fault_on_its_endpoint() {
 
 #[test]
 fn the_human_deployment_report_matches_its_golden() {
-    let mut out = anstream::StripStream::new(Vec::new());
-    Printer::human(&mut out).deployment(&run()).unwrap();
-    golden::check(
-        "check-deployment.txt",
-        &String::from_utf8(out.into_inner()).unwrap(),
-    );
+    golden::check("check-deployment.txt", &golden::deployment_human(&run()));
 }
 
 #[test]
 fn the_json_deployment_report_matches_its_golden() {
-    let mut out = Vec::new();
-    Printer::json(&mut out).deployment(&run()).unwrap();
-    let text = String::from_utf8(out).unwrap();
-    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (text, doc) = golden::deployment_json(&run());
     assert_eq!(doc["ok"], false);
     assert_eq!(doc["endpoints"][2]["websocket"]["status"], 101);
     assert_eq!(
@@ -371,20 +480,40 @@ fn the_junit_deployment_report_has_a_case_per_endpoint_check_and_place_and_match
             ),
             ("node GET /", "trustpath.check.http", None),
             (
+                "directory ldap://localhost:389",
+                "trustpath.check.outbound",
+                None
+            ),
+            (
+                "mail smtps://localhost:465",
+                "trustpath.check.outbound",
+                Some("missing-intermediate")
+            ),
+            (
+                "db postgres://localhost:5432",
+                "trustpath.check.outbound",
+                Some("hostname-mismatch")
+            ),
+            (
+                "jira https://jira.example.test/",
+                "trustpath.check.outbound",
+                Some("proxy-failed")
+            ),
+            (
                 "nginx.conf:31 server wiki.example.test:443 location /synchrony",
                 "trustpath.check.config",
                 None
             ),
         ]
     );
-    assert_eq!((suite.tests, suite.failures), (9, 3));
+    assert_eq!((suite.tests, suite.failures), (13, 6));
     let TestStatus::Failure(redirect) = &suite.cases[3].status else {
         unreachable!()
     };
     assert!(redirect.text.contains("/synchrony/*"), "{}", redirect.text);
     // The warning of the configuration is in the case's output, not a failure.
     assert!(
-        suite.cases[8]
+        suite.cases[12]
             .system_out
             .as_deref()
             .is_some_and(|o| o.contains("websocket-idle-timeout")),
@@ -412,4 +541,24 @@ fn the_openmetrics_deployment_report_matches_its_golden_and_passes_promtool() {
     // Plain endpoints have no trust series.
     assert!(!text.contains("endpoint=\"node\",profile="), "{text}");
     golden::check("check-deployment.prom", &text);
+}
+
+#[test]
+fn the_deployment_tables_fit_an_80_column_terminal() {
+    let mut out = anstream::StripStream::new(Vec::new());
+    Printer::Human(trustpath::report::Human::new(&mut out).width(Some(80)))
+        .deployment(&run())
+        .unwrap();
+    let text = String::from_utf8(out.into_inner()).unwrap();
+    golden::check("check-deployment-80-columns.txt", &text);
+    for header in ["findings", "served"] {
+        let lines = crate::probe::report_golden::table_lines(&text, header);
+        for line in lines {
+            assert!(
+                line.chars().count() <= 80,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+    }
 }

@@ -170,18 +170,24 @@ fn a_confluence_install_fills_jvm_from_its_setenv_and_bundled_jre_with_file_and_
                 .as_path()
         )
     );
-    // The Synchrony settings make it Confluence, and synchrony.service.url the synchrony-service node.
+    // The Synchrony settings make it Confluence, and synchrony.service.url the synchrony-service
+    // outbound connection.
     assert_eq!(d.product, Some(model::Product::Confluence));
     let service = d
-        .endpoints
+        .outbound
         .iter()
-        .find(|e| e.name == model::SYNCHRONY_SERVICE)
+        .find(|o| o.name == model::SYNCHRONY_SERVICE)
         .unwrap();
-    assert_eq!(
-        service.url.text,
-        "https://wiki.corp.test/synchrony/heartbeat"
+    assert_eq!(service.url, "https://wiki.corp.test/synchrony/v1");
+    // The JVM's proxy is written as check reads it: setenv.sh's -Dhttps.proxyHost/-Dhttps.proxyPort
+    // and -Dhttp.nonProxyHosts.
+    let proxy = d.proxy.as_ref().unwrap();
+    assert_eq!(proxy.proxy.to_string(), "proxy.corp.test:3128");
+    assert!(
+        proxy.non_proxy_hosts.matches("wiki.corp.test")
+            && proxy.non_proxy_hosts.matches("localhost")
     );
-    assert_eq!(service.http[0].expect_status, Some(200));
+    assert!(!proxy.non_proxy_hosts.matches("jira.example.com"));
     let app_paths: Vec<&str> = d.app().http.iter().map(|h| h.path.as_str()).collect();
     assert_eq!(
         app_paths,
@@ -197,7 +203,9 @@ fn a_confluence_install_fills_jvm_from_its_setenv_and_bundled_jre_with_file_and_
         "# bin/setenv.sh:11 -Djavax.net.ssl.trustStore\ntruststore = ",
         "# the JRE bundled with the install",
         "# bin/setenv.sh:12 -Djavax.net.ssl.trustStorePassword: the truststore's password is set there (not copied here)",
-        "# bin/setenv.sh:7 -Dhttps.proxyHost, bin/setenv.sh:7 -Dhttps.proxyPort: the app's outbound HTTPS goes through the proxy proxy.corp.test:3128",
+        "# bin/setenv.sh:7 -Dhttps.proxyHost, bin/setenv.sh:7 -Dhttps.proxyPort: the app's outbound HTTPS goes through this proxy\nproxy = \"proxy.corp.test:3128\"",
+        "# bin/setenv.sh:7 -Dhttp.nonProxyHosts: hosts the JVM reaches directly (with loopback, as the JVM adds it)\nnon_proxy_hosts = \"localhost|127.0.0.1|*.corp.test\"",
+        "# [[endpoint]]\n# name = \"directory\"\n# role = \"ldap\"",
         "# bin/setenv.sh:13 -Dcom.sun.security.enableAIAcaIssuers: true",
         "# bin/setenv.sh:16 -Dsynchrony.service.url: https://wiki.corp.test/synchrony/v1",
     ] {

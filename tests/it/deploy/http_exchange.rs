@@ -246,7 +246,13 @@ fn websocket(endpoint: &Endpoint) -> WebsocketOutcome {
         .websocket
         .clone()
         .unwrap_or(endpoint.url.path.clone());
-    runtime().block_on(web::run_websocket(&*opener(), endpoint, &path, limits()))
+    runtime().block_on(web::run_websocket(
+        &*opener(),
+        None,
+        endpoint,
+        &path,
+        limits(),
+    ))
 }
 
 fn codes(findings: &[Finding]) -> Vec<&'static str> {

@@ -3,10 +3,14 @@
 mod apache_tomcat_lab;
 mod check_cli;
 mod check_golden;
+mod check_golden_rtc;
 mod check_lab;
 mod discover;
 mod http_exchange;
+mod ipv6;
 mod nginx_proxy;
 mod offline;
+mod outbound;
 mod sso;
 mod synchrony;
+mod through_proxy;

@@ -160,6 +160,49 @@ fn check(
     (out.status.code(), findings)
 }
 
+/// The human report of the same check as [`check`] (the README's example is a human report).
+fn check_human(app: &Stub, service_port: u16, login: &Stub) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wiki.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "product = \"confluence\"\n\
+             [synchrony]\nservice_url = \"http://127.0.0.1:{service_port}/synchrony/v1\"\n\
+             [[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"http://wiki.test:{p}/\"\nconnect = \"127.0.0.1\"\n\
+             [[endpoint]]\nname = \"synchrony-heartbeat\"\nrole = \"rtc\"\nurl = \"http://wiki.test:{p}/synchrony/heartbeat\"\nconnect = \"127.0.0.1\"\n\
+             [[endpoint.http]]\nexpect_status = 200\n\
+             [[endpoint]]\nname = \"login\"\nrole = \"auth\"\nurl = \"http://idms.test:{l}/\"\nconnect = \"127.0.0.1\"\n",
+            p = app.port,
+            l = login.port
+        ),
+    )
+    .unwrap();
+    let out = Command::new(assert_cmd::cargo::cargo_bin("trustpath"))
+        .args(["check", "--timeout", "5"])
+        .arg(&file)
+        .env_remove("JAVA_HOME")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_readme_worked_example_of_the_authentication_proxy_article_is_what_check_prints() {
+    let login = stub(|_| response("200 OK", "Content-Type: text/html\r\n", LOGIN_PAGE));
+    let app = confluence("stopped", Some(login.port));
+    let output = check_human(&app, app.port, &login)
+        .replace("wiki.test", "confluence.example.test")
+        .replace("idms.test", "idms.example.test")
+        .replace(&format!(":{}", app.port), ":18090")
+        .replace(&format!(":{}", login.port), ":18091");
+    crate::support::readme_example::assert_shown(
+        "$ trustpath check wiki.toml      # Confluence at confluence.example.test:18090 behind an authentication proxy",
+        &output,
+    );
+}
+
 fn codes(findings: &[(String, String, String)]) -> Vec<&str> {
     findings.iter().map(|f| f.0.as_str()).collect()
 }

@@ -101,6 +101,10 @@ fn thirty_thousand_tomcat_connectors_are_discovered_in_bounded_time() {
         w.stdout.contains("server.xml:30003 Connector port 39999"),
         "the last connector's line"
     );
-    assert_eq!(w.stdout.matches("[[endpoint]]").count(), 30_000);
+    // Real tables only (the file ends with a commented template of the outbound roles).
+    assert_eq!(
+        w.stdout.lines().filter(|l| *l == "[[endpoint]]").count(),
+        30_000
+    );
     eprintln!("discover of 30,000 connectors: {}", w.summary());
 }

@@ -328,6 +328,7 @@ impl OracleCase {
             host: self.host.clone(),
             extra: Vec::new(),
             tls_version: self.tls,
+            fetched: Vec::new(),
         };
         let mut trust = TrustAnchors::new(anchors, Vec::new());
         trust.unparseable = unparseable;

@@ -683,3 +683,225 @@ async fn a_server_asking_for_an_optional_client_certificate_is_noted_as_info() {
     assert_eq!(got.findings[0].severity, trustpath::finding::Severity::Info);
     assert_eq!(got.tls.unwrap().handshake, Handshake::Complete);
 }
+
+/// A rustls server serving `pki`'s chain but signing its handshakes with `key`, a key of another
+/// certificate. `openssl s_server` and nginx refuse to start with such a pair ("key values mismatch"), so
+/// the pair is served through a certificate resolver, which rustls does not check.
+async fn mismatched_key_server(
+    version: &'static rustls::SupportedProtocolVersion,
+    key: PrivatePkcs8KeyDer<'static>,
+) -> SocketAddr {
+    #[derive(Debug)]
+    struct Fixed(Arc<rustls::sign::CertifiedKey>);
+    impl rustls::server::ResolvesServerCert for Fixed {
+        fn resolve(
+            &self,
+            _hello: rustls::server::ClientHello<'_>,
+        ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+            Some(Arc::clone(&self.0))
+        }
+    }
+    let pki = ec_pki();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let signer = provider
+        .key_provider
+        .load_private_key(PrivateKeyDer::Pkcs8(key))
+        .unwrap();
+    let certified =
+        rustls::sign::CertifiedKey::new(vec![pki.leaf.clone(), pki.intermediate.clone()], signer);
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[version])
+        .unwrap()
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(Fixed(Arc::new(certified))));
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(tcp).await {
+                    let _ = tls.shutdown().await;
+                }
+            });
+        }
+    });
+    addr
+}
+
+/// The SHA-256 of a public key as the `served-key-mismatch` fix has the user compute it: `command` is one
+/// of the fix's two pipelines with CERT.pem or KEY.pem replaced by a real file.
+fn fix_digest(command: &str) -> String {
+    let out = Command::new("sh").arg("-c").arg(command).output().unwrap();
+    assert!(out.status.success(), "{command}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn a_server_whose_key_does_not_match_its_certificate_is_served_key_mismatch_with_a_fix_that_runs()
+ {
+    // Another EC P-256 key (same type: the signature does not verify), and an RSA key (another type:
+    // the signature's algorithm does not fit the certificate's key), on TLS 1.2 and 1.3.
+    let other_ec = rcgen::KeyPair::generate_for(certs::EC).unwrap();
+    let other_rsa = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    for key in [&other_ec, &other_rsa] {
+        for version in [&rustls::version::TLS12, &rustls::version::TLS13] {
+            let der = PrivatePkcs8KeyDer::from(key.serialize_der());
+            let addr = mismatched_key_server(version, der).await;
+            let got = probe_one("localhost", addr).await;
+            assert_eq!(
+                codes(&got),
+                [Code::ServedKeyMismatch],
+                "{version:?}: {:?}",
+                got.findings
+            );
+            let f = &got.findings[0];
+            assert!(
+                f.message.contains(
+                    "certificate it served (CN=localhost): its private key does not belong"
+                ),
+                "{}",
+                f.message
+            );
+            assert!(
+                !f.remediation.contains("client certificate"),
+                "{}",
+                f.remediation
+            );
+            // The chain is still captured (and judged as usual).
+            assert_eq!(got.chain.len(), 2);
+        }
+    }
+    // The fix's two commands run as written on the server's files and tell the pair apart.
+    if !support::have_tool("openssl") {
+        return;
+    }
+    let pki = ec_pki();
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("server.pem");
+    let right = dir.path().join("right.key");
+    let wrong = dir.path().join("wrong.key");
+    std::fs::write(&cert, &pki.leaf_pem).unwrap();
+    std::fs::write(&right, &pki.key_pem).unwrap();
+    std::fs::write(&wrong, other_ec.serialize_pem()).unwrap();
+    let fix = trustpath::probe::findings::served_key_mismatch("CN=x", "e").remediation;
+    let commands: Vec<&str> = fix.split('`').skip(1).step_by(2).collect();
+    assert_eq!(commands.len(), 2, "{fix}");
+    let of_cert = fix_digest(&commands[0].replace("CERT.pem", cert.to_str().unwrap()));
+    let of_right = fix_digest(&commands[1].replace("KEY.pem", right.to_str().unwrap()));
+    let of_wrong = fix_digest(&commands[1].replace("KEY.pem", wrong.to_str().unwrap()));
+    assert_eq!(of_cert, of_right);
+    assert_ne!(of_cert, of_wrong);
+}
+
+#[tokio::test]
+async fn openssl_s_server_asking_for_a_client_certificate_is_one_finding_on_tls_1_2_and_1_3() {
+    if !support::have_tool("openssl") {
+        return;
+    }
+    let pki = ec_pki();
+    // The CA file is the list of acceptable issuers s_server sends in its CertificateRequest.
+    let cas = tempfile::tempdir().unwrap();
+    let ca_file = cas.path().join("client-ca.pem");
+    std::fs::write(&ca_file, &pki.int_pem).unwrap();
+    let ca_file = ca_file.to_str().unwrap();
+    // -Verify: a client certificate is required; -verify: requested only.
+    for (flag, code, severity) in [
+        (
+            "-Verify",
+            Code::ClientCertRequired,
+            trustpath::finding::Severity::Error,
+        ),
+        (
+            "-verify",
+            Code::ClientCertRequested,
+            trustpath::finding::Severity::Info,
+        ),
+    ] {
+        for version in ["-tls1_2", "-tls1_3"] {
+            let server = openssl_server(pki, &[flag, "1", "-CAfile", ca_file, version]);
+            let got = probe_one("localhost", server.addr).await;
+            assert_eq!(codes(&got), [code], "{flag} {version}: {:?}", got.findings);
+            let f = &got.findings[0];
+            assert_eq!(f.severity, severity, "{flag} {version}");
+            assert!(
+                f.message.contains("CN=Probe Test Intermediate"),
+                "{flag} {version}: {}",
+                f.message
+            );
+            assert_eq!(got.chain.len(), 2, "{flag} {version}");
+        }
+    }
+}
+
+/// A server that sends `greeting` as soon as a client connects (as SSH, FTP and mail servers do), then
+/// reads until the client goes.
+async fn greeting_server(greeting: &'static [u8]) -> SocketAddr {
+    raw_server(move |mut tcp| async move {
+        let _ = tcp.write_all(greeting).await;
+        let mut buf = [0u8; 4096];
+        while matches!(tcp.read(&mut buf).await, Ok(n) if n > 0) {}
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_server_greeting_in_clear_is_not_tls_named_for_its_protocol_and_the_likely_cause() {
+    let cases: [(&'static [u8], &str, &str); 4] = [
+        (
+            b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n",
+            "with SSH instead of TLS (SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3)",
+            "an SSH server listens here",
+        ),
+        (
+            b"220 (vsFTPd 3.0.5)\r\n",
+            "with FTP instead of TLS (220 (vsFTPd 3.0.5))",
+            "an FTP server listens here",
+        ),
+        (
+            b"220 mail.example.test ESMTP Postfix (Debian/GNU)\r\n",
+            "with SMTP instead of TLS (220 mail.example.test ESMTP Postfix (Debian/GNU))",
+            "as smtp://localhost:",
+        ),
+        (
+            b"redis? no: hello from a line protocol\n",
+            "with plain text instead of TLS (redis? no: hello from a line protocol)",
+            "check the port number",
+        ),
+    ];
+    for (greeting, said, fix) in cases {
+        let addr = greeting_server(greeting).await;
+        let got = probe_one("localhost", addr).await;
+        assert_eq!(codes(&got), [Code::NotTls], "{:?}", got.findings);
+        let f = &got.findings[0];
+        assert!(f.message.contains(said), "{}", f.message);
+        assert!(f.remediation.contains(fix), "{}", f.remediation);
+        assert!(got.chain.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_bare_html_page_without_a_status_line_is_plaintext_http() {
+    // What Python's http.server sends to a request line it cannot parse (HTTP/0.9 style: no status
+    // line, no headers), as `python3 -m http.server` answers a TLS ClientHello.
+    let addr = raw_server(|mut tcp| async move {
+        let mut buf = [0u8; 2048];
+        let _ = tcp.read(&mut buf).await;
+        let _ = tcp
+            .write_all(
+                b"<!DOCTYPE HTML>\n<html lang=\"en\">\n    <head>\n        <meta charset=\"utf-8\">\n        <title>Error response</title>\n",
+            )
+            .await;
+    })
+    .await;
+    let got = probe_one("localhost", addr).await;
+    assert_eq!(codes(&got), [Code::PlaintextHttp], "{:?}", got.findings);
+    assert!(
+        got.findings[0]
+            .message
+            .contains("plain HTTP (an HTML page without a status line: <!DOCTYPE HTML>)"),
+        "{}",
+        got.findings[0].message
+    );
+}

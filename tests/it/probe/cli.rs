@@ -14,8 +14,10 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 fn trustpath() -> Command {
     let mut cmd = Command::cargo_bin("trustpath").unwrap();
+    // The goldens name the JVM in use: a fixed stand-in (tests/golden/jvm), not the machine's.
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env("JAVA_HOME", "tests/golden/jvm");
     cmd
 }
 

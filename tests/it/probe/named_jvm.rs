@@ -250,3 +250,142 @@ fn the_real_jdks_named_by_java_home_are_used_as_named() {
         );
     }
 }
+
+/// The JVM line of a human report (`JVM …`), and the `jvm` object of a JSON one.
+fn jvm_said(
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &Path)],
+    lab: &Lab,
+) -> (String, serde_json::Value) {
+    let run = |json: bool| {
+        let mut c = trustpath(&lab.path_bin);
+        c.args(args);
+        if json {
+            c.arg("--json");
+        }
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    let human = text(&run(false).stdout);
+    let line = human
+        .lines()
+        .find(|l| l.starts_with("JVM "))
+        .unwrap_or_else(|| panic!("no JVM line in:\n{human}"))
+        .to_owned();
+    let out = run(true);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+    (line, v["jvm"].clone())
+}
+
+#[test]
+fn every_report_says_which_jvm_was_used_and_why() {
+    let lab = lab();
+    let other = lab.dir.path().join("other-jvm");
+    std::fs::create_dir_all(other.join("lib/security")).unwrap();
+    std::fs::copy(&lab.path_cacerts, other.join("lib/security/cacerts")).unwrap();
+    std::fs::write(other.join("release"), "JAVA_VERSION=\"21.0.5\"\n").unwrap();
+    let path_home = lab.path_bin.parent().unwrap().to_path_buf();
+    let chain = lab.chain.as_os_str();
+    let verify: Vec<&std::ffi::OsStr> = vec!["verify".as_ref(), chain];
+    let plain = write_deployment(&lab, None);
+    let named = write_deployment(&lab, Some(&other));
+    let check_plain: Vec<&std::ffi::OsStr> = vec!["check".as_ref(), plain.as_os_str()];
+    let check_named: Vec<&std::ffi::OsStr> = vec!["check".as_ref(), named.as_os_str()];
+    let probe: Vec<&std::ffi::OsStr> = vec![
+        "probe".as_ref(),
+        "127.0.0.1:1".as_ref(),
+        "--timeout".as_ref(),
+        "1".as_ref(),
+    ];
+    let mut flagged = verify.clone();
+    flagged.extend(["--java-home".as_ref(), other.as_os_str()]);
+    let mut probe_flagged = probe.clone();
+    probe_flagged.extend(["--java-home".as_ref(), other.as_os_str()]);
+    let other_s = other.display().to_string();
+    let path_s = path_home.display().to_string();
+    /// Arguments, environment, the human line and the JSON object expected.
+    type Case<'a> = (
+        &'a [&'a std::ffi::OsStr],
+        Vec<(&'a str, &'a Path)>,
+        String,
+        serde_json::Value,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            &flagged,
+            vec![],
+            format!("JVM {other_s} (Java 21), named by --java-home"),
+            serde_json::json!({"java_home": other_s, "java_version": 21, "chosen_by": "--java-home", "why": "named by --java-home"}),
+        ),
+        (
+            &probe_flagged,
+            vec![],
+            format!("JVM {other_s} (Java 21), named by --java-home"),
+            serde_json::json!({"java_home": other_s, "java_version": 21, "chosen_by": "--java-home", "why": "named by --java-home"}),
+        ),
+        (
+            &verify,
+            vec![("JAVA_HOME", other.as_path())],
+            format!("JVM {other_s} (Java 21), named by JAVA_HOME"),
+            serde_json::json!({"java_home": other_s, "java_version": 21, "chosen_by": "JAVA_HOME", "why": "named by JAVA_HOME"}),
+        ),
+        (
+            &verify,
+            vec![],
+            format!("JVM {path_s}, the java found on PATH (no --java-home or JAVA_HOME named one)"),
+            serde_json::json!({"java_home": path_s, "java_version": null, "chosen_by": "PATH", "why": "the java found on PATH (no --java-home or JAVA_HOME named one)"}),
+        ),
+        (
+            &check_plain,
+            vec![],
+            format!("JVM {path_s}, the java found on PATH (no --java-home or JAVA_HOME named one)"),
+            serde_json::json!({"java_home": path_s, "java_version": null, "chosen_by": "PATH", "why": "the java found on PATH (no --java-home or JAVA_HOME named one)"}),
+        ),
+        (
+            &check_named,
+            vec![],
+            format!(
+                "JVM {other_s} (Java 21), named by {}: [jvm] java_home",
+                named.display()
+            ),
+            serde_json::json!({"java_home": other_s, "java_version": 21, "chosen_by": "[jvm] java_home", "why": format!("named by {}: [jvm] java_home", named.display())}),
+        ),
+    ];
+    for (args, env, line, json) in cases {
+        let (got_line, got_json) = jvm_said(args, &env, &lab);
+        assert_eq!(got_line, line, "{args:?} {env:?}");
+        assert_eq!(got_json, json, "{args:?} {env:?}");
+    }
+    // Nothing named and no java on PATH: said so.
+    let empty = lab.dir.path().join("empty-bin");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = trustpath(&empty)
+        .arg("verify")
+        .arg(&lab.chain)
+        .output()
+        .unwrap();
+    let human = text(&out.stdout);
+    if !Path::new("/etc/ssl/certs/java/cacerts").is_file() {
+        assert!(
+            human.contains("JVM none: no JVM named (--java-home, JAVA_HOME) or found on PATH"),
+            "{human}"
+        );
+    }
+    // A store command's --cacerts names the JVM whose cacerts it edits.
+    let out = trustpath(&lab.path_bin)
+        .args(["store", "list", "--cacerts", "--java-home"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "--cacerts is {other_s}/lib/security/cacerts of the JVM {other_s} (Java 21), named by --java-home"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -261,3 +261,49 @@ fn a_tls_port_probed_as_starttls_says_to_use_the_implicit_scheme() {
         "{doc:#}"
     );
 }
+
+/// The STARTTLS URL a `not-tls` finding's fix suggests (the first `scheme://` word in it).
+fn suggested_url(fix: &str, scheme: &str) -> String {
+    let start = fix.find(&format!("{scheme}://")).unwrap();
+    fix[start..]
+        .split([' ', ',', ';'])
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn a_mail_port_probed_as_tls_is_named_for_its_protocol_and_the_suggested_starttls_url_works() {
+    if !support::have_tool("keytool") {
+        return;
+    }
+    let lab = outbound::lab();
+    let exim = outbound::exim(Some(&lab.good));
+    let dovecot = outbound::dovecot(Some(&lab.good));
+    let mut ports = Vec::new();
+    if let Some(exim) = &exim {
+        ports.push(("SMTP", "smtp", exim.port("smtp")));
+    }
+    if let Some(dovecot) = &dovecot {
+        ports.push(("IMAP", "imap", dovecot.port("imap")));
+        ports.push(("POP3", "pop3", dovecot.port("pop3")));
+    }
+    for (name, scheme, port) in ports {
+        // The port given without a scheme: a TLS ClientHello meets the server's greeting.
+        let (exit, endpoint) = probe(&lab, &format!("127.0.0.1:{port}"), &[]);
+        assert_eq!(exit, 1, "{endpoint:#}");
+        let first = &endpoint["findings"][0];
+        assert_eq!(first["code"], "not-tls", "{endpoint:#}");
+        let message = first["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("with {name} instead of TLS (")),
+            "{message}"
+        );
+        // The fix's STARTTLS URL, run as written, captures the chain the JVM would judge.
+        let url = suggested_url(first["remediation"].as_str().unwrap(), scheme);
+        assert_eq!(url, format!("{scheme}://127.0.0.1:{port}"));
+        let (exit, endpoint) = probe(&lab, &url, &["--sni", "localhost"]);
+        assert_eq!(exit, 0, "{url}: {endpoint:#}");
+        assert_eq!(endpoint["tls"]["starttls"], scheme, "{endpoint:#}");
+    }
+}

@@ -121,6 +121,11 @@ fn run() -> Run {
             anchors: 1,
             origin: StoreOrigin::Option,
         }],
+        jvm: Some(trustpath::jvm::JvmUsed {
+            home: Some("/opt/atlassian/confluence/jre".into()),
+            major: Some(17),
+            chosen_by: trustpath::jvm::JvmChosenBy::Named("--java-home".into()),
+        }),
         endpoints: vec![
             EndpointReport {
                 target: "https://wiki.example.test".into(),
@@ -294,4 +299,42 @@ fn quotes_backslashes_control_characters_and_repeated_targets_stay_well_formed()
     };
     assert_eq!(f.message, "connect-failed: refused \u{FFFD}[31m<&>\"'");
     assert_eq!(report.suites[0].cases.len(), 4);
+}
+
+/// The lines of the table that starts at the header line containing `header_word` (its rows start with a
+/// space, its rule with `─`).
+pub fn table_lines<'a>(text: &'a str, header_word: &str) -> Vec<&'a str> {
+    let start = text
+        .lines()
+        .position(|l| l.contains(header_word) && l.contains("expires"))
+        .unwrap_or_else(|| panic!("no table in:\n{text}"));
+    text.lines()
+        .skip(start)
+        .take_while(|l| l.starts_with([' ', '─']) && !l.trim().is_empty())
+        .collect()
+}
+
+#[test]
+fn the_summary_table_fits_an_80_column_terminal_and_stays_one_line_per_row_in_a_pipe() {
+    let mut out = anstream::StripStream::new(Vec::new());
+    Printer::Human(trustpath::report::Human::new(&mut out).width(Some(80)))
+        .print_run(&run())
+        .unwrap();
+    let text = String::from_utf8(out.into_inner()).unwrap();
+    golden::check("report-three-endpoints-80-columns.txt", &text);
+    let narrow = table_lines(&text, "first problem");
+    for line in &narrow {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+    // Without a width (a pipe), the same table is wider than 80 columns, one line per endpoint.
+    let mut out = anstream::StripStream::new(Vec::new());
+    Printer::human(&mut out).print_run(&run()).unwrap();
+    let text = String::from_utf8(out.into_inner()).unwrap();
+    let wide = table_lines(&text, "first problem");
+    assert_eq!(wide.len(), 2 + run().endpoints.len(), "{wide:#?}");
+    assert!(wide.iter().any(|l| l.chars().count() > 80), "{wide:#?}");
 }

@@ -10,8 +10,10 @@ use assert_cmd::prelude::*;
 
 fn trustpath() -> Command {
     let mut cmd = Command::cargo_bin("trustpath").unwrap();
+    // The goldens name the JVM in use: a fixed stand-in (tests/golden/jvm), not the machine's.
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env("JAVA_HOME", "tests/golden/jvm");
     cmd
 }
 
@@ -426,4 +428,91 @@ fn a_pkcs12_keystore_made_by_openssl_is_judged_by_its_key_entrys_chain() {
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("password was incorrect"), "{err}");
+}
+
+#[test]
+fn columns_fits_the_summary_table_and_a_pipe_without_it_keeps_rows_whole() {
+    let args = [
+        &format!("{FIX}/fullchain.pem"),
+        &format!("{FIX}/leaf.pem"),
+        "--truststore",
+        &format!("{FIX}/root.pem"),
+        "--host",
+        "wiki.example.test",
+        "--at",
+        golden::AT,
+    ];
+    let run = |columns: Option<&str>| {
+        let mut cmd = trustpath();
+        cmd.arg("verify").args(args).env_remove("COLUMNS");
+        if let Some(c) = columns {
+            cmd.env("COLUMNS", c);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    let table = |text: &str| -> Vec<String> {
+        crate::probe::report_golden::table_lines(text, "first problem")
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    };
+    let piped = table(&run(None));
+    assert!(piped.iter().any(|l| l.chars().count() > 60), "{piped:#?}");
+    assert_eq!(piped.len(), 4, "one line per chain file: {piped:#?}");
+    let narrow = table(&run(Some("60")));
+    for line in &narrow {
+        assert!(line.chars().count() <= 60, "{line}");
+    }
+}
+
+#[test]
+fn browser_roots_add_a_labs_root_to_the_browser_view_and_leave_the_java_verdict_alone() {
+    let base = [
+        format!("{FIX}/fullchain.pem"),
+        "--truststore".to_owned(),
+        format!("{FIX}/other-ca.pem"),
+        "--host".to_owned(),
+        "wiki.example.test".to_owned(),
+    ];
+    let run = |extra: &[&str]| {
+        let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+        args.extend_from_slice(extra);
+        verify(&args)
+    };
+    // Without it: the lab root is no Mozilla root, and the line says how to add it.
+    let (_, out, err) = run(&[]);
+    assert!(
+        out.contains("browser  not trusted:")
+            && out.contains("--browser-roots FILE adds a lab's roots"),
+        "{out}{err}"
+    );
+    let root = format!("{FIX}/root.pem");
+    let (code, out, err) = run(&["--browser-roots", &root]);
+    assert_eq!(
+        code, 1,
+        "the java verdict still fails (other truststore): {out}{err}"
+    );
+    assert!(
+        out.contains(&format!(
+            "browser  trusted (Mozilla's roots and --browser-roots {root})"
+        )),
+        "{out}{err}"
+    );
+    assert!(
+        out.contains(&format!(
+            "browser view: Mozilla's roots and --browser-roots {root} (pem, 1 certificate)"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("not trusted by Java"), "{out}");
+    let (_, json, err) = run(&["--browser-roots", &root, "--json"]);
+    let doc = formats::json("probe.schema.json", json.as_bytes());
+    let e = &doc["endpoints"][0];
+    assert_eq!(e["verdicts"]["browser"]["trusted"], true, "{err}");
+    assert_eq!(e["verdicts"]["java"]["trusted"], false);
+    assert_eq!(doc["truststores"][1]["origin"], "browser-roots", "{doc:#}");
+    // A file with no certificate is refused, not silently empty.
+    let (code, _, err) = run(&["--browser-roots", &format!("{FIX}/leaf-key.pem")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--browser-roots"), "{err}");
 }

@@ -55,7 +55,7 @@ fn path_and_browser_lines_never_contradict_the_truststore_line_above_them() {
         if name == "good" {
             assert!(
                 out.contains(
-                    "is not among Mozilla's roots (the browser view ignores the truststore)"
+                    "is not among Mozilla's roots (the browser view ignores the truststore; --browser-roots FILE adds a lab's roots)"
                 ),
                 "{out}"
             );

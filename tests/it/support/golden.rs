@@ -62,3 +62,23 @@ pub fn check_file(path: &Path, actual: &str) {
         path.display()
     );
 }
+
+/// A deployment run as the human report prints it, without styles (what the `check-*.txt` goldens hold).
+pub fn deployment_human(run: &trustpath::deploy::run::DeploymentRun) -> String {
+    let mut out = anstream::StripStream::new(Vec::new());
+    trustpath::report::Printer::human(&mut out)
+        .deployment(run)
+        .unwrap();
+    String::from_utf8(out.into_inner()).unwrap()
+}
+
+/// A deployment run as `check --json` prints it: the text and the parsed document.
+pub fn deployment_json(run: &trustpath::deploy::run::DeploymentRun) -> (String, serde_json::Value) {
+    let mut out = Vec::new();
+    trustpath::report::Printer::json(&mut out)
+        .deployment(run)
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let doc = serde_json::from_str(&text).unwrap();
+    (text, doc)
+}

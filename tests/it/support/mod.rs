@@ -11,6 +11,7 @@ pub mod jvm_batch;
 pub mod nginx;
 pub mod outbound;
 pub mod process;
+pub mod readme_example;
 pub mod serve;
 pub mod storecheck;
 pub mod tomcat;

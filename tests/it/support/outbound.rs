@@ -246,6 +246,12 @@ pub fn slapd_on(served: Option<&Served>, ip: std::net::IpAddr) -> Option<Server>
 /// Exim as a foreground daemon: SMTP with STARTTLS offered (or, without `served`, not offered) and,
 /// with `served`, an implicit-TLS port (tls_on_connect_ports). Exim drops root to Debian-exim, which
 /// owns its spool. `None` when Exim is absent.
+///
+/// No DNS: by default (`helo_lookup_domains = @ : @[]`) Exim answers an `EHLO [127.0.0.1]` — what
+/// trustpath sends, an address literal of a local interface — only after a PTR lookup of 127.0.0.1
+/// and forward lookups of the name found, through the machine's resolver; a slow resolver then held the
+/// EHLO answer past the probe's 5 s timeout (the flaky `timeout` in the SMTP tests). The tests must not
+/// depend on the network's DNS, so those lookups (and ident callbacks) are off.
 pub fn exim(served: Option<&Served>) -> Option<Server> {
     let bin = Path::new("/usr/sbin/exim4");
     if !installed(bin, "exim4-daemon-light") {
@@ -272,7 +278,7 @@ pub fn exim(served: Option<&Served>) -> Option<Server> {
     let conf = format!(
         "spool_directory = {s}\nlog_file_path = {s}/%s.log\npid_file_path = {s}/exim.pid\nkeep_environment =\n\
          exim_user = Debian-exim\nexim_group = Debian-exim\nprimary_hostname = mail.localhost\n\
-         local_interfaces = 127.0.0.1\n{tls}acl_smtp_rcpt = deny\n\
+         local_interfaces = 127.0.0.1\nhelo_lookup_domains =\nrfc1413_hosts =\n{tls}acl_smtp_rcpt = deny\n\
          begin acl\nbegin routers\nbegin transports\nbegin retry\nbegin rewrite\nbegin authenticators\n",
         s = spool.display()
     );

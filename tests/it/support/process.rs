@@ -50,6 +50,13 @@ impl Guard {
         let started = Instant::now();
         while started.elapsed() < limit {
             if std::net::TcpStream::connect(addr).is_ok() {
+                if let Some(other) = foreign_listener(port, self.child.id()) {
+                    panic!(
+                        "{} cannot be tested on port {port}: another process listens there ({other}):\n{}",
+                        self.name,
+                        (self.log)()
+                    );
+                }
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -97,4 +104,61 @@ impl Drop for Guard {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The process listening on loopback `port` when it is not in process group `group` (ours): its pid
+/// and command line. `None` when the listener is ours, or when /proc does not say.
+fn foreign_listener(port: u16, group: u32) -> Option<String> {
+    let mut inodes = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let text = std::fs::read_to_string(table).unwrap_or_default();
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let Some(local) = f.get(1) else { continue };
+            let listening = f.get(3) == Some(&"0A");
+            let on_port = local
+                .rsplit(':')
+                .next()
+                .and_then(|p| u16::from_str_radix(p, 16).ok())
+                == Some(port);
+            if listening
+                && on_port
+                && let Some(inode) = f.get(9)
+            {
+                inodes.push(format!("socket:[{inode}]"));
+            }
+        }
+    }
+    if inodes.is_empty() {
+        return None;
+    }
+    let mut owners = Vec::new();
+    for proc in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(pid) = proc.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(proc.path().join("fd")) else {
+            continue;
+        };
+        let holds = fds.flatten().any(|fd| {
+            std::fs::read_link(fd.path())
+                .is_ok_and(|l| inodes.iter().any(|i| l.as_os_str() == i.as_str()))
+        });
+        if holds {
+            // Field 5 of /proc/PID/stat (after the parenthesised command) is the process group.
+            let stat = std::fs::read_to_string(proc.path().join("stat")).unwrap_or_default();
+            let pgrp = stat
+                .rsplit(')')
+                .next()
+                .and_then(|rest| rest.split_whitespace().nth(2))
+                .and_then(|g| g.parse::<u32>().ok());
+            if pgrp == Some(group) || pid == group {
+                return None;
+            }
+            let cmd = std::fs::read(proc.path().join("cmdline")).unwrap_or_default();
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            owners.push(format!("pid {pid}: {}", cmd.trim()));
+        }
+    }
+    (!owners.is_empty()).then(|| owners.join("; "))
 }

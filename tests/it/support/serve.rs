@@ -74,6 +74,21 @@ pub fn start_plain(label: &str) -> Running {
         listen: "127.0.0.1:0".parse().unwrap(),
         tls: None,
         label: label.into(),
+        echo_headers: false,
+        max_connections: None,
+        duration: None,
+        handshake_timeout: trustpath::serve::HANDSHAKE_TIMEOUT,
+    })
+}
+
+/// Starts a plain-HTTP `trustpath serve --echo-headers` on 127.0.0.1: its page lists the request
+/// headers it received.
+pub fn start_echo(label: &str) -> Running {
+    start(ServeConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: None,
+        label: label.into(),
+        echo_headers: true,
         max_connections: None,
         duration: None,
         handshake_timeout: trustpath::serve::HANDSHAKE_TIMEOUT,
@@ -92,6 +107,7 @@ pub fn tls_config(chain: &[Vec<u8>], key_pkcs8: &[u8], label: &str) -> ServeConf
             key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_pkcs8.to_vec())),
         }),
         label: label.to_owned(),
+        echo_headers: false,
         max_connections: None,
         duration: None,
         handshake_timeout: trustpath::serve::HANDSHAKE_TIMEOUT,
@@ -212,14 +228,48 @@ pub fn get(host: &str, path: &str) -> Vec<u8> {
     format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").into_bytes()
 }
 
-/// A free port on 127.0.0.1 (bound then released: a tiny race, acceptable on loopback in tests).
+/// A free port on 127.0.0.1 (and ::1) that this process has not handed out before, from a range the
+/// kernel never assigns on its own (bound then released: only a process naming the same port can still
+/// take it before our server does, and `process::Guard` then says so instead of testing the wrong server).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    // Ports handed out by this process: never twice, even once the server that had one has stopped.
+    static GIVEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    // Below the kernel's ephemeral range: a port taken from there (bind to port 0) can be handed by the
+    // kernel to any other process on the machine — another test binary's server, an outgoing
+    // connection — between this call and the moment our server binds it, and the test then talks to
+    // the wrong server. Below the range only processes naming a port explicitly can collide, and a
+    // random start per process keeps two test binaries on the same machine apart.
+    let (low, high) = FREE_PORTS;
+    let span = u32::from(high - low);
+    if NEXT.load(Ordering::Relaxed) == 0 {
+        let seed = std::process::id().wrapping_mul(2_654_435_761)
+            ^ std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+        let _ = NEXT.compare_exchange(0, seed % span + 1, Ordering::Relaxed, Ordering::Relaxed);
+    }
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    for _ in 0..span {
+        let port = low + (NEXT.fetch_add(1, Ordering::Relaxed) % span) as u16;
+        if given.contains(&port) {
+            continue;
+        }
+        // Free on both loopback addresses, for servers that listen on ::1 too.
+        let v4 = std::net::TcpListener::bind(("127.0.0.1", port));
+        let v6 = std::net::TcpListener::bind(("::1", port));
+        if v4.is_ok() && !matches!(&v6, Err(e) if e.kind() == std::io::ErrorKind::AddrInUse) {
+            given.push(port);
+            return port;
+        }
+    }
+    panic!("no free port from {low} to {high}");
 }
+
+/// The ports [`free_port`] hands out: below Linux's default ephemeral range (32768–60999).
+const FREE_PORTS: (u16, u16) = (20000, 32000);
 
 /// Waits (bounded) until something accepts TCP connections on `port`.
 pub fn wait_for_port(port: u16) {

@@ -60,6 +60,7 @@ impl Scenario {
             host: Some(self.host.to_owned()),
             extra: Vec::new(),
             tls_version: None,
+            fetched: Vec::new(),
         }
     }
 

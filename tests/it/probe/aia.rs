@@ -1,0 +1,317 @@
+//! `--fetch-aia` against a server that forgets its intermediate, whose leaf's caIssuers URL points at a
+//! loopback HTTP server holding the intermediate (DER): the browser path uses the fetched issuer and
+//! the report says from where; the java verdict uses it only as the JVM would — with
+//! `--jvm-enable-aia` and a URL `com.sun.security.allowedAIALocations` allows — and the real JVM with
+//! the same system properties agrees each time; `--write-fixes` completes the fullchain with it; the URL
+//! is fetched once per run.
+
+use std::io::{Read, Write};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::prelude::*;
+use rcgen::{CertificateParams, CustomExtension, DnType, ExtendedKeyUsagePurpose, KeyUsagePurpose};
+
+use crate::support::certs::{self, Issued};
+use crate::support::{self, formats, serve};
+
+/// A one-thread HTTP server on 127.0.0.1 answering every request with `body`; counts requests.
+fn http_server(body: Vec<u8>) -> (u16, Arc<AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&hits);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+            let _ = stream.write_all(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/pkix-cert\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    (port, hits)
+}
+
+/// The DER of an AuthorityInfoAccess extension value with one caIssuers URI.
+fn aia_extension(url: &str) -> CustomExtension {
+    let tlv = |tag: u8, content: &[u8]| {
+        let mut out = vec![tag];
+        out.extend(trustpath::asn1::length_octets(content.len()).unwrap());
+        out.extend_from_slice(content);
+        out
+    };
+    // id-ad-caIssuers 1.3.6.1.5.5.7.48.2
+    let oid = [0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
+    let access = tlv(0x30, &[&oid[..], &tlv(0x86, url.as_bytes())].concat());
+    CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], tlv(0x30, &access))
+}
+
+fn leaf_with_aia(issuer: &Issued, url: &str) -> Issued {
+    let mut p = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+    p.distinguished_name.push(DnType::CommonName, "localhost");
+    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    p.not_before = rcgen::date_time_ymd(2025, 1, 1);
+    p.not_after = rcgen::date_time_ymd(2035, 1, 1);
+    p.custom_extensions = vec![aia_extension(url)];
+    certs::signed_by(p, certs::EC, issuer)
+}
+
+fn json_probe(args: &[&str]) -> (i32, serde_json::Value) {
+    let out = Command::cargo_bin("trustpath")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .env_remove("https_proxy")
+        .env_remove("HTTPS_PROXY")
+        .arg("probe")
+        .args(args)
+        .args(["--timeout", "5", "--json"])
+        .output()
+        .unwrap();
+    let doc = formats::json("probe.schema.json", &out.stdout);
+    (out.status.code().unwrap_or(-1), doc["endpoints"][0].clone())
+}
+
+fn codes(ep: &serde_json::Value) -> Vec<String> {
+    ep["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_fetched_intermediate_completes_the_browser_path_and_the_java_one_only_as_the_jvm_does() {
+    if !(support::have_tool("keytool") && support::have_tool("java")) {
+        return;
+    }
+    let root = certs::root("AIA Lab Root");
+    let int = certs::intermediate("AIA Lab Issuing CA", &root);
+    let (http_port, hits) = http_server(int.der());
+    let url = format!("http://127.0.0.1:{http_port}/ca/issuing.cer");
+    let leaf = leaf_with_aia(&int, &url);
+    let server = serve::start(serve::tls_config(
+        &[leaf.der()],
+        &leaf.key.serialize_der(),
+        "aia",
+    ));
+    let port = server.addr.port();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("root.pem"), root.pem()).unwrap();
+    let store = dir.path().join("truststore.p12");
+    support::run_ok(
+        Command::new("keytool")
+            .args(["-importcert", "-noprompt", "-alias", "aia-root"])
+            .args([
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "changeit",
+                "-keystore",
+            ])
+            .arg(&store)
+            .arg("-file")
+            .arg(dir.path().join("root.pem")),
+    );
+    let store_s = store.display().to_string();
+    let target = format!("localhost:{port}");
+    let resolve = format!("localhost:{port}:127.0.0.1");
+    let base = [
+        target.as_str(),
+        "--resolve",
+        &resolve,
+        "--truststore",
+        &store_s,
+        "--java-home",
+        "/usr/lib/jvm/java-17-openjdk-amd64",
+    ];
+    let java = |props: &[String]| {
+        let mut cmd = Command::new("java");
+        cmd.args(props)
+            .arg(format!("-Djavax.net.ssl.trustStore={store_s}"))
+            .arg("-Djavax.net.ssl.trustStorePassword=changeit")
+            .arg("-cp")
+            .arg(support::java_client_dir())
+            .args(["TlsClient", "127.0.0.1", &port.to_string(), "localhost"]);
+        let out = cmd.output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+
+    // Without --fetch-aia nothing is fetched.
+    let (code, ep) = json_probe(&base);
+    assert_eq!(code, 1);
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+    assert!(
+        codes(&ep).contains(&"missing-intermediate".to_owned()),
+        "{ep:#}"
+    );
+
+    // --fetch-aia, the default JVM: browsers complete the path, the JVM does not (nor does the real one).
+    let (code, ep) = json_probe(&[&base[..], &["--fetch-aia"]].concat());
+    assert_eq!(code, 1, "{ep:#}");
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    let c = codes(&ep);
+    assert!(c.contains(&"missing-intermediate".to_owned()), "{ep:#}");
+    assert!(c.contains(&"aia-fetched".to_owned()), "{ep:#}");
+    // (The browser verdict's anchors are Mozilla's, without the lab root: only its path is looked at.)
+    let d = &ep["verdicts"];
+    assert_eq!(d["java"]["trusted"], false, "{ep:#}");
+    assert_eq!(d["browser"]["path"][1]["source"], "fetched", "{d:#}");
+    assert_eq!(d["browser"]["path"][1]["url"], url.as_str(), "{d:#}");
+    assert!(java(&[]).starts_with("UNTRUSTED"));
+
+    // A JVM with enableAIAcaIssuers=true but this JDK's java.security (allowedAIALocations empty):
+    // still refused, as the real JVM refuses it.
+    let enable = "-Dcom.sun.security.enableAIAcaIssuers=true".to_owned();
+    let (code, ep) = json_probe(&[&base[..], &["--fetch-aia", "--jvm-enable-aia"]].concat());
+    assert_eq!(code, 1, "{ep:#}");
+    assert_eq!(ep["verdicts"]["java"]["trusted"], false, "{ep:#}");
+    assert!(java(std::slice::from_ref(&enable)).starts_with("UNTRUSTED"));
+
+    // With the URL allowed too, the JVM fetches it: trusted, and a warning that the server is still
+    // incomplete for other clients.
+    let allow = format!("http://127.0.0.1:{http_port}/ca/");
+    let (code, ep) = json_probe(
+        &[
+            &base[..],
+            &[
+                "--fetch-aia",
+                "--jvm-enable-aia",
+                "--jvm-aia-locations",
+                &allow,
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(ep["verdicts"]["java"]["trusted"], true, "{ep:#}");
+    assert_eq!(code, 0, "{ep:#}");
+    assert_eq!(codes(&ep), ["aia-fetched"], "{ep:#}");
+    assert_eq!(ep["findings"][0]["severity"], "warning");
+    assert_eq!(
+        java(&[
+            enable.clone(),
+            format!("-Dcom.sun.security.allowedAIALocations={allow}")
+        ]),
+        "TRUSTED"
+    );
+
+    // --write-fixes: the fullchain is completed with the fetched intermediate.
+    let fixes = dir.path().join("fixes");
+    let (_, ep) = json_probe(
+        &[
+            &base[..],
+            &["--fetch-aia", "--write-fixes", &fixes.display().to_string()],
+        ]
+        .concat(),
+    );
+    let fullchain = std::fs::read_dir(&fixes)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with("fullchain.pem"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .unwrap_or_else(|| panic!("no fullchain written: {ep:#}"));
+    assert_eq!(
+        fullchain.matches("BEGIN CERTIFICATE").count(),
+        2,
+        "{fullchain}"
+    );
+    assert!(fullchain.contains(int.pem().trim()), "{fullchain}");
+}
+
+#[test]
+fn trust_with_fetch_aia_imports_the_root_named_by_the_intermediates_ca_issuers_url() {
+    if !(support::have_tool("keytool") && support::have_tool("java")) {
+        return;
+    }
+    let root = certs::root("AIA Stranger Root");
+    let (http_port, _) = http_server(root.der());
+    let url = format!("http://127.0.0.1:{http_port}/root.cer");
+    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.distinguished_name
+        .push(DnType::CommonName, "AIA Stranger CA");
+    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Constrained(0));
+    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    p.not_before = rcgen::date_time_ymd(2025, 1, 1);
+    p.not_after = rcgen::date_time_ymd(2035, 1, 1);
+    p.custom_extensions = vec![aia_extension(&url)];
+    let int = certs::signed_by(p, certs::EC, &root);
+    let leaf = certs::leaf(&["localhost"], &int);
+    let server = serve::start(serve::tls_config(
+        &[leaf.der(), int.der()],
+        &leaf.key.serialize_der(),
+        "aia-trust",
+    ));
+    let port = server.addr.port();
+    let dir = tempfile::tempdir().unwrap();
+    // A truststore with an unrelated root only.
+    let other = certs::root("Unrelated Root");
+    std::fs::write(dir.path().join("other.pem"), other.pem()).unwrap();
+    let store = dir.path().join("truststore.p12");
+    support::run_ok(
+        Command::new("keytool")
+            .args(["-importcert", "-noprompt", "-alias", "other"])
+            .args([
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "changeit",
+                "-keystore",
+            ])
+            .arg(&store)
+            .arg("-file")
+            .arg(dir.path().join("other.pem")),
+    );
+    let out = Command::cargo_bin("trustpath")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(["trust", &format!("localhost:{port}")])
+        .args(["--resolve", &format!("localhost:{port}:127.0.0.1")])
+        .arg("--truststore")
+        .arg(&store)
+        .args([
+            "--storepass",
+            "changeit",
+            "--timeout",
+            "5",
+            "--fetch-aia",
+            "--yes",
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("CN=AIA Stranger Root"), "{text}");
+    assert!(!text.contains("pins an intermediate"), "{text}");
+    let java = Command::new("java")
+        .arg(format!("-Djavax.net.ssl.trustStore={}", store.display()))
+        .arg("-Djavax.net.ssl.trustStorePassword=changeit")
+        .arg("-cp")
+        .arg(support::java_client_dir())
+        .args(["TlsClient", "127.0.0.1", &port.to_string(), "localhost"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&java.stdout).trim(),
+        "TRUSTED",
+        "{text}"
+    );
+}
