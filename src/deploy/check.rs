@@ -11,8 +11,9 @@ use super::run::DeploymentRun;
 use crate::clock::Clock;
 use crate::config::ConfigFiles;
 use crate::error::Result;
-use crate::jvm::TrustSpec;
+use crate::jvm::{JvmTrust, TrustSpec};
 use crate::password::PassSource;
+use crate::probe::aia::JavaAia;
 use crate::probe::{ProbeOptions, Resolve};
 
 /// What to check and how.
@@ -82,28 +83,39 @@ pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
             proxy: None,
             client_cert: plan.client_cert.clone(),
         };
-        // The anchors are indexed while the endpoints are being connected to.
+        // The anchors are indexed while the endpoints and the outbound connections are being
+        // connected to, all at once; each result keeps its place in the file's order.
+        let outbound_options = ProbeOptions {
+            http1_only: false,
+            ..options.clone()
+        };
         let (observed, outbound) = std::thread::scope(|s| {
             s.spawn(|| trust.anchors.index());
-            let observed = super::observe::observe(d, options.clone(), plan.deadline)?;
             // The app's outbound connections offer what the JVM's own clients offer (no HTTP ALPN for
             // mail, directory and database, set by their targets).
-            let outbound = super::outbound::observe(
-                d,
-                ProbeOptions {
-                    http1_only: false,
-                    ..options
-                },
-                plan.deadline,
-            )?;
-            anyhow::Ok((observed, outbound))
+            let outbound = s.spawn(|| super::outbound::observe(d, outbound_options, plan.deadline));
+            let observed = super::observe::observe(d, options, plan.deadline);
+            let outbound = outbound
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            anyhow::Ok((observed?, outbound?))
         })?;
-        let (captures, rest): (Vec<_>, Vec<_>) = observed
+        let (mut captures, rest): (Vec<_>, Vec<_>) = observed
             .endpoints
             .into_iter()
             .map(|o| (o.capture, (o.http, o.websocket)))
             .unzip();
         let (http, websocket): (Vec<_>, Vec<_>) = rest.into_iter().unzip();
+        let mut outbound = outbound;
+        // `[jvm] enable_aia`: the app's JVM fetches the issuers a server does not send, so they are
+        // fetched for every endpoint and outbound connection, and judged as that JVM judges them.
+        if let Some(java) = java_aia(&d.jvm, &trust) {
+            let endpoints = captures.len();
+            let mut all: Vec<_> = captures.into_iter().chain(outbound).collect();
+            crate::judge::fetch_missing_issuers(&mut all, &trust, &java, plan.timeout)?;
+            outbound = all.split_off(endpoints);
+            captures = all;
+        }
         let judged = crate::judge::captures(captures, &trust, &[], now);
         let outbound = crate::judge::captures(outbound, &trust, &[], now);
         run.outbound = super::outbound::connections(d, outbound.endpoints);
@@ -165,6 +177,18 @@ pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
         );
     }
     Ok(run)
+}
+
+/// What the app's JVM fetches from caIssuers URLs: `None` unless `[jvm] enable_aia`; the allowed
+/// locations are `[jvm] aia_locations` (the system property), else the JVM's `java.security`.
+fn java_aia(jvm: &super::model::JvmSpec, trust: &JvmTrust) -> Option<JavaAia> {
+    jvm.enable_aia.then(|| JavaAia {
+        enabled: true,
+        allowed: jvm
+            .aia_locations
+            .clone()
+            .or_else(|| trust.aia_allowed.clone()),
+    })
 }
 
 /// The `trustpath probe` line that writes an endpoint's fix files: `target`, at `connect` (as
