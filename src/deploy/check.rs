@@ -109,10 +109,11 @@ pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
         let mut outbound = outbound;
         // `[jvm] enable_aia`: the app's JVM fetches the issuers a server does not send, so they are
         // fetched for every endpoint and outbound connection, and judged as that JVM judges them.
-        if let Some(java) = java_aia(&d.jvm, &trust) {
+        let aia = java_aia(&d.jvm, &trust);
+        if let Some(java) = &aia {
             let endpoints = captures.len();
             let mut all: Vec<_> = captures.into_iter().chain(outbound).collect();
-            crate::judge::fetch_missing_issuers(&mut all, &trust, &java, plan.timeout)?;
+            crate::judge::fetch_missing_issuers(&mut all, &trust, java, plan.timeout)?;
             outbound = all.split_off(endpoints);
             captures = all;
         }
@@ -139,6 +140,7 @@ pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
                 port,
                 spec.connect,
                 None,
+                aia.as_ref(),
                 &lines,
             );
             let lines = lines.writing_with(format!("`{probe}`"));
@@ -153,7 +155,15 @@ pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
             } else {
                 spec.target.to_string()
             };
-            let probe = probe_line(&target, host, port, spec.connect, o.via.as_deref(), &lines);
+            let probe = probe_line(
+                &target,
+                host,
+                port,
+                spec.connect,
+                o.via.as_deref(),
+                aia.as_ref(),
+                &lines,
+            );
             let lines = lines.writing_with(format!("`{probe}`"));
             let (files, written) = o.probe.import_files(&o.probe.fix_name());
             lines.apply(&mut o.probe.findings, &files, written);
@@ -192,13 +202,15 @@ fn java_aia(jvm: &super::model::JvmSpec, trust: &JvmTrust) -> Option<JavaAia> {
 }
 
 /// The `trustpath probe` line that writes an endpoint's fix files: `target`, at `connect` (as
-/// `--resolve`), through `proxy`, judged with the app's truststore.
+/// `--resolve`), through `proxy`, judged with the app's truststore, fetching missing issuers as the
+/// app's JVM does (`aia`).
 fn probe_line(
     target: &str,
     host: &str,
     port: u16,
     connect: Option<std::net::SocketAddr>,
     proxy: Option<&str>,
+    aia: Option<&JavaAia>,
     lines: &crate::judge::ImportLines,
 ) -> String {
     let mut probe = format!("trustpath probe {}", crate::judge::shell_word(target));
@@ -214,6 +226,14 @@ fn probe_line(
     }
     if let Some(store) = lines.store_option() {
         probe.push_str(&format!(" --truststore {store}"));
+    }
+    if let Some(java) = aia {
+        // The locations in effect, the JVM's java.security's included (`any`: a JDK without the filter).
+        let allowed = java.allowed.as_deref().unwrap_or("any");
+        probe.push_str(&format!(
+            " --fetch-aia --jvm-enable-aia --jvm-aia-locations {}",
+            crate::judge::shell_word(allowed)
+        ));
     }
     probe.push_str(&format!(
         " --write-fixes {}",
@@ -254,5 +274,43 @@ pub fn config_spec(flags: ConfigFiles, deployment: Option<&Deployment>) -> Confi
         tomcat: flags.tomcat.or(file.tomcat),
         nginx: flags.nginx.or(file.nginx),
         apache: flags.apache.or(file.apache),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_probe_line_fetches_issuers_as_the_app_jvm_does_when_enable_aia_is_set() {
+        let trust = crate::jvm::JvmTrust::from_store(
+            std::path::Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/testcerts/keytool/small.jceks"
+            )),
+            "changeit",
+        )
+        .unwrap();
+        let lines = crate::judge::ImportLines::new(&trust, "");
+        let line = |aia: Option<&JavaAia>| {
+            probe_line("h.test:636", "h.test", 636, None, None, aia, &lines)
+        };
+        assert!(!line(None).contains("aia"), "{}", line(None));
+        let java = JavaAia {
+            enabled: true,
+            allowed: Some("http://pki.test/ http://ca.test/".to_owned()),
+        };
+        assert!(
+            line(Some(&java)).ends_with(
+                " --fetch-aia --jvm-enable-aia --jvm-aia-locations 'http://pki.test/ http://ca.test/' --write-fixes fixes"
+            ),
+            "{}",
+            line(Some(&java))
+        );
+        let any = JavaAia {
+            enabled: true,
+            allowed: None,
+        };
+        assert!(line(Some(&any)).contains("--jvm-aia-locations any "));
     }
 }
