@@ -1,6 +1,8 @@
 //! `trustpath check` as one call: the app JVM's truststore loaded (the command line's, else the
-//! deployment file's `[jvm]`), every endpoint observed live ([`super::observe`]) and judged with it
-//! ([`crate::judge`], [`super::assemble`]), and the server configurations checked offline.
+//! deployment file's `[jvm]`), every endpoint and outbound connection observed live at the same time
+//! ([`super::observe`], [`super::outbound`]), the issuers they lack fetched from caIssuers URLs when the
+//! app's JVM does that (`[jvm] enable_aia`), each judged with that JVM's trust ([`crate::judge`],
+//! [`super::assemble`]), and the server configurations checked offline.
 
 use std::time::Duration;
 
