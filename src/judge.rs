@@ -272,6 +272,27 @@ impl Run {
     }
 }
 
+/// Fetches, from their caIssuers URLs, the issuers `captures` lack (see
+/// [`crate::probe::aia::Fetcher::complete`]): an issuer among `trust`'s anchors (Java or browser) is not
+/// fetched, and `java` says which URLs the app's JVM fetches too. Every request is bounded by `timeout`.
+pub fn fetch_missing_issuers(
+    captures: &mut [CapturedChain],
+    trust: &JvmTrust,
+    java: &crate::probe::aia::JavaAia,
+    timeout: Duration,
+) -> Result<()> {
+    let known: HashSet<Vec<u8>> = trust
+        .anchors
+        .java
+        .iter()
+        .chain(&trust.anchors.browser)
+        .filter_map(|a| a.cert.try_info().ok().map(|i| i.subject_raw.clone()))
+        .collect();
+    use anyhow::Context as _;
+    crate::probe::aia::complete_blocking(captures, &known, java, timeout)
+        .context("cannot start the async runtime")
+}
+
 /// Judges every capture (each distinct chain and host once) and builds the run, in input order.
 /// `extra` are certificates known from elsewhere, used to build fixes, never as anchors.
 pub fn captures(

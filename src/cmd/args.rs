@@ -345,15 +345,7 @@ impl AiaArgs {
                 .clone()
                 .or_else(|| trust.aia_allowed.clone()),
         };
-        let known: std::collections::HashSet<Vec<u8>> = trust
-            .anchors
-            .java
-            .iter()
-            .chain(&trust.anchors.browser)
-            .filter_map(|a| a.cert.try_info().ok().map(|i| i.subject_raw.clone()))
-            .collect();
-        crate::probe::aia::complete_blocking(captures, &known, &java, timeout)
-            .context("cannot start the async runtime")
+        crate::judge::fetch_missing_issuers(captures, trust, &java, timeout)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Shared test support: finding real tools (keytool, java, openssl, nginx), skipping with a message when
 //! one is absent (a failure when `TRUSTPATH_REQUIRE_TOOLS=1`, as in CI), and running the JVM as the judge.
 
+pub mod aia;
 pub mod apache;
 pub mod certs;
 pub mod formats;
