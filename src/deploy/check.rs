@@ -11,7 +11,7 @@ use super::run::DeploymentRun;
 use crate::clock::Clock;
 use crate::config::ConfigFiles;
 use crate::error::Result;
-use crate::jvm::TrustSpec;
+use crate::jvm::{JvmTrust, TrustSpec};
 use crate::password::PassSource;
 use crate::probe::{ProbeOptions, Resolve};
 
@@ -117,35 +117,7 @@ pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
             &trust.store_labels(),
         );
         run.endpoints = live.endpoints;
-        // Import lines name the app's truststore and the CA file the probe of that endpoint writes.
-        let lines = crate::judge::ImportLines::new(&trust, "");
-        for (e, spec) in run.endpoints.iter_mut().zip(&d.endpoints) {
-            let (host, port) = (&spec.url.host, spec.url.port);
-            let probe = probe_line(
-                &spec.url.authority(),
-                host,
-                port,
-                spec.connect,
-                None,
-                &lines,
-            );
-            let lines = lines.writing_with(format!("`{probe}`"));
-            let (files, written) = e.probe.import_files(&e.probe.fix_name());
-            lines.apply(&mut e.probe.findings, &files, written);
-            lines.apply(&mut e.findings, &files, written);
-        }
-        for (o, spec) in run.outbound.iter_mut().zip(&d.outbound) {
-            let (host, port) = (&spec.target.host, spec.target.port);
-            let target = if o.via.is_some() || spec.target.protocol.is_some() {
-                spec.url.clone()
-            } else {
-                spec.target.to_string()
-            };
-            let probe = probe_line(&target, host, port, spec.connect, o.via.as_deref(), &lines);
-            let lines = lines.writing_with(format!("`{probe}`"));
-            let (files, written) = o.probe.import_files(&o.probe.fix_name());
-            lines.apply(&mut o.probe.findings, &files, written);
-        }
+        name_import_lines(&mut run, d, &trust);
         run.names = live.names;
         run.chains = live.chains;
     }
@@ -165,6 +137,40 @@ pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
         );
     }
     Ok(run)
+}
+
+/// Names the app's truststore and the CA files in every import line of the run's findings (the
+/// diagnosis writes placeholders), each endpoint's and outbound connection's: the files the
+/// `trustpath probe … --write-fixes fixes` of that endpoint writes, and that probe line.
+pub fn name_import_lines(run: &mut DeploymentRun, d: &Deployment, trust: &JvmTrust) {
+    let lines = crate::judge::ImportLines::new(trust, "");
+    for (e, spec) in run.endpoints.iter_mut().zip(&d.endpoints) {
+        let (host, port) = (&spec.url.host, spec.url.port);
+        let probe = probe_line(
+            &spec.url.authority(),
+            host,
+            port,
+            spec.connect,
+            None,
+            &lines,
+        );
+        let lines = lines.writing_with(format!("`{probe}`"));
+        let (files, written) = e.probe.import_files(&e.probe.fix_name());
+        lines.apply(&mut e.probe.findings, &files, written);
+        lines.apply(&mut e.findings, &files, written);
+    }
+    for (o, spec) in run.outbound.iter_mut().zip(&d.outbound) {
+        let (host, port) = (&spec.target.host, spec.target.port);
+        let target = if o.via.is_some() || spec.target.protocol.is_some() {
+            spec.url.clone()
+        } else {
+            spec.target.to_string()
+        };
+        let probe = probe_line(&target, host, port, spec.connect, o.via.as_deref(), &lines);
+        let lines = lines.writing_with(format!("`{probe}`"));
+        let (files, written) = o.probe.import_files(&o.probe.fix_name());
+        lines.apply(&mut o.probe.findings, &files, written);
+    }
 }
 
 /// The `trustpath probe` line that writes an endpoint's fix files: `target`, at `connect` (as
