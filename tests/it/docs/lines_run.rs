@@ -94,37 +94,36 @@ const EXEMPT: &[(&str, &str, &str)] = &[
     (
         "README.md",
         "trustpath check wiki.toml",
-        "worked examples of output (Synchrony behind an authentication proxy, the RTC port's layout, \
-         SSO cookies, headers through nginx): each needs its own deployment, and the test of its \
-         section runs it and compares the example's finding and fix lines with the real output \
-         (support::readme_example, in tests/it/deploy/)",
+        "worked examples of output, each of its own deployment (the app's outbound connections to \
+         LDAP, SMTPS and PostgreSQL and through a refusing proxy; Synchrony behind an authentication \
+         proxy; the RTC port's layout; the headers reaching the app through nginx): \
+         tests/it/deploy/synchrony.rs and through_proxy.rs run the last three against real servers \
+         and compare the example's finding and fix lines with the real output \
+         (support::readme_example); tests/it/deploy/outbound.rs runs the first one's cases",
     ),
     (
         "README.md",
         "trustpath check sso.toml",
-        "a worked example of output: tests/it/deploy/sso.rs runs it against two loopback apps",
+        "a worked example of output: tests/it/deploy/sso.rs runs the case against two loopback apps",
     ),
     (
         "README.md",
         "trustpath check --nginx /etc/nginx/nginx.conf",
-        "a worked example of output: tests/it/deploy/offline.rs reads such a configuration",
+        "a worked example of output: tests/it/deploy/offline.rs runs the case on such a \
+         configuration (an nginx location proxying to the app without X-Forwarded-For)",
     ),
     (
         "",
         "trustpath discover --tomcat conf/server.xml -o wiki.toml && trustpath check wiki.toml",
-        "the check goes to the hosts of the discovered configuration, which the lab does not run \
-         (discover alone runs in the lines above it)",
-    ),
-    (
-        "trustpath check --help",
-        "trustpath discover --tomcat conf/server.xml --nginx nginx.conf > deployment.toml",
-        "the same: the next line checks the discovered deployment, whose hosts the lab does not run",
+        "the check goes to the deployment discovered from the fixture configurations \
+         (confluence.example.test:443 and its Tomcat on 8090), which the lab does not run; discover \
+         alone runs on the lines above it",
     ),
     (
         "trustpath check --help",
         "trustpath check deployment.toml --format junit > trustpath-junit.xml",
-        "in `check --help`, it checks the deployment discovered on the line before (see above); the \
-         README's line of the same text runs",
+        "in `check --help` it checks the deployment discovered on the line before (which runs), whose \
+         hosts the lab does not run; the README's line of the same text runs, on the lab's deployment",
     ),
 ];
 
