@@ -98,6 +98,8 @@ fn suggestions(doc: &serde_json::Value) -> Vec<Suggestion> {
     }
     for f in findings {
         let remediation = f["remediation"].as_str().unwrap().to_owned();
+        // What a line needs said comes in one parenthesis, not two in a row.
+        assert!(!remediation.contains(") ("), "{}: {remediation}", f["code"]);
         for line in command_lines(&remediation) {
             let words = parses(&line);
             out.push(Suggestion {
