@@ -216,7 +216,7 @@ fn comment_of(text: &str) -> Option<&str> {
 /// Whether a `$ …` line is a trustpath command (`trustpath …`, `sudo trustpath …`, `VAR=x trustpath …`).
 fn is_trustpath(line: &str) -> bool {
     line.split_whitespace()
-        .find(|w| *w != "sudo" && !(w.contains('=') && !w.starts_with('-')))
+        .find(|w| *w != "sudo" && (w.starts_with('-') || !w.contains('=')))
         .is_some_and(|w| w == "trustpath")
 }
 
@@ -661,6 +661,8 @@ fn every_trustpath_line_of_the_readme_and_of_every_help_runs_in_a_lab_with_its_d
     // The servers.
     let bin = assert_cmd::cargo::cargo_bin("trustpath");
     let https = free_port();
+    let serve_log = lab.path().join("serve.log");
+    let log = serve_log.clone();
     let mut serve = crate::support::process::Guard::spawn(
         "trustpath serve",
         Command::new(&bin)
@@ -669,8 +671,8 @@ fn every_trustpath_line_of_the_readme_and_of_every_help_runs_in_a_lab_with_its_d
             .arg("--key")
             .arg(pki.join("server.key"))
             .args(["--listen", &format!("127.0.0.1:{https}")]),
-        &lab.path().join("serve.log"),
-        || String::new(),
+        &serve_log,
+        move || std::fs::read_to_string(&log).unwrap_or_default(),
     );
     serve.wait_for_port(https, Duration::from_secs(20));
     let (Some(slapd), Some(exim), Some(postgres), Some(proxy)) = (
