@@ -4,7 +4,7 @@
 //! The lab (one per test run, shared by every line): a `gen lab` PKI for the README's host names, a
 //! JVM home whose `lib/security/cacerts` is a copy of Debian's with the lab root added (`JAVA_HOME`, so
 //! `--cacerts` and the default JVM are the lab's), the files the examples name (`server.pem`,
-//! `keystore.p12`, `truststore.jks`, `conf/server.xml`, …), and servers on 127.0.0.1: `trustpath serve`
+//! `keystore.p12`, `truststore.jks`, `conf/server.xml`, …; `app-truststore.jks` made by keytool), and servers on 127.0.0.1: `trustpath serve`
 //! with the lab chain (every HTTPS name), OpenLDAP `slapd`, Exim, PostgreSQL and tinyproxy with the same
 //! chain. Each console block of the README, and each command's `--help`, runs in a fresh copy of the
 //! lab's files, its lines in order (a line may use what the one before it wrote), through `bash -o
@@ -603,16 +603,24 @@ fn make_lab(root: &Path) -> PathBuf {
             "root-ca.pem",
         ],
     );
-    trustpath_in(
-        d,
-        &[
-            "store",
-            "import",
-            "app-truststore.jks",
-            "--alias",
-            "lab-root",
-            "root-ca.pem",
-        ],
+    // The app's truststore as keytool makes it.
+    crate::support::run_ok(
+        Command::new("keytool")
+            .args([
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "lab-root",
+                "-file",
+                "root-ca.pem",
+                "-keystore",
+                "app-truststore.jks",
+                "-storetype",
+                "JKS",
+                "-storepass",
+                "changeit",
+            ])
+            .current_dir(d),
     );
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/configs");
     cp(
@@ -646,6 +654,7 @@ fn every_trustpath_line_of_the_readme_and_of_every_help_runs_in_a_lab_with_its_d
         "/etc/ssl/certs/java/cacerts",
         Path::new("/etc/ssl/certs/java/cacerts").is_file(),
     ) || !crate::support::have_tool("man")
+        || !crate::support::have_tool("keytool")
         || !crate::support::have_tool("jq")
     {
         return;
