@@ -13,7 +13,8 @@
 //! The README's names become the lab's through [`MAP`], applied once per line, first match first; a
 //! line naming a host of the README's (`*.example.test`, `*.partner.test`) with a port gets `--resolve
 //! HOST:PORT:127.0.0.1`. The exit code a line documents: 0, unless a comment at the end of the line
-//! says `# exit N` (or `# exits N`); a `serve` line is a server: it passes when it says `listening on
+//! says `# exit N` (or `# exits N`); the finding and fix lines the README shows under a line must be
+//! lines of its output (`…` standing for any text); a `serve` line is a server: it passes when it says `listening on
 //! ADDR` and ADDR accepts a connection, then it is stopped. Lines that cannot run in a lab are listed in
 //! [`EXEMPT`] with the reason.
 
@@ -25,6 +26,7 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::support::readme_example;
 use crate::support::serve::free_port;
 
 /// README text → lab text, tried in order at each position of a line (first match wins, replaced text
@@ -107,12 +109,6 @@ const EXEMPT: &[(&str, &str, &str)] = &[
         "a worked example of output: tests/it/deploy/sso.rs runs the case against two loopback apps",
     ),
     (
-        "README.md",
-        "trustpath check --nginx /etc/nginx/nginx.conf",
-        "a worked example of output: tests/it/deploy/offline.rs runs the case on such a \
-         configuration (an nginx location proxying to the app without X-Forwarded-For)",
-    ),
-    (
         "",
         "trustpath discover --tomcat conf/server.xml -o wiki.toml && trustpath check wiki.toml",
         "the check goes to the deployment discovered from the fixture configurations \
@@ -128,7 +124,7 @@ const EXEMPT: &[(&str, &str, &str)] = &[
 ];
 
 /// Commands that make, before a block's first line, what its lines take as given (the block: the
-/// `--help` it is in).
+/// `--help` it is in, or the README line it starts with).
 const GIVEN: &[(&str, &str)] = &[
     (
         "trustpath gen leaf --help",
@@ -145,6 +141,11 @@ const GIVEN: &[(&str, &str)] = &[
     (
         "trustpath store remove --help",
         "trustpath store import truststore.p12 --alias lab-root root-ca.pem",
+    ),
+    // The worked example of `forwarded-for-missing`: an nginx location without X-Forwarded-For.
+    (
+        "trustpath check --nginx /etc/nginx/nginx.conf",
+        "cp forwarded-for-missing.conf nginx/nginx.conf",
     ),
 ];
 
@@ -169,6 +170,8 @@ struct Line {
     source: String,
     /// The command line, continuations joined.
     text: String,
+    /// The finding and fix lines the README shows under it (trimmed; `…` stands for any text).
+    shown: Vec<String>,
 }
 
 /// A console block of the README or one `--help`: its lines run in order in one copy of the lab.
@@ -235,7 +238,18 @@ fn dollar_lines(text: &str, source: impl Fn(usize) -> String) -> Vec<Vec<Line>> 
             Some((at, p)) => (at, format!("{p} {}", trimmed.trim())),
             None => match trimmed.strip_prefix("$ ") {
                 Some(l) => (n + 1, l.to_owned()),
-                None => continue,
+                None => {
+                    // Output shown under the last command: its finding and fix lines.
+                    let t = raw.trim();
+                    if ["error ", "warning ", "info ", "fix: "]
+                        .iter()
+                        .any(|p| t.starts_with(p))
+                        && let Some(last) = blocks.last_mut().unwrap().last_mut()
+                    {
+                        last.shown.push(t.to_owned());
+                    }
+                    continue;
+                }
             },
         };
         match line.strip_suffix('\\') {
@@ -245,6 +259,7 @@ fn dollar_lines(text: &str, source: impl Fn(usize) -> String) -> Vec<Vec<Line>> 
                     blocks.last_mut().unwrap().push(Line {
                         source: source(at),
                         text: line,
+                        shown: Vec::new(),
                     });
                 }
             }
@@ -633,6 +648,14 @@ fn make_lab(root: &Path) -> PathBuf {
         "nginx/nginx.conf",
     );
     copy_tree(&fixtures.join("same-host-apache"), &d.join("apache2"));
+    std::fs::write(
+        d.join("forwarded-for-missing.conf"),
+        "http {\n    server {\n        listen 80;\n        server_name wiki.example.com;\n\
+         \x20       location /a/ {\n            proxy_pass http://127.0.0.1:8090;\n\
+         \x20           proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        }\n\
+         \x20       location /b/ {\n            proxy_pass http://127.0.0.1:8090;\n        }\n    }\n}\n",
+    )
+    .unwrap();
     // The certificate files nginx.conf names, beside each copy of it.
     for certs in ["certs", "nginx/certs"] {
         std::fs::create_dir_all(d.join(certs)).unwrap();
@@ -759,7 +782,7 @@ fn every_trustpath_line_of_the_readme_and_of_every_help_runs_in_a_lab_with_its_d
                     .map(|(k, v)| (k.to_owned(), v))
                     .collect();
                     for (name, given) in GIVEN {
-                        if *name == block.name {
+                        if *name == block.name || *name == block.lines[0].text {
                             let r = run(given, &dir, &env);
                             assert_eq!(r.code, Some(0), "{name}: given `{given}`: {}", r.output);
                         }
@@ -785,6 +808,16 @@ fn every_trustpath_line_of_the_readme_and_of_every_help_runs_in_a_lab_with_its_d
                                 r.code,
                                 r.output.lines().take(30).collect::<Vec<_>>().join("\n")
                             ));
+                        }
+                        // The finding and fix lines the README shows under it are lines of the output.
+                        let got: Vec<&str> = r.output.lines().map(str::trim).collect();
+                        for want in &line.shown {
+                            if !got.iter().any(|g| readme_example::matches(want, g)) {
+                                failures.lock().unwrap().push(format!(
+                                    "{}: `{}` shows\n  {want}\nwhich the run does not print:\n{}",
+                                    line.source, line.text, r.output
+                                ));
+                            }
                         }
                     }
                 }
