@@ -132,44 +132,7 @@ pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
             &trust.store_labels(),
         );
         run.endpoints = live.endpoints;
-        // Import lines name the app's truststore and the CA file the probe of that endpoint writes.
-        let lines = crate::judge::ImportLines::new(&trust, "");
-        for (e, spec) in run.endpoints.iter_mut().zip(&d.endpoints) {
-            let (host, port) = (&spec.url.host, spec.url.port);
-            let probe = probe_line(
-                &spec.url.authority(),
-                host,
-                port,
-                spec.connect,
-                None,
-                aia.as_ref(),
-                &lines,
-            );
-            let lines = lines.writing_with(format!("`{probe}`"));
-            let (files, written) = e.probe.import_files(&e.probe.fix_name());
-            lines.apply(&mut e.probe.findings, &files, written);
-            lines.apply(&mut e.findings, &files, written);
-        }
-        for (o, spec) in run.outbound.iter_mut().zip(&d.outbound) {
-            let (host, port) = (&spec.target.host, spec.target.port);
-            let target = if o.via.is_some() || spec.target.protocol.is_some() {
-                spec.url.clone()
-            } else {
-                spec.target.to_string()
-            };
-            let probe = probe_line(
-                &target,
-                host,
-                port,
-                spec.connect,
-                o.via.as_deref(),
-                aia.as_ref(),
-                &lines,
-            );
-            let lines = lines.writing_with(format!("`{probe}`"));
-            let (files, written) = o.probe.import_files(&o.probe.fix_name());
-            lines.apply(&mut o.probe.findings, &files, written);
-        }
+        name_import_lines(&mut run, d, &trust);
         run.names = live.names;
         run.chains = live.chains;
     }
@@ -189,6 +152,50 @@ pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
         );
     }
     Ok(run)
+}
+
+/// Names the app's truststore and the CA files in every import line of the run's findings (the
+/// diagnosis writes placeholders), each endpoint's and outbound connection's: the files the
+/// `trustpath probe … --write-fixes fixes` of that endpoint writes, and that probe line.
+pub fn name_import_lines(run: &mut DeploymentRun, d: &Deployment, trust: &JvmTrust) {
+    let lines = crate::judge::ImportLines::new(trust, "");
+    let aia = java_aia(&d.jvm, trust);
+    for (e, spec) in run.endpoints.iter_mut().zip(&d.endpoints) {
+        let (host, port) = (&spec.url.host, spec.url.port);
+        let probe = probe_line(
+            &spec.url.authority(),
+            host,
+            port,
+            spec.connect,
+            None,
+            aia.as_ref(),
+            &lines,
+        );
+        let lines = lines.writing_with(format!("`{probe}`"));
+        let (files, written) = e.probe.import_files(&e.probe.fix_name());
+        lines.apply(&mut e.probe.findings, &files, written);
+        lines.apply(&mut e.findings, &files, written);
+    }
+    for (o, spec) in run.outbound.iter_mut().zip(&d.outbound) {
+        let (host, port) = (&spec.target.host, spec.target.port);
+        let target = if o.via.is_some() || spec.target.protocol.is_some() {
+            spec.url.clone()
+        } else {
+            spec.target.to_string()
+        };
+        let probe = probe_line(
+            &target,
+            host,
+            port,
+            spec.connect,
+            o.via.as_deref(),
+            aia.as_ref(),
+            &lines,
+        );
+        let lines = lines.writing_with(format!("`{probe}`"));
+        let (files, written) = o.probe.import_files(&o.probe.fix_name());
+        lines.apply(&mut o.probe.findings, &files, written);
+    }
 }
 
 /// What the app's JVM fetches from caIssuers URLs: `None` unless `[jvm] enable_aia`; the allowed

@@ -33,6 +33,20 @@ pub struct Discovered {
     pub text: String,
 }
 
+impl Discovered {
+    /// The file as written to `path`: its header's `trustpath check` line names it, so that the line
+    /// runs as written.
+    pub fn written_to(mut self, path: &std::path::Path) -> Discovered {
+        let named = crate::judge::shell_word(&path.display().to_string());
+        self.text = self.text.replacen(
+            &format!("trustpath check {}", render::THIS_FILE),
+            &format!("trustpath check {named}"),
+            1,
+        );
+        self
+    }
+}
+
 /// An endpoint with the comment lines written above it and commented-out lines written after it.
 pub(super) struct Planned {
     pub(super) spec: EndpointSpec,

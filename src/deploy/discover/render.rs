@@ -43,6 +43,9 @@ const JVM_COMMENT: &str = "\
 # proxy = \"proxy.example.com:3128\"   # -Dhttps.proxyHost:-Dhttps.proxyPort, for outbound HTTPS
 ";
 
+/// How the header names the file when it is printed (the user chooses where it goes).
+pub(super) const THIS_FILE: &str = "THIS_FILE";
+
 /// Comment lines, each `# line`.
 fn comments<'a>(lines: impl IntoIterator<Item = &'a String>, indent: &str) -> String {
     lines
@@ -67,7 +70,7 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
     header.push_str(
         "# Each item says where it came from. Review it, fix lines marked EDIT, then run\n",
     );
-    header.push_str("#   trustpath check THIS_FILE\n");
+    header.push_str(&format!("#   trustpath check {THIS_FILE}\n"));
     header.push_str(&comments(&plan.header, ""));
     header.push('\n');
 

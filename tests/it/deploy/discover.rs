@@ -296,7 +296,16 @@ fn the_command_prints_absolute_paths_and_refuses_to_overwrite() {
 
     let o = out.to_str().unwrap();
     assert_eq!(run(&["-o", o]).status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+    // The file written is the one printed, its header naming it in the line that checks it.
+    assert!(text.contains("#   trustpath check THIS_FILE\n"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        text.replacen(
+            "trustpath check THIS_FILE",
+            &format!("trustpath check {o}"),
+            1
+        )
+    );
     let refused = run(&["-o", o]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
