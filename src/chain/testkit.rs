@@ -104,7 +104,7 @@ pub(crate) fn judge_over(
         fetched: Vec::new(),
     };
     let policy = Policy {
-        java_major: Some(major),
+        java_version: Some(crate::cert::jdk::JavaVersion::newest(major)),
         ..Policy::default()
     };
     super::diagnose(

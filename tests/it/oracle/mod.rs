@@ -514,7 +514,7 @@ fn the_signature_algorithms_trustpath_models_are_those_a_jsse_client_accepts() {
                 .split(',')
                 .collect();
             let ours: BTreeSet<&str> = version
-                .certificate_signature_algorithms()
+                .certificate_signature_algorithms(jdk.version)
                 .expect("a list")
                 .iter()
                 .copied()
