@@ -182,7 +182,10 @@ mod tests {
             tls12.as_ref().and_then(|l| l.get(9)),
             Some(&"SHA256withDSA")
         );
-        assert_eq!(TlsVersion::Legacy.certificate_signature_algorithms(NEWEST), None);
+        assert_eq!(
+            TlsVersion::Legacy.certificate_signature_algorithms(NEWEST),
+            None
+        );
     }
 
     #[test]
@@ -203,11 +206,25 @@ mod tests {
     #[test]
     fn before_17_0_17_a_tls_1_3_client_accepts_the_tls_1_2_list() {
         let old = JavaVersion::new(17, 0, 15, 0);
-        for alg in ["SHA1withDSA", "SHA256withDSA", "SHA224withRSA", "SHA224withECDSA"] {
+        for alg in [
+            "SHA1withDSA",
+            "SHA256withDSA",
+            "SHA224withRSA",
+            "SHA224withECDSA",
+        ] {
             assert!(TlsVersion::Tls13.accepts(alg, old), "{alg}");
-            assert!(!TlsVersion::Tls13.accepts(alg, JavaVersion::new(17, 0, 17, 0)), "{alg}");
-            assert!(!TlsVersion::Tls13.accepts(alg, JavaVersion::new(21, 0, 9, 0)), "{alg}");
-            assert!(TlsVersion::Tls13.accepts(alg, JavaVersion::new(21, 0, 8, 0)), "{alg}");
+            assert!(
+                !TlsVersion::Tls13.accepts(alg, JavaVersion::new(17, 0, 17, 0)),
+                "{alg}"
+            );
+            assert!(
+                !TlsVersion::Tls13.accepts(alg, JavaVersion::new(21, 0, 9, 0)),
+                "{alg}"
+            );
+            assert!(
+                TlsVersion::Tls13.accepts(alg, JavaVersion::new(21, 0, 8, 0)),
+                "{alg}"
+            );
         }
         assert_eq!(
             TlsVersion::Tls13.certificate_signature_algorithms(old),

@@ -113,10 +113,16 @@ jdk.security.legacyAlgorithms=SHA1\n";
     fn the_full_version_is_read_from_the_release_file_in_every_vendors_form() {
         let v = |text: &str| release_version(text).map(|v| v.to_string());
         assert_eq!(v("JAVA_VERSION=\"17.0.15\"\n").as_deref(), Some("17.0.15"));
-        assert_eq!(v("JAVA_VERSION=\"17.0.21.1\"\n").as_deref(), Some("17.0.21.1"));
+        assert_eq!(
+            v("JAVA_VERSION=\"17.0.21.1\"\n").as_deref(),
+            Some("17.0.21.1")
+        );
         assert_eq!(v("JAVA_VERSION=\"25.0.3\"\n").as_deref(), Some("25.0.3"));
         assert_eq!(v("JAVA_VERSION=\"25\"\n").as_deref(), Some("25.0.0"));
-        assert_eq!(v("JAVA_VERSION=\"1.8.0_392\"\n").as_deref(), Some("8.0.392"));
+        assert_eq!(
+            v("JAVA_VERSION=\"1.8.0_392\"\n").as_deref(),
+            Some("8.0.392")
+        );
         assert_eq!(v("JAVA_VERSION=\"21.0.2+13\"\n").as_deref(), Some("21.0.2"));
         assert_eq!(v("JAVA_VERSION=\"26-ea\"\n").as_deref(), Some("26.0.0"));
         assert_eq!(v("JAVA_VERSION=\"seventeen\"\n"), None);
@@ -136,8 +142,14 @@ jdk.security.legacyAlgorithms=SHA1\n";
         assert_eq!(aia_locations(v("17.0.15"), Some("x=1\n")), None);
         assert_eq!(aia_locations(v("17.0.17"), Some(file)), None);
         // 17.0.18 on: the value, and none allowed when java.security does not name it.
-        assert_eq!(aia_locations(v("17.0.18"), Some("x=1\n")).as_deref(), Some(""));
-        assert_eq!(aia_locations(v("17.0.21.1"), Some(file)).as_deref(), Some("http://ca.test/"));
+        assert_eq!(
+            aia_locations(v("17.0.18"), Some("x=1\n")).as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            aia_locations(v("17.0.21.1"), Some(file)).as_deref(),
+            Some("http://ca.test/")
+        );
         assert_eq!(aia_locations(v("21.0.9"), None), None);
         assert_eq!(aia_locations(v("21.0.10"), None).as_deref(), Some(""));
         assert_eq!(aia_locations(v("25.0.1"), None), None);
@@ -145,7 +157,10 @@ jdk.security.legacyAlgorithms=SHA1\n";
         assert_eq!(aia_locations(v("1.8.0_481"), None).as_deref(), Some(""));
         // No release file: java.security decides; nothing at all: the newest JDK's filter.
         assert_eq!(aia_locations(None, Some("x=1\n")), None);
-        assert_eq!(aia_locations(None, Some(file)).as_deref(), Some("http://ca.test/"));
+        assert_eq!(
+            aia_locations(None, Some(file)).as_deref(),
+            Some("http://ca.test/")
+        );
         assert_eq!(aia_locations(None, None).as_deref(), Some(""));
     }
 }

@@ -423,4 +423,107 @@ mod tests {
         let e = parse(&c.der(), Jdk::V25).expect_err("JDK 25 refuses");
         assert_eq!(e.rule, "OtherName");
     }
+
+    #[test]
+    fn each_jdk_17_update_gets_the_parser_of_its_update() {
+        let at = |v: &str| Jdk::for_version(JavaVersion::parse(v));
+        assert_eq!(at("17.0.15"), Jdk::V17u15);
+        assert_eq!(at("17.0.9"), Jdk::V17u15);
+        assert_eq!(at("17.0.16"), Jdk::V17u16);
+        assert_eq!(at("17.0.19"), Jdk::V17u16);
+        assert_eq!(at("17.0.20"), Jdk::V17);
+        assert_eq!(at("17.0.21.1"), Jdk::V17);
+        assert_eq!(at("21.0.4"), Jdk::V17);
+        assert_eq!(at("25.0.3"), Jdk::V25);
+        assert_eq!(Jdk::for_version(None), Jdk::V17);
+        assert_eq!(Jdk::for_major(Some(17)), Jdk::V17);
+        assert_eq!(Jdk::for_major(Some(26)), Jdk::V25);
+        for (i, j) in Jdk::ALL.iter().enumerate() {
+            assert_eq!(j.index(), i);
+        }
+    }
+
+    /// Whether each of 17.0.15, 17.0.19 and 17.0.21 parses `c` (the JVM says: see the README).
+    fn by_update(c: &Cert) -> [bool; 3] {
+        let der = c.der();
+        [Jdk::V17u15, Jdk::V17u16, Jdk::V17].map(|j| parse(&der, j).is_ok())
+    }
+
+    #[test]
+    fn a_bmp_string_surrogate_pair_is_refused_from_17_0_16() {
+        let ava = seq(&[
+            &[0x06, 0x03, 0x55, 0x04, 0x03],
+            &tlv(0x1e, &[0xd8, 0x3d, 0xde, 0x00]),
+        ]);
+        let c = Cert {
+            issuer: seq(&[&tlv(0x31, &ava)]),
+            ..Cert::default()
+        };
+        assert_eq!(by_update(&c), [true, false, false]);
+        let e = parse(&c.der(), Jdk::V17u16).expect_err("refused");
+        assert_eq!(e.reason, "Illegal character in BMPString, index: 0");
+    }
+
+    #[test]
+    fn an_ml_dsa_key_with_parameters_is_refused_from_17_0_20() {
+        let ml_dsa_65 = [
+            0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x12,
+        ];
+        let mut bits = vec![0u8];
+        bits.extend([7u8; 32]);
+        let c = Cert {
+            key: seq(&[&seq(&[&ml_dsa_65, &[0x02, 0x01, 0x00]]), &tlv(0x03, &bits)]),
+            ..Cert::default()
+        };
+        assert_eq!(by_update(&c), [true, true, false]);
+        assert!(parse(&c.der(), Jdk::V25).is_err());
+    }
+
+    #[test]
+    fn an_ipv4_mapped_subnet_needs_its_mask_from_17_0_20() {
+        let mut ip = vec![0u8; 10];
+        ip.extend([0xff, 0xff, 10, 0, 0, 0]);
+        ip.extend([0u8; 16]);
+        let c = Cert {
+            exts: vec![ext(SAN, true, &seq(&[&tlv(0x87, &ip)]))],
+            ..Cert::default()
+        };
+        assert_eq!(by_update(&c), [true, true, false]);
+        assert!(parse(&c.der(), Jdk::V25).is_ok());
+    }
+
+    #[test]
+    fn a_uri_host_label_over_63_characters_is_refused_from_17_0_20_with_its_own_message() {
+        let uri = |host: &str| Cert {
+            exts: vec![ext(
+                SAN,
+                true,
+                &seq(&[&tlv(0x86, format!("http://{host}/").as_bytes())]),
+            )],
+            ..Cert::default()
+        };
+        let long = format!("{}.test", "a".repeat(64));
+        assert_eq!(by_update(&uri(&long)), [true, true, false]);
+        let trailing = uri("example.test.");
+        assert_eq!(by_update(&trailing), [false, false, false]);
+        let reason = |j| parse(&trailing.der(), j).expect_err("refused").reason;
+        assert!(reason(Jdk::V17).contains("not a valid DNSName or IPv4 address"));
+        assert!(reason(Jdk::V17u16).contains("not a valid DNSName, IPv4 address, or IPv6 address"));
+    }
+
+    #[test]
+    fn constructed_octet_strings_nest_at_most_30_deep_from_17_0_20() {
+        let ski = [0x06, 0x03, 0x55, 0x1d, 0x0e];
+        let mut value = tlv(0x04, &[1, 2, 3]);
+        for _ in 0..31 {
+            value = tlv(0x24, &value);
+        }
+        let c = Cert {
+            exts: vec![ext(&ski, true, &value)],
+            ..Cert::default()
+        };
+        assert_eq!(by_update(&c), [true, true, false]);
+        let e = parse(&c.der(), Jdk::V17).expect_err("refused");
+        assert_eq!(e.reason, "Nested OctetString limit reached (30).");
+    }
 }

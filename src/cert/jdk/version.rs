@@ -171,3 +171,69 @@ impl Change {
         self.since().iter().copied().find(|v| v.feature == 17)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> JavaVersion {
+        JavaVersion::parse(s).unwrap_or_else(|| panic!("{s} parses"))
+    }
+
+    #[test]
+    fn versions_parse_in_debian_temurin_oracle_and_jdk_8_forms() {
+        assert_eq!(v("17.0.15"), JavaVersion::new(17, 0, 15, 0));
+        assert_eq!(v("\"17.0.21.1\""), JavaVersion::new(17, 0, 21, 1));
+        assert_eq!(v("25.0.3"), JavaVersion::new(25, 0, 3, 0));
+        assert_eq!(v("25"), JavaVersion::new(25, 0, 0, 0));
+        assert_eq!(v("1.8.0_481"), JavaVersion::new(8, 0, 481, 0));
+        assert_eq!(v("11.0.30+7"), JavaVersion::new(11, 0, 30, 0));
+        assert_eq!(v("26-ea"), JavaVersion::new(26, 0, 0, 0));
+        for bad in ["", "x", "17.0.x", "17.", ".17", "0.1", "17.0.1.2.3", "-1"] {
+            assert_eq!(JavaVersion::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn versions_order_by_update_then_patch_and_print_as_written() {
+        assert!(v("17.0.21.1") > v("17.0.21"));
+        assert!(v("17.0.21") > v("17.0.20"));
+        assert!(v("17.0.9") < v("17.0.15"));
+        assert_eq!(v("17.0.21.1").to_string(), "17.0.21.1");
+        assert_eq!(v("17.0.15").to_string(), "17.0.15");
+        assert_eq!(JavaVersion::newest(17).to_string(), "17");
+        assert!(!JavaVersion::newest(17).update_known());
+        assert!(v("17.0.15").update_known());
+    }
+
+    #[test]
+    fn a_change_applies_from_its_first_update_of_each_feature_release() {
+        let has = |s: &str, c| v(s).has(c);
+        let tls = Change::CertSignatureSchemesPerProtocol;
+        assert!(!has("17.0.15", tls));
+        assert!(!has("17.0.16", tls));
+        assert!(has("17.0.17", tls));
+        assert!(has("17.0.19", tls));
+        assert!(!has("21.0.8", tls));
+        assert!(has("21.0.9", tls));
+        assert!(has("25", tls));
+        let aia = Change::AiaLocationFilter;
+        assert!(!has("17.0.17", aia));
+        assert!(has("17.0.18", aia));
+        assert!(!has("25.0.1", aia));
+        assert!(has("25.0.2", aia));
+        assert!(!has("1.8.0_472", aia));
+        assert!(has("1.8.0_481", aia));
+        assert!(has("26", aia));
+        assert!(!has("17.0.15", Change::BmpStringSurrogates));
+        assert!(has("17.0.16", Change::BmpStringSurrogates));
+        assert!(!has("17.0.19", Change::Parser17u20));
+        assert!(has("17.0.20", Change::Parser17u20));
+        // No update known, or a feature release the change does not list: the newest behaviour.
+        for c in Change::ALL {
+            assert!(JavaVersion::newest(17).has(c), "{c:?}");
+            assert!(v("23.0.1").has(c), "{c:?}");
+            assert!(c.since_17().is_some(), "{c:?}");
+        }
+    }
+}
