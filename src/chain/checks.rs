@@ -669,7 +669,7 @@ fn check_name_constraints(
                     name_constraints: rules.jdk_ignores(ca.cert, NAME_CONSTRAINTS).is_some(),
                     subject_alt_name: rules.jdk_ignores(item.cert, SUBJECT_ALT_NAME).is_some(),
                 };
-                name_constraints::check_java(&ca.parsed, &item.parsed, rules.java_major(), ignored)
+                name_constraints::check_java(&ca.parsed, &item.parsed, rules.jdk(), ignored)
             } else {
                 name_constraints::check(&ca.parsed, &item.parsed)
             };
