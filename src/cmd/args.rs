@@ -322,7 +322,7 @@ pub struct AiaArgs {
     #[arg(long, requires = "fetch_aia")]
     pub jvm_enable_aia: bool,
     /// The JVM's com.sun.security.allowedAIALocations (space-separated URL prefixes, or `any`) when
-    /// given as a system property.
+    /// given as a system property (a JDK older than the filter, before 17.0.18, fetches any URL).
     #[arg(long, value_name = "URLS", requires = "jvm_enable_aia")]
     pub jvm_aia_locations: Option<String>,
 }
@@ -340,10 +340,12 @@ impl AiaArgs {
         }
         let java = crate::probe::aia::JavaAia {
             enabled: self.jvm_enable_aia,
-            allowed: self
-                .jvm_aia_locations
-                .clone()
-                .or_else(|| trust.aia_allowed.clone()),
+            // A JDK without the filter (`None`) ignores the property, as it ignores java.security's.
+            allowed: trust.aia_allowed.as_ref().map(|from_file| {
+                self.jvm_aia_locations
+                    .clone()
+                    .unwrap_or_else(|| from_file.clone())
+            }),
         };
         crate::judge::fetch_missing_issuers(captures, trust, &java, timeout)
     }

@@ -340,6 +340,7 @@ fn run() -> DeploymentRun {
         jvm: Some(trustpath::jvm::JvmUsed {
             home: Some("/opt/atlassian/confluence/jre".into()),
             major: Some(17),
+            version: trustpath::cert::jdk::JavaVersion::parse("17.0.21"),
             chosen_by: trustpath::jvm::JvmChosenBy::Named("--java-home".into()),
         }),
         now: golden::AT_UNIX,

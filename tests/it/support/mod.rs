@@ -114,6 +114,13 @@ fn find_jdks() -> Vec<(u32, PathBuf)> {
     out
 }
 
+/// The full version of the JDK at `home` (its `release` file), as `trustpath verify --java-home HOME`
+/// reads it: the rules that changed in an update follow it.
+pub fn java_version(home: &Path) -> trustpath::cert::jdk::JavaVersion {
+    let release = std::fs::read_to_string(home.join("release")).expect("release file");
+    trustpath::jvm::security::release_version(&release).expect("JAVA_VERSION")
+}
+
 fn java_major(home: &Path) -> Option<u32> {
     let release = std::fs::read_to_string(home.join("release")).ok()?;
     let line = release.lines().find(|l| l.starts_with("JAVA_VERSION="))?;
