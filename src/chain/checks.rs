@@ -321,7 +321,7 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
                     Code::UntrustedRoot,
                     top,
                     format!(
-                        "the path ends at {}, whose issuer '{}' is not in the truststore (and was not served)",
+                        "the path ends at {}, whose issuer '{}' was not served and is not in the truststore",
                         label(info),
                         info.issuer
                     ),

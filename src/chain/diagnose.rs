@@ -201,7 +201,8 @@ pub fn diagnose(
                 format!("{} does not cover '{shown}': it names {names}", label(leaf)),
                 "HostnameChecker: match",
                 format!(
-                    "reissue the certificate with subjectAltName DNS:{shown} (or connect with a name it covers)"
+                    "reissue the certificate with subjectAltName {} (or connect with a name it covers)",
+                    san_entry(shown)
                 ),
             )
         };
@@ -214,7 +215,8 @@ pub fn diagnose(
                 ),
                 "X509CertImpl.getSubjectAlternativeNames (JDK 25: an undecodable extension throws)",
                 format!(
-                    "reissue the certificate with a well-formed subjectAltName DNS:{shown}"
+                    "reissue the certificate with a well-formed subjectAltName {}",
+                    san_entry(shown)
                 ),
             )
         });
@@ -250,8 +252,8 @@ pub fn diagnose(
                         Severity::Warning,
                         format!("{msg}; the JVM accepts it"),
                         format!(
-                            "reissue the certificate with subjectAltName DNS:{}",
-                            input.host.as_deref().unwrap_or_default()
+                            "reissue the certificate with subjectAltName {}",
+                            san_entry(input.host.as_deref().unwrap_or_default())
                         ),
                     )
                     .at(0),
@@ -427,6 +429,15 @@ fn fetched_finding(
             "serve the full chain (the fetched certificate completes the --write-fixes fullchain)",
         )
     })
+}
+
+/// The subjectAltName entry that covers `host`: `IP:…` for an address, else `DNS:…`.
+fn san_entry(host: &str) -> String {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => format!("IP:{ip}"),
+        Err(_) => format!("DNS:{host}"),
+    }
 }
 
 /// The subject's most specific CN in any string type (`X500Name.findMostSpecificAttribute`, then
@@ -673,4 +684,17 @@ fn compute_fix(
     let leaf = leaf?;
     let fix = fix::find(&pool, leaf, rules);
     (!fix.fullchain.is_empty() || !fix.import.is_empty()).then_some(fix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::san_entry;
+
+    #[test]
+    fn a_host_name_fix_names_an_address_as_an_ip_entry() {
+        assert_eq!(san_entry("127.0.0.1"), "IP:127.0.0.1");
+        assert_eq!(san_entry("[::1]"), "IP:::1");
+        assert_eq!(san_entry("::1"), "IP:::1");
+        assert_eq!(san_entry("wiki.example.test"), "DNS:wiki.example.test");
+    }
 }

@@ -231,7 +231,7 @@ impl<W: Write> Human<W> {
                 .as_deref()
                 .unwrap_or("no path to a Mozilla root")
                 .replace(
-                    "is not in the truststore (and was not served)",
+                    "was not served and is not in the truststore",
                     &format!("was not served and {among}"),
                 )
                 .replace("is not in the truststore", &among)
