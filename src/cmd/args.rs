@@ -338,6 +338,17 @@ impl AiaArgs {
         if !self.fetch_aia {
             return Ok(());
         }
+        if let (Some(given), None) = (&self.jvm_aia_locations, &trust.aia_allowed) {
+            let jvm = trust.jvm.as_ref().filter(|j| j.home.is_some()).map_or_else(
+                || "this JVM".to_owned(),
+                |j| format!("the JVM {}", j.describe()),
+            );
+            crate::report::note(&format!(
+                "--jvm-aia-locations {} is not used: {jvm} has no com.sun.security.allowedAIALocations \
+                 filter (it came with 17.0.18, 21.0.10, 25.0.2) and fetches from any URL, as judged here",
+                crate::judge::shell_word(given)
+            ));
+        }
         let java = crate::probe::aia::JavaAia {
             enabled: self.jvm_enable_aia,
             // A JDK without the filter (`None`) ignores the property, as it ignores java.security's.

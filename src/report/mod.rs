@@ -222,6 +222,12 @@ pub fn leftover(files: &[std::path::PathBuf]) {
     );
 }
 
+/// Says on stderr something the user should know about how their options were taken (stdout stays the
+/// command's own output).
+pub fn note(message: &str) {
+    eprintln!("trustpath: note: {message}");
+}
+
 /// Says on stderr which JVM's cacerts a store command (`--cacerts`) reads or edits, and why that JVM:
 /// stdout stays the command's own output.
 pub fn jvm_cacerts(cacerts: &std::path::Path, jvm: &crate::jvm::JvmUsed) {

@@ -273,3 +273,43 @@ fn trust_with_fetch_aia_imports_the_root_named_by_the_intermediates_ca_issuers_u
         "{text}"
     );
 }
+
+#[test]
+fn jvm_aia_locations_for_a_jdk_without_the_filter_is_said_to_be_unused() {
+    // A JDK before the filter (17.0.15) ignores allowedAIALocations; 17.0.18 and later, and 25.0.2, read it.
+    for (major, home) in support::jdks() {
+        let has_filter = std::fs::read_to_string(home.join("conf/security/java.security"))
+            .expect("java.security")
+            .lines()
+            .any(|l| l.starts_with("com.sun.security.allowedAIALocations"));
+        // Port 1 on loopback refuses at once: the note comes before any connection.
+        let out = Command::cargo_bin("trustpath")
+            .unwrap()
+            .args([
+                "probe",
+                "127.0.0.1:1",
+                "--timeout",
+                "2",
+                "--fetch-aia",
+                "--jvm-enable-aia",
+            ])
+            .args(["--jvm-aia-locations", "http://ca.test/", "--java-home"])
+            .arg(&home)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let said = stderr.contains("--jvm-aia-locations http://ca.test/ is not used");
+        assert_eq!(
+            said,
+            !has_filter,
+            "JDK {major} at {}: {stderr}",
+            home.display()
+        );
+        if said {
+            assert!(
+                stderr.contains("no com.sun.security.allowedAIALocations filter"),
+                "{stderr}"
+            );
+        }
+    }
+}
