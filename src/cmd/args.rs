@@ -1,5 +1,5 @@
 //! Option groups shared by several subcommands: the store password, the truststores a JVM verdict uses,
-//! and the fix options of `probe` and `verify`. Each turns into the plain value the library takes.
+//! the fix options of `probe` and `verify`, and how `probe` and `trust` reach an endpoint. Each turns into the plain value the library takes.
 
 use std::path::PathBuf;
 
@@ -208,6 +208,35 @@ impl ConnectArgs {
     /// The `--timeout`, checked.
     pub fn timeout(&self) -> Result<std::time::Duration> {
         timeout(self.timeout)
+    }
+}
+
+/// How `probe` and `trust` reach an endpoint and complete its chain: where and for how long they
+/// connect, the HTTP proxy, the client certificate, and fetching missing issuers.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EndpointArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    #[command(flatten)]
+    pub proxy: ProxyArgs,
+    #[command(flatten)]
+    pub client: ClientCertArgs,
+    #[command(flatten)]
+    pub aia: AiaArgs,
+}
+
+impl EndpointArgs {
+    /// The probe's options (HTTP/2 allowed; no TLS version or algorithm disabled as a JVM's would be).
+    pub fn options(&self) -> Result<crate::probe::ProbeOptions> {
+        Ok(crate::probe::ProbeOptions {
+            timeout: self.connect.timeout()?,
+            resolve: self.connect.resolve()?,
+            sni: self.connect.sni.clone(),
+            http1_only: false,
+            jdk_tls_disabled: Default::default(),
+            proxy: self.proxy.proxy()?,
+            client_cert: self.client.identity()?,
+        })
     }
 }
 
