@@ -289,50 +289,24 @@ pub struct ClientCertArgs {
 }
 
 impl ClientCertArgs {
-    /// The client certificate these options name, read and checked (the key belongs to the leaf).
+    /// The client certificate to present, if any.
     pub fn identity(&self) -> Result<Option<std::sync::Arc<crate::probe::ClientIdentity>>> {
-        use crate::probe::ClientIdentity;
-        let Some(path) = &self.client_cert else {
+        let Some(cert) = &self.client_cert else {
             return Ok(None);
         };
-        let shown = path.display().to_string();
-        let identity = match &self.client_key {
-            Some(key_path) => {
-                let chain = crate::storefile::read_cert_file(path).context("--client-cert")?;
-                let key = crate::input::read(key_path, &crate::input::KEY_FILE)
-                    .context("--client-key")?;
-                ClientIdentity::from_pem(chain, &key, &shown)
-                    .with_context(|| format!("--client-cert {shown}"))?
-            }
-            None => {
-                let bytes =
-                    crate::input::read(path, &crate::input::STORE).context("--client-cert")?;
-                if matches!(
-                    crate::truststore::detect(&bytes),
-                    Ok(crate::truststore::StoreFormat::Pem | crate::truststore::StoreFormat::Der)
-                ) {
-                    anyhow::bail!(
-                        "--client-cert {shown} is a certificate file: give its private key with --client-key FILE, or a PKCS#12/JKS key store"
-                    );
-                }
-                let source = if let Some(p) = &self.client_cert_pass {
-                    Some(PassSource::Given(p.clone()))
-                } else if let Some(v) = &self.client_cert_pass_env {
-                    Some(PassSource::Env(v.clone()))
-                } else {
-                    self.client_cert_pass_file.clone().map(PassSource::File)
-                };
-                let password =
-                    password::resolve(source.as_ref()).context("--client-cert password")?;
-                ClientIdentity::from_keystore(
-                    &bytes,
-                    &password,
-                    self.client_cert_alias.as_deref(),
-                    &shown,
-                )
-                .with_context(|| format!("--client-cert {shown}"))?
-            }
+        let pass = if let Some(p) = &self.client_cert_pass {
+            Some(PassSource::Given(p.clone()))
+        } else if let Some(v) = &self.client_cert_pass_env {
+            Some(PassSource::Env(v.clone()))
+        } else {
+            self.client_cert_pass_file.clone().map(PassSource::File)
         };
+        let identity = crate::storefile::client_identity(
+            cert,
+            self.client_key.as_deref(),
+            self.client_cert_alias.as_deref(),
+            pass.as_ref(),
+        )?;
         Ok(Some(std::sync::Arc::new(identity)))
     }
 }
@@ -367,21 +341,8 @@ impl AiaArgs {
         if !self.fetch_aia {
             return Ok(());
         }
-        let java = crate::probe::aia::JavaAia {
-            enabled: self.jvm_enable_aia,
-            allowed: self
-                .jvm_aia_locations
-                .clone()
-                .or_else(|| trust.aia_allowed.clone()),
-        };
-        let known: std::collections::HashSet<Vec<u8>> = trust
-            .anchors
-            .java
-            .iter()
-            .chain(&trust.anchors.browser)
-            .filter_map(|a| a.cert.try_info().ok().map(|i| i.subject_raw.clone()))
-            .collect();
-        crate::probe::aia::complete_blocking(captures, &known, &java, timeout)
+        let java = trust.java_aia(self.jvm_enable_aia, self.jvm_aia_locations.as_deref());
+        crate::probe::aia::complete_blocking(captures, &trust.anchor_subjects(), &java, timeout)
             .context("cannot start the async runtime")
     }
 }

@@ -1,6 +1,6 @@
 //! The directive tree nginx and Apache httpd configurations share — a name, its arguments, where it was
-//! written, and a block — and the one reader of a configuration with its includes ([`load`]): each file
-//! read through the [`Loader`], parsed by its [`Language`], its include directives replaced by the
+//! written, and a block — and the one reader of a configuration with its includes (`load`): each file
+//! read through the [`Loader`], parsed by its `Language`, its include directives replaced by the
 //! directives of the files they name, with the cycle, depth, file-count, total-size and nesting limits,
 //! and the whole refused when it is of another kind or holds nothing to check.
 

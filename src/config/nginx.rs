@@ -5,7 +5,7 @@
 //! certificate files, `location`s (proxy target, WebSocket headers, read timeout) and the redirects they
 //! answer themselves (`return 301 URL;`, `rewrite … redirect;`).
 //!
-//! The tokenizer is a pure function of text ([`Language::parse`]); [`load`] reads files through a
+//! The tokenizer is a pure function of text (`Language::parse`); [`load`] reads files through a
 //! [`Loader`]. Inheritance follows nginx: `proxy_http_version`, `proxy_read_timeout` and the
 //! `ssl_certificate*` directives are inherited from outer levels unless redefined; `proxy_set_header`
 //! is inherited only by a level that defines none of its own.

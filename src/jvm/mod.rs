@@ -218,6 +218,27 @@ pub struct JvmTrust {
 }
 
 impl JvmTrust {
+    /// How this JVM fetches a missing issuer: `enabled` as with `-Dcom.sun.security.enableAIAcaIssuers`,
+    /// and the allowed locations given as a system property (`locations`), else its java.security's.
+    pub fn java_aia(&self, enabled: bool, locations: Option<&str>) -> crate::probe::aia::JavaAia {
+        crate::probe::aia::JavaAia {
+            enabled,
+            allowed: locations
+                .map(str::to_owned)
+                .or_else(|| self.aia_allowed.clone()),
+        }
+    }
+
+    /// The subjects (DER) of every anchor, Java and browser: issuers that need no fetching.
+    pub fn anchor_subjects(&self) -> std::collections::HashSet<Vec<u8>> {
+        self.anchors
+            .java
+            .iter()
+            .chain(&self.anchors.browser)
+            .filter_map(|a| a.cert.try_info().ok().map(|i| i.subject_raw.clone()))
+            .collect()
+    }
+
     /// The trusted entries of one store file as the only Java anchors (Mozilla's roots for the browser
     /// verdict), with the default policy.
     pub fn from_store(path: &std::path::Path, password: &str) -> Result<JvmTrust> {
