@@ -239,13 +239,14 @@ impl Certificate {
             .as_ref()
     }
 
-    /// Which modelled JDKs refuse to parse this certificate, with the first refusal's reason; `None`
+    /// Which modelled JDKs (the newest update of each feature release, [`jdk::Jdk::LATEST`]: older
+    /// updates refuse less) refuse to parse this certificate, with the first refusal's reason; `None`
     /// when every one accepts it. The guard against writing a certificate into a keystore or a fix file
     /// that a JVM would choke on.
     pub fn jdk_refusal(&self) -> Option<JdkRefusal> {
         let mut jdks = Vec::new();
         let mut first = None;
-        for j in jdk::Jdk::ALL {
+        for j in jdk::Jdk::LATEST {
             if let Err(e) = self.jdk_parse(j) {
                 jdks.push(j);
                 first.get_or_insert_with(|| e.clone());

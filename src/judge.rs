@@ -103,7 +103,7 @@ pub struct ImportLines {
     chain_store: String,
     /// The store as `trustpath store import` takes it, shell-quoted.
     store: String,
-    /// Said after a line naming a new store.
+    /// Said (in the line's one parenthesis) after a line naming a new store.
     store_note: Option<String>,
     /// How the CA files come about when none were written (`--write-fixes fixes`).
     how_to_write: String,
@@ -129,9 +129,9 @@ impl ImportLines {
             None => (
                 NEW_APP_TRUSTSTORE.to_owned(),
                 Some(format!(
-                    " (a new truststore: no JVM truststore was found or named; give it to the app's JVM with \
+                    "a new truststore: no JVM truststore was found or named; give it to the app's JVM with \
                      -Djavax.net.ssl.trustStore={NEW_APP_TRUSTSTORE} -Djavax.net.ssl.trustStorePassword=changeit, \
-                     or import into the store it uses)"
+                     or import into the store it uses"
                 )),
             ),
         };
@@ -171,30 +171,32 @@ impl ImportLines {
                     &format!("trustpath store import {} ", self.store),
                 );
             }
+            // What the line needs said (how a file comes about, a new store) goes in one parenthesis
+            // at its end, never two in a row.
+            let mut notes: Vec<String> = Vec::new();
             if text.contains(CA_FILE_PLACEHOLDER) {
                 if files.is_empty() {
                     // No fix file holds the CA: the user saves it from the CA.
                     text = text.replace(CA_FILE_PLACEHOLDER, "ca.pem");
-                    text.push_str(" (ca.pem: the CA certificate, saved from its CA)");
+                    notes.push("ca.pem: the CA certificate, saved from its CA".to_owned());
                 } else {
                     let named: Vec<String> = files.iter().map(|f| shell_word(f)).collect();
                     text = text.replace(CA_FILE_PLACEHOLDER, &named.join(" "));
                     if !written {
-                        text.push_str(&format!(
-                            " ({} writes {})",
-                            self.how_to_write,
-                            files.join(", ")
-                        ));
+                        notes.push(format!("{} writes {}", self.how_to_write, files.join(", ")));
                     }
                 }
             }
             if text.contains(&format!(" {ROOT_FILE}")) {
-                text.push_str(&format!(
-                    " ({ROOT_FILE}: the root certificate, saved from its CA)"
+                notes.push(format!(
+                    "{ROOT_FILE}: the root certificate, saved from its CA"
                 ));
             }
             if let Some(note) = &self.store_note {
-                text.push_str(note);
+                notes.push(note.clone());
+            }
+            if !notes.is_empty() {
+                text.push_str(&format!(" ({})", notes.join("; ")));
             }
             f.remediation = text;
         }
@@ -270,6 +272,27 @@ impl Run {
             crate::error::exit::PROBLEMS
         }
     }
+}
+
+/// Fetches, from their caIssuers URLs, the issuers `captures` lack (see
+/// [`crate::probe::aia::Fetcher::complete`]): an issuer among `trust`'s anchors (Java or browser) is not
+/// fetched, and `java` says which URLs the app's JVM fetches too. Every request is bounded by `timeout`.
+pub fn fetch_missing_issuers(
+    captures: &mut [CapturedChain],
+    trust: &JvmTrust,
+    java: &crate::probe::aia::JavaAia,
+    timeout: Duration,
+) -> Result<()> {
+    let known: HashSet<Vec<u8>> = trust
+        .anchors
+        .java
+        .iter()
+        .chain(&trust.anchors.browser)
+        .filter_map(|a| a.cert.try_info().ok().map(|i| i.subject_raw.clone()))
+        .collect();
+    use anyhow::Context as _;
+    crate::probe::aia::complete_blocking(captures, &known, java, timeout)
+        .context("cannot start the async runtime")
 }
 
 /// Judges every capture (each distinct chain and host once) and builds the run, in input order.

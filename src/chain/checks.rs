@@ -17,7 +17,7 @@ use super::problem::{Problem, label};
 use super::signature::SigCheck;
 use super::structure::{self, Role};
 use super::tls_signatures::{RULE_TLS_SIGNATURE_SCHEMES, TlsVersion};
-use crate::cert::jdk::{IgnoredExtension, Jdk};
+use crate::cert::jdk::{IgnoredExtension, JavaVersion, Jdk};
 use crate::cert::{CertInfo, Certificate, KeyInfo};
 use crate::finding::Code;
 
@@ -42,8 +42,8 @@ pub(crate) struct Rules<'p> {
     pub now: i64,
     /// The JVM's disabled algorithms (unused for browsers).
     pub disabled: &'p DisabledAlgorithms,
-    /// The JVM's feature version (17, 25, …), for the rules that differ between JDKs.
-    pub java_major: u32,
+    /// The JVM's version (its feature release and update), for the rules that differ between JDKs.
+    pub java: JavaVersion,
     /// The TLS version of the connection, and whether it was assumed (no handshake).
     pub tls: (TlsVersion, bool),
 }
@@ -51,7 +51,12 @@ pub(crate) struct Rules<'p> {
 impl Rules<'_> {
     /// The JDK parser model for the JVM judged for.
     pub fn jdk(&self) -> Jdk {
-        Jdk::for_major(Some(self.java_major))
+        Jdk::for_version(Some(self.java))
+    }
+
+    /// The JVM's feature version (17, 25, …).
+    pub fn java_major(&self) -> u32 {
+        self.java.feature
     }
 
     /// The non-critical extension `oid` of `cert` that this JVM could not decode and set aside (its
@@ -288,7 +293,7 @@ pub(crate) fn check_path(pool: &Pool<'_>, path: &[usize], rules: &Rules<'_>) -> 
         &pool.items[path[0]].parsed,
         pool.items[path[0]].info,
         java,
-        eku_ignored.map(|e| (e, rules.java_major)),
+        eku_ignored.map(|e| (e, rules.java_major())),
         netscape_ignored,
     );
     if !anchored {
@@ -386,11 +391,11 @@ fn check_tls_signature_scheme(
 ) {
     let (version, assumed) = rules.tls;
     let alg = &info.signature_algorithm;
-    if version.accepts(alg) {
+    if version.accepts(alg, rules.java) {
         return;
     }
     let accepted = version
-        .certificate_signature_algorithms()
+        .certificate_signature_algorithms(rules.java)
         .unwrap_or_default()
         .join(", ");
     let over = if assumed {
@@ -664,7 +669,7 @@ fn check_name_constraints(
                     name_constraints: rules.jdk_ignores(ca.cert, NAME_CONSTRAINTS).is_some(),
                     subject_alt_name: rules.jdk_ignores(item.cert, SUBJECT_ALT_NAME).is_some(),
                 };
-                name_constraints::check_java(&ca.parsed, &item.parsed, rules.java_major, ignored)
+                name_constraints::check_java(&ca.parsed, &item.parsed, rules.jdk(), ignored)
             } else {
                 name_constraints::check(&ca.parsed, &item.parsed)
             };

@@ -33,7 +33,8 @@ pub fn diagnose(
         .as_deref()
         .map(DisabledAlgorithms::parse)
         .unwrap_or_else(DisabledAlgorithms::jdk17_default);
-    let java_major = policy.java_major.unwrap_or(17);
+    let java = policy.java();
+    let java_major = java.feature;
     let tls = (
         input.tls_version.unwrap_or_default(),
         input.tls_version.is_none(),
@@ -42,19 +43,19 @@ pub fn diagnose(
         profile: Profile::Java,
         now: now_unix,
         disabled: &disabled,
-        java_major,
+        java,
         tls,
     };
     let browser_rules = Rules {
         profile: Profile::Browser,
         now: now_unix,
         disabled: &disabled,
-        java_major,
+        java,
         tls,
     };
     let host = input.host.as_deref().map(Host::parse);
     // The JVM parses every served certificate, and its truststore, before any path (jvm_parse.rs).
-    let mut gate = jvm_parse::gate(&input.served, anchors, Jdk::for_major(policy.java_major));
+    let mut gate = jvm_parse::gate(&input.served, anchors, Jdk::for_version(Some(java)));
     let mut found: Vec<Finding> = std::mem::take(&mut gate.findings);
 
     for (i, c) in input.served.iter().enumerate() {

@@ -9,7 +9,7 @@ use serde::Serialize;
 pub use super::anchor::Anchor;
 use super::anchor_index::AnchorCache;
 use crate::cert::Certificate;
-use crate::cert::jdk::JdkParseError;
+use crate::cert::jdk::{JavaVersion, JdkParseError};
 use crate::finding::Finding;
 
 /// The anchors each client profile trusts.
@@ -88,12 +88,22 @@ pub struct Policy {
     /// The JVM's `jdk.certpath.disabledAlgorithms` value (the text after `=`), as read from
     /// `$JAVA_HOME/conf/security/java.security`; `None` = the JDK 17 default.
     pub java_disabled_algorithms: Option<String>,
-    /// The JVM's feature version (`17`, `21`, `25`: `JAVA_VERSION` in `$JAVA_HOME/release`); `None` = 17.
-    /// It decides the rules where the JDKs differ: the host-name wildcard rule (JDK 17 accepts `*` in any
-    /// label, `www.*.example.com`; JDK 25 only in the left-most one) and name constraints (which CNs count
-    /// as DNS names, wildcard names against excluded subtrees, IPv4-mapped addresses; see
-    /// `name_constraints.rs`). Measured with the real JVMs 17.0.21 and 25.0.3; 18–24 assumed like 17.
-    pub java_major: Option<u32>,
+    /// The JVM's version (`JAVA_VERSION` in `$JAVA_HOME/release`: `17.0.15`, `25.0.3`); `None` = the
+    /// newest JDK 17 update. Its feature release decides the rules where the JDKs differ: the host-name
+    /// wildcard rule (JDK 17 accepts `*` in any label, `www.*.example.com`; JDK 25 only in the left-most
+    /// one) and name constraints (which CNs count as DNS names, wildcard names against excluded subtrees,
+    /// IPv4-mapped addresses; see `name_constraints.rs`); its update decides the rules that changed in an
+    /// update ([`crate::cert::jdk::Change`]: the certificate signature schemes of a TLS 1.3 client, the
+    /// X.509 parser). Measured with the real JVMs 17.0.15, 17.0.19, 17.0.21.1 and 25.0.3; 18–24 assumed
+    /// like the newest 17.
+    pub java_version: Option<JavaVersion>,
+}
+
+impl Policy {
+    /// The JVM judged for: [`Policy::java_version`], else the newest JDK 17.
+    pub fn java(&self) -> JavaVersion {
+        self.java_version.unwrap_or(JavaVersion::newest(17))
+    }
 }
 
 impl Default for Policy {
@@ -101,7 +111,7 @@ impl Default for Policy {
         Policy {
             warn_days: 30,
             java_disabled_algorithms: None,
-            java_major: None,
+            java_version: None,
         }
     }
 }

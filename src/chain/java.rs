@@ -281,7 +281,7 @@ mod tests {
             profile: Profile::Java,
             now: NOW,
             disabled: &disabled,
-            java_major: 17,
+            java: crate::cert::jdk::JavaVersion::newest(17),
             tls: (crate::chain::TlsVersion::Tls13, true),
         };
         let mut pool = Pool::new();

@@ -13,16 +13,18 @@
 //! The names checked are the subject (when not empty), every subjectAltName, the subject's emailAddress
 //! attributes when there is no subjectAltName extension at all, and the most specific CN: as an IP
 //! address when it is an IP literal and there is no IP name, else as a DNS name when there is no DNS
-//! name and it is one. Two JDK releases differ (both measured with the real JVMs):
+//! name and it is one. The JDKs differ (each measured with the real JVMs):
 //!
-//! - JDK 17 (17.0.21) takes the CN as a DNS name when `new DNSName(cn.replace('*', 'z'))` accepts it
+//! - JDK 17 from 17.0.20 (17.0.21.1; [`crate::cert::jdk::Change::Parser17u20`]) takes the CN as a DNS name when `new DNSName(cn.replace('*', 'z'))` accepts it
 //!   (labels of letters, digits and inner hyphens, 63 characters at most, 253 in all), keeping a `*`;
 //!   matches a wildcard DNS name against an excluded subtree as a host name template
 //!   (`*.example.com` is inside an excluded `bad.example.com`); and reads an IPv4-mapped IPv6 address
 //!   (`::ffff:192.168.1.1`) as the IPv4 address.
-//! - JDK 25 (25.0.3) takes the CN when `new DNSName(cn)` accepts it (no `*`; each label starts with a
-//!   letter or digit, any length), compares wildcard names literally, and keeps IPv4-mapped addresses as
-//!   IPv6.
+//! - JDK 25 (25.0.3), and JDK 17 before 17.0.20 (17.0.15, 17.0.19: their `NameConstraintsExtension`
+//!   has no `replace('*', 'z')`, their `DNSName` neither length nor hyphen checks, `DNSName.constrains`
+//!   no wildcard form and `IPAddressName` no IPv4-mapped form), take the CN when `new DNSName(cn)`
+//!   accepts it (no `*`; each label starts with a letter or digit, any length), compare wildcard names
+//!   literally, and keep IPv4-mapped addresses as IPv6.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -30,6 +32,7 @@ use x509_parser::prelude::*;
 
 use super::hostname;
 use super::x500::{self, JavaName};
+use crate::cert::jdk::Jdk;
 
 /// The names a certificate carries that the browser rule constrains.
 struct Names<'a> {
@@ -355,14 +358,15 @@ pub(crate) struct JavaIgnored {
 pub(crate) fn check_java(
     ca: &X509Certificate<'_>,
     cert: &X509Certificate<'_>,
-    java_major: u32,
+    jdk: Jdk,
     ignored: JavaIgnored,
 ) -> Option<String> {
     if ignored.name_constraints {
         return None;
     }
     let nc = name_constraints_of(ca)?;
-    let jdk17 = java_major < 25;
+    // The JDK 17 rules above (17.0.20 and later; an older 17 has JDK 25's).
+    let jdk17 = jdk.parser_17u20();
     let permitted: Vec<JavaGeneralName> = nc
         .permitted_subtrees
         .iter()
@@ -887,6 +891,27 @@ mod tests {
         let long = format!("{}.other.com", "a".repeat(64));
         assert!(java(permitted(), vec![], cn_leaf(&long), 17));
         assert!(!java(permitted(), vec![], cn_leaf(&long), 25));
+    }
+
+    #[test]
+    fn jdk_17_before_17_0_20_takes_cns_and_wildcards_as_jdk_25_does() {
+        use crate::cert::jdk::JavaVersion;
+        let at = |permitted: Vec<GeneralSubtree>, excluded, leaf, version: &str| {
+            let (root, inter, leaf) = constrained(permitted, excluded, leaf);
+            let java = JavaVersion::parse(version).expect("a version");
+            testkit::judge_for(&[leaf, inter], &[root], None, java, None).trusted
+        };
+        let permitted = || vec![dns("example.com")];
+        let long = format!("{}.other.com", "a".repeat(64));
+        for version in ["17.0.15", "17.0.19"] {
+            assert!(at(permitted(), vec![], cn_leaf("*.other.com"), version));
+            assert!(!at(permitted(), vec![], cn_leaf("foo-.other.com"), version));
+            assert!(!at(permitted(), vec![], cn_leaf(&long), version));
+            let wildcard = testkit::leaf_params(&["*.example.com"]);
+            assert!(at(vec![], vec![dns("bad.example.com")], wildcard, version));
+        }
+        assert!(!at(permitted(), vec![], cn_leaf("*.other.com"), "17.0.20"));
+        assert!(at(permitted(), vec![], cn_leaf(&long), "17.0.21.1"));
     }
 
     #[test]

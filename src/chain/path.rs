@@ -406,7 +406,7 @@ mod tests {
             profile: Profile::Java,
             now: 1_767_225_600,
             disabled: &disabled,
-            java_major: 17,
+            java: crate::cert::jdk::JavaVersion::newest(17),
             tls: (crate::chain::TlsVersion::Tls13, true),
         };
         let search = build(&pool, l, &rules, true);

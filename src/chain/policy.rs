@@ -1174,7 +1174,7 @@ mod tests {
             profile,
             now: NOW,
             disabled: &disabled,
-            java_major: 17,
+            java: crate::cert::jdk::JavaVersion::newest(17),
             tls: (crate::chain::TlsVersion::Tls13, true),
         };
         let problems = check_path(&pool, &path, &rules);

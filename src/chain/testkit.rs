@@ -9,6 +9,7 @@ use rcgen::{
 
 use super::diagnosis::{Anchor, ChainInput, Diagnosis, Policy, TrustAnchors};
 use crate::cert::Certificate;
+use crate::cert::jdk::JavaVersion;
 
 /// The fixed instant of the tests: 2026-06-01T00:00:00Z.
 pub(crate) const NOW: i64 = 1_780_272_000;
@@ -95,6 +96,17 @@ pub(crate) fn judge_over(
     major: u32,
     tls: Option<super::TlsVersion>,
 ) -> Diagnosis {
+    judge_for(served, anchors, host, JavaVersion::newest(major), tls)
+}
+
+/// [`judge_over`] for the JDK of version `java` (an update of it).
+pub(crate) fn judge_for(
+    served: &[Certificate],
+    anchors: &[Certificate],
+    host: Option<&str>,
+    java: JavaVersion,
+    tls: Option<super::TlsVersion>,
+) -> Diagnosis {
     let anchors: Vec<Anchor> = anchors.iter().map(|c| anchor(c, "anchor")).collect();
     let input = ChainInput {
         served: served.to_vec(),
@@ -104,7 +116,7 @@ pub(crate) fn judge_over(
         fetched: Vec::new(),
     };
     let policy = Policy {
-        java_major: Some(major),
+        java_version: Some(java),
         ..Policy::default()
     };
     super::diagnose(

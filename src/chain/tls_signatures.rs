@@ -13,12 +13,19 @@
 //! SHA224withRSA"). The anchor's own signature is never checked, and a leaf that is itself a trusted
 //! entry is accepted before any checker runs. Under TLS 1.0 and 1.1 there is no such list.
 //!
-//! The lists are those of a JDK 17.0.21 and a JDK 25 client with the default `java.security` (the oracle
-//! test `the_signature_algorithms_trustpath_models_are_those_a_jsse_client_accepts` compares them with a
-//! real handshake of each JDK). A customised `jdk.tls.disabledAlgorithms` that removes a scheme is not
-//! modelled.
+//! The list depends on the JDK's update: since JDK-8350807 (JDK 25, 21.0.9, 17.0.17 — see
+//! [`Change::CertSignatureSchemesPerProtocol`]) the client recomputes it for the protocol the server
+//! chose, so over TLS 1.3 the TLS 1.2-only schemes (DSA, SHA-224) are refused; before, it was the list
+//! of every enabled protocol, TLS 1.3 and 1.2 together, so over TLS 1.3 the TLS 1.2 list applied.
+//!
+//! The lists are those of JDK 17.0.15, 17.0.19, 17.0.21.1 and 25.0.3 clients with the default
+//! `java.security` (the oracle test `the_signature_algorithms_trustpath_models_are_those_a_jsse_client_accepts`
+//! compares them with a real handshake of each JDK). A customised `jdk.tls.disabledAlgorithms` that
+//! removes a scheme is not modelled.
 
 use serde::Serialize;
+
+use crate::cert::jdk::{Change, JavaVersion};
 
 /// The TLS version of the connection whose chain is judged. A chain judged without a handshake
 /// (`trustpath verify`, offline configuration checks) is judged as TLS 1.3, what a JDK 17 or later client
@@ -82,16 +89,17 @@ impl TlsVersion {
         }
     }
 
-    /// The signature algorithms (JDK names) a JSSE client accepts in certificates over this version, in
-    /// its order; `None` when it constrains none.
-    pub fn certificate_signature_algorithms(self) -> Option<Vec<&'static str>> {
-        self.schemes().map(Iterator::collect)
+    /// The signature algorithms (JDK names) a JSSE client of JDK `java` accepts in certificates over
+    /// this version, in its order; `None` when it constrains none.
+    pub fn certificate_signature_algorithms(self, java: JavaVersion) -> Option<Vec<&'static str>> {
+        self.schemes(java).map(Iterator::collect)
     }
 
     /// [`Self::certificate_signature_algorithms`], without collecting them.
-    fn schemes(self) -> Option<impl Iterator<Item = &'static str>> {
+    fn schemes(self, java: JavaVersion) -> Option<impl Iterator<Item = &'static str>> {
+        let per_protocol = java.has(Change::CertSignatureSchemesPerProtocol);
         let tls13 = match self {
-            TlsVersion::Tls13 => true,
+            TlsVersion::Tls13 => per_protocol,
             TlsVersion::Tls12 => false,
             TlsVersion::Legacy => return None,
         };
@@ -101,10 +109,10 @@ impl TlsVersion {
         Some(kept.map(|&(name, _)| name))
     }
 
-    /// Whether a JSSE client over this version accepts a certificate signed with `sig_alg` (JDK name):
-    /// `SupportedSignatureAlgorithmConstraints.permits`.
-    pub(crate) fn accepts(self, sig_alg: &str) -> bool {
-        let Some(mut list) = self.schemes() else {
+    /// Whether a JSSE client of JDK `java` over this version accepts a certificate signed with `sig_alg`
+    /// (JDK name): `SupportedSignatureAlgorithmConstraints.permits`.
+    pub(crate) fn accepts(self, sig_alg: &str, java: JavaVersion) -> bool {
+        let Some(mut list) = self.schemes(java) else {
             return true;
         };
         // "trim the MGF part: <digest>with<encryption>and<mgf>" (a case-sensitive `indexOf("and") > 0`).
@@ -120,6 +128,8 @@ impl TlsVersion {
 mod tests {
     use super::*;
 
+    const NEWEST: JavaVersion = JavaVersion::newest(17);
+
     #[test]
     fn tls_1_3_refuses_dsa_and_sha_224_and_tls_1_2_accepts_them() {
         for alg in [
@@ -128,8 +138,8 @@ mod tests {
             "SHA224withRSA",
             "SHA224withECDSA",
         ] {
-            assert!(!TlsVersion::Tls13.accepts(alg), "{alg}");
-            assert!(TlsVersion::Tls12.accepts(alg), "{alg}");
+            assert!(!TlsVersion::Tls13.accepts(alg, NEWEST), "{alg}");
+            assert!(TlsVersion::Tls12.accepts(alg, NEWEST), "{alg}");
         }
         for alg in [
             "SHA256withRSA",
@@ -138,20 +148,20 @@ mod tests {
             "Ed25519",
             "sha384withecdsa",
         ] {
-            assert!(TlsVersion::Tls13.accepts(alg), "{alg}");
-            assert!(TlsVersion::Tls12.accepts(alg), "{alg}");
+            assert!(TlsVersion::Tls13.accepts(alg, NEWEST), "{alg}");
+            assert!(TlsVersion::Tls12.accepts(alg, NEWEST), "{alg}");
         }
         for alg in ["MD5withRSA", "SHA3-256withRSA", "1.2.3.4"] {
-            assert!(!TlsVersion::Tls12.accepts(alg), "{alg}");
+            assert!(!TlsVersion::Tls12.accepts(alg, NEWEST), "{alg}");
         }
-        assert!(TlsVersion::Legacy.accepts("SHA1withDSA"));
-        assert!(TlsVersion::Tls13.accepts("SHA256withRSAandMGF1"));
+        assert!(TlsVersion::Legacy.accepts("SHA1withDSA", NEWEST));
+        assert!(TlsVersion::Tls13.accepts("SHA256withRSAandMGF1", NEWEST));
     }
 
     #[test]
     fn tls_1_3_keeps_the_tls_1_2_order_without_the_legacy_schemes() {
         assert_eq!(
-            TlsVersion::Tls13.certificate_signature_algorithms(),
+            TlsVersion::Tls13.certificate_signature_algorithms(NEWEST),
             Some(vec![
                 "SHA256withECDSA",
                 "SHA384withECDSA",
@@ -166,13 +176,16 @@ mod tests {
                 "SHA1withRSA",
             ])
         );
-        let tls12 = TlsVersion::Tls12.certificate_signature_algorithms();
+        let tls12 = TlsVersion::Tls12.certificate_signature_algorithms(NEWEST);
         assert_eq!(tls12.as_ref().map(Vec::len), Some(16));
         assert_eq!(
             tls12.as_ref().and_then(|l| l.get(9)),
             Some(&"SHA256withDSA")
         );
-        assert_eq!(TlsVersion::Legacy.certificate_signature_algorithms(), None);
+        assert_eq!(
+            TlsVersion::Legacy.certificate_signature_algorithms(NEWEST),
+            None
+        );
     }
 
     #[test]
@@ -188,5 +201,35 @@ mod tests {
         assert_eq!(TlsVersion::from_jdk_name("TLSv1"), Some(TlsVersion::Legacy));
         assert_eq!(TlsVersion::from_jdk_name("QUIC"), None);
         assert_eq!(TlsVersion::default(), TlsVersion::Tls13);
+    }
+
+    #[test]
+    fn before_17_0_17_a_tls_1_3_client_accepts_the_tls_1_2_list() {
+        let old = JavaVersion::new(17, 0, 15, 0);
+        for alg in [
+            "SHA1withDSA",
+            "SHA256withDSA",
+            "SHA224withRSA",
+            "SHA224withECDSA",
+        ] {
+            assert!(TlsVersion::Tls13.accepts(alg, old), "{alg}");
+            assert!(
+                !TlsVersion::Tls13.accepts(alg, JavaVersion::new(17, 0, 17, 0)),
+                "{alg}"
+            );
+            assert!(
+                !TlsVersion::Tls13.accepts(alg, JavaVersion::new(21, 0, 9, 0)),
+                "{alg}"
+            );
+            assert!(
+                TlsVersion::Tls13.accepts(alg, JavaVersion::new(21, 0, 8, 0)),
+                "{alg}"
+            );
+        }
+        assert_eq!(
+            TlsVersion::Tls13.certificate_signature_algorithms(old),
+            TlsVersion::Tls12.certificate_signature_algorithms(old)
+        );
+        assert!(!TlsVersion::Tls13.accepts("MD5withRSA", old));
     }
 }

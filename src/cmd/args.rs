@@ -325,7 +325,7 @@ pub struct AiaArgs {
     #[arg(long, requires = "fetch_aia")]
     pub jvm_enable_aia: bool,
     /// The JVM's com.sun.security.allowedAIALocations (space-separated URL prefixes, or `any`) when
-    /// given as a system property.
+    /// given as a system property (a JDK older than the filter, before 17.0.18, fetches any URL).
     #[arg(long, value_name = "URLS", requires = "jvm_enable_aia")]
     pub jvm_aia_locations: Option<String>,
 }
@@ -342,8 +342,7 @@ impl AiaArgs {
             return Ok(());
         }
         let java = trust.java_aia(self.jvm_enable_aia, self.jvm_aia_locations.as_deref());
-        crate::probe::aia::complete_blocking(captures, &trust.anchor_subjects(), &java, timeout)
-            .context("cannot start the async runtime")
+        crate::judge::fetch_missing_issuers(captures, trust, &java, timeout)
     }
 }
 

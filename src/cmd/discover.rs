@@ -69,7 +69,10 @@ pub fn run(args: DiscoverArgs) -> Result<u8> {
         apache: absolute(args.apache)?,
     };
     let configs = config::load(&spec)?;
-    let found = crate::deploy::discover::discover(&configs);
+    let mut found = crate::deploy::discover::discover(&configs);
+    if let Some(path) = &args.output {
+        found = found.written_to(path);
+    }
     // The text must be a valid deployment file: a failure here is a bug in discover, said plainly.
     crate::deploy::model::parse(
         &found.text,

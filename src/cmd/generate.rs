@@ -51,7 +51,7 @@ $ trustpath gen lab --out lab-rsa --key-type rsa-2048 --no-intermediate \\\n    
     /// A root CA alone (root-ca.pem, root-ca.key).
     #[command(after_help = "Examples:\n  \
 $ trustpath gen ca --out lab-ca\n  \
-$ trustpath gen ca --out lab-ca --key-type rsa-4096 --days 7300 \\\n      --common-name 'Example Lab Root'")]
+$ trustpath gen ca --out example-ca --key-type rsa-4096 --days 7300 \\\n      --common-name 'Example Lab Root'")]
     Ca(CaArgs),
     /// An intermediate CA under an existing root (intermediate-ca.pem, intermediate-ca.key).
     #[command(after_help = "Examples:\n  \

@@ -22,8 +22,9 @@ use crate::{keypair, storefile};
       Judge the chain of a PKCS#12 keystore's key entry with the app's truststore.
 
   $ trustpath verify server.pem --at 2027-01-01T00:00:00Z \\
-        --extra-certs ca-bundle.pem --write-fixes fixes/
-      Judge as of a future date and write the corrected fullchain using the CA's bundle.
+        --extra-certs ca-bundle.pem --write-fixes fixes/   # exit 1
+      Judge as of a future date a certificate saved without its intermediate (not trusted: exit 1),
+      and write the corrected fullchain using the CA's bundle.
 
   $ trustpath verify /etc/nginx/certs/*.pem --host wiki.example.test \\
         --format junit > verify-junit.xml

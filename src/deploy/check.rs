@@ -1,6 +1,8 @@
 //! `trustpath check` as one call: the app JVM's truststore loaded (the command line's, else the
-//! deployment file's `[jvm]`), every endpoint observed live ([`super::observe`]) and judged with it
-//! ([`crate::judge`], [`super::assemble`]), and the server configurations checked offline.
+//! deployment file's `[jvm]`), every endpoint and outbound connection observed live at the same time
+//! ([`super::observe`], [`super::outbound`]), the issuers they lack fetched from caIssuers URLs when the
+//! app's JVM does that (`[jvm] enable_aia`), each judged with that JVM's trust ([`crate::judge`],
+//! [`super::assemble`]), and the server configurations checked offline.
 
 use std::time::Duration;
 
@@ -11,8 +13,9 @@ use super::run::DeploymentRun;
 use crate::clock::Clock;
 use crate::config::ConfigFiles;
 use crate::error::Result;
-use crate::jvm::TrustSpec;
+use crate::jvm::{JvmTrust, TrustSpec};
 use crate::password::PassSource;
+use crate::probe::aia::JavaAia;
 use crate::probe::{ProbeOptions, Resolve};
 
 /// What to check and how.
@@ -82,28 +85,40 @@ pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
             proxy: None,
             client_cert: plan.client_cert.clone(),
         };
-        // The anchors are indexed while the endpoints are being connected to.
+        // The anchors are indexed while the endpoints and the outbound connections are being
+        // connected to, all at once; each result keeps its place in the file's order.
+        let outbound_options = ProbeOptions {
+            http1_only: false,
+            ..options.clone()
+        };
         let (observed, outbound) = std::thread::scope(|s| {
             s.spawn(|| trust.anchors.index());
-            let observed = super::observe::observe(d, options.clone(), plan.deadline)?;
             // The app's outbound connections offer what the JVM's own clients offer (no HTTP ALPN for
             // mail, directory and database, set by their targets).
-            let outbound = super::outbound::observe(
-                d,
-                ProbeOptions {
-                    http1_only: false,
-                    ..options
-                },
-                plan.deadline,
-            )?;
-            anyhow::Ok((observed, outbound))
+            let outbound = s.spawn(|| super::outbound::observe(d, outbound_options, plan.deadline));
+            let observed = super::observe::observe(d, options, plan.deadline);
+            let outbound = outbound
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            anyhow::Ok((observed?, outbound?))
         })?;
-        let (captures, rest): (Vec<_>, Vec<_>) = observed
+        let (mut captures, rest): (Vec<_>, Vec<_>) = observed
             .endpoints
             .into_iter()
             .map(|o| (o.capture, (o.http, o.websocket)))
             .unzip();
         let (http, websocket): (Vec<_>, Vec<_>) = rest.into_iter().unzip();
+        let mut outbound = outbound;
+        // `[jvm] enable_aia`: the app's JVM fetches the issuers a server does not send, so they are
+        // fetched for every endpoint and outbound connection, and judged as that JVM judges them.
+        let aia = java_aia(&d.jvm, &trust);
+        if let Some(java) = &aia {
+            let endpoints = captures.len();
+            let mut all: Vec<_> = captures.into_iter().chain(outbound).collect();
+            crate::judge::fetch_missing_issuers(&mut all, &trust, java, plan.timeout)?;
+            outbound = all.split_off(endpoints);
+            captures = all;
+        }
         let judged = crate::judge::captures(captures, &trust, &[], now);
         let outbound = crate::judge::captures(outbound, &trust, &[], now);
         run.outbound = super::outbound::connections(d, outbound.endpoints);
@@ -117,35 +132,7 @@ pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
             &trust.store_labels(),
         );
         run.endpoints = live.endpoints;
-        // Import lines name the app's truststore and the CA file the probe of that endpoint writes.
-        let lines = crate::judge::ImportLines::new(&trust, "");
-        for (e, spec) in run.endpoints.iter_mut().zip(&d.endpoints) {
-            let (host, port) = (&spec.url.host, spec.url.port);
-            let probe = probe_line(
-                &spec.url.authority(),
-                host,
-                port,
-                spec.connect,
-                None,
-                &lines,
-            );
-            let lines = lines.writing_with(format!("`{probe}`"));
-            let (files, written) = e.probe.import_files(&e.probe.fix_name());
-            lines.apply(&mut e.probe.findings, &files, written);
-            lines.apply(&mut e.findings, &files, written);
-        }
-        for (o, spec) in run.outbound.iter_mut().zip(&d.outbound) {
-            let (host, port) = (&spec.target.host, spec.target.port);
-            let target = if o.via.is_some() || spec.target.protocol.is_some() {
-                spec.url.clone()
-            } else {
-                spec.target.to_string()
-            };
-            let probe = probe_line(&target, host, port, spec.connect, o.via.as_deref(), &lines);
-            let lines = lines.writing_with(format!("`{probe}`"));
-            let (files, written) = o.probe.import_files(&o.probe.fix_name());
-            lines.apply(&mut o.probe.findings, &files, written);
-        }
+        name_import_lines(&mut run, d, &trust);
         run.names = live.names;
         run.chains = live.chains;
     }
@@ -167,14 +154,72 @@ pub fn check(mut plan: CheckPlan, clock: Clock) -> Result<DeploymentRun> {
     Ok(run)
 }
 
+/// Names the app's truststore and the CA files in every import line of the run's findings (the
+/// diagnosis writes placeholders), each endpoint's and outbound connection's: the files the
+/// `trustpath probe … --write-fixes fixes` of that endpoint writes, and that probe line.
+pub fn name_import_lines(run: &mut DeploymentRun, d: &Deployment, trust: &JvmTrust) {
+    let lines = crate::judge::ImportLines::new(trust, "");
+    let aia = java_aia(&d.jvm, trust);
+    for (e, spec) in run.endpoints.iter_mut().zip(&d.endpoints) {
+        let (host, port) = (&spec.url.host, spec.url.port);
+        let probe = probe_line(
+            &spec.url.authority(),
+            host,
+            port,
+            spec.connect,
+            None,
+            aia.as_ref(),
+            &lines,
+        );
+        let lines = lines.writing_with(format!("`{probe}`"));
+        let (files, written) = e.probe.import_files(&e.probe.fix_name());
+        lines.apply(&mut e.probe.findings, &files, written);
+        lines.apply(&mut e.findings, &files, written);
+    }
+    for (o, spec) in run.outbound.iter_mut().zip(&d.outbound) {
+        let (host, port) = (&spec.target.host, spec.target.port);
+        let target = if o.via.is_some() || spec.target.protocol.is_some() {
+            spec.url.clone()
+        } else {
+            spec.target.to_string()
+        };
+        let probe = probe_line(
+            &target,
+            host,
+            port,
+            spec.connect,
+            o.via.as_deref(),
+            aia.as_ref(),
+            &lines,
+        );
+        let lines = lines.writing_with(format!("`{probe}`"));
+        let (files, written) = o.probe.import_files(&o.probe.fix_name());
+        lines.apply(&mut o.probe.findings, &files, written);
+    }
+}
+
+/// What the app's JVM fetches from caIssuers URLs: `None` unless `[jvm] enable_aia`; the allowed
+/// locations are `[jvm] aia_locations` (the system property), else the JVM's `java.security`.
+fn java_aia(jvm: &super::model::JvmSpec, trust: &JvmTrust) -> Option<JavaAia> {
+    jvm.enable_aia.then(|| JavaAia {
+        enabled: true,
+        allowed: jvm
+            .aia_locations
+            .clone()
+            .or_else(|| trust.aia_allowed.clone()),
+    })
+}
+
 /// The `trustpath probe` line that writes an endpoint's fix files: `target`, at `connect` (as
-/// `--resolve`), through `proxy`, judged with the app's truststore.
+/// `--resolve`), through `proxy`, judged with the app's truststore, fetching missing issuers as the
+/// app's JVM does (`aia`).
 fn probe_line(
     target: &str,
     host: &str,
     port: u16,
     connect: Option<std::net::SocketAddr>,
     proxy: Option<&str>,
+    aia: Option<&JavaAia>,
     lines: &crate::judge::ImportLines,
 ) -> String {
     let mut probe = format!("trustpath probe {}", crate::judge::shell_word(target));
@@ -190,6 +235,14 @@ fn probe_line(
     }
     if let Some(store) = lines.store_option() {
         probe.push_str(&format!(" --truststore {store}"));
+    }
+    if let Some(java) = aia {
+        // The locations in effect, the JVM's java.security's included (`any`: a JDK without the filter).
+        let allowed = java.allowed.as_deref().unwrap_or("any");
+        probe.push_str(&format!(
+            " --fetch-aia --jvm-enable-aia --jvm-aia-locations {}",
+            crate::judge::shell_word(allowed)
+        ));
     }
     probe.push_str(&format!(
         " --write-fixes {}",
@@ -230,5 +283,43 @@ pub fn config_spec(flags: ConfigFiles, deployment: Option<&Deployment>) -> Confi
         tomcat: flags.tomcat.or(file.tomcat),
         nginx: flags.nginx.or(file.nginx),
         apache: flags.apache.or(file.apache),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_probe_line_fetches_issuers_as_the_app_jvm_does_when_enable_aia_is_set() {
+        let trust = crate::jvm::JvmTrust::from_store(
+            std::path::Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/testcerts/keytool/small.jceks"
+            )),
+            "changeit",
+        )
+        .unwrap();
+        let lines = crate::judge::ImportLines::new(&trust, "");
+        let line = |aia: Option<&JavaAia>| {
+            probe_line("h.test:636", "h.test", 636, None, None, aia, &lines)
+        };
+        assert!(!line(None).contains("aia"), "{}", line(None));
+        let java = JavaAia {
+            enabled: true,
+            allowed: Some("http://pki.test/ http://ca.test/".to_owned()),
+        };
+        assert!(
+            line(Some(&java)).ends_with(
+                " --fetch-aia --jvm-enable-aia --jvm-aia-locations 'http://pki.test/ http://ca.test/' --write-fixes fixes"
+            ),
+            "{}",
+            line(Some(&java))
+        );
+        let any = JavaAia {
+            enabled: true,
+            allowed: None,
+        };
+        assert!(line(Some(&any)).contains("--jvm-aia-locations any "));
     }
 }

@@ -262,7 +262,7 @@ fn jvm_distrusts(s: &Seen<'_>, store: &str) -> Option<Finding> {
     let import = d.fix.as_ref().map_or(0, |f| f.import.len());
     let remediation = if import > 0 {
         format!(
-            "import the missing CA into the app's truststore: trustpath store import {STORE_PLACEHOLDER} {CA_FILE_PLACEHOLDER} (or fix the chain the proxy serves, as the findings above say)"
+            "fix the chain the proxy serves, as the findings above say, or import the missing CA into the app's truststore: trustpath store import {STORE_PLACEHOLDER} {CA_FILE_PLACEHOLDER}"
         )
     } else {
         "make the proxy serve a chain the app's truststore accepts (see the findings above), then restart the app".to_owned()

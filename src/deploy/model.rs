@@ -179,6 +179,16 @@ pub struct JvmSpec {
     /// (`localhost|127.*|[::1]|0.0.0.0|[::0]`) is added to a non-empty list and is the default; an empty
     /// string excepts nothing.
     pub non_proxy_hosts: Option<String>,
+    /// The JVM's `-Dcom.sun.security.enableAIAcaIssuers=true`: it fetches an issuer a server does not
+    /// send from the certificate's caIssuers URL, when `com.sun.security.allowedAIALocations` allows the
+    /// URL. `check` then fetches such issuers for every endpoint and outbound connection and judges them
+    /// as that JVM does (`aia-fetched`).
+    #[serde(default)]
+    pub enable_aia: bool,
+    /// The JVM's `-Dcom.sun.security.allowedAIALocations` (space-separated URL prefixes, or `any`), when
+    /// set as a system property; without it, the value of the JVM's `java.security`. Only with
+    /// `enable_aia = true`.
+    pub aia_locations: Option<String>,
 }
 
 /// One `[[endpoint]]`.
@@ -714,6 +724,12 @@ pub fn validate(file: DeploymentFile, base: &Path) -> Result<Deployment, Invalid
         }
         None => None,
     };
+    if jvm.aia_locations.is_some() && !jvm.enable_aia {
+        return Err(Invalid::new(
+            Some(Place::Key("jvm")),
+            "[jvm] aia_locations is given without [jvm] enable_aia = true (the JVM's -Dcom.sun.security.enableAIAcaIssuers=true): without it the JVM fetches nothing",
+        ));
+    }
     Ok(Deployment {
         name: file.name.unwrap_or_else(|| "deployment".to_owned()),
         product: file.product,
@@ -1194,6 +1210,28 @@ url = "wss://wiki.example.test/synchrony/v1/bayeux-sync1"
         );
         let e = parse_err(&format!("[jvm]\nnon_proxy_hosts='*.corp'\n{base}"));
         assert!(e.contains("without [jvm] proxy"), "{e}");
+    }
+
+    #[test]
+    fn jvm_aia_settings_are_read_and_locations_need_enable_aia() {
+        let base = "[[endpoint]]\nname='app'\nrole='app'\nurl='https://a.test/'\n";
+        assert!(!parse_ok(base).jvm.enable_aia);
+        let d = parse_ok(&format!(
+            "[jvm]\nenable_aia = true\naia_locations = 'http://pki.corp/'\n{base}"
+        ));
+        assert!(d.jvm.enable_aia);
+        assert_eq!(d.jvm.aia_locations.as_deref(), Some("http://pki.corp/"));
+        let e = parse_err(&format!(
+            "[jvm]\naia_locations = 'http://pki.corp/'\n{base}"
+        ));
+        assert!(
+            e.starts_with(
+                "test.toml:1: [jvm] aia_locations is given without [jvm] enable_aia = true"
+            ),
+            "{e}"
+        );
+        let e = parse_err(&format!("[jvm]\nenable_aia = 'yes'\n{base}"));
+        assert!(e.contains("enable_aia") || e.contains("boolean"), "{e}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use crate::cert::Certificate;
-use crate::cert::jdk::Jdk;
+use crate::cert::jdk::{JavaVersion, Jdk};
 use crate::chain::{Anchor, Policy, TrustAnchors, UnparseableAnchor};
 use crate::error::Result;
 use crate::password::{self, PassSource};
@@ -87,6 +87,9 @@ pub struct JvmUsed {
     pub home: Option<PathBuf>,
     /// Its major version, from its `release` file.
     pub major: Option<u32>,
+    /// Its full version (`17.0.15`), from its `release` file: the rules that changed in an update
+    /// follow it.
+    pub version: Option<JavaVersion>,
     /// How it was chosen.
     pub chosen_by: JvmChosenBy,
 }
@@ -110,7 +113,7 @@ impl JvmUsed {
     fn new(
         default: Option<&locate::Candidate>,
         home: Option<PathBuf>,
-        major: Option<u32>,
+        version: Option<JavaVersion>,
         named_by: Option<&str>,
     ) -> JvmUsed {
         let chosen_by = match default.map(|c| c.origin.as_str()) {
@@ -122,7 +125,8 @@ impl JvmUsed {
         };
         JvmUsed {
             home,
-            major,
+            major: version.map(|v| v.feature),
+            version,
             chosen_by,
         }
     }
@@ -134,8 +138,8 @@ impl JvmUsed {
             .as_ref()
             .and_then(|c| c.java_home.clone())
             .or_else(|| locate::java_home_on_path(env.path_env.as_deref()));
-        let major = java_major(home.as_deref());
-        Ok(JvmUsed::new(default.as_ref(), home, major, None))
+        let version = java_version(home.as_deref());
+        Ok(JvmUsed::new(default.as_ref(), home, version, None))
     }
 
     /// A stable key for JSON: `--java-home`, `[jvm] java_home`, `JAVA_HOME`, `PATH` or `default`.
@@ -176,12 +180,12 @@ impl JvmUsed {
     }
 }
 
-/// The major version in `home`'s `release` file.
-fn java_major(home: Option<&std::path::Path>) -> Option<u32> {
+/// The version in `home`'s `release` file.
+fn java_version(home: Option<&std::path::Path>) -> Option<JavaVersion> {
     home.and_then(|home| {
         crate::input::read_text(&home.join("release"), &crate::input::JVM_FILE).ok()
     })
-    .and_then(|text| security::release_major(&text))
+    .and_then(|text| security::release_version(&text))
 }
 
 /// One truststore the judgement used.
@@ -208,9 +212,9 @@ pub struct JvmTrust {
     pub policy: Policy,
     /// The JVM's `jdk.tls.disabledAlgorithms` (the JDK default when no JVM's java.security was read).
     pub tls_disabled: TlsDisabled,
-    /// The JVM's `com.sun.security.allowedAIALocations`: `None` when its java.security was read and
-    /// does not name it (a JDK older than the filter: any URL), else the value (empty: none, the
-    /// default of current JDKs and the assumption when no java.security was read).
+    /// The JVM's `com.sun.security.allowedAIALocations` as it applies ([`security::aia_locations`]):
+    /// `None` for a JDK without the filter (before 17.0.18, 21.0.10, 25.0.2: any URL), else the value
+    /// (empty: none, the default of the JDKs that have it and the assumption when no JVM was found).
     pub aia_allowed: Option<String>,
     /// The JVM whose rules apply, and why it was chosen (`None` when the stores were given alone, as
     /// in [`JvmTrust::from_store`]).
@@ -218,25 +222,17 @@ pub struct JvmTrust {
 }
 
 impl JvmTrust {
-    /// How this JVM fetches a missing issuer: `enabled` as with `-Dcom.sun.security.enableAIAcaIssuers`,
-    /// and the allowed locations given as a system property (`locations`), else its java.security's.
+    /// How this JVM fetches a missing issuer: `enabled` as with `-Dcom.sun.security.enableAIAcaIssuers`;
+    /// the allowed locations given as a system property (`locations`), else its java.security's. A JDK
+    /// without the filter (`aia_allowed` is `None`) ignores the property, as it ignores java.security's.
     pub fn java_aia(&self, enabled: bool, locations: Option<&str>) -> crate::probe::aia::JavaAia {
         crate::probe::aia::JavaAia {
             enabled,
-            allowed: locations
-                .map(str::to_owned)
-                .or_else(|| self.aia_allowed.clone()),
+            allowed: self
+                .aia_allowed
+                .as_ref()
+                .map(|from_file| locations.map_or_else(|| from_file.clone(), str::to_owned)),
         }
-    }
-
-    /// The subjects (DER) of every anchor, Java and browser: issuers that need no fetching.
-    pub fn anchor_subjects(&self) -> std::collections::HashSet<Vec<u8>> {
-        self.anchors
-            .java
-            .iter()
-            .chain(&self.anchors.browser)
-            .filter_map(|a| a.cert.try_info().ok().map(|i| i.subject_raw.clone()))
-            .collect()
     }
 
     /// The trusted entries of one store file as the only Java anchors (Mozilla's roots for the browser
@@ -308,14 +304,14 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
         }
     }
     let bundled = default.as_ref().map(|c| c.real_path.clone());
-    let java_major = java_major(java_home.as_deref());
+    let java_version = java_version(java_home.as_deref());
     let jvm = JvmUsed::new(
         default.as_ref(),
         java_home.clone(),
-        java_major,
+        java_version,
         spec.java_home_named_by.as_deref(),
     );
-    let jdk = Jdk::for_major(java_major);
+    let jdk = Jdk::for_version(java_version);
     for (path, origin) in stores {
         let store = crate::storefile::load(&path, &password)
             .with_context(|| format!("cannot read truststore {}", path.display()))?;
@@ -388,17 +384,14 @@ pub fn load(spec: &TrustSpec, env: &LocateEnv, warn_days: u32) -> Result<JvmTrus
         .and_then(|text| security::security_property(text, security::TLS_DISABLED_KEY))
         .map(|value| TlsDisabled::parse(&value))
         .unwrap_or_default();
-    let aia_allowed = match java_security.as_deref() {
-        Some(text) => security::security_property(text, "com.sun.security.allowedAIALocations"),
-        None => Some(String::new()),
-    };
+    let aia_allowed = security::aia_locations(java_version, java_security.as_deref());
     Ok(JvmTrust {
         anchors,
         summaries,
         policy: Policy {
             warn_days,
             java_disabled_algorithms,
-            java_major,
+            java_version,
         },
         tls_disabled,
         aia_allowed,

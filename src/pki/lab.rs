@@ -322,6 +322,9 @@ pub fn generate_under(
         now,
     )?);
     out.extend(trust_files(&root_cert, &spec.storepass, now)?);
+    let ca_keys = out
+        .iter()
+        .any(|f| f.name == files::ROOT_KEY || f.name == files::INTERMEDIATE_KEY);
     out.push(LabFile::public(
         files::README,
         readme::lab_readme(&ReadmeInput {
@@ -330,6 +333,7 @@ pub fn generate_under(
             storepass: &spec.storepass,
             usage: spec.usage,
             has_intermediate: intermediate_cert.is_some(),
+            ca_keys,
             leaf: &leaf.cert,
         }),
     ));

@@ -19,6 +19,8 @@ pub struct ReadmeInput<'a> {
     pub usage: LeafUsage,
     /// Whether an intermediate CA is part of the chain.
     pub has_intermediate: bool,
+    /// Whether the CAs' keys are in the directory (a new CA), or stayed in the `--ca` directory.
+    pub ca_keys: bool,
     /// The leaf, for its validity.
     pub leaf: &'a Certificate,
 }
@@ -54,16 +56,36 @@ pub fn lab_readme(input: &ReadmeInput<'_>) -> String {
         s,
         "root-ca.pem          the root CA: the one certificate clients must trust"
     );
-    let _ = writeln!(
-        s,
-        "root-ca.key          its key (mode 0600): keep it to issue more with `trustpath gen leaf --ca DIR`"
-    );
+    // Which key issues what: `gen leaf --ca DIR` signs with the intermediate's key when there is one,
+    // else the root's; `gen intermediate --ca DIR` with the root's.
+    if input.ca_keys && input.has_intermediate {
+        let _ = writeln!(
+            s,
+            "root-ca.key          its key (mode 0600): keep it safe; `trustpath gen intermediate --ca DIR --out NEW` issues another intermediate with it"
+        );
+    } else if input.ca_keys {
+        let _ = writeln!(
+            s,
+            "root-ca.key          its key (mode 0600): `trustpath gen leaf --ca DIR NAME…` issues more certificates with it"
+        );
+    }
     if input.has_intermediate {
         let _ = writeln!(
             s,
             "intermediate-ca.pem  the issuing CA; servers send it after their own certificate"
         );
-        let _ = writeln!(s, "intermediate-ca.key  its key (mode 0600)");
+        if input.ca_keys {
+            let _ = writeln!(
+                s,
+                "intermediate-ca.key  its key (mode 0600): `trustpath gen leaf --ca DIR NAME…` issues more certificates with it"
+            );
+        }
+    }
+    if !input.ca_keys {
+        let _ = writeln!(
+            s,
+            "                     (the CA keys stay in the --ca directory: issue more certificates from there)"
+        );
     }
     let _ = writeln!(s, "{stem}.pem           the {stem} certificate alone");
     let _ = writeln!(
@@ -72,7 +94,12 @@ pub fn lab_readme(input: &ReadmeInput<'_>) -> String {
     );
     let _ = writeln!(
         s,
-        "fullchain.pem        {stem} certificate then intermediate, no root: for nginx and Apache"
+        "fullchain.pem        {}",
+        if input.has_intermediate {
+            format!("{stem} certificate then intermediate, no root: for nginx and Apache")
+        } else {
+            format!("the {stem} certificate (no intermediate; no root): for nginx and Apache")
+        }
     );
     let _ = writeln!(
         s,

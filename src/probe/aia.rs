@@ -7,8 +7,9 @@
 //!
 //! What is fetched is only a candidate: `chain::diagnose` decides whether a path uses it (the browser
 //! profile always may; the java profile only when [`JavaAia`] says the app's JVM fetches that URL too).
-//! The JDK (17.0.16+, 21.0.8+, 25) also requires the URL to be allowed by
-//! `com.sun.security.allowedAIALocations` (java.security, empty = none), which [`JavaAia`] models.
+//! The JDK (8u481, 11.0.30, 17.0.18, 21.0.10, 25.0.2 and later: JDK-8368032) also requires the URL to
+//! be allowed by `com.sun.security.allowedAIALocations` (java.security, absent or empty = none), which
+//! [`JavaAia`] models; an older update fetches any URL (`crate::jvm::security::aia_locations`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

@@ -136,8 +136,6 @@ impl StoreEdit {
         let format = self.store.format;
         let bytes = truststore::write(&self.store, format, &self.password)
             .with_context(|| format!("cannot write {}", self.path.display()))?;
-        verify_round_trip(&self.store, &bytes, &self.password)
-            .with_context(|| format!("refusing to write {}", self.path.display()))?;
         self.target.check_writable()?;
         let mut saved = Saved {
             written: true,
@@ -150,17 +148,37 @@ impl StoreEdit {
             None if self.store.has_keys() => (PRIVATE_MODE, None),
             None => (PUBLIC_MODE, None),
         };
-        if let (Some(original), true) = (&self.original, opts.backup) {
-            saved.backup = Some(write::write_backup(
+        let backup = self.original.as_deref().filter(|_| opts.backup);
+        // The new bytes are read back and compared on one core while the backup and the new store are
+        // written and fsynced under temporary names on the other; nothing gets its name (no backup, no
+        // new store) unless the read-back agrees.
+        let (verified, staged) = std::thread::scope(|s| {
+            let check = s.spawn(|| verify_round_trip(&self.store, &bytes, &self.password));
+            let staged = (|| -> Result<_> {
+                let old = backup
+                    .map(|b| write::stage(&self.lock, b, mode, owner))
+                    .transpose()
+                    .with_context(|| {
+                        format!("cannot write a backup of {}", self.target.real.display())
+                    })?;
+                Ok((old, write::stage(&self.lock, &bytes, mode, owner)?))
+            })();
+            let verified = check
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the read-back check panicked")));
+            (verified, staged)
+        });
+        verified.with_context(|| format!("refusing to write {}", self.path.display()))?;
+        let (old, new) = staged?;
+        if let Some(old) = old {
+            saved.backup = Some(write::put_backup(
                 &self.lock,
                 &self.target.real,
-                original,
+                old,
                 &opts.timestamp,
-                mode,
-                owner,
             )?);
         }
-        write::write_file(&self.lock, &self.target, &bytes, mode)?;
+        write::put(&self.lock, &self.target, new)?;
         Ok(saved)
     }
 }

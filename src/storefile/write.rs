@@ -246,7 +246,22 @@ fn kind(meta: &fs::Metadata) -> &'static str {
 /// without replacing anything that appeared meanwhile — and the directory fsynced.
 pub fn write_file(lock: &DirLock, target: &Target, bytes: &[u8], mode: u32) -> Result<()> {
     let owner = target.existing.map(|(_, uid, gid)| (uid, gid));
-    let tmp = temp_file(lock.dir(), bytes, mode, owner)?;
+    put(lock, target, stage(lock, bytes, mode, owner)?)
+}
+
+/// A file's new bytes, written and fsynced under a temporary name in the locked directory, not yet in
+/// place: [`put`] or [`put_backup`] gives it its name; dropped, it is removed.
+pub struct Staged(tempfile::NamedTempFile);
+
+/// Writes `bytes` to a temporary file in `lock`'s directory with `mode` and `owner` from before its first
+/// byte, fsynced (the first half of [`write_file`], so that a caller can check the bytes meanwhile).
+pub fn stage(lock: &DirLock, bytes: &[u8], mode: u32, owner: Option<(u32, u32)>) -> Result<Staged> {
+    temp_file(lock.dir(), bytes, mode, owner).map(Staged)
+}
+
+/// Puts a staged file in place of `target` (the second half of [`write_file`]).
+pub fn put(lock: &DirLock, target: &Target, staged: Staged) -> Result<()> {
+    let tmp = staged.0;
     if target.existing.is_some() {
         tmp.persist(&target.real)
             .map_err(|e| e.error)
@@ -316,12 +331,23 @@ pub fn write_backup(
     mode: u32,
     owner: Option<(u32, u32)>,
 ) -> Result<PathBuf> {
+    let staged = stage(lock, bytes, mode, owner)
+        .with_context(|| format!("cannot write a backup of {}", store.display()))?;
+    put_backup(lock, store, staged, timestamp)
+}
+
+/// Names a staged copy of `store` as its backup, `STORE.TIMESTAMP.bak` (see [`write_backup`]).
+pub fn put_backup(
+    lock: &DirLock,
+    store: &Path,
+    staged: Staged,
+    timestamp: &str,
+) -> Result<PathBuf> {
     let name = store
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "store".to_owned());
-    let mut tmp = temp_file(lock.dir(), bytes, mode, owner)
-        .with_context(|| format!("cannot write a backup of {}", store.display()))?;
+    let mut tmp = staged.0;
     for n in 1..=1000 {
         let candidate = if n == 1 {
             store.with_file_name(format!("{name}.{timestamp}.bak"))

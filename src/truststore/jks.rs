@@ -241,15 +241,25 @@ fn read_cert(cur: &mut Cursor<'_>, version: u32, what: &str) -> Result<Certifica
         // The description is built only to report a failure: the read is then run again from the same
         // position, failing the same way.
         let start = cur.pos;
-        let kind = match cur.utf("type", MAX_ALIAS_LEN) {
-            Ok(kind) => kind,
-            Err(_) => {
-                cur.pos = start;
-                cur.utf(&format!("{what} type"), MAX_ALIAS_LEN)?
+        // The common case, "X.509", is compared as bytes: no string is made for it.
+        let fast = cur
+            .u16("")
+            .ok()
+            .filter(|&n| usize::from(n) == X509.len())
+            .and_then(|n| cur.take(usize::from(n), "").ok())
+            .is_some_and(|raw| raw == X509.as_bytes());
+        if !fast {
+            cur.pos = start;
+            let kind = match cur.utf("type", MAX_ALIAS_LEN) {
+                Ok(kind) => kind,
+                Err(_) => {
+                    cur.pos = start;
+                    cur.utf(&format!("{what} type"), MAX_ALIAS_LEN)?
+                }
+            };
+            if kind != X509 {
+                return Err(format!("{what} has type '{kind}'; only X.509 is supported"));
             }
-        };
-        if kind != X509 {
-            return Err(format!("{what} has type '{kind}'; only X.509 is supported"));
         }
     }
     let len = cur.len(what, MAX_CERT_LEN)?;
@@ -283,11 +293,26 @@ pub(crate) fn write_store(
             store.entries.len()
         )));
     }
-    let mut out = Vec::new();
+    // Sized for the certificates and a little per entry, so that a large store is not copied as it grows.
+    let size: usize = store
+        .entries
+        .iter()
+        .map(|e| {
+            64 + e.alias.len()
+                + match &e.body {
+                    EntryBody::TrustedCert(c) => c.der().len(),
+                    EntryBody::PrivateKey(k) => {
+                        256 + k.chain.iter().map(|c| c.der().len() + 16).sum::<usize>()
+                    }
+                    EntryBody::SecretKey(k) => k.blob.len(),
+                }
+        })
+        .sum();
+    let mut out = Vec::with_capacity(size + 64);
     out.extend_from_slice(&flavor.magic().to_be_bytes());
     out.extend_from_slice(&2u32.to_be_bytes());
     out.extend_from_slice(&(store.entries.len() as u32).to_be_bytes());
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut seen: HashMap<String, &str> = HashMap::with_capacity(store.entries.len());
     for entry in &store.entries {
         // The JDK's String.toLowerCase(Locale.ENGLISH) is Unicode lower-casing without locale rules.
         let alias = entry.alias.to_lowercase();
@@ -396,16 +421,19 @@ fn key_for_store(
 }
 
 fn write_utf(out: &mut Vec<u8>, s: &str) -> Result<(), StoreError> {
-    let encoded = mutf8::encode(s);
-    if encoded.len() > MAX_ALIAS_LEN {
+    // The length prefix is filled in once the string is encoded in place.
+    let at = out.len();
+    out.extend_from_slice(&[0, 0]);
+    mutf8::encode_into(s, out);
+    let len = out.len() - at - 2;
+    if len > MAX_ALIAS_LEN {
+        out.truncate(at);
         return Err(StoreError::Unsupported(format!(
-            "alias '{s}' is {} bytes long, over the {MAX_ALIAS_LEN}-byte limit",
-            encoded.len()
+            "alias '{s}' is {len} bytes long, over the {MAX_ALIAS_LEN}-byte limit"
         )));
     }
     // MAX_ALIAS_LEN (4096) is below u16::MAX, so the length fits.
-    out.extend_from_slice(&(encoded.len() as u16).to_be_bytes());
-    out.extend_from_slice(&encoded);
+    out[at..at + 2].copy_from_slice(&(len as u16).to_be_bytes());
     Ok(())
 }
 

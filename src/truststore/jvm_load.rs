@@ -145,7 +145,7 @@ mod tests {
         let bad = unparseable(&store);
         assert_eq!(bad.len(), 1);
         assert_eq!(bad[0].alias, "tomcat");
-        assert_eq!(bad[0].refusal.jdks, Jdk::ALL.to_vec());
+        assert_eq!(bad[0].refusal.jdks, Jdk::LATEST.to_vec());
         let (alias, _, e) = load_failure(&store, Jdk::V17).expect("the load fails");
         assert_eq!(alias, "tomcat");
         assert_eq!(e.rule, "X509CertInfo: empty issuer");

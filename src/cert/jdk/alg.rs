@@ -8,7 +8,7 @@ use super::curve::curve_field_size;
 use super::der::{
     self, Input, TAG_INTEGER, TAG_NULL, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE, Val,
 };
-use super::{Fail, Jdk, R};
+use super::{Fail, Jdk, Line, R};
 
 /// A parsed AlgorithmIdentifier: the OID and the parameters as the JDK keeps them (re-encoded with a
 /// minimal length; `None` when absent or NULL).
@@ -131,7 +131,7 @@ fn decode_params(kind: Params, encoded: &[u8], jdk: Jdk) -> R<()> {
         Params::Aes => iv(encoded, 16, "[4, 8]", jdk),
         Params::DesEde | Params::Blowfish => iv(encoded, 8, "[]", jdk),
         Params::ChaCha20 => {
-            let n = der::parse_exact(encoded, jdk)?.get_octet_string(jdk == Jdk::V17)?;
+            let n = der::parse_exact(encoded, jdk)?.get_octet_string(jdk.parser_17u20())?;
             if n.len() != 12 {
                 return Err(Fail::new(
                     "ChaCha20Poly1305Parameters",
@@ -313,8 +313,8 @@ fn oaep(encoded: &[u8], jdk: Jdk) -> R<()> {
         }
         Ok(())
     };
-    match jdk {
-        Jdk::V17 => {
+    match jdk.line() {
+        Line::Jdk17 => {
             for d in Input::new(encoded, jdk).get_sequence()? {
                 if d.is_context_n(0) {
                     AlgorithmId::parse(&d.data().get_der_value()?, jdk)?;
@@ -327,7 +327,7 @@ fn oaep(encoded: &[u8], jdk: Jdk) -> R<()> {
                 }
             }
         }
-        Jdk::V25 => {
+        Line::Jdk25 => {
             let outer = der::parse_exact(encoded, jdk)?;
             let mut d = outer.data();
             // getOptionalExplicitContextSpecific(n): the next tag byte names [n] (either form); the one
@@ -405,11 +405,11 @@ fn pbes2(encoded: &[u8], jdk: Jdk) -> R<()> {
         RULE,
         "PBE parameter parsing error: not an ASN.1 OCTET STRING tag",
     )?;
-    salt.get_octet_string(jdk == Jdk::V17)?;
+    salt.get_octet_string(jdk.parser_17u20())?;
     p2.get_der_value()?.get_integer()?;
     let mut prf = None;
-    match jdk {
-        Jdk::V17 => {
+    match jdk.line() {
+        Line::Jdk17 => {
             if p2.available() > 0 {
                 let v = p2.get_der_value()?;
                 if v.tag == TAG_INTEGER {
@@ -422,7 +422,7 @@ fn pbes2(encoded: &[u8], jdk: Jdk) -> R<()> {
                 prf = Some(p2.get_der_value()?);
             }
         }
-        Jdk::V25 => {
+        Line::Jdk25 => {
             // getOptional(tag): taken only when the next tag byte is exactly that tag.
             if p2.peek_tag() == Some(TAG_INTEGER) {
                 p2.get_der_value()?.get_integer()?;
@@ -450,8 +450,8 @@ fn pbes2(encoded: &[u8], jdk: Jdk) -> R<()> {
                 "PBE parameter parsing error: expecting the object identifier for a HmacSHA key derivation function",
             ));
         }
-        match jdk {
-            Jdk::V17 => {
+        match jdk.line() {
+            Line::Jdk17 => {
                 if rd.available() != 0 && rd.get_der_value()?.tag != TAG_NULL {
                     return Err(Fail::new(
                         RULE,
@@ -459,7 +459,7 @@ fn pbes2(encoded: &[u8], jdk: Jdk) -> R<()> {
                     ));
                 }
             }
-            Jdk::V25 => {
+            Line::Jdk25 => {
                 if rd.peek_tag() == Some(TAG_NULL) {
                     rd.get_der_value()?;
                 }

@@ -11,7 +11,7 @@
 
 use std::rc::Rc;
 
-use super::{Fail, Jdk, R};
+use super::{Fail, Jdk, Line, R};
 
 pub(super) const TAG_BOOLEAN: u8 = 0x01;
 pub(super) const TAG_INTEGER: u8 = 0x02;
@@ -32,7 +32,8 @@ pub(super) const TAG_BMP_STRING: u8 = 0x1e;
 pub(super) const TAG_SEQUENCE: u8 = 0x30;
 pub(super) const TAG_SET: u8 = 0x31;
 
-/// `DerValue`'s nesting limit for constructed OCTET STRINGs (JDK 17 only; JDK 25 has none).
+/// `DerValue`'s nesting limit for constructed OCTET STRINGs (JDK 17 from 17.0.20 only; JDK 25 and
+/// earlier 17 updates have none).
 const MAX_CONSTRUCTED_NEST: u32 = 30;
 
 const RULE: &str = "DerValue: encoding";
@@ -796,9 +797,9 @@ impl Input {
             // JDK 25 measures them back from the end of this reader; JDK 17 from the end of the whole
             // underlying buffer, which overshoots when the reader is a range inside it.
             let unused = (v.buf.len() - v.end) as isize;
-            self.pos = match self.jdk {
-                Jdk::V17 => self.buf.len() as isize - unused,
-                Jdk::V25 => self.end - unused,
+            self.pos = match self.jdk.line() {
+                Line::Jdk17 => self.buf.len() as isize - unused,
+                Line::Jdk25 => self.end - unused,
             };
         } else {
             self.pos = v.end as isize;

@@ -83,7 +83,7 @@ fn extension(v: &Val, jdk: Jdk) -> R<(String, bool, Vec<u8>)> {
         critical = val.get_boolean()?;
         val = data.get_der_value()?;
     }
-    let value = val.get_octet_string(jdk == Jdk::V17)?;
+    let value = val.get_octet_string(jdk.parser_17u20())?;
     Ok((oid, critical, value))
 }
 
@@ -92,7 +92,7 @@ fn extension(v: &Val, jdk: Jdk) -> R<(String, bool, Vec<u8>)> {
 fn decode(oid: &str, critical: bool, value: &[u8], jdk: Jdk) -> R<usize> {
     let exact = || der::parse_exact(value, jdk);
     let decoded = match oid {
-        "2.5.29.14" => exact()?.get_octet_string(jdk == Jdk::V17).map(|_| ()),
+        "2.5.29.14" => exact()?.get_octet_string(jdk.parser_17u20()).map(|_| ()),
         "2.5.29.15" => key_usage(value, jdk),
         "2.5.29.16" => private_key_usage(value, jdk),
         "2.5.29.17" | "2.5.29.18" => return name::general_names(&exact()?, jdk),
@@ -128,7 +128,7 @@ fn key_usage(value: &[u8], jdk: Jdk) -> R<()> {
         ));
     };
     let inner = if first == TAG_OCTET_STRING {
-        der::parse_exact(value, jdk)?.get_octet_string(jdk == Jdk::V17)?
+        der::parse_exact(value, jdk)?.get_octet_string(jdk.parser_17u20())?
     } else {
         value.to_vec()
     };
@@ -199,7 +199,7 @@ fn authority_key_identifier(v: &Val, jdk: Jdk) -> R<()> {
                     "Duplicate KeyIdentifier in AuthorityKeyIdentifier.",
                 )?;
                 opt.with_tag(TAG_OCTET_STRING)
-                    .get_octet_string(jdk == Jdk::V17)?;
+                    .get_octet_string(jdk.parser_17u20())?;
             } else if opt.is_context_n(1) && opt.is_constructed() {
                 first_time(
                     &mut names,
@@ -453,7 +453,7 @@ fn distribution_point_name(opt: &Val, rule: &'static str, msg: &'static str, jdk
     if dp.is_context_n(0) && dp.is_constructed() {
         name::general_names(&dp.with_tag(TAG_SEQUENCE), jdk).map(|_| ())
     } else if dp.is_context_n(1) && dp.is_constructed() {
-        name::relative_name(&dp).map(|_| ())
+        name::relative_name(&dp, jdk).map(|_| ())
     } else {
         Err(Fail::new(rule, msg))
     }

@@ -35,46 +35,104 @@ mod oidmap;
 mod tbs;
 mod time;
 mod uri;
+mod version;
+pub use version::{Change, JavaVersion};
 
-/// Which JDK's parser is modelled. The two differ in a few rules (listed on each variant); a JVM of
-/// another feature version is modelled as the nearest one below it (18–24 as 17).
+/// Which JDK's parser is modelled: a feature release (17 or 25; another is modelled as the nearest one
+/// below it, 18–24 as 17) and, for 17, the updates whose parser differs (see [`Change`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Jdk {
-    /// JDK 17 (17.0.21): `OtherName` values need no `[0]` wrapper, an `EDIPartyName` may lack its
-    /// party name, an IPv4-mapped IPv6 subnet needs a mask whose first 96 bits are set, constructed
-    /// OCTET STRINGs nest at most 30 deep, and there is no HSS/LMS key factory.
+    /// JDK 17 up to 17.0.15 (measured: 17.0.15): as [`Jdk::V17u16`], and a BMPString may hold a
+    /// surrogate pair ([`Change::BmpStringSurrogates`]).
+    V17u15,
+    /// JDK 17.0.16 to 17.0.19 (measured: 17.0.19): as [`Jdk::V17`] but without the rules of
+    /// [`Change::Parser17u20`]: constructed OCTET STRINGs nest without limit, an IPv4-mapped IPv6
+    /// subnet's mask is not checked, a URI's host is checked as JDK 25 checks it, and ML-DSA and ML-KEM
+    /// keys are opaque `X509Key`s.
+    V17u16,
+    /// JDK 17.0.20 and later (measured: 17.0.21.1): `OtherName` values need no `[0]` wrapper, an
+    /// `EDIPartyName` may lack its party name, an IPv4-mapped IPv6 subnet needs a mask whose first 96
+    /// bits are set, constructed OCTET STRINGs nest at most 30 deep, and there is no HSS/LMS key factory.
     V17,
-    /// JDK 25: the reverse of each JDK 17 rule above.
+    /// JDK 25 (measured: 25.0.3): the reverse of each JDK 17 rule above.
     V25,
 }
 
-impl Jdk {
-    /// Every modelled JDK.
-    pub const ALL: [Jdk; 2] = [Jdk::V17, Jdk::V25];
+/// The feature release a [`Jdk`] models, for the rules that differ between 17 and 25 in every update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Line {
+    Jdk17,
+    Jdk25,
+}
 
-    /// The model for a JVM of this feature version (`None` = 17, trustpath's default).
+impl Jdk {
+    /// Every modelled parser.
+    pub const ALL: [Jdk; 4] = [Jdk::V17u15, Jdk::V17u16, Jdk::V17, Jdk::V25];
+
+    /// The newest update of each modelled feature release: the JVMs a certificate written into a
+    /// store must be readable by (older updates refuse less, see [`Change`]).
+    pub const LATEST: [Jdk; 2] = [Jdk::V17, Jdk::V25];
+
+    /// The model for a JVM of this feature version, at its newest update (`None` = 17, trustpath's
+    /// default).
     pub fn for_major(major: Option<u32>) -> Jdk {
-        if major.unwrap_or(17) >= 25 {
+        Jdk::for_version(Some(JavaVersion::newest(major.unwrap_or(17))))
+    }
+
+    /// The model for a JVM of this version (`None`: the newest JDK 17, trustpath's default).
+    pub fn for_version(version: Option<JavaVersion>) -> Jdk {
+        let version = version.unwrap_or(JavaVersion::newest(17));
+        if version.feature >= 25 {
             Jdk::V25
-        } else {
+        } else if version.feature != 17 || version.has(Change::Parser17u20) {
             Jdk::V17
+        } else if version.has(Change::BmpStringSurrogates) {
+            Jdk::V17u16
+        } else {
+            Jdk::V17u15
         }
     }
 
     /// Position in [`Jdk::ALL`].
     pub fn index(self) -> usize {
         match self {
-            Jdk::V17 => 0,
-            Jdk::V25 => 1,
+            Jdk::V17u15 => 0,
+            Jdk::V17u16 => 1,
+            Jdk::V17 => 2,
+            Jdk::V25 => 3,
         }
     }
 
     /// The feature version, for messages.
     pub fn major(self) -> u32 {
-        match self {
-            Jdk::V17 => 17,
-            Jdk::V25 => 25,
+        match self.line() {
+            Line::Jdk17 => 17,
+            Line::Jdk25 => 25,
         }
+    }
+
+    /// The feature release modelled.
+    pub(crate) fn line(self) -> Line {
+        match self {
+            Jdk::V25 => Line::Jdk25,
+            _ => Line::Jdk17,
+        }
+    }
+
+    /// [`Change::BmpStringSurrogates`].
+    pub(crate) fn refuses_bmp_surrogates(self) -> bool {
+        self != Jdk::V17u15
+    }
+
+    /// [`Change::Parser17u20`]'s JDK 17 rules (a nesting limit, the IPv4-mapped mask check, the URI
+    /// host rules).
+    pub(crate) fn parser_17u20(self) -> bool {
+        self == Jdk::V17
+    }
+
+    /// Whether ML-DSA and ML-KEM keys have a key factory (`NamedX509Key`), in JDK 25 and 17.0.20+.
+    pub(crate) fn named_key_factories(self) -> bool {
+        matches!(self, Jdk::V17 | Jdk::V25)
     }
 }
 
@@ -364,5 +422,108 @@ mod tests {
         assert_eq!(parse(&c.der(), Jdk::V17), Ok(()));
         let e = parse(&c.der(), Jdk::V25).expect_err("JDK 25 refuses");
         assert_eq!(e.rule, "OtherName");
+    }
+
+    #[test]
+    fn each_jdk_17_update_gets_the_parser_of_its_update() {
+        let at = |v: &str| Jdk::for_version(JavaVersion::parse(v));
+        assert_eq!(at("17.0.15"), Jdk::V17u15);
+        assert_eq!(at("17.0.9"), Jdk::V17u15);
+        assert_eq!(at("17.0.16"), Jdk::V17u16);
+        assert_eq!(at("17.0.19"), Jdk::V17u16);
+        assert_eq!(at("17.0.20"), Jdk::V17);
+        assert_eq!(at("17.0.21.1"), Jdk::V17);
+        assert_eq!(at("21.0.4"), Jdk::V17);
+        assert_eq!(at("25.0.3"), Jdk::V25);
+        assert_eq!(Jdk::for_version(None), Jdk::V17);
+        assert_eq!(Jdk::for_major(Some(17)), Jdk::V17);
+        assert_eq!(Jdk::for_major(Some(26)), Jdk::V25);
+        for (i, j) in Jdk::ALL.iter().enumerate() {
+            assert_eq!(j.index(), i);
+        }
+    }
+
+    /// Whether each of 17.0.15, 17.0.19 and 17.0.21 parses `c` (the JVM says: see the README).
+    fn by_update(c: &Cert) -> [bool; 3] {
+        let der = c.der();
+        [Jdk::V17u15, Jdk::V17u16, Jdk::V17].map(|j| parse(&der, j).is_ok())
+    }
+
+    #[test]
+    fn a_bmp_string_surrogate_pair_is_refused_from_17_0_16() {
+        let ava = seq(&[
+            &[0x06, 0x03, 0x55, 0x04, 0x03],
+            &tlv(0x1e, &[0xd8, 0x3d, 0xde, 0x00]),
+        ]);
+        let c = Cert {
+            issuer: seq(&[&tlv(0x31, &ava)]),
+            ..Cert::default()
+        };
+        assert_eq!(by_update(&c), [true, false, false]);
+        let e = parse(&c.der(), Jdk::V17u16).expect_err("refused");
+        assert_eq!(e.reason, "Illegal character in BMPString, index: 0");
+    }
+
+    #[test]
+    fn an_ml_dsa_key_with_parameters_is_refused_from_17_0_20() {
+        let ml_dsa_65 = [
+            0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x12,
+        ];
+        let mut bits = vec![0u8];
+        bits.extend([7u8; 32]);
+        let c = Cert {
+            key: seq(&[&seq(&[&ml_dsa_65, &[0x02, 0x01, 0x00]]), &tlv(0x03, &bits)]),
+            ..Cert::default()
+        };
+        assert_eq!(by_update(&c), [true, true, false]);
+        assert!(parse(&c.der(), Jdk::V25).is_err());
+    }
+
+    #[test]
+    fn an_ipv4_mapped_subnet_needs_its_mask_from_17_0_20() {
+        let mut ip = vec![0u8; 10];
+        ip.extend([0xff, 0xff, 10, 0, 0, 0]);
+        ip.extend([0u8; 16]);
+        let c = Cert {
+            exts: vec![ext(SAN, true, &seq(&[&tlv(0x87, &ip)]))],
+            ..Cert::default()
+        };
+        assert_eq!(by_update(&c), [true, true, false]);
+        assert!(parse(&c.der(), Jdk::V25).is_ok());
+    }
+
+    #[test]
+    fn a_uri_host_label_over_63_characters_is_refused_from_17_0_20_with_its_own_message() {
+        let uri = |host: &str| Cert {
+            exts: vec![ext(
+                SAN,
+                true,
+                &seq(&[&tlv(0x86, format!("http://{host}/").as_bytes())]),
+            )],
+            ..Cert::default()
+        };
+        let long = format!("{}.test", "a".repeat(64));
+        assert_eq!(by_update(&uri(&long)), [true, true, false]);
+        let trailing = uri("example.test.");
+        assert_eq!(by_update(&trailing), [false, false, false]);
+        let reason = |j| parse(&trailing.der(), j).expect_err("refused").reason;
+        assert!(reason(Jdk::V17).contains("not a valid DNSName or IPv4 address"));
+        assert!(reason(Jdk::V17u16).contains("not a valid DNSName, IPv4 address, or IPv6 address"));
+    }
+
+    #[test]
+    fn constructed_octet_strings_nest_at_most_30_deep_from_17_0_20() {
+        let ski = [0x06, 0x03, 0x55, 0x1d, 0x0e];
+        let mut value = tlv(0x04, &[1, 2, 3]);
+        for _ in 0..31 {
+            value = tlv(0x24, &value);
+        }
+        let c = Cert {
+            exts: vec![ext(&ski, true, &value)],
+            ..Cert::default()
+        };
+        assert_eq!(by_update(&c), [true, true, false]);
+        let e = parse(&c.der(), Jdk::V17).expect_err("refused");
+        assert_eq!(e.reason, "Nested OctetString limit reached (30).");
     }
 }

@@ -7,7 +7,7 @@ use super::der::{
     Val,
 };
 use super::oidmap::known_extension;
-use super::{Fail, Jdk, R, uri};
+use super::{Fail, Jdk, Line, R, uri};
 
 /// A parsed X.500 name: how many AVAs each RDN holds.
 pub(super) struct X500Name {
@@ -36,25 +36,25 @@ impl X500Name {
         };
         let mut rdn_sizes = Vec::with_capacity(rdns.len());
         for rdn in &rdns {
-            rdn_sizes.push(rdn_avas(rdn)?);
+            rdn_sizes.push(rdn_avas(rdn, jdk)?);
         }
         Ok(X500Name { rdn_sizes })
     }
 }
 
 /// `RDN(DerValue)`: a SET of AVAs; returns how many.
-pub(super) fn rdn_avas(rdn: &Val) -> R<usize> {
+pub(super) fn rdn_avas(rdn: &Val, jdk: Jdk) -> R<usize> {
     rdn.require_tag(TAG_SET, "RDN", "X500 RDN")?;
     let avas = rdn.subs_isolated(TAG_SET)?;
     for a in &avas {
-        ava(a)?;
+        ava(a, jdk)?;
     }
     Ok(avas.len())
 }
 
 /// `AVA(DerValue)`: SEQUENCE { OID, any value } with nothing after; a BMPString value must hold no
-/// surrogate.
-fn ava(v: &Val) -> R<()> {
+/// surrogate (from 17.0.16, [`super::Change::BmpStringSurrogates`]).
+fn ava(v: &Val, jdk: Jdk) -> R<()> {
     let mut data = v.sequence_data("AVA", "AVA not a sequence")?;
     data.get_oid()?;
     let value = data.get_der_value()?;
@@ -64,7 +64,7 @@ fn ava(v: &Val) -> R<()> {
             format!("AVA, extra bytes = {}", data.available()),
         ));
     }
-    if value.tag == TAG_BMP_STRING {
+    if value.tag == TAG_BMP_STRING && jdk.refuses_bmp_surrogates() {
         value.validate_bmp_string()?;
     }
     Ok(())
@@ -177,9 +177,9 @@ fn other_name(v: &Val, jdk: Jdk) -> R<()> {
     if let Some(class) = known_extension(&oid.dotted()) {
         // OtherName.getGNI looks the type-id up in OIDMap and reflects on the class's constructor, which
         // an extension class does not have (JDK 25 also tries a byte[] one, and reports that).
-        let param = match jdk {
-            Jdk::V17 => "java.lang.Object",
-            Jdk::V25 => "[B",
+        let param = match jdk.line() {
+            Line::Jdk17 => "java.lang.Object",
+            Line::Jdk25 => "[B",
         };
         return Err(Fail::new(
             RULE,
@@ -254,7 +254,7 @@ fn ip_address_bytes(b: &[u8], jdk: Jdk) -> R<()> {
         4 | 8 | 16 => Ok(()),
         32 => {
             let mapped = b[..10].iter().all(|&x| x == 0) && b[10] == 0xff && b[11] == 0xff;
-            if jdk == Jdk::V17 && mapped && b[16..28].iter().any(|&x| x != 0xff) {
+            if jdk.parser_17u20() && mapped && b[16..28].iter().any(|&x| x != 0xff) {
                 return Err(Fail::new(
                     RULE,
                     "Not an IPv4-mapped IPv6 mask: first 96 bits are not set",
@@ -267,6 +267,6 @@ fn ip_address_bytes(b: &[u8], jdk: Jdk) -> R<()> {
 }
 
 /// `RDN` as used by `DistributionPoint` (a relative name): checked like a name's RDN.
-pub(super) fn relative_name(v: &Val) -> R<()> {
-    rdn_avas(&v.with_tag(TAG_SET)).map(|_| ())
+pub(super) fn relative_name(v: &Val, jdk: Jdk) -> R<()> {
+    rdn_avas(&v.with_tag(TAG_SET), jdk).map(|_| ())
 }

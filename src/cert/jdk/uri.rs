@@ -573,8 +573,8 @@ fn text(s: &[char]) -> String {
 }
 
 /// `URIName(String)`: a URI with a scheme; its host, when it has one, an IPv6 literal or a valid DNS
-/// name (else JDK 17: an IPv4 literal; JDK 25: an IP address, looked up — see the module docs of
-/// [`super`]).
+/// name (else JDK 17 from 17.0.20: an IPv4 literal; JDK 25 and 17 before 17.0.20: an IP address,
+/// looked up — see the module docs of [`super`]).
 pub(super) fn uri_name(s: &[char], jdk: Jdk) -> R<()> {
     const RULE: &str = "URIName";
     let uri =
@@ -609,11 +609,12 @@ pub(super) fn uri_name(s: &[char], jdk: Jdk) -> R<()> {
     if dns_name_string(host, jdk).is_ok() {
         return Ok(());
     }
-    let what = match jdk {
-        Jdk::V17 => "portion is not a valid DNSName or IPv4 address",
-        Jdk::V25 => "portion is not a valid DNSName, IPv4 address, or IPv6 address",
+    let what = if jdk.parser_17u20() {
+        "portion is not a valid DNSName or IPv4 address"
+    } else {
+        "portion is not a valid DNSName, IPv4 address, or IPv6 address"
     };
-    if jdk == Jdk::V17 && ipv4_literal(host) {
+    if jdk.parser_17u20() && ipv4_literal(host) {
         return Ok(());
     }
     Err(Fail::new(
@@ -703,8 +704,9 @@ fn decode(s: &[char]) -> Vec<char> {
 }
 
 /// `DNSName(String, false)`: the rules for a DNS name built from a string (used for URI hosts). JDK 17
-/// (17.0.21) checks lengths (253, 63 per label) and hyphens at both ends of a label; JDK 25 only that
-/// each label starts with a letter or digit and holds letters, digits and hyphens.
+/// from 17.0.20 checks lengths (253, 63 per label) and hyphens at both ends of a label; JDK 25 and 17
+/// before 17.0.20 only that each label starts with a letter or digit and holds letters, digits and
+/// hyphens.
 fn dns_name_string(name: &[char], jdk: Jdk) -> Result<(), &'static str> {
     if name.is_empty() {
         return Err("DNSName must not be null or empty");
@@ -715,27 +717,22 @@ fn dns_name_string(name: &[char], jdk: Jdk) -> Result<(), &'static str> {
     if name[0] == '.' || name[name.len() - 1] == '.' {
         return Err("DNSName may not begin or end with a .");
     }
-    if jdk == Jdk::V17 && name.len() > 253 {
+    if jdk.parser_17u20() && name.len() > 253 {
         return Err("DNSName can't be longer than 253 characters");
     }
     for label in name.split(|&c| c == '.') {
         if label.is_empty() {
             return Err("DNSName with empty labels is not permitted");
         }
-        match jdk {
-            Jdk::V17 => {
-                if label.len() > 63 {
-                    return Err("DNSName label can't be longer than 63 characters");
-                }
-                if label[0] == '-' || label[label.len() - 1] == '-' {
-                    return Err("DNSName label may not begin or end with a hyphen");
-                }
+        if jdk.parser_17u20() {
+            if label.len() > 63 {
+                return Err("DNSName label can't be longer than 63 characters");
             }
-            Jdk::V25 => {
-                if !label[0].is_ascii_alphanumeric() {
-                    return Err("DNSName components must begin with a letter or digit");
-                }
+            if label[0] == '-' || label[label.len() - 1] == '-' {
+                return Err("DNSName label may not begin or end with a hyphen");
             }
+        } else if !label[0].is_ascii_alphanumeric() {
+            return Err("DNSName components must begin with a letter or digit");
         }
         if !label.iter().all(|c| c.is_ascii_alphanumeric() || *c == '-') {
             return Err("DNSName labels must consist of letters, digits, and hyphens");

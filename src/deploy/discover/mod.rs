@@ -33,6 +33,20 @@ pub struct Discovered {
     pub text: String,
 }
 
+impl Discovered {
+    /// The file as written to `path`: its header's `trustpath check` line names it, so that the line
+    /// runs as written.
+    pub fn written_to(mut self, path: &std::path::Path) -> Discovered {
+        let named = crate::judge::shell_word(&path.display().to_string());
+        self.text = self.text.replacen(
+            &format!("trustpath check {}", render::THIS_FILE),
+            &format!("trustpath check {named}"),
+            1,
+        );
+        self
+    }
+}
+
 /// An endpoint with the comment lines written above it and commented-out lines written after it.
 pub(super) struct Planned {
     pub(super) spec: EndpointSpec,
@@ -62,7 +76,7 @@ pub(super) struct Plan {
 }
 
 /// `[jvm]` as found: each value with the line it came from, and comment lines for what the deployment
-/// file does not take as a value (the password, the outbound proxy, AIA fetching, values naming a
+/// file does not take as a value (the password, AIA settings that fetch nothing, values naming a
 /// variable).
 #[derive(Debug, Default)]
 pub(super) struct JvmPlan {
@@ -74,6 +88,10 @@ pub(super) struct JvmPlan {
     pub(super) proxy: Option<(String, String)>,
     /// `non_proxy_hosts`, and where it came from.
     pub(super) non_proxy_hosts: Option<(String, String)>,
+    /// `enable_aia = true`: where `-Dcom.sun.security.enableAIAcaIssuers=true` came from.
+    pub(super) enable_aia: Option<String>,
+    /// `aia_locations` (`-Dcom.sun.security.allowedAIALocations`), and where it came from.
+    pub(super) aia_locations: Option<(String, String)>,
     /// Comment lines written after the values.
     pub(super) notes: Vec<String>,
 }
@@ -170,13 +188,7 @@ impl JvmPlan {
                 }
             }
         }
-        if let Some(p) = s.get("com.sun.security.enableAIAcaIssuers") {
-            plan.notes.push(format!(
-                "{}: {} (when true, the JVM fetches a missing intermediate from the certificate's caIssuers URL)",
-                at(p),
-                p.value
-            ));
-        }
+        plan.aia(s);
         for p in s.with_prefix("synchrony.") {
             plan.notes.push(format!("{}: {}", at(p), p.value));
         }
@@ -184,8 +196,58 @@ impl JvmPlan {
         (plan.truststore.is_some()
             || plan.java_home.is_some()
             || plan.proxy.is_some()
+            || plan.enable_aia.is_some()
             || !plan.notes.is_empty())
         .then_some(plan)
+    }
+
+    /// `enable_aia` and `aia_locations` from `-Dcom.sun.security.enableAIAcaIssuers` (true as the JVM's
+    /// `Boolean.getBoolean` reads it: `true` in any case) and `-Dcom.sun.security.allowedAIALocations`.
+    fn aia(&mut self, s: &crate::config::setenv::JvmSettings) {
+        let at = |p: &crate::config::setenv::Property| format!("{} -D{}", p.source, p.name);
+        let enable = s.get("com.sun.security.enableAIAcaIssuers");
+        let locations = s.get("com.sun.security.allowedAIALocations");
+        match enable {
+            Some(p) if p.unresolved => self.notes.push(format!(
+                "EDIT: {} is {}, which names a variable the script does not set: write enable_aia = true when it is true",
+                at(p),
+                p.value
+            )),
+            Some(p) if p.value.trim().eq_ignore_ascii_case("true") => {
+                self.enable_aia = Some(format!(
+                    "{}: the JVM fetches a missing intermediate from the certificate's caIssuers URL (when com.sun.security.allowedAIALocations allows it)",
+                    at(p)
+                ));
+            }
+            Some(p) => self.notes.push(format!(
+                "{}: {} (the JVM fetches no missing intermediate: only true turns it on)",
+                at(p),
+                p.value
+            )),
+            None => {}
+        }
+        let Some(p) = locations else { return };
+        if self.enable_aia.is_none() {
+            self.notes.push(format!(
+                "{}: {} (used only with enableAIAcaIssuers=true)",
+                at(p),
+                p.value
+            ));
+        } else if p.unresolved {
+            self.notes.push(format!(
+                "EDIT: {} is {}, which names a variable the script does not set: write it as aia_locations = \"…\"",
+                at(p),
+                p.value
+            ));
+        } else {
+            self.aia_locations = Some((
+                p.value.clone(),
+                format!(
+                    "{}: the caIssuers URLs the JVM fetches from (instead of java.security's)",
+                    at(p)
+                ),
+            ));
+        }
     }
 }
 
@@ -937,6 +999,8 @@ fn render(plan: Plan, configs: &Configs) -> Discovered {
         jvm: plan.jvm.as_ref().map(|j| super::model::JvmSpec {
             truststore: j.truststore.as_ref().map(|(t, _)| t.into()),
             java_home: j.java_home.as_ref().map(|(h, _)| h.into()),
+            enable_aia: j.enable_aia.is_some(),
+            aia_locations: j.aia_locations.as_ref().map(|(l, _)| l.clone()),
             ..super::model::JvmSpec::default()
         }),
         configs: Some(spec),
@@ -1002,6 +1066,37 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn aia_settings_become_enable_aia_and_aia_locations_only_when_the_jvm_fetches() {
+        let plan = |script: &str| {
+            let s = crate::config::setenv::parse(
+                script,
+                std::path::Path::new("/opt/app/bin/setenv.sh"),
+                std::path::Path::new("/opt/app"),
+                crate::config::setenv::Form::Shell,
+            );
+            JvmPlan::from_settings(&s).unwrap()
+        };
+        let p = plan(
+            "CATALINA_OPTS=\"-Dcom.sun.security.enableAIAcaIssuers=TRUE -Dcom.sun.security.allowedAIALocations=http://pki.corp/\"",
+        );
+        assert!(p.enable_aia.is_some(), "{p:?}");
+        assert_eq!(
+            p.aia_locations.as_ref().map(|(l, _)| l.as_str()),
+            Some("http://pki.corp/")
+        );
+        // Not true: the JVM fetches nothing, and the locations alone are only a note (the file refuses
+        // aia_locations without enable_aia).
+        let p = plan(
+            "CATALINA_OPTS=\"-Dcom.sun.security.enableAIAcaIssuers=false -Dcom.sun.security.allowedAIALocations=any\"",
+        );
+        assert!(p.enable_aia.is_none() && p.aia_locations.is_none(), "{p:?}");
+        assert_eq!(p.notes.len(), 2, "{p:?}");
+        let p = plan("CATALINA_OPTS=\"-Dcom.sun.security.enableAIAcaIssuers=$AIA\"");
+        assert!(p.enable_aia.is_none(), "{p:?}");
+        assert!(p.notes[0].starts_with("EDIT: "), "{p:?}");
     }
 
     #[test]

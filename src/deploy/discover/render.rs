@@ -43,6 +43,9 @@ const JVM_COMMENT: &str = "\
 # proxy = \"proxy.example.com:3128\"   # -Dhttps.proxyHost:-Dhttps.proxyPort, for outbound HTTPS
 ";
 
+/// How the header names the file when it is printed (the user chooses where it goes).
+pub(super) const THIS_FILE: &str = "THIS_FILE";
+
 /// Comment lines, each `# line`.
 fn comments<'a>(lines: impl IntoIterator<Item = &'a String>, indent: &str) -> String {
     lines
@@ -67,7 +70,7 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
     header.push_str(
         "# Each item says where it came from. Review it, fix lines marked EDIT, then run\n",
     );
-    header.push_str("#   trustpath check THIS_FILE\n");
+    header.push_str(&format!("#   trustpath check {THIS_FILE}\n"));
     header.push_str(&comments(&plan.header, ""));
     header.push('\n');
 
@@ -115,7 +118,12 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
     }
     let offline = "# Configuration files checked offline by `trustpath check`.\n";
     match &plan.jvm {
-        Some(jvm) if jvm.truststore.is_some() || jvm.java_home.is_some() || jvm.proxy.is_some() => {
+        Some(jvm)
+            if jvm.truststore.is_some()
+                || jvm.java_home.is_some()
+                || jvm.proxy.is_some()
+                || jvm.enable_aia.is_some() =>
+        {
             let mut table = Table::new();
             table.decor_mut().set_prefix(
                 "\n# The app's JVM as its start script and install say: the truststore it uses to call\n# itself back through the proxy, the Synchrony service and other HTTPS services.\n",
@@ -130,6 +138,14 @@ pub(super) fn text(plan: &Plan, name: &str, spec: &ConfigFiles) -> String {
                     table.insert(key, value(v.as_str()));
                     decorate_key(&mut table, key, format!("# {why}\n"));
                 }
+            }
+            if let Some(why) = &jvm.enable_aia {
+                table.insert("enable_aia", value(true));
+                decorate_key(&mut table, "enable_aia", format!("# {why}\n"));
+            }
+            if let Some((v, why)) = &jvm.aia_locations {
+                table.insert("aia_locations", value(v.as_str()));
+                decorate_key(&mut table, "aia_locations", format!("# {why}\n"));
             }
             root.insert("jvm", Item::Table(table));
             configs

@@ -29,6 +29,8 @@ fn deployment(
     width: Option<u16>,
 ) -> io::Result<()> {
     let title = match &run.file {
+        // A file without `name` is called "deployment": not "deployment deployment (FILE)".
+        Some(f) if run.name == "deployment" => format!("deployment ({f})"),
         Some(f) => format!("deployment {} ({f})", run.name),
         None if run.endpoints.is_empty() => "offline check of the configuration".to_owned(),
         None => format!("deployment {}", run.name),

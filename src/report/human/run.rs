@@ -217,13 +217,23 @@ impl<W: Write> Human<W> {
         } else {
             // The browser view judges with Mozilla's roots (and --browser-roots), never the truststore:
             // a reason worded for the truststore would contradict the java path printed above it.
+            // One sentence: "whose issuer 'X' was not served and is not among Mozilla's roots: …".
+            let hint = if self.browser_roots.is_empty() {
+                "; --browser-roots FILE adds a lab's roots"
+            } else {
+                ""
+            };
             let among = format!(
-                "is not among {roots} (the browser view ignores the truststore; --browser-roots FILE adds a lab's roots)"
+                "is not among {roots}: the browser view judges with these alone, not with the truststore{hint}"
             );
             let reason = v
                 .reason
                 .as_deref()
                 .unwrap_or("no path to a Mozilla root")
+                .replace(
+                    "is not in the truststore (and was not served)",
+                    &format!("was not served and {among}"),
+                )
                 .replace("is not in the truststore", &among)
                 .replace("which is not a trust anchor", &format!("which {among}"));
             writeln!(self.out, "  browser  {WARN}not trusted{WARN:#}: {reason}")

@@ -3,8 +3,20 @@
 //! characters as two 3-byte surrogates, after a big-endian `u16` byte count.
 
 /// Encodes `s` without the length prefix.
+#[cfg(test)]
 pub fn encode(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(s.len());
+    encode_into(s, &mut out);
+    out
+}
+
+/// Appends `s`, encoded, to `out` (without the length prefix).
+pub fn encode_into(s: &str, out: &mut Vec<u8>) {
+    if s.bytes().all(|b| b != 0 && b < 0x80) {
+        // ASCII without NUL is its own encoding: the common case (every alias trustpath makes).
+        out.extend_from_slice(s.as_bytes());
+        return;
+    }
     for unit in s.encode_utf16() {
         match unit {
             0x0001..=0x007f => out.push(unit as u8),
@@ -19,7 +31,6 @@ pub fn encode(s: &str) -> Vec<u8> {
             }
         }
     }
-    out
 }
 
 /// Decodes bytes (without the length prefix) as `readUTF` does, then requires the UTF-16 to be valid
@@ -28,7 +39,9 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     if bytes.is_ascii() {
         // Every byte below 0x80 (NUL included, which readUTF accepts as U+0000) is its own character:
         // the common case, without the UTF-16 round trip.
-        return Ok(bytes.iter().map(|&b| char::from(b)).collect());
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            return Ok(s.to_owned());
+        }
     }
     let mut units: Vec<u16> = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -172,7 +172,7 @@ fn the_parser_model_reaches_the_jvms_verdict_on_every_certificate() {
     let jdks = support::jdks();
     assert!(!jdks.is_empty(), "no JDK found");
     for (major, home) in &jdks {
-        let model = Jdk::for_major(Some(*major));
+        let model = Jdk::for_version(Some(support::java_version(home)));
         let jvm = jvm_judge(home, &certs);
         let (mut refused, mut accepted) = (0, 0);
         for ((name, der), theirs) in cases.iter().zip(&jvm) {

@@ -210,7 +210,7 @@ fn judge(
     let input = s.input();
     let policy = Policy {
         java_disabled_algorithms: disabled_algorithms(home),
-        java_major: Some(*major),
+        java_version: Some(support::java_version(home)),
         ..Policy::default()
     };
     let ours = diagnose(&input, &anchors, &policy, now());

@@ -266,7 +266,7 @@ fn compare(
         let jvm = jvm_verdicts(home, classes, cases, now);
         let policy = Policy {
             java_disabled_algorithms: disabled_algorithms(home),
-            java_major: Some(*major),
+            java_version: Some(support::java_version(home)),
             ..Policy::default()
         };
         let mut agree = 0;

@@ -475,7 +475,7 @@ fn pkits_dsa_chains_including_parameter_inheritance_are_judged_as_the_jvm_judges
                 jdk_bundled: false,
             };
             let policy = Policy {
-                java_major: Some(major),
+                java_version: Some(support::java_version(&home)),
                 ..Policy::default()
             };
             let d = diagnose(&input, &TrustAnchors::new(vec![a], Vec::new()), &policy, at);

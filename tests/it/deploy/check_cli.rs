@@ -390,3 +390,33 @@ fn a_configuration_of_the_wrong_kind_is_refused_naming_what_was_expected_and_wha
         );
     }
 }
+
+#[test]
+fn a_deployment_file_without_a_name_is_titled_by_its_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.toml");
+    let port = free_port();
+    std::fs::write(
+        &file,
+        format!(
+            "[[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"https://127.0.0.1:{port}/\"\n"
+        ),
+    )
+    .unwrap();
+    let golden = support::golden::fixture("root.pem");
+    let out = trustpath()
+        .args(["check", "--timeout", "5", "--truststore"])
+        .arg(golden)
+        .arg(&file)
+        .env("NO_COLOR", "1")
+        .env_remove("JAVA_HOME")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.lines().next(),
+        Some(format!("deployment ({})", file.display()).as_str()),
+        "{text}"
+    );
+}

@@ -327,7 +327,7 @@ fn outbound(d: &Deployment) -> Vec<OutboundConnection> {
 
 fn run() -> DeploymentRun {
     let live = observed();
-    DeploymentRun {
+    let mut run = DeploymentRun {
         outbound: live.outbound,
         name: "confluence".into(),
         file: Some("deployment.toml".into()),
@@ -340,6 +340,7 @@ fn run() -> DeploymentRun {
         jvm: Some(trustpath::jvm::JvmUsed {
             home: Some("/opt/atlassian/confluence/jre".into()),
             major: Some(17),
+            version: trustpath::cert::jdk::JavaVersion::parse("17.0.21"),
             chosen_by: trustpath::jvm::JvmChosenBy::Named("--java-home".into()),
         }),
         now: golden::AT_UNIX,
@@ -357,7 +358,13 @@ fn run() -> DeploymentRun {
                 "raise it: proxy_read_timeout 3600s;",
             ),
         }],
-    }
+    };
+    // The import lines as `check` names them: the app's truststore, the probe that writes the CA file.
+    let d = parse(DEPLOYMENT, "deployment.toml", Path::new("/")).unwrap();
+    let mut trust = jvm_trust();
+    trust.summaries = run.truststores.clone();
+    trustpath::deploy::check::name_import_lines(&mut run, &d, &trust);
+    run
 }
 
 /// The judged endpoints and outbound connections.

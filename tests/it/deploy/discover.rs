@@ -188,6 +188,9 @@ fn a_confluence_install_fills_jvm_from_its_setenv_and_bundled_jre_with_file_and_
             && proxy.non_proxy_hosts.matches("localhost")
     );
     assert!(!proxy.non_proxy_hosts.matches("jira.example.com"));
+    // -Dcom.sun.security.enableAIAcaIssuers=true is [jvm] enable_aia, as check reads it.
+    assert!(d.jvm.enable_aia);
+    assert_eq!(d.jvm.aia_locations, None);
     let app_paths: Vec<&str> = d.app().http.iter().map(|h| h.path.as_str()).collect();
     assert_eq!(
         app_paths,
@@ -206,7 +209,7 @@ fn a_confluence_install_fills_jvm_from_its_setenv_and_bundled_jre_with_file_and_
         "# bin/setenv.sh:7 -Dhttps.proxyHost, bin/setenv.sh:7 -Dhttps.proxyPort: the app's outbound HTTPS goes through this proxy\nproxy = \"proxy.corp.test:3128\"",
         "# bin/setenv.sh:7 -Dhttp.nonProxyHosts: hosts the JVM reaches directly (with loopback, as the JVM adds it)\nnon_proxy_hosts = \"localhost|127.0.0.1|*.corp.test\"",
         "# [[endpoint]]\n# name = \"directory\"\n# role = \"ldap\"",
-        "# bin/setenv.sh:13 -Dcom.sun.security.enableAIAcaIssuers: true",
+        "# bin/setenv.sh:13 -Dcom.sun.security.enableAIAcaIssuers: the JVM fetches a missing intermediate from the certificate's caIssuers URL (when com.sun.security.allowedAIALocations allows it)\nenable_aia = true",
         "# bin/setenv.sh:16 -Dsynchrony.service.url: https://wiki.corp.test/synchrony/v1",
     ] {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
@@ -293,7 +296,16 @@ fn the_command_prints_absolute_paths_and_refuses_to_overwrite() {
 
     let o = out.to_str().unwrap();
     assert_eq!(run(&["-o", o]).status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+    // The file written is the one printed, its header naming it in the line that checks it.
+    assert!(text.contains("#   trustpath check THIS_FILE\n"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        text.replacen(
+            "trustpath check THIS_FILE",
+            &format!("trustpath check {o}"),
+            1
+        )
+    );
     let refused = run(&["-o", o]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));

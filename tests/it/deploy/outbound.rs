@@ -1,5 +1,6 @@
 //! `trustpath check` of the app's outbound connections against real servers on loopback: OpenLDAP
-//! `slapd` (StartTLS and LDAPS), Exim (SMTP STARTTLS), PostgreSQL (SSLRequest) and `trustpath serve`
+//! `slapd` (StartTLS and LDAPS), Exim (SMTP STARTTLS), Dovecot (IMAP STARTTLS and IMAPS, POP3 STLS and
+//! POP3S), PostgreSQL (SSLRequest) and `trustpath serve`
 //! (HTTPS), each serving a good chain, one missing its intermediate and one under an untrusted root,
 //! declared in a deployment file with roles `ldap`, `mail`, `db` and `outbound` and judged with the app
 //! JVM's truststore (`[jvm] truststore`). The JVM (JNDI's StartTLS, an `SSLSocket` after the STARTTLS
@@ -29,7 +30,7 @@ fn https(served: &Served) -> serve::Running {
 
 /// The start of a deployment file: the lab truststore as the app JVM's, `jvm_extra` more `[jvm]` lines,
 /// and a plain app endpoint (a `trustpath serve` on `app_port`).
-fn header(lab: &Lab, jvm_extra: &str, app_port: u16) -> String {
+pub(super) fn header(lab: &Lab, jvm_extra: &str, app_port: u16) -> String {
     format!(
         "name = \"outbound-lab\"\n[jvm]\ntruststore = \"{}\"\nstorepass = \"changeit\"\n{jvm_extra}\n\
          [[endpoint]]\nname = \"app\"\nrole = \"app\"\nurl = \"http://127.0.0.1:{app_port}/\"\n",
@@ -38,7 +39,7 @@ fn header(lab: &Lab, jvm_extra: &str, app_port: u16) -> String {
 }
 
 /// One outbound `[[endpoint]]` at `localhost`, connected at 127.0.0.1.
-fn entry(name: &str, role: &str, url: &str) -> String {
+pub(super) fn entry(name: &str, role: &str, url: &str) -> String {
     format!(
         "[[endpoint]]\nname = \"{name}\"\nrole = \"{role}\"\nurl = \"{url}\"\nconnect = \"127.0.0.1\"\n"
     )
@@ -46,7 +47,7 @@ fn entry(name: &str, role: &str, url: &str) -> String {
 
 /// `trustpath check --json FILE` (the caller's proxy variables removed): exit code and document,
 /// checked against the schema.
-fn check(dir: &Path, text: &str, extra: &[&str]) -> (i32, Value) {
+pub(super) fn check(dir: &Path, text: &str, extra: &[&str]) -> (i32, Value) {
     let file = dir.join("deployment.toml");
     std::fs::write(&file, text).unwrap();
     let mut cmd = Command::cargo_bin("trustpath").unwrap();
@@ -69,7 +70,7 @@ fn check(dir: &Path, text: &str, extra: &[&str]) -> (i32, Value) {
     }
 }
 
-fn outbound<'a>(doc: &'a Value, name: &str) -> &'a Value {
+pub(super) fn outbound<'a>(doc: &'a Value, name: &str) -> &'a Value {
     doc["outbound"]
         .as_array()
         .unwrap()
@@ -78,7 +79,7 @@ fn outbound<'a>(doc: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no outbound {name} in {doc:#}"))
 }
 
-fn codes(o: &Value) -> Vec<String> {
+pub(super) fn codes(o: &Value) -> Vec<String> {
     o["findings"]
         .as_array()
         .unwrap()
@@ -187,6 +188,78 @@ fn check_judges_ldap_mail_db_and_https_outbound_as_the_jvm_does_for_every_scenar
         never.is_empty(),
         "documented outbound fields never seen: {never:#?}"
     );
+}
+
+#[test]
+fn check_judges_imap_and_pop3_mail_connections_as_the_jvm_does_for_every_scenario() {
+    if !support::have_tool("keytool") || !support::have_tool("java") {
+        return;
+    }
+    let lab = outbound::lab();
+    let app = serve::start_plain("app");
+    for (scenario, served, code) in lab.scenarios() {
+        let Some(dovecot) = outbound::dovecot(Some(served)) else {
+            return;
+        };
+        // (name, scheme and listener, the JVM client's protocol)
+        let connections = [
+            ("imap", "imap", "imap"),
+            ("imaps", "imaps", "tls"),
+            ("pop3", "pop3", "pop3"),
+            ("pop3s", "pop3s", "tls"),
+        ];
+        let mut text = header(&lab, "", app.addr.port());
+        for (name, scheme, _) in &connections {
+            let port = dovecot.port(scheme);
+            text.push_str(&entry(
+                name,
+                "mail",
+                &format!("{scheme}://localhost:{port}"),
+            ));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let (exit, doc) = check(dir.path(), &text, &["--json"]);
+        let context = format!("{scenario}: {doc:#}\ndovecot log:\n{}", dovecot.guard.log());
+        assert_eq!(exit, if code.is_none() { 0 } else { 1 }, "{context}");
+        // In the file's order, whatever order the connections finished in.
+        let names: Vec<&str> = doc["outbound"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["imap", "imaps", "pop3", "pop3s"], "{context}");
+        for (name, scheme, java) in &connections {
+            let o = outbound(&doc, name);
+            let java = outbound::java_verdict(java, dovecot.port(scheme), &lab.truststore());
+            assert_eq!(
+                o["verdict"] == "trusted",
+                java.trusted(),
+                "{scenario} {name}: trustpath {o:#} vs the JVM {java:?}"
+            );
+            assert_eq!(o["role"], "mail");
+            // STARTTLS for imap:// (STARTTLS) and pop3:// (STLS); TLS at once for the s forms.
+            let starttls = if scheme.ends_with('s') {
+                Value::Null
+            } else {
+                Value::from(*scheme)
+            };
+            assert_eq!(o["starttls"], starttls, "{name}: {o:#}");
+            match code {
+                None => {
+                    assert!(java.trusted(), "{scenario} {name}: {java:?}");
+                    assert!(codes(o).is_empty(), "{scenario} {name}: {o:#}");
+                }
+                Some(code) => {
+                    assert!(!java.trusted(), "{scenario} {name}: {java:?}");
+                    assert!(
+                        codes(o).iter().any(|c| c == code),
+                        "{scenario} {name}: {o:#}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]

@@ -2,5 +2,6 @@
 //! shell completions and the man pages.
 
 mod cli_help;
+mod lines_run;
 mod manual;
 pub(crate) mod readme;

@@ -628,3 +628,66 @@ fn serve_sends_the_given_files_in_the_given_order_even_a_wrong_one() {
     );
     drop(child);
 }
+
+#[test]
+fn a_labs_readme_lists_exactly_the_files_of_its_directory_and_what_each_key_issues() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for args in [
+        &["gen", "lab", "--out", "new", "localhost"][..],
+        &[
+            "gen",
+            "lab",
+            "--out",
+            "under",
+            "--ca",
+            "new",
+            "app.lab.test",
+        ][..],
+        &[
+            "gen",
+            "lab",
+            "--out",
+            "flat",
+            "--no-intermediate",
+            "localhost",
+        ][..],
+    ] {
+        run_ok(bin().args(args).current_dir(d));
+        let out = d.join(args[3]);
+        let readme = std::fs::read_to_string(out.join("README.txt")).unwrap();
+        let files = readme.split("\n-----\n").nth(1).unwrap();
+        let files = files.split("\n\n").next().unwrap();
+        let mut listed: Vec<&str> = files
+            .lines()
+            .filter(|l| !l.starts_with(' '))
+            .map(|l| l.split_whitespace().next().unwrap())
+            .collect();
+        listed.push("README.txt");
+        listed.sort();
+        let mut present: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        present.sort();
+        assert_eq!(listed, present, "{args:?}:\n{readme}");
+        // What each key issues, as gen does it: the leaf from the intermediate when there is one.
+        match args[3] {
+            "new" => {
+                assert!(readme.contains(
+                    "intermediate-ca.key  its key (mode 0600): `trustpath gen leaf --ca DIR NAME…`"
+                ));
+                assert!(readme.contains("`trustpath gen intermediate --ca DIR --out NEW`"));
+            }
+            "under" => assert!(readme.contains("the CA keys stay in the --ca directory")),
+            _ => {
+                assert!(readme.contains(
+                    "root-ca.key          its key (mode 0600): `trustpath gen leaf --ca DIR NAME…`"
+                ));
+                assert!(
+                    readme.contains("fullchain.pem        the server certificate (no intermediate")
+                );
+            }
+        }
+    }
+}

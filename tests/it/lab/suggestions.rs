@@ -2,7 +2,9 @@
 //! `trustpath …` line of every finding of `probe` (with and without `--write-fixes`) and of `check`
 //! parses with trustpath's own command line, every file it names exists (or the line says how it comes
 //! about: the `--write-fixes` run it names, or a root saved from its CA), and each `store import` line is
-//! run: it succeeds, and the JVM verdict it promises follows.
+//! run: it succeeds, and the JVM verdict it promises follows. The same for every command line of every
+//! remediation in the golden outputs (`tests/golden/`): each parses, names no placeholder, and runs in a
+//! lab standing in for the golden's endpoint (`GOLDEN_MAP`).
 
 use std::path::Path;
 
@@ -96,6 +98,8 @@ fn suggestions(doc: &serde_json::Value) -> Vec<Suggestion> {
     }
     for f in findings {
         let remediation = f["remediation"].as_str().unwrap().to_owned();
+        // What a line needs said comes in one parenthesis, not two in a row.
+        assert!(!remediation.contains(") ("), "{}: {remediation}", f["code"]);
         for line in command_lines(&remediation) {
             let words = parses(&line);
             out.push(Suggestion {
@@ -306,4 +310,158 @@ fn the_import_line_of_jvm_distrusts_proxy_in_check_parses_and_names_the_apps_tru
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["endpoints"][0]["probe"]["trusted"], true, "{doc:#}");
     server.stop();
+}
+
+/// Every command line of every finding's remediation in the golden outputs (`tests/golden/`, JSON and
+/// human), as `command_lines` finds them.
+fn golden_command_lines() -> Vec<(String, String)> {
+    fn remediations(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    match (k.as_str(), v) {
+                        ("remediation", serde_json::Value::String(s)) => out.push(s.clone()),
+                        _ => remediations(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| remediations(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let dir = crate::support::golden::dir();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "txt"))
+        .collect();
+    files.sort();
+    for f in files {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&f).unwrap();
+        let mut texts = Vec::new();
+        if name.ends_with(".json") {
+            remediations(&serde_json::from_str(&text).unwrap(), &mut texts);
+        } else {
+            texts.extend(
+                text.lines()
+                    .filter_map(|l| l.trim_start().strip_prefix("fix: "))
+                    .map(str::to_owned),
+            );
+        }
+        for t in texts {
+            for line in command_lines(&t) {
+                out.push((name.clone(), line));
+            }
+        }
+    }
+    out
+}
+
+/// The goldens' names → the lab's: the database of `check-deployment` (a self-signed certificate on
+/// `localhost:5432`) is a PostgreSQL on a free port serving the `self-signed` scenario, and the app's
+/// truststore `/opt/app/truststore.jks` one holding the golden root. `{pg}` is that port.
+const GOLDEN_MAP: &[(&str, &str)] = &[
+    ("/opt/app/truststore.jks", "truststore.jks"),
+    ("localhost:5432", "localhost:{pg}"),
+    ("localhost_5432", "localhost_{pg}"),
+];
+
+#[test]
+fn every_command_line_of_every_golden_remediation_parses_and_runs_in_a_lab() {
+    let lines = golden_command_lines();
+    assert!(
+        lines
+            .iter()
+            .any(|(_, l)| l.starts_with("trustpath store import")),
+        "{lines:?}"
+    );
+    // Each parses, and names no placeholder of the diagnosis (`CA.pem`, `STORE`): `check` and `probe`
+    // name the real store and files.
+    for (file, line) in &lines {
+        parses(line);
+        for placeholder in ["CA.pem", "STORE"] {
+            assert!(
+                !shell_words(line).iter().any(|w| w == placeholder),
+                "{file}: `{line}` names the placeholder {placeholder}"
+            );
+        }
+    }
+    let mut distinct: Vec<&String> = lines.iter().map(|(_, l)| l).collect();
+    distinct.sort();
+    distinct.dedup();
+    // Run: the probe lines first (they write what the others import), then the rest.
+    distinct.sort_by_key(|l| !l.starts_with("trustpath probe"));
+
+    let now = OffsetDateTime::now_utc();
+    let sc = scenario::build("self-signed", "localhost", now).unwrap();
+    let served = crate::support::outbound::Served {
+        chain_pem: sc.chain.iter().map(|c| c.to_pem()).collect(),
+        key_pem: sc.key_pem(),
+    };
+    let Some(pg) = crate::support::outbound::postgres(Some(&served)) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(
+        crate::support::golden::fixture("root.pem"),
+        d.join("root.pem"),
+    )
+    .unwrap();
+    assert!(
+        trustpath(d)
+            .args(["store", "import", "truststore.jks", "root.pem"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let port = pg.port("postgres").to_string();
+    let mut ran = 0;
+    for line in distinct {
+        let mut mapped = line.clone();
+        for (from, to) in GOLDEN_MAP {
+            mapped = mapped.replace(from, &to.replace("{pg}", &port));
+        }
+        let words = shell_words(&mapped);
+        let out = trustpath(d).args(&words[1..]).output().unwrap();
+        // A probe of a faulty endpoint exits 1 (its findings); every other line succeeds.
+        let want: &[i32] = if words[1] == "probe" { &[0, 1] } else { &[0] };
+        assert!(
+            out.status.code().is_some_and(|c| want.contains(&c)),
+            "`{line}` (run as `{mapped}`) exits {:?}: {}{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for f in named_files(&words)
+            .into_iter()
+            .filter(|f| !f.contains("://"))
+        {
+            assert!(
+                d.join(f).exists(),
+                "`{mapped}` names {f}, which does not exist"
+            );
+        }
+        ran += 1;
+    }
+    assert!(ran >= 2, "{ran}");
+    // What the import promised: the database's certificate is now trusted.
+    let out = trustpath(d)
+        .args([
+            "probe",
+            &format!("postgres://localhost:{port}"),
+            "--truststore",
+            "truststore.jks",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

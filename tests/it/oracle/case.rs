@@ -121,6 +121,8 @@ pub struct OracleCase {
 pub struct Jdk {
     /// Feature version (`release` file).
     pub major: u32,
+    /// Full version (`release` file): `17.0.15`.
+    pub version: trustpath::cert::jdk::JavaVersion,
     /// Its home.
     pub home: PathBuf,
     /// The policy trustpath is given for it, as `trustpath verify --java-home HOME` builds it.
@@ -132,16 +134,18 @@ impl Jdk {
     /// `conf/security/java.security`.
     pub fn new(home: &Path) -> Jdk {
         let release = std::fs::read_to_string(home.join("release")).expect("release file");
-        let major = trustpath::jvm::security::release_major(&release).expect("JAVA_VERSION");
+        let version = trustpath::jvm::security::release_version(&release).expect("JAVA_VERSION");
+        let major = version.feature;
         let security = trustpath::jvm::locate::java_security_in(home)
             .and_then(|p| std::fs::read_to_string(p).ok())
             .expect("java.security");
         Jdk {
             major,
+            version,
             home: home.to_path_buf(),
             policy: Policy {
                 java_disabled_algorithms: trustpath::jvm::security::disabled_algorithms(&security),
-                java_major: Some(major),
+                java_version: Some(version),
                 ..Policy::default()
             },
         }
@@ -279,7 +283,7 @@ impl OracleCase {
         let label = store.display().to_string();
         // As `TrustArgs::load` (src/cmd/trust.rs) splits a store for the JDK it judges for: a certificate
         // that JDK cannot parse fails a keystore or a PEM bundle as a whole.
-        let parser = trustpath::cert::jdk::Jdk::for_major(Some(jdk.major));
+        let parser = trustpath::cert::jdk::Jdk::for_version(Some(jdk.version));
         let whole = trustpath::truststore::jvm_load::loads_as_a_whole(loaded.format);
         let mut unparseable = Vec::new();
         if whole

@@ -5,70 +5,15 @@
 //! the same system properties agrees each time; `--write-fixes` completes the fullchain with it; the URL
 //! is fetched once per run.
 
-use std::io::{Read, Write};
 use std::process::Command;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use assert_cmd::prelude::*;
-use rcgen::{CertificateParams, CustomExtension, DnType, ExtendedKeyUsagePurpose, KeyUsagePurpose};
+use rcgen::{CertificateParams, DnType, KeyUsagePurpose};
 
-use crate::support::certs::{self, Issued};
+use crate::support::aia::{aia_extension, http_server, leaf_with_aia};
+use crate::support::certs;
 use crate::support::{self, formats, serve};
-
-/// A one-thread HTTP server on 127.0.0.1 answering every request with `body`; counts requests.
-fn http_server(body: Vec<u8>) -> (u16, Arc<AtomicUsize>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&hits);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut stream = stream;
-            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                head.push(byte[0]);
-            }
-            counter.fetch_add(1, Ordering::SeqCst);
-            let _ = stream.write_all(
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/pkix-cert\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                )
-                .as_bytes(),
-            );
-            let _ = stream.write_all(&body);
-        }
-    });
-    (port, hits)
-}
-
-/// The DER of an AuthorityInfoAccess extension value with one caIssuers URI.
-fn aia_extension(url: &str) -> CustomExtension {
-    let tlv = |tag: u8, content: &[u8]| {
-        let mut out = vec![tag];
-        out.extend(trustpath::asn1::length_octets(content.len()).unwrap());
-        out.extend_from_slice(content);
-        out
-    };
-    // id-ad-caIssuers 1.3.6.1.5.5.7.48.2
-    let oid = [0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
-    let access = tlv(0x30, &[&oid[..], &tlv(0x86, url.as_bytes())].concat());
-    CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], tlv(0x30, &access))
-}
-
-fn leaf_with_aia(issuer: &Issued, url: &str) -> Issued {
-    let mut p = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
-    p.distinguished_name.push(DnType::CommonName, "localhost");
-    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    p.not_before = rcgen::date_time_ymd(2025, 1, 1);
-    p.not_after = rcgen::date_time_ymd(2035, 1, 1);
-    p.custom_extensions = vec![aia_extension(url)];
-    certs::signed_by(p, certs::EC, issuer)
-}
 
 fn json_probe(args: &[&str]) -> (i32, serde_json::Value) {
     let out = Command::cargo_bin("trustpath")
@@ -128,6 +73,13 @@ fn a_fetched_intermediate_completes_the_browser_path_and_the_java_one_only_as_th
             .arg(dir.path().join("root.pem")),
     );
     let store_s = store.display().to_string();
+    // The JDK 17 on PATH judges, and trustpath judges for that JDK (its update decides whether it has
+    // the allowedAIALocations filter: 17.0.18 and later).
+    let (_, home) = support::jdks()
+        .into_iter()
+        .find(|(major, _)| *major == 17)
+        .expect("a JDK 17");
+    let home_s = home.display().to_string();
     let target = format!("localhost:{port}");
     let resolve = format!("localhost:{port}:127.0.0.1");
     let base = [
@@ -137,10 +89,10 @@ fn a_fetched_intermediate_completes_the_browser_path_and_the_java_one_only_as_th
         "--truststore",
         &store_s,
         "--java-home",
-        "/usr/lib/jvm/java-17-openjdk-amd64",
+        &home_s,
     ];
     let java = |props: &[String]| {
-        let mut cmd = Command::new("java");
+        let mut cmd = Command::new(home.join("bin/java"));
         cmd.args(props)
             .arg(format!("-Djavax.net.ssl.trustStore={store_s}"))
             .arg("-Djavax.net.ssl.trustStorePassword=changeit")
@@ -174,13 +126,19 @@ fn a_fetched_intermediate_completes_the_browser_path_and_the_java_one_only_as_th
     assert_eq!(d["browser"]["path"][1]["url"], url.as_str(), "{d:#}");
     assert!(java(&[]).starts_with("UNTRUSTED"));
 
-    // A JVM with enableAIAcaIssuers=true but this JDK's java.security (allowedAIALocations empty):
-    // still refused, as the real JVM refuses it.
+    // A JVM with enableAIAcaIssuers=true and this JDK's java.security: a JDK with the
+    // allowedAIALocations filter (its java.security names it, empty) still refuses; one without it
+    // (17.0.15) fetches any URL and trusts. trustpath says what the real JVM says.
     let enable = "-Dcom.sun.security.enableAIAcaIssuers=true".to_owned();
+    let filters = std::fs::read_to_string(home.join("conf/security/java.security"))
+        .expect("java.security")
+        .lines()
+        .any(|l| l.starts_with("com.sun.security.allowedAIALocations"));
+    let jvm_trusts = java(std::slice::from_ref(&enable)) == "TRUSTED";
+    assert_eq!(jvm_trusts, !filters, "{}", home.display());
     let (code, ep) = json_probe(&[&base[..], &["--fetch-aia", "--jvm-enable-aia"]].concat());
-    assert_eq!(code, 1, "{ep:#}");
-    assert_eq!(ep["verdicts"]["java"]["trusted"], false, "{ep:#}");
-    assert!(java(std::slice::from_ref(&enable)).starts_with("UNTRUSTED"));
+    assert_eq!(ep["verdicts"]["java"]["trusted"], jvm_trusts, "{ep:#}");
+    assert_eq!(code, if jvm_trusts { 0 } else { 1 }, "{ep:#}");
 
     // With the URL allowed too, the JVM fetches it: trusted, and a warning that the server is still
     // incomplete for other clients.

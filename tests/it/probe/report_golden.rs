@@ -124,6 +124,7 @@ fn run() -> Run {
         jvm: Some(trustpath::jvm::JvmUsed {
             home: Some("/opt/atlassian/confluence/jre".into()),
             major: Some(17),
+            version: trustpath::cert::jdk::JavaVersion::parse("17.0.21"),
             chosen_by: trustpath::jvm::JvmChosenBy::Named("--java-home".into()),
         }),
         endpoints: vec![

@@ -43,6 +43,8 @@ fn path_and_browser_lines_never_contradict_the_truststore_line_above_them() {
             }
             if t.starts_with("browser ") {
                 assert!(!t.contains("not in the truststore"), "{name}: {line}");
+                // One sentence: no parenthesis right after another.
+                assert!(!t.contains(") ("), "{name}: {line}");
             }
             if t.starts_with("import ") {
                 let fp = t.split("sha256 ").nth(1).unwrap().trim_end_matches(')');
@@ -55,7 +57,7 @@ fn path_and_browser_lines_never_contradict_the_truststore_line_above_them() {
         if name == "good" {
             assert!(
                 out.contains(
-                    "is not among Mozilla's roots (the browser view ignores the truststore; --browser-roots FILE adds a lab's roots)"
+                    "was not served and is not among Mozilla's roots: the browser view judges with these alone, not with the truststore; --browser-roots FILE adds a lab's roots"
                 ),
                 "{out}"
             );

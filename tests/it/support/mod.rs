@@ -1,6 +1,7 @@
 //! Shared test support: finding real tools (keytool, java, openssl, nginx), skipping with a message when
 //! one is absent (a failure when `TRUSTPATH_REQUIRE_TOOLS=1`, as in CI), and running the JVM as the judge.
 
+pub mod aia;
 pub mod apache;
 pub mod certs;
 pub mod formats;
@@ -111,6 +112,13 @@ fn find_jdks() -> Vec<(u32, PathBuf)> {
         }
     }
     out
+}
+
+/// The full version of the JDK at `home` (its `release` file), as `trustpath verify --java-home HOME`
+/// reads it: the rules that changed in an update follow it.
+pub fn java_version(home: &Path) -> trustpath::cert::jdk::JavaVersion {
+    let release = std::fs::read_to_string(home.join("release")).expect("release file");
+    trustpath::jvm::security::release_version(&release).expect("JAVA_VERSION")
 }
 
 fn java_major(home: &Path) -> Option<u32> {

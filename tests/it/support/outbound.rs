@@ -514,11 +514,27 @@ pub fn java_verdict_at(
     truststore: &Path,
     tunnel: Option<u16>,
 ) -> super::JavaVerdict {
-    let mut cmd = Command::new("java");
+    let mut props = Vec::new();
     if let Some(t) = tunnel {
-        cmd.arg(format!("-Dtunnel={t}"));
+        props.push(format!("-Dtunnel={t}"));
     }
+    java_verdict_with(None, &props, proto, (host, name), port, truststore)
+}
+
+/// [`java_verdict_at`] with the `java` of `java_home` (PATH's when `None`) started with `props`
+/// (`-Dcom.sun.security.enableAIAcaIssuers=true`, …).
+pub fn java_verdict_with(
+    java_home: Option<&Path>,
+    props: &[String],
+    proto: &str,
+    (host, name): (&str, &str),
+    port: u16,
+    truststore: &Path,
+) -> super::JavaVerdict {
+    let java = java_home.map_or_else(|| PathBuf::from("java"), |h| h.join("bin/java"));
+    let mut cmd = Command::new(java);
     let out = cmd
+        .args(props)
         .arg("-cp")
         .arg(client_dir())
         .arg("OutboundClient")

@@ -46,7 +46,7 @@ pub fn assert_shown(command: &str, output: &str) {
 }
 
 /// Whether `line` is `pattern` with each `…` standing for any text (the README shortens long fixes so).
-fn matches(pattern: &str, line: &str) -> bool {
+pub fn matches(pattern: &str, line: &str) -> bool {
     let parts: Vec<&str> = pattern.split('…').collect();
     if parts.len() == 1 {
         return pattern == line;
