@@ -21,7 +21,8 @@ use crate::clock::Clock;
 use crate::error::{Result, exit};
 use crate::judge::Run;
 use crate::jvm::JvmTrust;
-use crate::pki::{Authority, Issued, KeyType, LeafUsage, SubjectName};
+use crate::pki::key::LabKey;
+use crate::pki::{Authority, CaSpec, Issued, KeyType, LeafUsage, SubjectName};
 use crate::probe::{self, ProbeOptions, Prober, Resolve, Target};
 use crate::serve::{self, ServeConfig, TlsIdentity};
 use crate::storefile;
@@ -73,19 +74,19 @@ struct Endpoint {
 pub fn run(dir: &Path, clock: Clock, show: &mut dyn FnMut(Step<'_>) -> Result<()>) -> Result<u8> {
     let now = clock.now();
     let ca_start = now - time::Duration::days(30);
+    let ca = |common_name, days, path_len| CaSpec {
+        common_name: Some(common_name),
+        not_before: ca_start,
+        days,
+        path_len,
+    };
     let root = Authority::new_root(
-        Some("trustpath demo root CA"),
-        KeyType::EcP256,
-        ca_start,
-        3650,
-        1,
+        &ca("trustpath demo root CA", 3650, 1),
+        LabKey::generate(KeyType::EcP256)?,
     )?;
-    let issuing = root.new_intermediate_with_key(
-        Some("trustpath demo issuing CA"),
-        crate::pki::key::LabKey::Modern(KeyType::EcP256.generate()?),
-        ca_start,
-        1825,
-        0,
+    let issuing = root.new_intermediate(
+        &ca("trustpath demo issuing CA", 1825, 0),
+        LabKey::generate(KeyType::EcP256)?,
     )?;
     let leaf = |host: &str, from: OffsetDateTime, days: u32| -> Result<Issued> {
         Ok(issuing.issue_leaf(

@@ -19,62 +19,50 @@ pub struct Limit {
     pub hint: &'static str,
 }
 
-/// A keystore or PEM bundle (the JDK's cacerts is ~200 KiB; a 100,000-entry JKS ~150 MiB).
-pub const STORE: Limit = Limit {
-    bytes: 256 * 1024 * 1024,
-    what: "a store",
-    hint: "split the store (trustpath store convert, then remove entries)",
-};
+impl Limit {
+    /// At most `bytes` of `what`; `hint` says what to do about a larger file.
+    const fn new(bytes: u64, what: &'static str, hint: &'static str) -> Limit {
+        Limit { bytes, what, hint }
+    }
+}
 
+const MIB: u64 = 1024 * 1024;
+
+// The limit of each kind of input, one a line: bytes, what it is, what to do about a larger file.
+
+/// A keystore or PEM bundle (the JDK's cacerts is ~200 KiB; a 100,000-entry JKS ~150 MiB).
+pub const STORE: Limit = Limit::new(
+    256 * MIB,
+    "a store",
+    "split the store (trustpath store convert, then remove entries)",
+);
 /// A certificate, chain or CA bundle file (`store import`, `verify`, `--extra-certs`): Mozilla's whole
 /// bundle is ~220 KiB.
-pub const CERT_FILE: Limit = Limit {
-    bytes: 16 * 1024 * 1024,
-    what: "a certificate file",
-    hint: "split the bundle into several files",
-};
-
+pub const CERT_FILE: Limit = Limit::new(
+    16 * MIB,
+    "a certificate file",
+    "split the bundle into several files",
+);
 /// A private-key file (`verify --key`, `serve --key`) or a certificate file to serve (`serve --cert`).
-pub const KEY_FILE: Limit = Limit {
-    bytes: 1024 * 1024,
-    what: "a key or certificate file to serve",
-    hint: "",
-};
-
+pub const KEY_FILE: Limit = Limit::new(MIB, "a key or certificate file to serve", "");
 /// A `--targets` file (one target a line: a million targets fit).
-pub const TARGETS: Limit = Limit {
-    bytes: 64 * 1024 * 1024,
-    what: "a --targets file",
-    hint: "split the targets into several runs",
-};
-
+pub const TARGETS: Limit = Limit::new(
+    64 * MIB,
+    "a --targets file",
+    "split the targets into several runs",
+);
 /// A `--storepass-file` (its first line is the password).
-pub const PASSWORD_FILE: Limit = Limit {
-    bytes: 64 * 1024,
-    what: "a password file",
-    hint: "the password is the file's first line",
-};
-
+pub const PASSWORD_FILE: Limit = Limit::new(
+    64 * 1024,
+    "a password file",
+    "the password is the file's first line",
+);
 /// A deployment file.
-pub const DEPLOYMENT: Limit = Limit {
-    bytes: 4 * 1024 * 1024,
-    what: "a deployment file",
-    hint: "",
-};
-
+pub const DEPLOYMENT: Limit = Limit::new(4 * MIB, "a deployment file", "");
 /// A JVM's `java.security` or `release` file.
-pub const JVM_FILE: Limit = Limit {
-    bytes: 4 * 1024 * 1024,
-    what: "a JVM configuration file",
-    hint: "",
-};
-
+pub const JVM_FILE: Limit = Limit::new(4 * MIB, "a JVM configuration file", "");
 /// A file of a lab CA directory (`gen --ca DIR`).
-pub const LAB_FILE: Limit = Limit {
-    bytes: 1024 * 1024,
-    what: "a lab CA file",
-    hint: "",
-};
+pub const LAB_FILE: Limit = Limit::new(MIB, "a lab CA file", "");
 
 /// Why an input could not be read.
 #[derive(Debug, thiserror::Error)]

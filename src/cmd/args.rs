@@ -1,5 +1,5 @@
 //! Option groups shared by several subcommands: the store password, the truststores a JVM verdict uses,
-//! and the fix options of `probe` and `verify`. Each turns into the plain value the library takes.
+//! the fix options of `probe` and `verify`, and how `probe` and `trust` reach an endpoint. Each turns into the plain value the library takes.
 
 use std::path::PathBuf;
 
@@ -211,6 +211,35 @@ impl ConnectArgs {
     }
 }
 
+/// How `probe` and `trust` reach an endpoint and complete its chain: where and for how long they
+/// connect, the HTTP proxy, the client certificate, and fetching missing issuers.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EndpointArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    #[command(flatten)]
+    pub proxy: ProxyArgs,
+    #[command(flatten)]
+    pub client: ClientCertArgs,
+    #[command(flatten)]
+    pub aia: AiaArgs,
+}
+
+impl EndpointArgs {
+    /// The probe's options (HTTP/2 allowed; no TLS version or algorithm disabled as a JVM's would be).
+    pub fn options(&self) -> Result<crate::probe::ProbeOptions> {
+        Ok(crate::probe::ProbeOptions {
+            timeout: self.connect.timeout()?,
+            resolve: self.connect.resolve()?,
+            sni: self.connect.sni.clone(),
+            http1_only: false,
+            jdk_tls_disabled: Default::default(),
+            proxy: self.proxy.proxy()?,
+            client_cert: self.client.identity()?,
+        })
+    }
+}
+
 /// `--resolve HOST:PORT:ADDR` values.
 pub fn resolve(entries: &[String]) -> Result<Vec<crate::probe::Resolve>> {
     Ok(entries
@@ -260,50 +289,24 @@ pub struct ClientCertArgs {
 }
 
 impl ClientCertArgs {
-    /// The client certificate these options name, read and checked (the key belongs to the leaf).
+    /// The client certificate to present, if any.
     pub fn identity(&self) -> Result<Option<std::sync::Arc<crate::probe::ClientIdentity>>> {
-        use crate::probe::ClientIdentity;
-        let Some(path) = &self.client_cert else {
+        let Some(cert) = &self.client_cert else {
             return Ok(None);
         };
-        let shown = path.display().to_string();
-        let identity = match &self.client_key {
-            Some(key_path) => {
-                let chain = crate::storefile::read_cert_file(path).context("--client-cert")?;
-                let key = crate::input::read(key_path, &crate::input::KEY_FILE)
-                    .context("--client-key")?;
-                ClientIdentity::from_pem(chain, &key, &shown)
-                    .with_context(|| format!("--client-cert {shown}"))?
-            }
-            None => {
-                let bytes =
-                    crate::input::read(path, &crate::input::STORE).context("--client-cert")?;
-                if matches!(
-                    crate::truststore::detect(&bytes),
-                    Ok(crate::truststore::StoreFormat::Pem | crate::truststore::StoreFormat::Der)
-                ) {
-                    anyhow::bail!(
-                        "--client-cert {shown} is a certificate file: give its private key with --client-key FILE, or a PKCS#12/JKS key store"
-                    );
-                }
-                let source = if let Some(p) = &self.client_cert_pass {
-                    Some(PassSource::Given(p.clone()))
-                } else if let Some(v) = &self.client_cert_pass_env {
-                    Some(PassSource::Env(v.clone()))
-                } else {
-                    self.client_cert_pass_file.clone().map(PassSource::File)
-                };
-                let password =
-                    password::resolve(source.as_ref()).context("--client-cert password")?;
-                ClientIdentity::from_keystore(
-                    &bytes,
-                    &password,
-                    self.client_cert_alias.as_deref(),
-                    &shown,
-                )
-                .with_context(|| format!("--client-cert {shown}"))?
-            }
+        let pass = if let Some(p) = &self.client_cert_pass {
+            Some(PassSource::Given(p.clone()))
+        } else if let Some(v) = &self.client_cert_pass_env {
+            Some(PassSource::Env(v.clone()))
+        } else {
+            self.client_cert_pass_file.clone().map(PassSource::File)
         };
+        let identity = crate::storefile::client_identity(
+            cert,
+            self.client_key.as_deref(),
+            self.client_cert_alias.as_deref(),
+            pass.as_ref(),
+        )?;
         Ok(Some(std::sync::Arc::new(identity)))
     }
 }
@@ -349,15 +352,7 @@ impl AiaArgs {
                 crate::judge::shell_word(given)
             ));
         }
-        let java = crate::probe::aia::JavaAia {
-            enabled: self.jvm_enable_aia,
-            // A JDK without the filter (`None`) ignores the property, as it ignores java.security's.
-            allowed: trust.aia_allowed.as_ref().map(|from_file| {
-                self.jvm_aia_locations
-                    .clone()
-                    .unwrap_or_else(|| from_file.clone())
-            }),
-        };
+        let java = trust.java_aia(self.jvm_enable_aia, self.jvm_aia_locations.as_deref());
         crate::judge::fetch_missing_issuers(captures, trust, &java, timeout)
     }
 }

@@ -11,10 +11,11 @@ use time::OffsetDateTime;
 use super::args::StorePassArgs;
 use crate::clock::Clock;
 use crate::error::{Result, exit};
+use crate::pki::key::LabKey;
 use crate::pki::keystores::DEFAULT_KEY_ALIAS;
 use crate::pki::lab::{self, LabFile, LabSpec, files};
 use crate::pki::profile::{INTERMEDIATE_DAYS, LEAF_DAYS, ROOT_DAYS};
-use crate::pki::{Authority, KeyType, LeafUsage, SubjectName};
+use crate::pki::{Authority, CaSpec, KeyType, LeafUsage, SubjectName};
 use crate::storefile::lab::{load_authority, load_ca};
 use crate::storefile::write::write_files;
 
@@ -232,7 +233,13 @@ fn run_lab(a: LabArgs, now: OffsetDateTime) -> Result<(PathBuf, Vec<LabFile>)> {
 
 fn run_ca(a: CaArgs, now: OffsetDateTime) -> Result<(PathBuf, Vec<LabFile>)> {
     let days = a.common.days.unwrap_or(ROOT_DAYS);
-    let root = Authority::new_root(a.common_name.as_deref(), a.common.key_type, now, days, 1)?;
+    let spec = CaSpec {
+        common_name: a.common_name.as_deref(),
+        not_before: now,
+        days,
+        path_len: 1,
+    };
+    let root = Authority::new_root(&spec, LabKey::generate(a.common.key_type)?)?;
     let out = lab::root_files(&root);
     crate::report::swept(&write_files(&a.out, &out, a.common.force)?);
     Ok((a.out, out))
@@ -242,7 +249,13 @@ fn run_intermediate(a: IntermediateArgs, now: OffsetDateTime) -> Result<(PathBuf
     let root = load_authority(&a.ca, files::ROOT_CERT, files::ROOT_KEY)?
         .with_context(|| format!("{} has no root-ca.pem and root-ca.key", a.ca.display()))?;
     let days = a.common.days.unwrap_or(INTERMEDIATE_DAYS);
-    let inter = root.new_intermediate(a.common.key_type, now, days, 0)?;
+    let spec = CaSpec {
+        common_name: None,
+        not_before: now,
+        days,
+        path_len: 0,
+    };
+    let inter = root.new_intermediate(&spec, LabKey::generate(a.common.key_type)?)?;
     let same_dir = |out: &PathBuf| {
         out == &a.ca
             || matches!(

@@ -49,21 +49,13 @@ pub struct ProbeArgs {
     /// Read more targets from FILE, one per line; blank lines and text after # are ignored.
     #[arg(long = "targets", value_name = "FILE")]
     pub targets_file: Option<PathBuf>,
-    #[command(flatten)]
-    pub connect: args::ConnectArgs,
     /// How many endpoints are probed at once.
     #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_CONCURRENCY as u32,
           value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub concurrency: u32,
-    /// The HTTP proxy.
+    /// Connect, proxy, client certificate, fetching missing issuers.
     #[command(flatten)]
-    pub proxy: args::ProxyArgs,
-    /// The client certificate.
-    #[command(flatten)]
-    pub client: args::ClientCertArgs,
-    /// Fetching missing issuers.
-    #[command(flatten)]
-    pub aia: args::AiaArgs,
+    pub endpoint: args::EndpointArgs,
     /// Human report: show only the endpoints with a finding of severity warning or above (and the
     /// summary, which counts every endpoint). The other formats always hold every endpoint.
     #[arg(long, short = 'q')]
@@ -81,18 +73,13 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
         );
     }
     let targets = targets(&args)?;
-    let resolve = args.connect.resolve()?;
-    let timeout = args.connect.timeout()?;
+    let options = args.endpoint.options()?;
+    let timeout = options.timeout;
     let trust = args.judge.trust.spec().load(args.judge.fix.warn_days)?;
     let extra = args.judge.fix.extra_certs()?;
     let prober = Prober::new(ProbeOptions {
-        timeout,
-        resolve,
-        sni: args.connect.sni.clone(),
-        http1_only: false,
         jdk_tls_disabled: trust.tls_disabled.clone(),
-        proxy: args.proxy.proxy()?,
-        client_cert: args.client.identity()?,
+        ..options
     })
     .context("cannot set up TLS")?;
 
@@ -106,7 +93,7 @@ pub fn run(args: ProbeArgs, clock: Clock) -> Result<u8> {
     )
     .context("cannot start the async runtime")?;
     progress.finish();
-    args.aia.complete(&mut captures, &trust, timeout)?;
+    args.endpoint.aia.complete(&mut captures, &trust, timeout)?;
 
     let mut run = crate::judge::captures(captures, &trust, &extra, clock.unix());
     if let Some(dir) = &args.judge.fix.write_fixes {

@@ -48,17 +48,9 @@ pub struct TrustCmdArgs {
     /// Upgrade a host[:port] target with PROTO's STARTTLS first (smtp, imap, pop3, ldap, postgres).
     #[arg(long, value_name = "PROTO", value_parser = args::starttls)]
     pub starttls: Option<Protocol>,
+    /// Connect, proxy, client certificate, fetching missing issuers (to find the root to import).
     #[command(flatten)]
-    pub connect: args::ConnectArgs,
-    /// The HTTP proxy.
-    #[command(flatten)]
-    pub proxy: args::ProxyArgs,
-    /// The client certificate.
-    #[command(flatten)]
-    pub client: args::ClientCertArgs,
-    /// Fetching missing issuers (to find the root to import).
-    #[command(flatten)]
-    pub aia: args::AiaArgs,
+    pub endpoint: args::EndpointArgs,
     /// The truststore to judge with and import into: exactly one --truststore FILE, or --cacerts.
     #[command(flatten)]
     pub trust: TrustArgs,
@@ -86,18 +78,10 @@ pub fn run(a: TrustCmdArgs, clock: Clock) -> Result<u8> {
     let store_path = store_path(&a.trust)?;
     let spec = a.trust.spec();
     let password = spec.password()?;
-    let options = ProbeOptions {
-        timeout: a.connect.timeout()?,
-        resolve: a.connect.resolve()?,
-        sni: a.connect.sni.clone(),
-        http1_only: false,
-        jdk_tls_disabled: Default::default(),
-        proxy: a.proxy.proxy()?,
-        client_cert: a.client.identity()?,
-    };
+    let options = a.endpoint.options()?;
 
     let trust_before = spec.load(30)?;
-    let before = judged(&target, &options, &trust_before, &a.aia, clock)?;
+    let before = judged(&target, &options, &trust_before, &a.endpoint.aia, clock)?;
     let plan = trust::plan(&before, a.leaf);
     let mut out = report::human_stdout();
     out.trust_plan(&before, &plan, &store_path)?;
@@ -152,7 +136,7 @@ pub fn run(a: TrustCmdArgs, clock: Clock) -> Result<u8> {
     })?;
 
     let trust_after = spec.load(30)?;
-    let after = judged(&target, &options, &trust_after, &a.aia, clock)?;
+    let after = judged(&target, &options, &trust_after, &a.endpoint.aia, clock)?;
     out.trust_done(&store_path, &actions, &warnings, &saved, &before, &after)?;
     Ok(if after.trusted() {
         exit::OK

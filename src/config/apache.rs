@@ -11,9 +11,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::directive::{self, Include};
+use super::directive::{self, Include, Language, Tree};
 use super::loader::{self, Loader, Located, Source};
-use super::{ConfigError, Redirect};
+use super::{ConfigError, Expected, Redirect};
 
 pub use super::directive::Directive;
 
@@ -216,195 +216,182 @@ pub struct RewriteCond {
 /// through its includes) is refused: as the wrong kind of file when it looks like another
 /// ([`super::kind`]), else as nothing to check.
 pub fn load(loader: &dyn Loader, path: &Path) -> Result<ApacheConfig, ConfigError> {
-    let read = read_config(loader, path);
-    super::checked_kind(
-        loader,
-        path,
-        &super::expected::APACHE,
-        read,
-        |c: &ApacheConfig| c.vhosts.is_empty().then_some(c.files.len()),
-    )
+    directive::load(loader, path)
 }
 
-fn read_config(loader: &dyn Loader, path: &Path) -> Result<ApacheConfig, ConfigError> {
-    let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let mut server_root = root.clone();
-    let tree = directive::read(loader, path, parse_nested, &mut |d| {
-        include(d, &root, &mut server_root, loader)
-    })?;
-    let mut config = interpret(&tree.directives)?;
-    config.listens = listens(&tree.directives)?;
-    config.file = path.to_path_buf();
-    config.files = tree.files;
-    config.server_root = server_root;
-    Ok(config)
-}
+impl Language for ApacheConfig {
+    const EXPECTED: &'static Expected = &super::expected::APACHE;
 
-/// The files an `Include`/`IncludeOptional` names: a file, a directory's files or a glob, relative to
-/// the `ServerRoot` in force (`server_root`, which a `ServerRoot` directive moves, relative to `root`).
-fn include(
-    d: &Directive,
-    root: &Path,
-    server_root: &mut PathBuf,
-    loader: &dyn Loader,
-) -> Result<Option<Include>, ConfigError> {
-    if d.is("ServerRoot")
-        && let Some(dir) = d.args.first()
-    {
-        *server_root = root.join(dir);
-    }
-    if d.block.is_some() || !(d.is("Include") || d.is("IncludeOptional")) {
-        return Ok(None);
-    }
-    let optional = d.is("IncludeOptional");
-    let [pattern] = d.args.as_slice() else {
-        return Err(ConfigError::syntax(
-            &d.source,
-            format!("{} takes exactly one file, directory or pattern", d.name),
-        ));
-    };
-    let full = server_root.join(pattern);
-    let paths = if loader::is_glob(pattern) {
-        let found = loader::glob(loader, &full);
-        if found.is_empty() && !optional {
-            return Err(ConfigError::syntax(
-                &d.source,
-                format!("Include \"{pattern}\" matches no file (IncludeOptional allows that)"),
-            ));
-        }
-        found
-    } else if loader.is_dir(&full) {
-        let mut files = loader.list(&full).map_err(|error| ConfigError::Read {
-            at: Some(d.source.to_string()),
-            path: full.clone(),
-            error,
-        })?;
-        files.retain(|p| !loader.is_dir(p));
-        files.sort();
-        files
-    } else {
-        vec![full]
-    };
-    Ok(Some(Include { paths, optional }))
-}
-
-/// Parses one file's text (no includes followed).
-pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigError> {
-    parse_nested(text, source, 0)
-}
-
-/// Parses one file's text whose directives sit `nesting` sections deep (an include inside sections):
-/// sections may nest at most [`directive::MAX_NESTING`] deep in all.
-fn parse_nested(
-    text: &str,
-    source: &Source,
-    nesting: usize,
-) -> Result<Vec<Directive>, ConfigError> {
-    // Logical lines: backslash-newline joins lines; each keeps the number of its first line.
-    let mut lines: Vec<(usize, String)> = Vec::new();
-    let mut pending: Option<(usize, String)> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let n = i + 1;
-        let (start, mut line) = match pending.take() {
-            Some((start, mut acc)) => {
-                acc.push(' ');
-                acc.push_str(raw.trim_start());
-                (start, acc)
-            }
-            None => (n, raw.to_owned()),
-        };
-        if line.ends_with('\\') {
-            line.pop();
-            pending = Some((start, line));
-            continue;
-        }
-        lines.push((start, line));
-    }
-    if let Some(p) = pending {
-        lines.push(p);
-    }
-
-    // A stack of open sections: (name, args, source, children).
-    let mut stack: Vec<(String, Vec<String>, Source, Vec<Directive>)> =
-        vec![(String::new(), Vec::new(), source.at(1), Vec::new())];
-    for (n, line) in lines {
-        let at = source.at(n);
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        if let Some(rest) = trimmed.strip_prefix("</") {
-            let name = rest.trim_end_matches('>').trim();
-            let Some((open, args, open_at, children)) = stack.pop() else {
-                return Err(ConfigError::syntax(&at, "unbalanced section"));
+    /// Sections may nest at most [`directive::MAX_NESTING`] deep in all.
+    fn parse(text: &str, source: &Source, nesting: usize) -> Result<Vec<Directive>, ConfigError> {
+        // Logical lines: backslash-newline joins lines; each keeps the number of its first line.
+        let mut lines: Vec<(usize, String)> = Vec::new();
+        let mut pending: Option<(usize, String)> = None;
+        for (i, raw) in text.lines().enumerate() {
+            let n = i + 1;
+            let (start, mut line) = match pending.take() {
+                Some((start, mut acc)) => {
+                    acc.push(' ');
+                    acc.push_str(raw.trim_start());
+                    (start, acc)
+                }
+                None => (n, raw.to_owned()),
             };
-            if stack.is_empty() {
-                return Err(ConfigError::syntax(
-                    &at,
-                    format!("</{name}> without a matching <{name}>"),
-                ));
+            if line.ends_with('\\') {
+                line.pop();
+                pending = Some((start, line));
+                continue;
             }
-            if !open.eq_ignore_ascii_case(name) {
-                return Err(ConfigError::syntax(
-                    &at,
-                    format!("</{name}> closes <{open}> opened at {open_at}"),
-                ));
+            lines.push((start, line));
+        }
+        if let Some(p) = pending {
+            lines.push(p);
+        }
+
+        // A stack of open sections: (name, args, source, children).
+        let mut stack: Vec<(String, Vec<String>, Source, Vec<Directive>)> =
+            vec![(String::new(), Vec::new(), source.at(1), Vec::new())];
+        for (n, line) in lines {
+            let at = source.at(n);
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
             }
-            let parent = stack.last_mut().map(|s| &mut s.3);
-            if let Some(parent) = parent {
-                parent.push(Directive {
-                    name: open,
-                    args,
-                    source: open_at,
-                    block: Some(children),
+            if let Some(rest) = trimmed.strip_prefix("</") {
+                let name = rest.trim_end_matches('>').trim();
+                let Some((open, args, open_at, children)) = stack.pop() else {
+                    return Err(ConfigError::syntax(&at, "unbalanced section"));
+                };
+                if stack.is_empty() {
+                    return Err(ConfigError::syntax(
+                        &at,
+                        format!("</{name}> without a matching <{name}>"),
+                    ));
+                }
+                if !open.eq_ignore_ascii_case(name) {
+                    return Err(ConfigError::syntax(
+                        &at,
+                        format!("</{name}> closes <{open}> opened at {open_at}"),
+                    ));
+                }
+                let parent = stack.last_mut().map(|s| &mut s.3);
+                if let Some(parent) = parent {
+                    parent.push(Directive {
+                        name: open,
+                        args,
+                        source: open_at,
+                        block: Some(children),
+                    });
+                }
+                continue;
+            }
+            if let Some(rest) = trimmed.strip_prefix('<') {
+                let Some(inner) = rest.strip_suffix('>') else {
+                    return Err(ConfigError::syntax(
+                        &at,
+                        format!("section \"<{rest}\" is not closed by \">\""),
+                    ));
+                };
+                let mut words = split_args(inner, &at)?;
+                if words.is_empty() {
+                    return Err(ConfigError::syntax(&at, "empty section name"));
+                }
+                let name = words.remove(0);
+                // The stack holds the file's top level and each open section.
+                if nesting + stack.len() > directive::MAX_NESTING {
+                    return Err(ConfigError::syntax(
+                        &at,
+                        format!(
+                            "<{name}> is nested deeper than {} sections (includes counted)",
+                            directive::MAX_NESTING
+                        ),
+                    ));
+                }
+                stack.push((name, words, at, Vec::new()));
+                continue;
+            }
+            let mut words = split_args(trimmed, &at)?;
+            let name = words.remove(0);
+            if let Some(top) = stack.last_mut() {
+                top.3.push(Directive {
+                    name,
+                    args: words,
+                    source: at,
+                    block: None,
                 });
             }
-            continue;
         }
-        if let Some(rest) = trimmed.strip_prefix('<') {
-            let Some(inner) = rest.strip_suffix('>') else {
-                return Err(ConfigError::syntax(
-                    &at,
-                    format!("section \"<{rest}\" is not closed by \">\""),
-                ));
-            };
-            let mut words = split_args(inner, &at)?;
-            if words.is_empty() {
-                return Err(ConfigError::syntax(&at, "empty section name"));
-            }
-            let name = words.remove(0);
-            // The stack holds the file's top level and each open section.
-            if nesting + stack.len() > directive::MAX_NESTING {
-                return Err(ConfigError::syntax(
-                    &at,
-                    format!(
-                        "<{name}> is nested deeper than {} sections (includes counted)",
-                        directive::MAX_NESTING
-                    ),
-                ));
-            }
-            stack.push((name, words, at, Vec::new()));
-            continue;
+        if stack.len() > 1 {
+            let (name, _, at, _) = &stack[stack.len() - 1];
+            return Err(ConfigError::syntax(
+                at,
+                format!("<{name}> is not closed before the end of the file"),
+            ));
         }
-        let mut words = split_args(trimmed, &at)?;
-        let name = words.remove(0);
-        if let Some(top) = stack.last_mut() {
-            top.3.push(Directive {
-                name,
-                args: words,
-                source: at,
-                block: None,
-            });
-        }
+        Ok(stack.pop().map(|s| s.3).unwrap_or_default())
     }
-    if stack.len() > 1 {
-        let (name, _, at, _) = &stack[stack.len() - 1];
-        return Err(ConfigError::syntax(
-            at,
-            format!("<{name}> is not closed before the end of the file"),
-        ));
+
+    /// An `Include`/`IncludeOptional` names a file, a directory's files or a glob, relative to the
+    /// `ServerRoot` in force (`base`, which a `ServerRoot` directive moves, relative to `root`).
+    fn include(
+        d: &Directive,
+        root: &Path,
+        base: &mut PathBuf,
+        loader: &dyn Loader,
+    ) -> Result<Option<Include>, ConfigError> {
+        if d.is("ServerRoot")
+            && let Some(dir) = d.args.first()
+        {
+            *base = root.join(dir);
+        }
+        if d.block.is_some() || !(d.is("Include") || d.is("IncludeOptional")) {
+            return Ok(None);
+        }
+        let optional = d.is("IncludeOptional");
+        let [pattern] = d.args.as_slice() else {
+            return Err(ConfigError::syntax(
+                &d.source,
+                format!("{} takes exactly one file, directory or pattern", d.name),
+            ));
+        };
+        let full = base.join(pattern);
+        let paths = if loader::is_glob(pattern) {
+            let found = loader::glob(loader, &full);
+            if found.is_empty() && !optional {
+                return Err(ConfigError::syntax(
+                    &d.source,
+                    format!("Include \"{pattern}\" matches no file (IncludeOptional allows that)"),
+                ));
+            }
+            found
+        } else if loader.is_dir(&full) {
+            let mut files = loader.list(&full).map_err(|error| ConfigError::Read {
+                at: Some(d.source.to_string()),
+                path: full.clone(),
+                error,
+            })?;
+            files.retain(|p| !loader.is_dir(p));
+            files.sort();
+            files
+        } else {
+            vec![full]
+        };
+        Ok(Some(Include { paths, optional }))
     }
-    Ok(stack.pop().map(|s| s.3).unwrap_or_default())
+
+    fn interpret(file: &Path, tree: Tree, base: PathBuf) -> Result<Self, ConfigError> {
+        Ok(ApacheConfig {
+            file: file.to_path_buf(),
+            listens: listens(&tree.directives)?,
+            server_root: base,
+            files: tree.files,
+            ..interpret(&tree.directives)?
+        })
+    }
+
+    fn nothing_to_check(&self) -> Option<usize> {
+        self.vhosts.is_empty().then_some(self.files.len())
+    }
 }
 
 /// Splits a directive line as httpd's `ap_getword_conf` does: white space separates, `"…"` and `'…'`
@@ -888,14 +875,19 @@ Timeout 300
     #[test]
     fn unbalanced_sections_name_both_places() {
         let src = Source::new(Path::new("/a/httpd.conf"), Path::new("/a"), 1);
-        let e = parse_text("<VirtualHost *:80>\n<Location />\n</VirtualHost>\n", &src).unwrap_err();
+        let e = ApacheConfig::parse(
+            "<VirtualHost *:80>\n<Location />\n</VirtualHost>\n",
+            &src,
+            0,
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "httpd.conf:3: </VirtualHost> closes <Location> opened at httpd.conf:2"
         );
-        let e = parse_text("<VirtualHost *:80>\n", &src).unwrap_err();
+        let e = ApacheConfig::parse("<VirtualHost *:80>\n", &src, 0).unwrap_err();
         assert!(e.to_string().contains("not closed"), "{e}");
-        let e = parse_text("</Location>\n", &src).unwrap_err();
+        let e = ApacheConfig::parse("</Location>\n", &src, 0).unwrap_err();
         assert!(e.to_string().contains("without a matching"), "{e}");
     }
 
@@ -908,6 +900,6 @@ Timeout 300
             "/a/httpd.conf",
             "IncludeOptional conf.d/*.conf\nIncludeOptional none.conf\n",
         );
-        assert!(read_config(&mem, Path::new("/a/httpd.conf")).is_ok());
+        assert!(directive::read_config::<ApacheConfig>(&mem, Path::new("/a/httpd.conf")).is_ok());
     }
 }

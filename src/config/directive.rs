@@ -1,12 +1,13 @@
 //! The directive tree nginx and Apache httpd configurations share — a name, its arguments, where it was
-//! written, and a block — and the one reader of a configuration with its includes ([`read`]): each file
-//! read through the [`Loader`], parsed by the language's parser, its include directives replaced by the
-//! directives of the files they name, with the cycle, depth, file-count, total-size and nesting limits.
+//! written, and a block — and the one reader of a configuration with its includes (`load`): each file
+//! read through the [`Loader`], parsed by its `Language`, its include directives replaced by the
+//! directives of the files they name, with the cycle, depth, file-count, total-size and nesting limits,
+//! and the whole refused when it is of another kind or holds nothing to check.
 
 use std::path::{Path, PathBuf};
 
-use super::ConfigError;
 use super::loader::{Loader, Source};
+use super::{ConfigError, Expected};
 
 /// Most bytes one configuration may read across all its includes (a file included many times counts
 /// each time).
@@ -51,9 +52,52 @@ pub struct Include {
     pub optional: bool,
 }
 
-/// Parses one file's text of a configuration language (no includes followed), its directives sitting
-/// `nesting` blocks deep (an include inside blocks): blocks may nest at most [`MAX_NESTING`] deep in all.
-pub type Parse = fn(&str, &Source, usize) -> Result<Vec<Directive>, ConfigError>;
+/// A configuration language over the directive tree (nginx, Apache httpd): how one file parses, which
+/// directives include files, and what the whole tree means.
+pub(crate) trait Language: Sized {
+    /// What a file of the language is and must hold, as refusals name it.
+    const EXPECTED: &'static Expected;
+
+    /// Parses one file's text (no includes followed), its directives sitting `nesting` blocks deep (an
+    /// include inside blocks): blocks may nest at most [`MAX_NESTING`] deep in all.
+    fn parse(text: &str, source: &Source, nesting: usize) -> Result<Vec<Directive>, ConfigError>;
+
+    /// The files `d` names when it is an include directive. `base` starts as `root`, the main file's
+    /// directory, and is where the language takes relative names from (Apache's `ServerRoot` moves it).
+    fn include(
+        d: &Directive,
+        root: &Path,
+        base: &mut PathBuf,
+        loader: &dyn Loader,
+    ) -> Result<Option<Include>, ConfigError>;
+
+    /// What the configuration read from `file` means: `tree` with every include expanded, `base` as
+    /// reading left it.
+    fn interpret(file: &Path, tree: Tree, base: PathBuf) -> Result<Self, ConfigError>;
+
+    /// How many files were read, when the configuration holds nothing to check.
+    fn nothing_to_check(&self) -> Option<usize>;
+}
+
+/// Parses one file's text: a [`Language::parse`].
+type Parse = fn(&str, &Source, usize) -> Result<Vec<Directive>, ConfigError>;
+
+/// Reads the configuration at `path` in its language, includes followed. A file that looks like another
+/// kind of configuration, or holds nothing to check, is refused as [`super::checked_kind`] says.
+pub(crate) fn load<L: Language>(loader: &dyn Loader, path: &Path) -> Result<L, ConfigError> {
+    let read = read_config::<L>(loader, path);
+    super::checked_kind(loader, path, L::EXPECTED, read, L::nothing_to_check)
+}
+
+/// Reads the configuration at `path` in its language, includes followed, its kind not checked.
+pub(crate) fn read_config<L: Language>(loader: &dyn Loader, path: &Path) -> Result<L, ConfigError> {
+    let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let mut base = root.clone();
+    let tree = read(loader, path, L::parse, &mut |d| {
+        L::include(d, &root, &mut base, loader)
+    })?;
+    L::interpret(path, tree, base)
+}
 
 /// A configuration read with its includes.
 #[derive(Debug)]
@@ -68,7 +112,7 @@ pub struct Tree {
 /// file's directory), and every directive, at any level and in the order written, given to `include`,
 /// which names the files it includes when it is an include directive (its block, if any, is then not
 /// read).
-pub fn read(
+fn read(
     loader: &dyn Loader,
     path: &Path,
     parse: Parse,

@@ -5,16 +5,16 @@
 //! certificate files, `location`s (proxy target, WebSocket headers, read timeout) and the redirects they
 //! answer themselves (`return 301 URL;`, `rewrite … redirect;`).
 //!
-//! The tokenizer is a pure function of text ([`parse_text`]); [`load`] reads files through a
+//! The tokenizer is a pure function of text (`Language::parse`); [`load`] reads files through a
 //! [`Loader`]. Inheritance follows nginx: `proxy_http_version`, `proxy_read_timeout` and the
 //! `ssl_certificate*` directives are inherited from outer levels unless redefined; `proxy_set_header`
 //! is inherited only by a level that defines none of its own.
 
 use std::path::{Path, PathBuf};
 
-use super::directive::{self, Include};
+use super::directive::{self, Include, Language, Tree};
 use super::loader::{self, Loader, Located, Source};
-use super::{ConfigError, Redirect};
+use super::{ConfigError, Expected, Redirect};
 
 pub use super::directive::Directive;
 
@@ -149,72 +149,60 @@ impl Location {
 /// A file that holds no `server` block (itself or through its includes) is refused: as the wrong kind
 /// of file when it looks like another ([`super::kind`]), else as nothing to check.
 pub fn load(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigError> {
-    let read = read_config(loader, path);
-    super::checked_kind(
-        loader,
-        path,
-        &super::expected::NGINX,
-        read,
-        |c: &NginxConfig| c.servers.is_empty().then_some(c.files.len()),
-    )
+    directive::load(loader, path)
 }
 
-fn read_config(loader: &dyn Loader, path: &Path) -> Result<NginxConfig, ConfigError> {
-    let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let tree = directive::read(loader, path, parse_nested, &mut |d| {
-        include(d, &root, loader)
-    })?;
-    let mut config = interpret(&tree.directives, &root)?;
-    config.file = path.to_path_buf();
-    config.files = tree.files;
-    Ok(config)
-}
+impl Language for NginxConfig {
+    const EXPECTED: &'static Expected = &super::expected::NGINX;
 
-/// Parses one file's text (no includes followed) into directives.
-pub fn parse_text(text: &str, source: &Source) -> Result<Vec<Directive>, ConfigError> {
-    parse_nested(text, source, 0)
-}
-
-/// Parses one file's text whose directives sit `nesting` blocks deep (an include inside blocks): blocks
-/// may nest at most [`directive::MAX_NESTING`] deep in all.
-fn parse_nested(
-    text: &str,
-    source: &Source,
-    nesting: usize,
-) -> Result<Vec<Directive>, ConfigError> {
-    let tokens = tokenize(text, source)?;
-    // nginx reports end-of-file errors at its line counter after the last byte.
-    let eof = source.at(1 + text.matches('\n').count());
-    let mut pos = 0;
-    let out = block(&tokens, &mut pos, source, &eof, false, nesting)?;
-    Ok(out)
-}
-
-/// The files an `include` names: one file or a glob, relative to the configuration's directory `root`.
-fn include(
-    d: &Directive,
-    root: &Path,
-    loader: &dyn Loader,
-) -> Result<Option<Include>, ConfigError> {
-    if d.name != "include" || d.block.is_some() {
-        return Ok(None);
+    fn parse(text: &str, source: &Source, nesting: usize) -> Result<Vec<Directive>, ConfigError> {
+        let tokens = tokenize(text, source)?;
+        // nginx reports end-of-file errors at its line counter after the last byte.
+        let eof = source.at(1 + text.matches('\n').count());
+        let mut pos = 0;
+        let out = block(&tokens, &mut pos, source, &eof, false, nesting)?;
+        Ok(out)
     }
-    let [pattern] = d.args.as_slice() else {
-        return Err(ConfigError::syntax(
-            &d.source,
-            "include takes exactly one file or pattern",
-        ));
-    };
-    let full = root.join(pattern);
-    let paths = if loader::is_glob(pattern) {
-        loader::glob(loader, &full)
-    } else {
-        vec![full]
-    };
-    Ok(Some(Include {
-        paths,
-        optional: false,
-    }))
+
+    /// An `include` names one file or a glob, relative to the configuration's directory `root`.
+    fn include(
+        d: &Directive,
+        root: &Path,
+        _base: &mut PathBuf,
+        loader: &dyn Loader,
+    ) -> Result<Option<Include>, ConfigError> {
+        if d.name != "include" || d.block.is_some() {
+            return Ok(None);
+        }
+        let [pattern] = d.args.as_slice() else {
+            return Err(ConfigError::syntax(
+                &d.source,
+                "include takes exactly one file or pattern",
+            ));
+        };
+        let full = root.join(pattern);
+        let paths = if loader::is_glob(pattern) {
+            loader::glob(loader, &full)
+        } else {
+            vec![full]
+        };
+        Ok(Some(Include {
+            paths,
+            optional: false,
+        }))
+    }
+
+    fn interpret(file: &Path, tree: Tree, _base: PathBuf) -> Result<Self, ConfigError> {
+        Ok(NginxConfig {
+            file: file.to_path_buf(),
+            files: tree.files,
+            ..interpret(&tree.directives)?
+        })
+    }
+
+    fn nothing_to_check(&self) -> Option<usize> {
+        self.servers.is_empty().then_some(self.files.len())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -520,7 +508,7 @@ pub fn parse_duration(text: &str) -> Option<u64> {
     Some(total_ms / 1000)
 }
 
-fn interpret(directives: &[Directive], _root: &Path) -> Result<NginxConfig, ConfigError> {
+fn interpret(directives: &[Directive]) -> Result<NginxConfig, ConfigError> {
     let mut config = NginxConfig::default();
     let top = Inherited::default().apply(directives)?;
     for d in directives {
@@ -751,7 +739,7 @@ mod tests {
     #[test]
     fn the_tokenizer_handles_quotes_escapes_comments_and_variables() {
         let text = "a \"b c\" 'd\\'e' f\\;g ${h}x; # comment ; {\nblk { inner \"x\\\"y\"; }\n";
-        let d = parse_text(text, &src()).unwrap();
+        let d = NginxConfig::parse(text, &src(), 0).unwrap();
         assert_eq!(d[0].name, "a");
         assert_eq!(d[0].args, ["b c", "d'e", "f\\;g", "${h}x"]);
         let blk = &d[1];
@@ -761,18 +749,19 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_the_file_and_line() {
-        let e = parse_text("http {\n  server {\n    listen 80\n  }\n}\n", &src()).unwrap_err();
+        let e = NginxConfig::parse("http {\n  server {\n    listen 80\n  }\n}\n", &src(), 0)
+            .unwrap_err();
         assert_eq!(
             e.to_string(),
             "nginx.conf:4: unexpected \"}\": \"listen\" is not terminated by \";\""
         );
-        let e = parse_text("http {\n server { }\n", &src()).unwrap_err();
+        let e = NginxConfig::parse("http {\n server { }\n", &src(), 0).unwrap_err();
         assert!(e.to_string().contains("expecting \"}\""), "{e}");
-        let e = parse_text("}\n", &src()).unwrap_err();
+        let e = NginxConfig::parse("}\n", &src(), 0).unwrap_err();
         assert_eq!(e.to_string(), "nginx.conf:1: unexpected \"}\"");
-        let e = parse_text("a \"b\"c;\n", &src()).unwrap_err();
+        let e = NginxConfig::parse("a \"b\"c;\n", &src(), 0).unwrap_err();
         assert!(e.to_string().contains("after a quoted string"), "{e}");
-        let e = parse_text("a 'b;\n", &src()).unwrap_err();
+        let e = NginxConfig::parse("a 'b;\n", &src(), 0).unwrap_err();
         assert!(e.to_string().contains("end of file"), "{e}");
     }
 
@@ -818,7 +807,7 @@ mod tests {
             "{e}"
         );
         let mem = MemLoader::new().with("/n/nginx.conf", "include none/*.conf;\n");
-        assert!(read_config(&mem, Path::new("/n/nginx.conf")).is_ok());
+        assert!(directive::read_config::<NginxConfig>(&mem, Path::new("/n/nginx.conf")).is_ok());
         // With no server at all, there is nothing to check: refused, saying so.
         let e = load(&mem, Path::new("/n/nginx.conf")).unwrap_err();
         assert_eq!(
@@ -868,7 +857,7 @@ mod tests {
                 .contains("includes nest deeper than 16 levels"),
             "{e}"
         );
-        assert!(read_config(&mem, Path::new("/n/f30.conf")).is_ok());
+        assert!(directive::read_config::<NginxConfig>(&mem, Path::new("/n/f30.conf")).is_ok());
     }
 
     #[test]

@@ -64,20 +64,7 @@ impl DeployedEndpoint {
 
     /// The verdict column: `trusted`, `not trusted`, `plain`, or why nothing was judged.
     pub fn verdict(&self) -> String {
-        if let Some(d) = &self.probe.diagnosis {
-            return if d.trusted { "trusted" } else { "not trusted" }.to_owned();
-        }
-        if !self.url.scheme.secure() {
-            return if self.probe.findings.is_empty() {
-                "plain".to_owned()
-            } else {
-                "unreachable".to_owned()
-            };
-        }
-        self.probe
-            .findings
-            .first()
-            .map_or_else(|| "no chain".to_owned(), |f| f.code.name().to_owned())
+        verdict(&self.probe, self.url.scheme.secure(), "plain")
     }
 }
 
@@ -119,21 +106,29 @@ impl OutboundConnection {
     /// The verdict column: `trusted`, `not trusted`, `reached` (plain `http://`), `unreachable`, or
     /// the connection finding's code.
     pub fn verdict(&self) -> String {
-        if let Some(d) = &self.probe.diagnosis {
-            return if d.trusted { "trusted" } else { "not trusted" }.to_owned();
-        }
-        if !self.tls {
-            return if self.probe.findings.is_empty() {
-                "reached".to_owned()
-            } else {
-                "unreachable".to_owned()
-            };
-        }
-        self.probe
-            .findings
-            .first()
-            .map_or_else(|| "no chain".to_owned(), |f| f.code.name().to_owned())
+        verdict(&self.probe, self.tls, "reached")
     }
+}
+
+/// The verdict column of a connection: `trusted` or `not trusted` when its chain was judged; for a plain
+/// one (not `tls`), `plain_ok` when it was reached, else `unreachable`; else the connection finding's
+/// code (`no chain` without one).
+fn verdict(probe: &EndpointReport, tls: bool, plain_ok: &str) -> String {
+    if let Some(d) = &probe.diagnosis {
+        return if d.trusted { "trusted" } else { "not trusted" }.to_owned();
+    }
+    if !tls {
+        return if probe.findings.is_empty() {
+            plain_ok
+        } else {
+            "unreachable"
+        }
+        .to_owned();
+    }
+    probe
+        .findings
+        .first()
+        .map_or_else(|| "no chain".to_owned(), |f| f.code.name().to_owned())
 }
 
 /// A whole `trustpath check`.

@@ -222,6 +222,19 @@ pub struct JvmTrust {
 }
 
 impl JvmTrust {
+    /// How this JVM fetches a missing issuer: `enabled` as with `-Dcom.sun.security.enableAIAcaIssuers`;
+    /// the allowed locations given as a system property (`locations`), else its java.security's. A JDK
+    /// without the filter (`aia_allowed` is `None`) ignores the property, as it ignores java.security's.
+    pub fn java_aia(&self, enabled: bool, locations: Option<&str>) -> crate::probe::aia::JavaAia {
+        crate::probe::aia::JavaAia {
+            enabled,
+            allowed: self
+                .aia_allowed
+                .as_ref()
+                .map(|from_file| locations.map_or_else(|| from_file.clone(), str::to_owned)),
+        }
+    }
+
     /// The trusted entries of one store file as the only Java anchors (Mozilla's roots for the browser
     /// verdict), with the default policy.
     pub fn from_store(path: &std::path::Path, password: &str) -> Result<JvmTrust> {

@@ -72,81 +72,53 @@ fn tag(params: &CertificateParams, key: &impl PublicKeyData) -> String {
     hex::encode(params.key_identifier(key).get(..4).unwrap_or_default())
 }
 
-/// The CA profile for `key`, named `common_name` or else `trustpath lab root CA <tag>` (`intermediate`
-/// when not `root`).
-fn ca_params(
-    common_name: Option<&str>,
-    key: &LabKey,
-    validity: Validity,
-    path_len: u8,
-    root: bool,
-) -> CertificateParams {
-    let cn = match common_name {
+/// The CA profile of `spec` for `key` (a root's when `root`).
+fn ca_params(spec: &CaSpec<'_>, key: &LabKey, root: bool) -> Result<CertificateParams, PkiError> {
+    let validity = Validity::days_from(spec.not_before, spec.days)?;
+    let cn = match spec.common_name {
         Some(cn) => cn.to_owned(),
         None => {
             let role = if root { "root" } else { "intermediate" };
-            let unnamed = profile::ca("", validity, path_len, root);
+            let unnamed = profile::ca("", validity, spec.path_len, root);
             format!("trustpath lab {role} CA {}", tag(&unnamed, key))
         }
     };
-    profile::ca(&cn, validity, path_len, root)
+    Ok(profile::ca(&cn, validity, spec.path_len, root))
+}
+
+/// What a new CA is to be: its name, when it starts, how long it lasts and how many CAs may stand below
+/// it.
+#[derive(Debug, Clone, Copy)]
+pub struct CaSpec<'a> {
+    /// Its common name; none for `trustpath lab root CA <tag>` (`intermediate CA` for an intermediate),
+    /// with a tag from its key so that several labs can be told apart in one truststore.
+    pub common_name: Option<&'a str>,
+    /// The start of its validity.
+    pub not_before: OffsetDateTime,
+    /// How many days it is valid.
+    pub days: u32,
+    /// Its basicConstraints pathLenConstraint.
+    pub path_len: u8,
 }
 
 impl Authority {
-    /// A new self-signed root CA. Its common name is `common_name`, or `trustpath lab root CA <tag>`
-    /// with a tag from its key so that several labs can be told apart in one truststore.
-    pub fn new_root(
-        common_name: Option<&str>,
-        key_type: KeyType,
-        now: OffsetDateTime,
-        days: u32,
-        path_len: u8,
-    ) -> Result<Authority, PkiError> {
-        let key = LabKey::Modern(key_type.generate()?);
-        Authority::new_ca(None, common_name, key, now, days, path_len)
+    /// A new self-signed root CA with `key`.
+    pub fn new_root(spec: &CaSpec<'_>, key: LabKey) -> Result<Authority, PkiError> {
+        Authority::new_ca(None, spec, key)
     }
 
-    /// A new intermediate CA signed by this one.
-    pub fn new_intermediate(
-        &self,
-        key_type: KeyType,
-        now: OffsetDateTime,
-        days: u32,
-        path_len: u8,
-    ) -> Result<Authority, PkiError> {
-        self.new_intermediate_with_key(
-            None,
-            LabKey::Modern(key_type.generate()?),
-            now,
-            days,
-            path_len,
-        )
+    /// A new intermediate CA with `key`, signed by this one.
+    pub fn new_intermediate(&self, spec: &CaSpec<'_>, key: LabKey) -> Result<Authority, PkiError> {
+        Authority::new_ca(Some(self), spec, key)
     }
 
-    /// A new intermediate CA signed by this one, with the given key and optional common name.
-    pub fn new_intermediate_with_key(
-        &self,
-        common_name: Option<&str>,
-        key: LabKey,
-        now: OffsetDateTime,
-        days: u32,
-        path_len: u8,
-    ) -> Result<Authority, PkiError> {
-        Authority::new_ca(Some(self), common_name, key, now, days, path_len)
-    }
-
-    /// A new CA with `key`, valid `days` from `now`: an intermediate signed by `parent`, or a self-signed
-    /// root without one.
+    /// A new CA with `key`: an intermediate signed by `parent`, or a self-signed root without one.
     fn new_ca(
         parent: Option<&Authority>,
-        common_name: Option<&str>,
+        spec: &CaSpec<'_>,
         key: LabKey,
-        now: OffsetDateTime,
-        days: u32,
-        path_len: u8,
     ) -> Result<Authority, PkiError> {
-        let validity = Validity::days_from(now, days)?;
-        let params = ca_params(common_name, &key, validity, path_len, parent.is_none());
+        let params = ca_params(spec, &key, parent.is_none())?;
         let cert = match parent {
             Some(parent) => sign(&params, &key, &parent.issuer)?,
             None => sign(&params, &key, &Issuer::from_params(&params, &key))?,

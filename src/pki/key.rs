@@ -79,6 +79,11 @@ pub enum LabKey {
 }
 
 impl LabKey {
+    /// A fresh key pair of `key_type`.
+    pub fn generate(key_type: KeyType) -> Result<LabKey, PkiError> {
+        Ok(LabKey::Modern(key_type.generate()?))
+    }
+
     /// The private key as PKCS#8 DER.
     pub fn pkcs8_der(&self) -> Vec<u8> {
         match self {

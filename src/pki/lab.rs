@@ -6,10 +6,11 @@
 
 use time::OffsetDateTime;
 
+use super::key::LabKey;
 use super::keystores::{self, DEFAULT_KEY_ALIAS, DEFAULT_PASSWORD};
 use super::profile::{INTERMEDIATE_DAYS, LEAF_DAYS, ROOT_DAYS};
 use super::readme::{self, ReadmeInput};
-use super::{Authority, Issued, KeyType, LeafUsage, PkiError, SubjectName};
+use super::{Authority, CaSpec, Issued, KeyType, LeafUsage, PkiError, SubjectName};
 use crate::cert::Certificate;
 use crate::truststore::StoreFormat;
 
@@ -240,18 +241,29 @@ pub fn generate_under(
     let root_days = ROOT_DAYS.max(intermediate_days.saturating_add(1));
     let mut out = Vec::new();
 
+    let intermediate_spec = CaSpec {
+        common_name: None,
+        not_before: now,
+        days: intermediate_days,
+        path_len: 0,
+    };
     let new_root;
     let new_intermediate;
     let (root_cert, issuer): (Certificate, &Authority);
     let mut intermediate_cert = None;
     match ca {
         None => {
-            new_root = Authority::new_root(None, spec.key_type, now, root_days, 1)?;
+            let root_spec = CaSpec {
+                days: root_days,
+                path_len: 1,
+                ..intermediate_spec
+            };
+            new_root = Authority::new_root(&root_spec, LabKey::generate(spec.key_type)?)?;
             out.extend(root_files(&new_root));
             root_cert = new_root.certificate().clone();
             if spec.intermediate {
-                new_intermediate =
-                    new_root.new_intermediate(spec.key_type, now, intermediate_days, 0)?;
+                new_intermediate = new_root
+                    .new_intermediate(&intermediate_spec, LabKey::generate(spec.key_type)?)?;
                 out.extend(intermediate_files(&new_intermediate));
                 intermediate_cert = Some(new_intermediate.certificate().clone());
                 issuer = &new_intermediate;
@@ -276,8 +288,8 @@ pub fn generate_under(
                     issuer = inter;
                 }
                 (None, Some(root), true) => {
-                    new_intermediate =
-                        root.new_intermediate(spec.key_type, now, intermediate_days, 0)?;
+                    new_intermediate = root
+                        .new_intermediate(&intermediate_spec, LabKey::generate(spec.key_type)?)?;
                     out.extend(intermediate_files(&new_intermediate));
                     intermediate_cert = Some(new_intermediate.certificate().clone());
                     issuer = &new_intermediate;

@@ -15,7 +15,7 @@ pub mod readme;
 pub mod resign;
 pub mod scenario;
 
-pub use authority::{Authority, Issued};
+pub use authority::{Authority, CaSpec, Issued};
 pub use key::KeyType;
 pub use names::SubjectName;
 pub use profile::LeafUsage;

@@ -10,7 +10,7 @@ use time::{Duration, OffsetDateTime};
 use super::key::LabKey;
 use super::legacy_rsa::LegacyRsaKey;
 use super::profile::{self, INTERMEDIATE_DAYS, LEAF_DAYS, ROOT_DAYS, Validity};
-use super::{Authority, Issued, KeyType, LeafUsage, PkiError, SubjectName, resign};
+use super::{Authority, CaSpec, Issued, KeyType, LeafUsage, PkiError, SubjectName, resign};
 use crate::cert::Certificate;
 
 /// A scenario's name and what it shows.
@@ -169,23 +169,30 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
     let ca_now = now - CA_BACKDATE;
     let ec = KeyType::EcP256;
     // A root and an intermediate under it; `inter_note` qualifies the intermediate's name ("(RSA)").
+    let ca = CaSpec {
+        common_name: None,
+        not_before: ca_now,
+        days: ROOT_DAYS,
+        path_len: 0,
+    };
     let root_ca = |label: &str, path_len: u8| {
-        Authority::new_root(
-            Some(&format!("trustpath scenario {label} root CA")),
-            ec,
-            ca_now,
-            ROOT_DAYS,
+        let name = format!("trustpath scenario {label} root CA");
+        let spec = CaSpec {
+            common_name: Some(&name),
             path_len,
-        )
+            ..ca
+        };
+        Authority::new_root(&spec, LabKey::generate(ec)?)
     };
     let sub_ca = |issuer: &Authority, label: &str, key: LabKey, path_len: u8| {
-        issuer.new_intermediate_with_key(
-            Some(&format!("trustpath scenario {label}")),
-            key,
-            ca_now,
-            INTERMEDIATE_DAYS,
+        let name = format!("trustpath scenario {label}");
+        let spec = CaSpec {
+            common_name: Some(&name),
+            days: INTERMEDIATE_DAYS,
             path_len,
-        )
+            ..ca
+        };
+        issuer.new_intermediate(&spec, key)
     };
     let pair = |root_label: &str,
                 inter_note: &str,
@@ -201,8 +208,7 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
         )?;
         Ok((root, inter))
     };
-    let standard =
-        |root_path_len: u8| pair(name, "", LabKey::Modern(ec.generate()?), root_path_len);
+    let standard = |root_path_len: u8| pair(name, "", LabKey::generate(ec)?, root_path_len);
     let server_leaf = |issuer: &Authority, names: &[SubjectName], at: OffsetDateTime, days: u32| {
         issuer.issue_leaf(names, LeafUsage::Server, ec, at, days)
     };
@@ -232,13 +238,13 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
             let upper = sub_ca(
                 &root,
                 "wrong-order upper intermediate CA",
-                LabKey::Modern(ec.generate()?),
+                LabKey::generate(ec)?,
                 1,
             )?;
             let issuing = sub_ca(
                 &upper,
                 "wrong-order issuing intermediate CA",
-                LabKey::Modern(ec.generate()?),
+                LabKey::generate(ec)?,
                 0,
             )?;
             let leaf = server_leaf(&issuing, &names, now, LEAF_DAYS)?;
@@ -283,22 +289,12 @@ pub fn build(name: &str, host: &str, now: OffsetDateTime) -> Result<Scenario, Pk
         }
         "untrusted-root" => {
             let (trusted_root, _) = standard(1)?;
-            let (_, inter) = pair(
-                "untrusted-root other",
-                "",
-                LabKey::Modern(ec.generate()?),
-                1,
-            )?;
+            let (_, inter) = pair("untrusted-root other", "", LabKey::generate(ec)?, 1)?;
             let leaf = server_leaf(&inter, &names, now, LEAF_DAYS)?;
             Built::new(leaf, &[&inter], &trusted_root)
         }
         "sha1" => {
-            let (root, inter) = pair(
-                "sha1",
-                " (RSA)",
-                LabKey::Modern(KeyType::Rsa2048.generate()?),
-                1,
-            )?;
+            let (root, inter) = pair("sha1", " (RSA)", LabKey::generate(KeyType::Rsa2048)?, 1)?;
             let modern = server_leaf(&inter, &names, now, LEAF_DAYS)?;
             let cert = resign::resign_sha1(&modern.cert, &inter.key_pkcs8())?;
             let leaf = Issued {

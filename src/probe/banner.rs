@@ -117,14 +117,18 @@ fn text(head: &[u8]) -> bool {
 
 /// A line as a finding quotes it.
 fn quote(line: &[u8]) -> String {
-    let text = String::from_utf8_lossy(line);
+    quoted(String::from_utf8_lossy(line).trim_end(), QUOTE_LEN)
+}
+
+/// What a server sent as a finding quotes it: control characters shown as spaces, at most `max`
+/// characters (then `…`).
+pub(crate) fn quoted(text: &str, max: usize) -> String {
     let clean: String = text
-        .trim_end()
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if clean.chars().count() > QUOTE_LEN {
-        let cut: String = clean.chars().take(QUOTE_LEN).collect();
+    if clean.chars().count() > max {
+        let cut: String = clean.chars().take(max).collect();
         format!("{cut}…")
     } else {
         clean

@@ -382,16 +382,7 @@ fn quote(answer: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" | ");
-    let clean: String = joined
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if clean.chars().count() > QUOTE_LEN {
-        let cut: String = clean.chars().take(QUOTE_LEN).collect();
-        format!("{cut}…")
-    } else {
-        clean
-    }
+    super::banner::quoted(&joined, QUOTE_LEN)
 }
 
 /// Binary bytes as a finding quotes them: the first 32 in hex.

@@ -16,6 +16,7 @@ use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use super::echo::escape;
 use super::websocket;
 
 /// Largest request head read (hyper answers a larger one with `431`).
@@ -159,12 +160,6 @@ fn respond(mut request: Request<Incoming>, page: &Page) -> (Response<Full<Bytes>
     h.insert(header::CONNECTION, HeaderValue::from_static("close"));
     h.insert(header::SERVER, HeaderValue::from_static("trustpath"));
     (response, Answered::Page)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -21,6 +21,8 @@ use crate::cert::Certificate;
 use crate::error::Result;
 use crate::input;
 use crate::keypair;
+use crate::password::{self, PassSource};
+use crate::probe::ClientIdentity;
 use crate::truststore::{self, EntryBody, KeyMaterial, StoreFormat, TrustStore};
 
 pub use locked::{
@@ -49,6 +51,40 @@ pub fn parse(path: &Path, bytes: &[u8], password: &str) -> Result<TrustStore> {
 /// Reads a whole store file, refusing files larger than [`input::STORE`].
 pub fn read_bounded(path: &Path) -> Result<Vec<u8>> {
     Ok(input::read(path, &input::STORE)?)
+}
+
+/// A client certificate with its key, for the TLS handshake: a PEM (or DER) chain, leaf first, with the
+/// PEM private key in `key`; without one, a PKCS#12, JKS or JCEKS key store opened with the password
+/// `pass` names (the key entry `alias`, else the only one). Errors name the options
+/// (`--client-cert`, `--client-key`).
+pub fn client_identity(
+    cert: &Path,
+    key: Option<&Path>,
+    alias: Option<&str>,
+    pass: Option<&PassSource>,
+) -> Result<ClientIdentity> {
+    let shown = cert.display().to_string();
+    let identity = match key {
+        Some(key_path) => {
+            let chain = read_cert_file(cert).context("--client-cert")?;
+            let key = input::read(key_path, &input::KEY_FILE).context("--client-key")?;
+            ClientIdentity::from_pem(chain, &key, &shown)
+        }
+        None => {
+            let bytes = input::read(cert, &input::STORE).context("--client-cert")?;
+            if matches!(
+                truststore::detect(&bytes),
+                Ok(StoreFormat::Pem | StoreFormat::Der)
+            ) {
+                bail!(
+                    "--client-cert {shown} is a certificate file: give its private key with --client-key FILE, or a PKCS#12/JKS key store"
+                );
+            }
+            let password = password::resolve(pass).context("--client-cert password")?;
+            ClientIdentity::from_keystore(&bytes, &password, alias, &shown)
+        }
+    };
+    identity.with_context(|| format!("--client-cert {shown}"))
 }
 
 /// Reads every certificate file in a directory (as `/etc/ssl/certs`): PEM or DER, one or more
