@@ -199,15 +199,11 @@ pub fn name_import_lines(run: &mut DeploymentRun, d: &Deployment, trust: &JvmTru
 }
 
 /// What the app's JVM fetches from caIssuers URLs: `None` unless `[jvm] enable_aia`; the allowed
-/// locations are `[jvm] aia_locations` (the system property), else the JVM's `java.security`.
+/// locations are `[jvm] aia_locations` (the system property), else the JVM's `java.security` — and none
+/// at all for a JDK without the filter (before 17.0.18), which fetches any URL whatever the property says.
 fn java_aia(jvm: &super::model::JvmSpec, trust: &JvmTrust) -> Option<JavaAia> {
-    jvm.enable_aia.then(|| JavaAia {
-        enabled: true,
-        allowed: jvm
-            .aia_locations
-            .clone()
-            .or_else(|| trust.aia_allowed.clone()),
-    })
+    jvm.enable_aia
+        .then(|| trust.java_aia(true, jvm.aia_locations.as_deref()))
 }
 
 /// The `trustpath probe` line that writes an endpoint's fix files: `target`, at `connect` (as
