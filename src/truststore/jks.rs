@@ -18,6 +18,7 @@
 pub(crate) mod mutf8;
 
 use super::cursor::Cursor;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use sha1::{Digest, Sha1};
@@ -146,19 +147,33 @@ pub(crate) fn read_store(
     }
     // The count is within MAX_ENTRIES (checked above); a count larger than what follows fails below.
     let mut entries = Vec::with_capacity((count as usize).min(bytes.len() / 16));
-    for index in 0..count as usize {
-        let entry = read_entry(&mut cur, version, flavor, index)?;
-        entries.push(entry);
-    }
+    // A large store's digest is computed on another core while its entries are read, over the bytes
+    // before the last 20 (where the digest is when nothing trails it, as in every store keytool writes).
+    let guessed_end = bytes.len().saturating_sub(DIGEST_LEN);
+    let (read, guessed) = std::thread::scope(|s| {
+        let digest = password
+            .filter(|_| bytes.len() >= PARALLEL_DIGEST_MIN)
+            .map(|p| s.spawn(move || integrity_digest(p, &bytes[..guessed_end])));
+        let read = (0..count as usize).try_for_each(|index| {
+            entries.push(read_entry(&mut cur, version, flavor, index)?);
+            Ok::<(), StoreError>(())
+        });
+        (read, digest.and_then(|d| d.join().ok()))
+    });
+    read?;
     let body_end = cur.pos;
     let stored = cur
         .take(DIGEST_LEN, "integrity digest")
         .map_err(StoreError::malformed)?;
     // The JDK stops reading after the digest, so trailing bytes are ignored as it ignores them.
-    if let Some(password) = password
-        && integrity_digest(password, &bytes[..body_end]).as_slice() != stored
-    {
-        return Err(StoreError::WrongPassword);
+    if let Some(password) = password {
+        let digest = match guessed {
+            Some(d) if body_end == guessed_end => d,
+            _ => integrity_digest(password, &bytes[..body_end]),
+        };
+        if digest.as_slice() != stored {
+            return Err(StoreError::WrongPassword);
+        }
     }
     Ok(TrustStore {
         format: flavor.format(),
@@ -271,6 +286,9 @@ fn read_cert(cur: &mut Cursor<'_>, version: u32, what: &str) -> Result<Certifica
     }
 }
 
+/// Stores at least this large have their digest computed beside the reading of their entries.
+const PARALLEL_DIGEST_MIN: usize = 256 * 1024;
+
 /// SHA-1(password as UTF-16BE ‖ "Mighty Aphrodite" ‖ body): the keytool integrity digest.
 fn integrity_digest(password: &str, body: &[u8]) -> [u8; DIGEST_LEN] {
     let mut md = Sha1::new();
@@ -312,10 +330,19 @@ pub(crate) fn write_store(
     out.extend_from_slice(&flavor.magic().to_be_bytes());
     out.extend_from_slice(&2u32.to_be_bytes());
     out.extend_from_slice(&(store.entries.len() as u32).to_be_bytes());
-    let mut seen: HashMap<String, &str> = HashMap::with_capacity(store.entries.len());
+    let mut seen: HashMap<Cow<'_, str>, &str> = HashMap::with_capacity(store.entries.len());
     for entry in &store.entries {
-        // The JDK's String.toLowerCase(Locale.ENGLISH) is Unicode lower-casing without locale rules.
-        let alias = entry.alias.to_lowercase();
+        // The JDK's String.toLowerCase(Locale.ENGLISH) is Unicode lower-casing without locale rules
+        // (an alias already in lower case, as nearly all are, is used as it is).
+        let plain = entry
+            .alias
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+        let alias: Cow<'_, str> = if !plain {
+            Cow::Owned(entry.alias.to_lowercase())
+        } else {
+            Cow::Borrowed(&entry.alias)
+        };
         if let Some(first) = seen.insert(alias.clone(), &entry.alias) {
             return Err(StoreError::Unsupported(format!(
                 "aliases '{first}' and '{}' are the same alias in {fmt}, which ignores case; rename one",
