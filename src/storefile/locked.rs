@@ -152,10 +152,11 @@ impl StoreEdit {
         // The new bytes are read back and compared on one core while the backup and the new store are
         // written and fsynced under temporary names on the other; nothing gets its name (no backup, no
         // new store) unless the read-back agrees.
-        // (The writes go to the spawned thread, which allocates almost nothing; the read-back, which
-        // allocates an entry per certificate, stays on this thread and its memory arena.)
+        // (Every write stays on this thread, so that a failed write is reported here; the spawned
+        // thread only reads.)
         let (verified, staged) = std::thread::scope(|s| {
-            let writer = s.spawn(|| -> Result<_> {
+            let check = s.spawn(|| verify_round_trip(&self.store, &bytes, &self.password));
+            let staged = (|| -> Result<_> {
                 let old = backup
                     .map(|b| write::stage(&self.lock, b, mode, owner))
                     .transpose()
@@ -163,11 +164,10 @@ impl StoreEdit {
                         format!("cannot write a backup of {}", self.target.real.display())
                     })?;
                 Ok((old, write::stage(&self.lock, &bytes, mode, owner)?))
-            });
-            let verified = verify_round_trip(&self.store, &bytes, &self.password);
-            let staged = writer
+            })();
+            let verified = check
                 .join()
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("writing the new store panicked")));
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the read-back check panicked")));
             (verified, staged)
         });
         verified.with_context(|| format!("refusing to write {}", self.path.display()))?;
