@@ -489,6 +489,40 @@ mod tests {
     }
 
     #[test]
+    fn a_large_stores_digest_is_checked_as_a_small_ones_with_or_without_trailing_bytes() {
+        let c = cert();
+        let mut store = TrustStore::new(StoreFormat::Jks);
+        let n = PARALLEL_DIGEST_MIN / c.der().len() + 2;
+        for i in 0..n {
+            store
+                .entries
+                .push(Entry::trusted(format!("ca-{i}"), c.clone(), Some(0)));
+        }
+        let bytes = write_store(&store, "changeit", Flavor::Jks).unwrap();
+        assert!(bytes.len() >= PARALLEL_DIGEST_MIN);
+        let back = read_store(&bytes, Some("changeit"), Flavor::Jks).unwrap();
+        assert_eq!(back.entries.len(), n);
+        assert!(matches!(
+            read_store(&bytes, Some("changeme"), Flavor::Jks),
+            Err(StoreError::WrongPassword)
+        ));
+        // Trailing bytes (which the JDK ignores) move the digest away from the end: still checked.
+        let mut trailing = bytes.clone();
+        trailing.extend_from_slice(&[0u8; 7]);
+        assert_eq!(
+            read_store(&trailing, Some("changeit"), Flavor::Jks)
+                .unwrap()
+                .entries
+                .len(),
+            n
+        );
+        let mut corrupt = bytes;
+        let mid = corrupt.len() / 2;
+        corrupt[mid] ^= 1;
+        assert!(read_store(&corrupt, Some("changeit"), Flavor::Jks).is_err());
+    }
+
+    #[test]
     fn a_written_store_reads_back_with_lower_cased_aliases() {
         let c = cert();
         let mut store = TrustStore::new(StoreFormat::Jks);
