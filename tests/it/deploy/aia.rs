@@ -7,13 +7,12 @@
 //! `java.security`; the issuer is fetched only when the JVM would fetch it (once per run), and
 //! `aia-fetched` is a warning exactly when the JVM's own path depends on it.
 
-use std::process::Command;
 use std::sync::atomic::Ordering;
 
 use serde_json::Value;
 
 use super::outbound::{check, codes, outbound};
-use crate::support::aia::{http_server, leaf_with_aia};
+use crate::support::aia::{http_server, keytool_truststore, leaf_with_aia};
 use crate::support::outbound::{self, Served};
 use crate::support::{self, certs, serve};
 
@@ -47,22 +46,7 @@ fn enable_aia_judges_a_missing_intermediate_as_the_app_jvm_fetching_it_would() {
     };
     let (app, service) = (https(), https());
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("root.pem"), root.pem()).unwrap();
-    let store = dir.path().join("truststore.p12");
-    support::run_ok(
-        Command::new("keytool")
-            .args(["-importcert", "-noprompt", "-alias", "aia-root"])
-            .args([
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                "changeit",
-                "-keystore",
-            ])
-            .arg(&store)
-            .arg("-file")
-            .arg(dir.path().join("root.pem")),
-    );
+    let store = keytool_truststore(dir.path(), "aia-root", &root.pem());
     // (name, role, scheme, the JVM client's protocol, port)
     let connections = [
         ("jira", "outbound", "https", "tls", service.addr.port()),

@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering;
 use assert_cmd::prelude::*;
 use rcgen::{CertificateParams, DnType, KeyUsagePurpose};
 
-use crate::support::aia::{aia_extension, http_server, leaf_with_aia};
+use crate::support::aia::{aia_extension, http_server, keytool_truststore, leaf_with_aia};
 use crate::support::certs;
 use crate::support::{self, formats, serve};
 
@@ -56,22 +56,7 @@ fn a_fetched_intermediate_completes_the_browser_path_and_the_java_one_only_as_th
     ));
     let port = server.addr.port();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("root.pem"), root.pem()).unwrap();
-    let store = dir.path().join("truststore.p12");
-    support::run_ok(
-        Command::new("keytool")
-            .args(["-importcert", "-noprompt", "-alias", "aia-root"])
-            .args([
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                "changeit",
-                "-keystore",
-            ])
-            .arg(&store)
-            .arg("-file")
-            .arg(dir.path().join("root.pem")),
-    );
+    let store = keytool_truststore(dir.path(), "aia-root", &root.pem());
     let store_s = store.display().to_string();
     // The JDK 17 on PATH judges, and trustpath judges for that JDK (its update decides whether it has
     // the allowedAIALocations filter: 17.0.18 and later).
@@ -217,22 +202,7 @@ fn trust_with_fetch_aia_imports_the_root_named_by_the_intermediates_ca_issuers_u
     let dir = tempfile::tempdir().unwrap();
     // A truststore with an unrelated root only.
     let other = certs::root("Unrelated Root");
-    std::fs::write(dir.path().join("other.pem"), other.pem()).unwrap();
-    let store = dir.path().join("truststore.p12");
-    support::run_ok(
-        Command::new("keytool")
-            .args(["-importcert", "-noprompt", "-alias", "other"])
-            .args([
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                "changeit",
-                "-keystore",
-            ])
-            .arg(&store)
-            .arg("-file")
-            .arg(dir.path().join("other.pem")),
-    );
+    let store = keytool_truststore(dir.path(), "other", &other.pem());
     let out = Command::cargo_bin("trustpath")
         .unwrap()
         .env("NO_COLOR", "1")

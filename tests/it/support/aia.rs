@@ -64,3 +64,29 @@ pub fn leaf_with_aia(issuer: &Issued, url: &str) -> Issued {
     p.custom_extensions = vec![aia_extension(url)];
     certs::signed_by(p, certs::EC, issuer)
 }
+
+/// A PKCS#12 truststore (password `changeit`) made by keytool in `dir`, holding `cert_pem` as `alias`.
+pub fn keytool_truststore(
+    dir: &std::path::Path,
+    alias: &str,
+    cert_pem: &str,
+) -> std::path::PathBuf {
+    let pem = dir.join(format!("{alias}.pem"));
+    std::fs::write(&pem, cert_pem).unwrap();
+    let store = dir.join("truststore.p12");
+    super::run_ok(
+        std::process::Command::new("keytool")
+            .args(["-importcert", "-noprompt", "-alias", alias])
+            .args([
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "changeit",
+                "-keystore",
+            ])
+            .arg(&store)
+            .arg("-file")
+            .arg(&pem),
+    );
+    store
+}
