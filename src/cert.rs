@@ -9,6 +9,7 @@ pub mod jdk;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use x509_parser::prelude::*;
 
@@ -16,16 +17,19 @@ use x509_parser::prelude::*;
 pub const MAX_CERT_LEN: usize = 64 * 1024;
 
 /// A parsed-on-demand X.509 certificate. Cloning is cheap (the bytes and the parse results are shared).
+///
+/// The bytes may be a slice of a larger shared buffer (a keystore file read whole): the certificates of a
+/// 10,000-entry store then cost no copy of their DER, and a cache not yet needed costs one word.
 #[derive(Clone)]
 pub struct Certificate {
-    der: Arc<[u8]>,
-    cache: Arc<Cache>,
+    der: Bytes,
+    cache: Arc<OnceLock<Box<Cache>>>,
 }
 
 /// What is computed from the DER once and shared by every clone.
 ///
-/// Each outcome is boxed: an empty cache is a few words, so that a store of 10,000 certificates read only
-/// to be rewritten (an import) does not allocate and touch megabytes of summaries it never computes.
+/// It is made on first use and each outcome is boxed, so that a store of 10,000 certificates read only to
+/// be rewritten (an import) does not allocate and touch megabytes of summaries it never computes.
 #[derive(Default)]
 struct Cache {
     /// The summary, or why the bytes do not parse (a failure is cached as a failure).
@@ -158,18 +162,24 @@ impl Certificate {
         let _ = cache.info.set(Box::new(Ok(info)));
         Ok(Certificate {
             der: der.into(),
-            cache: Arc::new(cache),
+            cache: Arc::new(OnceLock::from(Box::new(cache))),
         })
     }
 
     /// Takes DER bytes without parsing them now. Used by keystore codecs so that listing the fingerprints of
     /// a 10,000-entry store does not parse 10,000 certificates; [`Certificate::info`] parses on first use
-    /// and [`Certificate::try_info`] reports a parse failure.
-    pub fn from_der_lazy(der: impl Into<Arc<[u8]>>) -> Self {
+    /// and [`Certificate::try_info`] reports a parse failure. A [`Bytes`] slice of a larger buffer is kept
+    /// as it is (no copy).
+    pub fn from_der_lazy(der: impl Into<Bytes>) -> Self {
         Certificate {
             der: der.into(),
-            cache: Arc::new(Cache::default()),
+            cache: Arc::default(),
         }
+    }
+
+    /// The cache, made on first use.
+    fn cache(&self) -> &Cache {
+        self.cache.get_or_init(Box::default)
     }
 
     /// The certificate exactly as it was found.
@@ -195,7 +205,7 @@ impl Certificate {
     /// The parsed summary, or why the bytes do not parse. Either outcome is computed once: a certificate
     /// that does not parse keeps failing, whatever was asked of it before.
     pub fn try_info(&self) -> Result<&CertInfo, CertError> {
-        self.cache
+        self.cache()
             .info
             .get_or_init(|| {
                 Box::new(
@@ -216,7 +226,7 @@ impl Certificate {
         match self.try_info() {
             Ok(info) => info,
             Err(e) => self
-                .cache
+                .cache()
                 .placeholder
                 .get_or_init(|| Box::new(CertInfo::unparseable(&e))),
         }
@@ -233,7 +243,7 @@ impl Certificate {
     /// [`Certificate::jdk_parse`] with what the JDK makes of a certificate it accepts (the non-critical
     /// extensions it sets aside, see [`jdk::JdkView`]).
     pub fn jdk_view(&self, jdk: jdk::Jdk) -> Result<&jdk::JdkView, &jdk::JdkParseError> {
-        self.cache.jdk[jdk.index()]
+        self.cache().jdk[jdk.index()]
             .get_or_init(|| Box::new(jdk::parse_view(&self.der, jdk)))
             .as_ref()
             .as_ref()

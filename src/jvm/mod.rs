@@ -441,7 +441,7 @@ fn add_store_anchors(
 pub fn mozilla_anchors() -> Vec<Anchor> {
     // Parsed on every core: the aliases need each root's summary.
     crate::parallel::map(webpki_root_certs::TLS_SERVER_ROOT_CERTS, 64, |der| {
-        let cert = Certificate::from_der_lazy(der.as_ref());
+        let cert = Certificate::from_der_lazy(bytes::Bytes::copy_from_slice(der));
         let alias = cert
             .info()
             .common_name

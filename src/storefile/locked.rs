@@ -16,12 +16,13 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use bytes::Bytes;
 
 use super::lock::{self, DirLock, Swept};
 use super::write::{self, PRIVATE_MODE, PUBLIC_MODE, Policy, Target};
 use super::{load, parse, read_bounded};
 use crate::error::Result;
-use crate::truststore::{self, EntryBody, StoreFormat, TrustStore};
+use crate::truststore::{self, StoreFormat, TrustStore};
 
 /// How an edit is written.
 #[derive(Debug, Clone)]
@@ -60,8 +61,8 @@ pub struct StoreEdit {
     pub path: PathBuf,
     /// Where the store is written.
     target: Target,
-    /// The bytes as read (None for a new store).
-    original: Option<Vec<u8>>,
+    /// The bytes as read (None for a new store), shared with the store's certificates.
+    original: Option<Bytes>,
     /// The store, to be modified by the caller.
     pub store: TrustStore,
     password: String,
@@ -93,7 +94,7 @@ impl StoreEdit {
         }
         let swept = lock.sweep();
         let (original, store) = if target.existing.is_some() {
-            let bytes = read_bounded(&target.real)?;
+            let bytes = Bytes::from(read_bounded(&target.real)?);
             let store = parse(path, &bytes, password)?;
             if store.format == StoreFormat::Der {
                 bail!(
@@ -134,7 +135,7 @@ impl StoreEdit {
     /// Writes the edited store: verify, refuse what the user may not write, back up, replace atomically.
     pub fn commit(self, opts: &SaveOptions) -> Result<Saved> {
         let format = self.store.format;
-        let bytes = truststore::write(&self.store, format, &self.password)
+        let encoded = truststore::encode(&self.store, format, &self.password)
             .with_context(|| format!("cannot write {}", self.path.display()))?;
         self.target.check_writable()?;
         let mut saved = Saved {
@@ -149,29 +150,33 @@ impl StoreEdit {
             None => (PUBLIC_MODE, None),
         };
         let backup = self.original.as_deref().filter(|_| opts.backup);
-        // The new bytes are read back and compared on one core while the backup and the new store are
-        // written and fsynced under temporary names on the other; nothing gets its name (no backup, no
-        // new store) unless the read-back agrees.
+        // The new bytes are read back and compared (and a keystore's digest computed) on one core while
+        // the backup and the new store are written under temporary names on the other; the new store
+        // gets its last bytes and is fsynced once the read-back agrees, and nothing gets its name (no
+        // backup, no new store) unless it does.
         // (Every write stays on this thread, so that a failed write is reported here; the spawned
         // thread only reads.)
-        let (verified, staged) = std::thread::scope(|s| {
-            let check = s.spawn(|| verify_round_trip(&self.store, &bytes, &self.password));
-            let staged = (|| -> Result<_> {
-                let old = backup
-                    .map(|b| write::stage(&self.lock, b, mode, owner))
-                    .transpose()
-                    .with_context(|| {
-                        format!("cannot write a backup of {}", self.target.real.display())
-                    })?;
-                Ok((old, write::stage(&self.lock, &bytes, mode, owner)?))
-            })();
-            let verified = check
-                .join()
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("the read-back check panicked")));
-            (verified, staged)
-        });
-        verified.with_context(|| format!("refusing to write {}", self.path.display()))?;
-        let (old, new) = staged?;
+        let (old, new) = std::thread::scope(|s| -> Result<_> {
+            let check = s.spawn(|| encoded.verify(&self.store, &self.password));
+            let old = backup
+                .map(|b| write::stage(&self.lock, b, mode, owner))
+                .transpose()
+                .with_context(|| {
+                    format!("cannot write a backup of {}", self.target.real.display())
+                })?;
+            let tail = || {
+                check
+                    .join()
+                    .unwrap_or_else(|_| {
+                        Err(truststore::ReadBackError::new(
+                            "the read-back check panicked".to_owned(),
+                        ))
+                    })
+                    .with_context(|| format!("refusing to write {}", self.path.display()))
+            };
+            let new = write::stage_with_tail(&self.lock, &encoded.body, tail, mode, owner)?;
+            Ok((old, new))
+        })?;
         if let Some(old) = old {
             saved.backup = Some(write::put_backup(
                 &self.lock,
@@ -270,8 +275,9 @@ pub fn convert_store(
         );
     }
     let store = convert(load(src, password)?)?;
-    let bytes = truststore::write(&store, store.format, &opts.dest_password)
-        .with_context(|| format!("cannot write {}", dst.display()))?;
+    let bytes: Bytes = truststore::write(&store, store.format, &opts.dest_password)
+        .with_context(|| format!("cannot write {}", dst.display()))?
+        .into();
     verify_round_trip(&store, &bytes, &opts.dest_password)
         .with_context(|| format!("refusing to write {}", dst.display()))?;
     target.check_writable()?;
@@ -301,43 +307,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// Parses freshly written bytes and checks that they hold exactly the intended entries (aliases as the
-/// format stores them, kinds, certificates, and key material where the format keeps it byte-for-byte).
-pub fn verify_round_trip(intended: &TrustStore, bytes: &[u8], password: &str) -> Result<()> {
-    let back = truststore::read(bytes, password).context("the new store does not read back")?;
-    if back.entries.len() != intended.entries.len() {
-        bail!(
-            "the new store reads back with {} entries instead of {}",
-            back.entries.len(),
-            intended.entries.len()
-        );
-    }
-    for (i, (want, got)) in intended.entries.iter().zip(&back.entries).enumerate() {
-        if !want.alias.eq_ignore_ascii_case(&got.alias)
-            && want.alias.to_lowercase() != got.alias.to_lowercase()
-        {
-            bail!(
-                "entry {i} reads back as alias '{}' instead of '{}'",
-                got.alias,
-                want.alias
-            );
-        }
-        if want.kind() != got.kind() {
-            bail!(
-                "entry {i} ('{}') reads back as a different kind",
-                want.alias
-            );
-        }
-        let same_certs = match (&want.body, &got.body) {
-            (EntryBody::TrustedCert(a), EntryBody::TrustedCert(b)) => a == b,
-            (EntryBody::PrivateKey(a), EntryBody::PrivateKey(b)) => a.chain == b.chain,
-            _ => true,
-        };
-        if !same_certs {
-            bail!(
-                "entry {i} ('{}') reads back with different certificates",
-                want.alias
-            );
-        }
-    }
-    Ok(())
+/// format stores them, kinds, certificates; see [`truststore::verify_written`]).
+pub fn verify_round_trip(intended: &TrustStore, bytes: &Bytes, password: &str) -> Result<()> {
+    Ok(truststore::verify_written(intended, bytes, password)?)
 }

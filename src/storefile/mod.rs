@@ -15,6 +15,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use bytes::Bytes;
 use rustls::pki_types::PrivateKeyDer;
 
 use crate::cert::Certificate;
@@ -39,13 +40,13 @@ pub fn load(path: &Path, password: &str) -> Result<TrustStore> {
     if meta.is_dir() {
         return load_dir(path);
     }
-    let bytes = read_bounded(path)?;
+    let bytes = read_bounded(path)?.into();
     parse(path, &bytes, password)
 }
 
-/// Parses store bytes, naming the file in any error.
-pub fn parse(path: &Path, bytes: &[u8], password: &str) -> Result<TrustStore> {
-    truststore::read(bytes, password).with_context(|| format!("{}", path.display()))
+/// Parses store bytes, naming the file in any error. A keystore's certificates share `bytes`.
+pub fn parse(path: &Path, bytes: &Bytes, password: &str) -> Result<TrustStore> {
+    truststore::read_shared(bytes, password).with_context(|| format!("{}", path.display()))
 }
 
 /// Reads a whole store file, refusing files larger than [`input::STORE`].

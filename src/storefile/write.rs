@@ -256,7 +256,21 @@ pub struct Staged(tempfile::NamedTempFile);
 /// Writes `bytes` to a temporary file in `lock`'s directory with `mode` and `owner` from before its first
 /// byte, fsynced (the first half of [`write_file`], so that a caller can check the bytes meanwhile).
 pub fn stage(lock: &DirLock, bytes: &[u8], mode: u32, owner: Option<(u32, u32)>) -> Result<Staged> {
-    temp_file(lock.dir(), bytes, mode, owner).map(Staged)
+    let no_tail: Option<fn() -> Result<Vec<u8>>> = None;
+    temp_file(lock.dir(), bytes, no_tail, mode, owner).map(Staged)
+}
+
+/// [`stage`] of a file whose last bytes are known only later: `head` is written and synced while `tail`
+/// computes them (a keystore's digest, on another core), then the tail's bytes, then the file is fsynced.
+/// An error from `tail` removes the temporary file and is returned as it is.
+pub fn stage_with_tail(
+    lock: &DirLock,
+    head: &[u8],
+    tail: impl FnOnce() -> Result<Vec<u8>>,
+    mode: u32,
+    owner: Option<(u32, u32)>,
+) -> Result<Staged> {
+    temp_file(lock.dir(), head, Some(tail), mode, owner).map(Staged)
 }
 
 /// Puts a staged file in place of `target` (the second half of [`write_file`]).
@@ -282,11 +296,12 @@ pub fn put(lock: &DirLock, target: &Target, staged: Staged) -> Result<()> {
     lock.sync()
 }
 
-/// A temporary file in `dir` holding `bytes`, mode `mode` and `owner` from before its first byte,
-/// fsynced.
+/// A temporary file in `dir` holding `bytes` (and then `tail()`'s), mode `mode` and `owner` from before
+/// its first byte, fsynced.
 fn temp_file(
     dir: &Path,
     bytes: &[u8],
+    tail: Option<impl FnOnce() -> Result<Vec<u8>>>,
     mode: u32,
     owner: Option<(u32, u32)>,
 ) -> Result<tempfile::NamedTempFile> {
@@ -316,6 +331,12 @@ fn temp_file(
             .with_context(|| fail("set the mode of"))?;
     }
     tmp.write_all(bytes).with_context(|| fail("write"))?;
+    if let Some(tail) = tail {
+        // The bytes go to disk while the tail is computed; only its few bytes are left to sync after.
+        tmp.as_file().sync_data().with_context(|| fail("sync"))?;
+        let tail = tail()?;
+        tmp.write_all(&tail).with_context(|| fail("write"))?;
+    }
     tmp.as_file().sync_all().with_context(|| fail("sync"))?;
     Ok(tmp)
 }

@@ -6,6 +6,8 @@
 //! engine recovers keys under both the JKS and the JCEKS protector); a plain PKCS#8 key is protected with
 //! the JKS protector under the store password. Secret keys are written back exactly as read.
 
+use bytes::Bytes;
+
 use super::jks::{self, Flavor};
 use super::keyprotect;
 use super::serialization::{self, Value};
@@ -16,8 +18,13 @@ pub use super::serialization::SEALED_KEY_CLASS;
 /// Reads a JCEKS store, checking its integrity digest with `password`. A JKS store is read too (the
 /// JDK's JCEKS engine accepts both magics); its `format` is then [`super::StoreFormat::Jks`].
 pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
+    read_shared(&Bytes::copy_from_slice(bytes), password)
+}
+
+/// [`read`] of a buffer the store's certificates then share (slices of it, no copy each).
+pub fn read_shared(bytes: &Bytes, password: &str) -> Result<TrustStore, StoreError> {
     if bytes.starts_with(&jks::JKS_MAGIC.to_be_bytes()) {
-        return jks::read(bytes, password);
+        return jks::read_shared(bytes, password);
     }
     jks::read_store(bytes, Some(password), Flavor::Jceks)
 }
@@ -27,7 +34,7 @@ pub fn read_unverified(bytes: &[u8]) -> Result<TrustStore, StoreError> {
     if bytes.starts_with(&jks::JKS_MAGIC.to_be_bytes()) {
         return jks::read_unverified(bytes);
     }
-    jks::read_store(bytes, None, Flavor::Jceks)
+    jks::read_store(&Bytes::copy_from_slice(bytes), None, Flavor::Jceks)
 }
 
 /// Writes a JCEKS store protected by `password`: aliases lower-cased, private and secret keys kept as

@@ -21,6 +21,7 @@ use super::cursor::Cursor;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use bytes::Bytes;
 use sha1::{Digest, Sha1};
 
 use super::keyprotect::{self, Protector};
@@ -38,19 +39,24 @@ pub const JCEKS_MAGIC: u32 = 0xCECE_CECE;
 /// The text the JDK mixes into the integrity digest after the password.
 const INTEGRITY_SALT: &[u8] = b"Mighty Aphrodite";
 /// Length of the SHA-1 integrity digest that ends the file.
-const DIGEST_LEN: usize = 20;
+pub(crate) const DIGEST_LEN: usize = 20;
 /// The only certificate type the JDK's keystores hold in practice.
 const X509: &str = "X.509";
 
 /// Reads a JKS store, checking its integrity digest with `password` (the store password).
 pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
+    read_shared(&Bytes::copy_from_slice(bytes), password)
+}
+
+/// [`read`] of a buffer the store's certificates then share (slices of it, no copy each).
+pub fn read_shared(bytes: &Bytes, password: &str) -> Result<TrustStore, StoreError> {
     read_store(bytes, Some(password), Flavor::Jks)
 }
 
 /// Reads a JKS store without checking the integrity digest, as the JVM does when no
 /// `javax.net.ssl.trustStorePassword` is set. Structure is still fully checked.
 pub fn read_unverified(bytes: &[u8]) -> Result<TrustStore, StoreError> {
-    read_store(bytes, None, Flavor::Jks)
+    read_store(&Bytes::copy_from_slice(bytes), None, Flavor::Jks)
 }
 
 /// Writes a JKS store protected by `password`: aliases lower-cased, private keys kept byte-for-byte when
@@ -86,7 +92,7 @@ impl Flavor {
 }
 
 /// JKS-specific reads.
-impl Cursor<'_> {
+impl<'a> Cursor<'a> {
     /// A Java `int` length, refused when negative or above `max`.
     fn len(&mut self, what: &str, max: usize) -> Result<usize, String> {
         // The description is built only when the read fails (this runs for every entry).
@@ -105,7 +111,7 @@ impl Cursor<'_> {
     }
 
     /// A `readUTF` string.
-    fn utf(&mut self, what: &str, max: usize) -> Result<String, String> {
+    fn utf(&mut self, what: &str, max: usize) -> Result<Cow<'a, str>, String> {
         let n = usize::from(match self.remaining() {
             2.. => self.u16("")?,
             _ => self.u16(&format!("{what} length"))?,
@@ -114,67 +120,24 @@ impl Cursor<'_> {
             return Err(format!("{what} of {n} bytes is over the {max}-byte limit"));
         }
         let raw = self.take(n, what)?;
-        mutf8::decode(raw).map_err(|e| format!("{what}: {e}"))
+        mutf8::decode_borrowed(raw).map_err(|e| format!("{what}: {e}"))
     }
 }
 
 /// Reads a JKS (or, with [`Flavor::Jceks`], JCEKS) store; `password: None` skips the integrity check.
+/// The certificates read are slices of `file`.
 pub(crate) fn read_store(
-    bytes: &[u8],
+    file: &Bytes,
     password: Option<&str>,
     flavor: Flavor,
 ) -> Result<TrustStore, StoreError> {
-    let mut cur = Cursor::new(bytes);
-    let magic = cur.u32("magic number").map_err(StoreError::malformed)?;
-    if magic != flavor.magic() {
-        return Err(StoreError::malformed(format!(
-            "magic number {magic:08X} is not {:08X} ({})",
-            flavor.magic(),
-            flavor.format()
-        )));
-    }
-    let version = cur.u32("version").map_err(StoreError::malformed)?;
-    if version != 1 && version != 2 {
-        return Err(StoreError::malformed(format!(
-            "version {version} is not 1 or 2"
-        )));
-    }
-    let count = cur.u32("entry count").map_err(StoreError::malformed)?;
-    if count as usize > MAX_ENTRIES {
-        return Err(StoreError::malformed(format!(
-            "entry count {count} is over the limit of {MAX_ENTRIES}"
-        )));
-    }
-    // The count is within MAX_ENTRIES (checked above); a count larger than what follows fails below.
-    let mut entries = Vec::with_capacity((count as usize).min(bytes.len() / 16));
-    // A large store's digest is computed on another core while its entries are read, over the bytes
-    // before the last 20 (where the digest is when nothing trails it, as in every store keytool writes).
-    let guessed_end = bytes.len().saturating_sub(DIGEST_LEN);
-    let (read, guessed) = std::thread::scope(|s| {
-        let digest = password
-            .filter(|_| bytes.len() >= PARALLEL_DIGEST_MIN)
-            .map(|p| s.spawn(move || integrity_digest(p, &bytes[..guessed_end])));
-        let read = (0..count as usize).try_for_each(|index| {
-            entries.push(read_entry(&mut cur, version, flavor, index)?);
-            Ok::<(), StoreError>(())
-        });
-        (read, digest.and_then(|d| d.join().ok()))
-    });
-    read?;
-    let body_end = cur.pos;
-    let stored = cur
-        .take(DIGEST_LEN, "integrity digest")
-        .map_err(StoreError::malformed)?;
-    // The JDK stops reading after the digest, so trailing bytes are ignored as it ignores them.
-    if let Some(password) = password {
-        let digest = match guessed {
-            Some(d) if body_end == guessed_end => d,
-            _ => integrity_digest(password, &bytes[..body_end]),
-        };
-        if digest.as_slice() != stored {
-            return Err(StoreError::WrongPassword);
-        }
-    }
+    let walk = Walk::new(file, flavor)?;
+    // The count is within MAX_ENTRIES (checked); a count larger than what follows fails in the walk.
+    let mut entries = Vec::with_capacity(walk.count.min(file.len() / 16));
+    walk.run(password, |_, raw| {
+        entries.push(raw.into_entry(file));
+        Ok(())
+    })?;
     Ok(TrustStore {
         format: flavor.format(),
         entries,
@@ -182,12 +145,209 @@ pub(crate) fn read_store(
     })
 }
 
-fn read_entry(
-    cur: &mut Cursor<'_>,
+/// Checks that `bytes`, just written, read back as exactly `intended`'s entries with a good digest under
+/// `password` (see [`super::verify_written`]), without building a second store.
+pub(crate) fn verify_written(
+    intended: &TrustStore,
+    bytes: &[u8],
+    password: &str,
+    flavor: Flavor,
+) -> Result<(), super::ReadBackError> {
+    let walk = Walk::new(bytes, flavor)?;
+    super::same_count(intended, walk.count)?;
+    walk.run(Some(password), |i, raw| same_entry(intended, i, &raw))
+}
+
+/// [`verify_written`] of a store's body as [`write_body`] made it, before its digest is known: checks that
+/// the body holds exactly `intended`'s entries and nothing after them, and computes the digest that ends
+/// the file (on another core, beside the walk).
+pub(crate) fn verify_body(
+    intended: &TrustStore,
+    body: &[u8],
+    password: &str,
+    flavor: Flavor,
+) -> Result<[u8; DIGEST_LEN], super::ReadBackError> {
+    let mut walk = Walk::new(body, flavor)?;
+    super::same_count(intended, walk.count)?;
+    let (walked, digest) = std::thread::scope(|s| {
+        let digest = s.spawn(|| integrity_digest(password, body));
+        let walked = walk.entries(&mut |i, raw| same_entry(intended, i, &raw));
+        (walked, digest.join())
+    });
+    let end = walked?;
+    if end != body.len() {
+        return Err(super::ReadBackError::new(format!(
+            "the new store has {} bytes after its {} entries",
+            body.len() - end,
+            walk.count
+        )));
+    }
+    digest.map_err(|_| super::ReadBackError::new("the digest of the new store panicked".to_owned()))
+}
+
+/// Whether entry `i` read back is `intended`'s.
+fn same_entry(
+    intended: &TrustStore,
+    i: usize,
+    raw: &RawEntry<'_>,
+) -> Result<(), super::ReadBackError> {
+    let certs = match &raw.body {
+        RawBody::TrustedCert(der) => std::slice::from_ref(der),
+        RawBody::PrivateKey { chain, .. } => chain.as_slice(),
+        RawBody::SecretKey(_) => &[],
+    };
+    super::same_entry(i, &intended.entries[i], &raw.alias, raw.kind(), certs)
+}
+
+/// One entry as read, borrowing the file.
+struct RawEntry<'a> {
+    alias: Cow<'a, str>,
+    created_ms: i64,
+    body: RawBody<'a>,
+}
+
+/// The body of a [`RawEntry`].
+enum RawBody<'a> {
+    /// Tag 1: the protected key and the chain's certificates.
+    PrivateKey { key: &'a [u8], chain: Vec<&'a [u8]> },
+    /// Tag 2: the certificate.
+    TrustedCert(&'a [u8]),
+    /// Tag 3 (JCEKS): the sealed secret key.
+    SecretKey(&'a [u8]),
+}
+
+impl RawEntry<'_> {
+    fn kind(&self) -> super::EntryKind {
+        match self.body {
+            RawBody::PrivateKey { .. } => super::EntryKind::PrivateKey,
+            RawBody::TrustedCert(_) => super::EntryKind::TrustedCert,
+            RawBody::SecretKey(_) => super::EntryKind::SecretKey,
+        }
+    }
+
+    /// The entry, its certificates slices of `file` (which this entry borrows).
+    fn into_entry(self, file: &Bytes) -> Entry {
+        let cert = |der: &[u8]| Certificate::from_der_lazy(file.slice_ref(der));
+        let body = match self.body {
+            RawBody::PrivateKey { key, chain } => EntryBody::PrivateKey(PrivateKeyEntry {
+                key: KeyMaterial::JavaProtected(key.to_vec()),
+                chain: chain.into_iter().map(cert).collect(),
+                local_key_id: None,
+            }),
+            RawBody::TrustedCert(der) => EntryBody::TrustedCert(cert(der)),
+            RawBody::SecretKey(blob) => EntryBody::SecretKey(OpaqueKey {
+                blob: blob.to_vec(),
+                algorithm: None,
+            }),
+        };
+        Entry {
+            alias: self.alias.into_owned(),
+            created_ms: Some(self.created_ms),
+            body,
+        }
+    }
+}
+
+/// A JKS or JCEKS store whose header was read, ready to walk its entries.
+struct Walk<'a> {
+    bytes: &'a [u8],
+    cur: Cursor<'a>,
+    version: u32,
+    count: usize,
+    flavor: Flavor,
+}
+
+impl<'a> Walk<'a> {
+    /// Reads the magic number, version and entry count.
+    fn new(bytes: &'a [u8], flavor: Flavor) -> Result<Walk<'a>, StoreError> {
+        let mut cur = Cursor::new(bytes);
+        let magic = cur.u32("magic number").map_err(StoreError::malformed)?;
+        if magic != flavor.magic() {
+            return Err(StoreError::malformed(format!(
+                "magic number {magic:08X} is not {:08X} ({})",
+                flavor.magic(),
+                flavor.format()
+            )));
+        }
+        let version = cur.u32("version").map_err(StoreError::malformed)?;
+        if version != 1 && version != 2 {
+            return Err(StoreError::malformed(format!(
+                "version {version} is not 1 or 2"
+            )));
+        }
+        let count = cur.u32("entry count").map_err(StoreError::malformed)?;
+        if count as usize > MAX_ENTRIES {
+            return Err(StoreError::malformed(format!(
+                "entry count {count} is over the limit of {MAX_ENTRIES}"
+            )));
+        }
+        Ok(Walk {
+            bytes,
+            cur,
+            version,
+            count: count as usize,
+            flavor,
+        })
+    }
+
+    /// Reads every entry, handing each to `each` in order, then the integrity digest, checked with
+    /// `password` when one is given.
+    fn run<E: From<StoreError>>(
+        mut self,
+        password: Option<&str>,
+        mut each: impl FnMut(usize, RawEntry<'a>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let bytes = self.bytes;
+        // A large store's digest is computed on another core while its entries are read, over the bytes
+        // before the last 20 (where the digest is when nothing trails it, as in every store keytool
+        // writes).
+        let guessed_end = bytes.len().saturating_sub(DIGEST_LEN);
+        let (read, guessed) = std::thread::scope(|s| {
+            let digest = password
+                .filter(|_| bytes.len() >= PARALLEL_DIGEST_MIN)
+                .map(|p| s.spawn(move || integrity_digest(p, &bytes[..guessed_end])));
+            let read = self.entries(&mut each);
+            (read, digest.and_then(|d| d.join().ok()))
+        });
+        let body_end = read?;
+        let stored = self
+            .cur
+            .take(DIGEST_LEN, "integrity digest")
+            .map_err(StoreError::malformed)?;
+        // The JDK stops reading after the digest, so trailing bytes are ignored as it ignores them.
+        if let Some(password) = password {
+            let digest = match guessed {
+                Some(d) if body_end == guessed_end => d,
+                _ => integrity_digest(password, &bytes[..body_end]),
+            };
+            if digest.as_slice() != stored {
+                return Err(StoreError::WrongPassword.into());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'a> Walk<'a> {
+    /// Reads every entry, handing each to `each` in order; returns where the entries end.
+    fn entries<E: From<StoreError>>(
+        &mut self,
+        each: &mut impl FnMut(usize, RawEntry<'a>) -> Result<(), E>,
+    ) -> Result<usize, E> {
+        for index in 0..self.count {
+            let raw = read_entry(&mut self.cur, self.version, self.flavor, index)?;
+            each(index, raw)?;
+        }
+        Ok(self.cur.pos)
+    }
+}
+
+fn read_entry<'a>(
+    cur: &mut Cursor<'a>,
     version: u32,
     flavor: Flavor,
     index: usize,
-) -> Result<Entry, StoreError> {
+) -> Result<RawEntry<'a>, StoreError> {
     let err = |e: String| StoreError::in_entry(index, e);
     let tag = cur.u32("entry tag").map_err(err)?;
     if !(tag == 1 || tag == 2 || (tag == 3 && flavor == Flavor::Jceks)) {
@@ -206,7 +366,7 @@ fn read_entry(
     let body = match tag {
         1 => {
             let len = cur.len("private key", MAX_KEY_LEN).map_err(in_alias)?;
-            let key = cur.take(len, "private key").map_err(in_alias)?.to_vec();
+            let key = cur.take(len, "private key").map_err(in_alias)?;
             let n = cur.u32("chain length").map_err(in_alias)?;
             if n as usize > MAX_CHAIN_LEN {
                 return Err(in_alias(format!(
@@ -219,13 +379,9 @@ fn read_entry(
                     read_cert(cur, version, &format!("chain certificate {j}")).map_err(in_alias)?;
                 chain.push(cert);
             }
-            EntryBody::PrivateKey(PrivateKeyEntry {
-                key: KeyMaterial::JavaProtected(key),
-                chain,
-                local_key_id: None,
-            })
+            RawBody::PrivateKey { key, chain }
         }
-        2 => EntryBody::TrustedCert(read_cert(cur, version, "certificate").map_err(in_alias)?),
+        2 => RawBody::TrustedCert(read_cert(cur, version, "certificate").map_err(in_alias)?),
         _ => {
             let rest = &cur.bytes[cur.pos..];
             let len = super::serialization::sealed_object_len(rest).map_err(in_alias)?;
@@ -234,24 +390,18 @@ fn read_entry(
                     "sealed secret key of {len} bytes is over the {MAX_KEY_LEN}-byte limit"
                 )));
             }
-            let blob = cur
-                .take(len, "sealed secret key")
-                .map_err(in_alias)?
-                .to_vec();
-            EntryBody::SecretKey(OpaqueKey {
-                blob,
-                algorithm: None,
-            })
+            RawBody::SecretKey(cur.take(len, "sealed secret key").map_err(in_alias)?)
         }
     };
-    Ok(Entry {
+    Ok(RawEntry {
         alias,
-        created_ms: Some(created_ms),
+        created_ms,
         body,
     })
 }
 
-fn read_cert(cur: &mut Cursor<'_>, version: u32, what: &str) -> Result<Certificate, String> {
+/// One certificate's DER.
+fn read_cert<'a>(cur: &mut Cursor<'a>, version: u32, what: &str) -> Result<&'a [u8], String> {
     if version == 2 {
         // The description is built only to report a failure: the read is then run again from the same
         // position, failing the same way.
@@ -280,7 +430,7 @@ fn read_cert(cur: &mut Cursor<'_>, version: u32, what: &str) -> Result<Certifica
     let len = cur.len(what, MAX_CERT_LEN)?;
     let der = cur.take(len, what)?;
     if asn1::is_one(der, asn1::Tag::Sequence) {
-        Ok(Certificate::from_der_lazy(der))
+        Ok(der)
     } else {
         Err(format!("{what} ({len} bytes) is not one DER SEQUENCE"))
     }
@@ -300,6 +450,18 @@ fn integrity_digest(password: &str, body: &[u8]) -> [u8; DIGEST_LEN] {
 
 /// Writes a JKS or JCEKS store.
 pub(crate) fn write_store(
+    store: &TrustStore,
+    password: &str,
+    flavor: Flavor,
+) -> Result<Vec<u8>, StoreError> {
+    let mut out = write_body(store, password, flavor)?;
+    let digest = integrity_digest(password, &out);
+    out.extend_from_slice(&digest);
+    Ok(out)
+}
+
+/// A JKS or JCEKS store without its integrity digest (which [`verify_body`] computes), with room for it.
+pub(crate) fn write_body(
     store: &TrustStore,
     password: &str,
     flavor: Flavor,
@@ -326,7 +488,7 @@ pub(crate) fn write_store(
                 }
         })
         .sum();
-    let mut out = Vec::with_capacity(size + 64);
+    let mut out = Vec::with_capacity(size + 64 + DIGEST_LEN);
     out.extend_from_slice(&flavor.magic().to_be_bytes());
     out.extend_from_slice(&2u32.to_be_bytes());
     out.extend_from_slice(&(store.entries.len() as u32).to_be_bytes());
@@ -405,8 +567,6 @@ pub(crate) fn write_store(
             }
         }
     }
-    let digest = integrity_digest(password, &out);
-    out.extend_from_slice(&digest);
     Ok(out)
 }
 
@@ -498,7 +658,7 @@ mod tests {
                 .entries
                 .push(Entry::trusted(format!("ca-{i}"), c.clone(), Some(0)));
         }
-        let bytes = write_store(&store, "changeit", Flavor::Jks).unwrap();
+        let bytes = Bytes::from(write_store(&store, "changeit", Flavor::Jks).unwrap());
         assert!(bytes.len() >= PARALLEL_DIGEST_MIN);
         let back = read_store(&bytes, Some("changeit"), Flavor::Jks).unwrap();
         assert_eq!(back.entries.len(), n);
@@ -507,8 +667,9 @@ mod tests {
             Err(StoreError::WrongPassword)
         ));
         // Trailing bytes (which the JDK ignores) move the digest away from the end: still checked.
-        let mut trailing = bytes.clone();
+        let mut trailing = bytes.to_vec();
         trailing.extend_from_slice(&[0u8; 7]);
+        let trailing = Bytes::from(trailing);
         assert_eq!(
             read_store(&trailing, Some("changeit"), Flavor::Jks)
                 .unwrap()
@@ -516,9 +677,10 @@ mod tests {
                 .len(),
             n
         );
-        let mut corrupt = bytes;
+        let mut corrupt = bytes.to_vec();
         let mid = corrupt.len() / 2;
         corrupt[mid] ^= 1;
+        let corrupt = Bytes::from(corrupt);
         assert!(read_store(&corrupt, Some("changeit"), Flavor::Jks).is_err());
     }
 
@@ -531,7 +693,7 @@ mod tests {
             c.clone(),
             Some(1_700_000_000_000),
         ));
-        let bytes = write(&store, "pässwörd").unwrap();
+        let bytes = Bytes::from(write(&store, "pässwörd").unwrap());
         let back = read(&bytes, "pässwörd").unwrap();
         assert_eq!(back.format, StoreFormat::Jks);
         assert_eq!(back.entries[0].alias, "zürich-ca 🔒");
@@ -573,10 +735,91 @@ mod tests {
     fn a_huge_entry_count_is_refused_without_allocating() {
         let mut bytes = vec![0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0x7f, 0xff, 0xff, 0xff];
         bytes.extend_from_slice(&[0; 20]);
-        let err = read(&bytes, "x").unwrap_err().to_string();
+        let err = read(&Bytes::copy_from_slice(&bytes), "x")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("entry count"), "{err}");
         bytes[8..12].copy_from_slice(&3u32.to_be_bytes());
-        let err = read(&bytes, "x").unwrap_err().to_string();
+        let err = read(&Bytes::from(bytes), "x").unwrap_err().to_string();
         assert!(err.starts_with("entry 0: unknown entry tag 0"), "{err}");
+    }
+
+    fn three_entries() -> TrustStore {
+        let mut store = TrustStore::new(StoreFormat::Jks);
+        for alias in ["a-root", "b-root", "c-root"] {
+            store.entries.push(Entry::trusted(alias, cert(), Some(7)));
+        }
+        store
+    }
+
+    #[test]
+    fn certificates_read_from_a_store_are_slices_of_its_buffer_not_copies() {
+        let bytes = Bytes::from(write(&three_entries(), "changeit").unwrap());
+        let range = bytes.as_ptr_range();
+        for e in read_shared(&bytes, "changeit").unwrap().entries {
+            let der = e.certificate().unwrap().der().as_ptr_range();
+            assert!(
+                range.start <= der.start && der.end <= range.end,
+                "{}",
+                e.alias
+            );
+        }
+    }
+
+    #[test]
+    fn a_body_read_back_gives_the_digest_that_write_ends_the_store_with() {
+        for (flavor, format) in [
+            (Flavor::Jks, StoreFormat::Jks),
+            (Flavor::Jceks, StoreFormat::Jceks),
+        ] {
+            let mut store = three_entries();
+            store.format = format;
+            let body = write_body(&store, "pässwörd", flavor).unwrap();
+            let digest = verify_body(&store, &body, "pässwörd", flavor).unwrap();
+            let mut whole = body;
+            whole.extend_from_slice(&digest);
+            assert_eq!(whole, write_store(&store, "pässwörd", flavor).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_not_what_was_meant_is_refused_naming_the_difference() {
+        let store = three_entries();
+        let body = write_body(&store, "changeit", Flavor::Jks).unwrap();
+        let refused = |intended: &TrustStore, body: &[u8]| {
+            verify_body(intended, body, "changeit", Flavor::Jks)
+                .unwrap_err()
+                .to_string()
+        };
+        let mut renamed = store.clone();
+        renamed.entries[1].alias = "other".to_owned();
+        assert_eq!(
+            refused(&renamed, &body),
+            "entry 1 reads back as alias 'b-root' instead of 'other'"
+        );
+        let mut recert = store.clone();
+        recert.entries[2].body = EntryBody::TrustedCert(cert());
+        assert_eq!(
+            refused(&recert, &body),
+            "entry 2 ('c-root') reads back with different certificates"
+        );
+        let mut fewer = store.clone();
+        fewer.entries.pop();
+        assert_eq!(
+            refused(&fewer, &body),
+            "the new store reads back with 3 entries instead of 2"
+        );
+        let mut longer = body.clone();
+        longer.push(0);
+        assert_eq!(
+            refused(&store, &longer),
+            "the new store has 1 bytes after its 3 entries"
+        );
+        let cut = &body[..body.len() - 1];
+        assert!(
+            refused(&store, cut).starts_with("the new store does not read back: entry 2"),
+            "{}",
+            refused(&store, cut)
+        );
     }
 }

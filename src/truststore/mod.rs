@@ -15,6 +15,8 @@ mod serialization;
 
 use std::fmt;
 
+use bytes::Bytes;
+
 use crate::cert::Certificate;
 
 /// Most entries a keystore may declare (the JDK's cacerts has ~150; 100,000 bounds hostile input).
@@ -409,9 +411,29 @@ fn first_inner_tag(bytes: &[u8]) -> Option<u8> {
 /// Reads a single-file store of any format. `password` is the store password (ignored by PEM/DER and by
 /// password-less PKCS#12).
 pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
+    read_from(bytes, None, password)
+}
+
+/// [`read`] of a buffer that the certificates of a JKS or JCEKS store then share (no copy per
+/// certificate: the store file read whole by [`crate::storefile`]).
+pub fn read_shared(bytes: &Bytes, password: &str) -> Result<TrustStore, StoreError> {
+    read_from(bytes, Some(bytes), password)
+}
+
+/// [`read`]: `shared`, when given, holds `bytes`.
+fn read_from(
+    bytes: &[u8],
+    shared: Option<&Bytes>,
+    password: &str,
+) -> Result<TrustStore, StoreError> {
+    let shared = || {
+        shared
+            .cloned()
+            .unwrap_or_else(|| Bytes::copy_from_slice(bytes))
+    };
     match detect(bytes)? {
-        StoreFormat::Jks => jks::read(bytes, password),
-        StoreFormat::Jceks => jceks::read(bytes, password),
+        StoreFormat::Jks => jks::read_shared(&shared(), password),
+        StoreFormat::Jceks => jceks::read_shared(&shared(), password),
         StoreFormat::Pkcs12 => pkcs12::read(bytes, password),
         // A bundle whose last certificate was removed is a store with no entries.
         StoreFormat::Pem if pem_bundle::is_empty_bundle(bytes) => {
@@ -423,6 +445,145 @@ pub fn read(bytes: &[u8], password: &str) -> Result<TrustStore, StoreError> {
             "a directory is not a single file".to_owned(),
         )),
     }
+}
+
+/// Checks that `bytes`, just written from `intended` in its format under `password`, read back as exactly
+/// its entries: aliases as the format stores them (case-insensitively), kinds, and certificates (for a key
+/// entry, its chain). A JKS or JCEKS store is walked in place, without building a second store.
+pub fn verify_written(
+    intended: &TrustStore,
+    bytes: &Bytes,
+    password: &str,
+) -> Result<(), ReadBackError> {
+    match intended.format {
+        StoreFormat::Jks => jks::verify_written(intended, bytes, password, jks::Flavor::Jks),
+        StoreFormat::Jceks => jks::verify_written(intended, bytes, password, jks::Flavor::Jceks),
+        _ => {
+            let back = read_shared(bytes, password)?;
+            same_count(intended, back.entries.len())?;
+            back.entries.iter().enumerate().try_for_each(|(i, got)| {
+                let certs: Vec<&[u8]> = match &got.body {
+                    EntryBody::TrustedCert(c) => vec![c.der()],
+                    EntryBody::PrivateKey(k) => k.chain.iter().map(Certificate::der).collect(),
+                    EntryBody::SecretKey(_) => Vec::new(),
+                };
+                same_entry(i, &intended.entries[i], &got.alias, got.kind(), &certs)
+            })
+        }
+    }
+}
+
+/// Why a store just written is not what was meant (see [`verify_written`]).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ReadBackError(String);
+
+impl ReadBackError {
+    /// An error saying `what`.
+    pub fn new(what: String) -> Self {
+        ReadBackError(what)
+    }
+}
+
+/// A store encoded for writing ([`encode`]): its bytes and, for JKS and JCEKS, the integrity digest
+/// that ends the file still to be computed, so that the digest is computed and the bytes are read back
+/// on one core while they are written on another.
+pub struct Encoded {
+    /// The file's bytes before the digest (all of them for PKCS#12 and PEM).
+    pub body: Bytes,
+    /// JKS or JCEKS: a digest follows the body.
+    sealed: Option<jks::Flavor>,
+}
+
+/// [`write`] in two steps: the bytes now, and (with [`Encoded::verify`]) the digest that ends them.
+pub fn encode(
+    store: &TrustStore,
+    format: StoreFormat,
+    password: &str,
+) -> Result<Encoded, StoreError> {
+    let (body, sealed) = match format {
+        StoreFormat::Jks => (
+            jks::write_body(store, password, jks::Flavor::Jks)?,
+            Some(jks::Flavor::Jks),
+        ),
+        StoreFormat::Jceks => (
+            jks::write_body(store, password, jks::Flavor::Jceks)?,
+            Some(jks::Flavor::Jceks),
+        ),
+        _ => (write(store, format, password)?, None),
+    };
+    Ok(Encoded {
+        body: body.into(),
+        sealed,
+    })
+}
+
+impl Encoded {
+    /// Checks that the bytes read back as exactly `intended` (see [`verify_written`]) and returns the
+    /// bytes that end the file after [`Encoded::body`]: a JKS or JCEKS integrity digest under
+    /// `password`, nothing for the other formats.
+    pub fn verify(&self, intended: &TrustStore, password: &str) -> Result<Vec<u8>, ReadBackError> {
+        match self.sealed {
+            Some(flavor) => Ok(jks::verify_body(intended, &self.body, password, flavor)?.to_vec()),
+            None => verify_written(intended, &self.body, password).map(|()| Vec::new()),
+        }
+    }
+}
+
+impl From<StoreError> for ReadBackError {
+    fn from(e: StoreError) -> Self {
+        ReadBackError(format!("the new store does not read back: {e}"))
+    }
+}
+
+/// Whether a store read back has as many entries as `intended`.
+fn same_count(intended: &TrustStore, count: usize) -> Result<(), ReadBackError> {
+    if count == intended.entries.len() {
+        Ok(())
+    } else {
+        Err(ReadBackError(format!(
+            "the new store reads back with {count} entries instead of {}",
+            intended.entries.len()
+        )))
+    }
+}
+
+/// Whether entry `i` read back (its alias, kind and certificates' DER) is `want`.
+fn same_entry(
+    i: usize,
+    want: &Entry,
+    alias: &str,
+    kind: EntryKind,
+    certs: &[&[u8]],
+) -> Result<(), ReadBackError> {
+    if !want.alias.eq_ignore_ascii_case(alias) && want.alias.to_lowercase() != alias.to_lowercase()
+    {
+        return Err(ReadBackError(format!(
+            "entry {i} reads back as alias '{alias}' instead of '{}'",
+            want.alias
+        )));
+    }
+    if want.kind() != kind {
+        return Err(ReadBackError(format!(
+            "entry {i} ('{}') reads back as a different kind",
+            want.alias
+        )));
+    }
+    let same_certs = match &want.body {
+        EntryBody::TrustedCert(c) => certs == [c.der()],
+        EntryBody::PrivateKey(k) => certs
+            .iter()
+            .copied()
+            .eq(k.chain.iter().map(Certificate::der)),
+        EntryBody::SecretKey(_) => true,
+    };
+    if !same_certs {
+        return Err(ReadBackError(format!(
+            "entry {i} ('{}') reads back with different certificates",
+            want.alias
+        )));
+    }
+    Ok(())
 }
 
 /// Writes a store in `format` (`jks`, `jceks`, `pkcs12` or `pem`).

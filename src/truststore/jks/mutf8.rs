@@ -2,6 +2,8 @@
 //! and certificate type names: UTF-16 code units, each as 1–3 bytes, NUL as `C0 80`, supplementary
 //! characters as two 3-byte surrogates, after a big-endian `u16` byte count.
 
+use std::borrow::Cow;
+
 /// Encodes `s` without the length prefix.
 #[cfg(test)]
 pub fn encode(s: &str) -> Vec<u8> {
@@ -36,11 +38,16 @@ pub fn encode_into(s: &str, out: &mut Vec<u8>) {
 /// Decodes bytes (without the length prefix) as `readUTF` does, then requires the UTF-16 to be valid
 /// (Java would accept a lone surrogate; a Rust `String` cannot hold one).
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    decode_borrowed(bytes).map(Cow::into_owned)
+}
+
+/// [`decode`], borrowing `bytes` when they are their own UTF-8 (ASCII: every alias trustpath makes).
+pub fn decode_borrowed(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
     if bytes.is_ascii() {
         // Every byte below 0x80 (NUL included, which readUTF accepts as U+0000) is its own character:
         // the common case, without the UTF-16 round trip.
         if let Ok(s) = std::str::from_utf8(bytes) {
-            return Ok(s.to_owned());
+            return Ok(Cow::Borrowed(s));
         }
     }
     let mut units: Vec<u16> = Vec::with_capacity(bytes.len());
@@ -74,7 +81,9 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
             _ => return Err(format!("malformed modified UTF-8: byte 0x{b:02x} at {i}")),
         }
     }
-    String::from_utf16(&units).map_err(|_| "alias holds an unpaired UTF-16 surrogate".to_owned())
+    String::from_utf16(&units)
+        .map(Cow::Owned)
+        .map_err(|_| "alias holds an unpaired UTF-16 surrogate".to_owned())
 }
 
 #[cfg(test)]

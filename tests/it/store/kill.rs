@@ -246,6 +246,7 @@ fn phase_list(all: bool) -> Vec<(String, std::ops::RangeInclusive<u32>)> {
         ("flock:signal=SIGKILL".into(), 1..=1),
         ("fchmod:signal=SIGKILL".into(), 1..=2),
         ("fsync:signal=SIGKILL".into(), 1..=3),
+        ("fdatasync:signal=SIGKILL".into(), 1..=1),
         ("rename:signal=SIGKILL".into(), 1..=1),
         ("renameat2:signal=SIGKILL".into(), 1..=1),
         ("write:error=ENOSPC".into(), 1..=3),
@@ -256,6 +257,7 @@ fn phase_list(all: bool) -> Vec<(String, std::ops::RangeInclusive<u32>)> {
             ("fchmod:signal=SIGKILL".into(), 1..=4),
             ("fchown:signal=SIGKILL".into(), 1..=2),
             ("fsync:signal=SIGKILL".into(), 1..=4),
+            ("fdatasync:signal=SIGKILL".into(), 1..=2),
             ("rename:signal=SIGKILL".into(), 1..=2),
             ("renameat2:signal=SIGKILL".into(), 1..=2),
             ("linkat:signal=SIGKILL".into(), 1..=2),
@@ -264,6 +266,7 @@ fn phase_list(all: bool) -> Vec<(String, std::ops::RangeInclusive<u32>)> {
             ("openat:signal=SIGKILL".into(), 1..=40),
             ("write:error=ENOSPC".into(), 1..=12),
             ("fsync:error=EIO".into(), 1..=4),
+            ("fdatasync:error=EIO".into(), 1..=2),
         ];
     }
     v
