@@ -1,11 +1,12 @@
 //! Fuzzes the JKS and JCEKS readers: any input must give a store or an error, never a panic, a hang or a
 //! giant allocation. Reads without the integrity check (so mutated bodies reach every branch) and with a
-//! password; a store that reads is written back and must read again with the same entries.
+//! password; a store that reads is written back and must read again with the same entries, and the
+//! two-step write of an edit (body, then the digest the read-back computes) must agree with it.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trustpath::truststore::{jceks, jks};
+use trustpath::truststore::{self, jceks, jks};
 
 fuzz_target!(|data: &[u8]| {
     for store in [jks::read_unverified(data), jceks::read_unverified(data)]
@@ -21,6 +22,11 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(bytes) = written {
             let back = jceks::read(&bytes, "changeit").expect("trustpath reads what it wrote");
             assert_eq!(back.entries.len(), store.entries.len());
+            let encoded = truststore::encode(&store, store.format, "changeit").expect("encodes");
+            let tail = encoded
+                .verify(&store, "changeit")
+                .expect("what trustpath encodes reads back as meant");
+            assert_eq!([&encoded.body[..], &tail[..]].concat(), bytes);
         }
     }
 });

@@ -1,6 +1,7 @@
 //! `trustpath store …` for people: listings, import/remove results, diffs, conversions, located stores,
 //! and an exported certificate as it is.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -45,28 +46,32 @@ impl<W: Write> Human<W> {
                     if unparseable.is_some() {
                         mark.push_str("  JVM CANNOT PARSE");
                     }
-                    out.push_str(&format!("{}  [{}]{mark}\n", e.alias, e.kind().name()));
-                    out.push_str(&format!("    subject  {}\n", info.subject));
+                    // Written in place (no string per line): a listing can hold 10,000 entries.
+                    let _ = writeln!(out, "{}  [{}]{mark}", e.alias, e.kind().name());
+                    let _ = writeln!(out, "    subject  {}", info.subject);
                     if info.issuer != info.subject {
-                        out.push_str(&format!("    issuer   {}\n", info.issuer));
+                        let _ = writeln!(out, "    issuer   {}", info.issuer);
                     } else {
                         out.push_str("    issuer   (self-signed)\n");
                     }
-                    out.push_str(&format!(
-                        "    valid    {} → {}\n",
+                    let _ = writeln!(
+                        out,
+                        "    valid    {} → {}",
                         date(info.not_before),
                         date(info.not_after)
-                    ));
+                    );
                     if let EntryBody::PrivateKey(k) = &e.body {
-                        out.push_str(&format!("    chain    {} certificates\n", k.chain.len()));
+                        let _ = writeln!(out, "    chain    {} certificates", k.chain.len());
                     }
-                    out.push_str(&format!("    sha256   {}\n", cert.sha256_colons()));
+                    out.push_str("    sha256   ");
+                    out.push_str(&cert.sha256_colons());
+                    out.push('\n');
                     if let Some(u) = unparseable {
-                        out.push_str(&format!("    jvm      cannot parse: {}\n", u.refusal));
+                        let _ = writeln!(out, "    jvm      cannot parse: {}", u.refusal);
                     }
                 }
                 None => {
-                    out.push_str(&format!("{}  [{}]\n", e.alias, e.kind().name()));
+                    let _ = writeln!(out, "{}  [{}]", e.alias, e.kind().name());
                 }
             }
         }
