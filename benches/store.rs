@@ -1,9 +1,9 @@
 //! Whole-process benchmark of `trustpath store list` and `trustpath store import` against `keytool -list`
 //! and `keytool -importcert`, on the system cacerts and on a generated 10,000-entry JKS store.
 //!
-//! Run with `cargo bench --bench store`. Each command runs several times; the median wall time is
-//! reported with the ratio keytool / trustpath (goal: ≥ 30×). Needs keytool on PATH (skipped
-//! otherwise).
+//! Run with `cargo bench --bench store`. trustpath's and keytool's commands run in turn, seven pairs
+//! each; the median wall times are reported with the median of the pairwise ratios keytool / trustpath
+//! (goal: ≥ 30×). Needs keytool on PATH (skipped otherwise).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -12,25 +12,43 @@ use std::time::{Duration, Instant};
 use trustpath::cert::Certificate;
 use trustpath::truststore::{self, Entry, StoreFormat, TrustStore};
 
-const RUNS: usize = 5;
+const RUNS: usize = 7;
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
+fn median<T: PartialOrd + Copy>(mut v: Vec<T>) -> T {
+    v.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
     v[v.len() / 2]
 }
 
-fn time(runs: usize, mut make: impl FnMut() -> Command, mut before: impl FnMut()) -> Duration {
-    let mut v = Vec::new();
+/// One timed run of `cmd` (its output thrown away); it must succeed.
+fn run(mut cmd: Command) -> Duration {
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    let t = Instant::now();
+    let status = cmd.status().expect("run benchmark command");
+    let took = t.elapsed();
+    assert!(status.success(), "{cmd:?} failed");
+    took
+}
+
+/// trustpath's and keytool's commands run in turn, `before` ahead of each run: the medians of each and
+/// the median of the pairwise ratios (keytool / trustpath), which a machine whose speed drifts during the
+/// benchmark moves less than the ratio of the medians.
+fn pairs(
+    runs: usize,
+    ours: impl Fn() -> Command,
+    theirs: impl Fn() -> Command,
+    before: impl Fn(),
+) -> (Duration, Duration, f64) {
+    let (mut a, mut b, mut r) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         before();
-        let mut cmd = make();
-        cmd.stdout(Stdio::null()).stderr(Stdio::null());
-        let t = Instant::now();
-        let status = cmd.status().expect("run benchmark command");
-        v.push(t.elapsed());
-        assert!(status.success(), "{cmd:?} failed");
+        let x = run(ours());
+        before();
+        let y = run(theirs());
+        r.push(y.as_secs_f64() / x.as_secs_f64());
+        a.push(x);
+        b.push(y);
     }
-    median(v)
+    (median(a), median(b), median(r))
 }
 
 fn big_store(n: usize) -> Vec<u8> {
@@ -53,12 +71,11 @@ fn big_store(n: usize) -> Vec<u8> {
     truststore::write(&store, StoreFormat::Jks, "changeit").expect("write jks")
 }
 
-fn report(name: &str, ours: Duration, theirs: Duration) {
+fn report(name: &str, (ours, theirs, ratio): (Duration, Duration, f64)) {
     println!(
-        "{name:<44} trustpath {:>8.1} ms   keytool {:>8.1} ms   ratio {:>6.1}×",
+        "{name:<44} trustpath {:>8.1} ms   keytool {:>8.1} ms   ratio {ratio:>6.1}× (median of {RUNS} pairs)",
         ours.as_secs_f64() * 1e3,
         theirs.as_secs_f64() * 1e3,
-        theirs.as_secs_f64() / ours.as_secs_f64()
     );
 }
 
@@ -88,17 +105,13 @@ fn main() {
         stores.insert(0, ("system cacerts", system.to_path_buf()));
     }
     for (label, store) in stores {
-        let ours = time(
+        let list = pairs(
             RUNS,
             || {
                 let mut c = Command::new(bin);
                 c.args(["store", "list"]).arg(&store);
                 c
             },
-            || {},
-        );
-        let theirs = time(
-            RUNS,
             || {
                 let mut c = Command::new("keytool");
                 c.args(["-list", "-storepass", "changeit", "-keystore"])
@@ -107,10 +120,10 @@ fn main() {
             },
             || {},
         );
-        report(&format!("list, {label}"), ours, theirs);
+        report(&format!("list, {label}"), list);
 
         let work = dir.path().join("work.jks");
-        let ours = time(
+        let import = pairs(
             RUNS,
             || {
                 let mut c = Command::new(bin);
@@ -119,12 +132,6 @@ fn main() {
                     .arg(&ca);
                 c
             },
-            || {
-                std::fs::copy(&store, &work).expect("copy");
-            },
-        );
-        let theirs = time(
-            RUNS,
             || {
                 let mut c = Command::new("keytool");
                 c.args([
@@ -145,6 +152,6 @@ fn main() {
                 std::fs::copy(&store, &work).expect("copy");
             },
         );
-        report(&format!("import one CA, {label}"), ours, theirs);
+        report(&format!("import one CA, {label}"), import);
     }
 }

@@ -378,9 +378,16 @@ impl CertInfo {
 
     fn from_parsed(c: &X509Certificate<'_>) -> CertInfo {
         let tbs = &c.tbs_certificate;
+        let subject = java_dn(&tbs.subject);
+        // A root's issuer is its subject, byte for byte: the name is formatted once.
+        let issuer = if tbs.issuer.as_raw() == tbs.subject.as_raw() {
+            subject.clone()
+        } else {
+            java_dn(&tbs.issuer)
+        };
         let mut info = CertInfo {
-            subject: java_dn(&tbs.subject),
-            issuer: java_dn(&tbs.issuer),
+            subject,
+            issuer,
             subject_raw: tbs.subject.as_raw().to_vec(),
             issuer_raw: tbs.issuer.as_raw().to_vec(),
             common_name: tbs
