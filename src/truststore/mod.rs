@@ -485,6 +485,12 @@ impl ReadBackError {
     }
 }
 
+impl From<StoreError> for ReadBackError {
+    fn from(e: StoreError) -> Self {
+        ReadBackError(format!("the new store does not read back: {e}"))
+    }
+}
+
 /// A store encoded for writing ([`encode`]): its bytes and, for JKS and JCEKS, the integrity digest
 /// that ends the file still to be computed, so that the digest is computed and the bytes are read back
 /// on one core while they are written on another.
@@ -527,12 +533,6 @@ impl Encoded {
             Some(flavor) => Ok(jks::verify_body(intended, &self.body, password, flavor)?.to_vec()),
             None => verify_written(intended, &self.body, password).map(|()| Vec::new()),
         }
-    }
-}
-
-impl From<StoreError> for ReadBackError {
-    fn from(e: StoreError) -> Self {
-        ReadBackError(format!("the new store does not read back: {e}"))
     }
 }
 
