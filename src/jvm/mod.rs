@@ -167,16 +167,29 @@ impl JvmUsed {
         }
     }
 
-    /// One line for reports: `/usr/lib/jvm/java-17 (Java 17), the java found on PATH (…)`.
+    /// One line for reports: `/usr/lib/jvm/java-17 (Java 17.0.15), the java found on PATH (…)`. The
+    /// update is named when the `release` file gives it: the verdict follows it.
     pub fn describe(&self) -> String {
-        let version = self
-            .major
-            .map(|m| format!(" (Java {m})"))
-            .unwrap_or_default();
+        let version = match (self.version, self.major) {
+            (Some(v), _) => format!(" (Java {})", java_name(v)),
+            (None, Some(m)) => format!(" (Java {m})"),
+            (None, None) => String::new(),
+        };
         match &self.home {
             Some(home) => format!("{}{version}, {}", home.display(), self.why()),
             None => format!("none: {}", self.why()),
         }
+    }
+}
+
+/// A version as the JDK names it: `17.0.15`, `17.0.21.1`, `25` (a GA release), `8u392`.
+fn java_name(v: JavaVersion) -> String {
+    match v {
+        v if v.update_known() && v.feature == 8 => format!("8u{}", v.update),
+        v if v.update_known() && (v.interim, v.update, v.patch) == (0, 0, 0) => {
+            v.feature.to_string()
+        }
+        v => v.to_string(),
     }
 }
 
@@ -454,4 +467,31 @@ pub fn mozilla_anchors() -> Vec<Anchor> {
             jdk_bundled: false,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn used(release: Option<&str>, major: Option<u32>) -> JvmUsed {
+        JvmUsed {
+            home: Some(PathBuf::from("/usr/lib/jvm/java-17")),
+            major,
+            version: release.map(|r| JavaVersion::parse(r).expect("a version")),
+            chosen_by: JvmChosenBy::Path,
+        }
+    }
+
+    #[test]
+    fn the_jvm_line_names_the_update_its_verdict_follows() {
+        let line = |r, m| used(r, m).describe();
+        assert!(
+            line(Some("17.0.15"), Some(17)).starts_with("/usr/lib/jvm/java-17 (Java 17.0.15), ")
+        );
+        assert!(line(Some("17.0.21.1"), Some(17)).contains("(Java 17.0.21.1)"));
+        assert!(line(Some("1.8.0_392"), Some(8)).contains("(Java 8u392)"));
+        assert!(line(Some("25"), Some(25)).contains("(Java 25)"));
+        assert!(line(None, Some(21)).contains("(Java 21)"));
+        assert!(line(None, None).starts_with("/usr/lib/jvm/java-17, "));
+    }
 }
