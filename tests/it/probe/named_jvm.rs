@@ -317,19 +317,19 @@ fn every_report_says_which_jvm_was_used_and_why() {
         (
             &flagged,
             vec![],
-            format!("JVM {other_s} (Java 21), named by --java-home"),
+            format!("JVM {other_s} (Java 21.0.5), named by --java-home"),
             serde_json::json!({"java_home": other_s, "java_version": 21, "chosen_by": "--java-home", "why": "named by --java-home"}),
         ),
         (
             &probe_flagged,
             vec![],
-            format!("JVM {other_s} (Java 21), named by --java-home"),
+            format!("JVM {other_s} (Java 21.0.5), named by --java-home"),
             serde_json::json!({"java_home": other_s, "java_version": 21, "chosen_by": "--java-home", "why": "named by --java-home"}),
         ),
         (
             &verify,
             vec![("JAVA_HOME", other.as_path())],
-            format!("JVM {other_s} (Java 21), named by JAVA_HOME"),
+            format!("JVM {other_s} (Java 21.0.5), named by JAVA_HOME"),
             serde_json::json!({"java_home": other_s, "java_version": 21, "chosen_by": "JAVA_HOME", "why": "named by JAVA_HOME"}),
         ),
         (
@@ -348,7 +348,7 @@ fn every_report_says_which_jvm_was_used_and_why() {
             &check_named,
             vec![],
             format!(
-                "JVM {other_s} (Java 21), named by {}: [jvm] java_home",
+                "JVM {other_s} (Java 21.0.5), named by {}: [jvm] java_home",
                 named.display()
             ),
             serde_json::json!({"java_home": other_s, "java_version": 21, "chosen_by": "[jvm] java_home", "why": format!("named by {}: [jvm] java_home", named.display())}),
@@ -383,7 +383,7 @@ fn every_report_says_which_jvm_was_used_and_why() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains(&format!(
-            "--cacerts is {other_s}/lib/security/cacerts of the JVM {other_s} (Java 21), named by --java-home"
+            "--cacerts is {other_s}/lib/security/cacerts of the JVM {other_s} (Java 21.0.5), named by --java-home"
         )),
         "{}",
         text(&out.stderr)
