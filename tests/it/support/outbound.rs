@@ -33,7 +33,7 @@ pub struct Served {
 
 /// The lab: a root the truststore holds, and three chains for `localhost`.
 pub struct Lab {
-    /// The directory holding `truststore.p12` and `root.pem`.
+    /// The directory holding `truststore.p12` and the root it holds, `lab-root.pem`.
     pub dir: tempfile::TempDir,
     /// Leaf and intermediate under the trusted root.
     pub good: Served,
@@ -76,22 +76,7 @@ pub fn lab() -> Lab {
     let v6_leaf = certs::leaf(&["::1"], &int);
     let other_v6_leaf = certs::leaf(&["::1"], &other_int);
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("root.pem"), root.pem()).unwrap();
-    super::run_ok(
-        Command::new("keytool")
-            .args([
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "lab-root",
-                "-storetype",
-                "PKCS12",
-            ])
-            .args(["-storepass", "changeit", "-keystore"])
-            .arg(dir.path().join("truststore.p12"))
-            .arg("-file")
-            .arg(dir.path().join("root.pem")),
-    );
+    super::aia::keytool_truststore(dir.path(), "lab-root", &root.pem());
     let key = leaf.key.serialize_pem();
     Lab {
         good: Served {
